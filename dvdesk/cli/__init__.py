@@ -1,0 +1,1 @@
+"""The headless command line: every operation of dvdesk, without the GUI."""

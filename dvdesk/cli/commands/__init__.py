@@ -1,0 +1,14 @@
+"""Command groups. Each module adds its sub-commands and sets ``run`` on them."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from dvdesk.cli.commands import demo, office, records
+
+
+def register_all(commands: argparse._SubParsersAction[Any]) -> None:
+    office.register(commands)
+    demo.register(commands)
+    records.register(commands)

@@ -1,0 +1,65 @@
+"""``demo``: a demo office and realistic records, for trying dvdesk and for benchmarks."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from dvdesk.formatting import number
+from dvdesk.i18n import _
+from dvdesk.services.demo import add_demo_records, ensure_demo_office
+from dvdesk.services.office import get_office
+from dvdesk.services.store import open_store
+from dvdesk.services.units import add_children, list_units
+
+
+def _count(value: str) -> int:
+    count = int(value)
+    if count < 0:
+        raise argparse.ArgumentTypeError(_("must be 0 or more"))
+    return count
+
+
+def register(commands: argparse._SubParsersAction[Any]) -> None:
+    demo = commands.add_parser(
+        "demo", help=_("create a demo office (if none) and add demo records")
+    )
+    demo.add_argument(
+        "--records", type=_count, default=200, help=_("how many records to add (default 200)")
+    )
+    demo.add_argument("--seed", type=int, default=1, help=_("random seed, for the same data again"))
+    demo.add_argument(
+        "--children",
+        type=_count,
+        default=0,
+        help=_("also make this many subordinate communes and spread the records over them"),
+    )
+    demo.add_argument(
+        "--if-empty", action="store_true", help=_("add records only if the office has none yet")
+    )
+    demo.set_defaults(run=run_demo)
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    store = open_store(args.paths, actor=args.actor, create=True)
+    try:
+        created = ensure_demo_office(store)
+        office = get_office(store)
+        codes = [office.code]
+        if args.children:
+            existing = {unit.code for unit in list_units(store, relation="child")}
+            wanted = [(f"{index:05d}", f"Xã Demo {index}") for index in range(1, args.children + 1)]
+            add_children(store, units=[u for u in wanted if u[0] not in existing], level="commune")
+            codes = [code for code, _name in wanted]
+        from dvdesk.services.records import list_records  # noqa: PLC0415
+
+        if args.if_empty and list_records(store, limit=1):
+            print(_("The office already has records; nothing added."))
+            return 0
+        added = add_demo_records(store, count=args.records, seed=args.seed, office_codes=codes)
+    finally:
+        store.close()
+    if created:
+        print(_("Demo office set up: {name}.").format(name=office.current.name))
+    print(_("{count} demo record(s) added.").format(count=number(added)))
+    return 0

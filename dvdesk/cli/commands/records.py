@@ -1,0 +1,168 @@
+"""``record add|list|show|update|delete|attach``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from dvdesk.cli.io import print_json, read_json
+from dvdesk.domain.enums import RecordStatus, RecordType
+from dvdesk.formatting import number, short_date
+from dvdesk.i18n import _
+from dvdesk.services.attachments import add_attachment
+from dvdesk.services.records import (
+    add_record,
+    delete_record,
+    get_record,
+    list_records,
+    parse_record_type,
+    update_record,
+)
+from dvdesk.services.store import Store, open_store
+
+TYPES = [t.value for t in RecordType]
+
+
+def register(commands: argparse._SubParsersAction[Any]) -> None:
+    record = commands.add_parser("record", help=_("add, list, show, change or delete records"))
+    actions = record.add_subparsers(dest="action", required=True, metavar=_("ACTION"))
+
+    add = actions.add_parser("add", help=_("add a record from a JSON file (see docs/records.md)"))
+    add.add_argument("type", choices=TYPES, help=_("kind of record"))
+    add.add_argument(
+        "--json", required=True, metavar=_("FILE"), help=_("JSON file, or - for standard input")
+    )
+    add.set_defaults(run=run_add)
+
+    listing = actions.add_parser("list", help=_("list records, newest first"))
+    listing.add_argument("--type", choices=TYPES, help=_("only this kind of record"))
+    listing.add_argument(
+        "--search", metavar=_("TEXT"), help=_("words to look for (accents and case ignored)")
+    )
+    listing.add_argument(
+        "--sort", choices=("date", "title"), default="date", help=_("order of the list")
+    )
+    listing.add_argument("--deleted", action="store_true", help=_("include deleted records"))
+    listing.add_argument("--limit", type=int, help=_("at most this many records"))
+    listing.add_argument("--json", action="store_true", help=_("print JSON"))
+    listing.set_defaults(run=run_list)
+
+    show = actions.add_parser("show", help=_("show every field of a record"))
+    show.add_argument("id", help=_("the record's id"))
+    show.add_argument("--json", action="store_true", help=_("print JSON"))
+    show.set_defaults(run=run_show)
+
+    update = actions.add_parser(
+        "update", help=_("change a record: the keys given replace the stored ones")
+    )
+    update.add_argument("id", help=_("the record's id"))
+    update.add_argument(
+        "--json", required=True, metavar=_("FILE"), help=_("JSON file, or - for standard input")
+    )
+    update.set_defaults(run=run_update)
+
+    remove = actions.add_parser("delete", help=_("delete a record (it is kept as a tombstone)"))
+    remove.add_argument("id", help=_("the record's id"))
+    remove.set_defaults(run=run_delete)
+
+    attach = actions.add_parser("attach", help=_("attach a scan or photo to a record"))
+    attach.add_argument("id", help=_("the record's id"))
+    attach.add_argument("file", help=_("the file to attach"))
+    attach.set_defaults(run=run_attach)
+
+
+def _with_store(args: argparse.Namespace) -> Store:
+    return open_store(args.paths, actor=args.actor)
+
+
+def run_add(args: argparse.Namespace) -> int:
+    record_type = parse_record_type(args.type)
+    data = read_json(args.json)  # read before opening: a bad file touches nothing
+    store = _with_store(args)
+    try:
+        record_id = add_record(store, record_type=record_type, data=data)
+    finally:
+        store.close()
+    print(record_id)
+    return 0
+
+
+def run_update(args: argparse.Namespace) -> int:
+    data = read_json(args.json)
+    store = _with_store(args)
+    try:
+        revision = update_record(store, record_id=args.id, changes=data)
+    finally:
+        store.close()
+    print(_("Saved; revision {revision}.").format(revision=revision))
+    return 0
+
+
+def run_delete(args: argparse.Namespace) -> int:
+    store = _with_store(args)
+    try:
+        delete_record(store, record_id=args.id)
+    finally:
+        store.close()
+    print(_("Deleted. The record is kept as a tombstone so the deletion reaches the level above."))
+    return 0
+
+
+def run_attach(args: argparse.Namespace) -> int:
+    store = _with_store(args)
+    try:
+        attachment = add_attachment(store, record_id=args.id, source=Path(args.file))
+    finally:
+        store.close()
+    print(attachment.id)
+    return 0
+
+
+def run_show(args: argparse.Namespace) -> int:
+    store = _with_store(args)
+    try:
+        record = get_record(store, record_id=args.id)
+    finally:
+        store.close()
+    if args.json:
+        print_json(record)
+        return 0
+    for key, value in record.items():
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            print(f"{key}:")
+            for item in value:
+                print(
+                    "  - " + "; ".join(f"{k}: {v}" for k, v in item.items() if v not in (None, ""))
+                )
+        elif value not in (None, "", []):
+            shown = ", ".join(map(str, value)) if isinstance(value, list) else value
+            print(f"{key}: {shown}")
+    return 0
+
+
+def run_list(args: argparse.Namespace) -> int:
+    store = _with_store(args)
+    try:
+        records = list_records(
+            store,
+            record_type=RecordType(args.type) if args.type else None,
+            search=args.search,
+            include_deleted=args.deleted,
+            order=args.sort,
+            limit=args.limit,
+        )
+    finally:
+        store.close()
+    if args.json:
+        print_json([record.as_json() for record in records])
+        return 0
+    for record in records:
+        status = RecordStatus(record.status).label
+        deleted = f" [{_('deleted')}]" if record.deleted else ""
+        print(
+            f"{short_date(record.start_date)}  {record.type.label:<14} {record.title}"
+            f"  ({status}){deleted}  {record.id}"
+        )
+    print(_("{count} record(s)").format(count=number(len(records))))
+    return 0

@@ -1,0 +1,45 @@
+"""Reading JSON input and writing output for the command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from dvdesk.domain.validation import failed
+from dvdesk.errors import UserError
+from dvdesk.i18n import _
+
+
+def read_json(source: str) -> Any:
+    """Parse JSON from a file path or ``-`` (standard input)."""
+    try:
+        raw = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+    except OSError as error:
+        raise UserError(
+            _("Cannot read {file}: {reason}.").format(file=source, reason=error.strerror)
+        ) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UserError(
+            _("{file} is not UTF-8 text. Save it as UTF-8 and try again.").format(file=source)
+        ) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise failed(
+            [
+                (
+                    "",
+                    _("{file} is not valid JSON (line {line}, column {column}: {reason}).").format(
+                        file=source, line=error.lineno, column=error.colno, reason=error.msg
+                    ),
+                )
+            ]
+        ) from None
+
+
+def print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")

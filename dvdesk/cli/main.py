@@ -1,0 +1,133 @@
+"""``dvdesk [--data-dir DIR] COMMAND``: the entry point of the command line and the app.
+
+Known errors print one Vietnamese line on stderr and exit non-zero; anything
+else is a bug: its traceback goes to the log file, the user gets a short line
+saying where it is.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import sys
+from collections.abc import Callable, Sequence
+
+from dvdesk import __version__
+from dvdesk.cli import argparse_vi
+from dvdesk.cli.commands import register_all
+from dvdesk.errors import UserError
+from dvdesk.i18n import _, set_language
+from dvdesk.logs import setup_logging
+from dvdesk.paths import resolve_data_dir
+
+log = logging.getLogger("dvdesk.cli")
+EXIT_BUG = 70
+EXIT_NO_GUI = 64
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        # One line, in the user's language, then the usage (argparse's own layout).
+        self.print_usage(sys.stderr)
+        self.exit(2, _("{prog}: error: {message}").format(prog=self.prog, message=message) + "\n")
+
+
+def build_parser() -> Parser:
+    parser = Parser(
+        prog="dvdesk", description=_("dvdesk: records and reports of a dân vận office.")
+    )
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"dvdesk {__version__}",
+        help=_("show program's version number and exit"),
+    )
+    parser.add_argument(
+        "--data-dir",
+        metavar=_("FOLDER"),
+        help=_("the office's data folder (default: the user's data folder)"),
+    )
+    parser.add_argument(
+        "--user",
+        metavar=_("NAME"),
+        help=_("who is working, recorded in the audit log (default: the login name)"),
+    )
+    parser.add_argument(
+        "--lang", choices=("vi", "en"), default="vi", help=_("language of messages (default: vi)")
+    )
+    commands = parser.add_subparsers(dest="command", metavar=_("COMMAND"), parser_class=Parser)
+    register_all(commands)
+    return parser
+
+
+def _language_from(argv: Sequence[str]) -> str:
+    for index, arg in enumerate(argv):
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+        if arg == "--lang" and index + 1 < len(argv):
+            return argv[index + 1]
+    return "vi"
+
+
+GuiLauncher = Callable[[str | None], int]
+
+
+def main(argv: Sequence[str] | None = None, *, open_gui: GuiLauncher | None = None) -> int:
+    """Run one command; with no command, hand over to ``open_gui`` (the desktop app).
+
+    The GUI is injected by ``ui.main`` so that this core package never imports Qt.
+    """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    language = _language_from(argv)
+    set_language(language if language in ("vi", "en") else "vi")
+    argparse_vi.install()
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:  # --help, --version, or a usage error already printed
+        return stop.code if isinstance(stop.code, int) else 2
+    paths = resolve_data_dir(args.data_dir)
+    handler = setup_logging(paths)
+    run: Callable[[argparse.Namespace], int] | None = getattr(args, "run", None)
+    if run is None:
+        if open_gui is None:
+            parser.print_help()
+            return EXIT_NO_GUI
+        return open_gui(args.data_dir)
+    args.paths = paths
+    args.actor = args.user or _login_name()
+    try:
+        return run(args)
+    except UserError as error:
+        log.info("refused %s: %s", args.command, error.message)
+        sys.stderr.write(error.message + "\n")
+        return error.exit_code
+    except KeyboardInterrupt:
+        sys.stderr.write(_("Stopped.") + "\n")
+        return 130
+    except Exception:
+        log.exception("unexpected error in %s", args.command)
+        if handler is not None:
+            message = _(
+                "Unexpected error: this is a bug in dvdesk. Details are in {log}; "
+                "please send that file to support."
+            ).format(log=paths.log_file)
+        else:
+            message = _(
+                "Unexpected error: this is a bug in dvdesk. No log file could be "
+                "written; please note what you did and tell support."
+            )
+        sys.stderr.write(message + "\n")
+        return EXIT_BUG
+    finally:
+        if handler is not None:
+            logging.getLogger("dvdesk").removeHandler(handler)
+            handler.close()
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "unknown"

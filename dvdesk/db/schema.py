@@ -1,0 +1,221 @@
+"""Table models. Only alembic migrations create or change these tables.
+
+These sqlmodel classes do not validate: input is validated by the pydantic
+models in :mod:`dvdesk.domain.inputs` before it reaches them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, MetaData, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+SQLModel.metadata = MetaData(naming_convention=NAMING_CONVENTION)
+metadata = SQLModel.metadata
+
+
+def _json_list() -> Any:
+    return Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class Office(SQLModel, table=True):
+    """This installation's office. Exactly one row (id 1) once set up."""
+
+    __tablename__ = "office"
+
+    id: int = Field(default=1, primary_key=True)
+    code: str
+    code_list_version: str
+    level: str
+    created_at: str
+
+
+class OfficeProfile(SQLModel, table=True):
+    """What the office is called on documents, from a date on.
+
+    A new row is added when the name, superior body, symbol or place changes,
+    so a 2024 record still prints under the office's 2024 name.
+    """
+
+    __tablename__ = "office_profile"
+
+    id: int | None = Field(default=None, primary_key=True)
+    valid_from: date = Field(index=True, unique=True)
+    full_name: str
+    # The issuing-body line of the document header ("BAN DÂN VẬN"); full name if empty.
+    header_name: str | None = None
+    superior_name: str | None = None
+    symbol: str
+    place_name: str
+    created_at: str
+
+
+class OrgUnit(SQLModel, table=True):
+    """A unit of the hierarchy this office deals with: itself, its parent, its children.
+
+    Administrative codes are reused after reorganisations, so a code is only
+    unique together with the version of the official list it comes from.
+    """
+
+    __tablename__ = "org_unit"
+    __table_args__ = (UniqueConstraint("code", "code_list_version"),)
+
+    id: str = Field(primary_key=True)
+    code: str = Field(index=True)
+    code_list_version: str
+    name: str
+    level: str
+    relation: str  # "self" | "parent" | "child"
+    parent_code: str | None = None
+    valid_from: date | None = None
+    valid_to: date | None = None
+
+
+class Record(SQLModel, table=True):
+    """An inspection, supervision or dialogue session (single-table, by ``type``)."""
+
+    __tablename__ = "record"
+    __table_args__ = (
+        Index("ix_record_type_start_date", "type", "start_date"),
+        Index("ix_record_deleted_start_date", "deleted", "start_date"),
+        Index("ix_record_office_code_change_seq", "office_code", "change_seq"),
+    )
+
+    id: str = Field(primary_key=True)
+    type: str
+    office_code: str
+    title: str
+    title_sort: str = Field(index=True)
+    start_date: date
+    end_date: date | None = None
+    place: str | None = None
+    fields: list[str] = _json_list()
+    legal_basis: str | None = None
+    status: str
+    conclusion: str | None = None
+    # Inspection and supervision
+    decision_number: str | None = None
+    decision_date: date | None = None
+    lead: str | None = None
+    members: list[str] = _json_list()
+    supervision_kind: str | None = None
+    findings: str | None = None
+    conclusion_number: str | None = None
+    conclusion_date: date | None = None
+    # Dialogue
+    chair: str | None = None
+    chair_post: str | None = None
+    co_chairs: list[str] = _json_list()
+    attendees: int | None = None
+    attendee_groups: str | None = None
+    # Bookkeeping
+    search_text: str
+    revision: int = 1
+    change_seq: int = Field(index=True)
+    created_by: str
+    created_at: str
+    updated_by: str
+    updated_at: str
+    deleted: bool = False
+
+
+class RecordSubject(SQLModel, table=True):
+    """An organisation inspected or supervised (many per session)."""
+
+    __tablename__ = "record_subject"
+
+    id: int | None = Field(default=None, primary_key=True)
+    record_id: str = Field(foreign_key="record.id", index=True, ondelete="CASCADE")
+    position: int
+    name: str
+
+
+class Recommendation(SQLModel, table=True):
+    """A recommendation (kiến nghị) to follow up, from any kind of record."""
+
+    __tablename__ = "recommendation"
+
+    id: str = Field(primary_key=True)
+    record_id: str = Field(foreign_key="record.id", index=True, ondelete="CASCADE")
+    position: int
+    content: str
+    addressee: str | None = None
+    deadline: date | None = Field(default=None, index=True)
+    status: str
+    result: str | None = None
+    result_date: date | None = None
+
+
+class DialogueIssue(SQLModel, table=True):
+    """One matter a citizen raised at a dialogue session."""
+
+    __tablename__ = "dialogue_issue"
+
+    id: str = Field(primary_key=True)
+    record_id: str = Field(foreign_key="record.id", index=True, ondelete="CASCADE")
+    position: int
+    content: str
+    kind: str
+    raised_by: str | None = None
+    # A denouncer's identity must be protectable: documents and exports hide it.
+    protect_identity: bool = False
+    field: str | None = None
+    answer: str | None = None
+    assignee: str | None = None
+    deadline: date | None = Field(default=None, index=True)
+    status: str
+    result: str | None = None
+    result_date: date | None = None
+    notified_date: date | None = None
+
+
+class Attachment(SQLModel, table=True):
+    """A scan or photo; the bytes live in the attachment store under their SHA-256."""
+
+    __tablename__ = "attachment"
+
+    id: str = Field(primary_key=True)
+    record_id: str = Field(foreign_key="record.id", index=True, ondelete="CASCADE")
+    sha256: str = Field(index=True)
+    filename: str
+    size: int
+    media_type: str
+    added_by: str
+    added_at: str
+    deleted: bool = False
+
+
+class AuditEntry(SQLModel, table=True):
+    """Append-only: a trigger refuses updates and deletes of this table."""
+
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: str
+    actor: str
+    action: str
+    entity: str
+    entity_id: str | None = Field(default=None, index=True)
+    revision: int | None = None
+    changes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class Setting(SQLModel, table=True):
+    """An office-wide setting (document margins, numbering rule …) as a JSON value."""
+
+    __tablename__ = "setting"
+
+    key: str = Field(primary_key=True)
+    value: Any = Field(sa_column=Column(JSON, nullable=False))
+    updated_by: str
+    updated_at: str

@@ -1,0 +1,1 @@
+"""Domain vocabulary and validated input models."""

@@ -1,0 +1,43 @@
+"""Errors the user can do something about.
+
+A :class:`UserError` carries a message already translated for the user, saying
+what went wrong and what to do next. Anything else that escapes is a bug.
+"""
+
+from __future__ import annotations
+
+
+class UserError(Exception):
+    """A known problem: bad input, missing office, full disk … Nothing was changed."""
+
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ValidationFailed(UserError):
+    """Input did not pass validation; ``problems`` lists ``(field, message)`` pairs."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, problems: list[tuple[str, str]]) -> None:
+        super().__init__(message)
+        self.problems = problems
+
+
+class NotFound(UserError):
+    exit_code = 3
+
+
+class Conflict(UserError):
+    """The operation does not fit the current state (office exists, record deleted …)."""
+
+    exit_code = 4
+
+
+class StorageError(UserError):
+    """The disk or database refused: full, read-only, locked, corrupt."""
+
+    exit_code = 5

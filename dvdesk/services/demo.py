@@ -1,0 +1,361 @@
+"""Demo office and realistic demo records, written through a bulk path.
+
+The bulk path builds plain row tuples and hands them to SQLite's
+``executemany`` in one transaction: a million records take seconds, not the
+hour per-row ORM inserts would. Rows are valid by construction; tests check a
+sample against the input models.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from dvdesk.clock import now_iso, today
+from dvdesk.db.schema import AuditEntry, Record
+from dvdesk.services import demo_vocabulary as words
+from dvdesk.services.office import add_profile, create_office, has_office
+from dvdesk.services.store import Store
+from dvdesk.text import fold, vi_sort_key
+
+BATCH = 20_000
+# A bigger page cache for the bulk transaction: random UUID keys touch pages all over the indexes.
+BULK_CACHE_KIB = 256 * 1024
+FIRST_YEAR = 2021
+
+DEMO_OFFICE: dict[str, object] = {
+    "level": "province",
+    "code": "01",
+    "name": "Ban Dân vận Thành ủy Hà Nội",
+    "header_name": "Ban Dân vận",
+    "superior": "Thành ủy Hà Nội",
+    "symbol": "BDVTU",
+    "place": "Hà Nội",
+    "parent_code": "TW",
+    "parent_name": "Ban Tuyên giáo và Dân vận Trung ương",
+}
+# The 2025 merger of the Ban Tuyên giáo and Ban Dân vận, as a dated profile.
+DEMO_MERGER: dict[str, object] = {
+    "name": "Ban Tuyên giáo và Dân vận Thành ủy Hà Nội",
+    "header_name": "Ban Tuyên giáo và Dân vận",
+    "superior": "Thành ủy Hà Nội",
+    "symbol": "BTGDVTU",
+    "place": "Hà Nội",
+    "valid_from": "2025-03-01",
+}
+
+RECORD_COLUMNS = (
+    "id",
+    "type",
+    "office_code",
+    "title",
+    "title_sort",
+    "start_date",
+    "end_date",
+    "place",
+    "fields",
+    "legal_basis",
+    "status",
+    "conclusion",
+    "decision_number",
+    "decision_date",
+    "lead",
+    "members",
+    "supervision_kind",
+    "findings",
+    "conclusion_number",
+    "conclusion_date",
+    "chair",
+    "chair_post",
+    "co_chairs",
+    "attendees",
+    "attendee_groups",
+    "search_text",
+    "revision",
+    "change_seq",
+    "created_by",
+    "created_at",
+    "updated_by",
+    "updated_at",
+    "deleted",
+)
+SUBJECT_COLUMNS = ("record_id", "position", "name")
+RECOMMENDATION_COLUMNS = (
+    "id",
+    "record_id",
+    "position",
+    "content",
+    "addressee",
+    "deadline",
+    "status",
+    "result",
+    "result_date",
+)
+ISSUE_COLUMNS = (
+    "id",
+    "record_id",
+    "position",
+    "content",
+    "kind",
+    "raised_by",
+    "protect_identity",
+    "field",
+    "answer",
+    "assignee",
+    "deadline",
+    "status",
+    "result",
+    "result_date",
+    "notified_date",
+)
+
+
+def insert_sql(table: str, columns: Sequence[str]) -> str:
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+
+
+@dataclass
+class Rows:
+    """One batch of demo rows, ready for executemany."""
+
+    records: list[tuple[Any, ...]] = field(default_factory=list)
+    subjects: list[tuple[Any, ...]] = field(default_factory=list)
+    recommendations: list[tuple[Any, ...]] = field(default_factory=list)
+    issues: list[tuple[Any, ...]] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+
+@lru_cache(maxsize=65_536)
+def _sort_key(title: str) -> str:
+    return vi_sort_key(title)
+
+
+@lru_cache(maxsize=65_536)
+def _fold(text: str) -> str:
+    return fold(text)
+
+
+def _json_list(values: Sequence[str]) -> str:
+    return json.dumps(list(values), ensure_ascii=False, separators=(",", ":"))
+
+
+class Generator:
+    """Deterministic demo rows for a seed, spread over offices and years up to today."""
+
+    def __init__(self, *, seed: int, office_codes: Sequence[str], first_change_seq: int) -> None:
+        self.rng = random.Random(seed)
+        self.office_codes = list(office_codes)
+        self.change_seq = first_change_seq
+        self.end = today()
+        self.span = (self.end - date(FIRST_YEAR, 1, 1)).days
+        self.stamp = now_iso()
+
+    def _uuid(self) -> str:
+        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+
+    def _person(self) -> str:
+        pick = self.rng.choice
+        return f"{pick(words.SURNAMES)} {pick(words.MIDDLE_NAMES)} {pick(words.GIVEN_NAMES)}"
+
+    def batch(self, count: int) -> Rows:
+        rows = Rows()
+        for _ in range(count):
+            self._one(rows)
+        return rows
+
+    def _one(self, rows: Rows) -> None:
+        rng = self.rng
+        record_id = self._uuid()
+        kind = rng.choices(("inspection", "supervision", "dialogue"), weights=(4, 4, 2))[0]
+        place = rng.choice(words.PLACES)
+        start = date(FIRST_YEAR, 1, 1) + timedelta(days=rng.randrange(self.span))
+        end = start + timedelta(days=rng.choice((0, 0, 1, 2, 5)))
+        past = end <= self.end
+        fields = rng.sample(words.FIELDS, rng.choice((1, 1, 2)))
+        legal = rng.choice(words.LEGAL_BASES)
+        self.change_seq += 1
+        searchable = [legal, *fields]
+        common = {
+            "id": record_id,
+            "type": kind,
+            "office_code": rng.choice(self.office_codes),
+            "start_date": start.isoformat(),
+            "end_date": end.isoformat(),
+            "place": place,
+            "fields": _json_list(fields),
+            "legal_basis": legal,
+            "status": "completed" if past else "planned",
+            "members": "[]",
+            "co_chairs": "[]",
+            "revision": 1,
+            "change_seq": self.change_seq,
+            "created_by": "demo",
+            "created_at": self.stamp,
+            "updated_by": "demo",
+            "updated_at": self.stamp,
+            "deleted": 0,
+        }
+        if kind == "dialogue":
+            values = self._dialogue(rows, record_id, place, start, common)
+        else:
+            values = self._session(
+                rows, record_id, kind=kind, place=place, start=start, common=common
+            )
+        values["search_text"] = _fold(" | ".join([*values.pop("_search"), *searchable]))
+        values["title_sort"] = _sort_key(values["title"])
+        rows.records.append(tuple(values.get(column) for column in RECORD_COLUMNS))
+
+    def _session(
+        self,
+        rows: Rows,
+        record_id: str,
+        *,
+        kind: str,
+        place: str,
+        start: date,
+        common: dict[str, Any],
+    ) -> dict[str, Any]:
+        rng = self.rng
+        organisations = [
+            o.format(p=place) for o in rng.sample(words.ORGANISATIONS, rng.randint(1, 4))
+        ]
+        titles = words.INSPECTION_TITLES if kind == "inspection" else words.SUPERVISION_TITLES
+        title = rng.choice(titles).format(org=organisations[0])
+        lead = self._person()
+        members = [self._person() for _ in range(rng.randint(1, 4))]
+        rows.subjects.extend((record_id, i, name) for i, name in enumerate(organisations))
+        self._recommendations(rows, record_id, organisations[0], start)
+        number = rng.randint(1, 250)
+        symbol = "KT" if kind == "inspection" else "GS"
+        return common | {
+            "title": title,
+            "lead": lead,
+            "members": _json_list(members),
+            "decision_number": f"{number}-QĐ/{symbol}",
+            "decision_date": (start - timedelta(days=7)).isoformat(),
+            "supervision_kind": rng.choice(("thematic", "regular"))
+            if kind == "supervision"
+            else None,
+            "conclusion": words.CONCLUSION.format(org=organisations[0]),
+            "_search": [title, place, lead, *organisations, *members],
+        }
+
+    def _dialogue(
+        self, rows: Rows, record_id: str, place: str, start: date, common: dict[str, Any]
+    ) -> dict[str, Any]:
+        rng = self.rng
+        title = words.DIALOGUE_TITLE.format(topic=rng.choice(words.DIALOGUE_TOPICS))
+        chair = self._person()
+        for position in range(rng.randint(1, 8)):
+            issue_kind, content = rng.choice(words.ISSUES)
+            on_spot = rng.random() < 0.6
+            resolved = on_spot or rng.random() < 0.5
+            deadline = (
+                None if on_spot else (start + timedelta(days=rng.choice((10, 15, 30)))).isoformat()
+            )
+            rows.issues.append(
+                (
+                    self._uuid(),
+                    record_id,
+                    position,
+                    content,
+                    issue_kind,
+                    None if issue_kind == "to_cao" else self._person(),
+                    int(issue_kind == "to_cao"),
+                    None,
+                    words.ANSWER if on_spot else None,
+                    None if on_spot else f"UBND xã {place}",
+                    deadline,
+                    "resolved" if resolved else "open",
+                    None,
+                    None,
+                    None,
+                )
+            )
+        self._recommendations(rows, record_id, f"UBND xã {place}", start)
+        return common | {
+            "title": title,
+            "chair": chair,
+            "chair_post": rng.choice(words.CHAIR_POSTS),
+            "attendees": rng.randint(40, 320),
+            "attendee_groups": words.ATTENDEE_GROUPS,
+            "_search": [title, place, chair],
+        }
+
+    def _recommendations(self, rows: Rows, record_id: str, addressee: str, start: date) -> None:
+        rng = self.rng
+        for position in range(rng.choice((0, 1, 1, 2, 3))):
+            deadline = start + timedelta(days=rng.choice((30, 60, 90)))
+            resolved = deadline < self.end and rng.random() < 0.7
+            rows.recommendations.append(
+                (
+                    self._uuid(),
+                    record_id,
+                    position,
+                    rng.choice(words.RECOMMENDATIONS).format(org=addressee),
+                    addressee,
+                    deadline.isoformat(),
+                    "resolved" if resolved else rng.choice(("open", "in_progress")),
+                    "Đã thực hiện xong" if resolved else None,
+                    (deadline - timedelta(days=5)).isoformat() if resolved else None,
+                )
+            )
+
+
+def write_rows(connection: Connection, rows: Rows) -> None:
+    """Insert one batch with executemany (the caller owns the transaction)."""
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    cursor.executemany(insert_sql("record", RECORD_COLUMNS), rows.records)
+    cursor.executemany(insert_sql("record_subject", SUBJECT_COLUMNS), rows.subjects)
+    cursor.executemany(insert_sql("recommendation", RECOMMENDATION_COLUMNS), rows.recommendations)
+    cursor.executemany(insert_sql("dialogue_issue", ISSUE_COLUMNS), rows.issues)
+    cursor.close()
+
+
+def ensure_demo_office(store: Store) -> bool:
+    """Create the demo office (with its 2025 merger profile) if none exists. True if created."""
+    if has_office(store):
+        return False
+    create_office(store, data=DEMO_OFFICE)
+    add_profile(store, data=DEMO_MERGER)
+    return True
+
+
+def batches(generator: Generator, count: int) -> Iterator[Rows]:
+    remaining = count
+    while remaining > 0:
+        size = min(BATCH, remaining)
+        remaining -= size
+        yield generator.batch(size)
+
+
+def add_demo_records(store: Store, *, count: int, seed: int, office_codes: Sequence[str]) -> int:
+    """Add ``count`` demo records owned by ``office_codes``, all in one transaction."""
+    with store.engine.begin() as connection:
+        connection.exec_driver_sql(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+        last = connection.execute(select(func.max(Record.change_seq))).scalar()
+        generator = Generator(seed=seed, office_codes=office_codes, first_change_seq=int(last or 0))
+        for rows in batches(generator, count):
+            write_rows(connection, rows)
+        connection.execute(
+            AuditEntry.__table__.insert().values(  # type: ignore[attr-defined]
+                at=now_iso(),
+                actor=store.actor,
+                action="demo",
+                entity="record",
+                entity_id=None,
+                revision=None,
+                changes={"records": count, "seed": seed},
+            )
+        )
+    return count

@@ -1,0 +1,274 @@
+"""The office this installation belongs to, its dated profile, and its place in the hierarchy."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from typing import Self
+
+from pydantic import ValidationInfo, field_validator, model_validator
+from sqlmodel import Session, col, select
+
+from dvdesk.clock import now_iso
+from dvdesk.db.schema import AuditEntry, Office, OfficeProfile, OrgUnit
+from dvdesk.domain.enums import OfficeLevel
+from dvdesk.domain.fields import IsoDate, OptionalText, Text, custom_error
+from dvdesk.domain.inputs import StrictInput
+from dvdesk.domain.validation import validate
+from dvdesk.errors import Conflict, NotFound
+from dvdesk.i18n import N_, _
+from dvdesk.services.store import Store
+
+# Administrative unit code lists: the list in force since 1 July 2025 and the older one
+# that district offices' codes come from. A code is only meaningful with its list.
+CODE_LIST_2025 = "2025-07"
+CODE_LIST_2004 = "2004"
+EARLIEST = date(2000, 1, 1)
+
+_CODE_DIGITS = {
+    OfficeLevel.PROVINCE: 2,
+    OfficeLevel.DISTRICT: 3,
+    OfficeLevel.COMMUNE: 5,
+    OfficeLevel.SPECIAL_ZONE: 5,
+}
+_SYMBOL = re.compile(r"^[A-ZĐ0-9]{2,20}$")
+
+
+class ProfileInput(StrictInput):
+    """The fields printed on documents, valid from a date on."""
+
+    name: Text
+    header_name: OptionalText = None
+    superior: OptionalText = None
+    symbol: Text
+    place: Text
+    valid_from: IsoDate = EARLIEST
+
+    @field_validator("symbol")
+    @classmethod
+    def _symbol_shape(cls, symbol: str) -> str:
+        if not _SYMBOL.fullmatch(symbol.upper()):
+            raise custom_error(
+                "symbol",
+                N_(
+                    "{symbol} is not a document symbol; use 2 to 20 capital letters or "
+                    "digits without spaces, e.g. BDVHU or BTGDVTU"
+                ),
+                symbol=symbol,
+            )
+        return symbol.upper()
+
+
+class OfficeInput(ProfileInput):
+    level: OfficeLevel  # before "code": the code's length depends on the level
+    code: Text
+    code_list: OptionalText = None
+    parent_code: OptionalText = None
+    parent_name: OptionalText = None
+
+    @field_validator("code")
+    @classmethod
+    def _code_digits(cls, code: str, info: ValidationInfo) -> str:
+        level = info.data.get("level")
+        if not isinstance(level, OfficeLevel):
+            return code
+        digits = _CODE_DIGITS[level]
+        if not (code.isdigit() and len(code) == digits):
+            raise custom_error(
+                "code",
+                N_("a {level} code has {digits} digits, e.g. {example}"),
+                level=level.label,
+                digits=digits,
+                example="0" * (digits - 1) + "1",
+            )
+        return code
+
+    @model_validator(mode="after")
+    def _parent_pair(self) -> Self:
+        if (self.parent_code is None) != (self.parent_name is None):
+            raise custom_error(
+                "parent", N_("give both --parent-code and --parent-name, or neither")
+            )
+        return self
+
+
+@dataclass(frozen=True)
+class Profile:
+    valid_from: date
+    name: str
+    header_name: str
+    superior: str | None
+    symbol: str
+    place: str
+
+
+@dataclass(frozen=True)
+class OfficeView:
+    code: str
+    code_list: str
+    level: OfficeLevel
+    profiles: tuple[Profile, ...]
+    parent_code: str | None
+    parent_name: str | None
+
+    def profile_at(self, when: date) -> Profile:
+        """The profile in force on ``when`` (the earliest one for dates before it)."""
+        chosen = self.profiles[0]
+        for profile in self.profiles:
+            if profile.valid_from <= when:
+                chosen = profile
+        return chosen
+
+    @property
+    def current(self) -> Profile:
+        return self.profiles[-1]
+
+
+def _profile_row(data: ProfileInput) -> OfficeProfile:
+    return OfficeProfile(
+        valid_from=data.valid_from,
+        full_name=data.name,
+        header_name=data.header_name,
+        superior_name=data.superior,
+        symbol=data.symbol.upper(),
+        place_name=data.place,
+        created_at=now_iso(),
+    )
+
+
+def create_office(store: Store, *, data: dict[str, object]) -> OfficeView:
+    """Set up this installation's office. Refuses if one exists."""
+    office_input = validate(OfficeInput, data)
+    code_list = office_input.code_list or (
+        CODE_LIST_2004 if office_input.level is OfficeLevel.DISTRICT else CODE_LIST_2025
+    )
+    with store.session() as session:
+        if session.get(Office, 1) is not None:
+            raise Conflict(
+                _("An office is already set up here ({code}). Use another data folder.").format(
+                    code=session.get(Office, 1).code  # type: ignore[union-attr]
+                )
+            )
+        session.add(
+            Office(
+                code=office_input.code,
+                code_list_version=code_list,
+                level=office_input.level.value,
+                created_at=now_iso(),
+            )
+        )
+        session.add(_profile_row(office_input))
+        session.add(
+            _unit(
+                code=office_input.code,
+                code_list=code_list,
+                name=office_input.name,
+                level=office_input.level.value,
+                relation="self",
+                parent_code=office_input.parent_code,
+            )
+        )
+        if office_input.parent_code and office_input.parent_name:
+            session.add(
+                _unit(
+                    code=office_input.parent_code,
+                    code_list=code_list,
+                    name=office_input.parent_name,
+                    level=_parent_level(office_input.level),
+                    relation="parent",
+                    parent_code=None,
+                )
+            )
+        session.add(
+            _audit(
+                store, "create", "office", office_input.code, office_input.model_dump(mode="json")
+            )
+        )
+    return get_office(store)
+
+
+def _parent_level(level: OfficeLevel) -> str:
+    return "central" if level is OfficeLevel.PROVINCE else OfficeLevel.PROVINCE.value
+
+
+def _unit(
+    *, code: str, code_list: str, name: str, level: str, relation: str, parent_code: str | None
+) -> OrgUnit:
+    return OrgUnit(
+        id=str(uuid.uuid4()),
+        code=code,
+        code_list_version=code_list,
+        name=name,
+        level=level,
+        relation=relation,
+        parent_code=parent_code,
+    )
+
+
+def _audit(
+    store: Store, action: str, entity: str, entity_id: str, changes: dict[str, object]
+) -> AuditEntry:
+    return AuditEntry(
+        at=now_iso(),
+        actor=store.actor,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        changes=changes,
+    )
+
+
+def has_office(store: Store) -> bool:
+    with store.session() as session:
+        return session.get(Office, 1) is not None
+
+
+def get_office(store: Store) -> OfficeView:
+    with store.session() as session:
+        return _load_office(session)
+
+
+def _load_office(session: Session) -> OfficeView:
+    office = session.get(Office, 1)
+    if office is None:
+        raise NotFound(_("No office is set up yet. Run 'dvdesk init' first."))
+    rows = session.exec(select(OfficeProfile).order_by(col(OfficeProfile.valid_from))).all()
+    parent = session.exec(select(OrgUnit).where(OrgUnit.relation == "parent")).first()
+    return OfficeView(
+        code=office.code,
+        code_list=office.code_list_version,
+        level=OfficeLevel(office.level),
+        profiles=tuple(
+            Profile(
+                valid_from=row.valid_from,
+                name=row.full_name,
+                header_name=row.header_name or row.full_name,
+                superior=row.superior_name,
+                symbol=row.symbol,
+                place=row.place_name,
+            )
+            for row in rows
+        ),
+        parent_code=parent.code if parent else None,
+        parent_name=parent.name if parent else None,
+    )
+
+
+def add_profile(store: Store, *, data: dict[str, object]) -> OfficeView:
+    """Record a new name/symbol/place from ``valid_from`` on (e.g. after a merger)."""
+    profile = validate(ProfileInput, data)
+    with store.session() as session:
+        office = _load_office(session)
+        if any(p.valid_from == profile.valid_from for p in office.profiles):
+            raise Conflict(
+                _("A profile valid from {date} exists already; choose another date.").format(
+                    date=profile.valid_from.isoformat()
+                )
+            )
+        session.add(_profile_row(profile))
+        session.add(
+            _audit(store, "create", "office_profile", office.code, profile.model_dump(mode="json"))
+        )
+    return get_office(store)

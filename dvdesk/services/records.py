@@ -1,0 +1,553 @@
+"""Create, read, update and tombstone records, with an audit entry for every change.
+
+A record is an aggregate: the record row plus its subjects, recommendations and
+dialogue issues. Writes validate first, then replace the aggregate in one
+transaction; nothing is written when validation fails.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import delete, func
+from sqlalchemy import select as sql_select
+from sqlmodel import Session, col, select
+
+from dvdesk.clock import now_iso, today
+from dvdesk.db.schema import (
+    Attachment,
+    AuditEntry,
+    DialogueIssue,
+    Office,
+    Recommendation,
+    Record,
+    RecordSubject,
+)
+from dvdesk.domain.enums import FollowUpStatus, RecordType
+from dvdesk.domain.inputs import (
+    INPUT_MODELS,
+    DialogueInput,
+    RecordInput,
+    SessionInput,
+    SupervisionInput,
+)
+from dvdesk.domain.validation import failed, validate
+from dvdesk.errors import Conflict, NotFound
+from dvdesk.i18n import _
+from dvdesk.services.search import matches, search_text
+from dvdesk.services.store import Store
+from dvdesk.text import vi_sort_key
+
+_BOOKKEEPING = ("revision",)
+
+
+@dataclass(frozen=True)
+class RecordSummary:
+    """One line of a record list."""
+
+    id: str
+    type: RecordType
+    title: str
+    start_date: date
+    end_date: date | None
+    place: str | None
+    status: str
+    office_code: str
+    revision: int
+    deleted: bool
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "type": self.type.value,
+            "title": self.title,
+            "start_date": self.start_date.isoformat(),
+            "end_date": self.end_date.isoformat() if self.end_date else None,
+            "place": self.place,
+            "status": self.status,
+            "office_code": self.office_code,
+            "revision": self.revision,
+            "deleted": self.deleted,
+        }
+
+
+def parse_record_type(value: str) -> RecordType:
+    try:
+        return RecordType(value)
+    except ValueError:
+        choices = ", ".join(t.value for t in RecordType)
+        raise failed(
+            [("type", _("expected one of: {expected}").format(expected=choices))]
+        ) from None
+
+
+# ---------------------------------------------------------------- writing
+
+
+def add_record(store: Store, *, record_type: RecordType, data: Mapping[str, object]) -> str:
+    """Validate ``data`` and store it as a new record owned by this office. Returns its id."""
+    model = validate(INPUT_MODELS[record_type], data)
+    if model.revision is not None:
+        raise failed([("revision", _("a new record has no revision yet; leave it out"))])
+    _check_item_ids(model, allowed=set())
+    record_id = str(uuid.uuid4())
+    with store.session() as session:
+        office = _office(session)
+        stamp = now_iso()
+        row = Record(
+            id=record_id,
+            type=record_type.value,
+            office_code=office.code,
+            revision=1,
+            change_seq=next_change_seq(session),
+            created_by=store.actor,
+            created_at=stamp,
+            updated_by=store.actor,
+            updated_at=stamp,
+            **_record_columns(model),
+        )
+        session.add(row)
+        session.flush()
+        _write_parts(session, record_id, model)
+        session.add(
+            _audit(store, "create", record_id, 1, {"record": _public_dump(model), "type": row.type})
+        )
+    return record_id
+
+
+def update_record(store: Store, *, record_id: str, changes: Mapping[str, object]) -> int:
+    """Apply ``changes`` (keys as for add; a list replaces the stored list).
+
+    Returns the record's revision afterwards (unchanged if nothing differed).
+    """
+    if not isinstance(changes, Mapping):
+        validate(RecordInput, changes)  # raises the "must be an object" message
+    with store.session() as session:
+        row = _get_row(session, record_id)
+        if row.deleted:
+            raise Conflict(_("Record {id} was deleted; it cannot be changed.").format(id=record_id))
+        record_type = RecordType(row.type)
+        current = _input_dict(session, row)
+        merged = {**current, **changes}
+        model = validate(INPUT_MODELS[record_type], merged)
+        if model.revision is not None and model.revision != row.revision:
+            raise Conflict(
+                _(
+                    "Record {id} was changed meanwhile (revision {stored}, you edited {given}). "
+                    "Open it again and redo your change."
+                ).format(id=record_id, stored=row.revision, given=model.revision)
+            )
+        _check_item_ids(model, allowed=_item_ids(session, record_id))
+        before = _public_dump(validate(INPUT_MODELS[record_type], current))
+        after = _public_dump(model)
+        diff = {
+            key: {"from": before.get(key), "to": value}
+            for key, value in after.items()
+            if before.get(key) != value
+        }
+        if not diff:
+            return row.revision
+        for key, value in _record_columns(model).items():
+            setattr(row, key, value)
+        row.revision += 1
+        row.change_seq = next_change_seq(session)
+        row.updated_by = store.actor
+        row.updated_at = now_iso()
+        session.add(row)
+        _delete_parts(session, record_id)
+        session.flush()
+        _write_parts(session, record_id, model)
+        session.add(_audit(store, "update", record_id, row.revision, diff))
+        return row.revision
+
+
+def delete_record(store: Store, *, record_id: str) -> int:
+    """Tombstone a record: it disappears from lists but is kept, so the deletion can travel."""
+    with store.session() as session:
+        row = _get_row(session, record_id)
+        if row.deleted:
+            raise Conflict(_("Record {id} is already deleted.").format(id=record_id))
+        row.deleted = True
+        row.revision += 1
+        row.change_seq = next_change_seq(session)
+        row.updated_by = store.actor
+        row.updated_at = now_iso()
+        session.add(row)
+        session.add(_audit(store, "delete", record_id, row.revision, {}))
+        return row.revision
+
+
+def _office(session: Session) -> Office:
+    office = session.get(Office, 1)
+    if office is None:
+        raise NotFound(_("No office is set up yet. Run 'dvdesk init' first."))
+    return office
+
+
+def next_change_seq(session: Session) -> int:
+    current = session.exec(select(func.max(Record.change_seq))).one()
+    return int(current or 0) + 1
+
+
+def _audit(
+    store: Store, action: str, record_id: str, revision: int, changes: dict[str, Any]
+) -> AuditEntry:
+    return AuditEntry(
+        at=now_iso(),
+        actor=store.actor,
+        action=action,
+        entity="record",
+        entity_id=record_id,
+        revision=revision,
+        changes=changes,
+    )
+
+
+def _public_dump(model: RecordInput) -> dict[str, Any]:
+    return model.model_dump(mode="json", exclude=set(_BOOKKEEPING))
+
+
+def _record_columns(model: RecordInput) -> dict[str, Any]:
+    """The record row's columns from a validated input (parts are written separately)."""
+    columns: dict[str, Any] = {
+        "title": model.title,
+        "title_sort": vi_sort_key(model.title),
+        "start_date": model.start_date,
+        "end_date": model.end_date,
+        "place": model.place,
+        "fields": list(model.fields),
+        "legal_basis": model.legal_basis,
+        "status": model.effective_status(today()).value,
+        "conclusion": model.conclusion,
+        "search_text": search_text(model),
+    }
+    if isinstance(model, SessionInput):
+        columns |= {
+            "decision_number": model.decision_number,
+            "decision_date": model.decision_date,
+            "lead": model.lead,
+            "members": list(model.members),
+            "findings": model.findings,
+            "conclusion_number": model.conclusion_number,
+            "conclusion_date": model.conclusion_date,
+            "supervision_kind": model.kind.value if isinstance(model, SupervisionInput) else None,
+        }
+    if isinstance(model, DialogueInput):
+        columns |= {
+            "chair": model.chair,
+            "chair_post": model.chair_post,
+            "co_chairs": list(model.co_chairs),
+            "attendees": model.attendees,
+            "attendee_groups": model.attendee_groups,
+        }
+    return columns
+
+
+def _write_parts(session: Session, record_id: str, model: RecordInput) -> None:
+    if isinstance(model, SessionInput):
+        session.add_all(
+            RecordSubject(record_id=record_id, position=index, name=name)
+            for index, name in enumerate(model.subjects)
+        )
+    session.add_all(
+        Recommendation(
+            id=item.id or str(uuid.uuid4()),
+            record_id=record_id,
+            position=index,
+            content=item.content,
+            addressee=item.addressee,
+            deadline=item.deadline,
+            status=item.status.value,
+            result=item.result,
+            result_date=item.result_date,
+        )
+        for index, item in enumerate(model.recommendations)
+    )
+    if isinstance(model, DialogueInput):
+        session.add_all(
+            DialogueIssue(
+                id=issue.id or str(uuid.uuid4()),
+                record_id=record_id,
+                position=index,
+                content=issue.content,
+                kind=issue.kind.value,
+                raised_by=issue.raised_by,
+                protect_identity=issue.effective_protect_identity,
+                field=issue.field,
+                answer=issue.answer,
+                assignee=issue.assignee,
+                deadline=issue.deadline,
+                status=issue.effective_status.value,
+                result=issue.result,
+                result_date=issue.result_date,
+                notified_date=issue.notified_date,
+            )
+            for index, issue in enumerate(model.issues)
+        )
+
+
+def _delete_parts(session: Session, record_id: str) -> None:
+    for table in (RecordSubject, Recommendation, DialogueIssue):
+        session.execute(delete(table).where(col(table.record_id) == record_id))
+
+
+def _item_ids(session: Session, record_id: str) -> set[str]:
+    ids = set(session.exec(select(Recommendation.id).where(Recommendation.record_id == record_id)))
+    ids |= set(session.exec(select(DialogueIssue.id).where(DialogueIssue.record_id == record_id)))
+    return ids
+
+
+def _check_item_ids(model: RecordInput, *, allowed: set[str]) -> None:
+    """Item ids may only name items of this record, each once."""
+    items: list[tuple[str, Sequence[Any]]] = [("recommendations", model.recommendations)]
+    if isinstance(model, DialogueInput):
+        items.append(("issues", model.issues))
+    seen: set[str] = set()
+    problems = []
+    for key, values in items:
+        for index, item in enumerate(values):
+            if item.id is None:
+                continue
+            if item.id not in allowed or item.id in seen:
+                problems.append(
+                    (
+                        f"{key}[{index}].id",
+                        _("not an item of this record; leave the id out to add a new one"),
+                    )
+                )
+            seen.add(item.id)
+    if problems:
+        raise failed(problems)
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _get_row(session: Session, record_id: str) -> Record:
+    row = session.get(Record, record_id.strip().lower())
+    if row is None:
+        raise NotFound(
+            _("There is no record {id}. Check the id with 'dvdesk record list'.").format(
+                id=record_id
+            )
+        )
+    return row
+
+
+def get_record(store: Store, *, record_id: str) -> dict[str, Any]:
+    """Every field of a record, its parts, attachments and bookkeeping, as JSON-ready data."""
+    with store.session() as session:
+        row = _get_row(session, record_id)
+        return _full_dict(session, row)
+
+
+def _parts(
+    session: Session, record_id: str
+) -> tuple[list[str], list[Recommendation], list[DialogueIssue]]:
+    subjects = list(
+        session.exec(
+            select(RecordSubject.name)
+            .where(RecordSubject.record_id == record_id)
+            .order_by(col(RecordSubject.position))
+        )
+    )
+    recommendations = list(
+        session.exec(
+            select(Recommendation)
+            .where(Recommendation.record_id == record_id)
+            .order_by(col(Recommendation.position))
+        )
+    )
+    issues = list(
+        session.exec(
+            select(DialogueIssue)
+            .where(DialogueIssue.record_id == record_id)
+            .order_by(col(DialogueIssue.position))
+        )
+    )
+    return subjects, recommendations, issues
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def is_overdue(*, status: str, deadline: date | None, on: date) -> bool:
+    return status != FollowUpStatus.RESOLVED.value and deadline is not None and deadline < on
+
+
+def _recommendation_dict(item: Recommendation, on: date) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "content": item.content,
+        "addressee": item.addressee,
+        "deadline": _iso(item.deadline),
+        "status": item.status,
+        "result": item.result,
+        "result_date": _iso(item.result_date),
+        "overdue": is_overdue(status=item.status, deadline=item.deadline, on=on),
+    }
+
+
+def _issue_dict(item: DialogueIssue, on: date) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "content": item.content,
+        "kind": item.kind,
+        "raised_by": item.raised_by,
+        "protect_identity": item.protect_identity,
+        "field": item.field,
+        "answer": item.answer,
+        "answered_on_spot": item.answer is not None and item.assignee is None,
+        "assignee": item.assignee,
+        "deadline": _iso(item.deadline),
+        "status": item.status,
+        "result": item.result,
+        "result_date": _iso(item.result_date),
+        "notified_date": _iso(item.notified_date),
+        "overdue": is_overdue(status=item.status, deadline=item.deadline, on=on),
+    }
+
+
+def _full_dict(session: Session, row: Record) -> dict[str, Any]:
+    on = today()
+    subjects, recommendations, issues = _parts(session, row.id)
+    data: dict[str, Any] = {
+        "id": row.id,
+        "type": row.type,
+        "office_code": row.office_code,
+        "title": row.title,
+        "start_date": _iso(row.start_date),
+        "end_date": _iso(row.end_date),
+        "place": row.place,
+        "fields": list(row.fields),
+        "legal_basis": row.legal_basis,
+        "status": row.status,
+        "conclusion": row.conclusion,
+    }
+    if row.type in (RecordType.INSPECTION, RecordType.SUPERVISION):
+        data |= {
+            "subjects": subjects,
+            "decision_number": row.decision_number,
+            "decision_date": _iso(row.decision_date),
+            "lead": row.lead,
+            "members": list(row.members),
+            "findings": row.findings,
+            "conclusion_number": row.conclusion_number,
+            "conclusion_date": _iso(row.conclusion_date),
+        }
+        if row.type == RecordType.SUPERVISION:
+            data["kind"] = row.supervision_kind
+    else:
+        data |= {
+            "chair": row.chair,
+            "chair_post": row.chair_post,
+            "co_chairs": list(row.co_chairs),
+            "attendees": row.attendees,
+            "attendee_groups": row.attendee_groups,
+            "issues": [_issue_dict(item, on) for item in issues],
+        }
+    data["recommendations"] = [_recommendation_dict(item, on) for item in recommendations]
+    attachments = session.exec(
+        select(Attachment)
+        .where(Attachment.record_id == row.id, col(Attachment.deleted).is_(False))
+        .order_by(col(Attachment.added_at))
+    ).all()
+    data["attachments"] = [
+        {
+            "id": a.id,
+            "filename": a.filename,
+            "size": a.size,
+            "media_type": a.media_type,
+            "sha256": a.sha256,
+            "added_by": a.added_by,
+            "added_at": a.added_at,
+        }
+        for a in attachments
+    ]
+    data |= {
+        "revision": row.revision,
+        "created_by": row.created_by,
+        "created_at": row.created_at,
+        "updated_by": row.updated_by,
+        "updated_at": row.updated_at,
+        "deleted": row.deleted,
+    }
+    return data
+
+
+def _input_dict(session: Session, row: Record) -> dict[str, Any]:
+    """The stored record in the shape ``record add`` accepts, for merging an update into."""
+    full = _full_dict(session, row)
+    model = INPUT_MODELS[RecordType(row.type)]
+    data = {
+        key: value
+        for key, value in full.items()
+        if key in model.model_fields and key not in _BOOKKEEPING
+    }
+    for key in ("recommendations", "issues"):
+        if key in data:
+            data[key] = [_strip_derived(item) for item in data[key]]
+    return data
+
+
+def _strip_derived(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in item.items() if k not in ("overdue", "answered_on_spot")}
+
+
+def list_records(
+    store: Store,
+    *,
+    record_type: RecordType | None = None,
+    search: str | None = None,
+    include_deleted: bool = False,
+    order: str = "date",
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[RecordSummary]:
+    """Records of every origin, newest first (or by Vietnamese title order)."""
+    columns = (
+        Record.id,
+        Record.type,
+        Record.title,
+        Record.start_date,
+        Record.end_date,
+        Record.place,
+        Record.status,
+        Record.office_code,
+        Record.revision,
+        Record.deleted,
+    )
+    query = sql_select(*(col(column) for column in columns))
+    if record_type is not None:
+        query = query.where(col(Record.type) == record_type.value)
+    if not include_deleted:
+        query = query.where(col(Record.deleted).is_(False))
+    if search:
+        query = query.where(*matches(search))
+    if order == "title":
+        query = query.order_by(col(Record.title_sort), col(Record.start_date).desc())
+    else:
+        query = query.order_by(col(Record.start_date).desc(), col(Record.title_sort))
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
+    with store.session() as session:
+        return [
+            RecordSummary(
+                id=r[0],
+                type=RecordType(r[1]),
+                title=r[2],
+                start_date=r[3],
+                end_date=r[4],
+                place=r[5],
+                status=r[6],
+                office_code=r[7],
+                revision=r[8],
+                deleted=r[9],
+            )
+            for r in session.execute(query)
+        ]

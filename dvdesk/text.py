@@ -1,0 +1,111 @@
+"""Vietnamese text: normalisation, diacritic-free folding, and collation.
+
+Input methods (Unikey, EVKey) and pasted text can produce decomposed (NFD)
+strings; everything stored or compared goes through :func:`nfc` first.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Final
+
+# The Vietnamese alphabet with the Latin letters it lacks slotted where they
+# fall in the Latin order, so foreign names sort sensibly too.
+_ALPHABET: Final = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+_LETTER_WEIGHT: Final = {letter: 0x3000 + index for index, letter in enumerate(_ALPHABET)}
+
+# Combining marks of the five tones, in the order Vietnamese dictionaries use:
+# ngang < huyền < hỏi < ngã < sắc < nặng.
+_TONE_MARKS: Final = {
+    "\u0300": 1,  # huyền
+    "\u0309": 2,  # hỏi
+    "\u0303": 3,  # ngã
+    "\u0301": 4,  # sắc
+    "\u0323": 5,  # nặng
+}
+# Marks that make a distinct letter (ă, â, ê, ô, ơ, ư) rather than a tone.
+_LETTER_MARKS: Final = {"\u0306", "\u0302", "\u031b"}
+
+_WORD_SEPARATOR: Final = "\x01"
+_LEVEL_SEPARATOR: Final = "\x02"
+
+
+def nfc(value: str) -> str:
+    """Return ``value`` in Unicode NFC, the only form dvdesk stores."""
+    return unicodedata.normalize("NFC", value)
+
+
+def clean(value: str) -> str:
+    """NFC with surrounding white space removed: what every text input becomes."""
+    return nfc(value).strip()
+
+
+def fold(value: str) -> str:
+    """Lower case without diacritics, for searching ("Đảng" -> "dang").
+
+    đ has no decomposition in Unicode, so it is mapped explicitly.
+    """
+    decomposed = unicodedata.normalize("NFD", value.replace("đ", "d").replace("Đ", "D"))
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(bare.lower().split())
+
+
+def _split_letter(char: str) -> tuple[str, int]:
+    """Split one NFC character into its base letter (with ă/â/… marks kept) and its tone."""
+    decomposed = unicodedata.normalize("NFD", char)
+    tone = 0
+    kept = []
+    for part in decomposed:
+        if part in _TONE_MARKS:
+            tone = _TONE_MARKS[part]
+        elif not unicodedata.combining(part) or part in _LETTER_MARKS:
+            kept.append(part)
+    return unicodedata.normalize("NFC", "".join(kept)), tone
+
+
+def _primary_weight(letter: str) -> str:
+    lower = letter.lower()
+    if lower in _LETTER_WEIGHT:
+        return chr(_LETTER_WEIGHT[lower])
+    if lower.isdigit() and len(lower) == 1 and lower.isascii():
+        return chr(0x2000 + int(lower))
+    if lower.isspace():
+        return " "
+    code = ord(lower[0]) if lower else 0x20
+    # Other symbols before digits; other scripts after the Latin letters.
+    return chr(code) if code < 0x2000 else chr(code + 0x4000)
+
+
+def _word_key(word: str) -> str:
+    primary, secondary, tertiary = [], [], []
+    for char in word:
+        letter, tone = _split_letter(char)
+        primary.append(_primary_weight(letter))
+        secondary.append(chr(0x30 + tone))
+        tertiary.append("1" if letter != letter.lower() else "0")
+    return _LEVEL_SEPARATOR.join(("".join(primary), "".join(secondary), "".join(tertiary)))
+
+
+def vi_sort_key(value: str) -> str:
+    """A key whose plain (binary) order is Vietnamese dictionary order.
+
+    Words are compared one by one, each first by its letters (a < ă < â < b …
+    d < đ …), then by tone, then by case. The key is a string so it can be
+    stored in a column and sorted by SQLite's default BINARY collation.
+    """
+    words = nfc(value).split()
+    return _WORD_SEPARATOR.join(_word_key(word) for word in words)
+
+
+def person_sort_key(full_name: str) -> str:
+    """Sort people by given name (the last word), then by the whole name."""
+    words = nfc(full_name).split()
+    if not words:
+        return ""
+    return vi_sort_key(words[-1]) + _WORD_SEPARATOR * 2 + vi_sort_key(full_name)
+
+
+def vi_collate(left: str, right: str) -> int:
+    """SQLite collation callback for ad-hoc ``ORDER BY … COLLATE vi`` queries."""
+    a, b = vi_sort_key(left), vi_sort_key(right)
+    return (a > b) - (a < b)

@@ -1,0 +1,71 @@
+"""Demo data is realistic, deterministic and valid by the same rules as typed input."""
+
+from __future__ import annotations
+
+from dvdesk.domain.enums import RecordType
+from dvdesk.domain.inputs import INPUT_MODELS
+from dvdesk.domain.validation import validate
+from dvdesk.paths import DataPaths
+from dvdesk.services.demo import add_demo_records, ensure_demo_office
+from dvdesk.services.office import get_office
+from dvdesk.services.records import _strip_derived, get_record, list_records
+from dvdesk.services.store import Store, open_store
+
+_BOOKKEEPING = {
+    "id",
+    "type",
+    "office_code",
+    "attachments",
+    "revision",
+    "created_by",
+    "created_at",
+    "updated_by",
+    "updated_at",
+    "deleted",
+}
+
+
+def _demo_store(paths: DataPaths, count: int, seed: int = 3) -> Store:
+    store = open_store(paths, actor="demo", create=True)
+    ensure_demo_office(store)
+    add_demo_records(store, count=count, seed=seed, office_codes=[get_office(store).code])
+    return store
+
+
+def test_demo_records_pass_the_input_models(paths: DataPaths) -> None:
+    store = _demo_store(paths, 300)
+    try:
+        for summary in list_records(store):
+            shown = get_record(store, record_id=summary.id)
+            data = {k: v for k, v in shown.items() if k not in _BOOKKEEPING}
+            for key in ("recommendations", "issues"):
+                if key in data:
+                    data[key] = [_strip_derived(item) for item in data[key]]
+            validate(INPUT_MODELS[RecordType(shown["type"])], data)
+    finally:
+        store.close()
+
+
+def test_demo_is_deterministic_for_a_seed(tmp_path: object) -> None:
+    from pathlib import Path
+
+    base = Path(str(tmp_path))
+    titles = []
+    for name in ("a", "b"):
+        store = _demo_store(DataPaths(base / name), 50, seed=11)
+        titles.append([(r.id, r.title) for r in list_records(store)])
+        store.close()
+    assert titles[0] == titles[1]
+
+
+def test_demo_office_has_its_2025_merger_profile(paths: DataPaths) -> None:
+    from datetime import date
+
+    store = _demo_store(paths, 0)
+    try:
+        office = get_office(store)
+        assert office.profile_at(date(2024, 12, 31)).symbol == "BDVTU"
+        assert office.profile_at(date(2025, 7, 1)).symbol == "BTGDVTU"
+        assert office.profile_at(date(1999, 1, 1)).symbol == "BDVTU"
+    finally:
+        store.close()

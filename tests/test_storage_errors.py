@@ -1,0 +1,66 @@
+"""Known storage failures reach the user as plain Vietnamese, with nothing lost."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from dvdesk.domain.enums import RecordType
+from dvdesk.errors import StorageError
+from dvdesk.paths import DataPaths
+from dvdesk.services.records import add_record, list_records
+from dvdesk.services.store import Store, storage_message
+from tests.conftest import inspection
+
+
+@pytest.mark.parametrize(
+    ("error", "words"),
+    [
+        (sqlite3.OperationalError("database or disk is full"), "đĩa"),
+        (sqlite3.OperationalError("database is locked"), "đang"),
+        (sqlite3.DatabaseError("file is not a database"), "hỏng"),
+        (sqlite3.OperationalError("attempt to write a readonly database"), "ghi"),
+        (OSError(28, "No space left on device"), "đĩa"),
+    ],
+)
+def test_known_failures_have_messages(error: BaseException, words: str) -> None:
+    message = storage_message(error, Path("/data/dvdesk.sqlite3"))
+    assert message is not None
+    assert words in message.lower()
+
+
+def test_unknown_failures_are_bugs() -> None:
+    assert storage_message(sqlite3.OperationalError("no such column: x"), Path("x")) is None
+
+
+def test_locked_database_is_reported_and_nothing_is_lost(store: Store) -> None:
+    record_id = add_record(store, record_type=RecordType.INSPECTION, data=inspection())
+    blocker = sqlite3.connect(store.paths.database, timeout=0)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        import dvdesk.db.engine as engine_module
+
+        assert engine_module.BUSY_TIMEOUT_MS > 0
+        with pytest.raises(StorageError), store.session() as session:
+            session.connection().exec_driver_sql("PRAGMA busy_timeout = 50")
+            session.connection().exec_driver_sql(
+                "INSERT INTO setting(key, value, updated_by, updated_at) "
+                "VALUES ('x', '1', 'x', 'x')"
+            )
+    finally:
+        blocker.rollback()
+        blocker.close()
+    assert [r.id for r in list_records(store)] == [record_id]
+
+
+def test_unopenable_database_is_reported(tmp_path: Path) -> None:
+    from dvdesk.services.store import open_store
+
+    paths = DataPaths(tmp_path / "office")
+    paths.database.mkdir(parents=True)  # a folder where the file should be: SQLite cannot open it
+    (paths.database / "x").write_text("x")
+    with pytest.raises(StorageError) as raised:
+        open_store(paths, actor="x", create=True)
+    assert str(paths.database) in raised.value.message or "dvdesk init" in raised.value.message

@@ -1,0 +1,1 @@
+"""The Qt desktop app: a face on the services of :mod:`dvdesk`."""
