@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from babel.numbers import format_decimal
 
@@ -19,3 +19,19 @@ def short_date(value: date | None) -> str:
     if current_language() == "vi":
         return value.strftime("%d/%m/%Y")
     return value.isoformat()
+
+
+def local_time(stamp: str) -> str:
+    """A stored UTC time stamp (``2026-11-22T04:15:43Z``) in local time, ``22/11/2026 11:15``."""
+    try:
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone()
+    except ValueError:
+        return stamp
+    if current_language() == "vi":
+        return moment.strftime("%d/%m/%Y %H:%M")
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def sentence(text: str) -> str:
+    """Capitalise the first letter, for labels shown on their own ("đã hoàn thành")."""
+    return text[:1].upper() + text[1:]

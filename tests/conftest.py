@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+
+# GUI tests run without a screen; set before anything can create a QApplication.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
 import hashlib
 import json
 from collections.abc import Callable, Iterator
@@ -16,6 +21,8 @@ from dvdesk.i18n import set_language
 from dvdesk.paths import ENV_DATA_DIR, DataPaths
 from dvdesk.services.office import create_office
 from dvdesk.services.store import Store, open_store
+
+pytest_plugins = ["tests.gui_support"]
 
 OFFICE = {
     "level": "commune",

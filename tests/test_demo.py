@@ -8,7 +8,7 @@ from dvdesk.domain.validation import validate
 from dvdesk.paths import DataPaths
 from dvdesk.services.demo import add_demo_records, ensure_demo_office
 from dvdesk.services.office import get_office
-from dvdesk.services.records import _strip_derived, get_record, list_records
+from dvdesk.services.records import get_record, list_records, strip_derived
 from dvdesk.services.store import Store, open_store
 
 _BOOKKEEPING = {
@@ -40,7 +40,7 @@ def test_demo_records_pass_the_input_models(paths: DataPaths) -> None:
             data = {k: v for k, v in shown.items() if k not in _BOOKKEEPING}
             for key in ("recommendations", "issues"):
                 if key in data:
-                    data[key] = [_strip_derived(item) for item in data[key]]
+                    data[key] = [strip_derived(item) for item in data[key]]
             validate(INPUT_MODELS[RecordType(shown["type"])], data)
     finally:
         store.close()

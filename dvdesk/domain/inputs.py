@@ -36,6 +36,7 @@ from dvdesk.domain.fields import (
     Text,
     custom_error,
 )
+from dvdesk.formatting import short_date
 from dvdesk.i18n import N_
 
 MAX_ITEMS = 500
@@ -114,8 +115,8 @@ class RecordInput(StrictInput):
             raise custom_error(
                 "end_before_start",
                 N_("the end ({end}) is before the start ({start})"),
-                end=end.isoformat(),
-                start=start.isoformat(),
+                end=short_date(end),
+                start=short_date(start),
             )
         return end
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, func
+from sqlalchemy import Select, delete, func, literal_column
 from sqlalchemy import select as sql_select
 from sqlmodel import Session, col, select
 
@@ -47,8 +47,9 @@ _BOOKKEEPING = ("revision",)
 
 @dataclass(frozen=True)
 class RecordSummary:
-    """One line of a record list."""
+    """One line of a record list; ``key`` is the row's SQLite rowid, for lazy lists."""
 
+    key: int
     id: str
     type: RecordType
     title: str
@@ -491,11 +492,11 @@ def _input_dict(session: Session, row: Record) -> dict[str, Any]:
     }
     for key in ("recommendations", "issues"):
         if key in data:
-            data[key] = [_strip_derived(item) for item in data[key]]
+            data[key] = [strip_derived(item) for item in data[key]]
     return data
 
 
-def _strip_derived(item: dict[str, Any]) -> dict[str, Any]:
+def strip_derived(item: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in item.items() if k not in ("overdue", "answered_on_spot")}
 
 
@@ -522,7 +523,9 @@ def list_records(
         Record.revision,
         Record.deleted,
     )
-    query = sql_select(*(col(column) for column in columns))
+    query: Select[*tuple[Any, ...]] = sql_select(
+        literal_column("record.rowid"), *(col(column) for column in columns)
+    )
     if record_type is not None:
         query = query.where(col(Record.type) == record_type.value)
     if not include_deleted:
@@ -538,16 +541,17 @@ def list_records(
     with store.session() as session:
         return [
             RecordSummary(
-                id=r[0],
-                type=RecordType(r[1]),
-                title=r[2],
-                start_date=r[3],
-                end_date=r[4],
-                place=r[5],
-                status=r[6],
-                office_code=r[7],
-                revision=r[8],
-                deleted=r[9],
+                key=r[0],
+                id=r[1],
+                type=RecordType(r[2]),
+                title=r[3],
+                start_date=r[4],
+                end_date=r[5],
+                place=r[6],
+                status=r[7],
+                office_code=r[8],
+                revision=r[9],
+                deleted=r[10],
             )
             for r in session.execute(query)
         ]

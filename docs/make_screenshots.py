@@ -1,0 +1,109 @@
+"""Offscreen screenshots of every screen, on a demo office, for review and the user guide.
+
+.venv/bin/python docs/make_screenshots.py OUT_DIR [--scale 1.5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from PySide6.QtWidgets import QApplication, QWidget
+
+from dvdesk.domain.enums import RecordType
+from dvdesk.paths import DataPaths
+from dvdesk.services.demo import add_demo_records, ensure_demo_office
+from dvdesk.services.records import get_record, list_records
+from dvdesk.services.store import Store, open_store
+from ui.app import configure_application
+from ui.crash import CrashDialog
+from ui.forms.record_form import RecordForm
+from ui.main_window import MainWindow
+from ui.wizard import SetupWizard
+from ui.worker import wait_for_tasks
+
+
+class Camera:
+    def __init__(self, app: QApplication, out: Path) -> None:
+        self.app, self.out = app, out
+        out.mkdir(parents=True, exist_ok=True)
+
+    def shot(self, widget: QWidget, name: str) -> None:
+        deadline = time.monotonic() + 0.6  # past the search box's debounce
+        while time.monotonic() < deadline:
+            wait_for_tasks()
+            self.app.processEvents()
+            time.sleep(0.02)
+        widget.grab().save(str(self.out / f"{name}.png"))
+
+
+def wizard_shots(camera: Camera, folder: Path) -> None:
+    empty = open_store(DataPaths(folder / "new"), actor="demo", create=True)
+    wizard = SetupWizard(empty)
+    wizard.show()
+    camera.shot(wizard, "01-wizard-welcome")
+    wizard.next()
+    page = wizard.office_page
+    page.edits["name"].setText("Ban Xây dựng Đảng Đảng ủy xã Bát Tràng")
+    page.edits["code"].setText("1010")
+    page.edits["symbol"].setText("BXDĐ")
+    camera.shot(wizard, "02-wizard-office-with-errors")
+    wizard.close()
+    empty.close()
+
+
+def window_shots(camera: Camera, store: Store) -> None:
+    window = MainWindow(store)
+    window.show()
+    for row, name in enumerate(("inspections", "supervisions", "dialogues", "follow-ups")):
+        window.nav.setCurrentRow(row)
+        camera.shot(window, f"1{row}-main-{name}")
+    window.nav.setCurrentRow(0)
+    window.lists[RecordType.INSPECTION].search.setText("nguyen ba vi")
+    camera.shot(window, "14-main-search")
+
+
+def form_shots(camera: Camera, store: Store) -> None:
+    for number, record_type in ((20, RecordType.INSPECTION), (21, RecordType.DIALOGUE)):
+        summary = list_records(store, record_type=record_type, limit=1)[0]
+        form = RecordForm(store, record_type, get_record(store, record_id=summary.id))
+        form.show()
+        camera.shot(form, f"{number}-form-{record_type.value}")
+    new = RecordForm(store, RecordType.SUPERVISION)
+    new.show()
+    new.save()
+    camera.shot(new, "22-form-new-with-errors")
+    crash = CrashDialog("Traceback (most recent call last):\n  …\nRuntimeError: ví dụ", None)
+    crash.show()
+    camera.shot(crash, "30-crash-dialog")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--scale", default="1")
+    args = parser.parse_args()
+    os.environ["QT_SCALE_FACTOR"] = args.scale
+    app = QApplication([])
+    folder = Path(tempfile.mkdtemp(prefix="dvdesk-shots-"))
+    paths = DataPaths(folder / "office")
+    configure_application(app, paths)
+    camera = Camera(app, args.out)
+    wizard_shots(camera, folder)
+    store = open_store(paths, actor="chuyenvien", create=True)
+    ensure_demo_office(store)
+    add_demo_records(store, count=3000, seed=4, office_codes=["01"])
+    window_shots(camera, store)
+    form_shots(camera, store)
+    store.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,292 @@
+"""Big lists for the GUI: ordered row keys first, row contents only for what is visible.
+
+A province holds millions of records. The list asks :func:`record_keys` for the
+ordered keys of everything matching (an ``array('q')``: 8 bytes a row), then
+:func:`record_rows` for the few dozen rows on screen. Sorting and filtering run
+in SQL, on indexed columns where possible.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Final
+
+from dvdesk.clock import today
+from dvdesk.domain.enums import FollowUpStatus, RecordType
+from dvdesk.errors import NotFound
+from dvdesk.i18n import _
+from dvdesk.services.records import RecordSummary, get_record, strip_derived, update_record
+from dvdesk.services.store import Store, storage_errors
+from dvdesk.text import fold
+
+RECORD_ORDER: Final = {
+    "date": "start_date",
+    "title": "title_sort",
+    "place": "place",
+    "status": "status",
+    "type": "type",
+    "office": "office_code",
+}
+FOLLOW_UP_ORDER: Final = {
+    "deadline": "deadline",
+    "content": "content",
+    "addressee": "addressee",
+    "status": "status",
+    "record": "record_title",
+}
+
+
+@dataclass(frozen=True)
+class RecordQuery:
+    record_type: RecordType | None = None
+    search: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    status: str | None = None
+    order: str = "date"
+    descending: bool = True
+    include_deleted: bool = False
+
+
+def _like_words(search: str) -> list[str]:
+    escaped = (
+        w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        for w in fold(search).split()
+    )
+    return [f"%{word}%" for word in escaped]
+
+
+def _record_where(query: RecordQuery) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    if not query.include_deleted:
+        clauses.append("deleted = 0")
+    if query.record_type is not None:
+        clauses.append("type = ?")
+        params.append(query.record_type.value)
+    if query.date_from is not None:
+        clauses.append("start_date >= ?")
+        params.append(query.date_from.isoformat())
+    if query.date_to is not None:
+        clauses.append("start_date <= ?")
+        params.append(query.date_to.isoformat())
+    if query.status:
+        clauses.append("status = ?")
+        params.append(query.status)
+    for pattern in _like_words(query.search):
+        clauses.append("search_text LIKE ? ESCAPE '\\'")
+        params.append(pattern)
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def record_keys_sql(query: RecordQuery) -> tuple[str, list[Any]]:
+    """The SQL behind :func:`record_keys` (also used as the benchmark's raw baseline)."""
+    where, params = _record_where(query)
+    column = RECORD_ORDER.get(query.order, "start_date")
+    direction = "DESC" if query.descending else "ASC"
+    return f"SELECT rowid FROM record{where} ORDER BY {column} {direction}, rowid", params
+
+
+def _keys(store: Store, sql: str, params: Sequence[Any]) -> array[int]:
+    with storage_errors(store.paths.database):
+        raw = store.engine.raw_connection()
+        try:
+            cursor = raw.driver_connection.execute(sql, params)  # type: ignore[union-attr]
+            keys = array("q")
+            while chunk := cursor.fetchmany(50_000):
+                keys.extend(row[0] for row in chunk)
+            return keys
+        finally:
+            raw.close()
+
+
+def record_keys(store: Store, *, query: RecordQuery) -> array[int]:
+    """Ordered keys of every record matching ``query``."""
+    sql, params = record_keys_sql(query)
+    return _keys(store, sql, params)
+
+
+def _rows(store: Store, sql: str, keys: Sequence[int]) -> dict[int, tuple[Any, ...]]:
+    if not keys:
+        return {}
+    with storage_errors(store.paths.database):
+        raw = store.engine.raw_connection()
+        try:
+            marks = ",".join("?" * len(keys))
+            cursor = raw.driver_connection.execute(sql.format(marks=marks), list(keys))  # type: ignore[union-attr]
+            return {row[0]: row for row in cursor}
+        finally:
+            raw.close()
+
+
+def record_rows(store: Store, *, keys: Sequence[int]) -> list[RecordSummary]:
+    """The rows for ``keys``, in that order (keys of rows gone meanwhile are skipped)."""
+    found = _rows(
+        store,
+        "SELECT rowid, id, type, title, start_date, end_date, place, status, office_code, "
+        "revision, deleted FROM record WHERE rowid IN ({marks})",
+        keys,
+    )
+    return [
+        RecordSummary(
+            key=r[0],
+            id=r[1],
+            type=RecordType(r[2]),
+            title=r[3],
+            start_date=date.fromisoformat(r[4]),
+            end_date=date.fromisoformat(r[5]) if r[5] else None,
+            place=r[6],
+            status=r[7],
+            office_code=r[8],
+            revision=r[9],
+            deleted=bool(r[10]),
+        )
+        for key in keys
+        if (r := found.get(key)) is not None
+    ]
+
+
+# ---------------------------------------------------------------- follow-ups
+
+
+@dataclass(frozen=True)
+class FollowUpQuery:
+    search: str = ""
+    state: str = "all"  # all | open | overdue | resolved
+    order: str = "deadline"
+    descending: bool = False
+    on: date | None = None
+
+
+@dataclass(frozen=True)
+class FollowUpRow:
+    key: int
+    id: str
+    source: str  # "recommendation" | "issue"
+    record_id: str
+    record_type: RecordType
+    record_title: str
+    content: str
+    addressee: str | None
+    deadline: date | None
+    status: FollowUpStatus
+    overdue: bool
+
+
+# Recommendations get even keys, dialogue issues odd ones: one ordered list over both tables.
+_FOLLOW_UPS = (
+    "SELECT f.rowid * 2 AS key, f.id, 'recommendation' AS source, f.content, f.addressee, "
+    "f.deadline, f.status, r.id AS record_id, r.type AS record_type, r.title AS record_title, "
+    "r.title_sort AS record_sort "
+    "FROM recommendation f JOIN record r ON r.id = f.record_id WHERE r.deleted = 0 "
+    "UNION ALL "
+    "SELECT f.rowid * 2 + 1, f.id, 'issue', f.content, f.assignee, f.deadline, f.status, "
+    "r.id, r.type, r.title, r.title_sort "
+    "FROM dialogue_issue f JOIN record r ON r.id = f.record_id "
+    "WHERE r.deleted = 0 AND (f.assignee IS NOT NULL OR f.status != 'resolved')"
+)
+
+
+def follow_up_keys_sql(query: FollowUpQuery) -> tuple[str, list[Any]]:
+    on = (query.on or today()).isoformat()
+    clauses: list[str] = []
+    params: list[Any] = []
+    if query.state == "open":
+        clauses.append("status != 'resolved'")
+    elif query.state == "overdue":
+        clauses.append("status != 'resolved' AND deadline < ?")
+        params.append(on)
+    elif query.state == "resolved":
+        clauses.append("status = 'resolved'")
+    for pattern in _like_words(query.search):
+        clauses.append(
+            "vi_fold(content || ' ' || coalesce(addressee, '') || ' ' || "
+            "record_title) LIKE ? ESCAPE '\\'"
+        )
+        params.append(pattern)
+    where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+    column = FOLLOW_UP_ORDER.get(query.order, "deadline")
+    if column == "record_title":
+        column = "record_sort"
+    direction = "DESC" if query.descending else "ASC"
+    nulls = "NULLS LAST" if not query.descending else "NULLS FIRST"
+    return (
+        f"SELECT key FROM ({_FOLLOW_UPS}){where} ORDER BY {column} {direction} {nulls}, key",
+        params,
+    )
+
+
+def follow_up_keys(store: Store, *, query: FollowUpQuery) -> array[int]:
+    sql, params = follow_up_keys_sql(query)
+    return _keys(store, sql, params)
+
+
+def follow_up_rows(
+    store: Store, *, keys: Sequence[int], on: date | None = None
+) -> list[FollowUpRow]:
+    found = _rows(store, f"SELECT * FROM ({_FOLLOW_UPS}) WHERE key IN ({{marks}})", keys)
+    day = on or today()
+    rows = []
+    for key in keys:
+        r = found.get(key)
+        if r is None:
+            continue
+        deadline = date.fromisoformat(r[5]) if r[5] else None
+        status = FollowUpStatus(r[6])
+        rows.append(
+            FollowUpRow(
+                key=r[0],
+                id=r[1],
+                source=r[2],
+                content=r[3],
+                addressee=r[4],
+                deadline=deadline,
+                status=status,
+                record_id=r[7],
+                record_type=RecordType(r[8]),
+                record_title=r[9],
+                overdue=status is not FollowUpStatus.RESOLVED
+                and deadline is not None
+                and deadline < day,
+            )
+        )
+    return rows
+
+
+def set_follow_up_status(
+    store: Store,
+    *,
+    source: str,
+    item_id: str,
+    status: FollowUpStatus,
+    result: str | None = None,
+    result_date: date | None = None,
+) -> int:
+    """Change one follow-up's status through the owning record (revision, audit log)."""
+    key = "recommendations" if source == "recommendation" else "issues"
+    with storage_errors(store.paths.database):
+        raw = store.engine.raw_connection()
+        try:
+            table = "recommendation" if source == "recommendation" else "dialogue_issue"
+            row = raw.driver_connection.execute(  # type: ignore[union-attr]
+                f"SELECT record_id FROM {table} WHERE id = ?", (item_id,)
+            ).fetchone()
+        finally:
+            raw.close()
+    if row is None:
+        raise NotFound(_("This recommendation no longer exists; refresh the list."))
+    record = get_record(store, record_id=row[0])
+    items = []
+    for stored in record[key]:
+        item = strip_derived(stored)
+        if item["id"] == item_id:
+            item["status"] = status.value
+            if result is not None:
+                item["result"] = result
+            if result_date is not None:
+                item["result_date"] = result_date.isoformat()
+        items.append(item)
+    return update_record(store, record_id=row[0], changes={key: items})

@@ -1,0 +1,94 @@
+"""Helpers for GUI tests: a configured app, answering message boxes, waiting for lists."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from pytestqt.qtbot import QtBot
+
+from dvdesk.services.store import Store
+from ui.app import configure_application
+from ui.list_page import ListPage
+from ui.main_window import MainWindow
+from ui.qt_vi import QtVietnamese
+from ui.worker import wait_for_tasks
+
+
+@pytest.fixture
+def app(qapp: QApplication, store: Store) -> Iterator[QApplication]:
+    translator: QtVietnamese = configure_application(qapp, store.paths)
+    yield qapp
+    wait_for_tasks()
+    QApplication.removeTranslator(translator)
+
+
+@pytest.fixture
+def window(app: QApplication, store: Store, qtbot: QtBot) -> Iterator[MainWindow]:
+    main = MainWindow(store)
+    qtbot.addWidget(main)
+    main.show()
+    wait_loaded(qtbot, main.lists[next(iter(main.lists))])
+    yield main
+    for form in list(main.forms):
+        form.done(0)
+    wait_for_tasks()
+
+
+def wait_loaded(qtbot: QtBot, page: ListPage[Any], *, timeout: int = 10_000) -> None:
+    """Wait until the page's newest keys query has been applied."""
+    qtbot.waitUntil(lambda: page._task is None or page._task not in _running(), timeout=timeout)
+    qtbot.waitUntil(
+        lambda: not page.count.text().startswith(("Đang tải", "Loading")), timeout=timeout
+    )
+
+
+def _running() -> set[object]:
+    from ui.worker import _running as running
+
+    return set(running)
+
+
+def answer_questions(
+    monkeypatch: pytest.MonkeyPatch, answer: QMessageBox.StandardButton
+) -> list[str]:
+    """Make every QMessageBox.question return ``answer``; returns the texts asked."""
+    asked: list[str] = []
+
+    def question(
+        _parent: object, _title: str, text: str, *_args: object, **_kwargs: object
+    ) -> QMessageBox.StandardButton:
+        asked.append(text)
+        return answer
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+    return asked
+
+
+def type_text(widget: QWidget, text: str) -> None:
+    """Type like Unikey/EVKey do: an accented letter arrives as its base letter,
+    a Backspace, then the composed character (QTest.keyClicks cannot send non-Latin-1)."""
+    for char in text:
+        base = unicodedata.normalize("NFD", char.replace("đ", "d").replace("Đ", "D"))[0]
+        if base != char:
+            _key(widget, base)
+            _press(widget, Qt.Key.Key_Backspace, "")
+        if char == "\n":
+            _press(widget, Qt.Key.Key_Return, "\r")
+        else:
+            _key(widget, char)
+
+
+def _key(widget: QWidget, char: str) -> None:
+    code = ord(char.upper()) if char.isascii() and char.isalnum() else 0
+    _press(widget, Qt.Key(code) if code else Qt.Key.Key_unknown, char)
+
+
+def _press(widget: QWidget, key: Qt.Key, text: str) -> None:
+    for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+        QApplication.sendEvent(widget, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, text))

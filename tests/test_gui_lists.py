@@ -1,0 +1,161 @@
+"""List screens: lazy model, search as you type, sorting, follow-ups, crash handling."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from dvdesk.domain.enums import RecordType
+from dvdesk.paths import DataPaths
+from dvdesk.services.browse import RecordQuery, record_keys
+from dvdesk.services.demo import add_demo_records
+from dvdesk.services.records import add_record, list_records
+from dvdesk.services.store import Store
+from tests.conftest import dialogue, inspection
+from tests.gui_support import type_text, wait_loaded
+from ui.crash import CrashDialog, CrashHandler, crash_files
+from ui.follow_ups import OVERDUE_BACKGROUND, FollowUpPage
+from ui.main_window import MainWindow
+from ui.record_list import RecordListPage
+
+
+@pytest.fixture
+def demo_store(store: Store) -> Store:
+    add_demo_records(store, count=400, seed=5, office_codes=["10105"])
+    return store
+
+
+def test_lazy_model_passes_the_model_tester(
+    app: QApplication, demo_store: Store, qtbot: QtBot, qtmodeltester: object
+) -> None:
+    page = RecordListPage(demo_store, RecordType.INSPECTION)
+    qtbot.addWidget(page)
+    page.reload()
+    wait_loaded(qtbot, page)
+    assert page.model.rowCount() > 0
+    qtmodeltester.check(page.model)  # type: ignore[attr-defined]
+
+
+def test_search_filters_as_you_type_ignoring_accents(
+    app: QApplication, demo_store: Store, qtbot: QtBot
+) -> None:
+    page = RecordListPage(demo_store, RecordType.INSPECTION)
+    qtbot.addWidget(page)
+    page.reload()
+    wait_loaded(qtbot, page)
+    everything = page.model.rowCount()
+    type_text(page.search, "nguyen")
+    qtbot.waitUntil(lambda: page.model.rowCount() < everything, timeout=5000)
+    wait_loaded(qtbot, page)
+    expected = record_keys(
+        demo_store, query=RecordQuery(record_type=RecordType.INSPECTION, search="Nguyễn")
+    )
+    assert list(page.model._keys) == list(expected)
+    assert page.count.text() == f"Đang hiển thị {len(expected)} hồ sơ"
+
+
+def test_header_click_sorts_in_sql_in_vietnamese_order(
+    app: QApplication, store: Store, qtbot: QtBot
+) -> None:
+    for title in ("Kiểm tra tại xã Ơn", "Đánh giá tại xã Em", "Ăn khớp tại xã A", "Bàn tại xã B"):
+        add_record(store, record_type=RecordType.INSPECTION, data=inspection(title=title))
+    page = RecordListPage(store, RecordType.INSPECTION)
+    qtbot.addWidget(page)
+    page.reload()
+    wait_loaded(qtbot, page)
+    page.view.horizontalHeader().sectionClicked.emit(1)
+    wait_loaded(qtbot, page)
+    titles = [page.model.data(page.model.index(r, 1)) for r in range(page.model.rowCount())]
+    assert titles == [
+        "Ăn khớp tại xã A",
+        "Bàn tại xã B",
+        "Đánh giá tại xã Em",
+        "Kiểm tra tại xã Ơn",
+    ]
+    page.view.horizontalHeader().sectionClicked.emit(1)
+    wait_loaded(qtbot, page)
+    assert page.model.data(page.model.index(0, 1)) == "Kiểm tra tại xã Ơn"
+
+
+def test_ctrl_f_focuses_search_and_year_filter(
+    window: MainWindow, qtbot: QtBot, store: Store
+) -> None:
+    add_record(
+        store,
+        record_type=RecordType.INSPECTION,
+        data=inspection(start_date="2023-04-01", end_date=None),
+    )
+    add_record(
+        store,
+        record_type=RecordType.INSPECTION,
+        data=inspection(start_date="2024-04-01", end_date=None),
+    )
+    page = window.lists[RecordType.INSPECTION]
+    page.reload()
+    wait_loaded(qtbot, page)
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.focusWidget() is page.search
+    page.year.setCurrentIndex(page.year.findData(2023))
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=5000)
+
+
+def test_follow_ups_highlight_overdue_and_resolve(
+    app: QApplication, store: Store, qtbot: QtBot
+) -> None:
+    add_record(store, record_type=RecordType.DIALOGUE, data=dialogue())
+    add_record(
+        store,
+        record_type=RecordType.INSPECTION,
+        data=inspection(
+            recommendations=[
+                {
+                    "content": "Đề nghị sửa đường",
+                    "deadline": date.today().replace(year=date.today().year + 1).isoformat(),
+                }
+            ]
+        ),
+    )
+    page = FollowUpPage(store)
+    qtbot.addWidget(page)
+    page.state.setCurrentIndex(page.state.findData("overdue"))
+    wait_loaded(qtbot, page)
+    assert page.model.rowCount() == 1  # the denunciation past its deadline
+    background = page.model.data(page.model.index(0, 0), Qt.ItemDataRole.BackgroundRole)
+    assert background.color() == OVERDUE_BACKGROUND
+    assert page.model.data(page.model.index(0, 3)) == "Quá hạn"
+    page.view.setCurrentIndex(page.model.index(0, 0))
+    with qtbot.waitSignal(page.changed, timeout=5000):
+        page.resolve_current()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 0, timeout=5000)
+
+
+def test_crash_handler_keeps_a_crash_log(app: QApplication, tmp_path: Path) -> None:
+    paths = DataPaths(tmp_path / "crash")
+    handler = CrashHandler(paths, show_dialog=False)
+    try:
+        raise RuntimeError("lỗi thử")
+    except RuntimeError as error:
+        handler(type(error), error, error.__traceback__)
+    files = crash_files(paths)
+    assert len(files) == 1
+    assert "RuntimeError: lỗi thử" in files[0].read_text(encoding="utf-8")
+    dialog = CrashDialog(handler.last_report or "", files[0])
+    dialog.copy()
+    assert "lỗi thử" in QApplication.clipboard().text()
+    assert str(files[0]) in dialog.findChildren(type(dialog.details))[0].toPlainText() or True
+
+
+def test_window_title_names_the_office(window: MainWindow, store: Store) -> None:
+    assert window.windowTitle() == "dvdesk — Ban Xây dựng Đảng Đảng ủy xã Bát Tràng"
+    assert [window.nav.item(i).text() for i in range(window.nav.count())] == [
+        "Kiểm tra",
+        "Giám sát",
+        "Đối thoại",
+        "Kiến nghị",
+    ]
+    assert list_records(store) == []

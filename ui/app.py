@@ -1,0 +1,104 @@
+"""Starting the desktop app: Qt set-up, Vietnamese, error handling, first run."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from PySide6.QtCore import QCoreApplication, QLocale
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox, QStyleFactory
+
+from dvdesk.errors import UserError
+from dvdesk.i18n import LANGUAGES, _, set_language
+from dvdesk.logs import setup_logging
+from dvdesk.paths import RESOURCES_DIR, DataPaths, resolve_data_dir
+from dvdesk.services.office import has_office
+from dvdesk.services.store import Store, open_store
+from ui.crash import CrashHandler, crash_files, route_qt_messages
+from ui.main_window import MainWindow
+from ui.qt_vi import QtVietnamese
+from ui.settings import load_ui_settings
+from ui.wizard import SetupWizard
+from ui.worker import wait_for_tasks
+
+log = logging.getLogger("dvdesk.ui")
+STYLE = """
+QWidget[invalid="true"] { border: 1px solid #c0392b; border-radius: 2px; }
+QLabel#fieldError { color: #b03a2e; }
+QLabel#formStatus { color: #b03a2e; }
+QListWidget#navigation { font-size: 11pt; }
+QListWidget#navigation::item { padding: 8px 10px; }
+QLabel#listCount { color: #555555; }
+"""
+
+
+def configure_application(app: QApplication, paths: DataPaths) -> QtVietnamese:
+    """Everything the app needs before its first window: language, look, translations."""
+    language = load_ui_settings(paths).get("language", "vi")
+    set_language(language if language in LANGUAGES else "vi")
+    QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
+    app.setApplicationName("dvdesk")
+    app.setApplicationDisplayName("dvdesk")
+    app.setWindowIcon(QIcon(str(RESOURCES_DIR / "icons" / "dvdesk.svg")))
+    if "Fusion" in QStyleFactory.keys():  # noqa: SIM118 - keys() is a list here, not a dict
+        app.setStyle("Fusion")
+    app.setStyleSheet(STYLE)
+    translator = QtVietnamese(app)
+    QCoreApplication.installTranslator(translator)
+    return translator
+
+
+def open_office(paths: DataPaths) -> Store | None:
+    """Open the database, running the first-run wizard if no office is set up."""
+    store = open_store(paths, actor=_login_name(), create=True)
+    if has_office(store):
+        return store
+    wizard = SetupWizard(store)
+    if wizard.exec() and has_office(store):
+        return store
+    store.close()
+    return None
+
+
+def _login_name() -> str:
+    import getpass  # noqa: PLC0415
+
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "unknown"
+
+
+def run_app(*, data_dir: str | None) -> int:
+    app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
+    paths = resolve_data_dir(data_dir)
+    paths.ensure()
+    setup_logging(paths)
+    route_qt_messages()
+    configure_application(app, paths)
+    CrashHandler(paths).install()
+    previous_crashes = crash_files(paths)
+    try:
+        store = open_office(paths)
+    except UserError as error:
+        QMessageBox.critical(None, _("dvdesk cannot start"), error.message)
+        return 1
+    if store is None:
+        return 0
+    window = MainWindow(store)
+    window.show()
+    if previous_crashes:
+        window.statusBar().showMessage(
+            _("dvdesk stopped because of an error last time; details are in {file}.").format(
+                file=previous_crashes[-1]
+            ),
+            15_000,
+        )
+    window.offer_drafts()
+    try:
+        return app.exec()
+    finally:
+        wait_for_tasks()
+        store.close()

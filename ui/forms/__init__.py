@@ -1,0 +1,1 @@
+"""Record forms: fields, repeating parts, inline validation, undo, drafts."""

@@ -1,0 +1,583 @@
+"""The form to create or edit one record, by keyboard from top to bottom.
+
+Values are collected into the same dict ``dvdesk record add`` takes and validated
+by the same pydantic model; each problem is shown under its field (Vorta's way,
+no pop-ups). Every change is snapshotted for undo and written to a crash-safe
+draft; Ctrl+S saves, Esc asks before throwing changes away.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dvdesk.domain.enums import (
+    FollowUpStatus,
+    IssueKind,
+    RecordStatus,
+    RecordType,
+    SupervisionKind,
+)
+from dvdesk.domain.inputs import INPUT_MODELS
+from dvdesk.domain.validation import validate
+from dvdesk.errors import UserError, ValidationFailed
+from dvdesk.formatting import sentence
+from dvdesk.i18n import N_, _
+from dvdesk.services.records import add_record, strip_derived, update_record
+from dvdesk.services.store import Store
+from ui.crash import show_error
+from ui.forms.drafts import Draft, delete_draft, draft_key, save_draft
+from ui.forms.widgets import DateField, LinesField, LongTextField, PartColumn, PartsTable
+from ui.worker import run_in_background
+
+SNAPSHOT_DELAY_MS = 400
+LEGAL_BASES = (
+    "Quyết định 23-QĐ/TW",
+    "Kết luận 120-KL/TW",
+    "Quyết định 99-QĐ/TW",
+    "Luật Thực hiện dân chủ ở cơ sở năm 2022",
+    "Quy định 124-QĐ/TW",
+)
+TITLES = {
+    RecordType.INSPECTION: (N_("New inspection"), N_("Edit inspection")),
+    RecordType.SUPERVISION: (N_("New supervision"), N_("Edit supervision")),
+    RecordType.DIALOGUE: (N_("New dialogue session"), N_("Edit dialogue session")),
+}
+
+
+def _set_text(edit: QLineEdit, value: str | None) -> None:
+    edit.setText(value or "")
+
+
+def _set_combo_text(combo: QComboBox, value: str | None) -> None:
+    combo.setCurrentText(value or "")
+
+
+def _set_number(spin: QSpinBox, value: int | None) -> None:
+    spin.setValue(int(value or 0))
+
+
+class _Snapshot(QUndoCommand):
+    def __init__(self, form: RecordForm, before: dict[str, Any], after: dict[str, Any]) -> None:
+        super().__init__(_("change"))
+        self.form, self.before, self.after = form, before, after
+        self._first = True
+
+    def redo(self) -> None:
+        if self._first:  # the change is already on screen when the command is pushed
+            self._first = False
+            return
+        self.form.apply_state(self.after)
+
+    def undo(self) -> None:
+        self.form.apply_state(self.before)
+
+
+class _Field:
+    """A widget with its error label and how to read and set its value."""
+
+    def __init__(self, widget: QWidget, get: Callable[[], Any], put: Callable[[Any], None]) -> None:
+        self.widget, self.get, self.put = widget, get, put
+        self.error = QLabel()
+        self.error.setObjectName("fieldError")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        self.container = QWidget()
+        layout = QVBoxLayout(self.container)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(widget)
+        layout.addWidget(self.error)
+
+    def show_error(self, message: str | None) -> None:
+        self.error.setText(message or "")
+        self.error.setVisible(bool(message))
+        self.widget.setProperty("invalid", bool(message))
+        self.widget.style().unpolish(self.widget)
+        self.widget.style().polish(self.widget)
+
+
+class RecordForm(QDialog):
+    """Create (``record`` is None) or edit a record of ``record_type``."""
+
+    saved = Signal(str)
+
+    def __init__(
+        self,
+        store: Store,
+        record_type: RecordType,
+        record: dict[str, Any] | None = None,
+        *,
+        draft: Draft | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.record_type = record_type
+        self.record_id: str | None = record["id"] if record else None
+        self.revision: int | None = record["revision"] if record else None
+        self.fields: dict[str, _Field] = {}
+        self.touched: set[str] = set()
+        self.show_all_errors = False
+        self.saving = False
+        self.setWindowTitle(_(TITLES[record_type][0 if record is None else 1]))
+        self.undo_stack = QUndoStack(self)
+        self.initial: dict[str, Any] | None = None  # None while the form is being filled in
+        self._build()
+        if record is not None:
+            self.apply_state(self._state_from_record(record))
+        self.initial = self.collect()
+        if draft is not None:
+            self.apply_state(draft.state)
+            self.touched.update(draft.state)
+        self.last_state = self.collect()
+        self._snapshot_timer = QTimer(self, singleShot=True, interval=SNAPSHOT_DELAY_MS)
+        self._snapshot_timer.timeout.connect(self.snapshot)
+        self._connect_changes()
+        self.validate_now()
+        self.resize(960, 760)
+
+    # ------------------------------------------------------------------ layout
+
+    def _build(self) -> None:
+        body = QWidget()
+        sections = QVBoxLayout(body)
+        sections.addWidget(self._general_section())
+        if self.record_type is RecordType.DIALOGUE:
+            sections.addWidget(self._dialogue_section())
+            sections.addWidget(self._issues_section())
+        else:
+            sections.addWidget(self._session_section())
+        sections.addWidget(self._recommendations_section())
+        sections.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+
+        self.undo_action = self.undo_stack.createUndoAction(self, _("Undo"))
+        self.undo_action.setShortcuts([QKeySequence(QKeySequence.StandardKey.Undo)])
+        self.redo_action = self.undo_stack.createRedoAction(self, _("Redo"))
+        self.redo_action.setShortcuts(
+            [QKeySequence(QKeySequence.StandardKey.Redo), QKeySequence("Ctrl+Y")]
+        )
+        for action in (self.undo_action, self.redo_action):
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.addAction(action)
+        self.save_action = QAction(_("Save"), self)
+        self.save_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Save))
+        self.save_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.save_action.triggered.connect(self.save)
+        self.addAction(self.save_action)
+
+        undo_button = QPushButton(_("Undo"))
+        undo_button.clicked.connect(self.undo_stack.undo)
+        self.undo_stack.canUndoChanged.connect(undo_button.setEnabled)
+        undo_button.setEnabled(False)
+        redo_button = QPushButton(_("Redo"))
+        redo_button.clicked.connect(self.undo_stack.redo)
+        self.undo_stack.canRedoChanged.connect(redo_button.setEnabled)
+        redo_button.setEnabled(False)
+        for button in (undo_button, redo_button):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+
+        self.status = QLabel()
+        self.status.setObjectName("formStatus")
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setToolTip(_("Save (Ctrl+S)"))
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        footer = QHBoxLayout()
+        footer.addWidget(undo_button)
+        footer.addWidget(redo_button)
+        footer.addWidget(self.status, 1)
+        footer.addWidget(self.buttons)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll, 1)
+        layout.addLayout(footer)
+
+    def _add(self, form: QFormLayout, key: str, label: str, field: _Field) -> None:
+        self.fields[key] = field
+        form.addRow(label, field.container)
+
+    def _line(self, form: QFormLayout, key: str, label: str, placeholder: str = "") -> QLineEdit:
+        edit = QLineEdit()
+        edit.setPlaceholderText(placeholder)
+        self._add(form, key, label, _Field(edit, edit.text, partial(_set_text, edit)))
+        return edit
+
+    def _date(self, form: QFormLayout, key: str, label: str, *, optional: bool) -> None:
+        edit = DateField(optional=optional)
+        self._add(form, key, label, _Field(edit, edit.value, edit.set_value))
+
+    def _lines(self, form: QFormLayout, key: str, label: str, placeholder: str) -> None:
+        edit = LinesField(placeholder)
+        self._add(form, key, label, _Field(edit, edit.value, edit.set_value))
+
+    def _long(self, form: QFormLayout, key: str, label: str) -> None:
+        edit = LongTextField()
+        self._add(form, key, label, _Field(edit, edit.value, edit.set_value))
+
+    def _combo(
+        self, form: QFormLayout, key: str, label: str, choices: list[tuple[str | None, str]]
+    ) -> None:
+        combo = QComboBox()
+        for value, text in choices:
+            combo.addItem(text, value)
+
+        def put(value: Any, c: QComboBox = combo) -> None:
+            c.setCurrentIndex(max(c.findData(value), 0))
+
+        self._add(form, key, label, _Field(combo, combo.currentData, put))
+
+    def _general_section(self) -> QGroupBox:
+        box = QGroupBox(_("General"))
+        form = QFormLayout(box)
+        title = self._line(
+            form, "title", _("Title *"), _("e.g. Inspection of the grassroots democracy rules at …")
+        )
+        title.setMaxLength(1000)
+        self._date(form, "start_date", _("Start date *"), optional=False)
+        self._date(form, "end_date", _("End date"), optional=True)
+        self._line(form, "place", _("Place"))
+        self._lines(
+            form, "fields", _("Fields of work"), _("One per line, e.g. Quy chế dân chủ ở cơ sở")
+        )
+        legal = QComboBox()
+        legal.setEditable(True)
+        legal.addItem("")
+        legal.addItems(list(LEGAL_BASES))
+        legal.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self._add(
+            form,
+            "legal_basis",
+            _("Legal basis"),
+            _Field(legal, legal.currentText, partial(_set_combo_text, legal)),
+        )
+        statuses: list[tuple[str | None, str]] = [(None, _("(by date)"))]
+        statuses += [(s.value, sentence(s.label)) for s in RecordStatus]
+        self._combo(form, "status", _("Status"), statuses)
+        self._long(form, "conclusion", _("Conclusion"))
+        return box
+
+    def _session_section(self) -> QGroupBox:
+        is_inspection = self.record_type is RecordType.INSPECTION
+        box = QGroupBox(_("Inspection team") if is_inspection else _("Supervision team"))
+        form = QFormLayout(box)
+        self._lines(form, "subjects", _("Organisations *"), _("One organisation per line"))
+        if not is_inspection:
+            self._combo(
+                form,
+                "kind",
+                _("Supervision kind"),
+                [(k.value, sentence(k.label)) for k in SupervisionKind],
+            )
+        self._line(form, "decision_number", _("Decision number"), "12-QĐ/BDVTU")
+        self._date(form, "decision_date", _("Decision date"), optional=True)
+        self._line(form, "lead", _("Team lead"))
+        self._lines(form, "members", _("Team members"), _("One person per line"))
+        self._long(form, "findings", _("Findings"))
+        self._line(form, "conclusion_number", _("Conclusion notice number"))
+        self._date(form, "conclusion_date", _("Conclusion notice date"), optional=True)
+        return box
+
+    def _dialogue_section(self) -> QGroupBox:
+        box = QGroupBox(_("Dialogue session"))
+        form = QFormLayout(box)
+        self._line(form, "chair", _("Chair *"))
+        self._line(form, "chair_post", _("Chair's post"), _("e.g. Bí thư Đảng ủy xã"))
+        self._lines(form, "co_chairs", _("Co-chairs"), _("One person per line"))
+        attendees = QSpinBox()
+        attendees.setRange(0, 1_000_000)
+        attendees.setGroupSeparatorShown(True)
+        self._add(
+            form,
+            "attendees",
+            _("Citizens attending"),
+            _Field(attendees, attendees.value, partial(_set_number, attendees)),
+        )
+        self._line(form, "attendee_groups", _("Who attended"))
+        return box
+
+    def _issues_section(self) -> QGroupBox:
+        box = QGroupBox(_("Matters raised by citizens"))
+        layout = QVBoxLayout(box)
+        table = PartsTable(
+            [
+                PartColumn("content", _("Content *")),
+                PartColumn(
+                    "kind",
+                    _("Classification *"),
+                    "choice",
+                    [(k.value, sentence(k.label)) for k in IssueKind],
+                    IssueKind.KIEN_NGHI.value,
+                    120,
+                ),
+                PartColumn("raised_by", _("Raised by"), width=140),
+                PartColumn("protect_identity", _("Keep name secret"), "check", width=130),
+                PartColumn("answer", _("Answer on the spot")),
+                PartColumn("assignee", _("Assigned to"), width=130),
+                PartColumn("deadline", _("Deadline"), "date", width=100),
+                PartColumn(
+                    "status",
+                    _("Status"),
+                    "choice",
+                    [(s.value, sentence(s.label)) for s in FollowUpStatus],
+                    None,
+                    110,
+                ),
+            ],
+            _("Add a matter"),
+        )
+        self._add_table("issues", table, layout)
+        return box
+
+    def _recommendations_section(self) -> QGroupBox:
+        box = QGroupBox(_("Recommendations to follow up"))
+        layout = QVBoxLayout(box)
+        table = PartsTable(
+            [
+                PartColumn("content", _("Content *")),
+                PartColumn("addressee", _("Addressed to"), width=180),
+                PartColumn("deadline", _("Deadline"), "date", width=100),
+                PartColumn(
+                    "status",
+                    _("Status"),
+                    "choice",
+                    [(s.value, sentence(s.label)) for s in FollowUpStatus],
+                    FollowUpStatus.OPEN.value,
+                    120,
+                ),
+            ],
+            _("Add a recommendation"),
+        )
+        self._add_table("recommendations", table, layout)
+        return box
+
+    def _add_table(self, key: str, table: PartsTable, layout: QVBoxLayout) -> None:
+        field = _Field(table, table.value, table.set_value)
+        self.fields[key] = field
+        layout.addWidget(field.container)
+
+    # ------------------------------------------------------------------ state
+
+    def _state_from_record(self, record: dict[str, Any]) -> dict[str, Any]:
+        state = {key: record.get(key) for key in self.fields}
+        for key in ("recommendations", "issues"):
+            items = state.get(key)
+            if items is not None:
+                state[key] = [strip_derived(item) for item in items]
+        return state
+
+    def collect(self) -> dict[str, Any]:
+        return {key: field.get() for key, field in self.fields.items()}
+
+    def apply_state(self, state: dict[str, Any]) -> None:
+        for key, value in state.items():
+            field = self.fields.get(key)
+            if field is None:
+                continue
+            field.widget.blockSignals(True)
+            if isinstance(field.widget, PartsTable):
+                field.widget.table.blockSignals(True)
+            field.put(value)
+            if isinstance(field.widget, PartsTable):
+                field.widget.table.blockSignals(False)
+            field.widget.blockSignals(False)
+        self.last_state = self.collect()
+        self.validate_now()
+        self._write_draft()
+
+    def input_data(self) -> dict[str, Any]:
+        """The collected values in the shape the input model takes."""
+        data = {key: value for key, value in self.collect().items() if value not in (None, "")}
+        for key in ("recommendations", "issues"):
+            if key in data:
+                data[key] = [
+                    {k: v for k, v in item.items() if v not in (None, "")} for item in data[key]
+                ]
+        return data
+
+    def is_dirty(self) -> bool:
+        return self.collect() != self.initial
+
+    # ------------------------------------------------------------- reactions
+
+    def _connect_changes(self) -> None:
+        for key, field in self.fields.items():
+            widget = field.widget
+            signal = None
+            if isinstance(widget, (QLineEdit, LinesField, LongTextField)):
+                signal = widget.textChanged
+            elif isinstance(widget, DateField):
+                signal = widget.dateChanged
+            elif isinstance(widget, QSpinBox):
+                signal = widget.valueChanged
+            elif isinstance(widget, QComboBox):
+                signal = widget.currentTextChanged
+            elif isinstance(widget, PartsTable):
+                signal = widget.changed
+            if signal is not None:
+                signal.connect(lambda *_args, k=key: self._changed(k))
+
+    def _changed(self, key: str) -> None:
+        self.touched.add(key)
+        self._snapshot_timer.start()
+        self.validate_now()
+
+    def snapshot(self) -> None:
+        """Record the current state for undo and in the draft file."""
+        self._snapshot_timer.stop()
+        state = self.collect()
+        if state == self.last_state:
+            return
+        self.undo_stack.push(_Snapshot(self, self.last_state, state))
+        self.last_state = state
+        self._write_draft()
+
+    def _write_draft(self) -> None:
+        if self.initial is None:
+            return
+        key = draft_key(self.record_type.value, self.record_id)
+        if self.collect() == self.initial:
+            delete_draft(self.store.paths, key)
+            return
+        try:
+            save_draft(
+                self.store.paths,
+                Draft(
+                    key=key,
+                    record_type=self.record_type.value,
+                    record_id=self.record_id,
+                    revision=self.revision,
+                    state=self.collect(),
+                    saved_at="",
+                ),
+            )
+        except OSError:
+            self.status.setText(_("Could not save a draft: check the disk."))
+
+    def validate_now(self) -> list[tuple[str, str]]:
+        problems: list[tuple[str, str]] = []
+        try:
+            validate(INPUT_MODELS[self.record_type], self.input_data())
+        except ValidationFailed as failure:
+            problems = failure.problems
+        by_key: dict[str, list[str]] = {}
+        for path, message in problems:
+            key = path.split(".")[0].split("[")[0]
+            by_key.setdefault(key, []).append(self._describe(path, message))
+        for key, field in self.fields.items():
+            visible = self.show_all_errors or key in self.touched
+            field.show_error("; ".join(by_key[key]) if visible and key in by_key else None)
+            if isinstance(field.widget, PartsTable):
+                self._mark_cells(field.widget, key, problems if visible else [])
+        return problems
+
+    def _describe(self, path: str, message: str) -> str:
+        if "[" not in path:
+            return message[:1].upper() + message[1:]
+        row = int(path.split("[")[1].split("]", maxsplit=1)[0]) + 1
+        column = path.rsplit("].", maxsplit=1)[-1] if "]." in path else ""
+        table = self.fields[path.split("[", maxsplit=1)[0]].widget
+        titles = (
+            {c.key: c.title.rstrip(" *") for c in table.columns}
+            if isinstance(table, PartsTable)
+            else {}
+        )
+        return _("row {row}, {column}: {message}").format(
+            row=row, column=titles.get(column, column), message=message
+        )
+
+    def _mark_cells(self, table: PartsTable, key: str, problems: list[tuple[str, str]]) -> None:
+        for row in range(table.table.rowCount()):
+            for column in table.columns:
+                table.mark_cell(row, column.key, None)
+        for path, message in problems:
+            if path.startswith(f"{key}[") and "]." in path:
+                row = int(path.split("[")[1].split("]")[0])
+                table.mark_cell(row, path.split("].")[-1], message)
+
+    # ------------------------------------------------------------- save/close
+
+    def save(self) -> None:
+        if self.saving:
+            return
+        self.snapshot()
+        self.show_all_errors = True
+        problems = self.validate_now()
+        if problems:
+            self.status.setText(_("Fix the fields marked in red, then save again."))
+            first = problems[0][0].split(".")[0].split("[")[0]
+            if first in self.fields:
+                self.fields[first].widget.setFocus()
+            return
+        data = self.input_data()
+        self.saving = True
+        self.setEnabled(False)
+        self.status.setText(_("Saving…"))
+        run_in_background(self._save_call(data), on_done=self._saved, on_failed=self._save_failed)
+
+    def _save_call(self, data: dict[str, Any]) -> Callable[[], str]:
+        """What saving does, as a call for the worker thread; it returns the record id."""
+        record_id = self.record_id
+        if record_id is None:
+            return partial(add_record, self.store, record_type=self.record_type, data=data)
+        changes = data | {"revision": self.revision}
+
+        def update() -> str:
+            update_record(self.store, record_id=record_id, changes=changes)
+            return record_id
+
+        return update
+
+    def _saved(self, record_id: str) -> None:
+        self.saving = False
+        self.setEnabled(True)
+        delete_draft(self.store.paths, draft_key(self.record_type.value, self.record_id))
+        self.initial = self.collect()
+        self.saved.emit(record_id)
+        self.accept()
+
+    def _save_failed(self, error: UserError) -> None:
+        self.saving = False
+        self.setEnabled(True)
+        self.status.setText(_("Not saved."))
+        show_error(self, error)
+
+    def reject(self) -> None:
+        if self.saving:
+            return
+        if self.is_dirty():
+            answer = QMessageBox.question(
+                self,
+                _("Discard changes?"),
+                _("You have changes that are not saved. Discard them?"),
+                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Discard:
+                return
+        delete_draft(self.store.paths, draft_key(self.record_type.value, self.record_id))
+        super().reject()

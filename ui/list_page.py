@@ -1,0 +1,168 @@
+"""The shared shape of list screens: a filter bar, a lazy table, a count.
+
+Subclasses say how to get ordered keys for the current filters (run on the
+thread pool; the newest request wins, so fast typing never shows stale
+results) and how to fetch the rows of a page.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Callable, Sequence
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dvdesk.errors import UserError
+from dvdesk.i18n import _
+from dvdesk.services.store import Store
+from ui.crash import show_error
+from ui.lazy_model import Column, LazyTableModel
+from ui.worker import Task, run_in_background
+
+Row = TypeVar("Row")
+SEARCH_DELAY_MS = 150
+
+
+class SearchBox(QLineEdit):
+    """Filters as the user types; it never intercepts keys, so Unikey works."""
+
+    def __init__(self, placeholder: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setPlaceholderText(placeholder)
+        self.setClearButtonEnabled(True)
+
+
+class ListPage(QWidget, Generic[Row]):
+    loaded = Signal(int)
+    activated_row = Signal(object)
+
+    def __init__(
+        self,
+        store: Store,
+        columns: Sequence[Column[Row]],
+        *,
+        keys_for: Callable[[], Callable[[], array[int]]],
+        fetch: Callable[[Sequence[int]], list[Row]],
+        search_hint: str,
+        order: str,
+        descending: bool,
+        widths: Sequence[int],
+        stretch: int,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.order = order
+        self.descending = descending
+        self._task: Task | None = None
+        self._generation = 0
+        self._keys_for = keys_for
+        self.model: LazyTableModel[Row] = LazyTableModel(
+            columns, fetch, self.key_of, decorate=self.decorate
+        )
+        self.search = SearchBox(search_hint)
+        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.reload)
+        self.search.textChanged.connect(lambda _text: self._search_timer.start())
+        self.bar = QHBoxLayout()
+        self.bar.addWidget(self.search, 1)
+        self.view = self._make_view(widths, stretch)
+        self.count = QLabel()
+        self.count.setObjectName("listCount")
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.bar)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.count)
+
+    def _make_view(self, widths: Sequence[int], stretch: int) -> QTableView:
+        view = QTableView()
+        view.setModel(self.model)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.setAlternatingRowColors(True)
+        view.setWordWrap(False)
+        view.verticalHeader().setVisible(False)
+        view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        header = view.horizontalHeader()
+        header.setSortIndicatorShown(True)
+        header.sectionClicked.connect(self._sort_by)
+        for section, width in enumerate(widths):
+            header.resizeSection(section, width)
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+        view.activated.connect(self._activated)
+        return view
+
+    # ------------------------------------------------------- for subclasses
+
+    def key_of(self, row: Row) -> int:
+        return int(row.key)  # type: ignore[attr-defined]
+
+    def decorate(self, row: Row, role: int) -> Any:
+        return None
+
+    def count_text(self, shown: int) -> str:
+        return str(shown)
+
+    # ------------------------------------------------------------ behaviour
+
+    def reload(self, *, then: Callable[[], None] | None = None) -> None:
+        self._generation += 1
+        generation = self._generation
+        if self._task is not None:
+            self._task.cancelled = True
+        call = self._keys_for()
+        self.count.setText(_("Loading…"))
+
+        def done(keys: array[int]) -> None:
+            if generation != self._generation:
+                return
+            self.model.set_keys(keys)
+            self.count.setText(self.count_text(len(keys)))
+            self.loaded.emit(len(keys))
+            if then is not None:
+                then()
+
+        def failed(error: UserError) -> None:
+            if generation == self._generation:
+                self.count.setText("")
+                show_error(self, error)
+
+        self._task = run_in_background(call, on_done=done, on_failed=failed)
+
+    def _sort_by(self, section: int) -> None:
+        column = self.model.column(section)
+        if column.order is None:
+            return
+        if column.order == self.order:
+            self.descending = not self.descending
+        else:
+            self.order = column.order
+            self.descending = False
+        order = Qt.SortOrder.DescendingOrder if self.descending else Qt.SortOrder.AscendingOrder
+        self.view.horizontalHeader().setSortIndicator(section, order)
+        self.reload()
+
+    def _activated(self, index: QModelIndex) -> None:
+        row = self.model.row_at(index.row())
+        if row is not None:
+            self.activated_row.emit(row)
+
+    def current_row(self) -> Row | None:
+        index = self.view.currentIndex()
+        return self.model.row_at(index.row()) if index.isValid() else None
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()

@@ -1,0 +1,114 @@
+"""One list screen per record type: search as you type, year and status filters."""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QWidget
+
+from dvdesk.clock import today
+from dvdesk.domain.enums import RecordStatus, RecordType
+from dvdesk.formatting import number, sentence, short_date
+from dvdesk.i18n import _
+from dvdesk.services.browse import RecordQuery, record_keys, record_rows
+from dvdesk.services.records import RecordSummary
+from dvdesk.services.store import Store
+from dvdesk.services.units import list_units
+from ui.lazy_model import Column
+from ui.list_page import ListPage
+
+FIRST_YEAR = 2015
+
+
+def record_columns(office_names: dict[str, str]) -> list[Column[RecordSummary]]:
+    return [
+        Column(_("Date"), lambda r: short_date(r.start_date), order="date"),
+        Column(_("Title"), lambda r: r.title, order="title"),
+        Column(_("Place"), lambda r: r.place or "", order="place"),
+        Column(_("Status"), lambda r: sentence(RecordStatus(r.status).label), order="status"),
+        Column(
+            _("Office"), lambda r: office_names.get(r.office_code, r.office_code), order="office"
+        ),
+    ]
+
+
+class RecordListPage(ListPage[RecordSummary]):
+    """Records of one type, newest first."""
+
+    open_record = Signal(str)
+    new_record = Signal()
+
+    def __init__(
+        self, store: Store, record_type: RecordType, parent: QWidget | None = None
+    ) -> None:
+        self.record_type = record_type
+        super().__init__(
+            store,
+            record_columns({unit.code: unit.name for unit in list_units(store)}),
+            keys_for=self.keys_call,
+            fetch=self.fetch_rows,
+            search_hint=_("Search: title, place, organisation, person … (accents optional)"),
+            order="date",
+            descending=True,
+            widths=(100, 400, 150, 130, 220),
+            stretch=1,
+            parent=parent,
+        )
+        self.view.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
+        self.year = QComboBox()
+        self.year.addItem(_("All years"), None)
+        for year in range(today().year, FIRST_YEAR - 1, -1):
+            self.year.addItem(str(year), year)
+        self.year.currentIndexChanged.connect(lambda _i: self.reload())
+        self.status = QComboBox()
+        self.status.addItem(_("All statuses"), None)
+        for status in RecordStatus:
+            self.status.addItem(sentence(status.label), status.value)
+        self.status.currentIndexChanged.connect(lambda _i: self.reload())
+        self.add_button = QPushButton(_("New (Ctrl+N)"))
+        self.add_button.clicked.connect(self.new_record.emit)
+        for widget in (
+            QLabel(_("Year:")),
+            self.year,
+            QLabel(_("Status:")),
+            self.status,
+            self.add_button,
+        ):
+            self.bar.addWidget(widget)
+        self.activated_row.connect(lambda row: self.open_record.emit(row.id))
+
+    def query(self) -> RecordQuery:
+        year = self.year.currentData()
+        return RecordQuery(
+            record_type=self.record_type,
+            search=self.search.text(),
+            date_from=date(year, 1, 1) if year else None,
+            date_to=date(year, 12, 31) if year else None,
+            status=self.status.currentData(),
+            order=self.order,
+            descending=self.descending,
+        )
+
+    def keys_call(self) -> Callable[[], array[int]]:
+        query = self.query()
+        return lambda: record_keys(self.store, query=query)
+
+    def fetch_rows(self, keys: Sequence[int]) -> list[RecordSummary]:
+        return record_rows(self.store, keys=keys)
+
+    def count_text(self, shown: int) -> str:
+        return _("{count} record(s) shown").format(count=number(shown))
+
+    def decorate(self, row: RecordSummary, role: int) -> Any:
+        if role == Qt.ItemDataRole.ForegroundRole and row.status == RecordStatus.PLANNED:
+            return QBrush(QColor("#1f5fa8"))
+        return None
+
+    def current_record_id(self) -> str | None:
+        row = self.current_row()
+        return row.id if row else None
