@@ -41,6 +41,17 @@ def test_lazy_model_passes_the_model_tester(
     qtmodeltester.check(page.model)  # type: ignore[attr-defined]
 
 
+def test_follow_up_model_passes_the_model_tester(
+    app: QApplication, demo_store: Store, qtbot: QtBot, qtmodeltester: object
+) -> None:
+    page = FollowUpPage(demo_store)
+    qtbot.addWidget(page)
+    page.reload()
+    wait_loaded(qtbot, page)
+    assert page.model.rowCount() > 0
+    qtmodeltester.check(page.model)  # type: ignore[attr-defined]
+
+
 def test_search_filters_as_you_type_ignoring_accents(
     app: QApplication, demo_store: Store, qtbot: QtBot
 ) -> None:

@@ -340,13 +340,19 @@ def batches(generator: Generator, count: int) -> Iterator[Rows]:
 
 
 def add_demo_records(store: Store, *, count: int, seed: int, office_codes: Sequence[str]) -> int:
-    """Add ``count`` demo records owned by ``office_codes``, all in one transaction."""
-    with store.engine.begin() as connection:
+    """Add ``count`` demo records owned by ``office_codes``, one transaction per batch.
+
+    Committing per batch lets SQLite checkpoint its write-ahead log as it goes: one
+    transaction of a million records would grow the log to gigabytes.
+    """
+    with store.engine.connect() as connection:
         connection.exec_driver_sql(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
         last = connection.execute(select(func.max(Record.change_seq))).scalar()
+        connection.commit()
         generator = Generator(seed=seed, office_codes=office_codes, first_change_seq=int(last or 0))
         for rows in batches(generator, count):
             write_rows(connection, rows)
+            connection.commit()
         connection.execute(
             AuditEntry.__table__.insert().values(  # type: ignore[attr-defined]
                 at=now_iso(),
@@ -358,4 +364,5 @@ def add_demo_records(store: Store, *, count: int, seed: int, office_codes: Seque
                 changes={"records": count, "seed": seed},
             )
         )
+        connection.commit()
     return count

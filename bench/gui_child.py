@@ -1,0 +1,126 @@
+"""Child process of bench/gui_open.py: one measured start of a window, figures as JSON.
+
+python -m bench.gui_child bare|dvdesk PARENT_START DATA_DIR
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sys
+import time
+from collections.abc import Callable
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
+
+
+class FirstPaint(QObject):
+    """Calls ``then`` at the first paint of a viewport that shows rows (or any, if bare)."""
+
+    def __init__(self, ready: Callable[[], bool], then: Callable[[], None]) -> None:
+        super().__init__()
+        self.ready, self.then, self.fired = ready, then, False
+
+    def eventFilter(self, _watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.Paint and not self.fired and self.ready():
+            self.fired = True
+            QTimer.singleShot(0, self.then)
+        return False
+
+
+def peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def bare(parent_start: float) -> dict[str, float]:
+    app = QApplication([])
+    window = QMainWindow()
+    view = QTableView()
+    window.setCentralWidget(view)
+    figures: dict[str, float] = {}
+
+    def painted() -> None:
+        figures["first_paint_s"] = time.time() - parent_start
+        app.quit()
+
+    watcher = FirstPaint(lambda: True, painted)
+    view.viewport().installEventFilter(watcher)
+    window.resize(1200, 760)
+    window.show()
+    app.exec()
+    figures["peak_mib"] = peak_mib()
+    return figures
+
+
+def dvdesk(parent_start: float, data_dir: str) -> dict[str, float]:
+    from dvdesk.domain.enums import RecordType
+    from dvdesk.paths import DataPaths
+    from dvdesk.services.store import open_store
+    from ui.app import configure_application
+    from ui.main_window import MainWindow
+
+    app = QApplication([])
+    paths = DataPaths(__import__("pathlib").Path(data_dir))
+    configure_application(app, paths)
+    store = open_store(paths, actor="bench")
+    window = MainWindow(store)
+    page = window.lists[RecordType.INSPECTION]
+    figures: dict[str, float] = {}
+    steps: list[Callable[[], None]] = []
+
+    def next_step() -> None:
+        steps.pop(0)()
+
+    def first_paint() -> None:
+        figures["first_paint_s"] = time.time() - parent_start
+        figures["rows"] = page.model.rowCount()
+        next_step()
+
+    def timed_reload(name: str, change: Callable[[], None]) -> Callable[[], None]:
+        def run() -> None:
+            started = time.perf_counter()
+
+            def done() -> None:
+                page.view.viewport().repaint()  # the visible rows are fetched and drawn
+                figures[f"{name}_s"] = time.perf_counter() - started
+                figures[f"{name}_rows"] = page.model.rowCount()
+                next_step()
+
+            change()
+            page.reload(then=done)
+
+        return run
+
+    def search() -> None:
+        page.search.blockSignals(True)  # time the query itself, not the typing debounce
+        page.search.setText("nguyen")
+        page.search.blockSignals(False)
+
+    def sort_by_title() -> None:
+        page.search.blockSignals(True)
+        page.search.setText("")
+        page.search.blockSignals(False)
+        page.order, page.descending = "title", False
+
+    steps += [timed_reload("search", search), timed_reload("sort", sort_by_title), app.quit]
+    watcher = FirstPaint(lambda: page.model.rowCount() > 0, first_paint)
+    page.view.viewport().installEventFilter(watcher)
+    window.show()
+    app.exec()
+    figures["peak_mib"] = peak_mib()
+    store.close()
+    return figures
+
+
+def main() -> None:
+    kind, parent_start = sys.argv[1], float(sys.argv[2])
+    figures = bare(parent_start) if kind == "bare" else dvdesk(parent_start, sys.argv[3])
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()
