@@ -216,7 +216,10 @@ def title(kind: str, subject: str) -> list[Any]:
 
 
 def heading(value: str) -> Paragraph:
-    return para(value, style(bold=True, before=6, after=3, indent=10 * mm))
+    """A section heading; never left alone at the foot of a page."""
+    heading_style = style(bold=True, before=6, after=3, indent=10 * mm)
+    heading_style.keepWithNext = True
+    return para(value, heading_style)
 
 
 def bullet(value: str) -> Paragraph:
@@ -254,20 +257,34 @@ def _signature_cell(signature: Signature, template: Template) -> list[Any]:
 
 
 def signatures(
-    left: Signature | None, right: Signature, *, template: Template, width: float
+    left: Signature | None,
+    right: Signature,
+    *,
+    template: Template,
+    width: float,
+    lead: Sequence[Any] = (),
 ) -> KeepTogether:
-    """Two signature blocks side by side (minutes: note-taker left, chair right)."""
+    """Two signature blocks side by side (minutes: note-taker left, chair right).
+
+    ``lead`` (the closing paragraphs) stays on the page of the signatures, so a
+    signature never stands alone on the last page.
+    """
     left_cell = _signature_cell(left, template) if left else ""
     table = Table(
         [[left_cell, _signature_cell(right, template)]],
         colWidths=[width / 2, width / 2],
     )
     table.setStyle(_plain_cells())
-    return KeepTogether([Spacer(1, 6 * mm), table])
+    return KeepTogether([*lead, Spacer(1, 6 * mm), table])
 
 
 def signed_with_recipients(
-    recipients: Sequence[str], signature: Signature, *, template: Template, width: float
+    recipients: Sequence[str],
+    signature: Signature,
+    *,
+    template: Template,
+    width: float,
+    lead: Sequence[Any] = (),
 ) -> KeepTogether:
     """ "Nơi nhận:" at left (underlined, items "- …," and the last "- Lưu …."), signer right."""
     items = [*recipients, wording.ARCHIVE]
@@ -283,7 +300,7 @@ def signed_with_recipients(
         colWidths=[width * 0.45, width * 0.55],
     )
     table.setStyle(_plain_cells())
-    return KeepTogether([Spacer(1, 6 * mm), table])
+    return KeepTogether([*lead, Spacer(1, 6 * mm), table])
 
 
 def table_style(commands: list[tuple[Any, ...]]) -> TableStyle:

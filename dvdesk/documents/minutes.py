@@ -386,12 +386,12 @@ def _render(
         *_purpose(record, details),
         *_proceedings(record, details, kind),
         *_conclusion(record),
-        *_closing(details, kind),
         layout.signatures(
             Signature(capacity=None, post="NGƯỜI GHI BIÊN BẢN", name=details.note_taker),
             Signature(capacity=None, post="CHỦ TRÌ", name=chair),
             template=settings.template,
             width=width,
+            lead=_closing(details, kind),
         ),
     ]
     return layout.render(story, settings=settings, title_text=f"Biên bản - {record['title']}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,9 @@ class IssuedReport:
     pdf: bytes
 
 
+@lru_cache(maxsize=65_536)
 def n(value: float) -> str:
+    """14.162: Vietnamese grouping (cached: a province's table repeats the same small counts)."""
     return format_decimal(value, locale="vi")
 
 
@@ -274,9 +277,11 @@ def report_story(
         heading("5. Kết quả nổi bật"),
         *(paragraphs(narrative.achievements) or [para("…")]),
         *_section("II. HẠN CHẾ, NGUYÊN NHÂN", narrative.limitations),
-        *_section("III. NHIỆM VỤ TRỌNG TÂM THỜI GIAN TỚI", narrative.tasks),
     ]
+    tasks = _section("III. NHIỆM VỤ TRỌNG TÂM THỜI GIAN TỚI", narrative.tasks)
     recipients = list(narrative.recipients) or ([office.parent_name] if office.parent_name else [])
+    if len(tasks) > 4:
+        story += tasks[:-2]
     story.append(
         layout.signed_with_recipients(
             recipients,
@@ -287,6 +292,8 @@ def report_story(
             ),
             template=settings.template,
             width=width,
+            # The last section's closing lines go with the signature (at most a few).
+            lead=tasks if len(tasks) <= 4 else tasks[-2:],
         )
     )
     if figures.scope is Scope.ALL:

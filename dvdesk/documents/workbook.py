@@ -21,6 +21,9 @@ NUMBER_FORMAT = "#,##0"  # shown with the reader's grouping: 14.162 in a Vietnam
 _THIN = Side(style="thin")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
+# Shared style objects: openpyxl stores one copy per distinct style, building one per cell is slow.
+_CELL_FONT = Font(name=FONT, size=11)
+_BOLD_FONT = Font(name=FONT, size=11, bold=True)
 
 
 def _titles(sheet: Worksheet, lines: Sequence[str], width: int) -> int:
@@ -36,7 +39,7 @@ def _titles(sheet: Worksheet, lines: Sequence[str], width: int) -> int:
 def _header(sheet: Worksheet, row: int, values: Sequence[str | None]) -> None:
     for column, value in enumerate(values, start=1):
         cell = sheet.cell(row=row, column=column, value=value)
-        cell.font = Font(name=FONT, size=11, bold=True)
+        cell.font = _BOLD_FONT
         cell.alignment = _CENTRE
         cell.border = _BOX
 
@@ -44,7 +47,7 @@ def _header(sheet: Worksheet, row: int, values: Sequence[str | None]) -> None:
 def _row(sheet: Worksheet, row: int, values: Sequence[Any], *, bold: bool = False) -> None:
     for column, value in enumerate(values, start=1):
         cell = sheet.cell(row=row, column=column, value=value)
-        cell.font = Font(name=FONT, size=11, bold=bold)
+        cell.font = _BOLD_FONT if bold else _CELL_FONT
         cell.border = _BOX
         if isinstance(value, int):
             cell.number_format = NUMBER_FORMAT
