@@ -219,3 +219,46 @@ class Setting(SQLModel, table=True):
     value: Any = Field(sa_column=Column(JSON, nullable=False))
     updated_by: str
     updated_at: str
+
+
+class IssuedDocument(SQLModel, table=True):
+    """The register of issued documents: a number, once given, is never given again.
+
+    Numbers count per document type within a period key (the committee term or
+    the calendar year, by setting). A voided document keeps its row and number.
+    """
+
+    __tablename__ = "issued_document"
+    __table_args__ = (UniqueConstraint("doc_type", "period_key", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    doc_type: str  # "BB" minutes, "BC" report
+    period_key: str
+    number: int
+    symbol: str  # the issuing body's symbol on the document date
+    # What the document is about: "minutes:<record id>:<kind>", "report:<from>..<to>:<scope>".
+    subject_key: str = Field(index=True)
+    record_id: str | None = Field(default=None, index=True)
+    document_date: date
+    issued_by: str
+    issued_at: str
+    voided: bool = False
+    void_reason: str | None = None
+
+
+class ReportNarrative(SQLModel, table=True):
+    """What an office writes in its report for a period: achievements, limitations, tasks."""
+
+    __tablename__ = "report_narrative"
+    __table_args__ = (UniqueConstraint("office_code", "period_start", "period_end"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    office_code: str
+    period_start: date
+    period_end: date
+    achievements: str | None = None
+    limitations: str | None = None
+    tasks: str | None = None
+    recipients: list[str] = _json_list()
+    updated_by: str
+    updated_at: str

@@ -1,0 +1,306 @@
+"""The figures of a periodic report, aggregated in SQL.
+
+A record counts in a period by its start date; deleted records never count.
+Follow-up figures (resolved, overdue) are taken as of the day after the period
+ends (or today, for a period still running): a recommendation resolved after
+the window closed was still open at the time the report speaks of.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields
+from datetime import date, timedelta
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from sqlalchemy import text
+
+from dvdesk.clock import today
+from dvdesk.db.schema import Office, OrgUnit
+from dvdesk.documents.periods import Period
+from dvdesk.domain.enums import IssueKind
+from dvdesk.errors import NotFound
+from dvdesk.i18n import _
+from dvdesk.services.store import Store
+
+
+class Scope(StrEnum):
+    OWN = "own"  # only the office's own records
+    ALL = "all"  # also everything imported from subordinate offices
+
+
+@dataclass(frozen=True)
+class SessionFigures:
+    sessions: int = 0
+    subjects: int = 0
+
+
+@dataclass(frozen=True)
+class DialogueFigures:
+    sessions: int = 0
+    attendees: int = 0
+    issues: int = 0
+    complaints: int = 0  # khiếu nại
+    denunciations: int = 0  # tố cáo
+    petitions: int = 0  # kiến nghị
+    feedback: int = 0  # phản ánh
+    answered_on_spot: int = 0
+    resolved: int = 0
+    overdue: int = 0
+
+    def by_kind(self) -> dict[IssueKind, int]:
+        return {
+            IssueKind.KHIEU_NAI: self.complaints,
+            IssueKind.TO_CAO: self.denunciations,
+            IssueKind.KIEN_NGHI: self.petitions,
+            IssueKind.PHAN_ANH: self.feedback,
+        }
+
+
+@dataclass(frozen=True)
+class FollowUpFigures:
+    total: int = 0
+    resolved: int = 0
+    overdue: int = 0
+
+
+_Part = TypeVar("_Part", SessionFigures, DialogueFigures, FollowUpFigures)
+
+
+@dataclass(frozen=True)
+class Figures:
+    inspection: SessionFigures = field(default_factory=SessionFigures)
+    supervision: SessionFigures = field(default_factory=SessionFigures)
+    dialogue: DialogueFigures = field(default_factory=DialogueFigures)
+    recommendations: FollowUpFigures = field(default_factory=FollowUpFigures)
+
+    def as_json(self) -> dict[str, Any]:
+        dialogue = self.dialogue
+        return {
+            "inspection": vars(self.inspection).copy(),
+            "supervision": vars(self.supervision).copy(),
+            "dialogue": {
+                "sessions": dialogue.sessions,
+                "attendees": dialogue.attendees,
+                "issues": dialogue.issues,
+                "issues_by_kind": {kind.value: n for kind, n in dialogue.by_kind().items()},
+                "answered_on_spot": dialogue.answered_on_spot,
+                "resolved": dialogue.resolved,
+                "overdue": dialogue.overdue,
+            },
+            "recommendations": vars(self.recommendations).copy(),
+        }
+
+
+@dataclass(frozen=True)
+class OfficeFigures:
+    code: str
+    name: str
+    own: bool  # the reporting office itself (first row of the table)
+    figures: Figures
+
+    def as_json(self) -> dict[str, Any]:
+        return {"code": self.code, "name": self.name, **self.figures.as_json()}
+
+
+@dataclass(frozen=True)
+class ReportFigures:
+    """Everything the report's tables show, for the period and the year before."""
+
+    period: Period
+    scope: Scope
+    office_code: str
+    as_of: date
+    totals: Figures
+    previous: Figures  # the same window one year earlier
+    by_office: tuple[OfficeFigures, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "period": self.period.as_json(),
+            "scope": self.scope.value,
+            "as_of": self.as_of.isoformat(),
+            "totals": self.totals.as_json(),
+            "previous_year": {
+                "period": self.period.previous_year().as_json(),
+                "totals": self.previous.as_json(),
+            },
+            "by_office": [row.as_json() for row in self.by_office],
+        }
+
+
+# The aggregation, one statement per table; {own} is empty or limits to one office.
+_RECORDS = """
+SELECT office_code, type, count(*), coalesce(sum(attendees), 0)
+FROM record
+WHERE deleted = 0 AND start_date BETWEEN :start AND :end {own}
+GROUP BY office_code, type
+"""
+_SUBJECTS = """
+SELECT r.office_code, r.type, count(*)
+FROM record AS r JOIN record_subject AS s ON s.record_id = r.id
+WHERE r.deleted = 0 AND r.start_date BETWEEN :start AND :end {own}
+GROUP BY r.office_code, r.type
+"""
+# Resolved as of: marked resolved with no result date or a result date before :as_of.
+_RESOLVED = "(x.status = 'resolved' AND (x.result_date IS NULL OR x.result_date < :as_of))"
+_ISSUES = f"""
+SELECT r.office_code, count(*),
+       sum(x.kind = 'khieu_nai'), sum(x.kind = 'to_cao'),
+       sum(x.kind = 'kien_nghi'), sum(x.kind = 'phan_anh'),
+       sum(x.answer IS NOT NULL AND x.assignee IS NULL),
+       sum({_RESOLVED}),
+       sum(NOT {_RESOLVED} AND x.deadline IS NOT NULL AND x.deadline < :as_of)
+FROM record AS r JOIN dialogue_issue AS x ON x.record_id = r.id
+WHERE r.deleted = 0 AND r.start_date BETWEEN :start AND :end {{own}}
+GROUP BY r.office_code
+"""
+_RECOMMENDATIONS = f"""
+SELECT r.office_code, count(*),
+       sum({_RESOLVED}),
+       sum(NOT {_RESOLVED} AND x.deadline IS NOT NULL AND x.deadline < :as_of)
+FROM record AS r JOIN recommendation AS x ON x.record_id = r.id
+WHERE r.deleted = 0 AND r.start_date BETWEEN :start AND :end {{own}}
+GROUP BY r.office_code
+"""
+
+
+def aggregation_sql(scope: Scope) -> tuple[str, ...]:
+    """The SQL the figures come from (the benchmark runs it raw, for comparison)."""
+    own = "AND office_code = :office" if scope is Scope.OWN else ""
+    own_r = "AND r.office_code = :office" if scope is Scope.OWN else ""
+    return (
+        _RECORDS.format(own=own),
+        _SUBJECTS.format(own=own_r),
+        _ISSUES.format(own=own_r),
+        _RECOMMENDATIONS.format(own=own_r),
+    )
+
+
+def as_of_date(period: Period, on: date | None = None) -> date:
+    """The day follow-ups are judged on: the day after the period, or today if sooner."""
+    return min(period.end + timedelta(days=1), on or today())
+
+
+def sql_parameters(period: Period, *, office_code: str, as_of: date) -> dict[str, str]:
+    return {
+        "start": period.start.isoformat(),
+        "end": period.end.isoformat(),
+        "as_of": as_of.isoformat(),
+        "office": office_code,
+    }
+
+
+def _aggregate(
+    store: Store, period: Period, *, scope: Scope, office_code: str, as_of: date
+) -> dict[str, Figures]:
+    records, subjects, issues, recommendations = aggregation_sql(scope)
+    parameters = sql_parameters(period, office_code=office_code, as_of=as_of)
+    parts: dict[str, dict[str, Any]] = defaultdict(dict)
+    with store.engine.connect() as connection:
+        for code, kind, count, attendees in connection.execute(text(records), parameters):
+            if kind == "dialogue":
+                parts[code]["dialogue"] = (count, int(attendees))
+            else:
+                parts[code][f"{kind}_sessions"] = count
+        for code, kind, count in connection.execute(text(subjects), parameters):
+            parts[code][f"{kind}_subjects"] = count
+        for row in connection.execute(text(issues), parameters):
+            parts[row[0]]["issues"] = tuple(int(value or 0) for value in row[1:])
+        for row in connection.execute(text(recommendations), parameters):
+            parts[row[0]]["recommendations"] = tuple(int(value or 0) for value in row[1:])
+    return {code: _figures(values) for code, values in parts.items()}
+
+
+def _figures(values: Mapping[str, Any]) -> Figures:
+    sessions, attendees = values.get("dialogue", (0, 0))
+    issues = values.get("issues", (0,) * 8)
+    return Figures(
+        inspection=SessionFigures(
+            sessions=values.get("inspection_sessions", 0),
+            subjects=values.get("inspection_subjects", 0),
+        ),
+        supervision=SessionFigures(
+            sessions=values.get("supervision_sessions", 0),
+            subjects=values.get("supervision_subjects", 0),
+        ),
+        dialogue=DialogueFigures(sessions, attendees, *issues),
+        recommendations=FollowUpFigures(*values.get("recommendations", (0, 0, 0))),
+    )
+
+
+def add_figures(items: Iterable[Figures]) -> Figures:
+    """Sum figures field by field."""
+    total = Figures()
+    for item in items:
+        total = Figures(
+            inspection=_add(total.inspection, item.inspection),
+            supervision=_add(total.supervision, item.supervision),
+            dialogue=_add(total.dialogue, item.dialogue),
+            recommendations=_add(total.recommendations, item.recommendations),
+        )
+    return total
+
+
+def _add(left: _Part, right: _Part) -> _Part:
+    values = {f.name: getattr(left, f.name) + getattr(right, f.name) for f in fields(left)}
+    return type(left)(**values)
+
+
+def _office_names(store: Store) -> tuple[str, dict[str, str], list[str]]:
+    """This office's code, a name for every known code, and the child codes in order."""
+    with store.engine.connect() as connection:
+        office = connection.execute(text(f"SELECT code FROM {Office.__tablename__}")).first()
+        if office is None:
+            raise NotFound(_("No office is set up yet. Run 'dvdesk init' first."))
+        rows = connection.execute(
+            text(f"SELECT code, name, relation FROM {OrgUnit.__tablename__} ORDER BY code")
+        ).all()
+    names = {code: name for code, name, _relation in rows}
+    for code, name, relation in rows:
+        if relation == "self":
+            names[code] = name
+    children = sorted({code for code, _name, relation in rows if relation == "child"})
+    return str(office[0]), names, children
+
+
+def compute_figures(
+    store: Store, *, period: Period, scope: Scope = Scope.OWN, on: date | None = None
+) -> ReportFigures:
+    """The report's figures for ``period``; ``on`` overrides today (for the as-of date)."""
+    own_code, names, children = _office_names(store)
+    as_of = as_of_date(period, on)
+    current = _aggregate(store, period, scope=scope, office_code=own_code, as_of=as_of)
+    previous_period = period.previous_year()
+    previous = _aggregate(
+        store,
+        previous_period,
+        scope=scope,
+        office_code=own_code,
+        as_of=as_of_date(previous_period, on),
+    )
+    codes = [own_code]
+    if scope is Scope.ALL:
+        # Every subordinate office gets a row, with zeros if it reported nothing.
+        extra = sorted(set(current) - {own_code} - set(children))
+        codes += [code for code in children if code != own_code] + extra
+    by_office = tuple(
+        OfficeFigures(
+            code=code,
+            name=names.get(code, code),
+            own=code == own_code,
+            figures=current.get(code, Figures()),
+        )
+        for code in codes
+    )
+    return ReportFigures(
+        period=period,
+        scope=scope,
+        office_code=own_code,
+        as_of=as_of,
+        totals=add_figures(current.values()),
+        previous=add_figures(previous.values()),
+        by_office=by_office,
+    )

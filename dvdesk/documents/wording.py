@@ -1,0 +1,54 @@
+"""The fixed Vietnamese wording of official documents.
+
+Documents are issued in Vietnamese whatever language the program speaks, so
+this wording is not translated through the message catalog; messages *about*
+documents (errors, command output) are.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+PARTY_NAME = "ĐẢNG CỘNG SẢN VIỆT NAM"
+STATE_NAME = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+STATE_MOTTO = "Độc lập - Tự do - Hạnh phúc"
+RECIPIENTS = "Nơi nhận:"
+ARCHIVE = "Lưu VP"
+
+MINUTES_TITLE = "BIÊN BẢN"
+REPORT_TITLE = "BÁO CÁO"
+
+PERIOD_YEAR = "năm {year}"
+PERIOD_H1 = "6 tháng đầu năm {year}"
+PERIOD_H2 = "6 tháng cuối năm {year}"
+PERIOD_9M = "9 tháng năm {year}"
+PERIOD_QUARTER = "quý {quarter} năm {year}"
+PERIOD_MONTH = "tháng {month} năm {year}"
+PERIOD_RANGE = "từ ngày {start} đến ngày {end}"
+PREVIOUS_YEAR = "cùng kỳ năm trước"
+
+ISSUE_KINDS = {
+    "khieu_nai": "khiếu nại",
+    "to_cao": "tố cáo",
+    "kien_nghi": "kiến nghị",
+    "phan_anh": "phản ánh",
+}
+
+
+def date_line(place: str, on: date) -> str:
+    """``Gia Lâm, ngày 05 tháng 7 năm 2022``: day below 10 and months 1-2 zero-padded."""
+    month = f"{on.month:02d}" if on.month <= 2 else str(on.month)
+    return f"{place}, ngày {on.day:02d} tháng {month} năm {on.year}"
+
+
+def spoken_date(on: date) -> str:
+    """A date inside running text: ``ngày 14 tháng 5 năm 2024`` (same padding rule)."""
+    return date_line("", on).removeprefix(", ")
+
+
+def state_capacity(capacity: str) -> str:
+    """Party signing capacities use slashes (K/T), state ones dots (KT.)."""
+    for party, state in (("T/M", "TM."), ("K/T", "KT."), ("T/L", "TL."), ("T/U", "TUQ.")):
+        if capacity.upper().startswith(party):
+            return state + capacity[len(party) :]
+    return capacity

@@ -1,0 +1,358 @@
+"""Minutes and reports as PDFs: what the printed page says, in which fonts; the register."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from dvdesk.documents import fonts
+from dvdesk.documents.figures import Scope, compute_figures
+from dvdesk.documents.minutes import build_minutes, issue_minutes
+from dvdesk.documents.narratives import get_narrative, save_narrative
+from dvdesk.documents.periods import parse_period
+from dvdesk.documents.register import list_issued, void_document
+from dvdesk.documents.report_pdf import build_report_pdf, issue_report
+from dvdesk.documents.settings import set_document_settings
+from dvdesk.documents.wording import date_line
+from dvdesk.documents.workbook import build_workbook
+from dvdesk.domain.enums import RecordType
+from dvdesk.errors import UserError, ValidationFailed
+from dvdesk.paths import DataPaths
+from dvdesk.services.demo import ensure_demo_office
+from dvdesk.services.records import add_record
+from dvdesk.services.store import Store, open_store
+from dvdesk.services.units import add_children
+from tests.conftest import dialogue, inspection
+from tests.document_fixtures import flat_text, page_count, pdf_fonts, pdf_text
+
+# Every Vietnamese letter with every tone, lower and upper case.
+VIETNAMESE = "aàảãáạ ăằẳẵắặ âầẩẫấậ eèẻẽéẹ êềểễếệ iìỉĩíị oòỏõóọ ôồổỗốộ ơờởỡớợ uùủũúụ ưừửữứự yỳỷỹýỵ đ"
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (date(2022, 7, 5), "Gia Lâm, ngày 05 tháng 7 năm 2022"),
+        (date(2022, 1, 9), "Gia Lâm, ngày 09 tháng 01 năm 2022"),
+        (date(2022, 2, 28), "Gia Lâm, ngày 28 tháng 02 năm 2022"),
+        (date(2022, 3, 10), "Gia Lâm, ngày 10 tháng 3 năm 2022"),
+        (date(2022, 12, 31), "Gia Lâm, ngày 31 tháng 12 năm 2022"),
+    ],
+)
+def test_date_line_padding(day: date, expected: str) -> None:
+    assert date_line("Gia Lâm", day) == expected
+
+
+def _write(tmp_path: Path, name: str, data: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def _only_embedded_truetype(path: Path) -> None:
+    found = pdf_fonts(path)
+    assert found, "no fonts in the PDF"
+    for font in found:
+        assert font["type"] == "TrueType", font
+        assert font["emb"] == "yes", font
+        assert font["uni"] == "yes", font
+        assert "Helvetica" not in font["name"] and "Times-Roman" not in font["name"]
+
+
+def test_party_minutes_text_and_fonts(store: Store, tmp_path: Path) -> None:
+    record_id = add_record(
+        store,
+        record_type=RecordType.INSPECTION,
+        data=inspection(
+            end_date=None, start_date="2024-05-04", findings=f"Chữ tiếng Việt: {VIETNAMESE.upper()}"
+        ),
+    )
+    target = tmp_path / "bb.pdf"
+    issued = issue_minutes(
+        store,
+        record_id=record_id,
+        details={
+            "note_taker": "Trần Thị Mai",
+            "start_time": "8:05",
+            "close_time": "11:30",
+            "absent": [{"name": "Lê Văn Hùng", "reason": "đi công tác"}],
+            "guests": ["Đại diện Ủy ban Mặt trận Tổ quốc xã"],
+            "proceedings": [{"speaker": "Đồng chí Bí thư", "content": VIETNAMESE}],
+        },
+        target=target,
+    )
+    assert issued.number.number == 1
+    assert target.read_bytes() == issued.pdf
+    text = flat_text(target)
+    for expected in (
+        "ĐẢNG ỦY XÃ BÁT TRÀNG",
+        "BAN XÂY DỰNG ĐẢNG",
+        "ĐẢNG CỘNG SẢN VIỆT NAM",
+        "Số 01-BB/BXDĐ",
+        "Bát Tràng, ngày 04 tháng 5 năm 2024",
+        "BIÊN BẢN",
+        "08 giờ 05 phút",
+        "11 giờ 30 phút",
+        "Lê Văn Hùng (lý do: đi công tác)",
+        "Đại diện Ủy ban Mặt trận Tổ quốc xã",
+        "NGƯỜI GHI BIÊN BẢN",
+        "CHỦ TRÌ",
+        "Nguyễn Doãn Toản",
+        VIETNAMESE,
+        VIETNAMESE.upper(),
+    ):
+        assert expected in text, expected
+    assert "Số:" not in text
+    assert "CỘNG HÒA" not in text
+    _only_embedded_truetype(target)
+
+
+def test_state_minutes_use_the_decree_30_layout(store: Store, tmp_path: Path) -> None:
+    record_id = add_record(store, record_type=RecordType.DIALOGUE, data=dialogue())
+    pdf = build_minutes(store, record_id=record_id, details={"template": "state"}, number=8)
+    text = flat_text(_write(tmp_path, "state.pdf", pdf))
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+    assert "Độc lập - Tự do - Hạnh phúc" in text
+    assert "Số: 08/BB-BXDĐ" in text
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" not in text
+    assert "Bát Tràng, ngày 10 tháng 9 năm 2025" in text
+
+
+def test_a_denouncer_is_never_named(store: Store, tmp_path: Path) -> None:
+    data = dialogue()
+    data["issues"][1]["raised_by"] = "Nguyễn Văn Tố"
+    record_id = add_record(store, record_type=RecordType.DIALOGUE, data=data)
+    text = flat_text(_write(tmp_path, "d.pdf", build_minutes(store, record_id=record_id)))
+    assert "Tố cáo cán bộ địa chính sách nhiễu" in text
+    assert "Nguyễn Văn Tố" not in text
+    assert "danh tính được giữ bí mật" in text
+    assert "Ông Phạm Văn Nam" in text  # a petitioner is named
+
+
+def test_minutes_print_under_the_profile_of_their_date(tmp_path: Path) -> None:
+    store = open_store(DataPaths(tmp_path / "demo"), actor="t", create=True)
+    try:
+        ensure_demo_office(store)
+        old = add_record(
+            store,
+            record_type=RecordType.INSPECTION,
+            data=inspection(end_date=None, start_date="2024-11-20"),
+        )
+        new = add_record(
+            store,
+            record_type=RecordType.INSPECTION,
+            data=inspection(end_date=None, start_date="2025-03-01"),
+        )
+        before = flat_text(
+            _write(tmp_path, "old.pdf", build_minutes(store, record_id=old, number=3))
+        )
+        after = flat_text(
+            _write(tmp_path, "new.pdf", build_minutes(store, record_id=new, number=4))
+        )
+    finally:
+        store.close()
+    assert "Số 03-BB/BDVTU" in before
+    assert "BAN DÂN VẬN" in before and "TUYÊN GIÁO" not in before
+    assert "Hà Nội, ngày 20 tháng 11 năm 2024" in before
+    assert "Số 04-BB/BTGDVTU" in after
+    assert "BAN TUYÊN GIÁO VÀ DÂN VẬN" in after
+    assert "Hà Nội, ngày 01 tháng 3 năm 2025" in after
+
+
+def test_long_minutes_flow_over_pages_with_numbers_from_page_two(
+    store: Store, tmp_path: Path
+) -> None:
+    findings = "\n".join(f"Nội dung kết quả kiểm tra số {i}: {VIETNAMESE}." for i in range(120))
+    record_id = add_record(
+        store, record_type=RecordType.INSPECTION, data=inspection(findings=findings)
+    )
+    path = _write(tmp_path, "long.pdf", build_minutes(store, record_id=record_id))
+    pages = page_count(path)
+    assert pages >= 4
+    texts = pdf_text(path).split("\f")
+    assert texts[0].split()[0] != "1"  # no number on the first page
+    for number in range(2, pages + 1):
+        assert texts[number - 1].split()[0] == str(number)
+    assert "Nội dung kết quả kiểm tra số 119" in flat_text(path)
+    assert "NGƯỜI GHI BIÊN BẢN" in texts[pages - 1]
+
+
+def test_margins_come_from_the_settings(store: Store, tmp_path: Path) -> None:
+    record_id = add_record(store, record_type=RecordType.INSPECTION, data=inspection())
+    wide = build_minutes(store, record_id=record_id)
+    set_document_settings(store, changes={"margin_left": 45, "margin_right": 40, "margin_top": 40})
+    narrow = build_minutes(store, record_id=record_id)
+    first_wide = pdf_text(_write(tmp_path, "w.pdf", wide), layout=True)
+    first_narrow = pdf_text(_write(tmp_path, "n.pdf", narrow), layout=True)
+    assert first_wide != first_narrow
+    assert page_count(tmp_path / "n.pdf") >= page_count(tmp_path / "w.pdf")
+
+
+def test_numbers_are_never_reused(store: Store, tmp_path: Path) -> None:
+    first = add_record(store, record_type=RecordType.INSPECTION, data=inspection())
+    second = add_record(store, record_type=RecordType.INSPECTION, data=inspection())
+    a = issue_minutes(store, record_id=first, details={}).number
+    again = issue_minutes(store, record_id=first, details={}).number
+    assert again.id == a.id  # reprinting keeps the number
+    void_document(store, document_id=a.id, reason="in nhầm")
+    b = issue_minutes(store, record_id=first, details={}).number
+    c = issue_minutes(store, record_id=second, details={}).number
+    assert [a.number, b.number, c.number] == [1, 2, 3]
+    conclusion = issue_minutes(store, record_id=second, details={"kind": "conclusion"}).number
+    assert conclusion.number == 4
+    assert [item.voided for item in list_issued(store)] == [True, False, False, False]
+
+
+def test_numbering_restarts_each_year_or_term(store: Store) -> None:
+    set_document_settings(store, changes={"numbering": "year"})
+    ids = [
+        add_record(
+            store, record_type=RecordType.INSPECTION, data=inspection(end_date=None, start_date=day)
+        )
+        for day in ("2024-03-01", "2024-04-01", "2025-01-10", "2025-08-01")
+    ]
+    numbers = [issue_minutes(store, record_id=i).number for i in ids]
+    assert [(n.period_key, n.number) for n in numbers] == [
+        ("year:2024", 1),
+        ("year:2024", 2),
+        ("year:2025", 1),
+        ("year:2025", 2),
+    ]
+    set_document_settings(store, changes={"numbering": "term"})
+    more = [
+        add_record(
+            store,
+            record_type=RecordType.SUPERVISION,
+            data=inspection(end_date=None, start_date=day),
+        )
+        for day in ("2025-06-30", "2025-07-01")
+    ]
+    terms = [issue_minutes(store, record_id=i).number for i in more]
+    assert [(n.period_key, n.number) for n in terms] == [
+        ("term:2020-10-01", 1),
+        ("term:2025-07-01", 1),
+    ]
+
+
+def test_unwritable_output_issues_nothing(store: Store, tmp_path: Path) -> None:
+    record_id = add_record(store, record_type=RecordType.INSPECTION, data=inspection())
+    with pytest.raises(UserError) as error:
+        issue_minutes(store, record_id=record_id, target=tmp_path / "missing" / "bb.pdf")
+    assert "Không ghi được" in error.value.message
+    assert list_issued(store) == []
+
+
+def test_bad_minutes_details_are_refused(store: Store) -> None:
+    record_id = add_record(store, record_type=RecordType.INSPECTION, data=inspection())
+    with pytest.raises(ValidationFailed) as error:
+        build_minutes(store, record_id=record_id, details={"start_time": "25:00"})
+    assert "start_time" in error.value.message
+    with pytest.raises(ValidationFailed):
+        build_minutes(store, record_id=record_id, details={"kind": "dialogue"})
+
+
+def test_no_font_is_a_clear_message(tmp_path: Path) -> None:
+    with pytest.raises(UserError) as error:
+        fonts.find_fonts([tmp_path], use_fontconfig=False)
+    assert "phông chữ" in error.value.message
+
+
+def test_a_font_without_vietnamese_is_not_used(tmp_path: Path) -> None:
+    old = Path("/usr/share/fonts/truetype/liberation")  # Liberation 1.x: no Vietnamese
+    if not (old / "LiberationSerif-Regular.ttf").is_file():
+        pytest.skip("Liberation Serif 1.x is not installed here")
+    with pytest.raises(UserError):
+        fonts.find_fonts([old], use_fontconfig=False)
+
+
+def _report_data(store: Store) -> None:
+    add_children(store, units=[("00001", "Xã Một"), ("00002", "Xã Hai")], level="commune")
+    for day in ("2022-01-10", "2022-06-14", "2022-06-15"):
+        add_record(
+            store, record_type=RecordType.INSPECTION, data=inspection(end_date=None, start_date=day)
+        )
+    add_record(store, record_type=RecordType.DIALOGUE, data=dialogue(start_date="2022-03-03"))
+    add_record(
+        store,
+        record_type=RecordType.SUPERVISION,
+        data=inspection(end_date=None, start_date="2021-05-05"),
+    )
+
+
+def test_report_pdf_text(store: Store, tmp_path: Path) -> None:
+    _report_data(store)
+    period = parse_period("2022-H1")
+    save_narrative(
+        store,
+        period=period,
+        changes={
+            "achievements": "Hoàn thành 100% kế hoạch kiểm tra.",
+            "limitations": "Một số nơi còn chậm.",
+            "tasks": "Tăng cường đối thoại.",
+            "recipients": ["Ban Tuyên giáo và Dân vận Thành ủy"],
+        },
+    )
+    assert get_narrative(store, period=period).limitations == "Một số nơi còn chậm."
+    figures = compute_figures(store, period=period, scope=Scope.ALL)
+    target = tmp_path / "bc.pdf"
+    issued = issue_report(store, figures=figures, target=target, on=date(2022, 6, 20))
+    assert issued.number.number == 1
+    text = flat_text(target)
+    for expected in (
+        "ĐẢNG CỘNG SẢN VIỆT NAM",
+        "Số 01-BC/BXDĐ",
+        "Bát Tràng, ngày 20 tháng 6 năm 2022",
+        "BÁO CÁO",
+        "Kết quả công tác dân vận 6 tháng đầu năm 2022",
+        "từ ngày 15/12/2021 đến ngày 14/06/2022",
+        "tiến hành 2 cuộc kiểm tra đối với 4 tổ chức, đơn vị; giám sát 0 cuộc với 0 tổ chức, đơn vị",
+        "Tổ chức 1 buổi đối thoại với 152 lượt người dân tham dự",
+        "So sánh với cùng kỳ năm trước",
+        "Hoàn thành 100% kế hoạch kiểm tra.",
+        "Một số nơi còn chậm.",
+        "Tăng cường đối thoại.",
+        "Nơi nhận:",
+        "- Ban Tuyên giáo và Dân vận Thành ủy,",
+        "- Lưu VP.",
+        "TRƯỞNG BAN",
+        "PHỤ LỤC",
+        "Xã Một",
+        "Xã Hai",
+        "Tổng cộng",
+    ):
+        assert expected in text, expected
+    _only_embedded_truetype(target)
+
+
+def test_report_numbers_use_vietnamese_grouping(store: Store, tmp_path: Path) -> None:
+    add_record(
+        store,
+        record_type=RecordType.DIALOGUE,
+        data=dialogue(start_date="2022-03-03", attendees=14162),
+    )
+    figures = compute_figures(store, period=parse_period("2022"))
+    text = flat_text(_write(tmp_path, "r.pdf", build_report_pdf(store, figures=figures)))
+    assert "với 14.162 lượt người dân" in text
+
+
+def test_workbook_sheets(store: Store, tmp_path: Path) -> None:
+    _report_data(store)
+    figures = compute_figures(store, period=parse_period("2022-H1"), scope=Scope.ALL)
+    path = _write(tmp_path, "s.xlsx", build_workbook(figures, office_name="Ban Xây dựng Đảng"))
+    book = load_workbook(path)
+    assert book.sheetnames == ["Tổng hợp", "Theo cơ quan", "Đối thoại"]
+    summary = book["Tổng hợp"]
+    values = {row[1]: row[2:5] for row in summary.iter_rows(values_only=True) if row[1]}
+    assert values["Số cuộc kiểm tra"] == (2, 0, 2)
+    assert int(summary.page_setup.paperSize) == 9  # A4
+    offices = book["Theo cơ quan"]
+    assert offices.print_title_rows == "$5:$6"
+    assert offices.page_setup.orientation == "landscape"
+    rows = list(offices.iter_rows(min_row=7, values_only=True))
+    assert [row[1] for row in rows[:3]] == ["10105", "00001", "00002"]
+    assert rows[0][3] == 2 and isinstance(rows[0][3], int)
+    assert rows[-1][2] == "Tổng cộng"
+    assert offices.column_dimensions["C"].width == 40

@@ -1,0 +1,172 @@
+"""``minutes``, ``report``, ``narrative``, ``period``, ``document`` on the command line."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from dvdesk.documents import fonts
+from dvdesk.domain.enums import RecordType
+from dvdesk.paths import DataPaths
+from dvdesk.services.records import add_record
+from dvdesk.services.store import Store
+from tests.conftest import CliRunner, database_digest, dialogue, inspection
+from tests.document_fixtures import flat_text
+
+
+@pytest.fixture
+def no_fonts(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setattr(fonts, "default_font_dirs", list)
+    monkeypatch.setattr(fonts, "_fontconfig", lambda: None)
+    fonts.forget_fonts()
+    yield
+    fonts.forget_fonts()
+
+
+def test_minutes_command_writes_a_numbered_pdf(
+    store: Store, cli: CliRunner, tmp_path: Path
+) -> None:
+    record_id = add_record(store, record_type=RecordType.INSPECTION, data=inspection())
+    out = tmp_path / "bb.pdf"
+    result = cli(
+        "minutes",
+        record_id,
+        "--out",
+        str(out),
+        "--note-taker",
+        "Trần Thị Mai",
+        "--start",
+        "08:00",
+        "--close",
+        "10:15",
+        "--absent",
+        "Lê Văn Hùng: ốm",
+        "--guest",
+        "Khách",
+    )
+    assert result.code == 0, result.err
+    assert "01-BB/BXDĐ" in result.out
+    text = flat_text(out)
+    assert "Số 01-BB/BXDĐ" in text and "Lê Văn Hùng (lý do: ốm)" in text
+    state = tmp_path / "state.pdf"
+    again = cli("minutes", record_id, "--out", str(state), "--template", "state")
+    assert again.code == 0, again.err
+    assert "Số: 01/BB-BXDĐ" in flat_text(state)
+    listing = cli("document", "list", "--json").json()
+    assert len(listing) == 1 and listing[0]["number"] == 1
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("minutes", "00000000-0000-4000-8000-000000000000", "--out", "{tmp}/x.pdf"),
+        ("minutes", "{id}", "--out", "{tmp}/missing/x.pdf"),
+        ("minutes", "{id}", "--out", "{tmp}/x.docx"),
+        ("minutes", "{id}", "--out", "{tmp}/x.pdf", "--start", "8h70"),
+        ("report", "--period", "2022-H3", "--out", "{tmp}/x.pdf"),
+        ("report", "--period", "2022-H1", "--out", "{tmp}/missing/x.xlsx"),
+    ],
+)
+def test_refusals_are_one_vietnamese_line_and_write_nothing(
+    store: Store, cli: CliRunner, paths: DataPaths, tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    record_id = add_record(store, record_type=RecordType.INSPECTION, data=inspection())
+    before = database_digest(paths)
+    filled = [a.format(tmp=tmp_path, id=record_id) for a in args]
+    result = cli(*filled)
+    assert result.code != 0
+    assert result.err.count("\n") == 1, result.err
+    assert "Traceback" not in result.err
+    assert any(ch in result.err for ch in "ơưđạệốồ"), result.err
+    assert database_digest(paths) == before
+    assert not list(tmp_path.glob("x.*"))
+    assert not list(tmp_path.rglob(".dvdesk-*"))
+
+
+def test_no_font_is_refused_clearly(
+    store: Store, cli: CliRunner, paths: DataPaths, tmp_path: Path, no_fonts: None
+) -> None:
+    record_id = add_record(store, record_type=RecordType.INSPECTION, data=inspection())
+    before = database_digest(paths)
+    result = cli("minutes", record_id, "--out", str(tmp_path / "x.pdf"))
+    assert result.code != 0
+    assert "phông chữ" in result.err and result.err.count("\n") == 1
+    assert database_digest(paths) == before
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_report_json_shape(store: Store, cli: CliRunner) -> None:
+    add_record(
+        store,
+        record_type=RecordType.INSPECTION,
+        data=inspection(start_date="2022-06-14", end_date=None),
+    )
+    add_record(
+        store,
+        record_type=RecordType.INSPECTION,
+        data=inspection(start_date="2022-06-15", end_date=None),
+    )
+    add_record(store, record_type=RecordType.DIALOGUE, data=dialogue(start_date="2022-01-05"))
+    result = cli("report", "--period", "2022-H1", "--json")
+    assert result.code == 0, result.err
+    data = result.json()
+    assert data["period"] == {"from": "2021-12-15", "to": "2022-06-14"}
+    totals = data["totals"]
+    assert totals["inspection"] == {"sessions": 1, "subjects": 2}
+    assert totals["supervision"] == {"sessions": 0, "subjects": 0}
+    assert {k: totals["dialogue"][k] for k in ("sessions", "attendees", "issues")} == {
+        "sessions": 1,
+        "attendees": 152,
+        "issues": 2,
+    }
+    assert set(totals["recommendations"]) == {"total", "resolved", "overdue"}
+    assert totals["recommendations"]["total"] == 1
+    assert [row["code"] for row in data["by_office"]] == ["10105"]
+    assert data["by_office"][0]["name"] == "Ban Xây dựng Đảng Đảng ủy xã Bát Tràng"
+    assert data["by_office"][0]["inspection"] == totals["inspection"]
+
+
+def test_report_text_pdf_and_workbook(store: Store, cli: CliRunner, tmp_path: Path) -> None:
+    add_record(
+        store,
+        record_type=RecordType.INSPECTION,
+        data=inspection(start_date="2022-03-01", end_date=None),
+    )
+    text = cli("report", "--period", "2022-H1")
+    assert text.code == 0
+    assert "Tiến hành 1 cuộc kiểm tra đối với 2 tổ chức, đơn vị" in text.out
+    pdf = cli("report", "--period", "2022-H1", "--scope", "all", "--out", str(tmp_path / "r.pdf"))
+    assert pdf.code == 0, pdf.err
+    assert "Số 01-BC/BXDĐ" in flat_text(tmp_path / "r.pdf")
+    book = cli("report", "--period", "2022-H1", "--out", str(tmp_path / "r.xlsx"))
+    assert book.code == 0, book.err
+    assert (tmp_path / "r.xlsx").stat().st_size > 0
+
+
+def test_narrative_and_periods(store: Store, cli: CliRunner, tmp_path: Path) -> None:
+    source = tmp_path / "n.json"
+    source.write_text(json.dumps({"tasks": "Tổ chức đối thoại định kỳ."}), encoding="utf-8")
+    assert cli("narrative", "--period", "2022-H1", "--json", str(source)).code == 0
+    shown = cli("narrative", "--period", "2022-H1").json()
+    assert shown["tasks"] == "Tổ chức đối thoại định kỳ."
+    added = cli(
+        "period", "add", "SK", "--label", "sơ kết", "--from", "2022-01-01", "--to", "2022-06-30"
+    )
+    assert added.code == 0, added.err
+    listing = cli("period", "list", "--year", "2022")
+    assert "2022-H1" in listing.out and "SK" in listing.out
+    bad = cli("narrative", "--period", "2022-H3")
+    assert bad.code != 0
+
+
+def test_document_settings_command(store: Store, cli: CliRunner) -> None:
+    result = cli("document", "settings", "--margins", "25,25,35,15", "--numbering", "year")
+    assert result.code == 0, result.err
+    data = result.json()
+    assert data["margins_mm"] == {"top": 25, "bottom": 25, "left": 35, "right": 15}
+    assert data["numbering"] == "year"
+    bad = cli("document", "settings", "--margins", "25,25")
+    assert bad.code != 0
