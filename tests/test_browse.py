@@ -12,8 +12,8 @@ from dvdesk.services.browse import (
     follow_up_rows,
     record_keys,
     record_rows,
-    set_follow_up_status,
 )
+from dvdesk.services.follow_ups import set_follow_up_status
 from dvdesk.services.records import add_record, delete_record, get_record
 from dvdesk.services.store import Store
 from tests.conftest import dialogue, inspection

@@ -11,7 +11,13 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from dvdesk.db.engine import make_engine
-from dvdesk.db.migrate import backup_file, current_revision, head_revision, upgrade_to
+from dvdesk.db.migrate import (
+    SCHEMA_HEAD,
+    backup_file,
+    current_revision,
+    head_revision,
+    upgrade_to,
+)
 from dvdesk.db.schema import metadata
 from dvdesk.paths import DataPaths
 from dvdesk.services.records import get_record, list_records
@@ -37,6 +43,10 @@ def test_models_match_the_migrations(tmp_path: Path) -> None:
     assert differences == []
 
 
+def test_schema_head_constant_is_alembics_head() -> None:
+    assert head_revision() == SCHEMA_HEAD
+
+
 def test_a_saved_database_exists_for_the_current_schema() -> None:
     assert head_revision() in {path.stem for path in SAVED}
 
@@ -51,7 +61,7 @@ def test_saved_database_upgrades_to_head_without_loss(saved: Path, tmp_path: Pat
 
     store = open_store(paths, actor="test")
     try:
-        assert current_revision(store.engine) == head_revision()
+        assert current_revision(paths.database) == head_revision()
         after = list_records(store, include_deleted=True)
         assert sorted((r.id, r.title, r.revision, r.deleted) for r in after) == [
             (str(i), str(t), int(str(v)), bool(d)) for i, t, v, d in before

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 
 from PySide6.QtCore import QCoreApplication, QLocale
@@ -13,16 +14,17 @@ from dvdesk.errors import UserError
 from dvdesk.i18n import LANGUAGES, _, set_language
 from dvdesk.logs import setup_logging
 from dvdesk.paths import RESOURCES_DIR, DataPaths, resolve_data_dir
-from dvdesk.services.office import has_office
+from dvdesk.services.office_view import has_office
 from dvdesk.services.store import Store, open_store
 from ui.crash import CrashHandler, crash_files, route_qt_messages
 from ui.main_window import MainWindow
 from ui.qt_vi import QtVietnamese
 from ui.settings import load_ui_settings
-from ui.wizard import SetupWizard
 from ui.worker import wait_for_tasks
 
 log = logging.getLogger("dvdesk.ui")
+# Set to quit as soon as the first list is shown (used by start-up smoke tests).
+SMOKE_TEST_ENV = "DVDESK_SMOKE_TEST"
 STYLE = """
 QWidget[invalid="true"] { border: 1px solid #c0392b; border-radius: 2px; }
 QLabel#fieldError { color: #b03a2e; }
@@ -54,6 +56,8 @@ def open_office(paths: DataPaths) -> Store | None:
     store = open_store(paths, actor=_login_name(), create=True)
     if has_office(store):
         return store
+    from ui.wizard import SetupWizard  # noqa: PLC0415 - only on the first run
+
     wizard = SetupWizard(store)
     if wizard.exec() and has_office(store):
         return store
@@ -68,6 +72,18 @@ def _login_name() -> str:
         return getpass.getuser()
     except (OSError, KeyError):
         return "unknown"
+
+
+def _quit_when_listed(app: QApplication, window: MainWindow) -> None:
+    """Smoke test of an installed build: start, show the first list, say so, quit."""
+    page = window.lists[next(iter(window.lists))]
+
+    def listed(count: int) -> None:
+        sys.stdout.write(f"{window.windowTitle()}\n{count}\n")
+        sys.stdout.flush()
+        app.quit()
+
+    page.loaded.connect(listed)
 
 
 def run_app(*, data_dir: str | None) -> int:
@@ -97,6 +113,8 @@ def run_app(*, data_dir: str | None) -> int:
             15_000,
         )
     window.offer_drafts()
+    if os.environ.get(SMOKE_TEST_ENV):
+        _quit_when_listed(app, window)
     try:
         return app.exec()
     finally:

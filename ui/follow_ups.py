@@ -14,13 +14,7 @@ from dvdesk.domain.enums import FollowUpStatus
 from dvdesk.errors import UserError
 from dvdesk.formatting import number, sentence, short_date
 from dvdesk.i18n import _
-from dvdesk.services.browse import (
-    FollowUpQuery,
-    FollowUpRow,
-    follow_up_keys,
-    follow_up_rows,
-    set_follow_up_status,
-)
+from dvdesk.services.browse import FollowUpQuery, FollowUpRow, follow_up_keys, follow_up_rows
 from dvdesk.services.store import Store
 from ui.crash import show_error
 from ui.lazy_model import Column
@@ -114,6 +108,9 @@ class FollowUpPage(ListPage[FollowUpRow]):
             self.open_record.emit(row.record_id)
 
     def resolve_current(self) -> None:
+        # Writing loads the record services; the list itself stays light (fast start-up).
+        from dvdesk.services.follow_ups import set_follow_up_status  # noqa: PLC0415
+
         row = self.current_row()
         if row is None or row.status is FollowUpStatus.RESOLVED:
             return

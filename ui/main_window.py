@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -19,16 +19,20 @@ from dvdesk.domain.enums import RecordType
 from dvdesk.errors import UserError
 from dvdesk.formatting import local_time
 from dvdesk.i18n import _, current_language, set_language
-from dvdesk.services.office import OfficeView, get_office
-from dvdesk.services.records import delete_record, get_record
+from dvdesk.services.office_view import OfficeView, get_office
 from dvdesk.services.store import Store
 from ui.crash import show_error
 from ui.follow_ups import FollowUpPage
 from ui.forms.drafts import Draft, draft_key, list_drafts, load_draft
-from ui.forms.record_form import RecordForm
 from ui.record_list import RecordListPage
 from ui.settings import save_ui_setting
 from ui.worker import run_in_background
+
+if TYPE_CHECKING:
+    from ui.forms.record_form import RecordForm
+
+# Forms and record writes load SQLAlchemy and pydantic; they are imported when first
+# used so that the first list appears as fast as a bare window (see bench/gui_open.py).
 
 SECTIONS = (RecordType.INSPECTION, RecordType.SUPERVISION, RecordType.DIALOGUE)
 
@@ -153,6 +157,8 @@ class MainWindow(QMainWindow):
             self.open_record(row.record_id)
 
     def open_record(self, record_id: str) -> None:
+        from dvdesk.services.records import get_record  # noqa: PLC0415 - see the top
+
         def done(record: dict[str, Any]) -> None:
             draft = load_draft(self.store.paths, draft_key(record["type"], record_id))
             self._open_form(RecordType(record["type"]), record, draft)
@@ -166,6 +172,8 @@ class MainWindow(QMainWindow):
     def _open_form(
         self, record_type: RecordType, record: dict[str, Any] | None, draft: Draft | None
     ) -> RecordForm:
+        from ui.forms.record_form import RecordForm  # noqa: PLC0415 - see the top
+
         if draft is not None and not self._restore_draft(draft):
             draft = None
         form = RecordForm(self.store, record_type, record, draft=draft, parent=self)
@@ -191,6 +199,8 @@ class MainWindow(QMainWindow):
 
     def offer_drafts(self) -> None:
         """At start-up: reopen forms whose drafts survived a crash."""
+        from dvdesk.services.records import get_record  # noqa: PLC0415 - see the top
+
         for draft in list_drafts(self.store.paths):
             record: dict[str, Any] | None = None
             if draft.record_id is not None:
@@ -205,6 +215,8 @@ class MainWindow(QMainWindow):
         self.follow_ups.reload()
 
     def delete_selected(self) -> None:
+        from dvdesk.services.records import delete_record  # noqa: PLC0415 - see the top
+
         page = self.current_list()
         record_id = page.current_record_id() if page else None
         if page is None or record_id is None:

@@ -15,8 +15,7 @@ from dvdesk.clock import today
 from dvdesk.domain.enums import RecordStatus, RecordType
 from dvdesk.formatting import number, sentence, short_date
 from dvdesk.i18n import _
-from dvdesk.services.browse import RecordQuery, record_keys, record_rows
-from dvdesk.services.records import RecordSummary
+from dvdesk.services.browse import RecordQuery, RecordSummary, record_keys, record_rows
 from dvdesk.services.store import Store
 from dvdesk.services.units import list_units
 from ui.lazy_model import Column

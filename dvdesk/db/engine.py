@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import NullPool
 
-from dvdesk.text import fold, vi_collate
+from dvdesk.db.connect import BUSY_TIMEOUT_MS, configure_connection
 
-BUSY_TIMEOUT_MS = 5000
+__all__ = ["BUSY_TIMEOUT_MS", "make_engine"]
 
 
 def _dumps(value: Any) -> str:
@@ -23,13 +23,7 @@ def _dumps(value: Any) -> str:
 def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
     # Let SQLAlchemy manage transactions itself (BEGIN is emitted explicitly below).
     dbapi_connection.isolation_level = None
-    dbapi_connection.create_function("vi_fold", 1, fold, deterministic=True)
-    dbapi_connection.create_collation("vi", vi_collate)
-    cursor = dbapi_connection.cursor()
-    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    cursor.execute("PRAGMA foreign_keys = ON")
-    cursor.execute("PRAGMA synchronous = NORMAL")
-    cursor.close()
+    configure_connection(dbapi_connection)
 
 
 def _on_begin(connection: Any) -> None:
@@ -48,13 +42,3 @@ def make_engine(database: Path) -> Engine:
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
     return engine
-
-
-def enable_wal(engine: Engine) -> None:
-    """Switch a new database to write-ahead logging (persistent in the file)."""
-    # Outside any transaction: SQLite ignores a journal_mode change inside one.
-    raw = engine.raw_connection()
-    try:
-        raw.driver_connection.execute("PRAGMA journal_mode = WAL")  # type: ignore[union-attr]
-    finally:
-        raw.close()

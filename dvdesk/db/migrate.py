@@ -6,17 +6,23 @@ import logging
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, text
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from sqlalchemy import Connection, Engine
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+# The newest migration. Start-up compares the database with this constant using plain
+# sqlite3, so alembic (slow to import) loads only when an upgrade is really needed;
+# tests/test_migrations.py checks it is alembic's head.
+SCHEMA_HEAD = "0003"
 log = logging.getLogger(__name__)
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
+    from alembic.config import Config  # noqa: PLC0415 - see SCHEMA_HEAD
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["connection"] = connection
@@ -24,21 +30,28 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 def head_revision() -> str:
+    """The head according to alembic's scripts (slow: for tests and upgrades)."""
+    from alembic.script import ScriptDirectory  # noqa: PLC0415 - see SCHEMA_HEAD
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     if head is None:
         raise RuntimeError("no migrations found")
     return head
 
 
-def current_revision(engine: Engine) -> str | None:
-    with engine.connect() as connection:
+def current_revision(database: Path) -> str | None:
+    """The schema revision stamped in ``database`` (None for a new, empty file)."""
+    connection = sqlite3.connect(database)
+    try:
         has_table = connection.execute(
-            text("SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'")
-        ).first()
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
+        ).fetchone()
         if not has_table:
             return None
-        row = connection.execute(text("SELECT version_num FROM alembic_version")).first()
+        row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
         return None if row is None else str(row[0])
+    finally:
+        connection.close()
 
 
 def backup_file(database: Path, backups: Path, *, reason: str) -> Path:
@@ -59,16 +72,22 @@ def backup_file(database: Path, backups: Path, *, reason: str) -> Path:
 
 
 def upgrade_to(engine: Engine, revision: str = "head") -> None:
+    from alembic import command  # noqa: PLC0415 - see SCHEMA_HEAD
+
     with engine.begin() as connection:
         command.upgrade(alembic_config(connection), revision)
 
 
+def needs_upgrade(database: Path) -> bool:
+    return current_revision(database) != SCHEMA_HEAD
+
+
 def ensure_current(engine: Engine, database: Path, backups: Path) -> bool:
     """Upgrade to head if needed, after a backup. Returns True if anything ran."""
-    current = current_revision(engine)
-    head = head_revision()
-    if current == head:
+    current = current_revision(database)
+    if current == SCHEMA_HEAD:
         return False
+    head = head_revision()
     if current is not None:
         saved = backup_file(database, backups, reason=f"before-upgrade-{current}")
         log.info("backed up %s to %s before upgrading from %s", database, saved, current)

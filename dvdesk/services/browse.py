@@ -16,10 +16,7 @@ from typing import Any, Final
 
 from dvdesk.clock import today
 from dvdesk.domain.enums import FollowUpStatus, RecordType
-from dvdesk.errors import NotFound
-from dvdesk.i18n import _
-from dvdesk.services.records import RecordSummary, get_record, strip_derived, update_record
-from dvdesk.services.store import Store, storage_errors
+from dvdesk.services.store import Store
 from dvdesk.text import fold
 
 RECORD_ORDER: Final = {
@@ -37,6 +34,37 @@ FOLLOW_UP_ORDER: Final = {
     "status": "status",
     "record": "record_title",
 }
+
+
+@dataclass(frozen=True)
+class RecordSummary:
+    """One line of a record list; ``key`` is the row's SQLite rowid, for lazy lists."""
+
+    key: int
+    id: str
+    type: RecordType
+    title: str
+    start_date: date
+    end_date: date | None
+    place: str | None
+    status: str
+    office_code: str
+    revision: int
+    deleted: bool
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "type": self.type.value,
+            "title": self.title,
+            "start_date": self.start_date.isoformat(),
+            "end_date": self.end_date.isoformat() if self.end_date else None,
+            "place": self.place,
+            "status": self.status,
+            "office_code": self.office_code,
+            "revision": self.revision,
+            "deleted": self.deleted,
+        }
 
 
 @dataclass(frozen=True)
@@ -91,16 +119,12 @@ def record_keys_sql(query: RecordQuery) -> tuple[str, list[Any]]:
 
 
 def _keys(store: Store, sql: str, params: Sequence[Any]) -> array[int]:
-    with storage_errors(store.paths.database):
-        raw = store.engine.raw_connection()
-        try:
-            cursor = raw.driver_connection.execute(sql, params)  # type: ignore[union-attr]
-            keys = array("q")
-            while chunk := cursor.fetchmany(50_000):
-                keys.extend(row[0] for row in chunk)
-            return keys
-        finally:
-            raw.close()
+    with store.raw() as connection:
+        cursor = connection.execute(sql, params)
+        keys = array("q")
+        while chunk := cursor.fetchmany(50_000):
+            keys.extend(row[0] for row in chunk)
+        return keys
 
 
 def record_keys(store: Store, *, query: RecordQuery) -> array[int]:
@@ -112,14 +136,9 @@ def record_keys(store: Store, *, query: RecordQuery) -> array[int]:
 def _rows(store: Store, sql: str, keys: Sequence[int]) -> dict[int, tuple[Any, ...]]:
     if not keys:
         return {}
-    with storage_errors(store.paths.database):
-        raw = store.engine.raw_connection()
-        try:
-            marks = ",".join("?" * len(keys))
-            cursor = raw.driver_connection.execute(sql.format(marks=marks), list(keys))  # type: ignore[union-attr]
-            return {row[0]: row for row in cursor}
-        finally:
-            raw.close()
+    with store.raw() as connection:
+        cursor = connection.execute(sql.format(marks=",".join("?" * len(keys))), list(keys))
+        return {row[0]: row for row in cursor}
 
 
 def record_rows(store: Store, *, keys: Sequence[int]) -> list[RecordSummary]:
@@ -254,39 +273,3 @@ def follow_up_rows(
             )
         )
     return rows
-
-
-def set_follow_up_status(
-    store: Store,
-    *,
-    source: str,
-    item_id: str,
-    status: FollowUpStatus,
-    result: str | None = None,
-    result_date: date | None = None,
-) -> int:
-    """Change one follow-up's status through the owning record (revision, audit log)."""
-    key = "recommendations" if source == "recommendation" else "issues"
-    with storage_errors(store.paths.database):
-        raw = store.engine.raw_connection()
-        try:
-            table = "recommendation" if source == "recommendation" else "dialogue_issue"
-            row = raw.driver_connection.execute(  # type: ignore[union-attr]
-                f"SELECT record_id FROM {table} WHERE id = ?", (item_id,)
-            ).fetchone()
-        finally:
-            raw.close()
-    if row is None:
-        raise NotFound(_("This recommendation no longer exists; refresh the list."))
-    record = get_record(store, record_id=row[0])
-    items = []
-    for stored in record[key]:
-        item = strip_derived(stored)
-        if item["id"] == item_id:
-            item["status"] = status.value
-            if result is not None:
-                item["result"] = result
-            if result_date is not None:
-                item["result_date"] = result_date.isoformat()
-        items.append(item)
-    return update_record(store, record_id=row[0], changes={key: items})

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass
 from datetime import date
 from typing import Self
 
 from pydantic import ValidationInfo, field_validator, model_validator
-from sqlmodel import Session, col, select
 
 from dvdesk.clock import now_iso
 from dvdesk.db.schema import AuditEntry, Office, OfficeProfile, OrgUnit
@@ -17,9 +15,21 @@ from dvdesk.domain.enums import OfficeLevel
 from dvdesk.domain.fields import IsoDate, OptionalText, Text, custom_error
 from dvdesk.domain.inputs import StrictInput
 from dvdesk.domain.validation import validate
-from dvdesk.errors import Conflict, NotFound
+from dvdesk.errors import Conflict
 from dvdesk.i18n import N_, _
+from dvdesk.services.office_view import OfficeView, Profile, get_office, has_office
 from dvdesk.services.store import Store
+
+__all__ = [
+    "OfficeInput",
+    "OfficeView",
+    "Profile",
+    "ProfileInput",
+    "add_profile",
+    "create_office",
+    "get_office",
+    "has_office",
+]
 
 # Administrative unit code lists: the list in force since 1 July 2025 and the older one
 # that district offices' codes come from. A code is only meaningful with its list.
@@ -92,38 +102,6 @@ class OfficeInput(ProfileInput):
                 "parent", N_("give both --parent-code and --parent-name, or neither")
             )
         return self
-
-
-@dataclass(frozen=True)
-class Profile:
-    valid_from: date
-    name: str
-    header_name: str
-    superior: str | None
-    symbol: str
-    place: str
-
-
-@dataclass(frozen=True)
-class OfficeView:
-    code: str
-    code_list: str
-    level: OfficeLevel
-    profiles: tuple[Profile, ...]
-    parent_code: str | None
-    parent_name: str | None
-
-    def profile_at(self, when: date) -> Profile:
-        """The profile in force on ``when`` (the earliest one for dates before it)."""
-        chosen = self.profiles[0]
-        for profile in self.profiles:
-            if profile.valid_from <= when:
-                chosen = profile
-        return chosen
-
-    @property
-    def current(self) -> Profile:
-        return self.profiles[-1]
 
 
 def _profile_row(data: ProfileInput) -> OfficeProfile:
@@ -220,47 +198,11 @@ def _audit(
     )
 
 
-def has_office(store: Store) -> bool:
-    with store.session() as session:
-        return session.get(Office, 1) is not None
-
-
-def get_office(store: Store) -> OfficeView:
-    with store.session() as session:
-        return _load_office(session)
-
-
-def _load_office(session: Session) -> OfficeView:
-    office = session.get(Office, 1)
-    if office is None:
-        raise NotFound(_("No office is set up yet. Run 'dvdesk init' first."))
-    rows = session.exec(select(OfficeProfile).order_by(col(OfficeProfile.valid_from))).all()
-    parent = session.exec(select(OrgUnit).where(OrgUnit.relation == "parent")).first()
-    return OfficeView(
-        code=office.code,
-        code_list=office.code_list_version,
-        level=OfficeLevel(office.level),
-        profiles=tuple(
-            Profile(
-                valid_from=row.valid_from,
-                name=row.full_name,
-                header_name=row.header_name or row.full_name,
-                superior=row.superior_name,
-                symbol=row.symbol,
-                place=row.place_name,
-            )
-            for row in rows
-        ),
-        parent_code=parent.code if parent else None,
-        parent_name=parent.name if parent else None,
-    )
-
-
 def add_profile(store: Store, *, data: dict[str, object]) -> OfficeView:
     """Record a new name/symbol/place from ``valid_from`` on (e.g. after a merger)."""
     profile = validate(ProfileInput, data)
+    office = get_office(store)
     with store.session() as session:
-        office = _load_office(session)
         if any(p.valid_from == profile.valid_from for p in office.profiles):
             raise Conflict(
                 _("A profile valid from {date} exists already; choose another date.").format(

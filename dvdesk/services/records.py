@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -38,42 +37,12 @@ from dvdesk.domain.inputs import (
 from dvdesk.domain.validation import failed, validate
 from dvdesk.errors import Conflict, NotFound
 from dvdesk.i18n import _
+from dvdesk.services.browse import RecordSummary
 from dvdesk.services.search import matches, search_text
 from dvdesk.services.store import Store
 from dvdesk.text import vi_sort_key
 
 _BOOKKEEPING = ("revision",)
-
-
-@dataclass(frozen=True)
-class RecordSummary:
-    """One line of a record list; ``key`` is the row's SQLite rowid, for lazy lists."""
-
-    key: int
-    id: str
-    type: RecordType
-    title: str
-    start_date: date
-    end_date: date | None
-    place: str | None
-    status: str
-    office_code: str
-    revision: int
-    deleted: bool
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "type": self.type.value,
-            "title": self.title,
-            "start_date": self.start_date.isoformat(),
-            "end_date": self.end_date.isoformat() if self.end_date else None,
-            "place": self.place,
-            "status": self.status,
-            "office_code": self.office_code,
-            "revision": self.revision,
-            "deleted": self.deleted,
-        }
 
 
 def parse_record_type(value: str) -> RecordType:

@@ -11,31 +11,45 @@ import logging
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
-from sqlalchemy.exc import DBAPIError
-from sqlmodel import Session
-
-from dvdesk.db.engine import enable_wal, make_engine
-from dvdesk.db.migrate import ensure_current
+from dvdesk.db.connect import connect, enable_wal
+from dvdesk.db.migrate import ensure_current, needs_upgrade
 from dvdesk.errors import StorageError
 from dvdesk.i18n import _
 from dvdesk.paths import DataPaths
 
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlmodel import Session
+
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
 class Store:
-    paths: DataPaths
-    engine: Engine
-    actor: str
+    """One office database. The SQLAlchemy engine is made on first use: reading a list
+    needs only :meth:`raw`, and the app's first screen must not wait for SQLAlchemy."""
+
+    def __init__(self, *, paths: DataPaths, actor: str) -> None:
+        self.paths = paths
+        self.actor = actor
+
+    def __repr__(self) -> str:
+        return f"Store({self.paths.root}, actor={self.actor!r})"
+
+    @cached_property
+    def engine(self) -> Engine:
+        from dvdesk.db.engine import make_engine  # noqa: PLC0415 - see the class docstring
+
+        return make_engine(self.paths.database)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A session in one transaction: committed on success, rolled back on any error."""
+        from sqlmodel import Session  # noqa: PLC0415 - see the class docstring
+
         with (
             storage_errors(self.paths.database),
             Session(self.engine, expire_on_commit=False) as session,
@@ -43,8 +57,19 @@ class Store:
         ):
             yield session
 
+    @contextmanager
+    def raw(self) -> Iterator[sqlite3.Connection]:
+        """A plain sqlite3 connection (autocommit) for fast reads and bulk writes."""
+        with storage_errors(self.paths.database):
+            connection = connect(self.paths.database)
+            try:
+                yield connection
+            finally:
+                connection.close()
+
     def close(self) -> None:
-        self.engine.dispose()
+        if "engine" in self.__dict__:
+            self.engine.dispose()
 
 
 def storage_message(error: BaseException, database: Path) -> str | None:
@@ -86,9 +111,13 @@ def storage_errors(database: Path) -> Iterator[None]:
     """Turn known SQLite and OS failures into :class:`StorageError`."""
     try:
         yield
-    except (DBAPIError, sqlite3.Error, OSError) as error:
-        cause = error.orig if isinstance(error, DBAPIError) else error
-        message = storage_message(cause or error, database)
+    except Exception as error:
+        # SQLAlchemy wraps the driver's error in .orig; it is not imported here to stay light.
+        known = (sqlite3.Error, OSError)
+        cause = error if isinstance(error, known) else getattr(error, "orig", None)
+        if not isinstance(cause, known):
+            raise
+        message = storage_message(cause, database)
         if message is None:
             raise
         log.warning("storage error on %s: %s", database, error)
@@ -108,11 +137,11 @@ def open_store(paths: DataPaths, *, actor: str, create: bool = False) -> Store:
                 "for a demo office) first."
             ).format(folder=paths.root)
         )
+    store = Store(paths=paths, actor=actor)
     with storage_errors(paths.database):
         paths.ensure()
-        is_new = not database_exists(paths)
-        engine = make_engine(paths.database)
-        if is_new:
-            enable_wal(engine)
-        ensure_current(engine, paths.database, paths.backups)
-    return Store(paths=paths, engine=engine, actor=actor)
+        if not database_exists(paths):
+            enable_wal(paths.database)
+        if needs_upgrade(paths.database):
+            ensure_current(store.engine, paths.database, paths.backups)
+    return store

@@ -6,10 +6,8 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import insert
-from sqlmodel import col, select
-
-from dvdesk.db.schema import Office, OrgUnit
+from dvdesk.errors import NotFound
+from dvdesk.i18n import _
 from dvdesk.services.store import Store
 
 
@@ -22,33 +20,28 @@ class Unit:
 
 
 def list_units(store: Store, *, relation: str | None = None) -> list[Unit]:
-    query = select(OrgUnit).order_by(col(OrgUnit.relation), col(OrgUnit.code))
+    sql = "SELECT code, name, level, relation FROM org_unit"
+    params: tuple[str, ...] = ()
     if relation is not None:
-        query = query.where(OrgUnit.relation == relation)
-    with store.session() as session:
-        return [
-            Unit(code=u.code, name=u.name, level=u.level, relation=u.relation)
-            for u in session.exec(query)
-        ]
+        sql += " WHERE relation = ?"
+        params = (relation,)
+    with store.raw() as connection:
+        rows = connection.execute(sql + " ORDER BY relation, code", params).fetchall()
+    return [Unit(code=r[0], name=r[1], level=r[2], relation=r[3]) for r in rows]
 
 
 def add_children(store: Store, *, units: Sequence[tuple[str, str]], level: str) -> None:
     """Register ``(code, name)`` pairs as this office's subordinate units (bulk)."""
-    with store.session() as session:
-        office = session.get(Office, 1)
-        assert office is not None, "office must exist before its children"
-        session.execute(
-            insert(OrgUnit),
-            [
-                {
-                    "id": str(uuid.uuid4()),
-                    "code": code,
-                    "code_list_version": office.code_list_version,
-                    "name": name,
-                    "level": level,
-                    "relation": "child",
-                    "parent_code": office.code,
-                }
-                for code, name in units
-            ],
+    with store.raw() as connection:
+        office = connection.execute(
+            "SELECT code, code_list_version FROM office WHERE id = 1"
+        ).fetchone()
+        if office is None:
+            raise NotFound(_("No office is set up yet. Run 'dvdesk init' first."))
+        connection.execute("BEGIN IMMEDIATE")
+        connection.executemany(
+            "INSERT INTO org_unit (id, code, code_list_version, name, level, relation, "
+            "parent_code) VALUES (?, ?, ?, ?, ?, 'child', ?)",
+            [(str(uuid.uuid4()), code, office[1], name, level, office[0]) for code, name in units],
         )
+        connection.execute("COMMIT")

@@ -1,0 +1,43 @@
+"""Following up recommendations and petitions: changing their status through their record."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from dvdesk.domain.enums import FollowUpStatus
+from dvdesk.errors import NotFound
+from dvdesk.i18n import _
+from dvdesk.services.records import get_record, strip_derived, update_record
+from dvdesk.services.store import Store
+
+
+def set_follow_up_status(
+    store: Store,
+    *,
+    source: str,
+    item_id: str,
+    status: FollowUpStatus,
+    result: str | None = None,
+    result_date: date | None = None,
+) -> int:
+    """Change one follow-up's status through the owning record (revision, audit log)."""
+    key = "recommendations" if source == "recommendation" else "issues"
+    table = "recommendation" if source == "recommendation" else "dialogue_issue"
+    with store.raw() as connection:
+        row = connection.execute(
+            f"SELECT record_id FROM {table} WHERE id = ?", (item_id,)
+        ).fetchone()
+    if row is None:
+        raise NotFound(_("This recommendation no longer exists; refresh the list."))
+    record = get_record(store, record_id=row[0])
+    items = []
+    for stored in record[key]:
+        item = strip_derived(stored)
+        if item["id"] == item_id:
+            item["status"] = status.value
+            if result is not None:
+                item["result"] = result
+            if result_date is not None:
+                item["result_date"] = result_date.isoformat()
+        items.append(item)
+    return update_record(store, record_id=row[0], changes={key: items})
