@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from dvdesk.cli.commands import demo, office, records
+from dvdesk.cli.commands import demo, office, records, sync
 
 
 def register_all(commands: argparse._SubParsersAction[Any]) -> None:
     office.register(commands)
     demo.register(commands)
     records.register(commands)
+    sync.register(commands)

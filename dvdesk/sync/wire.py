@@ -1,0 +1,356 @@
+"""Records on the wire: how a record aggregate is written into a package and read back.
+
+A records member is a JSON array of record aggregates (the record row, its
+subjects, recommendations, dialogue issues and attachment rows). Reading validates
+every value's type and size with pydantic before anything reaches the database.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
+
+from dvdesk.i18n import _
+from dvdesk.services.demo import ISSUE_COLUMNS, RECOMMENDATION_COLUMNS, RECORD_COLUMNS
+from dvdesk.sync.refusals import Reason, Refused
+from dvdesk.text import fold, vi_sort_key
+
+Short = Annotated[str, StringConstraints(max_length=1_000)]
+Long = Annotated[str, StringConstraints(max_length=200_000)]
+Uuid = Annotated[str, StringConstraints(pattern=r"^[0-9a-f-]{36}$")]
+Stamp = Annotated[str, StringConstraints(max_length=40)]
+Code = Annotated[str, StringConstraints(min_length=1, max_length=20)]
+ItemStatus = Literal["open", "in_progress", "resolved"]
+
+# Record columns travelling as JSON lists (stored as JSON text).
+_LIST_COLUMNS = ("fields", "members", "co_chairs")
+_DATE_COLUMNS = frozenset(
+    {"start_date", "end_date", "decision_date", "conclusion_date", "deadline", "result_date"}
+)
+_DATE_COLUMNS |= {"notified_date"}
+ATTACHMENT_COLUMNS = (
+    "id",
+    "record_id",
+    "sha256",
+    "filename",
+    "size",
+    "media_type",
+    "added_by",
+    "added_at",
+    "deleted",
+)
+
+
+class _Wire(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class WireRecommendation(_Wire):
+    id: Uuid
+    content: Long
+    addressee: Short | None = None
+    deadline: date | None = None
+    status: ItemStatus
+    result: Long | None = None
+    result_date: date | None = None
+
+
+class WireIssue(_Wire):
+    id: Uuid
+    content: Long
+    kind: Literal["khieu_nai", "to_cao", "kien_nghi", "phan_anh"]
+    raised_by: Short | None = None
+    protect_identity: bool
+    field: Short | None = None
+    answer: Long | None = None
+    assignee: Short | None = None
+    deadline: date | None = None
+    status: ItemStatus
+    result: Long | None = None
+    result_date: date | None = None
+    notified_date: date | None = None
+
+
+class WireAttachment(_Wire):
+    id: Uuid
+    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    filename: Short
+    size: int = Field(ge=0)
+    media_type: Short
+    added_by: Short
+    added_at: Stamp
+    deleted: bool
+
+
+class WireRecord(_Wire):
+    id: Uuid
+    type: Literal["inspection", "supervision", "dialogue"]
+    office_code: Code
+    title: Short
+    title_sort: Annotated[str, StringConstraints(max_length=4_000)]
+    start_date: date
+    end_date: date | None = None
+    place: Short | None = None
+    fields: list[Short] = Field(max_length=100)
+    legal_basis: Short | None = None
+    status: Literal["planned", "in_progress", "completed"]
+    conclusion: Long | None = None
+    decision_number: Short | None = None
+    decision_date: date | None = None
+    lead: Short | None = None
+    members: list[Short] = Field(max_length=500)
+    supervision_kind: Literal["thematic", "regular"] | None = None
+    findings: Long | None = None
+    conclusion_number: Short | None = None
+    conclusion_date: date | None = None
+    chair: Short | None = None
+    chair_post: Short | None = None
+    co_chairs: list[Short] = Field(max_length=500)
+    attendees: int | None = Field(default=None, ge=0)
+    attendee_groups: Long | None = None
+    search_text: Annotated[str, StringConstraints(max_length=2_000_000)]
+    revision: int = Field(ge=1)
+    created_by: Short
+    created_at: Stamp
+    updated_by: Short
+    updated_at: Stamp
+    deleted: bool
+    subjects: list[Short] = Field(max_length=500)
+    recommendations: list[WireRecommendation] = Field(max_length=500)
+    issues: list[WireIssue] = Field(max_length=500)
+    attachments: list[WireAttachment] = Field(max_length=1_000)
+
+
+_CHUNK = TypeAdapter(list[WireRecord])
+
+
+# ---------------------------------------------------------------- export side
+
+_SELECT_RECORDS = (
+    f"SELECT {', '.join(RECORD_COLUMNS)} FROM record "
+    "WHERE change_seq > ? AND change_seq <= ? AND office_code != ? "
+    "ORDER BY change_seq LIMIT ?"
+)
+_CHANGE_SEQ = RECORD_COLUMNS.index("change_seq")
+
+
+def _placeholders(count: int) -> str:
+    return ", ".join("?" * count)
+
+
+def _grouped(cursor: sqlite3.Cursor, sql: str, ids: Sequence[str]) -> dict[str, list[Any]]:
+    groups: dict[str, list[Any]] = defaultdict(list)
+    for row in cursor.execute(sql.format(ids=_placeholders(len(ids))), ids):
+        groups[row[0]].append(row)
+    return groups
+
+
+_RECOMMENDATION_ITEM = tuple(
+    c for c in RECOMMENDATION_COLUMNS if c not in ("record_id", "position")
+)
+_ISSUE_ITEM = tuple(c for c in ISSUE_COLUMNS if c not in ("record_id", "position"))
+_ATTACHMENT_ITEM = tuple(c for c in ATTACHMENT_COLUMNS if c != "record_id")
+_BOOLEAN = frozenset({"protect_identity", "deleted"})
+
+
+def _item(columns: Sequence[str], row: Sequence[Any]) -> dict[str, Any]:
+    """A part as a dict, from a row that starts with its record_id."""
+    return {
+        column: (bool(value) if column in _BOOLEAN else value)
+        for column, value in zip(columns, row[1:], strict=True)
+    }
+
+
+def read_batches(
+    connection: sqlite3.Connection,
+    *,
+    after: int,
+    upto: int,
+    exclude_office: str,
+    batch: int,
+) -> Iterator[list[dict[str, Any]]]:
+    """Record aggregates with ``after < change_seq <= upto``, in change order, in batches."""
+    cursor = connection.cursor()
+    position = after
+    while True:
+        rows = cursor.execute(_SELECT_RECORDS, (position, upto, exclude_office, batch)).fetchall()
+        if not rows:
+            return
+        position = rows[-1][_CHANGE_SEQ]
+        yield _aggregates(cursor, rows)
+
+
+def _aggregates(cursor: sqlite3.Cursor, rows: list[Any]) -> list[dict[str, Any]]:
+    ids = [row[0] for row in rows]
+    subjects = _grouped(
+        cursor,
+        "SELECT record_id, name FROM record_subject WHERE record_id IN ({ids}) ORDER BY position",
+        ids,
+    )
+    recommendations = _grouped(
+        cursor,
+        f"SELECT record_id, {', '.join(_RECOMMENDATION_ITEM)} FROM recommendation "
+        "WHERE record_id IN ({ids}) ORDER BY position",
+        ids,
+    )
+    issues = _grouped(
+        cursor,
+        f"SELECT record_id, {', '.join(_ISSUE_ITEM)} FROM dialogue_issue "
+        "WHERE record_id IN ({ids}) ORDER BY position",
+        ids,
+    )
+    attachments = _grouped(
+        cursor,
+        f"SELECT record_id, {', '.join(_ATTACHMENT_ITEM)} FROM attachment "
+        "WHERE record_id IN ({ids}) ORDER BY added_at, id",
+        ids,
+    )
+    result = []
+    for row in rows:
+        record = dict(zip(RECORD_COLUMNS, row, strict=True))
+        record_id = record.pop("id")
+        del record["change_seq"]
+        record = {"id": record_id, **record}
+        for column in _LIST_COLUMNS:
+            record[column] = json.loads(record[column])
+        record["deleted"] = bool(record["deleted"])
+        record["subjects"] = [name for _id, name in subjects.get(record_id, ())]
+        record["recommendations"] = [
+            _item(_RECOMMENDATION_ITEM, r) for r in recommendations.get(record_id, ())
+        ]
+        record["issues"] = [_protected(_item(_ISSUE_ITEM, r)) for r in issues.get(record_id, ())]
+        record["attachments"] = [_item(_ATTACHMENT_ITEM, r) for r in attachments.get(record_id, ())]
+        result.append(record)
+    return result
+
+
+def _protected(issue: dict[str, Any]) -> dict[str, Any]:
+    # A denouncer's identity never leaves the office when it is marked as protected.
+    if issue["protect_identity"]:
+        issue["raised_by"] = None
+    return issue
+
+
+def encode_chunk(records: list[dict[str, Any]]) -> bytes:
+    return json.dumps(records, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+# ---------------------------------------------------------------- import side
+
+
+def decode_chunk(raw: bytes, *, name: str) -> list[WireRecord]:
+    """Parse and validate one records member (every string NFC, every type checked)."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _bad_payload(name) from None
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    try:
+        return _CHUNK.validate_json(text)
+    except ValidationError:
+        raise _bad_payload(name) from None
+
+
+def _bad_payload(name: str) -> Refused:
+    return Refused(
+        Reason.BAD_PAYLOAD,
+        _(
+            "The records in the package ({file}) are not in the expected form, although the "
+            "signature is valid. Nothing was imported; tell the sending office, which may "
+            "need to update dvdesk."
+        ).format(file=name),
+    )
+
+
+def _iso(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _json_list(values: list[str]) -> str:
+    return json.dumps(values, ensure_ascii=False, separators=(",", ":"))
+
+
+def search_text_of(record: WireRecord) -> str:
+    parts: list[str | None] = [record.title, record.place, record.legal_basis, *record.fields]
+    if record.type != "dialogue":
+        parts += [record.lead, record.decision_number, *record.subjects, *record.members]
+    else:
+        parts += [record.chair, *record.co_chairs]
+    return fold(" | ".join(part for part in parts if part))
+
+
+def record_row(record: WireRecord, *, change_seq: int, recompute: bool) -> tuple[Any, ...]:
+    """The ``record`` row in RECORD_COLUMNS order, with this database's change_seq."""
+    values: dict[str, Any] = record.__dict__
+    row: list[Any] = []
+    for column in RECORD_COLUMNS:
+        if column == "change_seq":
+            row.append(change_seq)
+        elif column in _LIST_COLUMNS:
+            row.append(_json_list(values[column]))
+        elif column in _DATE_COLUMNS:
+            row.append(_iso(values[column]))
+        elif column == "title_sort" and recompute:
+            row.append(vi_sort_key(record.title))
+        elif column == "search_text" and recompute:
+            row.append(search_text_of(record))
+        else:
+            row.append(values[column])
+    return tuple(row)
+
+
+def part_rows(
+    record: WireRecord,
+) -> tuple[
+    list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]
+]:
+    """Rows for record_subject, recommendation, dialogue_issue and attachment."""
+    rid = record.id
+    subjects = [(rid, index, name) for index, name in enumerate(record.subjects)]
+    recommendations = [
+        (
+            item.id,
+            rid,
+            index,
+            item.content,
+            item.addressee,
+            _iso(item.deadline),
+            item.status,
+            item.result,
+            _iso(item.result_date),
+        )
+        for index, item in enumerate(record.recommendations)
+    ]
+    issues = [
+        (
+            item.id,
+            rid,
+            index,
+            item.content,
+            item.kind,
+            item.raised_by,
+            item.protect_identity,
+            item.field,
+            item.answer,
+            item.assignee,
+            _iso(item.deadline),
+            item.status,
+            item.result,
+            _iso(item.result_date),
+            _iso(item.notified_date),
+        )
+        for index, item in enumerate(record.issues)
+    ]
+    attachments = [
+        (a.id, rid, a.sha256, a.filename, a.size, a.media_type, a.added_by, a.added_at, a.deleted)
+        for a in record.attachments
+    ]
+    return subjects, recommendations, issues, attachments
