@@ -296,11 +296,14 @@ def import_package(
                 context = _context(session, verified)
                 cursor = _cursor(session)
                 outcomes: list[RecordOutcome] = []
-                for chunk in _chunks(package, verified, opener, limits):
-                    check_cancel(cancel)
-                    existing = _existing(cursor, [r.id for r in chunk])
-                    outcomes += [_outcome(r, existing, context)[0] for r in chunk]
-                    progress(len(outcomes), total)
+                try:
+                    for chunk in _chunks(package, verified, opener, limits):
+                        check_cancel(cancel)
+                        existing = _existing(cursor, [r.id for r in chunk])
+                        outcomes += [_outcome(r, existing, context)[0] for r in chunk]
+                        progress(len(outcomes), total)
+                finally:
+                    cursor.close()
             return _summary(verified, dry_run=True, already=False, outcomes=outcomes, attachments=0)
         added = _store_attachments(
             store, package, verified, opener=opener, limits=limits, cancel=cancel
@@ -361,8 +364,34 @@ def _apply(
     progress: Progress,
     cancel: CancelCheck,
 ) -> list[RecordOutcome]:
-    context = _context(session, verified)
     cursor = _cursor(session)
+    try:
+        return _apply_records(
+            session,
+            cursor,
+            package,
+            verified,
+            opener=opener,
+            limits=limits,
+            progress=progress,
+            cancel=cancel,
+        )
+    finally:
+        cursor.close()  # else the failed statement keeps the connection (and its WAL) open
+
+
+def _apply_records(
+    session: Session,
+    cursor: sqlite3.Cursor,
+    package: PackageFile,
+    verified: VerifiedPackage,
+    *,
+    opener: Opener | None,
+    limits: Limits,
+    progress: Progress,
+    cancel: CancelCheck,
+) -> list[RecordOutcome]:
+    context = _context(session, verified)
     recompute = verified.manifest.derived_text_version != DERIVED_TEXT_VERSION
     (change_seq,) = cursor.execute("SELECT coalesce(max(change_seq), 0) FROM record").fetchone()
     outcomes: list[RecordOutcome] = []
