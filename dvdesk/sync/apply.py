@@ -154,7 +154,7 @@ def _reason_message(
         return _(
             "This record belongs to office {code}, which sends its own packages; {origin} may "
             "not send it. It was not imported; ask {origin} why it did."
-        ).format(code=record.office_code, origin=context.origin_name)
+        ).format(code=record["office_code"], origin=context.origin_name)
     if reason is RecordReason.OWNER_CHANGED:
         return _(
             "This record is stored here as belonging to office {stored}; a package cannot give "
@@ -164,29 +164,29 @@ def _reason_message(
         return _(
             "A newer revision ({stored}) of this record is already here; the older revision "
             "({revision}) in the package was not imported."
-        ).format(stored=stored, revision=record.revision)
+        ).format(stored=stored, revision=record["revision"])
     return _("This record appears twice in the package; only its first copy was used.")
 
 
 def _classify(
     record: WireRecord, existing: dict[str, tuple[str, int]], context: _Context
 ) -> tuple[Outcome, RecordReason | None, Any]:
-    if record.id in context.seen:
+    if record["id"] in context.seen:
         return Outcome.REFUSED, RecordReason.DUPLICATE, None
-    context.seen.add(record.id)
-    if record.office_code == context.own_code:
+    context.seen.add(record["id"])
+    if record["office_code"] == context.own_code:
         return Outcome.REFUSED, RecordReason.OWN_RECORD, None
-    if record.office_code in context.other_offices:
+    if record["office_code"] in context.other_offices:
         return Outcome.REFUSED, RecordReason.OTHER_OFFICE, None
-    stored = existing.get(record.id)
+    stored = existing.get(record["id"])
     if stored is None:
         return Outcome.NEW, None, None
     owner, revision = stored
-    if owner != record.office_code:
+    if owner != record["office_code"]:
         return Outcome.REFUSED, RecordReason.OWNER_CHANGED, owner
-    if record.revision > revision:
+    if record["revision"] > revision:
         return Outcome.UPDATED, None, None
-    if record.revision == revision:
+    if record["revision"] == revision:
         return Outcome.UNCHANGED, None, None
     return Outcome.REFUSED, RecordReason.OLDER_REVISION, revision
 
@@ -299,7 +299,7 @@ def import_package(
                 try:
                     for chunk in _chunks(package, verified, opener, limits):
                         check_cancel(cancel)
-                        existing = _existing(cursor, [r.id for r in chunk])
+                        existing = _existing(cursor, [r["id"] for r in chunk])
                         outcomes += [_outcome(r, existing, context)[0] for r in chunk]
                         progress(len(outcomes), total)
                 finally:
@@ -340,12 +340,12 @@ def _outcome(
     outcome, reason, stored = _classify(record, existing, context)
     return (
         RecordOutcome(
-            record_id=record.id,
-            office_code=record.office_code,
-            record_type=record.type,
-            title=record.title,
-            revision=record.revision,
-            deleted=record.deleted,
+            record_id=record["id"],
+            office_code=record["office_code"],
+            record_type=record["type"],
+            title=record["title"],
+            revision=record["revision"],
+            deleted=record["deleted"],
             outcome=outcome,
             reason=reason,
             message=_reason_message(reason, record, context, stored) if reason else "",
@@ -398,14 +398,14 @@ def _apply_records(
     total = verified.record_count
     for chunk in _chunks(package, verified, opener, limits):
         check_cancel(cancel)
-        existing = _existing(cursor, [r.id for r in chunk])
+        existing = _existing(cursor, [r["id"] for r in chunk])
         accepted: list[WireRecord] = []
         replaced: list[str] = []
         for record in chunk:
             line, outcome = _outcome(record, existing, context)
             outcomes.append(line)
             if outcome is Outcome.UPDATED:
-                replaced.append(record.id)
+                replaced.append(record["id"])
             if outcome in (Outcome.NEW, Outcome.UPDATED):
                 accepted.append(record)
         for start in range(0, len(replaced), 900):
