@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from dvdesk.paths import DataPaths
-from dvdesk.services.demo import add_demo_records
+from dvdesk.services.demo import BULK_CACHE_KIB, add_demo_records
 from dvdesk.services.office import create_office
 from dvdesk.services.store import Store, open_store
 from dvdesk.sync import keys
@@ -90,6 +90,7 @@ def raw_import(source: Path, database: Path) -> None:
     connection = sqlite3.connect(database, isolation_level=None)
     try:
         connection.execute("PRAGMA synchronous = NORMAL")
+        connection.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")  # as dvdesk's import
         connection.execute("BEGIN IMMEDIATE")
         with zipfile.ZipFile(source) as archive:
             for info in archive.infolist():

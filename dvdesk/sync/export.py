@@ -46,7 +46,7 @@ from dvdesk.sync.progress import CancelCheck, Progress, check_cancel, never, no_
 from dvdesk.sync.seal import Sealer, sealer_for
 from dvdesk.sync.trust import current_key_of, verify_signature
 from dvdesk.sync.verify import bad_signature, check_members, read_signed_manifest
-from dvdesk.sync.wire import encode_chunk, read_batches
+from dvdesk.sync.wire import attachment_blobs, part_counts, read_batches
 
 
 @dataclass(frozen=True)
@@ -264,7 +264,6 @@ def _write(
     builder = _Builder(writer, sealer)
     counts: Counter[str] = Counter()
     offices: Counter[str] = Counter()
-    blobs: set[str] = set()
     done = 0
     total = plan.total + 1
     raw = store.engine.raw_connection()
@@ -272,6 +271,11 @@ def _write(
         connection = raw.driver_connection
         assert isinstance(connection, sqlite3.Connection)
         connection.execute("BEGIN")  # one snapshot for every batch
+        dest = plan.destination.code
+        counts.update(
+            part_counts(connection, after=plan.after, upto=plan.upto, exclude_office=dest)
+        )
+        blobs = attachment_blobs(connection, after=plan.after, upto=plan.upto, exclude_office=dest)
         for number, batch in enumerate(
             read_batches(
                 connection,
@@ -283,27 +287,18 @@ def _write(
             start=1,
         ):
             check_cancel(cancel)
-            for record in batch:
-                counts["record"] += 1
-                counts["tombstone"] += record["deleted"]
-                counts["record_subject"] += len(record["subjects"])
-                counts["recommendation"] += len(record["recommendations"])
-                counts["dialogue_issue"] += len(record["issues"])
-                counts["attachment"] += len(record["attachments"])
-                offices[record["office_code"]] += 1
-                blobs.update(a["sha256"] for a in record["attachments"] if not a["deleted"])
+            counts["record"] += batch.records
+            counts["tombstone"] += batch.tombstones
+            offices.update(batch.offices)
             builder.add(
-                f"records/{number:06d}.json",
-                encode_chunk(batch),
-                kind="records",
-                records=len(batch),
+                f"records/{number:06d}.json", batch.data, kind="records", records=batch.records
             )
-            done += len(batch)
+            done += batch.records
             progress(done, total)
         connection.execute("COMMIT")
     finally:
         raw.close()
-    for sha256 in sorted(blobs):
+    for sha256 in blobs:
         check_cancel(cancel)
         source = blob_path(store, sha256)
         if not source.is_file():

@@ -226,17 +226,28 @@ def own_key(store: Store, *, key_id: str) -> OwnKey | None:
         return session.get(OwnKey, key_id)
 
 
+def _in_rotation_order(rows: list[OwnKey]) -> list[OwnKey]:
+    """First key first, then each key after the one that certified it (clocks may tie)."""
+    successor = {row.card.get("certified_by"): row for row in rows}
+    ordered: list[OwnKey] = []
+    current = successor.get(None)
+    while current is not None and len(ordered) < len(rows):
+        ordered.append(current)
+        current = successor.get(current.key_id)
+    return ordered
+
+
 def own_keys(store: Store) -> list[KeyInfo]:
     with store.session() as session:
-        rows = session.exec(select(OwnKey).order_by(col(OwnKey.created_at))).all()
-    return [_info(row) for row in rows]
+        rows = list(session.exec(select(OwnKey)).all())
+    return [_info(row) for row in _in_rotation_order(rows)]
 
 
 def own_chain(store: Store) -> tuple[dict[str, Any], ...]:
     """The cards of every key this office has had, oldest first (each certifies the next)."""
     with store.session() as session:
-        rows = session.exec(select(OwnKey).order_by(col(OwnKey.created_at))).all()
-    return tuple(row.card for row in rows)
+        rows = list(session.exec(select(OwnKey)).all())
+    return tuple(row.card for row in _in_rotation_order(rows))
 
 
 def active_card(store: Store) -> Card:

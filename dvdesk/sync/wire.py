@@ -11,8 +11,9 @@ import json
 import operator
 import sqlite3
 import unicodedata
-from collections import defaultdict
+from collections import Counter
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -143,42 +144,86 @@ _CHUNK = TypeAdapter(list[WireRecord])
 
 
 # ---------------------------------------------------------------- export side
-
-_SELECT_RECORDS = (
-    f"SELECT {', '.join(RECORD_COLUMNS)} FROM record "
-    "WHERE change_seq > ? AND change_seq <= ? AND office_code != ? "
-    "ORDER BY change_seq LIMIT ?"
-)
-_CHANGE_SEQ = RECORD_COLUMNS.index("change_seq")
-_TITLE_SORT = RECORD_COLUMNS.index("title_sort")
-_SEARCH_TEXT = RECORD_COLUMNS.index("search_text")
-
-
-def _placeholders(count: int) -> str:
-    return ", ".join("?" * count)
-
-
-def _grouped(cursor: sqlite3.Cursor, sql: str, ids: Sequence[str]) -> dict[str, list[Any]]:
-    groups: dict[str, list[Any]] = defaultdict(list)
-    for row in cursor.execute(sql.format(ids=_placeholders(len(ids))), ids):
-        groups[row[0]].append(row)
-    return groups
-
+# SQLite's JSON functions build each aggregate in C: no Python object per row or part.
 
 _RECOMMENDATION_ITEM = tuple(
     c for c in RECOMMENDATION_COLUMNS if c not in ("record_id", "position")
 )
 _ISSUE_ITEM = tuple(c for c in ISSUE_COLUMNS if c not in ("record_id", "position"))
 _ATTACHMENT_ITEM = tuple(c for c in ATTACHMENT_COLUMNS if c != "record_id")
-_BOOLEAN = frozenset({"protect_identity", "deleted"})
+_CHANGE_SEQ = RECORD_COLUMNS.index("change_seq")
+_TITLE_SORT = RECORD_COLUMNS.index("title_sort")
+_SEARCH_TEXT = RECORD_COLUMNS.index("search_text")
 
 
-def _item(columns: Sequence[str], row: Sequence[Any]) -> dict[str, Any]:
-    """A part as a dict, from a row that starts with its record_id."""
-    item = dict(zip(columns, row[1:], strict=True))
-    for column in _BOOLEAN.intersection(item):
-        item[column] = bool(item[column])
-    return item
+def _bool(column: str) -> str:
+    return f"json(CASE WHEN {column} THEN 'true' ELSE 'false' END)"
+
+
+def _object(pairs: Sequence[tuple[str, str]]) -> str:
+    return "json_object(" + ", ".join(f"'{key}', {value}" for key, value in pairs) + ")"
+
+
+def _array(table: str, value: str, order: str) -> str:
+    # json() keeps the result JSON when it crosses the subquery boundary.
+    return (
+        f"json((SELECT json_group_array({value}) FROM "
+        f"(SELECT * FROM {table} WHERE record_id = r.id ORDER BY {order})))"
+    )
+
+
+_RECOMMENDATION_JSON = _object([(c, c) for c in _RECOMMENDATION_ITEM])
+_ISSUE_JSON = _object(
+    [
+        (
+            c,
+            _bool(c)
+            if c == "protect_identity"
+            # A denouncer's identity never leaves the office when it is marked as protected.
+            else "CASE WHEN protect_identity THEN NULL ELSE raised_by END"
+            if c == "raised_by"
+            else c,
+        )
+        for c in _ISSUE_ITEM
+    ]
+)
+_ATTACHMENT_JSON = _object([(c, _bool(c) if c == "deleted" else c) for c in _ATTACHMENT_ITEM])
+
+
+def _record_value(column: str) -> str:
+    if column in _LIST_COLUMNS:
+        return f"json(r.{column})"
+    if column == "deleted":
+        return _bool("r.deleted")
+    if column == "title_sort":
+        return "lower(hex(r.title_sort))"
+    return f"r.{column}"
+
+
+_RECORD_JSON = _object(
+    [(c, _record_value(c)) for c in RECORD_COLUMNS if c != "change_seq"]
+    + [
+        ("subjects", _array("record_subject", "name", "position")),
+        ("recommendations", _array("recommendation", _RECOMMENDATION_JSON, "position")),
+        ("issues", _array("dialogue_issue", _ISSUE_JSON, "position")),
+        ("attachments", _array("attachment", _ATTACHMENT_JSON, "added_at, id")),
+    ]
+)
+_RANGE = "r.change_seq > ? AND r.change_seq <= ? AND r.office_code != ?"
+_SELECT_JSON = (
+    f"SELECT r.change_seq, r.office_code, r.deleted, {_RECORD_JSON} FROM record r "
+    f"WHERE {_RANGE} ORDER BY r.change_seq LIMIT ?"
+)
+
+
+@dataclass(frozen=True)
+class Batch:
+    """One records member: its JSON bytes and what the manifest counts about it."""
+
+    data: bytes
+    records: int
+    tombstones: int
+    offices: Counter[str]
 
 
 def read_batches(
@@ -188,72 +233,46 @@ def read_batches(
     upto: int,
     exclude_office: str,
     batch: int,
-) -> Iterator[list[dict[str, Any]]]:
-    """Record aggregates with ``after < change_seq <= upto``, in change order, in batches."""
+) -> Iterator[Batch]:
+    """Record aggregates with ``after < change_seq <= upto``, in change order, as JSON."""
     cursor = connection.cursor()
     position = after
     while True:
-        rows = cursor.execute(_SELECT_RECORDS, (position, upto, exclude_office, batch)).fetchall()
+        rows = cursor.execute(_SELECT_JSON, (position, upto, exclude_office, batch)).fetchall()
         if not rows:
             return
-        position = rows[-1][_CHANGE_SEQ]
-        yield _aggregates(cursor, rows)
+        position = rows[-1][0]
+        data = ("[" + ",".join(row[3] for row in rows) + "]").encode("utf-8")
+        yield Batch(
+            data=data,
+            records=len(rows),
+            tombstones=sum(1 for row in rows if row[2]),
+            offices=Counter(row[1] for row in rows),
+        )
 
 
-def _aggregates(cursor: sqlite3.Cursor, rows: list[Any]) -> list[dict[str, Any]]:
-    ids = [row[0] for row in rows]
-    subjects = _grouped(
-        cursor,
-        "SELECT record_id, name FROM record_subject WHERE record_id IN ({ids}) ORDER BY position",
-        ids,
-    )
-    recommendations = _grouped(
-        cursor,
-        f"SELECT record_id, {', '.join(_RECOMMENDATION_ITEM)} FROM recommendation "
-        "WHERE record_id IN ({ids}) ORDER BY position",
-        ids,
-    )
-    issues = _grouped(
-        cursor,
-        f"SELECT record_id, {', '.join(_ISSUE_ITEM)} FROM dialogue_issue "
-        "WHERE record_id IN ({ids}) ORDER BY position",
-        ids,
-    )
-    attachments = _grouped(
-        cursor,
-        f"SELECT record_id, {', '.join(_ATTACHMENT_ITEM)} FROM attachment "
-        "WHERE record_id IN ({ids}) ORDER BY added_at, id",
-        ids,
-    )
-    result = []
-    for row in rows:
-        record = dict(zip(RECORD_COLUMNS, row, strict=True))
-        record_id = record.pop("id")
-        del record["change_seq"]
-        record = {"id": record_id, **record}
-        for column in _LIST_COLUMNS:
-            record[column] = [] if record[column] == "[]" else json.loads(record[column])
-        record["title_sort"] = record["title_sort"].encode("utf-8").hex()
-        record["deleted"] = bool(record["deleted"])
-        record["subjects"] = [name for _id, name in subjects.get(record_id, ())]
-        record["recommendations"] = [
-            _item(_RECOMMENDATION_ITEM, r) for r in recommendations.get(record_id, ())
-        ]
-        record["issues"] = [_protected(_item(_ISSUE_ITEM, r)) for r in issues.get(record_id, ())]
-        record["attachments"] = [_item(_ATTACHMENT_ITEM, r) for r in attachments.get(record_id, ())]
-        result.append(record)
-    return result
+def part_counts(
+    connection: sqlite3.Connection, *, after: int, upto: int, exclude_office: str
+) -> dict[str, int]:
+    counts = {}
+    for table in ("record_subject", "recommendation", "dialogue_issue", "attachment"):
+        (counts[table],) = connection.execute(
+            f"SELECT count(*) FROM {table} t JOIN record r ON r.id = t.record_id WHERE {_RANGE}",
+            (after, upto, exclude_office),
+        ).fetchone()
+    return counts
 
 
-def _protected(issue: dict[str, Any]) -> dict[str, Any]:
-    # A denouncer's identity never leaves the office when it is marked as protected.
-    if issue["protect_identity"]:
-        issue["raised_by"] = None
-    return issue
-
-
-def encode_chunk(records: list[dict[str, Any]]) -> bytes:
-    return json.dumps(records, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+def attachment_blobs(
+    connection: sqlite3.Connection, *, after: int, upto: int, exclude_office: str
+) -> list[str]:
+    """Content hashes of the live attachments of the records in range."""
+    rows = connection.execute(
+        "SELECT DISTINCT a.sha256 FROM attachment a JOIN record r ON r.id = a.record_id "
+        f"WHERE {_RANGE} AND NOT a.deleted ORDER BY a.sha256",
+        (after, upto, exclude_office),
+    ).fetchall()
+    return [sha256 for (sha256,) in rows]
 
 
 # ---------------------------------------------------------------- import side
