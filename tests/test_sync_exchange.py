@@ -285,6 +285,18 @@ def test_status_lists_offices_and_who_has_not_reported(exchange: Exchange) -> No
     assert [u.office_code for u in long_ago] == ["10105", "10106"]
 
 
+def test_import_progress_is_one_bar_up_to_its_total(exchange: Exchange) -> None:
+    for index in range(3):
+        exchange.add(title=f"Hồ sơ {index}")
+    result = exchange.export()
+    seen: list[tuple[int, int]] = []
+    summary = exchange.import_(result.path, progress=lambda done, total: seen.append((done, total)))
+    assert len({total for _done, total in seen}) == 1
+    assert [done for done, _total in seen] == sorted(done for done, _total in seen)
+    assert seen[-1] == (1 + 3, 1 + 3)  # one member checked, three records applied
+    assert {line.outcome.label for line in summary.records} == {"mới"}
+
+
 def test_progress_and_cancel(exchange: Exchange) -> None:
     from dvdesk.sync.progress import Cancelled
 
@@ -296,6 +308,10 @@ def test_progress_and_cancel(exchange: Exchange) -> None:
     before = database_digest(exchange.parent.paths)
     with pytest.raises(Cancelled):
         exchange.import_(result.path, cancel=lambda: True)
+    assert database_digest(exchange.parent.paths) == before
+    calls = iter([False] * 2 + [True] * 100)  # stop inside the write transaction, at the end
+    with pytest.raises(Cancelled):
+        exchange.import_(result.path, cancel=lambda: next(calls))
     assert database_digest(exchange.parent.paths) == before
     with pytest.raises(Cancelled):
         exchange.export(cancel=lambda: True)

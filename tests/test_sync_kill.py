@@ -21,11 +21,31 @@ exchange_template = sync_fixtures.exchange_template
 exchange = sync_fixtures.exchange
 
 RECORDS = 40_000
-STARTED_WRITING = 256 * 1024  # bytes in the WAL: the import transaction is under way
+# Kill this long after the import took the write lock: well inside applying the records
+# (several seconds here), late enough that an import committing in steps would be caught.
+INTO_APPLY = 1.5
 
 
-def _wal(database: Path) -> Path:
-    return database.with_name(database.name + "-wal")
+def _still_locked(database: Path, seconds: float) -> bool:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if not _write_locked(database):
+            return False
+        time.sleep(0.02)
+    return True
+
+
+def _write_locked(database: Path) -> bool:
+    """True while another process holds the database's write transaction."""
+    connection = sqlite3.connect(database, timeout=0, isolation_level=None)
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+        connection.execute("ROLLBACK")
+        return False
+    except sqlite3.OperationalError:
+        return True
+    finally:
+        connection.close()
 
 
 @pytest.mark.slow
@@ -43,16 +63,15 @@ def test_sigkill_mid_import_changes_nothing_and_reimport_succeeds(exchange: Exch
     try:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and process.poll() is None:
-            wal = _wal(paths.database)
-            if wal.exists() and wal.stat().st_size > STARTED_WRITING:
-                break
-            time.sleep(0.005)
+            if _write_locked(paths.database) and _still_locked(paths.database, 0.2):
+                break  # the long write transaction, not a short check
+            time.sleep(0.01)
+        time.sleep(INTO_APPLY)
         assert process.poll() is None, "the import finished before it could be killed"
         process.send_signal(signal.SIGKILL)
     finally:
         process.wait(timeout=60)
     assert process.returncode == -signal.SIGKILL
-    assert _wal(paths.database).stat().st_size > STARTED_WRITING  # it had written, uncommitted
     connection = sqlite3.connect(paths.database)
     try:
         assert connection.execute("PRAGMA integrity_check").fetchall() == [("ok",)]

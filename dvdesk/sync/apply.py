@@ -24,7 +24,7 @@ from sqlmodel import Session, col, select
 from dvdesk.clock import now_iso
 from dvdesk.db.schema import AuditEntry, Correction, Office, PackageIn, UnitKey
 from dvdesk.errors import UserError
-from dvdesk.i18n import _
+from dvdesk.i18n import N_, _
 from dvdesk.services.attachments import blob_path
 from dvdesk.services.demo import (
     BULK_CACHE_KIB,
@@ -51,6 +51,19 @@ class Outcome(StrEnum):
     UPDATED = "updated"
     UNCHANGED = "unchanged"
     REFUSED = "refused"
+
+    @property
+    def label(self) -> str:
+        """The word for the summary table's outcome column."""
+        return _(_OUTCOME_LABELS[self])
+
+
+_OUTCOME_LABELS = {
+    Outcome.NEW: N_("new"),
+    Outcome.UPDATED: N_("updated"),
+    Outcome.UNCHANGED: N_("unchanged"),
+    Outcome.REFUSED: N_("refused"),
+}
 
 
 class RecordReason(StrEnum):
@@ -287,11 +300,16 @@ def import_package(
 ) -> ImportSummary:
     """Verify ``path`` completely, then apply it in one transaction (or classify, if dry_run)."""
     with open_package(path, limits=limits) as package:
-        verified = inspect(store, package, cancel=cancel)
+        verified = inspect(store, package, progress=progress, cancel=cancel, records_follow=True)
         if verified.already_imported:
             return _summary(verified, dry_run=dry_run, already=True, outcomes=[], attachments=0)
         opener = _opener(store, verified, passphrase)
-        total = verified.record_count
+        files = len(verified.manifest.files)
+        total = files + verified.record_count
+
+        def applied(done: int, _records: int) -> None:
+            progress(files + done, total)
+
         if dry_run:
             with store.session() as session:
                 context = _context(session, verified)
@@ -302,7 +320,7 @@ def import_package(
                         check_cancel(cancel)
                         existing = _existing(cursor, [r["id"] for r in chunk])
                         outcomes += [_outcome(r, existing, context)[0] for r in chunk]
-                        progress(len(outcomes), total)
+                        applied(len(outcomes), total)
                 finally:
                     cursor.close()
             return _summary(verified, dry_run=True, already=False, outcomes=outcomes, attachments=0)
@@ -319,7 +337,7 @@ def import_package(
                 verified,
                 opener=opener,
                 limits=limits,
-                progress=progress,
+                progress=applied,
                 cancel=cancel,
             )
             _finish(session, store, verified, outcomes)

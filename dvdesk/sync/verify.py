@@ -224,13 +224,22 @@ def inspect(
     *,
     progress: Progress = no_progress,
     cancel: CancelCheck = never,
+    records_follow: bool = False,
 ) -> VerifiedPackage:
+    """Every check before import. Progress counts members checked; with ``records_follow``
+    the total also counts the records an import applies afterwards (one bar for both)."""
     raw, signature, manifest = read_signed_manifest(package)
     package_hash = sha256_hex(raw)
     with store.session() as session:
         signer = trusted_signer(session, manifest, raw, signature)
         already, last = sequence_state(session, manifest, package_hash)
-    check_members(package, manifest, progress=progress, cancel=cancel)
+    more = manifest.counts.get("record", 0) if records_follow else 0
+    check_members(
+        package,
+        manifest,
+        progress=lambda done, total: progress(done, total + more),
+        cancel=cancel,
+    )
     return VerifiedPackage(
         path=package.path,
         manifest=manifest,
