@@ -36,8 +36,14 @@ from dvdesk.services.demo import (
 )
 from dvdesk.services.store import Store, storage_errors
 from dvdesk.sync import keys
-from dvdesk.sync.container import PackageFile, open_package
-from dvdesk.sync.format import DEFAULT_LIMITS, DERIVED_TEXT_VERSION, FileEntry, Limits
+from dvdesk.sync.container import PackageFile, changed_member, open_package
+from dvdesk.sync.format import (
+    DEFAULT_LIMITS,
+    DERIVED_TEXT_VERSION,
+    FileEntry,
+    Limits,
+    sha256_hex,
+)
 from dvdesk.sync.progress import CancelCheck, Progress, check_cancel, never, no_progress
 from dvdesk.sync.refusals import Reason, Refused
 from dvdesk.sync.seal import Opener, opener_for
@@ -216,10 +222,6 @@ def _existing(cursor: sqlite3.Cursor, ids: list[str]) -> dict[str, tuple[str, in
     return found
 
 
-def _records_entries(manifest_files: tuple[FileEntry, ...]) -> list[FileEntry]:
-    return [entry for entry in manifest_files if entry.kind == "records"]
-
-
 def _chunks(
     package: PackageFile,
     verified: VerifiedPackage,
@@ -236,11 +238,7 @@ def _chunks(
 
 
 def _open_sealed(opener: Opener, index: int, entry: FileEntry, data: bytes, limit: int) -> bytes:
-    from dvdesk.sync.container import changed_member  # noqa: PLC0415 - avoid a cycle
-
     plain = opener.open(index, entry.name, data, max_size=min(limit, entry.plain_size or 0))
-    from dvdesk.sync.format import sha256_hex  # noqa: PLC0415
-
     if len(plain) != entry.plain_size or sha256_hex(plain) != entry.plain_sha256:
         raise changed_member(entry.name)
     return plain

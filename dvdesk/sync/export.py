@@ -13,12 +13,13 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlmodel import Session, col, func, select
 
 from dvdesk.clock import now_iso
-from dvdesk.db.schema import AuditEntry, OrgUnit, PackageOut, Receipt
+from dvdesk.db.schema import AuditEntry, OrgUnit, OwnKey, PackageOut, Receipt
 from dvdesk.errors import Conflict, NotFound, UserError
 from dvdesk.i18n import _
 from dvdesk.services.attachments import blob_path
@@ -252,8 +253,8 @@ def _write(
     *,
     office: OfficeView,
     plan: _Plan,
-    own: Any,
-    signing: Any,
+    own: OwnKey,
+    signing: Ed25519PrivateKey,
     sealer: Sealer | None,
     temporary: Path,
     final: Path,

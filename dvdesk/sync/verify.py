@@ -54,12 +54,10 @@ class VerifiedPackage:
 
 
 def read_signed_manifest(package: PackageFile) -> tuple[bytes, bytes, Manifest]:
-    manifest_size = package.declared_size(MANIFEST) or 0
-    signature_size = package.declared_size(SIGNATURE)
-    if signature_size != SIGNATURE_BYTES:
+    if package.declared_size(SIGNATURE) != SIGNATURE_BYTES:
         raise bad_signature()
-    raw = b"".join(package._stream(MANIFEST, size=manifest_size))
-    signature = b"".join(package._stream(SIGNATURE, size=SIGNATURE_BYTES))
+    raw = package.read_declared(MANIFEST)
+    signature = package.read_declared(SIGNATURE)
     return raw, signature, parse_manifest(raw)
 
 
