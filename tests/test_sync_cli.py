@@ -114,6 +114,22 @@ def test_refusal_exits_non_zero_with_the_reason_on_stderr(
     assert run(parent, "verify", str(package)).code != 0
 
 
+def test_odd_paths_are_refused_without_a_traceback(
+    run: Runner, offices: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    child, parent, stick = offices
+    for args in (
+        ("verify", str(tmp_path / "missing.dvpkg")),
+        ("verify", str(stick)),
+        ("units", "enroll", str(stick)),
+        ("receipt", "import", str(stick / "child.dvkey")),
+        ("export", "--out", str(tmp_path / "no" / "such" / "folder.dvpkg")),
+    ):
+        result = run(parent if args[0] != "export" else child, *args)
+        assert result.code not in (0, 70), (args, result.err)
+        assert result.err.count("\n") == 1, result.err
+
+
 def test_revoked_office_is_refused(run: Runner, offices: tuple[Path, Path, Path]) -> None:
     child, parent, stick = offices
     _add(run, child, "Kiểm tra")
@@ -135,6 +151,11 @@ def test_several_packages_import_in_sequence_order(
     result = run(parent, "import", *map(str, packages), "--json")
     assert result.code == 0, result.err
     assert [s["sequence"] for s in result.json()] == [1, 2]
+    again = run(parent, "import", str(stick), "--json")  # the stick's folder: both again
+    assert [s["already_imported"] for s in again.json()] == [True, True]
+    empty = stick / "empty"
+    empty.mkdir()
+    assert run(parent, "import", str(empty)).code != 0
 
 
 def test_passphrase_file_and_missing_passphrase(

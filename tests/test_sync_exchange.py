@@ -150,6 +150,18 @@ def test_child_cannot_overwrite_a_siblings_records(exchange: Exchange) -> None:
     assert [r.record_id for r in receipt.returned] == [sibling_record]
 
 
+def test_a_commune_may_only_send_its_own_records(exchange: Exchange) -> None:
+    made_up = get_record(exchange.child, record_id=exchange.add())
+    made_up |= {"id": "00000000-0000-4000-8000-000000000001", "office_code": "10999"}
+    _insert_copy(exchange.child, made_up, revision=1)
+    summary = exchange.import_(exchange.export().path)
+    refused = [line for line in summary.records if line.outcome is Outcome.REFUSED]
+    assert [(line.office_code, line.reason) for line in refused] == [
+        ("10999", RecordReason.NOT_RELAYED)
+    ]
+    assert summary.new == 1
+
+
 def _insert_copy(store: object, data: dict[str, object], *, revision: int) -> None:
     """Write a foreign record straight into a database, as a tampered install would."""
     import sqlite3

@@ -23,6 +23,7 @@ from sqlmodel import Session, col, select
 
 from dvdesk.clock import now_iso
 from dvdesk.db.schema import AuditEntry, Correction, Office, PackageIn, UnitKey
+from dvdesk.domain.enums import OfficeLevel
 from dvdesk.errors import UserError
 from dvdesk.i18n import N_, _
 from dvdesk.services.attachments import blob_path
@@ -78,6 +79,7 @@ class RecordReason(StrEnum):
     OWNER_CHANGED = "owner_changed"
     OLDER_REVISION = "older_revision"
     DUPLICATE = "duplicate"
+    NOT_RELAYED = "not_relayed"
 
 
 @dataclass(frozen=True)
@@ -153,12 +155,17 @@ class ImportSummary:
         }
 
 
+_LEAF_LEVELS = frozenset({OfficeLevel.COMMUNE.value, OfficeLevel.SPECIAL_ZONE.value})
+
+
 @dataclass
 class _Context:
     own_code: str
     origin: str
     origin_name: str
     other_offices: frozenset[str]
+    # Communes have no subordinate offices: every record they send must be their own.
+    sends_only_own: bool
     seen: set[str]
 
 
@@ -185,6 +192,11 @@ def _reason_message(
             "A newer revision ({stored}) of this record is already here; the older revision "
             "({revision}) in the package was not imported."
         ).format(stored=stored, revision=record["revision"])
+    if reason is RecordReason.NOT_RELAYED:
+        return _(
+            "This record belongs to office {code}, but {origin} has no subordinate offices and "
+            "may only send its own records. It was not imported; ask {origin} why it did."
+        ).format(code=record["office_code"], origin=context.origin_name)
     return _("This record appears twice in the package; only its first copy was used.")
 
 
@@ -198,6 +210,8 @@ def _classify(
         return Outcome.REFUSED, RecordReason.OWN_RECORD, None
     if record["office_code"] in context.other_offices:
         return Outcome.REFUSED, RecordReason.OTHER_OFFICE, None
+    if context.sends_only_own and record["office_code"] != context.origin:
+        return Outcome.REFUSED, RecordReason.NOT_RELAYED, None
     stored = existing.get(record["id"])
     if stored is None:
         return Outcome.NEW, None, None
@@ -247,16 +261,16 @@ def _open_sealed(opener: Opener, index: int, entry: FileEntry, data: bytes, limi
 def _context(session: Session, verified: VerifiedPackage) -> _Context:
     office = session.get(Office, 1)
     assert office is not None
-    others = {
-        code
-        for code in session.exec(select(UnitKey.office_code))
-        if code != verified.manifest.origin.code
-    }
+    origin = verified.manifest.origin.code
+    units = session.exec(select(UnitKey.office_code, UnitKey.office_level)).all()
+    others = {code for code, _level in units if code != origin}
+    origin_levels = {level for code, level in units if code == origin}
     return _Context(
         own_code=office.code,
         origin=verified.manifest.origin.code,
         origin_name=verified.manifest.origin.name,
         other_offices=frozenset(others),
+        sends_only_own=bool(origin_levels) and origin_levels <= _LEAF_LEVELS,
         seen=set(),
     )
 

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
+from dvdesk.errors import UserError
 from dvdesk.i18n import _
 from dvdesk.sync.format import (
     ATTACHMENT_NAME,
@@ -170,6 +171,10 @@ def open_package(path: Path, *, limits: Limits) -> Iterator[PackageFile]:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, EOFError, ValueError):
         raise _refuse_damaged(path) from None
+    except OSError as error:
+        raise UserError(
+            _("Cannot read {file}: {reason}.").format(file=path, reason=error.strerror)
+        ) from None
     try:
         yield PackageFile(path, archive, _checked_members(path, archive, limits))
     finally:

@@ -11,13 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from dvdesk.cli.io import print_json
-from dvdesk.errors import UserError, ValidationFailed
+from dvdesk.errors import NotFound, UserError, ValidationFailed
 from dvdesk.formatting import number, short_date
 from dvdesk.i18n import _
 from dvdesk.services.store import Store, open_store
 from dvdesk.sync import keys, status, trust
 from dvdesk.sync.apply import ImportSummary, Outcome, import_package
 from dvdesk.sync.export import export_package
+from dvdesk.sync.format import PACKAGE_SUFFIX
 from dvdesk.sync.keycard import CARD_SUFFIX, card_file_bytes, read_card_bytes
 from dvdesk.sync.receipt import (
     ReceiptResult,
@@ -119,7 +120,12 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
     verify.set_defaults(run=run_verify)
 
     importing = commands.add_parser("import", help=_("verify and import packages"))
-    importing.add_argument("packages", nargs="+", metavar=_("PACKAGE"), help=_("package files"))
+    importing.add_argument(
+        "packages",
+        nargs="+",
+        metavar=_("PACKAGE"),
+        help=_("package files, or a folder (every package in it)"),
+    )
     importing.add_argument(
         "--dry-run", action="store_true", help=_("show what would change, change nothing")
     )
@@ -489,8 +495,23 @@ def _print_summary(summary: ImportSummary) -> None:
             print(f"  - {line.title} ({line.record_id}): {line.message}")
 
 
+def _package_files(arguments: list[str]) -> list[Path]:
+    """The files given, with a folder (the stick) standing for every package in it."""
+    found: list[Path] = []
+    for argument in arguments:
+        path = Path(argument)
+        found += sorted(path.glob(f"*{PACKAGE_SUFFIX}")) if path.is_dir() else [path]
+    if not found:
+        raise NotFound(
+            _("There is no package (*{suffix}) in {folder}.").format(
+                suffix=PACKAGE_SUFFIX, folder=", ".join(arguments)
+            )
+        )
+    return found
+
+
 def run_import(args: argparse.Namespace) -> int:
-    paths = _ordered([Path(p) for p in args.packages])
+    paths = _ordered(_package_files(args.packages))
     passphrase = _given_passphrase(args)
     if passphrase is None and (args.receipt_out or any(_encrypted(p) for p in paths)):
         passphrase = _passphrase(args)
