@@ -405,6 +405,40 @@ def item_id_clash(ex: Exchange, tmp: Path) -> Attack:
     return Attack(write_members(tmp / "clash.dvpkg", members), Reason.BAD_PAYLOAD)
 
 
+def _with_attachment(ex: Exchange, tmp: Path) -> list[tuple[str, bytes]]:
+    from dvdesk.services.attachments import add_attachment
+
+    record = ex.add(title="Có ảnh")
+    scan = tmp / "scan.jpg"
+    scan.write_bytes(b"\xff\xd8 a genuine scan " * 100)
+    add_attachment(ex.child, record_id=record, source=scan)
+    return read_members(ex.export().path)
+
+
+def attachment_under_another_name(ex: Exchange, tmp: Path) -> Attack:
+    """Other bytes under a scan's name, with a valid signature over their real hash."""
+    members = _with_attachment(ex, tmp)
+    name = next(n for n, _d in members if n.startswith("attachments/"))
+    other = b"not the scan at all"
+    manifest = manifest_of(members)
+    for entry in manifest["files"]:
+        if entry["name"] == name:
+            entry.update(size=len(other), sha256=sha256_hex(other))
+    members = resign(ex.child, replaced(members, name, other), manifest)
+    return Attack(write_members(tmp / "swapped.dvpkg", members), Reason.BAD_PAYLOAD)
+
+
+def attachment_left_out(ex: Exchange, tmp: Path) -> Attack:
+    """A record refers to a scan the (validly signed) package does not carry."""
+    members = _with_attachment(ex, tmp)
+    name = next(n for n, _d in members if n.startswith("attachments/"))
+    members = [(n, d) for n, d in members if n != name]
+    manifest = manifest_of(members)
+    manifest["files"] = [e for e in manifest["files"] if e["name"] != name]
+    members = resign(ex.child, members, manifest)
+    return Attack(write_members(tmp / "no-scan.dvpkg", members), Reason.BAD_PAYLOAD)
+
+
 def _only_record_id(store: Store) -> str:
     from dvdesk.services.records import list_records
 
@@ -446,6 +480,8 @@ CATALOGUE: dict[str, Builder] = {
     "invalid records under a valid signature": invalid_records,
     "tampered ciphertext under a valid signature": tampered_ciphertext,
     "item id of another record": item_id_clash,
+    "attachment bytes under another file's name": attachment_under_another_name,
+    "record refers to an attachment left out": attachment_left_out,
 }
 
 

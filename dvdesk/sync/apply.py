@@ -13,7 +13,7 @@ import sqlite3
 import tempfile
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -349,6 +349,7 @@ def import_package(
                 verified,
                 opener=opener,
                 limits=limits,
+                has_blob=lambda sha256: blob_path(store, sha256).is_file(),
                 progress=applied,
                 cancel=cancel,
             )
@@ -392,6 +393,7 @@ def _apply(
     *,
     opener: Opener | None,
     limits: Limits,
+    has_blob: Callable[[str], bool],
     progress: Progress,
     cancel: CancelCheck,
 ) -> list[RecordOutcome]:
@@ -406,6 +408,7 @@ def _apply(
             verified,
             opener=opener,
             limits=limits,
+            has_blob=has_blob,
             progress=progress,
             cancel=cancel,
         )
@@ -421,6 +424,7 @@ def _apply_records(
     *,
     opener: Opener | None,
     limits: Limits,
+    has_blob: Callable[[str], bool],
     progress: Progress,
     cancel: CancelCheck,
 ) -> list[RecordOutcome]:
@@ -450,6 +454,7 @@ def _apply_records(
             change_seq += 1
             records.append(record_row(record, change_seq=change_seq, recompute=recompute))
             s, r, i, a = part_rows(record)
+            _check_blobs(record, has_blob)
             subjects += s
             recommendations += r
             issues += i
@@ -568,6 +573,10 @@ def _store_attachments(
             continue
         check_cancel(cancel)
         sha256 = entry.name.removeprefix("attachments/").removesuffix(".sealed")
+        # The store is addressed by content: a name that is not the hash of the bytes
+        # would put one file where another is expected.
+        if sha256 != (entry.sha256 if opener is None else entry.plain_sha256):
+            raise Refused(Reason.BAD_PAYLOAD, _bad_attachment())
         target = blob_path(store, sha256)
         if target.exists():
             continue
@@ -579,10 +588,7 @@ def _store_attachments(
                     package.copy_to(entry.name, writer, size=entry.size, sha256=entry.sha256)
                 else:
                     data = package.read(entry.name, size=entry.size, sha256=entry.sha256)
-                    plain = _open_sealed(opener, index, entry, data, limits.attachment_bytes)
-                    if entry.plain_sha256 != sha256:
-                        raise Refused(Reason.BAD_PAYLOAD, _bad_attachment())
-                    writer.write(plain)
+                    writer.write(_open_sealed(opener, index, entry, data, limits.attachment_bytes))
                 writer.flush()
                 os.fsync(writer.fileno())
             Path(temporary).replace(target)
@@ -590,6 +596,18 @@ def _store_attachments(
         finally:
             Path(temporary).unlink(missing_ok=True)
     return added
+
+
+def _check_blobs(record: WireRecord, has_blob: Callable[[str], bool]) -> None:
+    for attachment in record["attachments"]:
+        if not attachment["deleted"] and not has_blob(attachment["sha256"]):
+            raise Refused(
+                Reason.BAD_PAYLOAD,
+                _(
+                    "The record {id} in the package refers to an attached file that the "
+                    "package does not contain. Nothing was imported; tell the sending office."
+                ).format(id=record["id"]),
+            )
 
 
 def _bad_attachment() -> str:
