@@ -578,3 +578,29 @@ def test_a_forged_receipt_is_refused(exchange: Exchange, tmp_path: Path) -> None
         import_receipt(exchange.sibling, path=receipt.path)
     assert other.value.reason is Reason.RECEIPT_NOT_OURS
     assert database_digest(exchange.child.paths) == before
+
+
+def test_derived_columns_are_recomputed_from_another_text_version(exchange: Exchange) -> None:
+    """Sort keys and search text from a sender with other text rules are not trusted."""
+    import sqlite3
+
+    from dvdesk.text import vi_sort_key
+
+    members = read_members(_package(exchange))
+    records = wire_records(members)
+    records[0] |= {"title_sort": "00", "search_text": "sai"}
+    members = with_records(exchange.child, members, records)
+    manifest = manifest_of(members)
+    manifest["derived_text_version"] = 0
+    members = resign(exchange.child, members, manifest)
+    path = write_members(exchange.stick / "old-rules.dvpkg", members)
+    assert import_package(exchange.parent, path=path).new == 1
+    connection = sqlite3.connect(exchange.parent.paths.database)
+    try:
+        title, title_sort, search = connection.execute(
+            "SELECT title, title_sort, search_text FROM record"
+        ).fetchone()
+    finally:
+        connection.close()
+    assert title_sort == vi_sort_key(title)
+    assert "kiem tra that" in search

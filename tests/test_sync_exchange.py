@@ -40,9 +40,9 @@ exchange = sync_fixtures.exchange
 
 def test_round_trip_keeps_every_field_origin_and_revision(exchange: Exchange) -> None:
     first = exchange.add()
-    talk = exchange.add(title="Giám sát")  # a second inspection
+    gone = exchange.add(title="Kiểm tra đã xóa")
     dialogue_id = add_record(exchange.child, record_type=RecordType.DIALOGUE, data=dialogue())
-    delete_record(exchange.child, record_id=talk)
+    delete_record(exchange.child, record_id=gone)
     result = exchange.export()
     assert (result.sequence, result.covers_from, result.records, result.tombstones) == (1, 1, 3, 1)
     summary = exchange.import_(result.path)
@@ -51,11 +51,30 @@ def test_round_trip_keeps_every_field_origin_and_revision(exchange: Exchange) ->
     theirs = get_record(exchange.parent, record_id=first)
     assert theirs == mine
     assert theirs["office_code"] == "10105"
-    issue = get_record(exchange.parent, record_id=dialogue_id)["issues"][1]
-    assert issue["protect_identity"] is True
-    assert issue["raised_by"] is None  # a denouncer's identity never leaves the office
-    assert get_record(exchange.parent, record_id=talk)["deleted"] is True
+    sent = get_record(exchange.child, record_id=dialogue_id)
+    received = get_record(exchange.parent, record_id=dialogue_id)
+    assert sent["issues"][1]["protect_identity"] is True and sent["issues"][1]["raised_by"]
+    sent["issues"][1]["raised_by"] = None  # a denouncer's identity never leaves the office
+    assert received == sent
+    assert get_record(exchange.parent, record_id=gone)["deleted"] is True
     assert list_records(exchange.parent, search="bat trang")  # search text travels and works
+    assert _derived(exchange.parent, first) == _derived(exchange.child, first)
+
+
+def _derived(store: object, record_id: str) -> tuple[str, str]:
+    import sqlite3
+
+    from dvdesk.services.store import Store
+
+    assert isinstance(store, Store)
+    connection = sqlite3.connect(store.paths.database)
+    try:
+        row = connection.execute(
+            "SELECT title_sort, search_text FROM record WHERE id = ?", (record_id,)
+        ).fetchone()
+    finally:
+        connection.close()
+    return row[0], row[1]
 
 
 def test_same_package_twice_is_once(exchange: Exchange) -> None:
