@@ -22,6 +22,7 @@ from dvdesk.i18n import _, current_language, set_language
 from dvdesk.services.office_view import OfficeView, get_office
 from dvdesk.services.store import Store
 from ui.crash import show_error
+from ui.exchange import ExchangePage
 from ui.follow_ups import FollowUpPage
 from ui.forms.drafts import Draft, draft_key, list_drafts, load_draft
 from ui.record_list import RecordListPage
@@ -62,6 +63,9 @@ class MainWindow(QMainWindow):
         self.follow_ups = FollowUpPage(store)
         self.follow_ups.open_record.connect(self.open_record)
         self._add_page(_("Recommendations"), self.follow_ups)
+        self.exchange = ExchangePage(store)
+        self.exchange.imported.connect(self.refresh)
+        self._add_page(_("USB exchange"), self.exchange)
         self.nav.currentRowChanged.connect(self._show_page)
         splitter = QSplitter()
         splitter.addWidget(self.nav)
@@ -125,6 +129,12 @@ class MainWindow(QMainWindow):
         self.delete_action.setEnabled(is_records)
         if isinstance(page, (RecordListPage, FollowUpPage)) and page.model.rowCount() == 0:
             page.reload()
+        if isinstance(page, ExchangePage):
+            run_in_background(
+                page.load_status,
+                on_done=page.show_status,
+                on_failed=lambda error: show_error(self, error),
+            )
 
     def current_list(self) -> RecordListPage | None:
         page = self.pages.currentWidget()

@@ -32,7 +32,15 @@ from dvdesk.i18n import _
 from dvdesk.services.office import get_office
 from dvdesk.services.store import Store, storage_errors
 from dvdesk.sync.format import b64, unb64
-from dvdesk.sync.keycard import Card, fingerprint, key_id_of, make_card, parse_card
+from dvdesk.sync.keycard import (
+    CARD_SUFFIX,
+    Card,
+    card_file_bytes,
+    fingerprint,
+    key_id_of,
+    make_card,
+    parse_card,
+)
 
 MIN_PASSPHRASE = 8
 KEY_FILE_FORMAT = "dvdesk-private-key"
@@ -315,3 +323,19 @@ def get_office_code(session: Session) -> str:
     if office is None:
         raise NotFound(_("No office is set up yet. Run 'dvdesk init' first."))
     return office.code
+
+
+def write_card(store: Store, *, out: Path) -> tuple[Path, str]:
+    """Write the active key card to ``out`` (a file, or a folder to put it in).
+
+    Returns the file written and the fingerprint to read over the phone.
+    """
+    row = active_key(store)
+    target = out / f"dvdesk-{row.card['office']['code']}{CARD_SUFFIX}" if out.is_dir() else out
+    try:
+        target.write_bytes(card_file_bytes(row.card))
+    except OSError as error:
+        raise UserError(
+            _("Cannot write {file}: {reason}.").format(file=target, reason=error.strerror)
+        ) from None
+    return target, card_fingerprint(row)

@@ -19,7 +19,7 @@ from dvdesk.sync import keys, status, trust
 from dvdesk.sync.apply import ImportSummary, Outcome, import_package
 from dvdesk.sync.export import export_package
 from dvdesk.sync.format import PACKAGE_SUFFIX
-from dvdesk.sync.keycard import CARD_SUFFIX, card_file_bytes, read_card_bytes
+from dvdesk.sync.keycard import read_card_bytes
 from dvdesk.sync.receipt import (
     ReceiptResult,
     import_receipt,
@@ -250,20 +250,11 @@ def run_keys_rotate(args: argparse.Namespace) -> int:
 def run_keys_card(args: argparse.Namespace) -> int:
     store = _store(args)
     try:
-        row = keys.active_key(store)
+        target, fingerprint = keys.write_card(store, out=Path(args.out))
     finally:
         store.close()
-    target = Path(args.out)
-    if target.is_dir():
-        target = target / f"dvdesk-{row.card['office']['code']}{CARD_SUFFIX}"
-    try:
-        target.write_bytes(card_file_bytes(row.card))
-    except OSError as error:
-        raise UserError(
-            _("Cannot write {file}: {reason}.").format(file=target, reason=error.strerror)
-        ) from None
     print(_("Key card written to {file}.").format(file=target))
-    print(_("Fingerprint: {fingerprint}").format(fingerprint=keys.card_fingerprint(row)))
+    print(_("Fingerprint: {fingerprint}").format(fingerprint=fingerprint))
     return 0
 
 
