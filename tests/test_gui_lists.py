@@ -168,6 +168,7 @@ def test_window_title_names_the_office(window: MainWindow, store: Store) -> None
         "Giám sát",
         "Đối thoại",
         "Kiến nghị",
+        "Báo cáo",
         "Trao đổi USB",
     ]
     assert list_records(store) == []

@@ -383,7 +383,9 @@ class ExchangePage(QWidget):
         from dvdesk.sync.keycard import read_card_bytes  # noqa: PLC0415
         from dvdesk.sync.trust import enroll_card  # noqa: PLC0415
 
-        name, _filter = QFileDialog.getOpenFileName(self, _("Key card of the office above or below"))
+        name, _filter = QFileDialog.getOpenFileName(
+            self, _("Key card of the office above or below")
+        )
         if not name:
             return
         try:

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
@@ -22,6 +23,7 @@ from dvdesk.i18n import _, current_language, set_language
 from dvdesk.services.office_view import OfficeView, get_office
 from dvdesk.services.store import Store
 from ui.crash import show_error
+from ui.documents import MinutesDialog, ReportsPage
 from ui.exchange import ExchangePage
 from ui.follow_ups import FollowUpPage
 from ui.forms.drafts import Draft, draft_key, list_drafts, load_draft
@@ -46,6 +48,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(_("dvdesk — {office}").format(office=self.office.current.name))
         self.lists: dict[RecordType, RecordListPage] = {}
         self.forms: list[RecordForm] = []
+        self.dialogs: list[QDialog] = []
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
         self.pages = QStackedWidget()
@@ -63,6 +66,8 @@ class MainWindow(QMainWindow):
         self.follow_ups = FollowUpPage(store)
         self.follow_ups.open_record.connect(self.open_record)
         self._add_page(_("Recommendations"), self.follow_ups)
+        self.reports = ReportsPage(store)
+        self._add_page(_("Reports"), self.reports)
         self.exchange = ExchangePage(store)
         self.exchange.imported.connect(self.refresh)
         self._add_page(_("USB exchange"), self.exchange)
@@ -92,6 +97,12 @@ class MainWindow(QMainWindow):
             record_menu, _("&New record"), QKeySequence.StandardKey.New, self.new_record
         )
         self._action(record_menu, _("&Open selected"), None, self.open_selected)
+        self.minutes_action = self._action(
+            record_menu,
+            _("&Minutes of the selected record…"),
+            QKeySequence.StandardKey.Print,
+            self.minutes_for_selected,
+        )
         self.delete_action = self._action(
             record_menu, _("&Delete selected…"), None, self.delete_selected
         )
@@ -127,6 +138,7 @@ class MainWindow(QMainWindow):
         is_records = isinstance(page, RecordListPage)
         self.new_action.setEnabled(is_records)
         self.delete_action.setEnabled(is_records)
+        self.minutes_action.setEnabled(is_records)
         if isinstance(page, (RecordListPage, FollowUpPage)) and page.model.rowCount() == 0:
             page.reload()
         if isinstance(page, ExchangePage):
@@ -223,6 +235,25 @@ class MainWindow(QMainWindow):
     def _after_save(self, record_type: RecordType) -> None:
         self.lists[record_type].reload()
         self.follow_ups.reload()
+
+    def minutes_for_selected(self) -> None:
+        from dvdesk.services.records import get_record  # noqa: PLC0415 - see the top
+
+        page = self.current_list()
+        record_id = page.current_record_id() if page else None
+        if record_id is None:
+            return
+
+        def done(record: dict[str, Any]) -> None:
+            dialog = MinutesDialog(self.store, record, parent=self)
+            self.dialogs.append(dialog)
+            dialog.open()
+
+        run_in_background(
+            lambda: get_record(self.store, record_id=record_id),
+            on_done=done,
+            on_failed=lambda error: show_error(self, error),
+        )
 
     def delete_selected(self) -> None:
         from dvdesk.services.records import delete_record  # noqa: PLC0415 - see the top
