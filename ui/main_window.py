@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -23,8 +24,6 @@ from dvdesk.i18n import _, current_language, set_language
 from dvdesk.services.office_view import OfficeView, get_office
 from dvdesk.services.store import Store
 from ui.crash import show_error
-from ui.documents import MinutesDialog, ReportsPage
-from ui.exchange import ExchangePage
 from ui.follow_ups import FollowUpPage
 from ui.forms.drafts import Draft, draft_key, list_drafts, load_draft
 from ui.record_list import RecordListPage
@@ -32,6 +31,8 @@ from ui.settings import save_ui_setting
 from ui.worker import run_in_background
 
 if TYPE_CHECKING:
+    from ui.documents import ReportsPage
+    from ui.exchange import ExchangePage
     from ui.forms.record_form import RecordForm
 
 # Forms and record writes load SQLAlchemy and pydantic; they are imported when first
@@ -66,11 +67,10 @@ class MainWindow(QMainWindow):
         self.follow_ups = FollowUpPage(store)
         self.follow_ups.open_record.connect(self.open_record)
         self._add_page(_("Recommendations"), self.follow_ups)
-        self.reports = ReportsPage(store)
-        self._add_page(_("Reports"), self.reports)
-        self.exchange = ExchangePage(store)
-        self.exchange.imported.connect(self.refresh)
-        self._add_page(_("USB exchange"), self.exchange)
+        # Built when first opened: their modules (QtPdf, the documents) stay out of start-up.
+        self._factories: dict[int, Callable[[], QWidget]] = {}
+        self._reports_index = self._add_lazy_page(_("Reports"), self._make_reports)
+        self._exchange_index = self._add_lazy_page(_("USB exchange"), self._make_exchange)
         self.nav.currentRowChanged.connect(self._show_page)
         splitter = QSplitter()
         splitter.addWidget(self.nav)
@@ -90,6 +90,44 @@ class MainWindow(QMainWindow):
     def _add_page(self, label: str, page: QWidget) -> None:
         self.nav.addItem(QListWidgetItem(label))
         self.pages.addWidget(page)
+
+    def _add_lazy_page(self, label: str, factory: Callable[[], QWidget]) -> int:
+        index = self.pages.count()
+        self._factories[index] = factory
+        self._add_page(label, QWidget())
+        return index
+
+    def _page_at(self, index: int) -> QWidget:
+        factory = self._factories.pop(index, None)
+        placeholder = self.pages.widget(index)
+        assert placeholder is not None, "every navigation entry has a page"
+        if factory is None:
+            return placeholder
+        page = factory()
+        self.pages.insertWidget(index, page)
+        self.pages.removeWidget(placeholder)
+        placeholder.deleteLater()
+        return page
+
+    def _make_reports(self) -> QWidget:
+        from ui.documents import ReportsPage  # noqa: PLC0415 - see _factories
+
+        return ReportsPage(self.store)
+
+    def _make_exchange(self) -> QWidget:
+        from ui.exchange import ExchangePage  # noqa: PLC0415 - see _factories
+
+        page = ExchangePage(self.store)
+        page.imported.connect(self.refresh)
+        return page
+
+    @property
+    def reports(self) -> ReportsPage:
+        return cast("ReportsPage", self._page_at(self._reports_index))
+
+    @property
+    def exchange(self) -> ExchangePage:
+        return cast("ExchangePage", self._page_at(self._exchange_index))
 
     def _menus(self) -> None:
         record_menu = self.menuBar().addMenu(_("&Record"))
@@ -133,18 +171,19 @@ class MainWindow(QMainWindow):
     # --------------------------------------------------------------- pages
 
     def _show_page(self, index: int) -> None:
+        page = self._page_at(index)
         self.pages.setCurrentIndex(index)
-        page = self.pages.currentWidget()
         is_records = isinstance(page, RecordListPage)
         self.new_action.setEnabled(is_records)
         self.delete_action.setEnabled(is_records)
         self.minutes_action.setEnabled(is_records)
         if isinstance(page, (RecordListPage, FollowUpPage)) and page.model.rowCount() == 0:
             page.reload()
-        if isinstance(page, ExchangePage):
+        if index == self._exchange_index:
+            exchange = self.exchange
             run_in_background(
-                page.load_status,
-                on_done=page.show_status,
+                exchange.load_status,
+                on_done=exchange.show_status,
                 on_failed=lambda error: show_error(self, error),
             )
 
@@ -245,6 +284,8 @@ class MainWindow(QMainWindow):
             return
 
         def done(record: dict[str, Any]) -> None:
+            from ui.documents import MinutesDialog  # noqa: PLC0415 - see _factories
+
             dialog = MinutesDialog(self.store, record, parent=self)
             self.dialogs.append(dialog)
             dialog.open()
