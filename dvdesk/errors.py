@@ -41,3 +41,7 @@ class StorageError(UserError):
     """The disk or database refused: full, read-only, locked, corrupt."""
 
     exit_code = 5
+
+
+class Cancelled(Exception):
+    """The user (or a newer request) cancelled the operation; nothing to report."""

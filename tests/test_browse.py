@@ -89,3 +89,22 @@ def test_follow_ups_show_overdue_and_can_be_resolved(store: Store) -> None:
     assert stored["result"] == "Đã xử lý, trả lời công dân"
     searched = follow_up_keys(store, query=FollowUpQuery(search="ho ngheo"))
     assert len(searched) == 1
+
+
+def test_a_cancelled_query_stops_inside_sqlite(store: Store) -> None:
+    import pytest
+
+    from dvdesk.errors import Cancelled
+    from dvdesk.services.demo import add_demo_records
+
+    add_demo_records(store, count=3000, seed=2, office_codes=["10105"])
+    polls: list[int] = []
+
+    def cancel() -> bool:
+        polls.append(1)
+        return True  # a newer search has started
+
+    with pytest.raises(Cancelled):
+        record_keys(store, query=RecordQuery(search="nguyen", order="title"), cancel=cancel)
+    assert polls, "SQLite never asked whether to stop"
+    assert len(record_keys(store, query=RecordQuery(search="nguyen"))) > 0

@@ -7,6 +7,7 @@ results) and how to fetch the rows of a page.
 
 from __future__ import annotations
 
+import threading
 from array import array
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
@@ -35,7 +36,8 @@ SEARCH_DELAY_MS = 150
 # Rows fetched first with a LIMIT query the indexes answer at once, so the list paints
 # before the full ordered key list of a large office has arrived.
 FIRST_SCREEN = 200
-KeysFor = Callable[[int | None], Callable[[], "array[int]"]]
+# keys_for(limit, cancel) -> a call for the worker thread that returns the ordered keys.
+KeysFor = Callable[[int | None, Callable[[], bool]], Callable[[], "array[int]"]]
 
 
 class SearchBox(QLineEdit):
@@ -70,6 +72,7 @@ class ListPage(QWidget, Generic[Row]):
         self.order = order
         self.descending = descending
         self._task: Task | None = None
+        self._stop = threading.Event()
         self._generation = 0
         self._keys_for = keys_for
         self.model: LazyTableModel[Row] = LazyTableModel(
@@ -125,8 +128,8 @@ class ListPage(QWidget, Generic[Row]):
         """First screen, then everything; the newest reload wins over older ones."""
         self._generation += 1
         generation = self._generation
-        if self._task is not None:
-            self._task.cancelled = True
+        self._stop.set()  # interrupts the superseded queries inside SQLite
+        self._stop = stop = threading.Event()
         self.count.setText(_("Loading…"))
         complete = False
 
@@ -150,8 +153,12 @@ class ListPage(QWidget, Generic[Row]):
                 self.count.setText("")
                 show_error(self, error)
 
-        run_in_background(self._keys_for(FIRST_SCREEN), on_done=first_screen, on_failed=failed)
-        self._task = run_in_background(self._keys_for(None), on_done=done, on_failed=failed)
+        run_in_background(
+            self._keys_for(FIRST_SCREEN, stop.is_set), on_done=first_screen, on_failed=failed
+        )
+        self._task = run_in_background(
+            self._keys_for(None, stop.is_set), on_done=done, on_failed=failed
+        )
 
     def _sort_by(self, section: int) -> None:
         column = self.model.column(section)

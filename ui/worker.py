@@ -14,7 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from dvdesk.errors import UserError
+from dvdesk.errors import Cancelled, UserError
 
 
 class _Signals(QObject):
@@ -44,6 +44,8 @@ class Task(QRunnable):
     def _run(self) -> None:
         try:
             result = self.call()
+        except Cancelled:
+            return
         except UserError as error:
             if not self.cancelled:
                 self.signals.failed.emit(error)

@@ -8,17 +8,20 @@ in SQL, on indexed columns where possible.
 
 from __future__ import annotations
 
+import sqlite3
 from array import array
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final
 
 from dvdesk.clock import today
 from dvdesk.domain.enums import FollowUpStatus, RecordType
+from dvdesk.errors import Cancelled
 from dvdesk.services.store import Store
 from dvdesk.text import fold
 
+PROGRESS_STEPS = 20_000  # SQLite virtual-machine steps between cancel checks
 RECORD_ORDER: Final = {
     "date": "start_date",
     "title": "title_sort",
@@ -122,19 +125,40 @@ def record_keys_sql(query: RecordQuery, *, limit: int | None = None) -> tuple[st
     return sql, params
 
 
-def _keys(store: Store, sql: str, params: Sequence[Any]) -> array[int]:
+def _never() -> bool:
+    return False
+
+
+def _keys(store: Store, sql: str, params: Sequence[Any], cancel: Callable[[], bool]) -> array[int]:
     with store.raw() as connection:
-        cursor = connection.execute(sql, params)
-        keys = array("q")
-        while chunk := cursor.fetchmany(50_000):
-            keys.extend(row[0] for row in chunk)
+        # SQLite polls this while the query runs, so a superseded search stops at once
+        # instead of holding a worker thread for seconds.
+        connection.set_progress_handler(lambda: int(cancel()), PROGRESS_STEPS)
+        try:
+            cursor = connection.execute(sql, params)
+            keys = array("q")
+            while chunk := cursor.fetchmany(50_000):
+                keys.extend(row[0] for row in chunk)
+        except sqlite3.OperationalError:
+            if cancel():
+                raise Cancelled from None
+            raise
         return keys
 
 
-def record_keys(store: Store, *, query: RecordQuery, limit: int | None = None) -> array[int]:
-    """Ordered keys of the records matching ``query`` (the first ``limit`` of them, if given)."""
+def record_keys(
+    store: Store,
+    *,
+    query: RecordQuery,
+    limit: int | None = None,
+    cancel: Callable[[], bool] = _never,
+) -> array[int]:
+    """Ordered keys of the records matching ``query`` (the first ``limit`` of them, if given).
+
+    Raises :class:`Cancelled` if ``cancel`` turns true while the query runs.
+    """
     sql, params = record_keys_sql(query, limit=limit)
-    return _keys(store, sql, params)
+    return _keys(store, sql, params, cancel)
 
 
 def _rows(store: Store, sql: str, keys: Sequence[int]) -> dict[int, tuple[Any, ...]]:
@@ -242,9 +266,15 @@ def follow_up_keys_sql(query: FollowUpQuery, *, limit: int | None = None) -> tup
     return sql, params
 
 
-def follow_up_keys(store: Store, *, query: FollowUpQuery, limit: int | None = None) -> array[int]:
+def follow_up_keys(
+    store: Store,
+    *,
+    query: FollowUpQuery,
+    limit: int | None = None,
+    cancel: Callable[[], bool] = _never,
+) -> array[int]:
     sql, params = follow_up_keys_sql(query, limit=limit)
-    return _keys(store, sql, params)
+    return _keys(store, sql, params, cancel)
 
 
 def follow_up_rows(
