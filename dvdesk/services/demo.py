@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import random
+import sqlite3
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -17,10 +18,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, func, select
-
 from dvdesk.clock import now_iso, today
-from dvdesk.db.schema import AuditEntry, Record
 from dvdesk.services import demo_vocabulary as words
 from dvdesk.services.office import add_profile, create_office, has_office
 from dvdesk.services.store import Store
@@ -312,14 +310,14 @@ class Generator:
             )
 
 
-def write_rows(connection: Connection, rows: Rows) -> None:
+def write_rows(connection: sqlite3.Connection, rows: Rows) -> None:
     """Insert one batch with executemany (the caller owns the transaction)."""
-    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    cursor.executemany(insert_sql("record", RECORD_COLUMNS), rows.records)
-    cursor.executemany(insert_sql("record_subject", SUBJECT_COLUMNS), rows.subjects)
-    cursor.executemany(insert_sql("recommendation", RECOMMENDATION_COLUMNS), rows.recommendations)
-    cursor.executemany(insert_sql("dialogue_issue", ISSUE_COLUMNS), rows.issues)
-    cursor.close()
+    connection.executemany(insert_sql("record", RECORD_COLUMNS), rows.records)
+    connection.executemany(insert_sql("record_subject", SUBJECT_COLUMNS), rows.subjects)
+    connection.executemany(
+        insert_sql("recommendation", RECOMMENDATION_COLUMNS), rows.recommendations
+    )
+    connection.executemany(insert_sql("dialogue_issue", ISSUE_COLUMNS), rows.issues)
 
 
 def ensure_demo_office(store: Store) -> bool:
@@ -343,26 +341,25 @@ def add_demo_records(store: Store, *, count: int, seed: int, office_codes: Seque
     """Add ``count`` demo records owned by ``office_codes``, one transaction per batch.
 
     Committing per batch lets SQLite checkpoint its write-ahead log as it goes: one
-    transaction of a million records would grow the log to gigabytes.
+    transaction of a million records would grow the log to gigabytes. Each batch is an
+    explicit BEGIN IMMEDIATE … COMMIT: the connection is in autocommit mode, and rows
+    written outside a transaction would each be a transaction of their own.
     """
-    with store.engine.connect() as connection:
-        connection.exec_driver_sql(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
-        last = connection.execute(select(func.max(Record.change_seq))).scalar()
-        connection.commit()
+    with store.raw() as connection:
+        connection.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+        last = connection.execute("SELECT max(change_seq) FROM record").fetchone()[0]
         generator = Generator(seed=seed, office_codes=office_codes, first_change_seq=int(last or 0))
         for rows in batches(generator, count):
-            write_rows(connection, rows)
-            connection.commit()
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                write_rows(connection, rows)
+                connection.execute("COMMIT")
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
         connection.execute(
-            AuditEntry.__table__.insert().values(  # type: ignore[attr-defined]
-                at=now_iso(),
-                actor=store.actor,
-                action="demo",
-                entity="record",
-                entity_id=None,
-                revision=None,
-                changes={"records": count, "seed": seed},
-            )
+            "INSERT INTO audit_log (at, actor, action, entity, entity_id, revision, changes) "
+            "VALUES (?, ?, 'demo', 'record', NULL, NULL, ?)",
+            (now_iso(), store.actor, json.dumps({"records": count, "seed": seed})),
         )
-        connection.commit()
     return count
