@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from dvdesk.cli.commands import demo, documents, office, records
+from dvdesk.cli.commands import backup, demo, documents, office, records
 
 
 def register_all(commands: argparse._SubParsersAction[Any]) -> None:
@@ -13,3 +13,4 @@ def register_all(commands: argparse._SubParsersAction[Any]) -> None:
     demo.register(commands)
     records.register(commands)
     documents.register(commands)
+    backup.register(commands)
