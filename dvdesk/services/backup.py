@@ -117,6 +117,21 @@ def find_backup(paths: DataPaths, name: str) -> BackupInfo:
     return describe(path)
 
 
+def reason_label(reason: str) -> str:
+    labels = {
+        DAILY: _("daily"),
+        MANUAL: _("by hand"),
+        BEFORE_IMPORT: _("before an import"),
+        BEFORE_RESTORE: _("before a restore"),
+        DAMAGED: _("damaged database set aside"),
+    }
+    if reason.startswith("before-upgrade-"):
+        return _("before an upgrade from schema {revision}").format(
+            revision=reason.removeprefix("before-upgrade-")
+        )
+    return labels.get(reason, reason)
+
+
 # ------------------------------------------------------------------ integrity
 
 

@@ -15,6 +15,7 @@ from dvdesk.services.backup import (
     integrity_problems,
     list_backups,
     make_backup,
+    reason_label,
     restore_backup,
 )
 
@@ -37,21 +38,6 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
         "--full", action="store_true", help=_("the slower, complete check (indexes too)")
     )
     check.set_defaults(run=run_check)
-
-
-def reason_label(reason: str) -> str:
-    labels = {
-        "daily": _("daily"),
-        "manual": _("by hand"),
-        "before-import": _("before an import"),
-        "before-restore": _("before a restore"),
-        "damaged": _("damaged database set aside"),
-    }
-    if reason.startswith("before-upgrade-"):
-        return _("before an upgrade from schema {revision}").format(
-            revision=reason.removeprefix("before-upgrade-")
-        )
-    return labels.get(reason, reason)
 
 
 def _as_json(backup: BackupInfo) -> dict[str, Any]:
