@@ -21,6 +21,7 @@ from typing import TextIO
 
 from dvdesk.i18n import _
 
+REPORT_FILE = "dvdesk-self-check.txt"
 CheckFunction = Callable[[Path], str]  # gets a private folder, returns a detail line
 
 
@@ -215,6 +216,11 @@ def run_self_check(*, out: TextIO | None = None) -> int:
     Each line is printed as soon as its check ends: if a library crashes the process
     (Qt aborts when it has no platform plugin), the lines before it still tell.
     """
+    if out is None and sys.stdout is None:
+        # dvdesk.exe has no console on Windows: keep the report where it can be read.
+        report = Path(tempfile.gettempdir()) / REPORT_FILE
+        with report.open("w", encoding="utf-8") as handle:
+            return run_self_check(out=handle)
     out = out or sys.stdout
     outcomes = []
     with tempfile.TemporaryDirectory(prefix="dvdesk-selfcheck-") as folder:

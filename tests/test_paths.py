@@ -90,3 +90,16 @@ def test_self_check_flag(cli: CliRunner) -> None:
     result = cli("--self-check")
     assert result.code == 0, result.out
     assert "package" in result.out and "migrations" in result.out
+
+
+def test_self_check_without_a_console_writes_a_report(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import tempfile
+
+    from dvdesk.selfcheck import REPORT_FILE, run_self_check
+
+    monkeypatch.setattr(sys, "stdout", None)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    assert run_self_check() == 0
+    assert "package" in (tmp_path / REPORT_FILE).read_text(encoding="utf-8")
