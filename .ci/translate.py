@@ -8,6 +8,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
+from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 CATALOG = Path(__file__).resolve().parent.parent / "resources/locale/vi/LC_MESSAGES/dvdesk.po"
@@ -27,6 +28,8 @@ def main() -> int:
         message.flags.discard("fuzzy")
     with CATALOG.open("wb") as handle:
         write_po(handle, catalog, width=100, sort_output=True, omit_header=False)
+    with CATALOG.with_suffix(".mo").open("wb") as handle:
+        write_mo(handle, catalog, use_fuzzy=False)
     left = [m.id for m in catalog if m.id and (not m.string or m.fuzzy)]
     print(f"{len(translations) - len(unknown)} set, {len(unknown)} unknown, {len(left)} left")
     for msgid in unknown:

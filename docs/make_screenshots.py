@@ -30,6 +30,7 @@ from dvdesk.services.store import Store, open_store
 from ui.app import configure_application
 from ui.backup_dialog import BackupDialog
 from ui.crash import CrashDialog
+from ui.documents import MinutesDialog
 from ui.forms.record_form import RecordForm
 from ui.main_window import MainWindow
 from ui.wizard import SetupWizard
@@ -85,6 +86,13 @@ def window_shots(camera: Camera, store: Store) -> None:
     window.nav.setCurrentRow(0)
     window.lists[RecordType.INSPECTION].search.setText("nguyen ba vi")
     camera.shot(window, "14-main-search")
+    window.nav.setCurrentRow(4)
+    window.reports.year.setValue(2024)
+    window.reports.show_figures()
+    window.reports.achievements.setPlainText("Các cấp ủy đã quan tâm lãnh đạo công tác dân vận.")
+    camera.shot(window, "15-main-reports")
+    window.nav.setCurrentRow(5)
+    camera.shot(window, "16-main-exchange")
 
 
 def form_shots(camera: Camera, store: Store) -> None:
@@ -100,6 +108,14 @@ def form_shots(camera: Camera, store: Store) -> None:
     backups = BackupDialog(store.paths)
     backups.show()
     camera.shot(backups, "40-backup-dialog")
+    dialogue = list_records(store, record_type=RecordType.DIALOGUE, limit=1)[0]
+    minutes = MinutesDialog(store, get_record(store, record_id=dialogue.id))
+    minutes.show()
+    camera.shot(minutes, "23-minutes-dialog")
+    minutes.preview()
+    camera.shot(minutes, "23-minutes-dialog")
+    if minutes.previews:
+        camera.shot(minutes.previews[0], "24-minutes-preview")
     crash = CrashDialog("Traceback (most recent call last):\n  …\nRuntimeError: ví dụ", None)
     crash.show()
     camera.shot(crash, "30-crash-dialog")

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from babel.numbers import format_decimal
-
 from dvdesk.i18n import current_language
 
 
 def number(value: float) -> str:
+    from babel.numbers import format_decimal  # noqa: PLC0415 - not needed to start the app
+
     return format_decimal(value, locale=current_language())
 
 

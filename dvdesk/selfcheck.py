@@ -8,11 +8,9 @@ not import Qt) with :func:`register_check` before the command line runs.
 
 from __future__ import annotations
 
-import io
 import sys
 import tempfile
 import time
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -156,29 +154,64 @@ def check_cryptography(_work: Path) -> str:
 
 
 def check_package(work: Path) -> str:
-    # Stand-in until dvdesk.sync (issue 4) merges: then this becomes its export + verify.
-    from cryptography.exceptions import InvalidSignature  # noqa: PLC0415
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import (  # noqa: PLC0415
-        Ed25519PrivateKey,
-    )
+    """A commune exports a signed package of a record; its province verifies and imports it."""
+    from dvdesk.domain.enums import RecordType  # noqa: PLC0415
+    from dvdesk.paths import DataPaths  # noqa: PLC0415
+    from dvdesk.services.office import create_office  # noqa: PLC0415
+    from dvdesk.services.records import add_record, list_records  # noqa: PLC0415
+    from dvdesk.services.store import open_store  # noqa: PLC0415
+    from dvdesk.sync import keys  # noqa: PLC0415
+    from dvdesk.sync.apply import import_package  # noqa: PLC0415
+    from dvdesk.sync.export import export_package  # noqa: PLC0415
+    from dvdesk.sync.keycard import parse_card  # noqa: PLC0415
+    from dvdesk.sync.trust import enroll_card  # noqa: PLC0415
 
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("manifest.json", '{"office": "01", "records": 0}')
-    payload = buffer.getvalue()
-    key = Ed25519PrivateKey.generate()
-    target = work / "goi-du-lieu.zip"
-    target.write_bytes(payload)
-    target.with_suffix(".sig").write_bytes(key.sign(payload))
-    key.public_key().verify(target.with_suffix(".sig").read_bytes(), target.read_bytes())
-    with zipfile.ZipFile(target) as archive:
-        if archive.testzip() is not None:
-            raise RuntimeError("the package zip is damaged")
+    offices: dict[str, dict[str, object]] = {
+        "child": {"level": "commune", "code": "10105", "parent_code": "01"},
+        "parent": {"level": "province", "code": "01", "parent_code": "99"},
+    }
+    stores = {}
+    for name, data in offices.items():
+        store = open_store(DataPaths(work / name), actor="self-check", create=True)
+        create_office(
+            store,
+            data=data
+            | {
+                "name": f"Self-check {name}",
+                "symbol": "SC",
+                "place": "Hà Nội",
+                "parent_name": "Self-check",
+            },
+        )
+        keys.create_keys(store, passphrase=SELF_CHECK_PASSPHRASE)
+        stores[name] = store
+    child, parent = stores["child"], stores["parent"]
     try:
-        key.public_key().verify(target.with_suffix(".sig").read_bytes(), payload + b"x")
-    except InvalidSignature:
-        return f"{target.name}, signed and verified"
-    raise RuntimeError("a changed package was accepted")
+        enroll_card(parent, card=parse_card(keys.active_key(child).card))
+        enroll_card(child, card=parse_card(keys.active_key(parent).card))
+        add_record(child, record_type=RecordType.INSPECTION, data=SELF_CHECK_RECORD)
+        stick = work / "usb"
+        stick.mkdir()
+        exported = export_package(child, out=stick, passphrase=SELF_CHECK_PASSPHRASE)
+        summary = import_package(parent, path=exported.path, passphrase=SELF_CHECK_PASSPHRASE)
+        received = len(list_records(parent))
+    finally:
+        for store in stores.values():
+            store.close()
+    if received != 1:
+        raise RuntimeError(f"the province received {received} records, expected 1 ({summary})")
+    return f"{exported.path.name}, signed, verified and imported"
+
+
+SELF_CHECK_PASSPHRASE = "self-check passphrase"
+SELF_CHECK_RECORD: dict[str, object] = {
+    "title": "Kiểm tra tự động của bản cài đặt",
+    "start_date": "2025-01-02",
+    "place": "Hà Nội",
+    "fields": ["Quy chế dân chủ ở cơ sở"],
+    "subjects": ["Đảng ủy xã"],
+    "lead": "Nguyễn Văn A",
+}
 
 
 CHECKS: list[Check] = [

@@ -53,3 +53,16 @@ def test_translations_keep_placeholders() -> None:
         if text and sorted(_PLACEHOLDER.findall(msgid)) != sorted(_PLACEHOLDER.findall(text))
     )
     assert broken == []
+
+
+def test_compiled_catalog_matches_the_po_file() -> None:
+    import gettext
+
+    from dvdesk.i18n import catalog_file
+
+    with catalog_file("vi").open("rb") as handle:
+        compiled = gettext.GNUTranslations(handle)
+    stale = sorted(
+        msgid for msgid, text in _catalog().items() if text and compiled.gettext(msgid) != text
+    )
+    assert stale == [], "run .ci/catalog to compile resources/locale/vi/LC_MESSAGES/dvdesk.mo"

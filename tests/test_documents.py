@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 from pathlib import Path
 
 import pytest
+import reportlab
 from openpyxl import load_workbook
 
 from dvdesk.documents import fonts
@@ -261,11 +263,18 @@ def test_no_font_is_a_clear_message(tmp_path: Path) -> None:
 
 
 def test_a_font_without_vietnamese_is_not_used(tmp_path: Path) -> None:
-    old = Path("/usr/share/fonts/truetype/liberation")  # Liberation 1.x: no Vietnamese
-    if not (old / "LiberationSerif-Regular.ttf").is_file():
-        pytest.skip("Liberation Serif 1.x is not installed here")
+    # Bitstream Vera (shipped with reportlab) has no Vietnamese letters, like Liberation 1.x:
+    # named as Times New Roman, it must still be refused.
+    vera = Path(reportlab.__file__).parent / "fonts"
+    for source, target in (
+        ("Vera.ttf", "times.ttf"),
+        ("VeraBd.ttf", "timesbd.ttf"),
+        ("VeraIt.ttf", "timesi.ttf"),
+        ("VeraBI.ttf", "timesbi.ttf"),
+    ):
+        shutil.copy(vera / source, tmp_path / target)
     with pytest.raises(UserError):
-        fonts.find_fonts([old], use_fontconfig=False)
+        fonts.find_fonts([tmp_path], use_fontconfig=False)
 
 
 def _report_data(store: Store) -> None:

@@ -168,5 +168,23 @@ def test_window_title_names_the_office(window: MainWindow, store: Store) -> None
         "Giám sát",
         "Đối thoại",
         "Kiến nghị",
+        "Báo cáo",
+        "Trao đổi USB",
     ]
     assert list_records(store) == []
+
+
+def test_full_key_list_extends_the_first_screen_in_place(app: QApplication, qtbot: QtBot) -> None:
+    from array import array
+
+    from ui.lazy_model import Column, LazyTableModel
+
+    model: LazyTableModel[int] = LazyTableModel([Column("n", str)], list, int)
+    model.set_keys(array("q", [5, 4, 3]))
+    resets: list[bool] = []
+    model.modelReset.connect(lambda: resets.append(True))
+    with qtbot.waitSignal(model.rowsInserted):
+        model.complete_keys(array("q", [5, 4, 3, 2, 1]))
+    assert (model.rowCount(), resets) == (5, [])
+    model.complete_keys(array("q", [1, 2]))  # a different order: start again
+    assert (model.rowCount(), resets) == (2, [True])

@@ -74,14 +74,14 @@ class FollowUpPage(ListPage[FollowUpRow]):
             self.bar.addWidget(widget)
         self.activated_row.connect(lambda row: self.open_record.emit(row.record_id))
 
-    def keys_call(self) -> Callable[[], array[int]]:
+    def keys_call(self, limit: int | None) -> Callable[[], array[int]]:
         query = FollowUpQuery(
             search=self.search.text(),
             state=self.state.currentData(),
             order=self.order,
             descending=self.descending,
         )
-        return lambda: follow_up_keys(self.store, query=query)
+        return lambda: follow_up_keys(self.store, query=query, limit=limit)
 
     def fetch_rows(self, keys: Sequence[int]) -> list[FollowUpRow]:
         return follow_up_rows(self.store, keys=keys)

@@ -65,6 +65,18 @@ class LazyTableModel(QAbstractTableModel, Generic[Row]):
         self._pages.clear()
         self.endResetModel()
 
+    def complete_keys(self, keys: array[int]) -> None:
+        """Replace the first screenful with the full list: appended in place when it
+        continues what is shown (scroll and selection stay), else a reset."""
+        shown = len(self._keys)
+        if shown and len(keys) >= shown and keys[:shown] == self._keys:
+            if len(keys) > shown:
+                self.beginInsertRows(QModelIndex(), shown, len(keys) - 1)
+                self._keys = keys
+                self.endInsertRows()
+            return
+        self.set_keys(keys)
+
     def refresh_rows(self) -> None:
         """Forget loaded contents (after an edit) without changing the order."""
         self._pages.clear()

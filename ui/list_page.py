@@ -32,6 +32,10 @@ from ui.worker import Task, run_in_background
 
 Row = TypeVar("Row")
 SEARCH_DELAY_MS = 150
+# Rows fetched first with a LIMIT query the indexes answer at once, so the list paints
+# before the full ordered key list of a large office has arrived.
+FIRST_SCREEN = 200
+KeysFor = Callable[[int | None], Callable[[], "array[int]"]]
 
 
 class SearchBox(QLineEdit):
@@ -52,7 +56,7 @@ class ListPage(QWidget, Generic[Row]):
         store: Store,
         columns: Sequence[Column[Row]],
         *,
-        keys_for: Callable[[], Callable[[], array[int]]],
+        keys_for: KeysFor,
         fetch: Callable[[Sequence[int]], list[Row]],
         search_hint: str,
         order: str,
@@ -118,17 +122,24 @@ class ListPage(QWidget, Generic[Row]):
     # ------------------------------------------------------------ behaviour
 
     def reload(self, *, then: Callable[[], None] | None = None) -> None:
+        """First screen, then everything; the newest reload wins over older ones."""
         self._generation += 1
         generation = self._generation
         if self._task is not None:
             self._task.cancelled = True
-        call = self._keys_for()
         self.count.setText(_("Loading…"))
+        complete = False
+
+        def first_screen(keys: array[int]) -> None:
+            if generation == self._generation and not complete:
+                self.model.set_keys(keys)
 
         def done(keys: array[int]) -> None:
+            nonlocal complete
             if generation != self._generation:
                 return
-            self.model.set_keys(keys)
+            complete = True
+            self.model.complete_keys(keys)
             self.count.setText(self.count_text(len(keys)))
             self.loaded.emit(len(keys))
             if then is not None:
@@ -139,7 +150,8 @@ class ListPage(QWidget, Generic[Row]):
                 self.count.setText("")
                 show_error(self, error)
 
-        self._task = run_in_background(call, on_done=done, on_failed=failed)
+        run_in_background(self._keys_for(FIRST_SCREEN), on_done=first_screen, on_failed=failed)
+        self._task = run_in_background(self._keys_for(None), on_done=done, on_failed=failed)
 
     def _sort_by(self, section: int) -> None:
         column = self.model.column(section)

@@ -19,6 +19,8 @@ def _open_gui(data_dir: str | None) -> int:
 def check_qt(work: Path) -> str:
     """Self-check: the platform plugin loads, a window draws Vietnamese, the SVG icon renders."""
     from PySide6.QtGui import QIcon  # noqa: PLC0415 - Qt loads only when needed
+    from PySide6.QtPdf import QPdfDocument  # noqa: PLC0415
+    from PySide6.QtPrintSupport import QPrinter  # noqa: PLC0415
     from PySide6.QtWidgets import QApplication, QLabel  # noqa: PLC0415
 
     from dvdesk.paths import RESOURCES_DIR  # noqa: PLC0415
@@ -35,6 +37,8 @@ def check_qt(work: Path) -> str:
     icon = QIcon(str(RESOURCES_DIR / "icons" / "dvdesk.svg")).pixmap(64, 64)
     if icon.isNull():
         raise RuntimeError("the SVG icon could not be rendered (image plugin missing?)")
+    QPrinter()  # the print dialog's module and its plugin load
+    QPdfDocument()  # the document preview's
     return f"Qt platform {app.platformName()}"
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
@@ -29,6 +31,8 @@ from ui.settings import save_ui_setting
 from ui.worker import run_in_background
 
 if TYPE_CHECKING:
+    from ui.documents import ReportsPage
+    from ui.exchange import ExchangePage
     from ui.forms.record_form import RecordForm
 
 # Forms and record writes load SQLAlchemy and pydantic; they are imported when first
@@ -45,6 +49,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(_("dvdesk — {office}").format(office=self.office.current.name))
         self.lists: dict[RecordType, RecordListPage] = {}
         self.forms: list[RecordForm] = []
+        self.dialogs: list[QDialog] = []
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
         self.pages = QStackedWidget()
@@ -62,6 +67,10 @@ class MainWindow(QMainWindow):
         self.follow_ups = FollowUpPage(store)
         self.follow_ups.open_record.connect(self.open_record)
         self._add_page(_("Recommendations"), self.follow_ups)
+        # Built when first opened: their modules (QtPdf, the documents) stay out of start-up.
+        self._factories: dict[int, Callable[[], QWidget]] = {}
+        self._reports_index = self._add_lazy_page(_("Reports"), self._make_reports)
+        self._exchange_index = self._add_lazy_page(_("USB exchange"), self._make_exchange)
         self.nav.currentRowChanged.connect(self._show_page)
         splitter = QSplitter()
         splitter.addWidget(self.nav)
@@ -82,12 +91,56 @@ class MainWindow(QMainWindow):
         self.nav.addItem(QListWidgetItem(label))
         self.pages.addWidget(page)
 
+    def _add_lazy_page(self, label: str, factory: Callable[[], QWidget]) -> int:
+        index = self.pages.count()
+        self._factories[index] = factory
+        self._add_page(label, QWidget())
+        return index
+
+    def _page_at(self, index: int) -> QWidget:
+        factory = self._factories.pop(index, None)
+        placeholder = self.pages.widget(index)
+        assert placeholder is not None, "every navigation entry has a page"
+        if factory is None:
+            return placeholder
+        page = factory()
+        self.pages.insertWidget(index, page)
+        self.pages.removeWidget(placeholder)
+        placeholder.deleteLater()
+        return page
+
+    def _make_reports(self) -> QWidget:
+        from ui.documents import ReportsPage  # noqa: PLC0415 - see _factories
+
+        return ReportsPage(self.store)
+
+    def _make_exchange(self) -> QWidget:
+        from ui.exchange import ExchangePage  # noqa: PLC0415 - see _factories
+
+        page = ExchangePage(self.store)
+        page.imported.connect(self.refresh)
+        return page
+
+    @property
+    def reports(self) -> ReportsPage:
+        return cast("ReportsPage", self._page_at(self._reports_index))
+
+    @property
+    def exchange(self) -> ExchangePage:
+        return cast("ExchangePage", self._page_at(self._exchange_index))
+
     def _menus(self) -> None:
         record_menu = self.menuBar().addMenu(_("&Record"))
         self.new_action = self._action(
             record_menu, _("&New record"), QKeySequence.StandardKey.New, self.new_record
         )
         self._action(record_menu, _("&Open selected"), None, self.open_selected)
+        self.minutes_action = self._action(
+            record_menu,
+            _("&Minutes of the selected record…"),
+            QKeySequence.StandardKey.Print,
+            self.minutes_for_selected,
+        )
         self.delete_action = self._action(
             record_menu, _("&Delete selected…"), None, self.delete_selected
         )
@@ -120,13 +173,21 @@ class MainWindow(QMainWindow):
     # --------------------------------------------------------------- pages
 
     def _show_page(self, index: int) -> None:
+        page = self._page_at(index)
         self.pages.setCurrentIndex(index)
-        page = self.pages.currentWidget()
         is_records = isinstance(page, RecordListPage)
         self.new_action.setEnabled(is_records)
         self.delete_action.setEnabled(is_records)
+        self.minutes_action.setEnabled(is_records)
         if isinstance(page, (RecordListPage, FollowUpPage)) and page.model.rowCount() == 0:
             page.reload()
+        if index == self._exchange_index:
+            exchange = self.exchange
+            run_in_background(
+                exchange.load_status,
+                on_done=exchange.show_status,
+                on_failed=lambda error: show_error(self, error),
+            )
 
     def current_list(self) -> RecordListPage | None:
         page = self.pages.currentWidget()
@@ -215,6 +276,27 @@ class MainWindow(QMainWindow):
     def _after_save(self, record_type: RecordType) -> None:
         self.lists[record_type].reload()
         self.follow_ups.reload()
+
+    def minutes_for_selected(self) -> None:
+        from dvdesk.services.records import get_record  # noqa: PLC0415 - see the top
+
+        page = self.current_list()
+        record_id = page.current_record_id() if page else None
+        if record_id is None:
+            return
+
+        def done(record: dict[str, Any]) -> None:
+            from ui.documents import MinutesDialog  # noqa: PLC0415 - see _factories
+
+            dialog = MinutesDialog(self.store, record, parent=self)
+            self.dialogs.append(dialog)
+            dialog.open()
+
+        run_in_background(
+            lambda: get_record(self.store, record_id=record_id),
+            on_done=done,
+            on_failed=lambda error: show_error(self, error),
+        )
 
     def delete_selected(self) -> None:
         from dvdesk.services.records import delete_record  # noqa: PLC0415 - see the top

@@ -93,9 +93,9 @@ class RecordListPage(ListPage[RecordSummary]):
             descending=self.descending,
         )
 
-    def keys_call(self) -> Callable[[], array[int]]:
+    def keys_call(self, limit: int | None) -> Callable[[], array[int]]:
         query = self.query()
-        return lambda: record_keys(self.store, query=query)
+        return lambda: record_keys(self.store, query=query, limit=limit)
 
     def fetch_rows(self, keys: Sequence[int]) -> list[RecordSummary]:
         return record_rows(self.store, keys=keys)

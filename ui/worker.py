@@ -35,6 +35,14 @@ class Task(QRunnable):
 
     def run(self) -> None:
         try:
+            self._run()
+        except RuntimeError as error:
+            # The receiving objects are gone: the application is shutting down.
+            if "deleted" not in str(error):
+                raise
+
+    def _run(self) -> None:
+        try:
             result = self.call()
         except UserError as error:
             if not self.cancelled:

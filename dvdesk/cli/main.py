@@ -13,7 +13,7 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 
-from dvdesk import __version__
+import dvdesk
 from dvdesk.cli import argparse_vi
 from dvdesk.cli.commands import register_all
 from dvdesk.errors import UserError
@@ -40,7 +40,7 @@ def build_parser() -> Parser:
     parser.add_argument(
         "--version",
         action="version",
-        version=f"dvdesk {__version__}",
+        version=f"dvdesk {dvdesk.__version__}",
         help=_("show program's version number and exit"),
     )
     parser.add_argument(

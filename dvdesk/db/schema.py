@@ -262,3 +262,118 @@ class ReportNarrative(SQLModel, table=True):
     recipients: list[str] = _json_list()
     updated_by: str
     updated_at: str
+
+
+# ---------------------------------------------------------------- signed packages (sync)
+
+
+class OwnKey(SQLModel, table=True):
+    """A key pair of this office; the private halves are files in ``paths.keys``."""
+
+    __tablename__ = "own_key"
+
+    key_id: str = Field(primary_key=True)
+    signing_public: str  # Ed25519, base64
+    encryption_public: str  # X25519, base64
+    card: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    active: bool = True
+    created_at: str
+    created_by: str
+    retired_at: str | None = None
+
+
+class UnitKey(SQLModel, table=True):
+    """A key card of another office this office trusts (a child, or the parent)."""
+
+    __tablename__ = "unit_key"
+
+    key_id: str = Field(primary_key=True)
+    office_code: str = Field(index=True)
+    office_name: str
+    office_level: str
+    relation: str  # "child" | "parent"
+    signing_public: str
+    encryption_public: str
+    fingerprint: str
+    card: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    enrolled_at: str
+    enrolled_by: str
+    replaced_by: str | None = None
+    revoked: bool = False
+    revoked_at: str | None = None
+    revoked_by: str | None = None
+
+
+class PackageOut(SQLModel, table=True):
+    """A package this office wrote, per destination and sequence number."""
+
+    __tablename__ = "package_out"
+    __table_args__ = (UniqueConstraint("destination", "sequence"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    destination: str
+    sequence: int
+    covers_from: int
+    package_hash: str
+    previous_hash: str | None = None
+    after_change_seq: int
+    upto_change_seq: int
+    records: int
+    encrypted: bool = False
+    file_name: str
+    created_at: str
+    created_by: str
+
+
+class PackageIn(SQLModel, table=True):
+    """A package this office imported (one row per origin and sequence number)."""
+
+    __tablename__ = "package_in"
+    __table_args__ = (UniqueConstraint("origin", "sequence"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    origin: str
+    sequence: int
+    covers_from: int
+    package_hash: str
+    signer_key_id: str
+    manifest: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    new: int
+    updated: int
+    unchanged: int
+    refused: int
+    imported_at: str
+    imported_by: str
+
+
+class Receipt(SQLModel, table=True):
+    """A signed receipt: written for a child ("out") or received from the parent ("in")."""
+
+    __tablename__ = "receipt"
+
+    receipt_hash: str = Field(primary_key=True)
+    direction: str
+    office_code: str = Field(index=True)  # the other office
+    acknowledged_sequence: int
+    package_hash: str
+    signer_key_id: str
+    body: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    at: str
+    by: str
+
+
+class Correction(SQLModel, table=True):
+    """A record sent back for correction: requested here ("out") or received ("in")."""
+
+    __tablename__ = "correction"
+
+    id: str = Field(primary_key=True)
+    direction: str
+    record_id: str = Field(index=True)
+    office_code: str  # the office that owns the record
+    title: str
+    revision: int  # the revision that was sent back
+    comment: str
+    status: str  # "pending" | "sent" | "resolved" (out); "received" (in)
+    created_at: str
+    created_by: str

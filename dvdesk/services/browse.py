@@ -110,12 +110,16 @@ def _record_where(query: RecordQuery) -> tuple[str, list[Any]]:
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
-def record_keys_sql(query: RecordQuery) -> tuple[str, list[Any]]:
+def record_keys_sql(query: RecordQuery, *, limit: int | None = None) -> tuple[str, list[Any]]:
     """The SQL behind :func:`record_keys` (also used as the benchmark's raw baseline)."""
     where, params = _record_where(query)
     column = RECORD_ORDER.get(query.order, "start_date")
     direction = "DESC" if query.descending else "ASC"
-    return f"SELECT rowid FROM record{where} ORDER BY {column} {direction}, rowid", params
+    # The rowid tie-break runs the same way as the column, so an index serves both.
+    sql = f"SELECT rowid FROM record{where} ORDER BY {column} {direction}, rowid {direction}"
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    return sql, params
 
 
 def _keys(store: Store, sql: str, params: Sequence[Any]) -> array[int]:
@@ -127,9 +131,9 @@ def _keys(store: Store, sql: str, params: Sequence[Any]) -> array[int]:
         return keys
 
 
-def record_keys(store: Store, *, query: RecordQuery) -> array[int]:
-    """Ordered keys of every record matching ``query``."""
-    sql, params = record_keys_sql(query)
+def record_keys(store: Store, *, query: RecordQuery, limit: int | None = None) -> array[int]:
+    """Ordered keys of the records matching ``query`` (the first ``limit`` of them, if given)."""
+    sql, params = record_keys_sql(query, limit=limit)
     return _keys(store, sql, params)
 
 
@@ -209,7 +213,7 @@ _FOLLOW_UPS = (
 )
 
 
-def follow_up_keys_sql(query: FollowUpQuery) -> tuple[str, list[Any]]:
+def follow_up_keys_sql(query: FollowUpQuery, *, limit: int | None = None) -> tuple[str, list[Any]]:
     on = (query.on or today()).isoformat()
     clauses: list[str] = []
     params: list[Any] = []
@@ -232,14 +236,14 @@ def follow_up_keys_sql(query: FollowUpQuery) -> tuple[str, list[Any]]:
         column = "record_sort"
     direction = "DESC" if query.descending else "ASC"
     nulls = "NULLS LAST" if not query.descending else "NULLS FIRST"
-    return (
-        f"SELECT key FROM ({_FOLLOW_UPS}){where} ORDER BY {column} {direction} {nulls}, key",
-        params,
-    )
+    sql = f"SELECT key FROM ({_FOLLOW_UPS}){where} ORDER BY {column} {direction} {nulls}, key"
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    return sql, params
 
 
-def follow_up_keys(store: Store, *, query: FollowUpQuery) -> array[int]:
-    sql, params = follow_up_keys_sql(query)
+def follow_up_keys(store: Store, *, query: FollowUpQuery, limit: int | None = None) -> array[int]:
+    sql, params = follow_up_keys_sql(query, limit=limit)
     return _keys(store, sql, params)
 
 

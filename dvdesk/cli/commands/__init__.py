@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from dvdesk.cli.commands import backup, demo, documents, office, records
+from dvdesk.cli.commands import backup, demo, documents, office, records, sync
 
 
 def register_all(commands: argparse._SubParsersAction[Any]) -> None:
@@ -13,4 +13,5 @@ def register_all(commands: argparse._SubParsersAction[Any]) -> None:
     demo.register(commands)
     records.register(commands)
     documents.register(commands)
+    sync.register(commands)
     backup.register(commands)

@@ -1,0 +1,647 @@
+"""``keys``, ``units``, ``export``, ``verify``, ``import``, ``receipt``: signed USB packages."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from dvdesk.cli.io import print_json
+from dvdesk.errors import NotFound, UserError, ValidationFailed
+from dvdesk.formatting import number, short_date
+from dvdesk.i18n import _
+from dvdesk.services.store import Store, open_store
+from dvdesk.sync import keys, status, trust
+from dvdesk.sync.apply import ImportSummary, Outcome, import_package
+from dvdesk.sync.export import export_package
+from dvdesk.sync.format import PACKAGE_SUFFIX
+from dvdesk.sync.keycard import read_card_bytes
+from dvdesk.sync.receipt import (
+    ReceiptResult,
+    import_receipt,
+    request_correction,
+    returned_records,
+    write_receipt,
+)
+from dvdesk.sync.refusals import Refused
+from dvdesk.sync.verify import peek_manifest, verify_package
+
+ENV_PASSPHRASE = "DVDESK_PASSPHRASE"
+EXIT_RECORDS_REFUSED = 7
+
+
+# ---------------------------------------------------------------- passphrase
+
+
+def _passphrase_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--passphrase-file",
+        metavar=_("FILE"),
+        help=_(
+            "read the key passphrase from the first line of this file "
+            "(else from DVDESK_PASSPHRASE, or a prompt)"
+        ),
+    )
+
+
+def _given_passphrase(args: argparse.Namespace) -> str | None:
+    if getattr(args, "passphrase_file", None):
+        try:
+            lines = Path(args.passphrase_file).read_text(encoding="utf-8-sig").splitlines()
+        except OSError as error:
+            raise UserError(
+                _("Cannot read {file}: {reason}.").format(
+                    file=args.passphrase_file, reason=error.strerror
+                )
+            ) from None
+        return lines[0] if lines else ""
+    return os.environ.get(ENV_PASSPHRASE)
+
+
+def _passphrase(args: argparse.Namespace, *, confirm: bool = False) -> str:
+    given = _given_passphrase(args)
+    if given is not None:
+        return given
+    if not sys.stdin.isatty():
+        raise UserError(
+            _(
+                "The office's key passphrase is needed. Set {env} or give --passphrase-file "
+                "(passphrases are never given on the command line)."
+            ).format(env=ENV_PASSPHRASE)
+        )
+    first = getpass.getpass(_("Key passphrase: "))
+    if confirm and getpass.getpass(_("Type the passphrase again: ")) != first:
+        raise ValidationFailed(
+            _("The two passphrases differ."), [("passphrase", _("type the same text twice"))]
+        )
+    return first
+
+
+def _store(args: argparse.Namespace) -> Store:
+    return open_store(args.paths, actor=args.actor)
+
+
+# ---------------------------------------------------------------- registration
+
+
+def register(commands: argparse._SubParsersAction[Any]) -> None:
+    _register_keys(commands)
+    _register_units(commands)
+
+    export = commands.add_parser(
+        "export", help=_("write a signed package of everything not yet acknowledged")
+    )
+    export.add_argument(
+        "--out", required=True, metavar=_("PATH"), help=_("package file, or a folder on the stick")
+    )
+    export.add_argument(
+        "--to", metavar=_("CODE"), help=_("destination office (default: the office you report to)")
+    )
+    export.add_argument(
+        "--encrypt", action="store_true", help=_("encrypt the records to the destination's key")
+    )
+    export.add_argument(
+        "--full",
+        action="store_true",
+        help=_(
+            "send everything again, even what was acknowledged (after the destination lost data)"
+        ),
+    )
+    _passphrase_argument(export)
+    export.set_defaults(run=run_export)
+
+    verify = commands.add_parser("verify", help=_("check a package without importing it"))
+    verify.add_argument("package", help=_("the package file"))
+    verify.add_argument("--json", action="store_true", help=_("print JSON"))
+    verify.set_defaults(run=run_verify)
+
+    importing = commands.add_parser("import", help=_("verify and import packages"))
+    importing.add_argument(
+        "packages",
+        nargs="+",
+        metavar=_("PACKAGE"),
+        help=_("package files, or a folder (every package in it)"),
+    )
+    importing.add_argument(
+        "--dry-run", action="store_true", help=_("show what would change, change nothing")
+    )
+    importing.add_argument("--json", action="store_true", help=_("print JSON"))
+    importing.add_argument(
+        "--receipt-out",
+        metavar=_("PATH"),
+        help=_("also write a signed receipt (a file, or a folder for several offices)"),
+    )
+    _passphrase_argument(importing)
+    importing.set_defaults(run=run_import)
+
+    receipt = commands.add_parser("receipt", help=_("receipts and records sent back"))
+    actions = receipt.add_subparsers(dest="action", required=True, metavar=_("ACTION"))
+    take = actions.add_parser("import", help=_("import a receipt from the office you report to"))
+    take.add_argument("file", help=_("the receipt file"))
+    take.add_argument("--json", action="store_true", help=_("print JSON"))
+    take.set_defaults(run=run_receipt_import)
+    write = actions.add_parser("write", help=_("write a receipt for a subordinate office"))
+    write.add_argument("--to", required=True, metavar=_("CODE"), help=_("the office's code"))
+    write.add_argument(
+        "--out", required=True, metavar=_("PATH"), help=_("receipt file, or a folder")
+    )
+    _passphrase_argument(write)
+    write.set_defaults(run=run_receipt_write)
+    back = actions.add_parser(
+        "return", help=_("send a subordinate office's record back for correction")
+    )
+    back.add_argument("id", help=_("the record's id"))
+    back.add_argument("--comment", required=True, help=_("what the office should correct"))
+    back.set_defaults(run=run_receipt_return)
+    returned = actions.add_parser("returned", help=_("list records sent back to this office"))
+    returned.add_argument("--json", action="store_true", help=_("print JSON"))
+    returned.set_defaults(run=run_returned)
+
+
+def _register_keys(commands: argparse._SubParsersAction[Any]) -> None:
+    group = commands.add_parser("keys", help=_("this office's signing keys and key card"))
+    actions = group.add_subparsers(dest="action", required=True, metavar=_("ACTION"))
+    init = actions.add_parser("init", help=_("make this office's key pair (once, at set-up)"))
+    _passphrase_argument(init)
+    init.set_defaults(run=run_keys_init)
+    rotate = actions.add_parser(
+        "rotate", help=_("replace the key with a new one certified by the current one")
+    )
+    _passphrase_argument(rotate)
+    rotate.set_defaults(run=run_keys_rotate)
+    card = actions.add_parser("card", help=_("write this office's key card to a file"))
+    card.add_argument(
+        "--out", required=True, metavar=_("FILE"), help=_("the key card file to write")
+    )
+    card.set_defaults(run=run_keys_card)
+    fingerprint = actions.add_parser(
+        "fingerprint", help=_("show the key's fingerprint, to read out by phone")
+    )
+    fingerprint.set_defaults(run=run_keys_fingerprint)
+
+
+def _register_units(commands: argparse._SubParsersAction[Any]) -> None:
+    group = commands.add_parser("units", help=_("offices whose key cards are enrolled here"))
+    actions = group.add_subparsers(dest="action", required=True, metavar=_("ACTION"))
+    enroll = actions.add_parser("enroll", help=_("enrol an office's key card"))
+    enroll.add_argument("card", help=_("the key card file"))
+    enroll.set_defaults(run=run_units_enroll)
+    listing = actions.add_parser(
+        "list", help=_("enrolled offices with the date and number of their last package")
+    )
+    listing.add_argument("--json", action="store_true", help=_("print JSON"))
+    listing.set_defaults(run=run_units_list)
+    revoke = actions.add_parser("revoke", help=_("stop trusting an office's key"))
+    revoke.add_argument("target", help=_("the office's code, or a key id"))
+    revoke.set_defaults(run=run_units_revoke)
+    missing = actions.add_parser(
+        "missing", help=_("subordinate offices that sent no package between two dates")
+    )
+    missing.add_argument("--from", dest="start", required=True, type=_date, metavar="YYYY-MM-DD")
+    missing.add_argument("--to", dest="end", required=True, type=_date, metavar="YYYY-MM-DD")
+    missing.add_argument("--json", action="store_true", help=_("print JSON"))
+    missing.set_defaults(run=run_units_missing)
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            _("expected a date written YYYY-MM-DD, e.g. 2024-07-05")
+        ) from None
+
+
+# ---------------------------------------------------------------- keys
+
+
+def run_keys_init(args: argparse.Namespace) -> int:
+    store = _store(args)
+    try:
+        info = keys.create_keys(store, passphrase=_passphrase(args, confirm=True))
+    finally:
+        store.close()
+    print(_("Key made for office {code}.").format(code=info.office_code))
+    print(_("Fingerprint: {fingerprint}").format(fingerprint=info.fingerprint))
+    print(
+        _(
+            "Now write the key card with 'dvdesk keys card --out FILE' and take it to the "
+            "office you report to."
+        )
+    )
+    return 0
+
+
+def run_keys_rotate(args: argparse.Namespace) -> int:
+    store = _store(args)
+    try:
+        info = keys.rotate_keys(store, passphrase=_passphrase(args))
+    finally:
+        store.close()
+    print(_("New key made, certified by the old one; the next package carries the proof."))
+    print(_("Fingerprint: {fingerprint}").format(fingerprint=info.fingerprint))
+    return 0
+
+
+def run_keys_card(args: argparse.Namespace) -> int:
+    store = _store(args)
+    try:
+        target, fingerprint = keys.write_card(store, out=Path(args.out))
+    finally:
+        store.close()
+    print(_("Key card written to {file}.").format(file=target))
+    print(_("Fingerprint: {fingerprint}").format(fingerprint=fingerprint))
+    return 0
+
+
+def run_keys_fingerprint(args: argparse.Namespace) -> int:
+    store = _store(args)
+    try:
+        row = keys.active_key(store)
+    finally:
+        store.close()
+    print(keys.card_fingerprint(row))
+    return 0
+
+
+# ---------------------------------------------------------------- units
+
+
+def run_units_enroll(args: argparse.Namespace) -> int:
+    path = Path(args.card)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise UserError(
+            _("Cannot read {file}: {reason}.").format(file=path, reason=error.strerror)
+        ) from None
+    card = read_card_bytes(raw)
+    store = _store(args)
+    try:
+        enrolled = trust.enroll_card(store, card=card)
+    finally:
+        store.close()
+    print(
+        _("Enrolled the key of {office} ({code}).").format(
+            office=enrolled.office_name, code=enrolled.office_code
+        )
+    )
+    print(_("Fingerprint: {fingerprint}").format(fingerprint=enrolled.fingerprint))
+    print(_("Read this fingerprint to the office by phone: it must match theirs exactly."))
+    return 0
+
+
+def _unit_json(unit: status.UnitStatus) -> dict[str, Any]:
+    return {
+        "code": unit.office_code,
+        "name": unit.office_name,
+        "relation": unit.relation,
+        "key_id": unit.key_id,
+        "fingerprint": unit.fingerprint,
+        "revoked": unit.revoked,
+        "enrolled_at": unit.enrolled_at,
+        "last_sequence": unit.last_sequence,
+        "last_imported_on": unit.last_imported_on.isoformat() if unit.last_imported_on else None,
+        "packages": unit.packages,
+        "open_corrections": unit.open_corrections,
+    }
+
+
+def _print_units(units: list[status.UnitStatus]) -> None:
+    for unit in units:
+        last = (
+            _("package {sequence} on {date}").format(
+                sequence=unit.last_sequence, date=short_date(unit.last_imported_on)
+            )
+            if unit.last_sequence
+            else _("no package yet")
+        )
+        revoked = f" [{_('revoked')}]" if unit.revoked else ""
+        print(f"{unit.office_code:<6} {unit.office_name}{revoked} — {last}")
+    print(_("{count} office(s)").format(count=number(len(units))))
+
+
+def run_units_list(args: argparse.Namespace) -> int:
+    store = _store(args)
+    try:
+        units = status.unit_statuses(store)
+    finally:
+        store.close()
+    if args.json:
+        print_json([_unit_json(unit) for unit in units])
+    else:
+        _print_units(units)
+    return 0
+
+
+def run_units_missing(args: argparse.Namespace) -> int:
+    store = _store(args)
+    try:
+        units = status.not_reported(store, start=args.start, end=args.end)
+    finally:
+        store.close()
+    if args.json:
+        print_json([_unit_json(unit) for unit in units])
+    else:
+        _print_units(units)
+    return 0
+
+
+def run_units_revoke(args: argparse.Namespace) -> int:
+    store = _store(args)
+    try:
+        revoked = trust.revoke(store, target=args.target)
+    finally:
+        store.close()
+    for key in revoked:
+        print(
+            _("Revoked the key {key} of {office}; its packages will be refused.").format(
+                key=key.key_id, office=key.office_name
+            )
+        )
+    return 0
+
+
+# ---------------------------------------------------------------- packages
+
+
+def run_export(args: argparse.Namespace) -> int:
+    passphrase = _passphrase(args)
+    store = _store(args)
+    try:
+        result = export_package(
+            store,
+            out=Path(args.out),
+            passphrase=passphrase,
+            destination=args.to,
+            encrypt=args.encrypt,
+            full=args.full,
+        )
+    finally:
+        store.close()
+    print(
+        _(
+            "Package {sequence} for {office} written to {file}: {records} record(s), verified."
+        ).format(
+            sequence=result.sequence,
+            office=result.destination_name,
+            file=result.path,
+            records=number(result.records),
+        )
+    )
+    return 0
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    store = _store(args)
+    try:
+        verified = verify_package(store, path=Path(args.package))
+    finally:
+        store.close()
+    manifest = verified.manifest
+    if args.json:
+        print_json(
+            {
+                "file": str(verified.path),
+                "valid": True,
+                "origin": manifest.origin.code,
+                "destination": manifest.destination.code,
+                "sequence": manifest.sequence,
+                "covers_from": manifest.covers_from,
+                "package_hash": verified.package_hash,
+                "signer_key_id": manifest.signer_key_id,
+                "encrypted": verified.encrypted,
+                "already_imported": verified.already_imported,
+                "counts": manifest.counts,
+                "offices": manifest.offices,
+            }
+        )
+        return 0
+    print(
+        _(
+            "Package {sequence} from {office} ({code}) is genuine and complete: "
+            "{records} record(s)."
+        ).format(
+            sequence=manifest.sequence,
+            office=manifest.origin.name,
+            code=manifest.origin.code,
+            records=number(verified.record_count),
+        )
+    )
+    if verified.already_imported:
+        print(_("It was already imported here."))
+    return 0
+
+
+def _ordered(paths: list[Path]) -> list[Path]:
+    """Packages in (origin, sequence) order, so a folder's packages import in any order given."""
+
+    def key(path: Path) -> tuple[int, str, int]:
+        try:
+            manifest = peek_manifest(path)
+        except UserError:
+            return (1, "", 0)  # unreadable: refused in its turn, with its reason
+        return (0, manifest.origin.code, manifest.sequence)
+
+    return sorted(paths, key=key)
+
+
+def _encrypted(path: Path) -> bool:
+    try:
+        return peek_manifest(path).encryption is not None
+    except UserError:
+        return False
+
+
+def _print_summary(summary: ImportSummary) -> None:
+    if summary.already_imported:
+        print(
+            _("Package {sequence} from {office} was already imported; nothing changed.").format(
+                sequence=summary.sequence, office=summary.origin_name
+            )
+        )
+        return
+    heading = (
+        _("Dry run — package {sequence} from {office} ({code}) would give:")
+        if summary.dry_run
+        else _("Package {sequence} from {office} ({code}) imported:")
+    )
+    print(
+        heading.format(sequence=summary.sequence, office=summary.origin_name, code=summary.origin)
+    )
+    print(
+        _("  new: {new}, updated: {updated}, unchanged: {unchanged}, refused: {refused}").format(
+            new=number(summary.new),
+            updated=number(summary.updated),
+            unchanged=number(summary.unchanged),
+            refused=number(summary.refused),
+        )
+    )
+    for line in summary.records:
+        if line.outcome is Outcome.REFUSED:
+            print(f"  - {line.title} ({line.record_id}): {line.message}")
+
+
+def _package_files(arguments: list[str]) -> list[Path]:
+    """The files given, with a folder (the stick) standing for every package in it."""
+    found: list[Path] = []
+    for argument in arguments:
+        path = Path(argument)
+        found += sorted(path.glob(f"*{PACKAGE_SUFFIX}")) if path.is_dir() else [path]
+    if not found:
+        raise NotFound(
+            _("There is no package (*{suffix}) in {folder}.").format(
+                suffix=PACKAGE_SUFFIX, folder=", ".join(arguments)
+            )
+        )
+    return found
+
+
+def run_import(args: argparse.Namespace) -> int:
+    paths = _ordered(_package_files(args.packages))
+    passphrase = _given_passphrase(args)
+    if passphrase is None and (args.receipt_out or any(_encrypted(p) for p in paths)):
+        passphrase = _passphrase(args)
+    receipt_out = Path(args.receipt_out) if args.receipt_out else None
+    store = _store(args)
+    summaries: list[ImportSummary] = []
+    failures = 0
+    code = 0
+    try:
+        for path in paths:
+            try:
+                summary = import_package(
+                    store, path=path, dry_run=args.dry_run, passphrase=passphrase
+                )
+            except Refused as refusal:
+                failures += 1
+                code = refusal.exit_code
+                sys.stderr.write(f"{path.name}: {refusal.message}\n")
+                continue
+            summaries.append(summary)
+            if not args.json:
+                _print_summary(summary)
+        origins = sorted({s.origin for s in summaries})
+        if receipt_out is not None and origins and not args.dry_run:
+            if len(origins) > 1 and not receipt_out.is_dir():
+                raise UserError(
+                    _(
+                        "Packages from several offices were imported: give a folder to "
+                        "--receipt-out, one receipt per office is written there."
+                    )
+                )
+            assert passphrase is not None
+            for origin in origins:
+                receipt = write_receipt(
+                    store, origin=origin, out=receipt_out, passphrase=passphrase
+                )
+                if not args.json:
+                    print(_("Receipt written to {file}.").format(file=receipt.path))
+    finally:
+        store.close()
+    if args.json:
+        print_json([summary.as_json() for summary in summaries])
+    if failures:
+        return code
+    if any(summary.refused for summary in summaries):
+        return EXIT_RECORDS_REFUSED
+    return 0
+
+
+# ---------------------------------------------------------------- receipts
+
+
+def _receipt_json(result: ReceiptResult) -> dict[str, Any]:
+    return {
+        "file": str(result.path),
+        "issuer": result.issuer,
+        "recipient": result.recipient,
+        "acknowledged_sequence": result.acknowledged_sequence,
+        "already_imported": result.already_imported,
+        "returned": [
+            {
+                "record_id": r.record_id,
+                "title": r.title,
+                "revision": r.revision,
+                "comment": r.comment,
+                "current_revision": r.current_revision,
+                "corrected": r.corrected,
+            }
+            for r in result.returned
+        ],
+    }
+
+
+def run_receipt_import(args: argparse.Namespace) -> int:
+    store = _store(args)
+    try:
+        result = import_receipt(store, path=Path(args.file))
+    finally:
+        store.close()
+    if args.json:
+        print_json(_receipt_json(result))
+        return 0
+    print(
+        _("{office} acknowledged everything up to package {sequence}.").format(
+            office=result.issuer_name, sequence=result.acknowledged_sequence
+        )
+    )
+    if result.returned:
+        print(_("Records sent back for correction:"))
+        for item in result.returned:
+            print(f"  - {item.title} ({item.record_id}): {item.comment}")
+    return 0
+
+
+def run_receipt_write(args: argparse.Namespace) -> int:
+    passphrase = _passphrase(args)
+    store = _store(args)
+    try:
+        result = write_receipt(store, origin=args.to, out=Path(args.out), passphrase=passphrase)
+    finally:
+        store.close()
+    print(_("Receipt written to {file}.").format(file=result.path))
+    return 0
+
+
+def run_receipt_return(args: argparse.Namespace) -> int:
+    store = _store(args)
+    try:
+        request_correction(store, record_id=args.id, comment=args.comment)
+    finally:
+        store.close()
+    print(_("The record will be sent back with the next receipt to its office."))
+    return 0
+
+
+def run_returned(args: argparse.Namespace) -> int:
+    store = _store(args)
+    try:
+        items = returned_records(store)
+    finally:
+        store.close()
+    if args.json:
+        print_json(
+            [
+                {
+                    "record_id": r.record_id,
+                    "title": r.title,
+                    "revision": r.revision,
+                    "comment": r.comment,
+                    "from": r.from_office,
+                    "current_revision": r.current_revision,
+                    "corrected": r.corrected,
+                }
+                for r in items
+            ]
+        )
+        return 0
+    for item in items:
+        state = _("corrected") if item.corrected else _("to correct")
+        print(f"[{state}] {item.title} ({item.record_id}): {item.comment}")
+    print(_("{count} record(s)").format(count=number(len(items))))
+    return 0

@@ -1,0 +1,300 @@
+"""The zip container, written carefully and read defensively.
+
+Reading checks the member count, every name and every declared size against the
+limits before a single member is read, then streams each member through SHA-256
+with a hard byte count, so a zip bomb or a path like ``../../x`` never gets far.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import zipfile
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path, PurePosixPath
+from typing import BinaryIO
+
+from dvdesk.errors import UserError
+from dvdesk.i18n import _
+from dvdesk.sync.format import (
+    ATTACHMENT_NAME,
+    MANIFEST,
+    RECORDS_NAME,
+    SIGNATURE,
+    SIGNATURE_BYTES,
+    Limits,
+)
+from dvdesk.sync.refusals import Reason, Refused
+
+_BLOCK = 1024 * 1024
+_ZIP_MAGIC = b"PK\x03\x04"
+COMPRESS_LEVEL = 6
+
+
+def _refuse_damaged(path: Path) -> Refused:
+    try:
+        with path.open("rb") as handle:
+            starts_like_zip = handle.read(4) == _ZIP_MAGIC
+    except OSError:
+        starts_like_zip = False
+    if starts_like_zip:
+        return Refused(
+            Reason.TRUNCATED,
+            _(
+                "The package {file} is cut off or damaged (was the USB stick pulled out while "
+                "copying?). Nothing was imported; copy the package again from the sending office."
+            ).format(file=path.name),
+        )
+    return Refused(
+        Reason.NOT_A_PACKAGE,
+        _("{file} is not a dvdesk package. Check that you chose the right file.").format(
+            file=path.name
+        ),
+    )
+
+
+def _escapes(name: str) -> bool:
+    if not name or name.startswith(("/", "\\")) or "\\" in name or "\x00" in name:
+        return True
+    if len(name) > 1 and name[1] == ":":  # a Windows drive letter
+        return True
+    return any(part in ("..", ".") for part in PurePosixPath(name).parts) or "//" in name
+
+
+def _limit_for(name: str, limits: Limits) -> int | None:
+    if name == MANIFEST:
+        return limits.manifest_bytes
+    if name == SIGNATURE:
+        return SIGNATURE_BYTES
+    if RECORDS_NAME.fullmatch(name):
+        return limits.records_member_bytes
+    if ATTACHMENT_NAME.fullmatch(name):
+        return limits.attachment_bytes
+    return None
+
+
+class PackageFile:
+    """An opened package whose structure passed every check; members are read on demand."""
+
+    def __init__(self, path: Path, archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo]):
+        self.path = path
+        self.archive = archive
+        self.members = members
+
+    def declared_size(self, name: str) -> int | None:
+        info = self.members.get(name)
+        return None if info is None else info.file_size
+
+    def _stream(self, name: str, *, size: int) -> Iterator[bytes]:
+        info = self.members[name]
+        seen = 0
+        try:
+            with self.archive.open(info) as reader:
+                while block := reader.read(_BLOCK):
+                    seen += len(block)
+                    if seen > size:
+                        raise _size_mismatch(name)
+                    yield block
+        except (zipfile.BadZipFile, zlib.error):
+            raise changed_member(name) from None
+        except EOFError:
+            raise _refuse_damaged(self.path) from None
+        if seen != size:
+            raise _size_mismatch(name)
+
+    def read_declared(self, name: str) -> bytes:
+        """A member of its declared size (already checked against the limits)."""
+        return b"".join(self._stream(name, size=self.members[name].file_size))
+
+    def read(self, name: str, *, size: int, sha256: str) -> bytes:
+        digest = hashlib.sha256()
+        parts = []
+        for block in self._stream(name, size=size):
+            digest.update(block)
+            parts.append(block)
+        if digest.hexdigest() != sha256:
+            raise changed_member(name)
+        return b"".join(parts)
+
+    def check(self, name: str, *, size: int, sha256: str) -> None:
+        digest = hashlib.sha256()
+        for block in self._stream(name, size=size):
+            digest.update(block)
+        if digest.hexdigest() != sha256:
+            raise changed_member(name)
+
+    def copy_to(self, name: str, target: BinaryIO, *, size: int, sha256: str) -> None:
+        digest = hashlib.sha256()
+        for block in self._stream(name, size=size):
+            digest.update(block)
+            target.write(block)
+        if digest.hexdigest() != sha256:
+            raise changed_member(name)
+
+
+def changed_member(name: str) -> Refused:
+    return Refused(
+        Reason.CHANGED_FILE,
+        _(
+            "The file {member} inside the package was changed after it was signed. Nothing was "
+            "imported; the package may have been tampered with. Ask the sending office to "
+            "export it again."
+        ).format(member=name),
+    )
+
+
+def _size_mismatch(name: str) -> Refused:
+    return Refused(
+        Reason.SIZE_MISMATCH,
+        _(
+            "The file {member} inside the package does not have the size the signed table of "
+            "contents gives (cut off or changed). Nothing was imported; copy the package again."
+        ).format(member=name),
+    )
+
+
+@contextmanager
+def open_package(path: Path, *, limits: Limits) -> Iterator[PackageFile]:
+    """Open ``path`` and check its structure; refuse before reading any member."""
+    try:
+        total = path.stat().st_size
+    except FileNotFoundError:
+        raise Refused(
+            Reason.NOT_A_PACKAGE, _("There is no file {file}.").format(file=path)
+        ) from None
+    if total > limits.package_bytes:
+        raise _too_large(path)
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, EOFError, ValueError):
+        raise _refuse_damaged(path) from None
+    except OSError as error:
+        raise UserError(
+            _("Cannot read {file}: {reason}.").format(file=path, reason=error.strerror)
+        ) from None
+    try:
+        yield PackageFile(path, archive, _checked_members(path, archive, limits))
+    finally:
+        archive.close()
+
+
+def _too_large(path: Path) -> Refused:
+    return Refused(
+        Reason.TOO_LARGE,
+        _(
+            "The package {file} is larger than any package dvdesk makes. Nothing was imported; "
+            "check that it came from a dvdesk office."
+        ).format(file=path.name),
+    )
+
+
+def _checked_members(
+    path: Path, archive: zipfile.ZipFile, limits: Limits
+) -> dict[str, zipfile.ZipInfo]:
+    infos = archive.infolist()
+    if len(infos) > limits.members:
+        raise Refused(
+            Reason.TOO_MANY_MEMBERS,
+            _(
+                "The package {file} holds {count} files, more than dvdesk ever writes. "
+                "Nothing was imported."
+            ).format(file=path.name, count=len(infos)),
+        )
+    members: dict[str, zipfile.ZipInfo] = {}
+    declared = 0
+    for info in infos:
+        name = info.filename
+        if _escapes(name):
+            raise Refused(
+                Reason.BAD_MEMBER_NAME,
+                _(
+                    "The package contains a file named {member}, which would be written outside "
+                    "the package. It is refused as dangerous; nothing was imported."
+                ).format(member=name[:200]),
+            )
+        if name in members:
+            raise Refused(
+                Reason.DUPLICATE_MEMBER,
+                _(
+                    "The package contains the file {member} twice, so which copy counts is "
+                    "unclear. It is refused; nothing was imported."
+                ).format(member=name),
+            )
+        limit = _limit_for(name, limits)
+        if limit is None or info.flag_bits & 0x1 or info.is_dir():
+            raise Refused(
+                Reason.UNEXPECTED_MEMBER,
+                _(
+                    "The package contains a file {member} that dvdesk never writes. It is "
+                    "refused; nothing was imported."
+                ).format(member=name[:200]),
+            )
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise _refuse_damaged(path)
+        if info.file_size > limit:
+            raise Refused(
+                Reason.MEMBER_TOO_LARGE,
+                _(
+                    "The file {member} inside the package declares {size} bytes, more than "
+                    "allowed (a possible zip bomb). Nothing was read or imported."
+                ).format(member=name, size=info.file_size),
+            )
+        declared += info.file_size
+        members[name] = info
+    if declared > limits.total_bytes:
+        raise _too_large(path)
+    for required in (MANIFEST, SIGNATURE):
+        if required not in members:
+            raise missing_member(required)
+    return members
+
+
+def missing_member(name: str) -> Refused:
+    return Refused(
+        Reason.MISSING_MEMBER,
+        _(
+            "The file {member} is missing from the package (incomplete copy?). Nothing was "
+            "imported; copy the package again."
+        ).format(member=name),
+    )
+
+
+class PackageWriter:
+    """Writes members into a temporary zip next to the target; :meth:`commit` fsyncs it."""
+
+    def __init__(self, temporary: Path) -> None:
+        self.temporary = temporary
+        self.archive = zipfile.ZipFile(temporary, "w", allowZip64=True)
+
+    def add(self, name: str, data: bytes, *, compress: bool) -> None:
+        info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+        info.compress_type = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
+        info.external_attr = 0o644 << 16
+        self.archive.writestr(info, data, compresslevel=COMPRESS_LEVEL if compress else None)
+
+    def add_file(self, name: str, source: Path) -> None:
+        info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+        info.compress_type = zipfile.ZIP_STORED
+        info.external_attr = 0o644 << 16
+        with source.open("rb") as reader, self.archive.open(info, "w", force_zip64=True) as writer:
+            shutil.copyfileobj(reader, writer, _BLOCK)
+
+    def close(self) -> None:
+        self.archive.close()
+        with self.temporary.open("rb+") as handle:
+            handle.flush()
+            os.fsync(handle.fileno())
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make a rename durable (not possible on Windows, where it is a no-op)."""
+    if os.name == "nt":
+        return
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)

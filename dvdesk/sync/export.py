@@ -1,0 +1,408 @@
+"""Writing a package: everything the destination has not acknowledged yet.
+
+The package is written to a temporary file beside its final name, fsynced, read
+back and verified, logged in the database, and only then renamed into place: a USB
+stick pulled out mid-copy leaves either no package or a complete one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlmodel import Session, col, func, select
+
+from dvdesk.clock import now_iso
+from dvdesk.db.schema import AuditEntry, OrgUnit, OwnKey, PackageOut, Receipt
+from dvdesk.errors import Conflict, NotFound, UserError
+from dvdesk.i18n import _
+from dvdesk.services.attachments import blob_path
+from dvdesk.services.office import OfficeView, get_office
+from dvdesk.services.store import Store, storage_errors
+from dvdesk.sync import keys
+from dvdesk.sync.container import PackageWriter, fsync_folder, open_package
+from dvdesk.sync.format import (
+    DEFAULT_LIMITS,
+    DERIVED_TEXT_VERSION,
+    FORMAT,
+    FORMAT_VERSION,
+    PACKAGE_SUFFIX,
+    RECORDS_PER_CHUNK,
+    SCHEMA_VERSION,
+    SEALED,
+    FileEntry,
+    Manifest,
+    OfficeRef,
+    canonical_json,
+    sha256_hex,
+    unb64,
+)
+from dvdesk.sync.progress import CancelCheck, Progress, check_cancel, never, no_progress
+from dvdesk.sync.seal import Sealer, sealer_for
+from dvdesk.sync.trust import current_key_of, verify_signature
+from dvdesk.sync.verify import bad_signature, check_members, read_signed_manifest
+from dvdesk.sync.wire import attachment_blobs, part_counts, read_batches
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    destination: str
+    destination_name: str
+    sequence: int
+    covers_from: int
+    records: int
+    tombstones: int
+    attachments: int
+    counts: dict[str, int]
+    offices: dict[str, int]
+    encrypted: bool
+    package_hash: str
+    size: int
+
+
+@dataclass(frozen=True)
+class _Plan:
+    destination: OfficeRef
+    sequence: int
+    covers_from: int
+    previous_hash: str | None
+    after: int
+    upto: int
+    total: int
+
+
+def _destination(session: Session, office: OfficeView, code: str | None) -> OfficeRef:
+    code = (code or office.parent_code or "").strip()
+    if not code:
+        raise UserError(
+            _("This office has no parent office set up. Give the destination with --to CODE.")
+        )
+    unit = session.exec(select(OrgUnit).where(OrgUnit.code == code)).first()
+    if unit is None or unit.relation == "self":
+        raise NotFound(
+            _(
+                "Office {code} is neither the office you report to nor enrolled here. "
+                "Check the code, or enrol its key card with 'dvdesk units enroll'."
+            ).format(code=code)
+        )
+    return OfficeRef(code=unit.code, name=unit.name, level=unit.level)
+
+
+def _plan(session: Session, office: OfficeView, destination: str | None, full: bool) -> _Plan:
+    target = _destination(session, office, destination)
+    last = session.exec(
+        select(PackageOut)
+        .where(PackageOut.destination == target.code)
+        .order_by(col(PackageOut.sequence).desc())
+    ).first()
+    acknowledged = session.exec(
+        select(func.max(Receipt.acknowledged_sequence)).where(
+            Receipt.direction == "in", Receipt.office_code == target.code
+        )
+    ).one()
+    after = 0
+    covers_from = 1
+    if acknowledged and not full:
+        acked = session.exec(
+            select(PackageOut).where(
+                PackageOut.destination == target.code, PackageOut.sequence == acknowledged
+            )
+        ).one()
+        after, covers_from = acked.upto_change_seq, acked.sequence + 1
+    connection = session.connection().connection.driver_connection
+    assert isinstance(connection, sqlite3.Connection)
+    upto, total = connection.execute(
+        "SELECT coalesce(max(change_seq), 0), "
+        "(SELECT count(*) FROM record WHERE change_seq > ? AND office_code != ?) FROM record",
+        (after, target.code),
+    ).fetchone()
+    sequence = (last.sequence if last else 0) + 1
+    return _Plan(
+        destination=target,
+        sequence=sequence,
+        covers_from=min(covers_from, sequence),
+        previous_hash=last.package_hash if last else None,
+        after=after,
+        upto=max(int(upto), after),
+        total=int(total),
+    )
+
+
+def _final_path(out: Path, *, origin: str, plan: _Plan) -> Path:
+    if out.is_dir():
+        return out / f"dvdesk-{origin}-{plan.destination.code}-{plan.sequence:06d}{PACKAGE_SUFFIX}"
+    if not out.parent.is_dir():
+        raise NotFound(
+            _(
+                "The folder {folder} does not exist. Plug in the USB stick or choose "
+                "another folder."
+            ).format(folder=out.parent)
+        )
+    return out
+
+
+class _Builder:
+    """Adds payload members and remembers their manifest entries."""
+
+    def __init__(self, writer: PackageWriter, sealer: Sealer | None) -> None:
+        self.writer = writer
+        self.sealer = sealer
+        self.files: list[FileEntry] = []
+
+    def add(
+        self, name: str, plain: bytes, *, kind: Literal["records", "attachment"], records: int = 0
+    ) -> None:
+        if self.sealer is None:
+            self.writer.add(name, plain, compress=kind == "records")
+            self.files.append(
+                FileEntry(
+                    name=name, kind=kind, size=len(plain), sha256=sha256_hex(plain), records=records
+                )
+            )
+            return
+        sealed_name = name + SEALED
+        data = self.sealer.seal(len(self.files), sealed_name, plain)
+        self.writer.add(sealed_name, data, compress=False)
+        self.files.append(
+            FileEntry(
+                name=sealed_name,
+                kind=kind,
+                size=len(data),
+                sha256=sha256_hex(data),
+                records=records,
+                plain_size=len(plain),
+                plain_sha256=sha256_hex(plain),
+            )
+        )
+
+    def add_attachment(self, sha256: str, source: Path) -> None:
+        name = f"attachments/{sha256}"
+        if self.sealer is None:
+            self.writer.add_file(name, source)
+            self.files.append(
+                FileEntry(name=name, kind="attachment", size=source.stat().st_size, sha256=sha256)
+            )
+        else:
+            self.add(name, source.read_bytes(), kind="attachment")
+
+
+def export_package(
+    store: Store,
+    *,
+    out: Path,
+    passphrase: str,
+    destination: str | None = None,
+    encrypt: bool = False,
+    full: bool = False,
+    progress: Progress = no_progress,
+    cancel: CancelCheck = never,
+) -> ExportResult:
+    """Write the package for ``destination`` (default: the parent) to ``out`` (file or folder)."""
+    office = get_office(store)
+    own = keys.active_key(store)
+    signing = keys.load_signing_key(store, key_id=own.key_id, passphrase=passphrase)
+    with store.session() as session:
+        plan = _plan(session, office, destination, full)
+    sealer = None
+    if encrypt:
+        recipient = current_key_of(store, office_code=plan.destination.code)
+        if recipient is None:
+            raise NotFound(
+                _(
+                    "To encrypt the package, first enrol the key card of {office} "
+                    "('dvdesk units enroll'), whose key it is encrypted to."
+                ).format(office=plan.destination.name)
+            )
+        sealer = sealer_for(
+            recipient_key_id=recipient.key_id, recipient_public=unb64(recipient.encryption_public)
+        )
+    final = _final_path(out, origin=office.code, plan=plan)
+    temporary = final.with_name(final.name + ".part")
+    try:
+        with storage_errors(temporary):
+            result = _write(
+                store,
+                office=office,
+                plan=plan,
+                own=own,
+                signing=signing,
+                sealer=sealer,
+                temporary=temporary,
+                final=final,
+                progress=progress,
+                cancel=cancel,
+            )
+            _log(store, plan=plan, result=result, final=final)
+            temporary.replace(final)
+            fsync_folder(final.parent)
+    finally:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+    return result
+
+
+def _write(
+    store: Store,
+    *,
+    office: OfficeView,
+    plan: _Plan,
+    own: OwnKey,
+    signing: Ed25519PrivateKey,
+    sealer: Sealer | None,
+    temporary: Path,
+    final: Path,
+    progress: Progress,
+    cancel: CancelCheck,
+) -> ExportResult:
+    writer = PackageWriter(temporary)
+    builder = _Builder(writer, sealer)
+    counts: Counter[str] = Counter()
+    offices: Counter[str] = Counter()
+    done = 0
+    total = plan.total + 1
+    raw = store.engine.raw_connection()
+    try:
+        connection = raw.driver_connection
+        assert isinstance(connection, sqlite3.Connection)
+        connection.execute("BEGIN")  # one snapshot for every batch
+        dest = plan.destination.code
+        counts.update(
+            part_counts(connection, after=plan.after, upto=plan.upto, exclude_office=dest)
+        )
+        blobs = attachment_blobs(connection, after=plan.after, upto=plan.upto, exclude_office=dest)
+        for number, batch in enumerate(
+            read_batches(
+                connection,
+                after=plan.after,
+                upto=plan.upto,
+                exclude_office=plan.destination.code,
+                batch=RECORDS_PER_CHUNK,
+            ),
+            start=1,
+        ):
+            check_cancel(cancel)
+            counts["record"] += batch.records
+            counts["tombstone"] += batch.tombstones
+            offices.update(batch.offices)
+            builder.add(
+                f"records/{number:06d}.json", batch.data, kind="records", records=batch.records
+            )
+            done += batch.records
+            progress(done, total)
+        connection.execute("COMMIT")
+    finally:
+        raw.close()
+    for sha256 in blobs:
+        check_cancel(cancel)
+        source = blob_path(store, sha256)
+        if not source.is_file():
+            writer.close()
+            raise NotFound(
+                _(
+                    "The attached file {sha} is missing from the attachments folder, so the "
+                    "package would be incomplete. Put back the attachments folder from a backup."
+                ).format(sha=sha256[:12])
+            )
+        builder.add_attachment(sha256, source)
+    manifest = Manifest(
+        format=FORMAT,
+        format_version=FORMAT_VERSION,
+        schema_version=SCHEMA_VERSION,
+        derived_text_version=DERIVED_TEXT_VERSION,
+        package_id=str(uuid.uuid4()),
+        origin=OfficeRef(code=office.code, name=office.current.name, level=office.level.value),
+        destination=plan.destination,
+        signer_key_id=own.key_id,
+        signer_chain=keys.own_chain(store) if own.card.get("certified_by") else (),
+        sequence=plan.sequence,
+        covers_from=plan.covers_from,
+        previous_hash=plan.previous_hash,
+        change_seq_after=plan.after,
+        change_seq_upto=plan.upto,
+        counts=dict(sorted(counts.items())),
+        offices=dict(sorted(offices.items())),
+        files=tuple(builder.files),
+        encryption=sealer.header if sealer else None,
+        created_at=now_iso(),
+    )
+    raw_manifest = canonical_json(manifest.model_dump(mode="json"))
+    writer.add("manifest.json", raw_manifest, compress=True)
+    writer.add("manifest.sig", signing.sign(raw_manifest), compress=False)
+    writer.close()
+    _read_back(temporary, signing_public=unb64(own.signing_public), progress=progress)
+    progress(total, total)
+    return ExportResult(
+        path=final,
+        destination=plan.destination.code,
+        destination_name=plan.destination.name,
+        sequence=plan.sequence,
+        covers_from=plan.covers_from,
+        records=counts["record"],
+        tombstones=counts["tombstone"],
+        attachments=len(blobs),
+        counts=dict(counts),
+        offices=dict(offices),
+        encrypted=sealer is not None,
+        package_hash=sha256_hex(raw_manifest),
+        size=temporary.stat().st_size,
+    )
+
+
+def _read_back(path: Path, *, signing_public: bytes, progress: Progress) -> None:
+    """Verify what is on the stick now, as the destination will."""
+    with open_package(path, limits=DEFAULT_LIMITS) as package:
+        raw, signature, manifest = read_signed_manifest(package)
+        if not verify_signature(signing_public, signature, raw):
+            raise bad_signature()
+        check_members(package, manifest)
+    del progress
+
+
+def _log(store: Store, *, plan: _Plan, result: ExportResult, final: Path) -> None:
+    with store.session() as session:
+        taken = session.exec(
+            select(PackageOut).where(
+                PackageOut.destination == plan.destination.code,
+                PackageOut.sequence == plan.sequence,
+            )
+        ).first()
+        if taken is not None:
+            raise Conflict(
+                _(
+                    "Another export to {code} ran at the same time. Delete the package just "
+                    "written and export again."
+                ).format(code=plan.destination.code)
+            )
+        session.add(
+            PackageOut(
+                destination=plan.destination.code,
+                sequence=plan.sequence,
+                covers_from=plan.covers_from,
+                package_hash=result.package_hash,
+                previous_hash=plan.previous_hash,
+                after_change_seq=plan.after,
+                upto_change_seq=plan.upto,
+                records=result.records,
+                encrypted=result.encrypted,
+                file_name=final.name,
+                created_at=now_iso(),
+                created_by=store.actor,
+            )
+        )
+        session.add(
+            AuditEntry(
+                at=now_iso(),
+                actor=store.actor,
+                action="export",
+                entity="package",
+                entity_id=f"{plan.destination.code}/{plan.sequence}",
+                changes={"records": result.records, "hash": result.package_hash},
+            )
+        )

@@ -1,0 +1,178 @@
+"""Key cards: an office's identity and public keys, self-signed, with a phone-readable fingerprint.
+
+A card travels as a small JSON file. Its body is signed by the card's own Ed25519
+key (binding the X25519 encryption key to it) and, after a rotation, also by the
+office's previous key (the certificate that lets the parent trust the new key).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any, Final
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from dvdesk.i18n import _
+from dvdesk.sync.format import b64, canonical_json, unb64
+from dvdesk.sync.refusals import Reason, Refused
+
+CARD_FORMAT: Final = "dvdesk-keycard"
+CARD_VERSION: Final = 1
+CARD_SUFFIX: Final = ".dvkey"
+MAX_CARD_BYTES: Final = 64 * 1024
+_BODY_KEYS = frozenset(
+    {
+        "format",
+        "format_version",
+        "office",
+        "key_id",
+        "signing_public",
+        "encryption_public",
+        "created_at",
+        "certified_by",
+    }
+)
+
+
+def key_id_of(signing_public: bytes) -> str:
+    return hashlib.sha256(signing_public).hexdigest()[:16]
+
+
+def fingerprint(signing_public: bytes, encryption_public: bytes) -> str:
+    """Six groups of five digits, easy to read aloud over the phone in any language."""
+    digest = hashlib.sha256(b"dvdesk-fingerprint" + signing_public + encryption_public).digest()
+    groups = (int.from_bytes(digest[i * 5 : i * 5 + 5], "big") % 100_000 for i in range(6))
+    return " ".join(f"{group:05d}" for group in groups)
+
+
+@dataclass(frozen=True)
+class Card:
+    office_code: str
+    office_name: str
+    office_level: str
+    parent_code: str | None
+    key_id: str
+    signing_public: bytes
+    encryption_public: bytes
+    created_at: str
+    certified_by: str | None
+    certificate: bytes | None
+    data: dict[str, Any]
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.signing_public, self.encryption_public)
+
+    @property
+    def body(self) -> dict[str, Any]:
+        return {key: value for key, value in self.data.items() if key in _BODY_KEYS}
+
+    def verify_certificate(self, certifier_public: bytes) -> bool:
+        """True if the previous key ``certifier_public`` signed this card's body."""
+        if self.certificate is None:
+            return False
+        try:
+            Ed25519PublicKey.from_public_bytes(certifier_public).verify(
+                self.certificate, canonical_json(self.body)
+            )
+        except (InvalidSignature, ValueError):
+            return False
+        return True
+
+
+def make_card(
+    *,
+    office: dict[str, Any],
+    signing_key: Ed25519PrivateKey,
+    signing_public: bytes,
+    encryption_public: bytes,
+    created_at: str,
+    certifier: tuple[str, Ed25519PrivateKey] | None = None,
+) -> dict[str, Any]:
+    """A card's JSON data, self-signed and (after a rotation) certified by the old key."""
+    body: dict[str, Any] = {
+        "format": CARD_FORMAT,
+        "format_version": CARD_VERSION,
+        "office": office,
+        "key_id": key_id_of(signing_public),
+        "signing_public": b64(signing_public),
+        "encryption_public": b64(encryption_public),
+        "created_at": created_at,
+        "certified_by": certifier[0] if certifier else None,
+    }
+    signed = canonical_json(body)
+    return body | {
+        "self_signature": b64(signing_key.sign(signed)),
+        "certificate": b64(certifier[1].sign(signed)) if certifier else None,
+    }
+
+
+def card_file_bytes(data: dict[str, Any]) -> bytes:
+    """The card as a readable file; the fingerprint line is for people, never trusted."""
+    shown = dict(data)
+    shown["fingerprint"] = fingerprint(
+        unb64(data["signing_public"]), unb64(data["encryption_public"])
+    )
+    return json.dumps(shown, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8") + b"\n"
+
+
+def parse_card(data: Any) -> Card:
+    """Check a card's shape and self-signature; refuse anything else."""
+    try:
+        if not isinstance(data, dict) or data.get("format") != CARD_FORMAT:
+            raise ValueError("not a card")
+        if data.get("format_version") != CARD_VERSION:
+            raise ValueError("version")
+        office = data["office"]
+        signing_public = unb64(data["signing_public"])
+        encryption_public = unb64(data["encryption_public"])
+        certificate = unb64(data["certificate"]) if data.get("certificate") else None
+        card = Card(
+            office_code=_text(office["code"]),
+            office_name=_text(office["name"]),
+            office_level=_text(office["level"]),
+            parent_code=_text(office["parent_code"]) if office.get("parent_code") else None,
+            key_id=_text(data["key_id"]),
+            signing_public=signing_public,
+            encryption_public=encryption_public,
+            created_at=_text(data["created_at"]),
+            certified_by=_text(data["certified_by"]) if data.get("certified_by") else None,
+            certificate=certificate,
+            data={key: value for key, value in data.items() if key != "fingerprint"},
+        )
+        if len(encryption_public) != 32 or card.key_id != key_id_of(signing_public):
+            raise ValueError("key id")
+        Ed25519PublicKey.from_public_bytes(signing_public).verify(
+            unb64(data["self_signature"]), canonical_json(card.body)
+        )
+    except (KeyError, TypeError, ValueError, InvalidSignature):
+        raise Refused(
+            Reason.BAD_CARD,
+            _(
+                "This key card is damaged or was changed after it was made. "
+                "Ask the office for its key card again and check the fingerprint by phone."
+            ),
+        ) from None
+    return card
+
+
+def read_card_bytes(raw: bytes) -> Card:
+    if len(raw) > MAX_CARD_BYTES:
+        raise Refused(
+            Reason.BAD_CARD,
+            _("This file is too large to be a key card. Check that you chose the right file."),
+        )
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        data = None
+    return parse_card(data)
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str) or not value or len(value) > 500:
+        raise ValueError("text")
+    return value

@@ -1,0 +1,341 @@
+"""This office's own key pairs: made at set-up, rotated, private halves encrypted on disk.
+
+Each key is an Ed25519 signing key plus an X25519 key for packages encrypted to
+this office. Both private halves live in one file ``paths.keys/<key id>.key``,
+encrypted with ChaCha20-Poly1305 under a key derived from the office passphrase by
+scrypt (memory-hard, so a stolen file resists guessing); the database keeps the
+public halves and the key card. Retired keys stay on disk so packages encrypted to
+them can still be opened.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+from sqlmodel import Session, col, select
+
+from dvdesk.clock import now_iso
+from dvdesk.db.schema import AuditEntry, Office, OwnKey
+from dvdesk.errors import Conflict, NotFound, UserError, ValidationFailed
+from dvdesk.i18n import _
+from dvdesk.services.office import get_office
+from dvdesk.services.store import Store, storage_errors
+from dvdesk.sync.format import b64, unb64
+from dvdesk.sync.keycard import (
+    CARD_SUFFIX,
+    Card,
+    card_file_bytes,
+    fingerprint,
+    key_id_of,
+    make_card,
+    parse_card,
+)
+
+MIN_PASSPHRASE = 8
+KEY_FILE_FORMAT = "dvdesk-private-key"
+# scrypt cost: about 0.1 s and 32 MiB per unlock on an office PC.
+SCRYPT_N = 2**15
+SCRYPT_R = 8
+SCRYPT_P = 1
+_RAW = serialization.Encoding.Raw
+_RAW_PUBLIC = serialization.PublicFormat.Raw
+
+
+@dataclass(frozen=True)
+class KeyInfo:
+    key_id: str
+    fingerprint: str
+    office_code: str
+    created_at: str
+    active: bool
+    certified_by: str | None
+
+
+def _info(row: OwnKey) -> KeyInfo:
+    card = parse_card(row.card)
+    return KeyInfo(
+        key_id=row.key_id,
+        fingerprint=card.fingerprint,
+        office_code=card.office_code,
+        created_at=row.created_at,
+        active=row.active,
+        certified_by=card.certified_by,
+    )
+
+
+def _check_passphrase(passphrase: str) -> bytes:
+    if len(passphrase) < MIN_PASSPHRASE:
+        raise ValidationFailed(
+            _("The passphrase is too short."),
+            [
+                (
+                    "passphrase",
+                    _("use at least {count} characters").format(count=MIN_PASSPHRASE),
+                )
+            ],
+        )
+    return passphrase.encode("utf-8")
+
+
+def _key_file(store: Store, key_id: str) -> Path:
+    return store.paths.keys / f"{key_id}.key"
+
+
+def _scrypt(passphrase: bytes, salt: bytes, n: int, r: int, p: int) -> bytes:
+    return Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(passphrase)
+
+
+def _sealed_private(key_id: str, private: bytes, passphrase: bytes) -> bytes:
+    salt = os.urandom(16)
+    nonce = os.urandom(12)
+    key = _scrypt(passphrase, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)
+    document = {
+        "format": KEY_FILE_FORMAT,
+        "format_version": 1,
+        "key_id": key_id,
+        "kdf": {"name": "scrypt", "n": SCRYPT_N, "r": SCRYPT_R, "p": SCRYPT_P, "salt": b64(salt)},
+        "cipher": "chacha20poly1305",
+        "nonce": b64(nonce),
+        "ciphertext": b64(ChaCha20Poly1305(key).encrypt(nonce, private, key_id.encode())),
+    }
+    return json.dumps(document, indent=1).encode("utf-8")
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as target:
+            target.write(data)
+            target.flush()
+            os.fsync(target.fileno())
+        Path(temporary).chmod(0o600)
+        Path(temporary).replace(path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _office_identity(store: Store) -> dict[str, Any]:
+    office = get_office(store)
+    return {
+        "code": office.code,
+        "name": office.current.name,
+        "level": office.level.value,
+        "parent_code": office.parent_code,
+    }
+
+
+def _new_key(
+    store: Store, *, passphrase: bytes, certifier: tuple[str, Ed25519PrivateKey] | None
+) -> OwnKey:
+    signing = Ed25519PrivateKey.generate()
+    encryption = X25519PrivateKey.generate()
+    signing_public = signing.public_key().public_bytes(_RAW, _RAW_PUBLIC)
+    encryption_public = encryption.public_key().public_bytes(_RAW, _RAW_PUBLIC)
+    key_id = key_id_of(signing_public)
+    stamp = now_iso()
+    card = make_card(
+        office=_office_identity(store),
+        signing_key=signing,
+        signing_public=signing_public,
+        encryption_public=encryption_public,
+        created_at=stamp,
+        certifier=certifier,
+    )
+    private = signing.private_bytes_raw() + encryption.private_bytes_raw()
+    with storage_errors(store.paths.keys):
+        _write_private(_key_file(store, key_id), _sealed_private(key_id, private, passphrase))
+    return OwnKey(
+        key_id=key_id,
+        signing_public=card["signing_public"],
+        encryption_public=card["encryption_public"],
+        card=card,
+        active=True,
+        created_at=stamp,
+        created_by=store.actor,
+    )
+
+
+def _audit(store: Store, action: str, key_id: str, changes: dict[str, Any]) -> AuditEntry:
+    return AuditEntry(
+        at=now_iso(),
+        actor=store.actor,
+        action=action,
+        entity="key",
+        entity_id=key_id,
+        changes=changes,
+    )
+
+
+def create_keys(store: Store, *, passphrase: str) -> KeyInfo:
+    """Make this office's first key pair. Refuses if it has one (use :func:`rotate_keys`)."""
+    secret = _check_passphrase(passphrase)
+    if _active_row(store) is not None:
+        raise Conflict(
+            _(
+                "This office already has a key. To replace it use 'dvdesk keys rotate', "
+                "which lets the level above trust the new key."
+            )
+        )
+    row = _new_key(store, passphrase=secret, certifier=None)
+    with store.session() as session:
+        session.add(row)
+        session.add(_audit(store, "create", row.key_id, {"fingerprint": _info(row).fingerprint}))
+    return _info(row)
+
+
+def rotate_keys(store: Store, *, passphrase: str, new_passphrase: str | None = None) -> KeyInfo:
+    """Make a new key pair certified by the current one; the current one is retired."""
+    old = active_key(store)
+    old_signing = load_signing_key(store, key_id=old.key_id, passphrase=passphrase)
+    secret = _check_passphrase(new_passphrase or passphrase)
+    row = _new_key(store, passphrase=secret, certifier=(old.key_id, old_signing))
+    with store.session() as session:
+        stored = session.get(OwnKey, old.key_id)
+        assert stored is not None
+        stored.active = False
+        stored.retired_at = now_iso()
+        session.add(stored)
+        session.add(row)
+        session.add(
+            _audit(
+                store, "rotate", row.key_id, {"previous": old.key_id, "certified_by": old.key_id}
+            )
+        )
+    return _info(row)
+
+
+def _active_row(store: Store) -> OwnKey | None:
+    with store.session() as session:
+        return session.exec(select(OwnKey).where(col(OwnKey.active).is_(True))).first()
+
+
+def active_key(store: Store) -> OwnKey:
+    row = _active_row(store)
+    if row is None:
+        raise NotFound(_("This office has no key yet. Run 'dvdesk keys init' to make one first."))
+    return row
+
+
+def own_key(store: Store, *, key_id: str) -> OwnKey | None:
+    with store.session() as session:
+        return session.get(OwnKey, key_id)
+
+
+def _in_rotation_order(rows: list[OwnKey]) -> list[OwnKey]:
+    """First key first, then each key after the one that certified it (clocks may tie)."""
+    successor = {row.card.get("certified_by"): row for row in rows}
+    ordered: list[OwnKey] = []
+    current = successor.get(None)
+    while current is not None and len(ordered) < len(rows):
+        ordered.append(current)
+        current = successor.get(current.key_id)
+    return ordered
+
+
+def own_keys(store: Store) -> list[KeyInfo]:
+    with store.session() as session:
+        rows = list(session.exec(select(OwnKey)).all())
+    return [_info(row) for row in _in_rotation_order(rows)]
+
+
+def own_chain(store: Store) -> tuple[dict[str, Any], ...]:
+    """The cards of every key this office has had, oldest first (each certifies the next)."""
+    with store.session() as session:
+        rows = list(session.exec(select(OwnKey)).all())
+    return tuple(row.card for row in _in_rotation_order(rows))
+
+
+def active_card(store: Store) -> Card:
+    return parse_card(active_key(store).card)
+
+
+def _load_private(store: Store, key_id: str, passphrase: str) -> bytes:
+    path = _key_file(store, key_id)
+    try:
+        document = json.loads(path.read_bytes())
+    except FileNotFoundError:
+        raise NotFound(
+            _(
+                "The private key file {file} is missing. Put back the keys folder from a "
+                "backup, or make a new key with 'dvdesk keys init' in a new office folder."
+            ).format(file=path)
+        ) from None
+    except OSError as error:
+        raise UserError(
+            _("Cannot read {file}: {reason}.").format(file=path, reason=error.strerror)
+        ) from None
+    except ValueError:
+        document = None
+    try:
+        if not isinstance(document, dict) or document.get("format") != KEY_FILE_FORMAT:
+            raise ValueError("not a key file")
+        kdf = document["kdf"]
+        key = _scrypt(
+            passphrase.encode("utf-8"),
+            unb64(kdf["salt"]),
+            int(kdf["n"]),
+            int(kdf["r"]),
+            int(kdf["p"]),
+        )
+    except (KeyError, TypeError, ValueError):
+        raise UserError(
+            _(
+                "The private key file {file} is damaged. Put back the keys folder from a backup."
+            ).format(file=path)
+        ) from None
+    try:
+        return ChaCha20Poly1305(key).decrypt(
+            unb64(document["nonce"]), unb64(document["ciphertext"]), key_id.encode()
+        )
+    except InvalidTag:
+        raise UserError(
+            _("The passphrase is wrong. Type the office's key passphrase again.")
+        ) from None
+
+
+def load_signing_key(store: Store, *, key_id: str, passphrase: str) -> Ed25519PrivateKey:
+    return Ed25519PrivateKey.from_private_bytes(_load_private(store, key_id, passphrase)[:32])
+
+
+def load_encryption_key(store: Store, *, key_id: str, passphrase: str) -> X25519PrivateKey:
+    return X25519PrivateKey.from_private_bytes(_load_private(store, key_id, passphrase)[32:64])
+
+
+def card_fingerprint(row: OwnKey) -> str:
+    return fingerprint(unb64(row.signing_public), unb64(row.encryption_public))
+
+
+def get_office_code(session: Session) -> str:
+    office = session.get(Office, 1)
+    if office is None:
+        raise NotFound(_("No office is set up yet. Run 'dvdesk init' first."))
+    return office.code
+
+
+def write_card(store: Store, *, out: Path) -> tuple[Path, str]:
+    """Write the active key card to ``out`` (a file, or a folder to put it in).
+
+    Returns the file written and the fingerprint to read over the phone.
+    """
+    row = active_key(store)
+    target = out / f"dvdesk-{row.card['office']['code']}{CARD_SUFFIX}" if out.is_dir() else out
+    try:
+        target.write_bytes(card_file_bytes(row.card))
+    except OSError as error:
+        raise UserError(
+            _("Cannot write {file}: {reason}.").format(file=target, reason=error.strerror)
+        ) from None
+    return target, card_fingerprint(row)

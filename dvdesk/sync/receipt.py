@@ -1,0 +1,483 @@
+"""Signed receipts: the parent acknowledges packages and sends records back for correction.
+
+A receipt is a small JSON file ``{"receipt": BODY, "signature": BASE64}``; the signature
+is Ed25519 over the canonical JSON of BODY by the parent's key. The child checks it
+with the parent's enrolled key card, and its next package starts after the
+acknowledged sequence number.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlmodel import Session, col, func, select
+
+from dvdesk.clock import now_iso
+from dvdesk.db.schema import AuditEntry, Correction, PackageIn, PackageOut, Receipt, Record
+from dvdesk.errors import Conflict, NotFound
+from dvdesk.i18n import _
+from dvdesk.services.office import get_office
+from dvdesk.services.store import Store, storage_errors
+from dvdesk.sync import keys
+from dvdesk.sync.container import fsync_folder
+from dvdesk.sync.format import OfficeRef, b64, canonical_json, sha256_hex, unb64
+from dvdesk.sync.refusals import Reason, Refused
+from dvdesk.sync.trust import enrol_rotated, resolve_signer, verify_signature
+from dvdesk.text import clean
+
+RECEIPT_FORMAT: Final = "dvdesk-receipt"
+RECEIPT_VERSION: Final = 1
+RECEIPT_SUFFIX: Final = ".dvrcpt"
+MAX_RECEIPT_BYTES: Final = 16 * 1024 * 1024
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class Returned(_Frozen):
+    correction_id: str = Field(max_length=64)
+    record_id: str = Field(max_length=64)
+    title: str = Field(max_length=1_000)
+    revision: int = Field(ge=0)
+    comment: str = Field(max_length=10_000)
+
+
+class Received(_Frozen):
+    sequence: int = Field(ge=1)
+    package_hash: str = Field(max_length=64)
+    new: int
+    updated: int
+    unchanged: int
+    refused: int
+
+
+class ReceiptBody(_Frozen):
+    format: str
+    format_version: int
+    receipt_id: str = Field(max_length=64)
+    issuer: OfficeRef
+    recipient: str = Field(max_length=20)
+    signer_key_id: str = Field(max_length=64)
+    signer_chain: tuple[dict[str, Any], ...] = ()
+    acknowledged_sequence: int = Field(ge=1)
+    package_hash: str = Field(max_length=64)
+    received: tuple[Received, ...] = Field(max_length=10_000)
+    returned: tuple[Returned, ...] = Field(max_length=100_000)
+    issued_at: str = Field(max_length=40)  # the issuer's clock: shown, never trusted
+
+
+@dataclass(frozen=True)
+class ReturnedRecord:
+    """A record sent back for correction, as a table row."""
+
+    record_id: str
+    title: str
+    revision: int
+    comment: str
+    from_office: str
+    current_revision: int | None
+    corrected: bool
+
+
+@dataclass(frozen=True)
+class ReceiptResult:
+    path: Path
+    issuer: str
+    issuer_name: str
+    recipient: str
+    acknowledged_sequence: int
+    returned: tuple[ReturnedRecord, ...]
+    already_imported: bool = False
+
+
+# ---------------------------------------------------------------- the parent writes
+
+
+def request_correction(store: Store, *, record_id: str, comment: str) -> ReturnedRecord:
+    """Mark a child's record to be sent back with ``comment`` in the next receipt."""
+    text = clean(comment)
+    if not text:
+        raise Conflict(_("Write a comment saying what the office should correct."))
+    with store.session() as session:
+        record = session.get(Record, record_id.strip().lower())
+        if record is None:
+            raise NotFound(
+                _("There is no record {id}. Check the id with 'dvdesk record list'.").format(
+                    id=record_id
+                )
+            )
+        own = keys.get_office_code(session)
+        if record.office_code == own:
+            raise Conflict(
+                _("Record {id} belongs to this office; correct it here instead.").format(
+                    id=record.id
+                )
+            )
+        session.add(
+            Correction(
+                id=str(uuid.uuid4()),
+                direction="out",
+                record_id=record.id,
+                office_code=record.office_code,
+                title=record.title,
+                revision=record.revision,
+                comment=text,
+                status="pending",
+                created_at=now_iso(),
+                created_by=store.actor,
+            )
+        )
+        return ReturnedRecord(
+            record.id, record.title, record.revision, text, own, record.revision, False
+        )
+
+
+def _origin_of(session: Session, office_code: str) -> str | None:
+    """The enrolled child whose packages brought records of ``office_code`` (relays)."""
+    rows = session.exec(select(PackageIn.origin, PackageIn.manifest)).all()
+    for origin, manifest in rows:
+        if office_code == origin or office_code in manifest.get("offices", {}):
+            return origin
+    return None
+
+
+def write_receipt(store: Store, *, origin: str, out: Path, passphrase: str) -> ReceiptResult:
+    """Sign a receipt for everything imported from ``origin`` and write it to ``out``."""
+    office = get_office(store)
+    own = keys.active_key(store)
+    signing = keys.load_signing_key(store, key_id=own.key_id, passphrase=passphrase)
+    with store.session() as session:
+        imported = session.exec(
+            select(PackageIn)
+            .where(PackageIn.origin == origin)
+            .order_by(col(PackageIn.sequence).desc())
+        ).all()
+        if not imported:
+            raise NotFound(
+                _(
+                    "Nothing has been imported from office {code} yet, so there is nothing to "
+                    "acknowledge."
+                ).format(code=origin)
+            )
+        requests = [
+            c
+            for c in session.exec(
+                select(Correction).where(
+                    Correction.direction == "out", col(Correction.status).in_(("pending", "sent"))
+                )
+            ).all()
+            if c.office_code == origin or _origin_of(session, c.office_code) == origin
+        ]
+    last = imported[0]
+    body = ReceiptBody(
+        format=RECEIPT_FORMAT,
+        format_version=RECEIPT_VERSION,
+        receipt_id=str(uuid.uuid4()),
+        issuer=OfficeRef(code=office.code, name=office.current.name, level=office.level.value),
+        recipient=origin,
+        signer_key_id=own.key_id,
+        signer_chain=keys.own_chain(store) if own.card.get("certified_by") else (),
+        acknowledged_sequence=last.sequence,
+        package_hash=last.package_hash,
+        received=tuple(
+            Received(
+                sequence=p.sequence,
+                package_hash=p.package_hash,
+                new=p.new,
+                updated=p.updated,
+                unchanged=p.unchanged,
+                refused=p.refused,
+            )
+            for p in imported[:100]
+        ),
+        returned=tuple(
+            Returned(
+                correction_id=c.id,
+                record_id=c.record_id,
+                title=c.title,
+                revision=c.revision,
+                comment=c.comment,
+            )
+            for c in requests
+        ),
+        issued_at=now_iso(),
+    )
+    body_data = body.model_dump(mode="json")
+    signed = canonical_json(body_data)
+    document = {"receipt": body_data, "signature": b64(signing.sign(signed))}
+    final = (
+        out / f"dvdesk-receipt-{office.code}-{origin}-{last.sequence:06d}{RECEIPT_SUFFIX}"
+        if out.is_dir()
+        else out
+    )
+    _write_atomically(final, json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8"))
+    with store.session() as session:
+        for request in requests:
+            stored = session.get(Correction, request.id)
+            if stored is not None and stored.status == "pending":
+                stored.status = "sent"
+                session.add(stored)
+        session.add(
+            Receipt(
+                receipt_hash=sha256_hex(signed),
+                direction="out",
+                office_code=origin,
+                acknowledged_sequence=last.sequence,
+                package_hash=last.package_hash,
+                signer_key_id=own.key_id,
+                body=body_data,
+                at=now_iso(),
+                by=store.actor,
+            )
+        )
+    return ReceiptResult(
+        path=final,
+        issuer=office.code,
+        issuer_name=office.current.name,
+        recipient=origin,
+        acknowledged_sequence=last.sequence,
+        returned=tuple(
+            ReturnedRecord(r.record_id, r.title, r.revision, r.comment, office.code, None, False)
+            for r in body.returned
+        ),
+    )
+
+
+def _write_atomically(final: Path, data: bytes) -> None:
+    if not final.parent.is_dir():
+        raise NotFound(
+            _(
+                "The folder {folder} does not exist. Plug in the USB stick or choose "
+                "another folder."
+            ).format(folder=final.parent)
+        )
+    with storage_errors(final):
+        handle, temporary = tempfile.mkstemp(dir=final.parent, suffix=".part")
+        try:
+            with os.fdopen(handle, "wb") as writer:
+                writer.write(data)
+                writer.flush()
+                os.fsync(writer.fileno())
+            Path(temporary).replace(final)
+            fsync_folder(final.parent)
+        finally:
+            with contextlib.suppress(OSError):
+                Path(temporary).unlink(missing_ok=True)
+
+
+# ---------------------------------------------------------------- the child imports
+
+
+def _bad_receipt() -> Refused:
+    return Refused(
+        Reason.BAD_RECEIPT,
+        _(
+            "This file is not a dvdesk receipt, or it is damaged. Ask the office you report to "
+            "for the receipt again."
+        ),
+    )
+
+
+def _read(path: Path) -> tuple[ReceiptBody, bytes, bytes]:
+    try:
+        if path.stat().st_size > MAX_RECEIPT_BYTES:
+            raise _bad_receipt()
+        document = json.loads(path.read_bytes().decode("utf-8"))
+    except FileNotFoundError:
+        raise NotFound(_("There is no file {file}.").format(file=path)) from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        raise _bad_receipt() from None
+    if not isinstance(document, dict) or set(document) != {"receipt", "signature"}:
+        raise _bad_receipt()
+    data = document["receipt"]
+    if not isinstance(data, dict) or data.get("format") != RECEIPT_FORMAT:
+        raise _bad_receipt()
+    try:
+        signature = unb64(str(document["signature"]))
+        body = ReceiptBody.model_validate_json(json.dumps(data))
+    except (ValueError, ValidationError):
+        raise _bad_receipt() from None
+    if body.format_version > RECEIPT_VERSION:
+        raise Refused(
+            Reason.FORMAT_TOO_NEW,
+            _("This receipt was made by a newer dvdesk. Update dvdesk, then import it again."),
+        )
+    return body, canonical_json(data), signature
+
+
+def import_receipt(store: Store, *, path: Path) -> ReceiptResult:
+    """Check a receipt from the parent, record the acknowledgement and the records sent back."""
+    body, signed, signature = _read(path)
+    receipt_hash = sha256_hex(signed)
+    with store.session() as session:
+        own = keys.get_office_code(session)
+        signer = resolve_signer(
+            session,
+            key_id=body.signer_key_id,
+            office_code=body.issuer.code,
+            chain=body.signer_chain,
+            relation="parent",
+        )
+        if not verify_signature(signer.signing_public, signature, signed):
+            raise Refused(
+                Reason.BAD_SIGNATURE,
+                _(
+                    "The receipt's signature does not match its contents: it was changed or "
+                    "forged. Nothing was changed; ask the office you report to for it again."
+                ),
+            )
+        if body.recipient != own:
+            raise Refused(
+                Reason.RECEIPT_NOT_OURS,
+                _(
+                    "This receipt is for office {code}, not for this office. Nothing was "
+                    "changed; give it to that office."
+                ).format(code=body.recipient),
+            )
+        sent = session.exec(
+            select(PackageOut).where(
+                PackageOut.destination == body.issuer.code,
+                PackageOut.sequence == body.acknowledged_sequence,
+            )
+        ).first()
+        if sent is None or sent.package_hash != body.package_hash:
+            raise Refused(
+                Reason.RECEIPT_UNKNOWN_PACKAGE,
+                _(
+                    "The receipt acknowledges package {sequence}, which this office did not send "
+                    "in that form (was the database restored from an old backup?). Nothing was "
+                    "changed; call the office you report to."
+                ).format(sequence=body.acknowledged_sequence),
+            )
+        if session.get(Receipt, receipt_hash) is not None:
+            return _result(session, path, body, already=True)
+        acknowledged = session.exec(
+            select(func.max(Receipt.acknowledged_sequence)).where(
+                Receipt.direction == "in", Receipt.office_code == body.issuer.code
+            )
+        ).one()
+        if acknowledged is not None and body.acknowledged_sequence < acknowledged:
+            raise Refused(
+                Reason.OLD_RECEIPT,
+                _(
+                    "This receipt acknowledges package {sequence}, but a newer receipt already "
+                    "acknowledged package {newer}. Nothing was changed."
+                ).format(sequence=body.acknowledged_sequence, newer=acknowledged),
+            )
+        if signer.new_cards:
+            enrol_rotated(session, signer=signer, actor=store.actor)
+        session.add(
+            Receipt(
+                receipt_hash=receipt_hash,
+                direction="in",
+                office_code=body.issuer.code,
+                acknowledged_sequence=body.acknowledged_sequence,
+                package_hash=body.package_hash,
+                signer_key_id=body.signer_key_id,
+                body=body.model_dump(mode="json"),
+                at=now_iso(),
+                by=store.actor,
+            )
+        )
+        for item in body.returned:
+            if session.get(Correction, item.correction_id) is None:
+                session.add(
+                    Correction(
+                        id=item.correction_id,
+                        direction="in",
+                        record_id=item.record_id,
+                        office_code=own,
+                        title=clean(item.title),
+                        revision=item.revision,
+                        comment=clean(item.comment),
+                        status="received",
+                        created_at=now_iso(),
+                        created_by=body.issuer.code,
+                    )
+                )
+        session.add(
+            AuditEntry(
+                at=now_iso(),
+                actor=store.actor,
+                action="receipt",
+                entity="package",
+                entity_id=f"{body.issuer.code}/{body.acknowledged_sequence}",
+                changes={"returned": len(body.returned), "hash": receipt_hash},
+            )
+        )
+        session.flush()
+        return _result(session, path, body, already=False)
+
+
+def _result(session: Session, path: Path, body: ReceiptBody, *, already: bool) -> ReceiptResult:
+    return ReceiptResult(
+        path=path,
+        issuer=body.issuer.code,
+        issuer_name=body.issuer.name,
+        recipient=body.recipient,
+        acknowledged_sequence=body.acknowledged_sequence,
+        returned=tuple(
+            _returned_row(
+                session,
+                item.record_id,
+                title=item.title,
+                revision=item.revision,
+                comment=item.comment,
+                from_office=body.issuer.code,
+            )
+            for item in body.returned
+        ),
+        already_imported=already,
+    )
+
+
+def _returned_row(
+    session: Session,
+    record_id: str,
+    *,
+    title: str,
+    revision: int,
+    comment: str,
+    from_office: str,
+) -> ReturnedRecord:
+    record = session.get(Record, record_id)
+    current = record.revision if record is not None else None
+    return ReturnedRecord(
+        record_id=record_id,
+        title=title,
+        revision=revision,
+        comment=comment,
+        from_office=from_office,
+        current_revision=current,
+        corrected=current is not None and current > revision,
+    )
+
+
+def returned_records(store: Store) -> list[ReturnedRecord]:
+    """Records the parent sent back to this office, newest first, with whether they were fixed."""
+    with store.session() as session:
+        rows = session.exec(
+            select(Correction)
+            .where(Correction.direction == "in")
+            .order_by(col(Correction.created_at).desc())
+        ).all()
+        return [
+            _returned_row(
+                session,
+                c.record_id,
+                title=c.title,
+                revision=c.revision,
+                comment=c.comment,
+                from_office=c.created_by,
+            )
+            for c in rows
+        ]

@@ -1,0 +1,59 @@
+"""Why a package, key card or receipt is refused: one reason code per attack or accident.
+
+Each refusal carries a machine-readable ``reason`` (tests and the GUI key on it)
+and a Vietnamese message that says what happened and what to do next.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from dvdesk.errors import UserError
+
+
+class Reason(StrEnum):
+    NOT_A_PACKAGE = "not_a_package"
+    TRUNCATED = "truncated"
+    TOO_LARGE = "too_large"
+    TOO_MANY_MEMBERS = "too_many_members"
+    MEMBER_TOO_LARGE = "member_too_large"
+    BAD_MEMBER_NAME = "bad_member_name"
+    DUPLICATE_MEMBER = "duplicate_member"
+    UNEXPECTED_MEMBER = "unexpected_member"
+    MISSING_MEMBER = "missing_member"
+    BAD_MANIFEST = "bad_manifest"
+    FORMAT_TOO_NEW = "format_too_new"
+    SCHEMA_TOO_NEW = "schema_too_new"
+    UNKNOWN_KEY = "unknown_key"
+    REVOKED_KEY = "revoked_key"
+    KEY_OF_OTHER_OFFICE = "key_of_other_office"
+    BAD_SIGNATURE = "bad_signature"
+    CHANGED_FILE = "changed_file"
+    SIZE_MISMATCH = "size_mismatch"
+    WRONG_DESTINATION = "wrong_destination"
+    FROM_SELF = "from_self"
+    NOT_A_CHILD = "not_a_child"
+    OLD_PACKAGE = "old_package"
+    GAP = "gap"
+    SEQUENCE_CONFLICT = "sequence_conflict"
+    CHAIN_BROKEN = "chain_broken"
+    CANNOT_DECRYPT = "cannot_decrypt"
+    BAD_PAYLOAD = "bad_payload"
+    # Key cards
+    BAD_CARD = "bad_card"
+    ALREADY_ENROLLED = "already_enrolled"
+    # Receipts
+    BAD_RECEIPT = "bad_receipt"
+    RECEIPT_NOT_OURS = "receipt_not_ours"
+    RECEIPT_UNKNOWN_PACKAGE = "receipt_unknown_package"
+    OLD_RECEIPT = "old_receipt"
+
+
+class Refused(UserError):
+    """A package, card or receipt was refused before anything was changed."""
+
+    exit_code = 6
+
+    def __init__(self, reason: Reason, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason

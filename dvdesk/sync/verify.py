@@ -1,0 +1,274 @@
+"""Checking a package completely before anything is written.
+
+Order matters: structure and sizes (container), then the manifest's signature by a
+trusted key, then the claims the signature covers (origin, destination, sequence,
+hash chain), then every payload member against its signed SHA-256.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlmodel import Session, col, func, select
+
+from dvdesk.db.schema import Office, PackageIn
+from dvdesk.errors import NotFound
+from dvdesk.i18n import _
+from dvdesk.services.store import Store
+from dvdesk.sync.container import PackageFile, missing_member, open_package
+from dvdesk.sync.format import (
+    DEFAULT_LIMITS,
+    MANIFEST,
+    SEALED,
+    SIGNATURE,
+    SIGNATURE_BYTES,
+    Limits,
+    Manifest,
+    parse_manifest,
+    sha256_hex,
+)
+from dvdesk.sync.progress import CancelCheck, Progress, check_cancel, never, no_progress
+from dvdesk.sync.refusals import Reason, Refused
+from dvdesk.sync.trust import Signer, resolve_signer, verify_signature
+
+
+@dataclass(frozen=True)
+class VerifiedPackage:
+    """A package whose every check passed, ready to import (or already imported)."""
+
+    path: Path
+    manifest: Manifest
+    package_hash: str
+    signer: Signer
+    already_imported: bool
+    last_sequence: int
+
+    @property
+    def encrypted(self) -> bool:
+        return self.manifest.encryption is not None
+
+    @property
+    def record_count(self) -> int:
+        return self.manifest.counts.get("record", 0)
+
+
+def read_signed_manifest(package: PackageFile) -> tuple[bytes, bytes, Manifest]:
+    if package.declared_size(SIGNATURE) != SIGNATURE_BYTES:
+        raise bad_signature()
+    raw = package.read_declared(MANIFEST)
+    signature = package.read_declared(SIGNATURE)
+    return raw, signature, parse_manifest(raw)
+
+
+def bad_signature() -> Refused:
+    return Refused(
+        Reason.BAD_SIGNATURE,
+        _(
+            "The package's signature does not match its contents: it was changed or forged "
+            "after it was signed. Nothing was imported; do not use it, and ask the sending "
+            "office to export it again."
+        ),
+    )
+
+
+def check_members(
+    package: PackageFile,
+    manifest: Manifest,
+    *,
+    progress: Progress = no_progress,
+    cancel: CancelCheck = never,
+) -> None:
+    """Every member listed, with its signed size and SHA-256; nothing else in the zip."""
+    listed = {entry.name for entry in manifest.files}
+    for name in package.members:
+        if name not in listed and name not in (MANIFEST, SIGNATURE):
+            raise Refused(
+                Reason.UNEXPECTED_MEMBER,
+                _(
+                    "The package contains a file {member} that dvdesk never writes. It is "
+                    "refused; nothing was imported."
+                ).format(member=name),
+            )
+    sealed = manifest.encryption is not None
+    for entry in manifest.files:
+        declared = package.declared_size(entry.name)
+        if declared is None:
+            raise missing_member(entry.name)
+        if entry.name.endswith(SEALED) != sealed or (
+            sealed and (entry.plain_size is None or entry.plain_sha256 is None)
+        ):
+            raise Refused(
+                Reason.BAD_MANIFEST,
+                _(
+                    "The package's table of contents (manifest) is damaged or was not made by "
+                    "dvdesk. Ask the sending office to export the package again."
+                ),
+            )
+        if declared != entry.size:
+            raise Refused(
+                Reason.SIZE_MISMATCH,
+                _(
+                    "The file {member} inside the package does not have the size the signed "
+                    "table of contents gives (cut off or changed). Nothing was imported; copy "
+                    "the package again."
+                ).format(member=entry.name),
+            )
+    total = len(manifest.files)
+    for done, entry in enumerate(manifest.files, start=1):
+        check_cancel(cancel)
+        package.check(entry.name, size=entry.size, sha256=entry.sha256)
+        progress(done, total)
+
+
+def _own_code(session: Session) -> str:
+    office = session.get(Office, 1)
+    if office is None:
+        raise NotFound(_("No office is set up yet. Run 'dvdesk init' first."))
+    return office.code
+
+
+def trusted_signer(session: Session, manifest: Manifest, raw: bytes, signature: bytes) -> Signer:
+    own = _own_code(session)
+    if manifest.origin.code == own:
+        raise Refused(
+            Reason.FROM_SELF,
+            _(
+                "This package was made by this office itself (to send to {code}); it cannot be "
+                "imported here. Take it to the office it is addressed to."
+            ).format(code=manifest.destination.code),
+        )
+    signer = resolve_signer(
+        session,
+        key_id=manifest.signer_key_id,
+        office_code=manifest.origin.code,
+        chain=manifest.signer_chain,
+        relation="child",
+    )
+    if not verify_signature(signer.signing_public, signature, raw):
+        raise bad_signature()
+    if manifest.destination.code != own:
+        raise Refused(
+            Reason.WRONG_DESTINATION,
+            _(
+                "This package from {origin} is addressed to office {destination}, not to this "
+                "office ({own}). Nothing was imported; take it to the office it is addressed to."
+            ).format(origin=manifest.origin.name, destination=manifest.destination.code, own=own),
+        )
+    return signer
+
+
+def sequence_state(session: Session, manifest: Manifest, package_hash: str) -> tuple[bool, int]:
+    """(already imported, last imported sequence); refuses old, forked or gapped packages."""
+    origin = manifest.origin.code
+    last = session.exec(
+        select(func.max(PackageIn.sequence)).where(PackageIn.origin == origin)
+    ).one()
+    last = int(last or 0)
+    same = session.exec(
+        select(PackageIn).where(PackageIn.origin == origin, PackageIn.sequence == manifest.sequence)
+    ).first()
+    if same is not None:
+        if same.package_hash == package_hash:
+            return True, last
+        raise Refused(
+            Reason.SEQUENCE_CONFLICT,
+            _(
+                "ALERT: {office} already sent a different package with the same number "
+                "{sequence}. Two packages with one number should never exist: nothing was "
+                "imported. Call the office to find out which one is genuine."
+            ).format(office=manifest.origin.name, sequence=manifest.sequence),
+        )
+    if manifest.sequence < last:
+        raise Refused(
+            Reason.OLD_PACKAGE,
+            _(
+                "This is package {sequence} from {office}, older than package {last} already "
+                "imported, which contains everything in it. Nothing was changed."
+            ).format(sequence=manifest.sequence, office=manifest.origin.name, last=last),
+        )
+    if manifest.covers_from > last + 1:
+        missing = ", ".join(str(n) for n in range(last + 1, manifest.covers_from))
+        raise Refused(
+            Reason.GAP,
+            _(
+                "Package {sequence} from {office} starts after package(s) {missing}, which were "
+                "never imported here. Import the missing package(s) first; if they are lost, ask "
+                "the office to make a full package with 'dvdesk export --full'."
+            ).format(sequence=manifest.sequence, office=manifest.origin.name, missing=missing),
+        )
+    previous = session.exec(
+        select(PackageIn).where(
+            PackageIn.origin == origin, PackageIn.sequence == manifest.sequence - 1
+        )
+    ).first()
+    if previous is not None and manifest.previous_hash != previous.package_hash:
+        raise Refused(
+            Reason.CHAIN_BROKEN,
+            _(
+                "ALERT: package {sequence} from {office} does not follow the package {previous} "
+                "imported here (their hash link differs). Nothing was imported. Call the office "
+                "to find out which package is genuine."
+            ).format(
+                sequence=manifest.sequence, office=manifest.origin.name, previous=previous.sequence
+            ),
+        )
+    return False, last
+
+
+def inspect(
+    store: Store,
+    package: PackageFile,
+    *,
+    progress: Progress = no_progress,
+    cancel: CancelCheck = never,
+    records_follow: bool = False,
+) -> VerifiedPackage:
+    """Every check before import. Progress counts members checked; with ``records_follow``
+    the total also counts the records an import applies afterwards (one bar for both)."""
+    raw, signature, manifest = read_signed_manifest(package)
+    package_hash = sha256_hex(raw)
+    with store.session() as session:
+        signer = trusted_signer(session, manifest, raw, signature)
+        already, last = sequence_state(session, manifest, package_hash)
+    more = manifest.counts.get("record", 0) if records_follow else 0
+    check_members(
+        package,
+        manifest,
+        progress=lambda done, total: progress(done, total + more),
+        cancel=cancel,
+    )
+    return VerifiedPackage(
+        path=package.path,
+        manifest=manifest,
+        package_hash=package_hash,
+        signer=signer,
+        already_imported=already,
+        last_sequence=last,
+    )
+
+
+def verify_package(
+    store: Store,
+    *,
+    path: Path,
+    limits: Limits = DEFAULT_LIMITS,
+    progress: Progress = no_progress,
+    cancel: CancelCheck = never,
+) -> VerifiedPackage:
+    """Every check an import makes, without importing."""
+    with open_package(path, limits=limits) as package:
+        return inspect(store, package, progress=progress, cancel=cancel)
+
+
+def last_sequences(session: Session) -> dict[str, int]:
+    rows = session.exec(
+        select(PackageIn.origin, func.max(PackageIn.sequence)).group_by(col(PackageIn.origin))
+    ).all()
+    return {origin: int(sequence) for origin, sequence in rows}
+
+
+def peek_manifest(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> Manifest:
+    """The manifest as the package states it, unverified: only for ordering and prompts."""
+    with open_package(path, limits=limits) as package:
+        return read_signed_manifest(package)[2]

@@ -1,0 +1,175 @@
+"""Offices that exchange packages: a commune (child) and its province (parent), keys enrolled.
+
+Building offices and keys costs time, so a template pair is made once per session
+and copied into each test's temporary folder.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dvdesk.domain.enums import RecordType
+from dvdesk.paths import DataPaths
+from dvdesk.services.office import create_office
+from dvdesk.services.records import add_record
+from dvdesk.services.store import Store, open_store
+from dvdesk.sync import keys
+from dvdesk.sync.apply import ImportSummary, import_package
+from dvdesk.sync.export import ExportResult, export_package
+from dvdesk.sync.keycard import parse_card
+from dvdesk.sync.receipt import import_receipt, write_receipt
+from dvdesk.sync.trust import enroll_card
+from tests.conftest import OFFICE, inspection
+
+PASSPHRASE = "mật khẩu thử nghiệm"
+
+PROVINCE: dict[str, object] = {
+    "level": "province",
+    "code": "01",
+    "name": "Ban Tuyên giáo và Dân vận Thành ủy Hà Nội",
+    "header_name": "Ban Tuyên giáo và Dân vận",
+    "superior": "Thành ủy Hà Nội",
+    "symbol": "BTGDVTU",
+    "place": "Hà Nội",
+    "parent_code": "99",
+    "parent_name": "Ban Tuyên giáo và Dân vận Trung ương",
+}
+SIBLING: dict[str, object] = {
+    **OFFICE,
+    "code": "10106",
+    "name": "Ban Xây dựng Đảng Đảng ủy xã Gia Lâm",
+    "superior": "Đảng ủy xã Gia Lâm",
+    "place": "Gia Lâm",
+}
+CENTRAL: dict[str, object] = {
+    # The core has no central level yet: the top is modelled as a province-level office
+    # with an unused code and no parent.
+    "level": "province",
+    "code": "99",
+    "name": "Ban Tuyên giáo và Dân vận Trung ương",
+    "symbol": "BTGDVTW",
+    "place": "Hà Nội",
+}
+
+
+def make_office(root: Path, data: Mapping[str, object]) -> Store:
+    store = open_store(DataPaths(root), actor="chuyenvien", create=True)
+    create_office(store, data=dict(data))
+    keys.create_keys(store, passphrase=PASSPHRASE)
+    return store
+
+
+def introduce(child: Store, parent: Store) -> None:
+    """The two offices exchange key cards (read by phone in real life)."""
+    enroll_card(parent, card=parse_card(keys.active_key(child).card))
+    enroll_card(child, card=parse_card(keys.active_key(parent).card))
+
+
+@dataclass
+class Exchange:
+    """A child office, its parent, a sibling of the child and a USB stick folder."""
+
+    child: Store
+    parent: Store
+    sibling: Store
+    stick: Path
+
+    def add(self, store: Store | None = None, **overrides: Any) -> str:
+        return add_record(
+            store or self.child, record_type=RecordType.INSPECTION, data=inspection(**overrides)
+        )
+
+    def export(self, store: Store | None = None, **options: Any) -> ExportResult:
+        return export_package(store or self.child, out=self.stick, passphrase=PASSPHRASE, **options)
+
+    def import_(self, path: Path, store: Store | None = None, **options: Any) -> ImportSummary:
+        return import_package(store or self.parent, path=path, passphrase=PASSPHRASE, **options)
+
+    def acknowledge(self) -> Path:
+        receipt = write_receipt(self.parent, origin="10105", out=self.stick, passphrase=PASSPHRASE)
+        import_receipt(self.child, path=receipt.path)
+        return receipt.path
+
+    def close(self) -> None:
+        for store in (self.child, self.parent, self.sibling):
+            store.close()
+
+
+@pytest.fixture(scope="session")
+def exchange_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("exchange")
+    child = make_office(root / "child", OFFICE)
+    parent = make_office(root / "parent", PROVINCE)
+    sibling = make_office(root / "sibling", SIBLING)
+    introduce(child, parent)
+    introduce(sibling, parent)
+    for store in (child, parent, sibling):
+        store.close()
+    return root
+
+
+@pytest.fixture
+def exchange(exchange_template: Path, tmp_path: Path) -> Iterator[Exchange]:
+    for name in ("child", "parent", "sibling"):
+        shutil.copytree(exchange_template / name, tmp_path / name)
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    opened = Exchange(
+        child=open_store(DataPaths(tmp_path / "child"), actor="chuyenvien"),
+        parent=open_store(DataPaths(tmp_path / "parent"), actor="chuyenvien"),
+        sibling=open_store(DataPaths(tmp_path / "sibling"), actor="chuyenvien"),
+        stick=stick,
+    )
+    yield opened
+    opened.close()
+
+
+DATA_TABLES = (
+    "record",
+    "record_subject",
+    "recommendation",
+    "dialogue_issue",
+    "attachment",
+    "unit_key",
+    "package_in",
+    "correction",
+)
+
+
+def table_dump(paths: DataPaths, tables: tuple[str, ...] = DATA_TABLES) -> dict[str, list[Any]]:
+    """Every row of the data tables, ordered: equal dumps mean equal content."""
+    connection = sqlite3.connect(paths.database)
+    try:
+        return {
+            table: connection.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
+            for table in tables
+        }
+    finally:
+        connection.close()
+
+
+def record_content(paths: DataPaths) -> dict[str, list[Any]]:
+    """Records and parts without the local change counter (it differs between databases)."""
+    connection = sqlite3.connect(paths.database)
+    try:
+        records = connection.execute(
+            "SELECT id, office_code, title, revision, deleted, updated_at, status FROM record "
+            "ORDER BY id"
+        ).fetchall()
+        parts = {
+            table: connection.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
+            for table in ("recommendation", "dialogue_issue", "attachment")
+        }
+        subjects = connection.execute(
+            "SELECT record_id, position, name FROM record_subject ORDER BY 1, 2"
+        ).fetchall()
+    finally:
+        connection.close()
+    return {"record": records, "record_subject": subjects, **parts}

@@ -1,0 +1,91 @@
+"""Documents in the app: minutes and reports previewed, issued, printed and saved."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from dvdesk.domain.enums import RecordType
+from dvdesk.services.records import add_record, get_record
+from dvdesk.services.store import Store
+from tests.conftest import inspection
+from tests.gui_support import type_text
+from ui.documents import MinutesDialog, ReportsPage
+
+
+def _pages(pdf: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+
+
+def test_minutes_preview_issue_print_and_save(
+    app: QApplication, store: Store, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    record_id = add_record(store, record_type=RecordType.INSPECTION, data=inspection())
+    dialog = MinutesDialog(store, get_record(store, record_id=record_id))
+    qtbot.addWidget(dialog)
+    type_text(dialog.note_taker, "Trần Thị Mai")
+    type_text(dialog.start_time, "08:00")
+    dialog.preview()
+    qtbot.waitUntil(lambda: len(dialog.previews) == 1, timeout=20_000)
+    draft = dialog.previews[0]
+    assert draft.windowTitle() == "Biên bản (bản nháp)"
+    assert draft.page_count() >= 1
+
+    dialog.issue()
+    qtbot.waitUntil(lambda: len(dialog.previews) == 2, timeout=20_000)
+    issued = dialog.previews[1]
+    assert issued.windowTitle() == "Biên bản số 01"
+
+    printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    issued.print_to(printer)
+    assert _pages(tmp_path / "printed.pdf") == issued.page_count()
+
+    monkeypatch.setattr(
+        QFileDialog,
+        "getSaveFileName",
+        staticmethod(lambda *a, **k: (str(tmp_path / "bien-ban"), "")),
+    )
+    monkeypatch.setattr(QMessageBox, "information", staticmethod(lambda *a, **k: None))
+    issued.save_dialog()
+    assert (tmp_path / "bien-ban.pdf").read_bytes() == issued.pdf
+
+
+def test_bad_time_is_shown_in_the_dialog(app: QApplication, store: Store, qtbot: QtBot) -> None:
+    record_id = add_record(store, record_type=RecordType.INSPECTION, data=inspection())
+    dialog = MinutesDialog(store, get_record(store, record_id=record_id))
+    qtbot.addWidget(dialog)
+    type_text(dialog.start_time, "25:00")
+    dialog.preview()
+    qtbot.waitUntil(lambda: bool(dialog.error.text()), timeout=20_000)
+    assert "start_time" in dialog.error.text()
+    assert dialog.previews == []
+
+
+def test_report_figures_texts_and_issue(app: QApplication, store: Store, qtbot: QtBot) -> None:
+    add_record(store, record_type=RecordType.INSPECTION, data=inspection())  # 14/05/2024: 2024-H1
+    page = ReportsPage(store)
+    qtbot.addWidget(page)
+    page.year.setValue(2024)
+    page.kind.setCurrentIndex(page.kind.findData("-H1"))
+    assert page.period_key() == "2024-H1"
+    page.show_figures()
+    qtbot.waitUntil(lambda: bool(page.summary.text()), timeout=20_000)
+    assert "1 cuộc kiểm tra đối với 2 tổ chức, đơn vị" in page.summary.text()
+    assert "15/12/2023" in page.summary.text()
+
+    type_text(page.achievements, "Hoàn thành tốt nhiệm vụ dân vận")
+    page.issue()
+    qtbot.waitUntil(lambda: len(page.previews) == 1, timeout=30_000)
+    assert page.previews[0].windowTitle() == "Báo cáo số 01"
+    page.achievements.setPlainText("")
+    page.load_texts()
+    qtbot.waitUntil(lambda: bool(page.achievements.toPlainText()), timeout=10_000)
+    assert page.achievements.toPlainText() == "Hoàn thành tốt nhiệm vụ dân vận"

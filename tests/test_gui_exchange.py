@@ -1,0 +1,147 @@
+"""The USB exchange screen: a commune sends its package, the province imports it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QInputDialog,
+    QMessageBox,
+    QTableWidget,
+)
+from pytestqt.qtbot import QtBot
+
+from dvdesk.domain.enums import RecordType
+from dvdesk.paths import DataPaths
+from dvdesk.services.office import create_office
+from dvdesk.services.records import add_record, list_records
+from dvdesk.services.store import Store, open_store
+from dvdesk.sync.keycard import read_card_bytes
+from dvdesk.sync.keys import create_keys, write_card
+from dvdesk.sync.trust import enroll_card
+from tests.conftest import dialogue, inspection
+from ui.exchange import ExchangePage
+from ui.worker import wait_for_tasks
+
+PASSPHRASE = "mật khẩu của xã Bát Tràng"
+
+
+@pytest.fixture
+def province(tmp_path: Path, app: QApplication) -> Iterator[Store]:
+    store = open_store(DataPaths(tmp_path / "province"), actor="tinh", create=True)
+    create_office(
+        store,
+        data={
+            "level": "province",
+            "code": "01",
+            "name": "Ban Tuyên giáo và Dân vận Thành ủy Hà Nội",
+            "symbol": "BTGDVTU",
+            "place": "Hà Nội",
+        },
+    )
+    create_keys(store, passphrase=PASSPHRASE)
+    yield store
+    store.close()
+
+
+def _answer(
+    monkeypatch: pytest.MonkeyPatch, *, folder: Path | None = None, files: list[Path] | None = None
+) -> list[str]:
+    told: list[str] = []
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: (PASSPHRASE, True)))
+    monkeypatch.setattr(
+        QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(folder))
+    )
+    monkeypatch.setattr(
+        QFileDialog,
+        "getOpenFileNames",
+        staticmethod(lambda *a, **k: ([str(f) for f in files or []], "")),
+    )
+    monkeypatch.setattr(
+        QFileDialog,
+        "getOpenFileName",
+        staticmethod(lambda *a, **k: (str((files or [Path()])[0]), "")),
+    )
+    monkeypatch.setattr(
+        QMessageBox, "information", staticmethod(lambda _p, _t, text: told.append(text))
+    )
+    monkeypatch.setattr(
+        QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes)
+    )
+    return told
+
+
+def _cell(table: QTableWidget, row: int, column: int) -> str:
+    item = table.item(row, column)
+    return item.text() if item is not None else ""
+
+
+def _settle(qtbot: QtBot, page: ExchangePage) -> None:
+    with qtbot.waitSignal(page.status_shown, timeout=10_000):
+        page.refresh()
+
+
+def test_commune_exports_and_province_imports_through_the_screen(
+    store: Store, province: Store, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_record(store, record_type=RecordType.INSPECTION, data=inspection())
+    add_record(store, record_type=RecordType.DIALOGUE, data=dialogue())
+    stick = tmp_path / "usb"
+    stick.mkdir()
+
+    # The commune creates its key on the screen and saves its key card to the stick.
+    commune_page = ExchangePage(store)
+    qtbot.addWidget(commune_page)
+    _settle(qtbot, commune_page)
+    assert commune_page.create_key_button.isVisibleTo(commune_page)
+    told = _answer(monkeypatch, folder=stick)
+    commune_page.create_key()
+    qtbot.waitUntil(
+        lambda: not commune_page.create_key_button.isVisibleTo(commune_page), timeout=10_000
+    )
+    assert "vân tay" in commune_page.key_label.text()
+    commune_page.save_card()
+    card = next(stick.glob("*"))
+
+    # The province enrols the card after comparing the fingerprint by phone.
+    province_page = ExchangePage(province)
+    qtbot.addWidget(province_page)
+    _answer(monkeypatch, files=[card])
+    province_page.enroll()
+    qtbot.waitUntil(lambda: province_page.units.rowCount() == 1, timeout=10_000)
+    assert _cell(province_page.units, 0, 1) == "10105"
+    card.unlink()
+
+    # The commune exports (encrypted by default) onto the stick.
+    # (The commune enrols its parent's card the same way; done here through the service.)
+    province_card, _fingerprint = write_card(province, out=tmp_path)
+    enroll_card(store, card=read_card_bytes(province_card.read_bytes()))
+    told = _answer(monkeypatch, folder=stick)
+    commune_page.encrypt.setChecked(True)
+    commune_page.export()
+    qtbot.waitUntil(lambda: bool(told), timeout=30_000)
+    assert "số 1" in told[0]
+    package = next(stick.glob("*"))
+
+    # The province imports it and writes a receipt back onto the stick.
+    _answer(monkeypatch, files=[package])
+    with qtbot.waitSignal(province_page.imported, timeout=30_000):
+        province_page.import_packages()
+    wait_for_tasks()
+    row = [_cell(province_page.summary, 0, c) for c in range(province_page.summary.columnCount())]
+    assert row[1:7] == ["Ban Xây dựng Đảng Đảng ủy xã Bát Tràng", "1", "2", "0", "0", "0"]
+    assert "biên nhận" in row[7]
+    assert {r.office_code for r in list_records(province)} == {"10105"}
+    receipt = next(p for p in stick.glob("*") if p != package)
+
+    # The commune imports the receipt: its next package starts after what was acknowledged.
+    told = _answer(monkeypatch, files=[receipt])
+    commune_page.import_receipt()
+    qtbot.waitUntil(lambda: bool(told), timeout=10_000)
+    assert "số 1" in told[0]
+    _settle(qtbot, commune_page)
+    assert commune_page.outbox_label.text().endswith("Hồ sơ chưa được xác nhận: 0.")

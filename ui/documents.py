@@ -1,0 +1,371 @@
+"""Biên bản and báo cáo in the app: fill in what the meeting adds, preview, issue, print.
+
+A preview is a draft with a blank number; issuing takes the next number from the
+register (the same one again for a document issued before) and shows the issued
+document, ready to print or save.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dvdesk.clock import today
+from dvdesk.errors import UserError
+from dvdesk.formatting import number, sentence
+from dvdesk.i18n import N_, _
+from dvdesk.services.store import Store
+from ui.crash import show_error
+from ui.pdf_preview import PdfPreview
+from ui.worker import run_in_background
+
+MINUTES_KINDS = (
+    ("working_session", N_("working session with the organisation")),
+    ("conclusion", N_("meeting announcing the conclusion")),
+    ("dialogue", N_("dialogue session")),
+)
+TEMPLATES = (
+    ("party", N_("Party format (Hướng dẫn 36-HD/VPTW)")),
+    ("state", N_("State format (Nghị định 30/2020/NĐ-CP)")),
+)
+PERIOD_KINDS = (
+    ("", N_("whole year")),
+    ("-H1", N_("first 6 months")),
+    ("-H2", N_("last 6 months")),
+    ("-9M", N_("9 months")),
+    ("-Q1", N_("quarter I")),
+    ("-Q2", N_("quarter II")),
+    ("-Q3", N_("quarter III")),
+    ("-Q4", N_("quarter IV")),
+)
+MONTH_LABEL = N_("month {month}")
+
+
+class MinutesDialog(QDialog):
+    """What the meeting adds to the record, then preview or issue the minutes."""
+
+    def __init__(self, store: Store, record: dict[str, Any], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.record = record
+        self.setWindowTitle(_("Minutes: {title}").format(title=record["title"]))
+        form = QFormLayout()
+        self.kind = QComboBox()
+        choices = (
+            [("dialogue", MINUTES_KINDS[2][1])]
+            if record["type"] == "dialogue"
+            else list(MINUTES_KINDS[:2])
+        )
+        for value, label in choices:
+            self.kind.addItem(sentence(_(label)), value)
+        self.template = QComboBox()
+        for value, label in TEMPLATES:
+            self.template.addItem(_(label), value)
+        self.note_taker = QLineEdit()
+        self.note_taker_post = QLineEdit()
+        self.start_time = QLineEdit()
+        self.start_time.setPlaceholderText(_("e.g. {example}").format(example="08:00"))
+        self.close_time = QLineEdit()
+        self.close_time.setPlaceholderText(_("e.g. {example}").format(example="11:30"))
+        form.addRow(_("Meeting"), self.kind)
+        form.addRow(_("Layout"), self.template)
+        form.addRow(_("Note-taker"), self.note_taker)
+        form.addRow(_("Note-taker's post"), self.note_taker_post)
+        form.addRow(_("Started at"), self.start_time)
+        form.addRow(_("Closed at"), self.close_time)
+        self.error = QLabel()
+        self.error.setObjectName("fieldError")
+        self.error.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.preview_button = QPushButton(_("Preview draft"))
+        self.preview_button.clicked.connect(self.preview)
+        self.issue_button = QPushButton(_("Issue with a number"))
+        self.issue_button.clicked.connect(self.issue)
+        buttons.addButton(self.preview_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.issue_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.previews: list[PdfPreview] = []
+
+    def details(self) -> dict[str, Any]:
+        values = {
+            "kind": self.kind.currentData(),
+            "template": self.template.currentData(),
+            "note_taker": self.note_taker.text(),
+            "note_taker_post": self.note_taker_post.text(),
+            "start_time": self.start_time.text(),
+            "close_time": self.close_time.text(),
+        }
+        return {key: value for key, value in values.items() if value}
+
+    def _failed(self, error: UserError) -> None:
+        self.error.setText(error.message)
+
+    def _show(self, pdf: bytes, *, title: str, note: str) -> None:
+        preview = PdfPreview(
+            pdf,
+            title=title,
+            file_name=f"bien-ban-{self.record['id'][:8]}.pdf",
+            note=note,
+            parent=self,
+        )
+        self.previews.append(preview)
+        preview.open()
+
+    def preview(self) -> None:
+        from dvdesk.documents.minutes import build_minutes  # noqa: PLC0415 - reportlab on demand
+
+        details = self.details()
+        self.error.setText("")
+        run_in_background(
+            lambda: build_minutes(self.store, record_id=self.record["id"], details=details),
+            on_done=lambda pdf: self._show(
+                pdf,
+                title=_("Draft minutes"),
+                note=_("Draft: the number is left blank until the minutes are issued."),
+            ),
+            on_failed=self._failed,
+        )
+
+    def issue(self) -> None:
+        from dvdesk.documents.minutes import issue_minutes  # noqa: PLC0415
+
+        details = self.details()
+        self.error.setText("")
+
+        def done(issued: Any) -> None:
+            label = f"{issued.number.number:02d}"
+            self._show(
+                issued.pdf,
+                title=_("Minutes {number}").format(number=label),
+                note=_("Issued as number {number}. Print it or save it as PDF.").format(
+                    number=label
+                ),
+            )
+
+        run_in_background(
+            lambda: issue_minutes(self.store, record_id=self.record["id"], details=details),
+            on_done=done,
+            on_failed=self._failed,
+        )
+
+
+class ReportsPage(QWidget):
+    """The periodic report: choose the period, write the narrative, preview, issue, export."""
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.previews: list[PdfPreview] = []
+        self.year = QSpinBox()
+        self.year.setRange(2000, 2100)
+        self.year.setValue(today().year)
+        self.kind = QComboBox()
+        for suffix, label in PERIOD_KINDS:
+            self.kind.addItem(sentence(_(label)), suffix)
+        for month in range(1, 13):
+            self.kind.addItem(sentence(_(MONTH_LABEL).format(month=month)), f"-M{month:02d}")
+        self.kind.setCurrentIndex(1)
+        self.scope = QComboBox()
+        self.scope.addItem(_("this office's records"), "own")
+        self.scope.addItem(_("with the offices below"), "all")
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        top = QHBoxLayout()
+        for widget in (QLabel(_("Period:")), self.kind, self.year, QLabel(_("Scope:")), self.scope):
+            top.addWidget(widget)
+        self.figures_button = QPushButton(_("Show the figures"))
+        self.figures_button.clicked.connect(self.show_figures)
+        top.addWidget(self.figures_button)
+        top.addStretch(1)
+        texts = QGroupBox(_("What the office writes in the report"))
+        form = QFormLayout(texts)
+        self.achievements = QPlainTextEdit()
+        self.limitations = QPlainTextEdit()
+        self.tasks = QPlainTextEdit()
+        for edit in (self.achievements, self.limitations, self.tasks):
+            edit.setTabChangesFocus(True)
+        form.addRow(_("Achievements"), self.achievements)
+        form.addRow(_("Limitations"), self.limitations)
+        form.addRow(_("Tasks ahead"), self.tasks)
+        buttons = QHBoxLayout()
+        self.load_button = QPushButton(_("Load saved texts"))
+        self.load_button.clicked.connect(self.load_texts)
+        self.save_button = QPushButton(_("Save texts"))
+        self.save_button.clicked.connect(self.save_texts)
+        self.preview_button = QPushButton(_("Preview draft"))
+        self.preview_button.clicked.connect(self.preview)
+        self.issue_button = QPushButton(_("Issue with a number"))
+        self.issue_button.clicked.connect(self.issue)
+        self.workbook_button = QPushButton(_("Export workbook…"))
+        self.workbook_button.clicked.connect(self.export_workbook)
+        for button in (
+            self.load_button,
+            self.save_button,
+            self.preview_button,
+            self.issue_button,
+            self.workbook_button,
+        ):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.summary)
+        layout.addWidget(texts, 1)
+        layout.addLayout(buttons)
+
+    def period_key(self) -> str:
+        return f"{self.year.value()}{self.kind.currentData()}"
+
+    def _period(self) -> Any:
+        from dvdesk.documents.periods import parse_period  # noqa: PLC0415
+
+        return parse_period(self.period_key())
+
+    def _figures(self) -> Any:
+        from dvdesk.documents.figures import Scope, compute_figures  # noqa: PLC0415
+
+        return compute_figures(
+            self.store, period=self._period(), scope=Scope(self.scope.currentData())
+        )
+
+    def _failed(self, error: UserError) -> None:
+        show_error(self, error)
+
+    def show_figures(self) -> None:
+        def done(figures: Any) -> None:
+            totals = figures.totals
+            self.summary.setText(
+                _(
+                    "{period} ({start} – {end}): {inspections} inspections of {inspected} "
+                    "organisations; {supervisions} supervisions of {supervised}; {dialogues} "
+                    "dialogue sessions with {attendees} citizens."
+                ).format(
+                    period=figures.period.label,
+                    start=figures.period.start.strftime("%d/%m/%Y"),
+                    end=figures.period.end.strftime("%d/%m/%Y"),
+                    inspections=number(totals.inspection.sessions),
+                    inspected=number(totals.inspection.subjects),
+                    supervisions=number(totals.supervision.sessions),
+                    supervised=number(totals.supervision.subjects),
+                    dialogues=number(totals.dialogue.sessions),
+                    attendees=number(totals.dialogue.attendees),
+                )
+            )
+
+        run_in_background(self._figures, on_done=done, on_failed=self._failed)
+
+    def load_texts(self) -> None:
+        from dvdesk.documents.narratives import get_narrative  # noqa: PLC0415
+
+        def done(narrative: Any) -> None:
+            self.achievements.setPlainText(narrative.achievements or "")
+            self.limitations.setPlainText(narrative.limitations or "")
+            self.tasks.setPlainText(narrative.tasks or "")
+
+        run_in_background(
+            lambda: get_narrative(self.store, period=self._period()),
+            on_done=done,
+            on_failed=self._failed,
+        )
+
+    def save_texts(self, *, then: Any = None) -> None:
+        from dvdesk.documents.narratives import save_narrative  # noqa: PLC0415
+
+        changes = {
+            "achievements": self.achievements.toPlainText(),
+            "limitations": self.limitations.toPlainText(),
+            "tasks": self.tasks.toPlainText(),
+        }
+        run_in_background(
+            lambda: save_narrative(self.store, period=self._period(), changes=changes),
+            on_done=lambda _n: then() if then else None,
+            on_failed=self._failed,
+        )
+
+    def _show(self, pdf: bytes, *, title: str, note: str) -> None:
+        preview = PdfPreview(
+            pdf, title=title, file_name=f"bao-cao-{self.period_key()}.pdf", note=note, parent=self
+        )
+        self.previews.append(preview)
+        preview.open()
+
+    def preview(self) -> None:
+        from dvdesk.documents.report_pdf import build_report_pdf  # noqa: PLC0415
+
+        def build() -> bytes:
+            return build_report_pdf(self.store, figures=self._figures())
+
+        self.save_texts(
+            then=lambda: run_in_background(
+                build,
+                on_done=lambda pdf: self._show(
+                    pdf,
+                    title=_("Draft report"),
+                    note=_("Draft: the number is left blank until the report is issued."),
+                ),
+                on_failed=self._failed,
+            )
+        )
+
+    def issue(self) -> None:
+        from dvdesk.documents.report_pdf import issue_report  # noqa: PLC0415
+
+        def build() -> Any:
+            return issue_report(self.store, figures=self._figures(), target=None)
+
+        def done(issued: Any) -> None:
+            label = f"{issued.number.number:02d}"
+            self._show(
+                issued.pdf,
+                title=_("Report {number}").format(number=label),
+                note=_("Issued as number {number}. Print it or save it as PDF.").format(
+                    number=label
+                ),
+            )
+
+        self.save_texts(then=lambda: run_in_background(build, on_done=done, on_failed=self._failed))
+
+    def export_workbook(self) -> None:
+        from dvdesk.documents.workbook import write_workbook  # noqa: PLC0415
+        from dvdesk.services.office_view import get_office  # noqa: PLC0415
+
+        name, _filter = QFileDialog.getSaveFileName(
+            self,
+            _("Export workbook"),
+            f"thong-ke-{self.period_key()}.xlsx",
+            _("Excel workbooks (*.xlsx)"),
+        )
+        if not name:
+            return
+
+        def write() -> str:
+            office = get_office(self.store).current.name
+            write_workbook(self._figures(), office_name=office, target=Path(name))
+            return name
+
+        def saved(path: str) -> None:
+            QMessageBox.information(self, _("Saved"), _("Saved to {file}.").format(file=path))
+
+        run_in_background(write, on_done=saved, on_failed=self._failed)

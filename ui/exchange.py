@@ -1,0 +1,562 @@
+"""Trao đổi USB: send this office's package up, take packages from the offices below.
+
+Every operation runs on the thread pool with a progress dialog that can cancel;
+the services verify everything before they write, so a cancel or a pulled stick
+changes nothing.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDate, QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDateEdit,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dvdesk.domain.enums import OfficeLevel
+from dvdesk.errors import UserError
+from dvdesk.formatting import number, short_date
+from dvdesk.i18n import _
+from dvdesk.services.office_view import get_office
+from dvdesk.services.store import Store
+from ui.crash import show_error
+from ui.worker import run_in_background
+
+
+class _ProgressRelay(QObject):
+    """Carries progress from the worker thread to the dialog on the GUI thread."""
+
+    moved = Signal(int, int)
+
+
+def ask_passphrase(parent: QWidget, prompt: str) -> str | None:
+    text, ok = QInputDialog.getText(
+        parent, _("Key passphrase"), prompt, QLineEdit.EchoMode.Password
+    )
+    return text if ok and text else None
+
+
+def run_with_progress(
+    parent: QWidget,
+    title: str,
+    call: Callable[[Callable[[int, int], None], Callable[[], bool]], Any],
+    on_done: Callable[[Any], None],
+) -> None:
+    """Run ``call(progress, cancel)`` in the background behind a cancellable progress dialog."""
+    dialog = QProgressDialog(title, _("Cancel"), 0, 100, parent)
+    dialog.setWindowTitle(title)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(300)
+    relay = _ProgressRelay(dialog)
+    stop = threading.Event()
+    dialog.canceled.connect(stop.set)
+
+    def moved(done: int, total: int) -> None:
+        dialog.setMaximum(max(total, 1))
+        dialog.setValue(min(done, max(total, 1)))
+
+    relay.moved.connect(moved)
+
+    def finish(result: Any) -> None:
+        dialog.reset()
+        on_done(result)
+
+    def failed(error: UserError) -> None:
+        dialog.reset()
+        show_error(parent, error)
+
+    run_in_background(lambda: call(relay.moved.emit, stop.is_set), on_done=finish, on_failed=failed)
+
+
+def _table(headers: list[str]) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    return table
+
+
+def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
+    table.setRowCount(0)
+    for values in rows:
+        row = table.rowCount()
+        table.insertRow(row)
+        for column, value in enumerate(values):
+            item = QTableWidgetItem(value)
+            if column > 0 and value.replace(".", "").isdigit():
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            table.setItem(row, column, item)
+
+
+@dataclass(frozen=True)
+class _Status:
+    fingerprint: str | None
+    outbox: Any
+    units: list[Any]
+
+
+class ExchangePage(QWidget):
+    """The USB exchange screen."""
+
+    imported = Signal()
+    status_shown = Signal()
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.office = get_office(store)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self._key_box())
+        if self.office.parent_code:
+            layout.addWidget(self._upward_box())
+        # Communes and special zones have no offices below them since July 2025.
+        if self.office.level not in (OfficeLevel.COMMUNE, OfficeLevel.SPECIAL_ZONE):
+            layout.addWidget(self._import_box(), 1)
+            layout.addWidget(self._units_box(), 1)
+        else:
+            layout.addStretch(1)
+
+    # ----------------------------------------------------------------- key
+
+    def _key_box(self) -> QGroupBox:
+        box = QGroupBox(_("This office's key"))
+        row = QHBoxLayout(box)
+        self.key_label = QLabel()
+        self.key_label.setWordWrap(True)
+        self.key_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.create_key_button = QPushButton(_("Create the key…"))
+        self.create_key_button.clicked.connect(self.create_key)
+        self.card_button = QPushButton(_("Save the key card…"))
+        self.card_button.clicked.connect(self.save_card)
+        self.enroll_button = QPushButton(_("Enrol the key card of the office above or below…"))
+        self.enroll_button.clicked.connect(self.enroll)
+        row.addWidget(self.key_label, 1)
+        for button in (self.create_key_button, self.card_button, self.enroll_button):
+            row.addWidget(button)
+        return box
+
+    # -------------------------------------------------------------- upward
+
+    def _upward_box(self) -> QGroupBox:
+        box = QGroupBox(_("Send to the level above"))
+        column = QVBoxLayout(box)
+        self.outbox_label = QLabel()
+        self.outbox_label.setWordWrap(True)
+        self.encrypt = QCheckBox(_("Encrypt the package (a lost USB stick reveals nothing)"))
+        self.encrypt.setChecked(True)
+        self.export_button = QPushButton(_("Export the package to a USB stick…"))
+        self.export_button.clicked.connect(self.export)
+        self.receipt_button = QPushButton(_("Import a receipt from the level above…"))
+        self.receipt_button.clicked.connect(self.import_receipt)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.encrypt, 1)
+        buttons.addWidget(self.export_button)
+        buttons.addWidget(self.receipt_button)
+        column.addWidget(self.outbox_label)
+        column.addLayout(buttons)
+        return box
+
+    # ------------------------------------------------------------- imports
+
+    def _import_box(self) -> QGroupBox:
+        box = QGroupBox(_("Receive from the offices below"))
+        column = QVBoxLayout(box)
+        self.dry_run = QCheckBox(_("Only check, do not import"))
+        self.write_receipts = QCheckBox(_("Write a receipt onto the stick after importing"))
+        self.write_receipts.setChecked(True)
+        self.import_button = QPushButton(_("Import packages…"))
+        self.import_button.clicked.connect(self.import_packages)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.dry_run)
+        buttons.addWidget(self.write_receipts)
+        buttons.addStretch(1)
+        buttons.addWidget(self.import_button)
+        self.summary = _table(
+            [
+                _("Package"),
+                _("From office"),
+                _("Number"),
+                _("New"),
+                _("Updated"),
+                _("Unchanged"),
+                _("Refused"),
+                _("Note"),
+            ]
+        )
+        column.addLayout(buttons)
+        column.addWidget(self.summary)
+        return box
+
+    # --------------------------------------------------------------- units
+
+    def _units_box(self) -> QGroupBox:
+        box = QGroupBox(_("Offices below"))
+        column = QVBoxLayout(box)
+        self.units = _table(
+            [
+                _("Office"),
+                _("Code"),
+                _("Fingerprint"),
+                _("Last package"),
+                _("Imported on"),
+                _("Packages"),
+                _("State"),
+            ]
+        )
+        self.units.horizontalHeader().resizeSection(2, 260)
+        self.since = QDateEdit(QDate.currentDate().addMonths(-1))
+        self.until = QDateEdit(QDate.currentDate())
+        for edit in (self.since, self.until):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("dd/MM/yyyy")
+        self.missing_button = QPushButton(_("Who has not reported?"))
+        self.missing_button.clicked.connect(self.show_missing)
+        self.all_button = QPushButton(_("Show all"))
+        self.all_button.clicked.connect(self.refresh)
+        filters = QHBoxLayout()
+        filters.addWidget(QLabel(_("From")))
+        filters.addWidget(self.since)
+        filters.addWidget(QLabel(_("to")))
+        filters.addWidget(self.until)
+        filters.addWidget(self.missing_button)
+        filters.addWidget(self.all_button)
+        filters.addStretch(1)
+        column.addLayout(filters)
+        column.addWidget(self.units)
+        return box
+
+    # ----------------------------------------------------------- behaviour
+
+    def load_status(self) -> _Status:
+        """Everything the screen shows (runs on the thread pool)."""
+        from dvdesk.sync.keys import own_keys  # noqa: PLC0415 - cryptography loads on demand
+        from dvdesk.sync.status import outbox, unit_statuses  # noqa: PLC0415
+
+        keys = [key for key in own_keys(self.store) if key.active]
+        parent = self.office.parent_code
+        return _Status(
+            fingerprint=keys[0].fingerprint if keys else None,
+            outbox=outbox(self.store, destination=parent) if parent else None,
+            units=unit_statuses(self.store),
+        )
+
+    def show_status(self, status: _Status) -> None:
+        if status.fingerprint:
+            self.key_label.setText(
+                _(
+                    "Key fingerprint: {fingerprint}. Read it to the office "
+                    "above by phone when it enrols your key card."
+                ).format(fingerprint=status.fingerprint)
+            )
+        else:
+            self.key_label.setText(
+                _(
+                    "This office has no signing key yet: create it before "
+                    "sending or receiving packages."
+                )
+            )
+        self.create_key_button.setVisible(status.fingerprint is None)
+        self.card_button.setEnabled(status.fingerprint is not None)
+        if status.outbox is not None:
+            self.outbox_label.setText(
+                _(
+                    "Level above: {name} ({code}). Last package sent: number {sent}; confirmed by "
+                    "receipt: number {acked}. Records not yet confirmed: {pending}."
+                ).format(
+                    name=self.office.parent_name,
+                    code=self.office.parent_code,
+                    sent=status.outbox.last_sequence,
+                    acked=status.outbox.acknowledged_sequence,
+                    pending=number(status.outbox.unacknowledged_records),
+                )
+            )
+        self._show_units(status.units, missing=False)
+        self.status_shown.emit()
+
+    def refresh(self) -> None:
+        run_in_background(
+            self.load_status,
+            on_done=self.show_status,
+            on_failed=lambda error: show_error(self, error),
+        )
+
+    def _show_units(self, units: list[Any], *, missing: bool) -> None:
+        if not hasattr(self, "units"):
+            return
+        rows = []
+        for unit in (u for u in units if u.relation == "child"):
+            state = _("revoked") if unit.revoked else (_("not reported") if missing else "")
+            rows.append(
+                [
+                    unit.office_name,
+                    unit.office_code,
+                    unit.fingerprint or "",
+                    str(unit.last_sequence or ""),
+                    short_date(unit.last_imported_on),
+                    str(unit.packages),
+                    state,
+                ]
+            )
+        _fill(self.units, rows)
+
+    def show_missing(self) -> None:
+        from dvdesk.sync.status import not_reported  # noqa: PLC0415
+
+        start, end = (
+            date(d.year(), d.month(), d.day()) for d in (self.since.date(), self.until.date())
+        )
+        run_in_background(
+            lambda: not_reported(self.store, start=start, end=end),
+            on_done=lambda units: self._show_units(units, missing=True),
+            on_failed=lambda error: show_error(self, error),
+        )
+
+    def create_key(self) -> None:
+        from dvdesk.sync.keys import create_keys  # noqa: PLC0415
+
+        first = ask_passphrase(
+            self,
+            _(
+                "Choose a passphrase for the office's key (at least 8 "
+                "characters). Keep it safe: without it no package can "
+                "be sent."
+            ),
+        )
+        if first is None:
+            return
+        second = ask_passphrase(self, _("Type the passphrase again."))
+        if second != first:
+            QMessageBox.warning(
+                self,
+                _("Key passphrase"),
+                _("The two passphrases differ; nothing was created. Try again."),
+            )
+            return
+        run_in_background(
+            lambda: create_keys(self.store, passphrase=first),
+            on_done=lambda _key: self.refresh(),
+            on_failed=lambda error: show_error(self, error),
+        )
+
+    def save_card(self) -> None:
+        from dvdesk.sync.keys import write_card  # noqa: PLC0415
+
+        folder = QFileDialog.getExistingDirectory(self, _("Where to save the key card"))
+        if not folder:
+            return
+        try:
+            path, _fingerprint = write_card(self.store, out=Path(folder))
+        except UserError as error:
+            show_error(self, error)
+            return
+        QMessageBox.information(
+            self,
+            _("Key card"),
+            _("The key card was saved to {file}. Take it to the office above.").format(file=path),
+        )
+
+    def enroll(self) -> None:
+        from dvdesk.sync.keycard import read_card_bytes  # noqa: PLC0415
+        from dvdesk.sync.trust import enroll_card  # noqa: PLC0415
+
+        name, _filter = QFileDialog.getOpenFileName(
+            self, _("Key card of the office above or below")
+        )
+        if not name:
+            return
+        try:
+            card = read_card_bytes(Path(name).read_bytes())
+        except (UserError, OSError) as error:
+            show_error(
+                self,
+                error
+                if isinstance(error, UserError)
+                else UserError(_("Cannot read {file}: {reason}.").format(file=name, reason=error)),
+            )
+            return
+        answer = QMessageBox.question(
+            self,
+            _("Enrol key card"),
+            _(
+                "Office: {name} ({code}).\nFingerprint: {fingerprint}\n\nCall that office and "
+                "have them read their fingerprint to you. Enrol only if it is the same."
+            ).format(name=card.office_name, code=card.office_code, fingerprint=card.fingerprint),
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        run_in_background(
+            lambda: enroll_card(self.store, card=card),
+            on_done=lambda _key: self.refresh(),
+            on_failed=lambda error: show_error(self, error),
+        )
+
+    def export(self) -> None:
+        from dvdesk.sync.export import export_package  # noqa: PLC0415
+
+        folder = QFileDialog.getExistingDirectory(self, _("Choose the USB stick"))
+        if not folder:
+            return
+        passphrase = ask_passphrase(self, _("The key passphrase, to sign the package:"))
+        if passphrase is None:
+            return
+        encrypt = self.encrypt.isChecked()
+
+        def call(progress: Callable[[int, int], None], cancel: Callable[[], bool]) -> Any:
+            return export_package(
+                self.store,
+                out=Path(folder),
+                passphrase=passphrase,
+                encrypt=encrypt,
+                progress=progress,
+                cancel=cancel,
+            )
+
+        def done(result: Any) -> None:
+            self.refresh()
+            QMessageBox.information(
+                self,
+                _("Package exported"),
+                _(
+                    "Package number {sequence} for {office} was written and checked: {file} "
+                    "({records} records). You can now remove the USB stick."
+                ).format(
+                    sequence=result.sequence,
+                    office=result.destination_name,
+                    file=result.path,
+                    records=number(result.records),
+                ),
+            )
+
+        run_with_progress(self, _("Exporting the package…"), call, done)
+
+    def import_packages(self) -> None:
+        from dvdesk.sync.verify import peek_manifest  # noqa: PLC0415
+
+        names, _filter = QFileDialog.getOpenFileNames(self, _("Packages from lower offices"))
+        if not names:
+            return
+        paths = [Path(name) for name in names]
+        passphrase: str | None = None
+        try:
+            encrypted = any(peek_manifest(path).encryption is not None for path in paths)
+        except UserError as error:
+            show_error(self, error)
+            return
+        if encrypted:
+            passphrase = ask_passphrase(
+                self, _("Some packages are encrypted. The key passphrase, to open them:")
+            )
+            if passphrase is None:
+                return
+        self._import_next(paths, passphrase, [])
+
+    def _import_next(
+        self, paths: list[Path], passphrase: str | None, rows: list[list[str]]
+    ) -> None:
+        from dvdesk.sync.apply import import_package  # noqa: PLC0415
+
+        if not paths:
+            _fill(self.summary, rows)
+            self.refresh()
+            self.imported.emit()
+            return
+        path, rest = paths[0], paths[1:]
+        dry_run = self.dry_run.isChecked()
+
+        def call(progress: Callable[[int, int], None], cancel: Callable[[], bool]) -> Any:
+            return import_package(
+                self.store,
+                path=path,
+                dry_run=dry_run,
+                passphrase=passphrase,
+                progress=progress,
+                cancel=cancel,
+            )
+
+        def done(summary: Any) -> None:
+            note = (
+                _("already imported")
+                if summary.already_imported
+                else (_("checked only") if summary.dry_run else "")
+            )
+            if self.write_receipts.isChecked() and not summary.dry_run:
+                note = self._receipt(summary, passphrase) or note
+            rows.append(
+                [
+                    path.name,
+                    summary.origin_name,
+                    str(summary.sequence),
+                    number(summary.new),
+                    number(summary.updated),
+                    number(summary.unchanged),
+                    number(summary.refused),
+                    note,
+                ]
+            )
+            self._import_next(rest, passphrase, rows)
+
+        run_with_progress(self, _("Importing {file}…").format(file=path.name), call, done)
+
+    def _receipt(self, summary: Any, passphrase: str | None) -> str | None:
+        from dvdesk.sync.receipt import write_receipt  # noqa: PLC0415
+
+        secret = passphrase or ask_passphrase(self, _("The key passphrase, to sign the receipt:"))
+        if secret is None:
+            return _("no receipt written")
+        try:
+            result = write_receipt(
+                self.store, origin=summary.origin, out=summary.path.parent, passphrase=secret
+            )
+        except UserError as error:
+            show_error(self, error)
+            return _("no receipt written")
+        return _("receipt written: {file}").format(file=result.path.name)
+
+    def import_receipt(self) -> None:
+        from dvdesk.sync.receipt import import_receipt  # noqa: PLC0415
+
+        name, _filter = QFileDialog.getOpenFileName(self, _("Receipt from the level above"))
+        if not name:
+            return
+
+        def done(result: Any) -> None:
+            self.refresh()
+            returned = len(result.returned)
+            QMessageBox.information(
+                self,
+                _("Receipt imported"),
+                _(
+                    "The level above confirmed packages up to number {sequence}. Records sent back "
+                    "for correction: {returned}."
+                ).format(sequence=result.acknowledged_sequence, returned=returned),
+            )
+
+        run_in_background(
+            lambda: import_receipt(self.store, path=Path(name)),
+            on_done=done,
+            on_failed=lambda error: show_error(self, error),
+        )
