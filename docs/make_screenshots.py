@@ -1,6 +1,8 @@
 """Offscreen screenshots of every screen, on a demo office, for review and the user guide.
 
-.venv/bin/python docs/make_screenshots.py OUT_DIR [--scale 1.5]
+.venv/bin/python docs/make_screenshots.py OUT_DIR [--scale 1.5] [--width 900] [--only NAMES]
+
+The README's guide uses ``--width 900 --only 01,10,20,22,40`` into docs/screenshots.
 """
 
 from __future__ import annotations
@@ -15,14 +17,18 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QWidget
 
 from dvdesk.domain.enums import RecordType
 from dvdesk.paths import DataPaths
+from dvdesk.services.backup import DAILY, make_backup
 from dvdesk.services.demo import add_demo_records, ensure_demo_office
 from dvdesk.services.records import get_record, list_records
 from dvdesk.services.store import Store, open_store
 from ui.app import configure_application
+from ui.backup_dialog import BackupDialog
 from ui.crash import CrashDialog
 from ui.documents import MinutesDialog
 from ui.forms.record_form import RecordForm
@@ -32,8 +38,10 @@ from ui.worker import wait_for_tasks
 
 
 class Camera:
-    def __init__(self, app: QApplication, out: Path) -> None:
-        self.app, self.out = app, out
+    def __init__(
+        self, app: QApplication, out: Path, *, width: int = 0, only: tuple[str, ...] = ()
+    ) -> None:
+        self.app, self.out, self.width, self.only = app, out, width, only
         out.mkdir(parents=True, exist_ok=True)
 
     def shot(self, widget: QWidget, name: str) -> None:
@@ -42,7 +50,16 @@ class Camera:
             wait_for_tasks()
             self.app.processEvents()
             time.sleep(0.02)
-        widget.grab().save(str(self.out / f"{name}.png"))
+        if self.only and not name.startswith(self.only):
+            return
+        image = widget.grab()
+        if self.width and image.width() > self.width:
+            # Small files for the README: scaled down, stored as 8-bit indexed PNG.
+            image = image.scaledToWidth(self.width, Qt.TransformationMode.SmoothTransformation)
+        picture = image.toImage().convertToFormat(
+            QImage.Format.Format_Indexed8, Qt.ImageConversionFlag.ThresholdDither
+        )
+        picture.save(str(self.out / f"{name}.png"), "PNG", 9 if self.width else -1)
 
 
 def wizard_shots(camera: Camera, folder: Path) -> None:
@@ -88,6 +105,9 @@ def form_shots(camera: Camera, store: Store) -> None:
     new.show()
     new.save()
     camera.shot(new, "22-form-new-with-errors")
+    backups = BackupDialog(store.paths)
+    backups.show()
+    camera.shot(backups, "40-backup-dialog")
     dialogue = list_records(store, record_type=RecordType.DIALOGUE, limit=1)[0]
     minutes = MinutesDialog(store, get_record(store, record_id=dialogue.id))
     minutes.show()
@@ -105,17 +125,21 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("out", type=Path)
     parser.add_argument("--scale", default="1")
+    parser.add_argument("--width", type=int, default=0, help="scale wider shots down to this")
+    parser.add_argument("--only", default="", help="comma-separated name prefixes to save")
     args = parser.parse_args()
     os.environ["QT_SCALE_FACTOR"] = args.scale
     app = QApplication([])
     folder = Path(tempfile.mkdtemp(prefix="dvdesk-shots-"))
     paths = DataPaths(folder / "office")
     configure_application(app, paths)
-    camera = Camera(app, args.out)
+    only = tuple(prefix for prefix in args.only.split(",") if prefix)
+    camera = Camera(app, args.out, width=args.width, only=only)
     wizard_shots(camera, folder)
     store = open_store(paths, actor="chuyenvien", create=True)
     ensure_demo_office(store)
     add_demo_records(store, count=3000, seed=4, office_codes=["01"])
+    make_backup(store.paths, reason=DAILY)
     window_shots(camera, store)
     form_shots(camera, store)
     store.close()

@@ -15,6 +15,10 @@ import platformdirs
 
 APP_NAME = "dvdesk"
 ENV_DATA_DIR = "DVDESK_DATA_DIR"
+# A file of this name next to the executable makes the install portable: its data lives in
+# PORTABLE_DATA beside the executable (an office's USB stick), not in the user's profile.
+PORTABLE_MARKER = "dvdesk-portable"
+PORTABLE_DATA = "data"
 
 
 def _resources_dir() -> Path:
@@ -65,14 +69,43 @@ class DataPaths:
             folder.mkdir(parents=True, exist_ok=True)
 
 
-def resolve_data_dir(override: str | os.PathLike[str] | None = None) -> DataPaths:
-    """Pick the data directory: explicit override, then the environment, then the OS default."""
+def is_frozen() -> bool:
+    """True inside a PyInstaller build."""
+    return bool(getattr(sys, "frozen", False))
+
+
+def executable_dir() -> Path:
+    """The folder of the installed program (the frozen executable, or the launcher script)."""
+    if is_frozen():
+        return Path(sys.executable).resolve().parent
+    return Path(sys.argv[0]).resolve().parent if sys.argv and sys.argv[0] else Path.cwd()
+
+
+def portable_marker_present() -> bool:
+    # Only a frozen build looks for the marker: a source checkout is never "installed".
+    return is_frozen() and (executable_dir() / PORTABLE_MARKER).is_file()
+
+
+def default_data_dir() -> Path:
+    """Per-user data folder: %LOCALAPPDATA%\\dvdesk on Windows, ~/.local/share/dvdesk on Linux."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False, roaming=False))
+
+
+def resolve_data_dir(
+    override: str | os.PathLike[str] | None = None, *, portable: bool = False
+) -> DataPaths:
+    """Pick the data directory, first match wins: ``--data-dir``, ``--portable``, the
+    ``DVDESK_DATA_DIR`` environment variable, the portable marker file, the OS default."""
     if override:
         return DataPaths(Path(override).expanduser().resolve())
+    if portable:
+        return DataPaths(executable_dir() / PORTABLE_DATA)
     from_env = os.environ.get(ENV_DATA_DIR)
     if from_env:
         return DataPaths(Path(from_env).expanduser().resolve())
-    return DataPaths(Path(platformdirs.user_data_dir(APP_NAME, appauthor=False, roaming=False)))
+    if portable_marker_present():
+        return DataPaths(executable_dir() / PORTABLE_DATA)
+    return DataPaths(default_data_dir())
 
 
 def locale_dir() -> Path:

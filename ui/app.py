@@ -5,22 +5,25 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import threading
 
 from PySide6.QtCore import QCoreApplication, QLocale
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox, QStyleFactory
+from PySide6.QtWidgets import QApplication, QMessageBox, QStyleFactory, QWidget
 
+from dvdesk.db.migrate import BackupCancelled
 from dvdesk.errors import UserError
 from dvdesk.i18n import LANGUAGES, _, set_language
 from dvdesk.logs import setup_logging
 from dvdesk.paths import RESOURCES_DIR, DataPaths, resolve_data_dir
+from dvdesk.services.backup import damaged_message, startup_check
 from dvdesk.services.office_view import has_office
 from dvdesk.services.store import Store, open_store
-from ui.crash import CrashHandler, crash_files, route_qt_messages
+from ui.crash import CrashHandler, crash_files, route_qt_messages, show_error
 from ui.main_window import MainWindow
 from ui.qt_vi import QtVietnamese
 from ui.settings import load_ui_settings
-from ui.worker import wait_for_tasks
+from ui.worker import run_in_background, wait_for_tasks
 
 log = logging.getLogger("dvdesk.ui")
 # Set to quit as soon as the first list is shown (used by start-up smoke tests).
@@ -86,6 +89,27 @@ def _quit_when_listed(app: QApplication, window: MainWindow) -> None:
     page.loaded.connect(listed)
 
 
+def check_in_background(app: QApplication, window: QWidget, paths: DataPaths) -> None:
+    """The database's integrity check (about 15 s for a million records), then the daily
+    backup, off the GUI thread; both stop when the app closes. Damage is reported."""
+    closing = threading.Event()
+    app.aboutToQuit.connect(closing.set)
+
+    def check() -> list[str]:
+        try:
+            return startup_check(paths, cancelled=closing.is_set)
+        except BackupCancelled:
+            return []
+
+    def done(problems: object) -> None:
+        if problems:
+            QMessageBox.critical(
+                window, _("The database is damaged"), damaged_message(paths.database)
+            )
+
+    run_in_background(check, on_done=done, on_failed=lambda error: show_error(window, error))
+
+
 def run_app(*, data_dir: str | None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
@@ -113,6 +137,7 @@ def run_app(*, data_dir: str | None) -> int:
             15_000,
         )
     window.offer_drafts()
+    check_in_background(app, window, paths)
     if os.environ.get(SMOKE_TEST_ENV):
         _quit_when_listed(app, window)
     try:

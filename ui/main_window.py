@@ -145,6 +145,8 @@ class MainWindow(QMainWindow):
             record_menu, _("&Delete selected…"), None, self.delete_selected
         )
         record_menu.addSeparator()
+        self._action(record_menu, _("&Backup / Restore…"), None, self.open_backups)
+        record_menu.addSeparator()
         self._action(record_menu, _("&Quit"), QKeySequence.StandardKey.Quit, self.close)
         view_menu = self.menuBar().addMenu(_("&View"))
         self._action(view_menu, _("&Search"), QKeySequence.StandardKey.Find, self.focus_search)
@@ -320,6 +322,13 @@ class MainWindow(QMainWindow):
             on_done=lambda _rev: self._after_save(page.record_type),
             on_failed=lambda error: show_error(self, error),
         )
+
+    def open_backups(self) -> None:
+        from ui.backup_dialog import BackupDialog  # noqa: PLC0415 - rarely opened
+
+        dialog = BackupDialog(self.store.paths, self)
+        dialog.restored.connect(self.refresh)
+        dialog.exec()
 
     # ------------------------------------------------------------- settings
 

@@ -49,6 +49,16 @@ def build_parser() -> Parser:
         help=_("the office's data folder (default: the user's data folder)"),
     )
     parser.add_argument(
+        "--portable",
+        action="store_true",
+        help=_("keep the data in the folder 'data' next to the program (e.g. on a USB stick)"),
+    )
+    parser.add_argument(
+        "--self-check",
+        action="store_true",
+        help=_("check that every part of this installation works, then exit"),
+    )
+    parser.add_argument(
         "--user",
         metavar=_("NAME"),
         help=_("who is working, recorded in the audit log (default: the login name)"),
@@ -87,14 +97,18 @@ def main(argv: Sequence[str] | None = None, *, open_gui: GuiLauncher | None = No
         args = parser.parse_args(argv)
     except SystemExit as stop:  # --help, --version, or a usage error already printed
         return stop.code if isinstance(stop.code, int) else 2
-    paths = resolve_data_dir(args.data_dir)
+    if args.self_check:
+        from dvdesk.selfcheck import run_self_check  # noqa: PLC0415 - loads every library
+
+        return run_self_check()
+    paths = resolve_data_dir(args.data_dir, portable=args.portable)
     handler = setup_logging(paths)
     run: Callable[[argparse.Namespace], int] | None = getattr(args, "run", None)
     if run is None:
         if open_gui is None:
             parser.print_help()
             return EXIT_NO_GUI
-        return open_gui(args.data_dir)
+        return open_gui(str(paths.root) if args.portable else args.data_dir)
     args.paths = paths
     args.actor = args.user or _login_name()
     try:

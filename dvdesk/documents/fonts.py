@@ -20,6 +20,7 @@ from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 from dvdesk.errors import UserError
 from dvdesk.i18n import _
+from dvdesk.paths import RESOURCES_DIR
 
 FAMILY = "DocSerif"
 STYLES = ("regular", "bold", "italic", "bold_italic")
@@ -91,6 +92,8 @@ def default_font_dirs() -> list[Path]:
         dirs.append(Path(local) / "Microsoft" / "Windows" / "Fonts")
     dirs += [
         Path("C:/Windows/Fonts"),
+        # Liberation Serif 2 bundled by build.spec, for PCs without Times New Roman.
+        RESOURCES_DIR / "fonts",
         Path("/usr/share/fonts/truetype/msttcorefonts"),
         # Liberation 2 first: Liberation 1.x (Debian's fonts-liberation) has no Vietnamese.
         Path("/usr/share/fonts/truetype/liberation2"),

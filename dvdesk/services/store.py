@@ -20,6 +20,7 @@ from dvdesk.db.migrate import ensure_current, needs_upgrade
 from dvdesk.errors import StorageError
 from dvdesk.i18n import _
 from dvdesk.paths import DataPaths
+from dvdesk.services.backup import damaged_message, rotate
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -89,10 +90,7 @@ def storage_message(error: BaseException, database: Path) -> str | None:
     if "disk is full" in text or "database or disk is full" in text:
         return _("The disk is full. Free some space, then try again; nothing was saved.")
     if "not a database" in text or "malformed" in text:
-        return _(
-            "The database file {path} is damaged. Do not delete it: copy it somewhere safe, "
-            "then put back the newest backup from the backups folder beside it, or ask for help."
-        ).format(path=database)
+        return damaged_message(database)
     if "readonly" in text or "read-only" in text or "unable to open" in text:
         return _(
             "Cannot write to the database {path}. Check that the folder exists and is not "
@@ -144,4 +142,5 @@ def open_store(paths: DataPaths, *, actor: str, create: bool = False) -> Store:
             enable_wal(paths.database)
         if needs_upgrade(paths.database):
             ensure_current(store.engine, paths.database, paths.backups)
+            rotate(paths)
     return store

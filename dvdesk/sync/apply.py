@@ -27,6 +27,7 @@ from dvdesk.domain.enums import OfficeLevel
 from dvdesk.errors import UserError
 from dvdesk.i18n import N_, _
 from dvdesk.services.attachments import blob_path
+from dvdesk.services.backup import backup_before_import
 from dvdesk.services.demo import (
     BULK_CACHE_KIB,
     ISSUE_COLUMNS,
@@ -336,6 +337,7 @@ def import_package(
                 finally:
                     cursor.close()
             return _summary(verified, dry_run=True, already=False, outcomes=outcomes, attachments=0)
+        backup_before_import(store.paths)  # verified, about to change: keep a way back
         added = _store_attachments(
             store, package, verified, opener=opener, limits=limits, cancel=cancel
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from dvdesk.cli.commands import demo, documents, office, records, sync
+from dvdesk.cli.commands import backup, demo, documents, office, records, sync
 
 
 def register_all(commands: argparse._SubParsersAction[Any]) -> None:
@@ -14,3 +14,4 @@ def register_all(commands: argparse._SubParsersAction[Any]) -> None:
     records.register(commands)
     documents.register(commands)
     sync.register(commands)
+    backup.register(commands)

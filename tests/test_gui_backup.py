@@ -1,0 +1,104 @@
+"""The backup dialog and the app's background integrity check."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from pytestqt.qtbot import QtBot
+
+from dvdesk.domain.enums import RecordType
+from dvdesk.services import backup as backups
+from dvdesk.services.records import add_record, list_records
+from dvdesk.services.store import Store
+from tests.conftest import dialogue, inspection
+from tests.gui_support import answer_questions
+from tests.test_backup import corrupt_pages, table_rows
+from ui.app import check_in_background
+from ui.backup_dialog import BackupDialog
+from ui.main_window import MainWindow
+from ui.worker import wait_for_tasks
+
+
+def _messages(monkeypatch: pytest.MonkeyPatch, kind: str) -> list[str]:
+    shown: list[str] = []
+
+    def show(_parent: object, _title: str, text: str, *_args: object) -> None:
+        shown.append(text)
+
+    monkeypatch.setattr(QMessageBox, kind, staticmethod(show))
+    return shown
+
+
+def cell(dialog: BackupDialog, row: int, column: int) -> str:
+    item = dialog.table.item(row, column)
+    assert item is not None
+    return item.text()
+
+
+def test_back_up_and_restore_from_the_dialog(
+    window: MainWindow, store: Store, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_record(store, record_type=RecordType.INSPECTION, data=inspection())
+    before = table_rows(store.paths.database)
+    dialog = BackupDialog(store.paths, window)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(dialog.backup_button.isEnabled)
+    assert dialog.table.rowCount() == 0
+    dialog.backup_button.click()
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1 and dialog.backup_button.isEnabled())
+    assert cell(dialog, 0, 3) == "1"
+    assert cell(dialog, 0, 1) == "sao lưu thủ công"
+
+    add_record(store, record_type=RecordType.DIALOGUE, data=dialogue())
+    asked = answer_questions(monkeypatch, QMessageBox.StandardButton.Yes)
+    told = _messages(monkeypatch, "information")
+    refreshed: list[bool] = []
+    dialog.restored.connect(lambda: refreshed.append(True))
+    dialog.table.selectRow(0)
+    dialog.restore_selected()
+    qtbot.waitUntil(lambda: bool(told), timeout=10_000)
+    wait_for_tasks()
+    assert asked and "được sao lưu trước" in asked[0]
+    assert refreshed == [True]
+    assert table_rows(store.paths.database) == before
+    assert len(list_records(store)) == 1
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 2)  # + the copy made before restoring
+
+
+def test_menu_has_backup_entry(window: MainWindow) -> None:
+    texts = [
+        action.text()
+        for entry in window.menuBar().actions()
+        if (menu := entry.menu()) is not None
+        for action in menu.actions()  # type: ignore[attr-defined]
+    ]
+    assert "&Sao lưu / Khôi phục…" in texts
+
+
+def test_background_check_reports_a_damaged_database(
+    app: QApplication, store: Store, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for index in range(30):
+        add_record(store, record_type=RecordType.DIALOGUE, data=dialogue(title=f"Buổi {index}"))
+    corrupt_pages(store.paths.database)
+    damaged = store.paths.database.read_bytes()
+    errors = _messages(monkeypatch, "critical")
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    check_in_background(app, widget, store.paths)
+    qtbot.waitUntil(lambda: bool(errors), timeout=10_000)
+    assert "bị hỏng" in errors[0] and "Sao lưu / Khôi phục" in errors[0]
+    assert store.paths.database.read_bytes() == damaged
+    assert backups.list_backups(store.paths) == []
+
+
+def test_background_check_makes_the_daily_backup(
+    app: QApplication, store: Store, qtbot: QtBot
+) -> None:
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    check_in_background(app, widget, store.paths)
+    qtbot.waitUntil(lambda: bool(backups.list_backups(store.paths)), timeout=10_000)
+    wait_for_tasks()
+    [daily] = backups.list_backups(store.paths)
+    assert daily.reason == backups.DAILY

@@ -1,0 +1,164 @@
+"""Sao lưu / Khôi phục: the database's backups, a backup now, and restoring one."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dvdesk.formatting import local_time, number
+from dvdesk.i18n import _
+from dvdesk.paths import DataPaths
+from dvdesk.services.backup import (
+    BackupInfo,
+    RestoreResult,
+    list_backups,
+    make_backup,
+    reason_label,
+    restore_backup,
+)
+from ui.crash import show_error
+from ui.worker import run_in_background
+
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+
+class BackupDialog(QDialog):
+    """Lists the backups (newest first); restoring asks first and then reloads the app."""
+
+    restored = Signal()
+
+    def __init__(self, paths: DataPaths, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.paths = paths
+        self.backups: list[BackupInfo] = []
+        self.setWindowTitle(_("Backup / Restore"))
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            _(
+                "dvdesk backs up the database once a day and before every import or upgrade. "
+                "Backups are kept in {folder}."
+            ).format(folder=paths.backups)
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.table = QTableWidget(0, 4)
+        self.table.setHorizontalHeaderLabels([_("Time"), _("Reason"), _("Size"), _("Records")])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        layout.addWidget(self.table)
+        self.status = QLabel()
+        layout.addWidget(self.status)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.backup_button = QPushButton(_("&Back up now"))
+        self.restore_button = QPushButton(_("&Restore selected…"))
+        buttons.addButton(self.backup_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.restore_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+        self.backup_button.clicked.connect(self.back_up)
+        self.restore_button.clicked.connect(self.restore_selected)
+        layout.addWidget(buttons)
+        self.resize(720, 420)
+        self.reload()
+
+    def _busy(self, message: str) -> None:
+        self.status.setText(message)
+        self.backup_button.setEnabled(False)
+        self.restore_button.setEnabled(False)
+
+    def _idle(self, message: str = "") -> None:
+        self.status.setText(message)
+        self.backup_button.setEnabled(True)
+        self.restore_button.setEnabled(bool(self.backups))
+
+    def _run(self, call: Callable[[], object], done: Callable[[object], None]) -> None:
+        def failed(error: object) -> None:
+            self._idle()
+            show_error(self, error)  # type: ignore[arg-type]
+
+        run_in_background(call, on_done=done, on_failed=failed)
+
+    def reload(self) -> None:
+        self._busy(_("Reading the backups…"))
+        self._run(lambda: list_backups(self.paths), self._show)
+
+    def _show(self, backups: object) -> None:
+        assert isinstance(backups, list)
+        self.backups = backups
+        self.table.setRowCount(len(backups))
+        for row, backup in enumerate(backups):
+            records = "?" if backup.records is None else number(backup.records)
+            cells = [
+                local_time(backup.taken_at.isoformat()),
+                reason_label(backup.reason),
+                f"{number(max(1, backup.size // 1024))} KB",
+                records,
+            ]
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if column >= 2:
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                self.table.setItem(row, column, item)
+        if backups:
+            self.table.selectRow(0)
+        self.table.resizeColumnsToContents()
+        self._idle(
+            _("{n} backups.").format(n=number(len(backups))) if backups else _("No backups yet.")
+        )
+
+    def back_up(self) -> None:
+        self._busy(_("Backing up…"))
+        self._run(lambda: make_backup(self.paths), lambda _made: self.reload())
+
+    def selected(self) -> BackupInfo | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.backups[rows[0].row()] if rows else None
+
+    def restore_selected(self) -> None:
+        backup = self.selected()
+        if backup is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            _("Restore backup?"),
+            _(
+                "Put back the backup of {time}? Changes made after it are replaced; the "
+                "database as it is now is backed up first, so this can be undone."
+            ).format(time=local_time(backup.taken_at.isoformat())),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self._busy(_("Restoring…"))
+        self._run(lambda: restore_backup(self.paths, name=backup.name), self._restored)
+
+    def _restored(self, result: object) -> None:
+        assert isinstance(result, RestoreResult)
+        self.restored.emit()
+        self.reload()
+        QMessageBox.information(
+            self,
+            _("Backup / Restore"),
+            _("Restored the backup of {time}.").format(
+                time=local_time(result.restored.taken_at.isoformat())
+            ),
+        )
