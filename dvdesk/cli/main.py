@@ -15,7 +15,6 @@ from collections.abc import Callable, Sequence
 
 import dvdesk
 from dvdesk.cli import argparse_vi
-from dvdesk.cli.commands import register_all
 from dvdesk.errors import UserError
 from dvdesk.i18n import _, set_language
 from dvdesk.logs import setup_logging
@@ -33,9 +32,12 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, _("{prog}: error: {message}").format(prog=self.prog, message=message) + "\n")
 
 
-def build_parser() -> Parser:
+def build_parser(*, with_commands: bool = True) -> Parser:
+    """The command line; without commands (cheap: no command module loads) for the app."""
     parser = Parser(
-        prog="dvdesk", description=_("dvdesk: records and reports of a dân vận office.")
+        prog="dvdesk",
+        description=_("dvdesk: records and reports of a dân vận office."),
+        add_help=with_commands,
     )
     parser.add_argument(
         "--version",
@@ -66,9 +68,22 @@ def build_parser() -> Parser:
     parser.add_argument(
         "--lang", choices=("vi", "en"), default="vi", help=_("language of messages (default: vi)")
     )
-    commands = parser.add_subparsers(dest="command", metavar=_("COMMAND"), parser_class=Parser)
-    register_all(commands)
+    if with_commands:
+        from dvdesk.cli.commands import register_all  # noqa: PLC0415 - see parse_arguments
+
+        commands = parser.add_subparsers(dest="command", metavar=_("COMMAND"), parser_class=Parser)
+        register_all(commands)
     return parser
+
+
+def parse_arguments(argv: list[str], *, gui: bool) -> argparse.Namespace:
+    """Parse ``argv``. With no command the app opens, so the command modules (which load
+    reportlab, pydantic, SQLAlchemy …) are only imported when a command is given."""
+    if gui and "-h" not in argv and "--help" not in argv:
+        known, rest = build_parser(with_commands=False).parse_known_args(argv)
+        if not rest:
+            return known
+    return build_parser().parse_args(argv)
 
 
 def _language_from(argv: Sequence[str]) -> str:
@@ -92,9 +107,8 @@ def main(argv: Sequence[str] | None = None, *, open_gui: GuiLauncher | None = No
     language = _language_from(argv)
     set_language(language if language in ("vi", "en") else "vi")
     argparse_vi.install()
-    parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args = parse_arguments(argv, gui=open_gui is not None)
     except SystemExit as stop:  # --help, --version, or a usage error already printed
         return stop.code if isinstance(stop.code, int) else 2
     if args.self_check:
@@ -106,7 +120,7 @@ def main(argv: Sequence[str] | None = None, *, open_gui: GuiLauncher | None = No
     run: Callable[[argparse.Namespace], int] | None = getattr(args, "run", None)
     if run is None:
         if open_gui is None:
-            parser.print_help()
+            build_parser().print_help()
             return EXIT_NO_GUI
         return open_gui(str(paths.root) if args.portable else args.data_dir)
     args.paths = paths
