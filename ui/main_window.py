@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtGui import QAction, QKeySequence
@@ -24,8 +25,8 @@ from dvdesk.i18n import _, current_language, set_language
 from dvdesk.services.office_view import OfficeView, get_office
 from dvdesk.services.store import Store
 from ui.crash import show_error
-from ui.follow_ups import FollowUpPage
 from ui.forms.drafts import Draft, draft_key, list_drafts, load_draft
+from ui.list_page import ListPage
 from ui.record_list import RecordListPage
 from ui.settings import save_ui_setting
 from ui.worker import run_in_background
@@ -33,6 +34,7 @@ from ui.worker import run_in_background
 if TYPE_CHECKING:
     from ui.documents import ReportsPage
     from ui.exchange import ExchangePage
+    from ui.follow_ups import FollowUpPage
     from ui.forms.record_form import RecordForm
 
 # Forms and record writes load SQLAlchemy and pydantic; they are imported when first
@@ -58,17 +60,13 @@ class MainWindow(QMainWindow):
             RecordType.SUPERVISION: _("Supervisions"),
             RecordType.DIALOGUE: _("Dialogue sessions"),
         }
-        for record_type in SECTIONS:
-            page = RecordListPage(store, record_type)
-            page.open_record.connect(self.open_record)
-            page.new_record.connect(self.new_record)
-            self.lists[record_type] = page
-            self._add_page(labels[record_type], page)
-        self.follow_ups = FollowUpPage(store)
-        self.follow_ups.open_record.connect(self.open_record)
-        self._add_page(_("Recommendations"), self.follow_ups)
-        # Built when first opened: their modules (QtPdf, the documents) stay out of start-up.
+        # Only the first list is built at start; the other pages are built when first opened
+        # (their modules - QtPdf, the documents, the exchange - stay out of start-up).
         self._factories: dict[int, Callable[[], QWidget]] = {}
+        self._add_page(labels[SECTIONS[0]], self._make_list(SECTIONS[0]))
+        for record_type in SECTIONS[1:]:
+            self._add_lazy_page(labels[record_type], partial(self._make_list, record_type))
+        self._follow_ups_index = self._add_lazy_page(_("Recommendations"), self._make_follow_ups)
         self._reports_index = self._add_lazy_page(_("Reports"), self._make_reports)
         self._exchange_index = self._add_lazy_page(_("USB exchange"), self._make_exchange)
         self.nav.currentRowChanged.connect(self._show_page)
@@ -108,6 +106,28 @@ class MainWindow(QMainWindow):
         self.pages.removeWidget(placeholder)
         placeholder.deleteLater()
         return page
+
+    def _make_list(self, record_type: RecordType) -> RecordListPage:
+        page = RecordListPage(self.store, record_type)
+        page.open_record.connect(self.open_record)
+        page.new_record.connect(self.new_record)
+        self.lists[record_type] = page
+        return page
+
+    def _make_follow_ups(self) -> QWidget:
+        from ui.follow_ups import FollowUpPage  # noqa: PLC0415 - see _factories
+
+        page = FollowUpPage(self.store)
+        page.open_record.connect(self.open_record)
+        return page
+
+    @property
+    def follow_ups(self) -> FollowUpPage:
+        return cast("FollowUpPage", self._page_at(self._follow_ups_index))
+
+    def built_follow_ups(self) -> FollowUpPage | None:
+        """The follow-up page if it was opened already (nothing to refresh otherwise)."""
+        return None if self._follow_ups_index in self._factories else self.follow_ups
 
     def _make_reports(self) -> QWidget:
         from ui.documents import ReportsPage  # noqa: PLC0415 - see _factories
@@ -179,7 +199,7 @@ class MainWindow(QMainWindow):
         self.new_action.setEnabled(is_records)
         self.delete_action.setEnabled(is_records)
         self.minutes_action.setEnabled(is_records)
-        if isinstance(page, (RecordListPage, FollowUpPage)) and page.model.rowCount() == 0:
+        if isinstance(page, ListPage) and page.model.rowCount() == 0:
             page.reload()
         if index == self._exchange_index:
             exchange = self.exchange
@@ -195,13 +215,17 @@ class MainWindow(QMainWindow):
 
     def focus_search(self) -> None:
         page = self.pages.currentWidget()
-        if isinstance(page, (RecordListPage, FollowUpPage)):
+        if isinstance(page, ListPage):
             page.focus_search()
 
     def refresh(self) -> None:
-        pages: list[RecordListPage | FollowUpPage] = [*self.lists.values(), self.follow_ups]
+        pages: list[RecordListPage | FollowUpPage | None] = [
+            *self.lists.values(),
+            self.built_follow_ups(),
+        ]
         for page in pages:
-            page.reload()
+            if page is not None:
+                page.reload()
 
     # -------------------------------------------------------------- records
 
@@ -216,8 +240,8 @@ class MainWindow(QMainWindow):
         page = self.pages.currentWidget()
         if isinstance(page, RecordListPage) and (record_id := page.current_record_id()):
             self.open_record(record_id)
-        elif isinstance(page, FollowUpPage) and (row := page.current_row()) is not None:
-            self.open_record(row.record_id)
+        elif isinstance(page, ListPage) and (row := page.current_row()) is not None:
+            self.open_record(row.record_id)  # the follow-up list: open the row's record
 
     def open_record(self, record_id: str) -> None:
         from dvdesk.services.records import get_record  # noqa: PLC0415 - see the top
@@ -274,8 +298,9 @@ class MainWindow(QMainWindow):
             self._open_form(RecordType(draft.record_type), record, draft)
 
     def _after_save(self, record_type: RecordType) -> None:
-        self.lists[record_type].reload()
-        self.follow_ups.reload()
+        for page in (self.lists.get(record_type), self.built_follow_ups()):
+            if page is not None:
+                page.reload()
 
     def minutes_for_selected(self) -> None:
         from dvdesk.services.records import get_record  # noqa: PLC0415 - see the top
