@@ -47,7 +47,7 @@ def test_back_up_and_restore_from_the_dialog(
     dialog.backup_button.click()
     qtbot.waitUntil(lambda: dialog.table.rowCount() == 1 and dialog.backup_button.isEnabled())
     assert cell(dialog, 0, 3) == "1"
-    assert cell(dialog, 0, 1) == "sao lưu thủ công"
+    assert cell(dialog, 0, 1) == "Sao lưu thủ công"
 
     add_record(store, record_type=RecordType.DIALOGUE, data=dialogue())
     asked = answer_questions(monkeypatch, QMessageBox.StandardButton.Yes)

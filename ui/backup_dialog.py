@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dvdesk.formatting import local_time, number
+from dvdesk.formatting import local_time, number, sentence
 from dvdesk.i18n import _
 from dvdesk.paths import DataPaths
 from dvdesk.services.backup import (
@@ -61,7 +61,8 @@ class BackupDialog(QDialog):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table)
         self.status = QLabel()
         layout.addWidget(self.status)
@@ -106,7 +107,7 @@ class BackupDialog(QDialog):
             records = "?" if backup.records is None else number(backup.records)
             cells = [
                 local_time(backup.taken_at.isoformat()),
-                reason_label(backup.reason),
+                sentence(reason_label(backup.reason)),
                 f"{number(max(1, backup.size // 1024))} KB",
                 records,
             ]
@@ -119,7 +120,6 @@ class BackupDialog(QDialog):
                 self.table.setItem(row, column, item)
         if backups:
             self.table.selectRow(0)
-        self.table.resizeColumnsToContents()
         self._idle(
             _("{n} backups.").format(n=number(len(backups))) if backups else _("No backups yet.")
         )

@@ -6,6 +6,7 @@ import argparse
 import getpass
 import os
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -325,10 +326,10 @@ def _print_units(units: list[status.UnitStatus]) -> None:
     print(_("{count} office(s)").format(count=number(len(units))))
 
 
-def run_units_list(args: argparse.Namespace) -> int:
+def _report_units(args: argparse.Namespace, query: Callable[[Store], list[Any]]) -> int:
     store = _store(args)
     try:
-        units = status.unit_statuses(store)
+        units = query(store)
     finally:
         store.close()
     if args.json:
@@ -336,19 +337,16 @@ def run_units_list(args: argparse.Namespace) -> int:
     else:
         _print_units(units)
     return 0
+
+
+def run_units_list(args: argparse.Namespace) -> int:
+    return _report_units(args, status.unit_statuses)
 
 
 def run_units_missing(args: argparse.Namespace) -> int:
-    store = _store(args)
-    try:
-        units = status.not_reported(store, start=args.start, end=args.end)
-    finally:
-        store.close()
-    if args.json:
-        print_json([_unit_json(unit) for unit in units])
-    else:
-        _print_units(units)
-    return 0
+    return _report_units(
+        args, lambda store: status.not_reported(store, start=args.start, end=args.end)
+    )
 
 
 def run_units_revoke(args: argparse.Namespace) -> int:
