@@ -6,8 +6,6 @@ and what would be saved.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize
@@ -27,22 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from dvdesk.errors import UserError
+from dvdesk.fileio import write_atomically
 from dvdesk.i18n import _
 from ui.crash import show_error
-
-
-def save_bytes(data: bytes, target: Path) -> None:
-    """Write atomically: a pulled USB stick leaves the old file or the new one."""
-    handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        Path(temporary).replace(target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 class PdfPreview(QDialog):
@@ -132,7 +117,7 @@ class PdfPreview(QDialog):
             return
         target = Path(name if name.lower().endswith(".pdf") else f"{name}.pdf")
         try:
-            save_bytes(self.pdf, target)
+            write_atomically(target, self.pdf)
         except OSError as error:
             show_error(
                 self,

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from dvdesk.fileio import write_atomically
 from dvdesk.paths import DataPaths
 
 
@@ -27,13 +26,4 @@ def save_ui_setting(paths: DataPaths, key: str, value: Any) -> None:
     """Write atomically: a crash leaves the old file or the new one, never half."""
     data = load_ui_settings(paths) | {key: value}
     paths.root.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=paths.root, suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as target:
-            json.dump(data, target, ensure_ascii=False, indent=2)
-            target.flush()
-            os.fsync(target.fileno())
-        Path(temporary).replace(_file(paths))
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomically(_file(paths), json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"))

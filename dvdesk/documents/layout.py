@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -37,6 +36,7 @@ from dvdesk.documents import wording
 from dvdesk.documents.fonts import ensure_fonts, font_name
 from dvdesk.documents.settings import DocumentSettings, Template
 from dvdesk.errors import UserError
+from dvdesk.fileio import write_atomically
 from dvdesk.i18n import _
 from dvdesk.services.office import Profile
 
@@ -354,16 +354,8 @@ def render(story: list[Any], *, settings: DocumentSettings, title_text: str) -> 
 
 def write_file(data: bytes, target: Path) -> None:
     """Write ``data`` to ``target`` completely or not at all (temp file, then rename)."""
-    folder = target.parent
     try:
-        handle, temporary = tempfile.mkstemp(prefix=".dvdesk-", suffix=".part", dir=folder)
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-            Path(temporary).replace(target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        write_atomically(target, data)
     except OSError as error:
         raise UserError(
             _("Cannot write {file}: {reason}. Choose another folder or file name.").format(

@@ -287,14 +287,3 @@ class PackageWriter:
         with self.temporary.open("rb+") as handle:
             handle.flush()
             os.fsync(handle.fileno())
-
-
-def fsync_folder(folder: Path) -> None:
-    """Make a rename durable (not possible on Windows, where it is a no-op)."""
-    if os.name == "nt":
-        return
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)

@@ -21,12 +21,13 @@ from sqlmodel import Session, col, func, select
 from dvdesk.clock import now_iso
 from dvdesk.db.schema import AuditEntry, OrgUnit, OwnKey, PackageOut, Receipt
 from dvdesk.errors import Conflict, NotFound, UserError
+from dvdesk.fileio import fsync_folder
 from dvdesk.i18n import _
 from dvdesk.services.attachments import blob_path
 from dvdesk.services.office import OfficeView, get_office
 from dvdesk.services.store import Store, storage_errors
 from dvdesk.sync import keys
-from dvdesk.sync.container import PackageWriter, fsync_folder, open_package
+from dvdesk.sync.container import PackageWriter, open_package
 from dvdesk.sync.format import (
     DEFAULT_LIMITS,
     DERIVED_TEXT_VERSION,

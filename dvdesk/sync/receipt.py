@@ -8,10 +8,7 @@ acknowledged sequence number.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import tempfile
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,11 +20,11 @@ from sqlmodel import Session, col, func, select
 from dvdesk.clock import now_iso
 from dvdesk.db.schema import AuditEntry, Correction, PackageIn, PackageOut, Receipt, Record
 from dvdesk.errors import Conflict, NotFound
+from dvdesk.fileio import write_atomically
 from dvdesk.i18n import _
 from dvdesk.services.office import get_office
 from dvdesk.services.store import Store, storage_errors
 from dvdesk.sync import keys
-from dvdesk.sync.container import fsync_folder
 from dvdesk.sync.format import OfficeRef, b64, canonical_json, sha256_hex, unb64
 from dvdesk.sync.refusals import Reason, Refused
 from dvdesk.sync.trust import enrol_rotated, resolve_signer, verify_signature
@@ -261,17 +258,7 @@ def _write_atomically(final: Path, data: bytes) -> None:
             ).format(folder=final.parent)
         )
     with storage_errors(final):
-        handle, temporary = tempfile.mkstemp(dir=final.parent, suffix=".part")
-        try:
-            with os.fdopen(handle, "wb") as writer:
-                writer.write(data)
-                writer.flush()
-                os.fsync(writer.fileno())
-            Path(temporary).replace(final)
-            fsync_folder(final.parent)
-        finally:
-            with contextlib.suppress(OSError):
-                Path(temporary).unlink(missing_ok=True)
+        write_atomically(final, data)
 
 
 # ---------------------------------------------------------------- the child imports

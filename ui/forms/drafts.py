@@ -9,13 +9,12 @@ saved or the user discards the changes, and offered back otherwise.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from dvdesk.clock import now_iso
+from dvdesk.fileio import write_atomically
 from dvdesk.paths import DataPaths
 
 
@@ -51,16 +50,7 @@ def save_draft(paths: DataPaths, draft: Draft) -> None:
         },
         ensure_ascii=False,
     ).encode("utf-8")
-    handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as target:
-            target.write(payload)
-            target.flush()
-            os.fsync(target.fileno())
-        Path(temporary).replace(folder / f"{draft.key}.json")
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomically(folder / f"{draft.key}.json", payload)
 
 
 def load_draft(paths: DataPaths, key: str) -> Draft | None:
