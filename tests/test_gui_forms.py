@@ -129,11 +129,13 @@ def test_errors_show_inline_and_block_saving(
     assert list_records(store) == []
     end = form.fields["end_date"].widget
     assert isinstance(end, DateField)
-    end.setDate(QDate(2000, 1, 1))
+    end.setFocus()
+    type_text(end, "1/1/2000")
+    qtbot.keyClick(end, Qt.Key.Key_Tab)
     assert form.fields["end_date"].error.text() == (
         f"Ngày kết thúc (01/01/2000) sớm hơn ngày bắt đầu ({QDate.currentDate().toString('dd/MM/yyyy')})"
     )
-    end.setDate(QDate.currentDate().addDays(1))
+    end.set_value(QDate.currentDate().addDays(1).toString("yyyy-MM-dd"))
     type_text(title.widget, "Giám sát chuyên đề việc thực hiện Quyết định 23-QĐ/TW")
     subjects = form.fields["subjects"].widget
     subjects.setFocus()

@@ -10,15 +10,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QDateEdit,
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
@@ -35,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dvdesk.clock import today
 from dvdesk.domain.enums import OfficeLevel
 from dvdesk.errors import UserError
 from dvdesk.formatting import number, short_date
@@ -42,6 +42,7 @@ from dvdesk.i18n import _
 from dvdesk.services.office_view import get_office
 from dvdesk.services.store import Store
 from ui.crash import show_error
+from ui.forms.widgets import DateField
 from ui.worker import run_in_background
 
 
@@ -228,11 +229,9 @@ class ExchangePage(QWidget):
             ]
         )
         self.units.horizontalHeader().resizeSection(2, 260)
-        self.since = QDateEdit(QDate.currentDate().addMonths(-1))
-        self.until = QDateEdit(QDate.currentDate())
-        for edit in (self.since, self.until):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("dd/MM/yyyy")
+        self.since = DateField(optional=False)
+        self.since.set_value((today() - timedelta(days=30)).isoformat())
+        self.until = DateField(optional=False)
         self.missing_button = QPushButton(_("Who has not reported?"))
         self.missing_button.clicked.connect(self.show_missing)
         self.all_button = QPushButton(_("Show all"))
@@ -326,11 +325,14 @@ class ExchangePage(QWidget):
     def show_missing(self) -> None:
         from dvdesk.sync.status import not_reported  # noqa: PLC0415
 
-        start, end = (
-            date(d.year(), d.month(), d.day()) for d in (self.since.date(), self.until.date())
-        )
+        start, end = self.since.typed(), self.until.typed()
+        if start.value is None or end.value is None:
+            problem = start.problem or end.problem or _("Type both dates of the period.")
+            show_error(self, UserError(problem))
+            return
+        first, last = start.value, end.value
         run_in_background(
-            lambda: not_reported(self.store, start=start, end=end),
+            lambda: not_reported(self.store, start=first, end=last),
             on_done=lambda units: self._show_units(units, missing=True),
             on_failed=lambda error: show_error(self, error),
         )

@@ -48,6 +48,7 @@ from dvdesk.services.store import Store
 from ui.crash import show_error
 from ui.forms.drafts import Draft, delete_draft, draft_key, save_draft
 from ui.forms.widgets import DateField, LinesField, LongTextField, PartColumn, PartsTable
+from ui.screen import fit_to_screen
 from ui.worker import run_in_background
 
 SNAPSHOT_DELAY_MS = 400
@@ -137,6 +138,7 @@ class RecordForm(QDialog):
         self.record_id: str | None = record["id"] if record else None
         self.revision: int | None = record["revision"] if record else None
         self.fields: dict[str, _Field] = {}
+        self.invalid_keys: list[str] = []
         self.touched: set[str] = set()
         self.show_all_errors = False
         self.saving = False
@@ -155,7 +157,11 @@ class RecordForm(QDialog):
         self._snapshot_timer.timeout.connect(self.snapshot)
         self._connect_changes()
         self.validate_now()
-        self.resize(960, 760)
+        fit_to_screen(self, 960, 660)
+        self.first_field().setFocus()  # the cursor is where the clerk types first
+
+    def first_field(self) -> QWidget:
+        return next(iter(self.fields.values())).widget
 
     # ------------------------------------------------------------------ layout
 
@@ -170,7 +176,7 @@ class RecordForm(QDialog):
             sections.addWidget(self._session_section())
         sections.addWidget(self._recommendations_section())
         sections.addStretch(1)
-        scroll = QScrollArea()
+        self.scroller = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
 
@@ -430,8 +436,6 @@ class RecordForm(QDialog):
             signal = None
             if isinstance(widget, (QLineEdit, LinesField, LongTextField)):
                 signal = widget.textChanged
-            elif isinstance(widget, DateField):
-                signal = widget.dateChanged
             elif isinstance(widget, QSpinBox):
                 signal = widget.valueChanged
             elif isinstance(widget, QComboBox):
@@ -440,6 +444,8 @@ class RecordForm(QDialog):
                 signal = widget.changed
             if signal is not None:
                 signal.connect(lambda *_args, k=key: self._changed(k))
+            if isinstance(widget, DateField):  # typed dates are judged when the field is left
+                widget.editingFinished.connect(self.validate_now)
 
     def _changed(self, key: str) -> None:
         self.touched.add(key)
@@ -489,6 +495,13 @@ class RecordForm(QDialog):
             key = path.split(".")[0].split("[")[0]
             by_key.setdefault(key, []).append(self._describe(path, message))
         for key, field in self.fields.items():
+            if isinstance(field.widget, DateField) and (problem := field.widget.problem()):
+                problems.append((key, problem))
+                # Half-typed dates are not judged until the clerk leaves the field.
+                typing = field.widget.hasFocus() and not self.show_all_errors
+                by_key[key] = [] if typing else [problem]
+        self.invalid_keys = [key for key in self.fields if by_key.get(key)]
+        for key, field in self.fields.items():
             visible = self.show_all_errors or key in self.touched
             field.show_error("; ".join(by_key[key]) if visible and key in by_key else None)
             if isinstance(field.widget, PartsTable):
@@ -529,15 +542,30 @@ class RecordForm(QDialog):
         problems = self.validate_now()
         if problems:
             self.status.setText(_("Fix the fields marked in red, then save again."))
-            first = problems[0][0].split(".")[0].split("[")[0]
-            if first in self.fields:
-                self.fields[first].widget.setFocus()
+            self.focus_first_invalid(problems)
             return
         data = self.input_data()
         self.saving = True
         self.setEnabled(False)
         self.status.setText(_("Saving…"))
         run_in_background(self._save_call(data), on_done=self._saved, on_failed=self._save_failed)
+
+    def focus_first_invalid(self, problems: list[tuple[str, str]]) -> None:
+        """Put the cursor in the first red field on screen and scroll it into view."""
+        if not self.invalid_keys:
+            return
+        key = self.invalid_keys[0]
+        field = self.fields[key]
+        self.scroller.ensureWidgetVisible(field.container)
+        if isinstance(field.widget, PartsTable):
+            rows = [
+                int(path.split("[")[1].split("]")[0])
+                for path, _message in problems
+                if path.startswith(f"{key}[")
+            ]
+            field.widget.focus_cell(min(rows) if rows else 0, 0)
+        else:
+            field.widget.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _save_call(self, data: dict[str, Any]) -> Callable[[], str]:
         """What saving does, as a call for the worker thread; it returns the record id."""
