@@ -34,6 +34,7 @@ from dvdesk.formatting import number, sentence
 from dvdesk.i18n import N_, _
 from dvdesk.services.store import Store
 from ui.crash import show_error
+from ui.glossary import PERIOD, explain
 from ui.pdf_preview import PdfPreview
 from ui.worker import run_in_background
 
@@ -187,6 +188,7 @@ class ReportsPage(QWidget):
         for month in range(1, 13):
             self.kind.addItem(sentence(_(MONTH_LABEL).format(month=month)), f"-M{month:02d}")
         self.kind.setCurrentIndex(1)
+        explain(self.kind, PERIOD)
         self.scope = QComboBox()
         self.scope.addItem(_("this office's records"), "own")
         self.scope.addItem(_("with the offices below"), "all")

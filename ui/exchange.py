@@ -43,6 +43,7 @@ from dvdesk.services.office_view import get_office
 from dvdesk.services.store import Store
 from ui.crash import show_error
 from ui.forms.widgets import DateField
+from ui.glossary import FINGERPRINT, KEY_CARD, RECEIPT, explain
 from ui.worker import run_in_background
 
 
@@ -95,6 +96,7 @@ def _table(headers: list[str]) -> QTableWidget:
     table = QTableWidget(0, len(headers))
     table.setHorizontalHeaderLabels(headers)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move inside it
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.verticalHeader().setVisible(False)
     table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -155,6 +157,9 @@ class ExchangePage(QWidget):
         self.card_button.clicked.connect(self.save_card)
         self.enroll_button = QPushButton(_("Enrol the key card of the office above or below…"))
         self.enroll_button.clicked.connect(self.enroll)
+        explain(self.key_label, FINGERPRINT)
+        explain(self.card_button, KEY_CARD)
+        explain(self.enroll_button, KEY_CARD)
         row.addWidget(self.key_label, 1)
         for button in (self.create_key_button, self.card_button, self.enroll_button):
             row.addWidget(button)
@@ -173,6 +178,7 @@ class ExchangePage(QWidget):
         self.export_button.clicked.connect(self.export)
         self.receipt_button = QPushButton(_("Import a receipt from the level above…"))
         self.receipt_button.clicked.connect(self.import_receipt)
+        explain(self.receipt_button, RECEIPT)
         buttons = QHBoxLayout()
         buttons.addWidget(self.encrypt, 1)
         buttons.addWidget(self.export_button)
@@ -189,6 +195,7 @@ class ExchangePage(QWidget):
         self.dry_run = QCheckBox(_("Only check, do not import"))
         self.write_receipts = QCheckBox(_("Write a receipt onto the stick after importing"))
         self.write_receipts.setChecked(True)
+        explain(self.write_receipts, RECEIPT)
         self.import_button = QPushButton(_("Import packages…"))
         self.import_button.clicked.connect(self.import_packages)
         buttons = QHBoxLayout()
@@ -229,6 +236,9 @@ class ExchangePage(QWidget):
             ]
         )
         self.units.horizontalHeader().resizeSection(2, 260)
+        fingerprint_header = self.units.horizontalHeaderItem(2)
+        if fingerprint_header is not None:
+            fingerprint_header.setToolTip(_(FINGERPRINT))
         self.since = DateField(optional=False)
         self.since.set_value((today() - timedelta(days=30)).isoformat())
         self.until = DateField(optional=False)
