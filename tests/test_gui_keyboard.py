@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit, QTextBrowser, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QTextBrowser, QWidget
 from pytestqt.qtbot import QtBot
 
 from dvdesk.domain.enums import RecordType
@@ -20,7 +20,7 @@ from tests.conftest import inspection
 from tests.gui_support import type_text, wait_loaded
 from ui.forms.drafts import draft_key, load_draft
 from ui.forms.record_form import RecordForm
-from ui.forms.widgets import DateField, LinesField, PartsTable
+from ui.forms.widgets import DateField, PartsTable
 from ui.main_window import MainWindow
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -268,18 +268,3 @@ def test_first_time_words_are_explained_where_they_appear(window: MainWindow) ->
     receipts = [b for b in exchange.findChildren(QAbstractButton) if "Biên nhận" in b.toolTip()]
     assert receipts
     assert "Kỳ báo cáo" in window.reports.kind.toolTip()
-
-
-def test_form_fields_never_intercept_letters(window: MainWindow, qtbot: QtBot) -> None:
-    """Unikey sends a letter, Backspace and the composed letter: the date field lets them be."""
-    keys = Keyboard(qtbot)
-    _activate(window, qtbot)
-    keys.press(Qt.Key.Key_N, CTRL)
-    form = _open_form(window, qtbot)
-    place = form.fields["place"].widget
-    assert isinstance(place, QLineEdit)
-    place.setFocus()
-    keys.type("Thôn Đoài")
-    assert place.text() == "Thôn Đoài"
-    lines = form.fields["subjects"].widget
-    assert isinstance(lines, LinesField)

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from dvdesk.errors import UserError
 from dvdesk.i18n import _
 from dvdesk.paths import DataPaths
+from ui.screen import fit_to_screen
 
 log = logging.getLogger("dvdesk.ui")
 TAIL_LINES = 60
@@ -68,7 +69,7 @@ class CrashDialog(QDialog):
         buttons.addButton(copy, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(720, 480)
+        fit_to_screen(self, 720, 480)
 
     def copy(self) -> None:
         QGuiApplication.clipboard().setText(self.details.toPlainText())

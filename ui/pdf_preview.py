@@ -28,6 +28,7 @@ from dvdesk.errors import UserError
 from dvdesk.fileio import write_atomically
 from dvdesk.i18n import _
 from ui.crash import show_error
+from ui.screen import fit_to_screen
 
 
 class PdfPreview(QDialog):
@@ -70,7 +71,7 @@ class PdfPreview(QDialog):
         buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(820, 900)
+        fit_to_screen(self, 820, 900)
 
     def page_count(self) -> int:
         return int(self.document.pageCount())

@@ -25,6 +25,7 @@ from dvdesk.services.demo import add_demo_records
 from dvdesk.services.office import OfficeInput, create_office
 from dvdesk.services.store import Store
 from ui.crash import show_error
+from ui.screen import fit_to_screen
 
 DEMO_RECORDS = 200
 
@@ -147,7 +148,7 @@ class SetupWizard(QWizard):
         self.demo_page = DemoPage()
         for page in (intro, self.office_page, self.demo_page):
             self.addPage(page)
-        self.resize(720, 560)
+        fit_to_screen(self, 720, 560)
 
     def accept(self) -> None:
         try:
