@@ -150,7 +150,7 @@ def test_record_forms_new_edited_and_with_errors(
 def test_dialogs(
     app: QApplication, store: Store, qtbot: QtBot, size: QSize, records: dict[RecordType, str]
 ) -> None:
-    from dvdesk.documents.minutes import build_minutes  # noqa: PLC0415
+    from dvdesk.documents.minutes import build_minutes
 
     record = get_record(store, record_id=records[RecordType.DIALOGUE])
     pdf = build_minutes(store, record_id=record["id"], details={})
