@@ -304,26 +304,47 @@ class MainWindow(QMainWindow):
             self._need_selection()
 
     def open_record(self, record_id: str) -> None:
-        from dvdesk.services.records import get_record  # noqa: PLC0415 - see the top
+        from dvdesk.services.records import (  # noqa: PLC0415 - see the top
+            RecordWriter,
+            get_record,
+            record_writer,
+        )
 
-        def done(record: dict[str, Any]) -> None:
+        def load() -> tuple[dict[str, Any], RecordWriter]:
+            return (
+                get_record(self.store, record_id=record_id),
+                record_writer(self.store, record_id=record_id),
+            )
+
+        def done(loaded: tuple[dict[str, Any], RecordWriter]) -> None:
+            record, writer = loaded
+            if not writer.own:  # another office's record: read only, no draft
+                self._open_form(RecordType(record["type"]), record, None, owner_name=writer.name)
+                return
             draft = load_draft(self.store.paths, draft_key(record["type"], record_id))
             self._open_form(RecordType(record["type"]), record, draft)
 
         run_in_background(
-            lambda: get_record(self.store, record_id=record_id),
+            load,
             on_done=done,
             on_failed=lambda error: show_error(self, error),
         )
 
     def _open_form(
-        self, record_type: RecordType, record: dict[str, Any] | None, draft: Draft | None
+        self,
+        record_type: RecordType,
+        record: dict[str, Any] | None,
+        draft: Draft | None,
+        *,
+        owner_name: str | None = None,
     ) -> RecordForm:
         from ui.forms.record_form import RecordForm  # noqa: PLC0415 - see the top
 
         if draft is not None and not self._restore_draft(draft):
             draft = None
-        form = RecordForm(self.store, record_type, record, draft=draft, parent=self)
+        form = RecordForm(
+            self.store, record_type, record, draft=draft, owner_name=owner_name, parent=self
+        )
         form.saved.connect(
             lambda record_id, f=form: self._after_save(
                 record_type, record_id, title=str(f.fields["title"].get())

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QSpinBox,
@@ -130,6 +131,7 @@ class RecordForm(QDialog):
         record: dict[str, Any] | None = None,
         *,
         draft: Draft | None = None,
+        owner_name: str | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -157,8 +159,38 @@ class RecordForm(QDialog):
         self._snapshot_timer.timeout.connect(self.snapshot)
         self._connect_changes()
         self.validate_now()
+        self.read_only = owner_name is not None
+        if owner_name is not None:
+            self._make_read_only(owner_name)
         fit_to_screen(self, 960, 660)
         self.first_field().setFocus()  # the cursor is where the clerk types first
+
+    def _make_read_only(self, owner_name: str) -> None:
+        """Another office's record: shown for reading; only its own office may change it."""
+        self.setWindowTitle(_("Record of {office}").format(office=owner_name))
+        self.banner = QLabel(
+            _(
+                "Record of {office}: read only. Only that office may change or delete it; "
+                "ask them to correct it and send a new package."
+            ).format(office=owner_name)
+        )
+        self.banner.setObjectName("readOnlyBanner")
+        self.banner.setWordWrap(True)
+        layout = self.layout()
+        if isinstance(layout, QVBoxLayout):
+            layout.insertWidget(0, self.banner)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, (QLineEdit, QPlainTextEdit, QSpinBox)):
+                widget.setReadOnly(True)
+            elif isinstance(widget, PartsTable):
+                widget.set_read_only()
+            else:
+                widget.setEnabled(False)
+        self.save_action.setEnabled(False)
+        save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        save.hide()
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Close"))
 
     def first_field(self) -> QWidget:
         return next(iter(self.fields.values())).widget
@@ -535,7 +567,7 @@ class RecordForm(QDialog):
     # ------------------------------------------------------------- save/close
 
     def save(self) -> None:
-        if self.saving:
+        if self.saving or self.read_only:
             return
         self.snapshot()
         self.show_all_errors = True

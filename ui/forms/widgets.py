@@ -108,6 +108,8 @@ class DateField(QLineEdit):
         super().keyPressEvent(event)
 
     def open_calendar(self) -> None:
+        if self.isReadOnly():
+            return
         # A child of the field, so a table's editor does not close while it is open.
         calendar = QCalendarWidget(self)
         calendar.setWindowFlags(Qt.WindowType.Popup)
@@ -313,6 +315,15 @@ class PartsTable(QWidget):
             )
         self.cell(row, 0).setData(ORIGINAL_ROLE, data)
         self.table.blockSignals(False)
+
+    def set_read_only(self) -> None:
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        for row in range(self.table.rowCount()):
+            for column in range(self.table.columnCount()):
+                cell = self.cell(row, column)
+                cell.setFlags(cell.flags() & ~Qt.ItemFlag.ItemIsUserCheckable)
+        self.add_button.setEnabled(False)
+        self.remove_button.setEnabled(False)
 
     def new_row(self) -> None:
         """An empty row, with the cursor typing in its first cell (the form records it)."""
