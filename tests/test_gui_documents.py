@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from dvdesk.domain.enums import RecordType
 from dvdesk.services.records import add_record, get_record
 from dvdesk.services.store import Store
 from tests.conftest import inspection
-from tests.gui_support import type_text
+from tests.gui_support import answer_file_dialogs, type_text
 from ui.documents import MinutesDialog, ReportsPage
 
 
@@ -48,14 +48,22 @@ def test_minutes_preview_issue_print_and_save(
     issued.print_to(printer)
     assert _pages(tmp_path / "printed.pdf") == issued.page_count()
 
-    monkeypatch.setattr(
-        QFileDialog,
-        "getSaveFileName",
-        staticmethod(lambda *a, **k: (str(tmp_path / "bien-ban"), "")),
-    )
-    monkeypatch.setattr(QMessageBox, "information", staticmethod(lambda *a, **k: None))
+    shown = answer_file_dialogs(monkeypatch, [tmp_path / "bien-ban"])
     issued.save_dialog()
     assert (tmp_path / "bien-ban.pdf").read_bytes() == issued.pdf
+    assert shown[0].suggested == "Bien-ban-01-BXDD-2024-05-14.pdf"  # number, symbol, date
+    assert shown[0].filters[0] == "Tài liệu PDF (*.pdf)"
+    assert shown[0].labels == {
+        "LookIn": "Tìm trong:",
+        "FileName": "Tên tệp:",
+        "FileType": "Loại tệp:",
+        "Accept": "Lưu",
+        "Reject": "Hủy",
+    }
+    assert "Đã lưu vào" in issued.status.text()
+    shown = answer_file_dialogs(monkeypatch, None)
+    issued.save_dialog()
+    assert shown[0].folder == str(tmp_path), "the folder used last is offered again"
 
 
 def test_bad_time_is_shown_in_the_dialog(app: QApplication, store: Store, qtbot: QtBot) -> None:

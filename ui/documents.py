@@ -10,17 +10,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -33,7 +32,9 @@ from dvdesk.errors import UserError
 from dvdesk.formatting import number, sentence
 from dvdesk.i18n import N_, _
 from dvdesk.services.store import Store
+from dvdesk.text import file_name
 from ui.crash import show_error
+from ui.files import FileKind, save_file
 from ui.glossary import PERIOD, explain
 from ui.pdf_preview import PdfPreview
 from ui.worker import run_in_background
@@ -58,6 +59,13 @@ PERIOD_KINDS = (
     ("-Q4", N_("quarter IV")),
 )
 MONTH_LABEL = N_("month {month}")
+
+
+def issued_name(kind: str, issued: Any, suffix: str) -> str:
+    """``Bien-ban-01-BB-BXDD-2026-11-10.pdf``: what it is, its number, symbol and date."""
+    return file_name(
+        kind, issued.padded, issued.symbol, issued.document_date.isoformat(), suffix=suffix
+    )
 
 
 class MinutesDialog(QDialog):
@@ -123,13 +131,9 @@ class MinutesDialog(QDialog):
     def _failed(self, error: UserError) -> None:
         self.error.setText(error.message)
 
-    def _show(self, pdf: bytes, *, title: str, note: str) -> None:
+    def _show(self, pdf: bytes, *, title: str, note: str, name: str) -> None:
         preview = PdfPreview(
-            pdf,
-            title=title,
-            file_name=f"bien-ban-{self.record['id'][:8]}.pdf",
-            note=note,
-            parent=self,
+            pdf, title=title, file_name=name, note=note, paths=self.store.paths, parent=self
         )
         self.previews.append(preview)
         preview.open()
@@ -145,6 +149,7 @@ class MinutesDialog(QDialog):
                 pdf,
                 title=_("Draft minutes"),
                 note=_("Draft: the number is left blank until the minutes are issued."),
+                name=file_name(_("Minutes"), _("draft"), self.record["start_date"], suffix=".pdf"),
             ),
             on_failed=self._failed,
         )
@@ -163,6 +168,7 @@ class MinutesDialog(QDialog):
                 note=_("Issued as number {number}. Print it or save it as PDF.").format(
                     number=label
                 ),
+                name=issued_name(_("Minutes"), issued.number, ".pdf"),
             )
 
         run_in_background(
@@ -174,6 +180,8 @@ class MinutesDialog(QDialog):
 
 class ReportsPage(QWidget):
     """The periodic report: choose the period, write the narrative, preview, issue, export."""
+
+    workbook_saved = Signal(str)
 
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -306,9 +314,14 @@ class ReportsPage(QWidget):
             on_failed=self._failed,
         )
 
-    def _show(self, pdf: bytes, *, title: str, note: str) -> None:
+    def _show(self, pdf: bytes, *, title: str, note: str, name: str = "") -> None:
         preview = PdfPreview(
-            pdf, title=title, file_name=f"bao-cao-{self.period_key()}.pdf", note=note, parent=self
+            pdf,
+            title=title,
+            file_name=name or file_name(_("Report"), _("draft"), self.period_key(), suffix=".pdf"),
+            note=note,
+            paths=self.store.paths,
+            parent=self,
         )
         self.previews.append(preview)
         preview.open()
@@ -345,6 +358,7 @@ class ReportsPage(QWidget):
                 note=_("Issued as number {number}. Print it or save it as PDF.").format(
                     number=label
                 ),
+                name=issued_name(_("Report"), issued.number, ".pdf"),
             )
 
         self.save_texts(then=lambda: run_in_background(build, on_done=done, on_failed=self._failed))
@@ -353,14 +367,17 @@ class ReportsPage(QWidget):
         from dvdesk.documents.workbook import write_workbook  # noqa: PLC0415
         from dvdesk.services.office_view import get_office  # noqa: PLC0415
 
-        name, _filter = QFileDialog.getSaveFileName(
+        target = save_file(
             self,
-            _("Export workbook"),
-            f"thong-ke-{self.period_key()}.xlsx",
-            _("Excel workbooks (*.xlsx)"),
+            self.store.paths,
+            purpose="workbook",
+            title=_("Export workbook"),
+            name=file_name(_("Figures"), self.period_key(), suffix=".xlsx"),
+            kind=FileKind.XLSX,
         )
-        if not name:
+        if target is None:
             return
+        name = str(target)
 
         def write() -> str:
             office = get_office(self.store).current.name
@@ -368,6 +385,7 @@ class ReportsPage(QWidget):
             return name
 
         def saved(path: str) -> None:
-            QMessageBox.information(self, _("Saved"), _("Saved to {file}.").format(file=path))
+            self.summary.setText(_("Saved to {file}.").format(file=path))
+            self.workbook_saved.emit(path)
 
         run_in_background(write, on_done=saved, on_failed=self._failed)

@@ -18,7 +18,6 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -42,6 +41,7 @@ from dvdesk.i18n import _
 from dvdesk.services.office_view import get_office
 from dvdesk.services.store import Store
 from ui.crash import show_error
+from ui.files import FileKind, choose_folder, open_files
 from ui.forms.widgets import DateField
 from ui.glossary import FINGERPRINT, KEY_CARD, RECEIPT, explain
 from ui.worker import run_in_background
@@ -377,7 +377,13 @@ class ExchangePage(QWidget):
     def save_card(self) -> None:
         from dvdesk.sync.keys import write_card  # noqa: PLC0415
 
-        folder = QFileDialog.getExistingDirectory(self, _("Where to save the key card"))
+        folder = choose_folder(
+            self,
+            self.store.paths,
+            purpose="key-card",
+            title=_("Where to save the key card"),
+            usb=True,
+        )
         if not folder:
             return
         try:
@@ -395,9 +401,14 @@ class ExchangePage(QWidget):
         from dvdesk.sync.keycard import read_card_bytes  # noqa: PLC0415
         from dvdesk.sync.trust import enroll_card  # noqa: PLC0415
 
-        name, _filter = QFileDialog.getOpenFileName(
-            self, _("Key card of the office above or below")
+        cards = open_files(
+            self,
+            self.store.paths,
+            purpose="key-card-in",
+            title=_("Key card of the office above or below"),
+            kind=FileKind.KEY_CARD,
         )
+        name = str(cards[0]) if cards else ""
         if not name:
             return
         try:
@@ -429,7 +440,9 @@ class ExchangePage(QWidget):
     def export(self) -> None:
         from dvdesk.sync.export import export_package  # noqa: PLC0415
 
-        folder = QFileDialog.getExistingDirectory(self, _("Choose the USB stick"))
+        folder = choose_folder(
+            self, self.store.paths, purpose="export", title=_("Choose the USB stick"), usb=True
+        )
         if not folder:
             return
         passphrase = ask_passphrase(self, _("The key passphrase, to sign the package:"))
@@ -468,7 +481,14 @@ class ExchangePage(QWidget):
     def import_packages(self) -> None:
         from dvdesk.sync.verify import peek_manifest  # noqa: PLC0415
 
-        names, _filter = QFileDialog.getOpenFileNames(self, _("Packages from lower offices"))
+        names = open_files(
+            self,
+            self.store.paths,
+            purpose="import",
+            title=_("Packages from lower offices"),
+            kind=FileKind.PACKAGE,
+            many=True,
+        )
         if not names:
             return
         paths = [Path(name) for name in names]
@@ -551,7 +571,14 @@ class ExchangePage(QWidget):
     def import_receipt(self) -> None:
         from dvdesk.sync.receipt import import_receipt  # noqa: PLC0415
 
-        name, _filter = QFileDialog.getOpenFileName(self, _("Receipt from the level above"))
+        receipts = open_files(
+            self,
+            self.store.paths,
+            purpose="receipt",
+            title=_("Receipt from the level above"),
+            kind=FileKind.RECEIPT,
+        )
+        name = str(receipts[0]) if receipts else ""
         if not name:
             return
 
