@@ -41,7 +41,7 @@ from dvdesk.i18n import _
 from dvdesk.services.office_view import get_office
 from dvdesk.services.store import Store
 from ui.crash import show_error
-from ui.files import FileKind, choose_folder, open_files
+from ui.files import FileKind, choose_folder, open_file, open_files
 from ui.forms.widgets import DateField
 from ui.glossary import FINGERPRINT, KEY_CARD, RECEIPT, explain
 from ui.worker import run_in_background
@@ -401,14 +401,13 @@ class ExchangePage(QWidget):
         from dvdesk.sync.keycard import read_card_bytes  # noqa: PLC0415
         from dvdesk.sync.trust import enroll_card  # noqa: PLC0415
 
-        cards = open_files(
+        name = open_file(
             self,
             self.store.paths,
             purpose="key-card-in",
             title=_("Key card of the office above or below"),
             kind=FileKind.KEY_CARD,
         )
-        name = str(cards[0]) if cards else ""
         if not name:
             return
         try:
@@ -571,14 +570,13 @@ class ExchangePage(QWidget):
     def import_receipt(self) -> None:
         from dvdesk.sync.receipt import import_receipt  # noqa: PLC0415
 
-        receipts = open_files(
+        name = open_file(
             self,
             self.store.paths,
             purpose="receipt",
             title=_("Receipt from the level above"),
             kind=FileKind.RECEIPT,
         )
-        name = str(receipts[0]) if receipts else ""
         if not name:
             return
 

@@ -173,6 +173,14 @@ def open_files(
     return chosen
 
 
+def open_file(
+    parent: QWidget | None, paths: DataPaths | None, *, purpose: str, title: str, kind: FileKind
+) -> str:
+    """One existing file of ``kind``, or "" if the clerk cancelled."""
+    chosen = open_files(parent, paths, purpose=purpose, title=title, kind=kind)
+    return str(chosen[0]) if chosen else ""
+
+
 def choose_folder(
     parent: QWidget | None, paths: DataPaths | None, *, purpose: str, title: str, usb: bool
 ) -> Path | None:
