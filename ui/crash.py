@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -38,7 +37,10 @@ TAIL_LINES = 60
 
 
 def show_error(parent: QWidget | None, error: UserError) -> None:
-    QMessageBox.warning(parent, _("Could not do that"), error.message)
+    """A known error in a message box; commands in it become the app's own buttons."""
+    from ui.next_steps import show_error as show_step  # noqa: PLC0415 - avoids a cycle
+
+    show_step(parent, error)
 
 
 def crash_files(paths: DataPaths) -> list[Path]:

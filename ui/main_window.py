@@ -134,13 +134,16 @@ class MainWindow(QMainWindow):
     def _make_reports(self) -> QWidget:
         from ui.documents import ReportsPage  # noqa: PLC0415 - see _factories
 
-        return ReportsPage(self.store)
+        page = ReportsPage(self.store)
+        page.workbook_saved.connect(lambda path: self.say(_("Saved to {file}.").format(file=path)))
+        return page
 
     def _make_exchange(self) -> QWidget:
         from ui.exchange import ExchangePage  # noqa: PLC0415 - see _factories
 
         page = ExchangePage(self.store)
         page.imported.connect(self.refresh)
+        page.done.connect(self.say)
         return page
 
     @property
