@@ -6,6 +6,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -97,3 +98,42 @@ def test_report_figures_texts_and_issue(app: QApplication, store: Store, qtbot: 
     page.load_texts()
     qtbot.waitUntil(lambda: bool(page.achievements.toPlainText()), timeout=10_000)
     assert page.achievements.toPlainText() == "Hoàn thành tốt nhiệm vụ dân vận"
+
+
+def test_reports_open_on_the_last_ended_window_and_take_a_typed_range(
+    app: QApplication, store: Store, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import date
+
+    monkeypatch.setattr("ui.documents.today", lambda: date(2026, 11, 29))
+    add_record(store, record_type=RecordType.INSPECTION, data=inspection())  # 14/05/2024
+    page = ReportsPage(store)
+    qtbot.addWidget(page)
+    page.show()
+    assert page.period_key() == "2026-9M", "November: the nine months have just ended"
+    assert page.range_from.isHidden()
+    page.kind.setFocus()
+    qtbot.keyClick(page.kind, Qt.Key.Key_End)  # the last choice: a typed date range
+    assert page.kind.currentData() == "range" and page.range_from.isVisibleTo(page)
+    page.range_from.setFocus()
+    qtbot.keyClick(page.range_from, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(page.range_from, "1/5/2024")
+    qtbot.keyClick(page.range_from, Qt.Key.Key_Tab)
+    page.range_to.setFocus()
+    qtbot.keyClick(page.range_to, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(page.range_to, "31052024")
+    assert page.period_key() == "2024-05-01..2024-05-31"
+    page.show_figures()
+    qtbot.waitUntil(lambda: bool(page.summary.text()), timeout=20_000)
+    assert "1 cuộc kiểm tra" in page.summary.text()
+    type_text(page.recipients, "Thường trực Đảng ủy xã\nBan Tuyên giáo và Dân vận Thành ủy")
+    saved: list[object] = []
+    page.save_texts(then=lambda: saved.append(True))
+    qtbot.waitUntil(lambda: bool(saved), timeout=10_000)
+    page.recipients.setPlainText("")
+    page.load_texts()
+    qtbot.waitUntil(lambda: bool(page.recipients.toPlainText()), timeout=10_000)
+    assert page.recipients.toPlainText().splitlines() == [
+        "Thường trực Đảng ủy xã",
+        "Ban Tuyên giáo và Dân vận Thành ủy",
+    ]

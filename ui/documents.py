@@ -35,6 +35,7 @@ from dvdesk.services.store import Store
 from dvdesk.text import file_name
 from ui.crash import show_error
 from ui.files import FileKind, save_file
+from ui.forms.widgets import DateField
 from ui.glossary import PERIOD, explain
 from ui.pdf_preview import PdfPreview
 from ui.worker import run_in_background
@@ -59,6 +60,7 @@ PERIOD_KINDS = (
     ("-Q4", N_("quarter IV")),
 )
 MONTH_LABEL = N_("month {month}")
+RANGE = "range"  # the period kind of a date range typed by the clerk
 
 
 def issued_name(kind: str, issued: Any, suffix: str) -> str:
@@ -187,6 +189,13 @@ class ReportsPage(QWidget):
         super().__init__(parent)
         self.store = store
         self.previews: list[PdfPreview] = []
+        top = self._period_bar()
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        texts = self._texts_box()
+        self._layout(top, texts, self._buttons())
+
+    def _period_bar(self) -> QHBoxLayout:
         self.year = QSpinBox()
         self.year.setRange(2000, 2100)
         self.year.setValue(today().year)
@@ -195,20 +204,37 @@ class ReportsPage(QWidget):
             self.kind.addItem(sentence(_(label)), suffix)
         for month in range(1, 13):
             self.kind.addItem(sentence(_(MONTH_LABEL).format(month=month)), f"-M{month:02d}")
-        self.kind.setCurrentIndex(1)
+        self.kind.addItem(_("Your own date range"), RANGE)
         explain(self.kind, PERIOD)
+        self.range_from = DateField(optional=False)
+        self.range_to = DateField(optional=False)
+        self.range_label = QLabel(_("to"))
+        self.kind.currentIndexChanged.connect(lambda _i: self._show_range())
+        self._default_period()
         self.scope = QComboBox()
         self.scope.addItem(_("this office's records"), "own")
         self.scope.addItem(_("with the offices below"), "all")
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
         top = QHBoxLayout()
-        for widget in (QLabel(_("Period:")), self.kind, self.year, QLabel(_("Scope:")), self.scope):
+        period_label = QLabel(_("Period:"))
+        explain(period_label, PERIOD)
+        for widget in (
+            period_label,
+            self.kind,
+            self.year,
+            self.range_from,
+            self.range_label,
+            self.range_to,
+            QLabel(_("Scope:")),
+            self.scope,
+        ):
             top.addWidget(widget)
         self.figures_button = QPushButton(_("Show the figures"))
         self.figures_button.clicked.connect(self.show_figures)
         top.addWidget(self.figures_button)
         top.addStretch(1)
+        return top
+
+    def _texts_box(self) -> QGroupBox:
         texts = QGroupBox(_("What the office writes in the report"))
         form = QFormLayout(texts)
         self.achievements = QPlainTextEdit()
@@ -219,6 +245,16 @@ class ReportsPage(QWidget):
         form.addRow(_("Achievements"), self.achievements)
         form.addRow(_("Limitations"), self.limitations)
         form.addRow(_("Tasks ahead"), self.tasks)
+        self.recipients = QPlainTextEdit()
+        self.recipients.setTabChangesFocus(True)
+        self.recipients.setFixedHeight(self.recipients.fontMetrics().lineSpacing() * 3 + 12)
+        self.recipients.setPlaceholderText(
+            _("One per line; left empty, the report goes to the office above.")
+        )
+        form.addRow(_("Recipients"), self.recipients)
+        return texts
+
+    def _buttons(self) -> QHBoxLayout:
         buttons = QHBoxLayout()
         self.load_button = QPushButton(_("Load saved texts"))
         self.load_button.clicked.connect(self.load_texts)
@@ -239,13 +275,39 @@ class ReportsPage(QWidget):
         ):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        return buttons
+
+    def _layout(self, top: QHBoxLayout, texts: QGroupBox, buttons: QHBoxLayout) -> None:
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.summary)
         layout.addWidget(texts, 1)
         layout.addLayout(buttons)
 
+    def _default_period(self) -> None:
+        """Open on the report window that ended last (NĐ 09), not always the first half."""
+        from dvdesk.documents.period_defaults import latest_ended_period  # noqa: PLC0415
+
+        latest = latest_ended_period(on=today())
+        year, _dash, part = latest.key.partition("-")
+        self.year.setValue(int(year))
+        self.kind.setCurrentIndex(max(self.kind.findData(f"-{part}" if part else ""), 0))
+        self.range_from.set_value(latest.start.isoformat())
+        self.range_to.set_value(latest.end.isoformat())
+        self._show_range()
+
+    def _show_range(self) -> None:
+        custom = self.kind.currentData() == RANGE
+        self.year.setVisible(not custom)
+        for widget in (self.range_from, self.range_label, self.range_to):
+            widget.setVisible(custom)
+
     def period_key(self) -> str:
+        if self.kind.currentData() == RANGE:
+            start, end = self.range_from.typed(), self.range_to.typed()
+            if start.value is None or end.value is None:
+                raise UserError(start.problem or end.problem or _("Type both dates of the period."))
+            return f"{start.value.isoformat()}..{end.value.isoformat()}"
         return f"{self.year.value()}{self.kind.currentData()}"
 
     def _period(self) -> Any:
@@ -293,6 +355,7 @@ class ReportsPage(QWidget):
             self.achievements.setPlainText(narrative.achievements or "")
             self.limitations.setPlainText(narrative.limitations or "")
             self.tasks.setPlainText(narrative.tasks or "")
+            self.recipients.setPlainText("\n".join(narrative.recipients))
 
         run_in_background(
             lambda: get_narrative(self.store, period=self._period()),
@@ -307,6 +370,9 @@ class ReportsPage(QWidget):
             "achievements": self.achievements.toPlainText(),
             "limitations": self.limitations.toPlainText(),
             "tasks": self.tasks.toPlainText(),
+            "recipients": [
+                line.strip() for line in self.recipients.toPlainText().splitlines() if line.strip()
+            ],
         }
         run_in_background(
             lambda: save_narrative(self.store, period=self._period(), changes=changes),
