@@ -28,6 +28,7 @@ from ui.documents import MinutesDialog
 from ui.forms.record_form import RecordForm
 from ui.help import TOPICS, HelpDialog
 from ui.main_window import MainWindow
+from ui.office_settings import OfficeSettingsDialog
 from ui.pdf_preview import PdfPreview
 from ui.screen import LAPTOP_150, OFFICE_PC
 from ui.wizard import SetupWizard
@@ -158,6 +159,7 @@ def test_dialogs(
         MinutesDialog(store, record),
         PdfPreview(pdf, title="Biên bản", file_name="x.pdf", note="Bản nháp"),
         BackupDialog(store.paths),
+        OfficeSettingsDialog(store),
         CrashDialog("Traceback (most recent call last):\n" + "  line\n" * 200, None),
         *(HelpDialog(topic) for topic in TOPICS),
     ]

@@ -173,6 +173,9 @@ class MainWindow(QMainWindow):
         )
         record_menu.addSeparator()
         self._action(
+            record_menu, _("Office &settings…"), QKeySequence("Ctrl+,"), self.open_settings
+        )
+        self._action(
             record_menu, _("&Backup / Restore…"), QKeySequence("Ctrl+B"), self.open_backups
         )
         record_menu.addSeparator()
@@ -457,6 +460,20 @@ class MainWindow(QMainWindow):
         self.dialogs.append(dialog)
         dialog.finished.connect(lambda _result: self.dialogs.remove(dialog))
         dialog.open()
+
+    def open_settings(self) -> None:
+        from ui.office_settings import OfficeSettingsDialog  # noqa: PLC0415 - rarely opened
+
+        dialog = OfficeSettingsDialog(self.store, self)
+        dialog.saved.connect(self._settings_saved)
+        self.dialogs.append(dialog)
+        dialog.finished.connect(lambda _result: self.dialogs.remove(dialog))
+        dialog.open()
+
+    def _settings_saved(self, message: str) -> None:
+        self.office = get_office(self.store)
+        self.setWindowTitle(_("dvdesk — {office}").format(office=self.office.current.name))
+        self.say(message)
 
     def open_backups(self) -> None:
         from ui.backup_dialog import BackupDialog  # noqa: PLC0415 - rarely opened
