@@ -155,7 +155,7 @@ class SummaryPage(QWizardPage):
 
     def initializePage(self) -> None:  # noqa: N802 - Qt API
         data = self.office.data()
-        lines = [f"{self.office.level.currentText()}"]
+        lines = [f"{_('Level *').rstrip(' *')}: {self.office.level.currentText()}"]
         for key, label, _example in OfficePage.FIELDS:
             if key in data:
                 lines.append(f"{_(label).rstrip(' *')}: {data[key]}")
