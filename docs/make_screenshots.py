@@ -9,19 +9,16 @@ The README's guide uses ``--width 900`` into docs/screenshots. The offscreen scr
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-SCREEN = {"name": "OfficePC", "x": 0, "y": 0, "width": 1366, "height": 768}
-SCREEN |= {"logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}
-if "QT_QPA_PLATFORM" not in os.environ:
-    _config = Path(tempfile.mkdtemp(prefix="dvdesk-screen-")) / "screen.json"
-    _config.write_text(json.dumps({"screens": [SCREEN]}), encoding="utf-8")
-    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_config}"
+# An offscreen screen of 1366×768 (docs/office-screen.json), like the office PCs'.
+os.environ.setdefault(
+    "QT_QPA_PLATFORM", f"offscreen:configfile={Path(__file__).with_name('office-screen.json')}"
+)
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from PySide6.QtCore import Qt
