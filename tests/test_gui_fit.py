@@ -104,7 +104,8 @@ def records(store: Store) -> dict[RecordType, str]:
 def province(tmp_path: Path) -> Iterator[Store]:
     """A province office: its exchange screen has the import and unit tables too."""
     opened = open_store(DataPaths(tmp_path / "province"), actor="tinh", create=True)
-    data = dict(OFFICE) | {"level": "province", "code": "01", "name": "Ban Tuyên giáo và Dân vận"}
+    data: dict[str, object] = dict(OFFICE)
+    data |= {"level": "province", "code": "01", "name": "Ban Tuyên giáo và Dân vận"}
     data |= {"symbol": "BTGDVTU", "place": "Hà Nội", "superior": "Thành ủy Hà Nội"}
     del data["parent_code"], data["parent_name"]
     create_office(opened, data=data)

@@ -10,14 +10,14 @@ from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton, QApplication, QTextBrowser, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QMenu, QTextBrowser, QWidget
 from pytestqt.qtbot import QtBot
 
 from dvdesk.domain.enums import RecordType
 from dvdesk.services.records import add_record, get_record
 from dvdesk.services.store import Store
 from tests.conftest import inspection
-from tests.gui_support import type_text, wait_loaded
+from tests.gui_support import answer_file_dialogs, type_text, wait_loaded
 from ui.forms.drafts import draft_key, load_draft
 from ui.forms.record_form import RecordForm
 from ui.forms.widgets import DateField, PartsTable
@@ -225,7 +225,8 @@ def test_ctrl_digits_open_every_section(window: MainWindow, qtbot: QtBot) -> Non
     view_menu = [m for m in window.menuBar().actions() if m.text() == "&Xem"]
     assert view_menu, [m.text() for m in window.menuBar().actions()]
     menu = view_menu[0].menu()
-    shortcuts = [a.shortcut().toString() for a in menu.actions()]  # type: ignore[union-attr]
+    assert isinstance(menu, QMenu)
+    shortcuts = [a.shortcut().toString() for a in menu.actions()]
     assert [f"Ctrl+{n}" for n in range(1, 7)] == shortcuts[:6]
 
 
@@ -241,8 +242,9 @@ def test_commands_needing_a_selection_say_so(window: MainWindow, qtbot: QtBot, k
 def test_every_menu_action_is_reachable_and_shows_its_shortcut(window: MainWindow) -> None:
     shortcuts = {
         action.text(): action.shortcut().toString()
-        for menu in window.menuBar().actions()
-        for action in menu.menu().actions()  # type: ignore[union-attr]
+        for top in window.menuBar().actions()
+        if isinstance(menu := top.menu(), QMenu)
+        for action in menu.actions()
     }
     for text in ("&Tạo hồ sơ mới", "&Mở hồ sơ đã chọn", "&Biên bản của hồ sơ đang chọn…"):
         assert shortcuts[text], text
@@ -268,3 +270,30 @@ def test_first_time_words_are_explained_where_they_appear(window: MainWindow) ->
     receipts = [b for b in exchange.findChildren(QAbstractButton) if "Biên nhận" in b.toolTip()]
     assert receipts
     assert "Kỳ báo cáo" in window.reports.kind.toolTip()
+
+
+def test_exchange_and_report_buttons_are_menu_entries_with_keys(
+    window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    keys = Keyboard(qtbot)
+    _activate(window, qtbot)
+    keys.press(Qt.Key.Key_I, CTRL)  # a commune has no offices below: it says so
+    assert window.pages.currentWidget() is window.exchange
+    assert "không còn cơ quan cấp dưới" in window.statusBar().currentMessage()
+    shown = answer_file_dialogs(monkeypatch, None)
+    keys.press(Qt.Key.Key_E, CTRL)  # export: the USB stick is asked for first
+    assert [dialog.title for dialog in shown] == ["Chọn ổ USB"]
+    titles = [menu.text() for menu in window.menuBar().actions()]
+    assert titles == ["&Hồ sơ", "&Xem", "&Báo cáo", "&Trao đổi USB", "Trợ &giúp"]
+
+
+def test_f1_in_a_form_opens_the_form_help(window: MainWindow, qtbot: QtBot) -> None:
+    keys = Keyboard(qtbot)
+    _activate(window, qtbot)
+    keys.press(Qt.Key.Key_N, CTRL)
+    form = _open_form(window, qtbot)
+    keys.press(Qt.Key.Key_F1)
+    qtbot.waitUntil(lambda: hasattr(form, "help_dialog") and form.help_dialog.isVisible())
+    browser = form.help_dialog.findChild(QTextBrowser)
+    assert browser is not None and "F4" in browser.toPlainText()
+    form.help_dialog.reject()

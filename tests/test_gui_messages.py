@@ -26,7 +26,7 @@ CHILDREN = [("01001", "Xã Bát Tràng"), ("01002", "Phường Hoàn Kiếm")]
 
 def _catalog_messages() -> list[str]:
     with (RESOURCES_DIR / "locale" / "vi" / "LC_MESSAGES" / "dvdesk.po").open("rb") as handle:
-        return [m.string for m in read_po(handle) if m.id and "'dvdesk " in str(m.string)]
+        return [str(m.string) for m in read_po(handle) if m.id and "'dvdesk " in str(m.string)]
 
 
 def test_no_message_shown_in_the_app_names_a_command(app: QApplication) -> None:

@@ -199,11 +199,51 @@ class MainWindow(QMainWindow):
             action.setCheckable(True)
             action.setChecked(current_language() == code)
             action.triggered.connect(lambda _checked=False, c=code: self.change_language(c))
+        self._page_menus()
         help_menu = self.menuBar().addMenu(_("&Help"))
         self._action(
             help_menu, _("&Help for this screen"), QKeySequence.StandardKey.HelpContents, self.help
         )
         self._action(help_menu, _("&About dvdesk"), None, self.about)
+
+    def _page_menus(self) -> None:
+        """The buttons of the Reports and USB exchange screens, also as menu entries."""
+        reports = self.menuBar().addMenu(_("Re&ports"))
+        for text, key, name in (
+            (_("Show the figures"), None, "show_figures"),
+            (_("Preview draft"), QKeySequence("Ctrl+Shift+P"), "preview"),
+            (_("Issue with a number"), None, "issue"),
+            (_("Export workbook…"), None, "export_workbook"),
+        ):
+            self._action(reports, text, key, partial(self.on_reports, name))
+        exchange = self.menuBar().addMenu(_("&USB exchange"))
+        for text, key, name in (
+            (_("Export the package to a USB stick…"), QKeySequence("Ctrl+E"), "export"),
+            (_("Import a receipt from the level above…"), None, "import_receipt"),
+            (_("Import packages…"), QKeySequence("Ctrl+I"), "import_packages"),
+            (_("Who has not reported?"), None, "show_missing"),
+            (_("Save the key card…"), None, "save_card"),
+            (_("Enrol the key card of the office above or below…"), None, "enroll"),
+        ):
+            self._action(exchange, text, key, partial(self.on_exchange, name))
+
+    def on_reports(self, name: str) -> None:
+        self.go_to(self._reports_index)
+        getattr(self.reports, name)()
+
+    def on_exchange(self, name: str) -> None:
+        """Run an exchange step from the menu; say why when this office has no such step."""
+        self.go_to(self._exchange_index)
+        page = self.exchange
+        needs_parent = {"export", "import_receipt"}
+        needs_children = {"import_packages", "show_missing"}
+        if name in needs_parent and not hasattr(page, "export_button"):
+            self.say(_("This office has no level above set up, so there is nothing to send."))
+            return
+        if name in needs_children and not hasattr(page, "import_button"):
+            self.say(_("Communes and special zones have no offices below them since July 2025."))
+            return
+        getattr(page, name)()
 
     def _action(
         self,

@@ -192,6 +192,12 @@ class RecordForm(QDialog):
         save.hide()
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Close"))
 
+    def show_help(self) -> None:
+        from ui.help import HelpDialog  # noqa: PLC0415 - rarely opened
+
+        self.help_dialog = HelpDialog("records", parent=self)
+        self.help_dialog.open()
+
     def first_field(self) -> QWidget:
         return next(iter(self.fields.values())).widget
 
@@ -212,6 +218,11 @@ class RecordForm(QDialog):
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
 
+        self._actions()
+        self._footer(scroll)
+
+    def _actions(self) -> None:
+        """Undo, redo, save and help: keys that work anywhere in the form."""
         self.undo_action = self.undo_stack.createUndoAction(self, _("Undo"))
         self.undo_action.setShortcuts([QKeySequence(QKeySequence.StandardKey.Undo)])
         self.redo_action = self.undo_stack.createRedoAction(self, _("Redo"))
@@ -226,7 +237,12 @@ class RecordForm(QDialog):
         self.save_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.save_action.triggered.connect(self.save)
         self.addAction(self.save_action)
+        help_action = QAction(_("Help"), self)
+        help_action.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
+        help_action.triggered.connect(self.show_help)
+        self.addAction(help_action)
 
+    def _footer(self, scroll: QScrollArea) -> None:
         undo_button = QPushButton(_("Undo"))
         undo_button.clicked.connect(self.undo_stack.undo)
         self.undo_stack.canUndoChanged.connect(undo_button.setEnabled)
