@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
@@ -121,3 +122,15 @@ def test_everyone_reported_is_said_in_a_sentence(province: Store, qtbot: QtBot) 
     assert page._missing_sentence(0) == (
         "Cả 2 cơ quan cấp dưới đã gửi gói dữ liệu từ 1/7/2026 đến 31/12/2026."
     )
+
+
+def test_tab_leaves_the_exchange_tables(province: Store, qtbot: QtBot) -> None:
+    add_children(province, units=CHILDREN, level="commune")
+    page = _page(province, qtbot)
+    page.show()
+    page.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is page)
+    for table in (page.summary, page.units):
+        table.setFocus()
+        qtbot.keyClick(table, Qt.Key.Key_Tab)
+        assert QApplication.focusWidget() is not table, "Tab is not trapped in the table"
