@@ -520,6 +520,9 @@ class MainWindow(QMainWindow):
 
         dialog = BackupDialog(self.store.paths, self)
         dialog.restored.connect(self.refresh)
+        dialog.restored.connect(
+            lambda: self.say(_("The backup was restored; the lists show the restored data."))
+        )
         dialog.exec()
 
     # ------------------------------------------------------------- settings
