@@ -10,8 +10,10 @@ from pytestqt.qtbot import QtBot
 
 from dvdesk.documents.settings import get_document_settings
 from dvdesk.services.office import get_office
+from dvdesk.services.report_recipients import get_default_recipients
 from dvdesk.services.store import Store
 from tests.gui_support import type_text
+from ui.documents import ReportsPage
 from ui.main_window import MainWindow
 from ui.office_settings import OfficeSettingsDialog
 
@@ -77,3 +79,22 @@ def test_a_bad_symbol_is_explained_and_nothing_is_written(
     assert QApplication.focusWidget() is dialog.edits["symbol"]
     assert len(get_office(store).profiles) == 1
     assert get_document_settings(store).signer_name is None
+
+
+def test_default_recipients_fill_a_new_report(
+    window: MainWindow, qtbot: QtBot, store: Store
+) -> None:
+    dialog = _open(window, qtbot)
+    dialog.recipients.setFocus()
+    type_text(dialog.recipients, "Thường trực Đảng ủy xã\nBan Tuyên giáo và Dân vận Thành ủy")
+    dialog.signer_name.setFocus()
+    qtbot.keyClick(dialog.signer_name, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert get_default_recipients(store) == [
+        "Thường trực Đảng ủy xã",
+        "Ban Tuyên giáo và Dân vận Thành ủy",
+    ]
+    page = ReportsPage(store)
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: bool(page.recipients.toPlainText()))
+    assert page.recipients.toPlainText().splitlines() == get_default_recipients(store)

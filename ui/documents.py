@@ -31,6 +31,7 @@ from dvdesk.clock import today
 from dvdesk.errors import UserError
 from dvdesk.formatting import number, sentence
 from dvdesk.i18n import N_, _
+from dvdesk.services.report_recipients import get_default_recipients
 from dvdesk.services.store import Store
 from dvdesk.text import file_name
 from ui.crash import show_error
@@ -194,6 +195,17 @@ class ReportsPage(QWidget):
         self.summary.setWordWrap(True)
         texts = self._texts_box()
         self._layout(top, texts, self._buttons())
+        self.default_recipients: list[str] = []
+        run_in_background(
+            lambda: get_default_recipients(self.store),
+            on_done=self._got_default_recipients,
+            on_failed=self._failed,
+        )
+
+    def _got_default_recipients(self, recipients: list[str]) -> None:
+        self.default_recipients = recipients
+        if not self.recipients.toPlainText().strip():
+            self.recipients.setPlainText("\n".join(recipients))
 
     def _period_bar(self) -> QHBoxLayout:
         self.year = QSpinBox()
@@ -355,7 +367,8 @@ class ReportsPage(QWidget):
             self.achievements.setPlainText(narrative.achievements or "")
             self.limitations.setPlainText(narrative.limitations or "")
             self.tasks.setPlainText(narrative.tasks or "")
-            self.recipients.setPlainText("\n".join(narrative.recipients))
+            saved = list(narrative.recipients) or self.default_recipients
+            self.recipients.setPlainText("\n".join(saved))
 
         run_in_background(
             lambda: get_narrative(self.store, period=self._period()),

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -37,6 +38,11 @@ from dvdesk.errors import UserError, ValidationFailed
 from dvdesk.i18n import N_, _
 from dvdesk.services.office import ProfileInput, add_profile, get_office
 from dvdesk.services.office_view import Profile
+from dvdesk.services.report_recipients import (
+    RecipientsInput,
+    get_default_recipients,
+    set_default_recipients,
+)
 from dvdesk.services.store import Store
 from ui.forms.widgets import DateField
 from ui.screen import fit_to_screen
@@ -133,6 +139,13 @@ class OfficeSettingsDialog(QDialog):
             margins.addWidget(spin)
             self.margins[key] = spin
         form.addRow(_("Margins: top, bottom, left, right (mm)"), margins)
+        self.recipients = QPlainTextEdit("\n".join(get_default_recipients(self.store)))
+        self.recipients.setTabChangesFocus(True)
+        self.recipients.setFixedHeight(self.recipients.fontMetrics().lineSpacing() * 3 + 12)
+        self.recipients.setPlaceholderText(
+            _("One per line; left empty, the report goes to the office above.")
+        )
+        form.addRow(_("Default recipients of reports"), self.recipients)
         return box
 
     def profile_changes(self) -> dict[str, Any] | None:
@@ -166,7 +179,10 @@ class OfficeSettingsDialog(QDialog):
                             date=self.valid_from.text()
                         )
                     )
+            recipients = self.recipients.toPlainText().splitlines()
+            validate(RecipientsInput, {"recipients": [r.strip() for r in recipients if r.strip()]})
             set_document_settings(self.store, changes=self.document_changes())
+            set_default_recipients(self.store, recipients=recipients)
             if profile is not None:
                 add_profile(self.store, data=profile)
         except UserError as error:
