@@ -100,9 +100,9 @@ def update_record(store: Store, *, record_id: str, changes: Mapping[str, object]
         validate(RecordInput, changes)  # raises the "must be an object" message
     with store.session() as session:
         row = _get_row(session, record_id)
-        _check_writer(session, row)
         if row.deleted:
             raise Conflict(_("Record {id} was deleted; it cannot be changed.").format(id=record_id))
+        _check_writer(session, row)
         record_type = RecordType(row.type)
         current = _input_dict(session, row)
         merged = {**current, **changes}
@@ -142,9 +142,9 @@ def delete_record(store: Store, *, record_id: str) -> int:
     """Tombstone a record: it disappears from lists but is kept, so the deletion can travel."""
     with store.session() as session:
         row = _get_row(session, record_id)
-        _check_writer(session, row)
         if row.deleted:
             raise Conflict(_("Record {id} is already deleted.").format(id=record_id))
+        _check_writer(session, row)
         row.deleted = True
         row.revision += 1
         row.change_seq = next_change_seq(session)
