@@ -11,8 +11,7 @@ from PySide6.QtCore import QCoreApplication, QLocale
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QStyleFactory, QWidget
 
-from dvdesk.db.migrate import BackupCancelled
-from dvdesk.errors import UserError
+from dvdesk.errors import Cancelled, UserError
 from dvdesk.i18n import LANGUAGES, _, set_language
 from dvdesk.logs import setup_logging
 from dvdesk.paths import RESOURCES_DIR, DataPaths, resolve_data_dir
@@ -98,7 +97,7 @@ def check_in_background(app: QApplication, window: QWidget, paths: DataPaths) ->
     def check() -> list[str]:
         try:
             return startup_check(paths, cancelled=closing.is_set)
-        except BackupCancelled:
+        except Cancelled:
             return []
 
     def done(problems: object) -> None:

@@ -12,9 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDate, QObject, Qt, Signal
+from PySide6.QtCore import QDate, QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -44,6 +44,9 @@ from dvdesk.services.store import Store
 from ui.crash import show_error
 from ui.worker import run_in_background
 
+if TYPE_CHECKING:
+    from dvdesk.sync.batch import BatchResult, BatchStep, FileOutcome, PassphraseRequest
+
 
 class _ProgressRelay(QObject):
     """Carries progress from the worker thread to the dialog on the GUI thread."""
@@ -56,6 +59,76 @@ def ask_passphrase(parent: QWidget, prompt: str) -> str | None:
         parent, _("Key passphrase"), prompt, QLineEdit.EchoMode.Password
     )
     return text if ok and text else None
+
+
+class PassphraseAsker(QObject):
+    """Asks for the passphrase on the GUI thread for a job running on the worker thread,
+    which waits for the answer (it holds no transaction while it asks)."""
+
+    _asked = Signal(object)
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._parent = parent
+        self._answer: str | None = None
+        self._asked.connect(self._ask_here, Qt.ConnectionType.BlockingQueuedConnection)
+
+    def ask(self, request: PassphraseRequest) -> str | None:
+        if QThread.currentThread() is self.thread():
+            self._ask_here(request)
+        else:
+            self._asked.emit(request)
+        return self._answer
+
+    def _ask_here(self, request: PassphraseRequest) -> None:
+        from dvdesk.sync.batch import PassphraseNeed  # noqa: PLC0415
+
+        prompt = (
+            _("Some packages are encrypted. The key passphrase, to open them:")
+            if request.need is PassphraseNeed.OPEN
+            else _("The key passphrase, to sign the receipt:")
+        )
+        if request.wrong:
+            prompt = _("The passphrase is wrong. Type the office's key passphrase again.")
+        self._answer = ask_passphrase(self._parent, prompt)
+
+
+def _percent(step: BatchStep) -> int:
+    return step.done * 100 // max(step.total, 1)
+
+
+def _batch_note(outcome: FileOutcome, result: BatchResult) -> str:
+    from dvdesk.sync.batch import FileStatus  # noqa: PLC0415
+
+    if outcome.error is not None:
+        return outcome.error.message
+    notes = {
+        FileStatus.ALREADY_IMPORTED: _("already imported"),
+        FileStatus.CHECKED: _("checked only"),
+        FileStatus.CANCELLED: _("stopped before importing: nothing of it changed"),
+    }
+    receipt = result.receipt_for(outcome.origin)
+    if outcome.status is FileStatus.IMPORTED and receipt is not None:
+        if receipt.path is not None:
+            return _("receipt written: {file}").format(file=receipt.path.name)
+        return _("no receipt written") + (f": {receipt.error.message}" if receipt.error else "")
+    return notes.get(outcome.status, "")
+
+
+def _batch_row(outcome: FileOutcome, result: BatchResult) -> list[str]:
+    summary = outcome.summary
+    if summary is None:
+        return [outcome.path.name, "", "", "", "", "", "", _batch_note(outcome, result)]
+    return [
+        outcome.path.name,
+        summary.origin_name,
+        str(summary.sequence),
+        number(summary.new),
+        number(summary.updated),
+        number(summary.unchanged),
+        number(summary.refused),
+        _batch_note(outcome, result),
+    ]
 
 
 def run_with_progress(
@@ -454,87 +527,33 @@ class ExchangePage(QWidget):
         run_with_progress(self, _("Exporting the package…"), call, done)
 
     def import_packages(self) -> None:
-        from dvdesk.sync.verify import peek_manifest  # noqa: PLC0415
+        from dvdesk.sync.batch import import_batch  # noqa: PLC0415
 
         names, _filter = QFileDialog.getOpenFileNames(self, _("Packages from lower offices"))
         if not names:
             return
         paths = [Path(name) for name in names]
-        passphrase: str | None = None
-        try:
-            encrypted = any(peek_manifest(path).encryption is not None for path in paths)
-        except UserError as error:
-            show_error(self, error)
-            return
-        if encrypted:
-            passphrase = ask_passphrase(
-                self, _("Some packages are encrypted. The key passphrase, to open them:")
-            )
-            if passphrase is None:
-                return
-        self._import_next(paths, passphrase, [])
-
-    def _import_next(
-        self, paths: list[Path], passphrase: str | None, rows: list[list[str]]
-    ) -> None:
-        from dvdesk.sync.apply import import_package  # noqa: PLC0415
-
-        if not paths:
-            _fill(self.summary, rows)
-            self.refresh()
-            self.imported.emit()
-            return
-        path, rest = paths[0], paths[1:]
         dry_run = self.dry_run.isChecked()
+        receipts = self.write_receipts.isChecked()
+        asker = PassphraseAsker(self)
 
-        def call(progress: Callable[[int, int], None], cancel: Callable[[], bool]) -> Any:
-            return import_package(
+        def call(progress: Callable[[int, int], None], cancel: Callable[[], bool]) -> BatchResult:
+            return import_batch(
                 self.store,
-                path=path,
+                paths=paths,
+                ask_passphrase=asker.ask,
                 dry_run=dry_run,
-                passphrase=passphrase,
-                progress=progress,
+                receipts=receipts,
+                progress=lambda step: progress(step.index * 100 + _percent(step), step.count * 100),
                 cancel=cancel,
             )
 
-        def done(summary: Any) -> None:
-            note = (
-                _("already imported")
-                if summary.already_imported
-                else (_("checked only") if summary.dry_run else "")
-            )
-            if self.write_receipts.isChecked() and not summary.dry_run:
-                note = self._receipt(summary, passphrase) or note
-            rows.append(
-                [
-                    path.name,
-                    summary.origin_name,
-                    str(summary.sequence),
-                    number(summary.new),
-                    number(summary.updated),
-                    number(summary.unchanged),
-                    number(summary.refused),
-                    note,
-                ]
-            )
-            self._import_next(rest, passphrase, rows)
+        run_with_progress(self, _("Importing the packages…"), call, self._show_batch)
 
-        run_with_progress(self, _("Importing {file}…").format(file=path.name), call, done)
-
-    def _receipt(self, summary: Any, passphrase: str | None) -> str | None:
-        from dvdesk.sync.receipt import write_receipt  # noqa: PLC0415
-
-        secret = passphrase or ask_passphrase(self, _("The key passphrase, to sign the receipt:"))
-        if secret is None:
-            return _("no receipt written")
-        try:
-            result = write_receipt(
-                self.store, origin=summary.origin, out=summary.path.parent, passphrase=secret
-            )
-        except UserError as error:
-            show_error(self, error)
-            return _("no receipt written")
-        return _("receipt written: {file}").format(file=result.path.name)
+    def _show_batch(self, result: BatchResult) -> None:
+        _fill(self.summary, [_batch_row(outcome, result) for outcome in result.files])
+        self.refresh()
+        self.imported.emit()
 
     def import_receipt(self) -> None:
         from dvdesk.sync.receipt import import_receipt  # noqa: PLC0415

@@ -9,6 +9,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from dvdesk.errors import Cancelled
+
 if TYPE_CHECKING:
     from alembic.config import Config
     from sqlalchemy import Connection, Engine
@@ -19,10 +21,6 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # tests/test_migrations.py checks it is alembic's head.
 SCHEMA_HEAD = "0003"
 log = logging.getLogger(__name__)
-
-
-class BackupCancelled(Exception):
-    """A cancellable backup was stopped before it finished."""
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -77,7 +75,7 @@ def backup_file(
 
     def progress(_status: int, _remaining: int, _total: int) -> None:
         if cancelled is not None and cancelled():
-            raise BackupCancelled
+            raise Cancelled
 
     source = sqlite3.connect(database)
     try:

@@ -22,8 +22,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from dvdesk.db.connect import BUSY_TIMEOUT_MS, enable_wal
-from dvdesk.db.migrate import BackupCancelled, backup_file
-from dvdesk.errors import Conflict, NotFound, StorageError, UserError
+from dvdesk.db.migrate import backup_file
+from dvdesk.errors import Cancelled, Conflict, NotFound, StorageError, UserError
 from dvdesk.i18n import _
 from dvdesk.paths import DataPaths
 
@@ -135,10 +135,6 @@ def reason_label(reason: str) -> str:
 # ------------------------------------------------------------------ integrity
 
 
-class CheckCancelled(BackupCancelled):
-    """The integrity check (or the backup after it) was stopped: the app is closing."""
-
-
 def integrity_problems(
     database: Path, *, full: bool = False, cancelled: Callable[[], bool] | None = None
 ) -> list[str]:
@@ -159,7 +155,7 @@ def integrity_problems(
             connection.close()
     except sqlite3.OperationalError as error:
         if cancelled is not None and cancelled():
-            raise CheckCancelled from error
+            raise Cancelled from error
         return [str(error)]
     except sqlite3.DatabaseError as error:
         return [str(error)]

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 from dvdesk.db.connect import connect, enable_wal
 from dvdesk.db.migrate import ensure_current, needs_upgrade
@@ -71,6 +71,12 @@ class Store:
     def close(self) -> None:
         if "engine" in self.__dict__:
             self.engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
 
 
 def storage_message(error: BaseException, database: Path) -> str | None:

@@ -27,7 +27,7 @@ from sqlmodel import Session, col, select
 
 from dvdesk.clock import now_iso
 from dvdesk.db.schema import AuditEntry, Office, OwnKey
-from dvdesk.errors import Conflict, NotFound, UserError, ValidationFailed
+from dvdesk.errors import Conflict, NotFound, UserError, ValidationFailed, WrongPassphrase
 from dvdesk.i18n import _
 from dvdesk.services.office import get_office
 from dvdesk.services.store import Store, storage_errors
@@ -301,7 +301,7 @@ def _load_private(store: Store, key_id: str, passphrase: str) -> bytes:
             unb64(document["nonce"]), unb64(document["ciphertext"]), key_id.encode()
         )
     except InvalidTag:
-        raise UserError(
+        raise WrongPassphrase(
             _("The passphrase is wrong. Type the office's key passphrase again.")
         ) from None
 

@@ -12,14 +12,20 @@ from pathlib import Path
 from typing import Any
 
 from dvdesk.cli.io import print_json
-from dvdesk.errors import NotFound, UserError, ValidationFailed
+from dvdesk.errors import Cancelled, UserError, ValidationFailed
 from dvdesk.formatting import number, short_date
 from dvdesk.i18n import _
 from dvdesk.services.store import Store, open_store
 from dvdesk.sync import keys, status, trust
-from dvdesk.sync.apply import ImportSummary, Outcome, import_package
+from dvdesk.sync.apply import ImportSummary, Outcome
+from dvdesk.sync.batch import (
+    AskPassphrase,
+    BatchResult,
+    PassphraseRequest,
+    import_batch,
+    package_files,
+)
 from dvdesk.sync.export import export_package
-from dvdesk.sync.format import PACKAGE_SUFFIX
 from dvdesk.sync.keycard import read_card_bytes
 from dvdesk.sync.receipt import (
     ReceiptResult,
@@ -28,8 +34,7 @@ from dvdesk.sync.receipt import (
     returned_records,
     write_receipt,
 )
-from dvdesk.sync.refusals import Refused
-from dvdesk.sync.verify import peek_manifest, verify_package
+from dvdesk.sync.verify import verify_package
 
 ENV_PASSPHRASE = "DVDESK_PASSPHRASE"
 EXIT_RECORDS_REFUSED = 7
@@ -435,26 +440,6 @@ def run_verify(args: argparse.Namespace) -> int:
     return 0
 
 
-def _ordered(paths: list[Path]) -> list[Path]:
-    """Packages in (origin, sequence) order, so a folder's packages import in any order given."""
-
-    def key(path: Path) -> tuple[int, str, int]:
-        try:
-            manifest = peek_manifest(path)
-        except UserError:
-            return (1, "", 0)  # unreadable: refused in its turn, with its reason
-        return (0, manifest.origin.code, manifest.sequence)
-
-    return sorted(paths, key=key)
-
-
-def _encrypted(path: Path) -> bool:
-    try:
-        return peek_manifest(path).encryption is not None
-    except UserError:
-        return False
-
-
 def _print_summary(summary: ImportSummary) -> None:
     if summary.already_imported:
         print(
@@ -484,70 +469,61 @@ def _print_summary(summary: ImportSummary) -> None:
             print(f"  - {line.title} ({line.record_id}): {line.message}")
 
 
-def _package_files(arguments: list[str]) -> list[Path]:
-    """The files given, with a folder (the stick) standing for every package in it."""
-    found: list[Path] = []
-    for argument in arguments:
-        path = Path(argument)
-        found += sorted(path.glob(f"*{PACKAGE_SUFFIX}")) if path.is_dir() else [path]
-    if not found:
-        raise NotFound(
-            _("There is no package (*{suffix}) in {folder}.").format(
-                suffix=PACKAGE_SUFFIX, folder=", ".join(arguments)
+def _asker(args: argparse.Namespace) -> AskPassphrase:
+    """The passphrase from the file or environment; else a prompt, asked again when wrong."""
+    given = _given_passphrase(args)
+
+    def ask(request: PassphraseRequest) -> str | None:
+        if given is not None:
+            return None if request.wrong else given
+        if request.wrong:
+            sys.stderr.write(
+                _("The passphrase is wrong. Type the office's key passphrase again.") + "\n"
             )
-        )
-    return found
+        return _passphrase(args)
+
+    return ask
+
+
+def _print_batch(result: BatchResult, *, json_output: bool) -> None:
+    for outcome in result.files:
+        if outcome.error is not None:
+            sys.stderr.write(f"{outcome.path.name}: {outcome.error.message}\n")
+        elif outcome.summary is not None and not json_output:
+            _print_summary(outcome.summary)
+    for receipt in result.receipts:
+        if receipt.error is not None:
+            sys.stderr.write(f"{receipt.origin}: {receipt.error.message}\n")
+        elif not json_output:
+            print(_("Receipt written to {file}.").format(file=receipt.path))
+    if json_output:
+        print_json([summary.as_json() for summary in result.summaries])
+
+
+def _exit_code(result: BatchResult) -> int:
+    if result.cancelled:
+        return Cancelled.exit_code
+    refusals = [outcome.error for outcome in result.files if outcome.error is not None]
+    if refusals:
+        return refusals[-1].exit_code
+    if any(summary.refused for summary in result.summaries):
+        return EXIT_RECORDS_REFUSED
+    return 0
 
 
 def run_import(args: argparse.Namespace) -> int:
-    paths = _ordered(_package_files(args.packages))
-    passphrase = _given_passphrase(args)
-    if passphrase is None and (args.receipt_out or any(_encrypted(p) for p in paths)):
-        passphrase = _passphrase(args)
-    receipt_out = Path(args.receipt_out) if args.receipt_out else None
-    store = _store(args)
-    summaries: list[ImportSummary] = []
-    failures = 0
-    code = 0
-    try:
-        for path in paths:
-            try:
-                summary = import_package(
-                    store, path=path, dry_run=args.dry_run, passphrase=passphrase
-                )
-            except Refused as refusal:
-                failures += 1
-                code = refusal.exit_code
-                sys.stderr.write(f"{path.name}: {refusal.message}\n")
-                continue
-            summaries.append(summary)
-            if not args.json:
-                _print_summary(summary)
-        origins = sorted({s.origin for s in summaries})
-        if receipt_out is not None and origins and not args.dry_run:
-            if len(origins) > 1 and not receipt_out.is_dir():
-                raise UserError(
-                    _(
-                        "Packages from several offices were imported: give a folder to "
-                        "--receipt-out, one receipt per office is written there."
-                    )
-                )
-            assert passphrase is not None
-            for origin in origins:
-                receipt = write_receipt(
-                    store, origin=origin, out=receipt_out, passphrase=passphrase
-                )
-                if not args.json:
-                    print(_("Receipt written to {file}.").format(file=receipt.path))
-    finally:
-        store.close()
-    if args.json:
-        print_json([summary.as_json() for summary in summaries])
-    if failures:
-        return code
-    if any(summary.refused for summary in summaries):
-        return EXIT_RECORDS_REFUSED
-    return 0
+    paths = package_files([Path(argument) for argument in args.packages])
+    with _store(args) as store:
+        result = import_batch(
+            store,
+            paths=paths,
+            ask_passphrase=_asker(args),
+            dry_run=args.dry_run,
+            receipts=args.receipt_out is not None,
+            receipt_out=Path(args.receipt_out) if args.receipt_out else None,
+        )
+    _print_batch(result, json_output=args.json)
+    return _exit_code(result)
 
 
 # ---------------------------------------------------------------- receipts
