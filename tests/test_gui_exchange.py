@@ -18,6 +18,7 @@ from pytestqt.qtbot import QtBot
 from dvdesk.domain.enums import RecordType
 from dvdesk.paths import DataPaths
 from dvdesk.services.office import create_office
+from dvdesk.services.office_view import get_office
 from dvdesk.services.records import add_record, list_records
 from dvdesk.services.store import Store, open_store
 from dvdesk.sync.keycard import read_card_bytes
@@ -94,7 +95,7 @@ def test_commune_exports_and_province_imports_through_the_screen(
     stick.mkdir()
 
     # The commune creates its key on the screen and saves its key card to the stick.
-    commune_page = ExchangePage(store)
+    commune_page = ExchangePage(store, get_office(store))
     qtbot.addWidget(commune_page)
     _settle(qtbot, commune_page)
     assert commune_page.create_key_button.isVisibleTo(commune_page)
@@ -105,10 +106,11 @@ def test_commune_exports_and_province_imports_through_the_screen(
     )
     assert "vân tay" in commune_page.key_label.text()
     commune_page.save_card()
+    qtbot.waitUntil(lambda: bool(told), timeout=10_000)  # written on the worker
     card = next(stick.glob("*"))
 
     # The province enrols the card after comparing the fingerprint by phone.
-    province_page = ExchangePage(province)
+    province_page = ExchangePage(province, get_office(province))
     qtbot.addWidget(province_page)
     _answer(monkeypatch, files=[card])
     province_page.enroll()

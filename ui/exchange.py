@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QDate, QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import (
@@ -39,13 +39,20 @@ from dvdesk.domain.enums import OfficeLevel
 from dvdesk.errors import UserError
 from dvdesk.formatting import number, short_date
 from dvdesk.i18n import _
-from dvdesk.services.office_view import get_office
+from dvdesk.services.office_view import OfficeView
 from dvdesk.services.store import Store
 from ui.crash import show_error
 from ui.worker import run_in_background
 
 if TYPE_CHECKING:
     from dvdesk.sync.batch import BatchResult, BatchStep, FileOutcome, PassphraseRequest
+    from dvdesk.sync.export import ExportResult
+    from dvdesk.sync.keycard import Card
+    from dvdesk.sync.receipt import ReceiptResult
+    from dvdesk.sync.status import OutboxStatus, UnitStatus
+
+
+T = TypeVar("T")
 
 
 class _ProgressRelay(QObject):
@@ -134,8 +141,8 @@ def _batch_row(outcome: FileOutcome, result: BatchResult) -> list[str]:
 def run_with_progress(
     parent: QWidget,
     title: str,
-    call: Callable[[Callable[[int, int], None], Callable[[], bool]], Any],
-    on_done: Callable[[Any], None],
+    call: Callable[[Callable[[int, int], None], Callable[[], bool]], T],
+    on_done: Callable[[T], None],
 ) -> None:
     """Run ``call(progress, cancel)`` in the background behind a cancellable progress dialog."""
     dialog = QProgressDialog(title, _("Cancel"), 0, 100, parent)
@@ -152,7 +159,7 @@ def run_with_progress(
 
     relay.moved.connect(moved)
 
-    def finish(result: Any) -> None:
+    def finish(result: T) -> None:
         dialog.reset()
         on_done(result)
 
@@ -188,8 +195,8 @@ def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
 @dataclass(frozen=True)
 class _Status:
     fingerprint: str | None
-    outbox: Any
-    units: list[Any]
+    outbox: OutboxStatus | None
+    units: list[UnitStatus]
 
 
 class ExchangePage(QWidget):
@@ -198,10 +205,10 @@ class ExchangePage(QWidget):
     imported = Signal()
     status_shown = Signal()
 
-    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+    def __init__(self, store: Store, office: OfficeView, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
-        self.office = get_office(store)
+        self.office = office
         layout = QVBoxLayout(self)
         layout.addWidget(self._key_box())
         if self.office.parent_code:
@@ -377,7 +384,7 @@ class ExchangePage(QWidget):
             on_failed=lambda error: show_error(self, error),
         )
 
-    def _show_units(self, units: list[Any], *, missing: bool) -> None:
+    def _show_units(self, units: list[UnitStatus], *, missing: bool) -> None:
         if not hasattr(self, "units"):
             return
         rows = []
@@ -441,36 +448,39 @@ class ExchangePage(QWidget):
         folder = QFileDialog.getExistingDirectory(self, _("Where to save the key card"))
         if not folder:
             return
-        try:
-            path, _fingerprint = write_card(self.store, out=Path(folder))
-        except UserError as error:
-            show_error(self, error)
-            return
-        QMessageBox.information(
-            self,
-            _("Key card"),
-            _("The key card was saved to {file}. Take it to the office above.").format(file=path),
+
+        def saved(written: tuple[Path, str]) -> None:
+            QMessageBox.information(
+                self,
+                _("Key card"),
+                _("The key card was saved to {file}. Take it to the office above.").format(
+                    file=written[0]
+                ),
+            )
+
+        run_in_background(
+            lambda: write_card(self.store, out=Path(folder)),
+            on_done=saved,
+            on_failed=lambda error: show_error(self, error),
         )
 
     def enroll(self) -> None:
-        from dvdesk.sync.keycard import read_card_bytes  # noqa: PLC0415
-        from dvdesk.sync.trust import enroll_card  # noqa: PLC0415
+        from dvdesk.sync.keycard import read_card_file  # noqa: PLC0415
 
         name, _filter = QFileDialog.getOpenFileName(
             self, _("Key card of the office above or below")
         )
         if not name:
             return
-        try:
-            card = read_card_bytes(Path(name).read_bytes())
-        except (UserError, OSError) as error:
-            show_error(
-                self,
-                error
-                if isinstance(error, UserError)
-                else UserError(_("Cannot read {file}: {reason}.").format(file=name, reason=error)),
-            )
-            return
+        run_in_background(
+            lambda: read_card_file(Path(name)),
+            on_done=self._confirm_enrolment,
+            on_failed=lambda error: show_error(self, error),
+        )
+
+    def _confirm_enrolment(self, card: Card) -> None:
+        from dvdesk.sync.trust import enroll_card  # noqa: PLC0415
+
         answer = QMessageBox.question(
             self,
             _("Enrol key card"),
@@ -498,7 +508,7 @@ class ExchangePage(QWidget):
             return
         encrypt = self.encrypt.isChecked()
 
-        def call(progress: Callable[[int, int], None], cancel: Callable[[], bool]) -> Any:
+        def call(progress: Callable[[int, int], None], cancel: Callable[[], bool]) -> ExportResult:
             return export_package(
                 self.store,
                 out=Path(folder),
@@ -508,7 +518,7 @@ class ExchangePage(QWidget):
                 cancel=cancel,
             )
 
-        def done(result: Any) -> None:
+        def done(result: ExportResult) -> None:
             self.refresh()
             QMessageBox.information(
                 self,
@@ -562,7 +572,7 @@ class ExchangePage(QWidget):
         if not name:
             return
 
-        def done(result: Any) -> None:
+        def done(result: ReceiptResult) -> None:
             self.refresh()
             returned = len(result.returned)
             QMessageBox.information(

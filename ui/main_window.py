@@ -22,14 +22,14 @@ from dvdesk.domain.enums import RecordType
 from dvdesk.errors import UserError
 from dvdesk.formatting import local_time
 from dvdesk.i18n import _, current_language, set_language
-from dvdesk.services.office_view import OfficeView, get_office
+from dvdesk.services.office_view import OfficeView
 from dvdesk.services.store import Store
 from ui.crash import show_error
 from ui.forms.drafts import Draft, draft_key, list_drafts, load_draft
 from ui.list_page import ListPage
 from ui.record_list import RecordListPage
 from ui.settings import save_ui_setting
-from ui.worker import run_in_background
+from ui.worker import database_worker, run_in_background
 
 if TYPE_CHECKING:
     from ui.documents import ReportsPage
@@ -44,10 +44,10 @@ SECTIONS = (RecordType.INSPECTION, RecordType.SUPERVISION, RecordType.DIALOGUE)
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+    def __init__(self, store: Store, office: OfficeView, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
-        self.office: OfficeView = get_office(store)
+        self.office = office
         self.setWindowTitle(_("dvdesk — {office}").format(office=self.office.current.name))
         self.lists: dict[RecordType, RecordListPage] = {}
         self.forms: list[RecordForm] = []
@@ -77,13 +77,24 @@ class MainWindow(QMainWindow):
         splitter.setSizes([190, 1000])
         self.setCentralWidget(splitter)
         self._menus()
-        self.statusBar().showMessage(
-            _("Office {code} · data folder {folder}").format(
-                code=self.office.code, folder=store.paths.root
-            )
+        self._idle_message = _("Office {code} · data folder {folder}").format(
+            code=self.office.code, folder=store.paths.root
         )
+        self.statusBar().showMessage(self._idle_message)
         self.nav.setCurrentRow(0)
         self.resize(1200, 760)
+        self._busy = False
+        database_worker().busy_changed.connect(self._show_busy)
+
+    def _show_busy(self, busy: bool) -> None:
+        """A job waits behind a long one (an import, a backup): say so, it is not stuck."""
+        if busy:
+            self.statusBar().showMessage(
+                _("Busy… your request runs as soon as the current job finishes.")
+            )
+        elif self._busy:
+            self.statusBar().showMessage(self._idle_message)
+        self._busy = busy
 
     def _add_page(self, label: str, page: QWidget) -> None:
         self.nav.addItem(QListWidgetItem(label))
@@ -137,7 +148,7 @@ class MainWindow(QMainWindow):
     def _make_exchange(self) -> QWidget:
         from ui.exchange import ExchangePage  # noqa: PLC0415 - see _factories
 
-        page = ExchangePage(self.store)
+        page = ExchangePage(self.store, self.office)
         page.imported.connect(self.refresh)
         return page
 
@@ -233,8 +244,13 @@ class MainWindow(QMainWindow):
         page = self.current_list()
         if page is None:
             return
-        key = draft_key(page.record_type.value, None)
-        self._open_form(page.record_type, None, load_draft(self.store.paths, key))
+        record_type = page.record_type
+        key = draft_key(record_type.value, None)
+        run_in_background(
+            lambda: load_draft(self.store.paths, key),
+            on_done=lambda draft: self._open_draft(record_type, draft),
+            on_failed=lambda error: show_error(self, error),
+        )
 
     def open_selected(self) -> None:
         page = self.pages.currentWidget()
@@ -246,15 +262,18 @@ class MainWindow(QMainWindow):
     def open_record(self, record_id: str) -> None:
         from dvdesk.services.records import get_record  # noqa: PLC0415 - see the top
 
-        def done(record: dict[str, Any]) -> None:
-            draft = load_draft(self.store.paths, draft_key(record["type"], record_id))
+        def load() -> tuple[dict[str, Any], Draft | None]:
+            record = get_record(self.store, record_id=record_id)
+            return record, load_draft(self.store.paths, draft_key(record["type"], record_id))
+
+        def done(loaded: tuple[dict[str, Any], Draft | None]) -> None:
+            record, draft = loaded
             self._open_form(RecordType(record["type"]), record, draft)
 
-        run_in_background(
-            lambda: get_record(self.store, record_id=record_id),
-            on_done=done,
-            on_failed=lambda error: show_error(self, error),
-        )
+        run_in_background(load, on_done=done, on_failed=lambda error: show_error(self, error))
+
+    def _open_draft(self, record_type: RecordType, draft: Draft | None) -> None:
+        self._open_form(record_type, None, draft)
 
     def _open_form(
         self, record_type: RecordType, record: dict[str, Any] | None, draft: Draft | None
@@ -285,17 +304,17 @@ class MainWindow(QMainWindow):
         return answer == QMessageBox.StandardButton.Yes
 
     def offer_drafts(self) -> None:
-        """At start-up: reopen forms whose drafts survived a crash."""
-        from dvdesk.services.records import get_record  # noqa: PLC0415 - see the top
+        """At start-up: reopen forms whose drafts survived a crash (read on the worker)."""
 
-        for draft in list_drafts(self.store.paths):
-            record: dict[str, Any] | None = None
-            if draft.record_id is not None:
-                try:
-                    record = get_record(self.store, record_id=draft.record_id)
-                except UserError:
-                    continue
-            self._open_form(RecordType(draft.record_type), record, draft)
+        def reopen(found: list[tuple[Draft, dict[str, Any] | None]]) -> None:
+            for draft, record in found:
+                self._open_form(RecordType(draft.record_type), record, draft)
+
+        run_in_background(
+            lambda: _surviving_drafts(self.store),
+            on_done=reopen,
+            on_failed=lambda error: show_error(self, error),
+        )
 
     def _after_save(self, record_type: RecordType) -> None:
         for page in (self.lists.get(record_type), self.built_follow_ups()):
@@ -380,3 +399,19 @@ class MainWindow(QMainWindow):
         for form in list(self.forms):
             form.snapshot()  # make sure the last keystrokes are in the draft
         super().closeEvent(event)
+
+
+def _surviving_drafts(store: Store) -> list[tuple[Draft, dict[str, Any] | None]]:
+    """Drafts left by a crash, each with its record (drafts of deleted records are skipped)."""
+    from dvdesk.services.records import get_record  # noqa: PLC0415 - see the top
+
+    found: list[tuple[Draft, dict[str, Any] | None]] = []
+    for draft in list_drafts(store.paths):
+        record: dict[str, Any] | None = None
+        if draft.record_id is not None:
+            try:
+                record = get_record(store, record_id=draft.record_id)
+            except UserError:
+                continue
+        found.append((draft, record))
+    return found

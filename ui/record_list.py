@@ -18,8 +18,10 @@ from dvdesk.i18n import _
 from dvdesk.services.browse import RecordQuery, RecordSummary, record_keys, record_rows
 from dvdesk.services.store import Store
 from dvdesk.services.units import list_units
+from ui.crash import show_error
 from ui.lazy_model import Column
 from ui.list_page import ListPage
+from ui.worker import run_in_background
 
 FIRST_YEAR = 2015
 
@@ -46,9 +48,11 @@ class RecordListPage(ListPage[RecordSummary]):
         self, store: Store, record_type: RecordType, parent: QWidget | None = None
     ) -> None:
         self.record_type = record_type
+        # Filled by the worker before the first rows arrive (jobs run in order).
+        self.office_names: dict[str, str] = {}
         super().__init__(
             store,
-            record_columns({unit.code: unit.name for unit in list_units(store)}),
+            record_columns(self.office_names),
             keys_for=self.keys_call,
             fetch=self.fetch_rows,
             search_hint=_("Search: title, place, organisation, person … (accents optional)"),
@@ -80,6 +84,11 @@ class RecordListPage(ListPage[RecordSummary]):
         ):
             self.bar.addWidget(widget)
         self.activated_row.connect(lambda row: self.open_record.emit(row.id))
+        run_in_background(
+            lambda: {unit.code: unit.name for unit in list_units(store)},
+            on_done=self.office_names.update,
+            on_failed=lambda error: show_error(self, error),
+        )
 
     def query(self) -> RecordQuery:
         year = self.year.currentData()

@@ -48,7 +48,7 @@ from dvdesk.services.store import Store
 from ui.crash import show_error
 from ui.forms.drafts import Draft, delete_draft, draft_key, save_draft
 from ui.forms.widgets import DateField, LinesField, LongTextField, PartColumn, PartsTable
-from ui.worker import run_in_background
+from ui.worker import database_worker, run_in_background
 
 SNAPSHOT_DELAY_MS = 400
 LEGAL_BASES = (
@@ -536,7 +536,13 @@ class RecordForm(QDialog):
         data = self.input_data()
         self.saving = True
         self.setEnabled(False)
-        self.status.setText(_("Saving…"))
+        # One worker runs every database job in turn: behind a long one (an import), the
+        # save waits its turn, and says so, instead of failing on a locked database.
+        self.status.setText(
+            _("Busy… the record is saved as soon as the current job finishes.")
+            if database_worker().is_busy()
+            else _("Saving…")
+        )
         run_in_background(self._save_call(data), on_done=self._saved, on_failed=self._save_failed)
 
     def _save_call(self, data: dict[str, Any]) -> Callable[[], str]:

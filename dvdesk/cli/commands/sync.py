@@ -26,7 +26,7 @@ from dvdesk.sync.batch import (
     package_files,
 )
 from dvdesk.sync.export import export_package
-from dvdesk.sync.keycard import read_card_bytes
+from dvdesk.sync.keycard import read_card_file
 from dvdesk.sync.receipt import (
     ReceiptResult,
     import_receipt,
@@ -278,14 +278,7 @@ def run_keys_fingerprint(args: argparse.Namespace) -> int:
 
 
 def run_units_enroll(args: argparse.Namespace) -> int:
-    path = Path(args.card)
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise UserError(
-            _("Cannot read {file}: {reason}.").format(file=path, reason=error.strerror)
-        ) from None
-    card = read_card_bytes(raw)
+    card = read_card_file(Path(args.card))
     store = _store(args)
     try:
         enrolled = trust.enroll_card(store, card=card)
