@@ -22,13 +22,8 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from dvdesk.clock import now_iso
-from dvdesk.db.schema import AuditEntry, Correction, Office, PackageIn, UnitKey
-from dvdesk.domain.enums import OfficeLevel
-from dvdesk.errors import UserError
-from dvdesk.i18n import N_, _
-from dvdesk.services.attachments import blob_path
-from dvdesk.services.backup import backup_before_import
-from dvdesk.services.demo import (
+from dvdesk.db.columns import (
+    ATTACHMENT_COLUMNS,
     BULK_CACHE_KIB,
     ISSUE_COLUMNS,
     RECOMMENDATION_COLUMNS,
@@ -36,6 +31,12 @@ from dvdesk.services.demo import (
     SUBJECT_COLUMNS,
     insert_sql,
 )
+from dvdesk.db.schema import AuditEntry, Correction, Office, PackageIn, UnitKey
+from dvdesk.domain.enums import OfficeLevel
+from dvdesk.errors import UserError
+from dvdesk.i18n import N_, _
+from dvdesk.services.attachments import blob_path
+from dvdesk.services.backup import backup_before_import
 from dvdesk.services.store import Store, storage_errors
 from dvdesk.sync import keys
 from dvdesk.sync.container import PackageFile, changed_member, open_package
@@ -51,7 +52,7 @@ from dvdesk.sync.refusals import Reason, Refused
 from dvdesk.sync.seal import Opener, opener_for
 from dvdesk.sync.trust import enrol_rotated
 from dvdesk.sync.verify import VerifiedPackage, inspect, sequence_state
-from dvdesk.sync.wire import ATTACHMENT_COLUMNS, WireRecord, decode_chunk, part_rows, record_row
+from dvdesk.sync.wire import WireRecord, decode_chunk, part_rows, record_row
 
 
 class Outcome(StrEnum):
