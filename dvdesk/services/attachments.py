@@ -11,9 +11,10 @@ import uuid
 from pathlib import Path
 
 from dvdesk.clock import now_iso
-from dvdesk.db.schema import Attachment, AuditEntry, Record
+from dvdesk.db.schema import Attachment, Record
 from dvdesk.errors import Conflict, NotFound, UserError
 from dvdesk.i18n import _
+from dvdesk.services.audit import audit
 from dvdesk.services.records import next_change_seq
 from dvdesk.services.store import Store, storage_errors
 from dvdesk.text import clean
@@ -93,16 +94,15 @@ def add_attachment(store: Store, *, record_id: str, source: Path) -> Attachment:
         row.updated_at = now_iso()
         session.add(row)
         session.add(attachment)
-        session.add(
-            AuditEntry(
-                at=now_iso(),
-                actor=store.actor,
-                action="attach",
-                entity="record",
-                entity_id=row.id,
-                revision=row.revision,
-                changes={"attachment": attachment.filename, "sha256": sha256},
-            )
+        changes = {"attachment": attachment.filename, "sha256": sha256}
+        audit(
+            session,
+            actor=store.actor,
+            action="attach",
+            entity="record",
+            entity_id=row.id,
+            revision=row.revision,
+            changes=changes,
         )
         session.flush()
         session.expunge(attachment)

@@ -19,7 +19,6 @@ from sqlmodel import Session, col, select
 from dvdesk.clock import now_iso, today
 from dvdesk.db.schema import (
     Attachment,
-    AuditEntry,
     DialogueIssue,
     Office,
     Recommendation,
@@ -37,6 +36,7 @@ from dvdesk.domain.inputs import (
 from dvdesk.domain.validation import failed, validate
 from dvdesk.errors import Conflict, NotFound
 from dvdesk.i18n import _
+from dvdesk.services.audit import audit
 from dvdesk.services.browse import RecordSummary
 from dvdesk.services.search import matches, search_text
 from dvdesk.services.store import Store
@@ -83,8 +83,15 @@ def add_record(store: Store, *, record_type: RecordType, data: Mapping[str, obje
         session.add(row)
         session.flush()
         _write_parts(session, record_id, model)
-        session.add(
-            _audit(store, "create", record_id, 1, {"record": _public_dump(model), "type": row.type})
+        changes = {"record": _public_dump(model), "type": row.type}
+        audit(
+            session,
+            actor=store.actor,
+            action="create",
+            entity="record",
+            entity_id=record_id,
+            revision=1,
+            changes=changes,
         )
     return record_id
 
@@ -131,7 +138,15 @@ def update_record(store: Store, *, record_id: str, changes: Mapping[str, object]
         _delete_parts(session, record_id)
         session.flush()
         _write_parts(session, record_id, model)
-        session.add(_audit(store, "update", record_id, row.revision, diff))
+        audit(
+            session,
+            actor=store.actor,
+            action="update",
+            entity="record",
+            entity_id=record_id,
+            revision=row.revision,
+            changes=diff,
+        )
         return row.revision
 
 
@@ -147,7 +162,14 @@ def delete_record(store: Store, *, record_id: str) -> int:
         row.updated_by = store.actor
         row.updated_at = now_iso()
         session.add(row)
-        session.add(_audit(store, "delete", record_id, row.revision, {}))
+        audit(
+            session,
+            actor=store.actor,
+            action="delete",
+            entity="record",
+            entity_id=record_id,
+            revision=row.revision,
+        )
         return row.revision
 
 
@@ -161,20 +183,6 @@ def _office(session: Session) -> Office:
 def next_change_seq(session: Session) -> int:
     current = session.exec(select(func.max(Record.change_seq))).one()
     return int(current or 0) + 1
-
-
-def _audit(
-    store: Store, action: str, record_id: str, revision: int, changes: dict[str, Any]
-) -> AuditEntry:
-    return AuditEntry(
-        at=now_iso(),
-        actor=store.actor,
-        action=action,
-        entity="record",
-        entity_id=record_id,
-        revision=revision,
-        changes=changes,
-    )
 
 
 def _public_dump(model: RecordInput) -> dict[str, Any]:

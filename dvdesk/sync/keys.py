@@ -26,9 +26,10 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from sqlmodel import Session, col, select
 
 from dvdesk.clock import now_iso
-from dvdesk.db.schema import AuditEntry, Office, OwnKey
+from dvdesk.db.schema import Office, OwnKey
 from dvdesk.errors import Conflict, NotFound, UserError, ValidationFailed, WrongPassphrase
 from dvdesk.i18n import _
+from dvdesk.services.audit import audit
 from dvdesk.services.office import get_office
 from dvdesk.services.store import Store, storage_errors
 from dvdesk.sync.format import b64, unb64
@@ -168,17 +169,6 @@ def _new_key(
     )
 
 
-def _audit(store: Store, action: str, key_id: str, changes: dict[str, Any]) -> AuditEntry:
-    return AuditEntry(
-        at=now_iso(),
-        actor=store.actor,
-        action=action,
-        entity="key",
-        entity_id=key_id,
-        changes=changes,
-    )
-
-
 def create_keys(store: Store, *, passphrase: str) -> KeyInfo:
     """Make this office's first key pair. Refuses if it has one (use :func:`rotate_keys`)."""
     secret = _check_passphrase(passphrase)
@@ -192,7 +182,15 @@ def create_keys(store: Store, *, passphrase: str) -> KeyInfo:
     row = _new_key(store, passphrase=secret, certifier=None)
     with store.session() as session:
         session.add(row)
-        session.add(_audit(store, "create", row.key_id, {"fingerprint": _info(row).fingerprint}))
+        changes = {"fingerprint": _info(row).fingerprint}
+        audit(
+            session,
+            actor=store.actor,
+            action="create",
+            entity="key",
+            entity_id=row.key_id,
+            changes=changes,
+        )
     return _info(row)
 
 
@@ -209,10 +207,14 @@ def rotate_keys(store: Store, *, passphrase: str, new_passphrase: str | None = N
         stored.retired_at = now_iso()
         session.add(stored)
         session.add(row)
-        session.add(
-            _audit(
-                store, "rotate", row.key_id, {"previous": old.key_id, "certified_by": old.key_id}
-            )
+        changes = {"previous": old.key_id, "certified_by": old.key_id}
+        audit(
+            session,
+            actor=store.actor,
+            action="rotate",
+            entity="key",
+            entity_id=row.key_id,
+            changes=changes,
         )
     return _info(row)
 

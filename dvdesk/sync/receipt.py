@@ -18,10 +18,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlmodel import Session, col, func, select
 
 from dvdesk.clock import now_iso
-from dvdesk.db.schema import AuditEntry, Correction, PackageIn, PackageOut, Receipt, Record
+from dvdesk.db.schema import Correction, PackageIn, PackageOut, Receipt, Record
 from dvdesk.errors import Conflict, NotFound
 from dvdesk.fileio import write_atomically
 from dvdesk.i18n import _
+from dvdesk.services.audit import audit
 from dvdesk.services.office import get_office
 from dvdesk.services.store import Store, storage_errors
 from dvdesk.sync import keys
@@ -391,15 +392,15 @@ def import_receipt(store: Store, *, path: Path) -> ReceiptResult:
                         created_by=body.issuer.code,
                     )
                 )
-        session.add(
-            AuditEntry(
-                at=now_iso(),
-                actor=store.actor,
-                action="receipt",
-                entity="package",
-                entity_id=f"{body.issuer.code}/{body.acknowledged_sequence}",
-                changes={"returned": len(body.returned), "hash": receipt_hash},
-            )
+        changes = {"returned": len(body.returned), "hash": receipt_hash}
+        package = f"{body.issuer.code}/{body.acknowledged_sequence}"
+        audit(
+            session,
+            actor=store.actor,
+            action="receipt",
+            entity="package",
+            entity_id=package,
+            changes=changes,
         )
         session.flush()
         return _result(session, path, body, already=False)
