@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
-import os
-import shutil
-import tempfile
 import uuid
 from pathlib import Path
 
 from dvdesk.clock import now_iso
 from dvdesk.db.schema import Attachment, Record
 from dvdesk.errors import Conflict, NotFound, UserError
+from dvdesk.fileio import AtomicWriter
 from dvdesk.i18n import _
 from dvdesk.services.audit import audit
 from dvdesk.services.records import next_change_seq
@@ -32,30 +30,21 @@ def _copy_into_store(store: Store, source: Path) -> tuple[str, int]:
     store.paths.attachments.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
     size = 0
-    handle, temporary = tempfile.mkstemp(dir=store.paths.attachments, suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as target, source.open("rb") as reader:
-            while chunk := reader.read(_CHUNK):
-                size += len(chunk)
-                if size > MAX_ATTACHMENT_BYTES:
-                    raise UserError(
-                        _("{file} is larger than {limit} MB; attach a smaller scan.").format(
-                            file=source.name, limit=MAX_ATTACHMENT_BYTES // 2**20
-                        )
+    with AtomicWriter(store.paths.attachments) as writer, source.open("rb") as reader:
+        while chunk := reader.read(_CHUNK):
+            size += len(chunk)
+            if size > MAX_ATTACHMENT_BYTES:
+                raise UserError(
+                    _("{file} is larger than {limit} MB; attach a smaller scan.").format(
+                        file=source.name, limit=MAX_ATTACHMENT_BYTES // 2**20
                     )
-                digest.update(chunk)
-                target.write(chunk)
-            target.flush()
-            os.fsync(target.fileno())
+                )
+            digest.update(chunk)
+            writer.file.write(chunk)
         final = blob_path(store, digest.hexdigest())
-        final.parent.mkdir(parents=True, exist_ok=True)
-        if final.exists():
-            Path(temporary).unlink()
-        else:
-            shutil.move(temporary, final)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        if not final.exists():  # else the same content is stored already
+            final.parent.mkdir(parents=True, exist_ok=True)
+            writer.commit(final)
     return digest.hexdigest(), size
 
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from dvdesk.db.connect import BUSY_TIMEOUT_MS, enable_wal
 from dvdesk.db.migrate import backup_file
 from dvdesk.errors import Cancelled, Conflict, NotFound, StorageError, UserError
+from dvdesk.fileio import atomic_writer
 from dvdesk.i18n import _
 from dvdesk.paths import DataPaths
 
@@ -342,9 +343,8 @@ def _replace_damaged(source: Path, database: Path) -> None:
     """A damaged file cannot receive a backup: move it aside (already saved) and copy."""
     for suffix in ("-wal", "-shm"):
         database.with_name(database.name + suffix).unlink(missing_ok=True)
-    temporary = database.with_name(database.name + ".restoring")
-    shutil.copy2(source, temporary)
-    temporary.replace(database)
+    with atomic_writer(database) as out, source.open("rb") as reader:
+        shutil.copyfileobj(reader, out, 1 << 20)
     enable_wal(database)
 
 

@@ -8,9 +8,7 @@ writes nothing.
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import tempfile
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -34,6 +32,7 @@ from dvdesk.db.columns import (
 from dvdesk.db.schema import AuditEntry, Correction, Office, PackageIn, UnitKey
 from dvdesk.domain.enums import OfficeLevel
 from dvdesk.errors import UserError
+from dvdesk.fileio import atomic_writer
 from dvdesk.i18n import N_, _
 from dvdesk.services.attachments import blob_path
 from dvdesk.services.backup import backup_before_import
@@ -584,20 +583,13 @@ def _store_attachments(
         if target.exists():
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".part")
-        try:
-            with storage_errors(target), os.fdopen(handle, "wb") as writer:
-                if opener is None:
-                    package.copy_to(entry.name, writer, size=entry.size, sha256=entry.sha256)
-                else:
-                    data = package.read(entry.name, size=entry.size, sha256=entry.sha256)
-                    writer.write(_open_sealed(opener, index, entry, data, limits.attachment_bytes))
-                writer.flush()
-                os.fsync(writer.fileno())
-            Path(temporary).replace(target)
-            added += 1
-        finally:
-            Path(temporary).unlink(missing_ok=True)
+        with storage_errors(target), atomic_writer(target) as writer:
+            if opener is None:
+                package.copy_to(entry.name, writer, size=entry.size, sha256=entry.sha256)
+            else:
+                data = package.read(entry.name, size=entry.size, sha256=entry.sha256)
+                writer.write(_open_sealed(opener, index, entry, data, limits.attachment_bytes))
+        added += 1
     return added
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,7 @@ from sqlmodel import Session, col, select
 from dvdesk.clock import now_iso
 from dvdesk.db.schema import Office, OwnKey
 from dvdesk.errors import Conflict, NotFound, UserError, ValidationFailed, WrongPassphrase
+from dvdesk.fileio import write_atomically
 from dvdesk.i18n import _
 from dvdesk.services.audit import audit
 from dvdesk.services.office import get_office
@@ -115,17 +115,7 @@ def _sealed_private(key_id: str, private: bytes, passphrase: bytes) -> bytes:
 
 def _write_private(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as target:
-            target.write(data)
-            target.flush()
-            os.fsync(target.fileno())
-        Path(temporary).chmod(0o600)
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomically(path, data)  # its temporary file is readable by the owner only (0600)
 
 
 def _office_identity(store: Store) -> dict[str, Any]:
@@ -335,7 +325,7 @@ def write_card(store: Store, *, out: Path) -> tuple[Path, str]:
     row = active_key(store)
     target = out / f"dvdesk-{row.card['office']['code']}{CARD_SUFFIX}" if out.is_dir() else out
     try:
-        target.write_bytes(card_file_bytes(row.card))
+        write_atomically(target, card_file_bytes(row.card))
     except OSError as error:
         raise UserError(
             _("Cannot write {file}: {reason}.").format(file=target, reason=error.strerror)
