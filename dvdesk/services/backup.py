@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from dvdesk.db.connect import BUSY_TIMEOUT_MS, enable_wal
+from dvdesk.db.connect import BUSY_TIMEOUT_MS, enable_wal, is_busy
 from dvdesk.db.migrate import backup_file
 from dvdesk.errors import Cancelled, Conflict, NotFound, StorageError, UserError
 from dvdesk.fileio import atomic_writer
@@ -295,7 +295,7 @@ def _refuse_if_busy(database: Path) -> None:
         connection.execute("BEGIN IMMEDIATE")
         connection.execute("ROLLBACK")
     except sqlite3.OperationalError as error:
-        if "locked" in str(error).lower() or "busy" in str(error).lower():
+        if is_busy(error):
             raise Conflict(
                 _(
                     "The database is being changed by another dvdesk window or program. "
@@ -367,7 +367,7 @@ def restore_backup(paths: DataPaths, *, name: str) -> RestoreResult:
         else:
             _copy_into(backup.path, paths.database)
     except sqlite3.OperationalError as error:
-        if "locked" in str(error).lower() or "busy" in str(error).lower():
+        if is_busy(error):
             raise Conflict(
                 _(
                     "The database is being changed by another dvdesk window or program. "
