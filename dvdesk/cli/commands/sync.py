@@ -226,11 +226,8 @@ def _date(value: str) -> date:
 
 
 def run_keys_init(args: argparse.Namespace) -> int:
-    store = _store(args)
-    try:
+    with _store(args) as store:
         info = keys.create_keys(store, passphrase=_passphrase(args, confirm=True))
-    finally:
-        store.close()
     print(_("Key made for office {code}.").format(code=info.office_code))
     print(_("Fingerprint: {fingerprint}").format(fingerprint=info.fingerprint))
     print(
@@ -243,33 +240,24 @@ def run_keys_init(args: argparse.Namespace) -> int:
 
 
 def run_keys_rotate(args: argparse.Namespace) -> int:
-    store = _store(args)
-    try:
+    with _store(args) as store:
         info = keys.rotate_keys(store, passphrase=_passphrase(args))
-    finally:
-        store.close()
     print(_("New key made, certified by the old one; the next package carries the proof."))
     print(_("Fingerprint: {fingerprint}").format(fingerprint=info.fingerprint))
     return 0
 
 
 def run_keys_card(args: argparse.Namespace) -> int:
-    store = _store(args)
-    try:
+    with _store(args) as store:
         target, fingerprint = keys.write_card(store, out=Path(args.out))
-    finally:
-        store.close()
     print(_("Key card written to {file}.").format(file=target))
     print(_("Fingerprint: {fingerprint}").format(fingerprint=fingerprint))
     return 0
 
 
 def run_keys_fingerprint(args: argparse.Namespace) -> int:
-    store = _store(args)
-    try:
+    with _store(args) as store:
         row = keys.active_key(store)
-    finally:
-        store.close()
     print(keys.card_fingerprint(row))
     return 0
 
@@ -279,11 +267,8 @@ def run_keys_fingerprint(args: argparse.Namespace) -> int:
 
 def run_units_enroll(args: argparse.Namespace) -> int:
     card = read_card_file(Path(args.card))
-    store = _store(args)
-    try:
+    with _store(args) as store:
         enrolled = trust.enroll_card(store, card=card)
-    finally:
-        store.close()
     print(
         _("Enrolled the key of {office} ({code}).").format(
             office=enrolled.office_name, code=enrolled.office_code
@@ -325,11 +310,8 @@ def _print_units(units: list[status.UnitStatus]) -> None:
 
 
 def _report_units(args: argparse.Namespace, query: Callable[[Store], list[Any]]) -> int:
-    store = _store(args)
-    try:
+    with _store(args) as store:
         units = query(store)
-    finally:
-        store.close()
     if args.json:
         print_json([_unit_json(unit) for unit in units])
     else:
@@ -348,11 +330,8 @@ def run_units_missing(args: argparse.Namespace) -> int:
 
 
 def run_units_revoke(args: argparse.Namespace) -> int:
-    store = _store(args)
-    try:
+    with _store(args) as store:
         revoked = trust.revoke(store, target=args.target)
-    finally:
-        store.close()
     for key in revoked:
         print(
             _("Revoked the key {key} of {office}; its packages will be refused.").format(
@@ -367,8 +346,7 @@ def run_units_revoke(args: argparse.Namespace) -> int:
 
 def run_export(args: argparse.Namespace) -> int:
     passphrase = _passphrase(args)
-    store = _store(args)
-    try:
+    with _store(args) as store:
         result = export_package(
             store,
             out=Path(args.out),
@@ -377,8 +355,6 @@ def run_export(args: argparse.Namespace) -> int:
             encrypt=args.encrypt,
             full=args.full,
         )
-    finally:
-        store.close()
     print(
         _(
             "Package {sequence} for {office} written to {file}: {records} record(s), verified."
@@ -393,11 +369,8 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    store = _store(args)
-    try:
+    with _store(args) as store:
         verified = verify_package(store, path=Path(args.package))
-    finally:
-        store.close()
     manifest = verified.manifest
     if args.json:
         print_json(
@@ -544,11 +517,8 @@ def _receipt_json(result: ReceiptResult) -> dict[str, Any]:
 
 
 def run_receipt_import(args: argparse.Namespace) -> int:
-    store = _store(args)
-    try:
+    with _store(args) as store:
         result = import_receipt(store, path=Path(args.file))
-    finally:
-        store.close()
     if args.json:
         print_json(_receipt_json(result))
         return 0
@@ -566,31 +536,22 @@ def run_receipt_import(args: argparse.Namespace) -> int:
 
 def run_receipt_write(args: argparse.Namespace) -> int:
     passphrase = _passphrase(args)
-    store = _store(args)
-    try:
+    with _store(args) as store:
         result = write_receipt(store, origin=args.to, out=Path(args.out), passphrase=passphrase)
-    finally:
-        store.close()
     print(_("Receipt written to {file}.").format(file=result.path))
     return 0
 
 
 def run_receipt_return(args: argparse.Namespace) -> int:
-    store = _store(args)
-    try:
+    with _store(args) as store:
         request_correction(store, record_id=args.id, comment=args.comment)
-    finally:
-        store.close()
     print(_("The record will be sent back with the next receipt to its office."))
     return 0
 
 
 def run_returned(args: argparse.Namespace) -> int:
-    store = _store(args)
-    try:
+    with _store(args) as store:
         items = returned_records(store)
-    finally:
-        store.close()
     if args.json:
         print_json(
             [
