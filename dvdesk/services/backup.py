@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from dvdesk.db.backup import backup_file
 from dvdesk.db.connect import BUSY_TIMEOUT_MS, enable_wal, is_busy
-from dvdesk.db.migrate import backup_file
 from dvdesk.errors import Cancelled, Conflict, NotFound, StorageError, UserError
 from dvdesk.fileio import atomic_writer
 from dvdesk.i18n import _
