@@ -9,9 +9,11 @@ draft; Ctrl+S saves, Esc asks before throwing changes away.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
+from pydantic import BaseModel
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
@@ -38,8 +40,8 @@ from dvdesk.domain.enums import (
     RecordType,
     SupervisionKind,
 )
-from dvdesk.domain.inputs import INPUT_MODELS
-from dvdesk.domain.validation import validate
+from dvdesk.domain.inputs import INPUT_MODELS, DialogueIssueInput, RecommendationInput
+from dvdesk.domain.validation import required_fields, validate
 from dvdesk.errors import UserError, ValidationFailed
 from dvdesk.formatting import sentence
 from dvdesk.i18n import N_, _
@@ -219,7 +221,7 @@ class RecordForm(QDialog):
 
     def _add(self, form: QFormLayout, key: str, label: str, field: _Field) -> None:
         self.fields[key] = field
-        form.addRow(label, field.container)
+        form.addRow(_marked(label, key, INPUT_MODELS[self.record_type]), field.container)
 
     def _line(self, form: QFormLayout, key: str, label: str, placeholder: str = "") -> QLineEdit:
         edit = QLineEdit()
@@ -255,10 +257,10 @@ class RecordForm(QDialog):
         box = QGroupBox(_("General"))
         form = QFormLayout(box)
         title = self._line(
-            form, "title", _("Title *"), _("e.g. Inspection of the grassroots democracy rules at …")
+            form, "title", _("Title"), _("e.g. Inspection of the grassroots democracy rules at …")
         )
         title.setMaxLength(1000)
-        self._date(form, "start_date", _("Start date *"), optional=False)
+        self._date(form, "start_date", _("Start date"), optional=False)
         self._date(form, "end_date", _("End date"), optional=True)
         self._line(form, "place", _("Place"))
         self._lines(
@@ -285,7 +287,7 @@ class RecordForm(QDialog):
         is_inspection = self.record_type is RecordType.INSPECTION
         box = QGroupBox(_("Inspection team") if is_inspection else _("Supervision team"))
         form = QFormLayout(box)
-        self._lines(form, "subjects", _("Organisations *"), _("One organisation per line"))
+        self._lines(form, "subjects", _("Organisations"), _("One organisation per line"))
         if not is_inspection:
             self._combo(
                 form,
@@ -305,7 +307,7 @@ class RecordForm(QDialog):
     def _dialogue_section(self) -> QGroupBox:
         box = QGroupBox(_("Dialogue session"))
         form = QFormLayout(box)
-        self._line(form, "chair", _("Chair *"))
+        self._line(form, "chair", _("Chair"))
         self._line(form, "chair_post", _("Chair's post"), _("e.g. Bí thư Đảng ủy xã"))
         self._lines(form, "co_chairs", _("Co-chairs"), _("One person per line"))
         attendees = QSpinBox()
@@ -324,11 +326,12 @@ class RecordForm(QDialog):
         box = QGroupBox(_("Matters raised by citizens"))
         layout = QVBoxLayout(box)
         table = PartsTable(
-            [
-                PartColumn("content", _("Content *")),
+            _marked_columns(
+                DialogueIssueInput,
+                PartColumn("content", _("Content")),
                 PartColumn(
                     "kind",
-                    _("Classification *"),
+                    _("Classification"),
                     "choice",
                     [(k.value, sentence(k.label)) for k in IssueKind],
                     IssueKind.KIEN_NGHI.value,
@@ -347,7 +350,7 @@ class RecordForm(QDialog):
                     None,
                     110,
                 ),
-            ],
+            ),
             _("Add a matter"),
         )
         self._add_table("issues", table, layout)
@@ -357,8 +360,9 @@ class RecordForm(QDialog):
         box = QGroupBox(_("Recommendations to follow up"))
         layout = QVBoxLayout(box)
         table = PartsTable(
-            [
-                PartColumn("content", _("Content *")),
+            _marked_columns(
+                RecommendationInput,
+                PartColumn("content", _("Content")),
                 PartColumn("addressee", _("Addressed to"), width=180),
                 PartColumn("deadline", _("Deadline"), "date", width=100),
                 PartColumn(
@@ -369,7 +373,7 @@ class RecordForm(QDialog):
                     FollowUpStatus.OPEN.value,
                     120,
                 ),
-            ],
+            ),
             _("Add a recommendation"),
         )
         self._add_table("recommendations", table, layout)
@@ -587,3 +591,12 @@ class RecordForm(QDialog):
                 return
         delete_draft(self.store.paths, draft_key(self.record_type.value, self.record_id))
         super().reject()
+
+
+def _marked(label: str, key: str, model: type[BaseModel]) -> str:
+    """The label with the required mark if, and only if, the input model requires ``key``."""
+    return f"{label} *" if key in required_fields(model) else label
+
+
+def _marked_columns(model: type[BaseModel], *columns: PartColumn) -> list[PartColumn]:
+    return [replace(c, title=_marked(c.title, c.key, model)) for c in columns]
