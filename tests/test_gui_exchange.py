@@ -147,3 +147,22 @@ def test_commune_exports_and_province_imports_through_the_screen(
     assert "số 1" in told[0]
     _settle(qtbot, commune_page)
     assert commune_page.outbox_label.text().endswith("Hồ sơ chưa được xác nhận: 0.")
+
+
+def test_a_refused_package_is_listed_with_its_reason(
+    province: Store, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    forged = tmp_path / "gia-mao.dvpkg"
+    forged.write_bytes(b"PK\x03\x04 not a package")
+    _answer(monkeypatch, files=[forged])
+    warned: list[str] = []
+    monkeypatch.setattr(
+        QMessageBox, "warning", staticmethod(lambda _p, _t, text: warned.append(text))
+    )
+    page = ExchangePage(province, get_office(province))
+    qtbot.addWidget(page)
+    with qtbot.waitSignal(page.imported, timeout=30_000):
+        page.import_packages()
+    assert page.summary.rowCount() == 1
+    note = _cell(page.summary, 0, 7)
+    assert note and note in warned[0] and "gia-mao.dvpkg" in warned[0]

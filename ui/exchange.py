@@ -187,6 +187,7 @@ def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
         table.insertRow(row)
         for column, value in enumerate(values):
             item = QTableWidgetItem(value)
+            item.setToolTip(value)  # a refusal's reason is longer than its column
             if column > 0 and value.replace(".", "").isdigit():
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             table.setItem(row, column, item)
@@ -564,6 +565,15 @@ class ExchangePage(QWidget):
         _fill(self.summary, [_batch_row(outcome, result) for outcome in result.files])
         self.refresh()
         self.imported.emit()
+        refused = [f"{o.path.name}: {o.error.message}" for o in result.files if o.error]
+        if refused:
+            QMessageBox.warning(
+                self,
+                _("Some packages were not imported"),
+                _("The other packages were imported. Not imported:")
+                + "\n\n"
+                + "\n\n".join(refused),
+            )
 
     def import_receipt(self) -> None:
         from dvdesk.sync.receipt import import_receipt  # noqa: PLC0415
