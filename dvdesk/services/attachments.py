@@ -13,7 +13,7 @@ from dvdesk.errors import Conflict, NotFound, UserError
 from dvdesk.fileio import AtomicWriter
 from dvdesk.i18n import _
 from dvdesk.services.audit import audit
-from dvdesk.services.records import next_change_seq
+from dvdesk.services.records import next_change_seq, record_row
 from dvdesk.services.store import Store, storage_errors
 from dvdesk.text import clean
 
@@ -52,13 +52,7 @@ def add_attachment(store: Store, *, record_id: str, source: Path) -> Attachment:
     if not source.is_file():
         raise NotFound(_("There is no file {file}.").format(file=source))
     with store.session() as session:
-        record = session.get(Record, record_id.strip().lower())
-        if record is None:
-            raise NotFound(
-                _("There is no record {id}. Check the id with 'dvdesk record list'.").format(
-                    id=record_id
-                )
-            )
+        record = record_row(session, record_id)
         if record.deleted:
             raise Conflict(_("Record {id} was deleted; it cannot be changed.").format(id=record_id))
     with storage_errors(source):

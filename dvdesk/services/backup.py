@@ -288,6 +288,15 @@ def _verify_backup(backup: BackupInfo) -> None:
         )
 
 
+def _restore_blocked() -> Conflict:
+    return Conflict(
+        _(
+            "The database is being changed by another dvdesk window or program. "
+            "Close it, then restore again; nothing was changed."
+        )
+    )
+
+
 def _refuse_if_busy(database: Path) -> None:
     """Fail fast if another connection is writing (or holds the database)."""
     connection = sqlite3.connect(database, isolation_level=None, timeout=1.0)
@@ -296,12 +305,7 @@ def _refuse_if_busy(database: Path) -> None:
         connection.execute("ROLLBACK")
     except sqlite3.OperationalError as error:
         if is_busy(error):
-            raise Conflict(
-                _(
-                    "The database is being changed by another dvdesk window or program. "
-                    "Close it, then restore again; nothing was changed."
-                )
-            ) from error
+            raise _restore_blocked() from error
         raise
     finally:
         connection.close()
@@ -368,12 +372,7 @@ def restore_backup(paths: DataPaths, *, name: str) -> RestoreResult:
             _copy_into(backup.path, paths.database)
     except sqlite3.OperationalError as error:
         if is_busy(error):
-            raise Conflict(
-                _(
-                    "The database is being changed by another dvdesk window or program. "
-                    "Close it, then restore again; nothing was changed."
-                )
-            ) from error
+            raise _restore_blocked() from error
         raise
     log.info("restored %s (saved the previous database as %s)", backup.name, saved)
     rotate(paths)

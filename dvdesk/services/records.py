@@ -104,7 +104,7 @@ def update_record(store: Store, *, record_id: str, changes: Mapping[str, object]
     if not isinstance(changes, Mapping):
         validate(RecordInput, changes)  # raises the "must be an object" message
     with store.session() as session:
-        row = _get_row(session, record_id)
+        row = record_row(session, record_id)
         if row.deleted:
             raise Conflict(_("Record {id} was deleted; it cannot be changed.").format(id=record_id))
         record_type = RecordType(row.type)
@@ -153,7 +153,7 @@ def update_record(store: Store, *, record_id: str, changes: Mapping[str, object]
 def delete_record(store: Store, *, record_id: str) -> int:
     """Tombstone a record: it disappears from lists but is kept, so the deletion can travel."""
     with store.session() as session:
-        row = _get_row(session, record_id)
+        row = record_row(session, record_id)
         if row.deleted:
             raise Conflict(_("Record {id} is already deleted.").format(id=record_id))
         row.deleted = True
@@ -305,7 +305,8 @@ def _check_item_ids(model: RecordInput, *, allowed: set[str]) -> None:
 # ---------------------------------------------------------------- reading
 
 
-def _get_row(session: Session, record_id: str) -> Record:
+def record_row(session: Session, record_id: str) -> Record:
+    """The stored record (deleted ones included); NotFound, with what to do, if none."""
     row = session.get(Record, record_id.strip().lower())
     if row is None:
         raise NotFound(
@@ -319,7 +320,7 @@ def _get_row(session: Session, record_id: str) -> Record:
 def get_record(store: Store, *, record_id: str) -> dict[str, Any]:
     """Every field of a record, its parts, attachments and bookkeeping, as JSON-ready data."""
     with store.session() as session:
-        row = _get_row(session, record_id)
+        row = record_row(session, record_id)
         return _full_dict(session, row)
 
 

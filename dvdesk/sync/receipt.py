@@ -24,6 +24,7 @@ from dvdesk.fileio import write_atomically
 from dvdesk.i18n import _
 from dvdesk.services.audit import audit
 from dvdesk.services.office import get_office
+from dvdesk.services.records import record_row
 from dvdesk.services.store import Store, storage_errors
 from dvdesk.sync import keys
 from dvdesk.sync.format import OfficeRef, b64, canonical_json, sha256_hex, unb64
@@ -106,13 +107,7 @@ def request_correction(store: Store, *, record_id: str, comment: str) -> Returne
     if not text:
         raise Conflict(_("Write a comment saying what the office should correct."))
     with store.session() as session:
-        record = session.get(Record, record_id.strip().lower())
-        if record is None:
-            raise NotFound(
-                _("There is no record {id}. Check the id with 'dvdesk record list'.").format(
-                    id=record_id
-                )
-            )
+        record = record_row(session, record_id)
         own = keys.get_office_code(session)
         if record.office_code == own:
             raise Conflict(

@@ -342,14 +342,7 @@ class RecordForm(QDialog):
                 PartColumn("answer", _("Answer on the spot")),
                 PartColumn("assignee", _("Assigned to"), width=130),
                 PartColumn("deadline", _("Deadline"), "date", width=100),
-                PartColumn(
-                    "status",
-                    _("Status"),
-                    "choice",
-                    [(s.value, sentence(s.label)) for s in FollowUpStatus],
-                    None,
-                    110,
-                ),
+                _status_column(None, 110),
             ),
             _("Add a matter"),
         )
@@ -365,14 +358,7 @@ class RecordForm(QDialog):
                 PartColumn("content", _("Content")),
                 PartColumn("addressee", _("Addressed to"), width=180),
                 PartColumn("deadline", _("Deadline"), "date", width=100),
-                PartColumn(
-                    "status",
-                    _("Status"),
-                    "choice",
-                    [(s.value, sentence(s.label)) for s in FollowUpStatus],
-                    FollowUpStatus.OPEN.value,
-                    120,
-                ),
+                _status_column(FollowUpStatus.OPEN.value, 120),
             ),
             _("Add a recommendation"),
         )
@@ -600,3 +586,8 @@ def _marked(label: str, key: str, model: type[BaseModel]) -> str:
 
 def _marked_columns(model: type[BaseModel], *columns: PartColumn) -> list[PartColumn]:
     return [replace(c, title=_marked(c.title, c.key, model)) for c in columns]
+
+
+def _status_column(default: str | None, width: int) -> PartColumn:
+    statuses = [(s.value, sentence(s.label)) for s in FollowUpStatus]
+    return PartColumn("status", _("Status"), "choice", statuses, default, width)
