@@ -517,19 +517,4 @@ def list_records(
     if limit is not None:
         query = query.limit(limit).offset(offset)
     with store.session() as session:
-        return [
-            RecordSummary(
-                key=r[0],
-                id=r[1],
-                type=RecordType(r[2]),
-                title=r[3],
-                start_date=r[4],
-                end_date=r[5],
-                place=r[6],
-                status=r[7],
-                office_code=r[8],
-                revision=r[9],
-                deleted=r[10],
-            )
-            for r in session.execute(query)
-        ]
+        return [RecordSummary.from_row(r) for r in session.execute(query)]
