@@ -85,7 +85,7 @@ def test_a_save_during_a_long_import_completes_after_it(
 
     form.save()
     assert form.status.text().startswith("Đang bận")
-    assert window.statusBar().currentMessage().startswith("Đang bận")
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Đang bận"))
     save_asked.set()
     qtbot.waitUntil(lambda: finished == ["import", "save"], timeout=30_000)
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any, cast
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
 # used so that the first list appears as fast as a bare window (see bench/gui_open.py).
 
 SECTIONS = (RecordType.INSPECTION, RecordType.SUPERVISION, RecordType.DIALOGUE)
+BUSY_NOTICE_MS = 400
 
 
 class MainWindow(QMainWindow):
@@ -84,17 +86,28 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(0)
         self.resize(1200, 760)
         self._busy = False
+        # Short waits (a page of rows behind a list query) are not worth a message.
+        self._busy_timer = QTimer(self, singleShot=True, interval=BUSY_NOTICE_MS)
+        self._busy_timer.timeout.connect(self._say_busy)
         database_worker().busy_changed.connect(self._show_busy)
 
     def _show_busy(self, busy: bool) -> None:
         """A job waits behind a long one (an import, a backup): say so, it is not stuck."""
         if busy:
+            if not self._busy_timer.isActive():
+                self._busy_timer.start()
+            return
+        self._busy_timer.stop()
+        if self._busy:
+            self.statusBar().showMessage(self._idle_message)
+        self._busy = False
+
+    def _say_busy(self) -> None:
+        if database_worker().is_busy():
+            self._busy = True
             self.statusBar().showMessage(
                 _("Busy… your request runs as soon as the current job finishes.")
             )
-        elif self._busy:
-            self.statusBar().showMessage(self._idle_message)
-        self._busy = busy
 
     def _add_page(self, label: str, page: QWidget) -> None:
         self.nav.addItem(QListWidgetItem(label))
