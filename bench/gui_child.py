@@ -59,6 +59,7 @@ def bare(parent_start: float) -> dict[str, float]:
 def dvdesk(parent_start: float, data_dir: str) -> dict[str, float]:
     from dvdesk.domain.enums import RecordType
     from dvdesk.paths import DataPaths
+    from dvdesk.services.office_view import get_office
     from dvdesk.services.store import open_store
     from ui.app import configure_application
     from ui.main_window import MainWindow
@@ -67,7 +68,7 @@ def dvdesk(parent_start: float, data_dir: str) -> dict[str, float]:
     paths = DataPaths(__import__("pathlib").Path(data_dir))
     configure_application(app, paths)
     store = open_store(paths, actor="bench")
-    window = MainWindow(store)
+    window = MainWindow(store, get_office(store))
     page = window.lists[RecordType.INSPECTION]
     figures: dict[str, float] = {}
     steps: list[Callable[[], None]] = []

@@ -6,8 +6,13 @@ from datetime import date, datetime
 
 from dvdesk.i18n import current_language
 
+_GROUPING = {"vi": ".", "en": ","}
+
 
 def number(value: float) -> str:
+    if isinstance(value, int) and current_language() in _GROUPING:
+        # Counts (the list's first paint) need no babel: only the grouping mark differs.
+        return f"{value:,}".replace(",", _GROUPING[current_language()])
     from babel.numbers import format_decimal  # noqa: PLC0415 - not needed to start the app
 
     return format_decimal(value, locale=current_language())

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from dvdesk.db.migrate import BackupCancelled
 from dvdesk.domain.enums import RecordType
-from dvdesk.errors import Conflict, StorageError, UserError
+from dvdesk.errors import Cancelled, Conflict, StorageError, UserError
 from dvdesk.paths import DataPaths
 from dvdesk.services import backup as backups
 from dvdesk.services.records import add_record, update_record
@@ -195,11 +194,11 @@ def test_backup_cli_list_and_json(store: Store, cli: CliRunner) -> None:
 def test_check_can_be_cancelled(store: Store, paths: DataPaths) -> None:
     for index in range(30):
         add_record(store, record_type=RecordType.DIALOGUE, data=dialogue(title=f"Buổi {index}"))
-    with pytest.raises(backups.CheckCancelled):
+    with pytest.raises(Cancelled):
         backups.integrity_problems(paths.database, cancelled=lambda: True)
 
 
 def test_cancelled_backup_leaves_no_partial_file(store: Store, paths: DataPaths) -> None:
-    with pytest.raises(BackupCancelled):
+    with pytest.raises(Cancelled):
         backups.make_backup(paths, cancelled=lambda: True)
     assert list(paths.backups.iterdir()) == []

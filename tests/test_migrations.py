@@ -10,10 +10,10 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from dvdesk.db.backup import backup_file
 from dvdesk.db.engine import make_engine
 from dvdesk.db.migrate import (
     SCHEMA_HEAD,
-    backup_file,
     current_revision,
     head_revision,
     upgrade_to,

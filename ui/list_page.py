@@ -80,13 +80,14 @@ class ListPage(QWidget, Generic[Row]):
         self.store = store
         self.order = order
         self.descending = descending
-        self._task: Task | None = None
+        self._task: Task[array[int]] | None = None
         self._stop = threading.Event()
         self._generation = 0
         self._keys_for = keys_for
         self.model: LazyTableModel[Row] = LazyTableModel(
             columns, fetch, self.key_of, decorate=self.decorate
         )
+        self.model.failed = lambda error: show_error(self, error)
         self.search = SearchBox(search_hint)
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.reload)

@@ -14,6 +14,20 @@ from dvdesk.text import fold, vi_collate
 BUSY_TIMEOUT_MS = 5000
 
 
+def primary_code(error: sqlite3.Error) -> int | None:
+    """SQLite's primary result code (SQLITE_BUSY, SQLITE_FULL …) of a failure, if it has one.
+
+    Failures are told apart by code, never by their English message text.
+    """
+    code = getattr(error, "sqlite_errorcode", None)
+    return None if code is None else code & 0xFF
+
+
+def is_busy(error: sqlite3.Error) -> bool:
+    """Another connection holds the database (its lock outlasted the busy timeout)."""
+    return primary_code(error) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
 def configure_connection(connection: sqlite3.Connection) -> None:
     """Functions, collation and pragmas every dvdesk connection needs."""
     connection.create_function("vi_fold", 1, fold, deterministic=True)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from dvdesk.db.backup import backup_file
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -19,10 +19,6 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # tests/test_migrations.py checks it is alembic's head.
 SCHEMA_HEAD = "0003"
 log = logging.getLogger(__name__)
-
-
-class BackupCancelled(Exception):
-    """A cancellable backup was stopped before it finished."""
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -57,46 +53,6 @@ def current_revision(database: Path) -> str | None:
         return None if row is None else str(row[0])
     finally:
         connection.close()
-
-
-def backup_file(
-    database: Path,
-    backups: Path,
-    *,
-    reason: str,
-    cancelled: Callable[[], bool] | None = None,
-) -> Path:
-    """Copy ``database`` with SQLite's online backup API (consistent even in WAL mode).
-
-    With ``cancelled``, the copy runs in steps and stops (removing the partial file)
-    once it returns True, e.g. when the app closes during a background backup.
-    """
-    backups.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    target = backups / f"{database.stem}-{stamp}-{reason}.sqlite3"
-
-    def progress(_status: int, _remaining: int, _total: int) -> None:
-        if cancelled is not None and cancelled():
-            raise BackupCancelled
-
-    source = sqlite3.connect(database)
-    try:
-        destination = sqlite3.connect(target)
-        try:
-            if cancelled is None:
-                source.backup(destination)
-            else:
-                source.backup(destination, pages=4096, progress=progress)
-            # One self-contained file (no -wal beside it) that can be copied anywhere.
-            destination.execute("PRAGMA journal_mode = DELETE")
-        finally:
-            destination.close()
-    except BaseException:
-        target.unlink(missing_ok=True)
-        raise
-    finally:
-        source.close()
-    return target
 
 
 def upgrade_to(engine: Engine, revision: str = "head") -> None:

@@ -21,9 +21,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from dvdesk.db.connect import BUSY_TIMEOUT_MS, enable_wal
-from dvdesk.db.migrate import BackupCancelled, backup_file
-from dvdesk.errors import Conflict, NotFound, StorageError, UserError
+from dvdesk.db.backup import backup_file
+from dvdesk.db.connect import BUSY_TIMEOUT_MS, enable_wal, is_busy
+from dvdesk.errors import Cancelled, Conflict, NotFound, StorageError, UserError
+from dvdesk.fileio import atomic_writer
 from dvdesk.i18n import _
 from dvdesk.paths import DataPaths
 
@@ -135,10 +136,6 @@ def reason_label(reason: str) -> str:
 # ------------------------------------------------------------------ integrity
 
 
-class CheckCancelled(BackupCancelled):
-    """The integrity check (or the backup after it) was stopped: the app is closing."""
-
-
 def integrity_problems(
     database: Path, *, full: bool = False, cancelled: Callable[[], bool] | None = None
 ) -> list[str]:
@@ -159,7 +156,7 @@ def integrity_problems(
             connection.close()
     except sqlite3.OperationalError as error:
         if cancelled is not None and cancelled():
-            raise CheckCancelled from error
+            raise Cancelled from error
         return [str(error)]
     except sqlite3.DatabaseError as error:
         return [str(error)]
@@ -291,6 +288,15 @@ def _verify_backup(backup: BackupInfo) -> None:
         )
 
 
+def _restore_blocked() -> Conflict:
+    return Conflict(
+        _(
+            "The database is being changed by another dvdesk window or program. "
+            "Close it, then restore again; nothing was changed."
+        )
+    )
+
+
 def _refuse_if_busy(database: Path) -> None:
     """Fail fast if another connection is writing (or holds the database)."""
     connection = sqlite3.connect(database, isolation_level=None, timeout=1.0)
@@ -298,13 +304,8 @@ def _refuse_if_busy(database: Path) -> None:
         connection.execute("BEGIN IMMEDIATE")
         connection.execute("ROLLBACK")
     except sqlite3.OperationalError as error:
-        if "locked" in str(error).lower() or "busy" in str(error).lower():
-            raise Conflict(
-                _(
-                    "The database is being changed by another dvdesk window or program. "
-                    "Close it, then restore again; nothing was changed."
-                )
-            ) from error
+        if is_busy(error):
+            raise _restore_blocked() from error
         raise
     finally:
         connection.close()
@@ -346,9 +347,8 @@ def _replace_damaged(source: Path, database: Path) -> None:
     """A damaged file cannot receive a backup: move it aside (already saved) and copy."""
     for suffix in ("-wal", "-shm"):
         database.with_name(database.name + suffix).unlink(missing_ok=True)
-    temporary = database.with_name(database.name + ".restoring")
-    shutil.copy2(source, temporary)
-    temporary.replace(database)
+    with atomic_writer(database) as out, source.open("rb") as reader:
+        shutil.copyfileobj(reader, out, 1 << 20)
     enable_wal(database)
 
 
@@ -371,13 +371,8 @@ def restore_backup(paths: DataPaths, *, name: str) -> RestoreResult:
         else:
             _copy_into(backup.path, paths.database)
     except sqlite3.OperationalError as error:
-        if "locked" in str(error).lower() or "busy" in str(error).lower():
-            raise Conflict(
-                _(
-                    "The database is being changed by another dvdesk window or program. "
-                    "Close it, then restore again; nothing was changed."
-                )
-            ) from error
+        if is_busy(error):
+            raise _restore_blocked() from error
         raise
     log.info("restored %s (saved the previous database as %s)", backup.name, saved)
     rotate(paths)

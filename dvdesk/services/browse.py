@@ -39,6 +39,10 @@ FOLLOW_UP_ORDER: Final = {
 }
 
 
+def _as_date(value: date | str) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
 @dataclass(frozen=True)
 class RecordSummary:
     """One line of a record list; ``key`` is the row's SQLite rowid, for lazy lists."""
@@ -54,6 +58,24 @@ class RecordSummary:
     office_code: str
     revision: int
     deleted: bool
+
+    @classmethod
+    def from_row(cls, r: Sequence[Any]) -> RecordSummary:
+        """From (rowid, id, type, title, start_date, end_date, place, status, office_code,
+        revision, deleted): plain sqlite3 gives the dates as text, SQLAlchemy as dates."""
+        return cls(
+            key=r[0],
+            id=r[1],
+            type=RecordType(r[2]),
+            title=r[3],
+            start_date=_as_date(r[4]),
+            end_date=_as_date(r[5]) if r[5] else None,
+            place=r[6],
+            status=r[7],
+            office_code=r[8],
+            revision=r[9],
+            deleted=bool(r[10]),
+        )
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -184,23 +206,7 @@ def record_rows(store: Store, *, keys: Sequence[int]) -> list[RecordSummary]:
         "revision, deleted FROM record WHERE rowid IN ({marks})",
         keys,
     )
-    return [
-        RecordSummary(
-            key=r[0],
-            id=r[1],
-            type=RecordType(r[2]),
-            title=r[3],
-            start_date=date.fromisoformat(r[4]),
-            end_date=date.fromisoformat(r[5]) if r[5] else None,
-            place=r[6],
-            status=r[7],
-            office_code=r[8],
-            revision=r[9],
-            deleted=bool(r[10]),
-        )
-        for key in keys
-        if (r := found.get(key)) is not None
-    ]
+    return [RecordSummary.from_row(r) for key in keys if (r := found.get(key)) is not None]
 
 
 # ---------------------------------------------------------------- follow-ups

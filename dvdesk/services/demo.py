@@ -19,14 +19,20 @@ from functools import lru_cache
 from typing import Any
 
 from dvdesk.clock import now_iso, today
+from dvdesk.db.columns import (
+    BULK_CACHE_KIB,
+    ISSUE_COLUMNS,
+    RECOMMENDATION_COLUMNS,
+    RECORD_COLUMNS,
+    SUBJECT_COLUMNS,
+    insert_sql,
+)
 from dvdesk.services import demo_vocabulary as words
 from dvdesk.services.office import add_profile, create_office, has_office
 from dvdesk.services.store import Store
 from dvdesk.text import fold, vi_sort_key
 
 BATCH = 20_000
-# A bigger page cache for the bulk transaction: random UUID keys touch pages all over the indexes.
-BULK_CACHE_KIB = 256 * 1024
 FIRST_YEAR = 2021
 
 DEMO_OFFICE: dict[str, object] = {
@@ -49,75 +55,6 @@ DEMO_MERGER: dict[str, object] = {
     "place": "Hà Nội",
     "valid_from": "2025-03-01",
 }
-
-RECORD_COLUMNS = (
-    "id",
-    "type",
-    "office_code",
-    "title",
-    "title_sort",
-    "start_date",
-    "end_date",
-    "place",
-    "fields",
-    "legal_basis",
-    "status",
-    "conclusion",
-    "decision_number",
-    "decision_date",
-    "lead",
-    "members",
-    "supervision_kind",
-    "findings",
-    "conclusion_number",
-    "conclusion_date",
-    "chair",
-    "chair_post",
-    "co_chairs",
-    "attendees",
-    "attendee_groups",
-    "search_text",
-    "revision",
-    "change_seq",
-    "created_by",
-    "created_at",
-    "updated_by",
-    "updated_at",
-    "deleted",
-)
-SUBJECT_COLUMNS = ("record_id", "position", "name")
-RECOMMENDATION_COLUMNS = (
-    "id",
-    "record_id",
-    "position",
-    "content",
-    "addressee",
-    "deadline",
-    "status",
-    "result",
-    "result_date",
-)
-ISSUE_COLUMNS = (
-    "id",
-    "record_id",
-    "position",
-    "content",
-    "kind",
-    "raised_by",
-    "protect_identity",
-    "field",
-    "answer",
-    "assignee",
-    "deadline",
-    "status",
-    "result",
-    "result_date",
-    "notified_date",
-)
-
-
-def insert_sql(table: str, columns: Sequence[str]) -> str:
-    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
 
 
 @dataclass

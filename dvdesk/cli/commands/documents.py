@@ -208,11 +208,8 @@ def _minutes_details(args: argparse.Namespace) -> dict[str, Any]:
 def run_minutes(args: argparse.Namespace) -> int:
     target = _output(args.out, (".pdf",))
     details = _minutes_details(args)
-    store = _store(args)
-    try:
+    with _store(args) as store:
         issued = issue_minutes(store, record_id=args.id, details=details, target=target)
-    finally:
-        store.close()
     number = issued.number
     print(
         _("Minutes no. {number} written to {file}.").format(
@@ -249,8 +246,7 @@ def _date(value: str | None, field: str) -> date | None:
 def run_report(args: argparse.Namespace) -> int:
     target = _output(args.out, (".pdf", ".xlsx")) if args.out else None
     on = _date(args.date, "date")
-    store = _store(args)
-    try:
+    with _store(args) as store:
         period = _period(store, args.period)
         figures = compute_figures(store, period=period, scope=Scope(args.scope))
         if target is not None and target.suffix.lower() == ".xlsx":
@@ -265,8 +261,6 @@ def run_report(args: argparse.Namespace) -> int:
                     number=f"{number.padded}-{number.doc_type}/{number.symbol}", file=target
                 )
             )
-    finally:
-        store.close()
     if args.json:
         print_json(figures.as_json())
     elif target is None:
@@ -281,16 +275,13 @@ def run_narrative(args: argparse.Namespace) -> int:
     changes = read_json(args.json) if args.json else None
     if changes is not None and not isinstance(changes, dict):
         raise failed([("", _("The file must hold a JSON object."))])
-    store = _store(args)
-    try:
+    with _store(args) as store:
         period = _period(store, args.period)
         if changes is not None:
             narrative = save_narrative(store, period=period, changes=changes)
             print(_("Saved."))
             return 0
         narrative = get_narrative(store, period=period)
-    finally:
-        store.close()
     print_json(
         {
             "period": period.as_json(),
@@ -305,11 +296,8 @@ def run_narrative(args: argparse.Namespace) -> int:
 
 def run_period_list(args: argparse.Namespace) -> int:
     year = args.year or date.today().year
-    store = _store(args)
-    try:
+    with _store(args) as store:
         custom = list_custom_periods(store)
-    finally:
-        store.close()
     for period in [*year_periods(year), *custom]:
         print(
             f"{period.key:<12} {short_date(period.start)} – {short_date(period.end)}  "
@@ -319,24 +307,18 @@ def run_period_list(args: argparse.Namespace) -> int:
 
 
 def run_period_add(args: argparse.Namespace) -> int:
-    store = _store(args)
-    try:
+    with _store(args) as store:
         period = add_custom_period(
             store,
             data={"key": args.key, "label": args.label, "start": args.start, "end": args.end},
         )
-    finally:
-        store.close()
     print(_("Period {key} added.").format(key=period.key))
     return 0
 
 
 def run_document_list(args: argparse.Namespace) -> int:
-    store = _store(args)
-    try:
+    with _store(args) as store:
         issued = list_issued(store)
-    finally:
-        store.close()
     if args.json:
         print_json(
             [
@@ -368,11 +350,8 @@ def run_document_list(args: argparse.Namespace) -> int:
 
 
 def run_document_void(args: argparse.Namespace) -> int:
-    store = _store(args)
-    try:
+    with _store(args) as store:
         item = void_document(store, document_id=args.id, reason=args.reason)
-    finally:
-        store.close()
     print(
         _("Document {number} is void; its number will not be given again.").format(
             number=f"{item.padded}-{item.doc_type}/{item.symbol}"
@@ -405,13 +384,10 @@ def _settings_changes(args: argparse.Namespace, current_terms: list[str]) -> dic
 
 
 def run_document_settings(args: argparse.Namespace) -> int:
-    store = _store(args)
-    try:
+    with _store(args) as store:
         current = get_document_settings(store)
         changes = _settings_changes(args, [d.isoformat() for d in current.term_starts])
         settings = set_document_settings(store, changes=changes) if changes else current
-    finally:
-        store.close()
     print_json(
         {
             "margins_mm": {
