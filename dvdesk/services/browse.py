@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any, Final
 
 from dvdesk.clock import today
+from dvdesk.db.search_index import search_condition
 from dvdesk.domain.enums import FollowUpStatus, RecordType
 from dvdesk.errors import Cancelled
 from dvdesk.services.store import Store
@@ -107,9 +108,10 @@ def _record_where(query: RecordQuery) -> tuple[str, list[Any]]:
     if query.status:
         clauses.append("status = ?")
         params.append(query.status)
-    for pattern in _like_words(query.search):
-        clauses.append("search_text LIKE ? ESCAPE '\\'")
-        params.append(pattern)
+    found = search_condition(query.search)
+    if found is not None:
+        clauses.append(found.sql)
+        params.extend(found.params)
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 

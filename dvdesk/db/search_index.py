@@ -1,0 +1,101 @@
+"""The full-text index over records: its DDL, shared by the migration and the tests.
+
+``record_search`` is an FTS5 table with the trigram tokenizer and ``detail=none``
+(substring LIKE/GLOB queries only need the trigram lists, not positions, which keeps
+the index small). It is an external-content table over the view
+``record_search_source``, so the folded text is stored once, in ``record.search_text``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+from dvdesk.text import fold
+
+INDEX_TABLE: Final = "record_search"
+SOURCE_VIEW: Final = "record_search_source"
+
+# Shadow tables FTS5 creates for the index; alembic must not treat them as models.
+SHADOW_TABLES: Final = frozenset(
+    f"{INDEX_TABLE}{suffix}" for suffix in ("", "_data", "_idx", "_docsize", "_config")
+)
+
+CREATE_STATEMENTS: Final = (
+    f"CREATE VIEW {SOURCE_VIEW} AS "
+    "SELECT rowid AS record_rowid, ' ' || search_text AS search_text FROM record",
+    f"CREATE VIRTUAL TABLE {INDEX_TABLE} USING fts5(search_text, content='{SOURCE_VIEW}', "
+    "content_rowid='record_rowid', tokenize='trigram', detail='none')",
+    f"INSERT INTO {INDEX_TABLE}({INDEX_TABLE}) VALUES ('rebuild')",
+    # AFTER triggers run inside the statement that fired them: a rolled-back write
+    # rolls its index change back too.
+    f"CREATE TRIGGER record_search_insert AFTER INSERT ON record BEGIN "
+    f"INSERT INTO {INDEX_TABLE}(rowid, search_text) VALUES (new.rowid, ' ' || new.search_text); "
+    "END",
+    f"CREATE TRIGGER record_search_delete AFTER DELETE ON record BEGIN "
+    f"INSERT INTO {INDEX_TABLE}({INDEX_TABLE}, rowid, search_text) "
+    "VALUES ('delete', old.rowid, ' ' || old.search_text); "
+    "END",
+    f"CREATE TRIGGER record_search_update AFTER UPDATE OF search_text ON record BEGIN "
+    f"INSERT INTO {INDEX_TABLE}({INDEX_TABLE}, rowid, search_text) "
+    "VALUES ('delete', old.rowid, ' ' || old.search_text); "
+    f"INSERT INTO {INDEX_TABLE}(rowid, search_text) VALUES (new.rowid, ' ' || new.search_text); "
+    "END",
+)
+
+DROP_STATEMENTS: Final = (
+    "DROP TRIGGER record_search_update",
+    "DROP TRIGGER record_search_delete",
+    "DROP TRIGGER record_search_insert",
+    f"DROP TABLE {INDEX_TABLE}",
+    f"DROP VIEW {SOURCE_VIEW}",
+)
+
+
+def include_name(name: str | None, type_: str, _parent: object) -> bool:
+    """Alembic filter: the index's FTS5 tables are made by SQL here, not by models."""
+    return not (type_ == "table" and name in SHADOW_TABLES)
+
+
+# ---------------------------------------------------------------- queries
+
+# The shortest query word the index can find (with the space before it, a trigram).
+SHORTEST_INDEXED: Final = 2
+_GLOB_SPECIAL: Final = str.maketrans({"*": "[*]", "?": "[?]", "[": "[[]"})
+
+
+@dataclass(frozen=True)
+class SearchCondition:
+    """An SQL condition on the ``record`` table (its ``rowid`` and ``search_text``)."""
+
+    sql: str
+    params: tuple[str, ...]
+
+
+def _pattern(word: str) -> str:
+    escaped = word.translate(_GLOB_SPECIAL)
+    # The indexed text starts with a space, so "* ha*" also matches a first word "ha…".
+    return f"*{escaped}*" if len(word) > SHORTEST_INDEXED else f"* {escaped}*"
+
+
+def search_condition(query: str, *, table: str = "record") -> SearchCondition | None:
+    """The condition that every folded word of ``query`` occurs; None for an empty query.
+
+    * A word of three or more characters may occur anywhere, even inside a word
+      ("guye" finds "Nguyễn"); the index finds it.
+    * A word of one or two characters must start a word ("ha" finds "Hà Nội" and
+      "Hải", not "Thanh"). Two characters plus the space before them are a trigram,
+      so the index finds these too. A one-character word is checked on the rows the
+      other words found; a query of one-character words alone is checked on every row.
+    """
+    words = fold(query).split()
+    if not words:
+        return None
+    indexed = [_pattern(word) for word in words if len(word) >= SHORTEST_INDEXED]
+    checked = [_pattern(word) for word in words if len(word) < SHORTEST_INDEXED]
+    clauses: list[str] = []
+    if indexed:
+        globs = " AND ".join(["search_text GLOB ?"] * len(indexed))
+        clauses.append(f"{table}.rowid IN (SELECT rowid FROM {INDEX_TABLE} WHERE {globs})")
+    clauses += [f"(' ' || {table}.search_text) GLOB ?"] * len(checked)
+    return SearchCondition(" AND ".join(clauses), (*indexed, *checked))
