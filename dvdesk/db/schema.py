@@ -97,7 +97,7 @@ class Record(SQLModel, table=True):
     type: str
     office_code: str
     title: str
-    title_sort: str = Field(index=True)
+    title_sort: str
     start_date: date
     end_date: date | None = None
     place: str | None = None
