@@ -28,6 +28,7 @@ from dvdesk.errors import UserError
 from dvdesk.i18n import N_, _
 from dvdesk.services.attachments import blob_path
 from dvdesk.services.backup import backup_before_import
+from dvdesk.services.compact import compact_after_bulk
 from dvdesk.services.demo import (
     BULK_CACHE_KIB,
     ISSUE_COLUMNS,
@@ -357,9 +358,11 @@ def import_package(
             )
             _finish(session, store, verified, outcomes)
             check_cancel(cancel)
-        return _summary(
+        summary = _summary(
             verified, dry_run=False, already=False, outcomes=outcomes, attachments=added
         )
+        compact_after_bulk(store, records=summary.new + summary.updated)  # after the commit
+        return summary
 
 
 def _cursor(session: Session) -> sqlite3.Cursor:
