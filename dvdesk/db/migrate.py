@@ -9,6 +9,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from dvdesk.db.connect import connect
+
 if TYPE_CHECKING:
     from alembic.config import Config
     from sqlalchemy import Connection, Engine
@@ -121,4 +123,17 @@ def ensure_current(engine: Engine, database: Path, backups: Path) -> bool:
         log.info("backed up %s to %s before upgrading from %s", database, saved, current)
     upgrade_to(engine)
     log.info("database %s upgraded from %s to %s", database, current, head)
+    if current is not None:
+        compact_file(database)
     return True
+
+
+def compact_file(database: Path) -> None:
+    """Rewrite the file without the pages an upgrade freed (VACUUM cannot run in its
+    transaction), so backups and integrity checks read no dead pages."""
+    connection = connect(database)
+    try:
+        connection.execute("VACUUM")
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        connection.close()
