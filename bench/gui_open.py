@@ -94,10 +94,10 @@ def raw_query(database: Path, query: RecordQuery) -> float:
 
 
 def raw_fts(database: Path, words: str) -> float:
-    """The bare FTS5 lookup of the same words: no type filter, no order."""
-    patterns = [f"*{word}*" for word in fold(words).split()]
-    where = " AND ".join(["search_text GLOB ?"] * len(patterns))
-    return raw_sql(database, f"SELECT rowid FROM {INDEX_TABLE} WHERE {where}", patterns)
+    """The bare FTS5 lookup of the same words (every match): no type filter, no order."""
+    match = " AND ".join(f'"{word}"' for word in fold(words).split())
+    sql = f"SELECT rowid FROM {INDEX_TABLE} WHERE {INDEX_TABLE} MATCH ?"
+    return raw_sql(database, sql, [match])
 
 
 def json_bytes_per_record(database: Path, sample: int = 5_000) -> float:

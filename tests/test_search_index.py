@@ -6,9 +6,11 @@ import uuid
 
 import pytest
 
+from dvdesk.db.connect import PAGE_SIZE
 from dvdesk.db.search_index import INDEX_TABLE, search_condition
 from dvdesk.domain.enums import RecordType
 from dvdesk.ids import new_id, uuid7_from
+from dvdesk.services import browse
 from dvdesk.services.browse import RecordQuery, record_keys, record_keys_sql, record_rows
 from dvdesk.services.compact import compact_after_bulk
 from dvdesk.services.demo import add_demo_records, ensure_demo_office
@@ -151,3 +153,24 @@ def test_record_ids_are_time_ordered_version_7(store: Store) -> None:
     assert made.int >> 80 == 1_700_000_000_123
     record_id = add_record(store, record_type=RecordType.INSPECTION, data=inspection())
     assert uuid.UUID(record_id).version == 7
+
+
+@pytest.mark.parametrize("search", ["nguyen", "bat trang", "ha n", "p"])
+def test_first_screen_is_the_start_of_the_full_list(
+    store: Store, monkeypatch: pytest.MonkeyPatch, search: str
+) -> None:
+    ensure_demo_office(store)
+    add_demo_records(store, count=400, seed=11, office_codes=["01"])
+    for common in (1, 1_000_000):  # walked in list order / listed by the index first
+        monkeypatch.setattr(browse, "COMMON_MATCHES", common)
+        for order in ("date", "title"):
+            query = RecordQuery(record_type=RecordType.INSPECTION, search=search, order=order)
+            full = record_keys(store, query=query)
+            assert len(full) > 0, search
+            assert list(record_keys(store, query=query, limit=25)) == list(full[:25])
+
+
+def test_databases_use_large_pages(store: Store) -> None:
+    with store.raw() as connection:
+        assert connection.execute("PRAGMA page_size").fetchone()[0] == PAGE_SIZE
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from dvdesk.db.connect import PAGE_SIZE
 from dvdesk.db.migrate import SCHEMA_HEAD, current_revision
 from dvdesk.paths import DataPaths
 from dvdesk.services.backup import list_backups
@@ -100,6 +101,10 @@ def test_upgrade_keeps_every_record_and_the_keys(
         assert sorted(map(repr, kept)) == sorted(map(repr, old)), table
     assert all(row["title_sort"] == vi_sort_key(str(row["title"])) for row in after["record"])
     assert_every_record_is_found(paths.database)
+    connection = sqlite3.connect(paths.database)
+    assert connection.execute("PRAGMA page_size").fetchone()[0] == PAGE_SIZE  # compacted
+    assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    connection.close()
     assert {p.name: p.read_bytes() for p in paths.keys.iterdir()} == keys_before
 
     [backup] = [b for b in list_backups(paths) if b.reason.startswith("before-upgrade-")]

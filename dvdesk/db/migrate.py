@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dvdesk.db.connect import connect
+from dvdesk.db.connect import PAGE_SIZE, connect
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -133,7 +133,11 @@ def compact_file(database: Path) -> None:
     transaction), so backups and integrity checks read no dead pages."""
     connection = connect(database)
     try:
-        connection.execute("VACUUM")
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        # The page size can only change outside write-ahead logging.
+        connection.execute("PRAGMA journal_mode = DELETE")
+        connection.execute(f"PRAGMA page_size = {PAGE_SIZE}")
+        connection.execute("VACUUM")
+        connection.execute("PRAGMA journal_mode = WAL")
     finally:
         connection.close()
