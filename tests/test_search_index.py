@@ -126,7 +126,7 @@ def test_lists_of_one_type_are_sorted_by_an_index(
             str(step[-1]) for step in connection.execute(f"EXPLAIN QUERY PLAN {sql}", params)
         )
     assert "USE TEMP B-TREE FOR ORDER BY" not in plan, plan
-    assert "USING INDEX" in plan, plan
+    assert "USING COVERING INDEX" in plan, plan  # the keys come without reading rows
 
 
 def test_bulk_load_is_compacted_and_searchable(store: Store) -> None:

@@ -86,9 +86,9 @@ class Record(SQLModel, table=True):
 
     __tablename__ = "record"
     __table_args__ = (
-        Index("ix_record_type_start_date", "type", "start_date"),
-        # Lists of one type sorted by title read this index in order (no sort step).
-        Index("ix_record_type_title_sort", "type", "title_sort"),
+        # A list (one type, not deleted) reads its keys in order from these alone.
+        Index("ix_record_type_deleted_start_date", "type", "deleted", "start_date"),
+        Index("ix_record_type_deleted_title_sort", "type", "deleted", "title_sort"),
         Index("ix_record_deleted_start_date", "deleted", "start_date"),
         Index("ix_record_office_code_change_seq", "office_code", "change_seq"),
     )

@@ -6,8 +6,10 @@ start (" ha") is a trigram too. Triggers on ``record`` keep it in step in the sa
 transaction as every write, whoever writes (forms, imports, restores, demo data).
 
 The title sort keys are recomputed in their shorter form (dvdesk.text.vi_sort_key:
-one byte a letter), and one index on (type, title_sort) replaces the one on title_sort
-alone, since every list shows one type of record.
+one byte a letter). Every list shows records of one type that are not deleted, so
+indexes on (type, deleted, title_sort) and (type, deleted, start_date) give a list its
+order and its keys without reading a row; they replace those on title_sort alone and
+on (type, start_date).
 
 Revision ID: 0004_search_index
 Revises: 0003
@@ -48,8 +50,14 @@ def _recompute_title_keys() -> None:
 def upgrade() -> None:
     # Plain index operations, not batch mode: a batch copy of ``record`` would drop triggers.
     op.drop_index("ix_record_title_sort", table_name="record")
+    op.drop_index("ix_record_type_start_date", table_name="record")
     _recompute_title_keys()
-    op.create_index("ix_record_type_title_sort", "record", ["type", "title_sort"])
+    op.create_index(
+        "ix_record_type_deleted_title_sort", "record", ["type", "deleted", "title_sort"]
+    )
+    op.create_index(
+        "ix_record_type_deleted_start_date", "record", ["type", "deleted", "start_date"]
+    )
     for statement in CREATE_STATEMENTS:
         op.execute(statement)
 
@@ -57,5 +65,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     for statement in DROP_STATEMENTS:
         op.execute(statement)
-    op.drop_index("ix_record_type_title_sort", table_name="record")
+    op.drop_index("ix_record_type_deleted_start_date", table_name="record")
+    op.drop_index("ix_record_type_deleted_title_sort", table_name="record")
+    op.create_index("ix_record_type_start_date", "record", ["type", "start_date"])
     op.create_index("ix_record_title_sort", "record", ["title_sort"])
