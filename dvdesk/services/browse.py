@@ -23,9 +23,10 @@ from dvdesk.services.store import Store
 from dvdesk.text import fold
 
 PROGRESS_STEPS = 20_000  # SQLite virtual-machine steps between cancel checks
-# A word with this many matches is common enough that a screenful of them is found
-# by walking the sorted list (see _matches_at_least).
-COMMON_MATCHES = 5_000
+# A search with this many matches is common enough that a screenful of them is found
+# by walking the sorted list (see _matches_at_least): at a million records, one row
+# in fifty matches, so 200 matches are a few thousand rows away.
+COMMON_MATCHES = 20_000
 RECORD_ORDER: Final = {
     "date": "start_date",
     "title": "title_sort",
@@ -173,7 +174,7 @@ def _matches_at_least(store: Store, search: str, count: int) -> bool:
     """Whether the index holds ``count`` matches of ``search`` (reads at most that many).
 
     The first screen of a common word comes fastest by walking the list in its order
-    and asking the index about each row; a rare word's few matches are best listed
+    and testing each row's text; a rare word's few matches are best listed by the index
     first and then ordered.
     """
     found = search_condition(search)
