@@ -10,12 +10,13 @@ _GROUPING = {"vi": ".", "en": ","}
 
 
 def number(value: float) -> str:
-    if isinstance(value, int) and current_language() in _GROUPING:
-        # Counts (the list's first paint) need no babel: only the grouping mark differs.
-        return f"{value:,}".replace(",", _GROUPING[current_language()])
+    language = current_language()
+    if isinstance(value, int) and language in _GROUPING:
+        # Whole numbers (list counts at start-up) without loading babel; same output.
+        return f"{value:,}".replace(",", _GROUPING[language])
     from babel.numbers import format_decimal  # noqa: PLC0415 - not needed to start the app
 
-    return format_decimal(value, locale=current_language())
+    return format_decimal(value, locale=language)
 
 
 def short_date(value: date | None) -> str:

@@ -62,9 +62,7 @@ def test_a_new_name_from_a_date_and_the_signer(
         "PHÓ TRƯỞNG BAN",
         "Nguyễn Thị Lan",
     )
-    qtbot.waitUntil(
-        lambda: window.statusBar().currentMessage() == "Đã lưu cài đặt của cơ quan."
-    )
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage() == "Đã lưu cài đặt của cơ quan.")
     assert "phường Hoàn Kiếm" in window.windowTitle()
 
 

@@ -19,6 +19,7 @@ from dvdesk.db.migrate import (
     upgrade_to,
 )
 from dvdesk.db.schema import metadata
+from dvdesk.db.search_index import include_name
 from dvdesk.paths import DataPaths
 from dvdesk.services.records import get_record, list_records
 from dvdesk.services.store import open_store
@@ -38,7 +39,9 @@ def test_models_match_the_migrations(tmp_path: Path) -> None:
     engine = make_engine(tmp_path / "fresh.sqlite3")
     upgrade_to(engine)
     with engine.connect() as connection:
-        differences = compare_metadata(MigrationContext.configure(connection), metadata)
+        differences = compare_metadata(
+            MigrationContext.configure(connection, opts={"include_name": include_name}), metadata
+        )
     engine.dispose()
     assert differences == []
 

@@ -19,6 +19,7 @@ from dvdesk.paths import RESOURCES_DIR, DataPaths, resolve_data_dir
 from dvdesk.services.backup import damaged_message, startup_check
 from dvdesk.services.office_view import OfficeView, get_office, has_office
 from dvdesk.services.store import Store, open_store
+from ui.check_progress import CheckProgress
 from ui.crash import CrashHandler, crash_files, route_qt_messages, show_error
 from ui.main_window import MainWindow
 from ui.qt_vi import QtVietnamese
@@ -89,17 +90,20 @@ def _quit_when_listed(app: QApplication, window: MainWindow) -> None:
 
 def check_in_background(app: QApplication, window: QWidget, paths: DataPaths) -> None:
     """The database's integrity check (about 15 s for a million records), then the daily
-    backup, off the GUI thread; both stop when the app closes. Damage is reported."""
+    backup, off the GUI thread with their progress in the status bar; both stop when the
+    app closes. Damage is reported."""
     closing = threading.Event()
     app.aboutToQuit.connect(closing.set)
+    shown = CheckProgress(window)
 
     def check() -> list[str]:
         try:
-            return startup_check(paths, cancelled=closing.is_set)
+            return startup_check(paths, cancelled=closing.is_set, progress=shown.report)
         except Cancelled:
             return []
 
     def done(problems: object) -> None:
+        shown.finish()
         if problems:
             QMessageBox.critical(
                 window, _("The database is damaged"), damaged_message(paths.database)

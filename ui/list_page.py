@@ -146,8 +146,17 @@ class ListPage(QWidget, Generic[Row]):
         complete = False
 
         def first_screen(keys: array[int]) -> None:
-            if generation == self._generation and not complete:
-                self.model.set_keys(keys)
+            if generation != self._generation or complete:
+                return
+            if len(keys) < FIRST_SCREEN:  # that is the whole list
+                done(keys)
+                return
+            self.model.set_keys(keys)
+            # Only now the full list: on a busy two-core PC it would otherwise compete
+            # with the first screen's query and paint.
+            self._task = run_in_background(
+                self._keys_for(None, stop.is_set), on_done=done, on_failed=failed
+            )
 
         def done(keys: array[int]) -> None:
             nonlocal complete
@@ -165,11 +174,8 @@ class ListPage(QWidget, Generic[Row]):
                 self.count.setText("")
                 show_error(self, error)
 
-        run_in_background(
-            self._keys_for(FIRST_SCREEN, stop.is_set), on_done=first_screen, on_failed=failed
-        )
         self._task = run_in_background(
-            self._keys_for(None, stop.is_set), on_done=done, on_failed=failed
+            self._keys_for(FIRST_SCREEN, stop.is_set), on_done=first_screen, on_failed=failed
         )
 
     def _sort_by(self, section: int) -> None:

@@ -21,28 +21,32 @@ def backup_file(
     *,
     reason: str,
     cancelled: Callable[[], bool] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> Path:
     """Copy ``database`` with SQLite's online backup API (consistent even in WAL mode).
 
     With ``cancelled``, the copy runs in steps and stops (removing the partial file)
     once it returns True, e.g. when the app closes during a background backup.
+    ``progress`` gets the percentage copied after each step.
     """
     backups.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = backups / f"{database.stem}-{stamp}-{reason}.sqlite3"
 
-    def progress(_status: int, _remaining: int, _total: int) -> None:
+    def step(_status: int, remaining: int, total: int) -> None:
         if cancelled is not None and cancelled():
             raise Cancelled
+        if progress is not None:
+            progress((total - remaining) * 100 // max(total, 1))
 
     source = sqlite3.connect(database)
     try:
         destination = sqlite3.connect(target)
         try:
-            if cancelled is None:
+            if cancelled is None and progress is None:
                 source.backup(destination)
             else:
-                source.backup(destination, pages=4096, progress=progress)
+                source.backup(destination, pages=1024, progress=step)
             # One self-contained file (no -wal beside it) that can be copied anywhere.
             destination.execute("PRAGMA journal_mode = DELETE")
         finally:

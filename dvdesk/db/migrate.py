@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dvdesk.db.backup import backup_file
+from dvdesk.db.connect import PAGE_SIZE, connect
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -17,7 +18,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # The newest migration. Start-up compares the database with this constant using plain
 # sqlite3, so alembic (slow to import) loads only when an upgrade is really needed;
 # tests/test_migrations.py checks it is alembic's head.
-SCHEMA_HEAD = "0003"
+SCHEMA_HEAD = "0004_search_index"
 log = logging.getLogger(__name__)
 
 
@@ -77,4 +78,21 @@ def ensure_current(engine: Engine, database: Path, backups: Path) -> bool:
         log.info("backed up %s to %s before upgrading from %s", database, saved, current)
     upgrade_to(engine)
     log.info("database %s upgraded from %s to %s", database, current, head)
+    if current is not None:
+        compact_file(database)
     return True
+
+
+def compact_file(database: Path) -> None:
+    """Rewrite the file without the pages an upgrade freed (VACUUM cannot run in its
+    transaction), so backups and integrity checks read no dead pages."""
+    connection = connect(database)
+    try:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        # The page size can only change outside write-ahead logging.
+        connection.execute("PRAGMA journal_mode = DELETE")
+        connection.execute(f"PRAGMA page_size = {PAGE_SIZE}")
+        connection.execute("VACUUM")
+        connection.execute("PRAGMA journal_mode = WAL")
+    finally:
+        connection.close()

@@ -7,7 +7,6 @@ transaction; nothing is written when validation fails.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -38,6 +37,7 @@ from dvdesk.domain.inputs import (
 from dvdesk.domain.validation import failed, validate
 from dvdesk.errors import Conflict, NotFound
 from dvdesk.i18n import _
+from dvdesk.ids import new_id
 from dvdesk.services.audit import audit
 from dvdesk.services.browse import RecordSummary
 from dvdesk.services.search import matches, search_text
@@ -66,7 +66,7 @@ def add_record(store: Store, *, record_type: RecordType, data: Mapping[str, obje
     if model.revision is not None:
         raise failed([("revision", _("a new record has no revision yet; leave it out"))])
     _check_item_ids(model, allowed=set())
-    record_id = str(uuid.uuid4())
+    record_id = new_id()
     with store.session() as session:
         office = _office(session)
         stamp = now_iso()
@@ -274,7 +274,7 @@ def _write_parts(session: Session, record_id: str, model: RecordInput) -> None:
         )
     session.add_all(
         Recommendation(
-            id=item.id or str(uuid.uuid4()),
+            id=item.id or new_id(),
             record_id=record_id,
             position=index,
             content=item.content,
@@ -289,7 +289,7 @@ def _write_parts(session: Session, record_id: str, model: RecordInput) -> None:
     if isinstance(model, DialogueInput):
         session.add_all(
             DialogueIssue(
-                id=issue.id or str(uuid.uuid4()),
+                id=issue.id or new_id(),
                 record_id=record_id,
                 position=index,
                 content=issue.content,

@@ -36,6 +36,7 @@ from dvdesk.fileio import atomic_writer
 from dvdesk.i18n import N_, _
 from dvdesk.services.attachments import blob_path
 from dvdesk.services.backup import backup_before_import
+from dvdesk.services.compact import compact_after_bulk
 from dvdesk.services.store import Store, storage_errors
 from dvdesk.sync import keys
 from dvdesk.sync.container import PackageFile, changed_member, open_package
@@ -357,9 +358,11 @@ def import_package(
             )
             _finish(session, store, verified, outcomes)
             check_cancel(cancel)
-        return _summary(
+        summary = _summary(
             verified, dry_run=False, already=False, outcomes=outcomes, attachments=added
         )
+        compact_after_bulk(store, records=summary.new + summary.updated)  # after the commit
+        return summary
 
 
 def _cursor(session: Session) -> sqlite3.Cursor:
