@@ -106,6 +106,26 @@ class OfficeFigures:
 
 
 @dataclass(frozen=True)
+class Backlog:
+    """Follow-ups from sessions before the period, still overdue on the as-of date."""
+
+    recommendations: int = 0
+    issues: int = 0
+
+
+@dataclass(frozen=True)
+class OverdueItem:
+    """One recommendation overdue and unresolved on the as-of date (for the appendix)."""
+
+    record_title: str
+    session_date: date
+    content: str
+    addressee: str | None
+    deadline: date
+    earlier: bool  # from a session before the period
+
+
+@dataclass(frozen=True)
 class ReportFigures:
     """Everything the report's tables show, for the period and the year before."""
 
@@ -116,6 +136,8 @@ class ReportFigures:
     totals: Figures
     previous: Figures  # the same window one year earlier
     by_office: tuple[OfficeFigures, ...]
+    backlog: Backlog = field(default_factory=Backlog)
+    overdue: tuple[OverdueItem, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -128,6 +150,10 @@ class ReportFigures:
                 "totals": self.previous.as_json(),
             },
             "by_office": [row.as_json() for row in self.by_office],
+            "backlog": {
+                "recommendations_overdue": self.backlog.recommendations,
+                "issues_overdue": self.backlog.issues,
+            },
         }
 
 
@@ -165,6 +191,49 @@ FROM record AS r JOIN recommendation AS x ON x.record_id = r.id
 WHERE r.deleted = 0 AND r.start_date BETWEEN :start AND :end {{own}}
 GROUP BY r.office_code
 """
+
+
+# Overdue on :as_of from sessions before the period: the backlog a report must name.
+_OVERDUE = f"NOT {_RESOLVED} AND x.deadline IS NOT NULL AND x.deadline < :as_of"
+_BACKLOG = f"""
+SELECT
+  (SELECT count(*) FROM record AS r JOIN recommendation AS x ON x.record_id = r.id
+   WHERE r.deleted = 0 AND r.start_date < :start {{own}} AND {_OVERDUE}),
+  (SELECT count(*) FROM record AS r JOIN dialogue_issue AS x ON x.record_id = r.id
+   WHERE r.deleted = 0 AND r.start_date < :start {{own}} AND {_OVERDUE})
+"""
+_OVERDUE_LIST = f"""
+SELECT r.title, r.start_date, x.content, x.addressee, x.deadline, r.start_date < :start
+FROM record AS r JOIN recommendation AS x ON x.record_id = r.id
+WHERE r.deleted = 0 AND r.start_date <= :end {{own}} AND {_OVERDUE}
+ORDER BY x.deadline, r.start_date, x.position
+"""
+
+
+def _as_date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def _follow_up_backlog(
+    store: Store, period: Period, *, scope: Scope, office_code: str, as_of: date
+) -> tuple[Backlog, tuple[OverdueItem, ...]]:
+    own = "AND r.office_code = :office" if scope is Scope.OWN else ""
+    parameters = sql_parameters(period, office_code=office_code, as_of=as_of)
+    with store.engine.connect() as connection:
+        counts = connection.execute(text(_BACKLOG.format(own=own)), parameters).one()
+        rows = connection.execute(text(_OVERDUE_LIST.format(own=own)), parameters).all()
+    items = tuple(
+        OverdueItem(
+            record_title=str(title),
+            session_date=_as_date(started),
+            content=str(content),
+            addressee=addressee,
+            deadline=_as_date(deadline),
+            earlier=bool(earlier),
+        )
+        for title, started, content, addressee, deadline, earlier in rows
+    )
+    return Backlog(recommendations=int(counts[0]), issues=int(counts[1])), items
 
 
 def aggregation_sql(scope: Scope) -> tuple[str, ...]:
@@ -295,6 +364,9 @@ def compute_figures(
         )
         for code in codes
     )
+    backlog, overdue = _follow_up_backlog(
+        store, period, scope=scope, office_code=own_code, as_of=as_of
+    )
     return ReportFigures(
         period=period,
         scope=scope,
@@ -303,4 +375,6 @@ def compute_figures(
         totals=add_figures(current.values()),
         previous=add_figures(previous.values()),
         by_office=by_office,
+        backlog=backlog,
+        overdue=overdue,
     )

@@ -19,10 +19,11 @@ from dvdesk.errors import NotFound
 from dvdesk.i18n import _
 from dvdesk.services.store import Store
 
-_PARTS = ("achievements", "limitations", "tasks", "recipients")
+_PARTS = ("situation", "achievements", "limitations", "tasks", "recipients")
 
 
 class NarrativeInput(StrictInput):
+    situation: OptionalLongText = None  # đặc điểm tình hình
     achievements: OptionalLongText = None  # kết quả nổi bật, in the office's words
     limitations: OptionalLongText = None  # hạn chế, nguyên nhân
     tasks: OptionalLongText = None  # nhiệm vụ trọng tâm thời gian tới
@@ -35,6 +36,7 @@ class Narrative:
     office_code: str
     period_start: date
     period_end: date
+    situation: str | None = None
     achievements: str | None = None
     limitations: str | None = None
     tasks: str | None = None
@@ -71,6 +73,7 @@ def get_narrative(store: Store, *, period: Period) -> Narrative:
             office_code=code,
             period_start=row.period_start,
             period_end=row.period_end,
+            situation=row.situation,
             achievements=row.achievements,
             limitations=row.limitations,
             tasks=row.tasks,
@@ -84,6 +87,7 @@ def save_narrative(store: Store, *, period: Period, changes: dict[str, Any]) -> 
     """Validate and store the given parts (others keep their text); returns the result."""
     current = get_narrative(store, period=period)
     merged = {
+        "situation": current.situation,
         "achievements": current.achievements,
         "limitations": current.limitations,
         "tasks": current.tasks,
@@ -100,6 +104,7 @@ def save_narrative(store: Store, *, period: Period, changes: dict[str, Any]) -> 
             updated_by=store.actor,
             updated_at=now_iso(),
         )
+        row.situation = model.situation
         row.achievements = model.achievements
         row.limitations = model.limitations
         row.tasks = model.tasks
