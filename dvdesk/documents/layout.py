@@ -36,8 +36,17 @@ from reportlab.platypus import (
 )
 
 from dvdesk.documents import wording
-from dvdesk.documents.content import Appendix, Block, Closing, Document, Grid, Header, Signer, Text
-from dvdesk.documents.content import number_text as number_text
+from dvdesk.documents.content import (
+    Appendix,
+    Block,
+    Closing,
+    Document,
+    Grid,
+    Header,
+    Signer,
+    Text,
+    number_text,
+)
 from dvdesk.documents.fonts import ensure_fonts, font_name
 from dvdesk.documents.settings import DocumentSettings, NumberingRule, Template
 from dvdesk.errors import UserError
@@ -359,7 +368,9 @@ def _blocks(blocks: Sequence[Block], width: float) -> list[Any]:
 def _signature_cell(signer: Signer) -> list[Any]:
     centre = {"align": TA_CENTER, "after": 0}
     cell: list[Any] = [
-        _para(line, style(14, bold=True, **centre)) for line in (signer.capacity, signer.post) if line
+        _para(line, style(14, bold=True, **centre))
+        for line in (signer.capacity, signer.post)
+        if line
     ]
     cell.append(Spacer(1, 24 * mm))
     if signer.name:

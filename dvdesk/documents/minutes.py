@@ -8,7 +8,7 @@ time as a :class:`MinutesInput`, validated like every other input.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import date
 from enum import StrEnum
@@ -18,18 +18,20 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 from pydantic import Field, field_validator
 
-from dvdesk.documents import compose, wording
+from dvdesk.documents import compose, register, wording
 from dvdesk.documents.compose import body, bullet, heading, need, paragraphs, sentence_end
 from dvdesk.documents.content import Closing, Document, Signer, Text
 from dvdesk.documents.layout import render_pdf
-from dvdesk.documents.register import Issued, issue
+from dvdesk.documents.register import Issued
 from dvdesk.documents.settings import DocumentSettings, Template, get_document_settings
 from dvdesk.domain.fields import (
     OptionalIsoDate,
     OptionalLongText,
     OptionalText,
-    Text,
     custom_error,
+)
+from dvdesk.domain.fields import (
+    Text as FieldText,
 )
 from dvdesk.domain.inputs import StrictInput
 from dvdesk.domain.validation import failed, validate
@@ -50,7 +52,7 @@ class MinutesKind(StrEnum):
 
 
 class AbsentInput(StrictInput):
-    name: Text
+    name: FieldText
     reason: OptionalText = None
 
 
@@ -90,9 +92,9 @@ class MinutesInput(StrictInput):
     note_taker_post: OptionalText = None
     purpose: OptionalLongText = None
     absent: list[AbsentInput] = Field(default_factory=list, max_length=500)
-    guests: list[Text] = Field(default_factory=list, max_length=500)
+    guests: list[FieldText] = Field(default_factory=list, max_length=500)
     proceedings: list[SpeechInput] = Field(default_factory=list, max_length=500)
-    documents: list[Text] = Field(default_factory=list, max_length=100)  # tài liệu sử dụng
+    documents: list[FieldText] = Field(default_factory=list, max_length=100)  # tài liệu sử dụng
     copies: Annotated[int, Field(strict=True, ge=1, le=50)] = 2
     # Who signs for the inspected or supervised organisation (working sessions).
     representative: OptionalText = None
@@ -282,9 +284,7 @@ def _purpose(record: Mapping[str, Any], details: MinutesInput) -> list[Text]:
     return story
 
 
-def _proceedings(
-    record: Mapping[str, Any], details: MinutesInput, kind: MinutesKind
-) -> list[Text]:
+def _proceedings(record: Mapping[str, Any], details: MinutesInput, kind: MinutesKind) -> list[Text]:
     story: list[Text] = [heading("III. DIỄN BIẾN")]
     chair, chair_post = _chair(record, details)
     if chair:
@@ -387,9 +387,7 @@ def _signatures(
             name=record.get("lead") or chair,
             template=template,
         )
-        representative = Signer(
-            post=f"ĐẠI DIỆN ĐƠN VỊ\nĐƯỢC {word}", name=details.representative
-        )
+        representative = Signer(post=f"ĐẠI DIỆN ĐƠN VỊ\nĐƯỢC {word}", name=details.representative)
         return Closing(
             lead=_closing_lines(details, kind),
             left=representative,
@@ -509,14 +507,16 @@ def issue_minutes(
     details: MinutesInput | Mapping[str, object] | None = None,
     replaces: int | None = None,
     expected_number: int | None = None,
+    write: Callable[[Issued], None] | None = None,
 ) -> Issued:
     """Number the minutes and keep them as issued; refused while anything is missing."""
     model = _details(details)
-    return issue(
+    return register.issue(
         store,
         document=draft_minutes(store, record_id=record_id, details=model),
         subject_key=minutes_subject(store, record_id=record_id, details=model),
         record_id=_record(store, record_id)["id"],
         replaces=replaces,
         expected_number=expected_number,
+        write=write,
     )

@@ -12,6 +12,7 @@ reason) or replaced by a new one that says so.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -67,7 +68,9 @@ def period_key(settings: DocumentSettings, on: date) -> str:
 
 def series_for(settings: DocumentSettings, document: Document) -> Series:
     head = document.header
-    return Series(symbol=head.symbol, doc_type=head.doc_type, period_key=period_key(settings, head.on))
+    return Series(
+        symbol=head.symbol, doc_type=head.doc_type, period_key=period_key(settings, head.on)
+    )
 
 
 def _unfinished(document: Document) -> list[str]:
@@ -80,7 +83,7 @@ def _unfinished(document: Document) -> list[str]:
         if block.style == "heading":
             section = block.value
         elif has_placeholder(block.value) and not any(section in item for item in items):
-            items.append(_("text still to be written under \"{section}\"").format(section=section))
+            items.append(_('text still to be written under "{section}"').format(section=section))
     return items
 
 
@@ -127,13 +130,16 @@ def _replacement_note(store: Store, replaces: int, doc_type: str) -> Text:
     old = register_store.get_entry(store, entry_id=replaces)
     if not old.live:
         raise Conflict(
-            _("Document {number} is void or replaced already; only a document in force can be "
-              "replaced.").format(number=old.reference)
+            _(
+                "Document {number} is void or replaced already; only a document in force can be "
+                "replaced."
+            ).format(number=old.reference)
         )
     if old.doc_type != doc_type:
         raise Conflict(
-            _("Document {number} is of another type; a replacement must be of the same type.")
-            .format(number=old.reference)
+            _(
+                "Document {number} is of another type; a replacement must be of the same type."
+            ).format(number=old.reference)
         )
     name = TYPE_NAMES.get(old.doc_type, "văn bản").lower()
     return Text(
@@ -160,7 +166,7 @@ def next_number_for(
     store: Store, *, document: Document, subject_key: str, replaces: int | None = None
 ) -> str:
     """The number issuing would give now (for the confirmation), after every check."""
-    document, series, number = prepare(
+    document, _series, number = prepare(
         store, document=document, subject_key=subject_key, replaces=replaces
     )
     return wording_reference(document, number)
@@ -168,7 +174,9 @@ def next_number_for(
 
 def wording_reference(document: Document, number: int) -> str:
     head = document.header
-    return reference(document.page.template, number=number, doc_type=head.doc_type, symbol=head.symbol)
+    return reference(
+        document.page.template, number=number, doc_type=head.doc_type, symbol=head.symbol
+    )
 
 
 def issue(
@@ -179,8 +187,13 @@ def issue(
     record_id: str | None = None,
     replaces: int | None = None,
     expected_number: int | None = None,
+    write: Callable[[Issued], None] | None = None,
 ) -> Issued:
-    """Number ``document`` and keep exactly what was issued; refuse while it is unfinished."""
+    """Number ``document`` and keep exactly what was issued; refuse while it is unfinished.
+
+    ``write`` (saving the issued file) runs before the number is committed: if it
+    fails, nothing is issued.
+    """
     document, series, number = prepare(
         store, document=document, subject_key=subject_key, replaces=replaces
     )
@@ -202,6 +215,7 @@ def issue(
             replaces_id=replaces,
         ),
         expected_number=expected_number if expected_number is not None else number,
+        before_commit=None if write is None else lambda entry: write(Issued(entry, pdf, docx)),
     )
     return Issued(entry=entry, pdf=pdf, docx=docx)
 
@@ -276,4 +290,3 @@ def void_document(store: Store, *, document_id: int, reason: str) -> IssuedNumbe
 
 def list_issued(store: Store, *, doc_type: str | None = None) -> list[IssuedNumber]:
     return register_store.list_entries(store, doc_type=doc_type)
-

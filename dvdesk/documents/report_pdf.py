@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -154,7 +155,9 @@ def dialogue_sentence(totals: Figures) -> str:
     if not d.issues:
         return text + "; không có ý kiến khiếu nại, tố cáo, kiến nghị, phản ánh."
     kinds = ", ".join(
-        f"{n(count)} {wording.ISSUE_KINDS[kind.value]}" for kind, count in d.by_kind().items() if count
+        f"{n(count)} {wording.ISSUE_KINDS[kind.value]}"
+        for kind, count in d.by_kind().items()
+        if count
     )
     text += f"; tiếp nhận {n(d.issues)} ý kiến ({kinds})"
     clauses = []
@@ -236,7 +239,11 @@ def office_table(rows: tuple[OfficeFigures, ...], totals: Figures) -> Grid:
     data = [top, bottom]
     for index, office in enumerate(rows, start=1):
         data.append(
-            [str(index), office.name, *(n(getter(office.figures)) for _g, _l, getter in OFFICE_COLUMNS)]
+            [
+                str(index),
+                office.name,
+                *(n(getter(office.figures)) for _g, _l, getter in OFFICE_COLUMNS),
+            ]
         )
     data.append(["", "Tổng cộng", *(n(getter(totals)) for _g, _l, getter in OFFICE_COLUMNS)])
     number = 0.065
@@ -252,8 +259,16 @@ def office_table(rows: tuple[OfficeFigures, ...], totals: Figures) -> Grid:
 
 
 def overdue_table(items: tuple[OverdueItem, ...]) -> Grid:
-    rows = [["STT", "Cuộc kiểm tra, giám sát, đối thoại", "Nội dung kiến nghị", "Nơi thực hiện",
-             "Hạn giải quyết", "Ghi chú"]]
+    rows = [
+        [
+            "STT",
+            "Cuộc kiểm tra, giám sát, đối thoại",
+            "Nội dung kiến nghị",
+            "Nơi thực hiện",
+            "Hạn giải quyết",
+            "Ghi chú",
+        ]
+    ]
     for index, item in enumerate(items, start=1):
         rows.append(
             [
@@ -265,9 +280,7 @@ def overdue_table(items: tuple[OverdueItem, ...]) -> Grid:
                 "Kỳ trước" if item.earlier else "",
             ]
         )
-    return Grid(
-        widths=[0.05, 0.3, 0.33, 0.14, 0.1, 0.08], rows=rows, left_columns=4, size=11
-    )
+    return Grid(widths=[0.05, 0.3, 0.33, 0.14, 0.1, 0.08], rows=rows, left_columns=4, size=11)
 
 
 def _section(title: str, text: str | None) -> list[Text]:
@@ -286,10 +299,12 @@ def _results(figures: ReportFigures, who: str, narrative: Narrative) -> list[Blo
         heading("3. Theo dõi, đôn đốc thực hiện kiến nghị"),
         body(recommendation_sentence(totals, figures.as_of, figures.backlog.recommendations)),
         *(
-            [body(
-                f"Ngoài ra còn {n(figures.backlog.issues)} ý kiến của Nhân dân tại các buổi đối "
-                "thoại kỳ trước quá hạn chưa được giải quyết."
-            )]
+            [
+                body(
+                    f"Ngoài ra còn {n(figures.backlog.issues)} ý kiến của Nhân dân tại các "
+                    "buổi đối thoại kỳ trước quá hạn chưa được giải quyết."
+                )
+            ]
             if figures.backlog.issues
             else []
         ),
@@ -339,7 +354,9 @@ def _appendices(figures: ReportFigures) -> list[Appendix]:
     return found
 
 
-def _report_missing(narrative: Narrative, settings: DocumentSettings, recipients: list[str]) -> list[str]:
+def _report_missing(
+    narrative: Narrative, settings: DocumentSettings, recipients: list[str]
+) -> list[str]:
     missing: list[str] = []
     need(missing, "đặc điểm tình hình (mục I)", narrative.situation)
     need(missing, "kết quả nổi bật (mục II.5)", narrative.achievements)
@@ -429,7 +446,6 @@ def build_report_pdf(store: Store, *, figures: ReportFigures, on: date | None = 
     return render_pdf(draft_report(store, figures=figures, on=on))
 
 
-
 def issue_report(
     store: Store,
     *,
@@ -437,6 +453,7 @@ def issue_report(
     on: date | None = None,
     replaces: int | None = None,
     expected_number: int | None = None,
+    write: Callable[[Issued], None] | None = None,
 ) -> Issued:
     """Number the report and keep it as issued; refused while anything is missing."""
     return issue(
@@ -445,4 +462,5 @@ def issue_report(
         subject_key=report_subject(figures),
         replaces=replaces,
         expected_number=expected_number,
+        write=write,
     )

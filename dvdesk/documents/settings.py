@@ -127,7 +127,7 @@ def _next_boundary(rule: NumberingRule, terms: list[date], after: date) -> date:
     if rule is NumberingRule.TERM:
         upcoming = [start for start in terms if start > after]
         if upcoming:
-            boundary = min(min(upcoming), boundary)
+            boundary = min(*upcoming, boundary)
     return boundary
 
 

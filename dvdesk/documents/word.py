@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from typing import Any
 
-from docx import Document as new_word_document
+import docx
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
@@ -23,8 +24,15 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from dvdesk.documents import wording
-from dvdesk.documents.content import Appendix, Block, Closing, Document, Grid, Signer, Text
-from dvdesk.documents.content import number_text
+from dvdesk.documents.content import (
+    Appendix,
+    Block,
+    Closing,
+    Document,
+    Grid,
+    Signer,
+    number_text,
+)
 from dvdesk.documents.layout import DRAFT_MARK, LEADING, SPACE_AFTER, header_left_width, settings_of
 from dvdesk.documents.settings import DocumentSettings, Template
 
@@ -74,12 +82,14 @@ def _paragraph(
     return paragraph
 
 
-def _in_cell(cell: _Cell, value: str, **options: object) -> Paragraph:
+def _in_cell(cell: _Cell, value: str, **options: Any) -> Paragraph:
     """Write into a cell, reusing its empty first paragraph."""
-    first = cell.paragraphs[0] if not cell.paragraphs[0].text and len(cell.paragraphs) == 1 else None
+    first = (
+        cell.paragraphs[0] if not cell.paragraphs[0].text and len(cell.paragraphs) == 1 else None
+    )
     if first is not None and first.runs:
         first = None
-    return _paragraph(cell, value, first=first, **options)  # type: ignore[arg-type]
+    return _paragraph(cell, value, first=first, **options)
 
 
 def _rule_under(paragraph: Paragraph, *, inset: float) -> None:
@@ -140,26 +150,42 @@ def _header(document: Document, word: object, settings: DocumentSettings) -> Non
     _no_borders(table)
     _fixed(table, [left_pt / 72 * 25.4, right_pt / 72 * 25.4])
     left, right = table.rows[0].cells
-    centre = {"align": "centre", "after": 0}
     if head.superior:
-        _in_cell(left, "\n".join(head.superior), size=head.size, **centre)
-    _in_cell(left, "\n".join(head.issuing), size=head.size, bold=True, **centre)
+        _in_cell(left, "\n".join(head.superior), size=head.size, align="centre", after=0)
+    _in_cell(left, "\n".join(head.issuing), size=head.size, bold=True, align="centre", after=0)
     if state:
-        _rule_under(_paragraph(left, "", size=4, **centre), inset=left_pt / 72 * 25.4 / 3)
-        _in_cell(right, wording.STATE_NAME, size=12, bold=True, **centre)
-        _paragraph(right, wording.STATE_MOTTO, size=13, bold=True, underline=True, **centre)
+        _rule_under(
+            _paragraph(left, "", size=4, align="centre", after=0), inset=left_pt / 72 * 25.4 / 3
+        )
+        _in_cell(right, wording.STATE_NAME, size=12, bold=True, align="centre", after=0)
+        _paragraph(
+            right, wording.STATE_MOTTO, size=13, bold=True, underline=True, align="centre", after=0
+        )
     else:
-        _paragraph(left, "*", size=head.size, **centre)
-        _in_cell(right, wording.PARTY_NAME, size=15, bold=True, underline=True, **centre)
+        _paragraph(left, "*", size=head.size, align="centre", after=0)
+        _in_cell(
+            right, wording.PARTY_NAME, size=15, bold=True, underline=True, align="centre", after=0
+        )
     number_cell, date_cell = table.rows[1].cells
     _in_cell(
         number_cell,
-        number_text(settings.template, number=head.number, doc_type=head.doc_type, symbol=head.symbol),
+        number_text(
+            settings.template, number=head.number, doc_type=head.doc_type, symbol=head.symbol
+        ),
         size=head.size,
         before=6,
-        **centre,
+        align="centre",
+        after=0,
     )
-    _in_cell(date_cell, place_line, size=13 if state else 14, italic=True, before=6, **centre)
+    _in_cell(
+        date_cell,
+        place_line,
+        size=13 if state else 14,
+        italic=True,
+        before=6,
+        align="centre",
+        after=0,
+    )
 
 
 def _block(word: object, block: Block, width_mm: float) -> None:
@@ -229,7 +255,9 @@ def _closing(word: object, closing: Closing, template: Template, width_mm: float
     for line in closing.lead:
         _block(word, line, width_mm)
     state = template is Template.STATE
-    widths = [width_mm * 0.45, width_mm * 0.55] if closing.recipients is not None else [width_mm / 2] * 2
+    widths = (
+        [width_mm * 0.45, width_mm * 0.55] if closing.recipients is not None else [width_mm / 2] * 2
+    )
     rows = 1 + (len(closing.extra) + 1) // 2
     table = word.add_table(rows=rows, cols=2)  # type: ignore[attr-defined]
     _no_borders(table)
@@ -250,7 +278,13 @@ def _closing(word: object, closing: Closing, template: Template, width_mm: float
         items = [*closing.recipients, wording.archive(template)]
         for index, item in enumerate(items):
             end = "." if index == len(items) - 1 else ","
-            _paragraph(left, f"- {item.rstrip('.,;')}{end}", size=11 if state else 12, align="left", after=0)
+            _paragraph(
+                left,
+                f"- {item.rstrip('.,;')}{end}",
+                size=11 if state else 12,
+                align="left",
+                after=0,
+            )
     elif closing.left is not None:
         _signer(left, closing.left)
     _signer(right, closing.right)
@@ -338,7 +372,7 @@ def _appendix(word: object, appendix: Appendix, note: str, settings: DocumentSet
 def render_docx(document: Document) -> bytes:
     """The document as .docx bytes."""
     settings = settings_of(document)
-    word = new_word_document()
+    word = docx.Document()
     _defaults(word)
     properties = word.core_properties
     properties.title = document.title

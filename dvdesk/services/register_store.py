@@ -8,6 +8,7 @@ either fully issued (content, PDF, Word) or not taken at all.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -159,11 +160,18 @@ def latest_date(store: Store) -> date | None:
         return value if isinstance(value, date) or value is None else date.fromisoformat(value)
 
 
-def add_entry(store: Store, *, entry: NewEntry, expected_number: int | None = None) -> IssuedNumber:
+def add_entry(
+    store: Store,
+    *,
+    entry: NewEntry,
+    expected_number: int | None = None,
+    before_commit: Callable[[IssuedNumber], None] | None = None,
+) -> IssuedNumber:
     """Take the next number of the entry's series and store the entry, in one transaction.
 
     ``expected_number`` (the number the clerk confirmed) makes a race visible: if
-    another clerk took it meanwhile, nothing is stored.
+    another clerk took it meanwhile, nothing is stored. ``before_commit`` (writing
+    the issued file) runs inside the transaction: if it fails, no number is taken.
     """
     with store.session() as session:
         number = _highest(session, entry.series) + 1
@@ -199,7 +207,10 @@ def add_entry(store: Store, *, entry: NewEntry, expected_number: int | None = No
             session.add(replaced)
             session.add(_audit(store, "replace", replaced))
         session.add(_audit(store, "issue", row))
-        return _view(row)
+        view = _view(row)
+        if before_commit is not None:
+            before_commit(view)
+        return view
 
 
 def _replaced(session: Session, replaces_id: int | None) -> IssuedDocument | None:
@@ -207,9 +218,7 @@ def _replaced(session: Session, replaces_id: int | None) -> IssuedDocument | Non
         return None
     row = session.get(IssuedDocument, replaces_id)
     if row is None or row.voided or row.replaced_by_id is not None:
-        raise Conflict(
-            _("Only a document in force can be replaced; see 'dvdesk document list'.")
-        )
+        raise Conflict(_("Only a document in force can be replaced; see 'dvdesk document list'."))
     return row
 
 
