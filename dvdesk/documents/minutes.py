@@ -57,7 +57,7 @@ class AbsentInput(StrictInput):
 
 
 class SpeechInput(StrictInput):
-    speaker: Text
+    speaker: FieldText
     content: Annotated[str, Field(strict=True)]
 
     @field_validator("content")

@@ -76,6 +76,8 @@ def series_for(settings: DocumentSettings, document: Document) -> Series:
 def _unfinished(document: Document) -> list[str]:
     """Items named by the document's builder, then any placeholder left in a section."""
     items = list(document.missing)
+    if items:  # placeholders left in the text come from these; name them once
+        return items
     section = document.kind.capitalize()
     for block in document.blocks:
         if not isinstance(block, Text):
@@ -155,8 +157,8 @@ def prepare(
     if replaces is not None:
         note = _replacement_note(store, replaces, document.header.doc_type)
         document = document.model_copy(update={"blocks": [note, *document.blocks]})
-    check_complete(document)
     _check_not_issued(store, subject_key, replaces)
+    check_complete(document)
     series = series_for(get_document_settings(store), document)
     _check_order(store, series, document.header.on)
     return document, series, register_store.next_number(store, series=series)

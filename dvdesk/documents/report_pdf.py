@@ -124,24 +124,21 @@ def _tasks_heading(period: Period) -> str:
     return "NHIỆM VỤ TRỌNG TÂM THỜI GIAN TỚI"
 
 
-def _sessions(count: int, subjects: int, word: str) -> str | None:
-    """``kiểm tra 12 cuộc đối với 30 tổ chức, đơn vị`` or None when there were none."""
-    if not count:
-        return None
-    towards = f" đối với {n(subjects)} tổ chức, đơn vị" if subjects else ""
-    return f"{word} {n(count)} cuộc{towards}"
+def _towards(subjects: int) -> str:
+    return f" đối với {n(subjects)} tổ chức, đơn vị" if subjects else ""
 
 
 def inspection_sentence(totals: Figures) -> str:
-    """The sentence every report opens its figures with; zeros are left out."""
-    parts = [
-        part
-        for part in (
-            _sessions(totals.inspection.sessions, totals.inspection.subjects, "kiểm tra"),
-            _sessions(totals.supervision.sessions, totals.supervision.subjects, "giám sát"),
-        )
-        if part
-    ]
+    """``Tiến hành 12 cuộc kiểm tra đối với 30 tổ chức, đơn vị; giám sát 9 cuộc đối với …``.
+
+    What is zero is left out rather than printed as "0 cuộc … 0 tổ chức".
+    """
+    parts = []
+    inspection, supervision = totals.inspection, totals.supervision
+    if inspection.sessions:
+        parts.append(f"{n(inspection.sessions)} cuộc kiểm tra{_towards(inspection.subjects)}")
+    if supervision.sessions:
+        parts.append(f"giám sát {n(supervision.sessions)} cuộc{_towards(supervision.subjects)}")
     if not parts:
         return "Chưa tiến hành cuộc kiểm tra, giám sát nào."
     return "Tiến hành " + "; ".join(parts) + "."

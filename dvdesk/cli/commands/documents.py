@@ -299,7 +299,7 @@ def run_minutes(args: argparse.Namespace) -> int:
             _("Give --out FILE.pdf or FILE.docx for a draft, or --issue to issue the minutes.")
         )
     if args.replaces and not args.issue:
-        raise UserError(_("--replaces goes with --issue."))
+        raise UserError(_("--replaces goes with --issue: a replacement is a newly issued document."))
     target = _output(args.out, (".pdf", ".docx")) if args.out else None
     if target is not None:
         check_writable(target)
@@ -356,7 +356,7 @@ def run_report(args: argparse.Namespace) -> int:
             _("A workbook is not issued with a number; issue the report as .pdf or .docx.")
         )
     if args.replaces and not args.issue:
-        raise UserError(_("--replaces goes with --issue."))
+        raise UserError(_("--replaces goes with --issue: a replacement is a newly issued document."))
     if target is not None:
         check_writable(target)
     on = _date(args.date, "date")
