@@ -16,7 +16,6 @@ from dvdesk.documents.layout import render_pdf
 from dvdesk.documents.minutes import build_minutes, draft_minutes, issue_minutes
 from dvdesk.documents.narratives import get_narrative, save_narrative
 from dvdesk.documents.periods import parse_period
-from dvdesk.documents.register import list_issued
 from dvdesk.documents.report_pdf import build_report_pdf, issue_report
 from dvdesk.documents.settings import set_document_settings
 from dvdesk.documents.wording import date_line
@@ -352,8 +351,8 @@ def test_workbook_sheets(store: Store, tmp_path: Path) -> None:
 
 
 def test_report_sentences_leave_zeros_out_and_say_doi_voi() -> None:
-    from dvdesk.documents.figures import Figures, SessionFigures  # noqa: PLC0415
-    from dvdesk.documents.report_pdf import inspection_sentence  # noqa: PLC0415
+    from dvdesk.documents.figures import Figures, SessionFigures
+    from dvdesk.documents.report_pdf import inspection_sentence
 
     both = Figures(inspection=SessionFigures(12, 30), supervision=SessionFigures(9, 14))
     assert inspection_sentence(both) == (

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import io
-import subprocess
 import re
+import subprocess
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -195,7 +195,7 @@ def test_an_issued_document_is_not_issued_twice_but_replaced_or_voided(store: St
 
 
 def second_content(store: Store, entry_id: int) -> dict[str, Any]:
-    from dvdesk.services.register_store import stored_files  # noqa: PLC0415
+    from dvdesk.services.register_store import stored_files
 
     content = stored_files(store, entry_id=entry_id).content
     assert content is not None
@@ -338,8 +338,8 @@ def test_the_pdf_says_who_issued_it_in_vietnamese(store: Store, tmp_path: Path) 
 
 
 def test_header_names_break_between_name_groups(tmp_path: Path) -> None:
-    from dvdesk.documents.fonts import font_name  # noqa: PLC0415
-    from dvdesk.documents.layout import balanced_lines  # noqa: PLC0415
+    from dvdesk.documents.fonts import font_name
+    from dvdesk.documents.layout import balanced_lines
 
     width = 85 / 25.4 * 72
     lines = balanced_lines(

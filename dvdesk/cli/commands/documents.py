@@ -273,6 +273,13 @@ def _file(document: Document | Issued, target: Path) -> bytes:
     return render_docx(document) if word else render_pdf(document)
 
 
+def _check_replaces(args: argparse.Namespace) -> None:
+    if args.replaces and not args.issue:
+        raise UserError(
+            _("--replaces goes with --issue: a replacement is a newly issued document.")
+        )
+
+
 def _replaces(store: Store, value: str | None) -> int | None:
     return None if value is None else find(store, number=value).id
 
@@ -298,8 +305,7 @@ def run_minutes(args: argparse.Namespace) -> int:
         raise UserError(
             _("Give --out FILE.pdf or FILE.docx for a draft, or --issue to issue the minutes.")
         )
-    if args.replaces and not args.issue:
-        raise UserError(_("--replaces goes with --issue: a replacement is a newly issued document."))
+    _check_replaces(args)
     target = _output(args.out, (".pdf", ".docx")) if args.out else None
     if target is not None:
         check_writable(target)
@@ -355,8 +361,7 @@ def run_report(args: argparse.Namespace) -> int:
         raise UserError(
             _("A workbook is not issued with a number; issue the report as .pdf or .docx.")
         )
-    if args.replaces and not args.issue:
-        raise UserError(_("--replaces goes with --issue: a replacement is a newly issued document."))
+    _check_replaces(args)
     if target is not None:
         check_writable(target)
     on = _date(args.date, "date")
