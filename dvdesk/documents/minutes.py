@@ -279,7 +279,8 @@ def _purpose(record: Mapping[str, Any], details: MinutesInput) -> list[Text]:
         if record.get("fields"):
             story.append(body(f"Lĩnh vực: {', '.join(record['fields'])}."))
     if details.documents:
-        story.append(body("Tài liệu sử dụng tại buổi làm việc:"))
+        event = "buổi đối thoại" if record["type"] == "dialogue" else "buổi làm việc"
+        story.append(body(f"Tài liệu sử dụng tại {event}:"))
         story += [bullet(f"{item.rstrip('.,;')};") for item in details.documents]
     return story
 

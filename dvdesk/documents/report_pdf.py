@@ -306,7 +306,12 @@ def _results(figures: ReportFigures, who: str, narrative: Narrative) -> list[Blo
             else []
         ),
         *(
-            [body("Danh mục kiến nghị quá hạn chưa giải quyết tại Phụ lục kèm theo.")]
+            [
+                body(
+                    "Danh mục kiến nghị quá hạn chưa giải quyết tại Phụ lục"
+                    f"{' 2' if figures.scope is Scope.ALL else ''} kèm theo."
+                )
+            ]
             if figures.overdue
             else []
         ),

@@ -242,9 +242,9 @@ def _repeat_header(table: Table, row: int) -> None:
     properties.append(element)
 
 
-def _signer(cell: _Cell, signer: Signer) -> None:
+def _signer(cell: _Cell, signer: Signer, *, before: float = 0) -> None:
     lines = [line for line in (signer.capacity, signer.post) if line]
-    _in_cell(cell, "\n".join(lines), bold=True, align="centre", after=0)
+    _in_cell(cell, "\n".join(lines), bold=True, align="centre", after=0, before=before)
     # Room for the hand signature and the seal, as in the PDF (24 mm).
     _paragraph(cell, "", size=14, after=Pt(24 * 72 / 25.4 - 14 * LEADING).pt)
     if signer.name:
@@ -289,7 +289,8 @@ def _closing(word: object, closing: Closing, template: Template, width_mm: float
         _signer(left, closing.left)
     _signer(right, closing.right)
     for index, signer in enumerate(closing.extra):
-        _signer(table.rows[1 + index // 2].cells[index % 2], signer)
+        # 8 mm between the rows of signatures, as in the PDF.
+        _signer(table.rows[1 + index // 2].cells[index % 2], signer, before=8 * 72 / 25.4)
     for row in table.rows:  # the closing block is not split over two pages
         row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
 
