@@ -338,7 +338,10 @@ def test_workbook_sheets(store: Store, tmp_path: Path) -> None:
     assert book.sheetnames == ["Tổng hợp", "Theo cơ quan", "Đối thoại"]
     summary = book["Tổng hợp"]
     values = {row[1]: row[2:5] for row in summary.iter_rows(values_only=True) if row[1]}
-    assert values["Số cuộc kiểm tra"] == (2, 0, 2)
+    assert values["Số cuộc kiểm tra"][:2] == (2, 0)
+    assert str(values["Số cuộc kiểm tra"][2]).startswith("=C")  # the change is a formula
+    assert book.properties.creator == "Ban Xây dựng Đảng"
+    assert book.properties.language == "vi-VN"
     assert int(summary.page_setup.paperSize) == 9  # A4
     offices = book["Theo cơ quan"]
     assert offices.print_title_rows == "$5:$6"
@@ -347,6 +350,7 @@ def test_workbook_sheets(store: Store, tmp_path: Path) -> None:
     assert [row[1] for row in rows[:3]] == ["10105", "00001", "00002"]
     assert rows[0][3] == 2 and isinstance(rows[0][3], int)
     assert rows[-1][2] == "Tổng cộng"
+    assert rows[-1][3] == "=SUM(D7:D9)"  # totals are formulas: an edited row updates them
     assert offices.column_dimensions["C"].width == 40
 
 
