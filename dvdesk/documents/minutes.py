@@ -22,7 +22,7 @@ from dvdesk.documents import compose, register, wording
 from dvdesk.documents.compose import body, bullet, heading, need, paragraphs, sentence_end
 from dvdesk.documents.content import Closing, Document, Signer, Text
 from dvdesk.documents.layout import render_pdf
-from dvdesk.documents.register import Issued
+from dvdesk.documents.register import Issued, NumberPreview
 from dvdesk.documents.settings import DocumentSettings, Template, get_document_settings
 from dvdesk.domain.fields import (
     OptionalIsoDate,
@@ -520,4 +520,21 @@ def issue_minutes(
         replaces=replaces,
         expected_number=expected_number,
         write=write,
+    )
+
+
+def preview_minutes_number(
+    store: Store,
+    *,
+    record_id: str,
+    details: MinutesInput | Mapping[str, object] | None = None,
+    replaces: int | None = None,
+) -> NumberPreview:
+    """The number the minutes would take now; refused as issuing would be."""
+    model = _details(details)
+    return register.next_number_for(
+        store,
+        document=draft_minutes(store, record_id=record_id, details=model),
+        subject_key=minutes_subject(store, record_id=record_id, details=model),
+        replaces=replaces,
     )

@@ -29,6 +29,7 @@ from dvdesk.services.store import Store
 __all__ = [
     "Issued",
     "IssuedNumber",
+    "NumberPreview",
     "find",
     "issue",
     "list_issued",
@@ -164,14 +165,27 @@ def prepare(
     return document, series, register_store.next_number(store, series=series)
 
 
+@dataclass(frozen=True)
+class NumberPreview:
+    """What issuing now would give: shown in the confirmation, then checked when issuing."""
+
+    number: int
+    reference: str  # "01-BB/BXDĐ"
+    document_date: date
+
+
 def next_number_for(
     store: Store, *, document: Document, subject_key: str, replaces: int | None = None
-) -> str:
+) -> NumberPreview:
     """The number issuing would give now (for the confirmation), after every check."""
     document, _series, number = prepare(
         store, document=document, subject_key=subject_key, replaces=replaces
     )
-    return wording_reference(document, number)
+    return NumberPreview(
+        number=number,
+        reference=wording_reference(document, number),
+        document_date=document.header.on,
+    )
 
 
 def wording_reference(document: Document, number: int) -> str:

@@ -15,12 +15,22 @@ from dvdesk.clock import today
 from dvdesk.documents import compose, wording
 from dvdesk.documents.compose import body, heading, need, paragraphs
 from dvdesk.documents.content import Appendix, Block, Closing, Document, Grid, Text
-from dvdesk.documents.figures import Figures, OfficeFigures, OverdueItem, ReportFigures, Scope
+from dvdesk.documents.figures import (
+    Figures,
+    OfficeFigures,
+    OverdueItem,
+    ReportFigures,
+    Scope,
+    compute_figures,
+)
 from dvdesk.documents.layout import render_pdf
 from dvdesk.documents.narratives import Narrative, get_narrative
-from dvdesk.documents.periods import Period
-from dvdesk.documents.register import Issued, issue
+from dvdesk.documents.periods import Period, list_custom_periods, range_period, year_periods
+from dvdesk.documents.register import Issued, NumberPreview, issue, next_number_for
 from dvdesk.documents.settings import DocumentSettings, get_document_settings
+from dvdesk.errors import Conflict
+from dvdesk.i18n import _
+from dvdesk.services import register_store
 from dvdesk.services.office import OfficeView, get_office
 from dvdesk.services.store import Store
 
@@ -466,3 +476,30 @@ def issue_report(
         expected_number=expected_number,
         write=write,
     )
+
+
+def preview_report_number(
+    store: Store, *, figures: ReportFigures, on: date | None = None, replaces: int | None = None
+) -> NumberPreview:
+    """The number the report would take now; refused as issuing would be."""
+    return next_number_for(
+        store,
+        document=draft_report(store, figures=figures, on=on),
+        subject_key=report_subject(figures),
+        replaces=replaces,
+    )
+
+
+def figures_for_entry(store: Store, *, entry_id: int) -> ReportFigures:
+    """The figures of the period and scope an issued report covered (to issue its replacement)."""
+    entry = register_store.get_entry(store, entry_id=entry_id)
+    kind, window, scope = entry.subject_key.split(":")
+    if kind != "report":
+        raise Conflict(_("Document {number} is not a report.").format(number=entry.reference))
+    start, end = (date.fromisoformat(part) for part in window.split(".."))
+    known = [*year_periods(end.year), *year_periods(start.year), *list_custom_periods(store)]
+    period = next(
+        (item for item in known if (item.start, item.end) == (start, end)),
+        range_period(start, end),
+    )
+    return compute_figures(store, period=period, scope=Scope(scope))
