@@ -41,7 +41,7 @@ NARRATIVE = {
 }
 
 
-def _inspection(store: Store, day: str = "2024-05-14", **changes: Any) -> str:
+def _inspection(store: Store, day: str = "2024-05-14", **changes: object) -> str:
     return add_record(
         store,
         record_type=RecordType.INSPECTION,
@@ -90,7 +90,10 @@ def test_minutes_with_anything_missing_are_refused(
     store: Store, paths: DataPaths, drop: str, named: str
 ) -> None:
     details = {key: value for key, value in COMPLETE.items() if key != drop}
-    record_id = _inspection(store, **({drop: None} if drop in ("conclusion", "place") else {}))
+    removed = {drop: None} if drop in ("conclusion", "place") else {}
+    record_id = add_record(
+        store, record_type=RecordType.INSPECTION, data=inspection(end_date=None, **removed)
+    )
     before = database_digest(paths)
     with pytest.raises(UserError) as error:
         issue_minutes(store, record_id=record_id, details=details)
@@ -127,7 +130,9 @@ def test_reports_with_anything_missing_are_refused(
 def test_a_report_with_only_the_archive_as_recipient_is_refused(tmp_path: Path) -> None:
     store = open_store(DataPaths(tmp_path / "x"), actor="t", create=True)
     try:
-        office = {k: v for k, v in OFFICE.items() if k not in ("parent_code", "parent_name")}
+        office: dict[str, object] = {
+            k: v for k, v in OFFICE.items() if k not in ("parent_code", "parent_name")
+        }
         create_office(store, data=office)
         _ready_report(store)
         save_narrative(store, period=parse_period("2022-H1"), changes={"recipients": []})
@@ -289,6 +294,7 @@ def test_the_word_copy_holds_header_number_date_and_body(store: Store) -> None:
     assert word.core_properties.author == OFFICE["name"]
     assert word.core_properties.language == "vi-VN"
     section = word.sections[0]
+    assert section.left_margin is not None and section.top_margin is not None
     assert round(section.left_margin.mm) == 30 and round(section.top_margin.mm) == 20
     assert section.different_first_page_header_footer
     assert "PAGE" in section.header._element.xml
