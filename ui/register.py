@@ -122,21 +122,13 @@ class RegisterPage(QWidget):
                 entry.document_date.strftime("%d/%m/%Y"),
                 TYPE_LABELS.get(entry.doc_type, entry.doc_type),
                 entry.title or entry.subject_key,
-                self._status(entry),
+                entry.status,
             ]
             for column, value in enumerate(values):
                 self.table.setItem(row, column, QTableWidgetItem(value))
         if entries and not self.table.selectedItems():
             self.table.selectRow(0)
         self.status.setText(_("{count} documents in the register.").format(count=len(entries)))
-
-    @staticmethod
-    def _status(entry: Any) -> str:
-        if entry.voided:
-            return _("void: {reason}").format(reason=entry.void_reason or "")
-        if entry.replaced_by_id is not None:
-            return _("replaced by #{id}").format(id=entry.replaced_by_id)
-        return _("in force")
 
     def selected(self) -> Any:
         row = self.table.currentRow()

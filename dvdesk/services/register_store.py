@@ -61,6 +61,15 @@ class IssuedNumber:
         return not self.voided and self.replaced_by_id is None
 
     @property
+    def status(self) -> str:
+        """In force, void (with the reason) or replaced, for lists."""
+        if self.voided:
+            return _("void: {reason}").format(reason=self.void_reason or "")
+        if self.replaced_by_id is not None:
+            return _("replaced by #{id}").format(id=self.replaced_by_id)
+        return _("in force")
+
+    @property
     def reference(self) -> str:
         """The number as printed: ``01-BB/BXDĐ`` (Party) or ``01/BB-UBND`` (state)."""
         if self.template == "state":
@@ -222,15 +231,18 @@ def _replaced(session: Session, replaces_id: int | None) -> IssuedDocument | Non
     return row
 
 
+def _row(session: Session, entry_id: int) -> IssuedDocument:
+    row = session.get(IssuedDocument, entry_id)
+    if row is None:
+        raise NotFound(
+            _("There is no issued document {id}. See 'dvdesk document list'.").format(id=entry_id)
+        )
+    return row
+
+
 def get_entry(store: Store, *, entry_id: int) -> IssuedNumber:
     with store.session() as session:
-        row = session.get(IssuedDocument, entry_id)
-        if row is None:
-            raise NotFound(
-                _("There is no issued document {id}. See 'dvdesk document list'.").format(
-                    id=entry_id
-                )
-            )
+        row = _row(session, entry_id)
         return _view(row)
 
 
@@ -258,26 +270,14 @@ class StoredFiles:
 def stored_files(store: Store, *, entry_id: int) -> StoredFiles:
     """The content and files kept when ``entry_id`` was issued."""
     with store.session() as session:
-        row = session.get(IssuedDocument, entry_id)
-        if row is None:
-            raise NotFound(
-                _("There is no issued document {id}. See 'dvdesk document list'.").format(
-                    id=entry_id
-                )
-            )
+        row = _row(session, entry_id)
         return StoredFiles(content=row.content, pdf=row.pdf, docx=row.docx)
 
 
 def void_entry(store: Store, *, entry_id: int, reason: str) -> IssuedNumber:
     """Mark an issued document void; its number stays taken."""
     with store.session() as session:
-        row = session.get(IssuedDocument, entry_id)
-        if row is None:
-            raise NotFound(
-                _("There is no issued document {id}. See 'dvdesk document list'.").format(
-                    id=entry_id
-                )
-            )
+        row = _row(session, entry_id)
         if row.voided:
             raise Conflict(_("Document {id} is already void.").format(id=row.id))
         row.voided = True

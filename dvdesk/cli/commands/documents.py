@@ -20,7 +20,7 @@ from dvdesk.documents.periods import (
     parse_period,
     year_periods,
 )
-from dvdesk.documents.register import Issued, IssuedNumber, find, list_issued, reprint
+from dvdesk.documents.register import Issued, find, list_issued, reprint
 from dvdesk.documents.register import void_document as void_entry
 from dvdesk.documents.report_pdf import (
     dialogue_sentence,
@@ -454,14 +454,6 @@ def run_period_add(args: argparse.Namespace) -> int:
     return 0
 
 
-def _status(item: IssuedNumber) -> str:
-    if item.voided:
-        return _("void: {reason}").format(reason=item.void_reason or "")
-    if item.replaced_by_id is not None:
-        return _("replaced by #{id}").format(id=item.replaced_by_id)
-    return _("in force")
-
-
 def run_document_list(args: argparse.Namespace) -> int:
     store = _store(args)
     try:
@@ -497,7 +489,7 @@ def run_document_list(args: argparse.Namespace) -> int:
     for item in issued:
         print(
             f"#{item.id:<4} {item.reference:<16} {short_date(item.document_date)}  "
-            f"{item.title or item.subject_key}  [{_status(item)}]"
+            f"{item.title or item.subject_key}  [{item.status}]"
         )
     return 0
 
