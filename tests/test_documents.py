@@ -14,7 +14,6 @@ from dvdesk.documents import fonts
 from dvdesk.documents.figures import Scope, compute_figures
 from dvdesk.documents.layout import render_pdf
 from dvdesk.documents.minutes import build_minutes, draft_minutes, issue_minutes
-from dvdesk.documents.narratives import get_narrative, save_narrative
 from dvdesk.documents.periods import parse_period
 from dvdesk.documents.report_pdf import build_report_pdf, issue_report
 from dvdesk.documents.settings import set_document_settings
@@ -24,6 +23,7 @@ from dvdesk.domain.enums import RecordType
 from dvdesk.errors import UserError, ValidationFailed
 from dvdesk.paths import DataPaths
 from dvdesk.services.demo import ensure_demo_office
+from dvdesk.services.narratives import get_narrative, save_narrative
 from dvdesk.services.records import add_record
 from dvdesk.services.store import Store, open_store
 from dvdesk.services.units import add_children

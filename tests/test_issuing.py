@@ -17,7 +17,6 @@ from dvdesk.documents.content import Document
 from dvdesk.documents.figures import Scope, compute_figures
 from dvdesk.documents.layout import render_pdf
 from dvdesk.documents.minutes import draft_minutes, issue_minutes
-from dvdesk.documents.narratives import save_narrative
 from dvdesk.documents.periods import parse_period
 from dvdesk.documents.register import find, list_issued, reprint, void_document
 from dvdesk.documents.report_pdf import draft_report, issue_report
@@ -26,6 +25,7 @@ from dvdesk.documents.word import render_docx
 from dvdesk.domain.enums import RecordType
 from dvdesk.errors import UserError
 from dvdesk.paths import DataPaths
+from dvdesk.services.narratives import save_narrative
 from dvdesk.services.office import add_profile, create_office
 from dvdesk.services.records import add_record, update_record
 from dvdesk.services.store import Store, open_store

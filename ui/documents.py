@@ -405,7 +405,7 @@ class ReportsPage(QWidget):
         run_in_background(self._figures, on_done=done, on_failed=self._failed)
 
     def load_texts(self) -> None:
-        from dvdesk.documents.narratives import get_narrative  # noqa: PLC0415
+        from dvdesk.services.narratives import get_narrative  # noqa: PLC0415
 
         def done(narrative: Any) -> None:
             self.situation.setPlainText(narrative.situation or "")
@@ -421,7 +421,7 @@ class ReportsPage(QWidget):
         )
 
     def save_texts(self, *, then: Any = None) -> None:
-        from dvdesk.documents.narratives import save_narrative  # noqa: PLC0415
+        from dvdesk.services.narratives import save_narrative  # noqa: PLC0415
 
         changes = {
             "situation": self.situation.toPlainText(),

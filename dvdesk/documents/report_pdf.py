@@ -24,13 +24,13 @@ from dvdesk.documents.figures import (
     compute_figures,
 )
 from dvdesk.documents.layout import render_pdf
-from dvdesk.documents.narratives import Narrative, get_narrative
 from dvdesk.documents.periods import Period, list_custom_periods, range_period, year_periods
 from dvdesk.documents.register import Issued, NumberPreview, issue, next_number_for
 from dvdesk.documents.settings import DocumentSettings, get_document_settings
 from dvdesk.errors import Conflict
 from dvdesk.i18n import _
 from dvdesk.services import register_store
+from dvdesk.services.narratives import Narrative, get_narrative
 from dvdesk.services.office import OfficeView, get_office
 from dvdesk.services.store import Store
 

@@ -12,7 +12,6 @@ from dvdesk.documents.content import Document
 from dvdesk.documents.figures import Scope, compute_figures
 from dvdesk.documents.layout import check_writable, render_pdf, write_file
 from dvdesk.documents.minutes import MinutesKind, draft_minutes, issue_minutes
-from dvdesk.documents.narratives import get_narrative, save_narrative
 from dvdesk.documents.periods import (
     Period,
     add_custom_period,
@@ -41,6 +40,7 @@ from dvdesk.domain.validation import failed
 from dvdesk.errors import UserError
 from dvdesk.formatting import short_date
 from dvdesk.i18n import _
+from dvdesk.services.narratives import get_narrative, save_narrative
 from dvdesk.services.office import get_office
 from dvdesk.services.store import Store, open_store
 

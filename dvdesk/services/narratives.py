@@ -4,20 +4,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import Field
 from sqlmodel import Session, select
 
 from dvdesk.clock import now_iso
 from dvdesk.db.schema import AuditEntry, Office, ReportNarrative
-from dvdesk.documents.periods import Period
 from dvdesk.domain.fields import OptionalLongText, Text
 from dvdesk.domain.inputs import StrictInput
 from dvdesk.domain.validation import validate
 from dvdesk.errors import NotFound
 from dvdesk.i18n import _
 from dvdesk.services.store import Store
+
+
+class Window(Protocol):
+    """A reporting period: only its dates matter here."""
+
+    @property
+    def start(self) -> date: ...
+
+    @property
+    def end(self) -> date: ...
+
 
 _PARTS = ("situation", "achievements", "limitations", "tasks", "recipients")
 
@@ -52,7 +62,7 @@ def _office_code(session: Session) -> str:
     return office.code
 
 
-def _row(session: Session, code: str, period: Period) -> ReportNarrative | None:
+def _row(session: Session, code: str, period: Window) -> ReportNarrative | None:
     return session.exec(
         select(ReportNarrative).where(
             ReportNarrative.office_code == code,
@@ -62,7 +72,7 @@ def _row(session: Session, code: str, period: Period) -> ReportNarrative | None:
     ).first()
 
 
-def get_narrative(store: Store, *, period: Period) -> Narrative:
+def get_narrative(store: Store, *, period: Window) -> Narrative:
     """The office's texts for ``period`` (empty if none written yet)."""
     with store.session() as session:
         code = _office_code(session)
@@ -83,7 +93,7 @@ def get_narrative(store: Store, *, period: Period) -> Narrative:
         )
 
 
-def save_narrative(store: Store, *, period: Period, changes: dict[str, Any]) -> Narrative:
+def save_narrative(store: Store, *, period: Window, changes: dict[str, Any]) -> Narrative:
     """Validate and store the given parts (others keep their text); returns the result."""
     current = get_narrative(store, period=period)
     merged = {
