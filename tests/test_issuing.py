@@ -388,3 +388,25 @@ def test_the_report_names_the_backlog_and_lists_it_in_an_appendix(
     ).stdout
     assert "841.89 x 595.276" in sizes  # the appendix's wide table is on a landscape page
     assert "595.276 x 841.89" in sizes
+
+
+def test_long_names_take_more_lines_before_a_name_is_split_or_shrunk() -> None:
+    from dvdesk.documents import wording
+    from dvdesk.documents.layout import break_header_names
+
+    settings = get_document_settings_default()
+    superior, issuing, size = break_header_names(
+        superior="Đảng bộ Thành phố Hồ Chí Minh",
+        issuing="Ban Tuyên giáo và Dân vận Thành ủy Thành phố Hồ Chí Minh",
+        settings=settings,
+        place_line=wording.date_line("Thành phố Hồ Chí Minh", date(2025, 12, 25)),
+    )
+    assert size == 14
+    assert superior == ["ĐẢNG BỘ THÀNH PHỐ", "HỒ CHÍ MINH"]
+    assert "DÂN VẬN THÀNH ỦY" in issuing
+
+
+def get_document_settings_default() -> Any:
+    from dvdesk.documents.settings import DocumentSettingsInput, _from_input
+
+    return _from_input(DocumentSettingsInput())
