@@ -410,3 +410,30 @@ def get_document_settings_default() -> Any:
     from dvdesk.documents.settings import DocumentSettingsInput, _from_input
 
     return _from_input(DocumentSettingsInput())
+
+
+def test_a_state_report_has_its_own_recipients_and_capacities(store: Store, tmp_path: Path) -> None:
+    _ready_report(store)
+    set_document_settings(
+        store,
+        changes={
+            "template": "state",
+            "signer_capacity": "K/T TRƯỞNG BAN",
+            "signer_post": "PHÓ TRƯỞNG BAN",
+            "archive_units": "TH",
+        },
+    )
+    issued = issue_report(
+        store, figures=compute_figures(store, period=parse_period("2022-H1")), on=date(2022, 6, 20)
+    )
+    assert issued.pdf is not None
+    pdf = tmp_path / "bc.pdf"
+    pdf.write_bytes(issued.pdf)
+    text = " ".join(
+        subprocess.run(
+            ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout.split()
+    )
+    for expected in ("Số: 01/BC-BXDĐ", "Nơi nhận:", "- Lưu: VT, TH.", "KT. TRƯỞNG BAN"):
+        assert expected in text, expected
+    assert "Lưu VP" not in text and "K/T" not in text

@@ -381,9 +381,9 @@ def _signature_cell(signer: Signer) -> list[Any]:
     return cell
 
 
-def _recipients_cell(recipients: Sequence[str], template: Template) -> list[Any]:
+def _recipients_cell(recipients: Sequence[str], archive: str, template: Template) -> list[Any]:
     state = template is Template.STATE
-    items = [*recipients, wording.archive(template)]
+    items = [*recipients, archive]
     small = style(11 if state else 12, align=TA_LEFT, after=0)
     label = (
         f"<i><b>{escape(wording.RECIPIENTS)}</b></i>"
@@ -400,7 +400,7 @@ def _recipients_cell(recipients: Sequence[str], template: Template) -> list[Any]
 def _closing(closing: Closing, template: Template, width: float) -> KeepTogether:
     """Closing lines, "Nơi nhận" or the note-taker at left, the signer at right, kept together."""
     if closing.recipients is not None:
-        left: Any = _recipients_cell(closing.recipients, template)
+        left: Any = _recipients_cell(closing.recipients, closing.archive, template)
         widths = [width * 0.45, width * 0.55]
     else:
         left = _signature_cell(closing.left) if closing.left else ""

@@ -275,7 +275,7 @@ def _closing(word: object, closing: Closing, template: Template, width_mm: float
             after=0,
             before=SPACE_AFTER * 3,
         )
-        items = [*closing.recipients, wording.archive(template)]
+        items = [*closing.recipients, closing.archive]
         for index, item in enumerate(items):
             end = "." if index == len(items) - 1 else ","
             _paragraph(
