@@ -18,7 +18,7 @@ from dvdesk.documents.figures import Scope, compute_figures
 from dvdesk.documents.layout import render_pdf
 from dvdesk.documents.minutes import draft_minutes, issue_minutes
 from dvdesk.documents.periods import parse_period
-from dvdesk.documents.register import find, list_issued, reprint, void_document
+from dvdesk.documents.register import find, issued_files, list_issued, reprint, void_document
 from dvdesk.documents.report_pdf import draft_report, issue_report
 from dvdesk.documents.settings import get_document_settings, set_document_settings
 from dvdesk.documents.word import render_docx
@@ -176,6 +176,7 @@ def test_a_reprint_is_the_issued_document_whatever_changed(store: Store) -> None
         again = reprint(store, entry_id=original.entry.id)
         assert again.pdf == original.pdf
         assert again.docx == original.docx
+    assert issued_files(store, number="01-BB/BXDĐ").pdf == issued.pdf
     # The draft, by contrast, follows the changes.
     draft = draft_minutes(store, record_id=record_id, details=COMPLETE)
     assert draft.header.symbol == "BTGDVĐU"
