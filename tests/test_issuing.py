@@ -438,3 +438,19 @@ def test_a_state_report_has_its_own_recipients_and_capacities(store: Store, tmp_
     for expected in ("Số: 01/BC-BXDĐ", "Nơi nhận:", "- Lưu: VT, TH.", "KT. TRƯỞNG BAN"):
         assert expected in text, expected
     assert "Lưu VP" not in text and "K/T" not in text
+
+
+def test_if_the_issued_file_cannot_be_written_no_number_is_taken(
+    store: Store, paths: DataPaths
+) -> None:
+    record_id = _inspection(store)
+    before = database_digest(paths)
+
+    def fail(_issued: object) -> None:
+        raise UserError("Không ghi được tệp.")
+
+    with pytest.raises(UserError):
+        issue_minutes(store, record_id=record_id, details=COMPLETE, write=fail)
+    assert list_issued(store) == []
+    assert issue_minutes(store, record_id=record_id, details=COMPLETE).entry.number == 1
+    assert database_digest(paths) != before
