@@ -170,6 +170,7 @@ def test_window_title_names_the_office(window: MainWindow, store: Store) -> None
         "Kiến nghị",
         "Báo cáo",
         "Trao đổi USB",
+        "Sổ văn bản đi",
     ]
     assert list_records(store) == []
 

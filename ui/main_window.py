@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from ui.exchange import ExchangePage
     from ui.follow_ups import FollowUpPage
     from ui.forms.record_form import RecordForm
+    from ui.register import RegisterPage
 
 # Forms and record writes load SQLAlchemy and pydantic; they are imported when first
 # used so that the first list appears as fast as a bare window (see bench/gui_open.py).
@@ -73,6 +74,8 @@ class MainWindow(QMainWindow):
         self._follow_ups_index = self._add_lazy_page(_("Recommendations"), self._make_follow_ups)
         self._reports_index = self._add_lazy_page(_("Reports"), self._make_reports)
         self._exchange_index = self._add_lazy_page(_("USB exchange"), self._make_exchange)
+        # Last, so Ctrl+1 … Ctrl+6 keep their sections; the register is Ctrl+7.
+        self._register_index = self._add_lazy_page(_("Issued documents"), self._make_register)
         self.nav.currentRowChanged.connect(self._show_page)
         splitter = QSplitter()
         splitter.addWidget(self.nav)
@@ -162,6 +165,11 @@ class MainWindow(QMainWindow):
         page.workbook_saved.connect(lambda path: self.say(_("Saved to {file}.").format(file=path)))
         return page
 
+    def _make_register(self) -> QWidget:
+        from ui.register import RegisterPage  # noqa: PLC0415 - see _factories
+
+        return RegisterPage(self.store)
+
     def _make_exchange(self) -> QWidget:
         from ui.exchange import ExchangePage  # noqa: PLC0415 - see _factories
 
@@ -173,6 +181,10 @@ class MainWindow(QMainWindow):
     @property
     def reports(self) -> ReportsPage:
         return cast("ReportsPage", self._page_at(self._reports_index))
+
+    @property
+    def register(self) -> RegisterPage:
+        return cast("RegisterPage", self._page_at(self._register_index))
 
     @property
     def exchange(self) -> ExchangePage:
@@ -236,7 +248,7 @@ class MainWindow(QMainWindow):
         for text, key, name in (
             (_("Show the figures"), None, "show_figures"),
             (_("Preview draft"), QKeySequence("Ctrl+Shift+P"), "preview"),
-            (_("Issue with a number"), None, "issue"),
+            (_("Issue…"), None, "issue"),
             (_("Export workbook…"), None, "export_workbook"),
         ):
             self._action(reports, text, key, partial(self.on_reports, name))
