@@ -30,6 +30,8 @@ from dvdesk.domain.enums import FollowUpStatus, RecordType
 from dvdesk.domain.inputs import (
     INPUT_MODELS,
     DialogueInput,
+    DirectiveInput,
+    ModelInput,
     RecordInput,
     SessionInput,
     SupervisionInput,
@@ -214,7 +216,30 @@ def _record_columns(model: RecordInput) -> dict[str, Any]:
             "attendees": model.attendees,
             "attendee_groups": model.attendee_groups,
         }
+    if isinstance(model, DirectiveInput):
+        columns |= {
+            "directive_kind": model.kind.value,
+            "directive_kind_name": model.kind_name,
+            "directive_number": model.number,
+            "issuer": model.issuer,
+            "issuer_level": model.issuer_level.value if model.issuer_level else None,
+        }
+    if isinstance(model, ModelInput):
+        columns |= {
+            "model_field": model.field.value,
+            "owner": model.owner,
+            "recognitions": recognition_list(model),
+        }
     return columns
+
+
+def recognition_list(model: ModelInput) -> list[dict[str, str | None]]:
+    """Recognitions as stored (JSON), oldest first."""
+    items = sorted(model.recognitions, key=lambda item: (item.date, item.level.value))
+    return [
+        {"level": item.level.value, "date": item.date.isoformat(), "decision": item.decision}
+        for item in items
+    ]
 
 
 def _write_parts(session: Session, record_id: str, model: RecordInput) -> None:
@@ -412,6 +437,20 @@ def _full_dict(session: Session, row: Record) -> dict[str, Any]:
         }
         if row.type == RecordType.SUPERVISION:
             data["kind"] = row.supervision_kind
+    elif row.type == RecordType.DIRECTIVE:
+        data |= {
+            "kind": row.directive_kind,
+            "kind_name": row.directive_kind_name,
+            "number": row.directive_number,
+            "issuer": row.issuer,
+            "issuer_level": row.issuer_level,
+        }
+    elif row.type == RecordType.MODEL:
+        data |= {
+            "field": row.model_field,
+            "owner": row.owner,
+            "recognitions": [dict(item) for item in row.recognitions],
+        }
     else:
         data |= {
             "chair": row.chair,

@@ -11,7 +11,13 @@ from typing import Any
 from sqlmodel import col
 
 from dvdesk.db.schema import Record
-from dvdesk.domain.inputs import DialogueInput, RecordInput, SessionInput
+from dvdesk.domain.inputs import (
+    DialogueInput,
+    DirectiveInput,
+    ModelInput,
+    RecordInput,
+    SessionInput,
+)
 from dvdesk.text import fold
 
 
@@ -21,6 +27,10 @@ def search_text(model: RecordInput) -> str:
         parts += [model.lead, model.decision_number, *model.subjects, *model.members]
     if isinstance(model, DialogueInput):
         parts += [model.chair, *model.co_chairs]
+    if isinstance(model, DirectiveInput):
+        parts += [model.number, model.issuer, model.kind_name]
+    if isinstance(model, ModelInput):
+        parts += [model.owner]
     return fold(" | ".join(part for part in parts if part))
 
 
