@@ -20,6 +20,7 @@ from sqlalchemy import text
 from dvdesk.clock import today
 from dvdesk.db.schema import Office, OrgUnit
 from dvdesk.documents.periods import Period
+from dvdesk.documents.registers_figures import RegisterFigures, with_registers
 from dvdesk.domain.enums import IssueKind
 from dvdesk.errors import NotFound
 from dvdesk.i18n import _
@@ -66,7 +67,7 @@ class FollowUpFigures:
     overdue: int = 0
 
 
-_Part = TypeVar("_Part", SessionFigures, DialogueFigures, FollowUpFigures)
+_Part = TypeVar("_Part", SessionFigures, DialogueFigures, FollowUpFigures, RegisterFigures)
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ class Figures:
     supervision: SessionFigures = field(default_factory=SessionFigures)
     dialogue: DialogueFigures = field(default_factory=DialogueFigures)
     recommendations: FollowUpFigures = field(default_factory=FollowUpFigures)
+    registers: RegisterFigures = field(default_factory=RegisterFigures)
 
     def as_json(self) -> dict[str, Any]:
         dialogue = self.dialogue
@@ -91,6 +93,7 @@ class Figures:
                 "overdue": dialogue.overdue,
             },
             "recommendations": vars(self.recommendations).copy(),
+            **self.registers.as_json(),
         }
 
 
@@ -116,9 +119,12 @@ class ReportFigures:
     totals: Figures
     previous: Figures  # the same window one year earlier
     by_office: tuple[OfficeFigures, ...]
+    # Figures that include aggregate counts (entered as numbers, without items).
+    counted: frozenset[str] = frozenset()
 
     def as_json(self) -> dict[str, Any]:
         return {
+            "counted": sorted(self.counted),
             "period": self.period.as_json(),
             "scope": self.scope.value,
             "as_of": self.as_of.isoformat(),
@@ -240,6 +246,7 @@ def add_figures(items: Iterable[Figures]) -> Figures:
             supervision=_add(total.supervision, item.supervision),
             dialogue=_add(total.dialogue, item.dialogue),
             recommendations=_add(total.recommendations, item.recommendations),
+            registers=_add(total.registers, item.registers),
         )
     return total
 
@@ -273,6 +280,9 @@ def compute_figures(
     own_code, names, children = _office_names(store)
     as_of = as_of_date(period, on)
     current = _aggregate(store, period, scope=scope, office_code=own_code, as_of=as_of)
+    current, counted = with_registers(
+        store, current, period=period, scope=scope, office_code=own_code
+    )
     previous_period = period.previous_year()
     previous = _aggregate(
         store,
@@ -280,6 +290,9 @@ def compute_figures(
         scope=scope,
         office_code=own_code,
         as_of=as_of_date(previous_period, on),
+    )
+    previous, _counted = with_registers(
+        store, previous, period=previous_period, scope=scope, office_code=own_code
     )
     codes = [own_code]
     if scope is Scope.ALL:
@@ -303,4 +316,5 @@ def compute_figures(
         totals=add_figures(current.values()),
         previous=add_figures(previous.values()),
         by_office=by_office,
+        counted=counted,
     )

@@ -16,7 +16,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import PageBreak, Paragraph, Table
 
 from dvdesk.clock import today
-from dvdesk.documents import layout, wording
+from dvdesk.documents import layout, registers_report, wording
 from dvdesk.documents.figures import Figures, OfficeFigures, ReportFigures, Scope
 from dvdesk.documents.fonts import font_name
 from dvdesk.documents.layout import Signature, heading, para, paragraphs, style
@@ -75,6 +75,7 @@ INDICATORS: tuple[tuple[str, Any], ...] = (
     ("Số kiến nghị theo dõi", lambda f: f.recommendations.total),
     ("Kiến nghị đã giải quyết", lambda f: f.recommendations.resolved),
     ("Kiến nghị quá hạn chưa giải quyết", lambda f: f.recommendations.overdue),
+    *registers_report.INDICATORS,
 )
 
 # Columns of the table by office: (group, column, getter).
@@ -265,6 +266,7 @@ def report_story(
             style(14, italic=True, align=TA_CENTER),
         ),
         heading("I. KẾT QUẢ THỰC HIỆN"),
+        *(para(line) for line in registers_report.register_sentences(figures, who)),
         heading("1. Công tác kiểm tra, giám sát"),
         para(f"Trong {period.label}, {who}: {_lower_first(inspection_sentence(totals))}"),
         heading("2. Đối thoại với Nhân dân"),
