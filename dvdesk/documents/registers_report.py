@@ -98,17 +98,20 @@ def models_sentence(figures: ReportFigures) -> str:
     """Models registered and recognised, by field, with the year-earlier comparison."""
     totals, previous = figures.totals, figures.previous
 
-    def by_field(values: dict[ModelField, int]) -> str:
+    def details(values: dict[ModelField, int], compared: str) -> str:
         parts = [f"{FIELD_WORDS[field]} {n(count)}" for field, count in values.items() if count]
-        return f" (lĩnh vực {'; '.join(parts)})" if parts else ""
+        fields = f"lĩnh vực {'; '.join(parts)}; " if parts else ""
+        return f" ({fields}{compared})"
 
     registered = _registered_total(totals)
     recognised = _recognised_total(totals)
+    registered_before = _compared(registered, _registered_total(previous), "mô hình")
+    recognised_before = _compared(recognised, _recognised_total(previous), "mô hình")
     return (
-        f"Đăng ký xây dựng {n(registered)} {MODEL}{by_field(totals.registers.registered())}"
-        f" ({_compared(registered, _registered_total(previous), 'mô hình')}); "
-        f"{n(recognised)} mô hình được công nhận{by_field(totals.registers.recognised())} "
-        f"({_compared(recognised, _recognised_total(previous), 'mô hình')})."
+        f"Đăng ký xây dựng {n(registered)} {MODEL}"
+        f"{details(totals.registers.registered(), registered_before)}; "
+        f"{n(recognised)} mô hình được công nhận"
+        f"{details(totals.registers.recognised(), recognised_before)}."
     )
 
 
