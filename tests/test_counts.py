@@ -181,7 +181,8 @@ def test_three_levels_items_at_the_bottom_counts_in_the_middle(
         "(cùng kỳ năm trước 1 văn bản, tăng 15.092)."
     )
     assert (
-        "Đăng ký xây dựng 6 mô hình \u201cDân vận khéo\u201d (lĩnh vực kinh tế 6; cùng kỳ" in sentences[1]
+        "Đăng ký xây dựng 6 mô hình \u201cDân vận khéo\u201d (lĩnh vực kinh tế 6; cùng kỳ"
+        in sentences[1]
     )
     assert sentences[2].startswith("Ghi chú: ") and "số cuộc kiểm tra" in sentences[2]
 

@@ -80,7 +80,7 @@ def add_record(store: Store, *, record_type: RecordType, data: Mapping[str, obje
             created_at=stamp,
             updated_by=store.actor,
             updated_at=stamp,
-            **_record_columns(model),
+            **record_columns(model),
         )
         session.add(row)
         session.flush()
@@ -123,7 +123,7 @@ def update_record(store: Store, *, record_id: str, changes: Mapping[str, object]
         }
         if not diff:
             return row.revision
-        for key, value in _record_columns(model).items():
+        for key, value in record_columns(model).items():
             setattr(row, key, value)
         row.revision += 1
         row.change_seq = next_change_seq(session)
@@ -183,7 +183,7 @@ def _public_dump(model: RecordInput) -> dict[str, Any]:
     return model.model_dump(mode="json", exclude=set(_BOOKKEEPING))
 
 
-def _record_columns(model: RecordInput) -> dict[str, Any]:
+def record_columns(model: RecordInput) -> dict[str, Any]:
     """The record row's columns from a validated input (parts are written separately)."""
     columns: dict[str, Any] = {
         "title": model.title,
