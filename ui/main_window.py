@@ -40,7 +40,13 @@ if TYPE_CHECKING:
 # Forms and record writes load SQLAlchemy and pydantic; they are imported when first
 # used so that the first list appears as fast as a bare window (see bench/gui_open.py).
 
-SECTIONS = (RecordType.INSPECTION, RecordType.SUPERVISION, RecordType.DIALOGUE)
+SECTIONS = (
+    RecordType.INSPECTION,
+    RecordType.SUPERVISION,
+    RecordType.DIALOGUE,
+    RecordType.DIRECTIVE,
+    RecordType.MODEL,
+)
 
 
 class MainWindow(QMainWindow):
@@ -59,6 +65,8 @@ class MainWindow(QMainWindow):
             RecordType.INSPECTION: _("Inspections"),
             RecordType.SUPERVISION: _("Supervisions"),
             RecordType.DIALOGUE: _("Dialogue sessions"),
+            RecordType.DIRECTIVE: _("Leadership documents"),
+            RecordType.MODEL: _('"Dân vận khéo" models'),
         }
         # Only the first list is built at start; the other pages are built when first opened
         # (their modules - QtPdf, the documents, the exchange - stay out of start-up).
@@ -155,6 +163,7 @@ class MainWindow(QMainWindow):
             record_menu, _("&New record"), QKeySequence.StandardKey.New, self.new_record
         )
         self._action(record_menu, _("&Open selected"), None, self.open_selected)
+        self._action(record_menu, _("&Import from a file…"), None, self.open_import)
         self.minutes_action = self._action(
             record_menu,
             _("&Minutes of the selected record…"),
@@ -347,6 +356,18 @@ class MainWindow(QMainWindow):
             on_done=lambda _rev: self._after_save(page.record_type),
             on_failed=lambda error: show_error(self, error),
         )
+
+    def open_import(self) -> None:
+        from ui.import_dialog import ImportDialog  # noqa: PLC0415 - rarely opened
+
+        page = self.current_list()
+        dialog = ImportDialog(
+            self.store, page.record_type if page else RecordType.DIRECTIVE, parent=self
+        )
+        dialog.imported.connect(self.refresh)
+        self.dialogs.append(dialog)
+        dialog.finished.connect(lambda _r, d=dialog: self.dialogs.remove(d))
+        dialog.open()
 
     def open_backups(self) -> None:
         from ui.backup_dialog import BackupDialog  # noqa: PLC0415 - rarely opened

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache, lru_cache
 from typing import Literal
 
 from dvdesk.domain.enums import (
@@ -141,11 +142,13 @@ CHOICE_WORDS: dict[str, str] = {
 }
 
 
+@lru_cache(maxsize=4_096)
 def squash(value: str) -> str:
     """Case, accents, spaces and punctuation removed: "Văn hóa - xã hội" -> "vanhoaxahoi"."""
     return re.sub(r"[^a-z0-9]", "", fold(value))
 
 
+@cache
 def choice_aliases(choices: type[StrEnum]) -> dict[str, str]:
     aliases: dict[str, str] = {}
     for member in choices:
