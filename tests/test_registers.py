@@ -138,3 +138,13 @@ def test_demo_registers_are_valid_inputs(store: Store) -> None:
         data = {k: v for k, v in full.items() if k in model_type.model_fields and k != "revision"}
         data["recommendations"] = [strip_derived(item) for item in data["recommendations"]]
         validate(model_type, data)
+
+
+def test_no_minutes_for_a_document_or_a_model(store: Store) -> None:
+    from dvdesk.documents.minutes import build_minutes  # noqa: PLC0415
+
+    for record_type, data in ((RecordType.DIRECTIVE, directive()), (RecordType.MODEL, model())):
+        record_id = add_record(store, record_type=record_type, data=data)
+        with pytest.raises(ValidationFailed) as refused:
+            build_minutes(store, record_id=record_id)
+        assert "Biên bản" in str(refused.value)

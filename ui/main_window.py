@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 # Forms and record writes load SQLAlchemy and pydantic; they are imported when first
 # used so that the first list appears as fast as a bare window (see bench/gui_open.py).
 
+REGISTERS = (RecordType.DIRECTIVE, RecordType.MODEL)
 SECTIONS = (
     RecordType.INSPECTION,
     RecordType.SUPERVISION,
@@ -207,7 +208,10 @@ class MainWindow(QMainWindow):
         is_records = isinstance(page, RecordListPage)
         self.new_action.setEnabled(is_records)
         self.delete_action.setEnabled(is_records)
-        self.minutes_action.setEnabled(is_records)
+        # Documents and models are not meetings: they have no minutes.
+        self.minutes_action.setEnabled(
+            isinstance(page, RecordListPage) and page.record_type not in REGISTERS
+        )
         if isinstance(page, ListPage) and page.model.rowCount() == 0:
             page.reload()
         if index == self._exchange_index:
