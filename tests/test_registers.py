@@ -141,7 +141,7 @@ def test_demo_registers_are_valid_inputs(store: Store) -> None:
 
 
 def test_no_minutes_for_a_document_or_a_model(store: Store) -> None:
-    from dvdesk.documents.minutes import build_minutes  # noqa: PLC0415
+    from dvdesk.documents.minutes import build_minutes
 
     for record_type, data in ((RecordType.DIRECTIVE, directive()), (RecordType.MODEL, model())):
         record_id = add_record(store, record_type=record_type, data=data)

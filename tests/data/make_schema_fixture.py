@@ -19,12 +19,12 @@ sys.path.insert(0, str(ROOT))
 from dvdesk.db.migrate import head_revision  # noqa: E402
 from dvdesk.domain.enums import RecordType  # noqa: E402
 from dvdesk.paths import DataPaths  # noqa: E402
+from dvdesk.services.counts import set_counts  # noqa: E402
 from dvdesk.services.demo import add_demo_records, ensure_demo_office  # noqa: E402
+from dvdesk.services.demo_registers import add_demo_registers  # noqa: E402
 from dvdesk.services.records import add_record, delete_record  # noqa: E402
 from dvdesk.services.settings import set_setting  # noqa: E402
 from dvdesk.services.store import open_store  # noqa: E402
-from dvdesk.services.counts import set_counts  # noqa: E402
-from dvdesk.services.demo_registers import add_demo_registers  # noqa: E402
 from tests.conftest import dialogue, inspection  # noqa: E402
 from tests.register_fixtures import directive, model  # noqa: E402
 
