@@ -162,7 +162,8 @@ def test_import_dialog_lists_problems_then_imports(
     dialog.path.setText(str(path))
     dialog.run(dry_run=False)
     qtbot.waitUntil(lambda: dialog.problems.rowCount() == 1, timeout=10_000)
-    cells = [dialog.problems.item(0, column).text() for column in range(3)]
+    items = [dialog.problems.item(0, column) for column in range(3)]
+    cells = [item.text() for item in items if item is not None]
     assert cells[:2] == ["3", "Ngày ban hành"]
     assert list_records(store) == []
     sheet.cell(row=3, column=2, value="25/07/2022")
