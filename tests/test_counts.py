@@ -74,7 +74,7 @@ def test_count_cli(cli: CliRunner) -> None:
     }
     assert "1.554" in cli("count", "list").out
     bad = cli("count", "set", "--unit", "1", "--from", "2022-01-01", "--to", "2022-06-30", "x=y")
-    assert bad.code != 0 and "FIGURE=NUMBER" in bad.err
+    assert bad.code != 0 and "directive.nghi_quyet=440" in bad.err
     assert "directive.nghi_quyet" in cli("count", "figures").out
 
 
