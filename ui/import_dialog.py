@@ -31,6 +31,7 @@ from dvdesk.errors import UserError
 from dvdesk.formatting import number, sentence
 from dvdesk.i18n import _
 from dvdesk.services.store import Store
+from ui.screen import fit_to_screen
 from ui.worker import run_in_background
 
 LEGACY_NAMES = {"tcvn3": "TCVN3 (ABC)", "vni": "VNI"}
@@ -82,7 +83,7 @@ class ImportDialog(QDialog):
         layout.addWidget(self.status)
         layout.addWidget(self.problems, 1)
         layout.addLayout(buttons)
-        self.resize(900, 520)
+        fit_to_screen(self, 900, 520)
 
     def choose(self) -> None:
         chosen, _filter = QFileDialog.getOpenFileName(
