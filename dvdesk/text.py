@@ -7,6 +7,7 @@ strings; everything stored or compared goes through :func:`nfc` first.
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 from typing import Final
 
 # The Vietnamese alphabet with the Latin letters it lacks slotted where they
@@ -101,6 +102,7 @@ def _primary_weight(letter: str) -> str:
     return lower
 
 
+@lru_cache(maxsize=65_536)  # words repeat across titles: bulk imports sort-key each one
 def _word_key(word: str) -> str:
     primary, secondary, tertiary = [], [], []
     for char in word:

@@ -142,6 +142,7 @@ class Generator:
             "status": "completed" if past else "planned",
             "members": "[]",
             "co_chairs": "[]",
+            "recognitions": "[]",
             "revision": 1,
             "change_seq": self.change_seq,
             "created_by": "demo",

@@ -40,6 +40,7 @@ from dvdesk.services.compact import compact_after_bulk
 from dvdesk.services.store import Store, storage_errors
 from dvdesk.sync import keys
 from dvdesk.sync.container import PackageFile, changed_member, open_package
+from dvdesk.sync.counts_wire import apply_counts, decode_counts
 from dvdesk.sync.format import (
     DEFAULT_LIMITS,
     DERIVED_TEXT_VERSION,
@@ -406,7 +407,7 @@ def _apply(
     # A big page cache for the one transaction: random UUID keys touch index pages everywhere.
     cursor.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
     try:
-        return _apply_records(
+        outcomes = _apply_records(
             session,
             cursor,
             package,
@@ -417,6 +418,8 @@ def _apply(
             progress=progress,
             cancel=cancel,
         )
+        _apply_counts(session, cursor, package, verified, opener=opener, limits=limits)
+        return outcomes
     finally:
         cursor.close()  # else the failed statement keeps the connection (and its WAL) open
 
@@ -482,6 +485,37 @@ def _apply_records(
             ) from None
         progress(len(outcomes), total)
     return outcomes
+
+
+def _apply_counts(
+    session: Session,
+    cursor: sqlite3.Cursor,
+    package: PackageFile,
+    verified: VerifiedPackage,
+    *,
+    opener: Opener | None,
+    limits: Limits,
+) -> None:
+    """Take the package's aggregate counts (newer revisions only), in the same transaction."""
+    office = session.get(Office, 1)
+    assert office is not None
+    for index, entry in enumerate(verified.manifest.files):
+        if entry.kind != "counts":
+            continue
+        data = package.read(entry.name, size=entry.size, sha256=entry.sha256)
+        if opener is not None:
+            data = _open_sealed(opener, index, entry, data, limits.records_member_bytes)
+        applied = apply_counts(cursor, decode_counts(data), own_code=office.code)
+        session.add(
+            AuditEntry(
+                at=now_iso(),
+                actor="import",
+                action="import",
+                entity="count",
+                entity_id=f"{verified.manifest.origin.code}/{verified.manifest.sequence}",
+                changes={"taken": applied.taken, "skipped": applied.skipped},
+            )
+        )
 
 
 def _finish(

@@ -29,6 +29,8 @@ from dvdesk.services.office import OfficeView, get_office
 from dvdesk.services.store import Store, storage_errors
 from dvdesk.sync import keys
 from dvdesk.sync.container import PackageWriter, open_package
+from dvdesk.sync.counts_wire import MEMBER as COUNTS_MEMBER
+from dvdesk.sync.counts_wire import counts_member
 from dvdesk.sync.format import (
     DEFAULT_LIMITS,
     DERIVED_TEXT_VERSION,
@@ -159,10 +161,15 @@ class _Builder:
         self.files: list[FileEntry] = []
 
     def add(
-        self, name: str, plain: bytes, *, kind: Literal["records", "attachment"], records: int = 0
+        self,
+        name: str,
+        plain: bytes,
+        *,
+        kind: Literal["records", "attachment", "counts"],
+        records: int = 0,
     ) -> None:
         if self.sealer is None:
-            self.writer.add(name, plain, compress=kind == "records")
+            self.writer.add(name, plain, compress=kind != "attachment")
             self.files.append(
                 FileEntry(
                     name=name, kind=kind, size=len(plain), sha256=sha256_hex(plain), records=records
@@ -298,6 +305,10 @@ def _write(
             )
             done += batch.records
             progress(done, total)
+        count_data, count_rows = counts_member(connection, exclude_office=dest)
+        if count_rows:
+            counts["aggregate_count"] = count_rows
+            builder.add(COUNTS_MEMBER, count_data, kind="counts")
         connection.execute("COMMIT")
     finally:
         raw.close()

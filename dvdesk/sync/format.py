@@ -31,6 +31,7 @@ MANIFEST: Final = "manifest.json"
 SIGNATURE: Final = "manifest.sig"
 SIGNATURE_BYTES: Final = 64
 RECORDS_NAME = re.compile(r"records/[0-9]{6}\.json(\.sealed)?")
+COUNTS_NAME = re.compile(r"counts\.json(\.sealed)?")
 ATTACHMENT_NAME = re.compile(r"attachments/[0-9a-f]{64}(\.sealed)?")
 SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 SEALED: Final = ".sealed"
@@ -84,7 +85,8 @@ class FileEntry(_Frozen):
     """One payload member: its bytes in the zip, and for sealed members the plain bytes."""
 
     name: str = Field(max_length=200)
-    kind: Literal["records", "attachment"]
+    # "counts" members exist since aggregate counts; older readers refuse them.
+    kind: Literal["records", "attachment", "counts"]
     size: int = Field(ge=0)
     sha256: str = Field(pattern=SHA256_HEX.pattern)
     records: int = Field(default=0, ge=0)
