@@ -126,7 +126,9 @@ def test_a_relay_cannot_delete_a_childs_record(hierarchy: Hierarchy, tmp_path: P
     for entry in nested_manifest["files"]:
         if entry["name"] == name:
             entry.update(size=len(payload), sha256=sha256_hex(payload), records=1)
-    nested = replaced(replaced(nested, name, payload), "manifest.json", canonical_json(nested_manifest))
+    nested = replaced(
+        replaced(nested, name, payload), "manifest.json", canonical_json(nested_manifest)
+    )
     forged = write_members(tmp_path / "deleted.dvpkg", nested)
     outer = _with_relayed(hierarchy.province, members, _relayed_name(members), forged.read_bytes())
     path = write_members(tmp_path / "relay-deleted.dvpkg", outer)
@@ -229,7 +231,7 @@ def test_a_relay_cannot_swap_a_childs_key(hierarchy: Hierarchy, tmp_path: Path) 
 def test_a_relay_cannot_change_a_childs_identity(hierarchy: Hierarchy, tmp_path: Path) -> None:
     members = read_members(_relay(hierarchy))
     manifest = manifest_of(members)
-    manifest["delegations"][0]["level"] = "province"
+    manifest["delegations"][0]["name"] = "Ban Tuyên giáo và Dân vận Tỉnh ủy"
     path = write_members(tmp_path / "identity.dvpkg", resign(hierarchy.province, members, manifest))
     _refused(hierarchy.centre, path, Reason.IDENTITY_CHANGED)
 
@@ -281,7 +283,9 @@ def test_a_rotation_retires_the_old_key_at_both_levels(
     manifest = manifest_of(members)
     manifest["signer_key_id"], manifest["signer_chain"] = old.key_id, []
     raw = canonical_json(manifest)
-    members = replaced(replaced(members, "manifest.json", raw), "manifest.sig", old_signing.sign(raw))
+    members = replaced(
+        replaced(members, "manifest.json", raw), "manifest.sig", old_signing.sign(raw)
+    )
     stolen = write_members(tmp_path / "stolen.dvpkg", members)
     refusal = _refused(hierarchy.province, stolen, Reason.KEY_RETIRED)
     assert "khoá đã thay" in refusal.message
@@ -295,7 +299,11 @@ def test_a_rotation_retires_the_old_key_at_both_levels(
     outer_manifest = manifest_of(outer)
     outer_manifest["relayed"][0].update(sequence=3, package_hash=sha256_hex(raw))
     outer = resign(hierarchy.province, outer, outer_manifest)
-    _refused(hierarchy.centre, write_members(tmp_path / "relayed-stolen.dvpkg", outer), Reason.KEY_RETIRED)
+    _refused(
+        hierarchy.centre,
+        write_members(tmp_path / "relayed-stolen.dvpkg", outer),
+        Reason.KEY_RETIRED,
+    )
 
 
 def test_a_revocation_is_seen_at_both_levels(hierarchy: Hierarchy, tmp_path: Path) -> None:
@@ -363,8 +371,12 @@ def test_a_rotation_card_cannot_change_who_the_office_is(hierarchy: Hierarchy) -
 
     new = Ed25519PrivateKey.generate()
     card = make_card(
-        office={"code": COMMUNE, "name": "Ban Tuyên giáo Tỉnh", "level": "province",
-                "parent_code": "01"},
+        office={
+            "code": COMMUNE,
+            "name": "Ban Tuyên giáo Tỉnh",
+            "level": "province",
+            "parent_code": "01",
+        },
         signing_key=new,
         signing_public=new.public_key().public_bytes_raw(),
         encryption_public=X25519PrivateKey.generate().public_key().public_bytes_raw(),
@@ -382,7 +394,9 @@ def test_a_receipt_from_the_parents_retired_key_is_refused(hierarchy: Hierarchy)
     hierarchy.add(hierarchy.commune)
     hierarchy.send(hierarchy.commune, hierarchy.province)
     old = keys.active_key(hierarchy.province)
-    old_signing = keys.load_signing_key(hierarchy.province, key_id=old.key_id, passphrase=PASSPHRASE)
+    old_signing = keys.load_signing_key(
+        hierarchy.province, key_id=old.key_id, passphrase=PASSPHRASE
+    )
     keys.rotate_keys(hierarchy.province, passphrase=PASSPHRASE)
     genuine = hierarchy.acknowledge(hierarchy.province, hierarchy.commune)  # learns the new key
     # A thief of the old key signs a receipt sending records back.
@@ -391,7 +405,9 @@ def test_a_receipt_from_the_parents_retired_key_is_refused(hierarchy: Hierarchy)
     body.update(signer_key_id=old.key_id, signer_chain=[], receipt_id="f" * 36)
     forged = hierarchy.stick / "forged.dvrcpt"
     forged.write_text(
-        json.dumps({"receipt": body, "signature": keys.b64(old_signing.sign(canonical_json(body)))}),
+        json.dumps(
+            {"receipt": body, "signature": keys.b64(old_signing.sign(canonical_json(body)))}
+        ),
         encoding="utf-8",
     )
     before = database_digest(hierarchy.commune.paths)

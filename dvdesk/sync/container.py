@@ -23,6 +23,7 @@ from dvdesk.sync.format import (
     ATTACHMENT_NAME,
     MANIFEST,
     RECORDS_NAME,
+    RELAYED_NAME,
     SIGNATURE,
     SIGNATURE_BYTES,
     Limits,
@@ -73,6 +74,8 @@ def _limit_for(name: str, limits: Limits) -> int | None:
         return limits.records_member_bytes
     if ATTACHMENT_NAME.fullmatch(name):
         return limits.attachment_bytes
+    if RELAYED_NAME.fullmatch(name):
+        return limits.relayed_bytes
     return None
 
 
@@ -96,14 +99,14 @@ class PackageFile:
                 while block := reader.read(_BLOCK):
                     seen += len(block)
                     if seen > size:
-                        raise _size_mismatch(name)
+                        raise size_mismatch(name)
                     yield block
         except (zipfile.BadZipFile, zlib.error):
             raise changed_member(name) from None
         except EOFError:
             raise _refuse_damaged(self.path) from None
         if seen != size:
-            raise _size_mismatch(name)
+            raise size_mismatch(name)
 
     def read_declared(self, name: str) -> bytes:
         """A member of its declared size (already checked against the limits)."""
@@ -146,7 +149,7 @@ def changed_member(name: str) -> Refused:
     )
 
 
-def _size_mismatch(name: str) -> Refused:
+def size_mismatch(name: str) -> Refused:
     return Refused(
         Reason.SIZE_MISMATCH,
         _(

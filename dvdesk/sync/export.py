@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlmodel import Session, col, func, select
 
 from dvdesk.clock import now_iso
-from dvdesk.db.schema import AuditEntry, OrgUnit, OwnKey, PackageOut, Receipt
+from dvdesk.db.schema import AuditEntry, OrgUnit, OwnKey, PackageIn, PackageOut, Receipt, UnitKey
 from dvdesk.errors import Conflict, NotFound, UserError
 from dvdesk.fileio import fsync_folder
 from dvdesk.i18n import _
@@ -27,7 +27,9 @@ from dvdesk.services.attachments import blob_path
 from dvdesk.services.office import OfficeView, get_office
 from dvdesk.services.store import Store, storage_errors
 from dvdesk.sync import keys
+from dvdesk.sync.checks import bad_signature, check_members, read_signed_manifest
 from dvdesk.sync.container import PackageWriter, open_package
+from dvdesk.sync.delegation import delegation_for
 from dvdesk.sync.format import (
     DEFAULT_LIMITS,
     DERIVED_TEXT_VERSION,
@@ -37,17 +39,20 @@ from dvdesk.sync.format import (
     RECORDS_PER_CHUNK,
     SCHEMA_VERSION,
     SEALED,
+    Delegation,
     FileEntry,
     Manifest,
     OfficeRef,
+    RelayedEntry,
     canonical_json,
+    file_sha256,
     sha256_hex,
     unb64,
 )
 from dvdesk.sync.progress import CancelCheck, Progress, check_cancel, never, no_progress
+from dvdesk.sync.relay import relay_folder, stored_name
 from dvdesk.sync.seal import Sealer, sealer_for
 from dvdesk.sync.trust import current_key_of, verify_signature
-from dvdesk.sync.verify import bad_signature, check_members, read_signed_manifest
 from dvdesk.sync.wire import attachment_blobs, part_counts, read_batches
 
 
@@ -77,6 +82,11 @@ class _Plan:
     after: int
     upto: int
     total: int
+    # Children's packages to carry verbatim (only upward, to the parent), and the
+    # package_in id up to which they are carried.
+    relayed: tuple[PackageIn, ...] = ()
+    relayed_upto: int = 0
+    delegations: tuple[Delegation, ...] = ()
 
 
 def _destination(session: Session, office: OfficeView, code: str | None) -> OfficeRef:
@@ -110,6 +120,7 @@ def _plan(session: Session, office: OfficeView, destination: str | None, full: b
     ).one()
     after = 0
     covers_from = 1
+    relayed_after = 0
     if acknowledged and not full:
         acked = session.exec(
             select(PackageOut).where(
@@ -117,14 +128,17 @@ def _plan(session: Session, office: OfficeView, destination: str | None, full: b
             )
         ).one()
         after, covers_from = acked.upto_change_seq, acked.sequence + 1
+        relayed_after = acked.relayed_upto
     connection = session.connection().connection.driver_connection
     assert isinstance(connection, sqlite3.Connection)
     upto, total = connection.execute(
         "SELECT coalesce(max(change_seq), 0), "
-        "(SELECT count(*) FROM record WHERE change_seq > ? AND office_code != ?) FROM record",
-        (after, target.code),
+        "(SELECT count(*) FROM record WHERE change_seq > ? AND office_code = ?) FROM record",
+        (after, office.code),
     ).fetchone()
     sequence = (last.sequence if last else 0) + 1
+    upward = target.code == office.parent_code
+    relayed = _relayed_since(session, relayed_after) if upward else ()
     return _Plan(
         destination=target,
         sequence=sequence,
@@ -133,7 +147,30 @@ def _plan(session: Session, office: OfficeView, destination: str | None, full: b
         after=after,
         upto=max(int(upto), after),
         total=int(total),
+        relayed=relayed,
+        relayed_upto=max([row.id or 0 for row in relayed], default=relayed_after),
+        delegations=_delegations(session, office.code) if upward else (),
     )
+
+
+def _relayed_since(session: Session, after: int) -> tuple[PackageIn, ...]:
+    """Packages imported directly from children since the parent's last acknowledgement."""
+    return tuple(
+        session.exec(
+            select(PackageIn)
+            .where(col(PackageIn.id) > after, col(PackageIn.relay).is_(None))
+            .order_by(col(PackageIn.id))
+        ).all()
+    )
+
+
+def _delegations(session: Session, own_code: str) -> tuple[Delegation, ...]:
+    """A delegation for every enrolled child: its keys, rotations and revocations."""
+    codes = sorted(
+        set(session.exec(select(UnitKey.office_code).where(UnitKey.relation == "child")).all())
+    )
+    found = (delegation_for(session, own_code=own_code, child=code) for code in codes)
+    return tuple(delegation for delegation in found if delegation is not None)
 
 
 def _final_path(out: Path, *, origin: str, plan: _Plan) -> Path:
@@ -273,17 +310,14 @@ def _write(
         connection = raw.driver_connection
         assert isinstance(connection, sqlite3.Connection)
         connection.execute("BEGIN")  # one snapshot for every batch
-        dest = plan.destination.code
-        counts.update(
-            part_counts(connection, after=plan.after, upto=plan.upto, exclude_office=dest)
-        )
-        blobs = attachment_blobs(connection, after=plan.after, upto=plan.upto, exclude_office=dest)
+        counts.update(part_counts(connection, after=plan.after, upto=plan.upto, owner=office.code))
+        blobs = attachment_blobs(connection, after=plan.after, upto=plan.upto, owner=office.code)
         for number, batch in enumerate(
             read_batches(
                 connection,
                 after=plan.after,
                 upto=plan.upto,
-                exclude_office=plan.destination.code,
+                owner=office.code,
                 batch=RECORDS_PER_CHUNK,
             ),
             start=1,
@@ -312,6 +346,7 @@ def _write(
                 ).format(sha=sha256[:12])
             )
         builder.add_attachment(sha256, source)
+    relayed = _add_relayed(store, writer, plan, cancel)
     manifest = Manifest(
         format=FORMAT,
         format_version=FORMAT_VERSION,
@@ -332,6 +367,8 @@ def _write(
         files=tuple(builder.files),
         encryption=sealer.header if sealer else None,
         created_at=now_iso(),
+        relayed=relayed,
+        delegations=plan.delegations,
     )
     raw_manifest = canonical_json(manifest.model_dump(mode="json"))
     writer.add("manifest.json", raw_manifest, compress=True)
@@ -354,6 +391,31 @@ def _write(
         package_hash=sha256_hex(raw_manifest),
         size=temporary.stat().st_size,
     )
+
+
+def _add_relayed(
+    store: Store, writer: PackageWriter, plan: _Plan, cancel: CancelCheck
+) -> tuple[RelayedEntry, ...]:
+    """Children's packages, byte for byte as they signed them."""
+    entries: list[RelayedEntry] = []
+    for row in plan.relayed:
+        check_cancel(cancel)
+        source = relay_folder(store.paths) / stored_name(row.origin, row.sequence, row.package_hash)
+        if not source.is_file():
+            continue  # imported before dvdesk kept packages for relaying: nothing to carry
+        name = f"relayed/{len(entries) + 1:06d}.dvpkg"
+        writer.add_file(name, source)
+        entries.append(
+            RelayedEntry(
+                name=name,
+                origin=row.origin,
+                sequence=row.sequence,
+                package_hash=row.package_hash,
+                size=source.stat().st_size,
+                sha256=file_sha256(source),
+            )
+        )
+    return tuple(entries)
 
 
 def _read_back(path: Path, *, signing_public: bytes, progress: Progress) -> None:
@@ -395,6 +457,7 @@ def _log(store: Store, *, plan: _Plan, result: ExportResult, final: Path) -> Non
                 file_name=final.name,
                 created_at=now_iso(),
                 created_by=store.actor,
+                relayed_upto=plan.relayed_upto,
             )
         )
         session.add(

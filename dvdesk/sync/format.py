@@ -11,6 +11,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -19,7 +20,11 @@ from dvdesk.i18n import _
 from dvdesk.sync.refusals import Reason, Refused
 
 FORMAT: Final = "dvdesk-package"
-FORMAT_VERSION: Final = 1
+# The one place the package and receipt format version is set. Version 2 relays
+# children's packages verbatim with delegations; version 1 packages (a direct
+# child's own records) still import.
+FORMAT_VERSION: Final = 2
+OLDEST_FORMAT_VERSION: Final = 1
 # Bumped whenever dvdesk.text.fold / vi_sort_key change: the importer then recomputes
 # the derived search and sort columns instead of taking the sender's.
 DERIVED_TEXT_VERSION: Final = 1
@@ -32,6 +37,9 @@ SIGNATURE: Final = "manifest.sig"
 SIGNATURE_BYTES: Final = 64
 RECORDS_NAME = re.compile(r"records/[0-9]{6}\.json(\.sealed)?")
 ATTACHMENT_NAME = re.compile(r"attachments/[0-9a-f]{64}(\.sealed)?")
+RELAYED_NAME = re.compile(r"relayed/[0-9]{6}\.dvpkg")
+# A relay of a relay of …: deeper than this is refused before anything is opened.
+MAX_RELAY_DEPTH: Final = 4
 SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 SEALED: Final = ".sealed"
 
@@ -46,6 +54,7 @@ class Limits:
     manifest_bytes: int = 32 * 1024**2
     records_member_bytes: int = 256 * 1024**2
     attachment_bytes: int = 256 * 1024**2
+    relayed_bytes: int = 1024**3
 
 
 DEFAULT_LIMITS = Limits()
@@ -60,6 +69,14 @@ def canonical_json(value: Any) -> bytes:
 
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(1024 * 1024):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def b64(data: bytes) -> str:
@@ -99,6 +116,38 @@ class Encryption(_Frozen):
     salt: str = Field(max_length=100)
 
 
+class RelayedEntry(_Frozen):
+    """A child's package carried verbatim (``relayed/NNNNNN.dvpkg``), as its relay got it."""
+
+    name: str = Field(pattern=RELAYED_NAME.pattern)
+    origin: str = Field(min_length=1, max_length=20)
+    sequence: int = Field(ge=1, lt=2**53)
+    package_hash: str = Field(pattern=SHA256_HEX.pattern)
+    size: int = Field(ge=0, lt=2**53)
+    sha256: str = Field(pattern=SHA256_HEX.pattern)
+
+
+class DelegatedKey(_Frozen):
+    """One key of a delegated office: its self-signed card, and until when it may sign."""
+
+    card: dict[str, Any]
+    # For a replaced key, the last sequence it signed; None for the current key.
+    last_sequence: int | None = Field(default=None, ge=0, lt=2**53)
+    revoked: bool = False
+
+
+class Delegation(_Frozen):
+    """The relay vouches for a subordinate office's keys (as a TUF delegation)."""
+
+    code: str = Field(min_length=1, max_length=20)
+    name: str = Field(max_length=500)
+    level: str = Field(max_length=40)
+    parent_code: str = Field(min_length=1, max_length=20)
+    # Bumped each time the relay re-enrolled the office with a new, uncertified key.
+    enrolment: int = Field(ge=0, lt=2**31)
+    keys: tuple[DelegatedKey, ...] = Field(min_length=1, max_length=32)
+
+
 class Manifest(_Frozen):
     format: Literal["dvdesk-package"]
     format_version: int
@@ -120,6 +169,9 @@ class Manifest(_Frozen):
     files: tuple[FileEntry, ...]
     encryption: Encryption | None = None
     created_at: str = Field(max_length=40)  # the sender's clock: shown, never trusted
+    # Format 2: children's packages carried verbatim, and the keys the sender vouches for.
+    relayed: tuple[RelayedEntry, ...] = Field(default=(), max_length=100_000)
+    delegations: tuple[Delegation, ...] = Field(default=(), max_length=10_000)
 
 
 def parse_manifest(raw: bytes) -> Manifest:
@@ -143,9 +195,13 @@ def parse_manifest(raw: bytes) -> Manifest:
         manifest = Manifest.model_validate_json(raw)
     except ValidationError:
         raise _bad_manifest() from None
-    if manifest.covers_from > manifest.sequence or len(
-        {entry.name for entry in manifest.files}
-    ) != len(manifest.files):
+    names = [entry.name for entry in manifest.files] + [e.name for e in manifest.relayed]
+    if (
+        manifest.covers_from > manifest.sequence
+        or len(set(names)) != len(names)
+        or manifest.format_version < OLDEST_FORMAT_VERSION
+        or (manifest.format_version < 2 and (manifest.relayed or manifest.delegations))
+    ):
         raise _bad_manifest()
     if manifest.schema_version > SCHEMA_VERSION:
         raise Refused(

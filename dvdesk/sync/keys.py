@@ -4,8 +4,8 @@ Each key is an Ed25519 signing key plus an X25519 key for packages encrypted to
 this office. Both private halves live in one file ``paths.keys/<key id>.key``,
 encrypted with ChaCha20-Poly1305 under a key derived from the office passphrase by
 scrypt (memory-hard, so a stolen file resists guessing); the database keeps the
-public halves and the key card. Retired keys stay on disk so packages encrypted to
-them can still be opened.
+public halves and the key card. A retired key's file is overwritten and deleted at
+rotation: it may no longer sign, certify or open anything.
 """
 
 from __future__ import annotations
@@ -214,7 +214,23 @@ def rotate_keys(store: Store, *, passphrase: str, new_passphrase: str | None = N
                 store, "rotate", row.key_id, {"previous": old.key_id, "certified_by": old.key_id}
             )
         )
+    # The old key may no longer sign or certify anything: nothing must be able to use it.
+    with storage_errors(store.paths.keys):
+        destroy_private(_key_file(store, old.key_id))
     return _info(row)
+
+
+def destroy_private(path: Path) -> None:
+    """Overwrite a private key file with random bytes, flush it to disk, then delete it."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return
+    with path.open("r+b") as handle:
+        handle.write(os.urandom(max(size, 1)))
+        handle.flush()
+        os.fsync(handle.fileno())
+    path.unlink()
 
 
 def _active_row(store: Store) -> OwnKey | None:

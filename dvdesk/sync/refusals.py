@@ -39,9 +39,20 @@ class Reason(StrEnum):
     CHAIN_BROKEN = "chain_broken"
     CANNOT_DECRYPT = "cannot_decrypt"
     BAD_PAYLOAD = "bad_payload"
+    # Relays and delegations (format 2)
+    RELAY_TAMPERED = "relay_tampered"
+    PLANTED_RECORD = "planted_record"
+    NOT_DELEGATED = "not_delegated"
+    DELEGATION_CONFLICT = "delegation_conflict"
+    KEY_NOT_CERTIFIED = "key_not_certified"
+    IDENTITY_CHANGED = "identity_changed"
+    KEY_RETIRED = "key_retired"
     # Key cards
     BAD_CARD = "bad_card"
     ALREADY_ENROLLED = "already_enrolled"
+    NOT_OUR_CHILD = "not_our_child"
+    LOOKALIKE_NAME = "lookalike_name"
+    BAD_OFFICE_CODE = "bad_office_code"
     # Receipts
     BAD_RECEIPT = "bad_receipt"
     RECEIPT_NOT_OURS = "receipt_not_ours"

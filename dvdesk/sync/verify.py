@@ -7,7 +7,10 @@ hash chain), then every payload member against its signed SHA-256.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlmodel import Session, col, func, select
@@ -15,21 +18,18 @@ from sqlmodel import Session, col, func, select
 from dvdesk.db.schema import Office, PackageIn
 from dvdesk.errors import NotFound
 from dvdesk.i18n import _
-from dvdesk.services.store import Store
-from dvdesk.sync.container import PackageFile, missing_member, open_package
+from dvdesk.services.store import Store, storage_errors
+from dvdesk.sync.checks import bad_signature, check_members, read_signed_manifest
+from dvdesk.sync.container import PackageFile, open_package
 from dvdesk.sync.format import (
     DEFAULT_LIMITS,
-    MANIFEST,
-    SEALED,
-    SIGNATURE,
-    SIGNATURE_BYTES,
     Limits,
     Manifest,
-    parse_manifest,
     sha256_hex,
 )
-from dvdesk.sync.progress import CancelCheck, Progress, check_cancel, never, no_progress
+from dvdesk.sync.progress import CancelCheck, Progress, never, no_progress
 from dvdesk.sync.refusals import Reason, Refused
+from dvdesk.sync.relay import Relayed, walk_relayed
 from dvdesk.sync.trust import Signer, resolve_signer, verify_signature
 
 
@@ -43,6 +43,7 @@ class VerifiedPackage:
     signer: Signer
     already_imported: bool
     last_sequence: int
+    relayed: Relayed = field(default_factory=Relayed)
 
     @property
     def encrypted(self) -> bool:
@@ -51,74 +52,6 @@ class VerifiedPackage:
     @property
     def record_count(self) -> int:
         return self.manifest.counts.get("record", 0)
-
-
-def read_signed_manifest(package: PackageFile) -> tuple[bytes, bytes, Manifest]:
-    if package.declared_size(SIGNATURE) != SIGNATURE_BYTES:
-        raise bad_signature()
-    raw = package.read_declared(MANIFEST)
-    signature = package.read_declared(SIGNATURE)
-    return raw, signature, parse_manifest(raw)
-
-
-def bad_signature() -> Refused:
-    return Refused(
-        Reason.BAD_SIGNATURE,
-        _(
-            "The package's signature does not match its contents: it was changed or forged "
-            "after it was signed. Nothing was imported; do not use it, and ask the sending "
-            "office to export it again."
-        ),
-    )
-
-
-def check_members(
-    package: PackageFile,
-    manifest: Manifest,
-    *,
-    progress: Progress = no_progress,
-    cancel: CancelCheck = never,
-) -> None:
-    """Every member listed, with its signed size and SHA-256; nothing else in the zip."""
-    listed = {entry.name for entry in manifest.files}
-    for name in package.members:
-        if name not in listed and name not in (MANIFEST, SIGNATURE):
-            raise Refused(
-                Reason.UNEXPECTED_MEMBER,
-                _(
-                    "The package contains a file {member} that dvdesk never writes. It is "
-                    "refused; nothing was imported."
-                ).format(member=name),
-            )
-    sealed = manifest.encryption is not None
-    for entry in manifest.files:
-        declared = package.declared_size(entry.name)
-        if declared is None:
-            raise missing_member(entry.name)
-        if entry.name.endswith(SEALED) != sealed or (
-            sealed and (entry.plain_size is None or entry.plain_sha256 is None)
-        ):
-            raise Refused(
-                Reason.BAD_MANIFEST,
-                _(
-                    "The package's table of contents (manifest) is damaged or was not made by "
-                    "dvdesk. Ask the sending office to export the package again."
-                ),
-            )
-        if declared != entry.size:
-            raise Refused(
-                Reason.SIZE_MISMATCH,
-                _(
-                    "The file {member} inside the package does not have the size the signed "
-                    "table of contents gives (cut off or changed). Nothing was imported; copy "
-                    "the package again."
-                ).format(member=entry.name),
-            )
-    total = len(manifest.files)
-    for done, entry in enumerate(manifest.files, start=1):
-        check_cancel(cancel)
-        package.check(entry.name, size=entry.size, sha256=entry.sha256)
-        progress(done, total)
 
 
 def _own_code(session: Session) -> str:
@@ -223,9 +156,12 @@ def inspect(
     progress: Progress = no_progress,
     cancel: CancelCheck = never,
     records_follow: bool = False,
+    workdir: Path,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> VerifiedPackage:
-    """Every check before import. Progress counts members checked; with ``records_follow``
-    the total also counts the records an import applies afterwards (one bar for both)."""
+    """Every check before import, nested packages included (extracted into ``workdir``).
+    Progress counts members checked; with ``records_follow`` the total also counts the
+    records an import applies afterwards (one bar for both)."""
     raw, signature, manifest = read_signed_manifest(package)
     package_hash = sha256_hex(raw)
     with store.session() as session:
@@ -238,6 +174,17 @@ def inspect(
         progress=lambda done, total: progress(done, total + more),
         cancel=cancel,
     )
+    relayed = Relayed()
+    if not already:
+        with store.session() as session:
+            relayed = walk_relayed(
+                session,
+                package,
+                manifest,
+                own_code=_own_code(session),
+                workdir=workdir,
+                limits=limits,
+            )
     return VerifiedPackage(
         path=package.path,
         manifest=manifest,
@@ -245,7 +192,17 @@ def inspect(
         signer=signer,
         already_imported=already,
         last_sequence=last,
+        relayed=relayed,
     )
+
+
+@contextmanager
+def scratch_folder(store: Store) -> Iterator[Path]:
+    """A private folder beside the database for nested packages while they are checked."""
+    with storage_errors(store.paths.root):
+        store.paths.root.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=store.paths.root, prefix="relay-") as folder:
+        yield Path(folder)
 
 
 def verify_package(
@@ -257,8 +214,10 @@ def verify_package(
     cancel: CancelCheck = never,
 ) -> VerifiedPackage:
     """Every check an import makes, without importing."""
-    with open_package(path, limits=limits) as package:
-        return inspect(store, package, progress=progress, cancel=cancel)
+    with open_package(path, limits=limits) as package, scratch_folder(store) as workdir:
+        return inspect(
+            store, package, progress=progress, cancel=cancel, workdir=workdir, limits=limits
+        )
 
 
 def last_sequences(session: Session) -> dict[str, int]:

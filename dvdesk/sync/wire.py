@@ -209,7 +209,8 @@ _RECORD_JSON = _object(
         ("attachments", _array("attachment", _ATTACHMENT_JSON, "added_at, id")),
     ]
 )
-_RANGE = "r.change_seq > ? AND r.change_seq <= ? AND r.office_code != ?"
+# Only the exporting office's own records: others' travel in their owners' signed packages.
+_RANGE = "r.change_seq > ? AND r.change_seq <= ? AND r.office_code = ?"
 _SELECT_JSON = (
     f"SELECT r.change_seq, r.office_code, r.deleted, {_RECORD_JSON} FROM record r "
     f"WHERE {_RANGE} ORDER BY r.change_seq LIMIT ?"
@@ -231,14 +232,14 @@ def read_batches(
     *,
     after: int,
     upto: int,
-    exclude_office: str,
+    owner: str,
     batch: int,
 ) -> Iterator[Batch]:
     """Record aggregates with ``after < change_seq <= upto``, in change order, as JSON."""
     cursor = connection.cursor()
     position = after
     while True:
-        rows = cursor.execute(_SELECT_JSON, (position, upto, exclude_office, batch)).fetchall()
+        rows = cursor.execute(_SELECT_JSON, (position, upto, owner, batch)).fetchall()
         if not rows:
             return
         position = rows[-1][0]
@@ -252,25 +253,25 @@ def read_batches(
 
 
 def part_counts(
-    connection: sqlite3.Connection, *, after: int, upto: int, exclude_office: str
+    connection: sqlite3.Connection, *, after: int, upto: int, owner: str
 ) -> dict[str, int]:
     counts = {}
     for table in ("record_subject", "recommendation", "dialogue_issue", "attachment"):
         (counts[table],) = connection.execute(
             f"SELECT count(*) FROM {table} t JOIN record r ON r.id = t.record_id WHERE {_RANGE}",
-            (after, upto, exclude_office),
+            (after, upto, owner),
         ).fetchone()
     return counts
 
 
 def attachment_blobs(
-    connection: sqlite3.Connection, *, after: int, upto: int, exclude_office: str
+    connection: sqlite3.Connection, *, after: int, upto: int, owner: str
 ) -> list[str]:
     """Content hashes of the live attachments of the records in range."""
     rows = connection.execute(
         "SELECT DISTINCT a.sha256 FROM attachment a JOIN record r ON r.id = a.record_id "
         f"WHERE {_RANGE} AND NOT a.deleted ORDER BY a.sha256",
-        (after, upto, exclude_office),
+        (after, upto, owner),
     ).fetchall()
     return [sha256 for (sha256,) in rows]
 

@@ -1,0 +1,84 @@
+"""Checks shared by a package and the packages nested in it: signed manifest, members."""
+
+from __future__ import annotations
+
+from dvdesk.i18n import _
+from dvdesk.sync.container import PackageFile, missing_member, size_mismatch
+from dvdesk.sync.format import (
+    MANIFEST,
+    SEALED,
+    SIGNATURE,
+    SIGNATURE_BYTES,
+    Manifest,
+    parse_manifest,
+)
+from dvdesk.sync.progress import CancelCheck, Progress, check_cancel, never, no_progress
+from dvdesk.sync.refusals import Reason, Refused
+
+
+def read_signed_manifest(package: PackageFile) -> tuple[bytes, bytes, Manifest]:
+    if package.declared_size(SIGNATURE) != SIGNATURE_BYTES:
+        raise bad_signature()
+    raw = package.read_declared(MANIFEST)
+    signature = package.read_declared(SIGNATURE)
+    return raw, signature, parse_manifest(raw)
+
+
+def bad_signature() -> Refused:
+    return Refused(
+        Reason.BAD_SIGNATURE,
+        _(
+            "The package's signature does not match its contents: it was changed or forged "
+            "after it was signed. Nothing was imported; do not use it, and ask the sending "
+            "office to export it again."
+        ),
+    )
+
+
+def check_members(
+    package: PackageFile,
+    manifest: Manifest,
+    *,
+    progress: Progress = no_progress,
+    cancel: CancelCheck = never,
+) -> None:
+    """Every member listed, with its signed size and SHA-256; nothing else in the zip."""
+    listed = {entry.name for entry in manifest.files} | {e.name for e in manifest.relayed}
+    for name in package.members:
+        if name not in listed and name not in (MANIFEST, SIGNATURE):
+            raise Refused(
+                Reason.UNEXPECTED_MEMBER,
+                _(
+                    "The package contains a file {member} that dvdesk never writes. It is "
+                    "refused; nothing was imported."
+                ).format(member=name),
+            )
+    sealed = manifest.encryption is not None
+    for entry in manifest.files:
+        declared = package.declared_size(entry.name)
+        if declared is None:
+            raise missing_member(entry.name)
+        if entry.name.endswith(SEALED) != sealed or (
+            sealed and (entry.plain_size is None or entry.plain_sha256 is None)
+        ):
+            raise Refused(
+                Reason.BAD_MANIFEST,
+                _(
+                    "The package's table of contents (manifest) is damaged or was not made by "
+                    "dvdesk. Ask the sending office to export the package again."
+                ),
+            )
+        if declared != entry.size:
+            raise size_mismatch(entry.name)
+    for relayed in manifest.relayed:
+        declared = package.declared_size(relayed.name)
+        if declared is None:
+            raise missing_member(relayed.name)
+        if declared != relayed.size:
+            raise size_mismatch(relayed.name)
+    members = [(e.name, e.size, e.sha256) for e in manifest.files]
+    members += [(e.name, e.size, e.sha256) for e in manifest.relayed]
+    for done, (name, size, sha256) in enumerate(members, start=1):
+        check_cancel(cancel)
+        package.check(name, size=size, sha256=sha256)
+        progress(done, len(members))
