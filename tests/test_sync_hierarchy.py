@@ -373,8 +373,8 @@ def test_a_rotation_card_cannot_change_who_the_office_is(hierarchy: Hierarchy) -
     card = make_card(
         office={
             "code": COMMUNE,
-            "name": "Ban Tuyên giáo Tỉnh",
-            "level": "province",
+            "name": "Ban Tuyên giáo và Dân vận Thành ủy Hà Nội",
+            "level": "commune",
             "parent_code": "01",
         },
         signing_key=new,
@@ -482,9 +482,7 @@ def test_a_record_edited_after_the_round_trip_updates_the_top(hierarchy: Hierarc
     hierarchy.send(hierarchy.province, hierarchy.centre)
     hierarchy.acknowledge(hierarchy.province, hierarchy.commune)
     hierarchy.acknowledge(hierarchy.centre, hierarchy.province)
-    update_record(
-        hierarchy.commune, record_id=record, data={"title": "Kiểm tra đã sửa"}, expected_revision=1
-    )
+    update_record(hierarchy.commune, record_id=record, changes={"title": "Kiểm tra đã sửa"})
     hierarchy.send(hierarchy.commune, hierarchy.province)
     summary = hierarchy.send(hierarchy.province, hierarchy.centre)
     assert summary.updated == 1

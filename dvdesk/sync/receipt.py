@@ -18,20 +18,30 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlmodel import Session, col, func, select
 
 from dvdesk.clock import now_iso
-from dvdesk.db.schema import AuditEntry, Correction, PackageIn, PackageOut, Receipt, Record
+from dvdesk.db.schema import (
+    AuditEntry,
+    Correction,
+    PackageIn,
+    PackageOut,
+    Receipt,
+    Record,
+    UnitKey,
+)
 from dvdesk.errors import Conflict, NotFound
 from dvdesk.fileio import write_atomically
 from dvdesk.i18n import _
 from dvdesk.services.office import get_office
 from dvdesk.services.store import Store, storage_errors
 from dvdesk.sync import keys
-from dvdesk.sync.format import OfficeRef, b64, canonical_json, sha256_hex, unb64
+from dvdesk.sync.format import FORMAT_VERSION, OfficeRef, b64, canonical_json, sha256_hex, unb64
+from dvdesk.sync.keycard import Card, parse_card
 from dvdesk.sync.refusals import Reason, Refused
+from dvdesk.sync.relay import relay_folder
 from dvdesk.sync.trust import enrol_rotated, resolve_signer, verify_signature
 from dvdesk.text import clean
 
 RECEIPT_FORMAT: Final = "dvdesk-receipt"
-RECEIPT_VERSION: Final = 1
+RECEIPT_VERSION: Final = FORMAT_VERSION  # one version number for packages and receipts
 RECEIPT_SUFFIX: Final = ".dvrcpt"
 MAX_RECEIPT_BYTES: Final = 16 * 1024 * 1024
 
@@ -70,6 +80,10 @@ class ReceiptBody(_Frozen):
     received: tuple[Received, ...] = Field(max_length=10_000)
     returned: tuple[Returned, ...] = Field(max_length=100_000)
     issued_at: str = Field(max_length=40)  # the issuer's clock: shown, never trusted
+    # Format 2: the issuer's parent's receipts carrying corrections for the recipient's
+    # records, verbatim, and the parent's key card the issuer vouches for to check them.
+    relayed: tuple[dict[str, Any], ...] = Field(default=(), max_length=1_000)
+    vouched: tuple[dict[str, Any], ...] = Field(default=(), max_length=32)
 
 
 @dataclass(frozen=True)
@@ -138,13 +152,60 @@ def request_correction(store: Store, *, record_id: str, comment: str) -> Returne
         )
 
 
-def _origin_of(session: Session, office_code: str) -> str | None:
-    """The enrolled child whose packages brought records of ``office_code`` (relays)."""
-    rows = session.exec(select(PackageIn.origin, PackageIn.manifest)).all()
-    for origin, manifest in rows:
-        if office_code == origin or office_code in manifest.get("offices", {}):
-            return origin
-    return None
+def route_of(session: Session, office_code: str) -> str:
+    """The direct child through whose packages ``office_code``'s records reached here."""
+    code = office_code
+    for _depth in range(8):
+        relay = session.exec(
+            select(PackageIn.relay)
+            .where(PackageIn.origin == code, col(PackageIn.relay).is_not(None))
+            .order_by(col(PackageIn.id).desc())
+        ).first()
+        if relay is None:
+            return code
+        code = relay
+    return code
+
+
+def _relay_receipts_folder(store: Store) -> Path:
+    return relay_folder(store.paths) / "receipts"
+
+
+def _relayed_down(
+    session: Session, store: Store, origin: str
+) -> tuple[list[Correction], list[dict[str, Any]], list[dict[str, Any]]]:
+    """The parent's corrections waiting to go down to ``origin``, the parent's receipts
+    that carry them (verbatim, signed by the parent), and the parent's key card."""
+    waiting = [
+        c
+        for c in session.exec(
+            select(Correction).where(
+                Correction.direction == "relay", Correction.status == "pending"
+            )
+        ).all()
+        if route_of(session, c.office_code) == origin
+    ]
+    if not waiting:
+        return [], [], []
+    wanted = {c.id for c in waiting}
+    documents = []
+    for receipt in session.exec(select(Receipt).where(Receipt.direction == "in")).all():
+        ids = {item.get("correction_id") for item in receipt.body.get("returned", [])}
+        if ids & wanted:
+            path = _relay_receipts_folder(store) / f"{receipt.receipt_hash}{RECEIPT_SUFFIX}"
+            if path.is_file():
+                documents.append(json.loads(path.read_bytes()))
+    parent_cards = [
+        row.card
+        for row in session.exec(
+            select(UnitKey).where(
+                UnitKey.relation == "parent",
+                col(UnitKey.revoked).is_(False),
+                col(UnitKey.replaced_by).is_(None),
+            )
+        ).all()
+    ]
+    return waiting, documents, parent_cards
 
 
 def write_receipt(store: Store, *, origin: str, out: Path, passphrase: str) -> ReceiptResult:
@@ -172,8 +233,10 @@ def write_receipt(store: Store, *, origin: str, out: Path, passphrase: str) -> R
                     Correction.direction == "out", col(Correction.status).in_(("pending", "sent"))
                 )
             ).all()
-            if c.office_code == origin or _origin_of(session, c.office_code) == origin
+            # Corrections on office B's records go only to the office that relayed B's.
+            if route_of(session, c.office_code) == origin
         ]
+        relaying, relayed, vouched = _relayed_down(session, store, origin)
     last = imported[0]
     body = ReceiptBody(
         format=RECEIPT_FORMAT,
@@ -207,6 +270,8 @@ def write_receipt(store: Store, *, origin: str, out: Path, passphrase: str) -> R
             for c in requests
         ),
         issued_at=now_iso(),
+        relayed=tuple(relayed),
+        vouched=tuple(vouched),
     )
     body_data = body.model_dump(mode="json")
     signed = canonical_json(body_data)
@@ -218,7 +283,7 @@ def write_receipt(store: Store, *, origin: str, out: Path, passphrase: str) -> R
     )
     _write_atomically(final, json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8"))
     with store.session() as session:
-        for request in requests:
+        for request in [*requests, *relaying]:
             stored = session.get(Correction, request.id)
             if stored is not None and stored.status == "pending":
                 stored.status = "sent"
@@ -322,6 +387,7 @@ def import_receipt(store: Store, *, path: Path) -> ReceiptResult:
                     "forged. Nothing was changed; ask the office you report to for it again."
                 ),
             )
+        from_above = _relayed_returns(session, body, own)
         if body.recipient != own:
             raise Refused(
                 Reason.RECEIPT_NOT_OURS,
@@ -375,22 +441,31 @@ def import_receipt(store: Store, *, path: Path) -> ReceiptResult:
                 by=store.actor,
             )
         )
-        for item in body.returned:
-            if session.get(Correction, item.correction_id) is None:
-                session.add(
-                    Correction(
-                        id=item.correction_id,
-                        direction="in",
-                        record_id=item.record_id,
-                        office_code=own,
-                        title=clean(item.title),
-                        revision=item.revision,
-                        comment=clean(item.comment),
-                        status="received",
-                        created_at=now_iso(),
-                        created_by=body.issuer.code,
-                    )
+        relaying = False
+        for item, issuer in [*((i, body.issuer.code) for i in body.returned), *from_above]:
+            if session.get(Correction, item.correction_id) is not None:
+                continue
+            record = session.get(Record, item.record_id)
+            # A record of a subordinate office: kept to go down with this office's next
+            # receipt to it, with the issuer's signed receipt as proof.
+            down = record is not None and record.office_code != own
+            relaying = relaying or down
+            session.add(
+                Correction(
+                    id=item.correction_id,
+                    direction="relay" if down else "in",
+                    record_id=item.record_id,
+                    office_code=record.office_code if record is not None and down else own,
+                    title=clean(item.title),
+                    revision=item.revision,
+                    comment=clean(item.comment),
+                    status="pending" if down else "received",
+                    created_at=now_iso(),
+                    created_by=issuer,
                 )
+            )
+        if relaying:
+            _keep_receipt(store, receipt_hash, signed, signature)
         session.add(
             AuditEntry(
                 at=now_iso(),
@@ -403,6 +478,67 @@ def import_receipt(store: Store, *, path: Path) -> ReceiptResult:
         )
         session.flush()
         return _result(session, path, body, already=False)
+
+
+def _keep_receipt(store: Store, receipt_hash: str, signed: bytes, signature: bytes) -> None:
+    """Keep the parent's signed receipt verbatim: it goes down as proof of its corrections."""
+    folder = _relay_receipts_folder(store)
+    with storage_errors(folder):
+        folder.mkdir(parents=True, exist_ok=True)
+        document = {"receipt": json.loads(signed), "signature": b64(signature)}
+        write_atomically(
+            folder / f"{receipt_hash}{RECEIPT_SUFFIX}",
+            json.dumps(document, ensure_ascii=False).encode("utf-8"),
+        )
+
+
+def _relayed_returns(session: Session, body: ReceiptBody, own: str) -> list[tuple[Returned, str]]:
+    """Corrections from above the parent, each checked against that office's signature."""
+    if not body.relayed:
+        return []
+    parent = session.exec(
+        select(UnitKey).where(UnitKey.office_code == body.issuer.code, UnitKey.relation == "parent")
+    ).first()
+    above = (parent.card.get("office") or {}).get("parent_code") if parent else None
+    cards: dict[str, Card] = {}
+    for data in body.vouched:
+        card = parse_card(data)
+        if card.office_code == above:
+            cards[card.key_id] = card
+    returns: list[tuple[Returned, str]] = []
+    for document in body.relayed:
+        try:
+            inner = ReceiptBody.model_validate_json(json.dumps(document["receipt"]))
+            inner_signature = unb64(str(document["signature"]))
+        except (KeyError, TypeError, ValueError, ValidationError):
+            raise _relayed_forged(body.issuer.code) from None
+        signer_card = cards.get(inner.signer_key_id)
+        if (
+            signer_card is None
+            or inner.issuer.code != above
+            or inner.recipient != body.issuer.code
+            or not verify_signature(
+                signer_card.signing_public,
+                inner_signature,
+                canonical_json(document["receipt"]),
+            )
+        ):
+            raise _relayed_forged(body.issuer.code)
+        for item in inner.returned:
+            record = session.get(Record, item.record_id)
+            if record is not None and record.office_code == own:
+                returns.append((item, inner.issuer.code))
+    return returns
+
+
+def _relayed_forged(relay: str) -> Refused:
+    return Refused(
+        Reason.RELAY_TAMPERED,
+        _(
+            "The receipt from {relay} passes on corrections from the level above that do not "
+            "carry that office's valid signature. Nothing was changed; call office {relay}."
+        ).format(relay=relay),
+    )
 
 
 def _result(session: Session, path: Path, body: ReceiptBody, *, already: bool) -> ReceiptResult:
