@@ -21,7 +21,7 @@ from dvdesk.paths import DataPaths
 from dvdesk.services.records import get_record
 from dvdesk.services.store import Store, open_store
 from dvdesk.sync import keys
-from dvdesk.sync.apply import Outcome, RecordReason, import_package
+from dvdesk.sync.apply import import_package
 from dvdesk.sync.export import export_package
 from dvdesk.sync.format import DEFAULT_LIMITS, Limits, canonical_json, sha256_hex
 from dvdesk.sync.receipt import import_receipt, write_receipt
@@ -544,8 +544,8 @@ def test_every_reason_has_its_own_message(exchange_template: Path, tmp_path: Pat
 
 
 def test_a_record_of_the_importing_office_is_never_overwritten(exchange: Exchange) -> None:
-    """A signed package from the child carrying the province's own record: that record
-    is refused (and sent back), the rest of the package applies."""
+    """A package signed with the child's key carrying the province's own record is
+    refused whole: a package carries only its signer's own records."""
     theirs = exchange.add(exchange.parent, title="Hồ sơ của tỉnh")
     stolen = get_record(exchange.parent, record_id=theirs)
     members = read_members(_package(exchange))
@@ -553,13 +553,12 @@ def test_a_record_of_the_importing_office_is_never_overwritten(exchange: Exchang
     copy = dict(records[0]) | {"id": stolen["id"], "office_code": "01", "revision": 9}
     members = with_records(exchange.child, members, [*records, copy])
     path = write_members(exchange.stick / "own.dvpkg", members)
-    summary = import_package(exchange.parent, path=path)
-    refused = [line for line in summary.records if line.outcome is Outcome.REFUSED]
-    assert [(line.record_id, line.reason) for line in refused] == [
-        (theirs, RecordReason.OWN_RECORD)
-    ]
+    before = database_digest(exchange.parent.paths)
+    with pytest.raises(Refused) as refused:
+        import_package(exchange.parent, path=path)
+    assert refused.value.reason is Reason.PLANTED_RECORD
+    assert database_digest(exchange.parent.paths) == before
     assert get_record(exchange.parent, record_id=theirs) == stolen
-    assert summary.new == 1
 
 
 def test_a_forged_receipt_is_refused(exchange: Exchange, tmp_path: Path) -> None:

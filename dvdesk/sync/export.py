@@ -71,6 +71,7 @@ class ExportResult:
     encrypted: bool
     package_hash: str
     size: int
+    relayed: int = 0  # children's packages carried verbatim
 
 
 @dataclass(frozen=True)
@@ -390,6 +391,7 @@ def _write(
         encrypted=sealer is not None,
         package_hash=sha256_hex(raw_manifest),
         size=temporary.stat().st_size,
+        relayed=len(relayed),
     )
 
 

@@ -23,9 +23,7 @@ def upgrade() -> None:
         # The last package sequence this key may sign once it has been replaced.
         batch.add_column(sa.Column("last_sequence", sa.Integer(), nullable=True))
         # How many times the office was explicitly re-enrolled by its parent.
-        batch.add_column(
-            sa.Column("enrolment", sa.Integer(), nullable=False, server_default="0")
-        )
+        batch.add_column(sa.Column("enrolment", sa.Integer(), nullable=False, server_default="0"))
     with op.batch_alter_table("package_in") as batch:
         # The child office whose package carried this one nested (None: received directly).
         batch.add_column(sa.Column("relay", sa.String(), nullable=True))
