@@ -44,6 +44,7 @@ from dvdesk.sync.format import (
     DERIVED_TEXT_VERSION,
     FileEntry,
     Limits,
+    count_mismatch,
     sha256_hex,
 )
 from dvdesk.sync.progress import CancelCheck, Progress, check_cancel, never, no_progress
@@ -52,6 +53,7 @@ from dvdesk.sync.seal import Opener, opener_for
 from dvdesk.sync.trust import enrol_rotated
 from dvdesk.sync.verify import VerifiedPackage, inspect, sequence_state
 from dvdesk.sync.wire import ATTACHMENT_COLUMNS, WireRecord, decode_chunk, part_rows, record_row
+from dvdesk.text import shown
 
 
 class Outcome(StrEnum):
@@ -177,12 +179,12 @@ def _reason_message(
         return _(
             "This record belongs to this office; only this office may change it, so the copy "
             "from {origin} was not imported. Tell {origin} to stop sending it."
-        ).format(origin=context.origin_name)
+        ).format(origin=shown(context.origin_name))
     if reason is RecordReason.OTHER_OFFICE:
         return _(
             "This record belongs to office {code}, which sends its own packages; {origin} may "
             "not send it. It was not imported; ask {origin} why it did."
-        ).format(code=record["office_code"], origin=context.origin_name)
+        ).format(code=shown(record["office_code"]), origin=shown(context.origin_name))
     if reason is RecordReason.OWNER_CHANGED:
         return _(
             "This record is stored here as belonging to office {stored}; a package cannot give "
@@ -197,7 +199,7 @@ def _reason_message(
         return _(
             "This record belongs to office {code}, but {origin} has no subordinate offices and "
             "may only send its own records. It was not imported; ask {origin} why it did."
-        ).format(code=record["office_code"], origin=context.origin_name)
+        ).format(code=shown(record["office_code"]), origin=shown(context.origin_name))
     return _("This record appears twice in the package; only its first copy was used.")
 
 
@@ -249,7 +251,10 @@ def _chunks(
         data = package.read(entry.name, size=entry.size, sha256=entry.sha256)
         if opener is not None:
             data = _open_sealed(opener, index, entry, data, limits.records_member_bytes)
-        yield decode_chunk(data, name=entry.name)
+        chunk = decode_chunk(data, name=entry.name)
+        if len(chunk) != entry.records:  # the signed count is what 'verify' reported
+            raise count_mismatch(verified.record_count)
+        yield chunk
 
 
 def _open_sealed(opener: Opener, index: int, entry: FileEntry, data: bytes, limit: int) -> bytes:
@@ -287,7 +292,9 @@ def _opener(store: Store, verified: VerifiedPackage, passphrase: str | None) -> 
             _(
                 "The package is encrypted to a key ({key}) this office does not have. Send "
                 "{origin} this office's current key card, then ask it to export again."
-            ).format(key=header.recipient_key_id, origin=verified.manifest.origin.name),
+            ).format(
+                key=shown(header.recipient_key_id), origin=shown(verified.manifest.origin.name)
+            ),
         )
     if passphrase is None:
         raise UserError(
@@ -324,6 +331,12 @@ def import_package(
             progress(files + done, total)
 
         if dry_run:
+            # The same refusals as a real import, short of writing anything.
+            carried = {
+                _attachment_hash(entry, opener)
+                for entry in verified.manifest.files
+                if entry.kind == "attachment"
+            }
             with store.session() as session:
                 context = _context(session, verified)
                 cursor = _cursor(session)
@@ -332,7 +345,14 @@ def import_package(
                     for chunk in _chunks(package, verified, opener, limits):
                         check_cancel(cancel)
                         existing = _existing(cursor, [r["id"] for r in chunk])
-                        outcomes += [_outcome(r, existing, context)[0] for r in chunk]
+                        lines = [_outcome(r, existing, context) for r in chunk]
+                        for record, (_line, outcome) in zip(chunk, lines, strict=True):
+                            if outcome in (Outcome.NEW, Outcome.UPDATED):
+                                _check_blobs(
+                                    record,
+                                    lambda sha: sha in carried or blob_path(store, sha).is_file(),
+                                )
+                        outcomes += [line for line, _outcome_kind in lines]
                         applied(len(outcomes), total)
                 finally:
                     cursor.close()
@@ -375,7 +395,7 @@ def _outcome(
     return (
         RecordOutcome(
             record_id=record["id"],
-            office_code=record["office_code"],
+            office_code=shown(record["office_code"]),
             record_type=record["type"],
             title=record["title"],
             revision=record["revision"],
@@ -574,11 +594,7 @@ def _store_attachments(
         if entry.kind != "attachment":
             continue
         check_cancel(cancel)
-        sha256 = entry.name.removeprefix("attachments/").removesuffix(".sealed")
-        # The store is addressed by content: a name that is not the hash of the bytes
-        # would put one file where another is expected.
-        if sha256 != (entry.sha256 if opener is None else entry.plain_sha256):
-            raise Refused(Reason.BAD_PAYLOAD, _bad_attachment())
+        sha256 = _attachment_hash(entry, opener)
         target = blob_path(store, sha256)
         if target.exists():
             continue
@@ -598,6 +614,16 @@ def _store_attachments(
         finally:
             Path(temporary).unlink(missing_ok=True)
     return added
+
+
+def _attachment_hash(entry: FileEntry, opener: Opener | None) -> str:
+    """The content hash an attachment member is stored under, checked against its name."""
+    sha256 = entry.name.removeprefix("attachments/").removesuffix(".sealed")
+    # The store is addressed by content: a name that is not the hash of the bytes
+    # would put one file where another is expected.
+    if sha256 != (entry.sha256 if opener is None else entry.plain_sha256):
+        raise Refused(Reason.BAD_PAYLOAD, _bad_attachment())
+    return sha256
 
 
 def _check_blobs(record: WireRecord, has_blob: Callable[[str], bool]) -> None:

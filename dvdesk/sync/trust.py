@@ -23,6 +23,7 @@ from dvdesk.services.store import Store
 from dvdesk.sync.format import b64, unb64
 from dvdesk.sync.keycard import Card, parse_card
 from dvdesk.sync.refusals import Reason, Refused
+from dvdesk.text import shown
 
 
 @dataclass(frozen=True)
@@ -247,7 +248,9 @@ def resolve_signer(
                     "This was signed with the key {key} of {office}, which was revoked on "
                     "{date}. Nothing was imported; ask the office to make a new key and send "
                     "its key card."
-                ).format(key=key_id, office=row.office_name, date=(row.revoked_at or "")[:10]),
+                ).format(
+                    key=shown(key_id), office=row.office_name, date=(row.revoked_at or "")[:10]
+                ),
             )
         if row.office_code != office_code:
             raise Refused(
@@ -255,7 +258,7 @@ def resolve_signer(
                 _(
                     "This claims to come from office {claimed} but is signed with the key of "
                     "{office} ({code}). It may be forged: do not use it, and tell both offices."
-                ).format(claimed=office_code, office=row.office_name, code=row.office_code),
+                ).format(claimed=shown(office_code), office=row.office_name, code=row.office_code),
             )
         _check_relation(row.relation, relation, row.office_name)
         return Signer(key_id, row.office_code, row.office_name, unb64(row.signing_public), ())
@@ -269,7 +272,7 @@ def resolve_signer(
                 "This was signed with the key {key}, which is not enrolled here (it claims to "
                 "come from office {code}). Enrol that office's key card with 'dvdesk units "
                 "enroll', check its fingerprint by phone, then import again."
-            ).format(key=key_id, code=office_code),
+            ).format(key=shown(key_id), code=shown(office_code)),
         )
     return rotated
 
@@ -281,12 +284,12 @@ def _check_relation(actual: str, wanted: str, office_name: str) -> None:
             _(
                 "{office} is enrolled here as the office you report to, not as a subordinate "
                 "office, so its packages cannot be imported here."
-            ).format(office=office_name)
+            ).format(office=shown(office_name))
             if wanted == "child"
             else _(
                 "{office} is enrolled here as a subordinate office; only the office you report "
                 "to can send you receipts."
-            ).format(office=office_name),
+            ).format(office=shown(office_name)),
         )
 
 
