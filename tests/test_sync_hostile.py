@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from dvdesk.cli.main import main
+from dvdesk.sync import keys
 from dvdesk.sync.apply import import_package
 from dvdesk.sync.keycard import read_card_bytes, read_card_file
 from dvdesk.sync.receipt import import_receipt
@@ -114,10 +115,8 @@ def test_crafted_manifests_are_refused_without_a_key(
 def test_manifest_bytes_must_be_canonical(exchange: Exchange, tmp_path: Path) -> None:
     members = read_members(_genuine(exchange))
     manifest = manifest_of(members)
-    own = sync_fixtures.keys.active_key(exchange.child)
-    signing = sync_fixtures.keys.load_signing_key(
-        exchange.child, key_id=own.key_id, passphrase=PASSPHRASE
-    )
+    own = keys.active_key(exchange.child)
+    signing = keys.load_signing_key(exchange.child, key_id=own.key_id, passphrase=PASSPHRASE)
     spaced = json.dumps(manifest, ensure_ascii=False, sort_keys=True).encode("utf-8")
     members = replaced(members, "manifest.json", spaced)
     members = replaced(members, "manifest.sig", signing.sign(spaced))
