@@ -353,9 +353,9 @@ class ExchangePage(QWidget):
         first = ask_passphrase(
             self,
             _(
-                "Choose a passphrase for the office's key (at least 8 "
-                "characters). Keep it safe: without it no package can "
-                "be sent."
+                "Choose a passphrase for the office's key: at least 12 characters, "
+                "a few words are easiest (e.g. 'hoa sen nở sớm mai'). Keep it safe: "
+                "without it no package can be sent."
             ),
         )
         if first is None:
