@@ -49,7 +49,9 @@ def write_members(path: Path, members: list[tuple[str, bytes]]) -> Path:
         warnings.simplefilter("ignore")  # zipfile warns about duplicate names; we want one
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
             for name, data in members:
-                archive.writestr(name, data)
+                # As dvdesk writes it: the signature stored, so it is read at a fixed size.
+                method = zipfile.ZIP_STORED if name == "manifest.sig" else zipfile.ZIP_DEFLATED
+                archive.writestr(name, data, compress_type=method)
     return path
 
 
@@ -88,6 +90,10 @@ def with_records(
         if entry["name"] == name:
             entry.update(size=len(payload), sha256=sha256_hex(payload), records=len(records))
     manifest["counts"]["record"] = len(records)
+    offices: dict[str, int] = {}
+    for record in records:
+        offices[record["office_code"]] = offices.get(record["office_code"], 0) + 1
+    manifest["offices"] = offices
     return resign(store, replaced(members, name, payload), manifest)
 
 
@@ -209,7 +215,8 @@ def zip_bomb(ex: Exchange, tmp: Path) -> Attack:
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         for member, data in members:
             if member != name:
-                archive.writestr(member, data)
+                stored = member == "manifest.sig"
+                archive.writestr(member, data, zipfile.ZIP_STORED if stored else None)
         with archive.open(name, "w", force_zip64=True) as writer:
             block = b"\0" * (1 << 20)
             for _ in range(DEFAULT_LIMITS.records_member_bytes // len(block) + 1):

@@ -149,6 +149,8 @@ def test_a_relay_cannot_plant_a_childs_record_among_its_own(
     for entry in manifest["files"]:
         if entry["name"] == name:
             entry.update(size=len(payload), sha256=sha256_hex(payload), records=2)
+    manifest["counts"]["record"] = 2
+    manifest["offices"] = {"01": 1, COMMUNE: 1}
     outer = resign(hierarchy.province, replaced(members, name, payload), manifest)
     path = write_members(tmp_path / "planted.dvpkg", outer)
     _refused(hierarchy.centre, path, Reason.PLANTED_RECORD)
@@ -521,6 +523,8 @@ def test_a_format_1_relay_cannot_carry_other_offices_records(
     for entry in manifest["files"]:
         if entry["name"] == name:
             entry.update(size=len(payload), sha256=sha256_hex(payload), records=2)
+    manifest["counts"]["record"] = 2
+    manifest["offices"] = {"01": 1, COMMUNE: 1}
     members = resign(hierarchy.province, replaced(members, name, payload), manifest)
     summary = hierarchy.import_(hierarchy.centre, write_members(tmp_path / "v1.dvpkg", members))
     assert summary.new == 1 and summary.refused == 1

@@ -41,6 +41,8 @@ from dvdesk.formatting import number, short_date
 from dvdesk.i18n import _
 from dvdesk.services.office_view import get_office
 from dvdesk.services.store import Store
+from dvdesk.sync.refusals import Refused
+from dvdesk.text import shown
 from ui.crash import show_error
 from ui.worker import run_in_background
 
@@ -56,6 +58,16 @@ def ask_passphrase(parent: QWidget, prompt: str) -> str | None:
         parent, _("Key passphrase"), prompt, QLineEdit.EchoMode.Password
     )
     return text if ok and text else None
+
+
+def _encrypted(path: Path) -> bool:
+    """Whether a package says it is encrypted; an unreadable one is refused in its turn."""
+    from dvdesk.sync.verify import peek_manifest  # noqa: PLC0415
+
+    try:
+        return peek_manifest(path).encryption is not None
+    except UserError:
+        return False
 
 
 def run_with_progress(
@@ -341,9 +353,9 @@ class ExchangePage(QWidget):
         first = ask_passphrase(
             self,
             _(
-                "Choose a passphrase for the office's key (at least 8 "
-                "characters). Keep it safe: without it no package can "
-                "be sent."
+                "Choose a passphrase for the office's key: at least 12 characters, "
+                "a few words are easiest (e.g. 'hoa sen nở sớm mai'). Keep it safe: "
+                "without it no package can be sent."
             ),
         )
         if first is None:
@@ -380,7 +392,7 @@ class ExchangePage(QWidget):
         )
 
     def enroll(self) -> None:
-        from dvdesk.sync.keycard import read_card_bytes  # noqa: PLC0415
+        from dvdesk.sync.keycard import read_card_file  # noqa: PLC0415
         from dvdesk.sync.trust import enroll_card  # noqa: PLC0415
 
         name, _filter = QFileDialog.getOpenFileName(
@@ -389,14 +401,9 @@ class ExchangePage(QWidget):
         if not name:
             return
         try:
-            card = read_card_bytes(Path(name).read_bytes())
-        except (UserError, OSError) as error:
-            show_error(
-                self,
-                error
-                if isinstance(error, UserError)
-                else UserError(_("Cannot read {file}: {reason}.").format(file=name, reason=error)),
-            )
+            card = read_card_file(Path(name))
+        except UserError as error:
+            show_error(self, error)
             return
         answer = QMessageBox.question(
             self,
@@ -454,19 +461,12 @@ class ExchangePage(QWidget):
         run_with_progress(self, _("Exporting the package…"), call, done)
 
     def import_packages(self) -> None:
-        from dvdesk.sync.verify import peek_manifest  # noqa: PLC0415
-
         names, _filter = QFileDialog.getOpenFileNames(self, _("Packages from lower offices"))
         if not names:
             return
         paths = [Path(name) for name in names]
         passphrase: str | None = None
-        try:
-            encrypted = any(peek_manifest(path).encryption is not None for path in paths)
-        except UserError as error:
-            show_error(self, error)
-            return
-        if encrypted:
+        if any(_encrypted(path) for path in paths):
             passphrase = ask_passphrase(
                 self, _("Some packages are encrypted. The key passphrase, to open them:")
             )
@@ -488,16 +488,23 @@ class ExchangePage(QWidget):
         dry_run = self.dry_run.isChecked()
 
         def call(progress: Callable[[int, int], None], cancel: Callable[[], bool]) -> Any:
-            return import_package(
-                self.store,
-                path=path,
-                dry_run=dry_run,
-                passphrase=passphrase,
-                progress=progress,
-                cancel=cancel,
-            )
+            try:
+                return import_package(
+                    self.store,
+                    path=path,
+                    dry_run=dry_run,
+                    passphrase=passphrase,
+                    progress=progress,
+                    cancel=cancel,
+                )
+            except Refused as refusal:  # shown in its row; the other files still import
+                return refusal
 
         def done(summary: Any) -> None:
+            if isinstance(summary, Refused):
+                rows.append([shown(path.name), "", "", "", "", "", "", summary.message])
+                self._import_next(rest, passphrase, rows)
+                return
             note = (
                 _("already imported")
                 if summary.already_imported

@@ -9,6 +9,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from dvdesk.fileio import create_private_file
+
 if TYPE_CHECKING:
     from alembic.config import Config
     from sqlalchemy import Connection, Engine
@@ -81,6 +83,7 @@ def backup_file(
 
     source = sqlite3.connect(database)
     try:
+        create_private_file(target)  # a copy of every record: this user only
         destination = sqlite3.connect(target)
         try:
             if cancelled is None:

@@ -152,6 +152,12 @@ class Generator:
 
     def __init__(self, *, seed: int, office_codes: Sequence[str], first_change_seq: int) -> None:
         self.rng = random.Random(seed)
+        # Ids come from their own stream, seeded also by the owning offices and where this
+        # database's change counter stands: two demo offices (or two runs in one office)
+        # never make the same record id, so their packages cannot overwrite each other.
+        self.id_rng = random.Random(
+            f"dvdesk-demo-ids:{seed}:{','.join(office_codes)}:{first_change_seq}"
+        )
         self.office_codes = list(office_codes)
         self.change_seq = first_change_seq
         self.end = today()
@@ -159,7 +165,7 @@ class Generator:
         self.stamp = now_iso()
 
     def _uuid(self) -> str:
-        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+        return str(uuid.UUID(int=self.id_rng.getrandbits(128), version=4))
 
     def _person(self) -> str:
         pick = self.rng.choice

@@ -46,6 +46,7 @@ from dvdesk.sync.format import (
     FileEntry,
     Limits,
     Manifest,
+    count_mismatch,
     sha256_hex,
 )
 from dvdesk.sync.progress import CancelCheck, Progress, check_cancel, never, no_progress
@@ -55,6 +56,7 @@ from dvdesk.sync.seal import Opener, opener_for
 from dvdesk.sync.trust import enrol_rotated
 from dvdesk.sync.verify import VerifiedPackage, inspect, scratch_folder, sequence_state
 from dvdesk.sync.wire import ATTACHMENT_COLUMNS, WireRecord, decode_chunk, part_rows, record_row
+from dvdesk.text import shown
 
 
 class Outcome(StrEnum):
@@ -193,13 +195,13 @@ def _reason_message(
         return _(
             "This record belongs to this office; only this office may change it, so the copy "
             "from {origin} was not imported. Tell {origin} to stop sending it."
-        ).format(origin=context.origin_name)
+        ).format(origin=shown(context.origin_name))
     if reason is RecordReason.UNPROVEN_RELAY:
         return _(
             "This record belongs to office {code}, but {origin} sent it in an old-format "
             "package (format 1), which carries no proof from its owner. It was not imported; "
             "it arrives once {origin} updates dvdesk and relays {code}'s own package."
-        ).format(code=record["office_code"], origin=context.origin_name)
+        ).format(code=shown(record["office_code"]), origin=shown(context.origin_name))
     if reason is RecordReason.OWNER_CHANGED:
         return _(
             "This record is stored here as belonging to office {stored}; a package cannot give "
@@ -277,7 +279,10 @@ def _chunks(source: _Source, limits: Limits) -> Iterator[list[WireRecord]]:
         data = source.package.read(entry.name, size=entry.size, sha256=entry.sha256)
         if source.opener is not None:
             data = _open_sealed(source.opener, index, entry, data, limits.records_member_bytes)
-        yield decode_chunk(data, name=entry.name)
+        chunk = decode_chunk(data, name=entry.name)
+        if len(chunk) != entry.records:  # the signed count is what 'verify' reported
+            raise count_mismatch(source.manifest.counts.get("record", 0))
+        yield chunk
 
 
 def _open_sealed(opener: Opener, index: int, entry: FileEntry, data: bytes, limit: int) -> bytes:
@@ -330,7 +335,9 @@ def _opener(store: Store, verified: VerifiedPackage, passphrase: str | None) -> 
             _(
                 "The package is encrypted to a key ({key}) this office does not have. Send "
                 "{origin} this office's current key card, then ask it to export again."
-            ).format(key=header.recipient_key_id, origin=verified.manifest.origin.name),
+            ).format(
+                key=shown(header.recipient_key_id), origin=shown(verified.manifest.origin.name)
+            ),
         )
     if not own.active:
         raise Refused(
@@ -441,11 +448,25 @@ def _dry_run(
         cursor = _cursor(session)
         try:
             for source in sources:
+                # The same refusals as a real import, short of writing anything.
+                carried = {
+                    _attachment_hash(entry, source.opener)
+                    for entry in source.manifest.files
+                    if entry.kind == "attachment"
+                }
+
+                def has_blob(sha: str, carried: set[str] = carried) -> bool:
+                    return sha in carried or blob_path(store, sha).is_file()
+
                 context = _context(session, source.manifest)
                 for chunk in _chunks(source, limits):
                     check_cancel(cancel)
                     existing = _existing(cursor, [r["id"] for r in chunk])
-                    outcomes += [_outcome(r, existing, context)[0] for r in chunk]
+                    lines = [_outcome(r, existing, context) for r in chunk]
+                    for record, (_line, outcome) in zip(chunk, lines, strict=True):
+                        if outcome in (Outcome.NEW, Outcome.UPDATED):
+                            _check_blobs(record, has_blob)
+                    outcomes += [line for line, _kind in lines]
                     progress(len(outcomes), 0)
         finally:
             cursor.close()
@@ -465,7 +486,7 @@ def _outcome(
     return (
         RecordOutcome(
             record_id=record["id"],
-            office_code=record["office_code"],
+            office_code=shown(record["office_code"]),
             record_type=record["type"],
             title=record["title"],
             revision=record["revision"],
@@ -695,11 +716,7 @@ def _store_attachments(
         if entry.kind != "attachment":
             continue
         check_cancel(cancel)
-        sha256 = entry.name.removeprefix("attachments/").removesuffix(".sealed")
-        # The store is addressed by content: a name that is not the hash of the bytes
-        # would put one file where another is expected.
-        if sha256 != (entry.sha256 if opener is None else entry.plain_sha256):
-            raise Refused(Reason.BAD_PAYLOAD, _bad_attachment())
+        sha256 = _attachment_hash(entry, opener)
         target = blob_path(store, sha256)
         if target.exists():
             continue
@@ -719,6 +736,16 @@ def _store_attachments(
         finally:
             Path(temporary).unlink(missing_ok=True)
     return added
+
+
+def _attachment_hash(entry: FileEntry, opener: Opener | None) -> str:
+    """The content hash an attachment member is stored under, checked against its name."""
+    sha256 = entry.name.removeprefix("attachments/").removesuffix(".sealed")
+    # The store is addressed by content: a name that is not the hash of the bytes
+    # would put one file where another is expected.
+    if sha256 != (entry.sha256 if opener is None else entry.plain_sha256):
+        raise Refused(Reason.BAD_PAYLOAD, _bad_attachment())
+    return sha256
 
 
 def _check_blobs(record: WireRecord, has_blob: Callable[[str], bool]) -> None:

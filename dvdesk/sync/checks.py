@@ -14,14 +14,16 @@ from dvdesk.sync.format import (
 )
 from dvdesk.sync.progress import CancelCheck, Progress, check_cancel, never, no_progress
 from dvdesk.sync.refusals import Reason, Refused
+from dvdesk.text import shown
 
 
 def read_signed_manifest(package: PackageFile) -> tuple[bytes, bytes, Manifest]:
+    """The fixed-size signature first, then the size-capped manifest, parsed within bounds."""
     if package.declared_size(SIGNATURE) != SIGNATURE_BYTES:
         raise bad_signature()
-    raw = package.read_declared(MANIFEST)
     signature = package.read_declared(SIGNATURE)
-    return raw, signature, parse_manifest(raw)
+    raw = package.read_declared(MANIFEST)
+    return raw, signature, parse_manifest(raw, limits=package.limits)
 
 
 def bad_signature() -> Refused:
@@ -51,7 +53,7 @@ def check_members(
                 _(
                     "The package contains a file {member} that dvdesk never writes. It is "
                     "refused; nothing was imported."
-                ).format(member=name),
+                ).format(member=shown(name)),
             )
     sealed = manifest.encryption is not None
     for entry in manifest.files:

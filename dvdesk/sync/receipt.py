@@ -33,17 +33,32 @@ from dvdesk.i18n import _
 from dvdesk.services.office import get_office
 from dvdesk.services.store import Store, storage_errors
 from dvdesk.sync import keys
-from dvdesk.sync.format import FORMAT_VERSION, OfficeRef, b64, canonical_json, sha256_hex, unb64
+from dvdesk.sync.bounded_json import JsonBounds, UnsafeJson, loads
+from dvdesk.sync.format import (
+    FORMAT_VERSION,
+    OfficeRef,
+    Sequence,
+    Size,
+    b64,
+    canonical_json,
+    check_format_version,
+    json_refusal,
+    sha256_hex,
+    unb64,
+)
+from dvdesk.sync.infile import read_small
 from dvdesk.sync.keycard import Card, parse_card
 from dvdesk.sync.refusals import Reason, Refused
 from dvdesk.sync.relay import relay_folder
 from dvdesk.sync.trust import enrol_rotated, resolve_signer, verify_signature
-from dvdesk.text import clean
+from dvdesk.text import clean, shown
 
 RECEIPT_FORMAT: Final = "dvdesk-receipt"
 RECEIPT_VERSION: Final = FORMAT_VERSION  # one version number for packages and receipts
 RECEIPT_SUFFIX: Final = ".dvrcpt"
-MAX_RECEIPT_BYTES: Final = 16 * 1024 * 1024
+MAX_RECEIPT_BYTES: Final = 8 * 1024 * 1024
+# receipt > body > returned > item > value; signer_chain > card > office > value.
+_RECEIPT_BOUNDS: Final = JsonBounds(max_depth=8, max_values=800_000)
 
 
 class _Frozen(BaseModel):
@@ -54,28 +69,28 @@ class Returned(_Frozen):
     correction_id: str = Field(max_length=64)
     record_id: str = Field(max_length=64)
     title: str = Field(max_length=1_000)
-    revision: int = Field(ge=0)
+    revision: Size
     comment: str = Field(max_length=10_000)
 
 
 class Received(_Frozen):
-    sequence: int = Field(ge=1)
+    sequence: Sequence
     package_hash: str = Field(max_length=64)
-    new: int
-    updated: int
-    unchanged: int
-    refused: int
+    new: Size
+    updated: Size
+    unchanged: Size
+    refused: Size
 
 
 class ReceiptBody(_Frozen):
     format: str
-    format_version: int
+    format_version: int = Field(ge=1, le=RECEIPT_VERSION)
     receipt_id: str = Field(max_length=64)
     issuer: OfficeRef
     recipient: str = Field(max_length=20)
     signer_key_id: str = Field(max_length=64)
-    signer_chain: tuple[dict[str, Any], ...] = ()
-    acknowledged_sequence: int = Field(ge=1)
+    signer_chain: tuple[dict[str, Any], ...] = Field(default=(), max_length=100)
+    acknowledged_sequence: Sequence
     package_hash: str = Field(max_length=64)
     received: tuple[Received, ...] = Field(max_length=10_000)
     returned: tuple[Returned, ...] = Field(max_length=100_000)
@@ -339,30 +354,36 @@ def _bad_receipt() -> Refused:
     )
 
 
+def _receipt_too_large(path: Path) -> Refused:
+    return Refused(
+        Reason.BAD_RECEIPT,
+        _(
+            "{file} is far larger than any dvdesk receipt, so it was not read. Check that you "
+            "chose the receipt file from the office you report to."
+        ).format(file=shown(path.name)),
+    )
+
+
 def _read(path: Path) -> tuple[ReceiptBody, bytes, bytes]:
+    """Capped before reading, bounded before parsing, then checked field by field."""
+    raw = read_small(path, limit=MAX_RECEIPT_BYTES, too_large=_receipt_too_large)
     try:
-        if path.stat().st_size > MAX_RECEIPT_BYTES:
-            raise _bad_receipt()
-        document = json.loads(path.read_bytes().decode("utf-8"))
-    except FileNotFoundError:
-        raise NotFound(_("There is no file {file}.").format(file=path)) from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        raise _bad_receipt() from None
+        document = loads(raw, _RECEIPT_BOUNDS)
+    except UnsafeJson as problem:
+        raise json_refusal(problem, what=_("receipt"), malformed=_bad_receipt()) from None
     if not isinstance(document, dict) or set(document) != {"receipt", "signature"}:
         raise _bad_receipt()
     data = document["receipt"]
     if not isinstance(data, dict) or data.get("format") != RECEIPT_FORMAT:
         raise _bad_receipt()
+    check_format_version(
+        data.get("format_version"), newest=RECEIPT_VERSION, oldest=1, what=_("receipt")
+    )
     try:
         signature = unb64(str(document["signature"]))
         body = ReceiptBody.model_validate_json(json.dumps(data))
     except (ValueError, ValidationError):
         raise _bad_receipt() from None
-    if body.format_version > RECEIPT_VERSION:
-        raise Refused(
-            Reason.FORMAT_TOO_NEW,
-            _("This receipt was made by a newer dvdesk. Update dvdesk, then import it again."),
-        )
     return body, canonical_json(data), signature
 
 
@@ -394,7 +415,7 @@ def import_receipt(store: Store, *, path: Path) -> ReceiptResult:
                 _(
                     "This receipt is for office {code}, not for this office. Nothing was "
                     "changed; give it to that office."
-                ).format(code=body.recipient),
+                ).format(code=shown(body.recipient)),
             )
         sent = session.exec(
             select(PackageOut).where(

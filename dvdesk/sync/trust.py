@@ -24,7 +24,7 @@ from dvdesk.services.store import Store
 from dvdesk.sync.format import b64, unb64
 from dvdesk.sync.keycard import Card, parse_card
 from dvdesk.sync.refusals import Reason, Refused
-from dvdesk.text import fold
+from dvdesk.text import fold, shown
 
 # Digits of an office code per level (the official lists).
 CODE_DIGITS = {"province": 2, "district": 3, "commune": 5, "special_zone": 5}
@@ -450,7 +450,9 @@ def resolve_signer(
                     "This was signed with the key {key} of {office}, which was revoked on "
                     "{date}. Nothing was imported; ask the office to make a new key and send "
                     "its key card."
-                ).format(key=key_id, office=row.office_name, date=(row.revoked_at or "")[:10]),
+                ).format(
+                    key=shown(key_id), office=row.office_name, date=(row.revoked_at or "")[:10]
+                ),
             )
         if row.office_code != office_code:
             raise Refused(
@@ -458,7 +460,7 @@ def resolve_signer(
                 _(
                     "This claims to come from office {claimed} but is signed with the key of "
                     "{office} ({code}). It may be forged: do not use it, and tell both offices."
-                ).format(claimed=office_code, office=row.office_name, code=row.office_code),
+                ).format(claimed=shown(office_code), office=row.office_name, code=row.office_code),
             )
         _check_relation(row.relation, relation, row.office_name)
         if row.replaced_by is not None:
@@ -474,7 +476,7 @@ def resolve_signer(
                 "This was signed with the key {key}, which is not enrolled here (it claims to "
                 "come from office {code}). Enrol that office's key card with 'dvdesk units "
                 "enroll', check its fingerprint by phone, then import again."
-            ).format(key=key_id, code=office_code),
+            ).format(key=shown(key_id), code=shown(office_code)),
         )
     return rotated
 
@@ -494,12 +496,12 @@ def _check_relation(actual: str, wanted: str, office_name: str) -> None:
             _(
                 "{office} is enrolled here as the office you report to, not as a subordinate "
                 "office, so its packages cannot be imported here."
-            ).format(office=office_name)
+            ).format(office=shown(office_name))
             if wanted == "child"
             else _(
                 "{office} is enrolled here as a subordinate office; only the office you report "
                 "to can send you receipts."
-            ).format(office=office_name),
+            ).format(office=shown(office_name)),
         )
 
 

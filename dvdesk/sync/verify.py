@@ -25,12 +25,16 @@ from dvdesk.sync.format import (
     DEFAULT_LIMITS,
     Limits,
     Manifest,
+    check_counts,
+    count_mismatch,
     sha256_hex,
 )
-from dvdesk.sync.progress import CancelCheck, Progress, never, no_progress
+from dvdesk.sync.progress import CancelCheck, Progress, check_cancel, never, no_progress
 from dvdesk.sync.refusals import Reason, Refused
 from dvdesk.sync.relay import Relayed, walk_relayed
 from dvdesk.sync.trust import Signer, resolve_signer, verify_signature
+from dvdesk.sync.wire import decode_chunk
+from dvdesk.text import shown
 
 
 @dataclass(frozen=True)
@@ -69,7 +73,7 @@ def trusted_signer(session: Session, manifest: Manifest, raw: bytes, signature: 
             _(
                 "This package was made by this office itself (to send to {code}); it cannot be "
                 "imported here. Take it to the office it is addressed to."
-            ).format(code=manifest.destination.code),
+            ).format(code=shown(manifest.destination.code)),
         )
     signer = resolve_signer(
         session,
@@ -86,9 +90,20 @@ def trusted_signer(session: Session, manifest: Manifest, raw: bytes, signature: 
             _(
                 "This package from {origin} is addressed to office {destination}, not to this "
                 "office ({own}). Nothing was imported; take it to the office it is addressed to."
-            ).format(origin=manifest.origin.name, destination=manifest.destination.code, own=own),
+            ).format(
+                origin=shown(manifest.origin.name),
+                destination=shown(manifest.destination.code),
+                own=own,
+            ),
         )
     return signer
+
+
+def _numbers(first: int, last: int) -> str:
+    """The missing package numbers, as a range when there are many (never a huge list)."""
+    if last - first < 5:
+        return ", ".join(str(n) for n in range(first, last + 1))
+    return f"{first}–{last}"
 
 
 def sequence_state(session: Session, manifest: Manifest, package_hash: str) -> tuple[bool, int]:
@@ -110,7 +125,7 @@ def sequence_state(session: Session, manifest: Manifest, package_hash: str) -> t
                 "ALERT: {office} already sent a different package with the same number "
                 "{sequence}. Two packages with one number should never exist: nothing was "
                 "imported. Call the office to find out which one is genuine."
-            ).format(office=manifest.origin.name, sequence=manifest.sequence),
+            ).format(office=shown(manifest.origin.name), sequence=manifest.sequence),
         )
     if manifest.sequence < last:
         raise Refused(
@@ -118,17 +133,19 @@ def sequence_state(session: Session, manifest: Manifest, package_hash: str) -> t
             _(
                 "This is package {sequence} from {office}, older than package {last} already "
                 "imported, which contains everything in it. Nothing was changed."
-            ).format(sequence=manifest.sequence, office=manifest.origin.name, last=last),
+            ).format(sequence=manifest.sequence, office=shown(manifest.origin.name), last=last),
         )
     if manifest.covers_from > last + 1:
-        missing = ", ".join(str(n) for n in range(last + 1, manifest.covers_from))
+        missing = _numbers(last + 1, manifest.covers_from - 1)
         raise Refused(
             Reason.GAP,
             _(
                 "Package {sequence} from {office} starts after package(s) {missing}, which were "
                 "never imported here. Import the missing package(s) first; if they are lost, ask "
                 "the office to make a full package with 'dvdesk export --full'."
-            ).format(sequence=manifest.sequence, office=manifest.origin.name, missing=missing),
+            ).format(
+                sequence=manifest.sequence, office=shown(manifest.origin.name), missing=missing
+            ),
         )
     previous = session.exec(
         select(PackageIn).where(
@@ -143,7 +160,9 @@ def sequence_state(session: Session, manifest: Manifest, package_hash: str) -> t
                 "imported here (their hash link differs). Nothing was imported. Call the office "
                 "to find out which package is genuine."
             ).format(
-                sequence=manifest.sequence, office=manifest.origin.name, previous=previous.sequence
+                sequence=manifest.sequence,
+                office=shown(manifest.origin.name),
+                previous=previous.sequence,
             ),
         )
     return False, last
@@ -166,6 +185,7 @@ def inspect(
     package_hash = sha256_hex(raw)
     with store.session() as session:
         signer = trusted_signer(session, manifest, raw, signature)
+        check_counts(manifest)  # a signed claim, checked once the signature holds
         already, last = sequence_state(session, manifest, package_hash)
     more = manifest.counts.get("record", 0) if records_follow else 0
     check_members(
@@ -215,9 +235,22 @@ def verify_package(
 ) -> VerifiedPackage:
     """Every check an import makes, without importing."""
     with open_package(path, limits=limits) as package, scratch_folder(store) as workdir:
-        return inspect(
+        verified = inspect(
             store, package, progress=progress, cancel=cancel, workdir=workdir, limits=limits
         )
+        if not verified.encrypted:  # sealed records need the passphrase: counted on import
+            _check_record_counts(package, verified.manifest, cancel=cancel)
+        return verified
+
+
+def _check_record_counts(package: PackageFile, manifest: Manifest, *, cancel: CancelCheck) -> None:
+    """Each records member holds the number of records the signed manifest gives it."""
+    for entry in manifest.files:
+        if entry.kind == "records":
+            check_cancel(cancel)
+            data = package.read(entry.name, size=entry.size, sha256=entry.sha256)
+            if len(decode_chunk(data, name=entry.name)) != entry.records:
+                raise count_mismatch(manifest.counts.get("record", 0))
 
 
 def last_sequences(session: Session) -> dict[str, int]:

@@ -22,8 +22,9 @@ from typing_extensions import TypedDict
 
 from dvdesk.i18n import _
 from dvdesk.services.demo import ISSUE_COLUMNS, RECOMMENDATION_COLUMNS, RECORD_COLUMNS
+from dvdesk.sync.bounded_json import MAX_INT
 from dvdesk.sync.refusals import Reason, Refused
-from dvdesk.text import fold, vi_sort_key
+from dvdesk.text import fold, shown, vi_sort_key
 
 Short = Annotated[str, StringConstraints(max_length=1_000)]
 Long = Annotated[str, StringConstraints(max_length=200_000)]
@@ -55,7 +56,7 @@ _STRICT = ConfigDict(extra="forbid", strict=True)
 Date = date | None
 Hex = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]*$", max_length=16_000)]
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
-Count = Annotated[int, Field(ge=0)]
+Count = Annotated[int, Field(ge=0, le=MAX_INT)]
 
 
 # TypedDicts rather than models: validation builds plain dicts, half the cost per record.
@@ -128,7 +129,7 @@ class WireRecord(TypedDict):
     attendees: Count | None
     attendee_groups: Long | None
     search_text: Annotated[str, StringConstraints(max_length=2_000_000)]
-    revision: Annotated[int, Field(ge=1)]
+    revision: Annotated[int, Field(ge=1, le=MAX_INT)]
     created_by: Short
     created_at: Stamp
     updated_by: Short
@@ -317,7 +318,7 @@ def _bad_payload(name: str) -> Refused:
             "The records in the package ({file}) are not in the expected form, although the "
             "signature is valid. Nothing was imported; tell the sending office, which may "
             "need to update dvdesk."
-        ).format(file=name),
+        ).format(file=shown(name)),
     )
 
 

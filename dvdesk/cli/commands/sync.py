@@ -20,7 +20,7 @@ from dvdesk.sync import keys, status, trust
 from dvdesk.sync.apply import ImportSummary, Outcome, import_package
 from dvdesk.sync.export import export_package
 from dvdesk.sync.format import PACKAGE_SUFFIX
-from dvdesk.sync.keycard import read_card_bytes
+from dvdesk.sync.keycard import read_card_file
 from dvdesk.sync.receipt import (
     ReceiptResult,
     import_receipt,
@@ -28,8 +28,8 @@ from dvdesk.sync.receipt import (
     returned_records,
     write_receipt,
 )
-from dvdesk.sync.refusals import Refused
 from dvdesk.sync.verify import peek_manifest, verify_package
+from dvdesk.text import shown
 
 ENV_PASSPHRASE = "DVDESK_PASSPHRASE"
 EXIT_RECORDS_REFUSED = 7
@@ -273,14 +273,7 @@ def run_keys_fingerprint(args: argparse.Namespace) -> int:
 
 
 def run_units_enroll(args: argparse.Namespace) -> int:
-    path = Path(args.card)
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise UserError(
-            _("Cannot read {file}: {reason}.").format(file=path, reason=error.strerror)
-        ) from None
-    card = read_card_bytes(raw)
+    card = read_card_file(Path(args.card))
     store = _store(args)
     try:
         enrolled = trust.enroll_card(store, card=card)
@@ -515,10 +508,10 @@ def run_import(args: argparse.Namespace) -> int:
                 summary = import_package(
                     store, path=path, dry_run=args.dry_run, passphrase=passphrase
                 )
-            except Refused as refusal:
+            except UserError as refusal:  # reported; the other packages still import
                 failures += 1
                 code = refusal.exit_code
-                sys.stderr.write(f"{path.name}: {refusal.message}\n")
+                sys.stderr.write(f"{shown(path.name)}: {refusal.message}\n")
                 continue
             summaries.append(summary)
             if not args.json:
