@@ -541,3 +541,66 @@ def test_a_zip_nested_too_deep_is_refused(hierarchy: Hierarchy, tmp_path: Path) 
         archive.writestr("x", data)
     outer = _with_relayed(hierarchy.province, members, name, nested.read_bytes())
     _refused(hierarchy.centre, write_members(tmp_path / "deep.dvpkg", outer), Reason.RELAY_TAMPERED)
+
+
+# ---------------------------------------------------------------- enrolment sanity
+
+
+def _enrol_refused(store: Store, card: dict[str, Any], reason: Reason) -> Refused:
+    from dvdesk.sync.trust import enroll_card
+
+    before = database_digest(store.paths)
+    with pytest.raises(Refused) as refused:
+        enroll_card(store, card=parse_card(card))
+    assert refused.value.reason is reason, refused.value.message
+    assert database_digest(store.paths) == before
+    return refused.value
+
+
+def test_a_peer_provinces_card_is_not_enrolled_as_a_child(hierarchy: Hierarchy) -> None:
+    """Province 31's genuine card, brought to province 01: it reports to 99, not to 01."""
+    from dvdesk.sync.trust import enroll_card
+
+    card = keys.active_key(hierarchy.other_province).card
+    _enrol_refused(hierarchy.province, card, Reason.NOT_OUR_CHILD)
+    commune = keys.active_key(hierarchy.other_commune).card  # names 31 as its parent
+    _enrol_refused(hierarchy.province, commune, Reason.NOT_OUR_CHILD)
+    # With an explicit confirmation (fingerprint read by phone) it is enrolled.
+    enrolled = enroll_card(hierarchy.province, card=parse_card(commune), confirm=True)
+    assert enrolled.office_code == OTHER_COMMUNE and not enrolled.already
+
+
+def test_a_lookalike_name_needs_a_confirmation(hierarchy: Hierarchy, tmp_path: Path) -> None:
+    from dvdesk.sync.trust import enroll_card
+
+    lookalike = dict(sync_fixtures.SIBLING) | {
+        "code": "10107",
+        # The province's own commune's name, with a zero-width space and other case.
+        "name": "Ban Xây dựng Đảng Đảng ủy xã BÁT\u200bTRÀNG",
+    }
+    stranger = sync_fixtures.make_office(tmp_path / "lookalike", lookalike)
+    card = keys.active_key(stranger).card
+    stranger.close()
+    _enrol_refused(hierarchy.province, card, Reason.LOOKALIKE_NAME)
+    assert enroll_card(hierarchy.province, card=parse_card(card), confirm=True).key_id
+
+
+def test_a_duplicate_card_says_it_was_enrolled_before(hierarchy: Hierarchy) -> None:
+    from dvdesk.sync.trust import enroll_card
+
+    before = database_digest(hierarchy.province.paths)
+    again = enroll_card(
+        hierarchy.province, card=parse_card(keys.active_key(hierarchy.commune).card)
+    )
+    assert again.already
+    assert database_digest(hierarchy.province.paths) == before
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["1010\u200b5", "١٠١٠٥", "10105 ", "1010", "101055", "01"],
+    ids=["zero-width space", "arabic-indic digits", "trailing space", "short", "long", "province"],
+)
+def test_office_codes_are_ascii_digits_of_the_right_length(hierarchy: Hierarchy, code: str) -> None:
+    card = _province_card_for(hierarchy.province, code, "Xã Lạ", "01")
+    _enrol_refused(hierarchy.province, card, Reason.BAD_OFFICE_CODE)

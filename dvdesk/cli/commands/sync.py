@@ -190,7 +190,24 @@ def _register_units(commands: argparse._SubParsersAction[Any]) -> None:
     actions = group.add_subparsers(dest="action", required=True, metavar=_("ACTION"))
     enroll = actions.add_parser("enroll", help=_("enrol an office's key card"))
     enroll.add_argument("card", help=_("the key card file"))
+    enroll.add_argument(
+        "--confirm",
+        action="store_true",
+        help=_(
+            "enrol even though the card names another parent office or looks like a known "
+            "office (only after reading its fingerprint by phone)"
+        ),
+    )
     enroll.set_defaults(run=run_units_enroll)
+    reenroll = actions.add_parser(
+        "reenroll",
+        help=_(
+            "re-enrol a subordinate office whose key was lost or stolen: revoke its keys, "
+            "trust its new card, forget its package numbers"
+        ),
+    )
+    reenroll.add_argument("card", help=_("the office's new key card file"))
+    reenroll.set_defaults(run=run_units_reenroll)
     listing = actions.add_parser(
         "list", help=_("enrolled offices with the date and number of their last package")
     )
@@ -276,13 +293,32 @@ def run_units_enroll(args: argparse.Namespace) -> int:
     card = read_card_file(Path(args.card))
     store = _store(args)
     try:
-        enrolled = trust.enroll_card(store, card=card)
+        enrolled = trust.enroll_card(store, card=card, confirm=args.confirm)
+    finally:
+        store.close()
+    message = (
+        _("The key of {office} ({code}) was already enrolled before; nothing changed.")
+        if enrolled.already
+        else _("Enrolled the key of {office} ({code}).")
+    )
+    print(message.format(office=enrolled.office_name, code=enrolled.office_code))
+    print(_("Fingerprint: {fingerprint}").format(fingerprint=enrolled.fingerprint))
+    print(_("Read this fingerprint to the office by phone: it must match theirs exactly."))
+    return 0
+
+
+def run_units_reenroll(args: argparse.Namespace) -> int:
+    card = read_card_file(Path(args.card))
+    store = _store(args)
+    try:
+        enrolled = trust.reenrol_office(store, card=card)
     finally:
         store.close()
     print(
-        _("Enrolled the key of {office} ({code}).").format(
-            office=enrolled.office_name, code=enrolled.office_code
-        )
+        _(
+            "Re-enrolled {office} ({code}) with the key {key}: its old keys are revoked and its "
+            "package numbers start again. Ask it to export with --full."
+        ).format(office=enrolled.office_name, code=enrolled.office_code, key=enrolled.key_id)
     )
     print(_("Fingerprint: {fingerprint}").format(fingerprint=enrolled.fingerprint))
     print(_("Read this fingerprint to the office by phone: it must match theirs exactly."))
@@ -302,6 +338,8 @@ def _unit_json(unit: status.UnitStatus) -> dict[str, Any]:
         "last_imported_on": unit.last_imported_on.isoformat() if unit.last_imported_on else None,
         "packages": unit.packages,
         "open_corrections": unit.open_corrections,
+        "missing": list(unit.missing),
+        "relay": unit.relay,
     }
 
 
@@ -316,6 +354,12 @@ def _print_units(units: list[status.UnitStatus]) -> None:
         )
         revoked = f" [{_('revoked')}]" if unit.revoked else ""
         print(f"{unit.office_code:<6} {unit.office_name}{revoked} — {last}")
+        if unit.missing:
+            print(
+                _("       packages never received (withheld on the way?): {numbers}").format(
+                    numbers=", ".join(str(n) for n in unit.missing)
+                )
+            )
     print(_("{count} office(s)").format(count=number(len(units))))
 
 
@@ -472,6 +516,26 @@ def _print_summary(summary: ImportSummary) -> None:
             refused=number(summary.refused),
         )
     )
+    for relayed in summary.relayed:
+        print(
+            _("  carried package {sequence} of {office} ({code}), relayed by {relay}").format(
+                sequence=relayed.sequence,
+                office=shown(relayed.origin_name),
+                code=relayed.origin,
+                relay=relayed.relay,
+            )
+        )
+        if relayed.missing:
+            print(
+                _(
+                    "  ALERT: packages {numbers} of {code} never reached this office: {relay} "
+                    "did not pass them on. Ask {relay} for them."
+                ).format(
+                    numbers=", ".join(str(n) for n in relayed.missing[:20]),
+                    code=relayed.origin,
+                    relay=relayed.relay,
+                )
+            )
     for line in summary.records:
         if line.outcome is Outcome.REFUSED:
             print(f"  - {line.title} ({line.record_id}): {line.message}")
