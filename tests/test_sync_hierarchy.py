@@ -604,3 +604,65 @@ def test_a_duplicate_card_says_it_was_enrolled_before(hierarchy: Hierarchy) -> N
 def test_office_codes_are_ascii_digits_of_the_right_length(hierarchy: Hierarchy, code: str) -> None:
     card = _province_card_for(hierarchy.province, code, "Xã Lạ", "01")
     _enrol_refused(hierarchy.province, card, Reason.BAD_OFFICE_CODE)
+
+
+def test_a_relay_cannot_plant_a_tombstone_for_a_sibling_provinces_commune(
+    hierarchy: Hierarchy, tmp_path: Path
+) -> None:
+    """Province 01 'deletes' a record of commune 11311 (province 31's) by a tombstone."""
+    hierarchy.add(hierarchy.other_commune, title="Của xã Thủy Nguyên")
+    hierarchy.send(hierarchy.other_commune, hierarchy.other_province)
+    hierarchy.send(hierarchy.other_province, hierarchy.centre)
+    from dvdesk.services.records import list_records
+
+    (theirs,) = [r for r in list_records(hierarchy.centre) if r.office_code == OTHER_COMMUNE]
+    hierarchy.add(hierarchy.province, title="Của tỉnh")
+    members = read_members(hierarchy.export(hierarchy.province).path)
+    records = wire_records(members)
+    tombstone = dict(records[0]) | {
+        "id": theirs.id,
+        "office_code": OTHER_COMMUNE,
+        "deleted": True,
+        "revision": 99,
+    }
+    name = records_member(members)
+    payload = json.dumps([*records, tombstone], ensure_ascii=False).encode()
+    manifest = manifest_of(members)
+    for entry in manifest["files"]:
+        if entry["name"] == name:
+            entry.update(size=len(payload), sha256=sha256_hex(payload), records=2)
+    manifest["counts"].update(record=2, tombstone=1)
+    manifest["offices"] = {"01": 1, OTHER_COMMUNE: 1}
+    outer = resign(hierarchy.province, replaced(members, name, payload), manifest)
+    _refused(hierarchy.centre, write_members(tmp_path / "tomb.dvpkg", outer), Reason.PLANTED_RECORD)
+    assert not get_record(hierarchy.centre, record_id=theirs.id)["deleted"]
+
+
+def test_a_revoked_key_certifies_nothing_after_the_revocation(hierarchy: Hierarchy) -> None:
+    """The province revokes the commune's key; a rotation it certifies later is refused."""
+    revoke(hierarchy.province, target=COMMUNE)
+    keys.rotate_keys(hierarchy.commune, passphrase=PASSPHRASE)  # a thief's "rotation"
+    card = keys.active_key(hierarchy.commune).card
+    _enrol_refused(hierarchy.province, card, Reason.REVOKED_KEY)
+    hierarchy.add(hierarchy.commune, title="Sau thu hồi")
+    path = hierarchy.export(hierarchy.commune).path
+    _refused(hierarchy.province, path, Reason.UNKNOWN_KEY)
+
+
+def test_a_format_1_receipt_still_imports(hierarchy: Hierarchy) -> None:
+    hierarchy.add(hierarchy.commune)
+    hierarchy.send(hierarchy.commune, hierarchy.province)
+    receipt = write_receipt(
+        hierarchy.province, origin=COMMUNE, out=hierarchy.stick, passphrase=PASSPHRASE
+    ).path
+    document = json.loads(receipt.read_text(encoding="utf-8"))
+    body = document["receipt"]
+    body["format_version"] = 1
+    del body["relayed"], body["vouched"]
+    own = keys.active_key(hierarchy.province)
+    signing = keys.load_signing_key(hierarchy.province, key_id=own.key_id, passphrase=PASSPHRASE)
+    document["signature"] = keys.b64(signing.sign(canonical_json(body)))
+    old = hierarchy.stick / "old-format.dvrcpt"
+    old.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    taken = import_receipt(hierarchy.commune, path=old)
+    assert taken.acknowledged_sequence == 1
