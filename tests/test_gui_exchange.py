@@ -145,3 +145,53 @@ def test_commune_exports_and_province_imports_through_the_screen(
     assert "số 1" in told[0]
     _settle(qtbot, commune_page)
     assert commune_page.outbox_label.text().endswith("Hồ sơ chưa được xác nhận: 0.")
+
+
+def test_the_screen_confirms_an_unusual_card_and_re_enrols_an_office(
+    province: Store, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dvdesk.sync.trust import enrolled_keys
+    from tests.conftest import OFFICE
+    from tests.sync_fixtures import OTHER_COMMUNE, make_office
+
+    def card_of(folder: str, data: dict[str, object]) -> Path:
+        office = make_office(tmp_path / folder, data)
+        path, _fingerprint = write_card(office, out=tmp_path / f"{folder}.dvkey")
+        office.close()
+        return path
+
+    peer = card_of("peer", OTHER_COMMUNE)  # reports to 31, not to 01
+    first, second = card_of("first", OFFICE), card_of("second", OFFICE)
+    errors: list[str] = []
+    monkeypatch.setattr("ui.exchange.show_error", lambda _parent, error: errors.append(str(error)))
+    page = ExchangePage(province)
+    qtbot.addWidget(page)
+    _settle(qtbot, page)
+    asked: list[str] = []
+    _answer(monkeypatch, files=[peer])
+    monkeypatch.setattr(
+        QMessageBox,
+        "question",
+        staticmethod(lambda _p, _t, text: asked.append(text) or QMessageBox.StandardButton.Yes),
+    )
+    page.enroll()  # the fingerprint question, then "enrol it anyway?"
+    qtbot.waitUntil(lambda: page.units.rowCount() == 1, timeout=10_000)
+    assert "--confirm" in asked[-1]
+    told = _answer(monkeypatch, files=[peer])
+    page.enroll()
+    qtbot.waitUntil(lambda: bool(told or errors), timeout=10_000)
+    assert "đã ghi danh từ trước" in told[0]
+    _answer(monkeypatch, files=[first])
+    page.enroll()
+    qtbot.waitUntil(lambda: page.units.rowCount() == 2, timeout=10_000)
+    _answer(monkeypatch, files=[second])
+    page.enroll()  # another key for the same office: re-enrolled on the user's word
+    qtbot.waitUntil(
+        lambda: (
+            sorted(k.revoked for k in enrolled_keys(province) if k.office_code == "10105")
+            == [False, True]
+            or bool(errors)
+        ),
+        timeout=10_000,
+    )
+    assert errors == []

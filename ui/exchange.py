@@ -320,8 +320,12 @@ class ExchangePage(QWidget):
         if not hasattr(self, "units"):
             return
         rows = []
-        for unit in (u for u in units if u.relation == "child"):
+        for unit in (u for u in units if u.relation in ("child", "delegated")):
             state = _("revoked") if unit.revoked else (_("not reported") if missing else "")
+            if unit.missing:  # withheld on the way by the office that relays it
+                state = _("packages never received: {numbers}").format(
+                    numbers=", ".join(str(n) for n in unit.missing)
+                )
             rows.append(
                 [
                     unit.office_name,
@@ -393,7 +397,6 @@ class ExchangePage(QWidget):
 
     def enroll(self) -> None:
         from dvdesk.sync.keycard import read_card_file  # noqa: PLC0415
-        from dvdesk.sync.trust import enroll_card  # noqa: PLC0415
 
         name, _filter = QFileDialog.getOpenFileName(
             self, _("Key card of the office above or below")
@@ -415,10 +418,53 @@ class ExchangePage(QWidget):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
+        self._enrol(card, confirm=False)
+
+    def _enrol(self, card: Any, *, confirm: bool) -> None:
+        from dvdesk.sync.trust import enroll_card  # noqa: PLC0415
+
         run_in_background(
-            lambda: enroll_card(self.store, card=card),
+            lambda: enroll_card(self.store, card=card, confirm=confirm),
+            on_done=self._enrolled,
+            on_failed=lambda error: self._enrol_failed(card, error),
+        )
+
+    def _enrolled(self, key: Any) -> None:
+        if key.already:
+            QMessageBox.information(
+                self,
+                _("Enrol key card"),
+                _(
+                    "The key of {office} ({code}) was already enrolled before; nothing changed."
+                ).format(office=key.office_name, code=key.office_code),
+            )
+        self.refresh()
+
+    def _enrol_failed(self, card: Any, error: UserError) -> None:
+        """An unusual card can still be enrolled, or a compromised office re-enrolled,
+        on the user's explicit word after the phone call."""
+        from dvdesk.sync.refusals import Reason  # noqa: PLC0415
+        from dvdesk.sync.trust import reenrol_office  # noqa: PLC0415
+
+        reason = getattr(error, "reason", None)
+        if reason not in (Reason.NOT_OUR_CHILD, Reason.LOOKALIKE_NAME, Reason.ALREADY_ENROLLED):
+            show_error(self, error)
+            return
+        question = (
+            _("Re-enrol this office with its new key? Its old keys are revoked.")
+            if reason is Reason.ALREADY_ENROLLED
+            else _("Enrol it anyway? Only if you read its fingerprint by phone.")
+        )
+        answer = QMessageBox.question(self, _("Enrol key card"), f"{error}\n\n{question}")
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        if reason is not Reason.ALREADY_ENROLLED:
+            self._enrol(card, confirm=True)
+            return
+        run_in_background(
+            lambda: reenrol_office(self.store, card=card),
             on_done=lambda _key: self.refresh(),
-            on_failed=lambda error: show_error(self, error),
+            on_failed=lambda failure: show_error(self, failure),
         )
 
     def export(self) -> None:
@@ -510,6 +556,10 @@ class ExchangePage(QWidget):
                 if summary.already_imported
                 else (_("checked only") if summary.dry_run else "")
             )
+            for code, numbers in summary.missing.items():  # withheld by the relay
+                note += " " + _("{code}: packages {numbers} never received").format(
+                    code=code, numbers=", ".join(str(n) for n in numbers)
+                )
             if self.write_receipts.isChecked() and not summary.dry_run:
                 note = self._receipt(summary, passphrase) or note
             rows.append(
