@@ -385,3 +385,22 @@ def test_crafted_key_cards_are_refused_without_parsing(raw: bytes, reason: Reaso
     with pytest.raises(Refused) as refused:
         read_card_bytes(raw)
     assert refused.value.reason is reason
+
+
+def test_a_lone_surrogate_in_a_manifest_is_refused(exchange: Exchange, tmp_path: Path) -> None:
+    """Found by the fuzz test: it parsed, then could not be written back as UTF-8."""
+    members = read_members(_genuine(exchange))
+    text = dict(members)["manifest.json"].replace(b'"created_at":"', b'"created_at":"\\ud800')
+    members = replaced(members, "manifest.json", text)
+    _refused(exchange, write_members(tmp_path / "surrogate.dvpkg", members), Reason.BAD_MANIFEST)
+
+
+@pytest.mark.parametrize("value", [7, None, [], {}, True])
+def test_a_key_card_with_a_key_that_is_not_text_is_refused(
+    exchange: Exchange, value: object
+) -> None:
+    """Found by the fuzz test: base64 of a number crashed the enrolment."""
+    card = dict(keys.active_key(exchange.child).card) | {"signing_public": value}
+    with pytest.raises(Refused) as refused:
+        read_card_bytes(json.dumps(card).encode("utf-8"))
+    assert refused.value.reason is Reason.BAD_CARD

@@ -78,7 +78,10 @@ def b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-def unb64(text: str) -> bytes:
+def unb64(text: object) -> bytes:
+    """Base64 from a parsed file: anything but an ASCII base64 string is a ValueError."""
+    if not isinstance(text, str):
+        raise ValueError("not base64 text")
     return base64.b64decode(text.encode("ascii"), validate=True)
 
 
