@@ -253,7 +253,11 @@ def _run_workers(ex: Exchange, tmp: Path, items: list[tuple[str, str]]) -> list[
         }
         job_file = folder / "job.json"
         job_file.write_text(json.dumps(job), encoding="utf-8")
-        with job_file.open("rb") as stdin, (folder / "out.jsonl").open("wb") as stdout:
+        with (
+            job_file.open("rb") as stdin,
+            (folder / "out.jsonl").open("wb") as stdout,
+            (folder / "err.txt").open("wb") as stderr,
+        ):
             processes.append(
                 (
                     folder,
@@ -261,7 +265,7 @@ def _run_workers(ex: Exchange, tmp: Path, items: list[tuple[str, str]]) -> list[
                         [sys.executable, "-m", "tests.fuzz_worker"],
                         stdin=stdin,
                         stdout=stdout,
-                        stderr=(folder / "err.txt").open("wb"),
+                        stderr=stderr,
                         cwd=Path(__file__).resolve().parent.parent,
                         env={**os.environ, "PYTHONWARNINGS": "error"},
                     ),
@@ -290,9 +294,9 @@ def test_mutated_packages_receipts_and_cards_are_imported_or_refused(
     assert kinds["package"] == PACKAGES and kinds["receipt"] == RECEIPTS
     assert kinds["card"] == CARDS
     bad = [line for line in results if line["outcome"] not in ("ok", "refused")]
-    assert not bad, bad[:5]
+    assert not bad, "\n".join(f"{line['file']}: {line.get('detail')}" for line in bad[:5])
     changed = [line for line in results if line.get("changed")]
-    assert not changed, changed[:5]
+    assert not changed, "\n".join(f"{line['file']}: {line}" for line in changed[:5])
     slowest = max(line["seconds"] for line in results)
     assert slowest < 20
     assert len(peaks) == WORKERS and max(peaks) < PEAK_LIMIT_BYTES

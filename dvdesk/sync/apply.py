@@ -14,7 +14,7 @@ import tempfile
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -38,14 +38,14 @@ from dvdesk.services.demo import (
 )
 from dvdesk.services.store import Store, storage_errors
 from dvdesk.sync import keys
-from dvdesk.sync.container import PackageFile, changed_member, open_package
+from dvdesk.sync.container import PackageFile, open_package
+from dvdesk.sync.contents import Member, open_contents, read_member
 from dvdesk.sync.format import (
     DEFAULT_LIMITS,
     DERIVED_TEXT_VERSION,
     FileEntry,
     Limits,
     count_mismatch,
-    sha256_hex,
 )
 from dvdesk.sync.progress import CancelCheck, Progress, check_cancel, never, no_progress
 from dvdesk.sync.refusals import Reason, Refused
@@ -241,27 +241,19 @@ def _existing(cursor: sqlite3.Cursor, ids: list[str]) -> dict[str, tuple[str, in
 
 def _chunks(
     package: PackageFile,
-    verified: VerifiedPackage,
+    members: list[Member],
     opener: Opener | None,
     limits: Limits,
 ) -> Iterator[list[WireRecord]]:
-    for index, entry in enumerate(verified.manifest.files):
+    for member in members:
+        entry = member.entry
         if entry.kind != "records":
             continue
-        data = package.read(entry.name, size=entry.size, sha256=entry.sha256)
-        if opener is not None:
-            data = _open_sealed(opener, index, entry, data, limits.records_member_bytes)
+        data = read_member(package, member, opener, limit=limits.records_member_bytes)
         chunk = decode_chunk(data, name=entry.name)
         if len(chunk) != entry.records:  # the signed count is what 'verify' reported
-            raise count_mismatch(verified.record_count)
+            raise count_mismatch(sum(m.entry.records for m in members))
         yield chunk
-
-
-def _open_sealed(opener: Opener, index: int, entry: FileEntry, data: bytes, limit: int) -> bytes:
-    plain = opener.open(index, entry.name, data, max_size=min(limit, entry.plain_size or 0))
-    if len(plain) != entry.plain_size or sha256_hex(plain) != entry.plain_sha256:
-        raise changed_member(entry.name)
-    return plain
 
 
 def _context(session: Session, verified: VerifiedPackage) -> _Context:
@@ -324,6 +316,8 @@ def import_package(
         if verified.already_imported:
             return _summary(verified, dry_run=dry_run, already=True, outcomes=[], attachments=0)
         opener = _opener(store, verified, passphrase)
+        plain, members = open_contents(package, verified.manifest, opener, limits=limits)
+        verified = replace(verified, manifest=plain)  # sealed counts and names, now opened
         files = len(verified.manifest.files)
         total = files + verified.record_count
 
@@ -333,16 +327,16 @@ def import_package(
         if dry_run:
             # The same refusals as a real import, short of writing anything.
             carried = {
-                _attachment_hash(entry, opener)
-                for entry in verified.manifest.files
-                if entry.kind == "attachment"
+                _attachment_hash(member.entry)
+                for member in members
+                if member.entry.kind == "attachment"
             }
             with store.session() as session:
                 context = _context(session, verified)
                 cursor = _cursor(session)
                 outcomes: list[RecordOutcome] = []
                 try:
-                    for chunk in _chunks(package, verified, opener, limits):
+                    for chunk in _chunks(package, members, opener, limits):
                         check_cancel(cancel)
                         existing = _existing(cursor, [r["id"] for r in chunk])
                         lines = [_outcome(r, existing, context) for r in chunk]
@@ -359,7 +353,7 @@ def import_package(
             return _summary(verified, dry_run=True, already=False, outcomes=outcomes, attachments=0)
         backup_before_import(store.paths)  # verified, about to change: keep a way back
         added = _store_attachments(
-            store, package, verified, opener=opener, limits=limits, cancel=cancel
+            store, package, members, opener=opener, limits=limits, cancel=cancel
         )
         with storage_errors(store.paths.database), store.session() as session:
             already, _last = sequence_state(session, verified.manifest, verified.package_hash)
@@ -369,6 +363,7 @@ def import_package(
                 session,
                 package,
                 verified,
+                members,
                 opener=opener,
                 limits=limits,
                 has_blob=lambda sha256: blob_path(store, sha256).is_file(),
@@ -412,6 +407,7 @@ def _apply(
     session: Session,
     package: PackageFile,
     verified: VerifiedPackage,
+    members: list[Member],
     *,
     opener: Opener | None,
     limits: Limits,
@@ -428,6 +424,7 @@ def _apply(
             cursor,
             package,
             verified,
+            members,
             opener=opener,
             limits=limits,
             has_blob=has_blob,
@@ -443,6 +440,7 @@ def _apply_records(
     cursor: sqlite3.Cursor,
     package: PackageFile,
     verified: VerifiedPackage,
+    members: list[Member],
     *,
     opener: Opener | None,
     limits: Limits,
@@ -455,7 +453,7 @@ def _apply_records(
     (change_seq,) = cursor.execute("SELECT coalesce(max(change_seq), 0) FROM record").fetchone()
     outcomes: list[RecordOutcome] = []
     total = verified.record_count
-    for chunk in _chunks(package, verified, opener, limits):
+    for chunk in _chunks(package, members, opener, limits):
         check_cancel(cancel)
         existing = _existing(cursor, [r["id"] for r in chunk])
         accepted: list[WireRecord] = []
@@ -581,7 +579,7 @@ def _update_corrections(
 def _store_attachments(
     store: Store,
     package: PackageFile,
-    verified: VerifiedPackage,
+    members: list[Member],
     *,
     opener: Opener | None,
     limits: Limits,
@@ -590,11 +588,12 @@ def _store_attachments(
     """Copy attachment files not yet stored (content-addressed: a refused import leaves
     at most unreferenced copies, never a changed one)."""
     added = 0
-    for index, entry in enumerate(verified.manifest.files):
+    for member in members:
+        entry, stored = member.entry, member.stored
         if entry.kind != "attachment":
             continue
         check_cancel(cancel)
-        sha256 = _attachment_hash(entry, opener)
+        sha256 = _attachment_hash(entry)
         target = blob_path(store, sha256)
         if target.exists():
             continue
@@ -603,10 +602,11 @@ def _store_attachments(
         try:
             with storage_errors(target), os.fdopen(handle, "wb") as writer:
                 if opener is None:
-                    package.copy_to(entry.name, writer, size=entry.size, sha256=entry.sha256)
+                    package.copy_to(stored.name, writer, size=stored.size, sha256=stored.sha256)
                 else:
-                    data = package.read(entry.name, size=entry.size, sha256=entry.sha256)
-                    writer.write(_open_sealed(opener, index, entry, data, limits.attachment_bytes))
+                    writer.write(
+                        read_member(package, member, opener, limit=limits.attachment_bytes)
+                    )
                 writer.flush()
                 os.fsync(writer.fileno())
             Path(temporary).replace(target)
@@ -616,12 +616,12 @@ def _store_attachments(
     return added
 
 
-def _attachment_hash(entry: FileEntry, opener: Opener | None) -> str:
-    """The content hash an attachment member is stored under, checked against its name."""
-    sha256 = entry.name.removeprefix("attachments/").removesuffix(".sealed")
+def _attachment_hash(entry: FileEntry) -> str:
+    """The content hash an attachment is stored under, checked against its name."""
+    sha256 = entry.name.removeprefix("attachments/")
     # The store is addressed by content: a name that is not the hash of the bytes
     # would put one file where another is expected.
-    if sha256 != (entry.sha256 if opener is None else entry.plain_sha256):
+    if sha256 != entry.sha256:
         raise Refused(Reason.BAD_PAYLOAD, _bad_attachment())
     return sha256
 

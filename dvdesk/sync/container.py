@@ -22,6 +22,7 @@ from dvdesk.i18n import _
 from dvdesk.sync.format import (
     ATTACHMENT_NAME,
     MANIFEST,
+    OPAQUE_NAME,
     RECORDS_NAME,
     SIGNATURE,
     SIGNATURE_BYTES,
@@ -72,6 +73,8 @@ def _limit_for(name: str, limits: Limits) -> int | None:
         return limits.records_member_bytes
     if ATTACHMENT_NAME.fullmatch(name):
         return limits.attachment_bytes
+    if OPAQUE_NAME.fullmatch(name):
+        return max(limits.records_member_bytes, limits.attachment_bytes)
     return None
 
 

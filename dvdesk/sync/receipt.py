@@ -38,12 +38,14 @@ from dvdesk.sync.format import (
     unb64,
 )
 from dvdesk.sync.infile import read_small
+from dvdesk.sync.policy import encryption_required
 from dvdesk.sync.refusals import Reason, Refused
 from dvdesk.sync.trust import enrol_rotated, resolve_signer, verify_signature
 from dvdesk.text import clean, shown
 
 RECEIPT_FORMAT: Final = "dvdesk-receipt"
-RECEIPT_VERSION: Final = 1
+# 2: receipts say whether the parent requires encrypted packages; 1 is still read.
+RECEIPT_VERSION: Final = 2
 RECEIPT_SUFFIX: Final = ".dvrcpt"
 MAX_RECEIPT_BYTES: Final = 8 * 1024 * 1024
 # receipt > body > returned > item > value; signer_chain > card > office > value.
@@ -84,6 +86,7 @@ class ReceiptBody(_Frozen):
     received: tuple[Received, ...] = Field(max_length=10_000)
     returned: tuple[Returned, ...] = Field(max_length=100_000)
     issued_at: str = Field(max_length=40)  # the issuer's clock: shown, never trusted
+    require_encryption: bool = False  # the parent accepts only encrypted packages
 
 
 @dataclass(frozen=True)
@@ -179,6 +182,7 @@ def write_receipt(store: Store, *, origin: str, out: Path, passphrase: str) -> R
                     "acknowledge."
                 ).format(code=origin)
             )
+        required = encryption_required(session)
         requests = [
             c
             for c in session.exec(
@@ -221,6 +225,7 @@ def write_receipt(store: Store, *, origin: str, out: Path, passphrase: str) -> R
             for c in requests
         ),
         issued_at=now_iso(),
+        require_encryption=required,
     )
     body_data = body.model_dump(mode="json")
     signed = canonical_json(body_data)

@@ -20,16 +20,20 @@ from dvdesk.sync.container import PackageFile, missing_member, open_package
 from dvdesk.sync.format import (
     DEFAULT_LIMITS,
     MANIFEST,
+    OPAQUE_SINCE,
     SEALED,
     SIGNATURE,
     SIGNATURE_BYTES,
+    FileEntry,
     Limits,
     Manifest,
     check_counts,
     count_mismatch,
+    opaque_name,
     parse_manifest,
     sha256_hex,
 )
+from dvdesk.sync.policy import check_encryption
 from dvdesk.sync.progress import CancelCheck, Progress, check_cancel, never, no_progress
 from dvdesk.sync.refusals import Reason, Refused
 from dvdesk.sync.trust import Signer, resolve_signer, verify_signature
@@ -95,14 +99,11 @@ def check_members(
                     "refused; nothing was imported."
                 ).format(member=shown(name)),
             )
-    sealed = manifest.encryption is not None
-    for entry in manifest.files:
+    for index, entry in enumerate(manifest.files):
         declared = package.declared_size(entry.name)
         if declared is None:
             raise missing_member(entry.name)
-        if entry.name.endswith(SEALED) != sealed or (
-            sealed and (entry.plain_size is None or entry.plain_sha256 is None)
-        ):
+        if not _laid_out(manifest, index, entry):
             raise Refused(
                 Reason.BAD_MANIFEST,
                 _(
@@ -124,6 +125,27 @@ def check_members(
         check_cancel(cancel)
         package.check(entry.name, size=entry.size, sha256=entry.sha256)
         progress(done, total)
+
+
+def _laid_out(manifest: Manifest, index: int, entry: FileEntry) -> bool:
+    """The member is named and described as its package's format and encryption say."""
+    if manifest.encryption is None:
+        return entry.kind != "sealed" and not entry.name.endswith(SEALED)
+    if manifest.format_version >= OPAQUE_SINCE:  # opaque: numbered, nothing plain shown
+        return (
+            entry.kind == "sealed"
+            and entry.name == opaque_name(index)
+            and entry.plain_size is None
+            and entry.plain_sha256 is None
+            and not manifest.counts
+            and not manifest.offices
+        )
+    return (  # format 1: sealed members under their plain names
+        entry.kind != "sealed"
+        and entry.name.endswith(SEALED)
+        and entry.plain_size is not None
+        and entry.plain_sha256 is not None
+    )
 
 
 def _own_code(session: Session) -> str:
@@ -251,6 +273,7 @@ def inspect(
     with store.session() as session:
         signer = trusted_signer(session, manifest, raw, signature)
         check_counts(manifest)  # a signed claim, checked once the signature holds
+        check_encryption(session, manifest)
         already, last = sequence_state(session, manifest, package_hash)
     more = manifest.counts.get("record", 0) if records_follow else 0
     check_members(
