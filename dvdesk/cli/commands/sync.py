@@ -489,7 +489,7 @@ def _print_summary(summary: ImportSummary) -> None:
     if summary.already_imported:
         print(
             _("Package {sequence} from {office} was already imported; nothing changed.").format(
-                sequence=summary.sequence, office=summary.origin_name
+                sequence=summary.sequence, office=shown(summary.origin_name, limit=120)
             )
         )
         return
@@ -499,7 +499,11 @@ def _print_summary(summary: ImportSummary) -> None:
         else _("Package {sequence} from {office} ({code}) imported:")
     )
     print(
-        heading.format(sequence=summary.sequence, office=summary.origin_name, code=summary.origin)
+        heading.format(
+            sequence=summary.sequence,
+            office=shown(summary.origin_name, limit=120),
+            code=summary.origin,
+        )
     )
     print(
         _("  new: {new}, updated: {updated}, unchanged: {unchanged}, refused: {refused}").format(
@@ -511,7 +515,7 @@ def _print_summary(summary: ImportSummary) -> None:
     )
     for line in summary.records:
         if line.outcome is Outcome.REFUSED:
-            print(f"  - {line.title} ({line.record_id}): {line.message}")
+            print(f"  - {shown(line.title, limit=120)} ({line.record_id}): {line.message}")
 
 
 def _package_files(arguments: list[str]) -> list[Path]:
