@@ -146,7 +146,7 @@ def test_a_key_file_asking_for_absurd_scrypt_cost_is_damaged(tmp_path: Path) -> 
         assert isinstance(kdf, dict)
         kdf["n"] = 2**40
         key_file.write_text(json.dumps(document), encoding="utf-8")
-        with pytest.raises(UserError, match="key_file|hỏng|damaged"):
+        with pytest.raises(UserError, match=r"hỏng"):
             keys.load_signing_key(store, key_id=info.key_id, passphrase=PASSPHRASE)
     finally:
         store.close()

@@ -385,3 +385,53 @@ def test_crafted_key_cards_are_refused_without_parsing(raw: bytes, reason: Reaso
     with pytest.raises(Refused) as refused:
         read_card_bytes(raw)
     assert refused.value.reason is reason
+
+
+def test_a_lone_surrogate_in_a_manifest_is_refused(exchange: Exchange, tmp_path: Path) -> None:
+    """Found by the fuzz test: it parsed, then could not be written back as UTF-8."""
+    members = read_members(_genuine(exchange))
+    text = dict(members)["manifest.json"].replace(b'"created_at":"', b'"created_at":"\\ud800')
+    members = replaced(members, "manifest.json", text)
+    _refused(exchange, write_members(tmp_path / "surrogate.dvpkg", members), Reason.BAD_MANIFEST)
+
+
+@pytest.mark.parametrize("value", [7, None, [], {}, True])
+def test_a_key_card_with_a_key_that_is_not_text_is_refused(
+    exchange: Exchange, value: object
+) -> None:
+    """Found by the fuzz test: base64 of a number crashed the enrolment."""
+    card = dict(keys.active_key(exchange.child).card) | {"signing_public": value}
+    with pytest.raises(Refused) as refused:
+        read_card_bytes(json.dumps(card).encode("utf-8"))
+    assert refused.value.reason is Reason.BAD_CARD
+
+
+def test_bytes_hidden_between_members_are_refused(exchange: Exchange, tmp_path: Path) -> None:
+    members = read_members(_genuine(exchange))
+    path = tmp_path / "between.dvpkg"
+    with zipfile.ZipFile(path, "w") as archive:
+        for index, (name, data) in enumerate(members):
+            method = zipfile.ZIP_STORED if name == "manifest.sig" else zipfile.ZIP_DEFLATED
+            archive.writestr(name, data, compress_type=method)
+            if index == 0:  # zipfile writes the next member at start_dir: leave a gap
+                assert archive.fp is not None
+                hidden = b"hidden payload between two members"
+                archive.fp.seek(archive.start_dir)
+                archive.fp.write(hidden)
+                archive.start_dir += len(hidden)
+    _refused(exchange, path, Reason.EXTRA_BYTES)
+
+
+def test_a_zip_asking_for_an_unknown_zip_version_is_refused(
+    exchange: Exchange, tmp_path: Path
+) -> None:
+    """Found by the fuzz test: zipfile raised NotImplementedError ("zip file version 8.4")."""
+    data = bytearray(_genuine(exchange).read_bytes())
+    central = data.rfind(b"PK\x01\x02")
+    data[central + 6] = 84  # "version needed to extract" of the last entry
+    path = tmp_path / "version.dvpkg"
+    path.write_bytes(bytes(data))
+    before = table_dump(exchange.parent.paths)
+    with pytest.raises(Refused):
+        import_package(exchange.parent, path=path, passphrase=PASSPHRASE)
+    assert table_dump(exchange.parent.paths) == before

@@ -15,7 +15,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -38,7 +38,8 @@ from dvdesk.services.demo import (
 )
 from dvdesk.services.store import Store, storage_errors
 from dvdesk.sync import keys
-from dvdesk.sync.container import PackageFile, changed_member, open_package
+from dvdesk.sync.container import PackageFile, open_package
+from dvdesk.sync.contents import Member, open_contents, read_member
 from dvdesk.sync.delegation import apply_delegation
 from dvdesk.sync.format import (
     DEFAULT_LIMITS,
@@ -47,7 +48,6 @@ from dvdesk.sync.format import (
     Limits,
     Manifest,
     count_mismatch,
-    sha256_hex,
 )
 from dvdesk.sync.progress import CancelCheck, Progress, check_cancel, never, no_progress
 from dvdesk.sync.refusals import Reason, Refused
@@ -268,28 +268,21 @@ class _Source:
     """One signed package whose records are applied: the outer one or a nested one."""
 
     package: PackageFile
-    manifest: Manifest
+    manifest: Manifest  # as the recipient sees it (sealed contents opened)
+    members: list[Member]
     opener: Opener | None
 
 
 def _chunks(source: _Source, limits: Limits) -> Iterator[list[WireRecord]]:
-    for index, entry in enumerate(source.manifest.files):
+    for member in source.members:
+        entry = member.entry
         if entry.kind != "records":
             continue
-        data = source.package.read(entry.name, size=entry.size, sha256=entry.sha256)
-        if source.opener is not None:
-            data = _open_sealed(source.opener, index, entry, data, limits.records_member_bytes)
+        data = read_member(source.package, member, source.opener, limit=limits.records_member_bytes)
         chunk = decode_chunk(data, name=entry.name)
         if len(chunk) != entry.records:  # the signed count is what 'verify' reported
-            raise count_mismatch(source.manifest.counts.get("record", 0))
+            raise count_mismatch(sum(m.entry.records for m in source.members))
         yield chunk
-
-
-def _open_sealed(opener: Opener, index: int, entry: FileEntry, data: bytes, limit: int) -> bytes:
-    plain = opener.open(index, entry.name, data, max_size=min(limit, entry.plain_size or 0))
-    if len(plain) != entry.plain_size or sha256_hex(plain) != entry.plain_sha256:
-        raise changed_member(entry.name)
-    return plain
 
 
 def _context(session: Session, manifest: Manifest) -> _Context:
@@ -320,7 +313,8 @@ def _nested_sources(stack: ExitStack, verified: VerifiedPackage, limits: Limits)
                 ).format(origin=found.manifest.origin.code, relay=found.relay),
             )
         package = stack.enter_context(open_package(found.file, limits=limits))
-        sources.append(_Source(package, found.manifest, None))
+        plain, members = open_contents(package, found.manifest, None, limits=limits)
+        sources.append(_Source(package, plain, members, None))
     return sources
 
 
@@ -386,7 +380,10 @@ def import_package(
         )
         if verified.already_imported:
             return _summary(verified, dry_run=dry_run, already=True, outcomes=[], attachments=0)
-        sources = [_Source(package, verified.manifest, _opener(store, verified, passphrase))]
+        opener = _opener(store, verified, passphrase)
+        plain, members = open_contents(package, verified.manifest, opener, limits=limits)
+        verified = replace(verified, manifest=plain)  # sealed counts and names, now opened
+        sources = [_Source(package, plain, members, opener)]
         sources += _nested_sources(stack, verified, limits)
         files = len(verified.manifest.files)
         total = files + verified.record_count
@@ -450,9 +447,9 @@ def _dry_run(
             for source in sources:
                 # The same refusals as a real import, short of writing anything.
                 carried = {
-                    _attachment_hash(entry, source.opener)
-                    for entry in source.manifest.files
-                    if entry.kind == "attachment"
+                    _attachment_hash(member.entry)
+                    for member in source.members
+                    if member.entry.kind == "attachment"
                 }
 
                 def has_blob(sha: str, carried: set[str] = carried) -> bool:
@@ -711,12 +708,13 @@ def _store_attachments(
     """Copy attachment files not yet stored (content-addressed: a refused import leaves
     at most unreferenced copies, never a changed one)."""
     added = 0
-    opener, package = source.opener, source.package
-    for index, entry in enumerate(source.manifest.files):
+    package, opener = source.package, source.opener
+    for member in source.members:
+        entry, stored = member.entry, member.stored
         if entry.kind != "attachment":
             continue
         check_cancel(cancel)
-        sha256 = _attachment_hash(entry, opener)
+        sha256 = _attachment_hash(entry)
         target = blob_path(store, sha256)
         if target.exists():
             continue
@@ -725,10 +723,11 @@ def _store_attachments(
         try:
             with storage_errors(target), os.fdopen(handle, "wb") as writer:
                 if opener is None:
-                    package.copy_to(entry.name, writer, size=entry.size, sha256=entry.sha256)
+                    package.copy_to(stored.name, writer, size=stored.size, sha256=stored.sha256)
                 else:
-                    data = package.read(entry.name, size=entry.size, sha256=entry.sha256)
-                    writer.write(_open_sealed(opener, index, entry, data, limits.attachment_bytes))
+                    writer.write(
+                        read_member(package, member, opener, limit=limits.attachment_bytes)
+                    )
                 writer.flush()
                 os.fsync(writer.fileno())
             Path(temporary).replace(target)
@@ -738,12 +737,12 @@ def _store_attachments(
     return added
 
 
-def _attachment_hash(entry: FileEntry, opener: Opener | None) -> str:
-    """The content hash an attachment member is stored under, checked against its name."""
-    sha256 = entry.name.removeprefix("attachments/").removesuffix(".sealed")
+def _attachment_hash(entry: FileEntry) -> str:
+    """The content hash an attachment is stored under, checked against its name."""
+    sha256 = entry.name.removeprefix("attachments/")
     # The store is addressed by content: a name that is not the hash of the bytes
     # would put one file where another is expected.
-    if sha256 != (entry.sha256 if opener is None else entry.plain_sha256):
+    if sha256 != entry.sha256:
         raise Refused(Reason.BAD_PAYLOAD, _bad_attachment())
     return sha256
 

@@ -23,6 +23,9 @@ _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _LONG_NUMBER = re.compile(f"[0-9]{{{_MAX_DIGITS + 1},}}")
 _INNERMOST = re.compile(r"\{\}|\[\]")
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+# dvdesk writes text as UTF-8, never as \u escapes of surrogates: a lone one cannot be
+# written back as UTF-8 (the canonical form), a pair is simply not how dvdesk writes.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 class Problem(StrEnum):
@@ -89,6 +92,8 @@ def loads(raw: bytes, bounds: JsonBounds) -> Any:
     except UnicodeDecodeError:
         raise UnsafeJson(Problem.MALFORMED) from None
     check_skeleton(text, bounds)
+    if _SURROGATE_ESCAPE.search(text):
+        raise UnsafeJson(Problem.MALFORMED)
     try:
         return json.loads(
             text,

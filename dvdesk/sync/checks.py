@@ -6,10 +6,13 @@ from dvdesk.i18n import _
 from dvdesk.sync.container import PackageFile, missing_member, size_mismatch
 from dvdesk.sync.format import (
     MANIFEST,
+    OPAQUE_SINCE,
     SEALED,
     SIGNATURE,
     SIGNATURE_BYTES,
+    FileEntry,
     Manifest,
+    opaque_name,
     parse_manifest,
 )
 from dvdesk.sync.progress import CancelCheck, Progress, check_cancel, never, no_progress
@@ -55,14 +58,11 @@ def check_members(
                     "refused; nothing was imported."
                 ).format(member=shown(name)),
             )
-    sealed = manifest.encryption is not None
-    for entry in manifest.files:
+    for index, entry in enumerate(manifest.files):
         declared = package.declared_size(entry.name)
         if declared is None:
             raise missing_member(entry.name)
-        if entry.name.endswith(SEALED) != sealed or (
-            sealed and (entry.plain_size is None or entry.plain_sha256 is None)
-        ):
+        if not _laid_out(manifest, index, entry):
             raise Refused(
                 Reason.BAD_MANIFEST,
                 _(
@@ -84,3 +84,24 @@ def check_members(
         check_cancel(cancel)
         package.check(name, size=size, sha256=sha256)
         progress(done, len(members))
+
+
+def _laid_out(manifest: Manifest, index: int, entry: FileEntry) -> bool:
+    """The member is named and described as its package's format and encryption say."""
+    if manifest.encryption is None:
+        return entry.kind != "sealed" and not entry.name.endswith(SEALED)
+    if manifest.format_version >= OPAQUE_SINCE:  # opaque: numbered, nothing plain shown
+        return (
+            entry.kind == "sealed"
+            and entry.name == opaque_name(index)
+            and entry.plain_size is None
+            and entry.plain_sha256 is None
+            and not manifest.counts
+            and not manifest.offices
+        )
+    return (  # format 1: sealed members under their plain names
+        entry.kind != "sealed"
+        and entry.name.endswith(SEALED)
+        and entry.plain_size is not None
+        and entry.plain_sha256 is not None
+    )

@@ -22,6 +22,7 @@ from dvdesk.i18n import _
 from dvdesk.sync.format import (
     ATTACHMENT_NAME,
     MANIFEST,
+    OPAQUE_NAME,
     RECORDS_NAME,
     RELAYED_NAME,
     SIGNATURE,
@@ -37,6 +38,8 @@ _ZIP_MAGIC = b"PK\x03\x04"
 _EOCD_MAGIC = b"PK\x05\x06"
 _EOCD_SIZE = 22
 _DATA_DESCRIPTOR = 0x8
+# Encrypted, patched-data and strong-encryption members: dvdesk never writes them.
+_UNSUPPORTED_FLAGS = 0x1 | 0x20 | 0x40
 COMPRESS_LEVEL = 6
 
 
@@ -75,6 +78,8 @@ def _limit_for(name: str, limits: Limits) -> int | None:
         return limits.attachment_bytes
     if RELAYED_NAME.fullmatch(name):
         return limits.relayed_bytes
+    if OPAQUE_NAME.fullmatch(name):
+        return max(limits.records_member_bytes, limits.attachment_bytes)
     return None
 
 
@@ -107,7 +112,7 @@ class PackageFile:
                     if seen > size:
                         raise size_mismatch(name)
                     yield block
-        except (zipfile.BadZipFile, zlib.error):
+        except (zipfile.BadZipFile, zlib.error, NotImplementedError):
             raise changed_member(name) from None
         except EOFError:
             raise _refuse_damaged(self.path) from None
@@ -173,7 +178,7 @@ def open_package(path: Path, *, limits: Limits) -> Iterator[PackageFile]:
         _check_envelope(path, handle, total)
         try:
             archive = zipfile.ZipFile(handle)
-        except (zipfile.BadZipFile, EOFError, ValueError, OSError):
+        except (zipfile.BadZipFile, EOFError, ValueError, OSError, NotImplementedError):
             raise _refuse_damaged(path) from None
         try:
             members = _checked_members(path, archive, limits)
@@ -290,7 +295,7 @@ def _checked_members(
                 ).format(member=shown(name)),
             )
         limit = _limit_for(name, limits)
-        if limit is None or info.flag_bits & 0x1 or info.is_dir():
+        if limit is None or info.flag_bits & _UNSUPPORTED_FLAGS or info.is_dir():
             raise Refused(
                 Reason.UNEXPECTED_MEMBER,
                 _(

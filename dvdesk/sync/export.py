@@ -31,6 +31,7 @@ from dvdesk.sync.checks import bad_signature, check_members, read_signed_manifes
 from dvdesk.sync.container import PackageWriter, open_package
 from dvdesk.sync.delegation import delegation_for
 from dvdesk.sync.format import (
+    CONTENTS_FORMAT,
     DEFAULT_LIMITS,
     DERIVED_TEXT_VERSION,
     FORMAT,
@@ -38,7 +39,7 @@ from dvdesk.sync.format import (
     PACKAGE_SUFFIX,
     RECORDS_PER_CHUNK,
     SCHEMA_VERSION,
-    SEALED,
+    Contents,
     Delegation,
     FileEntry,
     Manifest,
@@ -46,9 +47,11 @@ from dvdesk.sync.format import (
     RelayedEntry,
     canonical_json,
     file_sha256,
+    opaque_name,
     sha256_hex,
     unb64,
 )
+from dvdesk.sync.policy import destination_requires_encryption
 from dvdesk.sync.progress import CancelCheck, Progress, check_cancel, never, no_progress
 from dvdesk.sync.relay import relay_folder, stored_name
 from dvdesk.sync.seal import Sealer, sealer_for
@@ -188,38 +191,37 @@ def _final_path(out: Path, *, origin: str, plan: _Plan) -> Path:
 
 
 class _Builder:
-    """Adds payload members and remembers their manifest entries."""
+    """Adds payload members and remembers their manifest entries.
+
+    Encrypted (format 2), each payload member is sealed under an opaque number
+    (``sealed/000001`` …) and the list of what they hold — plain names, sizes, hashes,
+    counts — is sealed as ``sealed/000000``: a lost stick shows only sizes.
+    """
 
     def __init__(self, writer: PackageWriter, sealer: Sealer | None) -> None:
         self.writer = writer
         self.sealer = sealer
-        self.files: list[FileEntry] = []
+        self.files: list[FileEntry] = []  # what the package holds
+        self.stored: list[FileEntry] = []  # sealed members as they are in the zip
 
     def add(
         self, name: str, plain: bytes, *, kind: Literal["records", "attachment"], records: int = 0
     ) -> None:
+        entry = FileEntry(
+            name=name, kind=kind, size=len(plain), sha256=sha256_hex(plain), records=records
+        )
+        self.files.append(entry)
         if self.sealer is None:
             self.writer.add(name, plain, compress=kind == "records")
-            self.files.append(
-                FileEntry(
-                    name=name, kind=kind, size=len(plain), sha256=sha256_hex(plain), records=records
-                )
-            )
-            return
-        sealed_name = name + SEALED
-        data = self.sealer.seal(len(self.files), sealed_name, plain)
-        self.writer.add(sealed_name, data, compress=False)
-        self.files.append(
-            FileEntry(
-                name=sealed_name,
-                kind=kind,
-                size=len(data),
-                sha256=sha256_hex(data),
-                records=records,
-                plain_size=len(plain),
-                plain_sha256=sha256_hex(plain),
-            )
-        )
+        else:
+            self.stored.append(self._seal(len(self.stored) + 1, plain))
+
+    def _seal(self, index: int, plain: bytes) -> FileEntry:
+        assert self.sealer is not None
+        name = opaque_name(index)
+        data = self.sealer.seal(index, name, plain)
+        self.writer.add(name, data, compress=False)
+        return FileEntry(name=name, kind="sealed", size=len(data), sha256=sha256_hex(data))
 
     def add_attachment(self, sha256: str, source: Path) -> None:
         name = f"attachments/{sha256}"
@@ -230,6 +232,22 @@ class _Builder:
             )
         else:
             self.add(name, source.read_bytes(), kind="attachment")
+
+    def manifest_files(
+        self, *, package_id: str, counts: dict[str, int], offices: dict[str, int]
+    ) -> tuple[tuple[FileEntry, ...], dict[str, int], dict[str, int]]:
+        """The signed manifest's files, counts and offices (empty when sealed)."""
+        if self.sealer is None:
+            return tuple(self.files), counts, offices
+        contents = Contents(
+            format=CONTENTS_FORMAT,
+            package_id=package_id,
+            counts=counts,
+            offices=offices,
+            files=tuple(self.files),
+        )
+        listing = self._seal(0, canonical_json(contents.model_dump(mode="json")))
+        return (listing, *self.stored), {}, {}
 
 
 def export_package(
@@ -249,6 +267,7 @@ def export_package(
     signing = keys.load_signing_key(store, key_id=own.key_id, passphrase=passphrase)
     with store.session() as session:
         plan = _plan(session, office, destination, full)
+        encrypt = encrypt or destination_requires_encryption(session, plan.destination.code)
     sealer = None
     if encrypt:
         recipient = current_key_of(store, office_code=plan.destination.code)
@@ -348,12 +367,18 @@ def _write(
             )
         builder.add_attachment(sha256, source)
     relayed = _add_relayed(store, writer, plan, cancel)
+    package_id = str(uuid.uuid4())
+    files, signed_counts, signed_offices = builder.manifest_files(
+        package_id=package_id,
+        counts=dict(sorted(counts.items())),
+        offices=dict(sorted(offices.items())),
+    )
     manifest = Manifest(
         format=FORMAT,
         format_version=FORMAT_VERSION,
         schema_version=SCHEMA_VERSION,
         derived_text_version=DERIVED_TEXT_VERSION,
-        package_id=str(uuid.uuid4()),
+        package_id=package_id,
         origin=OfficeRef(code=office.code, name=office.current.name, level=office.level.value),
         destination=plan.destination,
         signer_key_id=own.key_id,
@@ -363,9 +388,9 @@ def _write(
         previous_hash=plan.previous_hash,
         change_seq_after=plan.after,
         change_seq_upto=plan.upto,
-        counts=dict(sorted(counts.items())),
-        offices=dict(sorted(offices.items())),
-        files=tuple(builder.files),
+        counts=signed_counts,
+        offices=signed_offices,
+        files=files,
         encryption=sealer.header if sealer else None,
         created_at=now_iso(),
         relayed=relayed,

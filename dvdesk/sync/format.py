@@ -24,10 +24,13 @@ from dvdesk.text import shown
 FORMAT: Final = "dvdesk-package"
 # The one place the package and receipt format's version is named: written on export;
 # every version from OLDEST_FORMAT_VERSION up to it is read. Version 2 relays children's
-# packages verbatim with delegations; version 1 packages (a direct child's own records)
-# still import.
+# packages verbatim with delegations, and an encrypted package keeps its contents list
+# (plain names, sizes, hashes, counts) inside the encryption; version 1 packages (a
+# direct child's own records) are still read.
 FORMAT_VERSION: Final = 2
 OLDEST_FORMAT_VERSION: Final = 1
+OPAQUE_SINCE: Final = 2
+CONTENTS_FORMAT: Final = "dvdesk-package-contents"
 # Bumped whenever dvdesk.text.fold / vi_sort_key change: the importer then recomputes
 # the derived search and sort columns instead of taking the sender's.
 DERIVED_TEXT_VERSION: Final = 1
@@ -43,6 +46,8 @@ ATTACHMENT_NAME = re.compile(r"attachments/[0-9a-f]{64}(\.sealed)?")
 RELAYED_NAME = re.compile(r"relayed/[0-9]{6}\.dvpkg")
 # A relay of a relay of …: deeper than this is refused before anything is opened.
 MAX_RELAY_DEPTH: Final = 4
+# Members of an encrypted package (format 2): numbered, saying nothing of their contents.
+OPAQUE_NAME = re.compile(r"sealed/[0-9]{6}")
 SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 SEALED: Final = ".sealed"
 
@@ -94,7 +99,10 @@ def b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-def unb64(text: str) -> bytes:
+def unb64(text: object) -> bytes:
+    """Base64 from a parsed file: anything but an ASCII base64 string is a ValueError."""
+    if not isinstance(text, str):
+        raise ValueError("not base64 text")
     return base64.b64decode(text.encode("ascii"), validate=True)
 
 
@@ -117,7 +125,7 @@ class FileEntry(_Frozen):
     """One payload member: its bytes in the zip, and for sealed members the plain bytes."""
 
     name: str = Field(max_length=200)
-    kind: Literal["records", "attachment"]
+    kind: Literal["records", "attachment", "sealed"]
     size: Size
     sha256: str = Field(pattern=SHA256_HEX.pattern)
     records: int = Field(default=0, ge=0, le=RECORDS_PER_CHUNK)
@@ -190,6 +198,36 @@ class Manifest(_Frozen):
     delegations: tuple[Delegation, ...] = Field(default=(), max_length=10_000)
 
 
+def opaque_name(index: int) -> str:
+    return f"sealed/{index:06d}"
+
+
+class Contents(_Frozen):
+    """What an encrypted package holds, sealed as its member 0: only its recipient sees it."""
+
+    format: Literal["dvdesk-package-contents"]
+    package_id: str = Field(max_length=64)
+    counts: dict[Text40, Size] = Field(max_length=20)
+    offices: dict[Text40, Size] = Field(max_length=100_000)
+    files: tuple[FileEntry, ...] = Field(max_length=1_000_000)
+
+
+def parse_contents(raw: bytes, *, limits: Limits) -> Contents:
+    """The sealed contents list (authenticated by the signed hash of its ciphertext)."""
+    try:
+        data = loads(raw, limits.manifest_json)
+        if canonical_json(data) != raw:
+            raise ValueError("not canonical")
+        contents = Contents.model_validate_json(raw)
+    except (UnsafeJson, ValueError):
+        raise _bad_manifest() from None
+    names = {entry.name for entry in contents.files}
+    if len(names) != len(contents.files) or any(e.kind == "sealed" for e in contents.files):
+        raise _bad_manifest()
+    check_counts(contents)
+    return contents
+
+
 def parse_manifest(raw: bytes, *, limits: Limits) -> Manifest:
     """Parse the manifest bytes (already size-capped) within bounds; refuse anything else.
 
@@ -241,7 +279,7 @@ def parse_manifest(raw: bytes, *, limits: Limits) -> Manifest:
     return manifest
 
 
-def check_counts(manifest: Manifest) -> None:
+def check_counts(manifest: Manifest | Contents) -> None:
     """The record count, the per-office counts and the records members agree."""
     in_files = sum(entry.records for entry in manifest.files if entry.kind == "records")
     stray = any(entry.records for entry in manifest.files if entry.kind != "records")

@@ -48,17 +48,21 @@ from dvdesk.sync.format import (
 )
 from dvdesk.sync.infile import read_small
 from dvdesk.sync.keycard import Card, parse_card
+from dvdesk.sync.policy import encryption_required
 from dvdesk.sync.refusals import Reason, Refused
 from dvdesk.sync.relay import relay_folder
 from dvdesk.sync.trust import enrol_rotated, resolve_signer, verify_signature
 from dvdesk.text import clean, shown
 
 RECEIPT_FORMAT: Final = "dvdesk-receipt"
-RECEIPT_VERSION: Final = FORMAT_VERSION  # one version number for packages and receipts
+# One version number for packages and receipts. 2: receipts say whether the parent
+# requires encrypted packages and relay the level above's corrections; 1 is still read.
+RECEIPT_VERSION: Final = FORMAT_VERSION
 RECEIPT_SUFFIX: Final = ".dvrcpt"
 MAX_RECEIPT_BYTES: Final = 8 * 1024 * 1024
 # receipt > body > returned > item > value; signer_chain > card > office > value.
-_RECEIPT_BOUNDS: Final = JsonBounds(max_depth=8, max_values=800_000)
+# Depth: document > receipt > relayed > document > receipt > returned > item (and cards).
+_RECEIPT_BOUNDS: Final = JsonBounds(max_depth=12, max_values=800_000)
 
 
 class _Frozen(BaseModel):
@@ -95,6 +99,7 @@ class ReceiptBody(_Frozen):
     received: tuple[Received, ...] = Field(max_length=10_000)
     returned: tuple[Returned, ...] = Field(max_length=100_000)
     issued_at: str = Field(max_length=40)  # the issuer's clock: shown, never trusted
+    require_encryption: bool = False  # the parent accepts only encrypted packages
     # Format 2: the issuer's parent's receipts carrying corrections for the recipient's
     # records, verbatim, and the parent's key card the issuer vouches for to check them.
     relayed: tuple[dict[str, Any], ...] = Field(default=(), max_length=1_000)
@@ -241,6 +246,7 @@ def write_receipt(store: Store, *, origin: str, out: Path, passphrase: str) -> R
                     "acknowledge."
                 ).format(code=origin)
             )
+        required = encryption_required(session)
         requests = [
             c
             for c in session.exec(
@@ -285,6 +291,7 @@ def write_receipt(store: Store, *, origin: str, out: Path, passphrase: str) -> R
             for c in requests
         ),
         issued_at=now_iso(),
+        require_encryption=required,
         relayed=tuple(relayed),
         vouched=tuple(vouched),
     )

@@ -29,6 +29,7 @@ from dvdesk.sync.format import (
     count_mismatch,
     sha256_hex,
 )
+from dvdesk.sync.policy import check_encryption
 from dvdesk.sync.progress import CancelCheck, Progress, check_cancel, never, no_progress
 from dvdesk.sync.refusals import Reason, Refused
 from dvdesk.sync.relay import Relayed, walk_relayed
@@ -186,6 +187,7 @@ def inspect(
     with store.session() as session:
         signer = trusted_signer(session, manifest, raw, signature)
         check_counts(manifest)  # a signed claim, checked once the signature holds
+        check_encryption(session, manifest)
         already, last = sequence_state(session, manifest, package_hash)
     more = manifest.counts.get("record", 0) if records_follow else 0
     check_members(

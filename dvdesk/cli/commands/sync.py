@@ -21,6 +21,7 @@ from dvdesk.sync.apply import ImportSummary, Outcome, import_package
 from dvdesk.sync.export import export_package
 from dvdesk.sync.format import PACKAGE_SUFFIX
 from dvdesk.sync.keycard import read_card_file
+from dvdesk.sync.policy import set_encryption_required
 from dvdesk.sync.receipt import (
     ReceiptResult,
     import_receipt,
@@ -223,6 +224,12 @@ def _register_units(commands: argparse._SubParsersAction[Any]) -> None:
     missing.add_argument("--to", dest="end", required=True, type=_date, metavar="YYYY-MM-DD")
     missing.add_argument("--json", action="store_true", help=_("print JSON"))
     missing.set_defaults(run=run_units_missing)
+    require = actions.add_parser(
+        "require-encryption",
+        help=_("accept only encrypted packages from subordinate offices (told in receipts)"),
+    )
+    require.add_argument("state", choices=["on", "off"])
+    require.set_defaults(run=run_units_require_encryption)
 
 
 def _date(value: str) -> date:
@@ -386,6 +393,24 @@ def run_units_missing(args: argparse.Namespace) -> int:
     )
 
 
+def run_units_require_encryption(args: argparse.Namespace) -> int:
+    store = _store(args)
+    try:
+        set_encryption_required(store, required=args.state == "on")
+    finally:
+        store.close()
+    if args.state == "on":
+        print(
+            _(
+                "From now on only encrypted packages are imported here. Each receipt this office "
+                "writes tells the subordinate office, whose next packages are then encrypted."
+            )
+        )
+    else:
+        print(_("Packages that are not encrypted are imported here again."))
+    return 0
+
+
 def run_units_revoke(args: argparse.Namespace) -> int:
     store = _store(args)
     try:
@@ -456,17 +481,29 @@ def run_verify(args: argparse.Namespace) -> int:
             }
         )
         return 0
-    print(
-        _(
-            "Package {sequence} from {office} ({code}) is genuine and complete: "
-            "{records} record(s)."
-        ).format(
-            sequence=manifest.sequence,
-            office=manifest.origin.name,
-            code=manifest.origin.code,
-            records=number(verified.record_count),
+    if verified.encrypted:
+        print(
+            _(
+                "Package {sequence} from {office} ({code}) is genuine and complete. It is "
+                "encrypted: what it holds is shown when it is imported with the passphrase."
+            ).format(
+                sequence=manifest.sequence,
+                office=shown(manifest.origin.name, limit=120),
+                code=manifest.origin.code,
+            )
         )
-    )
+    else:
+        print(
+            _(
+                "Package {sequence} from {office} ({code}) is genuine and complete: "
+                "{records} record(s)."
+            ).format(
+                sequence=manifest.sequence,
+                office=shown(manifest.origin.name, limit=120),
+                code=manifest.origin.code,
+                records=number(verified.record_count),
+            )
+        )
     if verified.already_imported:
         print(_("It was already imported here."))
     return 0
@@ -496,7 +533,7 @@ def _print_summary(summary: ImportSummary) -> None:
     if summary.already_imported:
         print(
             _("Package {sequence} from {office} was already imported; nothing changed.").format(
-                sequence=summary.sequence, office=summary.origin_name
+                sequence=summary.sequence, office=shown(summary.origin_name, limit=120)
             )
         )
         return
@@ -506,7 +543,11 @@ def _print_summary(summary: ImportSummary) -> None:
         else _("Package {sequence} from {office} ({code}) imported:")
     )
     print(
-        heading.format(sequence=summary.sequence, office=summary.origin_name, code=summary.origin)
+        heading.format(
+            sequence=summary.sequence,
+            office=shown(summary.origin_name, limit=120),
+            code=summary.origin,
+        )
     )
     print(
         _("  new: {new}, updated: {updated}, unchanged: {unchanged}, refused: {refused}").format(
@@ -538,7 +579,7 @@ def _print_summary(summary: ImportSummary) -> None:
             )
     for line in summary.records:
         if line.outcome is Outcome.REFUSED:
-            print(f"  - {line.title} ({line.record_id}): {line.message}")
+            print(f"  - {shown(line.title, limit=120)} ({line.record_id}): {line.message}")
 
 
 def _package_files(arguments: list[str]) -> list[Path]:
