@@ -218,7 +218,7 @@ def test_encrypted_export_over_the_command_line(
 def test_enrol_twice_confirm_and_reenrol(
     run: Runner, offices: tuple[Path, Path, Path], tmp_path: Path
 ) -> None:
-    child, parent, stick = offices
+    _child, parent, stick = offices
     again = run(parent, "units", "enroll", str(stick / "child.dvkey"))
     assert again.code == 0 and "đã ghi danh từ trước" in again.out
     # The commune lost its key: a new data folder, a new key, re-enrolled by the province.
