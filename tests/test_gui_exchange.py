@@ -158,8 +158,12 @@ def test_the_screen_confirms_an_unusual_card_and_re_enrols_an_office(
     peer = card_of("peer", OTHER_COMMUNE)  # reports to 31, not to 01
     first, second = card_of("first", OFFICE), card_of("second", OFFICE)
     errors: list[str] = []
-    monkeypatch.setattr("ui.exchange.show_error", lambda _parent, error: errors.append(str(error)))
+    monkeypatch.setattr(
+        "ui.exchange.show_step", lambda _parent, error, _steps: errors.append(str(error))
+    )
     page = ExchangePage(province)
+    confirmed: list[str] = []
+    page.done.connect(confirmed.append)
     qtbot.addWidget(page)
     _settle(qtbot, page)
     asked: list[str] = []
@@ -172,10 +176,11 @@ def test_the_screen_confirms_an_unusual_card_and_re_enrols_an_office(
     page.enroll()  # the fingerprint question, then "enrol it anyway?"
     qtbot.waitUntil(lambda: page.units.rowCount() == 1, timeout=10_000)
     assert "--confirm" in asked[-1]
-    told = _answer(monkeypatch, files=[peer])
+    _answer(monkeypatch, files=[peer])
+    confirmed.clear()
     page.enroll()
-    qtbot.waitUntil(lambda: bool(told or errors), timeout=10_000)
-    assert "đã ghi danh từ trước" in told[0]
+    qtbot.waitUntil(lambda: bool(confirmed or errors), timeout=10_000)
+    assert "đã ghi danh từ trước" in confirmed[0]
     _answer(monkeypatch, files=[first])
     page.enroll()
     qtbot.waitUntil(lambda: page.units.rowCount() == 2, timeout=10_000)
