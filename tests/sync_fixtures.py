@@ -257,8 +257,15 @@ def open_hierarchy(template: Path, folder: Path) -> Hierarchy:
         shutil.copytree(template / name, folder / name)
     stick = folder / "stick"
     stick.mkdir()
-    stores = [open_store(DataPaths(folder / name), actor="chuyenvien") for name in _LEVELS]
-    return Hierarchy(*stores, stick=stick)
+    stores = {name: open_store(DataPaths(folder / name), actor="chuyenvien") for name in _LEVELS}
+    return Hierarchy(
+        commune=stores["commune"],
+        province=stores["province"],
+        centre=stores["centre"],
+        other_province=stores["other_province"],
+        other_commune=stores["other_commune"],
+        stick=stick,
+    )
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -149,7 +149,7 @@ def test_the_screen_confirms_an_unusual_card_and_re_enrols_an_office(
     from tests.conftest import OFFICE
     from tests.sync_fixtures import OTHER_COMMUNE, make_office
 
-    def card_of(folder: str, data: dict[str, object]) -> Path:
+    def card_of(folder: str, data: Mapping[str, object]) -> Path:
         office = make_office(tmp_path / folder, data)
         path, _fingerprint = write_card(office, out=tmp_path / f"{folder}.dvkey")
         office.close()
@@ -168,11 +168,12 @@ def test_the_screen_confirms_an_unusual_card_and_re_enrols_an_office(
     _settle(qtbot, page)
     asked: list[str] = []
     _answer(monkeypatch, files=[peer])
-    monkeypatch.setattr(
-        QMessageBox,
-        "question",
-        staticmethod(lambda _p, _t, text: asked.append(text) or QMessageBox.StandardButton.Yes),
-    )
+
+    def ask(_parent: object, _title: str, text: str) -> QMessageBox.StandardButton:
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(ask))
     page.enroll()  # the fingerprint question, then "enrol it anyway?"
     qtbot.waitUntil(lambda: page.units.rowCount() == 1, timeout=10_000)
     assert "--confirm" in asked[-1]

@@ -19,13 +19,13 @@ from dvdesk.services.records import get_record, update_record
 from dvdesk.services.store import Store
 from dvdesk.sync import keys, status
 from dvdesk.sync.apply import import_package
-from dvdesk.sync.format import FORMAT_VERSION, canonical_json, sha256_hex
-from dvdesk.sync.keycard import make_card, parse_card
+from dvdesk.sync.format import FORMAT_VERSION, b64, canonical_json, sha256_hex
+from dvdesk.sync.keycard import key_id_of, make_card, parse_card
 from dvdesk.sync.receipt import import_receipt, returned_records, write_receipt
 from dvdesk.sync.refusals import Reason, Refused
 from dvdesk.sync.trust import reenrol_office, revoke
 from tests import sync_fixtures
-from tests.conftest import database_digest
+from tests.conftest import OFFICE, database_digest
 from tests.sync_fixtures import PASSPHRASE, Hierarchy
 from tests.test_sync_attacks import (
     manifest_of,
@@ -347,12 +347,12 @@ def test_a_retired_key_cannot_certify_a_second_successor(hierarchy: Hierarchy) -
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     third = Ed25519PrivateKey.generate()
-    body["signing_public"] = keys.b64(third.public_key().public_bytes_raw())
-    body["key_id"] = keys.key_id_of(third.public_key().public_bytes_raw())
+    body["signing_public"] = b64(third.public_key().public_bytes_raw())
+    body["key_id"] = key_id_of(third.public_key().public_bytes_raw())
     signed = canonical_json(body)
     forged = body | {
-        "self_signature": keys.b64(third.sign(signed)),
-        "certificate": keys.b64(first_signing.sign(signed)),
+        "self_signature": b64(third.sign(signed)),
+        "certificate": b64(first_signing.sign(signed)),
     }
     from dvdesk.sync.trust import enroll_card
 
@@ -407,9 +407,7 @@ def test_a_receipt_from_the_parents_retired_key_is_refused(hierarchy: Hierarchy)
     body.update(signer_key_id=old.key_id, signer_chain=[], receipt_id="f" * 36)
     forged = hierarchy.stick / "forged.dvrcpt"
     forged.write_text(
-        json.dumps(
-            {"receipt": body, "signature": keys.b64(old_signing.sign(canonical_json(body)))}
-        ),
+        json.dumps({"receipt": body, "signature": b64(old_signing.sign(canonical_json(body)))}),
         encoding="utf-8",
     )
     before = database_digest(hierarchy.commune.paths)
@@ -427,7 +425,7 @@ def test_reenrolment_resets_a_locked_out_office(hierarchy: Hierarchy, tmp_path: 
     manifest["sequence"] = 2**53 - 1
     members = resign(hierarchy.commune, members, manifest)
     hierarchy.import_(hierarchy.province, write_members(tmp_path / "max.dvpkg", members))
-    fresh = sync_fixtures.make_office(tmp_path / "fresh", sync_fixtures.OFFICE)
+    fresh = sync_fixtures.make_office(tmp_path / "fresh", OFFICE)
     card = parse_card(keys.active_key(fresh).card)
     result = reenrol_office(hierarchy.province, card=card)
     assert result.key_id == card.key_id
@@ -568,6 +566,12 @@ def test_a_peer_provinces_card_is_not_enrolled_as_a_child(hierarchy: Hierarchy) 
     # With an explicit confirmation (fingerprint read by phone) it is enrolled.
     enrolled = enroll_card(hierarchy.province, card=parse_card(commune), confirm=True)
     assert enrolled.office_code == OTHER_COMMUNE and not enrolled.already
+    # The province cannot vouch upward for a card naming another parent: its package to the
+    # centre leaves that office out rather than being refused there.
+    hierarchy.add(hierarchy.province, title="Của tỉnh")
+    upward = hierarchy.export(hierarchy.province).path
+    assert [d["code"] for d in manifest_of(read_members(upward))["delegations"]] == [COMMUNE]
+    assert hierarchy.import_(hierarchy.centre, upward).new == 1
 
 
 def test_a_lookalike_name_needs_a_confirmation(hierarchy: Hierarchy, tmp_path: Path) -> None:
@@ -661,7 +665,7 @@ def test_a_format_1_receipt_still_imports(hierarchy: Hierarchy) -> None:
     del body["relayed"], body["vouched"]
     own = keys.active_key(hierarchy.province)
     signing = keys.load_signing_key(hierarchy.province, key_id=own.key_id, passphrase=PASSPHRASE)
-    document["signature"] = keys.b64(signing.sign(canonical_json(body)))
+    document["signature"] = b64(signing.sign(canonical_json(body)))
     old = hierarchy.stick / "old-format.dvrcpt"
     old.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
     taken = import_receipt(hierarchy.commune, path=old)

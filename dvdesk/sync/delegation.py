@@ -279,6 +279,10 @@ def delegation_for(session: Session, *, own_code: str, child: str) -> Delegation
         ).all()
     )
     office = ordered[-1].card.get("office") or {}
+    if office.get("parent_code") != own_code:
+        # Enrolled with --confirm though its card names another parent: this office cannot
+        # vouch for it upward (the level above would see the card contradict the delegation).
+        return None
     return Delegation(
         code=child,
         name=str(office.get("name", ordered[-1].office_name)),

@@ -142,7 +142,13 @@ def _plan(session: Session, office: OfficeView, destination: str | None, full: b
     ).fetchone()
     sequence = (last.sequence if last else 0) + 1
     upward = target.code == office.parent_code
-    relayed = _relayed_since(session, relayed_after) if upward else ()
+    delegations = _delegations(session, office.code) if upward else ()
+    vouched = {delegation.code for delegation in delegations}
+    relayed = tuple(
+        row
+        for row in (_relayed_since(session, relayed_after) if upward else ())
+        if row.origin in vouched  # an office this one cannot vouch for is not relayed
+    )
     return _Plan(
         destination=target,
         sequence=sequence,
@@ -153,7 +159,7 @@ def _plan(session: Session, office: OfficeView, destination: str | None, full: b
         total=int(total),
         relayed=relayed,
         relayed_upto=max([row.id or 0 for row in relayed], default=relayed_after),
-        delegations=_delegations(session, office.code) if upward else (),
+        delegations=delegations,
     )
 
 
