@@ -435,3 +435,23 @@ def test_a_zip_asking_for_an_unknown_zip_version_is_refused(
     with pytest.raises(Refused):
         import_package(exchange.parent, path=path, passphrase=PASSPHRASE)
     assert table_dump(exchange.parent.paths) == before
+
+
+def test_dry_run_refuses_an_item_id_of_another_record(exchange: Exchange, tmp_path: Path) -> None:
+    from tests.test_sync_attacks import item_id_clash
+
+    attack = item_id_clash(exchange, tmp_path)
+    _refused(exchange, attack.package, Reason.BAD_PAYLOAD, dry_run=True)
+    _refused(exchange, attack.package, Reason.BAD_PAYLOAD)
+
+
+def test_dry_run_refuses_an_item_id_used_twice_in_the_package(
+    exchange: Exchange, tmp_path: Path
+) -> None:
+    exchange.add(title="Hồ sơ thứ hai")
+    members = read_members(_genuine(exchange))
+    records = wire_records(members)
+    records[1]["recommendations"][0]["id"] = records[0]["recommendations"][0]["id"]
+    path = write_members(tmp_path / "twice.dvpkg", with_records(exchange.child, members, records))
+    _refused(exchange, path, Reason.BAD_PAYLOAD, dry_run=True)
+    _refused(exchange, path, Reason.BAD_PAYLOAD)

@@ -441,6 +441,7 @@ def _dry_run(
     cancel: CancelCheck,
 ) -> ImportSummary:
     outcomes: list[RecordOutcome] = []
+    items_seen: dict[str, str] = {}
     with store.session() as session:
         cursor = _cursor(session)
         try:
@@ -460,9 +461,14 @@ def _dry_run(
                     check_cancel(cancel)
                     existing = _existing(cursor, [r["id"] for r in chunk])
                     lines = [_outcome(r, existing, context) for r in chunk]
-                    for record, (_line, outcome) in zip(chunk, lines, strict=True):
-                        if outcome in (Outcome.NEW, Outcome.UPDATED):
-                            _check_blobs(record, has_blob)
+                    kept = [
+                        record
+                        for record, (_line, outcome) in zip(chunk, lines, strict=True)
+                        if outcome in (Outcome.NEW, Outcome.UPDATED)
+                    ]
+                    for record in kept:
+                        _check_blobs(record, has_blob)
+                    _check_item_ids(cursor, kept, items_seen)
                     outcomes += [line for line, _kind in lines]
                     progress(len(outcomes), 0)
         finally:
@@ -574,13 +580,7 @@ def _apply_records(
             cursor.executemany(insert_sql("dialogue_issue", ISSUE_COLUMNS), issues)
             cursor.executemany(insert_sql("attachment", ATTACHMENT_COLUMNS), attachments)
         except sqlite3.IntegrityError:
-            raise Refused(
-                Reason.BAD_PAYLOAD,
-                _(
-                    "The records in the package clash with records stored here (an item "
-                    "identifier is used twice). Nothing was imported; tell the sending office."
-                ),
-            ) from None
+            raise _item_clash() from None
         progress(len(outcomes), total)
     return outcomes
 
@@ -735,6 +735,45 @@ def _store_attachments(
         finally:
             Path(temporary).unlink(missing_ok=True)
     return added
+
+
+def _item_clash() -> Refused:
+    return Refused(
+        Reason.BAD_PAYLOAD,
+        _(
+            "The records in the package clash with records stored here (an item "
+            "identifier is used twice). Nothing was imported; tell the sending office."
+        ),
+    )
+
+
+_ITEM_TABLES = (
+    ("recommendation", "recommendations"),
+    ("dialogue_issue", "issues"),
+    ("attachment", "attachments"),
+)
+
+
+def _check_item_ids(
+    cursor: sqlite3.Cursor, records: list[WireRecord], seen: dict[str, str]
+) -> None:
+    """What the import's unique keys would refuse, found without writing (for --dry-run):
+    an item id used twice in the package, or already used by another stored record."""
+    for table, key in _ITEM_TABLES:
+        owners: dict[str, str] = {}
+        for record in records:
+            for item in record[key]:  # type: ignore[literal-required]
+                if seen.setdefault(f"{table}/{item['id']}", record["id"]) != record["id"]:
+                    raise _item_clash()
+                owners[item["id"]] = record["id"]
+        ids = list(owners)
+        for start in range(0, len(ids), 900):
+            part = ids[start : start + 900]
+            marks = ", ".join("?" * len(part))
+            sql = f"SELECT id, record_id FROM {table} WHERE id IN ({marks})"
+            for item_id, record_id in cursor.execute(sql, part):
+                if record_id != owners[item_id]:
+                    raise _item_clash()
 
 
 def _attachment_hash(entry: FileEntry) -> str:
