@@ -116,17 +116,25 @@ def _batch_note(outcome: FileOutcome, result: BatchResult) -> str:
 
     if outcome.error is not None:
         return outcome.error.message
-    notes = {
+    notes: dict[FileStatus, str] = {
         FileStatus.ALREADY_IMPORTED: _("already imported"),
         FileStatus.CHECKED: _("checked only"),
         FileStatus.CANCELLED: _("stopped before importing: nothing of it changed"),
     }
+    note = notes.get(outcome.status, "")
     receipt = result.receipt_for(outcome.origin)
     if outcome.status is FileStatus.IMPORTED and receipt is not None:
-        if receipt.path is not None:
-            return _("receipt written: {file}").format(file=receipt.path.name)
-        return _("no receipt written") + (f": {receipt.error.message}" if receipt.error else "")
-    return notes.get(outcome.status, "")
+        note = (
+            _("receipt written: {file}").format(file=receipt.path.name)
+            if receipt.path is not None
+            else _("no receipt written") + (f": {receipt.error.message}" if receipt.error else "")
+        )
+    if outcome.summary is not None:  # packages a relay withheld show as gaps, by office
+        for code, numbers in outcome.summary.missing.items():
+            note += " " + _("{code}: packages {numbers} never received").format(
+                code=code, numbers=", ".join(str(n) for n in numbers[:20])
+            )
+    return note.strip()
 
 
 def _batch_row(outcome: FileOutcome, result: BatchResult) -> list[str]:
