@@ -387,8 +387,13 @@ def _render(
         *_proceedings(record, details, kind),
         *_conclusion(record),
         layout.signatures(
-            Signature(capacity=None, post="NGƯỜI GHI BIÊN BẢN", name=details.note_taker),
-            Signature(capacity=None, post="CHỦ TRÌ", name=chair),
+            Signature(
+                capacity=None,
+                post="NGƯỜI GHI BIÊN BẢN",
+                name=details.note_taker,
+                role="note_taker",
+            ),
+            Signature(capacity=None, post="CHỦ TRÌ", name=chair, role="chair"),
             template=settings.template,
             width=width,
             lead=_closing(details, kind),
