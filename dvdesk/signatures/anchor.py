@@ -17,6 +17,9 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
 ROOM_HEIGHT = 24 * mm
+# A person's stamp takes the right of the room; the office's seal (its organisational
+# certificate) goes in the left, as a paper seal overlaps the left of the signature.
+PERSON_SHARE = 0.65
 _NOTES = "dvdesk_signature_rooms"
 
 
@@ -46,7 +49,7 @@ class SignatureRoom(Flowable):  # type: ignore[misc]
 
     def draw(self) -> None:
         canvas: Any = self.canv
-        x1, y1 = canvas.absolutePosition(0, 0)
+        x1, y1 = canvas.absolutePosition(self.width * (1 - PERSON_SHARE), 0)
         x2, y2 = canvas.absolutePosition(self.width, self.height)
         notes: list[Room] = canvas.__dict__.setdefault(_NOTES, [])
         notes.append(
