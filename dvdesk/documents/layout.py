@@ -39,7 +39,6 @@ from dvdesk.errors import UserError
 from dvdesk.fileio import write_atomically
 from dvdesk.i18n import _
 from dvdesk.services.office import Profile
-from dvdesk.signatures.anchor import SignatureRoom, add_signature_fields, rooms_of
 
 BODY_SIZE = 14
 LEADING = 1.3
@@ -232,7 +231,6 @@ class Signature:
     capacity: str | None  # "K/T TRƯỞNG BAN", "T/M BAN THƯỜNG VỤ" (Party style)
     post: str | None  # "PHÓ TRƯỞNG BAN", "CHỦ TRÌ"
     name: str | None
-    role: str = "signer"  # names the signature field the chữ ký số fills (dvdesk.signatures)
 
     def lines(self, template: Template) -> list[tuple[str, bool]]:
         """(text, bold) lines; capacity in the template's style; room for the hand signature."""
@@ -252,7 +250,7 @@ def _signature_cell(signature: Signature, template: Template) -> list[Any]:
     cell: list[Any] = [
         para(line, style(14, bold=bold, **centre)) for line, bold in signature.lines(template)
     ]
-    cell.append(SignatureRoom(signature.role))
+    cell.append(Spacer(1, 24 * mm))
     if signature.name:
         cell.append(para(signature.name, style(14, bold=True, **centre)))
     return cell
@@ -351,7 +349,7 @@ def render(story: list[Any], *, settings: DocumentSettings, title_text: str) -> 
         canvas.restoreState()
 
     document.build(story, onLaterPages=page_number)
-    return add_signature_fields(buffer.getvalue(), rooms_of(document.canv))
+    return buffer.getvalue()
 
 
 def write_file(data: bytes, target: Path) -> None:

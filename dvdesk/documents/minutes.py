@@ -387,13 +387,8 @@ def _render(
         *_proceedings(record, details, kind),
         *_conclusion(record),
         layout.signatures(
-            Signature(
-                capacity=None,
-                post="NGƯỜI GHI BIÊN BẢN",
-                name=details.note_taker,
-                role="note_taker",
-            ),
-            Signature(capacity=None, post="CHỦ TRÌ", name=chair, role="chair"),
+            Signature(capacity=None, post="NGƯỜI GHI BIÊN BẢN", name=details.note_taker),
+            Signature(capacity=None, post="CHỦ TRÌ", name=chair),
             template=settings.template,
             width=width,
             lead=_closing(details, kind),

@@ -80,5 +80,5 @@ def add_signature_fields(pdf: bytes, rooms: list[Room]) -> bytes:
             writer, SigFieldSpec(field_name(room.role), on_page=room.page, box=room.box)
         )
     out = io.BytesIO()
-    writer.write(out)
+    writer.write(out)  # type: ignore[no-untyped-call]
     return out.getvalue()

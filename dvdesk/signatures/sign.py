@@ -179,7 +179,7 @@ def _field_box(reader: PdfFileReader, name: str) -> tuple[int, tuple[int, int, i
 def _page_index(reader: PdfFileReader, page: Any) -> int:
     count = int(reader.root["/Pages"]["/Count"])
     for index in range(count):
-        if reader.find_page_for_modification(index)[0] == page:
+        if reader.find_page_for_modification(index)[0] == page:  # type: ignore[no-untyped-call]
             return index
     return count - 1
 

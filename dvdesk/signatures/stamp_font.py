@@ -16,7 +16,7 @@ from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFa
 PDF_UNITS = 1000
 
 
-class _Scaled(GlyphAccumulator):  # type: ignore[misc]
+class _Scaled(GlyphAccumulator):
     _font_units: int
 
     def _get_cid_and_width(self, glyph_id: int) -> tuple[int, int]:
@@ -29,12 +29,12 @@ class _Scaled(GlyphAccumulator):  # type: ignore[misc]
         return scaled
 
 
-class ScaledGlyphFactory(GlyphAccumulatorFactory):  # type: ignore[misc]
+class ScaledGlyphFactory(GlyphAccumulatorFactory):
     def create_font_engine(self, writer: Any, obj_stream: Any = None) -> GlyphAccumulator:
         engine = super().create_font_engine(writer, obj_stream)
         # pyHanko builds the engine itself; re-class it rather than copy its constructor.
         engine.__class__ = _Scaled
-        engine._font_units = int(engine.units_per_em)
+        engine._font_units = int(engine.units_per_em)  # type: ignore[attr-defined]
         engine.units_per_em = PDF_UNITS
         engine.hb_font.scale = (PDF_UNITS, PDF_UNITS)
         return engine

@@ -12,6 +12,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pkcs11
 from asn1crypto import x509 as asn1_x509
@@ -20,6 +21,9 @@ from pkcs11 import exceptions as p11_errors
 
 from dvdesk.errors import NotFound, UserError
 from dvdesk.i18n import _
+
+# python-pkcs11's ``lib`` is a factory function to the type checker; its object is untyped here.
+Library = Any
 
 
 class PinRefused(UserError):
@@ -48,7 +52,7 @@ class TokenInfo:
     certificates: tuple[TokenCertificate, ...]
 
 
-def _load(module: str) -> pkcs11.lib:
+def _load(module: str) -> Library:
     if not Path(module).is_file():
         raise NotFound(
             _(
@@ -68,7 +72,7 @@ def _load(module: str) -> pkcs11.lib:
 
 
 @contextmanager
-def loaded(module: str) -> Iterator[pkcs11.lib]:
+def loaded(module: str) -> Iterator[Library]:
     library = _load(module)
     try:
         yield library
@@ -78,7 +82,7 @@ def loaded(module: str) -> Iterator[pkcs11.lib]:
             library.finalize()
 
 
-def _tokens(library: pkcs11.lib) -> list[pkcs11.Token]:
+def _tokens(library: Library) -> list[pkcs11.Token]:
     found = []
     for slot in library.get_slots(token_present=True):
         try:
@@ -153,7 +157,7 @@ def list_tokens(*, module: str) -> list[TokenInfo]:
         ]
 
 
-def choose_token(library: pkcs11.lib, *, label: str | None) -> pkcs11.Token:
+def choose_token(library: Library, *, label: str | None) -> pkcs11.Token:
     tokens = _tokens(library)
     if label is not None:
         tokens = [token for token in tokens if token.label == label]

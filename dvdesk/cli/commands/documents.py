@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from dvdesk.cli.commands import signatures
 from dvdesk.cli.io import print_json, read_json
 from dvdesk.documents.figures import Scope, compute_figures
 from dvdesk.documents.minutes import MinutesKind, issue_minutes
@@ -157,6 +158,7 @@ def _document_parser(commands: argparse._SubParsersAction[Any]) -> None:
     void.add_argument("id", type=int, help=_("the register entry's id"))
     void.add_argument("--reason", required=True, help=_("why it is void"))
     void.set_defaults(run=run_document_void)
+    signatures.add_document_actions(actions)
     settings = actions.add_parser("settings", help=_("show or change document settings"))
     settings.add_argument("--template", choices=[t.value for t in Template])
     settings.add_argument("--numbering", choices=[r.value for r in NumberingRule])
