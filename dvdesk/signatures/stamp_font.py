@@ -9,6 +9,8 @@ engine scales both the widths and HarfBuzz's shaping to 1000 units.
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
 from typing import Any
 
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFactory
@@ -31,10 +33,21 @@ class _Scaled(GlyphAccumulator):
 
 class ScaledGlyphFactory(GlyphAccumulatorFactory):
     def create_font_engine(self, writer: Any, obj_stream: Any = None) -> GlyphAccumulator:
-        engine = super().create_font_engine(writer, obj_stream)
-        # pyHanko builds the engine itself; re-class it rather than copy its constructor.
-        engine.__class__ = _Scaled
-        engine._font_units = int(engine.units_per_em)  # type: ignore[attr-defined]
+        # pyHanko's own factory leaves the font file open; read it into memory instead.
+        font = io.BytesIO(Path(self.font_file).read_bytes())
+        if obj_stream is None and writer.stream_xrefs and self.create_objstream_if_needed:
+            obj_stream = writer.prepare_object_stream()
+        engine = _Scaled(
+            writer=writer,
+            font_handle=font,
+            font_size=self.font_size,
+            ot_script_tag=self.ot_script_tag,
+            ot_language_tag=self.ot_language_tag,
+            writing_direction=self.writing_direction,
+            bcp47_lang_code=self.bcp47_lang_code,
+            obj_stream=obj_stream,
+        )
+        engine._font_units = int(engine.units_per_em)
         engine.units_per_em = PDF_UNITS
         engine.hb_font.scale = (PDF_UNITS, PDF_UNITS)
         return engine

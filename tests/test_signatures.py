@@ -1,0 +1,257 @@
+"""Chữ ký số with a software token: sign issued documents, verify them offline, trust roots."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from pathlib import Path
+
+import pytest
+from asn1crypto import x509 as asn1_x509
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import async_validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
+
+from dvdesk.domain.enums import RecordType
+from dvdesk.services.records import add_record
+from dvdesk.services.store import Store
+from tests.conftest import CliRunner, inspection
+from tests.signature_fixtures import PIN, SoftToken, make_ca, make_token, needs_softhsm
+
+pytestmark = [needs_softhsm, pytest.mark.slow]
+
+NUMBER = "01-BB/BXDĐ"
+
+
+@pytest.fixture
+def token(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> SoftToken:
+    return make_token(
+        tmp_path / "token",
+        monkeypatch,
+        ca=make_ca(),
+        people=(
+            ("chair", "Nguyễn Văn An", "Ban Xây dựng Đảng Đảng ủy xã Bát Tràng"),
+            ("note", "Trần Thị Mai", "Ban Xây dựng Đảng Đảng ủy xã Bát Tràng"),
+        ),
+    )
+
+
+@pytest.fixture
+def pin_file(tmp_path: Path) -> Path:
+    path = tmp_path / "pin.txt"
+    path.write_text(PIN + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def issued(store: Store, cli: CliRunner, tmp_path: Path) -> Path:
+    record_id = add_record(store, record_type=RecordType.INSPECTION, data=inspection())
+    out = tmp_path / "bb.pdf"
+    result = cli("minutes", record_id, "--out", str(out), "--note-taker", "Trần Thị Mai")
+    assert result.code == 0, result.err
+    return out
+
+
+def sign(
+    cli: CliRunner,
+    token: SoftToken,
+    pin_file: Path,
+    *extra: str,
+    key: str = "chair",
+    role: str = "chair",
+) -> tuple[int, str, str]:
+    result = cli(
+        "document",
+        "sign",
+        NUMBER,
+        "--pkcs11",
+        token.module,
+        "--key-label",
+        key,
+        "--role",
+        role,
+        "--pin-file",
+        str(pin_file),
+        *extra,
+    )
+    return result.code, result.out, result.err
+
+
+def pyhanko_verdicts(data: bytes, roots: list[asn1_x509.Certificate]) -> list[tuple[bool, bool]]:
+    """(intact, trusted) of every signature, by pyHanko's own validator."""
+    reader = PdfFileReader(io.BytesIO(data), strict=False)
+    verdicts = []
+    for signature in reader.embedded_signatures:
+        context = ValidationContext(trust_roots=roots, allow_fetching=False)
+        status = asyncio.run(
+            async_validate_pdf_signature(signature, signer_validation_context=context)
+        )
+        verdicts.append((bool(status.intact and status.valid), bool(status.trusted)))
+    return verdicts
+
+
+def trust_ca(cli: CliRunner, token: SoftToken, tmp_path: Path) -> None:
+    root = tmp_path / "root.pem"
+    root.write_bytes(token.ca.pem)
+    added = cli("trust", "add-root", str(root))
+    assert added.code == 0, added.err
+
+
+def ca_root(token: SoftToken) -> asn1_x509.Certificate:
+    return asn1_x509.Certificate.load(token.ca.der)
+
+
+def test_token_list_shows_the_token_and_its_certificates(
+    store: Store, cli: CliRunner, token: SoftToken
+) -> None:
+    result = cli("token", "list", "--pkcs11", token.module, "--json")
+    assert result.code == 0, result.err
+    [listed] = result.json()
+    assert listed["label"] == token.label and listed["manufacturer"] == "SoftHSM project"
+    subjects = {cert["subject"]: cert for cert in listed["certificates"]}
+    assert subjects["Nguyễn Văn An"]["issuer"] == "Test CA chuyên dùng"
+    assert subjects["Nguyễn Văn An"]["label"] == "chair"
+    assert "Trần Thị Mai" in subjects
+    text = cli("token", "list", "--pkcs11", token.module)
+    assert text.code == 0 and "Nguyễn Văn An" in text.out
+
+
+def test_sign_then_verify_with_dvdesk_and_pyhanko(
+    store: Store, cli: CliRunner, token: SoftToken, pin_file: Path, issued: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "signed.pdf"
+    code, stdout, err = sign(cli, token, pin_file, "--in", str(issued), "--out", str(out))
+    assert code == 0, err
+    assert "PAdES B-B" in stdout and "Nguyễn Văn An" in stdout
+    signed = out.read_bytes()
+    original = issued.read_bytes()
+    # Signing appends: the issued bytes (number, content) are untouched.
+    assert signed.startswith(original) and len(signed) > len(original)
+    trust_ca(cli, token, tmp_path)
+
+    checked = cli("document", "verify", str(out), "--json")
+    assert checked.code == 0, checked.out + checked.err
+    report = checked.json()
+    assert report["status"] == "valid" and report["all_valid"] is True
+    [signature] = report["signatures"]
+    assert signature["signer"] == "Nguyễn Văn An"
+    assert signature["intact"] and signature["whole_document"] and signature["chain_trusted"]
+    assert signature["valid_at_signing"] and signature["revocation"]
+    assert pyhanko_verdicts(signed, [ca_root(token)]) == [(True, True)]
+
+    text = cli("document", "verify", str(out))
+    assert text.code == 0 and "Nguyễn Văn An" in text.out
+
+
+def test_one_changed_byte_is_refused_by_both(
+    store: Store, cli: CliRunner, token: SoftToken, pin_file: Path, issued: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "signed.pdf"
+    assert sign(cli, token, pin_file, "--in", str(issued), "--out", str(out))[0] == 0
+    trust_ca(cli, token, tmp_path)
+    data = bytearray(out.read_bytes())
+    # A byte inside the first page's content stream: inside the signed range.
+    at = data.index(b"stream", 200) + 20
+    data[at] ^= 0x01
+    tampered = tmp_path / "tampered.pdf"
+    tampered.write_bytes(bytes(data))
+
+    checked = cli("document", "verify", str(tampered), "--json")
+    assert checked.code != 0
+    assert checked.json()["status"] == "invalid"
+    assert [intact for intact, _trusted in pyhanko_verdicts(bytes(data), [ca_root(token)])] == [
+        False
+    ]
+
+
+def test_two_signatures_both_valid(
+    store: Store, cli: CliRunner, token: SoftToken, pin_file: Path, issued: Path, tmp_path: Path
+) -> None:
+    first = tmp_path / "first.pdf"
+    code, _out, err = sign(
+        cli,
+        token,
+        pin_file,
+        "--in",
+        str(issued),
+        "--out",
+        str(first),
+        key="note",
+        role="note_taker",
+    )
+    assert code == 0, err
+    second = tmp_path / "second.pdf"
+    code, stdout, err = sign(cli, token, pin_file, "--out", str(second))
+    assert code == 0, err
+    assert "2" in stdout
+    assert second.read_bytes().startswith(first.read_bytes())
+    trust_ca(cli, token, tmp_path)
+
+    report = cli("document", "verify", str(second), "--json")
+    assert report.code == 0, report.out
+    signatures = report.json()["signatures"]
+    assert [s["signer"] for s in signatures] == ["Trần Thị Mai", "Nguyễn Văn An"]
+    assert all(s["status"] == "valid" for s in signatures)
+    assert signatures[0]["whole_document"] is False and signatures[0]["added_after"]
+    assert signatures[1]["whole_document"] is True
+    assert pyhanko_verdicts(second.read_bytes(), [ca_root(token)]) == [(True, True), (True, True)]
+
+    again = sign(cli, token, pin_file, "--out", str(tmp_path / "third.pdf"))
+    assert again[0] != 0 and not (tmp_path / "third.pdf").exists()
+
+
+def test_wrong_pin_refuses_and_writes_nothing(
+    store: Store, cli: CliRunner, token: SoftToken, issued: Path, tmp_path: Path
+) -> None:
+    wrong = tmp_path / "wrong.txt"
+    wrong.write_text("000000", encoding="utf-8")
+    out = tmp_path / "signed.pdf"
+    code, _stdout, err = sign(cli, token, wrong, "--in", str(issued), "--out", str(out))
+    assert code != 0
+    assert "PIN" in err and err[-1] == "\n" and err.count("\n") == 1
+    assert not out.exists()
+    listed = cli("token", "list", "--pkcs11", token.module, "--json").json()
+    # The token itself now says a wrong PIN was entered; dvdesk did not try again.
+    assert listed[0]["pin_warning"]
+
+
+def test_untrusted_root_is_not_trusted_and_exits_non_zero(
+    store: Store, cli: CliRunner, token: SoftToken, pin_file: Path, issued: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "signed.pdf"
+    assert sign(cli, token, pin_file, "--in", str(issued), "--out", str(out))[0] == 0
+    other = tmp_path / "other.pem"
+    other.write_bytes(make_ca("Another CA").pem)
+    assert cli("trust", "add-root", str(other)).code == 0
+    checked = cli("document", "verify", str(out), "--json")
+    assert checked.code != 0
+    [signature] = checked.json()["signatures"]
+    assert signature["status"] == "untrusted" and signature["intact"] is True
+    assert signature["chain_trusted"] is False
+
+
+def test_trust_roots_are_data(cli: CliRunner, store: Store, tmp_path: Path) -> None:
+    ca = make_ca()
+    der = tmp_path / "root.cer"
+    der.write_bytes(ca.der)
+    assert cli("trust", "add-root", str(der)).code == 0
+    again = cli("trust", "add-root", str(der))
+    assert again.code != 0
+    listed = cli("trust", "list", "--json").json()
+    assert [root["subject"] for root in listed] == ["Test CA chuyên dùng"]
+    junk = tmp_path / "junk.pem"
+    junk.write_text("not a certificate", encoding="utf-8")
+    refused = cli("trust", "add-root", str(junk))
+    assert refused.code != 0 and refused.err.count("\n") == 1
+    removed = cli("trust", "remove", listed[0]["fingerprint"][:12])
+    assert removed.code == 0, removed.err
+    assert cli("trust", "list", "--json").json() == []
+
+
+def test_unreachable_timestamp_server_gives_b_b_said_plainly(
+    store: Store, cli: CliRunner, token: SoftToken, pin_file: Path, issued: Path
+) -> None:
+    assert cli("token", "settings", "--timestamp-url", "http://127.0.0.1:9/tsa").code == 0
+    code, stdout, err = sign(cli, token, pin_file, "--in", str(issued))
+    assert code == 0, err
+    assert "PAdES B-B" in stdout and "127.0.0.1:9" in stdout
