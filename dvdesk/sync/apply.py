@@ -37,11 +37,13 @@ from dvdesk.services.demo import (
     insert_sql,
 )
 from dvdesk.services.store import Store, storage_errors
+from dvdesk.signatures.travel import BadDocument, receive_documents
 from dvdesk.sync import keys
 from dvdesk.sync.container import PackageFile, changed_member, open_package
 from dvdesk.sync.format import (
     DEFAULT_LIMITS,
     DERIVED_TEXT_VERSION,
+    DOCUMENT_NAME,
     FileEntry,
     Limits,
     sha256_hex,
@@ -355,6 +357,7 @@ def import_package(
                 progress=applied,
                 cancel=cancel,
             )
+            _receive_documents(session, package, verified, opener=opener, limits=limits)
             _finish(session, store, verified, outcomes)
             check_cancel(cancel)
         return _summary(
@@ -556,6 +559,41 @@ def _update_corrections(
                     created_by=store.actor,
                 )
             )
+
+
+def _receive_documents(
+    session: Session,
+    package: PackageFile,
+    verified: VerifiedPackage,
+    *,
+    opener: Opener | None,
+    limits: Limits,
+) -> None:
+    """Keep the issued documents the package carries, each chữ ký số checked (a failing
+    signature is recorded as such; only a malformed member refuses the package)."""
+    members = []
+    for index, entry in enumerate(verified.manifest.files):
+        if entry.kind != "document":
+            continue
+        if not DOCUMENT_NAME.fullmatch(entry.name):
+            raise Refused(Reason.BAD_PAYLOAD, _bad_document())
+        data = package.read(entry.name, size=entry.size, sha256=entry.sha256)
+        if opener is not None:
+            data = _open_sealed(opener, index, entry, data, limits.document_bytes)
+        members.append(data)
+    if not members:
+        return
+    try:
+        receive_documents(session, origin=verified.manifest.origin.code, members=members)
+    except BadDocument:
+        raise Refused(Reason.BAD_PAYLOAD, _bad_document()) from None
+
+
+def _bad_document() -> str:
+    return _(
+        "An issued document in the package is damaged or not in dvdesk's form. Nothing was "
+        "imported; ask the sending office to export the package again."
+    )
 
 
 def _store_attachments(

@@ -21,6 +21,7 @@ from dvdesk.errors import UserError
 from dvdesk.i18n import _
 from dvdesk.sync.format import (
     ATTACHMENT_NAME,
+    DOCUMENT_NAME,
     MANIFEST,
     RECORDS_NAME,
     SIGNATURE,
@@ -73,6 +74,8 @@ def _limit_for(name: str, limits: Limits) -> int | None:
         return limits.records_member_bytes
     if ATTACHMENT_NAME.fullmatch(name):
         return limits.attachment_bytes
+    if DOCUMENT_NAME.fullmatch(name):
+        return limits.document_bytes
     return None
 
 

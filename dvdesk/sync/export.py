@@ -26,6 +26,7 @@ from dvdesk.i18n import _
 from dvdesk.services.attachments import blob_path
 from dvdesk.services.office import OfficeView, get_office
 from dvdesk.services.store import Store, storage_errors
+from dvdesk.signatures.travel import outgoing_documents
 from dvdesk.sync import keys
 from dvdesk.sync.container import PackageWriter, open_package
 from dvdesk.sync.format import (
@@ -158,10 +159,15 @@ class _Builder:
         self.files: list[FileEntry] = []
 
     def add(
-        self, name: str, plain: bytes, *, kind: Literal["records", "attachment"], records: int = 0
+        self,
+        name: str,
+        plain: bytes,
+        *,
+        kind: Literal["records", "attachment", "document"],
+        records: int = 0,
     ) -> None:
         if self.sealer is None:
-            self.writer.add(name, plain, compress=kind == "records")
+            self.writer.add(name, plain, compress=kind != "attachment")
             self.files.append(
                 FileEntry(
                     name=name, kind=kind, size=len(plain), sha256=sha256_hex(plain), records=records
@@ -312,6 +318,10 @@ def _write(
                 ).format(sha=sha256[:12])
             )
         builder.add_attachment(sha256, source)
+    for number, document in enumerate(outgoing_documents(store), start=1):
+        check_cancel(cancel)
+        builder.add(f"documents/{number:06d}.json", document, kind="document")
+        counts["document"] += 1
     manifest = Manifest(
         format=FORMAT,
         format_version=FORMAT_VERSION,

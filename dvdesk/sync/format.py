@@ -32,6 +32,8 @@ SIGNATURE: Final = "manifest.sig"
 SIGNATURE_BYTES: Final = 64
 RECORDS_NAME = re.compile(r"records/[0-9]{6}\.json(\.sealed)?")
 ATTACHMENT_NAME = re.compile(r"attachments/[0-9a-f]{64}(\.sealed)?")
+# Issued documents (PDF, signed or not) with their register details: dvdesk.signatures.travel.
+DOCUMENT_NAME = re.compile(r"documents/[0-9]{6}\.json(\.sealed)?")
 SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 SEALED: Final = ".sealed"
 
@@ -46,6 +48,7 @@ class Limits:
     manifest_bytes: int = 32 * 1024**2
     records_member_bytes: int = 256 * 1024**2
     attachment_bytes: int = 256 * 1024**2
+    document_bytes: int = 96 * 1024**2  # a 64 MiB PDF in base64 with its details
 
 
 DEFAULT_LIMITS = Limits()
@@ -84,7 +87,7 @@ class FileEntry(_Frozen):
     """One payload member: its bytes in the zip, and for sealed members the plain bytes."""
 
     name: str = Field(max_length=200)
-    kind: Literal["records", "attachment"]
+    kind: Literal["records", "attachment", "document"]
     size: int = Field(ge=0)
     sha256: str = Field(pattern=SHA256_HEX.pattern)
     records: int = Field(default=0, ge=0)

@@ -337,6 +337,7 @@ def run_document_list(args: argparse.Namespace) -> int:
     store = _store(args)
     try:
         issued = list_issued(store)
+        extras = signatures.register_extras(store)
     finally:
         store.close()
     if args.json:
@@ -344,6 +345,8 @@ def run_document_list(args: argparse.Namespace) -> int:
             [
                 {
                     "id": item.id,
+                    "office_code": extras.office_code,
+                    "signature": extras.signature_json(item.id),
                     "doc_type": item.doc_type,
                     "number": item.number,
                     "symbol": item.symbol,
@@ -357,6 +360,7 @@ def run_document_list(args: argparse.Namespace) -> int:
                 }
                 for item in issued
             ]
+            + extras.received_json()
         )
         return 0
     void_label = _("void")
@@ -365,7 +369,9 @@ def run_document_list(args: argparse.Namespace) -> int:
         print(
             f"{item.id:>5}  {item.padded}-{item.doc_type}/{item.symbol}  "
             f"{short_date(item.document_date)}  {item.subject_key}{void}"
+            f"{extras.signature_text(item.id)}"
         )
+    extras.print_received()
     return 0
 
 

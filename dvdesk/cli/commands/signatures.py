@@ -6,7 +6,7 @@ import argparse
 import getpass
 import os
 import sys
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,13 +17,25 @@ from dvdesk.formatting import short_date
 from dvdesk.i18n import _
 from dvdesk.services.office_view import get_office
 from dvdesk.services.store import Store, open_store
-from dvdesk.signatures.documents import default_role, sign_issued
-from dvdesk.signatures.issued import issued_entry
+from dvdesk.signatures.documents import (
+    SignatureSummary,
+    default_role,
+    sign_issued,
+    signature_summary,
+)
+from dvdesk.signatures.issued import issued_entries, issued_entry
 from dvdesk.signatures.settings import get_signing_settings, set_signing_settings
 from dvdesk.signatures.sign import Role, SigningRequest
 from dvdesk.signatures.token import list_tokens
+from dvdesk.signatures.travel import ReceivedView, list_received
 from dvdesk.signatures.trust_roots import add_root, list_roots, remove_root, root_certificates
-from dvdesk.signatures.verify import STATUS_LABELS, SignatureCheck, VerifyResult, verify_pdf
+from dvdesk.signatures.verify import (
+    STATUS_LABELS,
+    SignatureCheck,
+    Status,
+    VerifyResult,
+    verify_pdf,
+)
 
 PIN_VARIABLE = "DVDESK_TOKEN_PIN"
 EXIT_NOT_VALID = 1
@@ -360,6 +372,66 @@ def _print_result(result: VerifyResult) -> None:
         print("  " + check.revocation)
         for problem in check.problems:
             print(f"  ! {problem}")
+
+
+@dataclass(frozen=True)
+class RegisterExtras:
+    """What chữ ký số adds to 'document list': signatures of own documents, received ones."""
+
+    office_code: str
+    signatures: dict[int, SignatureSummary]
+    received: list[ReceivedView]
+
+    def signature_json(self, document_id: int) -> dict[str, Any]:
+        summary = self.signatures.get(document_id)
+        if summary is None or not summary.count:
+            return {"status": Status.UNSIGNED.value, "signers": [], "level": None}
+        return {"status": "signed", "signers": list(summary.signers), "level": summary.level}
+
+    def signature_text(self, document_id: int) -> str:
+        summary = self.signatures.get(document_id)
+        if summary is None or not summary.count:
+            return ""
+        return "  [" + _("signed: {names}").format(names=", ".join(summary.signers)) + "]"
+
+    def received_json(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "received": True,
+                "id": item.id,
+                "office_code": item.office_code,
+                "reference": item.reference,
+                "doc_type": item.doc_type,
+                "number": item.number,
+                "symbol": item.symbol,
+                "record_id": item.record_id,
+                "document_date": item.document_date.isoformat(),
+                "received_at": item.received_at,
+                "signature": {"status": item.signature_status, "signers": list(item.signers)},
+            }
+            for item in self.received
+        ]
+
+    def print_received(self) -> None:
+        if not self.received:
+            return
+        print(_("Received from subordinate offices:"))
+        for item in self.received:
+            status = _(STATUS_LABELS[Status(item.signature_status)])
+            signers = f" ({', '.join(item.signers)})" if item.signers else ""
+            print(
+                f"  {item.office_code}  {item.reference}  {short_date(item.document_date)}  "
+                f"{status}{signers}"
+            )
+
+
+def register_extras(store: Store) -> RegisterExtras:
+    entries = issued_entries(store)
+    return RegisterExtras(
+        office_code=get_office(store).code,
+        signatures={entry.id: signature_summary(store, document_id=entry.id) for entry in entries},
+        received=list_received(store),
+    )
 
 
 def run_trust_add(args: argparse.Namespace) -> int:
