@@ -25,7 +25,7 @@ from dvdesk.signatures.documents import (
 )
 from dvdesk.signatures.issued import issued_entries, issued_entry
 from dvdesk.signatures.settings import get_signing_settings, set_signing_settings
-from dvdesk.signatures.sign import Role, SigningRequest
+from dvdesk.signatures.sign import Role, SigningRequest, role_label
 from dvdesk.signatures.token import list_tokens
 from dvdesk.signatures.travel import ReceivedView, list_received
 from dvdesk.signatures.trust_roots import add_root, list_roots, remove_root, root_certificates
@@ -287,7 +287,7 @@ def run_document_sign(args: argparse.Namespace) -> int:
     print(
         _("Signed {number} as {role}: {signer}, {level} ({count} signature(s) now).").format(
             number=outcome.reference,
-            role=role.value,
+            role=role_label(role),
             signer=outcome.signer,
             level=outcome.level.value,
             count=outcome.signatures,
