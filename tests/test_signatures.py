@@ -228,6 +228,8 @@ def test_untrusted_root_is_not_trusted_and_exits_non_zero(
     [signature] = checked.json()["signatures"]
     assert signature["status"] == "untrusted" and signature["intact"] is True
     assert signature["chain_trusted"] is False
+    text = cli("document", "verify", str(out))
+    assert text.code != 0 and "không được tin cậy" in text.out and "chưa kiểm tra thu hồi" in text.out
 
 
 def test_trust_roots_are_data(cli: CliRunner, store: Store, tmp_path: Path) -> None:
