@@ -229,7 +229,9 @@ def test_untrusted_root_is_not_trusted_and_exits_non_zero(
     assert signature["status"] == "untrusted" and signature["intact"] is True
     assert signature["chain_trusted"] is False
     text = cli("document", "verify", str(out))
-    assert text.code != 0 and "không được tin cậy" in text.out and "chưa kiểm tra thu hồi" in text.out
+    assert (
+        text.code != 0 and "không được tin cậy" in text.out and "chưa kiểm tra thu hồi" in text.out
+    )
 
 
 def test_trust_roots_are_data(cli: CliRunner, store: Store, tmp_path: Path) -> None:
@@ -257,3 +259,14 @@ def test_unreachable_timestamp_server_gives_b_b_said_plainly(
     code, stdout, err = sign(cli, token, pin_file, "--in", str(issued))
     assert code == 0, err
     assert "PAdES B-B" in stdout and "127.0.0.1:9" in stdout
+
+
+def test_candidate_modules_are_found_by_name(tmp_path: Path) -> None:
+    from dvdesk.signatures.token import candidate_modules
+
+    drivers = tmp_path / "Program Files" / "VNPT-CA" / "PKI Token"
+    drivers.mkdir(parents=True)
+    for name in ("vendor_p11.dll", "eTPKCS11.dll", "readme.txt", "CP1125.so", "helper.dll"):
+        (drivers / name).write_bytes(b"x")
+    found = candidate_modules([(tmp_path / "Program Files", 2), (tmp_path / "missing", 0)])
+    assert [path.name for path in found] == ["eTPKCS11.dll", "vendor_p11.dll"]

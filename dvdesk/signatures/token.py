@@ -7,6 +7,8 @@ The PIN is passed straight to the token and never kept, logged or retried.
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -204,3 +206,49 @@ def _refreshed_flags(token: pkcs11.Token) -> int:
         return int(token.slot.get_token().flags)
     except p11_errors.PKCS11Error:
         return 0
+
+
+_MODULE_NAME = re.compile(r"(pkcs11|csp11|softhsm|(^|[_.-])p11([_.-]|$))")
+_MODULE_SUFFIXES = (".dll", ".so", ".dylib")
+
+
+def _search_roots() -> list[tuple[Path, int]]:
+    """(folder, depth) where token drivers usually put their PKCS#11 module."""
+    if os.name == "nt":
+        windows = Path(os.environ.get("SYSTEMROOT", r"C:\Windows"))
+        roots = [(windows / "System32", 0)]
+        for variable in ("ProgramFiles", "ProgramFiles(x86)"):
+            folder = os.environ.get(variable)
+            if folder:
+                roots.append((Path(folder), 2))
+        return roots
+    return [(Path(p), 2) for p in ("/usr/lib", "/usr/local/lib", "/opt")]
+
+
+def _looks_like_module(path: Path) -> bool:
+    name = path.name.lower()
+    return name.endswith(_MODULE_SUFFIXES) and _MODULE_NAME.search(name) is not None
+
+
+def candidate_modules(roots: list[tuple[Path, int]] | None = None) -> list[Path]:
+    """Files whose name looks like a PKCS#11 module, to try with 'token list'. A guess by
+    name only: the driver's own documentation is the authority."""
+    found: set[Path] = set()
+    for root, depth in roots if roots is not None else _search_roots():
+        _scan(root, depth, found)
+    return sorted(found)
+
+
+def _scan(folder: Path, depth: int, found: set[Path]) -> None:
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return  # unreadable or absent: nothing there for us
+    for entry in entries:
+        try:
+            if entry.is_file() and _looks_like_module(entry):
+                found.add(entry)
+            elif depth > 0 and entry.is_dir() and not entry.is_symlink():
+                _scan(entry, depth - 1, found)
+        except OSError:
+            continue

@@ -26,7 +26,7 @@ from dvdesk.signatures.documents import (
 from dvdesk.signatures.issued import issued_entries, issued_entry
 from dvdesk.signatures.settings import get_signing_settings, set_signing_settings
 from dvdesk.signatures.sign import Role, SigningRequest, role_label
-from dvdesk.signatures.token import list_tokens
+from dvdesk.signatures.token import candidate_modules, list_tokens
 from dvdesk.signatures.travel import ReceivedView, list_received
 from dvdesk.signatures.trust_roots import add_root, list_roots, remove_root, root_certificates
 from dvdesk.signatures.verify import (
@@ -54,6 +54,10 @@ def _token_parser(commands: argparse._SubParsersAction[Any]) -> None:
     _module_argument(listing)
     listing.add_argument("--json", action="store_true", help=_("print JSON"))
     listing.set_defaults(run=run_token_list)
+    candidates = actions.add_parser(
+        "candidates", help=_("files on this computer that look like a token driver's module")
+    )
+    candidates.set_defaults(run=run_token_candidates)
     settings = actions.add_parser(
         "settings", help=_("show or change the token driver, timestamp server and seal image")
     )
@@ -182,6 +186,23 @@ def run_token_list(args: argparse.Namespace) -> int:
                     label=cert.label,
                 )
             )
+    return 0
+
+
+def run_token_candidates(args: argparse.Namespace) -> int:
+    del args
+    found = candidate_modules()
+    if not found:
+        print(
+            _(
+                "No file that looks like a token driver's module was found. Install the token's "
+                "driver, or ask its supplier for the path of its PKCS#11 library."
+            )
+        )
+        return 0
+    print(_("Try each with 'dvdesk token list --pkcs11 FILE':"))
+    for path in found:
+        print(f"  {path}")
     return 0
 
 
