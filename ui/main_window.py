@@ -69,6 +69,7 @@ class MainWindow(QMainWindow):
         self._follow_ups_index = self._add_lazy_page(_("Recommendations"), self._make_follow_ups)
         self._reports_index = self._add_lazy_page(_("Reports"), self._make_reports)
         self._exchange_index = self._add_lazy_page(_("USB exchange"), self._make_exchange)
+        self._verify_index = self._add_lazy_page(_("Check digital signatures"), self._make_verify)
         self.nav.currentRowChanged.connect(self._show_page)
         splitter = QSplitter()
         splitter.addWidget(self.nav)
@@ -133,6 +134,11 @@ class MainWindow(QMainWindow):
         from ui.documents import ReportsPage  # noqa: PLC0415 - see _factories
 
         return ReportsPage(self.store)
+
+    def _make_verify(self) -> QWidget:
+        from ui.signatures import VerifyPage  # noqa: PLC0415 - see _factories
+
+        return VerifyPage(self.store)
 
     def _make_exchange(self) -> QWidget:
         from ui.exchange import ExchangePage  # noqa: PLC0415 - see _factories

@@ -1,0 +1,113 @@
+"""The app's Ký số dialog and the screen that checks the signatures of any PDF."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from dvdesk.domain.enums import RecordType
+from dvdesk.services.records import add_record
+from dvdesk.services.store import Store
+from dvdesk.signatures.documents import signature_summary
+from tests.conftest import CliRunner, inspection
+from tests.gui_support import type_text
+from tests.signature_fixtures import PIN, SoftToken, make_ca, make_token, needs_softhsm
+from ui.main_window import MainWindow
+from ui.signatures import SignDialog, VerifyPage
+
+pytestmark = [needs_softhsm, pytest.mark.slow]
+
+
+@pytest.fixture
+def token(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> SoftToken:
+    return make_token(
+        tmp_path / "token",
+        monkeypatch,
+        ca=make_ca(),
+        people=(("chair", "Nguyễn Văn An", "Ban Xây dựng Đảng Đảng ủy xã Bát Tràng"),),
+    )
+
+
+@pytest.fixture
+def issued(store: Store, cli: CliRunner, tmp_path: Path) -> bytes:
+    record_id = add_record(store, record_type=RecordType.INSPECTION, data=inspection())
+    out = tmp_path / "bb.pdf"
+    assert cli("minutes", record_id, "--out", str(out)).code == 0
+    return out.read_bytes()
+
+
+def _dialog(app: QApplication, store: Store, qtbot: QtBot, issued: bytes) -> SignDialog:
+    dialog = SignDialog(store, document="01-BB/BXDĐ", issued=issued)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def _find_token(dialog: SignDialog, qtbot: QtBot, token: SoftToken) -> None:
+    dialog.module.setText(token.module)
+    dialog.find_tokens()
+    qtbot.waitUntil(lambda: dialog.certificate.count() == 1, timeout=20_000)
+    assert "Nguyễn Văn An" in dialog.certificate.currentText()
+
+
+def test_sign_in_the_app_then_check_the_pdf(
+    app: QApplication,
+    store: Store,
+    qtbot: QtBot,
+    token: SoftToken,
+    issued: bytes,
+    cli: CliRunner,
+    tmp_path: Path,
+) -> None:
+    dialog = _dialog(app, store, qtbot, issued)
+    _find_token(dialog, qtbot, token)
+    type_text(dialog.pin, PIN)
+    dialog.sign()
+    assert dialog.pin.text() == ""  # read once, then cleared
+    qtbot.waitUntil(lambda: dialog.outcome is not None, timeout=30_000)
+    assert "Nguyễn Văn An" in dialog.message.text() and "PAdES B-B" in dialog.message.text()
+    assert dialog.outcome is not None
+    signed = tmp_path / "signed.pdf"
+    signed.write_bytes(dialog.outcome.pdf)
+    dialog.resize(640, 320)
+    dialog.grab().save(str(tmp_path / "sign.png"))
+
+    root = tmp_path / "root.pem"
+    root.write_bytes(token.ca.pem)
+    assert cli("trust", "add-root", str(root)).code == 0
+    page = VerifyPage(store)
+    qtbot.addWidget(page)
+    page.resize(1366, 700)
+    page.show()
+    page.check_file(signed)
+    qtbot.waitUntil(lambda: page.result is not None, timeout=30_000)
+    assert page.table.rowCount() == 1
+    item = page.table.item(0, 1)
+    assert item is not None and item.text() == "hợp lệ"
+    revocation = page.table.item(0, 6)
+    assert revocation is not None and revocation.text() == "chưa kiểm tra thu hồi"
+    page.grab().save(str(tmp_path / "verify.png"))
+
+
+def test_wrong_pin_in_the_app_says_so_and_signs_nothing(
+    app: QApplication, store: Store, qtbot: QtBot, token: SoftToken, issued: bytes
+) -> None:
+    dialog = _dialog(app, store, qtbot, issued)
+    _find_token(dialog, qtbot, token)
+    type_text(dialog.pin, "000000")
+    dialog.sign()
+    qtbot.waitUntil(lambda: "PIN" in dialog.message.text(), timeout=30_000)
+    qtbot.waitUntil(dialog.sign_button.isEnabled, timeout=10_000)
+    assert "từ chối mã PIN" in dialog.message.text()
+    assert dialog.outcome is None
+    assert signature_summary(store, document_id=1).count == 0
+
+
+def test_the_check_screen_is_in_the_navigation(window: MainWindow, qtbot: QtBot) -> None:
+    labels = [window.nav.item(row).text() for row in range(window.nav.count())]
+    row = labels.index("Kiểm tra chữ ký số")
+    window.nav.setCurrentRow(row)
+    assert isinstance(window.pages.currentWidget(), VerifyPage)

@@ -1,0 +1,351 @@
+"""Chữ ký số in the app: sign an issued document on the token, check the signatures of any PDF.
+
+The PIN is read from its field once, the field is cleared at once, and the PIN
+goes straight to the token; a refusal is shown as the token reported it and
+nothing is tried again.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dvdesk.errors import UserError
+from dvdesk.i18n import N_, _
+from dvdesk.services.office_view import get_office
+from dvdesk.services.store import Store
+from dvdesk.signatures.documents import SignOutcome, default_role, sign_issued
+from dvdesk.signatures.issued import issued_entry
+from dvdesk.signatures.settings import get_signing_settings, set_signing_settings
+from dvdesk.signatures.sign import Role, SigningRequest, role_label
+from dvdesk.signatures.token import TokenInfo, list_tokens
+from dvdesk.signatures.trust_roots import root_certificates
+from dvdesk.signatures.verify import STATUS_LABELS, SignatureCheck, VerifyResult, verify_pdf
+from ui.worker import run_in_background
+
+MAX_PDF = 64 * 1024 * 1024
+
+
+def _yes(value: bool) -> str:
+    return _("yes") if value else _("no")
+
+
+class VerifyPage(QWidget):
+    """Kiểm tra chữ ký số: open any PDF and see every signature's verdict, offline."""
+
+    COLUMNS = (
+        N_("Signer"),
+        N_("Verdict"),
+        N_("Signed at"),
+        N_("Intact"),
+        N_("Covers"),
+        N_("Chain to a trusted root"),
+        N_("Revocation"),
+    )
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.result: VerifyResult | None = None
+        self.open_button = QPushButton(_("&Open a PDF…"))
+        self.open_button.clicked.connect(self.choose_file)
+        self.file_label = QLabel(_("Open a PDF to check its digital signatures."))
+        self.file_label.setWordWrap(True)
+        self.verdict = QLabel()
+        self.verdict.setWordWrap(True)
+        self.table = QTableWidget(0, len(self.COLUMNS))
+        self.table.setHorizontalHeaderLabels([_(name) for name in self.COLUMNS])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.problems = QLabel()
+        self.problems.setWordWrap(True)
+        note = QLabel(
+            _(
+                "“Revocation not checked”: without a network dvdesk cannot ask the certificate "
+                "authority whether a certificate was revoked. See docs/signatures.md."
+            )
+        )
+        note.setWordWrap(True)
+        top = QHBoxLayout()
+        top.addWidget(self.open_button)
+        top.addWidget(self.file_label, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.verdict)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.problems)
+        layout.addWidget(note)
+        QShortcut(QKeySequence.StandardKey.Open, self, self.choose_file)
+
+    def choose_file(self) -> None:
+        name, _filter = QFileDialog.getOpenFileName(
+            self, _("Check the digital signatures of a PDF"), "", _("PDF files (*.pdf)")
+        )
+        if name:
+            self.check_file(Path(name))
+
+    def check_file(self, path: Path) -> None:
+        self.file_label.setText(str(path))
+        self.verdict.setText(_("Checking…"))
+        store = self.store
+
+        def check() -> VerifyResult:
+            try:
+                if path.stat().st_size > MAX_PDF:
+                    raise UserError(_("{file} is too large to be a document.").format(file=path))
+                data = path.read_bytes()
+            except OSError as error:
+                raise UserError(
+                    _("Cannot read {file}: {reason}.").format(file=path, reason=error.strerror)
+                ) from None
+            return verify_pdf(data, roots=root_certificates(store))
+
+        run_in_background(check, on_done=self.show_result, on_failed=self._failed)
+
+    def _failed(self, error: UserError) -> None:
+        self.verdict.setText(error.message)
+
+    def show_result(self, result: VerifyResult) -> None:
+        self.result = result
+        self.table.setRowCount(len(result.signatures))
+        for row, check in enumerate(result.signatures):
+            for column, text in enumerate(_cells(check)):
+                self.table.setItem(row, column, QTableWidgetItem(text))
+        if not result.signatures:
+            self.verdict.setText(_("This PDF has no digital signature."))
+        elif result.all_valid:
+            self.verdict.setText(
+                _("Every signature is intact and trusted ({count}).").format(
+                    count=len(result.signatures)
+                )
+            )
+        else:
+            self.verdict.setText(
+                _("Not every signature is valid: {status}. See the reasons below.").format(
+                    status=_(STATUS_LABELS[result.overall])
+                )
+            )
+        self.problems.setText(
+            "\n".join(
+                f"{index}. {problem}"
+                for index, check in enumerate(result.signatures, start=1)
+                for problem in check.problems
+            )
+        )
+
+
+def _cells(check: SignatureCheck) -> list[str]:
+    signed_at = ""
+    if check.signed_at is not None:
+        source = _("timestamp") if check.timestamped else _("the signer's own clock")
+        signed_at = f"{check.signed_at.astimezone().strftime('%d/%m/%Y %H:%M')} ({source})"
+    covers = (
+        _("the whole document")
+        if check.whole_document
+        else _("the document as it was; added after: {what}").format(what=check.added_after)
+    )
+    signer = check.signer + (f" ({check.organisation})" if check.organisation else "")
+    return [
+        signer,
+        _(STATUS_LABELS[check.status]),
+        signed_at,
+        _yes(check.intact),
+        covers,
+        _yes(check.chain_trusted),
+        check.revocation,
+    ]
+
+
+class SignDialog(QDialog):
+    """Ký số one issued document: find the token, choose the certificate, type the PIN."""
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        document: str,
+        issued: bytes | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.document = document
+        self.issued = issued
+        self.outcome: SignOutcome | None = None
+        self.tokens: list[TokenInfo] = []
+        entry = issued_entry(store, number=document)
+        self.setWindowTitle(_("Digital signature: {number}").format(number=entry.reference))
+        self.module = QLineEdit(get_signing_settings(store).module or "")
+        module_row = self._module_row()
+        self.token = QComboBox()
+        self.token.currentIndexChanged.connect(self._fill_certificates)
+        self.certificate = QComboBox()
+        self.role = QComboBox()
+        for role in Role:
+            self.role.addItem(role_label(role), role.value)
+        self.role.setCurrentIndex(self.role.findData(default_role(entry).value))
+        self.pin = QLineEdit()
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin.setPlaceholderText(_("asked each time, never saved"))
+        form = QFormLayout()
+        module_label = QLabel(_("Token &driver:"))
+        module_label.setBuddy(self.module)  # a layout row has no buddy of its own
+        form.addRow(module_label, module_row)
+        form.addRow(_("&Token:"), self.token)
+        form.addRow(_("&Certificate:"), self.certificate)
+        form.addRow(_("Signs &as:"), self.role)
+        form.addRow(_("&PIN:"), self.pin)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)
+        self.progress.hide()
+        self.message = QLabel(_("Plug the token in, then press “Find my token”."))
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.sign_button = self.buttons.addButton(
+            _("&Sign"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.sign_button.setDefault(True)
+        self.sign_button.clicked.connect(self.sign)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        self.resize(640, 320)
+
+    def _module_row(self) -> QHBoxLayout:
+        self.module.setPlaceholderText(_("the token driver's PKCS#11 module (.dll)"))
+        browse = QPushButton(_("&Browse…"))
+        browse.clicked.connect(self.choose_module)
+        find = QPushButton(_("&Find my token"))
+        find.clicked.connect(self.find_tokens)
+        row = QHBoxLayout()
+        row.addWidget(self.module, 1)
+        row.addWidget(browse)
+        row.addWidget(find)
+        return row
+
+    def choose_module(self) -> None:
+        name, _filter = QFileDialog.getOpenFileName(
+            self, _("The token driver's PKCS#11 module"), "", _("Libraries (*.dll *.so *.dylib)")
+        )
+        if name:
+            self.module.setText(name)
+
+    def _busy(self, busy: bool, text: str = "") -> None:
+        self.progress.setVisible(busy)
+        self.sign_button.setEnabled(not busy)
+        if text:
+            self.message.setText(text)
+
+    def find_tokens(self) -> None:
+        module = self.module.text().strip()
+        if not module:
+            self.message.setText(
+                _("Give the token driver's module first (see docs/signatures.md).")
+            )
+            return
+        self._busy(True, _("Looking for tokens…"))
+        run_in_background(
+            lambda: list_tokens(module=module), on_done=self._tokens_found, on_failed=self._failed
+        )
+
+    def _tokens_found(self, tokens: list[TokenInfo]) -> None:
+        self._busy(False)
+        self.tokens = tokens
+        self.token.clear()
+        for token in tokens:
+            self.token.addItem(f"{token.label} ({token.manufacturer}, {token.serial})", token.label)
+        if not tokens:
+            self.message.setText(_("No token found. Plug the token in, then run this again."))
+            return
+        set_signing_settings(self.store, module=self.module.text().strip())
+        warning = tokens[0].pin_warning
+        self.message.setText(
+            warning or _("Choose the certificate, type the PIN, then press “Sign”.")
+        )
+        self.pin.setFocus()
+
+    def _fill_certificates(self, index: int) -> None:
+        self.certificate.clear()
+        if not 0 <= index < len(self.tokens):
+            return
+        for cert in self.tokens[index].certificates:
+            if cert.subject == cert.issuer:
+                continue  # a CA certificate on the token: nothing to sign with
+            self.certificate.addItem(f"{cert.subject} — {cert.issuer}", cert.label)
+
+    def sign(self) -> None:
+        pin = self.pin.text()
+        self.pin.clear()  # read once; never kept in the dialog
+        if not self.tokens or self.certificate.currentIndex() < 0:
+            self.message.setText(_("Find the token and choose a certificate first."))
+            return
+        if not pin:
+            self.message.setText(_("The PIN is empty; nothing was signed."))
+            return
+        settings = get_signing_settings(self.store)
+        office = get_office(self.store).current.name
+        request = SigningRequest(
+            module=self.module.text().strip(),
+            role=Role(self.role.currentData()),
+            office_name=office,
+            token_label=self.token.currentData(),
+            key_label=self.certificate.currentData(),
+            timestamp_url=settings.timestamp_url,
+            seal_image=settings.seal_path,
+            extra_certificates=tuple(cert.dump() for cert in root_certificates(self.store)),
+        )
+        store, document, issued = self.store, self.document, self.issued
+        self._busy(True, _("Signing on the token…"))
+        run_in_background(
+            lambda: sign_issued(store, document=document, request=request, pin=pin, issued=issued),
+            on_done=self._signed,
+            on_failed=self._failed,
+        )
+
+    def _signed(self, outcome: SignOutcome) -> None:
+        self._busy(False)
+        self.outcome = outcome
+        lines = [
+            _("Signed {number} as {role}: {signer}, {level} ({count} signature(s) now).").format(
+                number=outcome.reference,
+                role=role_label(outcome.role),
+                signer=outcome.signer,
+                level=outcome.level.value,
+                count=outcome.signatures,
+            )
+        ]
+        if outcome.timestamp_problem:
+            lines.append(outcome.timestamp_problem)
+        elif outcome.level.value.endswith("B-B"):
+            lines.append(
+                _("No timestamp server is set: the signing time is the computer's own clock.")
+            )
+        self.message.setText("\n".join(lines))
+
+    def _failed(self, error: UserError) -> None:
+        self._busy(False, error.message)
