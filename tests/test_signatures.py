@@ -16,7 +16,14 @@ from dvdesk.domain.enums import RecordType
 from dvdesk.services.records import add_record
 from dvdesk.services.store import Store
 from tests.conftest import CliRunner, inspection
-from tests.signature_fixtures import PIN, SoftToken, make_ca, make_token, needs_softhsm
+from tests.signature_fixtures import (
+    PIN,
+    SoftToken,
+    make_ca,
+    make_token,
+    needs_softhsm,
+    timestamp_server,
+)
 
 pytestmark = [needs_softhsm, pytest.mark.slow]
 
@@ -259,6 +266,22 @@ def test_unreachable_timestamp_server_gives_b_b_said_plainly(
     code, stdout, err = sign(cli, token, pin_file, "--in", str(issued))
     assert code == 0, err
     assert "PAdES B-B" in stdout and "127.0.0.1:9" in stdout
+
+
+def test_reachable_timestamp_server_gives_b_t(
+    store: Store, cli: CliRunner, token: SoftToken, pin_file: Path, issued: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "signed.pdf"
+    with timestamp_server(token.ca) as url:
+        assert cli("token", "settings", "--timestamp-url", url).code == 0
+        code, stdout, err = sign(cli, token, pin_file, "--in", str(issued), "--out", str(out))
+    assert code == 0, err
+    assert "PAdES B-T" in stdout
+    trust_ca(cli, token, tmp_path)
+    checked = cli("document", "verify", str(out), "--json")
+    assert checked.code == 0, checked.out
+    [signature] = checked.json()["signatures"]
+    assert signature["timestamped"] is True and signature["status"] == "valid"
 
 
 def test_candidate_modules_are_found_by_name(tmp_path: Path) -> None:
