@@ -284,6 +284,7 @@ def timestamp_server(ca: Authority) -> Iterator[str]:
     from asn1crypto import tsp
     from asn1crypto import x509 as asn1_x509
     from pyhanko.sign.timestamps import DummyTimeStamper
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
 
     key, cert = tsa_certificate(ca)
     stamper = DummyTimeStamper(
@@ -295,7 +296,7 @@ def timestamp_server(ca: Authority) -> Iterator[str]:
                 serialization.NoEncryption(),
             )
         ),
-        certs_to_embed=[asn1_x509.Certificate.load(ca.der)],
+        certs_to_embed=SimpleCertificateStore.from_certs([asn1_x509.Certificate.load(ca.der)]),
     )
 
     class Handler(BaseHTTPRequestHandler):
