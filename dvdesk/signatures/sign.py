@@ -262,10 +262,34 @@ def _stamp_style(seal_image: Path | None) -> TextStampStyle:
     )
 
 
+def sign_with(
+    pdf: bytes,
+    *,
+    signer: signers.Signer,
+    role: Role,
+    office_name: str,
+    signer_name: str,
+) -> bytes:
+    """Sign with any pyHanko signer (the self-check signs with a key in memory)."""
+    reader = _reader(pdf)
+    name = field_name(role.value)
+    existing = {field for field, _value, _ref in fields.enumerate_sig_fields(reader)}
+    new_field = None if name in existing else _new_field(reader, role, name)
+    return _sign(
+        pdf,
+        signer=signer,
+        name=name,
+        new_field=new_field,
+        timestamper=None,
+        stamp=_stamp_style(None),
+        text={"signer": signer_name, "office": office_name},
+    )
+
+
 def _sign(
     pdf: bytes,
     *,
-    signer: PKCS11Signer,
+    signer: signers.Signer,
     name: str,
     new_field: fields.SigFieldSpec | None,
     timestamper: TimeStamper | None,
