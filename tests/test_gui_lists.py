@@ -170,6 +170,7 @@ def test_window_title_names_the_office(window: MainWindow, store: Store) -> None
         "Kiến nghị",
         "Báo cáo",
         "Trao đổi USB",
+        "Kiểm tra chữ ký số",
     ]
     assert list_records(store) == []
 
