@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,7 @@ from dvdesk.domain.enums import RecordType
 from dvdesk.services.records import add_record
 from dvdesk.services.store import Store
 from dvdesk.signatures.documents import signature_summary
+from dvdesk.signatures.travel import DocumentMember, receive_documents
 from tests.conftest import CliRunner, inspection
 from tests.gui_support import type_text
 from tests.signature_fixtures import PIN, SoftToken, make_ca, make_token, needs_softhsm
@@ -78,6 +81,17 @@ def test_sign_in_the_app_then_check_the_pdf(
     root = tmp_path / "root.pem"
     root.write_bytes(token.ca.pem)
     assert cli("trust", "add-root", str(root)).code == 0
+    pdf = dialog.outcome.pdf
+    member = DocumentMember(
+        doc_type="BB",
+        number=7,
+        symbol="BDVX",
+        document_date="2026-11-20",
+        pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+        pdf=base64.b64encode(pdf).decode("ascii"),
+    )
+    with store.session() as session:
+        receive_documents(session, origin="10101", members=[member.model_dump_json().encode()])
     page = VerifyPage(store)
     qtbot.addWidget(page)
     page.resize(1366, 700)
@@ -89,6 +103,16 @@ def test_sign_in_the_app_then_check_the_pdf(
     assert item is not None and item.text() == "hợp lệ"
     revocation = page.table.item(0, 6)
     assert revocation is not None and revocation.text() == "chưa kiểm tra thu hồi"
+    page.grab().save(str(tmp_path / "verify.png"))
+
+    qtbot.waitUntil(lambda: page.received.table.rowCount() == 1, timeout=20_000)
+    status = page.received.table.item(0, 3)
+    assert status is not None and status.text() == "hợp lệ"
+    page.result = None
+    page.received.table.selectRow(0)
+    page.received.check_selected()
+    qtbot.waitUntil(lambda: page.result is not None, timeout=30_000)
+    assert "10101 · 07-BB/BDVX" in page.file_label.text()
     page.grab().save(str(tmp_path / "verify.png"))
 
 

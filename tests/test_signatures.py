@@ -148,6 +148,8 @@ def test_sign_then_verify_with_dvdesk_and_pyhanko(
 
     text = cli("document", "verify", str(out))
     assert text.code == 0 and "Nguyễn Văn An" in text.out
+    log = store.paths.log_file
+    assert log.is_file() and PIN not in log.read_text(encoding="utf-8")
 
 
 def test_one_changed_byte_is_refused_by_both(

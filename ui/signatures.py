@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -39,8 +40,15 @@ from dvdesk.signatures.issued import issued_entry
 from dvdesk.signatures.settings import get_signing_settings, set_signing_settings
 from dvdesk.signatures.sign import Role, SigningRequest, role_label
 from dvdesk.signatures.token import TokenInfo, list_tokens
+from dvdesk.signatures.travel import ReceivedView, list_received, received_pdf
 from dvdesk.signatures.trust_roots import root_certificates
-from dvdesk.signatures.verify import STATUS_LABELS, SignatureCheck, VerifyResult, verify_pdf
+from dvdesk.signatures.verify import (
+    STATUS_LABELS,
+    SignatureCheck,
+    Status,
+    VerifyResult,
+    verify_pdf,
+)
 from ui.worker import run_in_background
 
 MAX_PDF = 64 * 1024 * 1024
@@ -90,13 +98,33 @@ class VerifyPage(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.open_button)
         top.addWidget(self.file_label, 1)
+        self.received = ReceivedPanel(store)
+        self.received.check_document.connect(self.check_received)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.verdict)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.problems)
         layout.addWidget(note)
+        layout.addWidget(self.received, 1)
         QShortcut(QKeySequence.StandardKey.Open, self, self.choose_file)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        self.received.refresh()
+
+    def check_received(self, received_id: int, label: str) -> None:
+        self.file_label.setText(label)
+        self.verdict.setText(_("Checking…"))
+        store = self.store
+
+        def check() -> VerifyResult:
+            data = received_pdf(store, received_id=received_id)
+            if data is None:
+                raise UserError(_("The document is no longer in the database."))
+            return verify_pdf(data, roots=root_certificates(store))
+
+        run_in_background(check, on_done=self.show_result, on_failed=self._failed)
 
     def choose_file(self) -> None:
         name, _filter = QFileDialog.getOpenFileName(
@@ -153,6 +181,63 @@ class VerifyPage(QWidget):
                 for problem in check.problems
             )
         )
+
+
+class ReceivedPanel(QGroupBox):
+    """The documents subordinate offices sent up, with the verdict taken at import."""
+
+    check_document = Signal(int, str)
+    COLUMNS = (
+        N_("Office"),
+        N_("Document number"),
+        N_("Date"),
+        N_("Digital signature"),
+        N_("Signers"),
+    )
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(_("Documents received from subordinate offices"), parent)
+        self.store = store
+        self.items: list[ReceivedView] = []
+        self.table = QTableWidget(0, len(self.COLUMNS))
+        self.table.setHorizontalHeaderLabels([_(name) for name in self.COLUMNS])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.activated.connect(lambda _index: self.check_selected())
+        self.check_button = QPushButton(_("Check the selected document &again"))
+        self.check_button.clicked.connect(self.check_selected)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.check_button)
+
+    def refresh(self) -> None:
+        store = self.store
+        run_in_background(
+            lambda: list_received(store), on_done=self._fill, on_failed=lambda _error: None
+        )
+
+    def _fill(self, items: list[ReceivedView]) -> None:
+        self.items = items
+        self.table.setRowCount(len(items))
+        for row, item in enumerate(items):
+            cells = [
+                item.office_code,
+                item.reference,
+                item.document_date.strftime("%d/%m/%Y"),
+                _(STATUS_LABELS[Status(item.signature_status)]),
+                ", ".join(item.signers),
+            ]
+            for column, text in enumerate(cells):
+                self.table.setItem(row, column, QTableWidgetItem(text))
+        self.check_button.setEnabled(bool(items))
+
+    def check_selected(self) -> None:
+        row = self.table.currentRow()
+        if 0 <= row < len(self.items):
+            item = self.items[row]
+            self.check_document.emit(item.id, f"{item.office_code} · {item.reference}")
 
 
 def _cells(check: SignatureCheck) -> list[str]:
