@@ -321,3 +321,13 @@ def timestamp_server(ca: Authority) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+def issue_args(record_id: str, out: Path) -> list[str]:
+    """``dvdesk minutes`` arguments that issue complete minutes of ``record_id`` to ``out``."""
+    return [
+        "minutes", record_id, "--issue", "--out", str(out),
+        "--note-taker", "Trần Thị Mai", "--start", "08:00", "--close", "10:15",
+        "--representative", "Phạm Văn Long",
+        "--used-document", "Báo cáo tự kiểm tra của Đảng ủy xã", "--copies", "3",
+    ]  # fmt: skip

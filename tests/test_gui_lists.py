@@ -169,6 +169,7 @@ def test_window_title_names_the_office(window: MainWindow, store: Store) -> None
         "Đối thoại",
         "Kiến nghị",
         "Báo cáo",
+        "Sổ văn bản đi",
         "Trao đổi USB",
         "Kiểm tra chữ ký số",
     ]

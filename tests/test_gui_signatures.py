@@ -17,8 +17,9 @@ from dvdesk.signatures.documents import signature_summary
 from dvdesk.signatures.travel import DocumentMember, receive_documents
 from tests.conftest import CliRunner, inspection
 from tests.gui_support import type_text
-from tests.signature_fixtures import PIN, SoftToken, make_ca, make_token, needs_softhsm
+from tests.signature_fixtures import PIN, SoftToken, issue_args, make_ca, make_token, needs_softhsm
 from ui.main_window import MainWindow
+from ui.register import RegisterPage
 from ui.signatures import SignDialog, VerifyPage
 
 pytestmark = [needs_softhsm, pytest.mark.slow]
@@ -38,12 +39,14 @@ def token(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> SoftToken:
 def issued(store: Store, cli: CliRunner, tmp_path: Path) -> bytes:
     record_id = add_record(store, record_type=RecordType.INSPECTION, data=inspection())
     out = tmp_path / "bb.pdf"
-    assert cli("minutes", record_id, "--out", str(out)).code == 0
+    result = cli(*issue_args(record_id, out))
+    assert result.code == 0, result.err
     return out.read_bytes()
 
 
 def _dialog(app: QApplication, store: Store, qtbot: QtBot, issued: bytes) -> SignDialog:
-    dialog = SignDialog(store, document="01-BB/BXDĐ", issued=issued)
+    assert issued.startswith(b"%PDF")  # the register keeps it; the dialog signs that copy
+    dialog = SignDialog(store, document="01-BB/BXDĐ")
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog
@@ -77,6 +80,15 @@ def test_sign_in_the_app_then_check_the_pdf(
     signed.write_bytes(dialog.outcome.pdf)
     dialog.resize(640, 320)
     dialog.grab().save(str(tmp_path / "sign.png"))
+
+    register = RegisterPage(store)
+    qtbot.addWidget(register)
+    register.resize(1366, 700)
+    register.show()
+    qtbot.waitUntil(lambda: register.table.item(0, 5) is not None, timeout=20_000)
+    signed_cell = register.table.item(0, 5)
+    assert signed_cell is not None and signed_cell.text() == "Nguyễn Văn An (PAdES B-B)"
+    register.grab().save(str(tmp_path / "register.png"))
 
     root = tmp_path / "root.pem"
     root.write_bytes(token.ca.pem)
@@ -128,6 +140,22 @@ def test_wrong_pin_in_the_app_says_so_and_signs_nothing(
     assert "từ chối mã PIN" in dialog.message.text()
     assert dialog.outcome is None
     assert signature_summary(store, document_id=1).count == 0
+
+
+def test_the_register_opens_the_sign_dialog(
+    app: QApplication, store: Store, qtbot: QtBot, issued: bytes
+) -> None:
+    register = RegisterPage(store)
+    qtbot.addWidget(register)
+    register.show()
+    qtbot.waitUntil(lambda: register.table.item(0, 5) is not None, timeout=20_000)
+    cell = register.table.item(0, 5)
+    assert cell is not None and cell.text() == "chưa ký số"
+    register.table.selectRow(0)
+    register.sign_button.click()
+    dialogs = register.findChildren(SignDialog)
+    assert len(dialogs) == 1 and "01-BB/BXDĐ" in dialogs[0].windowTitle()
+    dialogs[0].reject()
 
 
 def test_the_check_screen_is_in_the_navigation(window: MainWindow, qtbot: QtBot) -> None:

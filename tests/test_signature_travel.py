@@ -12,7 +12,7 @@ import pytest
 from dvdesk.cli.main import main
 from dvdesk.paths import DataPaths
 from tests.conftest import OFFICE, Result, inspection
-from tests.signature_fixtures import PIN, SoftToken, make_ca, make_token, needs_softhsm
+from tests.signature_fixtures import PIN, SoftToken, issue_args, make_ca, make_token, needs_softhsm
 from tests.sync_fixtures import PASSPHRASE, PROVINCE
 
 pytestmark = [needs_softhsm, pytest.mark.slow]
@@ -49,7 +49,7 @@ def _minutes(run: Runner, root: Path, tmp_path: Path, title: str) -> Path:
     assert added.code == 0, added.err
     record_id = added.out.strip().split()[-1]
     out = tmp_path / f"{title}.pdf"
-    made = run(root, "minutes", record_id, "--out", str(out), "--note-taker", "Trần Thị Mai")
+    made = run(root, *issue_args(record_id, out))
     assert made.code == 0, made.err
     return out
 
@@ -58,7 +58,7 @@ def _sign(run: Runner, root: Path, token: SoftToken, number: str, issued: Path) 
     for key, role in (("note", "note_taker"), ("chair", "chair")):
         signed = run(
             root, "document", "sign", number, "--pkcs11", token.module, "--key-label", key,
-            "--role", role, "--in", str(issued),
+            "--role", role,
         )  # fmt: skip
         assert signed.code == 0, signed.err
 

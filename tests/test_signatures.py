@@ -19,6 +19,7 @@ from tests.conftest import CliRunner, inspection
 from tests.signature_fixtures import (
     PIN,
     SoftToken,
+    issue_args,
     make_ca,
     make_token,
     needs_softhsm,
@@ -54,7 +55,7 @@ def pin_file(tmp_path: Path) -> Path:
 def issued(store: Store, cli: CliRunner, tmp_path: Path) -> Path:
     record_id = add_record(store, record_type=RecordType.INSPECTION, data=inspection())
     out = tmp_path / "bb.pdf"
-    result = cli("minutes", record_id, "--out", str(out), "--note-taker", "Trần Thị Mai")
+    result = cli(*issue_args(record_id, out))
     assert result.code == 0, result.err
     return out
 
@@ -127,7 +128,7 @@ def test_sign_then_verify_with_dvdesk_and_pyhanko(
     store: Store, cli: CliRunner, token: SoftToken, pin_file: Path, issued: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "signed.pdf"
-    code, stdout, err = sign(cli, token, pin_file, "--in", str(issued), "--out", str(out))
+    code, stdout, err = sign(cli, token, pin_file, "--out", str(out))
     assert code == 0, err
     assert "PAdES B-B" in stdout and "Nguyễn Văn An" in stdout
     signed = out.read_bytes()
@@ -156,7 +157,7 @@ def test_one_changed_byte_is_refused_by_both(
     store: Store, cli: CliRunner, token: SoftToken, pin_file: Path, issued: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "signed.pdf"
-    assert sign(cli, token, pin_file, "--in", str(issued), "--out", str(out))[0] == 0
+    assert sign(cli, token, pin_file, "--out", str(out))[0] == 0
     trust_ca(cli, token, tmp_path)
     data = bytearray(out.read_bytes())
     # A byte inside the first page's content stream: inside the signed range.
@@ -181,8 +182,6 @@ def test_two_signatures_both_valid(
         cli,
         token,
         pin_file,
-        "--in",
-        str(issued),
         "--out",
         str(first),
         key="note",
@@ -215,7 +214,7 @@ def test_wrong_pin_refuses_and_writes_nothing(
     wrong = tmp_path / "wrong.txt"
     wrong.write_text("000000", encoding="utf-8")
     out = tmp_path / "signed.pdf"
-    code, _stdout, err = sign(cli, token, wrong, "--in", str(issued), "--out", str(out))
+    code, _stdout, err = sign(cli, token, wrong, "--out", str(out))
     assert code != 0
     assert "PIN" in err and err[-1] == "\n" and err.count("\n") == 1
     assert not out.exists()
@@ -228,7 +227,7 @@ def test_untrusted_root_is_not_trusted_and_exits_non_zero(
     store: Store, cli: CliRunner, token: SoftToken, pin_file: Path, issued: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "signed.pdf"
-    assert sign(cli, token, pin_file, "--in", str(issued), "--out", str(out))[0] == 0
+    assert sign(cli, token, pin_file, "--out", str(out))[0] == 0
     other = tmp_path / "other.pem"
     other.write_bytes(make_ca("Another CA").pem)
     assert cli("trust", "add-root", str(other)).code == 0
@@ -265,7 +264,7 @@ def test_unreachable_timestamp_server_gives_b_b_said_plainly(
     store: Store, cli: CliRunner, token: SoftToken, pin_file: Path, issued: Path
 ) -> None:
     assert cli("token", "settings", "--timestamp-url", "http://127.0.0.1:9/tsa").code == 0
-    code, stdout, err = sign(cli, token, pin_file, "--in", str(issued))
+    code, stdout, err = sign(cli, token, pin_file)
     assert code == 0, err
     assert "PAdES B-B" in stdout and "127.0.0.1:9" in stdout
 
@@ -276,7 +275,7 @@ def test_reachable_timestamp_server_gives_b_t(
     out = tmp_path / "signed.pdf"
     with timestamp_server(token.ca) as url:
         assert cli("token", "settings", "--timestamp-url", url).code == 0
-        code, stdout, err = sign(cli, token, pin_file, "--in", str(issued), "--out", str(out))
+        code, stdout, err = sign(cli, token, pin_file, "--out", str(out))
     assert code == 0, err
     assert "PAdES B-T" in stdout
     trust_ca(cli, token, tmp_path)

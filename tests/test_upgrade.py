@@ -79,3 +79,31 @@ def test_upgrade_keeps_every_record_and_the_keys(
     again = cli("record", "list")
     assert again.code == 0
     assert len([b for b in list_backups(paths) if b.reason.startswith("before-")]) == 1
+
+
+def test_a_register_from_0003_keeps_its_numbers(
+    paths: DataPaths, cli: CliRunner, tmp_path: Path
+) -> None:
+    """Numbers given before the register kept files stay listed, in force and taken."""
+    paths.ensure()
+    shutil.copy(Path(__file__).parent / "data" / "schemas" / "0003.sqlite3", paths.database)
+    connection = sqlite3.connect(paths.database)
+    with connection:
+        symbol = connection.execute(
+            "SELECT symbol FROM office_profile ORDER BY valid_from DESC"
+        ).fetchone()[0]
+        connection.execute(
+            "INSERT INTO issued_document (doc_type, period_key, number, symbol, subject_key, "
+            "record_id, document_date, issued_by, issued_at, voided, void_reason) VALUES "
+            "('BB', 'year:2099', 1, ?, 'minutes:old:working_session', NULL, '2099-01-05', "
+            "'cu', '2099-01-05T08:00:00', 0, NULL)",
+            (symbol,),
+        )
+    connection.close()
+    assert cli("document", "settings", "--numbering", "year").code == 0
+    listed = cli("document", "list", "--json")
+    assert listed.code == 0, listed.err
+    [old] = listed.json()
+    assert old["reference"] == f"01-BB/{symbol}" and old["in_force"]
+    reprint = cli("document", "show", "#1", "--out", str(tmp_path / "old.pdf"))
+    assert reprint.code != 0 and "không có gì để in lại" in reprint.err

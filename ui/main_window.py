@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from ui.exchange import ExchangePage
     from ui.follow_ups import FollowUpPage
     from ui.forms.record_form import RecordForm
+    from ui.register import RegisterPage
 
 # Forms and record writes load SQLAlchemy and pydantic; they are imported when first
 # used so that the first list appears as fast as a bare window (see bench/gui_open.py).
@@ -68,6 +69,7 @@ class MainWindow(QMainWindow):
             self._add_lazy_page(labels[record_type], partial(self._make_list, record_type))
         self._follow_ups_index = self._add_lazy_page(_("Recommendations"), self._make_follow_ups)
         self._reports_index = self._add_lazy_page(_("Reports"), self._make_reports)
+        self._register_index = self._add_lazy_page(_("Issued documents"), self._make_register)
         self._exchange_index = self._add_lazy_page(_("USB exchange"), self._make_exchange)
         self._verify_index = self._add_lazy_page(_("Check digital signatures"), self._make_verify)
         self.nav.currentRowChanged.connect(self._show_page)
@@ -140,6 +142,11 @@ class MainWindow(QMainWindow):
 
         return VerifyPage(self.store)
 
+    def _make_register(self) -> QWidget:
+        from ui.register import RegisterPage  # noqa: PLC0415 - see _factories
+
+        return RegisterPage(self.store)
+
     def _make_exchange(self) -> QWidget:
         from ui.exchange import ExchangePage  # noqa: PLC0415 - see _factories
 
@@ -150,6 +157,10 @@ class MainWindow(QMainWindow):
     @property
     def reports(self) -> ReportsPage:
         return cast("ReportsPage", self._page_at(self._reports_index))
+
+    @property
+    def register(self) -> RegisterPage:
+        return cast("RegisterPage", self._page_at(self._register_index))
 
     @property
     def exchange(self) -> ExchangePage:

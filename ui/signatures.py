@@ -35,7 +35,12 @@ from dvdesk.errors import UserError
 from dvdesk.i18n import N_, _
 from dvdesk.services.office_view import get_office
 from dvdesk.services.store import Store
-from dvdesk.signatures.documents import SignOutcome, default_role, sign_issued
+from dvdesk.signatures.documents import (
+    SignOutcome,
+    default_role,
+    sign_issued,
+    signature_summary,
+)
 from dvdesk.signatures.issued import issued_entry
 from dvdesk.signatures.settings import get_signing_settings, set_signing_settings
 from dvdesk.signatures.sign import Role, SigningRequest, role_label
@@ -260,6 +265,18 @@ def _cells(check: SignatureCheck) -> list[str]:
         _yes(check.chain_trusted),
         check.revocation,
     ]
+
+
+def signature_labels(store: Store, document_ids: list[int]) -> list[str]:
+    """For the register: "not signed", or who signed and the level of the latest signature."""
+    labels = []
+    for document_id in document_ids:
+        summary = signature_summary(store, document_id=document_id)
+        if not summary.count:
+            labels.append(_(STATUS_LABELS[Status.UNSIGNED]))
+        else:
+            labels.append(f"{', '.join(summary.signers)} ({summary.level})")
+    return labels
 
 
 class SignDialog(QDialog):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, MetaData, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, LargeBinary, MetaData, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 NAMING_CONVENTION = {
@@ -224,12 +224,15 @@ class Setting(SQLModel, table=True):
 class IssuedDocument(SQLModel, table=True):
     """The register of issued documents: a number, once given, is never given again.
 
-    Numbers count per document type within a period key (the committee term or
-    the calendar year, by setting). A voided document keeps its row and number.
+    Numbers count per issuing symbol, document type and series (the committee
+    term or the calendar year, by the rule in force on the document's date). The
+    row keeps exactly what was issued: the content as JSON and the PDF and Word
+    files, so a reprint is the issued document byte for byte. An issued row never
+    changes except to be voided or replaced; it keeps its number either way.
     """
 
     __tablename__ = "issued_document"
-    __table_args__ = (UniqueConstraint("doc_type", "period_key", "number"),)
+    __table_args__ = (UniqueConstraint("symbol", "doc_type", "period_key", "number"),)
 
     id: int | None = Field(default=None, primary_key=True)
     doc_type: str  # "BB" minutes, "BC" report
@@ -244,6 +247,16 @@ class IssuedDocument(SQLModel, table=True):
     issued_at: str
     voided: bool = False
     void_reason: str | None = None
+    # Since 0004: what was issued. Older rows have none (issued before the register kept them).
+    template: str | None = None
+    title: str | None = None
+    content: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    pdf: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    docx: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    replaces_id: int | None = None
+    replaced_by_id: int | None = None
+    voided_by: str | None = None
+    voided_at: str | None = None
 
 
 class ReportNarrative(SQLModel, table=True):
@@ -256,6 +269,7 @@ class ReportNarrative(SQLModel, table=True):
     office_code: str
     period_start: date
     period_end: date
+    situation: str | None = None  # đặc điểm tình hình (since 0004)
     achievements: str | None = None
     limitations: str | None = None
     tasks: str | None = None

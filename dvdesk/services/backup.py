@@ -37,7 +37,7 @@ DAMAGED = "damaged"
 # How many of each kind are kept; anything not listed (before-upgrade-*) counts as "event".
 KEEP = {DAILY: 7, MANUAL: 10, DAMAGED: 3}
 KEEP_EVENTS = 5
-_NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}T\d{12}Z)-(?P<reason>[a-z0-9-]+)\.sqlite3$")
+_NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}T\d{12}Z)-(?P<reason>[a-z0-9_-]+)\.sqlite3$")
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ signer's role, so the visible stamp lands in the document's signature block.
 
 from __future__ import annotations
 
+import hashlib
 import io
 from dataclasses import dataclass
 from typing import Any
@@ -71,10 +72,21 @@ def add_signature_fields(pdf: bytes, rooms: list[Room]) -> bytes:
     """``pdf`` with one empty signature field per room (unchanged when there are none)."""
     if not rooms:
         return pdf
+    from pyhanko.pdf_utils import generic  # noqa: PLC0415 - pyHanko only when fields are added
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter  # noqa: PLC0415
     from pyhanko.sign.fields import SigFieldSpec, append_signature_field  # noqa: PLC0415
 
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    class SameBytesWriter(IncrementalPdfFileWriter):
+        """The same issued document must give the same bytes: no modification date."""
+
+        def _update_meta(self) -> None:
+            return
+
+    writer = SameBytesWriter(io.BytesIO(pdf), strict=False)
+    # The update's document ID is random in pyHanko; derive it from the content instead.
+    writer._document_id = generic.ArrayObject(
+        [writer._document_id[0], generic.ByteStringObject(hashlib.sha256(pdf).digest()[:16])]
+    )
     for room in rooms:
         append_signature_field(
             writer, SigFieldSpec(field_name(room.role), on_page=room.page, box=room.box)

@@ -1,8 +1,8 @@
-"""The one place chữ ký số reads the register of issued documents.
+"""The one place chữ ký số reads the register of issued documents (issue 12's API).
 
-The register on this branch keeps numbers but not the issued files, so the
-issued PDF must be given (``--in`` on the command line). When the register
-keeps the issued PDF (issue 12), :func:`issued_pdf` reads it from there.
+The register keeps each issued document's PDF exactly as issued; an entry
+numbered before it kept files has none, and its issued PDF must then be given
+(``--in`` on the command line).
 """
 
 from __future__ import annotations
@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from dvdesk.documents.register import list_issued
-from dvdesk.errors import NotFound, UserError
+from dvdesk.documents.register import IssuedNumber, find, list_issued
+from dvdesk.errors import NotFound
 from dvdesk.i18n import _
+from dvdesk.services.register_store import stored_files
 from dvdesk.services.store import Store
 
 
@@ -25,54 +26,37 @@ class IssuedEntry:
     record_id: str | None
     document_date: date
     voided: bool
+    reference: str
 
-    @property
-    def reference(self) -> str:
-        return f"{self.number:02d}-{self.doc_type}/{self.symbol}"
+
+def _entry(item: IssuedNumber) -> IssuedEntry:
+    return IssuedEntry(
+        id=item.id,
+        doc_type=item.doc_type,
+        number=item.number,
+        symbol=item.symbol,
+        record_id=item.record_id,
+        document_date=item.document_date,
+        voided=item.voided,
+        reference=item.reference,
+    )
 
 
 def issued_entries(store: Store) -> list[IssuedEntry]:
-    return [
-        IssuedEntry(
-            id=item.id,
-            doc_type=item.doc_type,
-            number=item.number,
-            symbol=item.symbol,
-            record_id=item.record_id,
-            document_date=item.document_date,
-            voided=item.voided,
-        )
-        for item in list_issued(store)
-    ]
+    return [_entry(item) for item in list_issued(store)]
 
 
 def issued_entry(store: Store, *, number: str) -> IssuedEntry:
-    """The entry a clerk means by its register id (``12``, ``#12``) or its number
-    as printed (``01-BB/BDVHU``)."""
-    text = number.strip().upper()
-    entries = issued_entries(store)
-    if text.lstrip("#").isdigit():
-        found = [entry for entry in entries if entry.id == int(text.lstrip("#"))]
-    else:
-        found = [entry for entry in entries if entry.reference == text]
-    live = [entry for entry in found if not entry.voided] or found
-    if not live:
-        raise NotFound(
-            _("No document {number} was issued. See 'dvdesk document list'.").format(number=number)
-        )
-    if len(live) > 1:
-        raise UserError(
-            _("Several documents have number {number}; give the register id, e.g. #{id}.").format(
-                number=number, id=live[-1].id
-            )
-        )
-    return live[0]
+    """The entry a clerk means by its number as printed (``01-BB/BDVHU``) or ``#12``."""
+    text = number.strip()
+    if text.isdigit():
+        text = f"#{text}"
+    return _entry(find(store, number=text))
 
 
 def stored_issued_pdf(store: Store, *, entry: IssuedEntry) -> bytes | None:
-    """The issued PDF as the register keeps it (None: the register keeps no files)."""
-    del store, entry  # the register on this branch keeps numbers only
-    return None
+    """The issued PDF as the register keeps it (None: numbered before it kept files)."""
+    return stored_files(store, entry_id=entry.id).pdf
 
 
 def issued_pdf(store: Store, *, entry: IssuedEntry, given: bytes | None) -> bytes:

@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 # fontTools reports every table it leaves out of the stamp's font subset; not our concern.
 logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
 
+STAMP_SIZE = 10
 STAMP_TEXT = "Ký bởi: %(signer)s\nCơ quan: %(office)s\nThời gian ký: %(ts)s"
 # A PDF without a signature block: the foot of the last page, right half (A4 points).
 FALLBACK_BOX = (300, 60, 550, 128)
@@ -241,7 +242,7 @@ def _organisation(cert: asn1_x509.Certificate, office_name: str) -> str:
 
 
 def _stamp_style(seal_image: Path | None) -> TextStampStyle:
-    font = ScaledGlyphFactory(font_file=str(ensure_fonts().regular), font_size=8)
+    font = ScaledGlyphFactory(font_file=str(ensure_fonts().regular), font_size=STAMP_SIZE)
     background = None
     if seal_image is not None:
         try:
@@ -255,7 +256,7 @@ def _stamp_style(seal_image: Path | None) -> TextStampStyle:
     return TextStampStyle(
         stamp_text=STAMP_TEXT,
         timestamp_format="%d/%m/%Y %H:%M:%S %z",
-        text_box_style=TextBoxStyle(font=font, font_size=8),
+        text_box_style=TextBoxStyle(font=font, font_size=STAMP_SIZE),
         border_width=1,
         background=background,
         background_opacity=0.5,

@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from dvdesk.db.migrate import head_revision  # noqa: E402
+from dvdesk.documents.minutes import issue_minutes  # noqa: E402
 from dvdesk.domain.enums import RecordType  # noqa: E402
 from dvdesk.paths import DataPaths  # noqa: E402
 from dvdesk.services.demo import add_demo_records, ensure_demo_office  # noqa: E402
@@ -37,6 +38,18 @@ def main() -> None:
         gone = add_record(store, record_type=RecordType.DIALOGUE, data=dialogue())
         delete_record(store, record_id=gone)
         set_setting(store, key="fixture", value={"made_by": "make_schema_fixture"})
+        # An issued document: the register's content and files must survive later upgrades.
+        issued = add_record(store, record_type=RecordType.INSPECTION, data=inspection())
+        issue_minutes(
+            store,
+            record_id=issued,
+            details={
+                "note_taker": "Trần Thị Mai",
+                "start_time": "08:00",
+                "close_time": "11:30",
+                "representative": "Phạm Văn Long",
+            },
+        )
         store.close()
         source = sqlite3.connect(paths.database)
         target.unlink(missing_ok=True)

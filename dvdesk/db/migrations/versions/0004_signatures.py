@@ -1,7 +1,7 @@
 """Chữ ký số: trusted roots, signed versions of issued documents, received documents.
 
 Revision ID: 0004_signatures
-Revises: 0003
+Revises: 0004_issuing
 Create Date: 2026-11-29
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0004_signatures"
-down_revision: str | None = "0003"
+down_revision: str | None = "0004_issuing"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
