@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.fields import enumerate_sig_fields
 from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
@@ -40,6 +41,7 @@ def token(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> SoftToken:
         people=(
             ("chair", "Nguyễn Văn An", "Ban Xây dựng Đảng Đảng ủy xã Bát Tràng"),
             ("note", "Trần Thị Mai", "Ban Xây dựng Đảng Đảng ủy xã Bát Tràng"),
+            ("org", "Ban Xây dựng Đảng Đảng ủy xã Bát Tràng", "Đảng ủy xã Bát Tràng"),
         ),
     )
 
@@ -206,6 +208,31 @@ def test_two_signatures_both_valid(
 
     again = sign(cli, token, pin_file, "--out", str(tmp_path / "third.pdf"))
     assert again[0] != 0 and not (tmp_path / "third.pdf").exists()
+
+
+def test_the_organisation_signs_after_the_signer_beside_the_stamp(
+    store: Store, cli: CliRunner, token: SoftToken, pin_file: Path, issued: Path, tmp_path: Path
+) -> None:
+    assert sign(cli, token, pin_file)[0] == 0
+    out = tmp_path / "sealed.pdf"
+    code, _stdout, err = sign(
+        cli, token, pin_file, "--out", str(out), key="org", role="organisation"
+    )
+    assert code == 0, err
+    trust_ca(cli, token, tmp_path)
+    report = cli("document", "verify", str(out), "--json")
+    assert report.code == 0, report.out
+    assert [s["signer"] for s in report.json()["signatures"]] == [
+        "Nguyễn Văn An",
+        "Ban Xây dựng Đảng Đảng ủy xã Bát Tràng",
+    ]
+    reader = PdfFileReader(io.BytesIO(out.read_bytes()), strict=False)
+    boxes = {}
+    for name, _value, ref in enumerate_sig_fields(reader):
+        boxes[name] = [float(v) for v in ref.get_object()["/Rect"]]
+    chair, organisation = boxes["dvdesk_chair"], boxes["dvdesk_organisation"]
+    # The seal's stamp sits just left of the chair's, at the same height.
+    assert organisation[2] == pytest.approx(chair[0], abs=1) and organisation[1] == chair[1]
 
 
 def test_wrong_pin_refuses_and_writes_nothing(
