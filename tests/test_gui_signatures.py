@@ -21,6 +21,7 @@ from tests.signature_fixtures import PIN, SoftToken, issue_args, make_ca, make_t
 from ui.main_window import MainWindow
 from ui.register import RegisterPage
 from ui.signatures import SignDialog, VerifyPage
+from ui.worker import wait_for_tasks
 
 pytestmark = [needs_softhsm, pytest.mark.slow]
 
@@ -155,7 +156,9 @@ def test_the_register_opens_the_sign_dialog(
     register.sign_button.click()
     dialogs = register.findChildren(SignDialog)
     assert len(dialogs) == 1 and "01-BB/BXDĐ" in dialogs[0].windowTitle()
-    dialogs[0].reject()
+    dialogs[0].reject()  # closing refreshes the register in the background
+    wait_for_tasks()
+    qtbot.wait(50)
 
 
 def test_the_check_screen_is_in_the_navigation(window: MainWindow, qtbot: QtBot) -> None:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from dvdesk.errors import UserError
 from dvdesk.i18n import _
@@ -147,8 +148,8 @@ class RegisterPage(QWidget):
         ids = [entry.id for entry in entries]
 
         def shown(labels: list[str]) -> None:
-            if [entry.id for entry in self.entries] != ids:
-                return  # the list changed meanwhile
+            if not isValid(self.table) or [entry.id for entry in self.entries] != ids:
+                return  # the page was closed, or the list changed meanwhile
             for row, label in enumerate(labels):
                 self.table.setItem(row, 5, QTableWidgetItem(label))
 

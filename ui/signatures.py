@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from dvdesk.errors import UserError
 from dvdesk.i18n import N_, _
@@ -224,6 +225,8 @@ class ReceivedPanel(QGroupBox):
         )
 
     def _fill(self, items: list[ReceivedView]) -> None:
+        if not isValid(self.table):
+            return  # the screen was closed while the list was read
         self.items = items
         self.table.setRowCount(len(items))
         for row, item in enumerate(items):
