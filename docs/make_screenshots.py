@@ -2,7 +2,8 @@
 
 .venv/bin/python docs/make_screenshots.py OUT_DIR [--scale 1.5] [--width 900] [--only NAMES]
 
-The README's guide uses ``--width 900 --only 01,10,20,22,40`` into docs/screenshots.
+The README's guide uses ``--width 900`` into docs/screenshots. The offscreen screen is
+1366×768 (the office PCs'), so windows open at the size they open at on those PCs.
 """
 
 from __future__ import annotations
@@ -14,7 +15,10 @@ import tempfile
 import time
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# An offscreen screen of 1366×768 (docs/office-screen.json), like the office PCs'.
+os.environ.setdefault(
+    "QT_QPA_PLATFORM", f"offscreen:configfile={Path(__file__).with_name('office-screen.json')}"
+)
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from PySide6.QtCore import Qt
@@ -73,6 +77,13 @@ def wizard_shots(camera: Camera, folder: Path) -> None:
     page.edits["code"].setText("1010")
     page.edits["symbol"].setText("BXDĐ")
     camera.shot(wizard, "02-wizard-office-with-errors")
+    page.edits["code"].setText("10105")
+    page.edits["place"].setText("Bát Tràng")
+    page.edits["parent_name"].setText("Ban Tuyên giáo và Dân vận Thành ủy Hà Nội")
+    page.edits["parent_code"].setText("01")
+    wizard.next()
+    wizard.next()
+    camera.shot(wizard, "03-wizard-summary")
     wizard.close()
     empty.close()
 
@@ -93,6 +104,18 @@ def window_shots(camera: Camera, store: Store) -> None:
     camera.shot(window, "15-main-reports")
     window.nav.setCurrentRow(5)
     camera.shot(window, "16-main-exchange")
+    window.nav.setCurrentRow(0)
+    window.help()
+    camera.shot(window.dialogs[-1], "50-help-records")
+    window.dialogs[-1].close()
+    window.open_settings()
+    camera.shot(window.dialogs[-1], "51-office-settings")
+    window.dialogs[-1].close()
+    window.nav.setCurrentRow(4)
+    window.reports.preview()
+    camera.shot(window, "15-main-reports")
+    if window.reports.previews:
+        camera.shot(window.reports.previews[0], "25-report-preview")
 
 
 def form_shots(camera: Camera, store: Store) -> None:
@@ -103,6 +126,7 @@ def form_shots(camera: Camera, store: Store) -> None:
         camera.shot(form, f"{number}-form-{record_type.value}")
     new = RecordForm(store, RecordType.SUPERVISION)
     new.show()
+    new.fields["title"].widget.setFocus()
     new.save()
     camera.shot(new, "22-form-new-with-errors")
     backups = BackupDialog(store.paths)

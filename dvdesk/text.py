@@ -125,3 +125,14 @@ def vi_collate(left: str, right: str) -> int:
     """SQLite collation callback for ad-hoc ``ORDER BY … COLLATE vi`` queries."""
     a, b = vi_sort_key(left), vi_sort_key(right)
     return (a > b) - (a < b)
+
+
+def file_name(*parts: str, suffix: str) -> str:
+    """A file name that says what the file is and survives any USB stick and e-mail:
+    ``file_name("Biên bản", "01", "BB/BXDĐ", "2026-11-10", suffix=".pdf")`` gives
+    ``Bien-ban-01-BB-BXDD-2026-11-10.pdf`` (letters without diacritics, đ as d)."""
+    text = unicodedata.normalize("NFD", " ".join(p for p in parts if p))
+    text = text.replace("đ", "d").replace("Đ", "D")
+    text = "".join(char for char in text if not unicodedata.combining(char))
+    words = "".join(char if char.isascii() and char.isalnum() else " " for char in text).split()
+    return "-".join(words)[:120] + suffix

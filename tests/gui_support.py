@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from dvdesk.services.store import Store
@@ -92,3 +94,55 @@ def _key(widget: QWidget, char: str) -> None:
 def _press(widget: QWidget, key: Qt.Key, text: str) -> None:
     for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
         QApplication.sendEvent(widget, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, text))
+
+
+@dataclass
+class ShownFileDialog:
+    """What a file dialog showed the clerk before the test answered it."""
+
+    title: str
+    labels: dict[str, str]
+    filters: list[str]
+    folder: str
+    suggested: str
+    sidebar: list[str]
+
+
+def answer_file_dialogs(
+    monkeypatch: pytest.MonkeyPatch, *answers: Sequence[Path] | None
+) -> list[ShownFileDialog]:
+    """Answer dvdesk's file dialogs in turn (None cancels); returns what each one showed."""
+    shown: list[ShownFileDialog] = []
+    queue = list(answers)
+
+    def run(dialog: QFileDialog) -> int:
+        labels = {
+            label.name: dialog.labelText(label)
+            for label in (
+                QFileDialog.DialogLabel.LookIn,
+                QFileDialog.DialogLabel.FileName,
+                QFileDialog.DialogLabel.FileType,
+                QFileDialog.DialogLabel.Accept,
+                QFileDialog.DialogLabel.Reject,
+            )
+        }
+        files = QFileDialog.selectedFiles(dialog)
+        shown.append(
+            ShownFileDialog(
+                title=dialog.windowTitle(),
+                labels=labels,
+                filters=dialog.nameFilters(),
+                folder=dialog.directory().absolutePath(),
+                suggested=Path(files[0]).name if files else "",
+                sidebar=[url.toLocalFile() for url in dialog.sidebarUrls()],
+            )
+        )
+        answer = queue.pop(0)
+        if answer is None:
+            return int(QDialog.DialogCode.Rejected)
+        chosen = [str(path) for path in answer]
+        dialog.selectedFiles = lambda: chosen  # type: ignore[method-assign]
+        return int(QDialog.DialogCode.Accepted)
+
+    monkeypatch.setattr(QFileDialog, "exec", run)
+    return shown

@@ -89,3 +89,40 @@ def test_app_opens_straight_into_the_main_window(store: Store) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == ["dvdesk — Ban Xây dựng Đảng Đảng ủy xã Bát Tràng", "1"]
+
+
+def test_wizard_levels_parent_row_and_summary(empty_store: Store, qtbot: QtBot) -> None:
+    wizard = SetupWizard(empty_store)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.next()
+    page = wizard.office_page
+    labels = [page.level.itemText(i) for i in range(page.level.count())]
+    assert labels == [
+        "Tỉnh / thành phố trực thuộc trung ương",
+        "Xã / phường",
+        "Đặc khu",
+        "Huyện (cấp cũ, hồ sơ trước 1/7/2025)",
+    ]
+    assert page.boxes["parent_name"].isVisibleTo(wizard)
+    page.level.setCurrentIndex(0)
+    assert not page.boxes["parent_name"].isVisibleTo(wizard), "a province has no parent here"
+    values = {
+        "name": "Ban Tuyên giáo và Dân vận Thành ủy Hà Nội",
+        "code": "01",
+        "symbol": "BTGDVTU",
+        "place": "Hà Nội",
+        "parent_name": "Ban Tuyên giáo và Dân vận Trung ương",  # typed before the level changed
+    }
+    for key, value in values.items():
+        type_text(page.edits[key], value)
+    assert "parent_name" not in page.data()
+    wizard.next()
+    wizard.next()
+    assert wizard.currentPage() is wizard.summary_page
+    summary = wizard.summary_page.text.text()
+    assert "Tỉnh / thành phố" in summary and "BTGDVTU" in summary
+    assert "Trung ương" not in summary
+    wizard.accept()
+    office = get_office(empty_store)
+    assert (office.code, office.parent_code) == ("01", None)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from dvdesk.documents.minutes import issue_minutes
@@ -18,7 +18,7 @@ from dvdesk.domain.enums import RecordType
 from dvdesk.services.records import add_record, get_record
 from dvdesk.services.store import Store
 from tests.conftest import inspection
-from tests.gui_support import type_text
+from tests.gui_support import answer_file_dialogs, type_text
 from tests.test_documents import COMPLETE
 from ui.documents import MinutesDialog, ReportsPage
 from ui.register import RegisterPage
@@ -71,14 +71,22 @@ def test_minutes_preview_issue_print_and_save(
     issued.print_to(printer)
     assert _pages(tmp_path / "printed.pdf") == issued.page_count()
 
-    monkeypatch.setattr(
-        QFileDialog,
-        "getSaveFileName",
-        staticmethod(lambda *a, **k: (str(tmp_path / "bien-ban"), "")),
-    )
-    monkeypatch.setattr(QMessageBox, "information", staticmethod(lambda *a, **k: None))
+    shown = answer_file_dialogs(monkeypatch, [tmp_path / "bien-ban"])
     issued.save_dialog()
     assert (tmp_path / "bien-ban.pdf").read_bytes() == issued.pdf
+    assert shown[0].suggested == "Bien-ban-01-BXDD-2024-05-14.pdf"  # number, symbol, date
+    assert shown[0].filters[0] == "Tài liệu PDF (*.pdf)"
+    assert shown[0].labels == {
+        "LookIn": "Tìm trong:",
+        "FileName": "Tên tệp:",
+        "FileType": "Loại tệp:",
+        "Accept": "Lưu",
+        "Reject": "Hủy",
+    }
+    assert "Đã lưu vào" in issued.status.text()
+    shown = answer_file_dialogs(monkeypatch, None)
+    issued.save_dialog()
+    assert shown[0].folder == str(tmp_path), "the folder used last is offered again"
 
 
 def test_bad_time_is_shown_in_the_dialog(app: QApplication, store: Store, qtbot: QtBot) -> None:
@@ -150,13 +158,11 @@ def test_register_lists_reprints_voids_and_replaces(
     qtbot.waitUntil(lambda: len(page.previews) == 1, timeout=20_000)
     assert page.previews[0].pdf == issued.pdf
 
-    monkeypatch.setattr(
-        QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(tmp_path / "bb"), ""))
-    )
-    monkeypatch.setattr(QMessageBox, "information", staticmethod(lambda *a, **k: None))
+    shown = answer_file_dialogs(monkeypatch, [tmp_path / "bb"])
     page.save_word()
     qtbot.waitUntil((tmp_path / "bb.docx").exists, timeout=20_000)
     assert (tmp_path / "bb.docx").read_bytes() == issued.docx
+    assert shown[0].suggested == "Bien-ban-01-BXDD-2024-05-14.docx"
 
     page.replace_selected()
     qtbot.waitUntil(lambda: len(page.dialogs) == 1, timeout=20_000)
@@ -185,3 +191,42 @@ def test_register_lists_reprints_voids_and_replaces(
     qtbot.keyClick(page.table, Qt.Key.Key_Delete)
     qtbot.waitUntil(lambda: list_issued(store)[-1].voided, timeout=20_000)
     qtbot.waitUntil(lambda: "đã hủy" in _cell(page, 0, 4), timeout=20_000)
+
+
+def test_reports_open_on_the_last_ended_window_and_take_a_typed_range(
+    app: QApplication, store: Store, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import date
+
+    monkeypatch.setattr("ui.documents.today", lambda: date(2026, 11, 29))
+    add_record(store, record_type=RecordType.INSPECTION, data=inspection())  # 14/05/2024
+    page = ReportsPage(store)
+    qtbot.addWidget(page)
+    page.show()
+    assert page.period_key() == "2026-9M", "November: the nine months have just ended"
+    assert page.range_from.isHidden()
+    page.kind.setFocus()
+    qtbot.keyClick(page.kind, Qt.Key.Key_End)  # the last choice: a typed date range
+    assert page.kind.currentData() == "range" and page.range_from.isVisibleTo(page)
+    page.range_from.setFocus()
+    qtbot.keyClick(page.range_from, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(page.range_from, "1/5/2024")
+    qtbot.keyClick(page.range_from, Qt.Key.Key_Tab)
+    page.range_to.setFocus()
+    qtbot.keyClick(page.range_to, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(page.range_to, "31052024")
+    assert page.period_key() == "2024-05-01..2024-05-31"
+    page.show_figures()
+    qtbot.waitUntil(lambda: bool(page.summary.text()), timeout=20_000)
+    assert "1 cuộc kiểm tra" in page.summary.text()
+    type_text(page.recipients, "Thường trực Đảng ủy xã\nBan Tuyên giáo và Dân vận Thành ủy")
+    saved: list[object] = []
+    page.save_texts(then=lambda: saved.append(True))
+    qtbot.waitUntil(lambda: bool(saved), timeout=10_000)
+    page.recipients.setPlainText("")
+    page.load_texts()
+    qtbot.waitUntil(lambda: bool(page.recipients.toPlainText()), timeout=10_000)
+    assert page.recipients.toPlainText().splitlines() == [
+        "Thường trực Đảng ủy xã",
+        "Ban Tuyên giáo và Dân vận Thành ủy",
+    ]

@@ -53,19 +53,14 @@ def _answer(
 ) -> list[str]:
     told: list[str] = []
     monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: (PASSPHRASE, True)))
-    monkeypatch.setattr(
-        QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(folder))
-    )
-    monkeypatch.setattr(
-        QFileDialog,
-        "getOpenFileNames",
-        staticmethod(lambda *a, **k: ([str(f) for f in files or []], "")),
-    )
-    monkeypatch.setattr(
-        QFileDialog,
-        "getOpenFileName",
-        staticmethod(lambda *a, **k: (str((files or [Path()])[0]), "")),
-    )
+
+    def run(dialog: QFileDialog) -> int:
+        folders = dialog.fileMode() == QFileDialog.FileMode.Directory
+        chosen = [str(folder)] if folders else [str(f) for f in files or []]
+        dialog.selectedFiles = lambda: chosen  # type: ignore[method-assign]
+        return 1
+
+    monkeypatch.setattr(QFileDialog, "exec", run)
     monkeypatch.setattr(
         QMessageBox, "information", staticmethod(lambda _p, _t, text: told.append(text))
     )

@@ -129,11 +129,13 @@ def test_errors_show_inline_and_block_saving(
     assert list_records(store) == []
     end = form.fields["end_date"].widget
     assert isinstance(end, DateField)
-    end.setDate(QDate(2000, 1, 1))
+    end.setFocus()
+    type_text(end, "1/1/2000")
+    qtbot.keyClick(end, Qt.Key.Key_Tab)
     assert form.fields["end_date"].error.text() == (
         f"Ngày kết thúc (01/01/2000) sớm hơn ngày bắt đầu ({QDate.currentDate().toString('dd/MM/yyyy')})"
     )
-    end.setDate(QDate.currentDate().addDays(1))
+    end.set_value(QDate.currentDate().addDays(1).toString("yyyy-MM-dd"))
     type_text(title.widget, "Giám sát chuyên đề việc thực hiện Quyết định 23-QĐ/TW")
     subjects = form.fields["subjects"].widget
     subjects.setFocus()
@@ -290,3 +292,32 @@ def test_qt_strings_we_do_not_translate_stay_intact(app: QApplication) -> None:
 
     assert QCoreApplication.translate("QShortcut", "Space") == "Space"
     assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Hủy"
+
+
+def test_failed_save_scrolls_to_a_red_row_far_down(window: MainWindow, qtbot: QtBot) -> None:
+    form = _new_form(window, qtbot, 0)
+    type_text(form.fields["title"].widget, "Kiểm tra việc thực hiện Quy chế dân chủ")
+    subjects = form.fields["subjects"].widget
+    subjects.setFocus()
+    type_text(subjects, "Đảng ủy xã Bát Tràng")
+    table = form.fields["recommendations"].widget
+    assert isinstance(table, PartsTable)
+    table.add_button.setFocus()
+    qtbot.keyClick(table.add_button, Qt.Key.Key_Space)  # a row left without its content
+    qtbot.keyClick(QApplication.focusWidget() or table.table, Qt.Key.Key_Escape)
+    form.scroller.verticalScrollBar().setValue(0)
+    form.fields["title"].widget.setFocus()
+    assert (
+        not form.scroller.viewport()
+        .rect()
+        .contains(table.mapTo(form.scroller.viewport(), table.rect().center()))
+    ), "the table starts out of view"
+    _activate(form, qtbot)
+    qtbot.keyClick(
+        QApplication.focusWidget() or form, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier
+    )
+    assert form.isVisible()
+    assert QApplication.focusWidget() is table.table
+    assert (table.table.currentRow(), table.table.currentColumn()) == (0, 0)
+    viewport = form.scroller.viewport()
+    assert viewport.rect().contains(table.table.mapTo(viewport, table.table.rect().topLeft()))

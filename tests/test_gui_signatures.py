@@ -7,6 +7,8 @@ import hashlib
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QRect, QSize
+from PySide6.QtGui import QScreen
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -18,6 +20,7 @@ from dvdesk.signatures.travel import DocumentMember, receive_documents
 from tests.conftest import CliRunner, inspection
 from tests.gui_support import type_text
 from tests.signature_fixtures import PIN, SoftToken, issue_args, make_ca, make_token, needs_softhsm
+from tests.test_gui_fit import SCREENS, SIZES, assert_fits
 from ui.main_window import MainWindow
 from ui.register import RegisterPage
 from ui.signatures import SignDialog, VerifyPage
@@ -159,6 +162,22 @@ def test_the_register_opens_the_sign_dialog(
     dialogs[0].reject()  # closing refreshes the register in the background
     wait_for_tasks()
     qtbot.wait(50)
+
+
+@pytest.fixture
+def size(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> QSize:
+    """As in test_gui_fit: the client area to fit, and the screen reporting its work area."""
+    work_area, client = SCREENS[request.param]
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: QRect(work_area))
+    return client
+
+
+@pytest.mark.parametrize("size", SIZES, indirect=True)
+def test_the_sign_dialog_fits_the_office_screens(
+    app: QApplication, store: Store, qtbot: QtBot, issued: bytes, size: QSize
+) -> None:
+    dialog = _dialog(app, store, qtbot, issued)
+    assert_fits(dialog, size, qtbot)
 
 
 def test_the_check_screen_is_in_the_navigation(window: MainWindow, qtbot: QtBot) -> None:

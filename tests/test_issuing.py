@@ -18,7 +18,7 @@ from dvdesk.documents.figures import Scope, compute_figures
 from dvdesk.documents.layout import render_pdf
 from dvdesk.documents.minutes import draft_minutes, issue_minutes
 from dvdesk.documents.periods import parse_period
-from dvdesk.documents.register import find, list_issued, reprint, void_document
+from dvdesk.documents.register import find, issued_files, list_issued, reprint, void_document
 from dvdesk.documents.report_pdf import draft_report, issue_report
 from dvdesk.documents.settings import get_document_settings, set_document_settings
 from dvdesk.documents.word import render_docx
@@ -176,6 +176,7 @@ def test_a_reprint_is_the_issued_document_whatever_changed(store: Store) -> None
         again = reprint(store, entry_id=original.entry.id)
         assert again.pdf == original.pdf
         assert again.docx == original.docx
+    assert issued_files(store, number="01-BB/BXDĐ").pdf == issued.pdf
     # The draft, by contrast, follows the changes.
     draft = draft_minutes(store, record_id=record_id, details=COMPLETE)
     assert draft.header.symbol == "BTGDVĐU"
@@ -388,3 +389,68 @@ def test_the_report_names_the_backlog_and_lists_it_in_an_appendix(
     ).stdout
     assert "841.89 x 595.276" in sizes  # the appendix's wide table is on a landscape page
     assert "595.276 x 841.89" in sizes
+
+
+def test_long_names_take_more_lines_before_a_name_is_split_or_shrunk() -> None:
+    from dvdesk.documents import wording
+    from dvdesk.documents.layout import break_header_names
+
+    settings = get_document_settings_default()
+    superior, issuing, size = break_header_names(
+        superior="Đảng bộ Thành phố Hồ Chí Minh",
+        issuing="Ban Tuyên giáo và Dân vận Thành ủy Thành phố Hồ Chí Minh",
+        settings=settings,
+        place_line=wording.date_line("Thành phố Hồ Chí Minh", date(2025, 12, 25)),
+    )
+    assert size == 14
+    assert superior == ["ĐẢNG BỘ THÀNH PHỐ", "HỒ CHÍ MINH"]
+    assert "DÂN VẬN THÀNH ỦY" in issuing
+
+
+def get_document_settings_default() -> Any:
+    from dvdesk.documents.settings import DocumentSettingsInput, _from_input
+
+    return _from_input(DocumentSettingsInput())
+
+
+def test_a_state_report_has_its_own_recipients_and_capacities(store: Store, tmp_path: Path) -> None:
+    _ready_report(store)
+    set_document_settings(
+        store,
+        changes={
+            "template": "state",
+            "signer_capacity": "K/T TRƯỞNG BAN",
+            "signer_post": "PHÓ TRƯỞNG BAN",
+            "archive_units": "TH",
+        },
+    )
+    issued = issue_report(
+        store, figures=compute_figures(store, period=parse_period("2022-H1")), on=date(2022, 6, 20)
+    )
+    assert issued.pdf is not None
+    pdf = tmp_path / "bc.pdf"
+    pdf.write_bytes(issued.pdf)
+    text = " ".join(
+        subprocess.run(
+            ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout.split()
+    )
+    for expected in ("Số: 01/BC-BXDĐ", "Nơi nhận:", "- Lưu: VT, TH.", "KT. TRƯỞNG BAN"):
+        assert expected in text, expected
+    assert "Lưu VP" not in text and "K/T" not in text
+
+
+def test_if_the_issued_file_cannot_be_written_no_number_is_taken(
+    store: Store, paths: DataPaths
+) -> None:
+    record_id = _inspection(store)
+    before = database_digest(paths)
+
+    def fail(_issued: object) -> None:
+        raise UserError("Không ghi được tệp.")
+
+    with pytest.raises(UserError):
+        issue_minutes(store, record_id=record_id, details=COMPLETE, write=fail)
+    assert list_issued(store) == []
+    assert issue_minutes(store, record_id=record_id, details=COMPLETE).entry.number == 1
+    assert database_digest(paths) != before

@@ -91,3 +91,16 @@ def test_fold_is_idempotent_and_ascii_for_vietnamese(text: str) -> None:
 def test_sort_key_is_a_total_order(words: list[str]) -> None:
     once = sorted(words, key=vi_sort_key)
     assert sorted(once, key=vi_sort_key) == once
+
+
+def test_file_names_say_what_the_file_is_in_plain_letters() -> None:
+    from dvdesk.text import file_name
+
+    assert (
+        file_name("Biên bản", "01", "BB-ĐU", "2026-11-10", suffix=".pdf")
+        == "Bien-ban-01-BB-DU-2026-11-10.pdf"
+    )
+    assert file_name("Báo cáo", "nháp", "2025 H2", suffix=".pdf") == "Bao-cao-nhap-2025-H2.pdf"
+    assert file_name("Thống kê", "", "6 tháng đầu năm", suffix=".xlsx") == (
+        "Thong-ke-6-thang-dau-nam.xlsx"
+    )

@@ -31,6 +31,7 @@ from dvdesk.services.backup import (
     restore_backup,
 )
 from ui.crash import show_error
+from ui.screen import fit_to_screen
 from ui.worker import run_in_background
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -75,7 +76,7 @@ class BackupDialog(QDialog):
         self.backup_button.clicked.connect(self.back_up)
         self.restore_button.clicked.connect(self.restore_selected)
         layout.addWidget(buttons)
-        self.resize(720, 420)
+        fit_to_screen(self, 720, 420)
         self.reload()
 
     def _busy(self, message: str) -> None:

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -31,13 +30,17 @@ from PySide6.QtWidgets import (
 from dvdesk.errors import UserError
 from dvdesk.i18n import _
 from dvdesk.paths import DataPaths
+from ui.screen import fit_to_screen
 
 log = logging.getLogger("dvdesk.ui")
 TAIL_LINES = 60
 
 
 def show_error(parent: QWidget | None, error: UserError) -> None:
-    QMessageBox.warning(parent, _("Could not do that"), error.message)
+    """A known error in a message box; commands in it become the app's own buttons."""
+    from ui.next_steps import show_error as show_step  # noqa: PLC0415 - avoids a cycle
+
+    show_step(parent, error)
 
 
 def crash_files(paths: DataPaths) -> list[Path]:
@@ -68,7 +71,7 @@ class CrashDialog(QDialog):
         buttons.addButton(copy, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(720, 480)
+        fit_to_screen(self, 720, 480)
 
     def copy(self) -> None:
         QGuiApplication.clipboard().setText(self.details.toPlainText())

@@ -11,11 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -33,8 +33,13 @@ from dvdesk.clock import today
 from dvdesk.errors import UserError
 from dvdesk.formatting import number, sentence
 from dvdesk.i18n import N_, _
+from dvdesk.services.report_recipients import get_default_recipients
 from dvdesk.services.store import Store
+from dvdesk.text import file_name
 from ui.crash import show_error
+from ui.files import FileKind, save_file
+from ui.forms.widgets import DateField
+from ui.glossary import PERIOD, explain
 from ui.pdf_preview import PdfPreview
 from ui.worker import run_in_background
 
@@ -58,6 +63,14 @@ PERIOD_KINDS = (
     ("-Q4", N_("quarter IV")),
 )
 MONTH_LABEL = N_("month {month}")
+RANGE = "range"  # the period kind of a date range typed by the clerk
+
+
+def issued_name(kind: str, issued: Any, suffix: str) -> str:
+    """``Bien-ban-01-BB-BXDD-2026-11-10.pdf``: what it is, its number, symbol and date."""
+    return file_name(
+        kind, issued.padded, issued.symbol, issued.document_date.isoformat(), suffix=suffix
+    )
 
 
 def confirm_issue(parent: QWidget, preview: Any, *, what: str) -> bool:
@@ -78,17 +91,14 @@ def confirm_issue(parent: QWidget, preview: Any, *, what: str) -> bool:
     return answer == QMessageBox.StandardButton.Yes
 
 
-def ask_word_file(parent: QWidget, default_name: str) -> Path | None:
-    name, _filter = QFileDialog.getSaveFileName(
-        parent, _("Save as Word"), default_name, _("Word documents (*.docx)")
+def ask_word_file(parent: QWidget, store: Store, name: str) -> Path | None:
+    return save_file(
+        parent, store.paths, purpose="word", title=_("Save as Word"), name=name, kind=FileKind.DOCX
     )
-    if not name:
-        return None
-    return Path(name if name.lower().endswith(".docx") else f"{name}.docx")
 
 
-def word_saved(parent: QWidget, target: Path) -> None:
-    QMessageBox.information(parent, _("Saved"), _("Saved to {file}.").format(file=target))
+def saved_text(target: Path) -> str:
+    return _("Saved to {file}.").format(file=target)
 
 
 class MinutesDialog(QDialog):
@@ -187,13 +197,9 @@ class MinutesDialog(QDialog):
     def _failed(self, error: UserError) -> None:
         self.error.setText(error.message)
 
-    def _show(self, pdf: bytes, *, title: str, note: str) -> None:
+    def _show(self, pdf: bytes, *, title: str, note: str, name: str) -> None:
         preview = PdfPreview(
-            pdf,
-            title=title,
-            file_name=f"bien-ban-{self.record['id'][:8]}.pdf",
-            note=note,
-            parent=self,
+            pdf, title=title, file_name=name, note=note, paths=self.store.paths, parent=self
         )
         self.previews.append(preview)
         preview.open()
@@ -209,6 +215,7 @@ class MinutesDialog(QDialog):
                 pdf,
                 title=_("Draft minutes"),
                 note=_("Draft: the number is left blank until the minutes are issued."),
+                name=file_name(_("Minutes"), _("draft"), self.record["start_date"], suffix=".pdf"),
             ),
             on_failed=self._failed,
         )
@@ -218,7 +225,11 @@ class MinutesDialog(QDialog):
         from dvdesk.documents.minutes import draft_minutes  # noqa: PLC0415
         from dvdesk.documents.word import render_docx  # noqa: PLC0415
 
-        target = ask_word_file(self, f"du-thao-bien-ban-{self.record['id'][:8]}.docx")
+        target = ask_word_file(
+            self,
+            self.store,
+            file_name(_("Minutes"), _("draft"), self.record["start_date"], suffix=".docx"),
+        )
         if target is None:
             return
         details = self.details()
@@ -230,7 +241,7 @@ class MinutesDialog(QDialog):
             return target
 
         run_in_background(
-            write, on_done=lambda path: word_saved(self, path), on_failed=self._failed
+            write, on_done=lambda path: self.error.setText(saved_text(path)), on_failed=self._failed
         )
 
     def issue(self) -> None:
@@ -262,6 +273,7 @@ class MinutesDialog(QDialog):
                 note=_("Issued as number {number}. Print it or save it as PDF.").format(
                     number=label
                 ),
+                name=issued_name(_("Minutes"), issued.number, ".pdf"),
             )
 
         run_in_background(
@@ -280,10 +292,30 @@ class MinutesDialog(QDialog):
 class ReportsPage(QWidget):
     """The periodic report: choose the period, write the narrative, preview, issue, export."""
 
+    workbook_saved = Signal(str)
+
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
         self.previews: list[PdfPreview] = []
+        top = self._period_bar()
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        texts = self._texts_box()
+        self._layout(top, texts, self._buttons())
+        self.default_recipients: list[str] = []
+        run_in_background(
+            lambda: get_default_recipients(self.store),
+            on_done=self._got_default_recipients,
+            on_failed=self._failed,
+        )
+
+    def _got_default_recipients(self, recipients: list[str]) -> None:
+        self.default_recipients = recipients
+        if not self.recipients.toPlainText().strip():
+            self.recipients.setPlainText("\n".join(recipients))
+
+    def _period_bar(self) -> QHBoxLayout:
         self.year = QSpinBox()
         self.year.setRange(2000, 2100)
         self.year.setValue(today().year)
@@ -292,48 +324,55 @@ class ReportsPage(QWidget):
             self.kind.addItem(sentence(_(label)), suffix)
         for month in range(1, 13):
             self.kind.addItem(sentence(_(MONTH_LABEL).format(month=month)), f"-M{month:02d}")
-        self.kind.setCurrentIndex(1)
+        self.kind.addItem(_("Your own date range"), RANGE)
+        explain(self.kind, PERIOD)
+        self.range_from = DateField(optional=False)
+        self.range_to = DateField(optional=False)
+        self.range_label = QLabel(_("to"))
+        self.kind.currentIndexChanged.connect(lambda _i: self._show_range())
+        self._default_period()
         self.scope = QComboBox()
         self.scope.addItem(_("this office's records"), "own")
         self.scope.addItem(_("with the offices below"), "all")
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
         top = QHBoxLayout()
-        for widget in (QLabel(_("Period:")), self.kind, self.year, QLabel(_("Scope:")), self.scope):
+        period_label = QLabel(_("Period:"))
+        explain(period_label, PERIOD)
+        for widget in (
+            period_label,
+            self.kind,
+            self.year,
+            self.range_from,
+            self.range_label,
+            self.range_to,
+            QLabel(_("Scope:")),
+            self.scope,
+        ):
             top.addWidget(widget)
         self.figures_button = QPushButton(_("Show the figures"))
         self.figures_button.clicked.connect(self.show_figures)
         top.addWidget(self.figures_button)
         top.addStretch(1)
-        texts = self._texts()
-        buttons = self._buttons()
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.summary)
-        layout.addWidget(texts, 1)
-        layout.addLayout(buttons)
+        return top
 
-    def _texts(self) -> QGroupBox:
+    def _texts_box(self) -> QGroupBox:
         texts = QGroupBox(_("What the office writes in the report"))
         form = QFormLayout(texts)
         self.situation = QPlainTextEdit()
         self.achievements = QPlainTextEdit()
         self.limitations = QPlainTextEdit()
         self.tasks = QPlainTextEdit()
-        self.recipients = QPlainTextEdit()
-        self.recipients.setPlaceholderText(_("one recipient a line; the archive copy is added"))
-        for edit in (
-            self.situation,
-            self.achievements,
-            self.limitations,
-            self.tasks,
-            self.recipients,
-        ):
+        for edit in (self.situation, self.achievements, self.limitations, self.tasks):
             edit.setTabChangesFocus(True)
         form.addRow(_("Situation"), self.situation)
         form.addRow(_("Achievements"), self.achievements)
         form.addRow(_("Limitations"), self.limitations)
         form.addRow(_("Tasks ahead"), self.tasks)
+        self.recipients = QPlainTextEdit()
+        self.recipients.setTabChangesFocus(True)
+        self.recipients.setFixedHeight(self.recipients.fontMetrics().lineSpacing() * 3 + 12)
+        self.recipients.setPlaceholderText(
+            _("One per line; left empty, the report goes to the office above.")
+        )
         form.addRow(_("Recipients"), self.recipients)
         return texts
 
@@ -363,7 +402,37 @@ class ReportsPage(QWidget):
         buttons.addStretch(1)
         return buttons
 
+    def _layout(self, top: QHBoxLayout, texts: QGroupBox, buttons: QHBoxLayout) -> None:
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.summary)
+        layout.addWidget(texts, 1)
+        layout.addLayout(buttons)
+
+    def _default_period(self) -> None:
+        """Open on the report window that ended last (NĐ 09), not always the first half."""
+        from dvdesk.documents.period_defaults import latest_ended_period  # noqa: PLC0415
+
+        latest = latest_ended_period(on=today())
+        year, _dash, part = latest.key.partition("-")
+        self.year.setValue(int(year))
+        self.kind.setCurrentIndex(max(self.kind.findData(f"-{part}" if part else ""), 0))
+        self.range_from.set_value(latest.start.isoformat())
+        self.range_to.set_value(latest.end.isoformat())
+        self._show_range()
+
+    def _show_range(self) -> None:
+        custom = self.kind.currentData() == RANGE
+        self.year.setVisible(not custom)
+        for widget in (self.range_from, self.range_label, self.range_to):
+            widget.setVisible(custom)
+
     def period_key(self) -> str:
+        if self.kind.currentData() == RANGE:
+            start, end = self.range_from.typed(), self.range_to.typed()
+            if start.value is None or end.value is None:
+                raise UserError(start.problem or end.problem or _("Type both dates of the period."))
+            return f"{start.value.isoformat()}..{end.value.isoformat()}"
         return f"{self.year.value()}{self.kind.currentData()}"
 
     def _period(self) -> Any:
@@ -409,10 +478,11 @@ class ReportsPage(QWidget):
 
         def done(narrative: Any) -> None:
             self.situation.setPlainText(narrative.situation or "")
-            self.recipients.setPlainText("\n".join(narrative.recipients))
             self.achievements.setPlainText(narrative.achievements or "")
             self.limitations.setPlainText(narrative.limitations or "")
             self.tasks.setPlainText(narrative.tasks or "")
+            saved = list(narrative.recipients) or self.default_recipients
+            self.recipients.setPlainText("\n".join(saved))
 
         run_in_background(
             lambda: get_narrative(self.store, period=self._period()),
@@ -440,9 +510,14 @@ class ReportsPage(QWidget):
             on_failed=self._failed,
         )
 
-    def _show(self, pdf: bytes, *, title: str, note: str) -> None:
+    def _show(self, pdf: bytes, *, title: str, note: str, name: str = "") -> None:
         preview = PdfPreview(
-            pdf, title=title, file_name=f"bao-cao-{self.period_key()}.pdf", note=note, parent=self
+            pdf,
+            title=title,
+            file_name=name or file_name(_("Report"), _("draft"), self.period_key(), suffix=".pdf"),
+            note=note,
+            paths=self.store.paths,
+            parent=self,
         )
         self.previews.append(preview)
         preview.open()
@@ -470,7 +545,9 @@ class ReportsPage(QWidget):
         from dvdesk.documents.report_pdf import draft_report  # noqa: PLC0415
         from dvdesk.documents.word import render_docx  # noqa: PLC0415
 
-        target = ask_word_file(self, f"du-thao-bao-cao-{self.period_key()}.docx")
+        target = ask_word_file(
+            self, self.store, file_name(_("Report"), _("draft"), self.period_key(), suffix=".docx")
+        )
         if target is None:
             return
 
@@ -480,7 +557,9 @@ class ReportsPage(QWidget):
 
         self.save_texts(
             then=lambda: run_in_background(
-                write, on_done=lambda path: word_saved(self, path), on_failed=self._failed
+                write,
+                on_done=lambda path: self.summary.setText(saved_text(path)),
+                on_failed=self._failed,
             )
         )
 
@@ -514,6 +593,7 @@ class ReportsPage(QWidget):
                 note=_("Issued as number {number}. Print it or save it as PDF.").format(
                     number=label
                 ),
+                name=issued_name(_("Report"), issued.number, ".pdf"),
             )
 
         run_in_background(
@@ -531,14 +611,17 @@ class ReportsPage(QWidget):
         from dvdesk.documents.workbook import write_workbook  # noqa: PLC0415
         from dvdesk.services.office_view import get_office  # noqa: PLC0415
 
-        name, _filter = QFileDialog.getSaveFileName(
+        target = save_file(
             self,
-            _("Export workbook"),
-            f"thong-ke-{self.period_key()}.xlsx",
-            _("Excel workbooks (*.xlsx)"),
+            self.store.paths,
+            purpose="workbook",
+            title=_("Export workbook"),
+            name=file_name(_("Figures"), self.period_key(), suffix=".xlsx"),
+            kind=FileKind.XLSX,
         )
-        if not name:
+        if target is None:
             return
+        name = str(target)
 
         def write() -> str:
             office = get_office(self.store).current.name
@@ -546,6 +629,7 @@ class ReportsPage(QWidget):
             return name
 
         def saved(path: str) -> None:
-            QMessageBox.information(self, _("Saved"), _("Saved to {file}.").format(file=path))
+            self.summary.setText(_("Saved to {file}.").format(file=path))
+            self.workbook_saved.emit(path)
 
         run_in_background(write, on_done=saved, on_failed=self._failed)

@@ -10,16 +10,17 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import timedelta
+from html import escape
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QTextDocument
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QDateEdit,
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -35,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dvdesk.clock import today
 from dvdesk.domain.enums import OfficeLevel
 from dvdesk.errors import UserError
 from dvdesk.formatting import number, short_date
@@ -42,6 +44,10 @@ from dvdesk.i18n import _
 from dvdesk.services.office_view import get_office
 from dvdesk.services.store import Store
 from ui.crash import show_error
+from ui.files import FileKind, choose_folder, open_file, open_files
+from ui.forms.widgets import DateField
+from ui.glossary import FINGERPRINT, KEY_CARD, RECEIPT, explain
+from ui.next_steps import show_error as show_step
 from ui.worker import run_in_background
 
 
@@ -51,11 +57,36 @@ class _ProgressRelay(QObject):
     moved = Signal(int, int)
 
 
-def ask_passphrase(parent: QWidget, prompt: str) -> str | None:
-    text, ok = QInputDialog.getText(
-        parent, _("Key passphrase"), prompt, QLineEdit.EchoMode.Password
-    )
-    return text if ok and text else None
+def ask_passphrase(
+    parent: QWidget, prompt: str, *, check: Callable[[str], None] | None = None
+) -> str | None:
+    """Ask for the passphrase; while ``check`` refuses it, say why and ask again."""
+    shown = prompt
+    while True:
+        text, ok = QInputDialog.getText(
+            parent, _("Key passphrase"), shown, QLineEdit.EchoMode.Password
+        )
+        if not ok or not text:
+            return None
+        if check is None:
+            return text
+        try:
+            check(text)
+        except UserError as error:
+            shown = f"{error.message}\n\n{prompt}"
+            continue
+        return text
+
+
+def own_passphrase_check(store: Store) -> Callable[[str], None]:
+    """Refuses a passphrase that does not open this office's key (asked again, not cancelled)."""
+
+    def check(passphrase: str) -> None:
+        from dvdesk.sync.keys import active_key, load_signing_key  # noqa: PLC0415
+
+        load_signing_key(store, key_id=active_key(store).key_id, passphrase=passphrase)
+
+    return check
 
 
 def run_with_progress(
@@ -63,6 +94,7 @@ def run_with_progress(
     title: str,
     call: Callable[[Callable[[int, int], None], Callable[[], bool]], Any],
     on_done: Callable[[Any], None],
+    on_failed: Callable[[UserError], None] | None = None,
 ) -> None:
     """Run ``call(progress, cancel)`` in the background behind a cancellable progress dialog."""
     dialog = QProgressDialog(title, _("Cancel"), 0, 100, parent)
@@ -85,7 +117,10 @@ def run_with_progress(
 
     def failed(error: UserError) -> None:
         dialog.reset()
-        show_error(parent, error)
+        if on_failed is not None:
+            on_failed(error)
+        else:
+            show_error(parent, error)
 
     run_in_background(lambda: call(relay.moved.emit, stop.is_set), on_done=finish, on_failed=failed)
 
@@ -94,10 +129,21 @@ def _table(headers: list[str]) -> QTableWidget:
     table = QTableWidget(0, len(headers))
     table.setHorizontalHeaderLabels(headers)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move inside it
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.verticalHeader().setVisible(False)
     table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
     return table
+
+
+def _cell_text(table: QTableWidget, row: int, column: int) -> str:
+    item = table.item(row, column)
+    return item.text() if item is not None else ""
+
+
+def _header_text(table: QTableWidget, column: int) -> str:
+    item = table.horizontalHeaderItem(column)
+    return item.text() if item is not None else ""
 
 
 def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
@@ -124,11 +170,13 @@ class ExchangePage(QWidget):
 
     imported = Signal()
     status_shown = Signal()
+    done = Signal(str)  # a finished step, confirmed in the main window's status bar
 
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
         self.office = get_office(store)
+        self.known_children = 0
         layout = QVBoxLayout(self)
         layout.addWidget(self._key_box())
         if self.office.parent_code:
@@ -139,6 +187,15 @@ class ExchangePage(QWidget):
             layout.addWidget(self._units_box(), 1)
         else:
             layout.addStretch(1)
+
+    def _finished(self, message: str) -> None:
+        """Refresh the screen and confirm the finished step in the status bar."""
+        self.refresh()
+        self.done.emit(message)
+
+    def failed(self, error: UserError) -> None:
+        """Show ``error``; a step this screen can do (enrol a card, create the key) is a button."""
+        show_step(self, error, {"enroll": self.enroll, "create_key": self.create_key})
 
     # ----------------------------------------------------------------- key
 
@@ -154,6 +211,9 @@ class ExchangePage(QWidget):
         self.card_button.clicked.connect(self.save_card)
         self.enroll_button = QPushButton(_("Enrol the key card of the office above or below…"))
         self.enroll_button.clicked.connect(self.enroll)
+        explain(self.key_label, FINGERPRINT)
+        explain(self.card_button, KEY_CARD)
+        explain(self.enroll_button, KEY_CARD)
         row.addWidget(self.key_label, 1)
         for button in (self.create_key_button, self.card_button, self.enroll_button):
             row.addWidget(button)
@@ -172,6 +232,7 @@ class ExchangePage(QWidget):
         self.export_button.clicked.connect(self.export)
         self.receipt_button = QPushButton(_("Import a receipt from the level above…"))
         self.receipt_button.clicked.connect(self.import_receipt)
+        explain(self.receipt_button, RECEIPT)
         buttons = QHBoxLayout()
         buttons.addWidget(self.encrypt, 1)
         buttons.addWidget(self.export_button)
@@ -188,6 +249,7 @@ class ExchangePage(QWidget):
         self.dry_run = QCheckBox(_("Only check, do not import"))
         self.write_receipts = QCheckBox(_("Write a receipt onto the stick after importing"))
         self.write_receipts.setChecked(True)
+        explain(self.write_receipts, RECEIPT)
         self.import_button = QPushButton(_("Import packages…"))
         self.import_button.clicked.connect(self.import_packages)
         buttons = QHBoxLayout()
@@ -228,11 +290,12 @@ class ExchangePage(QWidget):
             ]
         )
         self.units.horizontalHeader().resizeSection(2, 260)
-        self.since = QDateEdit(QDate.currentDate().addMonths(-1))
-        self.until = QDateEdit(QDate.currentDate())
-        for edit in (self.since, self.until):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("dd/MM/yyyy")
+        fingerprint_header = self.units.horizontalHeaderItem(2)
+        if fingerprint_header is not None:
+            fingerprint_header.setToolTip(_(FINGERPRINT))
+        self.since = DateField(optional=False)
+        self.since.set_value((today() - timedelta(days=30)).isoformat())
+        self.until = DateField(optional=False)
         self.missing_button = QPushButton(_("Who has not reported?"))
         self.missing_button.clicked.connect(self.show_missing)
         self.all_button = QPushButton(_("Show all"))
@@ -242,10 +305,17 @@ class ExchangePage(QWidget):
         filters.addWidget(self.since)
         filters.addWidget(QLabel(_("to")))
         filters.addWidget(self.until)
+        self.print_missing_button = QPushButton(_("Print the list…"))
+        self.print_missing_button.clicked.connect(self.print_missing)
+        self.print_missing_button.setEnabled(False)
         filters.addWidget(self.missing_button)
         filters.addWidget(self.all_button)
+        filters.addWidget(self.print_missing_button)
         filters.addStretch(1)
+        self.missing_note = QLabel()
+        self.missing_note.setWordWrap(True)
         column.addLayout(filters)
+        column.addWidget(self.missing_note)
         column.addWidget(self.units)
         return box
 
@@ -301,7 +371,7 @@ class ExchangePage(QWidget):
         run_in_background(
             self.load_status,
             on_done=self.show_status,
-            on_failed=lambda error: show_error(self, error),
+            on_failed=self.failed,
         )
 
     def _show_units(self, units: list[Any], *, missing: bool) -> None:
@@ -322,17 +392,68 @@ class ExchangePage(QWidget):
                 ]
             )
         _fill(self.units, rows)
+        if missing:
+            self.missing_note.setText(self._missing_sentence(len(rows)))
+            self.print_missing_button.setEnabled(True)
+        else:
+            self.known_children = len(rows)
+            self.missing_note.setText("")
+            self.print_missing_button.setEnabled(False)
+
+    def _missing_sentence(self, missing: int) -> str:
+        period = {"start": self.since.text(), "end": self.until.text()}
+        if self.known_children == 0:
+            return _(
+                "No office below is known yet: enrol the key cards of the offices below first."
+            )
+        if missing == 0:
+            return _("All {count} offices below have sent a package from {start} to {end}.").format(
+                count=number(self.known_children), **period
+            )
+        return _(
+            "{missing} of {count} offices below have sent no package from {start} to {end}."
+        ).format(missing=number(missing), count=number(self.known_children), **period)
+
+    def missing_document(self) -> QTextDocument:
+        """The list of who has not reported, as a printable page."""
+        shown = (0, 1, 3, 4)  # office, code, last package, imported on
+        rows = "".join(
+            "<tr>"
+            + "".join(f"<td>{escape(_cell_text(self.units, row, c))}</td>" for c in shown)
+            + "</tr>"
+            for row in range(self.units.rowCount())
+        )
+        headers = "".join(
+            f"<th>{escape(_header_text(self.units, column))}</th>" for column in shown
+        )
+        document = QTextDocument()
+        document.setHtml(
+            f"<h3>{escape(self.office.current.name)}</h3>"
+            f"<h2>{escape(_('Offices that have not reported'))}</h2>"
+            f"<p>{escape(self.missing_note.text())}</p>"
+            f"<table border='1' cellspacing='0' cellpadding='4'><tr>{headers}</tr>{rows}</table>"
+        )
+        return document
+
+    def print_missing(self) -> None:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        if QPrintDialog(printer, self).exec() == QPrintDialog.DialogCode.Accepted:
+            self.missing_document().print_(printer)
+            self.done.emit(_("The list of offices that have not reported was printed."))
 
     def show_missing(self) -> None:
         from dvdesk.sync.status import not_reported  # noqa: PLC0415
 
-        start, end = (
-            date(d.year(), d.month(), d.day()) for d in (self.since.date(), self.until.date())
-        )
+        start, end = self.since.typed(), self.until.typed()
+        if start.value is None or end.value is None:
+            problem = start.problem or end.problem or _("Type both dates of the period.")
+            show_error(self, UserError(problem))
+            return
+        first, last = start.value, end.value
         run_in_background(
-            lambda: not_reported(self.store, start=start, end=end),
+            lambda: not_reported(self.store, start=first, end=last),
             on_done=lambda units: self._show_units(units, missing=True),
-            on_failed=lambda error: show_error(self, error),
+            on_failed=self.failed,
         )
 
     def create_key(self) -> None:
@@ -358,21 +479,28 @@ class ExchangePage(QWidget):
             return
         run_in_background(
             lambda: create_keys(self.store, passphrase=first),
-            on_done=lambda _key: self.refresh(),
-            on_failed=lambda error: show_error(self, error),
+            on_done=lambda _key: self._finished(_("The office's key was created.")),
+            on_failed=self.failed,
         )
 
     def save_card(self) -> None:
         from dvdesk.sync.keys import write_card  # noqa: PLC0415
 
-        folder = QFileDialog.getExistingDirectory(self, _("Where to save the key card"))
+        folder = choose_folder(
+            self,
+            self.store.paths,
+            purpose="key-card",
+            title=_("Where to save the key card"),
+            usb=True,
+        )
         if not folder:
             return
         try:
             path, _fingerprint = write_card(self.store, out=Path(folder))
         except UserError as error:
-            show_error(self, error)
+            self.failed(error)
             return
+        self.done.emit(_("The key card was saved to {file}.").format(file=path))
         QMessageBox.information(
             self,
             _("Key card"),
@@ -383,16 +511,19 @@ class ExchangePage(QWidget):
         from dvdesk.sync.keycard import read_card_bytes  # noqa: PLC0415
         from dvdesk.sync.trust import enroll_card  # noqa: PLC0415
 
-        name, _filter = QFileDialog.getOpenFileName(
-            self, _("Key card of the office above or below")
+        name = open_file(
+            self,
+            self.store.paths,
+            purpose="key-card-in",
+            title=_("Key card of the office above or below"),
+            kind=FileKind.KEY_CARD,
         )
         if not name:
             return
         try:
             card = read_card_bytes(Path(name).read_bytes())
         except (UserError, OSError) as error:
-            show_error(
-                self,
+            self.failed(
                 error
                 if isinstance(error, UserError)
                 else UserError(_("Cannot read {file}: {reason}.").format(file=name, reason=error)),
@@ -410,17 +541,27 @@ class ExchangePage(QWidget):
             return
         run_in_background(
             lambda: enroll_card(self.store, card=card),
-            on_done=lambda _key: self.refresh(),
-            on_failed=lambda error: show_error(self, error),
+            on_done=lambda _key: self._finished(
+                _("The key card of {name} ({code}) was enrolled.").format(
+                    name=card.office_name, code=card.office_code
+                )
+            ),
+            on_failed=self.failed,
         )
 
     def export(self) -> None:
         from dvdesk.sync.export import export_package  # noqa: PLC0415
 
-        folder = QFileDialog.getExistingDirectory(self, _("Choose the USB stick"))
+        folder = choose_folder(
+            self, self.store.paths, purpose="export", title=_("Choose the USB stick"), usb=True
+        )
         if not folder:
             return
-        passphrase = ask_passphrase(self, _("The key passphrase, to sign the package:"))
+        passphrase = ask_passphrase(
+            self,
+            _("The key passphrase, to sign the package:"),
+            check=own_passphrase_check(self.store),
+        )
         if passphrase is None:
             return
         encrypt = self.encrypt.isChecked()
@@ -436,7 +577,11 @@ class ExchangePage(QWidget):
             )
 
         def done(result: Any) -> None:
-            self.refresh()
+            self._finished(
+                _("Package number {sequence} exported to {file}.").format(
+                    sequence=result.sequence, file=result.path
+                )
+            )
             QMessageBox.information(
                 self,
                 _("Package exported"),
@@ -451,12 +596,19 @@ class ExchangePage(QWidget):
                 ),
             )
 
-        run_with_progress(self, _("Exporting the package…"), call, done)
+        run_with_progress(self, _("Exporting the package…"), call, done, self.failed)
 
     def import_packages(self) -> None:
         from dvdesk.sync.verify import peek_manifest  # noqa: PLC0415
 
-        names, _filter = QFileDialog.getOpenFileNames(self, _("Packages from lower offices"))
+        names = open_files(
+            self,
+            self.store.paths,
+            purpose="import",
+            title=_("Packages from lower offices"),
+            kind=FileKind.PACKAGE,
+            many=True,
+        )
         if not names:
             return
         paths = [Path(name) for name in names]
@@ -464,11 +616,13 @@ class ExchangePage(QWidget):
         try:
             encrypted = any(peek_manifest(path).encryption is not None for path in paths)
         except UserError as error:
-            show_error(self, error)
+            self.failed(error)
             return
         if encrypted:
             passphrase = ask_passphrase(
-                self, _("Some packages are encrypted. The key passphrase, to open them:")
+                self,
+                _("Some packages are encrypted. The key passphrase, to open them:"),
+                check=own_passphrase_check(self.store),
             )
             if passphrase is None:
                 return
@@ -519,12 +673,18 @@ class ExchangePage(QWidget):
             )
             self._import_next(rest, passphrase, rows)
 
-        run_with_progress(self, _("Importing {file}…").format(file=path.name), call, done)
+        run_with_progress(
+            self, _("Importing {file}…").format(file=path.name), call, done, self.failed
+        )
 
     def _receipt(self, summary: Any, passphrase: str | None) -> str | None:
         from dvdesk.sync.receipt import write_receipt  # noqa: PLC0415
 
-        secret = passphrase or ask_passphrase(self, _("The key passphrase, to sign the receipt:"))
+        secret = passphrase or ask_passphrase(
+            self,
+            _("The key passphrase, to sign the receipt:"),
+            check=own_passphrase_check(self.store),
+        )
         if secret is None:
             return _("no receipt written")
         try:
@@ -532,19 +692,29 @@ class ExchangePage(QWidget):
                 self.store, origin=summary.origin, out=summary.path.parent, passphrase=secret
             )
         except UserError as error:
-            show_error(self, error)
+            self.failed(error)
             return _("no receipt written")
         return _("receipt written: {file}").format(file=result.path.name)
 
     def import_receipt(self) -> None:
         from dvdesk.sync.receipt import import_receipt  # noqa: PLC0415
 
-        name, _filter = QFileDialog.getOpenFileName(self, _("Receipt from the level above"))
+        name = open_file(
+            self,
+            self.store.paths,
+            purpose="receipt",
+            title=_("Receipt from the level above"),
+            kind=FileKind.RECEIPT,
+        )
         if not name:
             return
 
         def done(result: Any) -> None:
-            self.refresh()
+            self._finished(
+                _("Receipt imported: packages up to number {sequence} confirmed.").format(
+                    sequence=result.acknowledged_sequence
+                )
+            )
             returned = len(result.returned)
             QMessageBox.information(
                 self,
@@ -558,5 +728,5 @@ class ExchangePage(QWidget):
         run_in_background(
             lambda: import_receipt(self.store, path=Path(name)),
             on_done=done,
-            on_failed=lambda error: show_error(self, error),
+            on_failed=self.failed,
         )

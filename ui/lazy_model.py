@@ -85,6 +85,13 @@ class LazyTableModel(QAbstractTableModel, Generic[Row]):
                 self.index(0, 0), self.index(len(self._keys) - 1, len(self._columns) - 1)
             )
 
+    def row_of(self, key: int) -> int | None:
+        """The row showing ``key``, if it is in the list."""
+        try:
+            return self._keys.index(key)
+        except ValueError:
+            return None
+
     def key_at(self, row: int) -> int:
         return self._keys[row]
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -41,12 +42,20 @@ KeysFor = Callable[[int | None, Callable[[], bool]], Callable[[], "array[int]"]]
 
 
 class SearchBox(QLineEdit):
-    """Filters as the user types; it never intercepts keys, so Unikey works."""
+    """Filters as the user types; only Down is taken (into the list), so Unikey works."""
+
+    down = Signal()
 
     def __init__(self, placeholder: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setPlaceholderText(placeholder)
         self.setClearButtonEnabled(True)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
+        if event.key() == Qt.Key.Key_Down and not event.modifiers():
+            self.down.emit()
+            return
+        super().keyPressEvent(event)
 
 
 class ListPage(QWidget, Generic[Row]):
@@ -82,6 +91,7 @@ class ListPage(QWidget, Generic[Row]):
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.reload)
         self.search.textChanged.connect(lambda _text: self._search_timer.start())
+        self.search.down.connect(self.focus_list)
         self.bar = QHBoxLayout()
         self.bar.addWidget(self.search, 1)
         self.view = self._make_view(widths, stretch)
@@ -99,6 +109,7 @@ class ListPage(QWidget, Generic[Row]):
         view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         view.setAlternatingRowColors(True)
+        view.setTabKeyNavigation(False)  # Tab leaves the list; arrows move inside it
         view.setWordWrap(False)
         view.verticalHeader().setVisible(False)
         view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
@@ -181,6 +192,20 @@ class ListPage(QWidget, Generic[Row]):
     def current_row(self) -> Row | None:
         index = self.view.currentIndex()
         return self.model.row_at(index.row()) if index.isValid() else None
+
+    def focus_list(self) -> None:
+        """Move the cursor into the list, on the current row or the first one."""
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+        if not self.view.currentIndex().isValid() and self.model.rowCount():
+            self.view.selectRow(0)
+
+    def select_key(self, key: int | None) -> None:
+        """Select the row of ``key`` (a record just saved) and give the list the focus."""
+        row = self.model.row_of(key) if key is not None else None
+        if row is not None:
+            self.view.selectRow(row)
+            self.view.scrollTo(self.model.index(row, 0))
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def focus_search(self) -> None:
         self.search.setFocus()

@@ -28,6 +28,7 @@ from ui.crash import show_error
 from ui.forms.drafts import Draft, draft_key, list_drafts, load_draft
 from ui.list_page import ListPage
 from ui.record_list import RecordListPage
+from ui.screen import fit_to_screen
 from ui.settings import save_ui_setting
 from ui.worker import run_in_background
 
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
 # used so that the first list appears as fast as a bare window (see bench/gui_open.py).
 
 SECTIONS = (RecordType.INSPECTION, RecordType.SUPERVISION, RecordType.DIALOGUE)
+STATUS_TIMEOUT_MS = 15_000
 
 
 class MainWindow(QMainWindow):
@@ -86,7 +88,7 @@ class MainWindow(QMainWindow):
             )
         )
         self.nav.setCurrentRow(0)
-        self.resize(1200, 760)
+        fit_to_screen(self, 1280, 650)
 
     def _add_page(self, label: str, page: QWidget) -> None:
         self.nav.addItem(QListWidgetItem(label))
@@ -135,7 +137,9 @@ class MainWindow(QMainWindow):
     def _make_reports(self) -> QWidget:
         from ui.documents import ReportsPage  # noqa: PLC0415 - see _factories
 
-        return ReportsPage(self.store)
+        page = ReportsPage(self.store)
+        page.workbook_saved.connect(lambda path: self.say(_("Saved to {file}.").format(file=path)))
+        return page
 
     def _make_verify(self) -> QWidget:
         from ui.signatures import VerifyPage  # noqa: PLC0415 - see _factories
@@ -152,6 +156,7 @@ class MainWindow(QMainWindow):
 
         page = ExchangePage(self.store)
         page.imported.connect(self.refresh)
+        page.done.connect(self.say)
         return page
 
     @property
@@ -171,7 +176,9 @@ class MainWindow(QMainWindow):
         self.new_action = self._action(
             record_menu, _("&New record"), QKeySequence.StandardKey.New, self.new_record
         )
-        self._action(record_menu, _("&Open selected"), None, self.open_selected)
+        self.open_action = self._action(
+            record_menu, _("&Open selected"), QKeySequence("Ctrl+O"), self.open_selected
+        )
         self.minutes_action = self._action(
             record_menu,
             _("&Minutes of the selected record…"),
@@ -179,13 +186,28 @@ class MainWindow(QMainWindow):
             self.minutes_for_selected,
         )
         self.delete_action = self._action(
-            record_menu, _("&Delete selected…"), None, self.delete_selected
+            record_menu, _("&Delete selected…"), QKeySequence("Ctrl+Delete"), self.delete_selected
         )
         record_menu.addSeparator()
-        self._action(record_menu, _("&Backup / Restore…"), None, self.open_backups)
+        self._action(
+            record_menu, _("Office &settings…"), QKeySequence("Ctrl+,"), self.open_settings
+        )
+        self._action(
+            record_menu, _("&Backup / Restore…"), QKeySequence("Ctrl+B"), self.open_backups
+        )
         record_menu.addSeparator()
         self._action(record_menu, _("&Quit"), QKeySequence.StandardKey.Quit, self.close)
         view_menu = self.menuBar().addMenu(_("&View"))
+        for index in range(self.nav.count()):
+            item = self.nav.item(index)
+            assert item is not None, "every navigation entry has an item"
+            self._action(
+                view_menu,
+                item.text(),
+                QKeySequence(f"Ctrl+{index + 1}"),
+                partial(self.go_to, index),
+            )
+        view_menu.addSeparator()
         self._action(view_menu, _("&Search"), QKeySequence.StandardKey.Find, self.focus_search)
         self._action(view_menu, _("Re&fresh"), QKeySequence.StandardKey.Refresh, self.refresh)
         language = view_menu.addMenu(_("&Language"))
@@ -194,11 +216,58 @@ class MainWindow(QMainWindow):
             action.setCheckable(True)
             action.setChecked(current_language() == code)
             action.triggered.connect(lambda _checked=False, c=code: self.change_language(c))
+        self._page_menus()
         help_menu = self.menuBar().addMenu(_("&Help"))
+        self._action(
+            help_menu, _("&Help for this screen"), QKeySequence.StandardKey.HelpContents, self.help
+        )
         self._action(help_menu, _("&About dvdesk"), None, self.about)
 
+    def _page_menus(self) -> None:
+        """The buttons of the Reports and USB exchange screens, also as menu entries."""
+        reports = self.menuBar().addMenu(_("Re&ports"))
+        for text, key, name in (
+            (_("Show the figures"), None, "show_figures"),
+            (_("Preview draft"), QKeySequence("Ctrl+Shift+P"), "preview"),
+            (_("Issue with a number"), None, "issue"),
+            (_("Export workbook…"), None, "export_workbook"),
+        ):
+            self._action(reports, text, key, partial(self.on_reports, name))
+        exchange = self.menuBar().addMenu(_("&USB exchange"))
+        for text, key, name in (
+            (_("Export the package to a USB stick…"), QKeySequence("Ctrl+E"), "export"),
+            (_("Import a receipt from the level above…"), None, "import_receipt"),
+            (_("Import packages…"), QKeySequence("Ctrl+I"), "import_packages"),
+            (_("Who has not reported?"), None, "show_missing"),
+            (_("Save the key card…"), None, "save_card"),
+            (_("Enrol the key card of the office above or below…"), None, "enroll"),
+        ):
+            self._action(exchange, text, key, partial(self.on_exchange, name))
+
+    def on_reports(self, name: str) -> None:
+        self.go_to(self._reports_index)
+        getattr(self.reports, name)()
+
+    def on_exchange(self, name: str) -> None:
+        """Run an exchange step from the menu; say why when this office has no such step."""
+        self.go_to(self._exchange_index)
+        page = self.exchange
+        needs_parent = {"export", "import_receipt"}
+        needs_children = {"import_packages", "show_missing"}
+        if name in needs_parent and not hasattr(page, "export_button"):
+            self.say(_("This office has no level above set up, so there is nothing to send."))
+            return
+        if name in needs_children and not hasattr(page, "import_button"):
+            self.say(_("Communes and special zones have no offices below them since July 2025."))
+            return
+        getattr(page, name)()
+
     def _action(
-        self, menu: Any, text: str, key: QKeySequence.StandardKey | None, slot: Any
+        self,
+        menu: Any,
+        text: str,
+        key: QKeySequence | QKeySequence.StandardKey | None,
+        slot: Any,
     ) -> QAction:
         action = QAction(text, self)
         if key is not None:
@@ -209,13 +278,23 @@ class MainWindow(QMainWindow):
 
     # --------------------------------------------------------------- pages
 
+    def go_to(self, index: int) -> None:
+        """Open a section (Ctrl+1 … Ctrl+6) with the cursor in its list or first field."""
+        self.nav.setCurrentRow(index)
+        page = self.pages.currentWidget()
+        if isinstance(page, ListPage):
+            page.focus_list()
+        elif page is not None:
+            page.setFocus()
+            page.focusNextChild()
+
+    def say(self, message: str) -> None:
+        """Confirm a finished action, or say why a command did nothing, in the status bar."""
+        self.statusBar().showMessage(message, STATUS_TIMEOUT_MS)
+
     def _show_page(self, index: int) -> None:
         page = self._page_at(index)
         self.pages.setCurrentIndex(index)
-        is_records = isinstance(page, RecordListPage)
-        self.new_action.setEnabled(is_records)
-        self.delete_action.setEnabled(is_records)
-        self.minutes_action.setEnabled(is_records)
         if isinstance(page, ListPage) and page.model.rowCount() == 0:
             page.reload()
         if index == self._exchange_index:
@@ -246,42 +325,94 @@ class MainWindow(QMainWindow):
 
     # -------------------------------------------------------------- records
 
+    def _need_selection(self) -> str | None:
+        """The selected record's id, or None after saying in the status bar what to do."""
+        page = self.current_list()
+        if page is None:
+            self.say(
+                _(
+                    "This command works on a record list: open Inspections, Supervisions or "
+                    "Dialogue sessions (Ctrl+1 … Ctrl+3) and select a record."
+                )
+            )
+            return None
+        record_id = page.current_record_id()
+        if record_id is None:
+            self.say(
+                _("No record is selected: select one in the list (arrow keys), then try again.")
+            )
+        return record_id
+
     def new_record(self) -> None:
         page = self.current_list()
         if page is None:
+            self.say(
+                _(
+                    "New records are added on the Inspections, Supervisions or Dialogue "
+                    "sessions screen (Ctrl+1 … Ctrl+3)."
+                )
+            )
             return
         key = draft_key(page.record_type.value, None)
         self._open_form(page.record_type, None, load_draft(self.store.paths, key))
 
     def open_selected(self) -> None:
         page = self.pages.currentWidget()
-        if isinstance(page, RecordListPage) and (record_id := page.current_record_id()):
-            self.open_record(record_id)
+        if isinstance(page, RecordListPage):
+            if record_id := self._need_selection():
+                self.open_record(record_id)
         elif isinstance(page, ListPage) and (row := page.current_row()) is not None:
             self.open_record(row.record_id)  # the follow-up list: open the row's record
+        else:
+            self._need_selection()
 
     def open_record(self, record_id: str) -> None:
-        from dvdesk.services.records import get_record  # noqa: PLC0415 - see the top
+        from dvdesk.services.records import (  # noqa: PLC0415 - see the top
+            RecordWriter,
+            get_record,
+            record_writer,
+        )
 
-        def done(record: dict[str, Any]) -> None:
+        def load() -> tuple[dict[str, Any], RecordWriter]:
+            return (
+                get_record(self.store, record_id=record_id),
+                record_writer(self.store, record_id=record_id),
+            )
+
+        def done(loaded: tuple[dict[str, Any], RecordWriter]) -> None:
+            record, writer = loaded
+            if not writer.own:  # another office's record: read only, no draft
+                self._open_form(RecordType(record["type"]), record, None, owner_name=writer.name)
+                return
             draft = load_draft(self.store.paths, draft_key(record["type"], record_id))
             self._open_form(RecordType(record["type"]), record, draft)
 
         run_in_background(
-            lambda: get_record(self.store, record_id=record_id),
+            load,
             on_done=done,
             on_failed=lambda error: show_error(self, error),
         )
 
     def _open_form(
-        self, record_type: RecordType, record: dict[str, Any] | None, draft: Draft | None
+        self,
+        record_type: RecordType,
+        record: dict[str, Any] | None,
+        draft: Draft | None,
+        *,
+        owner_name: str | None = None,
     ) -> RecordForm:
         from ui.forms.record_form import RecordForm  # noqa: PLC0415 - see the top
 
         if draft is not None and not self._restore_draft(draft):
             draft = None
-        form = RecordForm(self.store, record_type, record, draft=draft, parent=self)
-        form.saved.connect(lambda _id: self._after_save(record_type))
+        form = RecordForm(
+            self.store, record_type, record, draft=draft, owner_name=owner_name, parent=self
+        )
+        form.saved.connect(
+            lambda record_id, f=form: self._after_save(
+                record_type, record_id, title=str(f.fields["title"].get())
+            )
+        )
         form.finished.connect(
             lambda _result, f=form: self.forms.remove(f) if f in self.forms else None
         )
@@ -314,16 +445,26 @@ class MainWindow(QMainWindow):
                     continue
             self._open_form(RecordType(draft.record_type), record, draft)
 
-    def _after_save(self, record_type: RecordType) -> None:
-        for page in (self.lists.get(record_type), self.built_follow_ups()):
-            if page is not None:
-                page.reload()
+    def _after_save(
+        self, record_type: RecordType, record_id: str | None = None, *, title: str = ""
+    ) -> None:
+        """Reload the lists; the saved record is selected and its list has the focus."""
+        self.activateWindow()  # back from the form, typing goes to this window
+        listing = self.lists.get(record_type)
+        follow_ups = self.built_follow_ups()
+        if follow_ups is not None:
+            follow_ups.reload()
+        if listing is not None and record_id is not None and listing is self.current_list():
+            listing.select_record(record_id)
+        elif listing is not None:
+            listing.reload()
+        if title:
+            self.say(_("Saved: {title}.").format(title=title))
 
     def minutes_for_selected(self) -> None:
         from dvdesk.services.records import get_record  # noqa: PLC0415 - see the top
 
-        page = self.current_list()
-        record_id = page.current_record_id() if page else None
+        record_id = self._need_selection()
         if record_id is None:
             return
 
@@ -344,7 +485,7 @@ class MainWindow(QMainWindow):
         from dvdesk.services.records import delete_record  # noqa: PLC0415 - see the top
 
         page = self.current_list()
-        record_id = page.current_record_id() if page else None
+        record_id = self._need_selection()
         if page is None or record_id is None:
             return
         answer = QMessageBox.question(
@@ -361,15 +502,44 @@ class MainWindow(QMainWindow):
             return
         run_in_background(
             lambda: delete_record(self.store, record_id=record_id),
-            on_done=lambda _rev: self._after_save(page.record_type),
+            on_done=lambda _rev: self._deleted(page.record_type),
             on_failed=lambda error: show_error(self, error),
         )
+
+    def _deleted(self, record_type: RecordType) -> None:
+        self._after_save(record_type)
+        self.say(_("The record was deleted."))
+
+    def help(self) -> None:
+        from ui.help import HelpDialog, topic_of  # noqa: PLC0415 - rarely opened
+
+        dialog = HelpDialog(topic_of(self.pages.currentWidget()), parent=self)
+        self.dialogs.append(dialog)
+        dialog.finished.connect(lambda _result: self.dialogs.remove(dialog))
+        dialog.open()
+
+    def open_settings(self) -> None:
+        from ui.office_settings import OfficeSettingsDialog  # noqa: PLC0415 - rarely opened
+
+        dialog = OfficeSettingsDialog(self.store, self)
+        dialog.saved.connect(self._settings_saved)
+        self.dialogs.append(dialog)
+        dialog.finished.connect(lambda _result: self.dialogs.remove(dialog))
+        dialog.open()
+
+    def _settings_saved(self, message: str) -> None:
+        self.office = get_office(self.store)
+        self.setWindowTitle(_("dvdesk — {office}").format(office=self.office.current.name))
+        self.say(message)
 
     def open_backups(self) -> None:
         from ui.backup_dialog import BackupDialog  # noqa: PLC0415 - rarely opened
 
         dialog = BackupDialog(self.store.paths, self)
         dialog.restored.connect(self.refresh)
+        dialog.restored.connect(
+            lambda: self.say(_("The backup was restored; the lists show the restored data."))
+        )
         dialog.exec()
 
     # ------------------------------------------------------------- settings

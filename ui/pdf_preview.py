@@ -16,9 +16,7 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QLabel,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -27,7 +25,10 @@ from PySide6.QtWidgets import (
 from dvdesk.errors import UserError
 from dvdesk.fileio import write_atomically
 from dvdesk.i18n import _
+from dvdesk.paths import DataPaths
 from ui.crash import show_error
+from ui.files import FileKind, save_file
+from ui.screen import fit_to_screen
 
 
 class PdfPreview(QDialog):
@@ -40,10 +41,12 @@ class PdfPreview(QDialog):
         title: str,
         file_name: str,
         note: str = "",
+        paths: DataPaths | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
+        self.paths = paths
         self.pdf = pdf
         self.file_name = file_name
         self._bytes = QByteArray(pdf)
@@ -69,8 +72,12 @@ class PdfPreview(QDialog):
         buttons.addButton(self.print_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.saved_to: Path | None = None
+        layout.addWidget(self.status)
         layout.addWidget(buttons)
-        self.resize(820, 900)
+        fit_to_screen(self, 820, 900)
 
     def page_count(self) -> int:
         return int(self.document.pageCount())
@@ -110,12 +117,16 @@ class PdfPreview(QDialog):
             painter.end()
 
     def save_dialog(self) -> None:
-        name, _filter = QFileDialog.getSaveFileName(
-            self, _("Save as PDF"), self.file_name, _("PDF documents (*.pdf)")
+        target = save_file(
+            self,
+            self.paths,
+            purpose="pdf",
+            title=_("Save as PDF"),
+            name=self.file_name,
+            kind=FileKind.PDF,
         )
-        if not name:
+        if target is None:
             return
-        target = Path(name if name.lower().endswith(".pdf") else f"{name}.pdf")
         try:
             write_atomically(target, self.pdf)
         except OSError as error:
@@ -128,7 +139,8 @@ class PdfPreview(QDialog):
                 ),
             )
             return
-        QMessageBox.information(self, _("Saved"), _("Saved to {file}.").format(file=target))
+        self.saved_to = target
+        self.status.setText(_("Saved to {file}.").format(file=target))
 
     def closeEvent(self, event: object) -> None:  # noqa: N802 - Qt API
         self.view.setDocument(None)  # type: ignore[arg-type]

@@ -15,11 +15,19 @@ from dvdesk.clock import today
 from dvdesk.domain.enums import RecordStatus, RecordType
 from dvdesk.formatting import number, sentence, short_date
 from dvdesk.i18n import _
-from dvdesk.services.browse import RecordQuery, RecordSummary, record_keys, record_rows
+from dvdesk.services.browse import (
+    RecordQuery,
+    RecordSummary,
+    record_key,
+    record_keys,
+    record_rows,
+)
 from dvdesk.services.store import Store
 from dvdesk.services.units import list_units
+from ui.crash import show_error
 from ui.lazy_model import Column
 from ui.list_page import ListPage
+from ui.worker import run_in_background
 
 FIRST_YEAR = 2015
 
@@ -107,6 +115,18 @@ class RecordListPage(ListPage[RecordSummary]):
         if role == Qt.ItemDataRole.ForegroundRole and row.status == RecordStatus.PLANNED:
             return QBrush(QColor("#1f5fa8"))
         return None
+
+    def select_record(self, record_id: str) -> None:
+        """Reload, then select ``record_id`` (just saved) with the focus on the list."""
+
+        def find() -> None:
+            run_in_background(
+                lambda: record_key(self.store, record_id=record_id),
+                on_done=self.select_key,
+                on_failed=lambda error: show_error(self, error),
+            )
+
+        self.reload(then=find)
 
     def current_record_id(self) -> str | None:
         row = self.current_row()

@@ -30,7 +30,7 @@ from dvdesk.errors import UserError
 from dvdesk.i18n import _
 from dvdesk.services.store import Store
 from ui.crash import show_error
-from ui.documents import MinutesDialog, ask_word_file, confirm_issue, word_saved
+from ui.documents import MinutesDialog, ask_word_file, confirm_issue, issued_name, saved_text
 from ui.pdf_preview import PdfPreview
 from ui.worker import run_in_background
 
@@ -209,7 +209,9 @@ class RegisterPage(QWidget):
         entry = self.selected()
         if entry is None:
             return
-        target = ask_word_file(self, f"{entry.reference.replace('/', '_')}.docx")
+        target = ask_word_file(
+            self, self.store, issued_name(TYPE_LABELS[entry.doc_type], entry, ".docx")
+        )
         if target is None:
             return
 
@@ -225,7 +227,9 @@ class RegisterPage(QWidget):
             return target
 
         run_in_background(
-            write, on_done=lambda path: word_saved(self, path), on_failed=self._failed
+            write,
+            on_done=lambda path: self.status.setText(saved_text(path)),
+            on_failed=self._failed,
         )
 
     def void_selected(self) -> None:

@@ -55,6 +55,8 @@ from dvdesk.signatures.verify import (
     VerifyResult,
     verify_pdf,
 )
+from ui.files import FileKind, open_file
+from ui.screen import fit_to_screen
 from ui.worker import run_in_background
 
 MAX_PDF = 64 * 1024 * 1024
@@ -133,8 +135,12 @@ class VerifyPage(QWidget):
         run_in_background(check, on_done=self.show_result, on_failed=self._failed)
 
     def choose_file(self) -> None:
-        name, _filter = QFileDialog.getOpenFileName(
-            self, _("Check the digital signatures of a PDF"), "", _("PDF files (*.pdf)")
+        name = open_file(
+            self,
+            self.store.paths,
+            purpose="verify-pdf",
+            title=_("Check the digital signatures of a PDF"),
+            kind=FileKind.PDF,
         )
         if name:
             self.check_file(Path(name))
@@ -339,7 +345,7 @@ class SignDialog(QDialog):
         layout.addWidget(self.progress)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
-        self.resize(640, 320)
+        fit_to_screen(self, 680, 340)
 
     def _module_row(self) -> QHBoxLayout:
         self.module.setPlaceholderText(_("the token driver's PKCS#11 module (.dll)"))

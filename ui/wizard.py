@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -19,14 +20,22 @@ from PySide6.QtWidgets import (
 from dvdesk.domain.enums import OfficeLevel
 from dvdesk.domain.validation import validate
 from dvdesk.errors import UserError, ValidationFailed
-from dvdesk.formatting import sentence
 from dvdesk.i18n import N_, _
 from dvdesk.services.demo import add_demo_records
 from dvdesk.services.office import OfficeInput, create_office
 from dvdesk.services.store import Store
 from ui.crash import show_error
+from ui.screen import fit_to_screen
 
 DEMO_RECORDS = 200
+# The 2025 structure (provinces; communes, wards and special zones) and the old districts,
+# whose records from before 1 July 2025 are still kept.
+LEVELS = (
+    (OfficeLevel.PROVINCE, N_("Province / centrally-run city")),
+    (OfficeLevel.COMMUNE, N_("Commune / ward")),
+    (OfficeLevel.SPECIAL_ZONE, N_("Special zone")),
+    (OfficeLevel.DISTRICT, N_("District (old level, records before 1/7/2025)")),
+)
 
 
 class OfficePage(QWizardPage):
@@ -35,16 +44,20 @@ class OfficePage(QWizardPage):
     FIELDS = (
         ("name", N_("Full name of the office *"), "Ban Xây dựng Đảng Đảng ủy xã Bát Tràng"),
         ("header_name", N_("Issuing body as printed in document headers"), "Ban Xây dựng Đảng"),
-        ("superior", N_("Superior body"), "Đảng ủy xã Bát Tràng"),
+        (
+            "superior",
+            N_("Party committee above, printed over the issuing body"),
+            "Đảng ủy xã Bát Tràng",
+        ),
         ("code", N_("Administrative unit code *"), "10105"),
         ("symbol", N_("Document symbol *"), "BXDĐ"),
         ("place", N_("Place name on the date line *"), "Bát Tràng"),
-        ("parent_code", N_("Code of the office one level up"), "01"),
         (
             "parent_name",
-            N_("Name of the office one level up"),
+            N_("Direct superior office (receives your packages)"),
             "Ban Tuyên giáo và Dân vận Thành ủy Hà Nội",
         ),
+        ("parent_code", N_("Its code"), "01"),
     )
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -54,13 +67,15 @@ class OfficePage(QWizardPage):
             _("These details appear on minutes and reports. You can change them later.")
         )
         form = QFormLayout(self)
+        self.form = form
         self.level = QComboBox()
-        for level in OfficeLevel:
-            self.level.addItem(sentence(level.label), level.value)
+        for level, label in LEVELS:
+            self.level.addItem(_(label), level.value)
         self.level.setCurrentIndex(self.level.findData(OfficeLevel.COMMUNE.value))
-        self.level.currentIndexChanged.connect(lambda _i: self._revalidate())
+        self.level.currentIndexChanged.connect(lambda _i: self._level_changed())
         form.addRow(_("Level *"), self.level)
         self.edits: dict[str, QLineEdit] = {}
+        self.boxes: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}
         for key, label, example in self.FIELDS:
             edit = QLineEdit()
@@ -77,15 +92,28 @@ class OfficePage(QWizardPage):
             column.addWidget(edit)
             column.addWidget(error)
             form.addRow(_(label), box)
+            self.boxes[key] = box
             self.edits[key] = edit
             self.errors[key] = error
         self.touched: set[str] = set()
         self.problems: list[tuple[str, str]] = []
+        self._level_changed()
+
+    def has_parent(self) -> bool:
+        """A province reports to the centre, outside dvdesk: it has no parent office here."""
+        return bool(self.level.currentData() != OfficeLevel.PROVINCE.value)
+
+    def _level_changed(self) -> None:
+        for key in ("parent_name", "parent_code"):
+            self.form.setRowVisible(self.boxes[key], self.has_parent())
         self._revalidate()
 
     def data(self) -> dict[str, Any]:
         values: dict[str, Any] = {"level": self.level.currentData()}
         values |= {key: edit.text() for key, edit in self.edits.items() if edit.text().strip()}
+        if not self.has_parent():
+            values.pop("parent_name", None)
+            values.pop("parent_code", None)
         return values
 
     def _touched(self, key: str) -> None:
@@ -110,6 +138,30 @@ class OfficePage(QWizardPage):
 
     def isComplete(self) -> bool:  # noqa: N802 - Qt API
         return not self.problems
+
+
+class SummaryPage(QWizardPage):
+    """Everything the clerk typed, once more, before the office is created."""
+
+    def __init__(self, office: OfficePage, demo: DemoPage, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.office, self.demo = office, demo
+        self.setTitle(_("Check before finishing"))
+        self.setSubTitle(_("Go back to correct anything; Finish creates the office."))
+        self.text = QLabel()
+        self.text.setWordWrap(True)
+        self.text.setTextFormat(Qt.TextFormat.PlainText)
+        QVBoxLayout(self).addWidget(self.text)
+
+    def initializePage(self) -> None:  # noqa: N802 - Qt API
+        data = self.office.data()
+        lines = [f"{_('Level *').rstrip(' *')}: {self.office.level.currentText()}"]
+        for key, label, _example in OfficePage.FIELDS:
+            if key in data:
+                lines.append(f"{_(label).rstrip(' *')}: {data[key]}")
+        if self.demo.demo.isChecked():
+            lines.append(self.demo.demo.text())
+        self.text.setText("\n".join(lines))
 
 
 class DemoPage(QWizardPage):
@@ -145,9 +197,10 @@ class SetupWizard(QWizard):
         QVBoxLayout(intro).addWidget(text)
         self.office_page = OfficePage()
         self.demo_page = DemoPage()
-        for page in (intro, self.office_page, self.demo_page):
+        self.summary_page = SummaryPage(self.office_page, self.demo_page)
+        for page in (intro, self.office_page, self.demo_page, self.summary_page):
             self.addPage(page)
-        self.resize(720, 560)
+        fit_to_screen(self, 720, 560)
 
     def accept(self) -> None:
         try:

@@ -74,6 +74,7 @@ class Signer(_Frozen):
 class Closing(_Frozen):
     lead: list[Text] = Field(default_factory=list)  # closing lines kept with the signatures
     recipients: list[str] | None = None  # None: no "Nơi nhận" block (minutes)
+    archive: str = "Lưu VP"  # the last "Nơi nhận" line: "Lưu VP" / "Lưu: VT, TH"
     left: Signer | None = None  # minutes: the note-taker
     right: Signer
     # Extra signers under the two (an inspected organisation's representative, …).

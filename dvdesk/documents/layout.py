@@ -122,6 +122,12 @@ _UNBREAKABLE = (
     "CÔNG AN",
     "VĂN PHÒNG",
     "KIỂM TRA",
+    "THÀNH PHỐ",
+    "HỒ CHÍ",
+    "CHÍ MINH",
+    "CƠ QUAN",
+    "DOANH NGHIỆP",
+    "TRUNG ƯƠNG",
 )
 
 
@@ -141,31 +147,28 @@ def _candidates(words: list[str], lines: int) -> list[list[str]]:
 
 
 def balanced_lines(value: str, *, font: str, size: float, width: float) -> list[str] | None:
-    """``value`` in as few lines as fit ``width``, broken where the lines are most even.
+    """``value`` broken into lines that fit ``width``: no name split ("DÂN / VẬN") if that
+    can be avoided, then as few lines as possible, then the most even lines.
 
-    A break inside a name ("DÂN / VẬN") is taken only when nothing else fits;
-    None if the words do not fit even in three lines.
+    None if the words do not fit even in four lines.
     """
     words = value.split()
     if not words:
         return []
-    for count in range(1, min(3, len(words)) + 1):
-        fitting = [
-            lines
-            for lines in _candidates(words, count)
-            if all(stringWidth(line, font, size) <= width for line in lines)
-        ]
-        if not fitting:
-            continue
 
-        def cost(lines: list[str]) -> tuple[int, float]:
-            cuts = [len(" ".join(lines[:i]).split()) for i in range(1, len(lines))]
-            broken = sum(_splits_a_name(words, cut) for cut in cuts)
-            widths = [stringWidth(line, font, size) for line in lines]
-            return broken, max(widths) - min(widths)
+    def cost(lines: list[str]) -> tuple[int, int, float]:
+        cuts = [len(" ".join(lines[:i]).split()) for i in range(1, len(lines))]
+        broken = sum(_splits_a_name(words, cut) for cut in cuts)
+        widths = [stringWidth(line, font, size) for line in lines]
+        return broken, len(lines), max(widths) - min(widths)
 
-        return min(fitting, key=cost)
-    return None
+    fitting = [
+        lines
+        for count in range(1, min(4, len(words)) + 1)
+        for lines in _candidates(words, count)
+        if all(stringWidth(line, font, size) <= width for line in lines)
+    ]
+    return min(fitting, key=cost) if fitting else None
 
 
 def header_left_width(settings: DocumentSettings, place_line: str) -> tuple[float, float]:
@@ -380,9 +383,9 @@ def _signature_cell(signer: Signer, role: str | None = None) -> list[Any]:
     return cell
 
 
-def _recipients_cell(recipients: Sequence[str], template: Template) -> list[Any]:
+def _recipients_cell(recipients: Sequence[str], archive: str, template: Template) -> list[Any]:
     state = template is Template.STATE
-    items = [*recipients, wording.archive(template)]
+    items = [*recipients, archive]
     small = style(11 if state else 12, align=TA_LEFT, after=0)
     label = (
         f"<i><b>{escape(wording.RECIPIENTS)}</b></i>"
@@ -404,7 +407,7 @@ def _role(signer: Signer) -> str | None:
 def _closing(closing: Closing, template: Template, width: float) -> KeepTogether:
     """Closing lines, "Nơi nhận" or the note-taker at left, the signer at right, kept together."""
     if closing.recipients is not None:
-        left: Any = _recipients_cell(closing.recipients, template)
+        left: Any = _recipients_cell(closing.recipients, closing.archive, template)
         widths = [width * 0.45, width * 0.55]
     else:
         left = _signature_cell(closing.left, _role(closing.left)) if closing.left else ""

@@ -162,7 +162,9 @@ def _chair(record: Mapping[str, Any], details: MinutesInput) -> tuple[str | None
     return record.get("lead"), details.chair_post or "Trưởng đoàn"
 
 
-def _opening(record: Mapping[str, Any], details: MinutesInput, on: date) -> list[Text]:
+def _opening(
+    record: Mapping[str, Any], details: MinutesInput, on: date, kind: MinutesKind
+) -> list[Text]:
     story: list[Text] = []
     if record.get("legal_basis"):
         story.append(body(f"Căn cứ {record['legal_basis']};"))
@@ -182,7 +184,12 @@ def _opening(record: Mapping[str, Any], details: MinutesInput, on: date) -> list
         action = "tổ chức buổi đối thoại với Nhân dân"
     else:
         subjects = ", ".join(record.get("subjects") or [])
-        action = f"Đoàn {_session_word(record['type'])} làm việc với {subjects}"
+        word = _session_word(record["type"])
+        action = (
+            f"Đoàn {word} tổ chức hội nghị thông báo kết luận {word} đối với {subjects}"
+            if kind is MinutesKind.CONCLUSION
+            else f"Đoàn {word} làm việc với {subjects}"
+        )
     story.append(
         body(
             f"Hôm nay, vào hồi {_clock(details.start_time)}, {wording.spoken_date(on)}, "
@@ -439,7 +446,7 @@ def minutes_document(
         kind=wording.MINUTES_TITLE,
         subject=_subject(record, kind).split("\n"),
         blocks=[
-            *_opening(record, details, on),
+            *_opening(record, details, on, kind),
             *_participants(record, details),
             *_purpose(record, details),
             *_proceedings(record, details, kind),

@@ -32,6 +32,7 @@ __all__ = [
     "NumberPreview",
     "find",
     "issue",
+    "issued_files",
     "list_issued",
     "next_number_for",
     "period_key",
@@ -289,6 +290,11 @@ def reprint(store: Store, *, entry_id: int) -> Issued:
             ).format(number=entry.reference)
         )
     return Issued(entry=entry, pdf=files.pdf, docx=files.docx)
+
+
+def issued_files(store: Store, *, number: str) -> Issued:
+    """The stored files of the document a clerk names by its number (or ``#id``)."""
+    return reprint(store, entry_id=find(store, number=number).id)
 
 
 def issued_document(store: Store, *, entry_id: int) -> Document | None:

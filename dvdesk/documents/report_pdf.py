@@ -420,6 +420,7 @@ def report_document(
         closing=Closing(
             lead=kept,
             recipients=recipients,
+            archive=wording.archive(template, settings.archive_units),
             right=compose.signer(
                 capacity_text=settings.signer_capacity,
                 post=settings.signer_post,

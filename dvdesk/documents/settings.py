@@ -59,6 +59,8 @@ class DocumentSettingsInput(StrictInput):
     signer_capacity: OptionalText = None
     signer_post: OptionalText = "TRƯỞNG BAN"
     signer_name: OptionalText = None
+    # State template: who keeps copies after "Lưu: VT, …" (the drafting unit, e.g. "TH").
+    archive_units: OptionalText = None
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,7 @@ class DocumentSettings:
     signer_capacity: str | None
     signer_post: str | None
     signer_name: str | None
+    archive_units: str | None = None
     numbering_changes: tuple[tuple[NumberingRule, date], ...] = ()
 
     def term_start(self, on: date) -> date | None:
@@ -109,6 +112,7 @@ def _from_input(model: DocumentSettingsInput) -> DocumentSettings:
         signer_capacity=model.signer_capacity,
         signer_post=model.signer_post,
         signer_name=model.signer_name,
+        archive_units=model.archive_units,
     )
 
 

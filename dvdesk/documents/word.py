@@ -37,6 +37,7 @@ from dvdesk.documents.layout import DRAFT_MARK, LEADING, SPACE_AFTER, header_lef
 from dvdesk.documents.settings import DocumentSettings, Template
 
 FONT = "Times New Roman"
+MM = 72 / 25.4  # points in a millimetre
 LANGUAGE = "vi-VN"
 _CELL = _Cell | Section  # a container with add_paragraph
 _ALIGN = {
@@ -246,7 +247,7 @@ def _signer(cell: _Cell, signer: Signer, *, before: float = 0) -> None:
     lines = [line for line in (signer.capacity, signer.post) if line]
     _in_cell(cell, "\n".join(lines), bold=True, align="centre", after=0, before=before)
     # Room for the hand signature and the seal, as in the PDF (24 mm).
-    _paragraph(cell, "", size=14, after=Pt(24 * 72 / 25.4 - 14 * LEADING).pt)
+    _paragraph(cell, "", size=14, after=24 * MM - 14 * LEADING)
     if signer.name:
         _paragraph(cell, signer.name, bold=True, align="centre", after=0)
 
@@ -275,7 +276,7 @@ def _closing(word: object, closing: Closing, template: Template, width_mm: float
             after=0,
             before=SPACE_AFTER * 3,
         )
-        items = [*closing.recipients, wording.archive(template)]
+        items = [*closing.recipients, closing.archive]
         for index, item in enumerate(items):
             end = "." if index == len(items) - 1 else ","
             _paragraph(
@@ -290,7 +291,7 @@ def _closing(word: object, closing: Closing, template: Template, width_mm: float
     _signer(right, closing.right)
     for index, signer in enumerate(closing.extra):
         # 8 mm between the rows of signatures, as in the PDF.
-        _signer(table.rows[1 + index // 2].cells[index % 2], signer, before=8 * 72 / 25.4)
+        _signer(table.rows[1 + index // 2].cells[index % 2], signer, before=8 * MM)
     for row in table.rows:  # the closing block is not split over two pages
         row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
 
@@ -393,10 +394,10 @@ def render_docx(document: Document) -> bytes:
         body.remove(paragraph._p)
     width = _text_width_mm(settings)
     _header(document, word, settings)
-    _paragraph(word, "", size=8, after=0)
-    _paragraph(word, document.kind, size=16, bold=True, align="centre", after=0)
+    # 8 mm above the title and 4 mm under its dashes, as in the PDF.
+    _paragraph(word, document.kind, size=16, bold=True, align="centre", after=0, before=MM * 8)
     _paragraph(word, "\n".join(document.subject), bold=True, align="centre", after=0)
-    _paragraph(word, "-----", align="centre")
+    _paragraph(word, "-----", align="centre", after=MM * 4)
     for block in document.blocks:
         _block(word, block, width)
     _closing(word, document.closing, settings.template, width)

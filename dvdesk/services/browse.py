@@ -161,6 +161,13 @@ def record_keys(
     return _keys(store, sql, params, cancel)
 
 
+def record_key(store: Store, *, record_id: str) -> int | None:
+    """The list key (rowid) of a record, to select it in a list after it was saved."""
+    with store.raw() as connection:
+        row = connection.execute("SELECT rowid FROM record WHERE id = ?", (record_id,)).fetchone()
+    return int(row[0]) if row else None
+
+
 def _rows(store: Store, sql: str, keys: Sequence[int]) -> dict[int, tuple[Any, ...]]:
     if not keys:
         return {}

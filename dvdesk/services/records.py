@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -22,6 +23,7 @@ from dvdesk.db.schema import (
     AuditEntry,
     DialogueIssue,
     Office,
+    OrgUnit,
     Recommendation,
     Record,
     RecordSubject,
@@ -100,6 +102,7 @@ def update_record(store: Store, *, record_id: str, changes: Mapping[str, object]
         row = _get_row(session, record_id)
         if row.deleted:
             raise Conflict(_("Record {id} was deleted; it cannot be changed.").format(id=record_id))
+        _check_writer(session, row)
         record_type = RecordType(row.type)
         current = _input_dict(session, row)
         merged = {**current, **changes}
@@ -141,6 +144,7 @@ def delete_record(store: Store, *, record_id: str) -> int:
         row = _get_row(session, record_id)
         if row.deleted:
             raise Conflict(_("Record {id} is already deleted.").format(id=record_id))
+        _check_writer(session, row)
         row.deleted = True
         row.revision += 1
         row.change_seq = next_change_seq(session)
@@ -149,6 +153,43 @@ def delete_record(store: Store, *, record_id: str) -> int:
         session.add(row)
         session.add(_audit(store, "delete", record_id, row.revision, {}))
         return row.revision
+
+
+@dataclass(frozen=True)
+class RecordWriter:
+    """The one office that may change a record: the office that made it."""
+
+    code: str
+    name: str
+    own: bool
+
+
+def _unit_name(session: Session, code: str) -> str:
+    names = session.exec(select(OrgUnit.name).where(OrgUnit.code == code)).all()
+    return names[0] if names else code
+
+
+def _writer(session: Session, row: Record) -> RecordWriter:
+    own = row.office_code == _office(session).code
+    return RecordWriter(code=row.office_code, name=_unit_name(session, row.office_code), own=own)
+
+
+def record_writer(store: Store, *, record_id: str) -> RecordWriter:
+    """Who may change ``record_id``; imported records belong to the office that sent them."""
+    with store.session() as session:
+        return _writer(session, _get_row(session, record_id))
+
+
+def _check_writer(session: Session, row: Record) -> None:
+    """One writer per record (DESIGN.md §5): a record from another office is read-only here."""
+    writer = _writer(session, row)
+    if not writer.own:
+        raise Conflict(
+            _(
+                "This record belongs to {office} ({code}): only that office may change or "
+                "delete it. Ask them to correct it and send a new package."
+            ).format(office=writer.name, code=writer.code)
+        )
 
 
 def _office(session: Session) -> Office:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QSpinBox,
@@ -48,6 +49,7 @@ from dvdesk.services.store import Store
 from ui.crash import show_error
 from ui.forms.drafts import Draft, delete_draft, draft_key, save_draft
 from ui.forms.widgets import DateField, LinesField, LongTextField, PartColumn, PartsTable
+from ui.screen import fit_to_screen
 from ui.worker import run_in_background
 
 SNAPSHOT_DELAY_MS = 400
@@ -129,6 +131,7 @@ class RecordForm(QDialog):
         record: dict[str, Any] | None = None,
         *,
         draft: Draft | None = None,
+        owner_name: str | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -137,6 +140,7 @@ class RecordForm(QDialog):
         self.record_id: str | None = record["id"] if record else None
         self.revision: int | None = record["revision"] if record else None
         self.fields: dict[str, _Field] = {}
+        self.invalid_keys: list[str] = []
         self.touched: set[str] = set()
         self.show_all_errors = False
         self.saving = False
@@ -155,7 +159,47 @@ class RecordForm(QDialog):
         self._snapshot_timer.timeout.connect(self.snapshot)
         self._connect_changes()
         self.validate_now()
-        self.resize(960, 760)
+        self.read_only = owner_name is not None
+        if owner_name is not None:
+            self._make_read_only(owner_name)
+        fit_to_screen(self, 960, 660)
+        self.first_field().setFocus()  # the cursor is where the clerk types first
+
+    def _make_read_only(self, owner_name: str) -> None:
+        """Another office's record: shown for reading; only its own office may change it."""
+        self.setWindowTitle(_("Record of {office}").format(office=owner_name))
+        self.banner = QLabel(
+            _(
+                "Record of {office}: read only. Only that office may change or delete it; "
+                "ask them to correct it and send a new package."
+            ).format(office=owner_name)
+        )
+        self.banner.setObjectName("readOnlyBanner")
+        self.banner.setWordWrap(True)
+        layout = self.layout()
+        if isinstance(layout, QVBoxLayout):
+            layout.insertWidget(0, self.banner)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, (QLineEdit, QPlainTextEdit, QSpinBox)):
+                widget.setReadOnly(True)
+            elif isinstance(widget, PartsTable):
+                widget.set_read_only()
+            else:
+                widget.setEnabled(False)
+        self.save_action.setEnabled(False)
+        save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        save.hide()
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Close"))
+
+    def show_help(self) -> None:
+        from ui.help import HelpDialog  # noqa: PLC0415 - rarely opened
+
+        self.help_dialog = HelpDialog("records", parent=self)
+        self.help_dialog.open()
+
+    def first_field(self) -> QWidget:
+        return next(iter(self.fields.values())).widget
 
     # ------------------------------------------------------------------ layout
 
@@ -170,10 +214,15 @@ class RecordForm(QDialog):
             sections.addWidget(self._session_section())
         sections.addWidget(self._recommendations_section())
         sections.addStretch(1)
-        scroll = QScrollArea()
+        self.scroller = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
 
+        self._actions()
+        self._footer(scroll)
+
+    def _actions(self) -> None:
+        """Undo, redo, save and help: keys that work anywhere in the form."""
         self.undo_action = self.undo_stack.createUndoAction(self, _("Undo"))
         self.undo_action.setShortcuts([QKeySequence(QKeySequence.StandardKey.Undo)])
         self.redo_action = self.undo_stack.createRedoAction(self, _("Redo"))
@@ -188,7 +237,12 @@ class RecordForm(QDialog):
         self.save_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.save_action.triggered.connect(self.save)
         self.addAction(self.save_action)
+        help_action = QAction(_("Help"), self)
+        help_action.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
+        help_action.triggered.connect(self.show_help)
+        self.addAction(help_action)
 
+    def _footer(self, scroll: QScrollArea) -> None:
         undo_button = QPushButton(_("Undo"))
         undo_button.clicked.connect(self.undo_stack.undo)
         self.undo_stack.canUndoChanged.connect(undo_button.setEnabled)
@@ -430,8 +484,6 @@ class RecordForm(QDialog):
             signal = None
             if isinstance(widget, (QLineEdit, LinesField, LongTextField)):
                 signal = widget.textChanged
-            elif isinstance(widget, DateField):
-                signal = widget.dateChanged
             elif isinstance(widget, QSpinBox):
                 signal = widget.valueChanged
             elif isinstance(widget, QComboBox):
@@ -440,6 +492,8 @@ class RecordForm(QDialog):
                 signal = widget.changed
             if signal is not None:
                 signal.connect(lambda *_args, k=key: self._changed(k))
+            if isinstance(widget, DateField):  # typed dates are judged when the field is left
+                widget.editingFinished.connect(self.validate_now)
 
     def _changed(self, key: str) -> None:
         self.touched.add(key)
@@ -489,6 +543,13 @@ class RecordForm(QDialog):
             key = path.split(".")[0].split("[")[0]
             by_key.setdefault(key, []).append(self._describe(path, message))
         for key, field in self.fields.items():
+            if isinstance(field.widget, DateField) and (problem := field.widget.problem()):
+                problems.append((key, problem))
+                # Half-typed dates are not judged until the clerk leaves the field.
+                typing = field.widget.hasFocus() and not self.show_all_errors
+                by_key[key] = [] if typing else [problem]
+        self.invalid_keys = [key for key in self.fields if by_key.get(key)]
+        for key, field in self.fields.items():
             visible = self.show_all_errors or key in self.touched
             field.show_error("; ".join(by_key[key]) if visible and key in by_key else None)
             if isinstance(field.widget, PartsTable):
@@ -522,22 +583,37 @@ class RecordForm(QDialog):
     # ------------------------------------------------------------- save/close
 
     def save(self) -> None:
-        if self.saving:
+        if self.saving or self.read_only:
             return
         self.snapshot()
         self.show_all_errors = True
         problems = self.validate_now()
         if problems:
             self.status.setText(_("Fix the fields marked in red, then save again."))
-            first = problems[0][0].split(".")[0].split("[")[0]
-            if first in self.fields:
-                self.fields[first].widget.setFocus()
+            self.focus_first_invalid(problems)
             return
         data = self.input_data()
         self.saving = True
         self.setEnabled(False)
         self.status.setText(_("Saving…"))
         run_in_background(self._save_call(data), on_done=self._saved, on_failed=self._save_failed)
+
+    def focus_first_invalid(self, problems: list[tuple[str, str]]) -> None:
+        """Put the cursor in the first red field on screen and scroll it into view."""
+        if not self.invalid_keys:
+            return
+        key = self.invalid_keys[0]
+        field = self.fields[key]
+        self.scroller.ensureWidgetVisible(field.container)
+        if isinstance(field.widget, PartsTable):
+            rows = [
+                int(path.split("[")[1].split("]")[0])
+                for path, _message in problems
+                if path.startswith(f"{key}[")
+            ]
+            field.widget.focus_cell(min(rows) if rows else 0, 0)
+        else:
+            field.widget.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _save_call(self, data: dict[str, Any]) -> Callable[[], str]:
         """What saving does, as a call for the worker thread; it returns the record id."""

@@ -13,15 +13,18 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QDate, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QKeyEvent
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
     QAbstractItemView,
+    QCalendarWidget,
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QHeaderView,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableWidget,
@@ -30,53 +33,105 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dvdesk.clock import today
 from dvdesk.formatting import short_date
 from dvdesk.i18n import _
+from dvdesk.typed_dates import TypedDate, parse_typed_date
 
-EMPTY_DATE = QDate(1900, 1, 1)
-DISPLAY_FORMAT = "dd/MM/yyyy"
 VALUE_ROLE = Qt.ItemDataRole.UserRole
 ORIGINAL_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
-def to_qdate(value: str | None) -> QDate:
-    if not value:
-        return EMPTY_DATE
-    parsed = date.fromisoformat(value)
-    return QDate(parsed.year, parsed.month, parsed.day)
+def typed_date_text(value: date) -> str:
+    """How a date field shows a date: always day/month/year, the order it reads back."""
+    return value.strftime("%d/%m/%Y")
 
 
-def from_qdate(value: QDate) -> str | None:
-    if not value.isValid() or value == EMPTY_DATE:
-        return None
-    return date(value.year(), value.month(), value.day()).isoformat()
+class DateField(QLineEdit):
+    """A date typed as text (``10/11/2026``, ``10112026``, ``10/11/26`` …).
 
+    A plain line edit, read on focus-out or save: a section editor (QDateEdit)
+    jumps on every ``/`` and fights Unikey. Empty means no date; F4 or Alt+Down
+    opens a calendar.
+    """
 
-class DateField(QDateEdit):
-    """A dd/mm/yyyy date with a calendar popup; optionally empty (shown blank)."""
+    problem_changed = Signal(str)
 
     def __init__(self, *, optional: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setCalendarPopup(True)
-        self.setDisplayFormat(DISPLAY_FORMAT)
         self.optional = optional
-        if optional:
-            self.setMinimumDate(EMPTY_DATE)
-            self.setSpecialValueText(" ")
-            self.setDate(EMPTY_DATE)
-        else:
-            self.setDate(QDate.currentDate())
+        self.setPlaceholderText(_("dd/mm/yyyy"))
+        self.setToolTip(
+            _("Type day/month/year, e.g. 10/11/2026, 10112026 or 10/11/26; F4 opens a calendar.")
+        )
+        self.setMaxLength(20)
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("00/00/00000") + 40)
+        calendar = self.addAction(
+            self.style().standardIcon(QStyle.StandardPixmap.SP_ArrowDown),
+            QLineEdit.ActionPosition.TrailingPosition,
+        )
+        calendar.setToolTip(_("Calendar (F4)"))
+        calendar.triggered.connect(self.open_calendar)
+        self.calendar: QCalendarWidget | None = None
+        self.editingFinished.connect(self.tidy)
+        if not optional:
+            self.setText(typed_date_text(today()))
+
+    def typed(self) -> TypedDate:
+        return parse_typed_date(self.text(), today=today())
 
     def value(self) -> str | None:
-        return from_qdate(self.date())
+        parsed = self.typed().value
+        return parsed.isoformat() if parsed else None
+
+    def problem(self) -> str | None:
+        return self.typed().problem
 
     def set_value(self, value: str | None) -> None:
-        self.setDate(to_qdate(value) if value or self.optional else QDate.currentDate())
+        self.setText(typed_date_text(date.fromisoformat(value)) if value else "")
 
-    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802 - Qt API
-        # Qt moves between day/month/year on Tab; typing already advances sections,
-        # so Tab leaves the field like in every other field of the form.
-        return QWidget.focusNextPrevChild(self, next)
+    def tidy(self) -> None:
+        """Show a readable date the way it will be kept, or say what is wrong."""
+        parsed = self.typed()
+        if parsed.value is not None and self.text() != typed_date_text(parsed.value):
+            self.setText(typed_date_text(parsed.value))
+        self.problem_changed.emit(parsed.problem or "")
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
+        # Only F4 and Alt+Down are taken; letters and Backspace stay with the input method.
+        alt_down = event.key() == Qt.Key.Key_Down and bool(
+            event.modifiers() & Qt.KeyboardModifier.AltModifier
+        )
+        if event.key() == Qt.Key.Key_F4 or alt_down:
+            self.open_calendar()
+            return
+        super().keyPressEvent(event)
+
+    def open_calendar(self) -> None:
+        if self.isReadOnly():
+            return
+        # A child of the field, so a table's editor does not close while it is open.
+        calendar = QCalendarWidget(self)
+        calendar.setWindowFlags(Qt.WindowType.Popup)
+        calendar.setGridVisible(True)
+        calendar.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
+        shown = self.typed().value or today()
+        calendar.setSelectedDate(QDate(shown.year, shown.month, shown.day))
+        calendar.activated.connect(self._picked)
+        calendar.clicked.connect(self._picked)
+        calendar.move(self.mapToGlobal(self.rect().bottomLeft()))
+        self.calendar = calendar
+        calendar.show()
+        calendar.setFocus()
+
+    def _picked(self, picked: QDate) -> None:
+        self.setText(typed_date_text(date(picked.year(), picked.month(), picked.day())))
+        if self.calendar is not None:
+            self.calendar.close()
+            self.calendar.deleteLater()
+            self.calendar = None
+        self.setFocus()
+        self.tidy()
 
 
 class LinesField(QPlainTextEdit):
@@ -119,6 +174,8 @@ class PartColumn:
 
 
 class _DateDelegate(QStyledItemDelegate):
+    """Edits a date cell with the same typed field as the forms; a wrong date is not kept."""
+
     def createEditor(  # noqa: N802 - Qt API
         self,
         parent: QWidget,
@@ -135,11 +192,14 @@ class _DateDelegate(QStyledItemDelegate):
         self, editor: QWidget, model: QAbstractItemModel, index: QModelIndex | QPersistentModelIndex
     ) -> None:
         assert isinstance(editor, DateField)
-        value = editor.value()
-        model.setData(index, value, VALUE_ROLE)
+        parsed = editor.typed()
+        if parsed.problem:
+            model.setData(index, parsed.problem, Qt.ItemDataRole.ToolTipRole)
+            return
+        model.setData(index, parsed.value.isoformat() if parsed.value else None, VALUE_ROLE)
         model.setData(
             index,
-            short_date(date.fromisoformat(value)) if value else "",
+            short_date(parsed.value) if parsed.value else "",
             Qt.ItemDataRole.DisplayRole,
         )
 
@@ -173,6 +233,26 @@ class _ChoiceDelegate(QStyledItemDelegate):
         model.setData(index, editor.currentText(), Qt.ItemDataRole.DisplayRole)
 
 
+class _PartsGrid(QTableWidget):
+    """Tab moves through a row's cells while editing and leaves the table after the last,
+    so the keyboard never gets stuck inside (Tab without an editor leaves at once)."""
+
+    def closeEditor(  # noqa: N802 - Qt API
+        self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint
+    ) -> None:
+        column = self.currentColumn()
+        leaving_forward = (
+            hint == QAbstractItemDelegate.EndEditHint.EditNextItem
+            and column == self.columnCount() - 1
+        )
+        leaving_back = hint == QAbstractItemDelegate.EndEditHint.EditPreviousItem and column == 0
+        if leaving_forward or leaving_back:
+            super().closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+            QWidget.focusNextPrevChild(self, leaving_forward)
+            return
+        super().closeEditor(editor, hint)
+
+
 class PartsTable(QWidget):
     """An editable table of repeating parts (recommendations, dialogue issues).
 
@@ -187,7 +267,7 @@ class PartsTable(QWidget):
     ) -> None:
         super().__init__(parent)
         self.columns = list(columns)
-        self.table = QTableWidget(0, len(self.columns))
+        self.table = _PartsGrid(0, len(self.columns))
         self.table.setHorizontalHeaderLabels([c.title for c in self.columns])
         self.table.setEditTriggers(
             QAbstractItemView.EditTrigger.DoubleClicked
@@ -212,7 +292,7 @@ class PartsTable(QWidget):
         self.table.setMinimumHeight(150)
         self.table.itemChanged.connect(lambda _item: self.changed.emit())
         self.add_button = QPushButton(add_label)
-        self.add_button.clicked.connect(self.add_row)
+        self.add_button.clicked.connect(self.new_row)
         self.remove_button = QPushButton(_("Remove selected row"))
         self.remove_button.clicked.connect(self.remove_selected)
         buttons = QHBoxLayout()
@@ -235,10 +315,31 @@ class PartsTable(QWidget):
             )
         self.cell(row, 0).setData(ORIGINAL_ROLE, data)
         self.table.blockSignals(False)
-        if item is None:
-            self.table.setCurrentCell(row, 0)
+
+    def set_read_only(self) -> None:
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        for row in range(self.table.rowCount()):
+            for column in range(self.table.columnCount()):
+                cell = self.cell(row, column)
+                cell.setFlags(cell.flags() & ~Qt.ItemFlag.ItemIsUserCheckable)
+        self.add_button.setEnabled(False)
+        self.remove_button.setEnabled(False)
+
+    def new_row(self) -> None:
+        """An empty row, with the cursor typing in its first cell (the form records it)."""
+        self.add_row()
+        self.changed.emit()
+        self.focus_cell(self.table.rowCount() - 1, 0, edit=True)
+
+    def focus_cell(self, row: int, column: int, *, edit: bool = False) -> None:
+        if not 0 <= row < self.table.rowCount():
             self.table.setFocus()
-            self.changed.emit()
+            return
+        self.table.setFocus()
+        self.table.setCurrentCell(row, column)
+        self.table.scrollToItem(self.cell(row, column))
+        if edit:
+            self.table.editItem(self.cell(row, column))
 
     def _cell(self, column: PartColumn, value: Any) -> QTableWidgetItem:
         cell = QTableWidgetItem()

@@ -220,6 +220,9 @@ def _document_parser(commands: argparse._SubParsersAction[Any]) -> None:
     settings.add_argument("--signer-capacity", help=_("e.g. K/T TRƯỞNG BAN (empty to remove)"))
     settings.add_argument("--signer-post", help=_("e.g. PHÓ TRƯỞNG BAN"))
     settings.add_argument("--signer-name", help=_("name under the signature"))
+    settings.add_argument(
+        "--archive-units", help=_('state template: units after "Lưu: VT," (e.g. TH)')
+    )
     settings.set_defaults(run=run_document_settings)
 
 
@@ -535,7 +538,14 @@ def run_document_void(args: argparse.Namespace) -> int:
 
 def _settings_changes(args: argparse.Namespace, current_terms: list[str]) -> dict[str, Any]:
     changes: dict[str, Any] = {}
-    for key in ("template", "numbering", "signer_capacity", "signer_post", "signer_name"):
+    for key in (
+        "template",
+        "numbering",
+        "signer_capacity",
+        "signer_post",
+        "signer_name",
+        "archive_units",
+    ):
         value = getattr(args, key)
         if value is not None:
             changes[key] = value
@@ -578,6 +588,7 @@ def run_document_settings(args: argparse.Namespace) -> int:
             "signer_capacity": settings.signer_capacity,
             "signer_post": settings.signer_post,
             "signer_name": settings.signer_name,
+            "archive_units": settings.archive_units,
         }
     )
     return 0

@@ -1,0 +1,202 @@
+"""The office's settings after set-up: its dated name and header, and how documents look.
+
+A name, symbol or place change is a new profile valid from a date (older documents
+keep the old name); signers, margins and numbering are the document settings. Both
+are written by the core's own functions, the same ones the command line uses.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dvdesk.clock import today
+from dvdesk.documents.settings import (
+    DocumentSettings,
+    NumberingRule,
+    get_document_settings,
+    set_document_settings,
+)
+from dvdesk.domain.validation import validate
+from dvdesk.errors import UserError, ValidationFailed
+from dvdesk.i18n import N_, _
+from dvdesk.services.office import ProfileInput, add_profile, get_office
+from dvdesk.services.office_view import Profile
+from dvdesk.services.report_recipients import (
+    RecipientsInput,
+    get_default_recipients,
+    set_default_recipients,
+)
+from dvdesk.services.store import Store
+from ui.forms.widgets import DateField
+from ui.screen import fit_to_screen
+
+PROFILE_FIELDS = (
+    ("name", N_("Full name of the office *")),
+    ("header_name", N_("Issuing body as printed in document headers")),
+    ("superior", N_("Party committee above, printed over the issuing body")),
+    ("symbol", N_("Document symbol *")),
+    ("place", N_("Place name on the date line *")),
+)
+CAPACITIES = ("", "K/T TRƯỞNG BAN", "T/M BAN THƯỜNG VỤ", "T/M BAN CHẤP HÀNH")
+MARGINS = (
+    ("margin_top", N_("Top margin (mm)")),
+    ("margin_bottom", N_("Bottom margin (mm)")),
+    ("margin_left", N_("Left margin (mm)")),
+    ("margin_right", N_("Right margin (mm)")),
+)
+
+
+class OfficeSettingsDialog(QDialog):
+    """Edit the office profile (from a date on) and the document settings."""
+
+    saved = Signal(str)
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.setWindowTitle(_("Office settings"))
+        self.profile: Profile = get_office(store).current
+        self.settings: DocumentSettings = get_document_settings(store)
+        body = QWidget()
+        column = QVBoxLayout(body)
+        column.addWidget(self._profile_box())
+        column.addWidget(self._documents_box())
+        column.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        self.error = QLabel()
+        self.error.setObjectName("fieldError")
+        self.error.setWordWrap(True)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        fit_to_screen(self, 760, 640)
+        self.edits["name"].setFocus()
+
+    def _profile_box(self) -> QGroupBox:
+        box = QGroupBox(_("Name and header (a change takes effect from a date)"))
+        form = QFormLayout(box)
+        self.edits: dict[str, QLineEdit] = {}
+        for key, label in PROFILE_FIELDS:
+            edit = QLineEdit(getattr(self.profile, key) or "")
+            form.addRow(_(label), edit)
+            self.edits[key] = edit
+        self.valid_from = DateField(optional=False)
+        self.valid_from.set_value(today().isoformat())
+        form.addRow(_("Takes effect from *"), self.valid_from)
+        return box
+
+    def _documents_box(self) -> QGroupBox:
+        box = QGroupBox(_("Documents"))
+        form = QFormLayout(box)
+        self.capacity = QComboBox()
+        self.capacity.setEditable(True)
+        self.capacity.addItems(list(CAPACITIES))
+        self.capacity.setCurrentText(self.settings.signer_capacity or "")
+        self.signer_post = QLineEdit(self.settings.signer_post or "")
+        self.signer_name = QLineEdit(self.settings.signer_name or "")
+        form.addRow(_("Signs on behalf (K/T, T/M)"), self.capacity)
+        form.addRow(_("Signer's post"), self.signer_post)
+        form.addRow(_("Signer's name"), self.signer_name)
+        self.numbering = QComboBox()
+        self.numbering.addItem(_("from 01 at each committee term"), NumberingRule.TERM.value)
+        self.numbering.addItem(_("from 01 each calendar year"), NumberingRule.YEAR.value)
+        self.numbering.setCurrentIndex(max(self.numbering.findData(self.settings.numbering), 0))
+        form.addRow(_("Document numbers start"), self.numbering)
+        margins = QHBoxLayout()
+        self.margins: dict[str, QDoubleSpinBox] = {}
+        for key, label in MARGINS:
+            spin = QDoubleSpinBox()
+            spin.setRange(5, 60)
+            spin.setDecimals(0)
+            spin.setValue(getattr(self.settings, key))
+            spin.setToolTip(_(label))
+            spin.setAccessibleName(_(label))
+            margins.addWidget(spin)
+            self.margins[key] = spin
+        form.addRow(_("Margins: top, bottom, left, right (mm)"), margins)
+        self.recipients = QPlainTextEdit("\n".join(get_default_recipients(self.store)))
+        self.recipients.setTabChangesFocus(True)
+        self.recipients.setFixedHeight(self.recipients.fontMetrics().lineSpacing() * 3 + 12)
+        self.recipients.setPlaceholderText(
+            _("One per line; left empty, the report goes to the office above.")
+        )
+        form.addRow(_("Default recipients of reports"), self.recipients)
+        return box
+
+    def profile_changes(self) -> dict[str, Any] | None:
+        """The new profile, or None if the name, header, symbol and place did not change."""
+        values = {key: edit.text().strip() for key, edit in self.edits.items()}
+        if all(values[key] == (getattr(self.profile, key) or "") for key in values):
+            return None
+        typed = self.valid_from.typed()
+        if typed.value is None:
+            raise UserError(typed.problem or _("Type the date the new name takes effect."))
+        data: dict[str, Any] = {key: value for key, value in values.items() if value}
+        return data | {"valid_from": typed.value.isoformat()}
+
+    def document_changes(self) -> dict[str, Any]:
+        return {
+            "signer_capacity": self.capacity.currentText().strip() or None,
+            "signer_post": self.signer_post.text().strip() or None,
+            "signer_name": self.signer_name.text().strip() or None,
+            "numbering": self.numbering.currentData(),
+        } | {key: spin.value() for key, spin in self.margins.items()}
+
+    def save(self) -> None:
+        """Both parts are validated by the core; nothing is written if either is refused."""
+        try:
+            profile = self.profile_changes()
+            if profile is not None:
+                checked = validate(ProfileInput, profile)
+                if any(p.valid_from == checked.valid_from for p in get_office(self.store).profiles):
+                    raise UserError(
+                        _("A name already takes effect on {date}; choose another date.").format(
+                            date=self.valid_from.text()
+                        )
+                    )
+            recipients = self.recipients.toPlainText().splitlines()
+            validate(RecipientsInput, {"recipients": [r.strip() for r in recipients if r.strip()]})
+            set_document_settings(self.store, changes=self.document_changes())
+            set_default_recipients(self.store, recipients=recipients)
+            if profile is not None:
+                add_profile(self.store, data=profile)
+        except UserError as error:
+            self._show_problem(error)
+            return
+        self.saved.emit(_("The office settings were saved."))
+        self.accept()
+
+    def _show_problem(self, error: UserError) -> None:
+        if isinstance(error, ValidationFailed) and error.problems:
+            field, message = error.problems[0]
+            self.error.setText(f"{message[:1].upper()}{message[1:]}")
+            target = self.edits.get(field)
+            if target is not None:
+                target.setFocus()
+            return
+        self.error.setText(error.message)
