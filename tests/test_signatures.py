@@ -321,3 +321,16 @@ def test_candidate_modules_are_found_by_name(tmp_path: Path) -> None:
         (drivers / name).write_bytes(b"x")
     found = candidate_modules([(tmp_path / "Program Files", 2), (tmp_path / "missing", 0)])
     assert [path.name for path in found] == ["eTPKCS11.dll", "vendor_p11.dll"]
+
+
+def test_token_driver_refusals_are_one_vietnamese_line(
+    store: Store, cli: CliRunner, issued: Path, tmp_path: Path
+) -> None:
+    missing = cli("token", "list", "--pkcs11", str(tmp_path / "khong-co.dll"))
+    assert missing.code != 0 and "trình điều khiển" in missing.err and missing.err.count("\n") == 1
+    junk = tmp_path / "junk.so"
+    junk.write_bytes(b"not a library")
+    broken = cli("token", "list", "--pkcs11", str(junk))
+    assert broken.code != 0 and "PKCS#11" in broken.err and broken.err.count("\n") == 1
+    unset = cli("document", "sign", "01-BB/BXDĐ", "--pin-file", str(junk))
+    assert unset.code != 0 and "dvdesk token settings" in unset.err
