@@ -334,3 +334,47 @@ def test_token_driver_refusals_are_one_vietnamese_line(
     assert broken.code != 0 and "PKCS#11" in broken.err and broken.err.count("\n") == 1
     unset = cli("document", "sign", "01-BB/BXDĐ", "--pin-file", str(junk))
     assert unset.code != 0 and "dvdesk token settings" in unset.err
+
+
+def test_a_report_signed_by_the_signer_then_the_office(
+    store: Store, cli: CliRunner, token: SoftToken, pin_file: Path, tmp_path: Path
+) -> None:
+    from datetime import date
+
+    from dvdesk.documents.figures import compute_figures
+    from dvdesk.documents.periods import parse_period
+    from dvdesk.documents.report_pdf import issue_report
+    from tests.test_issuing import _inspection, _ready_report
+
+    _inspection(store, "2025-03-01")
+    _ready_report(store, "2025-H1")
+    report = issue_report(
+        store, figures=compute_figures(store, period=parse_period("2025-H1")), on=date(2025, 6, 20)
+    )
+    number = report.entry.reference
+    signed = cli(
+        "document", "sign", number, "--pkcs11", token.module, "--key-label", "chair",
+        "--pin-file", str(pin_file),
+    )  # fmt: skip
+    assert signed.code == 0, signed.err
+    assert "người ký" in signed.out  # a report's default role is its signer
+    out = tmp_path / "report.pdf"
+    sealed = cli(
+        "document", "sign", number, "--pkcs11", token.module, "--key-label", "org",
+        "--role", "organisation", "--pin-file", str(pin_file), "--out", str(out),
+    )  # fmt: skip
+    assert sealed.code == 0, sealed.err
+    assert out.read_bytes().startswith(report.pdf or b"-")
+    trust_ca(cli, token, tmp_path)
+    checked = cli("document", "verify", str(out), "--json")
+    assert checked.code == 0, checked.out
+    fields = [s["field"] for s in checked.json()["signatures"]]
+    assert fields == ["dvdesk_signer", "dvdesk_organisation"]
+    assert pyhanko_verdicts(out.read_bytes(), [ca_root(token)]) == [(True, True), (True, True)]
+    # The seal goes on the page of the signer's stamp (not the appendix after it).
+    reader = PdfFileReader(io.BytesIO(out.read_bytes()), strict=False)
+    pages = {
+        name: ref.get_object().get_value_as_reference("/P").idnum
+        for name, _value, ref in enumerate_sig_fields(reader)
+    }
+    assert pages["dvdesk_organisation"] == pages["dvdesk_signer"]

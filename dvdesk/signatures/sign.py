@@ -178,9 +178,12 @@ def _field_box(reader: PdfFileReader, name: str) -> tuple[int, tuple[int, int, i
 
 
 def _page_index(reader: PdfFileReader, page: Any) -> int:
+    """The index of the page ``page`` (a reference) points to; the last page if none."""
     count = int(reader.root["/Pages"]["/Count"])
+    wanted = getattr(page, "idnum", None)
     for index in range(count):
-        if reader.find_page_for_modification(index)[0] == page:  # type: ignore[no-untyped-call]
+        found = reader.find_page_for_modification(index)[0]  # type: ignore[no-untyped-call]
+        if getattr(found, "idnum", None) == wanted:
             return index
     return count - 1
 
