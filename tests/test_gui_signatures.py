@@ -21,6 +21,7 @@ from tests.conftest import CliRunner, inspection
 from tests.gui_support import type_text
 from tests.signature_fixtures import PIN, SoftToken, issue_args, make_ca, make_token, needs_softhsm
 from tests.test_gui_fit import SCREENS, SIZES, assert_fits
+from ui.help import HelpDialog, topic_of
 from ui.main_window import MainWindow
 from ui.register import RegisterPage
 from ui.signatures import SignDialog, VerifyPage
@@ -185,3 +186,5 @@ def test_the_check_screen_is_in_the_navigation(window: MainWindow, qtbot: QtBot)
     row = labels.index("Kiểm tra chữ ký số")
     window.nav.setCurrentRow(row)
     assert isinstance(window.pages.currentWidget(), VerifyPage)
+    assert topic_of(window.pages.currentWidget()) == "signatures"
+    assert "chưa kiểm tra thu hồi" in HelpDialog("signatures").text.toPlainText().lower()
