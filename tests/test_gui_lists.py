@@ -169,8 +169,8 @@ def test_window_title_names_the_office(window: MainWindow, store: Store) -> None
         "Đối thoại",
         "Kiến nghị",
         "Báo cáo",
-        "Sổ văn bản đi",
         "Trao đổi USB",
+        "Sổ văn bản đi",
         "Kiểm tra chữ ký số",
     ]
     assert list_records(store) == []

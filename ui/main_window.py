@@ -71,8 +71,10 @@ class MainWindow(QMainWindow):
             self._add_lazy_page(labels[record_type], partial(self._make_list, record_type))
         self._follow_ups_index = self._add_lazy_page(_("Recommendations"), self._make_follow_ups)
         self._reports_index = self._add_lazy_page(_("Reports"), self._make_reports)
-        self._register_index = self._add_lazy_page(_("Issued documents"), self._make_register)
         self._exchange_index = self._add_lazy_page(_("USB exchange"), self._make_exchange)
+        # Last, so Ctrl+1 … Ctrl+6 keep their sections; the register is Ctrl+7.
+        self._register_index = self._add_lazy_page(_("Issued documents"), self._make_register)
+        # After the register: Ctrl+8.
         self._verify_index = self._add_lazy_page(_("Check digital signatures"), self._make_verify)
         self.nav.currentRowChanged.connect(self._show_page)
         splitter = QSplitter()
@@ -229,7 +231,7 @@ class MainWindow(QMainWindow):
         for text, key, name in (
             (_("Show the figures"), None, "show_figures"),
             (_("Preview draft"), QKeySequence("Ctrl+Shift+P"), "preview"),
-            (_("Issue with a number"), None, "issue"),
+            (_("Issue…"), None, "issue"),
             (_("Export workbook…"), None, "export_workbook"),
         ):
             self._action(reports, text, key, partial(self.on_reports, name))
