@@ -16,6 +16,7 @@ from dvdesk.domain.enums import RecordType
 from dvdesk.services.records import add_record
 from dvdesk.services.store import Store
 from dvdesk.signatures.documents import signature_summary
+from dvdesk.signatures.issued import issued_entry
 from dvdesk.signatures.travel import DocumentMember, receive_documents
 from tests.conftest import CliRunner, inspection
 from tests.gui_support import type_text
@@ -24,7 +25,7 @@ from tests.test_gui_fit import SCREENS, SIZES, assert_fits
 from ui.help import HelpDialog, topic_of
 from ui.main_window import MainWindow
 from ui.register import RegisterPage
-from ui.signatures import SignDialog, VerifyPage
+from ui.signatures import SignContext, SignDialog, VerifyPage
 from ui.worker import wait_for_tasks
 
 pytestmark = [needs_softhsm, pytest.mark.slow]
@@ -51,7 +52,8 @@ def issued(store: Store, cli: CliRunner, tmp_path: Path) -> bytes:
 
 def _dialog(app: QApplication, store: Store, qtbot: QtBot, issued: bytes) -> SignDialog:
     assert issued.startswith(b"%PDF")  # the register keeps it; the dialog signs that copy
-    dialog = SignDialog(store, document="01-BB/BXDĐ")
+    context = SignContext(entry=issued_entry(store, number="01-BB/BXDĐ"), module="")
+    dialog = SignDialog(store, context=context)
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog
@@ -158,6 +160,7 @@ def test_the_register_opens_the_sign_dialog(
     assert cell is not None and cell.text() == "chưa ký số"
     register.table.selectRow(0)
     register.sign_button.click()
+    qtbot.waitUntil(lambda: bool(register.findChildren(SignDialog)), timeout=20_000)
     dialogs = register.findChildren(SignDialog)
     assert len(dialogs) == 1 and "01-BB/BXDĐ" in dialogs[0].windowTitle()
     dialogs[0].reject()  # closing refreshes the register in the background

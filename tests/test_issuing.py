@@ -30,6 +30,7 @@ from dvdesk.services.office import add_profile, create_office
 from dvdesk.services.records import add_record, update_record
 from dvdesk.services.store import Store, open_store
 from tests.conftest import OFFICE, database_digest, inspection
+from tests.document_fixtures import flat_text
 from tests.test_documents import COMPLETE
 
 NARRATIVE = {
@@ -373,11 +374,7 @@ def test_the_report_names_the_backlog_and_lists_it_in_an_appendix(
     assert issued.pdf is not None
     pdf = tmp_path / "bc.pdf"
     pdf.write_bytes(issued.pdf)
-    text = " ".join(
-        subprocess.run(
-            ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
-        ).stdout.split()
-    )
+    text = flat_text(pdf)
     assert (
         "2 kiến nghị quá hạn chưa giải quyết (tính đến ngày 15/06/2025), trong đó 1 kiến "
         "nghị từ các kỳ trước" in text
@@ -430,11 +427,7 @@ def test_a_state_report_has_its_own_recipients_and_capacities(store: Store, tmp_
     assert issued.pdf is not None
     pdf = tmp_path / "bc.pdf"
     pdf.write_bytes(issued.pdf)
-    text = " ".join(
-        subprocess.run(
-            ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
-        ).stdout.split()
-    )
+    text = flat_text(pdf)
     for expected in ("Số: 01/BC-BXDĐ", "Nơi nhận:", "- Lưu: VT, TH.", "KT. TRƯỞNG BAN"):
         assert expected in text, expected
     assert "Lưu VP" not in text and "K/T" not in text

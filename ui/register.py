@@ -158,18 +158,22 @@ class RegisterPage(QWidget):
         )
 
     def sign_selected(self) -> None:
-        from ui.signatures import SignDialog  # noqa: PLC0415 - on demand
+        from ui.signatures import SignContext, SignDialog, load_sign_context  # noqa: PLC0415
 
         entry = self.selected()
         if entry is None:
             return
-        try:
-            dialog = SignDialog(self.store, document=f"#{entry.id}", parent=self)
-        except UserError as error:
-            show_error(self, error)
-            return
-        dialog.finished.connect(lambda _result: self.refresh())
-        dialog.open()
+
+        def opened(context: SignContext) -> None:
+            dialog = SignDialog(self.store, context=context, parent=self)
+            dialog.finished.connect(lambda _result: self.refresh())
+            dialog.open()
+
+        run_in_background(
+            lambda: load_sign_context(self.store, document=f"#{entry.id}"),
+            on_done=opened,
+            on_failed=self._failed,
+        )
 
     def selected(self) -> Any:
         row = self.table.currentRow()

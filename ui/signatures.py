@@ -7,7 +7,9 @@ nothing is tried again.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
@@ -42,7 +44,7 @@ from dvdesk.signatures.documents import (
     sign_issued,
     signature_summary,
 )
-from dvdesk.signatures.issued import issued_entry
+from dvdesk.signatures.issued import IssuedEntry, issued_entry
 from dvdesk.signatures.settings import get_signing_settings, set_signing_settings
 from dvdesk.signatures.sign import Role, SigningRequest, role_label
 from dvdesk.signatures.token import TokenInfo, list_tokens
@@ -288,6 +290,38 @@ def signature_labels(store: Store, document_ids: list[int]) -> list[str]:
     return labels
 
 
+@dataclass(frozen=True)
+class SignContext:
+    """What the dialog shows before anything is typed; read off the GUI thread."""
+
+    entry: IssuedEntry
+    module: str
+
+
+def load_sign_context(store: Store, *, document: str) -> SignContext:
+    return SignContext(
+        entry=issued_entry(store, number=document),
+        module=get_signing_settings(store).module or "",
+    )
+
+
+def _request(store: Store, form: dict[str, Any]) -> SigningRequest:
+    """The signing request: the form's choices plus the office's settings (worker thread)."""
+    settings = get_signing_settings(store)
+    if form["module"] != settings.module:
+        set_signing_settings(store, module=form["module"])
+    return SigningRequest(
+        module=form["module"],
+        role=Role(form["role"]),
+        office_name=get_office(store).current.name,
+        token_label=form["token"],
+        key_label=form["key"],
+        timestamp_url=settings.timestamp_url,
+        seal_image=settings.seal_path,
+        extra_certificates=tuple(cert.dump() for cert in root_certificates(store)),
+    )
+
+
 class SignDialog(QDialog):
     """Ký số one issued document: find the token, choose the certificate, type the PIN."""
 
@@ -295,19 +329,19 @@ class SignDialog(QDialog):
         self,
         store: Store,
         *,
-        document: str,
+        context: SignContext,
         issued: bytes | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.store = store
-        self.document = document
+        entry = context.entry
+        self.document = f"#{entry.id}"
         self.issued = issued
         self.outcome: SignOutcome | None = None
         self.tokens: list[TokenInfo] = []
-        entry = issued_entry(store, number=document)
         self.setWindowTitle(_("Digital signature: {number}").format(number=entry.reference))
-        self.module = QLineEdit(get_signing_settings(store).module or "")
+        self.module = QLineEdit(context.module)
         module_row = self._module_row()
         self.token = QComboBox()
         self.token.currentIndexChanged.connect(self._fill_certificates)
@@ -393,7 +427,6 @@ class SignDialog(QDialog):
         if not tokens:
             self.message.setText(_("No token found. Plug the token in, then run this again."))
             return
-        set_signing_settings(self.store, module=self.module.text().strip())
         warning = tokens[0].pin_warning
         self.message.setText(
             warning or _("Choose the certificate, type the PIN, then press “Sign”.")
@@ -418,22 +451,18 @@ class SignDialog(QDialog):
         if not pin:
             self.message.setText(_("The PIN is empty; nothing was signed."))
             return
-        settings = get_signing_settings(self.store)
-        office = get_office(self.store).current.name
-        request = SigningRequest(
-            module=self.module.text().strip(),
-            role=Role(self.role.currentData()),
-            office_name=office,
-            token_label=self.token.currentData(),
-            key_label=self.certificate.currentData(),
-            timestamp_url=settings.timestamp_url,
-            seal_image=settings.seal_path,
-            extra_certificates=tuple(cert.dump() for cert in root_certificates(self.store)),
-        )
+        form = {
+            "module": self.module.text().strip(),
+            "role": self.role.currentData(),
+            "token": self.token.currentData(),
+            "key": self.certificate.currentData(),
+        }
         store, document, issued = self.store, self.document, self.issued
         self._busy(True, _("Signing on the token…"))
         run_in_background(
-            lambda: sign_issued(store, document=document, request=request, pin=pin, issued=issued),
+            lambda: sign_issued(
+                store, document=document, request=_request(store, form), pin=pin, issued=issued
+            ),
             on_done=self._signed,
             on_failed=self._failed,
         )

@@ -86,7 +86,9 @@ class Record(SQLModel, table=True):
 
     __tablename__ = "record"
     __table_args__ = (
-        Index("ix_record_type_start_date", "type", "start_date"),
+        # A list (one type, not deleted) reads its keys in order from these alone.
+        Index("ix_record_type_deleted_start_date", "type", "deleted", "start_date"),
+        Index("ix_record_type_deleted_title_sort", "type", "deleted", "title_sort"),
         Index("ix_record_deleted_start_date", "deleted", "start_date"),
         Index("ix_record_office_code_change_seq", "office_code", "change_seq"),
     )
@@ -95,7 +97,7 @@ class Record(SQLModel, table=True):
     type: str
     office_code: str
     title: str
-    title_sort: str = Field(index=True)
+    title_sort: str
     start_date: date
     end_date: date | None = None
     place: str | None = None
@@ -118,7 +120,8 @@ class Record(SQLModel, table=True):
     co_chairs: list[str] = _json_list()
     attendees: int | None = None
     attendee_groups: str | None = None
-    # Bookkeeping
+    # Bookkeeping. The folded searchable text: the content of the FTS5 index
+    # (dvdesk.db.search_index), which triggers keep in step with this column.
     search_text: str
     revision: int = 1
     change_seq: int = Field(index=True)

@@ -7,7 +7,6 @@ transaction; nothing is written when validation fails.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -20,7 +19,6 @@ from sqlmodel import Session, col, select
 from dvdesk.clock import now_iso, today
 from dvdesk.db.schema import (
     Attachment,
-    AuditEntry,
     DialogueIssue,
     Office,
     OrgUnit,
@@ -39,6 +37,8 @@ from dvdesk.domain.inputs import (
 from dvdesk.domain.validation import failed, validate
 from dvdesk.errors import Conflict, NotFound
 from dvdesk.i18n import _
+from dvdesk.ids import new_id
+from dvdesk.services.audit import audit
 from dvdesk.services.browse import RecordSummary
 from dvdesk.services.search import matches, search_text
 from dvdesk.services.store import Store
@@ -66,7 +66,7 @@ def add_record(store: Store, *, record_type: RecordType, data: Mapping[str, obje
     if model.revision is not None:
         raise failed([("revision", _("a new record has no revision yet; leave it out"))])
     _check_item_ids(model, allowed=set())
-    record_id = str(uuid.uuid4())
+    record_id = new_id()
     with store.session() as session:
         office = _office(session)
         stamp = now_iso()
@@ -85,8 +85,15 @@ def add_record(store: Store, *, record_type: RecordType, data: Mapping[str, obje
         session.add(row)
         session.flush()
         _write_parts(session, record_id, model)
-        session.add(
-            _audit(store, "create", record_id, 1, {"record": _public_dump(model), "type": row.type})
+        changes = {"record": _public_dump(model), "type": row.type}
+        audit(
+            session,
+            actor=store.actor,
+            action="create",
+            entity="record",
+            entity_id=record_id,
+            revision=1,
+            changes=changes,
         )
     return record_id
 
@@ -99,7 +106,7 @@ def update_record(store: Store, *, record_id: str, changes: Mapping[str, object]
     if not isinstance(changes, Mapping):
         validate(RecordInput, changes)  # raises the "must be an object" message
     with store.session() as session:
-        row = _get_row(session, record_id)
+        row = record_row(session, record_id)
         if row.deleted:
             raise Conflict(_("Record {id} was deleted; it cannot be changed.").format(id=record_id))
         _check_writer(session, row)
@@ -134,14 +141,22 @@ def update_record(store: Store, *, record_id: str, changes: Mapping[str, object]
         _delete_parts(session, record_id)
         session.flush()
         _write_parts(session, record_id, model)
-        session.add(_audit(store, "update", record_id, row.revision, diff))
+        audit(
+            session,
+            actor=store.actor,
+            action="update",
+            entity="record",
+            entity_id=record_id,
+            revision=row.revision,
+            changes=diff,
+        )
         return row.revision
 
 
 def delete_record(store: Store, *, record_id: str) -> int:
     """Tombstone a record: it disappears from lists but is kept, so the deletion can travel."""
     with store.session() as session:
-        row = _get_row(session, record_id)
+        row = record_row(session, record_id)
         if row.deleted:
             raise Conflict(_("Record {id} is already deleted.").format(id=record_id))
         _check_writer(session, row)
@@ -151,7 +166,14 @@ def delete_record(store: Store, *, record_id: str) -> int:
         row.updated_by = store.actor
         row.updated_at = now_iso()
         session.add(row)
-        session.add(_audit(store, "delete", record_id, row.revision, {}))
+        audit(
+            session,
+            actor=store.actor,
+            action="delete",
+            entity="record",
+            entity_id=record_id,
+            revision=row.revision,
+        )
         return row.revision
 
 
@@ -177,7 +199,7 @@ def _writer(session: Session, row: Record) -> RecordWriter:
 def record_writer(store: Store, *, record_id: str) -> RecordWriter:
     """Who may change ``record_id``; imported records belong to the office that sent them."""
     with store.session() as session:
-        return _writer(session, _get_row(session, record_id))
+        return _writer(session, record_row(session, record_id))
 
 
 def _check_writer(session: Session, row: Record) -> None:
@@ -202,20 +224,6 @@ def _office(session: Session) -> Office:
 def next_change_seq(session: Session) -> int:
     current = session.exec(select(func.max(Record.change_seq))).one()
     return int(current or 0) + 1
-
-
-def _audit(
-    store: Store, action: str, record_id: str, revision: int, changes: dict[str, Any]
-) -> AuditEntry:
-    return AuditEntry(
-        at=now_iso(),
-        actor=store.actor,
-        action=action,
-        entity="record",
-        entity_id=record_id,
-        revision=revision,
-        changes=changes,
-    )
 
 
 def _public_dump(model: RecordInput) -> dict[str, Any]:
@@ -266,7 +274,7 @@ def _write_parts(session: Session, record_id: str, model: RecordInput) -> None:
         )
     session.add_all(
         Recommendation(
-            id=item.id or str(uuid.uuid4()),
+            id=item.id or new_id(),
             record_id=record_id,
             position=index,
             content=item.content,
@@ -281,7 +289,7 @@ def _write_parts(session: Session, record_id: str, model: RecordInput) -> None:
     if isinstance(model, DialogueInput):
         session.add_all(
             DialogueIssue(
-                id=issue.id or str(uuid.uuid4()),
+                id=issue.id or new_id(),
                 record_id=record_id,
                 position=index,
                 content=issue.content,
@@ -338,7 +346,8 @@ def _check_item_ids(model: RecordInput, *, allowed: set[str]) -> None:
 # ---------------------------------------------------------------- reading
 
 
-def _get_row(session: Session, record_id: str) -> Record:
+def record_row(session: Session, record_id: str) -> Record:
+    """The stored record (deleted ones included); NotFound, with what to do, if none."""
     row = session.get(Record, record_id.strip().lower())
     if row is None:
         raise NotFound(
@@ -352,7 +361,7 @@ def _get_row(session: Session, record_id: str) -> Record:
 def get_record(store: Store, *, record_id: str) -> dict[str, Any]:
     """Every field of a record, its parts, attachments and bookkeeping, as JSON-ready data."""
     with store.session() as session:
-        row = _get_row(session, record_id)
+        row = record_row(session, record_id)
         return _full_dict(session, row)
 
 
@@ -549,19 +558,4 @@ def list_records(
     if limit is not None:
         query = query.limit(limit).offset(offset)
     with store.session() as session:
-        return [
-            RecordSummary(
-                key=r[0],
-                id=r[1],
-                type=RecordType(r[2]),
-                title=r[3],
-                start_date=r[4],
-                end_date=r[5],
-                place=r[6],
-                status=r[7],
-                office_code=r[8],
-                revision=r[9],
-                deleted=r[10],
-            )
-            for r in session.execute(query)
-        ]
+        return [RecordSummary.from_row(r) for r in session.execute(query)]

@@ -19,11 +19,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlmodel import Session, col, func, select
 
 from dvdesk.clock import now_iso
-from dvdesk.db.schema import AuditEntry, OrgUnit, OwnKey, PackageOut, Receipt
+from dvdesk.db.schema import OrgUnit, OwnKey, PackageOut, Receipt
 from dvdesk.errors import Conflict, NotFound, UserError
 from dvdesk.fileio import fsync_folder
 from dvdesk.i18n import _
 from dvdesk.services.attachments import blob_path
+from dvdesk.services.audit import audit
 from dvdesk.services.office import OfficeView, get_office
 from dvdesk.services.store import Store, storage_errors
 from dvdesk.signatures.travel import outgoing_documents
@@ -407,13 +408,13 @@ def _log(store: Store, *, plan: _Plan, result: ExportResult, final: Path) -> Non
                 created_by=store.actor,
             )
         )
-        session.add(
-            AuditEntry(
-                at=now_iso(),
-                actor=store.actor,
-                action="export",
-                entity="package",
-                entity_id=f"{plan.destination.code}/{plan.sequence}",
-                changes={"records": result.records, "hash": result.package_hash},
-            )
+        changes = {"records": result.records, "hash": result.package_hash}
+        package = f"{plan.destination.code}/{plan.sequence}"
+        audit(
+            session,
+            actor=store.actor,
+            action="export",
+            entity="package",
+            entity_id=package,
+            changes=changes,
         )

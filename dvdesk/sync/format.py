@@ -22,7 +22,7 @@ FORMAT: Final = "dvdesk-package"
 FORMAT_VERSION: Final = 1
 # Bumped whenever dvdesk.text.fold / vi_sort_key change: the importer then recomputes
 # the derived search and sort columns instead of taking the sender's.
-DERIVED_TEXT_VERSION: Final = 1
+DERIVED_TEXT_VERSION: Final = 2  # 2: the shorter vi_sort_key
 SCHEMA_VERSION: Final = "0002"
 PACKAGE_SUFFIX: Final = ".dvpkg"
 RECORDS_PER_CHUNK: Final = 5_000

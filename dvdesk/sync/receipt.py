@@ -18,11 +18,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlmodel import Session, col, func, select
 
 from dvdesk.clock import now_iso
-from dvdesk.db.schema import AuditEntry, Correction, PackageIn, PackageOut, Receipt, Record
+from dvdesk.db.schema import Correction, PackageIn, PackageOut, Receipt, Record
 from dvdesk.errors import Conflict, NotFound
 from dvdesk.fileio import write_atomically
 from dvdesk.i18n import _
+from dvdesk.services.audit import audit
 from dvdesk.services.office import get_office
+from dvdesk.services.records import record_row
 from dvdesk.services.store import Store, storage_errors
 from dvdesk.sync import keys
 from dvdesk.sync.format import OfficeRef, b64, canonical_json, sha256_hex, unb64
@@ -105,13 +107,7 @@ def request_correction(store: Store, *, record_id: str, comment: str) -> Returne
     if not text:
         raise Conflict(_("Write a comment saying what the office should correct."))
     with store.session() as session:
-        record = session.get(Record, record_id.strip().lower())
-        if record is None:
-            raise NotFound(
-                _("There is no record {id}. Check the id with 'dvdesk record list'.").format(
-                    id=record_id
-                )
-            )
+        record = record_row(session, record_id)
         own = keys.get_office_code(session)
         if record.office_code == own:
             raise Conflict(
@@ -391,15 +387,15 @@ def import_receipt(store: Store, *, path: Path) -> ReceiptResult:
                         created_by=body.issuer.code,
                     )
                 )
-        session.add(
-            AuditEntry(
-                at=now_iso(),
-                actor=store.actor,
-                action="receipt",
-                entity="package",
-                entity_id=f"{body.issuer.code}/{body.acknowledged_sequence}",
-                changes={"returned": len(body.returned), "hash": receipt_hash},
-            )
+        changes = {"returned": len(body.returned), "hash": receipt_hash}
+        package = f"{body.issuer.code}/{body.acknowledged_sequence}"
+        audit(
+            session,
+            actor=store.actor,
+            action="receipt",
+            entity="package",
+            entity_id=package,
+            changes=changes,
         )
         session.flush()
         return _result(session, path, body, already=False)

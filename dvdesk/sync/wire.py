@@ -20,8 +20,13 @@ from typing import Annotated, Any, Literal
 from pydantic import ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError, with_config
 from typing_extensions import TypedDict
 
+from dvdesk.db.columns import (
+    ATTACHMENT_COLUMNS,
+    ISSUE_COLUMNS,
+    RECOMMENDATION_COLUMNS,
+    RECORD_COLUMNS,
+)
 from dvdesk.i18n import _
-from dvdesk.services.demo import ISSUE_COLUMNS, RECOMMENDATION_COLUMNS, RECORD_COLUMNS
 from dvdesk.sync.refusals import Reason, Refused
 from dvdesk.text import fold, vi_sort_key
 
@@ -38,17 +43,6 @@ _DATE_COLUMNS = frozenset(
     {"start_date", "end_date", "decision_date", "conclusion_date", "deadline", "result_date"}
 )
 _DATE_COLUMNS |= {"notified_date"}
-ATTACHMENT_COLUMNS = (
-    "id",
-    "record_id",
-    "sha256",
-    "filename",
-    "size",
-    "media_type",
-    "added_by",
-    "added_at",
-    "deleted",
-)
 
 
 _STRICT = ConfigDict(extra="forbid", strict=True)

@@ -9,9 +9,11 @@ draft; Ctrl+S saves, Esc asks before throwing changes away.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
+from pydantic import BaseModel
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
@@ -39,8 +41,8 @@ from dvdesk.domain.enums import (
     RecordType,
     SupervisionKind,
 )
-from dvdesk.domain.inputs import INPUT_MODELS
-from dvdesk.domain.validation import validate
+from dvdesk.domain.inputs import INPUT_MODELS, DialogueIssueInput, RecommendationInput
+from dvdesk.domain.validation import required_fields, validate
 from dvdesk.errors import UserError, ValidationFailed
 from dvdesk.formatting import sentence
 from dvdesk.i18n import N_, _
@@ -50,7 +52,7 @@ from ui.crash import show_error
 from ui.forms.drafts import Draft, delete_draft, draft_key, save_draft
 from ui.forms.widgets import DateField, LinesField, LongTextField, PartColumn, PartsTable
 from ui.screen import fit_to_screen
-from ui.worker import run_in_background
+from ui.worker import database_worker, run_in_background
 
 SNAPSHOT_DELAY_MS = 400
 LEGAL_BASES = (
@@ -273,7 +275,7 @@ class RecordForm(QDialog):
 
     def _add(self, form: QFormLayout, key: str, label: str, field: _Field) -> None:
         self.fields[key] = field
-        form.addRow(label, field.container)
+        form.addRow(_marked(label, key, INPUT_MODELS[self.record_type]), field.container)
 
     def _line(self, form: QFormLayout, key: str, label: str, placeholder: str = "") -> QLineEdit:
         edit = QLineEdit()
@@ -309,10 +311,10 @@ class RecordForm(QDialog):
         box = QGroupBox(_("General"))
         form = QFormLayout(box)
         title = self._line(
-            form, "title", _("Title *"), _("e.g. Inspection of the grassroots democracy rules at …")
+            form, "title", _("Title"), _("e.g. Inspection of the grassroots democracy rules at …")
         )
         title.setMaxLength(1000)
-        self._date(form, "start_date", _("Start date *"), optional=False)
+        self._date(form, "start_date", _("Start date"), optional=False)
         self._date(form, "end_date", _("End date"), optional=True)
         self._line(form, "place", _("Place"))
         self._lines(
@@ -339,7 +341,7 @@ class RecordForm(QDialog):
         is_inspection = self.record_type is RecordType.INSPECTION
         box = QGroupBox(_("Inspection team") if is_inspection else _("Supervision team"))
         form = QFormLayout(box)
-        self._lines(form, "subjects", _("Organisations *"), _("One organisation per line"))
+        self._lines(form, "subjects", _("Organisations"), _("One organisation per line"))
         if not is_inspection:
             self._combo(
                 form,
@@ -359,7 +361,7 @@ class RecordForm(QDialog):
     def _dialogue_section(self) -> QGroupBox:
         box = QGroupBox(_("Dialogue session"))
         form = QFormLayout(box)
-        self._line(form, "chair", _("Chair *"))
+        self._line(form, "chair", _("Chair"))
         self._line(form, "chair_post", _("Chair's post"), _("e.g. Bí thư Đảng ủy xã"))
         self._lines(form, "co_chairs", _("Co-chairs"), _("One person per line"))
         attendees = QSpinBox()
@@ -378,11 +380,12 @@ class RecordForm(QDialog):
         box = QGroupBox(_("Matters raised by citizens"))
         layout = QVBoxLayout(box)
         table = PartsTable(
-            [
-                PartColumn("content", _("Content *")),
+            _marked_columns(
+                DialogueIssueInput,
+                PartColumn("content", _("Content")),
                 PartColumn(
                     "kind",
-                    _("Classification *"),
+                    _("Classification"),
                     "choice",
                     [(k.value, sentence(k.label)) for k in IssueKind],
                     IssueKind.KIEN_NGHI.value,
@@ -393,15 +396,8 @@ class RecordForm(QDialog):
                 PartColumn("answer", _("Answer on the spot")),
                 PartColumn("assignee", _("Assigned to"), width=130),
                 PartColumn("deadline", _("Deadline"), "date", width=100),
-                PartColumn(
-                    "status",
-                    _("Status"),
-                    "choice",
-                    [(s.value, sentence(s.label)) for s in FollowUpStatus],
-                    None,
-                    110,
-                ),
-            ],
+                _status_column(None, 110),
+            ),
             _("Add a matter"),
         )
         self._add_table("issues", table, layout)
@@ -411,19 +407,13 @@ class RecordForm(QDialog):
         box = QGroupBox(_("Recommendations to follow up"))
         layout = QVBoxLayout(box)
         table = PartsTable(
-            [
-                PartColumn("content", _("Content *")),
+            _marked_columns(
+                RecommendationInput,
+                PartColumn("content", _("Content")),
                 PartColumn("addressee", _("Addressed to"), width=180),
                 PartColumn("deadline", _("Deadline"), "date", width=100),
-                PartColumn(
-                    "status",
-                    _("Status"),
-                    "choice",
-                    [(s.value, sentence(s.label)) for s in FollowUpStatus],
-                    FollowUpStatus.OPEN.value,
-                    120,
-                ),
-            ],
+                _status_column(FollowUpStatus.OPEN.value, 120),
+            ),
             _("Add a recommendation"),
         )
         self._add_table("recommendations", table, layout)
@@ -595,7 +585,13 @@ class RecordForm(QDialog):
         data = self.input_data()
         self.saving = True
         self.setEnabled(False)
-        self.status.setText(_("Saving…"))
+        # One worker runs every database job in turn: behind a long one (an import), the
+        # save waits its turn, and says so, instead of failing on a locked database.
+        self.status.setText(
+            _("Busy… the record is saved as soon as the current job finishes.")
+            if database_worker().is_busy()
+            else _("Saving…")
+        )
         run_in_background(self._save_call(data), on_done=self._saved, on_failed=self._save_failed)
 
     def focus_first_invalid(self, problems: list[tuple[str, str]]) -> None:
@@ -657,3 +653,17 @@ class RecordForm(QDialog):
                 return
         delete_draft(self.store.paths, draft_key(self.record_type.value, self.record_id))
         super().reject()
+
+
+def _marked(label: str, key: str, model: type[BaseModel]) -> str:
+    """The label with the required mark if, and only if, the input model requires ``key``."""
+    return f"{label} *" if key in required_fields(model) else label
+
+
+def _marked_columns(model: type[BaseModel], *columns: PartColumn) -> list[PartColumn]:
+    return [replace(c, title=_marked(c.title, c.key, model)) for c in columns]
+
+
+def _status_column(default: str | None, width: int) -> PartColumn:
+    statuses = [(s.value, sentence(s.label)) for s in FollowUpStatus]
+    return PartColumn("status", _("Status"), "choice", statuses, default, width)

@@ -41,8 +41,7 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    store = open_store(args.paths, actor=args.actor, create=True)
-    try:
+    with open_store(args.paths, actor=args.actor, create=True) as store:
         created = ensure_demo_office(store)
         office = get_office(store)
         codes = [office.code]
@@ -57,8 +56,6 @@ def run_demo(args: argparse.Namespace) -> int:
             print(_("The office already has records; nothing added."))
             return 0
         added = add_demo_records(store, count=args.records, seed=args.seed, office_codes=codes)
-    finally:
-        store.close()
     if created:
         print(_("Demo office set up: {name}.").format(name=office.current.name))
     print(_("{count} demo record(s) added.").format(count=number(added)))

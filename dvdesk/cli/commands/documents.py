@@ -315,8 +315,7 @@ def run_minutes(args: argparse.Namespace) -> int:
     if target is not None:
         check_writable(target)
     details = _minutes_details(args)
-    store = _store(args)
-    try:
+    with _store(args) as store:
         if args.issue:
             issued = issue_minutes(
                 store,
@@ -329,8 +328,6 @@ def run_minutes(args: argparse.Namespace) -> int:
             return 0
         assert target is not None
         write_file(_file(draft_minutes(store, record_id=args.id, details=details), target), target)
-    finally:
-        store.close()
     print(_("Draft minutes (no number) written to {file}.").format(file=target))
     return 0
 
@@ -370,8 +367,7 @@ def run_report(args: argparse.Namespace) -> int:
     if target is not None:
         check_writable(target)
     on = _date(args.date, "date")
-    store = _store(args)
-    try:
+    with _store(args) as store:
         period = _period(store, args.period)
         figures = compute_figures(store, period=period, scope=Scope(args.scope))
         if workbook:
@@ -391,8 +387,6 @@ def run_report(args: argparse.Namespace) -> int:
         elif target is not None:
             write_file(_file(draft_report(store, figures=figures, on=on), target), target)
             print(_("Draft report (no number) written to {file}.").format(file=target))
-    finally:
-        store.close()
     if args.json:
         print_json(figures.as_json())
     elif target is None and not args.issue:
@@ -409,16 +403,13 @@ def run_narrative(args: argparse.Namespace) -> int:
     changes = read_json(args.json) if args.json else None
     if changes is not None and not isinstance(changes, dict):
         raise failed([("", _("The file must hold a JSON object."))])
-    store = _store(args)
-    try:
+    with _store(args) as store:
         period = _period(store, args.period)
         if changes is not None:
             narrative = save_narrative(store, period=period, changes=changes)
             print(_("Saved."))
             return 0
         narrative = get_narrative(store, period=period)
-    finally:
-        store.close()
     print_json(
         {
             "period": period.as_json(),
@@ -433,11 +424,8 @@ def run_narrative(args: argparse.Namespace) -> int:
 
 def run_period_list(args: argparse.Namespace) -> int:
     year = args.year or date.today().year
-    store = _store(args)
-    try:
+    with _store(args) as store:
         custom = list_custom_periods(store)
-    finally:
-        store.close()
     for period in [*year_periods(year), *custom]:
         print(
             f"{period.key:<12} {short_date(period.start)} – {short_date(period.end)}  "
@@ -447,25 +435,19 @@ def run_period_list(args: argparse.Namespace) -> int:
 
 
 def run_period_add(args: argparse.Namespace) -> int:
-    store = _store(args)
-    try:
+    with _store(args) as store:
         period = add_custom_period(
             store,
             data={"key": args.key, "label": args.label, "start": args.start, "end": args.end},
         )
-    finally:
-        store.close()
     print(_("Period {key} added.").format(key=period.key))
     return 0
 
 
 def run_document_list(args: argparse.Namespace) -> int:
-    store = _store(args)
-    try:
+    with _store(args) as store:
         issued = list_issued(store)
         extras = signatures.register_extras(store)
-    finally:
-        store.close()
     if args.json:
         print_json(
             [
@@ -508,12 +490,9 @@ def run_document_list(args: argparse.Namespace) -> int:
 def run_document_show(args: argparse.Namespace) -> int:
     target = _output(args.out, (".pdf", ".docx"))
     check_writable(target)
-    store = _store(args)
-    try:
+    with _store(args) as store:
         issued = reprint(store, entry_id=find(store, number=args.number).id)
         write_file(_file(issued, target), target)
-    finally:
-        store.close()
     print(
         _("Document {number} as issued written to {file}.").format(
             number=issued.entry.reference, file=target
@@ -523,11 +502,8 @@ def run_document_show(args: argparse.Namespace) -> int:
 
 
 def run_document_void(args: argparse.Namespace) -> int:
-    store = _store(args)
-    try:
+    with _store(args) as store:
         item = void_entry(store, document_id=find(store, number=args.number).id, reason=args.reason)
-    finally:
-        store.close()
     print(
         _("Document {number} is void; its number will not be given again.").format(
             number=item.reference
@@ -567,13 +543,10 @@ def _settings_changes(args: argparse.Namespace, current_terms: list[str]) -> dic
 
 
 def run_document_settings(args: argparse.Namespace) -> int:
-    store = _store(args)
-    try:
+    with _store(args) as store:
         current = get_document_settings(store)
         changes = _settings_changes(args, [d.isoformat() for d in current.term_starts])
         settings = set_document_settings(store, changes=changes) if changes else current
-    finally:
-        store.close()
     print_json(
         {
             "margins_mm": {

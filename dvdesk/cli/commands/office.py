@@ -80,11 +80,8 @@ def run_init(args: argparse.Namespace) -> int:
     for key in ("code_list", "parent_code", "parent_name"):
         if getattr(args, key) is not None:
             data[key] = getattr(args, key)
-    store = open_store(args.paths, actor=args.actor, create=True)
-    try:
+    with open_store(args.paths, actor=args.actor, create=True) as store:
         office = create_office(store, data=data)
-    finally:
-        store.close()
     print(
         _("Office set up: {name} ({code}). Data folder: {folder}").format(
             name=office.current.name, code=office.code, folder=args.paths.root
@@ -94,11 +91,8 @@ def run_init(args: argparse.Namespace) -> int:
 
 
 def run_rename(args: argparse.Namespace) -> int:
-    store = open_store(args.paths, actor=args.actor)
-    try:
+    with open_store(args.paths, actor=args.actor) as store:
         office = add_profile(store, data=_profile_data(args) | {"valid_from": args.valid_from})
-    finally:
-        store.close()
     print(
         _("From {date} documents are issued as: {name}.").format(
             date=short_date(office.profiles[-1].valid_from), name=office.profiles[-1].name
@@ -129,11 +123,8 @@ def office_json(office: OfficeView) -> dict[str, Any]:
 
 
 def run_show(args: argparse.Namespace) -> int:
-    store = open_store(args.paths, actor=args.actor)
-    try:
+    with open_store(args.paths, actor=args.actor) as store:
         office = get_office(store)
-    finally:
-        store.close()
     if args.json:
         print_json(office_json(office))
         return 0

@@ -79,52 +79,37 @@ def _with_store(args: argparse.Namespace) -> Store:
 def run_add(args: argparse.Namespace) -> int:
     record_type = parse_record_type(args.type)
     data = read_json(args.json)  # read before opening: a bad file touches nothing
-    store = _with_store(args)
-    try:
+    with _with_store(args) as store:
         record_id = add_record(store, record_type=record_type, data=data)
-    finally:
-        store.close()
     print(record_id)
     return 0
 
 
 def run_update(args: argparse.Namespace) -> int:
     data = read_json(args.json)
-    store = _with_store(args)
-    try:
+    with _with_store(args) as store:
         revision = update_record(store, record_id=args.id, changes=data)
-    finally:
-        store.close()
     print(_("Saved; revision {revision}.").format(revision=revision))
     return 0
 
 
 def run_delete(args: argparse.Namespace) -> int:
-    store = _with_store(args)
-    try:
+    with _with_store(args) as store:
         delete_record(store, record_id=args.id)
-    finally:
-        store.close()
     print(_("Deleted. The record is kept as a tombstone so the deletion reaches the level above."))
     return 0
 
 
 def run_attach(args: argparse.Namespace) -> int:
-    store = _with_store(args)
-    try:
+    with _with_store(args) as store:
         attachment = add_attachment(store, record_id=args.id, source=Path(args.file))
-    finally:
-        store.close()
     print(attachment.id)
     return 0
 
 
 def run_show(args: argparse.Namespace) -> int:
-    store = _with_store(args)
-    try:
+    with _with_store(args) as store:
         record = get_record(store, record_id=args.id)
-    finally:
-        store.close()
     if args.json:
         print_json(record)
         return 0
@@ -142,8 +127,7 @@ def run_show(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    store = _with_store(args)
-    try:
+    with _with_store(args) as store:
         records = list_records(
             store,
             record_type=RecordType(args.type) if args.type else None,
@@ -152,8 +136,6 @@ def run_list(args: argparse.Namespace) -> int:
             order=args.sort,
             limit=args.limit,
         )
-    finally:
-        store.close()
     if args.json:
         print_json([record.as_json() for record in records])
         return 0

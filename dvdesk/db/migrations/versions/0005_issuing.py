@@ -4,8 +4,8 @@ Adds the issued content (JSON), PDF and Word bytes, replacement links and who
 voided a document; the unique number is now per symbol, type and series, so a
 renamed office (a new symbol) starts its own series.
 
-Revision ID: 0004_issuing
-Revises: 0003
+Revision ID: 0005_issuing
+Revises: 0004_search_index
 Create Date: 2026-11-29
 """
 
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0004_issuing"
-down_revision: str | None = "0003"
+revision: str = "0005_issuing"
+down_revision: str | None = "0004_search_index"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
