@@ -7,6 +7,7 @@ strings; everything stored or compared goes through :func:`nfc` first.
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 from typing import Final
 
 # The Vietnamese alphabet with the Latin letters it lacks slotted where they
@@ -50,6 +51,32 @@ def nfc(value: str) -> str:
 def clean(value: str) -> str:
     """NFC with surrounding white space removed: what every text input becomes."""
     return nfc(value).strip()
+
+
+# Shown in place of an untrusted value's control, format (bidi) and separator characters.
+_INVISIBLE: Final = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+SHOWN_LIMIT: Final = 40
+
+
+def shown(value: object, *, limit: int = SHOWN_LIMIT) -> str:
+    """Text from outside (a file, a stick) made safe for a message or a log line.
+
+    Control characters (newlines, ANSI escapes), bidi and other format characters are
+    written as visible ``\\uXXXX`` escapes and the result is cut to ``limit``
+    characters, so a crafted name can neither forge lines nor hide what it says.
+    """
+    if isinstance(value, str):
+        text = value
+    elif isinstance(value, int) and value.bit_length() > 4 * limit:
+        text = "…"  # a huge number: its digits say nothing useful (and repr may refuse)
+    else:
+        text = repr(value)
+    head = text[: limit + 1]
+    parts = [
+        f"\\u{ord(char):04x}" if unicodedata.category(char) in _INVISIBLE or char == "\\" else char
+        for char in head[:limit]
+    ]
+    return "".join(parts) + ("…" if len(head) > limit else "")
 
 
 def _fold_table() -> dict[int, str | None]:
@@ -101,6 +128,7 @@ def _primary_weight(letter: str) -> str:
     return lower
 
 
+@lru_cache(maxsize=65_536)  # words repeat across titles: bulk imports sort-key each one
 def _word_key(word: str) -> str:
     primary, secondary, tertiary = [], [], []
     for char in word:

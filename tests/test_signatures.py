@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import hashlib
 import io
 from pathlib import Path
 
@@ -378,3 +380,35 @@ def test_a_report_signed_by_the_signer_then_the_office(
         for name, _value, ref in enumerate_sig_fields(reader)
     }
     assert pages["dvdesk_organisation"] == pages["dvdesk_signer"]
+
+
+def test_received_documents_are_checked_and_kept_with_their_verdict(
+    store: Store, cli: CliRunner, token: SoftToken, pin_file: Path, issued: Path, tmp_path: Path
+) -> None:
+    from dvdesk.signatures.travel import list_received, outgoing_documents, receive_documents
+
+    out = tmp_path / "signed.pdf"
+    assert sign(cli, token, pin_file, "--out", str(out))[0] == 0
+    trust_ca(cli, token, tmp_path)
+    [member] = outgoing_documents(store)  # the newest version: the signed one
+    tampered = bytearray(out.read_bytes())
+    tampered[tampered.index(b"stream", 200) + 20] ^= 0x01
+    changed = member.replace(
+        base64.b64encode(out.read_bytes()), base64.b64encode(bytes(tampered))
+    ).replace(
+        hashlib.sha256(out.read_bytes()).hexdigest().encode(),
+        hashlib.sha256(bytes(tampered)).hexdigest().encode(),
+    )
+    with store.session() as session:
+        assert receive_documents(session, origin="10101", members=[member]) == 1
+        assert receive_documents(session, origin="10103", members=[changed]) == 1
+        assert receive_documents(session, origin="10101", members=[member]) == 0  # kept once
+    received = {item.office_code: item for item in list_received(store)}
+    assert received["10101"].signature_status == "valid"
+    assert received["10101"].signers == ("Nguyễn Văn An",)
+    assert received["10103"].signature_status == "invalid"
+    listed = [item for item in cli("document", "list", "--json").json() if item.get("received")]
+    assert {(item["office_code"], item["signature"]["status"]) for item in listed} == {
+        ("10101", "valid"),
+        ("10103", "invalid"),
+    }

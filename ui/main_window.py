@@ -43,7 +43,14 @@ if TYPE_CHECKING:
 # Forms and record writes load SQLAlchemy and pydantic; they are imported when first
 # used so that the first list appears as fast as a bare window (see bench/gui_open.py).
 
-SECTIONS = (RecordType.INSPECTION, RecordType.SUPERVISION, RecordType.DIALOGUE)
+REGISTERS = (RecordType.DIRECTIVE, RecordType.MODEL)
+SECTIONS = (
+    RecordType.INSPECTION,
+    RecordType.SUPERVISION,
+    RecordType.DIALOGUE,
+    RecordType.DIRECTIVE,
+    RecordType.MODEL,
+)
 STATUS_TIMEOUT_MS = 15_000
 BUSY_NOTICE_MS = 400
 
@@ -64,6 +71,8 @@ class MainWindow(QMainWindow):
             RecordType.INSPECTION: _("Inspections"),
             RecordType.SUPERVISION: _("Supervisions"),
             RecordType.DIALOGUE: _("Dialogue sessions"),
+            RecordType.DIRECTIVE: _("Leadership documents"),
+            RecordType.MODEL: _('"Dân vận khéo" models'),
         }
         # Only the first list is built at start; the other pages are built when first opened
         # (their modules - QtPdf, the documents, the exchange - stay out of start-up).
@@ -74,7 +83,7 @@ class MainWindow(QMainWindow):
         self._follow_ups_index = self._add_lazy_page(_("Recommendations"), self._make_follow_ups)
         self._reports_index = self._add_lazy_page(_("Reports"), self._make_reports)
         self._exchange_index = self._add_lazy_page(_("USB exchange"), self._make_exchange)
-        # Last, so Ctrl+1 … Ctrl+6 keep their sections; the register is Ctrl+7.
+        # Last, so the sections keep their keys (Ctrl+1 … Ctrl+8); the register is Ctrl+9.
         self._register_index = self._add_lazy_page(_("Issued documents"), self._make_register)
         # After the register: Ctrl+8.
         self._verify_index = self._add_lazy_page(_("Check digital signatures"), self._make_verify)
@@ -205,6 +214,7 @@ class MainWindow(QMainWindow):
         self.open_action = self._action(
             record_menu, _("&Open selected"), QKeySequence("Ctrl+O"), self.open_selected
         )
+        self._action(record_menu, _("&Import from a file…"), None, self.open_import)
         self.minutes_action = self._action(
             record_menu,
             _("&Minutes of the selected record…"),
@@ -305,7 +315,7 @@ class MainWindow(QMainWindow):
     # --------------------------------------------------------------- pages
 
     def go_to(self, index: int) -> None:
-        """Open a section (Ctrl+1 … Ctrl+6) with the cursor in its list or first field."""
+        """Open a section (Ctrl+1 … Ctrl+9) with the cursor in its list or first field."""
         self.nav.setCurrentRow(index)
         page = self.pages.currentWidget()
         if isinstance(page, ListPage):
@@ -495,6 +505,16 @@ class MainWindow(QMainWindow):
     def minutes_for_selected(self) -> None:
         from dvdesk.services.records import get_record  # noqa: PLC0415 - see the top
 
+        page = self.current_list()
+        if page is not None and page.record_type in REGISTERS:
+            # Documents and models are not meetings: they have no minutes.
+            self.say(
+                _(
+                    "Minutes are made for inspections, supervisions and dialogue sessions; "
+                    "this record is a document or a model. Choose one of those records."
+                )
+            )
+            return
         record_id = self._need_selection()
         if record_id is None:
             return
@@ -536,6 +556,18 @@ class MainWindow(QMainWindow):
             on_done=lambda _rev: self._deleted(page.record_type),
             on_failed=lambda error: show_error(self, error),
         )
+
+    def open_import(self) -> None:
+        from ui.import_dialog import ImportDialog  # noqa: PLC0415 - rarely opened
+
+        page = self.current_list()
+        dialog = ImportDialog(
+            self.store, page.record_type if page else RecordType.DIRECTIVE, parent=self
+        )
+        dialog.imported.connect(self.refresh)
+        self.dialogs.append(dialog)
+        dialog.finished.connect(lambda _r, d=dialog: self.dialogs.remove(d))
+        dialog.open()
 
     def _deleted(self, record_type: RecordType) -> None:
         self._after_save(record_type)

@@ -120,6 +120,16 @@ class Record(SQLModel, table=True):
     co_chairs: list[str] = _json_list()
     attendees: int | None = None
     attendee_groups: str | None = None
+    # Leadership document
+    directive_kind: str | None = None
+    directive_kind_name: str | None = None
+    directive_number: str | None = None
+    issuer: str | None = None
+    issuer_level: str | None = None
+    # "Dân vận khéo" model: recognitions are [{"level", "date", "decision"}], oldest first.
+    model_field: str | None = None
+    owner: str | None = None
+    recognitions: list[dict[str, Any]] = _json_list()
     # Bookkeeping. The folded searchable text: the content of the FTS5 index
     # (dvdesk.db.search_index), which triggers keep in step with this column.
     search_text: str
@@ -127,6 +137,31 @@ class Record(SQLModel, table=True):
     change_seq: int = Field(index=True)
     created_by: str
     created_at: str
+    updated_by: str
+    updated_at: str
+    deleted: bool = False
+
+
+class AggregateCount(SQLModel, table=True):
+    """A figure entered as a number for a unit and period, instead of (or besides) items.
+
+    ``figures_only`` says the unit reports only figures for that period: its items
+    dated inside the period are then replaced by the count (see docs/counts.md).
+    """
+
+    __tablename__ = "aggregate_count"
+    __table_args__ = (UniqueConstraint("unit_code", "period_start", "period_end", "figure"),)
+
+    id: str = Field(primary_key=True)
+    office_code: str  # the office that entered the figure
+    unit_code: str = Field(index=True)  # the unit the figure is about
+    period_start: date
+    period_end: date
+    figure: str
+    value: int
+    figures_only: bool = False
+    note: str | None = None
+    revision: int = 1
     updated_by: str
     updated_at: str
     deleted: bool = False
@@ -319,6 +354,12 @@ class UnitKey(SQLModel, table=True):
     revoked: bool = False
     revoked_at: str | None = None
     revoked_by: str | None = None
+    # The office that vouched for this key by a delegation (None: enrolled here directly).
+    parent_code: str | None = None
+    # Once replaced: the last package sequence this key signed (None: not known).
+    last_sequence: int | None = None
+    # How many times the parent explicitly re-enrolled the office (resets its sequences).
+    enrolment: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class PackageOut(SQLModel, table=True):
@@ -340,6 +381,8 @@ class PackageOut(SQLModel, table=True):
     file_name: str
     created_at: str
     created_by: str
+    # The last package_in id whose package was nested in this one (relayed upward).
+    relayed_upto: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class PackageIn(SQLModel, table=True):
@@ -361,6 +404,8 @@ class PackageIn(SQLModel, table=True):
     refused: int
     imported_at: str
     imported_by: str
+    # The child office whose package carried this one nested (None: received directly).
+    relay: str | None = None
 
 
 class Receipt(SQLModel, table=True):

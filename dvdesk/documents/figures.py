@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from dvdesk.clock import today
 from dvdesk.documents.periods import Period
+from dvdesk.documents.registers_figures import RegisterFigures, with_registers
 from dvdesk.domain.enums import IssueKind
 from dvdesk.services import report_queries
 from dvdesk.services.store import Store
@@ -61,7 +62,7 @@ class FollowUpFigures:
     overdue: int = 0
 
 
-_Part = TypeVar("_Part", SessionFigures, DialogueFigures, FollowUpFigures)
+_Part = TypeVar("_Part", SessionFigures, DialogueFigures, FollowUpFigures, RegisterFigures)
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class Figures:
     supervision: SessionFigures = field(default_factory=SessionFigures)
     dialogue: DialogueFigures = field(default_factory=DialogueFigures)
     recommendations: FollowUpFigures = field(default_factory=FollowUpFigures)
+    registers: RegisterFigures = field(default_factory=RegisterFigures)
 
     def as_json(self) -> dict[str, Any]:
         dialogue = self.dialogue
@@ -86,6 +88,7 @@ class Figures:
                 "overdue": dialogue.overdue,
             },
             "recommendations": vars(self.recommendations).copy(),
+            **self.registers.as_json(),
         }
 
 
@@ -124,9 +127,12 @@ class ReportFigures:
     by_office: tuple[OfficeFigures, ...]
     backlog: Backlog = field(default_factory=Backlog)
     overdue: tuple[OverdueItem, ...] = ()
+    # Figures that include aggregate counts (entered as numbers, without items).
+    counted: frozenset[str] = frozenset()
 
     def as_json(self) -> dict[str, Any]:
         return {
+            "counted": sorted(self.counted),
             "period": self.period.as_json(),
             "scope": self.scope.value,
             "as_of": self.as_of.isoformat(),
@@ -207,6 +213,7 @@ def add_figures(items: Iterable[Figures]) -> Figures:
             supervision=_add(total.supervision, item.supervision),
             dialogue=_add(total.dialogue, item.dialogue),
             recommendations=_add(total.recommendations, item.recommendations),
+            registers=_add(total.registers, item.registers),
         )
     return total
 
@@ -223,6 +230,9 @@ def compute_figures(
     own_code, names, children = report_queries.office_names(store)
     as_of = as_of_date(period, on)
     current = _aggregate(store, period, scope=scope, office_code=own_code, as_of=as_of)
+    current, counted = with_registers(
+        store, current, period=period, scope=scope, office_code=own_code
+    )
     previous_period = period.previous_year()
     previous = _aggregate(
         store,
@@ -230,6 +240,9 @@ def compute_figures(
         scope=scope,
         office_code=own_code,
         as_of=as_of_date(previous_period, on),
+    )
+    previous, _counted = with_registers(
+        store, previous, period=previous_period, scope=scope, office_code=own_code
     )
     codes = [own_code]
     if scope is Scope.ALL:
@@ -258,4 +271,5 @@ def compute_figures(
         by_office=by_office,
         backlog=backlog,
         overdue=overdue,
+        counted=counted,
     )

@@ -125,6 +125,18 @@ def _session_word(record_type: str) -> str:
 
 
 def _kind(record: Mapping[str, Any], details: MinutesInput) -> MinutesKind:
+    if record["type"] not in ("inspection", "supervision", "dialogue"):
+        raise failed(
+            [
+                (
+                    "",
+                    _(
+                        "Minutes are made for inspections, supervisions and dialogue sessions; "
+                        "this record is a document or a model. Choose one of those records."
+                    ),
+                )
+            ]
+        )
     if record["type"] == "dialogue":
         if details.kind not in (None, MinutesKind.DIALOGUE):
             raise failed([("kind", _("a dialogue session only has dialogue minutes"))])

@@ -12,7 +12,7 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from dvdesk.clock import today
-from dvdesk.documents import compose, wording
+from dvdesk.documents import compose, registers_report, wording
 from dvdesk.documents.compose import body, heading, need, paragraphs
 from dvdesk.documents.content import Appendix, Block, Closing, Document, Grid, Text
 from dvdesk.documents.figures import (
@@ -77,6 +77,7 @@ INDICATORS: tuple[tuple[str, Any], ...] = (
     ("Số kiến nghị theo dõi", lambda f: f.recommendations.total),
     ("Kiến nghị đã giải quyết", lambda f: f.recommendations.resolved),
     ("Kiến nghị quá hạn chưa giải quyết", lambda f: f.recommendations.overdue),
+    *registers_report.INDICATORS,
 )
 
 # Columns of the table by office: (group, column, getter).
@@ -299,6 +300,7 @@ def _results(figures: ReportFigures, who: str, narrative: Narrative) -> list[Blo
     period = figures.period
     return [
         heading("II. KẾT QUẢ THỰC HIỆN"),
+        *(body(line) for line in registers_report.register_sentences(figures, who)),
         heading("1. Công tác kiểm tra, giám sát"),
         body(f"Trong {period.label}, {who} {_lower_first(inspection_sentence(totals))}"),
         heading("2. Đối thoại với Nhân dân"),

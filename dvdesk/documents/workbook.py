@@ -12,7 +12,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from dvdesk.documents import layout
+from dvdesk.documents import layout, registers_report
 from dvdesk.documents.figures import DialogueFigures, ReportFigures
 from dvdesk.documents.report_pdf import INDICATORS, OFFICE_COLUMNS, dmy
 
@@ -173,6 +173,11 @@ def _dialogue_sheet(sheet: Worksheet, figures: ReportFigures, office_name: str) 
     sheet.title = "Đối thoại"
 
 
+# Shared with dvdesk.documents.registers_report, which adds its own sheet.
+titles, header, table_row, widths, print_setup = _titles, _header, _row, _widths, _print_setup
+heading_lines = _heading_lines
+
+
 def build_workbook(figures: ReportFigures, *, office_name: str) -> bytes:
     """The workbook as .xlsx bytes, titled and authored by the office (not "openpyxl")."""
     book = Workbook()
@@ -186,6 +191,7 @@ def build_workbook(figures: ReportFigures, *, office_name: str) -> bytes:
     _summary_sheet(summary, figures, office_name)
     _office_sheet(book.create_sheet(), figures, office_name)
     _dialogue_sheet(book.create_sheet(), figures, office_name)
+    registers_report.add_register_sheet(book, figures, office_name)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

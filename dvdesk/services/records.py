@@ -30,6 +30,8 @@ from dvdesk.domain.enums import FollowUpStatus, RecordType
 from dvdesk.domain.inputs import (
     INPUT_MODELS,
     DialogueInput,
+    DirectiveInput,
+    ModelInput,
     RecordInput,
     SessionInput,
     SupervisionInput,
@@ -80,7 +82,7 @@ def add_record(store: Store, *, record_type: RecordType, data: Mapping[str, obje
             created_at=stamp,
             updated_by=store.actor,
             updated_at=stamp,
-            **_record_columns(model),
+            **record_columns(model),
         )
         session.add(row)
         session.flush()
@@ -131,7 +133,7 @@ def update_record(store: Store, *, record_id: str, changes: Mapping[str, object]
         }
         if not diff:
             return row.revision
-        for key, value in _record_columns(model).items():
+        for key, value in record_columns(model).items():
             setattr(row, key, value)
         row.revision += 1
         row.change_seq = next_change_seq(session)
@@ -230,7 +232,7 @@ def _public_dump(model: RecordInput) -> dict[str, Any]:
     return model.model_dump(mode="json", exclude=set(_BOOKKEEPING))
 
 
-def _record_columns(model: RecordInput) -> dict[str, Any]:
+def record_columns(model: RecordInput) -> dict[str, Any]:
     """The record row's columns from a validated input (parts are written separately)."""
     columns: dict[str, Any] = {
         "title": model.title,
@@ -263,7 +265,30 @@ def _record_columns(model: RecordInput) -> dict[str, Any]:
             "attendees": model.attendees,
             "attendee_groups": model.attendee_groups,
         }
+    if isinstance(model, DirectiveInput):
+        columns |= {
+            "directive_kind": model.kind.value,
+            "directive_kind_name": model.kind_name,
+            "directive_number": model.number,
+            "issuer": model.issuer,
+            "issuer_level": model.issuer_level.value if model.issuer_level else None,
+        }
+    if isinstance(model, ModelInput):
+        columns |= {
+            "model_field": model.field.value,
+            "owner": model.owner,
+            "recognitions": recognition_list(model),
+        }
     return columns
+
+
+def recognition_list(model: ModelInput) -> list[dict[str, str | None]]:
+    """Recognitions as stored (JSON), oldest first."""
+    items = sorted(model.recognitions, key=lambda item: (item.date, item.level.value))
+    return [
+        {"level": item.level.value, "date": item.date.isoformat(), "decision": item.decision}
+        for item in items
+    ]
 
 
 def _write_parts(session: Session, record_id: str, model: RecordInput) -> None:
@@ -462,6 +487,20 @@ def _full_dict(session: Session, row: Record) -> dict[str, Any]:
         }
         if row.type == RecordType.SUPERVISION:
             data["kind"] = row.supervision_kind
+    elif row.type == RecordType.DIRECTIVE:
+        data |= {
+            "kind": row.directive_kind,
+            "kind_name": row.directive_kind_name,
+            "number": row.directive_number,
+            "issuer": row.issuer,
+            "issuer_level": row.issuer_level,
+        }
+    elif row.type == RecordType.MODEL:
+        data |= {
+            "field": row.model_field,
+            "owner": row.owner,
+            "recognitions": [dict(item) for item in row.recognitions],
+        }
     else:
         data |= {
             "chair": row.chair,

@@ -12,7 +12,13 @@ from typing import Any
 from sqlalchemy import text
 
 from dvdesk.db.search_index import search_condition
-from dvdesk.domain.inputs import DialogueInput, RecordInput, SessionInput
+from dvdesk.domain.inputs import (
+    DialogueInput,
+    DirectiveInput,
+    ModelInput,
+    RecordInput,
+    SessionInput,
+)
 from dvdesk.text import fold
 
 
@@ -22,6 +28,10 @@ def search_text(model: RecordInput) -> str:
         parts += [model.lead, model.decision_number, *model.subjects, *model.members]
     if isinstance(model, DialogueInput):
         parts += [model.chair, *model.co_chairs]
+    if isinstance(model, DirectiveInput):
+        parts += [model.number, model.issuer, model.kind_name]
+    if isinstance(model, ModelInput):
+        parts += [model.owner]
     return fold(" | ".join(part for part in parts if part))
 
 

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NotRequired
 
 from pydantic import ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError, with_config
 from typing_extensions import TypedDict
@@ -27,8 +27,9 @@ from dvdesk.db.columns import (
     RECORD_COLUMNS,
 )
 from dvdesk.i18n import _
+from dvdesk.sync.bounded_json import MAX_INT
 from dvdesk.sync.refusals import Reason, Refused
-from dvdesk.text import fold, vi_sort_key
+from dvdesk.text import fold, shown, vi_sort_key
 
 Short = Annotated[str, StringConstraints(max_length=1_000)]
 Long = Annotated[str, StringConstraints(max_length=200_000)]
@@ -49,7 +50,7 @@ _STRICT = ConfigDict(extra="forbid", strict=True)
 Date = date | None
 Hex = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]*$", max_length=16_000)]
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
-Count = Annotated[int, Field(ge=0)]
+Count = Annotated[int, Field(ge=0, le=MAX_INT)]
 
 
 # TypedDicts rather than models: validation builds plain dicts, half the cost per record.
@@ -94,9 +95,16 @@ class WireAttachment(TypedDict):
 
 
 @with_config(_STRICT)
+class WireRecognition(TypedDict):
+    level: Literal["xa", "tinh", "trung_uong"]
+    date: date
+    decision: Short | None
+
+
+@with_config(_STRICT)
 class WireRecord(TypedDict):
     id: Uuid
-    type: Literal["inspection", "supervision", "dialogue"]
+    type: Literal["inspection", "supervision", "dialogue", "directive", "model"]
     office_code: Code
     title: Short
     # The sort key holds private-use and combining code points; as hex it survives NFC.
@@ -121,8 +129,34 @@ class WireRecord(TypedDict):
     co_chairs: Annotated[list[Short], Field(max_length=500)]
     attendees: Count | None
     attendee_groups: Long | None
+    # Leadership documents and models: absent from packages written before they existed.
+    directive_kind: NotRequired[
+        Literal[
+            "nghi_quyet",
+            "chi_thi",
+            "ket_luan",
+            "quy_dinh",
+            "quyet_dinh",
+            "chuong_trinh_hanh_dong",
+            "ke_hoach",
+            "huong_dan",
+            "cong_van",
+            "khac",
+        ]
+        | None
+    ]
+    directive_kind_name: NotRequired[Short | None]
+    directive_number: NotRequired[Short | None]
+    issuer: NotRequired[Short | None]
+    issuer_level: NotRequired[Literal["trung_uong", "tinh", "huyen", "xa"] | None]
+    model_field: NotRequired[
+        Literal["kinh_te", "van_hoa_xa_hoi", "quoc_phong_an_ninh", "xay_dung_he_thong_chinh_tri"]
+        | None
+    ]
+    owner: NotRequired[Short | None]
+    recognitions: NotRequired[Annotated[list[WireRecognition], Field(max_length=20)]]
     search_text: Annotated[str, StringConstraints(max_length=2_000_000)]
-    revision: Annotated[int, Field(ge=1)]
+    revision: Annotated[int, Field(ge=1, le=MAX_INT)]
     created_by: Short
     created_at: Stamp
     updated_by: Short
@@ -185,7 +219,7 @@ _ATTACHMENT_JSON = _object([(c, _bool(c) if c == "deleted" else c) for c in _ATT
 
 
 def _record_value(column: str) -> str:
-    if column in _LIST_COLUMNS:
+    if column in _LIST_COLUMNS or column == "recognitions":
         return f"json(r.{column})"
     if column == "deleted":
         return _bool("r.deleted")
@@ -203,7 +237,8 @@ _RECORD_JSON = _object(
         ("attachments", _array("attachment", _ATTACHMENT_JSON, "added_at, id")),
     ]
 )
-_RANGE = "r.change_seq > ? AND r.change_seq <= ? AND r.office_code != ?"
+# Only the exporting office's own records: others' travel in their owners' signed packages.
+_RANGE = "r.change_seq > ? AND r.change_seq <= ? AND r.office_code = ?"
 _SELECT_JSON = (
     f"SELECT r.change_seq, r.office_code, r.deleted, {_RECORD_JSON} FROM record r "
     f"WHERE {_RANGE} ORDER BY r.change_seq LIMIT ?"
@@ -225,14 +260,14 @@ def read_batches(
     *,
     after: int,
     upto: int,
-    exclude_office: str,
+    owner: str,
     batch: int,
 ) -> Iterator[Batch]:
     """Record aggregates with ``after < change_seq <= upto``, in change order, as JSON."""
     cursor = connection.cursor()
     position = after
     while True:
-        rows = cursor.execute(_SELECT_JSON, (position, upto, exclude_office, batch)).fetchall()
+        rows = cursor.execute(_SELECT_JSON, (position, upto, owner, batch)).fetchall()
         if not rows:
             return
         position = rows[-1][0]
@@ -246,25 +281,25 @@ def read_batches(
 
 
 def part_counts(
-    connection: sqlite3.Connection, *, after: int, upto: int, exclude_office: str
+    connection: sqlite3.Connection, *, after: int, upto: int, owner: str
 ) -> dict[str, int]:
     counts = {}
     for table in ("record_subject", "recommendation", "dialogue_issue", "attachment"):
         (counts[table],) = connection.execute(
             f"SELECT count(*) FROM {table} t JOIN record r ON r.id = t.record_id WHERE {_RANGE}",
-            (after, upto, exclude_office),
+            (after, upto, owner),
         ).fetchone()
     return counts
 
 
 def attachment_blobs(
-    connection: sqlite3.Connection, *, after: int, upto: int, exclude_office: str
+    connection: sqlite3.Connection, *, after: int, upto: int, owner: str
 ) -> list[str]:
     """Content hashes of the live attachments of the records in range."""
     rows = connection.execute(
         "SELECT DISTINCT a.sha256 FROM attachment a JOIN record r ON r.id = a.record_id "
         f"WHERE {_RANGE} AND NOT a.deleted ORDER BY a.sha256",
-        (after, upto, exclude_office),
+        (after, upto, owner),
     ).fetchall()
     return [sha256 for (sha256,) in rows]
 
@@ -310,7 +345,7 @@ def _bad_payload(name: str) -> Refused:
             "The records in the package ({file}) are not in the expected form, although the "
             "signature is valid. Nothing was imported; tell the sending office, which may "
             "need to update dvdesk."
-        ).format(file=name),
+        ).format(file=shown(name)),
     )
 
 
@@ -325,15 +360,46 @@ def _json_list(values: list[str]) -> str:
 def search_text_of(record: WireRecord) -> str:
     parts: list[str | None] = [record["title"], record["place"], record["legal_basis"]]
     parts += record["fields"]
-    if record["type"] != "dialogue":
+    if record["type"] in ("inspection", "supervision"):
         parts += [record["lead"], record["decision_number"], *record["subjects"]]
         parts += record["members"]
-    else:
+    elif record["type"] == "dialogue":
         parts += [record["chair"], *record["co_chairs"]]
+    elif record["type"] == "directive":
+        parts += [record.get("directive_number"), record.get("issuer")]
+        parts += [record.get("directive_kind_name")]
+    else:
+        parts += [record.get("owner")]
     return fold(" | ".join(part for part in parts if part))
 
 
+def _recognitions(record: WireRecord) -> str:
+    items = [
+        {"level": item["level"], "date": item["date"].isoformat(), "decision": item["decision"]}
+        for item in record.get("recognitions", [])
+    ]
+    return json.dumps(items, ensure_ascii=False, separators=(",", ":"))
+
+
+# Columns a package written before their record types existed does not carry.
+_OPTIONAL_COLUMNS = frozenset(
+    {
+        "directive_kind",
+        "directive_kind_name",
+        "directive_number",
+        "issuer",
+        "issuer_level",
+        "model_field",
+        "owner",
+    }
+)
+
+
 def _converter(column: str) -> Any:
+    if column == "recognitions":
+        return _recognitions
+    if column in _OPTIONAL_COLUMNS:
+        return lambda record: record.get(column)
     if column == "change_seq":
         return lambda _record: None  # this database's own counter, set by the caller
     if column in _LIST_COLUMNS:

@@ -35,8 +35,12 @@ from PySide6.QtWidgets import (
 )
 
 from dvdesk.domain.enums import (
+    DirectiveKind,
     FollowUpStatus,
     IssueKind,
+    IssuerLevel,
+    ModelField,
+    RecognitionLevel,
     RecordStatus,
     RecordType,
     SupervisionKind,
@@ -66,7 +70,11 @@ TITLES = {
     RecordType.INSPECTION: (N_("New inspection"), N_("Edit inspection")),
     RecordType.SUPERVISION: (N_("New supervision"), N_("Edit supervision")),
     RecordType.DIALOGUE: (N_("New dialogue session"), N_("Edit dialogue session")),
+    RecordType.DIRECTIVE: (N_("New leadership document"), N_("Edit leadership document")),
+    RecordType.MODEL: (N_('New "Dân vận khéo" model'), N_('Edit "Dân vận khéo" model')),
 }
+# Parts tables whose empty cells are left out of the input, like the form's own fields.
+PART_KEYS = ("recommendations", "issues", "recognitions")
 
 
 def _set_text(edit: QLineEdit, value: str | None) -> None:
@@ -208,13 +216,8 @@ class RecordForm(QDialog):
     def _build(self) -> None:
         body = QWidget()
         sections = QVBoxLayout(body)
-        sections.addWidget(self._general_section())
-        if self.record_type is RecordType.DIALOGUE:
-            sections.addWidget(self._dialogue_section())
-            sections.addWidget(self._issues_section())
-        else:
-            sections.addWidget(self._session_section())
-        sections.addWidget(self._recommendations_section())
+        for section in self._sections():
+            sections.addWidget(section)
         sections.addStretch(1)
         self.scroller = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -273,6 +276,21 @@ class RecordForm(QDialog):
         layout.addWidget(scroll, 1)
         layout.addLayout(footer)
 
+    def _sections(self) -> list[QGroupBox]:
+        """The form's sections for its record type, top to bottom."""
+        sections = [self._general_section()]
+        if self.record_type is RecordType.DIALOGUE:
+            sections += [self._dialogue_section(), self._issues_section()]
+        elif self.record_type is RecordType.DIRECTIVE:
+            sections.append(self._directive_section())
+        elif self.record_type is RecordType.MODEL:
+            sections += [self._model_section(), self._recognitions_section()]
+        else:
+            sections.append(self._session_section())
+        if self.record_type not in (RecordType.DIRECTIVE, RecordType.MODEL):
+            sections.append(self._recommendations_section())
+        return sections
+
     def _add(self, form: QFormLayout, key: str, label: str, field: _Field) -> None:
         self.fields[key] = field
         form.addRow(_marked(label, key, INPUT_MODELS[self.record_type]), field.container)
@@ -310,11 +328,28 @@ class RecordForm(QDialog):
     def _general_section(self) -> QGroupBox:
         box = QGroupBox(_("General"))
         form = QFormLayout(box)
-        title = self._line(
-            form, "title", _("Title"), _("e.g. Inspection of the grassroots democracy rules at …")
+        title_label, start_label, example = {
+            RecordType.DIRECTIVE: (
+                _("Subject"),
+                _("Date of issue"),
+                _("e.g. On strengthening mass mobilisation work in the new situation"),
+            ),
+            RecordType.MODEL: (
+                _("Name of the model"),
+                _("Date registered"),
+                _("e.g. Model “Citizens ask, the authorities answer”"),
+            ),
+        }.get(
+            self.record_type,
+            (
+                _("Title"),
+                _("Start date"),
+                _("e.g. Inspection of the grassroots democracy rules at …"),
+            ),
         )
+        title = self._line(form, "title", title_label, example)
         title.setMaxLength(1000)
-        self._date(form, "start_date", _("Start date"), optional=False)
+        self._date(form, "start_date", start_label, optional=False)
         self._date(form, "end_date", _("End date"), optional=True)
         self._line(form, "place", _("Place"))
         self._lines(
@@ -374,6 +409,56 @@ class RecordForm(QDialog):
             _Field(attendees, attendees.value, partial(_set_number, attendees)),
         )
         self._line(form, "attendee_groups", _("Who attended"))
+        return box
+
+    def _directive_section(self) -> QGroupBox:
+        box = QGroupBox(_("Leadership document"))
+        form = QFormLayout(box)
+        self._line(form, "number", _("Number and symbol *"), "12-NQ/TU")
+        self._combo(
+            form,
+            "kind",
+            _("Kind of document *"),
+            [(k.value, sentence(k.label)) for k in DirectiveKind],
+        )
+        self._line(form, "kind_name", _("Name of the other kind"), _("e.g. Thông báo"))
+        self._line(form, "issuer", _("Issued by *"), _("e.g. Ban Thường vụ Tỉnh ủy"))
+        levels: list[tuple[str | None, str]] = [(None, "")]
+        levels += [(level.value, sentence(level.label)) for level in IssuerLevel]
+        self._combo(form, "issuer_level", _("Level of the issuer"), levels)
+        return box
+
+    def _model_section(self) -> QGroupBox:
+        box = QGroupBox(_('"Dân vận khéo" model'))
+        form = QFormLayout(box)
+        self._combo(
+            form,
+            "field",
+            _("Field of the model *"),
+            [(f.value, sentence(f.label)) for f in ModelField],
+        )
+        self._line(form, "owner", _("Built by (unit or person) *"), _("e.g. Hội Nông dân xã"))
+        return box
+
+    def _recognitions_section(self) -> QGroupBox:
+        box = QGroupBox(_("Recognitions"))
+        layout = QVBoxLayout(box)
+        table = PartsTable(
+            [
+                PartColumn(
+                    "level",
+                    _("Level *"),
+                    "choice",
+                    [(level.value, sentence(level.label)) for level in RecognitionLevel],
+                    RecognitionLevel.XA.value,
+                    140,
+                ),
+                PartColumn("date", _("Date *"), "date", width=110),
+                PartColumn("decision", _("Decision")),
+            ],
+            _("Add a recognition"),
+        )
+        self._add_table("recognitions", table, layout)
         return box
 
     def _issues_section(self) -> QGroupBox:
@@ -456,7 +541,7 @@ class RecordForm(QDialog):
     def input_data(self) -> dict[str, Any]:
         """The collected values in the shape the input model takes."""
         data = {key: value for key, value in self.collect().items() if value not in (None, "")}
-        for key in ("recommendations", "issues"):
+        for key in PART_KEYS:
             if key in data:
                 data[key] = [
                     {k: v for k, v in item.items() if v not in (None, "")} for item in data[key]

@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from dvdesk.cli.commands import backup, demo, documents, office, records, signatures, sync
+from dvdesk.cli.commands import backup, counts, demo, documents, office, records, signatures, sync
 
 
 def register_all(commands: argparse._SubParsersAction[Any]) -> None:
     office.register(commands)
     demo.register(commands)
     records.register(commands)
+    counts.register(commands)
     documents.register(commands)
     sync.register(commands)
     backup.register(commands)

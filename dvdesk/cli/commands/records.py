@@ -8,6 +8,7 @@ from typing import Any
 
 from dvdesk.cli.io import print_json, read_json
 from dvdesk.domain.enums import RecordStatus, RecordType
+from dvdesk.errors import UserError
 from dvdesk.formatting import number, short_date
 from dvdesk.i18n import _
 from dvdesk.services.attachments import add_attachment
@@ -22,6 +23,7 @@ from dvdesk.services.records import (
 from dvdesk.services.store import Store, open_store
 
 TYPES = [t.value for t in RecordType]
+LEGACY_NAMES = {"tcvn3": "TCVN3 (ABC)", "vni": "VNI"}
 
 
 def register(commands: argparse._SubParsersAction[Any]) -> None:
@@ -66,6 +68,24 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
     remove.add_argument("id", help=_("the record's id"))
     remove.set_defaults(run=run_delete)
 
+    bulk = actions.add_parser(
+        "import", help=_("add many records from an .xlsx, .csv or .jsonl file (all or nothing)")
+    )
+    bulk.add_argument("file", help=_("the file to import"))
+    bulk.add_argument("--type", required=True, choices=TYPES, help=_("kind of record"))
+    bulk.add_argument(
+        "--dry-run", action="store_true", help=_("check the file and show what would be added")
+    )
+    bulk.add_argument("--json", action="store_true", help=_("print JSON"))
+    bulk.set_defaults(run=run_import)
+
+    template = actions.add_parser(
+        "template", help=_("write an .xlsx template with Vietnamese headers for importing")
+    )
+    template.add_argument("type", choices=TYPES, help=_("kind of record"))
+    template.add_argument("--out", required=True, metavar=_("FILE"), help=_("the .xlsx to write"))
+    template.set_defaults(run=run_template)
+
     attach = actions.add_parser("attach", help=_("attach a scan or photo to a record"))
     attach.add_argument("id", help=_("the record's id"))
     attach.add_argument("file", help=_("the file to attach"))
@@ -104,6 +124,60 @@ def run_attach(args: argparse.Namespace) -> int:
     with _with_store(args) as store:
         attachment = add_attachment(store, record_id=args.id, source=Path(args.file))
     print(attachment.id)
+    return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from dvdesk.bulk.importer import import_file  # noqa: PLC0415 - loads openpyxl
+
+    store = _with_store(args)
+    try:
+        report = import_file(
+            store,
+            path=Path(args.file),
+            record_type=parse_record_type(args.type),
+            dry_run=args.dry_run,
+        )
+    finally:
+        store.close()
+    if args.json:
+        print_json(report.as_json())
+        return 0
+    if report.legacy is not None:
+        print(
+            _(
+                "The text was typed in the old {encoding} encoding; {count} cell(s) were "
+                "converted to Unicode. Check a few rows after importing."
+            ).format(encoding=LEGACY_NAMES[report.legacy], count=number(report.converted_cells))
+        )
+    if report.dry_run:
+        message = _(
+            "The file is valid: {rows} row(s); {new} would be added, {already} are already "
+            "here. Nothing was imported (dry run)."
+        )
+    else:
+        message = _("Imported: {new} new record(s); {already} row(s) were already here.")
+    print(
+        message.format(
+            rows=number(report.rows), new=number(report.new), already=number(report.already)
+        )
+    )
+    return 0
+
+
+def run_template(args: argparse.Namespace) -> int:
+    from dvdesk.bulk.template import write_template  # noqa: PLC0415 - loads openpyxl
+
+    target = Path(args.out)
+    try:
+        write_template(parse_record_type(args.type), target=target)
+    except OSError as error:
+        raise UserError(
+            _("Cannot write {file}: {reason}. Choose another folder.").format(
+                file=target, reason=error.strerror
+            )
+        ) from None
+    print(_("Template written to {file}.").format(file=target))
     return 0
 
 

@@ -1,7 +1,7 @@
 """Chữ ký số: trusted roots, signed versions of issued documents, received documents.
 
-Revision ID: 0006_signatures
-Revises: 0005_issuing
+Revision ID: 0008_signatures
+Revises: 0007_relay_provenance
 Create Date: 2026-11-29
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006_signatures"
-down_revision: str | None = "0005_issuing"
+revision: str = "0008_signatures"
+down_revision: str | None = "0007_relay_provenance"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
