@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from dvdesk.cli.commands import backup, counts, demo, documents, office, records, sync
+from dvdesk.cli.commands import backup, counts, demo, documents, office, records, signatures, sync
 
 
 def register_all(commands: argparse._SubParsersAction[Any]) -> None:
@@ -16,3 +16,4 @@ def register_all(commands: argparse._SubParsersAction[Any]) -> None:
     documents.register(commands)
     sync.register(commands)
     backup.register(commands)
+    signatures.register(commands)
