@@ -25,6 +25,7 @@ from dvdesk.services.records import add_record, get_record
 from dvdesk.services.store import Store, open_store
 from tests.conftest import OFFICE, dialogue, inspection
 from ui.backup_dialog import BackupDialog
+from ui.counts import CountsDialog
 from ui.crash import CrashDialog
 from ui.documents import MinutesDialog
 from ui.forms.record_form import RecordForm
@@ -163,6 +164,7 @@ def test_dialogs(
         PdfPreview(pdf, title="Biên bản", file_name="x.pdf", note="Bản nháp"),
         BackupDialog(store.paths),
         OfficeSettingsDialog(store, load_office_settings(store)),
+        CountsDialog(store),
         CrashDialog("Traceback (most recent call last):\n" + "  line\n" * 200, None),
         *(HelpDialog(topic) for topic in TOPICS),
     ]

@@ -15,7 +15,7 @@ from dvdesk.paths import RESOURCES_DIR
 from ui.screen import fit_to_screen
 
 HELP_DIR = RESOURCES_DIR / "help" / "vi"
-TOPICS = ("records", "follow_ups", "reports", "exchange", "backup", "signatures")
+TOPICS = ("records", "follow_ups", "reports", "exchange", "backup", "signatures", "counts")
 
 
 def topic_of(page: QWidget | None) -> str:
@@ -27,6 +27,7 @@ def topic_of(page: QWidget | None) -> str:
         "ExchangePage": "exchange",
         "BackupDialog": "backup",
         "VerifyPage": "signatures",
+        "CountsDialog": "counts",
     }.get(name, "records")
 
 

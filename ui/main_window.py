@@ -271,6 +271,13 @@ class MainWindow(QMainWindow):
             (_("Export workbook…"), None, "export_workbook"),
         ):
             self._action(reports, text, key, partial(self.on_reports, name))
+        reports.addSeparator()
+        self.counts_action = self._action(
+            reports,
+            _("Counts without the items…"),
+            QKeySequence("Ctrl+Shift+L"),
+            self.open_counts,
+        )
         exchange = self.menuBar().addMenu(_("&USB exchange"))
         for text, key, name in (
             (_("Export the package to a USB stick…"), QKeySequence("Ctrl+E"), "export"),
@@ -617,6 +624,15 @@ class MainWindow(QMainWindow):
             on_done=reread,
             on_failed=lambda error: show_error(self, error),
         )
+
+    def open_counts(self) -> None:
+        from ui.counts import CountsDialog  # noqa: PLC0415 - rarely opened
+
+        dialog = CountsDialog(self.store, self)
+        dialog.changed.connect(self.say)
+        self.dialogs.append(dialog)
+        dialog.finished.connect(lambda _result: self.dialogs.remove(dialog))
+        dialog.open()
 
     def open_backups(self) -> None:
         from ui.backup_dialog import BackupDialog  # noqa: PLC0415 - rarely opened
