@@ -28,12 +28,15 @@ from PySide6.QtWidgets import QApplication, QWidget
 from dvdesk.domain.enums import RecordType
 from dvdesk.paths import DataPaths
 from dvdesk.services.backup import DAILY, make_backup
+from dvdesk.services.counts import set_counts
 from dvdesk.services.demo import add_demo_records, ensure_demo_office
 from dvdesk.services.office_view import get_office
 from dvdesk.services.records import get_record, list_records
 from dvdesk.services.store import Store, open_store
+from dvdesk.services.units import list_units
 from ui.app import configure_application
 from ui.backup_dialog import BackupDialog
+from ui.counts import CountsDialog
 from ui.crash import CrashDialog
 from ui.documents import MinutesDialog
 from ui.forms.record_form import RecordForm
@@ -110,6 +113,8 @@ def window_shots(camera: Camera, store: Store) -> None:
     camera.shot(window.dialogs[-1], "50-help-records")
     window.dialogs[-1].close()
     window.open_settings()
+    wait_for_tasks()  # the settings load on the database worker before the dialog exists
+    camera.app.processEvents()
     camera.shot(window.dialogs[-1], "51-office-settings")
     window.dialogs[-1].close()
     window.nav.setCurrentRow(4)
@@ -146,6 +151,25 @@ def form_shots(camera: Camera, store: Store) -> None:
     camera.shot(crash, "30-crash-dialog")
 
 
+def counts_shot(camera: Camera, store: Store) -> None:
+    """Counts of the years before dvdesk, figures from the 6-month review of 2022."""
+    own = next(unit for unit in list_units(store) if unit.relation == "self")
+    figures = {"directive.nghi_quyet": 440, "directive.chi_thi": 485, "directive.cong_van": 14162}
+    set_counts(
+        store,
+        data={
+            "unit_code": own.code,
+            "period_start": "2021-12-15",
+            "period_end": "2022-06-14",
+            "figures": figures | {"inspection.sessions": 1554, "inspection.subjects": 2612},
+            "note": "Số liệu trước khi dùng dvdesk",
+        },
+    )
+    counts = CountsDialog(store)
+    counts.show()
+    camera.shot(counts, "26-counts-dialog")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("out", type=Path)
@@ -167,6 +191,7 @@ def main() -> None:
     make_backup(store.paths, reason=DAILY)
     window_shots(camera, store)
     form_shots(camera, store)
+    counts_shot(camera, store)
     store.close()
 
 

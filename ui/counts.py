@@ -120,6 +120,7 @@ class CountsDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
@@ -149,6 +150,7 @@ class CountsDialog(QDialog):
         self.value = QSpinBox()
         self.value.setRange(0, MAX_VALUE)
         self.value.setGroupSeparatorShown(True)
+        self.value.setMaximumWidth(240)
         self.figures_only = QCheckBox(
             _("The unit reports only figures for this period (its items are replaced)")
         )
