@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QTextBrowser
 from pytestqt.qtbot import QtBot
 
 from dvdesk.services.counts import list_counts, set_counts
@@ -107,8 +107,9 @@ def test_overlap_writes_nothing_and_edit_changes_the_value(
     dialog.value.setFocus()
     dialog.value.lineEdit().selectAll()
     qtbot.keyClicks(dialog.value, "485")
-    qtbot.keyClick(dialog, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(dialog.value, Qt.Key.Key_Return)  # Enter saves; it does not close
     _settle()
+    assert dialog.isVisible()
     assert dialog.table.item(0, 4).text() == "485"
     dialog.done(0)
     _settle()
@@ -150,3 +151,14 @@ def test_counts_entered_elsewhere_are_listed(app: QApplication, store: Store, qt
         [dialog.table.item(r, c).text() for c in (3, 4, 5)] for r in range(dialog.table.rowCount())
     ]
     assert rows == [["Công văn", "14.162", "có"], ["Cuộc kiểm tra", "1.554", "có"]]
+
+
+def test_f1_opens_the_counts_help(window: MainWindow, qtbot: QtBot) -> None:
+    dialog = _open(window, qtbot)
+    qtbot.keyClick(dialog, Qt.Key.Key_F1)
+    assert dialog.help_dialog is not None and dialog.help_dialog.isVisible()
+    text = dialog.help_dialog.findChild(QTextBrowser)
+    assert text is not None
+    assert "Số liệu tổng hợp không kèm danh sách" in text.toPlainText()
+    dialog.help_dialog.done(0)
+    dialog.done(0)

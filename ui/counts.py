@@ -87,6 +87,7 @@ class CountsDialog(QDialog):
         self.rows: list[CountRow] = []
         self.unit_names: dict[str, str] = {}
         self.editing: CountRow | None = None
+        self.help_dialog: QDialog | None = None
         self.setWindowTitle(_("Counts without the items"))
         layout = QVBoxLayout(self)
         intro = QLabel(
@@ -175,6 +176,10 @@ class CountsDialog(QDialog):
         for button in (self.new_button, self.save_button, self.delete_button):
             buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
             button.setAutoDefault(False)
+        # Enter in a field saves, as in the record forms; it must not close the dialog.
+        self.save_button.setDefault(True)
+        close = buttons.button(QDialogButtonBox.StandardButton.Close)
+        close.setAutoDefault(False)
         self.new_button.clicked.connect(self.new_count)
         self.save_button.clicked.connect(self.save)
         self.delete_button.clicked.connect(self.delete_selected)
@@ -381,4 +386,5 @@ class CountsDialog(QDialog):
     def help(self) -> None:
         from ui.help import HelpDialog  # noqa: PLC0415 - rarely opened
 
-        HelpDialog("counts", parent=self).exec()
+        self.help_dialog = HelpDialog("counts", parent=self)
+        self.help_dialog.open()
