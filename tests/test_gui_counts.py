@@ -22,6 +22,12 @@ def _settle() -> None:
     QApplication.processEvents()
 
 
+def _cell(dialog: CountsDialog, row: int, column: int) -> str:
+    item = dialog.table.item(row, column)
+    assert item is not None, f"no cell at {row}, {column}"
+    return item.text()
+
+
 def _open(window: MainWindow, qtbot: QtBot) -> CountsDialog:
     """Ctrl+Shift+L in the main window opens the dialog from the Reports menu."""
     qtbot.keyClick(
@@ -68,9 +74,9 @@ def test_add_refuse_overlap_and_delete_by_keyboard(
 
     _type_count(qtbot, dialog, "15/12/2021", "14/06/2022", "440")
     assert dialog.table.rowCount() == 1
-    cells = [dialog.table.item(0, column).text() for column in range(4)]
+    cells = [_cell(dialog, 0, column) for column in range(4)]
     assert cells[1:] == ["15/12/2021", "14/06/2022", "Nghị quyết"]
-    assert dialog.table.item(0, 4).text() == "440"
+    assert _cell(dialog, 0, 4) == "440"
     assert dialog.error.text() == "Đã lưu số liệu."
 
     _type_count(qtbot, dialog, "01/01/2022", "31/12/2022", "12")
@@ -110,7 +116,7 @@ def test_overlap_writes_nothing_and_edit_changes_the_value(
     qtbot.keyClick(dialog.value, Qt.Key.Key_Return)  # Enter saves; it does not close
     _settle()
     assert dialog.isVisible()
-    assert dialog.table.item(0, 4).text() == "485"
+    assert _cell(dialog, 0, 4) == "485"
     dialog.done(0)
     _settle()
     assert _stored(store) == [("10105", "2021-12-15", "directive.nghi_quyet", 485)]
@@ -147,9 +153,7 @@ def test_counts_entered_elsewhere_are_listed(app: QApplication, store: Store, qt
     dialog = CountsDialog(store)
     qtbot.addWidget(dialog)
     _settle()
-    rows = [
-        [dialog.table.item(r, c).text() for c in (3, 4, 5)] for r in range(dialog.table.rowCount())
-    ]
+    rows = [[_cell(dialog, r, c) for c in (3, 4, 5)] for r in range(dialog.table.rowCount())]
     assert rows == [["Công văn", "14.162", "có"], ["Cuộc kiểm tra", "1.554", "có"]]
 
 
