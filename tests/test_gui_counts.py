@@ -43,6 +43,14 @@ def _open(window: MainWindow, qtbot: QtBot) -> CountsDialog:
     return dialog
 
 
+def test_the_reports_menu_holds_the_entry(window: MainWindow) -> None:
+    menus = {action.text(): action.menu() for action in window.menuBar().actions()}
+    reports = menus["&Báo cáo"]
+    assert reports is not None
+    assert window.counts_action in reports.actions()
+    assert window.counts_action.shortcut().toString() == "Ctrl+Shift+L"
+
+
 def _type_count(qtbot: QtBot, dialog: CountsDialog, start: str, end: str, value: str) -> None:
     """Unit and figure stay on their first entries (the office; nghị quyết)."""
     qtbot.keyClick(dialog, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
@@ -77,7 +85,7 @@ def test_add_refuse_overlap_and_delete_by_keyboard(
     cells = [_cell(dialog, 0, column) for column in range(4)]
     assert cells[1:] == ["15/12/2021", "14/06/2022", "Nghị quyết"]
     assert _cell(dialog, 0, 4) == "440"
-    assert dialog.error.text() == "Đã lưu số liệu."
+    assert dialog.status.text() == "Đã lưu số liệu." and not dialog.error.text()
 
     _type_count(qtbot, dialog, "01/01/2022", "31/12/2022", "12")
     assert (
@@ -96,6 +104,7 @@ def test_add_refuse_overlap_and_delete_by_keyboard(
     _settle()
     assert len(asked) == 1 and "440" in asked[0]
     assert dialog.table.rowCount() == 0
+    assert dialog.status.text() == "Đã xóa số liệu."
     dialog.done(0)
     _settle()
     assert _stored(store) == []

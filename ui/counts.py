@@ -105,6 +105,10 @@ class CountsDialog(QDialog):
         self.error.setObjectName("fieldError")
         self.error.setWordWrap(True)
         layout.addWidget(self.error)
+        # A finished action is said in plain text; only refusals are in the error colour.
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
         layout.addWidget(self._buttons())
         QShortcut(QKeySequence.StandardKey.Save, self, self.save)
         QShortcut(QKeySequence.StandardKey.New, self, self.new_count)
@@ -208,7 +212,7 @@ class CountsDialog(QDialog):
         self._fill_table(view.counts)
         self._busy(False)
         self.new_count()
-        self.error.setText(message)
+        self.status.setText(message)
 
     def _fill_table(self, rows: Sequence[CountRow]) -> None:
         self.table.blockSignals(True)
@@ -281,6 +285,7 @@ class CountsDialog(QDialog):
         self.note.clear()
         self.mode.setText(_("Adding a new count."))
         self.error.clear()
+        self.status.clear()
         self.unit.setFocus()
 
     def count_data(self) -> dict[str, object]:
@@ -354,6 +359,7 @@ class CountsDialog(QDialog):
 
     def _refused(self, error: UserError) -> None:
         self._busy(False)
+        self.status.clear()
         if isinstance(error, ValidationFailed) and error.problems:
             field, message = error.problems[0]
             self.error.setText(self._problem_text(field, message))
