@@ -110,9 +110,12 @@ class CountsDialog(QDialog):
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
         layout.addWidget(self._buttons())
-        QShortcut(QKeySequence.StandardKey.Save, self, self.save)
-        QShortcut(QKeySequence.StandardKey.New, self, self.new_count)
-        QShortcut(QKeySequence.StandardKey.HelpContents, self, self.help)
+        for key, slot in (
+            (QKeySequence.StandardKey.Save, self.save),
+            (QKeySequence.StandardKey.New, self.new_count),
+            (QKeySequence.StandardKey.HelpContents, self.help),
+        ):
+            QShortcut(key, self).activated.connect(slot)
         fit_to_screen(self, 1000, 640)
         self.reload()
 
@@ -131,12 +134,9 @@ class CountsDialog(QDialog):
         header.setStretchLastSection(True)
         self.table.setAccessibleName(_("Counts"))
         self.table.itemSelectionChanged.connect(self._selected)
-        QShortcut(
-            QKeySequence(Qt.Key.Key_Delete),
-            self.table,
-            self.delete_selected,
-            context=Qt.ShortcutContext.WidgetShortcut,
-        )
+        delete = QShortcut(QKeySequence(Qt.Key.Key_Delete), self.table)
+        delete.setContext(Qt.ShortcutContext.WidgetShortcut)
+        delete.activated.connect(self.delete_selected)
         return self.table
 
     def _form(self) -> QFormLayout:
