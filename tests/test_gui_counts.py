@@ -147,7 +147,9 @@ def test_a_bad_date_is_said_inline_and_nothing_is_written(
     assert _stored(store) == []
 
 
-def test_counts_entered_elsewhere_are_listed(app: QApplication, store: Store, qtbot: QtBot) -> None:
+def test_counts_entered_elsewhere_are_listed(
+    window: MainWindow, store: Store, qtbot: QtBot
+) -> None:
     set_counts(
         store,
         data={
@@ -158,11 +160,10 @@ def test_counts_entered_elsewhere_are_listed(app: QApplication, store: Store, qt
             "figures_only": True,
         },
     )
-    dialog = CountsDialog(store)
-    qtbot.addWidget(dialog)
-    _settle()
+    dialog = _open(window, qtbot)
     rows = [[_cell(dialog, r, c) for c in (3, 4, 5)] for r in range(dialog.table.rowCount())]
     assert rows == [["Công văn", "14.162", "có"], ["Cuộc kiểm tra", "1.554", "có"]]
+    dialog.done(0)
 
 
 def test_f1_opens_the_counts_help(window: MainWindow, qtbot: QtBot) -> None:
