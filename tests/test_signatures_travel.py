@@ -222,3 +222,34 @@ def test_an_encrypted_package_hides_the_documents_name_and_size(
     exchange.import_(package)
     [item] = received(run, exchange.parent)
     assert item["signature"]["status"] == "valid"
+
+
+def test_an_older_package_after_a_newer_one_changes_nothing(
+    exchange: Exchange, run: Run, signed: bytes
+) -> None:
+    older = exchange.export().path
+    exchange.add(title="Kiểm tra việc thực hiện Quy chế dân chủ ở cơ sở tại thôn Giang Cao")
+    newer = exchange.export().path
+    exchange.import_(newer)
+    before = table_dump(exchange.parent.paths, TABLES)
+    try:
+        exchange.import_(older)
+    except Refused as refused:
+        assert refused.reason is Reason.OLD_PACKAGE
+    assert table_dump(exchange.parent.paths, TABLES) == before
+    assert len(received(run, exchange.parent)) == 1
+
+
+def test_export_refuses_a_document_larger_than_a_package_may_carry(
+    exchange: Exchange, signed: bytes
+) -> None:
+    from dvdesk.errors import UserError
+    from dvdesk.signatures.travel import outgoing_documents
+    from dvdesk.sync.format import Limits
+
+    small = Limits(document_member_bytes=len(signed) // 2)
+    with pytest.raises(UserError, match=NUMBER):
+        outgoing_documents(exchange.child, office_code="10105", limits=small)
+    few = Limits(documents_total_bytes=len(signed) // 2)
+    with pytest.raises(UserError):
+        outgoing_documents(exchange.child, office_code="10105", limits=few)
