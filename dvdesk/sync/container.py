@@ -22,6 +22,7 @@ from dvdesk.i18n import _
 from dvdesk.sync.format import (
     ATTACHMENT_NAME,
     COUNTS_NAME,
+    DOCUMENT_NAME,
     MANIFEST,
     OPAQUE_NAME,
     RECORDS_NAME,
@@ -77,6 +78,8 @@ def _limit_for(name: str, limits: Limits) -> int | None:
         return limits.records_member_bytes
     if ATTACHMENT_NAME.fullmatch(name):
         return limits.attachment_bytes
+    if DOCUMENT_NAME.fullmatch(name):
+        return limits.document_member_bytes
     if RELAYED_NAME.fullmatch(name):
         return limits.relayed_bytes
     if OPAQUE_NAME.fullmatch(name):
