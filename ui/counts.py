@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -247,6 +247,16 @@ class CountsDialog(QDialog):
         if not self.table.selectionModel().hasSelection() or not 0 <= index < len(self.rows):
             return None
         return self.rows[index]
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        # Destroying the table clears its selection; its signal must not reach this
+        # half-destroyed dialog (seen as a rare crash on close).
+        self.table.blockSignals(True)
+        super().closeEvent(event)
+
+    def done(self, result: int) -> None:
+        self.table.blockSignals(True)
+        super().done(result)
 
     def _selected(self) -> None:
         row = self.selected()
