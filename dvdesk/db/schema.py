@@ -208,6 +208,9 @@ class AuditEntry(SQLModel, table=True):
     entity_id: str | None = Field(default=None, index=True)
     revision: int | None = None
     changes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # Filled by the trigger trg_audit_log_seal (see dvdesk.services.audit_chain).
+    prev_hash: str | None = None
+    hash: str | None = None
 
 
 class Setting(SQLModel, table=True):
@@ -377,3 +380,34 @@ class Correction(SQLModel, table=True):
     status: str  # "pending" | "sent" | "resolved" (out); "received" (in)
     created_at: str
     created_by: str
+
+
+class AppUser(SQLModel, table=True):
+    """A person who signs in; none at all means a one-person office without sign-in."""
+
+    __tablename__ = "app_user"
+
+    name: str = Field(primary_key=True)
+    full_name: str
+    password_hash: str
+    roles: list[str] = _json_list()
+    disabled: bool = False
+    # Persisted so that restarting the program does not reset the growing delay.
+    failed_count: int = 0
+    blocked_until: float = 0.0
+    created_at: str
+    created_by: str
+
+
+class RecordApproval(SQLModel, table=True):
+    """Where a record is in nháp → trình duyệt → đã duyệt (and who moved it)."""
+
+    __tablename__ = "record_approval"
+
+    record_id: str = Field(primary_key=True, foreign_key="record.id", ondelete="CASCADE")
+    status: str = Field(index=True)
+    submitted_by: str | None = None
+    submitted_at: str | None = None
+    approved_by: str | None = None
+    approved_at: str | None = None
+    approved_revision: int | None = None

@@ -20,8 +20,10 @@ from sqlmodel import Session, col, select
 from dvdesk.clock import now_iso
 from dvdesk.db.schema import AuditEntry, IssuedDocument
 from dvdesk.documents.settings import DocumentSettings, NumberingRule
+from dvdesk.domain.people import Role
 from dvdesk.errors import Conflict, NotFound
 from dvdesk.i18n import _
+from dvdesk.services.auth import require
 from dvdesk.services.store import Store
 
 T = TypeVar("T")
@@ -107,6 +109,7 @@ def issue_number(
     fails, no number is taken.
     """
     with store.session() as session:
+        require(session, store, Role.HEAD)
         existing = _live(session, subject_key)
         if existing is not None:
             view = _view(existing)
@@ -138,6 +141,7 @@ def issue_number(
 def void_document(store: Store, *, document_id: int, reason: str) -> IssuedNumber:
     """Mark an issued document void; its number stays taken."""
     with store.session() as session:
+        require(session, store, Role.HEAD)
         row = session.get(IssuedDocument, document_id)
         if row is None:
             raise NotFound(

@@ -36,9 +36,12 @@ from dvdesk.domain.inputs import (
     SessionInput,
     SupervisionInput,
 )
+from dvdesk.domain.people import Role
 from dvdesk.domain.validation import failed, validate
 from dvdesk.errors import Conflict, NotFound
 from dvdesk.i18n import _
+from dvdesk.services import approval_hooks as approval
+from dvdesk.services.auth import check, require
 from dvdesk.services.browse import RecordSummary
 from dvdesk.services.search import matches, search_text
 from dvdesk.services.store import Store
@@ -63,6 +66,7 @@ def parse_record_type(value: str) -> RecordType:
 def add_record(store: Store, *, record_type: RecordType, data: Mapping[str, object]) -> str:
     """Validate ``data`` and store it as a new record owned by this office. Returns its id."""
     model = validate(INPUT_MODELS[record_type], data)
+    check(store, Role.CLERK, Role.HEAD)
     if model.revision is not None:
         raise failed([("revision", _("a new record has no revision yet; leave it out"))])
     _check_item_ids(model, allowed=set())
@@ -85,6 +89,7 @@ def add_record(store: Store, *, record_type: RecordType, data: Mapping[str, obje
         session.add(row)
         session.flush()
         _write_parts(session, record_id, model)
+        approval.start_draft(session, record_id)
         session.add(
             _audit(store, "create", record_id, 1, {"record": _public_dump(model), "type": row.type})
         )
@@ -99,6 +104,7 @@ def update_record(store: Store, *, record_id: str, changes: Mapping[str, object]
     if not isinstance(changes, Mapping):
         validate(RecordInput, changes)  # raises the "must be an object" message
     with store.session() as session:
+        require(session, store, Role.CLERK, Role.HEAD)
         row = _get_row(session, record_id)
         if row.deleted:
             raise Conflict(_("Record {id} was deleted; it cannot be changed.").format(id=record_id))
@@ -134,6 +140,7 @@ def update_record(store: Store, *, record_id: str, changes: Mapping[str, object]
         _delete_parts(session, record_id)
         session.flush()
         _write_parts(session, record_id, model)
+        approval.note_change(session, record_id)
         session.add(_audit(store, "update", record_id, row.revision, diff))
         return row.revision
 
@@ -141,6 +148,7 @@ def update_record(store: Store, *, record_id: str, changes: Mapping[str, object]
 def delete_record(store: Store, *, record_id: str) -> int:
     """Tombstone a record: it disappears from lists but is kept, so the deletion can travel."""
     with store.session() as session:
+        require(session, store, Role.CLERK, Role.HEAD)
         row = _get_row(session, record_id)
         if row.deleted:
             raise Conflict(_("Record {id} is already deleted.").format(id=record_id))
@@ -190,6 +198,10 @@ def _check_writer(session: Session, row: Record) -> None:
                 "delete it. Ask them to correct it and send a new package."
             ).format(office=writer.name, code=writer.code)
         )
+
+
+def check_own_record(session: Session, row: Record) -> None:
+    _check_writer(session, row)
 
 
 def _office(session: Session) -> Office:

@@ -51,7 +51,14 @@ from dvdesk.sync.refusals import Reason, Refused
 from dvdesk.sync.seal import Opener, opener_for
 from dvdesk.sync.trust import enrol_rotated
 from dvdesk.sync.verify import VerifiedPackage, inspect, sequence_state
-from dvdesk.sync.wire import ATTACHMENT_COLUMNS, WireRecord, decode_chunk, part_rows, record_row
+from dvdesk.sync.wire import (
+    ATTACHMENT_COLUMNS,
+    WireRecord,
+    approval_rows,
+    decode_chunk,
+    part_rows,
+    record_row,
+)
 
 
 class Outcome(StrEnum):
@@ -469,6 +476,11 @@ def _apply_records(
             )
             cursor.executemany(insert_sql("dialogue_issue", ISSUE_COLUMNS), issues)
             cursor.executemany(insert_sql("attachment", ATTACHMENT_COLUMNS), attachments)
+            cursor.executemany(
+                "INSERT INTO record_approval (record_id, status, approved_by, approved_at) "
+                "VALUES (?, ?, ?, ?)",
+                approval_rows(accepted),
+            )
         except sqlite3.IntegrityError:
             raise Refused(
                 Reason.BAD_PAYLOAD,

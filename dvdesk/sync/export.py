@@ -20,10 +20,12 @@ from sqlmodel import Session, col, func, select
 
 from dvdesk.clock import now_iso
 from dvdesk.db.schema import AuditEntry, OrgUnit, OwnKey, PackageOut, Receipt
+from dvdesk.domain.people import Role
 from dvdesk.errors import Conflict, NotFound, UserError
 from dvdesk.fileio import fsync_folder
 from dvdesk.i18n import _
 from dvdesk.services.attachments import blob_path
+from dvdesk.services.auth import check
 from dvdesk.services.office import OfficeView, get_office
 from dvdesk.services.store import Store, storage_errors
 from dvdesk.sync import keys
@@ -206,6 +208,7 @@ def export_package(
     cancel: CancelCheck = never,
 ) -> ExportResult:
     """Write the package for ``destination`` (default: the parent) to ``out`` (file or folder)."""
+    check(store, Role.HEAD)
     office = get_office(store)
     own = keys.active_key(store)
     signing = keys.load_signing_key(store, key_id=own.key_id, passphrase=passphrase)

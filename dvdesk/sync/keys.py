@@ -27,8 +27,10 @@ from sqlmodel import Session, col, select
 
 from dvdesk.clock import now_iso
 from dvdesk.db.schema import AuditEntry, Office, OwnKey
+from dvdesk.domain.people import Role
 from dvdesk.errors import Conflict, NotFound, UserError, ValidationFailed
 from dvdesk.i18n import _
+from dvdesk.services.auth import check
 from dvdesk.services.office import get_office
 from dvdesk.services.store import Store, storage_errors
 from dvdesk.sync.format import b64, unb64
@@ -181,6 +183,7 @@ def _audit(store: Store, action: str, key_id: str, changes: dict[str, Any]) -> A
 
 def create_keys(store: Store, *, passphrase: str) -> KeyInfo:
     """Make this office's first key pair. Refuses if it has one (use :func:`rotate_keys`)."""
+    check(store, Role.ADMIN)
     secret = _check_passphrase(passphrase)
     if _active_row(store) is not None:
         raise Conflict(
@@ -198,6 +201,7 @@ def create_keys(store: Store, *, passphrase: str) -> KeyInfo:
 
 def rotate_keys(store: Store, *, passphrase: str, new_passphrase: str | None = None) -> KeyInfo:
     """Make a new key pair certified by the current one; the current one is retired."""
+    check(store, Role.ADMIN)
     old = active_key(store)
     old_signing = load_signing_key(store, key_id=old.key_id, passphrase=passphrase)
     secret = _check_passphrase(new_passphrase or passphrase)

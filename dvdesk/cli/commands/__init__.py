@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from dvdesk.cli.commands import backup, demo, documents, office, records, sync
+from dvdesk.cli.commands import backup, demo, documents, office, records, sync, users
 
 
 def register_all(commands: argparse._SubParsersAction[Any]) -> None:
@@ -15,3 +15,4 @@ def register_all(commands: argparse._SubParsersAction[Any]) -> None:
     documents.register(commands)
     sync.register(commands)
     backup.register(commands)
+    users.register(commands)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from dvdesk.cli.io import print_json, read_json
+from dvdesk.cli.session import open_for
 from dvdesk.documents.figures import Scope, compute_figures
 from dvdesk.documents.minutes import MinutesKind, issue_minutes
 from dvdesk.documents.narratives import get_narrative, save_narrative
@@ -37,7 +38,7 @@ from dvdesk.errors import UserError
 from dvdesk.formatting import short_date
 from dvdesk.i18n import _
 from dvdesk.services.office import get_office
-from dvdesk.services.store import Store, open_store
+from dvdesk.services.store import Store
 
 
 def register(commands: argparse._SubParsersAction[Any]) -> None:
@@ -175,7 +176,7 @@ def _document_parser(commands: argparse._SubParsersAction[Any]) -> None:
 
 
 def _store(args: argparse.Namespace) -> Store:
-    return open_store(args.paths, actor=args.actor)
+    return open_for(args)
 
 
 def _minutes_details(args: argparse.Namespace) -> dict[str, Any]:

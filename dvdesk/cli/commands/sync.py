@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from dvdesk.cli.io import print_json
+from dvdesk.cli.session import open_for
 from dvdesk.errors import NotFound, UserError, ValidationFailed
 from dvdesk.formatting import number, short_date
 from dvdesk.i18n import _
-from dvdesk.services.store import Store, open_store
+from dvdesk.services.store import Store
 from dvdesk.sync import keys, status, trust
 from dvdesk.sync.apply import ImportSummary, Outcome, import_package
 from dvdesk.sync.export import export_package
@@ -83,7 +84,7 @@ def _passphrase(args: argparse.Namespace, *, confirm: bool = False) -> str:
 
 
 def _store(args: argparse.Namespace) -> Store:
-    return open_store(args.paths, actor=args.actor)
+    return open_for(args)
 
 
 # ---------------------------------------------------------------- registration
