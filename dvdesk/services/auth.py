@@ -7,6 +7,7 @@ holding the right role.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 
@@ -61,7 +62,7 @@ def sign_in(store: Store, *, name: str, password: str) -> AppUser:
         user = session.get(AppUser, name)
         now = clock()
         if user is not None and user.blocked_until > now:
-            wait = int(user.blocked_until - now) + 1
+            wait = math.ceil(user.blocked_until - now)
             raise SignInFailed(
                 _(
                     "Too many wrong passwords for {name}: wait {seconds} seconds, then try "
