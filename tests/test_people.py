@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from dvdesk.db.schema import AppUser
+from dvdesk.documents.register import issue_number
 from dvdesk.domain.enums import RecordType
 from dvdesk.domain.people import Role
-from dvdesk.documents.register import issue_number
 from dvdesk.paths import DataPaths
 from dvdesk.services import auth
 from dvdesk.services.approval import approve_records

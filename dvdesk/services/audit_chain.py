@@ -12,6 +12,10 @@ import hashlib
 import json
 import sqlite3
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dvdesk.services.store import Store
 
 # The SQL function and triggers; the migration installs them with these exact names.
 SQL_FUNCTION = "dvdesk_audit_hash"
@@ -104,3 +108,50 @@ def check_chain(
     return ChainCheck(
         head=ChainHead(count=count, head=previous), broken_at=broken, checkpoints=checkpoints
     )
+
+
+# ---------------------------------------------------------------- reading, for the front-ends
+
+
+def verify_chain(store: Store) -> ChainCheck:
+    with store.raw() as connection:
+        return check_chain(connection)
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    id: int
+    at: str
+    actor: str
+    action: str
+    entity: str
+    entity_id: str | None
+    revision: int | None
+    changes: str
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "at": self.at,
+            "actor": self.actor,
+            "action": self.action,
+            "entity": self.entity,
+            "entity_id": self.entity_id,
+            "revision": self.revision,
+            "changes": json.loads(self.changes),
+        }
+
+
+def audit_lines(
+    store: Store, *, record_id: str | None = None, limit: int = 1000
+) -> list[AuditLine]:
+    """Who did what, newest first (for one record when ``record_id`` is given)."""
+    sql = "SELECT id, at, actor, action, entity, entity_id, revision, changes FROM audit_log"
+    params: list[object] = []
+    if record_id is not None:
+        sql += " WHERE entity_id = ?"
+        params.append(record_id)
+    sql += " ORDER BY id DESC LIMIT ?"
+    params.append(max(1, min(limit, 100_000)))
+    with store.raw() as connection:
+        return [AuditLine(*row) for row in connection.execute(sql, params)]
