@@ -7,12 +7,15 @@ import sqlite3
 import pytest
 
 from dvdesk.domain.enums import RecordType
-from dvdesk.services.audit_chain import GENESIS, verify_chain
+from dvdesk.services.audit_chain import GENESIS, entry_hash, verify_chain
 from dvdesk.services.demo import add_demo_records
 from dvdesk.services.records import add_record, update_record
 from dvdesk.services.settings import set_setting
 from dvdesk.services.store import Store
+from dvdesk.sync.history import history_findings
+from tests import sync_fixtures
 from tests.conftest import CliRunner, inspection
+from tests.sync_fixtures import Exchange
 
 
 def _plain(store: Store) -> sqlite3.Connection:
@@ -86,3 +89,84 @@ def test_audit_list_shows_who_did_what_to_a_record(store: Store, cli: CliRunner)
         ("create", "chuyenvien"),
     ]
     assert listed.json()[0]["changes"]["place"]["to"] == "Nhà văn hóa thôn Giang Cao"
+
+
+# ---------------------------------------------------------------- the parent's check
+
+exchange_template = sync_fixtures.exchange_template
+exchange = sync_fixtures.exchange
+
+
+def _rehash(store: Store) -> None:
+    """A careful forger: after editing, recompute every hash so the local chain verifies."""
+    connection = _plain(store)
+    try:
+        rows = connection.execute(
+            "SELECT id, at, actor, action, entity, entity_id, revision, changes "
+            "FROM audit_log ORDER BY id"
+        ).fetchall()
+        previous = GENESIS
+        for entry_id, *columns in rows:
+            sealed = entry_hash(previous, *columns)
+            connection.execute(
+                "UPDATE audit_log SET prev_hash = ?, hash = ? WHERE id = ?",
+                (previous, sealed, entry_id),
+            )
+            previous = sealed
+    finally:
+        connection.close()
+
+
+def _tamper(store: Store, sql: str) -> None:
+    connection = _plain(store)
+    try:
+        connection.execute("DROP TRIGGER IF EXISTS trg_audit_log_no_update")
+        connection.execute("DROP TRIGGER IF EXISTS trg_audit_log_no_delete")
+        connection.execute(sql)
+    finally:
+        connection.close()
+
+
+def _second_package_finding(exchange: Exchange) -> list[str]:
+    exchange.add(title="Kiểm tra thứ hai")
+    exchange.import_(exchange.export().path)
+    return [f.message for f in history_findings(exchange.parent, origin="10105")]
+
+
+def _first_package(exchange: Exchange) -> None:
+    exchange.add()
+    exchange.import_(exchange.export().path)
+    assert history_findings(exchange.parent) == []
+
+
+def test_an_honest_history_continues_without_findings(exchange: Exchange) -> None:
+    _first_package(exchange)
+    assert _second_package_finding(exchange) == []
+    assert _second_package_finding(exchange) == []
+
+
+def test_the_parent_sees_a_hand_edit_on_the_next_package(exchange: Exchange) -> None:
+    _first_package(exchange)
+    _tamper(exchange.child, "UPDATE audit_log SET actor = 'nguoikhac' WHERE id = 2")
+    [message] = _second_package_finding(exchange)
+    assert "bị sửa bằng tay" in message
+
+
+def test_the_parent_sees_a_rewritten_history_that_verifies_locally(exchange: Exchange) -> None:
+    _first_package(exchange)
+    _tamper(exchange.child, "UPDATE audit_log SET actor = 'nguoikhac' WHERE id = 2")
+    _rehash(exchange.child)
+    assert verify_chain(exchange.child).intact  # the forger fooled the local check …
+    [message] = _second_package_finding(exchange)
+    assert "viết lại" in message  # … not the parent
+
+
+def test_the_parent_sees_a_shortened_history(exchange: Exchange) -> None:
+    _first_package(exchange)
+    _tamper(exchange.child, "DELETE FROM audit_log WHERE id > 3")
+    _rehash(exchange.child)
+    exchange.add(title="Kiểm tra thứ hai")  # fewer entries than the parent saw last time
+    _tamper(exchange.child, "DELETE FROM audit_log WHERE id > 3")
+    _rehash(exchange.child)
+    [message] = [m for m in _second_package_finding(exchange) if "ngắn hơn" in m or "viết lại" in m]
+    assert message

@@ -326,6 +326,9 @@ class PackageOut(SQLModel, table=True):
     file_name: str
     created_at: str
     created_by: str
+    # The audit chain's length and head sealed into this package (see sync/history.py).
+    audit_count: int | None = None
+    audit_head: str | None = None
 
 
 class PackageIn(SQLModel, table=True):

@@ -28,7 +28,7 @@ from dvdesk.services.attachments import blob_path
 from dvdesk.services.auth import check
 from dvdesk.services.office import OfficeView, get_office
 from dvdesk.services.store import Store, storage_errors
-from dvdesk.sync import keys
+from dvdesk.sync import history, keys
 from dvdesk.sync.container import PackageWriter, open_package
 from dvdesk.sync.format import (
     DEFAULT_LIMITS,
@@ -39,6 +39,7 @@ from dvdesk.sync.format import (
     RECORDS_PER_CHUNK,
     SCHEMA_VERSION,
     SEALED,
+    AuditSeal,
     FileEntry,
     Manifest,
     OfficeRef,
@@ -68,6 +69,7 @@ class ExportResult:
     encrypted: bool
     package_hash: str
     size: int
+    audit: AuditSeal | None = None
 
 
 @dataclass(frozen=True)
@@ -300,6 +302,7 @@ def _write(
             )
             done += batch.records
             progress(done, total)
+        audit = history.seal(connection, destination=dest)
         connection.execute("COMMIT")
     finally:
         raw.close()
@@ -335,6 +338,7 @@ def _write(
         files=tuple(builder.files),
         encryption=sealer.header if sealer else None,
         created_at=now_iso(),
+        audit=audit,
     )
     raw_manifest = canonical_json(manifest.model_dump(mode="json"))
     writer.add("manifest.json", raw_manifest, compress=True)
@@ -356,6 +360,7 @@ def _write(
         encrypted=sealer is not None,
         package_hash=sha256_hex(raw_manifest),
         size=temporary.stat().st_size,
+        audit=audit,
     )
 
 
@@ -398,6 +403,8 @@ def _log(store: Store, *, plan: _Plan, result: ExportResult, final: Path) -> Non
                 file_name=final.name,
                 created_at=now_iso(),
                 created_by=store.actor,
+                audit_count=result.audit.count if result.audit else None,
+                audit_head=result.audit.head if result.audit else None,
             )
         )
         session.add(

@@ -99,6 +99,21 @@ class Encryption(_Frozen):
     salt: str = Field(max_length=100)
 
 
+class AuditCheckpoint(_Frozen):
+    count: int = Field(ge=0, le=10**12)
+    hash: str = Field(pattern=SHA256_HEX.pattern)
+
+
+class AuditSeal(_Frozen):
+    """The head of the sender's audit chain, and its hashes where earlier packages ended,
+    so the receiver can check the history continues from what it saw last."""
+
+    count: int = Field(ge=0, le=10**12)
+    head: str = Field(pattern=SHA256_HEX.pattern)
+    broken_at: int | None = Field(default=None, ge=0)
+    checkpoints: tuple[AuditCheckpoint, ...] = Field(default=(), max_length=64)
+
+
 class Manifest(_Frozen):
     format: Literal["dvdesk-package"]
     format_version: int
@@ -120,6 +135,7 @@ class Manifest(_Frozen):
     files: tuple[FileEntry, ...]
     encryption: Encryption | None = None
     created_at: str = Field(max_length=40)  # the sender's clock: shown, never trusted
+    audit: AuditSeal | None = None  # absent in packages from before the audit chain
 
 
 def parse_manifest(raw: bytes) -> Manifest:

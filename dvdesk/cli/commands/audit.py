@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from dvdesk.cli.io import print_json
@@ -11,6 +12,7 @@ from dvdesk.errors import UserError
 from dvdesk.formatting import number
 from dvdesk.i18n import _
 from dvdesk.services.audit_chain import audit_lines, verify_chain
+from dvdesk.sync.history import history_findings
 
 
 class HistoryBroken(UserError):
@@ -50,8 +52,16 @@ def run_verify(args: argparse.Namespace) -> int:
     store = open_for(args)
     try:
         result = verify_chain(store)
+        received = history_findings(store)
     finally:
         store.close()
+    for found in received:
+        sys.stderr.write(
+            _("Package {sequence} of {office}: {problem}").format(
+                sequence=found.sequence, office=found.origin, problem=found.message
+            )
+            + "\n"
+        )
     if not result.intact:
         raise HistoryBroken(
             _(
@@ -65,4 +75,4 @@ def run_verify(args: argparse.Namespace) -> int:
             count=number(result.head.count), head=result.head.head[:16]
         )
     )
-    return 0
+    return HistoryBroken.exit_code if received else 0

@@ -21,6 +21,7 @@ from dvdesk.sync import keys, status, trust
 from dvdesk.sync.apply import ImportSummary, Outcome, import_package
 from dvdesk.sync.export import export_package
 from dvdesk.sync.format import PACKAGE_SUFFIX
+from dvdesk.sync.history import history_findings
 from dvdesk.sync.keycard import read_card_bytes
 from dvdesk.sync.receipt import (
     ReceiptResult,
@@ -500,6 +501,18 @@ def _package_files(arguments: list[str]) -> list[Path]:
     return found
 
 
+def warn_history(store: Store, *, origin: str, sequence: int) -> None:
+    """Say on stderr when the package's history does not continue from the one before."""
+    for found in history_findings(store, origin=origin):
+        if found.sequence == sequence:
+            sys.stderr.write(
+                _("Warning, package {sequence} of {office}: {problem}").format(
+                    sequence=sequence, office=origin, problem=found.message
+                )
+                + "\n"
+            )
+
+
 def run_import(args: argparse.Namespace) -> int:
     paths = _ordered(_package_files(args.packages))
     passphrase = _given_passphrase(args)
@@ -524,6 +537,7 @@ def run_import(args: argparse.Namespace) -> int:
             summaries.append(summary)
             if not args.json:
                 _print_summary(summary)
+            warn_history(store, origin=summary.origin, sequence=summary.sequence)
         origins = sorted({s.origin for s in summaries})
         if receipt_out is not None and origins and not args.dry_run:
             if len(origins) > 1 and not receipt_out.is_dir():

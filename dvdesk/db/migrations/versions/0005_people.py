@@ -63,6 +63,9 @@ def upgrade() -> None:
     with op.batch_alter_table("audit_log", schema=None) as batch_op:
         batch_op.add_column(sa.Column("prev_hash", sa.String(), nullable=True))
         batch_op.add_column(sa.Column("hash", sa.String(), nullable=True))
+    with op.batch_alter_table("package_out", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("audit_count", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("audit_head", sa.String(), nullable=True))
     op.execute("DROP TRIGGER IF EXISTS trg_audit_log_no_update")
     _seal_existing()
     op.execute(NO_UPDATE_TRIGGER)
@@ -88,6 +91,9 @@ def _seal_existing() -> None:
 def downgrade() -> None:
     op.execute("DROP TRIGGER IF EXISTS trg_audit_log_seal")
     op.execute("DROP TRIGGER IF EXISTS trg_audit_log_no_update")
+    with op.batch_alter_table("package_out", schema=None) as batch_op:
+        batch_op.drop_column("audit_head")
+        batch_op.drop_column("audit_count")
     with op.batch_alter_table("audit_log", schema=None) as batch_op:
         batch_op.drop_column("hash")
         batch_op.drop_column("prev_hash")
