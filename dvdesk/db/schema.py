@@ -381,6 +381,7 @@ class Correction(SQLModel, table=True):
     revision: int  # the revision that was sent back
     comment: str
     status: str  # "pending" | "sent" | "resolved" (out); "received" (in)
+    deadline: date | None = None  # when the corrected record is due back
     created_at: str
     created_by: str
 
@@ -414,3 +415,16 @@ class RecordApproval(SQLModel, table=True):
     approved_by: str | None = None
     approved_at: str | None = None
     approved_revision: int | None = None
+    # A record the office withdrew (thu hồi) after sending it; it travels as a tombstone.
+    withdrawn_reason: str | None = None
+
+
+class Review(SQLModel, table=True):
+    """The level above accepted a received record at this revision (never edits it)."""
+
+    __tablename__ = "review"
+
+    record_id: str = Field(primary_key=True, foreign_key="record.id", ondelete="CASCADE")
+    revision: int
+    accepted_by: str
+    accepted_at: str

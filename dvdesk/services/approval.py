@@ -18,8 +18,9 @@ from dvdesk.domain.people import ApprovalStatus, Role
 from dvdesk.errors import Conflict, NotFound, UserError
 from dvdesk.i18n import _
 from dvdesk.services.auth import require
-from dvdesk.services.records import check_own_record, next_change_seq
+from dvdesk.services.records import check_own_record, delete_record, next_change_seq
 from dvdesk.services.store import Store
+from dvdesk.text import clean
 
 # Export leaves out own records that are not approved, unless the office allows it.
 INCLUDE_UNAPPROVED = "export.include_unapproved"
@@ -159,3 +160,11 @@ def _audit(session: Session, store: Store, action: str, record: Record) -> None:
             changes={},
         )
     )
+
+
+def withdraw_record(store: Store, *, record_id: str, reason: str) -> int:
+    """Withdraw (thu hồi) a record this office sent: a tombstone carrying ``reason``."""
+    text = clean(reason)
+    if not text:
+        raise UserError(_("Write the reason for the withdrawal (--reason), then try again."))
+    return delete_record(store, record_id=record_id, withdrawal_reason=text)

@@ -145,8 +145,11 @@ def update_record(store: Store, *, record_id: str, changes: Mapping[str, object]
         return row.revision
 
 
-def delete_record(store: Store, *, record_id: str) -> int:
-    """Tombstone a record: it disappears from lists but is kept, so the deletion can travel."""
+def delete_record(store: Store, *, record_id: str, withdrawal_reason: str | None = None) -> int:
+    """Tombstone a record: it disappears from lists but is kept, so the deletion can travel.
+
+    With ``withdrawal_reason`` it is a withdrawal (thu hồi) of a record already sent: the
+    reason travels with the tombstone and the level above shows it."""
     with store.session() as session:
         require(session, store, Role.CLERK, Role.HEAD)
         row = _get_row(session, record_id)
@@ -159,7 +162,17 @@ def delete_record(store: Store, *, record_id: str) -> int:
         row.updated_by = store.actor
         row.updated_at = now_iso()
         session.add(row)
-        session.add(_audit(store, "delete", record_id, row.revision, {}))
+        if withdrawal_reason is not None:
+            approval.note_withdrawal(session, record_id, withdrawal_reason)
+        session.add(
+            _audit(
+                store,
+                "withdraw" if withdrawal_reason is not None else "delete",
+                record_id,
+                row.revision,
+                {"reason": withdrawal_reason} if withdrawal_reason is not None else {},
+            )
+        )
         return row.revision
 
 

@@ -477,8 +477,8 @@ def _apply_records(
             cursor.executemany(insert_sql("dialogue_issue", ISSUE_COLUMNS), issues)
             cursor.executemany(insert_sql("attachment", ATTACHMENT_COLUMNS), attachments)
             cursor.executemany(
-                "INSERT INTO record_approval (record_id, status, approved_by, approved_at) "
-                "VALUES (?, ?, ?, ?)",
+                "INSERT INTO record_approval (record_id, status, approved_by, approved_at, "
+                "withdrawn_reason) VALUES (?, ?, ?, ?, ?)",
                 approval_rows(accepted),
             )
         except sqlite3.IntegrityError:

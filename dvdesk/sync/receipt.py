@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any, Final
 
@@ -19,9 +20,12 @@ from sqlmodel import Session, col, func, select
 
 from dvdesk.clock import now_iso
 from dvdesk.db.schema import AuditEntry, Correction, PackageIn, PackageOut, Receipt, Record
+from dvdesk.domain.people import Role
 from dvdesk.errors import Conflict, NotFound
 from dvdesk.fileio import write_atomically
 from dvdesk.i18n import _
+from dvdesk.services.approval_hooks import mark_returned
+from dvdesk.services.auth import require
 from dvdesk.services.office import get_office
 from dvdesk.services.store import Store, storage_errors
 from dvdesk.sync import keys
@@ -46,6 +50,7 @@ class Returned(_Frozen):
     title: str = Field(max_length=1_000)
     revision: int = Field(ge=0)
     comment: str = Field(max_length=10_000)
+    deadline: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$")
 
 
 class Received(_Frozen):
@@ -83,6 +88,7 @@ class ReturnedRecord:
     from_office: str
     current_revision: int | None
     corrected: bool
+    deadline: date | None = None
 
 
 @dataclass(frozen=True)
@@ -99,12 +105,15 @@ class ReceiptResult:
 # ---------------------------------------------------------------- the parent writes
 
 
-def request_correction(store: Store, *, record_id: str, comment: str) -> ReturnedRecord:
+def request_correction(
+    store: Store, *, record_id: str, comment: str, deadline: date | None = None
+) -> ReturnedRecord:
     """Mark a child's record to be sent back with ``comment`` in the next receipt."""
     text = clean(comment)
     if not text:
         raise Conflict(_("Write a comment saying what the office should correct."))
     with store.session() as session:
+        require(session, store, Role.HEAD)
         record = session.get(Record, record_id.strip().lower())
         if record is None:
             raise NotFound(
@@ -131,10 +140,11 @@ def request_correction(store: Store, *, record_id: str, comment: str) -> Returne
                 status="pending",
                 created_at=now_iso(),
                 created_by=store.actor,
+                deadline=deadline,
             )
         )
         return ReturnedRecord(
-            record.id, record.title, record.revision, text, own, record.revision, False
+            record.id, record.title, record.revision, text, own, record.revision, False, deadline
         )
 
 
@@ -203,6 +213,7 @@ def write_receipt(store: Store, *, origin: str, out: Path, passphrase: str) -> R
                 title=c.title,
                 revision=c.revision,
                 comment=c.comment,
+                deadline=c.deadline.isoformat() if c.deadline else None,
             )
             for c in requests
         ),
@@ -389,8 +400,10 @@ def import_receipt(store: Store, *, path: Path) -> ReceiptResult:
                         status="received",
                         created_at=now_iso(),
                         created_by=body.issuer.code,
+                        deadline=_date(item.deadline),
                     )
                 )
+                mark_returned(session, item.record_id)
         session.add(
             AuditEntry(
                 at=now_iso(),
@@ -403,6 +416,15 @@ def import_receipt(store: Store, *, path: Path) -> ReceiptResult:
         )
         session.flush()
         return _result(session, path, body, already=False)
+
+
+def _date(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None  # a date that does not exist is dropped, not trusted
 
 
 def _result(session: Session, path: Path, body: ReceiptBody, *, already: bool) -> ReceiptResult:
@@ -420,6 +442,7 @@ def _result(session: Session, path: Path, body: ReceiptBody, *, already: bool) -
                 revision=item.revision,
                 comment=item.comment,
                 from_office=body.issuer.code,
+                deadline=_date(item.deadline),
             )
             for item in body.returned
         ),
@@ -435,6 +458,7 @@ def _returned_row(
     revision: int,
     comment: str,
     from_office: str,
+    deadline: date | None = None,
 ) -> ReturnedRecord:
     record = session.get(Record, record_id)
     current = record.revision if record is not None else None
@@ -446,6 +470,7 @@ def _returned_row(
         from_office=from_office,
         current_revision=current,
         corrected=current is not None and current > revision,
+        deadline=deadline,
     )
 
 
@@ -465,6 +490,7 @@ def returned_records(store: Store) -> list[ReturnedRecord]:
                 revision=c.revision,
                 comment=c.comment,
                 from_office=c.created_by,
+                deadline=c.deadline,
             )
             for c in rows
         ]

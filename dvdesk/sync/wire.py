@@ -106,6 +106,7 @@ class WireApproval(TypedDict):
     status: Literal["draft", "submitted", "approved", "changed", "returned"]
     by: Short | None
     at: Stamp | None
+    withdrawn: NotRequired[Short | None]  # the reason, when the office withdrew the record
 
 
 @with_config(_STRICT)
@@ -221,7 +222,8 @@ _RECORD_JSON = _object(
         (
             "approval",
             "json((SELECT json_object('status', a.status, 'by', a.approved_by, "
-            "'at', a.approved_at) FROM record_approval a WHERE a.record_id = r.id))",
+            "'at', a.approved_at, 'withdrawn', a.withdrawn_reason) "
+            "FROM record_approval a WHERE a.record_id = r.id))",
         ),
     ]
 )
@@ -388,13 +390,24 @@ def record_row(record: WireRecord, *, change_seq: int, recompute: bool) -> tuple
     return tuple(row)
 
 
-def approval_rows(records: Sequence[WireRecord]) -> list[tuple[str, str, str | None, str | None]]:
+ApprovalRow = tuple[str, str, str | None, str | None, str | None]
+
+
+def approval_rows(records: Sequence[WireRecord]) -> list[ApprovalRow]:
     """The approval each record carries (none for packages older than approval)."""
-    rows: list[tuple[str, str, str | None, str | None]] = []
+    rows: list[ApprovalRow] = []
     for record in records:
         approval = record.get("approval")
         if approval is not None:
-            rows.append((record["id"], approval["status"], approval["by"], approval["at"]))
+            rows.append(
+                (
+                    record["id"],
+                    approval["status"],
+                    approval["by"],
+                    approval["at"],
+                    approval.get("withdrawn"),
+                )
+            )
     return rows
 
 

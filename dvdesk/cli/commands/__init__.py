@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from dvdesk.cli.commands import audit, backup, demo, documents, office, records, sync, users
+from dvdesk.cli.commands import audit, backup, demo, documents, office, records, review, sync, users
 
 
 def register_all(commands: argparse._SubParsersAction[Any]) -> None:
@@ -17,3 +17,4 @@ def register_all(commands: argparse._SubParsersAction[Any]) -> None:
     backup.register(commands)
     users.register(commands)
     audit.register(commands)
+    review.register(commands)

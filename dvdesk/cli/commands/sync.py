@@ -648,6 +648,7 @@ def run_returned(args: argparse.Namespace) -> int:
                     "from": r.from_office,
                     "current_revision": r.current_revision,
                     "corrected": r.corrected,
+                    "deadline": r.deadline.isoformat() if r.deadline else None,
                 }
                 for r in items
             ]
@@ -655,6 +656,9 @@ def run_returned(args: argparse.Namespace) -> int:
         return 0
     for item in items:
         state = _("corrected") if item.corrected else _("to correct")
-        print(f"[{state}] {item.title} ({item.record_id}): {item.comment}")
+        due = (
+            " " + _("(due {date})").format(date=short_date(item.deadline)) if item.deadline else ""
+        )
+        print(f"[{state}] {item.title} ({item.record_id}): {item.comment}{due}")
     print(_("{count} record(s)").format(count=number(len(items))))
     return 0

@@ -46,6 +46,7 @@ def upgrade() -> None:
         sa.Column("approved_by", sa.String(), nullable=True),
         sa.Column("approved_at", sa.String(), nullable=True),
         sa.Column("approved_revision", sa.Integer(), nullable=True),
+        sa.Column("withdrawn_reason", sa.String(), nullable=True),
         sa.ForeignKeyConstraint(
             ["record_id"],
             ["record.id"],
@@ -55,6 +56,22 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("record_id", name=op.f("pk_record_approval")),
     )
     op.create_index(op.f("ix_record_approval_status"), "record_approval", ["status"])
+    op.create_table(
+        "review",
+        sa.Column("record_id", sa.String(), nullable=False),
+        sa.Column("revision", sa.Integer(), nullable=False),
+        sa.Column("accepted_by", sa.String(), nullable=False),
+        sa.Column("accepted_at", sa.String(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["record_id"],
+            ["record.id"],
+            name=op.f("fk_review_record_id_record"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("record_id", name=op.f("pk_review")),
+    )
+    with op.batch_alter_table("correction", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("deadline", sa.Date(), nullable=True))
     op.execute(
         "INSERT INTO record_approval (record_id, status, approved_by, approved_at, "
         f"approved_revision) SELECT id, 'approved', '{MIGRATION_USER}', updated_at, revision "
@@ -101,6 +118,9 @@ def downgrade() -> None:
         "CREATE TRIGGER trg_audit_log_no_update BEFORE UPDATE ON audit_log "
         "BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END"
     )
+    with op.batch_alter_table("correction", schema=None) as batch_op:
+        batch_op.drop_column("deadline")
+    op.drop_table("review")
     op.drop_index(op.f("ix_record_approval_status"), table_name="record_approval")
     op.drop_table("record_approval")
     op.drop_table("app_user")
