@@ -419,6 +419,26 @@ class RecordApproval(SQLModel, table=True):
     withdrawn_reason: str | None = None
 
 
+class ReportRequest(SQLModel, table=True):
+    """What the level above expects: a report for a period by a deadline.
+
+    "out": set here for a child office; "in": received from the level above."""
+
+    __tablename__ = "report_request"
+
+    id: str = Field(primary_key=True)
+    direction: str
+    office_code: str = Field(index=True)  # the child (out) or the issuing parent (in)
+    period: str
+    deadline: date
+    note: str
+    created_at: str
+    created_by: str
+    # The last package imported from the office when the request was set (out): a later
+    # one is its report. Clocks are not trusted for this.
+    after_package: int = 0
+
+
 class Review(SQLModel, table=True):
     """The level above accepted a received record at this revision (never edits it)."""
 

@@ -27,6 +27,7 @@ from dvdesk.i18n import _
 from dvdesk.services.approval_hooks import mark_returned
 from dvdesk.services.auth import require
 from dvdesk.services.office import get_office
+from dvdesk.services.requests import RequestItem, outgoing_requests, take_requests
 from dvdesk.services.store import Store, storage_errors
 from dvdesk.sync import keys
 from dvdesk.sync.format import OfficeRef, b64, canonical_json, sha256_hex, unb64
@@ -74,6 +75,7 @@ class ReceiptBody(_Frozen):
     package_hash: str = Field(max_length=64)
     received: tuple[Received, ...] = Field(max_length=10_000)
     returned: tuple[Returned, ...] = Field(max_length=100_000)
+    requests: tuple[RequestItem, ...] = Field(default=(), max_length=100)
     issued_at: str = Field(max_length=40)  # the issuer's clock: shown, never trusted
 
 
@@ -217,6 +219,7 @@ def write_receipt(store: Store, *, origin: str, out: Path, passphrase: str) -> R
             )
             for c in requests
         ),
+        requests=outgoing_requests(store, office_code=origin),
         issued_at=now_iso(),
     )
     body_data = body.model_dump(mode="json")
@@ -404,6 +407,7 @@ def import_receipt(store: Store, *, path: Path) -> ReceiptResult:
                     )
                 )
                 mark_returned(session, item.record_id)
+        take_requests(session, issuer=body.issuer.code, items=body.requests, actor=store.actor)
         session.add(
             AuditEntry(
                 at=now_iso(),

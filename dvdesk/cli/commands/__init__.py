@@ -5,7 +5,18 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from dvdesk.cli.commands import audit, backup, demo, documents, office, records, review, sync, users
+from dvdesk.cli.commands import (
+    audit,
+    backup,
+    demo,
+    documents,
+    office,
+    records,
+    requests,
+    review,
+    sync,
+    users,
+)
 
 
 def register_all(commands: argparse._SubParsersAction[Any]) -> None:
@@ -18,3 +29,4 @@ def register_all(commands: argparse._SubParsersAction[Any]) -> None:
     users.register(commands)
     audit.register(commands)
     review.register(commands)
+    requests.register(commands)

@@ -70,6 +70,20 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("record_id", name=op.f("pk_review")),
     )
+    op.create_table(
+        "report_request",
+        sa.Column("id", sa.String(), nullable=False),
+        sa.Column("direction", sa.String(), nullable=False),
+        sa.Column("office_code", sa.String(), nullable=False),
+        sa.Column("period", sa.String(), nullable=False),
+        sa.Column("deadline", sa.Date(), nullable=False),
+        sa.Column("note", sa.String(), nullable=False),
+        sa.Column("created_at", sa.String(), nullable=False),
+        sa.Column("created_by", sa.String(), nullable=False),
+        sa.Column("after_package", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_report_request")),
+    )
+    op.create_index(op.f("ix_report_request_office_code"), "report_request", ["office_code"])
     with op.batch_alter_table("correction", schema=None) as batch_op:
         batch_op.add_column(sa.Column("deadline", sa.Date(), nullable=True))
     op.execute(
@@ -120,6 +134,8 @@ def downgrade() -> None:
     )
     with op.batch_alter_table("correction", schema=None) as batch_op:
         batch_op.drop_column("deadline")
+    op.drop_index(op.f("ix_report_request_office_code"), table_name="report_request")
+    op.drop_table("report_request")
     op.drop_table("review")
     op.drop_index(op.f("ix_record_approval_status"), table_name="record_approval")
     op.drop_table("record_approval")
