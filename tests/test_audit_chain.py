@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 
 import pytest
@@ -39,7 +40,7 @@ def test_every_writer_extends_the_chain(store: Store) -> None:
     with store.raw() as connection:
         rows = connection.execute("SELECT prev_hash, hash FROM audit_log ORDER BY id").fetchall()
     assert rows[0][0] == GENESIS
-    assert all(later[0] == earlier[1] for earlier, later in zip(rows, rows[1:], strict=False))
+    assert all(later[0] == earlier[1] for earlier, later in itertools.pairwise(rows))
     assert all(row[1] for row in rows)
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from dvdesk.db.schema import AppUser
 from dvdesk.documents.register import issue_number
+from dvdesk.documents.settings import get_document_settings
 from dvdesk.domain.enums import RecordType
 from dvdesk.domain.people import Role
 from dvdesk.paths import DataPaths
@@ -69,7 +70,7 @@ def test_a_clerk_cannot_approve_issue_export_or_manage_users(office: Store, tmp_
         lambda: export_package(clerk, out=tmp_path, passphrase="mot cau mat khau dai"),
         lambda: issue_number(
             clerk,
-            settings=None,  # type: ignore[arg-type] - refused before the settings are read
+            settings=get_document_settings(clerk),
             doc_type="bao_cao",
             subject_key="x",
             symbol="BC",

@@ -9,9 +9,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLineEdit
 from pytestqt.qtbot import QtBot
 
-from dvdesk.services.approval import approve_records
 from dvdesk.cli.main import main
 from dvdesk.errors import Conflict
+from dvdesk.services.approval import approve_records
 from dvdesk.services.records import delete_record, get_record, record_writer, update_record
 from tests import sync_fixtures
 from tests.sync_fixtures import Exchange

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from dvdesk.services.approval import approve_records
 from dvdesk.clock import today
 from dvdesk.domain.enums import RecordType
+from dvdesk.services.approval import approve_records
 from dvdesk.services.attachments import add_attachment, blob_path
 from dvdesk.services.records import (
     add_record,

@@ -23,6 +23,7 @@ from ui.crash import CrashHandler, crash_files, route_qt_messages, show_error
 from ui.main_window import MainWindow
 from ui.qt_vi import QtVietnamese
 from ui.settings import load_ui_settings
+from ui.sign_in import sign_in_at_start
 from ui.worker import run_in_background, wait_for_tasks
 
 log = logging.getLogger("dvdesk.ui")
@@ -126,6 +127,9 @@ def run_app(*, data_dir: str | None) -> int:
         QMessageBox.critical(None, _("dvdesk cannot start"), error.message)
         return 1
     if store is None:
+        return 0
+    if not sign_in_at_start(store):
+        store.close()
         return 0
     window = MainWindow(store)
     window.show()

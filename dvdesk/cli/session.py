@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from dvdesk.errors import UserError
+from dvdesk.errors import StorageError, UserError
 from dvdesk.i18n import _
 from dvdesk.services.auth import office_has_users, sign_in
 from dvdesk.services.store import Store, database_exists, open_store
@@ -48,10 +48,15 @@ def authenticate(args: argparse.Namespace) -> None:
     args.signed_in = False
     if not database_exists(args.paths):
         return
-    store = open_store(args.paths, actor=args.actor)
     try:
+        store = open_store(args.paths, actor=args.actor)
         with store.session() as session:
             needed = office_has_users(session)
+    except StorageError:
+        # A damaged database cannot say who its users are; the command itself reports the
+        # damage, and the backup commands must still be able to restore a good copy.
+        return
+    try:
         if not needed:
             return
         if not args.user:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from dvdesk.clock import now_iso
 from dvdesk.db.schema import AuditEntry, Record, RecordApproval
@@ -168,3 +168,40 @@ def withdraw_record(store: Store, *, record_id: str, reason: str) -> int:
     if not text:
         raise UserError(_("Write the reason for the withdrawal (--reason), then try again."))
     return delete_record(store, record_id=record_id, withdrawal_reason=text)
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    record_id: str
+    title: str
+    status: ApprovalStatus
+    submitted_by: str | None
+    updated_by: str
+
+
+def approval_queue(
+    store: Store,
+    *,
+    statuses: Sequence[ApprovalStatus] = (ApprovalStatus.SUBMITTED, ApprovalStatus.CHANGED),
+) -> list[QueueItem]:
+    """This office's records waiting at ``statuses`` (default: "Chờ duyệt" for the head)."""
+    with store.session() as session:
+        rows = session.exec(
+            select(Record, RecordApproval)
+            .join(RecordApproval, col(RecordApproval.record_id) == col(Record.id))
+            .where(
+                col(RecordApproval.status).in_([s.value for s in statuses]),
+                col(Record.deleted).is_(False),
+            )
+            .order_by(col(Record.updated_at).desc())
+        ).all()
+        return [
+            QueueItem(
+                record.id,
+                record.title,
+                ApprovalStatus(approval.status),
+                approval.submitted_by,
+                record.updated_by,
+            )
+            for record, approval in rows
+        ]
