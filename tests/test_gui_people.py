@@ -66,7 +66,8 @@ def test_the_head_approves_from_the_waiting_queue(
     qtbot.waitUntil(lambda: any(isinstance(d, PendingApprovals) for d in window.dialogs))
     dialog = next(d for d in window.dialogs if isinstance(d, PendingApprovals))
     qtbot.waitUntil(lambda: dialog.table.rowCount() == 1)
-    assert dialog.table.item(0, 1).text() == "trình duyệt"
+    cell = dialog.table.item(0, 1)
+    assert cell is not None and cell.text() == "trình duyệt"
     assert dialog.width() <= OFFICE_PC.width() and dialog.height() <= OFFICE_PC.height()
     window.resize(1366, 768)
     SHOTS.mkdir(exist_ok=True)
