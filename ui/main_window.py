@@ -24,7 +24,7 @@ from dvdesk.formatting import local_time
 from dvdesk.i18n import _, current_language, set_language
 from dvdesk.services.office_view import OfficeView, get_office
 from dvdesk.services.store import Store
-from ui import review
+from ui import people_menu
 from ui.crash import show_error
 from ui.forms.drafts import Draft, draft_key, list_drafts, load_draft
 from ui.list_page import ListPage
@@ -80,7 +80,7 @@ class MainWindow(QMainWindow):
         splitter.setSizes([190, 1000])
         self.setCentralWidget(splitter)
         self._menus()
-        review.install(self)
+        people_menu.install(self)
         self.statusBar().showMessage(
             _("Office {code} · data folder {folder}").format(
                 code=self.office.code, folder=store.paths.root

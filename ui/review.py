@@ -10,8 +10,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
@@ -28,12 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dvdesk.errors import UserError
 from dvdesk.formatting import short_date
 from dvdesk.i18n import _
 from dvdesk.services.approval import approval_queue, approve_records
-from dvdesk.services.auth import current_user
-from dvdesk.services.requests import ExpectedReport, expected_reports
 from dvdesk.services.review import ReviewItem, accept_records, return_record, review_items
 from dvdesk.services.store import Store
 from dvdesk.sync.receipt import returned_records
@@ -42,7 +38,7 @@ from ui.screen import fit_to_screen
 from ui.worker import run_in_background
 
 if TYPE_CHECKING:
-    from ui.main_window import MainWindow
+    pass
 
 Row = tuple[str, Sequence[str]]  # the record id and the cells shown
 
@@ -238,71 +234,3 @@ class ReviewReceived(TableDialog):
             lambda: return_record(self.store, record_id=ids[0], reason=reason, deadline=deadline),
             lambda _none: self.reload(),
         )
-
-
-def request_text(items: Sequence[ExpectedReport]) -> str:
-    """ "Báo cáo 2026-Q4 hạn nộp ngày 05/01/2027 (còn 10 ngày)" for the nearest request."""
-    if not items:
-        return ""
-    item = min(items, key=lambda e: (e.days_left < 0, abs(e.days_left)))
-    text = _("Report {period} due on {date}").format(
-        period=item.period, date=short_date(item.deadline)
-    )
-    if item.days_left >= 0:
-        return text + " " + _("({days} days left)").format(days=item.days_left)
-    return text + " " + _("({days} days late)").format(days=-item.days_left)
-
-
-def install(window: MainWindow) -> None:
-    """The user menu, the approval menu and the request on the home screen."""
-    store = window.store
-    user = current_user(store)
-    people = window.menuBar().addMenu(_("&Approval"))
-    dialogs: list[tuple[str, QKeySequence | None, Callable[[], QDialog]]] = [
-        (
-            _("Waiting for &approval…"),
-            QKeySequence("Ctrl+Shift+A"),
-            lambda: PendingApprovals(store, window),
-        ),
-        (_("Returned by the &level above…"), None, lambda: ReturnedToUs(store, window)),
-        (
-            _("&Review received records…"),
-            QKeySequence("Ctrl+Shift+R"),
-            lambda: ReviewReceived(store, window),
-        ),
-    ]
-    for text, key, make in dialogs:
-        action = QAction(text, window)
-        if key is not None:
-            action.setShortcut(key)
-        action.triggered.connect(lambda _checked=False, make=make: _open(window, make))
-        people.addAction(action)
-    if user is not None:
-        menu = window.menuBar().addMenu(user.name)
-        roles = ", ".join(role.label for role in user.roles)
-        signed = QAction(
-            _("Signed in: {name} ({roles})").format(name=user.full_name, roles=roles), window
-        )
-        signed.setEnabled(False)
-        menu.addAction(signed)
-    banner = QLabel("")
-    banner.setObjectName("requestBanner")
-    banner.setTextFormat(Qt.TextFormat.PlainText)
-    window.statusBar().addPermanentWidget(banner)
-
-    def shown(items: Any) -> None:
-        banner.setText(request_text(items))
-
-    run_in_background(
-        lambda: expected_reports(store), on_done=shown, on_failed=lambda _e: banner.setText("")
-    )
-
-
-def _open(window: MainWindow, make: Callable[[], QDialog]) -> None:
-    try:
-        dialog = make()
-    except UserError as error:
-        show_error(window, error)
-        return
-    window.dialogs.append(dialog)
-    dialog.show()

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from dvdesk.errors import UserError
 from dvdesk.i18n import _
-from dvdesk.services.auth import needs_sign_in, sign_in
+from dvdesk.services.people_light import office_has_users
 from dvdesk.services.store import Store
 from ui.worker import run_in_background
 
@@ -68,6 +68,8 @@ class SignInDialog(QDialog):
             self.password.clear()
             self.password.setFocus()
 
+        from dvdesk.services.auth import sign_in  # noqa: PLC0415 - argon2, only when needed
+
         run_in_background(
             lambda: sign_in(self.store, name=name, password=password),
             on_done=lambda _user: self.accept(),
@@ -77,6 +79,6 @@ class SignInDialog(QDialog):
 
 def sign_in_at_start(store: Store) -> bool:
     """True when the app may open: no users (a one-person office) or a user signed in."""
-    if not needs_sign_in(store):
+    if store.signed_in or not office_has_users(store):
         return True
     return SignInDialog(store).exec() == QDialog.DialogCode.Accepted

@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -125,32 +124,3 @@ def check(store: Store, *roles: Role) -> None:
     """:func:`require` in its own transaction, for operations that do not open one first."""
     with store.session() as session:
         require(session, store, *roles)
-
-
-def needs_sign_in(store: Store) -> bool:
-    """Whether the front-end must ask for a user and password before anything else."""
-    if store.signed_in:
-        return False
-    with store.session() as session:
-        return office_has_users(session)
-
-
-@dataclass(frozen=True)
-class CurrentUser:
-    name: str
-    full_name: str
-    roles: tuple[Role, ...]
-
-    def has(self, role: Role) -> bool:
-        return role in self.roles
-
-
-def current_user(store: Store) -> CurrentUser | None:
-    """The signed-in user; None in a one-person office (who holds every role)."""
-    if not store.signed_in:
-        return None
-    with store.session() as session:
-        user = session.get(AppUser, store.actor)
-        if user is None:
-            return None
-        return CurrentUser(user.name, user.full_name, tuple(Role(r) for r in user.roles))
