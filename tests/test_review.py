@@ -68,6 +68,11 @@ def test_a_return_travels_down_and_the_resubmission_comes_back_marked(exchange: 
     submit_record(exchange.child, record_id=record_id)
     approve_records(exchange.child, record_ids=[record_id])
     exchange.import_(exchange.export().path)
+    with exchange.parent.raw() as connection:
+        marked = connection.execute(
+            "SELECT resubmission FROM record_approval WHERE record_id = ?", (record_id,)
+        ).fetchone()
+    assert marked == (1,)  # the package carried the resubmission mark
     states = _states(exchange)
     assert states == {record_id: ReviewState.RESUBMITTED, kept: ReviewState.ACCEPTED}
     assert ReviewState.RESUBMITTED.label == "đã nộp lại"

@@ -417,6 +417,8 @@ class RecordApproval(SQLModel, table=True):
     approved_revision: int | None = None
     # A record the office withdrew (thu hồi) after sending it; it travels as a tombstone.
     withdrawn_reason: str | None = None
+    # Sent again after the level above returned it (the package marks the resubmission).
+    resubmission: bool = False
 
 
 class ReportRequest(SQLModel, table=True):

@@ -87,7 +87,8 @@ def _item(session: Session, record: Record) -> ReviewItem:
         state = ReviewState.RETURNED
     elif review is not None and review.revision == record.revision:
         state = ReviewState.ACCEPTED
-    elif latest is not None and latest.status == "resolved" and record.revision > latest.revision:
+    elif approval is not None and approval.resubmission:
+        # The package marked it as the corrected version of a returned record.
         state = ReviewState.RESUBMITTED
     else:
         state = ReviewState.TO_REVIEW

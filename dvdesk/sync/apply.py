@@ -478,7 +478,7 @@ def _apply_records(
             cursor.executemany(insert_sql("attachment", ATTACHMENT_COLUMNS), attachments)
             cursor.executemany(
                 "INSERT INTO record_approval (record_id, status, approved_by, approved_at, "
-                "withdrawn_reason) VALUES (?, ?, ?, ?, ?)",
+                "withdrawn_reason, resubmission) VALUES (?, ?, ?, ?, ?, ?)",
                 approval_rows(accepted),
             )
         except sqlite3.IntegrityError:

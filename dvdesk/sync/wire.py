@@ -107,6 +107,7 @@ class WireApproval(TypedDict):
     by: Short | None
     at: Stamp | None
     withdrawn: NotRequired[Short | None]  # the reason, when the office withdrew the record
+    resubmission: NotRequired[bool]  # corrected after the level above returned it
 
 
 @with_config(_STRICT)
@@ -222,7 +223,9 @@ _RECORD_JSON = _object(
         (
             "approval",
             "json((SELECT json_object('status', a.status, 'by', a.approved_by, "
-            "'at', a.approved_at, 'withdrawn', a.withdrawn_reason) "
+            "'at', a.approved_at, 'withdrawn', a.withdrawn_reason, 'resubmission', "
+            "json(CASE WHEN EXISTS (SELECT 1 FROM correction c WHERE c.direction = 'in' "
+            "AND c.record_id = r.id AND c.revision < r.revision) THEN 'true' ELSE 'false' END)) "
             "FROM record_approval a WHERE a.record_id = r.id))",
         ),
     ]
@@ -390,7 +393,7 @@ def record_row(record: WireRecord, *, change_seq: int, recompute: bool) -> tuple
     return tuple(row)
 
 
-ApprovalRow = tuple[str, str, str | None, str | None, str | None]
+ApprovalRow = tuple[str, str, str | None, str | None, str | None, bool]
 
 
 def approval_rows(records: Sequence[WireRecord]) -> list[ApprovalRow]:
@@ -406,6 +409,7 @@ def approval_rows(records: Sequence[WireRecord]) -> list[ApprovalRow]:
                     approval["by"],
                     approval["at"],
                     approval.get("withdrawn"),
+                    approval.get("resubmission", False),
                 )
             )
     return rows

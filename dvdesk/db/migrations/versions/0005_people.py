@@ -47,6 +47,7 @@ def upgrade() -> None:
         sa.Column("approved_at", sa.String(), nullable=True),
         sa.Column("approved_revision", sa.Integer(), nullable=True),
         sa.Column("withdrawn_reason", sa.String(), nullable=True),
+        sa.Column("resubmission", sa.Boolean(), nullable=False, server_default=sa.false()),
         sa.ForeignKeyConstraint(
             ["record_id"],
             ["record.id"],
