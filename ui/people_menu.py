@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDialog, QLabel
+from PySide6.QtWidgets import QDialog, QLabel, QMenu
 
 from dvdesk.domain.people import Role
 from dvdesk.errors import UserError
@@ -26,7 +26,13 @@ if TYPE_CHECKING:
 
 def install(window: MainWindow) -> None:
     """The user menu, the approval menu and the request on the home screen."""
-    people = window.menuBar().addMenu(_("&Approval"))
+    bar = window.menuBar()
+    people = QMenu(_("&Approval"), bar)
+    actions = bar.actions()
+    if actions:
+        bar.insertMenu(actions[-1], people)  # Help stays last
+    else:
+        bar.addMenu(people)
     entries: list[tuple[str, str | None, str]] = [
         (_("Waiting for &approval…"), "Ctrl+Shift+A", "PendingApprovals"),
         (_("Returned by the &level above…"), None, "ReturnedToUs"),

@@ -20,6 +20,7 @@ from dvdesk.errors import UserError
 from dvdesk.i18n import _
 from dvdesk.services.people_light import office_has_users
 from dvdesk.services.store import Store
+from ui.screen import fit_to_screen
 from ui.worker import run_in_background
 
 
@@ -52,7 +53,7 @@ class SignInDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(buttons)
         self.user.setFocus()
-        self.resize(440, 220)
+        fit_to_screen(self, 440, 220)
 
     def _try(self) -> None:
         name, password = self.user.text().strip(), self.password.text()
