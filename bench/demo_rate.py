@@ -17,6 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from dvdesk.db import columns
 from dvdesk.paths import DataPaths
 from dvdesk.services import demo
 from dvdesk.services.store import open_store
@@ -46,19 +47,22 @@ def time_raw(paths: DataPaths, *, count: int, seed: int) -> float:
     connection = sqlite3.connect(paths.database, isolation_level=None)
     try:
         connection.execute("PRAGMA synchronous = NORMAL")
-        connection.execute(f"PRAGMA cache_size = -{demo.BULK_CACHE_KIB}")
+        connection.execute(f"PRAGMA cache_size = -{columns.BULK_CACHE_KIB}")
         started = time.perf_counter()
         for rows in batches:
             connection.execute("BEGIN IMMEDIATE")
-            connection.executemany(demo.insert_sql("record", demo.RECORD_COLUMNS), rows.records)
             connection.executemany(
-                demo.insert_sql("record_subject", demo.SUBJECT_COLUMNS), rows.subjects
+                columns.insert_sql("record", columns.RECORD_COLUMNS), rows.records
             )
             connection.executemany(
-                demo.insert_sql("recommendation", demo.RECOMMENDATION_COLUMNS), rows.recommendations
+                columns.insert_sql("record_subject", columns.SUBJECT_COLUMNS), rows.subjects
             )
             connection.executemany(
-                demo.insert_sql("dialogue_issue", demo.ISSUE_COLUMNS), rows.issues
+                columns.insert_sql("recommendation", columns.RECOMMENDATION_COLUMNS),
+                rows.recommendations,
+            )
+            connection.executemany(
+                columns.insert_sql("dialogue_issue", columns.ISSUE_COLUMNS), rows.issues
             )
             connection.execute("COMMIT")
         return time.perf_counter() - started

@@ -23,8 +23,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from dvdesk.db.columns import BULK_CACHE_KIB
 from dvdesk.paths import DataPaths
-from dvdesk.services.demo import BULK_CACHE_KIB, add_demo_records
+from dvdesk.services.demo import add_demo_records
 from dvdesk.services.office import create_office
 from dvdesk.services.store import Store, open_store
 from dvdesk.sync import keys

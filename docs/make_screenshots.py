@@ -29,6 +29,7 @@ from dvdesk.domain.enums import RecordType
 from dvdesk.paths import DataPaths
 from dvdesk.services.backup import DAILY, make_backup
 from dvdesk.services.demo import add_demo_records, ensure_demo_office
+from dvdesk.services.office_view import get_office
 from dvdesk.services.records import get_record, list_records
 from dvdesk.services.store import Store, open_store
 from ui.app import configure_application
@@ -89,7 +90,7 @@ def wizard_shots(camera: Camera, folder: Path) -> None:
 
 
 def window_shots(camera: Camera, store: Store) -> None:
-    window = MainWindow(store)
+    window = MainWindow(store, get_office(store))
     window.show()
     for row, name in enumerate(("inspections", "supervisions", "dialogues", "follow-ups")):
         window.nav.setCurrentRow(row)

@@ -43,5 +43,15 @@ class StorageError(UserError):
     exit_code = 5
 
 
-class Cancelled(Exception):
-    """The user (or a newer request) cancelled the operation; nothing to report."""
+class Cancelled(UserError):
+    """The user, a newer request or the app closing stopped the operation; nothing was
+    changed. The one cancellation type: every cancellable job raises it."""
+
+    exit_code = 130
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message)
+
+
+class WrongPassphrase(UserError):
+    """The key passphrase did not open the private key: ask for it again."""

@@ -2,14 +2,21 @@
 
 USB sticks get pulled mid-copy and office PCs lose power: every file dvdesk writes
 goes to a temporary file in the same folder, is flushed to the disk, and only then
-renamed over the target, so the target holds either the old bytes or the new ones.
+renamed over the target (and the folder flushed, so the rename itself survives),
+so the target holds either the old bytes or the new ones. :class:`AtomicWriter` is
+the one implementation; :func:`atomic_writer` streams into it, :func:`write_atomically`
+writes bytes at once.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import TracebackType
+from typing import BinaryIO, Self
 
 
 def fsync_folder(folder: Path) -> None:
@@ -23,16 +30,52 @@ def fsync_folder(folder: Path) -> None:
         os.close(descriptor)
 
 
+class AtomicWriter:
+    """A temporary file in ``folder`` (readable by its owner only, as mkstemp makes it).
+
+    Write to :attr:`file`, then :meth:`commit` it to its final name (which may be known
+    only after writing, as for content-addressed attachments). Leaving the ``with``
+    block without a commit, or with an exception, removes the temporary file.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        handle, name = tempfile.mkstemp(prefix=".dvdesk-", suffix=".part", dir=folder)
+        self.temporary = Path(name)
+        self.file: BinaryIO = os.fdopen(handle, "wb")
+
+    def commit(self, target: Path) -> None:
+        """Flush, fsync and rename over ``target`` (same file system), then fsync its folder."""
+        self.file.flush()
+        os.fsync(self.file.fileno())
+        self.file.close()
+        self.temporary.replace(target)
+        fsync_folder(target.parent)
+
+    def discard(self) -> None:
+        self.file.close()
+        self.temporary.unlink(missing_ok=True)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.discard()  # after a commit there is nothing left to remove
+
+
+@contextmanager
+def atomic_writer(target: Path) -> Iterator[BinaryIO]:
+    """Stream into ``target``: it is replaced only if the block completes."""
+    with AtomicWriter(target.parent) as writer:
+        yield writer.file
+        writer.commit(target)
+
+
 def write_atomically(target: Path, data: bytes) -> None:
     """Replace ``target`` with ``data``; raises OSError (and leaves ``target`` as it was)."""
-    handle, temporary = tempfile.mkstemp(prefix=".dvdesk-", suffix=".part", dir=target.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        Path(temporary).replace(target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    fsync_folder(target.parent)
+    with atomic_writer(target) as out:
+        out.write(data)

@@ -6,11 +6,17 @@ from datetime import date, datetime
 
 from dvdesk.i18n import current_language
 
+_GROUPING = {"vi": ".", "en": ","}
+
 
 def number(value: float) -> str:
+    language = current_language()
+    if isinstance(value, int) and language in _GROUPING:
+        # Whole numbers (list counts at start-up) without loading babel; same output.
+        return f"{value:,}".replace(",", _GROUPING[language])
     from babel.numbers import format_decimal  # noqa: PLC0415 - not needed to start the app
 
-    return format_decimal(value, locale=current_language())
+    return format_decimal(value, locale=language)
 
 
 def short_date(value: date | None) -> str:

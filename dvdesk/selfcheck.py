@@ -115,6 +115,28 @@ def check_pdf(work: Path) -> str:
     return f"{target.name}, {len(data):,} bytes"
 
 
+def check_word(work: Path) -> str:
+    """python-docx and its template are there: a draft's Word copy is written and read back."""
+    import docx  # noqa: PLC0415
+
+    from dvdesk.documents.minutes import draft_minutes  # noqa: PLC0415
+    from dvdesk.documents.word import render_docx  # noqa: PLC0415
+    from dvdesk.services.records import list_records  # noqa: PLC0415
+    from dvdesk.services.store import Store  # noqa: PLC0415
+
+    store = _demo_office(work)
+    assert isinstance(store, Store)
+    try:
+        data = render_docx(draft_minutes(store, record_id=list_records(store)[0].id))
+    finally:
+        store.close()
+    target = work / "bien-ban.docx"
+    target.write_bytes(data)
+    if "BIÊN BẢN" not in [p.text for p in docx.Document(str(target)).paragraphs]:
+        raise RuntimeError("the Word copy of the minutes has no title")
+    return f"{target.name}, {len(data):,} bytes"
+
+
 def check_workbook(work: Path) -> str:
     from openpyxl import load_workbook  # noqa: PLC0415
 
@@ -222,6 +244,7 @@ CHECKS: list[Check] = [
     Check("catalogs", check_catalogs),
     Check("fonts", check_fonts),
     Check("reportlab", check_pdf),
+    Check("python-docx", check_word),
     Check("openpyxl", check_workbook),
     Check("cryptography", check_cryptography),
     Check("package", check_package),

@@ -7,12 +7,25 @@ strings; everything stored or compared goes through :func:`nfc` first.
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 from typing import Final
 
 # The Vietnamese alphabet with the Latin letters it lacks slotted where they
 # fall in the Latin order, so foreign names sort sensibly too.
 _ALPHABET: Final = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
-_LETTER_WEIGHT: Final = {letter: 0x3000 + index for index, letter in enumerate(_ALPHABET)}
+# Primary weights are single bytes below 0x80 (the sort key is stored twice, in the
+# table and its index, for every record): ASCII symbols < digits < letters, then any
+# other character as itself (every code point from 0x80 is above these weights).
+_FIRST_WEIGHT: Final = 0x03  # after the word and level separators
+_SYMBOLS: Final = "".join(chr(code) for code in range(0x20, 0x7F) if not chr(code).isalnum())
+_SYMBOL_WEIGHT: Final = {char: chr(_FIRST_WEIGHT + i) for i, char in enumerate(_SYMBOLS)}
+_DIGIT_WEIGHT: Final = {
+    str(digit): chr(_FIRST_WEIGHT + len(_SYMBOLS) + digit) for digit in range(10)
+}
+_LETTER_WEIGHT: Final = {
+    letter: chr(_FIRST_WEIGHT + len(_SYMBOLS) + 10 + index)
+    for index, letter in enumerate(_ALPHABET)
+}
 
 # Combining marks of the five tones, in the order Vietnamese dictionaries use:
 # ngang < huyền < hỏi < ngã < sắc < nặng.
@@ -81,17 +94,15 @@ def _split_letter(char: str) -> tuple[str, int]:
 
 def _primary_weight(letter: str) -> str:
     lower = letter.lower()
-    if lower in _LETTER_WEIGHT:
-        return chr(_LETTER_WEIGHT[lower])
-    if lower.isdigit() and len(lower) == 1 and lower.isascii():
-        return chr(0x2000 + int(lower))
-    if lower.isspace():
-        return " "
-    code = ord(lower[0]) if lower else 0x20
-    # Other symbols before digits; other scripts after the Latin letters.
-    return chr(code) if code < 0x2000 else chr(code + 0x4000)
+    for weights in (_LETTER_WEIGHT, _DIGIT_WEIGHT, _SYMBOL_WEIGHT):
+        if lower in weights:
+            return weights[lower]
+    if not lower or ord(lower[0]) < 0x80:  # control characters: the lowest weight
+        return chr(_FIRST_WEIGHT)
+    return lower
 
 
+@lru_cache(maxsize=65_536)  # words repeat across titles: bulk imports sort-key each one
 def _word_key(word: str) -> str:
     primary, secondary, tertiary = [], [], []
     for char in word:
@@ -99,7 +110,11 @@ def _word_key(word: str) -> str:
         primary.append(_primary_weight(letter))
         secondary.append(chr(0x30 + tone))
         tertiary.append("1" if letter != letter.lower() else "0")
-    return _LEVEL_SEPARATOR.join(("".join(primary), "".join(secondary), "".join(tertiary)))
+    # Trailing lowest marks ("0": no tone, lower case) are dropped: both levels have
+    # one mark per letter of the same primary, and the separator after them is lower
+    # than any mark, so the order is unchanged and the key much shorter.
+    levels = ("".join(primary), "".join(secondary).rstrip("0"), "".join(tertiary).rstrip("0"))
+    return _LEVEL_SEPARATOR.join(levels)
 
 
 def vi_sort_key(value: str) -> str:

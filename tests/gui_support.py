@@ -14,12 +14,27 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
+from dvdesk.services.office_view import get_office
 from dvdesk.services.store import Store
+from tests.gui_thread_guard import guarding
 from ui.app import configure_application
 from ui.list_page import ListPage
 from ui.main_window import MainWindow
 from ui.qt_vi import QtVietnamese
 from ui.worker import wait_for_tasks
+
+
+@pytest.fixture(autouse=True)
+def _no_database_on_gui_thread(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """In every GUI test: fail if the app runs any SQLite statement on the GUI thread."""
+    if not {"qtbot", "qapp", "app", "window"} & set(request.fixturenames):
+        yield
+        return
+    with guarding(monkeypatch) as guard:
+        yield
+    assert not guard.violations, "\n".join(guard.violations[:3])
 
 
 @pytest.fixture
@@ -32,7 +47,7 @@ def app(qapp: QApplication, store: Store) -> Iterator[QApplication]:
 
 @pytest.fixture
 def window(app: QApplication, store: Store, qtbot: QtBot) -> Iterator[MainWindow]:
-    main = MainWindow(store)
+    main = MainWindow(store, get_office(store))
     qtbot.addWidget(main)
     main.show()
     wait_loaded(qtbot, main.lists[next(iter(main.lists))])
@@ -44,16 +59,20 @@ def window(app: QApplication, store: Store, qtbot: QtBot) -> Iterator[MainWindow
 
 def wait_loaded(qtbot: QtBot, page: ListPage[Any], *, timeout: int = 10_000) -> None:
     """Wait until the page's newest keys query has been applied."""
-    qtbot.waitUntil(lambda: page._task is None or page._task not in _running(), timeout=timeout)
+    qtbot.waitUntil(lambda: page._task is None or page._task.finished, timeout=timeout)
     qtbot.waitUntil(
         lambda: not page.count.text().startswith(("Đang tải", "Loading")), timeout=timeout
     )
+    wait_rows(qtbot, page, timeout=timeout)
 
 
-def _running() -> set[object]:
-    from ui.worker import _running as running
-
-    return set(running)
+def wait_rows(qtbot: QtBot, page: ListPage[Any], *, timeout: int = 10_000) -> None:
+    """Wait until every row of the list has been fetched (on the database worker)."""
+    model = page.model
+    qtbot.waitUntil(
+        lambda: all(model.row_at(row) is not None for row in range(model.rowCount())),
+        timeout=timeout,
+    )
 
 
 def answer_questions(

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from dvdesk.db.migrate import BackupCancelled
 from dvdesk.domain.enums import RecordType
-from dvdesk.errors import Conflict, StorageError, UserError
+from dvdesk.errors import Cancelled, Conflict, StorageError, UserError
 from dvdesk.paths import DataPaths
 from dvdesk.services import backup as backups
+from dvdesk.services.demo import add_demo_records, ensure_demo_office
 from dvdesk.services.records import add_record, update_record
 from dvdesk.services.store import Store, open_store
 from tests.conftest import CliRunner, dialogue, inspection
@@ -195,11 +195,27 @@ def test_backup_cli_list_and_json(store: Store, cli: CliRunner) -> None:
 def test_check_can_be_cancelled(store: Store, paths: DataPaths) -> None:
     for index in range(30):
         add_record(store, record_type=RecordType.DIALOGUE, data=dialogue(title=f"Buổi {index}"))
-    with pytest.raises(backups.CheckCancelled):
+    with pytest.raises(Cancelled):
         backups.integrity_problems(paths.database, cancelled=lambda: True)
 
 
 def test_cancelled_backup_leaves_no_partial_file(store: Store, paths: DataPaths) -> None:
-    with pytest.raises(BackupCancelled):
+    with pytest.raises(Cancelled):
         backups.make_backup(paths, cancelled=lambda: True)
     assert list(paths.backups.iterdir()) == []
+
+
+def test_start_up_check_reports_its_progress(store: Store, paths: DataPaths) -> None:
+    ensure_demo_office(store)
+    add_demo_records(store, count=600, seed=2, office_codes=["01"])
+    seen: list[tuple[backups.StartupStage, int]] = []
+    assert backups.startup_check(paths, progress=lambda s, p: seen.append((s, p))) == []
+    checked = [percent for stage, percent in seen if stage is backups.StartupStage.CHECK]
+    copied = [percent for stage, percent in seen if stage is backups.StartupStage.BACKUP]
+    assert len(set(checked)) > 3 and checked == sorted(checked)
+    assert checked[0] == 0 and checked[-1] == 100
+    assert copied and copied == sorted(copied) and copied[-1] == 100
+    stages = [stage for stage, _ in seen]
+    assert stages == [backups.StartupStage.CHECK] * len(checked) + [
+        backups.StartupStage.BACKUP
+    ] * len(copied)  # the check, then the backup

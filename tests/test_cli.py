@@ -55,9 +55,11 @@ def test_init_refuses_a_second_office(office: CliRunner, paths: DataPaths) -> No
 def test_demo_then_list_gives_every_record(cli: CliRunner) -> None:
     assert cli("demo", "--records", "1000").code == 0
     listed = cli("record", "list", "--json").json()
-    assert len(listed) == 1000
+    # One leadership document or model for every ten records, besides.
+    assert len(listed) == 1100
     assert {"id", "type", "title", "start_date", "office_code"} <= set(listed[0])
-    assert {item["type"] for item in listed} == {"inspection", "supervision", "dialogue"}
+    types = {item["type"] for item in listed}
+    assert types == {"inspection", "supervision", "dialogue", "directive", "model"}
     assert len({item["start_date"][:4] for item in listed}) >= 4
 
 

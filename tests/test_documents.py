@@ -12,10 +12,9 @@ from openpyxl import load_workbook
 
 from dvdesk.documents import fonts
 from dvdesk.documents.figures import Scope, compute_figures
-from dvdesk.documents.minutes import build_minutes, issue_minutes
-from dvdesk.documents.narratives import get_narrative, save_narrative
+from dvdesk.documents.layout import render_pdf
+from dvdesk.documents.minutes import build_minutes, draft_minutes, issue_minutes
 from dvdesk.documents.periods import parse_period
-from dvdesk.documents.register import list_issued, void_document
 from dvdesk.documents.report_pdf import build_report_pdf, issue_report
 from dvdesk.documents.settings import set_document_settings
 from dvdesk.documents.wording import date_line
@@ -24,6 +23,7 @@ from dvdesk.domain.enums import RecordType
 from dvdesk.errors import UserError, ValidationFailed
 from dvdesk.paths import DataPaths
 from dvdesk.services.demo import ensure_demo_office
+from dvdesk.services.narratives import get_narrative, save_narrative
 from dvdesk.services.records import add_record
 from dvdesk.services.store import Store, open_store
 from dvdesk.services.units import add_children
@@ -46,6 +46,23 @@ VIETNAMESE = "aàảãáạ ăằẳẵắặ âầẩẫấậ eèẻẽéẹ �
 )
 def test_date_line_padding(day: date, expected: str) -> None:
     assert date_line("Gia Lâm", day) == expected
+
+
+# What a working session's minutes need before they can be issued.
+COMPLETE = {
+    "note_taker": "Trần Thị Mai",
+    "start_time": "08:00",
+    "close_time": "11:30",
+    "representative": "Phạm Văn Long",
+    "representative_post": "Bí thư Đảng ủy",
+}
+
+
+def numbered_minutes(
+    store: Store, record_id: str, number: int, details: dict[str, object] | None = None
+) -> bytes:
+    """The minutes laid out with ``number`` without issuing them (layout tests)."""
+    return render_pdf(draft_minutes(store, record_id=record_id, details=details).numbered(number))
 
 
 def _write(tmp_path: Path, name: str, data: bytes) -> Path:
@@ -72,22 +89,21 @@ def test_party_minutes_text_and_fonts(store: Store, tmp_path: Path) -> None:
             end_date=None, start_date="2024-05-04", findings=f"Chữ tiếng Việt: {VIETNAMESE.upper()}"
         ),
     )
-    target = tmp_path / "bb.pdf"
     issued = issue_minutes(
         store,
         record_id=record_id,
         details={
-            "note_taker": "Trần Thị Mai",
+            **COMPLETE,
             "start_time": "8:05",
             "close_time": "11:30",
             "absent": [{"name": "Lê Văn Hùng", "reason": "đi công tác"}],
             "guests": ["Đại diện Ủy ban Mặt trận Tổ quốc xã"],
             "proceedings": [{"speaker": "Đồng chí Bí thư", "content": VIETNAMESE}],
         },
-        target=target,
     )
     assert issued.number.number == 1
-    assert target.read_bytes() == issued.pdf
+    assert issued.pdf is not None
+    target = _write(tmp_path, "bb.pdf", issued.pdf)
     text = flat_text(target)
     for expected in (
         "ĐẢNG ỦY XÃ BÁT TRÀNG",
@@ -99,9 +115,14 @@ def test_party_minutes_text_and_fonts(store: Store, tmp_path: Path) -> None:
         "08 giờ 05 phút",
         "11 giờ 30 phút",
         "Lê Văn Hùng (lý do: đi công tác)",
+        "có mặt 2/3 đồng chí, vắng 1 đồng chí có lý do",
         "Đại diện Ủy ban Mặt trận Tổ quốc xã",
+        "Biên bản được lập thành 02 bản",
         "NGƯỜI GHI BIÊN BẢN",
-        "CHỦ TRÌ",
+        "T/M ĐOÀN KIỂM TRA",
+        "TRƯỞNG ĐOÀN",
+        "ĐẠI DIỆN ĐƠN VỊ ĐƯỢC KIỂM TRA",
+        "Phạm Văn Long",
         "Nguyễn Doãn Toản",
         VIETNAMESE,
         VIETNAMESE.upper(),
@@ -114,13 +135,14 @@ def test_party_minutes_text_and_fonts(store: Store, tmp_path: Path) -> None:
 
 def test_state_minutes_use_the_decree_30_layout(store: Store, tmp_path: Path) -> None:
     record_id = add_record(store, record_type=RecordType.DIALOGUE, data=dialogue())
-    pdf = build_minutes(store, record_id=record_id, details={"template": "state"}, number=8)
+    pdf = numbered_minutes(store, record_id, 8, {"template": "state"})
     text = flat_text(_write(tmp_path, "state.pdf", pdf))
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
     assert "Độc lập - Tự do - Hạnh phúc" in text
     assert "Số: 08/BB-BXDĐ" in text
     assert "ĐẢNG CỘNG SẢN VIỆT NAM" not in text
     assert "Bát Tràng, ngày 10 tháng 9 năm 2025" in text
+    assert "THƯ KÝ" in text and "CHỦ TỌA" in text
 
 
 def test_a_denouncer_is_never_named(store: Store, tmp_path: Path) -> None:
@@ -131,7 +153,13 @@ def test_a_denouncer_is_never_named(store: Store, tmp_path: Path) -> None:
     assert "Tố cáo cán bộ địa chính sách nhiễu" in text
     assert "Nguyễn Văn Tố" not in text
     assert "danh tính được giữ bí mật" in text
-    assert "Ông Phạm Văn Nam" in text  # a petitioner is named
+    assert "(danh tính được giữ bí mật) (" not in text
+    # A petitioner is named with the honorific inside the sentence; every issue ends in a stop.
+    assert (
+        "1. Ý kiến của ông Phạm Văn Nam (kiến nghị): Đề nghị sớm chi trả tiền bồi thường." in text
+    )
+    assert "2. Ý kiến của một công dân, danh tính được giữ bí mật: Tố cáo cán bộ" in text
+    assert "(tố cáo): Tố cáo" not in text
 
 
 def test_minutes_print_under_the_profile_of_their_date(tmp_path: Path) -> None:
@@ -148,12 +176,8 @@ def test_minutes_print_under_the_profile_of_their_date(tmp_path: Path) -> None:
             record_type=RecordType.INSPECTION,
             data=inspection(end_date=None, start_date="2025-03-01"),
         )
-        before = flat_text(
-            _write(tmp_path, "old.pdf", build_minutes(store, record_id=old, number=3))
-        )
-        after = flat_text(
-            _write(tmp_path, "new.pdf", build_minutes(store, record_id=new, number=4))
-        )
+        before = flat_text(_write(tmp_path, "old.pdf", numbered_minutes(store, old, 3)))
+        after = flat_text(_write(tmp_path, "new.pdf", numbered_minutes(store, new, 4)))
     finally:
         store.close()
     assert "Số 03-BB/BDVTU" in before
@@ -171,7 +195,10 @@ def test_long_minutes_flow_over_pages_with_numbers_from_page_two(
     record_id = add_record(
         store, record_type=RecordType.INSPECTION, data=inspection(findings=findings)
     )
-    path = _write(tmp_path, "long.pdf", build_minutes(store, record_id=record_id))
+    draft = _write(tmp_path, "draft.pdf", build_minutes(store, record_id=record_id))
+    assert all("DỰ THẢO" in page for page in pdf_text(draft).split("\f")[:-1])
+    path = _write(tmp_path, "long.pdf", numbered_minutes(store, record_id, 5))
+    assert "DỰ THẢO" not in pdf_text(path)
     pages = page_count(path)
     assert pages >= 4
     texts = pdf_text(path).split("\f")
@@ -191,60 +218,6 @@ def test_margins_come_from_the_settings(store: Store, tmp_path: Path) -> None:
     first_narrow = pdf_text(_write(tmp_path, "n.pdf", narrow), layout=True)
     assert first_wide != first_narrow
     assert page_count(tmp_path / "n.pdf") >= page_count(tmp_path / "w.pdf")
-
-
-def test_numbers_are_never_reused(store: Store, tmp_path: Path) -> None:
-    first = add_record(store, record_type=RecordType.INSPECTION, data=inspection())
-    second = add_record(store, record_type=RecordType.INSPECTION, data=inspection())
-    a = issue_minutes(store, record_id=first, details={}).number
-    again = issue_minutes(store, record_id=first, details={}).number
-    assert again.id == a.id  # reprinting keeps the number
-    void_document(store, document_id=a.id, reason="in nhầm")
-    b = issue_minutes(store, record_id=first, details={}).number
-    c = issue_minutes(store, record_id=second, details={}).number
-    assert [a.number, b.number, c.number] == [1, 2, 3]
-    conclusion = issue_minutes(store, record_id=second, details={"kind": "conclusion"}).number
-    assert conclusion.number == 4
-    assert [item.voided for item in list_issued(store)] == [True, False, False, False]
-
-
-def test_numbering_restarts_each_year_or_term(store: Store) -> None:
-    set_document_settings(store, changes={"numbering": "year"})
-    ids = [
-        add_record(
-            store, record_type=RecordType.INSPECTION, data=inspection(end_date=None, start_date=day)
-        )
-        for day in ("2024-03-01", "2024-04-01", "2025-01-10", "2025-08-01")
-    ]
-    numbers = [issue_minutes(store, record_id=i).number for i in ids]
-    assert [(n.period_key, n.number) for n in numbers] == [
-        ("year:2024", 1),
-        ("year:2024", 2),
-        ("year:2025", 1),
-        ("year:2025", 2),
-    ]
-    set_document_settings(store, changes={"numbering": "term"})
-    more = [
-        add_record(
-            store,
-            record_type=RecordType.SUPERVISION,
-            data=inspection(end_date=None, start_date=day),
-        )
-        for day in ("2025-06-30", "2025-07-01")
-    ]
-    terms = [issue_minutes(store, record_id=i).number for i in more]
-    assert [(n.period_key, n.number) for n in terms] == [
-        ("term:2020-10-01", 1),
-        ("term:2025-07-01", 1),
-    ]
-
-
-def test_unwritable_output_issues_nothing(store: Store, tmp_path: Path) -> None:
-    record_id = add_record(store, record_type=RecordType.INSPECTION, data=inspection())
-    with pytest.raises(UserError) as error:
-        issue_minutes(store, record_id=record_id, target=tmp_path / "missing" / "bb.pdf")
-    assert "Không ghi được" in error.value.message
-    assert list_issued(store) == []
 
 
 def test_bad_minutes_details_are_refused(store: Store) -> None:
@@ -306,18 +279,24 @@ def test_report_pdf_text(store: Store, tmp_path: Path) -> None:
     )
     assert get_narrative(store, period=period).limitations == "Một số nơi còn chậm."
     figures = compute_figures(store, period=period, scope=Scope.ALL)
-    target = tmp_path / "bc.pdf"
-    issued = issue_report(store, figures=figures, target=target, on=date(2022, 6, 20))
-    assert issued.number.number == 1
+    set_document_settings(store, changes={"signer_name": "Nguyễn Thị Hoa"})
+    save_narrative(store, period=period, changes={"situation": "Tình hình ổn định."})
+    issued = issue_report(store, figures=figures, on=date(2022, 6, 20))
+    assert issued.number.number == 1 and issued.pdf is not None
+    target = _write(tmp_path, "bc.pdf", issued.pdf)
     text = flat_text(target)
     for expected in (
         "ĐẢNG CỘNG SẢN VIỆT NAM",
         "Số 01-BC/BXDĐ",
         "Bát Tràng, ngày 20 tháng 6 năm 2022",
         "BÁO CÁO",
-        "Kết quả công tác dân vận 6 tháng đầu năm 2022",
+        "Sơ kết công tác dân vận 6 tháng đầu năm 2022, phương hướng, nhiệm vụ 6 tháng cuối "
+        "năm 2022",
         "từ ngày 15/12/2021 đến ngày 14/06/2022",
-        "tiến hành 2 cuộc kiểm tra đối với 4 tổ chức, đơn vị; giám sát 0 cuộc với 0 tổ chức, đơn vị",
+        "I. ĐẶC ĐIỂM TÌNH HÌNH",
+        "Tình hình ổn định.",
+        "Ban Xây dựng Đảng Đảng ủy xã Bát Tràng và các cơ quan cấp dưới tiến hành 2 cuộc "
+        "kiểm tra đối với 4 tổ chức, đơn vị.",
         "Tổ chức 1 buổi đối thoại với 152 lượt người dân tham dự",
         "So sánh với cùng kỳ năm trước",
         "Hoàn thành 100% kế hoạch kiểm tra.",
@@ -327,12 +306,16 @@ def test_report_pdf_text(store: Store, tmp_path: Path) -> None:
         "- Ban Tuyên giáo và Dân vận Thành ủy,",
         "- Lưu VP.",
         "TRƯỞNG BAN",
+        "Nguyễn Thị Hoa",
         "PHỤ LỤC",
+        "(Kèm theo Báo cáo số 01-BC/BXDĐ ngày 20/06/2022",
         "Xã Một",
         "Xã Hai",
         "Tổng cộng",
     ):
         assert expected in text, expected
+    for absent in ("giám sát 0 cuộc", "với 0 tổ chức", "(đạt -)", "Đảng ủy xã Bát Tràng:"):
+        assert absent not in text, absent
     _only_embedded_truetype(target)
 
 
@@ -352,10 +335,13 @@ def test_workbook_sheets(store: Store, tmp_path: Path) -> None:
     figures = compute_figures(store, period=parse_period("2022-H1"), scope=Scope.ALL)
     path = _write(tmp_path, "s.xlsx", build_workbook(figures, office_name="Ban Xây dựng Đảng"))
     book = load_workbook(path)
-    assert book.sheetnames == ["Tổng hợp", "Theo cơ quan", "Đối thoại"]
+    assert book.sheetnames == ["Tổng hợp", "Theo cơ quan", "Đối thoại", "Văn bản, mô hình"]
     summary = book["Tổng hợp"]
     values = {row[1]: row[2:5] for row in summary.iter_rows(values_only=True) if row[1]}
-    assert values["Số cuộc kiểm tra"] == (2, 0, 2)
+    assert values["Số cuộc kiểm tra"][:2] == (2, 0)
+    assert str(values["Số cuộc kiểm tra"][2]).startswith("=C")  # the change is a formula
+    assert book.properties.creator == "Ban Xây dựng Đảng"
+    assert book.properties.language == "vi-VN"
     assert int(summary.page_setup.paperSize) == 9  # A4
     offices = book["Theo cơ quan"]
     assert offices.print_title_rows == "$5:$6"
@@ -364,4 +350,19 @@ def test_workbook_sheets(store: Store, tmp_path: Path) -> None:
     assert [row[1] for row in rows[:3]] == ["10105", "00001", "00002"]
     assert rows[0][3] == 2 and isinstance(rows[0][3], int)
     assert rows[-1][2] == "Tổng cộng"
+    assert rows[-1][3] == "=SUM(D7:D9)"  # totals are formulas: an edited row updates them
     assert offices.column_dimensions["C"].width == 40
+
+
+def test_report_sentences_leave_zeros_out_and_say_doi_voi() -> None:
+    from dvdesk.documents.figures import Figures, SessionFigures
+    from dvdesk.documents.report_pdf import inspection_sentence
+
+    both = Figures(inspection=SessionFigures(12, 30), supervision=SessionFigures(9, 14))
+    assert inspection_sentence(both) == (
+        "Tiến hành 12 cuộc kiểm tra đối với 30 tổ chức, đơn vị; "
+        "giám sát 9 cuộc đối với 14 tổ chức, đơn vị."
+    )
+    only = Figures(supervision=SessionFigures(9, 14))
+    assert inspection_sentence(only) == "Tiến hành giám sát 9 cuộc đối với 14 tổ chức, đơn vị."
+    assert "0" not in inspection_sentence(Figures())

@@ -26,14 +26,26 @@ def no_fonts(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     fonts.forget_fonts()
 
 
-def test_minutes_command_writes_a_numbered_pdf(
-    store: Store, cli: CliRunner, tmp_path: Path
+def test_minutes_draft_then_issue_then_reprint(
+    store: Store, cli: CliRunner, paths: DataPaths, tmp_path: Path
 ) -> None:
     record_id = add_record(store, record_type=RecordType.INSPECTION, data=inspection())
+    before = database_digest(paths)
+    draft = tmp_path / "draft.pdf"
+    result = cli("minutes", record_id, "--out", str(draft), "--absent", "Lê Văn Hùng: ốm")
+    assert result.code == 0, result.err
+    word = cli("minutes", record_id, "--out", str(tmp_path / "draft.docx"))
+    assert word.code == 0, word.err
+    assert "DỰ THẢO" in flat_text(draft) and "01-BB" not in flat_text(draft)
+    assert database_digest(paths) == before  # a draft takes no number
+    refused = cli("minutes", record_id, "--issue")
+    assert refused.code != 0 and "người ghi biên bản" in refused.err
+    assert database_digest(paths) == before
     out = tmp_path / "bb.pdf"
-    result = cli(
+    issued = cli(
         "minutes",
         record_id,
+        "--issue",
         "--out",
         str(out),
         "--note-taker",
@@ -46,17 +58,43 @@ def test_minutes_command_writes_a_numbered_pdf(
         "Lê Văn Hùng: ốm",
         "--guest",
         "Khách",
+        "--representative",
+        "Phạm Văn Long",
+        "--used-document",
+        "Báo cáo tự kiểm tra của Đảng ủy xã",
+        "--copies",
+        "3",
     )
-    assert result.code == 0, result.err
-    assert "01-BB/BXDĐ" in result.out
+    assert issued.code == 0, issued.err
+    assert "01-BB/BXDĐ" in issued.out
     text = flat_text(out)
     assert "Số 01-BB/BXDĐ" in text and "Lê Văn Hùng (lý do: ốm)" in text
-    state = tmp_path / "state.pdf"
-    again = cli("minutes", record_id, "--out", str(state), "--template", "state")
-    assert again.code == 0, again.err
-    assert "Số: 01/BB-BXDĐ" in flat_text(state)
+    assert "Báo cáo tự kiểm tra của Đảng ủy xã" in text and "lập thành 03 bản" in text
+    again = cli("minutes", record_id, "--issue", "--note-taker", "X", "--start", "8:00")
+    assert again.code != 0 and "01-BB/BXDĐ" in again.err
+    copy = tmp_path / "copy.pdf"
+    shown = cli("document", "show", "01-BB/BXDĐ", "--out", str(copy))
+    assert shown.code == 0, shown.err
+    assert copy.read_bytes() == out.read_bytes()
+    assert cli("document", "show", "#1", "--out", str(tmp_path / "copy.docx")).code == 0
     listing = cli("document", "list", "--json").json()
-    assert len(listing) == 1 and listing[0]["number"] == 1
+    assert [(item["reference"], item["in_force"]) for item in listing] == [("01-BB/BXDĐ", True)]
+    void = cli("document", "void", "01-BB/BXDĐ", "--reason", "Ghi sai thành phần")
+    assert void.code == 0, void.err
+    assert cli("document", "list", "--json").json()[0]["void_reason"] == "Ghi sai thành phần"
+    assert "Ghi sai thành phần" in cli("document", "list").out
+
+
+READY = (
+    "--note-taker",
+    "Trần Thị Mai",
+    "--start",
+    "08:00",
+    "--close",
+    "10:00",
+    "--representative",
+    "Phạm Văn Long",
+)
 
 
 @pytest.mark.parametrize(
@@ -64,10 +102,19 @@ def test_minutes_command_writes_a_numbered_pdf(
     [
         ("minutes", "00000000-0000-4000-8000-000000000000", "--out", "{tmp}/x.pdf"),
         ("minutes", "{id}", "--out", "{tmp}/missing/x.pdf"),
-        ("minutes", "{id}", "--out", "{tmp}/x.docx"),
+        ("minutes", "{id}", "--out", "{tmp}/x.odt"),
+        ("minutes", "{id}"),
+        ("minutes", "{id}", "--issue"),
+        ("minutes", "{id}", "--issue", "--out", "{tmp}/missing/x.pdf", *READY),
         ("minutes", "{id}", "--out", "{tmp}/x.pdf", "--start", "8h70"),
+        ("minutes", "{id}", "--out", "{tmp}/x.pdf", "--replaces", "01-BB/BXDĐ"),
         ("report", "--period", "2022-H3", "--out", "{tmp}/x.pdf"),
         ("report", "--period", "2022-H1", "--out", "{tmp}/missing/x.xlsx"),
+        ("report", "--period", "2022-H1", "--issue", "--out", "{tmp}/x.xlsx"),
+        ("report", "--period", "2022-H1", "--issue", "--out", "{tmp}/x.pdf"),
+        ("document", "show", "01-BB/BXDĐ", "--out", "{tmp}/x.pdf"),
+        ("document", "show", "số một", "--out", "{tmp}/x.pdf"),
+        ("document", "void", "#7", "--reason", "sai"),
     ],
 )
 def test_refusals_are_one_vietnamese_line_and_write_nothing(
@@ -91,7 +138,7 @@ def test_no_font_is_refused_clearly(
 ) -> None:
     record_id = add_record(store, record_type=RecordType.INSPECTION, data=inspection())
     before = database_digest(paths)
-    result = cli("minutes", record_id, "--out", str(tmp_path / "x.pdf"))
+    result = cli("minutes", record_id, "--issue", "--out", str(tmp_path / "x.pdf"), *READY)
     assert result.code != 0
     assert "phông chữ" in result.err and result.err.count("\n") == 1
     assert database_digest(paths) == before
@@ -140,7 +187,35 @@ def test_report_text_pdf_and_workbook(store: Store, cli: CliRunner, tmp_path: Pa
     assert "Tiến hành 1 cuộc kiểm tra đối với 2 tổ chức, đơn vị" in text.out
     pdf = cli("report", "--period", "2022-H1", "--scope", "all", "--out", str(tmp_path / "r.pdf"))
     assert pdf.code == 0, pdf.err
-    assert "Số 01-BC/BXDĐ" in flat_text(tmp_path / "r.pdf")
+    assert "DỰ THẢO" in flat_text(tmp_path / "r.pdf")
+    word = cli("report", "--period", "2022-H1", "--out", str(tmp_path / "r.docx"))
+    assert word.code == 0, word.err
+    texts = tmp_path / "n.json"
+    texts.write_text(
+        json.dumps(
+            {
+                "situation": "Ổn định.",
+                "achievements": "Tốt.",
+                "limitations": "Chậm.",
+                "tasks": "Đối thoại.",
+            }
+        ),
+        encoding="utf-8",
+    )
+    assert cli("narrative", "--period", "2022-H1", "--json", str(texts)).code == 0
+    assert cli("document", "settings", "--signer-name", "Nguyễn Thị Hoa").code == 0
+    issued = cli(
+        "report",
+        "--period",
+        "2022-H1",
+        "--issue",
+        "--date",
+        "2022-06-20",
+        "--out",
+        str(tmp_path / "issued.docx"),
+    )
+    assert issued.code == 0, issued.err
+    assert "01-BC/BXDĐ" in issued.out and (tmp_path / "issued.docx").stat().st_size > 0
     book = cli("report", "--period", "2022-H1", "--out", str(tmp_path / "r.xlsx"))
     assert book.code == 0, book.err
     assert (tmp_path / "r.xlsx").stat().st_size > 0

@@ -103,7 +103,15 @@ def test_scope_and_table_by_office(store: Store) -> None:
     assert every.totals.inspection.sessions == 1 + child.inspection.sessions
     payload = every.as_json()
     assert payload["period"] == {"from": "2021-12-15", "to": "2022-12-14"}
-    assert set(payload["totals"]) == {"inspection", "supervision", "dialogue", "recommendations"}
+    assert set(payload["totals"]) == {
+        "inspection",
+        "supervision",
+        "dialogue",
+        "recommendations",
+        "documents",
+        "models_registered",
+        "models_recognised",
+    }
     assert set(payload["by_office"][0]) >= {"code", "name", "inspection", "dialogue"}
     assert payload["totals"]["dialogue"]["sessions"] == sum(
         row["dialogue"]["sessions"] for row in payload["by_office"]

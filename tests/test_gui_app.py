@@ -64,7 +64,10 @@ def test_wizard_sets_up_the_office_by_keyboard(empty_store: Store, qtbot: QtBot)
     assert next_button.isEnabled()
     wizard.next()
     wizard.demo_page.demo.setChecked(True)
-    wizard.accept()
+    with qtbot.waitSignal(wizard.office_created, timeout=60_000) as created:
+        wizard.accept()  # the office and its demo records are made on the database worker
+    assert not wizard.button(QWizard.WizardButton.FinishButton).isEnabled()
+    assert created.args[0].code == "10105"
     office = get_office(empty_store)
     assert (office.code, office.current.symbol, office.current.place) == (
         "10105",
@@ -123,6 +126,7 @@ def test_wizard_levels_parent_row_and_summary(empty_store: Store, qtbot: QtBot) 
     summary = wizard.summary_page.text.text()
     assert "Tỉnh / thành phố" in summary and "BTGDVTU" in summary
     assert "Trung ương" not in summary
-    wizard.accept()
+    with qtbot.waitSignal(wizard.office_created, timeout=60_000):
+        wizard.accept()  # on the database worker
     office = get_office(empty_store)
     assert (office.code, office.parent_code) == ("01", None)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from dvdesk.domain.enums import RecordType
@@ -102,3 +102,16 @@ def test_background_check_makes_the_daily_backup(
     wait_for_tasks()
     [daily] = backups.list_backups(store.paths)
     assert daily.reason == backups.DAILY
+
+
+def test_background_check_shows_its_progress(app: QApplication, store: Store, qtbot: QtBot) -> None:
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    shown: list[str] = []
+    window.statusBar().messageChanged.connect(shown.append)
+    check_in_background(app, window, store.paths)
+    qtbot.waitUntil(lambda: bool(backups.list_backups(store.paths)), timeout=10_000)
+    wait_for_tasks()
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage() == "", timeout=5_000)
+    assert any(text.startswith("Đang kiểm tra cơ sở dữ liệu") for text in shown), shown
+    assert any(text.startswith("Đang sao lưu") and "100%" in text for text in shown)

@@ -19,6 +19,7 @@ from dvdesk.domain.enums import RecordType
 from dvdesk.paths import DataPaths
 from dvdesk.services.approval import approve_records
 from dvdesk.services.office import create_office
+from dvdesk.services.office_view import get_office
 from dvdesk.services.records import add_record, list_records
 from dvdesk.services.store import Store, open_store
 from dvdesk.sync.keycard import read_card_bytes
@@ -95,7 +96,7 @@ def test_commune_exports_and_province_imports_through_the_screen(
     stick.mkdir()
 
     # The commune creates its key on the screen and saves its key card to the stick.
-    commune_page = ExchangePage(store)
+    commune_page = ExchangePage(store, get_office(store))
     qtbot.addWidget(commune_page)
     _settle(qtbot, commune_page)
     assert commune_page.create_key_button.isVisibleTo(commune_page)
@@ -106,10 +107,11 @@ def test_commune_exports_and_province_imports_through_the_screen(
     )
     assert "vân tay" in commune_page.key_label.text()
     commune_page.save_card()
+    qtbot.waitUntil(lambda: bool(told), timeout=10_000)  # written on the worker
     card = next(stick.glob("*"))
 
     # The province enrols the card after comparing the fingerprint by phone.
-    province_page = ExchangePage(province)
+    province_page = ExchangePage(province, get_office(province))
     qtbot.addWidget(province_page)
     _answer(monkeypatch, files=[card])
     province_page.enroll()
@@ -146,3 +148,22 @@ def test_commune_exports_and_province_imports_through_the_screen(
     assert "số 1" in told[0]
     _settle(qtbot, commune_page)
     assert commune_page.outbox_label.text().endswith("Hồ sơ chưa được xác nhận: 0.")
+
+
+def test_a_refused_package_is_listed_with_its_reason(
+    province: Store, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    forged = tmp_path / "gia-mao.dvpkg"
+    forged.write_bytes(b"PK\x03\x04 not a package")
+    _answer(monkeypatch, files=[forged])
+    warned: list[str] = []
+    monkeypatch.setattr(
+        QMessageBox, "warning", staticmethod(lambda _p, _t, text: warned.append(text))
+    )
+    page = ExchangePage(province, get_office(province))
+    qtbot.addWidget(page)
+    with qtbot.waitSignal(page.imported, timeout=30_000):
+        page.import_packages()
+    assert page.summary.rowCount() == 1
+    note = _cell(page.summary, 0, 7)
+    assert note and note in warned[0] and "gia-mao.dvpkg" in warned[0]

@@ -19,6 +19,8 @@ from pytestqt.qtbot import QtBot
 from dvdesk.domain.enums import RecordType
 from dvdesk.paths import DataPaths
 from dvdesk.services.office import create_office
+from dvdesk.services.office_settings import load_office_settings
+from dvdesk.services.office_view import get_office
 from dvdesk.services.records import add_record, get_record
 from dvdesk.services.store import Store, open_store
 from tests.conftest import OFFICE, dialogue, inspection
@@ -126,7 +128,7 @@ def test_main_window_every_screen(
 def test_province_exchange_screen(
     app: QApplication, province: Store, qtbot: QtBot, size: QSize
 ) -> None:
-    main = MainWindow(province)
+    main = MainWindow(province, get_office(province))
     qtbot.addWidget(main)
     main.go_to(5)
     assert_fits(main, size, qtbot)
@@ -160,7 +162,7 @@ def test_dialogs(
         MinutesDialog(store, record),
         PdfPreview(pdf, title="Biên bản", file_name="x.pdf", note="Bản nháp"),
         BackupDialog(store.paths),
-        OfficeSettingsDialog(store),
+        OfficeSettingsDialog(store, load_office_settings(store)),
         CrashDialog("Traceback (most recent call last):\n" + "  line\n" * 200, None),
         *(HelpDialog(topic) for topic in TOPICS),
     ]

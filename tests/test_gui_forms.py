@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLineEdit, QMessag
 from pytestqt.qtbot import QtBot
 
 from dvdesk.domain.enums import RecordType
+from dvdesk.services.office_view import get_office
 from dvdesk.services.records import add_record, get_record, list_records
 from dvdesk.services.store import Store
 from tests.conftest import dialogue, inspection
@@ -229,7 +230,7 @@ def test_undo_and_redo_restore_whole_form_states(window: MainWindow, qtbot: QtBo
 def test_draft_survives_a_crash_and_is_restored(
     app: QApplication, store: Store, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    first = MainWindow(store)
+    first = MainWindow(store, get_office(store))
     qtbot.addWidget(first)
     first.show()
     form = _new_form(first, qtbot, 2)
@@ -245,10 +246,11 @@ def test_draft_survives_a_crash_and_is_restored(
     assert draft is not None and draft.state["title"] == "Đối thoại về thu hồi đất"
 
     asked = answer_questions(monkeypatch, QMessageBox.StandardButton.Yes)
-    second = MainWindow(store)
+    second = MainWindow(store, get_office(store))
     qtbot.addWidget(second)
     second.show()
     second.offer_drafts()
+    qtbot.waitUntil(lambda: bool(second.forms), timeout=10_000)
     assert asked and "bản nháp" in asked[0]
     restored = second.forms[-1]
     assert restored.fields["title"].get() == "Đối thoại về thu hồi đất"

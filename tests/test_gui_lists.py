@@ -167,9 +167,12 @@ def test_window_title_names_the_office(window: MainWindow, store: Store) -> None
         "Kiểm tra",
         "Giám sát",
         "Đối thoại",
+        "Văn bản chỉ đạo",
+        "Mô hình \u201cDân vận khéo\u201d",
         "Kiến nghị",
         "Báo cáo",
         "Trao đổi USB",
+        "Sổ văn bản đi",
     ]
     assert list_records(store) == []
 

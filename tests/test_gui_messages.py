@@ -12,13 +12,20 @@ from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
+from dvdesk.domain.enums import RecordType
 from dvdesk.errors import NotFound
 from dvdesk.paths import RESOURCES_DIR
+from dvdesk.services.office_view import get_office
+from dvdesk.services.records import add_record
 from dvdesk.services.store import Store
 from dvdesk.services.units import add_children
+from dvdesk.sync.keycard import read_card_bytes
+from dvdesk.sync.keys import create_keys, write_card
+from dvdesk.sync.trust import enroll_card
 from tests import test_gui_exchange
+from tests.conftest import inspection
 from ui import next_steps
-from ui.exchange import ExchangePage, ask_passphrase, own_passphrase_check
+from ui.exchange import ExchangePage
 from ui.worker import wait_for_tasks
 
 PASSPHRASE = test_gui_exchange.PASSPHRASE
@@ -71,8 +78,19 @@ province = test_gui_exchange.province
 
 
 def test_a_wrong_passphrase_is_asked_again(
-    province: Store, monkeypatch: pytest.MonkeyPatch
+    store: Store,
+    province: Store,
+    qtbot: QtBot,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    add_record(store, record_type=RecordType.INSPECTION, data=inspection())
+    create_keys(store, passphrase=PASSPHRASE)
+    province_card, _fingerprint = write_card(province, out=tmp_path)
+    enroll_card(store, card=read_card_bytes(province_card.read_bytes()))
+    stick = tmp_path / "usb"
+    stick.mkdir()
+    told = test_gui_exchange._answer(monkeypatch, folder=stick)
     answers = iter(["sai mật khẩu", PASSPHRASE])
     prompts: list[str] = []
 
@@ -81,14 +99,18 @@ def test_a_wrong_passphrase_is_asked_again(
         return next(answers), True
 
     monkeypatch.setattr(QInputDialog, "getText", staticmethod(get_text))
-    given = ask_passphrase(None, "Mật khẩu để ký:", check=own_passphrase_check(province))  # type: ignore[arg-type]
-    assert given == PASSPHRASE
+    page = ExchangePage(store, get_office(store))
+    qtbot.addWidget(page)
+    page.export()  # the passphrase is checked on the worker; a wrong one asks again
+    qtbot.waitUntil(lambda: bool(told), timeout=30_000)
+    assert "số 1" in told[0]
     assert len(prompts) == 2
-    assert prompts[1].startswith("Mật khẩu không đúng") and prompts[1].endswith("Mật khẩu để ký:")
+    assert prompts[1].startswith("Mật khẩu không đúng")
+    assert prompts[1].endswith(prompts[0])
 
 
 def _page(province: Store, qtbot: QtBot) -> ExchangePage:
-    page = ExchangePage(province)
+    page = ExchangePage(province, get_office(province))
     qtbot.addWidget(page)
     page.refresh()
     wait_for_tasks()

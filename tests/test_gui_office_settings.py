@@ -62,7 +62,7 @@ def test_a_new_name_from_a_date_and_the_signer(
         "PHÓ TRƯỞNG BAN",
         "Nguyễn Thị Lan",
     )
-    assert window.statusBar().currentMessage() == "Đã lưu cài đặt của cơ quan."
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage() == "Đã lưu cài đặt của cơ quan.")
     assert "phường Hoàn Kiếm" in window.windowTitle()
 
 
@@ -74,6 +74,7 @@ def test_a_bad_symbol_is_explained_and_nothing_is_written(
     dialog.edits["symbol"].setFocus()
     _replace(qtbot, "BXD Đ 1")
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bool(dialog.error.text()))  # checked by the core, on the worker
     assert dialog.isVisible()
     assert "ký hiệu" in dialog.error.text()
     assert QApplication.focusWidget() is dialog.edits["symbol"]

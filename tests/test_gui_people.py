@@ -14,6 +14,7 @@ from dvdesk.db.schema import ReportRequest
 from dvdesk.domain.enums import RecordType
 from dvdesk.domain.people import ApprovalStatus, Role
 from dvdesk.services.approval import approval_of, submit_record
+from dvdesk.services.office_view import get_office
 from dvdesk.services.records import add_record
 from dvdesk.services.store import Store, open_store
 from dvdesk.services.users import add_user
@@ -96,7 +97,7 @@ def test_the_requested_report_and_its_deadline_on_the_home_screen(
                 created_by="chuyenvien",
             )
         )
-    window = MainWindow(store)
+    window = MainWindow(store, get_office(store))
     qtbot.addWidget(window)
     window.resize(1366, 768)
     window.show()

@@ -10,15 +10,16 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from dvdesk.db.backup import backup_file
 from dvdesk.db.engine import make_engine
 from dvdesk.db.migrate import (
     SCHEMA_HEAD,
-    backup_file,
     current_revision,
     head_revision,
     upgrade_to,
 )
 from dvdesk.db.schema import metadata
+from dvdesk.db.search_index import include_name
 from dvdesk.paths import DataPaths
 from dvdesk.services.records import get_record, list_records
 from dvdesk.services.store import open_store
@@ -38,7 +39,9 @@ def test_models_match_the_migrations(tmp_path: Path) -> None:
     engine = make_engine(tmp_path / "fresh.sqlite3")
     upgrade_to(engine)
     with engine.connect() as connection:
-        differences = compare_metadata(MigrationContext.configure(connection), metadata)
+        differences = compare_metadata(
+            MigrationContext.configure(connection, opts={"include_name": include_name}), metadata
+        )
     engine.dispose()
     assert differences == []
 

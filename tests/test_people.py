@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 import pytest
 
 from dvdesk.db.schema import AppUser
-from dvdesk.documents.register import issue_number
-from dvdesk.documents.settings import get_document_settings
+from dvdesk.documents.content import Document
+from dvdesk.documents.register import issue, void_document
 from dvdesk.domain.enums import RecordType
 from dvdesk.domain.people import Role
 from dvdesk.paths import DataPaths
@@ -68,15 +69,9 @@ def test_a_clerk_cannot_approve_issue_export_or_manage_users(office: Store, tmp_
         lambda: set_setting(clerk, key="document.margins", value=[20, 15, 20, 30]),
         lambda: keys.create_keys(clerk, passphrase="mot cau mat khau dai"),
         lambda: export_package(clerk, out=tmp_path, passphrase="mot cau mat khau dai"),
-        lambda: issue_number(
-            clerk,
-            settings=get_document_settings(clerk),
-            doc_type="bao_cao",
-            subject_key="x",
-            symbol="BC",
-            document_date=get_record(clerk, record_id=record_id)["start_date"],
-            produce=lambda issued: issued,
-        ),
+        # The role is checked before the document is even looked at.
+        lambda: issue(clerk, document=cast(Document, None), subject_key=f"minutes:{record_id}"),
+        lambda: void_document(clerk, document_id=1, reason="Ban hành nhầm"),
     ]
     for refuse in refusals:
         with pytest.raises(PermissionDenied) as refused:

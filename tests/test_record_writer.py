@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 from dvdesk.cli.main import main
 from dvdesk.errors import Conflict
 from dvdesk.services.approval import approve_records
+from dvdesk.services.office_view import get_office
 from dvdesk.services.records import delete_record, get_record, record_writer, update_record
 from tests import sync_fixtures
 from tests.sync_fixtures import Exchange
@@ -72,7 +73,7 @@ def test_an_imported_record_opens_read_only_with_its_owner(
     exchange: Exchange, app: QApplication, qtbot: QtBot
 ) -> None:
     record_id = _imported(exchange)
-    window = MainWindow(exchange.parent)
+    window = MainWindow(exchange.parent, get_office(exchange.parent))
     qtbot.addWidget(window)
     window.show()
     window.open_record(record_id)

@@ -20,6 +20,7 @@ SCRIPT = """
 import sys
 import ui.app
 from dvdesk.paths import DataPaths
+from dvdesk.services.office_view import get_office
 from dvdesk.services.store import open_store
 from ui.main_window import MainWindow
 
@@ -27,7 +28,8 @@ def launch(*, data_dir):
     from PySide6.QtWidgets import QApplication
     app = QApplication([])
     ui.app.configure_application(app, DataPaths(__import__("pathlib").Path(data_dir)))
-    window = MainWindow(open_store(DataPaths(__import__("pathlib").Path(data_dir)), actor="t"))
+    store = open_store(DataPaths(__import__("pathlib").Path(data_dir)), actor="t")
+    window = MainWindow(store, get_office(store))
     window.show()
     app.processEvents()
     print(sorted({m.split(".")[0] for m in sys.modules} & set(sys.argv[2].split(","))))

@@ -15,13 +15,22 @@ from dvdesk.services.store import Store, storage_message
 from tests.conftest import inspection
 
 
+def _failure(kind: type[sqlite3.Error], code: int) -> sqlite3.Error:
+    """A failure as SQLite raises it: the code is what counts, not the (English) text."""
+    error = kind("a message in whatever language")
+    error.sqlite_errorcode = code
+    return error
+
+
 @pytest.mark.parametrize(
     ("error", "words"),
     [
-        (sqlite3.OperationalError("database or disk is full"), "đĩa"),
-        (sqlite3.OperationalError("database is locked"), "đang"),
-        (sqlite3.DatabaseError("file is not a database"), "hỏng"),
-        (sqlite3.OperationalError("attempt to write a readonly database"), "ghi"),
+        (_failure(sqlite3.OperationalError, sqlite3.SQLITE_FULL), "đĩa"),
+        (_failure(sqlite3.OperationalError, sqlite3.SQLITE_BUSY), "đang"),
+        (_failure(sqlite3.OperationalError, sqlite3.SQLITE_BUSY_SNAPSHOT), "đang"),
+        (_failure(sqlite3.DatabaseError, sqlite3.SQLITE_NOTADB), "hỏng"),
+        (_failure(sqlite3.DatabaseError, sqlite3.SQLITE_CORRUPT_INDEX), "hỏng"),
+        (_failure(sqlite3.OperationalError, sqlite3.SQLITE_READONLY), "ghi"),
         (OSError(28, "No space left on device"), "đĩa"),
     ],
 )
@@ -33,6 +42,21 @@ def test_known_failures_have_messages(error: BaseException, words: str) -> None:
 
 def test_unknown_failures_are_bugs() -> None:
     assert storage_message(sqlite3.OperationalError("no such column: x"), Path("x")) is None
+    # The text alone no longer decides: "locked" in a message without the code is a bug.
+    assert storage_message(sqlite3.OperationalError("database is locked"), Path("x")) is None
+
+
+def test_a_real_sqlite_failure_is_classified_by_its_code(tmp_path: Path) -> None:
+    not_a_database = tmp_path / "bien-ban.sqlite3"
+    not_a_database.write_bytes(b"Day khong phai co so du lieu. " * 100)
+    connection = sqlite3.connect(not_a_database)
+    try:
+        with pytest.raises(sqlite3.DatabaseError) as raised:
+            connection.execute("SELECT * FROM record")
+    finally:
+        connection.close()
+    message = storage_message(raised.value, not_a_database)
+    assert message is not None and "hỏng" in message
 
 
 def test_locked_database_is_reported_and_nothing_is_lost(store: Store) -> None:

@@ -333,7 +333,7 @@ def test_import_progress_is_one_bar_up_to_its_total(exchange: Exchange) -> None:
 
 
 def test_progress_and_cancel(exchange: Exchange) -> None:
-    from dvdesk.sync.progress import Cancelled
+    from dvdesk.errors import Cancelled
 
     for index in range(3):
         exchange.add(title=f"Hồ sơ {index}")

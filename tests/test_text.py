@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import unicodedata
 
+import pytest
+from babel.numbers import format_decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dvdesk.formatting import number
+from dvdesk.i18n import current_language, set_language
 from dvdesk.text import clean, fold, nfc, person_sort_key, vi_sort_key
 
 VIETNAMESE = st.text(
@@ -91,6 +95,17 @@ def test_fold_is_idempotent_and_ascii_for_vietnamese(text: str) -> None:
 def test_sort_key_is_a_total_order(words: list[str]) -> None:
     once = sorted(words, key=vi_sort_key)
     assert sorted(once, key=vi_sort_key) == once
+
+
+@pytest.mark.parametrize("value", [0, 7, 999, 1000, 14162, 1234567, -1234567])
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_whole_numbers_are_grouped_as_babel_does(value: int, language: str) -> None:
+    before = current_language()
+    set_language(language)
+    try:
+        assert number(value) == format_decimal(value, locale=language)
+    finally:
+        set_language(before)
 
 
 def test_file_names_say_what_the_file_is_in_plain_letters() -> None:

@@ -6,24 +6,25 @@ import logging
 import os
 import sys
 import threading
+from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication, QLocale
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QStyleFactory, QWidget
 
-from dvdesk.db.migrate import BackupCancelled
-from dvdesk.errors import UserError
+from dvdesk.errors import Cancelled, UserError
 from dvdesk.i18n import LANGUAGES, _, set_language
 from dvdesk.logs import setup_logging
 from dvdesk.paths import RESOURCES_DIR, DataPaths, resolve_data_dir
 from dvdesk.services.backup import damaged_message, startup_check
-from dvdesk.services.office_view import has_office
+from dvdesk.services.office_view import OfficeView, get_office, has_office
+from dvdesk.services.people_light import office_has_users
 from dvdesk.services.store import Store, open_store
+from ui.check_progress import CheckProgress
 from ui.crash import CrashHandler, crash_files, route_qt_messages, show_error
 from ui.main_window import MainWindow
 from ui.qt_vi import QtVietnamese
 from ui.settings import load_ui_settings
-from ui.sign_in import sign_in_at_start
 from ui.worker import run_in_background, wait_for_tasks
 
 log = logging.getLogger("dvdesk.ui")
@@ -55,18 +56,19 @@ def configure_application(app: QApplication, paths: DataPaths) -> QtVietnamese:
     return translator
 
 
-def open_office(paths: DataPaths) -> Store | None:
-    """Open the database, running the first-run wizard if no office is set up."""
-    store = open_store(paths, actor=_login_name(), create=True)
-    if has_office(store):
-        return store
-    from ui.wizard import SetupWizard  # noqa: PLC0415 - only on the first run
+@dataclass(frozen=True)
+class Opened:
+    store: Store
+    office: OfficeView | None  # None: no office yet, the wizard sets one up
+    needs_sign_in: bool = False  # the office has users: sign in before the main window
 
-    wizard = SetupWizard(store)
-    if wizard.exec() and has_office(store):
-        return store
-    store.close()
-    return None
+
+def open_office(paths: DataPaths) -> Opened:
+    """Open (making, migrating and backing up as needed) the database: on the worker."""
+    store = open_store(paths, actor=_login_name(), create=True)
+    if not has_office(store):
+        return Opened(store, None)
+    return Opened(store, get_office(store), needs_sign_in=office_has_users(store))
 
 
 def _login_name() -> str:
@@ -92,23 +94,89 @@ def _quit_when_listed(app: QApplication, window: MainWindow) -> None:
 
 def check_in_background(app: QApplication, window: QWidget, paths: DataPaths) -> None:
     """The database's integrity check (about 15 s for a million records), then the daily
-    backup, off the GUI thread; both stop when the app closes. Damage is reported."""
+    backup, off the GUI thread with their progress in the status bar; both stop when the
+    app closes. Damage is reported."""
     closing = threading.Event()
     app.aboutToQuit.connect(closing.set)
+    shown = CheckProgress(window)
 
     def check() -> list[str]:
         try:
-            return startup_check(paths, cancelled=closing.is_set)
-        except BackupCancelled:
+            return startup_check(paths, cancelled=closing.is_set, progress=shown.report)
+        except Cancelled:
             return []
 
     def done(problems: object) -> None:
+        shown.finish()
         if problems:
             QMessageBox.critical(
                 window, _("The database is damaged"), damaged_message(paths.database)
             )
 
     run_in_background(check, on_done=done, on_failed=lambda error: show_error(window, error))
+
+
+class _Session:
+    """The app from the opened database to the main window (via the wizard on first run)."""
+
+    def __init__(self, app: QApplication, paths: DataPaths) -> None:
+        self.app = app
+        self.paths = paths
+        self.previous_crashes = crash_files(paths)
+        self.store: Store | None = None
+        self.window: MainWindow | None = None
+        self.wizard: QWidget | None = None
+
+    def opened(self, opened: Opened) -> None:
+        self.store = opened.store
+        if opened.office is not None and opened.needs_sign_in:
+            self.sign_in(opened.office)
+            return
+        if opened.office is not None:
+            self.show_window(opened.office)
+            return
+        from ui.wizard import SetupWizard  # noqa: PLC0415 - only on the first run
+
+        wizard = SetupWizard(opened.store)
+        wizard.office_created.connect(self.show_window)
+        wizard.rejected.connect(self.app.quit)
+        self.wizard = wizard
+        wizard.show()
+
+    def sign_in(self, office: OfficeView) -> None:
+        from ui.sign_in import SignInDialog  # noqa: PLC0415 - only for offices with users
+
+        assert self.store is not None
+        dialog = SignInDialog(self.store)
+        dialog.accepted.connect(lambda: self.show_window(office))
+        dialog.rejected.connect(self.app.quit)
+        self.wizard = dialog
+        dialog.show()
+
+    def cannot_start(self, error: UserError) -> None:
+        QMessageBox.critical(None, _("dvdesk cannot start"), error.message)
+        self.app.exit(1)
+
+    def show_window(self, office: OfficeView) -> None:
+        assert self.store is not None
+        window = MainWindow(self.store, office)
+        self.window = window
+        window.show()
+        if self.previous_crashes:
+            window.statusBar().showMessage(
+                _("dvdesk stopped because of an error last time; details are in {file}.").format(
+                    file=self.previous_crashes[-1]
+                ),
+                15_000,
+            )
+        window.offer_drafts()
+        check_in_background(self.app, window, self.paths)
+        if os.environ.get(SMOKE_TEST_ENV):
+            _quit_when_listed(self.app, window)
+
+    def close(self) -> None:
+        if self.store is not None:
+            self.store.close()
 
 
 def run_app(*, data_dir: str | None) -> int:
@@ -120,32 +188,13 @@ def run_app(*, data_dir: str | None) -> int:
     route_qt_messages()
     configure_application(app, paths)
     CrashHandler(paths).install()
-    previous_crashes = crash_files(paths)
-    try:
-        store = open_office(paths)
-    except UserError as error:
-        QMessageBox.critical(None, _("dvdesk cannot start"), error.message)
-        return 1
-    if store is None:
-        return 0
-    if not sign_in_at_start(store):
-        store.close()
-        return 0
-    window = MainWindow(store)
-    window.show()
-    if previous_crashes:
-        window.statusBar().showMessage(
-            _("dvdesk stopped because of an error last time; details are in {file}.").format(
-                file=previous_crashes[-1]
-            ),
-            15_000,
-        )
-    window.offer_drafts()
-    check_in_background(app, window, paths)
-    if os.environ.get(SMOKE_TEST_ENV):
-        _quit_when_listed(app, window)
+    session = _Session(app, paths)
+    # Opening may migrate and back up a large database: never on the GUI thread.
+    run_in_background(
+        lambda: open_office(paths), on_done=session.opened, on_failed=session.cannot_start
+    )
     try:
         return app.exec()
     finally:
         wait_for_tasks()
-        store.close()
+        session.close()

@@ -7,12 +7,14 @@ and a dialog shows the log tail with a button to copy it.
 
 from __future__ import annotations
 
+import faulthandler
 import logging
 import sys
 import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
+from typing import TextIO
 
 from PySide6.QtCore import QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QGuiApplication
@@ -34,6 +36,9 @@ from ui.screen import fit_to_screen
 
 log = logging.getLogger("dvdesk.ui")
 TAIL_LINES = 60
+# faulthandler writes a native crash (in Qt, a driver …) here; the next start turns a
+# non-empty file into a crash log, so it is reported like any other crash.
+NATIVE_FAULTS = "native-faults.log"
 
 
 def show_error(parent: QWidget | None, error: UserError) -> None:
@@ -85,9 +90,11 @@ class CrashHandler:
         self.show_dialog = show_dialog
         self._busy = False
         self.last_report: str | None = None
+        self.native_faults: TextIO | None = None
 
     def install(self) -> None:
         sys.excepthook = self
+        self.native_faults = trace_native_faults(self.paths)
 
     def __call__(
         self,
@@ -120,6 +127,26 @@ class CrashHandler:
         except OSError:
             return None
         return target
+
+
+def trace_native_faults(paths: DataPaths) -> TextIO | None:
+    """Let a native crash leave the Python stacks of every thread in the logs folder.
+
+    The file stays open for the life of the process (faulthandler writes to its
+    descriptor when the process is already dying). Returns it, or None if the logs
+    folder cannot be written.
+    """
+    current = paths.logs / NATIVE_FAULTS
+    try:
+        paths.logs.mkdir(parents=True, exist_ok=True)
+        if current.is_file() and current.stat().st_size > 0:
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+            current.replace(paths.logs / f"crash-{stamp}-native.log")
+        handle = current.open("w", encoding="utf-8")
+    except OSError:
+        return None
+    faulthandler.enable(file=handle, all_threads=True)
+    return handle
 
 
 def _log_tail(log_file: Path) -> str:

@@ -1,8 +1,9 @@
 """Biên bản and báo cáo in the app: fill in what the meeting adds, preview, issue, print.
 
-A preview is a draft with a blank number; issuing takes the next number from the
-register (the same one again for a document issued before) and shows the issued
-document, ready to print or save.
+A preview is a draft: no number, marked DỰ THẢO, the register untouched; it can
+also be saved as Word to edit the wording. "Phát hành" first shows the number
+the document will take and issues only once that is confirmed; the issued
+document is shown, ready to print or save, and is kept in the register.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -71,14 +73,63 @@ def issued_name(kind: str, issued: Any, suffix: str) -> str:
     )
 
 
+def confirm_issue(parent: QWidget, preview: Any, *, what: str) -> bool:
+    """Ask before issuing, showing the number the document will take."""
+    answer = QMessageBox.question(
+        parent,
+        _("Issue {what}").format(what=what),
+        _(
+            "Issue {what} as number {number}, dated {date}?\n\n"
+            "An issued document is kept in the register exactly as issued and cannot be "
+            "changed: a mistake is corrected by issuing a replacement, or the document is voided."
+        ).format(
+            what=what, number=preview.reference, date=preview.document_date.strftime("%d/%m/%Y")
+        ),
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Cancel,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def ask_word_file(parent: QWidget, store: Store, name: str) -> Path | None:
+    return save_file(
+        parent, store.paths, purpose="word", title=_("Save as Word"), name=name, kind=FileKind.DOCX
+    )
+
+
+def saved_text(target: Path) -> str:
+    return _("Saved to {file}.").format(file=target)
+
+
 class MinutesDialog(QDialog):
     """What the meeting adds to the record, then preview or issue the minutes."""
 
-    def __init__(self, store: Store, record: dict[str, Any], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        record: dict[str, Any],
+        parent: QWidget | None = None,
+        *,
+        replaces: Any = None,
+    ) -> None:
         super().__init__(parent)
         self.store = store
         self.record = record
+        self.replaces = replaces  # the register entry these minutes correct, if any
         self.setWindowTitle(_("Minutes: {title}").format(title=record["title"]))
+        form = self._form(record)
+        if replaces is not None:
+            form.addRow(QLabel(_("Replaces {number}").format(number=replaces.reference)))
+        self.error = QLabel()
+        self.error.setObjectName("fieldError")
+        self.error.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self._buttons())
+        self.previews: list[PdfPreview] = []
+
+    def _form(self, record: dict[str, Any]) -> QFormLayout:
         form = QFormLayout()
         self.kind = QComboBox()
         choices = (
@@ -103,22 +154,29 @@ class MinutesDialog(QDialog):
         form.addRow(_("Note-taker's post"), self.note_taker_post)
         form.addRow(_("Started at"), self.start_time)
         form.addRow(_("Closed at"), self.close_time)
-        self.error = QLabel()
-        self.error.setObjectName("fieldError")
-        self.error.setWordWrap(True)
+        self.representative = QLineEdit()
+        self.representative_post = QLineEdit()
+        if record["type"] != "dialogue":
+            form.addRow(_("Signs for the organisation"), self.representative)
+            form.addRow(_("Representative's post"), self.representative_post)
+        self.copies = QSpinBox()
+        self.copies.setRange(1, 50)
+        self.copies.setValue(2)
+        form.addRow(_("Copies made"), self.copies)
+        return form
+
+    def _buttons(self) -> QDialogButtonBox:
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.preview_button = QPushButton(_("Preview draft"))
         self.preview_button.clicked.connect(self.preview)
-        self.issue_button = QPushButton(_("Issue with a number"))
+        self.word_button = QPushButton(_("Draft as Word…"))
+        self.word_button.clicked.connect(self.save_word)
+        self.issue_button = QPushButton(_("Issue…"))
         self.issue_button.clicked.connect(self.issue)
-        buttons.addButton(self.preview_button, QDialogButtonBox.ButtonRole.ActionRole)
-        buttons.addButton(self.issue_button, QDialogButtonBox.ButtonRole.ActionRole)
+        for button in (self.preview_button, self.word_button, self.issue_button):
+            buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
-        self.previews: list[PdfPreview] = []
+        return buttons
 
     def details(self) -> dict[str, Any]:
         values = {
@@ -128,8 +186,13 @@ class MinutesDialog(QDialog):
             "note_taker_post": self.note_taker_post.text(),
             "start_time": self.start_time.text(),
             "close_time": self.close_time.text(),
+            "representative": self.representative.text(),
+            "representative_post": self.representative_post.text(),
         }
-        return {key: value for key, value in values.items() if value}
+        return {
+            **{key: value for key, value in values.items() if value},
+            "copies": self.copies.value(),
+        }
 
     def _failed(self, error: UserError) -> None:
         self.error.setText(error.message)
@@ -157,14 +220,53 @@ class MinutesDialog(QDialog):
             on_failed=self._failed,
         )
 
-    def issue(self) -> None:
-        from dvdesk.documents.minutes import issue_minutes  # noqa: PLC0415
+    def save_word(self) -> None:
+        from dvdesk.documents.layout import write_file  # noqa: PLC0415 - on demand
+        from dvdesk.documents.minutes import draft_minutes  # noqa: PLC0415
+        from dvdesk.documents.word import render_docx  # noqa: PLC0415
 
+        target = ask_word_file(
+            self,
+            self.store,
+            file_name(_("Minutes"), _("draft"), self.record["start_date"], suffix=".docx"),
+        )
+        if target is None:
+            return
         details = self.details()
         self.error.setText("")
 
+        def write() -> Path:
+            draft = draft_minutes(self.store, record_id=self.record["id"], details=details)
+            write_file(render_docx(draft), target)
+            return target
+
+        run_in_background(
+            write, on_done=lambda path: self.error.setText(saved_text(path)), on_failed=self._failed
+        )
+
+    def issue(self) -> None:
+        """Show the number the minutes will take; issue only once the clerk confirms it."""
+        from dvdesk.documents.minutes import preview_minutes_number  # noqa: PLC0415
+
+        details = self.details()
+        self.error.setText("")
+        replaces = None if self.replaces is None else self.replaces.id
+        run_in_background(
+            lambda: preview_minutes_number(
+                self.store, record_id=self.record["id"], details=details, replaces=replaces
+            ),
+            on_done=lambda preview: self._issue_confirmed(preview, details, replaces),
+            on_failed=self._failed,
+        )
+
+    def _issue_confirmed(self, preview: Any, details: dict[str, Any], replaces: Any) -> None:
+        from dvdesk.documents.minutes import issue_minutes  # noqa: PLC0415
+
+        if not confirm_issue(self, preview, what=_("the minutes")):
+            return
+
         def done(issued: Any) -> None:
-            label = f"{issued.number.number:02d}"
+            label = issued.entry.reference
             self._show(
                 issued.pdf,
                 title=_("Minutes {number}").format(number=label),
@@ -175,7 +277,13 @@ class MinutesDialog(QDialog):
             )
 
         run_in_background(
-            lambda: issue_minutes(self.store, record_id=self.record["id"], details=details),
+            lambda: issue_minutes(
+                self.store,
+                record_id=self.record["id"],
+                details=details,
+                replaces=replaces,
+                expected_number=preview.number,
+            ),
             on_done=done,
             on_failed=self._failed,
         )
@@ -249,11 +357,13 @@ class ReportsPage(QWidget):
     def _texts_box(self) -> QGroupBox:
         texts = QGroupBox(_("What the office writes in the report"))
         form = QFormLayout(texts)
+        self.situation = QPlainTextEdit()
         self.achievements = QPlainTextEdit()
         self.limitations = QPlainTextEdit()
         self.tasks = QPlainTextEdit()
-        for edit in (self.achievements, self.limitations, self.tasks):
+        for edit in (self.situation, self.achievements, self.limitations, self.tasks):
             edit.setTabChangesFocus(True)
+        form.addRow(_("Situation"), self.situation)
         form.addRow(_("Achievements"), self.achievements)
         form.addRow(_("Limitations"), self.limitations)
         form.addRow(_("Tasks ahead"), self.tasks)
@@ -274,7 +384,9 @@ class ReportsPage(QWidget):
         self.save_button.clicked.connect(self.save_texts)
         self.preview_button = QPushButton(_("Preview draft"))
         self.preview_button.clicked.connect(self.preview)
-        self.issue_button = QPushButton(_("Issue with a number"))
+        self.word_button = QPushButton(_("Draft as Word…"))
+        self.word_button.clicked.connect(self.save_word)
+        self.issue_button = QPushButton(_("Issue…"))
         self.issue_button.clicked.connect(self.issue)
         self.workbook_button = QPushButton(_("Export workbook…"))
         self.workbook_button.clicked.connect(self.export_workbook)
@@ -282,6 +394,7 @@ class ReportsPage(QWidget):
             self.load_button,
             self.save_button,
             self.preview_button,
+            self.word_button,
             self.issue_button,
             self.workbook_button,
         ):
@@ -361,9 +474,10 @@ class ReportsPage(QWidget):
         run_in_background(self._figures, on_done=done, on_failed=self._failed)
 
     def load_texts(self) -> None:
-        from dvdesk.documents.narratives import get_narrative  # noqa: PLC0415
+        from dvdesk.services.narratives import get_narrative  # noqa: PLC0415
 
         def done(narrative: Any) -> None:
+            self.situation.setPlainText(narrative.situation or "")
             self.achievements.setPlainText(narrative.achievements or "")
             self.limitations.setPlainText(narrative.limitations or "")
             self.tasks.setPlainText(narrative.tasks or "")
@@ -377,14 +491,17 @@ class ReportsPage(QWidget):
         )
 
     def save_texts(self, *, then: Any = None) -> None:
-        from dvdesk.documents.narratives import save_narrative  # noqa: PLC0415
+        from dvdesk.services.narratives import save_narrative  # noqa: PLC0415
 
         changes = {
+            "situation": self.situation.toPlainText(),
             "achievements": self.achievements.toPlainText(),
             "limitations": self.limitations.toPlainText(),
             "tasks": self.tasks.toPlainText(),
             "recipients": [
-                line.strip() for line in self.recipients.toPlainText().splitlines() if line.strip()
+                line.strip().lstrip("-").strip().rstrip(".,;")
+                for line in self.recipients.toPlainText().splitlines()
+                if line.strip().lstrip("-").strip()
             ],
         }
         run_in_background(
@@ -423,14 +540,53 @@ class ReportsPage(QWidget):
             )
         )
 
-    def issue(self) -> None:
+    def save_word(self) -> None:
+        from dvdesk.documents.layout import write_file  # noqa: PLC0415 - on demand
+        from dvdesk.documents.report_pdf import draft_report  # noqa: PLC0415
+        from dvdesk.documents.word import render_docx  # noqa: PLC0415
+
+        target = ask_word_file(
+            self, self.store, file_name(_("Report"), _("draft"), self.period_key(), suffix=".docx")
+        )
+        if target is None:
+            return
+
+        def write() -> Path:
+            write_file(render_docx(draft_report(self.store, figures=self._figures())), target)
+            return target
+
+        self.save_texts(
+            then=lambda: run_in_background(
+                write,
+                on_done=lambda path: self.summary.setText(saved_text(path)),
+                on_failed=self._failed,
+            )
+        )
+
+    def issue(self, *, replaces: Any = None) -> None:
+        """Save the texts, show the number the report will take, issue once confirmed."""
+        from dvdesk.documents.report_pdf import preview_report_number  # noqa: PLC0415
+
+        def check() -> tuple[Any, Any]:
+            figures = self._figures()
+            return figures, preview_report_number(self.store, figures=figures, replaces=replaces)
+
+        self.save_texts(
+            then=lambda: run_in_background(
+                check,
+                on_done=lambda found: self._issue_confirmed(*found, replaces=replaces),
+                on_failed=self._failed,
+            )
+        )
+
+    def _issue_confirmed(self, figures: Any, preview: Any, *, replaces: Any) -> None:
         from dvdesk.documents.report_pdf import issue_report  # noqa: PLC0415
 
-        def build() -> Any:
-            return issue_report(self.store, figures=self._figures(), target=None)
+        if not confirm_issue(self, preview, what=_("the report")):
+            return
 
         def done(issued: Any) -> None:
-            label = f"{issued.number.number:02d}"
+            label = issued.entry.reference
             self._show(
                 issued.pdf,
                 title=_("Report {number}").format(number=label),
@@ -440,7 +596,16 @@ class ReportsPage(QWidget):
                 name=issued_name(_("Report"), issued.number, ".pdf"),
             )
 
-        self.save_texts(then=lambda: run_in_background(build, on_done=done, on_failed=self._failed))
+        run_in_background(
+            lambda: issue_report(
+                self.store,
+                figures=figures,
+                replaces=replaces,
+                expected_number=preview.number,
+            ),
+            on_done=done,
+            on_failed=self._failed,
+        )
 
     def export_workbook(self) -> None:
         from dvdesk.documents.workbook import write_workbook  # noqa: PLC0415

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QThread, Signal
 from PySide6.QtGui import QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -41,7 +41,7 @@ from dvdesk.domain.enums import OfficeLevel
 from dvdesk.errors import UserError
 from dvdesk.formatting import number, short_date
 from dvdesk.i18n import _
-from dvdesk.services.office_view import get_office
+from dvdesk.services.office_view import OfficeView
 from dvdesk.services.store import Store
 from ui.crash import show_error
 from ui.files import FileKind, choose_folder, open_file, open_files
@@ -50,6 +50,16 @@ from ui.glossary import FINGERPRINT, KEY_CARD, RECEIPT, explain
 from ui.next_steps import show_error as show_step
 from ui.worker import run_in_background
 
+if TYPE_CHECKING:
+    from dvdesk.sync.batch import BatchResult, BatchStep, FileOutcome, PassphraseRequest
+    from dvdesk.sync.export import ExportResult
+    from dvdesk.sync.keycard import Card
+    from dvdesk.sync.receipt import ReceiptResult
+    from dvdesk.sync.status import OutboxStatus, UnitStatus
+
+
+T = TypeVar("T")
+
 
 class _ProgressRelay(QObject):
     """Carries progress from the worker thread to the dialog on the GUI thread."""
@@ -57,43 +67,88 @@ class _ProgressRelay(QObject):
     moved = Signal(int, int)
 
 
-def ask_passphrase(
-    parent: QWidget, prompt: str, *, check: Callable[[str], None] | None = None
-) -> str | None:
-    """Ask for the passphrase; while ``check`` refuses it, say why and ask again."""
-    shown = prompt
-    while True:
-        text, ok = QInputDialog.getText(
-            parent, _("Key passphrase"), shown, QLineEdit.EchoMode.Password
+def ask_passphrase(parent: QWidget, prompt: str) -> str | None:
+    text, ok = QInputDialog.getText(
+        parent, _("Key passphrase"), prompt, QLineEdit.EchoMode.Password
+    )
+    return text if ok and text else None
+
+
+class PassphraseAsker(QObject):
+    """Asks for the passphrase on the GUI thread for a job running on the worker thread,
+    which waits for the answer (it holds no transaction while it asks)."""
+
+    _asked = Signal(object)
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._parent = parent
+        self._answer: str | None = None
+        self._asked.connect(self._ask_here, Qt.ConnectionType.BlockingQueuedConnection)
+
+    def ask(self, request: PassphraseRequest) -> str | None:
+        if QThread.currentThread() is self.thread():
+            self._ask_here(request)
+        else:
+            self._asked.emit(request)
+        return self._answer
+
+    def _ask_here(self, request: PassphraseRequest) -> None:
+        from dvdesk.sync.batch import PassphraseNeed  # noqa: PLC0415
+
+        prompt = (
+            _("Some packages are encrypted. The key passphrase, to open them:")
+            if request.need is PassphraseNeed.OPEN
+            else _("The key passphrase, to sign the receipt:")
         )
-        if not ok or not text:
-            return None
-        if check is None:
-            return text
-        try:
-            check(text)
-        except UserError as error:
-            shown = f"{error.message}\n\n{prompt}"
-            continue
-        return text
+        if request.wrong:
+            prompt = _("The passphrase is wrong. Type the office's key passphrase again.")
+        self._answer = ask_passphrase(self._parent, prompt)
 
 
-def own_passphrase_check(store: Store) -> Callable[[str], None]:
-    """Refuses a passphrase that does not open this office's key (asked again, not cancelled)."""
+def _percent(step: BatchStep) -> int:
+    return step.done * 100 // max(step.total, 1)
 
-    def check(passphrase: str) -> None:
-        from dvdesk.sync.keys import active_key, load_signing_key  # noqa: PLC0415
 
-        load_signing_key(store, key_id=active_key(store).key_id, passphrase=passphrase)
+def _batch_note(outcome: FileOutcome, result: BatchResult) -> str:
+    from dvdesk.sync.batch import FileStatus  # noqa: PLC0415
 
-    return check
+    if outcome.error is not None:
+        return outcome.error.message
+    notes = {
+        FileStatus.ALREADY_IMPORTED: _("already imported"),
+        FileStatus.CHECKED: _("checked only"),
+        FileStatus.CANCELLED: _("stopped before importing: nothing of it changed"),
+    }
+    receipt = result.receipt_for(outcome.origin)
+    if outcome.status is FileStatus.IMPORTED and receipt is not None:
+        if receipt.path is not None:
+            return _("receipt written: {file}").format(file=receipt.path.name)
+        return _("no receipt written") + (f": {receipt.error.message}" if receipt.error else "")
+    return notes.get(outcome.status, "")
+
+
+def _batch_row(outcome: FileOutcome, result: BatchResult) -> list[str]:
+    summary = outcome.summary
+    if summary is None:
+        return [outcome.path.name, "", "", "", "", "", "", _batch_note(outcome, result)]
+    return [
+        outcome.path.name,
+        summary.origin_name,
+        str(summary.sequence),
+        number(summary.new),
+        number(summary.updated),
+        number(summary.unchanged),
+        number(summary.refused),
+        _batch_note(outcome, result),
+    ]
 
 
 def run_with_progress(
     parent: QWidget,
     title: str,
-    call: Callable[[Callable[[int, int], None], Callable[[], bool]], Any],
-    on_done: Callable[[Any], None],
+    call: Callable[[Callable[[int, int], None], Callable[[], bool]], T],
+    on_done: Callable[[T], None],
     on_failed: Callable[[UserError], None] | None = None,
 ) -> None:
     """Run ``call(progress, cancel)`` in the background behind a cancellable progress dialog."""
@@ -111,7 +166,7 @@ def run_with_progress(
 
     relay.moved.connect(moved)
 
-    def finish(result: Any) -> None:
+    def finish(result: T) -> None:
         dialog.reset()
         on_done(result)
 
@@ -153,6 +208,7 @@ def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
         table.insertRow(row)
         for column, value in enumerate(values):
             item = QTableWidgetItem(value)
+            item.setToolTip(value)  # a refusal's reason is longer than its column
             if column > 0 and value.replace(".", "").isdigit():
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             table.setItem(row, column, item)
@@ -161,8 +217,8 @@ def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
 @dataclass(frozen=True)
 class _Status:
     fingerprint: str | None
-    outbox: Any
-    units: list[Any]
+    outbox: OutboxStatus | None
+    units: list[UnitStatus]
 
 
 class ExchangePage(QWidget):
@@ -172,10 +228,10 @@ class ExchangePage(QWidget):
     status_shown = Signal()
     done = Signal(str)  # a finished step, confirmed in the main window's status bar
 
-    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+    def __init__(self, store: Store, office: OfficeView, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
-        self.office = get_office(store)
+        self.office = office
         self.known_children = 0
         layout = QVBoxLayout(self)
         layout.addWidget(self._key_box())
@@ -374,7 +430,7 @@ class ExchangePage(QWidget):
             on_failed=self.failed,
         )
 
-    def _show_units(self, units: list[Any], *, missing: bool) -> None:
+    def _show_units(self, units: list[UnitStatus], *, missing: bool) -> None:
         if not hasattr(self, "units"):
             return
         rows = []
@@ -495,21 +551,25 @@ class ExchangePage(QWidget):
         )
         if not folder:
             return
-        try:
-            path, _fingerprint = write_card(self.store, out=Path(folder))
-        except UserError as error:
-            self.failed(error)
-            return
-        self.done.emit(_("The key card was saved to {file}.").format(file=path))
-        QMessageBox.information(
-            self,
-            _("Key card"),
-            _("The key card was saved to {file}. Take it to the office above.").format(file=path),
+
+        def saved(written: tuple[Path, str]) -> None:
+            self.done.emit(_("The key card was saved to {file}.").format(file=written[0]))
+            QMessageBox.information(
+                self,
+                _("Key card"),
+                _("The key card was saved to {file}. Take it to the office above.").format(
+                    file=written[0]
+                ),
+            )
+
+        run_in_background(
+            lambda: write_card(self.store, out=Path(folder)),
+            on_done=saved,
+            on_failed=self.failed,
         )
 
     def enroll(self) -> None:
-        from dvdesk.sync.keycard import read_card_bytes  # noqa: PLC0415
-        from dvdesk.sync.trust import enroll_card  # noqa: PLC0415
+        from dvdesk.sync.keycard import read_card_file  # noqa: PLC0415
 
         name = open_file(
             self,
@@ -520,15 +580,15 @@ class ExchangePage(QWidget):
         )
         if not name:
             return
-        try:
-            card = read_card_bytes(Path(name).read_bytes())
-        except (UserError, OSError) as error:
-            self.failed(
-                error
-                if isinstance(error, UserError)
-                else UserError(_("Cannot read {file}: {reason}.").format(file=name, reason=error)),
-            )
-            return
+        run_in_background(
+            lambda: read_card_file(Path(name)),
+            on_done=self._confirm_enrolment,
+            on_failed=self.failed,
+        )
+
+    def _confirm_enrolment(self, card: Card) -> None:
+        from dvdesk.sync.trust import enroll_card  # noqa: PLC0415
+
         answer = QMessageBox.question(
             self,
             _("Enrol key card"),
@@ -550,23 +610,23 @@ class ExchangePage(QWidget):
         )
 
     def export(self) -> None:
-        from dvdesk.sync.export import export_package  # noqa: PLC0415
-
         folder = choose_folder(
             self, self.store.paths, purpose="export", title=_("Choose the USB stick"), usb=True
         )
-        if not folder:
-            return
-        passphrase = ask_passphrase(
-            self,
-            _("The key passphrase, to sign the package:"),
-            check=own_passphrase_check(self.store),
-        )
+        if folder:
+            self._export_to(folder, _("The key passphrase, to sign the package:"))
+
+    def _export_to(self, folder: Path, prompt: str) -> None:
+        """Export to ``folder``; a wrong passphrase (found on the worker) asks again."""
+        from dvdesk.errors import WrongPassphrase  # noqa: PLC0415
+        from dvdesk.sync.export import export_package  # noqa: PLC0415
+
+        passphrase = ask_passphrase(self, prompt)
         if passphrase is None:
             return
         encrypt = self.encrypt.isChecked()
 
-        def call(progress: Callable[[int, int], None], cancel: Callable[[], bool]) -> Any:
+        def call(progress: Callable[[int, int], None], cancel: Callable[[], bool]) -> ExportResult:
             return export_package(
                 self.store,
                 out=Path(folder),
@@ -576,7 +636,7 @@ class ExchangePage(QWidget):
                 cancel=cancel,
             )
 
-        def done(result: Any) -> None:
+        def done(result: ExportResult) -> None:
             self._finished(
                 _("Package number {sequence} exported to {file}.").format(
                     sequence=result.sequence, file=result.path
@@ -596,10 +656,16 @@ class ExchangePage(QWidget):
                 ),
             )
 
-        run_with_progress(self, _("Exporting the package…"), call, done, self.failed)
+        def failed(error: UserError) -> None:
+            if isinstance(error, WrongPassphrase):
+                self._export_to(folder, f"{error.message}\n\n{prompt}")
+            else:
+                self.failed(error)
+
+        run_with_progress(self, _("Exporting the package…"), call, done, failed)
 
     def import_packages(self) -> None:
-        from dvdesk.sync.verify import peek_manifest  # noqa: PLC0415
+        from dvdesk.sync.batch import import_batch  # noqa: PLC0415
 
         names = open_files(
             self,
@@ -612,89 +678,37 @@ class ExchangePage(QWidget):
         if not names:
             return
         paths = [Path(name) for name in names]
-        passphrase: str | None = None
-        try:
-            encrypted = any(peek_manifest(path).encryption is not None for path in paths)
-        except UserError as error:
-            self.failed(error)
-            return
-        if encrypted:
-            passphrase = ask_passphrase(
-                self,
-                _("Some packages are encrypted. The key passphrase, to open them:"),
-                check=own_passphrase_check(self.store),
-            )
-            if passphrase is None:
-                return
-        self._import_next(paths, passphrase, [])
-
-    def _import_next(
-        self, paths: list[Path], passphrase: str | None, rows: list[list[str]]
-    ) -> None:
-        from dvdesk.sync.apply import import_package  # noqa: PLC0415
-
-        if not paths:
-            _fill(self.summary, rows)
-            self.refresh()
-            self.imported.emit()
-            return
-        path, rest = paths[0], paths[1:]
         dry_run = self.dry_run.isChecked()
+        receipts = self.write_receipts.isChecked()
+        asker = PassphraseAsker(self)
 
-        def call(progress: Callable[[int, int], None], cancel: Callable[[], bool]) -> Any:
-            return import_package(
+        def call(progress: Callable[[int, int], None], cancel: Callable[[], bool]) -> BatchResult:
+            return import_batch(
                 self.store,
-                path=path,
+                paths=paths,
+                ask_passphrase=asker.ask,
                 dry_run=dry_run,
-                passphrase=passphrase,
-                progress=progress,
+                receipts=receipts,
+                progress=lambda step: progress(step.index * 100 + _percent(step), step.count * 100),
                 cancel=cancel,
             )
 
-        def done(summary: Any) -> None:
-            note = (
-                _("already imported")
-                if summary.already_imported
-                else (_("checked only") if summary.dry_run else "")
-            )
-            if self.write_receipts.isChecked() and not summary.dry_run:
-                note = self._receipt(summary, passphrase) or note
-            rows.append(
-                [
-                    path.name,
-                    summary.origin_name,
-                    str(summary.sequence),
-                    number(summary.new),
-                    number(summary.updated),
-                    number(summary.unchanged),
-                    number(summary.refused),
-                    note,
-                ]
-            )
-            self._import_next(rest, passphrase, rows)
+        run_with_progress(self, _("Importing the packages…"), call, self._show_batch, self.failed)
 
-        run_with_progress(
-            self, _("Importing {file}…").format(file=path.name), call, done, self.failed
-        )
-
-    def _receipt(self, summary: Any, passphrase: str | None) -> str | None:
-        from dvdesk.sync.receipt import write_receipt  # noqa: PLC0415
-
-        secret = passphrase or ask_passphrase(
-            self,
-            _("The key passphrase, to sign the receipt:"),
-            check=own_passphrase_check(self.store),
-        )
-        if secret is None:
-            return _("no receipt written")
-        try:
-            result = write_receipt(
-                self.store, origin=summary.origin, out=summary.path.parent, passphrase=secret
+    def _show_batch(self, result: BatchResult) -> None:
+        _fill(self.summary, [_batch_row(outcome, result) for outcome in result.files])
+        self.imported.emit()
+        refused = [f"{o.path.name}: {o.error.message}" for o in result.files if o.error]
+        imported = len(result.files) - len(refused)
+        self._finished(_("{count} package(s) processed.").format(count=imported))
+        if refused:
+            QMessageBox.warning(
+                self,
+                _("Some packages were not imported"),
+                _("The other packages were imported. Not imported:")
+                + "\n\n"
+                + "\n\n".join(refused),
             )
-        except UserError as error:
-            self.failed(error)
-            return _("no receipt written")
-        return _("receipt written: {file}").format(file=result.path.name)
 
     def import_receipt(self) -> None:
         from dvdesk.sync.receipt import import_receipt  # noqa: PLC0415
@@ -709,7 +723,7 @@ class ExchangePage(QWidget):
         if not name:
             return
 
-        def done(result: Any) -> None:
+        def done(result: ReceiptResult) -> None:
             self._finished(
                 _("Receipt imported: packages up to number {sequence} confirmed.").format(
                     sequence=result.acknowledged_sequence

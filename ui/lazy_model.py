@@ -1,8 +1,9 @@
 """A table model over millions of rows that holds only their keys.
 
 The keys come from one SQL query (sorted and filtered in SQL, run off the GUI
-thread); the contents of a row are fetched a page at a time when the view asks
-for it, and only a bounded number of pages is kept.
+thread); the contents of a row are fetched a page at a time on the database worker
+when the view first asks for it (the row shows empty for that moment), and only a
+bounded number of pages is kept.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from dvdesk.errors import UserError
 
 Row = TypeVar("Row")
 PAGE = 128
@@ -56,14 +59,22 @@ class LazyTableModel(QAbstractTableModel, Generic[Row]):
         self._decorate = decorate
         self._keys: array[int] = array("q")
         self._pages: OrderedDict[int, dict[int, Row]] = OrderedDict()
+        self._asked: set[int] = set()  # pages being fetched for the current keys
+        self._generation = 0  # bumped whenever loaded pages stop matching the keys
+        self.failed: Callable[[UserError], None] = lambda _error: None
 
     # ----------------------------------------------------------- data source
 
     def set_keys(self, keys: array[int]) -> None:
         self.beginResetModel()
         self._keys = keys
-        self._pages.clear()
+        self._forget_pages()
         self.endResetModel()
+
+    def _forget_pages(self) -> None:
+        self._pages.clear()
+        self._asked.clear()
+        self._generation += 1
 
     def complete_keys(self, keys: array[int]) -> None:
         """Replace the first screenful with the full list: appended in place when it
@@ -79,7 +90,7 @@ class LazyTableModel(QAbstractTableModel, Generic[Row]):
 
     def refresh_rows(self) -> None:
         """Forget loaded contents (after an edit) without changing the order."""
-        self._pages.clear()
+        self._forget_pages()
         if self._keys:
             self.dataChanged.emit(
                 self.index(0, 0), self.index(len(self._keys) - 1, len(self._columns) - 1)
@@ -96,23 +107,42 @@ class LazyTableModel(QAbstractTableModel, Generic[Row]):
         return self._keys[row]
 
     def row_at(self, row: int) -> Row | None:
+        """The row's contents, or None while its page is being fetched."""
         if not 0 <= row < len(self._keys):
             return None
         page_number = row // PAGE
         page = self._pages.get(page_number)
         if page is None:
-            page = self._load(page_number)
-        else:
-            self._pages.move_to_end(page_number)
+            self._ask(page_number)
+            return None
+        self._pages.move_to_end(page_number)
         return page.get(self._keys[row])
 
-    def _load(self, page_number: int) -> dict[int, Row]:
-        keys = self._keys[page_number * PAGE : (page_number + 1) * PAGE]
-        page = {self._key_of(row): row for row in self._fetch(list(keys))}
-        self._pages[page_number] = page
+    def _ask(self, page_number: int) -> None:
+        from ui.worker import run_in_background  # noqa: PLC0415 - the model stays importable alone
+
+        if page_number in self._asked:
+            return
+        self._asked.add(page_number)
+        keys = list(self._keys[page_number * PAGE : (page_number + 1) * PAGE])
+        generation = self._generation
+        run_in_background(
+            lambda: self._fetch(keys),
+            on_done=lambda rows: self._loaded(generation, page_number, rows),
+            on_failed=self.failed,
+        )
+
+    def _loaded(self, generation: int, page_number: int, rows: list[Row]) -> None:
+        if generation != self._generation:
+            return  # the keys or the contents changed meanwhile: a newer fetch follows
+        self._asked.discard(page_number)
+        self._pages[page_number] = {self._key_of(row): row for row in rows}
         while len(self._pages) > MAX_PAGES:
             self._pages.popitem(last=False)
-        return page
+        first = page_number * PAGE
+        last = min(first + PAGE, len(self._keys)) - 1
+        if last >= first:
+            self.dataChanged.emit(self.index(first, 0), self.index(last, len(self._columns) - 1))
 
     def column(self, number: int) -> Column[Row]:
         return self._columns[number]

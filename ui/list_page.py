@@ -80,13 +80,14 @@ class ListPage(QWidget, Generic[Row]):
         self.store = store
         self.order = order
         self.descending = descending
-        self._task: Task | None = None
+        self._task: Task[array[int]] | None = None
         self._stop = threading.Event()
         self._generation = 0
         self._keys_for = keys_for
         self.model: LazyTableModel[Row] = LazyTableModel(
             columns, fetch, self.key_of, decorate=self.decorate
         )
+        self.model.failed = lambda error: show_error(self, error)
         self.search = SearchBox(search_hint)
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.reload)
@@ -145,8 +146,17 @@ class ListPage(QWidget, Generic[Row]):
         complete = False
 
         def first_screen(keys: array[int]) -> None:
-            if generation == self._generation and not complete:
-                self.model.set_keys(keys)
+            if generation != self._generation or complete:
+                return
+            if len(keys) < FIRST_SCREEN:  # that is the whole list
+                done(keys)
+                return
+            self.model.set_keys(keys)
+            # Only now the full list: on a busy two-core PC it would otherwise compete
+            # with the first screen's query and paint.
+            self._task = run_in_background(
+                self._keys_for(None, stop.is_set), on_done=done, on_failed=failed
+            )
 
         def done(keys: array[int]) -> None:
             nonlocal complete
@@ -164,11 +174,8 @@ class ListPage(QWidget, Generic[Row]):
                 self.count.setText("")
                 show_error(self, error)
 
-        run_in_background(
-            self._keys_for(FIRST_SCREEN, stop.is_set), on_done=first_screen, on_failed=failed
-        )
         self._task = run_in_background(
-            self._keys_for(None, stop.is_set), on_done=done, on_failed=failed
+            self._keys_for(FIRST_SCREEN, stop.is_set), on_done=first_screen, on_failed=failed
         )
 
     def _sort_by(self, section: int) -> None:

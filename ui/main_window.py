@@ -6,6 +6,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any, cast
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -22,7 +23,7 @@ from dvdesk.domain.enums import RecordType
 from dvdesk.errors import UserError
 from dvdesk.formatting import local_time
 from dvdesk.i18n import _, current_language, set_language
-from dvdesk.services.office_view import OfficeView, get_office
+from dvdesk.services.office_view import OfficeView
 from dvdesk.services.store import Store
 from ui import people_menu
 from ui.crash import show_error
@@ -31,26 +32,35 @@ from ui.list_page import ListPage
 from ui.record_list import RecordListPage
 from ui.screen import fit_to_screen
 from ui.settings import save_ui_setting
-from ui.worker import run_in_background
+from ui.worker import database_worker, run_in_background
 
 if TYPE_CHECKING:
     from ui.documents import ReportsPage
     from ui.exchange import ExchangePage
     from ui.follow_ups import FollowUpPage
     from ui.forms.record_form import RecordForm
+    from ui.register import RegisterPage
 
 # Forms and record writes load SQLAlchemy and pydantic; they are imported when first
 # used so that the first list appears as fast as a bare window (see bench/gui_open.py).
 
-SECTIONS = (RecordType.INSPECTION, RecordType.SUPERVISION, RecordType.DIALOGUE)
+REGISTERS = (RecordType.DIRECTIVE, RecordType.MODEL)
+SECTIONS = (
+    RecordType.INSPECTION,
+    RecordType.SUPERVISION,
+    RecordType.DIALOGUE,
+    RecordType.DIRECTIVE,
+    RecordType.MODEL,
+)
 STATUS_TIMEOUT_MS = 15_000
+BUSY_NOTICE_MS = 400
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+    def __init__(self, store: Store, office: OfficeView, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
-        self.office: OfficeView = get_office(store)
+        self.office = office
         self.setWindowTitle(_("dvdesk — {office}").format(office=self.office.current.name))
         self.lists: dict[RecordType, RecordListPage] = {}
         self.forms: list[RecordForm] = []
@@ -62,6 +72,8 @@ class MainWindow(QMainWindow):
             RecordType.INSPECTION: _("Inspections"),
             RecordType.SUPERVISION: _("Supervisions"),
             RecordType.DIALOGUE: _("Dialogue sessions"),
+            RecordType.DIRECTIVE: _("Leadership documents"),
+            RecordType.MODEL: _('"Dân vận khéo" models'),
         }
         # Only the first list is built at start; the other pages are built when first opened
         # (their modules - QtPdf, the documents, the exchange - stay out of start-up).
@@ -72,6 +84,8 @@ class MainWindow(QMainWindow):
         self._follow_ups_index = self._add_lazy_page(_("Recommendations"), self._make_follow_ups)
         self._reports_index = self._add_lazy_page(_("Reports"), self._make_reports)
         self._exchange_index = self._add_lazy_page(_("USB exchange"), self._make_exchange)
+        # Last, so the sections keep their keys (Ctrl+1 … Ctrl+8); the register is Ctrl+9.
+        self._register_index = self._add_lazy_page(_("Issued documents"), self._make_register)
         self.nav.currentRowChanged.connect(self._show_page)
         splitter = QSplitter()
         splitter.addWidget(self.nav)
@@ -81,13 +95,35 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(splitter)
         self._menus()
         people_menu.install(self)
-        self.statusBar().showMessage(
-            _("Office {code} · data folder {folder}").format(
-                code=self.office.code, folder=store.paths.root
-            )
+        self._idle_message = _("Office {code} · data folder {folder}").format(
+            code=self.office.code, folder=store.paths.root
         )
+        self.statusBar().showMessage(self._idle_message)
         self.nav.setCurrentRow(0)
         fit_to_screen(self, 1280, 650)
+        self._busy = False
+        # Short waits (a page of rows behind a list query) are not worth a message.
+        self._busy_timer = QTimer(self, singleShot=True, interval=BUSY_NOTICE_MS)
+        self._busy_timer.timeout.connect(self._say_busy)
+        database_worker().busy_changed.connect(self._show_busy)
+
+    def _show_busy(self, busy: bool) -> None:
+        """A job waits behind a long one (an import, a backup): say so, it is not stuck."""
+        if busy:
+            if not self._busy_timer.isActive():
+                self._busy_timer.start()
+            return
+        self._busy_timer.stop()
+        if self._busy:
+            self.statusBar().showMessage(self._idle_message)
+        self._busy = False
+
+    def _say_busy(self) -> None:
+        if database_worker().is_busy():
+            self._busy = True
+            self.statusBar().showMessage(
+                _("Busy… your request runs as soon as the current job finishes.")
+            )
 
     def _add_page(self, label: str, page: QWidget) -> None:
         self.nav.addItem(QListWidgetItem(label))
@@ -140,10 +176,15 @@ class MainWindow(QMainWindow):
         page.workbook_saved.connect(lambda path: self.say(_("Saved to {file}.").format(file=path)))
         return page
 
+    def _make_register(self) -> QWidget:
+        from ui.register import RegisterPage  # noqa: PLC0415 - see _factories
+
+        return RegisterPage(self.store)
+
     def _make_exchange(self) -> QWidget:
         from ui.exchange import ExchangePage  # noqa: PLC0415 - see _factories
 
-        page = ExchangePage(self.store)
+        page = ExchangePage(self.store, self.office)
         page.imported.connect(self.refresh)
         page.done.connect(self.say)
         return page
@@ -151,6 +192,10 @@ class MainWindow(QMainWindow):
     @property
     def reports(self) -> ReportsPage:
         return cast("ReportsPage", self._page_at(self._reports_index))
+
+    @property
+    def register(self) -> RegisterPage:
+        return cast("RegisterPage", self._page_at(self._register_index))
 
     @property
     def exchange(self) -> ExchangePage:
@@ -164,6 +209,7 @@ class MainWindow(QMainWindow):
         self.open_action = self._action(
             record_menu, _("&Open selected"), QKeySequence("Ctrl+O"), self.open_selected
         )
+        self._action(record_menu, _("&Import from a file…"), None, self.open_import)
         self.minutes_action = self._action(
             record_menu,
             _("&Minutes of the selected record…"),
@@ -214,7 +260,7 @@ class MainWindow(QMainWindow):
         for text, key, name in (
             (_("Show the figures"), None, "show_figures"),
             (_("Preview draft"), QKeySequence("Ctrl+Shift+P"), "preview"),
-            (_("Issue with a number"), None, "issue"),
+            (_("Issue…"), None, "issue"),
             (_("Export workbook…"), None, "export_workbook"),
         ):
             self._action(reports, text, key, partial(self.on_reports, name))
@@ -264,7 +310,7 @@ class MainWindow(QMainWindow):
     # --------------------------------------------------------------- pages
 
     def go_to(self, index: int) -> None:
-        """Open a section (Ctrl+1 … Ctrl+6) with the cursor in its list or first field."""
+        """Open a section (Ctrl+1 … Ctrl+9) with the cursor in its list or first field."""
         self.nav.setCurrentRow(index)
         page = self.pages.currentWidget()
         if isinstance(page, ListPage):
@@ -338,8 +384,13 @@ class MainWindow(QMainWindow):
                 )
             )
             return
-        key = draft_key(page.record_type.value, None)
-        self._open_form(page.record_type, None, load_draft(self.store.paths, key))
+        record_type = page.record_type
+        key = draft_key(record_type.value, None)
+        run_in_background(
+            lambda: load_draft(self.store.paths, key),
+            on_done=lambda draft: self._open_draft(record_type, draft),
+            on_failed=lambda error: show_error(self, error),
+        )
 
     def open_selected(self) -> None:
         page = self.pages.currentWidget()
@@ -358,25 +409,25 @@ class MainWindow(QMainWindow):
             record_writer,
         )
 
-        def load() -> tuple[dict[str, Any], RecordWriter]:
-            return (
-                get_record(self.store, record_id=record_id),
-                record_writer(self.store, record_id=record_id),
+        def load() -> tuple[dict[str, Any], RecordWriter, Draft | None]:
+            record = get_record(self.store, record_id=record_id)
+            writer = record_writer(self.store, record_id=record_id)
+            draft = (
+                load_draft(self.store.paths, draft_key(record["type"], record_id))
+                if writer.own
+                else None  # another office's record: read only, no draft
             )
+            return record, writer, draft
 
-        def done(loaded: tuple[dict[str, Any], RecordWriter]) -> None:
-            record, writer = loaded
-            if not writer.own:  # another office's record: read only, no draft
-                self._open_form(RecordType(record["type"]), record, None, owner_name=writer.name)
-                return
-            draft = load_draft(self.store.paths, draft_key(record["type"], record_id))
-            self._open_form(RecordType(record["type"]), record, draft)
+        def done(loaded: tuple[dict[str, Any], RecordWriter, Draft | None]) -> None:
+            record, writer, draft = loaded
+            owner_name = None if writer.own else writer.name
+            self._open_form(RecordType(record["type"]), record, draft, owner_name=owner_name)
 
-        run_in_background(
-            load,
-            on_done=done,
-            on_failed=lambda error: show_error(self, error),
-        )
+        run_in_background(load, on_done=done, on_failed=lambda error: show_error(self, error))
+
+    def _open_draft(self, record_type: RecordType, draft: Draft | None) -> None:
+        self._open_form(record_type, None, draft)
 
     def _open_form(
         self,
@@ -418,17 +469,17 @@ class MainWindow(QMainWindow):
         return answer == QMessageBox.StandardButton.Yes
 
     def offer_drafts(self) -> None:
-        """At start-up: reopen forms whose drafts survived a crash."""
-        from dvdesk.services.records import get_record  # noqa: PLC0415 - see the top
+        """At start-up: reopen forms whose drafts survived a crash (read on the worker)."""
 
-        for draft in list_drafts(self.store.paths):
-            record: dict[str, Any] | None = None
-            if draft.record_id is not None:
-                try:
-                    record = get_record(self.store, record_id=draft.record_id)
-                except UserError:
-                    continue
-            self._open_form(RecordType(draft.record_type), record, draft)
+        def reopen(found: list[tuple[Draft, dict[str, Any] | None]]) -> None:
+            for draft, record in found:
+                self._open_form(RecordType(draft.record_type), record, draft)
+
+        run_in_background(
+            lambda: _surviving_drafts(self.store),
+            on_done=reopen,
+            on_failed=lambda error: show_error(self, error),
+        )
 
     def _after_save(
         self, record_type: RecordType, record_id: str | None = None, *, title: str = ""
@@ -449,6 +500,16 @@ class MainWindow(QMainWindow):
     def minutes_for_selected(self) -> None:
         from dvdesk.services.records import get_record  # noqa: PLC0415 - see the top
 
+        page = self.current_list()
+        if page is not None and page.record_type in REGISTERS:
+            # Documents and models are not meetings: they have no minutes.
+            self.say(
+                _(
+                    "Minutes are made for inspections, supervisions and dialogue sessions; "
+                    "this record is a document or a model. Choose one of those records."
+                )
+            )
+            return
         record_id = self._need_selection()
         if record_id is None:
             return
@@ -491,6 +552,18 @@ class MainWindow(QMainWindow):
             on_failed=lambda error: show_error(self, error),
         )
 
+    def open_import(self) -> None:
+        from ui.import_dialog import ImportDialog  # noqa: PLC0415 - rarely opened
+
+        page = self.current_list()
+        dialog = ImportDialog(
+            self.store, page.record_type if page else RecordType.DIRECTIVE, parent=self
+        )
+        dialog.imported.connect(self.refresh)
+        self.dialogs.append(dialog)
+        dialog.finished.connect(lambda _r, d=dialog: self.dialogs.remove(d))
+        dialog.open()
+
     def _deleted(self, record_type: RecordType) -> None:
         self._after_save(record_type)
         self.say(_("The record was deleted."))
@@ -504,18 +577,39 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def open_settings(self) -> None:
-        from ui.office_settings import OfficeSettingsDialog  # noqa: PLC0415 - rarely opened
+        from dvdesk.services.office_settings import (  # noqa: PLC0415 - rarely opened
+            OfficeSettings,
+            load_office_settings,
+        )
 
-        dialog = OfficeSettingsDialog(self.store, self)
-        dialog.saved.connect(self._settings_saved)
-        self.dialogs.append(dialog)
-        dialog.finished.connect(lambda _result: self.dialogs.remove(dialog))
-        dialog.open()
+        def show(current: OfficeSettings) -> None:
+            from ui.office_settings import OfficeSettingsDialog  # noqa: PLC0415
+
+            dialog = OfficeSettingsDialog(self.store, current, self)
+            dialog.saved.connect(self._settings_saved)
+            self.dialogs.append(dialog)
+            dialog.finished.connect(lambda _result: self.dialogs.remove(dialog))
+            dialog.open()
+
+        run_in_background(
+            lambda: load_office_settings(self.store),
+            on_done=show,
+            on_failed=lambda error: show_error(self, error),
+        )
 
     def _settings_saved(self, message: str) -> None:
-        self.office = get_office(self.store)
-        self.setWindowTitle(_("dvdesk — {office}").format(office=self.office.current.name))
-        self.say(message)
+        from dvdesk.services.office_view import get_office  # noqa: PLC0415 - see the top
+
+        def reread(office: OfficeView) -> None:
+            self.office = office
+            self.setWindowTitle(_("dvdesk — {office}").format(office=office.current.name))
+            self.say(message)
+
+        run_in_background(
+            lambda: get_office(self.store),
+            on_done=reread,
+            on_failed=lambda error: show_error(self, error),
+        )
 
     def open_backups(self) -> None:
         from ui.backup_dialog import BackupDialog  # noqa: PLC0415 - rarely opened
@@ -552,3 +646,19 @@ class MainWindow(QMainWindow):
         for form in list(self.forms):
             form.snapshot()  # make sure the last keystrokes are in the draft
         super().closeEvent(event)
+
+
+def _surviving_drafts(store: Store) -> list[tuple[Draft, dict[str, Any] | None]]:
+    """Drafts left by a crash, each with its record (drafts of deleted records are skipped)."""
+    from dvdesk.services.records import get_record  # noqa: PLC0415 - see the top
+
+    found: list[tuple[Draft, dict[str, Any] | None]] = []
+    for draft in list_drafts(store.paths):
+        record: dict[str, Any] | None = None
+        if draft.record_id is not None:
+            try:
+                record = get_record(store, record_id=draft.record_id)
+            except UserError:
+                continue
+        found.append((draft, record))
+    return found

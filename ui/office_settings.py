@@ -27,25 +27,15 @@ from PySide6.QtWidgets import (
 )
 
 from dvdesk.clock import today
-from dvdesk.documents.settings import (
-    DocumentSettings,
-    NumberingRule,
-    get_document_settings,
-    set_document_settings,
-)
-from dvdesk.domain.validation import validate
+from dvdesk.documents.settings import DocumentSettings, NumberingRule
 from dvdesk.errors import UserError, ValidationFailed
 from dvdesk.i18n import N_, _
-from dvdesk.services.office import ProfileInput, add_profile, get_office
+from dvdesk.services.office_settings import OfficeSettings, save_office_settings
 from dvdesk.services.office_view import Profile
-from dvdesk.services.report_recipients import (
-    RecipientsInput,
-    get_default_recipients,
-    set_default_recipients,
-)
 from dvdesk.services.store import Store
 from ui.forms.widgets import DateField
 from ui.screen import fit_to_screen
+from ui.worker import run_in_background
 
 PROFILE_FIELDS = (
     ("name", N_("Full name of the office *")),
@@ -68,12 +58,15 @@ class OfficeSettingsDialog(QDialog):
 
     saved = Signal(str)
 
-    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, store: Store, current: OfficeSettings, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.store = store
         self.setWindowTitle(_("Office settings"))
-        self.profile: Profile = get_office(store).current
-        self.settings: DocumentSettings = get_document_settings(store)
+        self.profile: Profile = current.office.current
+        self.settings: DocumentSettings = current.documents
+        self.current_recipients = current.recipients
         body = QWidget()
         column = QVBoxLayout(body)
         column.addWidget(self._profile_box())
@@ -139,7 +132,7 @@ class OfficeSettingsDialog(QDialog):
             margins.addWidget(spin)
             self.margins[key] = spin
         form.addRow(_("Margins: top, bottom, left, right (mm)"), margins)
-        self.recipients = QPlainTextEdit("\n".join(get_default_recipients(self.store)))
+        self.recipients = QPlainTextEdit("\n".join(self.current_recipients))
         self.recipients.setTabChangesFocus(True)
         self.recipients.setFixedHeight(self.recipients.fontMetrics().lineSpacing() * 3 + 12)
         self.recipients.setPlaceholderText(
@@ -168,28 +161,30 @@ class OfficeSettingsDialog(QDialog):
         } | {key: spin.value() for key, spin in self.margins.items()}
 
     def save(self) -> None:
-        """Both parts are validated by the core; nothing is written if either is refused."""
+        """The core checks every part before writing any (on the database worker)."""
         try:
             profile = self.profile_changes()
-            if profile is not None:
-                checked = validate(ProfileInput, profile)
-                if any(p.valid_from == checked.valid_from for p in get_office(self.store).profiles):
-                    raise UserError(
-                        _("A name already takes effect on {date}; choose another date.").format(
-                            date=self.valid_from.text()
-                        )
-                    )
-            recipients = self.recipients.toPlainText().splitlines()
-            validate(RecipientsInput, {"recipients": [r.strip() for r in recipients if r.strip()]})
-            set_document_settings(self.store, changes=self.document_changes())
-            set_default_recipients(self.store, recipients=recipients)
-            if profile is not None:
-                add_profile(self.store, data=profile)
         except UserError as error:
             self._show_problem(error)
             return
+        documents = self.document_changes()
+        recipients = self.recipients.toPlainText().splitlines()
+        self.buttons.setEnabled(False)
+        run_in_background(
+            lambda: save_office_settings(
+                self.store, profile=profile, documents=documents, recipients=recipients
+            ),
+            on_done=lambda _none: self._saved(),
+            on_failed=self._refused,
+        )
+
+    def _saved(self) -> None:
         self.saved.emit(_("The office settings were saved."))
         self.accept()
+
+    def _refused(self, error: UserError) -> None:
+        self.buttons.setEnabled(True)
+        self._show_problem(error)
 
     def _show_problem(self, error: UserError) -> None:
         if isinstance(error, ValidationFailed) and error.problems:

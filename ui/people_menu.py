@@ -17,8 +17,15 @@ from PySide6.QtWidgets import QDialog, QLabel, QMenu
 from dvdesk.domain.people import Role
 from dvdesk.errors import UserError
 from dvdesk.i18n import _
-from dvdesk.services.people_light import nearest_request, request_line, signed_in_user
+from dvdesk.services.people_light import (
+    NearestRequest,
+    SignedInUser,
+    nearest_request,
+    request_line,
+    signed_in_user,
+)
 from ui.crash import show_error
+from ui.worker import run_in_background
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -57,7 +64,15 @@ def install(window: MainWindow) -> None:
 
 
 def _show_user_and_request(window: MainWindow) -> None:
-    user = signed_in_user(window.store)
+    store = window.store
+    run_in_background(
+        lambda: (signed_in_user(store), nearest_request(store)),
+        on_done=lambda found: _show(window, *found),
+        on_failed=lambda error: show_error(window, error),
+    )
+
+
+def _show(window: MainWindow, user: SignedInUser | None, request: NearestRequest | None) -> None:
     if user is not None:
         menu = window.menuBar().addMenu(user.name)
         roles = ", ".join(Role(r).label for r in user.roles if r in set(Role))
@@ -68,7 +83,6 @@ def _show_user_and_request(window: MainWindow) -> None:
     banner = QLabel("")
     banner.setObjectName("requestBanner")
     banner.setTextFormat(Qt.TextFormat.PlainText)  # the note came from another office
-    request = nearest_request(window.store)
     banner.setText(request_line(request) if request else "")
     window.statusBar().addPermanentWidget(banner)
 

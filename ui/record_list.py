@@ -54,9 +54,11 @@ class RecordListPage(ListPage[RecordSummary]):
         self, store: Store, record_type: RecordType, parent: QWidget | None = None
     ) -> None:
         self.record_type = record_type
+        # Filled by the worker before the first rows arrive (jobs run in order).
+        self.office_names: dict[str, str] = {}
         super().__init__(
             store,
-            record_columns({unit.code: unit.name for unit in list_units(store)}),
+            record_columns(self.office_names),
             keys_for=self.keys_call,
             fetch=self.fetch_rows,
             search_hint=_("Search: title, place, organisation, person … (accents optional)"),
@@ -88,6 +90,11 @@ class RecordListPage(ListPage[RecordSummary]):
         ):
             self.bar.addWidget(widget)
         self.activated_row.connect(lambda row: self.open_record.emit(row.id))
+        run_in_background(
+            lambda: {unit.code: unit.name for unit in list_units(store)},
+            on_done=self.office_names.update,
+            on_failed=lambda error: show_error(self, error),
+        )
 
     def query(self) -> RecordQuery:
         year = self.year.currentData()

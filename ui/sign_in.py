@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
 
 from dvdesk.errors import UserError
 from dvdesk.i18n import _
-from dvdesk.services.people_light import office_has_users
 from dvdesk.services.store import Store
 from ui.screen import fit_to_screen
 from ui.worker import run_in_background
@@ -76,10 +75,3 @@ class SignInDialog(QDialog):
             on_done=lambda _user: self.accept(),
             on_failed=failed,
         )
-
-
-def sign_in_at_start(store: Store) -> bool:
-    """True when the app may open: no users (a one-person office) or a user signed in."""
-    if store.signed_in or not office_has_users(store):
-        return True
-    return SignInDialog(store).exec() == QDialog.DialogCode.Accepted

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -23,9 +23,11 @@ from dvdesk.errors import UserError, ValidationFailed
 from dvdesk.i18n import N_, _
 from dvdesk.services.demo import add_demo_records
 from dvdesk.services.office import OfficeInput, create_office
+from dvdesk.services.office_view import OfficeView, get_office
 from dvdesk.services.store import Store
 from ui.crash import show_error
 from ui.screen import fit_to_screen
+from ui.worker import run_in_background
 
 DEMO_RECORDS = 200
 # The 2025 structure (provinces; communes, wards and special zones) and the old districts,
@@ -179,6 +181,10 @@ class DemoPage(QWizardPage):
 
 
 class SetupWizard(QWizard):
+    """Sets the office up on the database worker; ``office_created`` carries the result."""
+
+    office_created = Signal(object)  # the OfficeView
+
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
@@ -203,16 +209,31 @@ class SetupWizard(QWizard):
         fit_to_screen(self, 720, 560)
 
     def accept(self) -> None:
-        try:
-            create_office(self.store, data=self.office_page.data())
-            if self.demo_page.demo.isChecked():
-                add_demo_records(
-                    self.store,
-                    count=DEMO_RECORDS,
-                    seed=1,
-                    office_codes=[self.office_page.data()["code"]],
-                )
-        except UserError as error:
+        data = self.office_page.data()
+        demo = self.demo_page.demo.isChecked()
+        finish = self.button(QWizard.WizardButton.FinishButton)
+        finish.setEnabled(False)
+        self.demo_page.setSubTitle(_("Setting up the office…"))
+
+        def failed(error: UserError) -> None:
+            finish.setEnabled(True)
+            self.demo_page.setSubTitle("")
             show_error(self, error)
-            return
+
+        run_in_background(
+            lambda: set_up_office(self.store, data=data, demo=demo),
+            on_done=self._created,
+            on_failed=failed,
+        )
+
+    def _created(self, office: OfficeView) -> None:
+        self.office_created.emit(office)
         super().accept()
+
+
+def set_up_office(store: Store, *, data: dict[str, Any], demo: bool) -> OfficeView:
+    """The office, and the demo records if asked for (runs on the database worker)."""
+    create_office(store, data=data)
+    if demo:
+        add_demo_records(store, count=DEMO_RECORDS, seed=1, office_codes=[data["code"]])
+    return get_office(store)

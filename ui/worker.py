@@ -1,99 +1,164 @@
-"""Running core calls off the GUI thread, with results and errors delivered back to it.
+"""The one database worker: every database and file job runs on one background thread.
 
-Anki's rule: the GUI never waits on the database. A :class:`Task` runs one callable
-on the global thread pool; its ``done`` or ``failed`` signal arrives on the GUI
-thread. Exceptions are never swallowed: a known :class:`UserError` goes to
-``failed``, anything else to the application's crash handler.
+Anki's rule: the GUI never waits on the database, and the collection is touched by
+one thread at a time. Jobs run in the order they were asked for on a single-thread
+executor, so the app's own writes never compete for SQLite's lock (a save asked for
+during a long import waits its turn instead of failing after the busy timeout). A
+:class:`Task` carries typed callbacks that run on the GUI thread. Exceptions are never
+swallowed: a known :class:`UserError` goes to ``on_failed``, anything else to the
+application's crash handler; a :class:`Cancelled` job reports nothing.
 """
 
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Callable
-from typing import Any
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as wait_futures
+from functools import partial
+from typing import Generic, TypeVar
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, Signal, SignalInstance
 
 from dvdesk.errors import Cancelled, UserError
 
-
-class _Signals(QObject):
-    done = Signal(object)
-    failed = Signal(object)
-    crashed = Signal(object)
+T = TypeVar("T")
+Delivery = Callable[[], None]
 
 
-class Task(QRunnable):
-    """One call on the thread pool. Connect to ``signals`` before :meth:`start`."""
+class _Relay(QObject):
+    """Lives on the GUI thread: signals emitted on the worker arrive there queued."""
 
-    def __init__(self, call: Callable[[], Any]) -> None:
-        super().__init__()
+    deliver = Signal(object)  # a Delivery to run on the GUI thread
+    busy_changed = Signal(bool)
+
+
+class Task(Generic[T]):
+    """One job for the worker; its callbacks run on the GUI thread unless it was cancelled."""
+
+    def __init__(
+        self,
+        call: Callable[[], T],
+        *,
+        on_done: Callable[[T], None],
+        on_failed: Callable[[UserError], None],
+    ) -> None:
         self.call = call
-        self.signals = _Signals()
+        self.on_done = on_done
+        self.on_failed = on_failed
         self.cancelled = False
-        self.setAutoDelete(False)
+        self.finished = False  # the callback (if any) has run on the GUI thread
 
-    def run(self) -> None:
-        try:
-            self._run()
-        except RuntimeError as error:
-            # The receiving objects are gone: the application is shutting down.
-            if "deleted" not in str(error):
-                raise
+    def cancel(self) -> None:
+        """Drop the result: a newer request replaces this one."""
+        self.cancelled = True
 
-    def _run(self) -> None:
+    def run(self) -> Delivery:
+        """On the worker thread: run the job and say what the GUI thread does next."""
+        if self.cancelled:
+            return self._nothing
         try:
             result = self.call()
         except Cancelled:
-            return
+            return self._nothing
         except UserError as error:
-            if not self.cancelled:
-                self.signals.failed.emit(error)
-            return
-        except Exception:  # a bug: hand it to the GUI thread's crash handler
-            self.signals.crashed.emit(sys.exc_info())
-            return
+            return partial(self._deliver, partial(self.on_failed, error))
+        except Exception as bug:  # hand it to the GUI thread's crash handler
+            return partial(self._deliver, partial(_crash, bug))
+        return partial(self._deliver, partial(self.on_done, result))
+
+    def _nothing(self) -> None:
+        self.finished = True
+
+    def _deliver(self, callback: Delivery) -> None:
+        self.finished = True
         if not self.cancelled:
-            self.signals.done.emit(result)
+            callback()
 
 
-_running: set[Task] = set()
+class DatabaseWorker:
+    """A single-thread executor plus the relay that brings results back to the GUI."""
+
+    def __init__(self) -> None:
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dvdesk-db")
+        self._relay = _Relay()
+        self._relay.deliver.connect(_run_guarded)
+        self._lock = threading.Lock()
+        self._futures: set[Future[None]] = set()
+        self.thread: threading.Thread | None = None
+
+    @property
+    def busy_changed(self) -> SignalInstance:
+        """True when a job has to wait behind another, False when the worker is idle."""
+        return self._relay.busy_changed
+
+    def is_busy(self) -> bool:
+        with self._lock:
+            return bool(self._futures)
+
+    def submit(self, task: Task[T]) -> Task[T]:
+        with self._lock:
+            waiting = bool(self._futures)
+            future = self._executor.submit(self._run, task)
+            self._futures.add(future)
+        future.add_done_callback(self._forget)
+        if waiting:
+            self._relay.busy_changed.emit(True)
+        return task
+
+    def _run(self, task: Task[T]) -> None:
+        self.thread = threading.current_thread()
+        self._relay.deliver.emit(task.run())
+
+    def _forget(self, future: Future[None]) -> None:
+        with self._lock:
+            self._futures.discard(future)
+            idle = not self._futures
+        if idle:
+            self._relay.busy_changed.emit(False)
+
+    def wait(self, timeout_ms: int) -> bool:
+        """Block until every job asked for so far has run (shutdown and tests)."""
+        with self._lock:
+            pending = list(self._futures)
+        _done, not_done = wait_futures(pending, timeout=timeout_ms / 1000)
+        return not not_done
+
+
+def _crash(bug: Exception) -> None:
+    sys.excepthook(type(bug), bug, bug.__traceback__)
+
+
+def _run_guarded(delivery: Delivery) -> None:
+    """Exceptions must not unwind into Qt's signal machinery: hand them to the crash handler."""
+    try:
+        delivery()
+    except Exception:
+        sys.excepthook(*sys.exc_info())
+
+
+_worker: DatabaseWorker | None = None
+
+
+def database_worker() -> DatabaseWorker:
+    """The app's one worker (made on first use, from the GUI thread)."""
+    global _worker  # noqa: PLW0603 - one worker per process, as there is one database
+    if _worker is None:
+        _worker = DatabaseWorker()
+    return _worker
 
 
 def run_in_background(
-    call: Callable[[], Any],
+    call: Callable[[], T],
     *,
-    on_done: Callable[[Any], None],
+    on_done: Callable[[T], None],
     on_failed: Callable[[UserError], None],
-) -> Task:
-    """Run ``call`` on the pool; ``on_done``/``on_failed`` run on the GUI thread."""
-    task = Task(call)
-    task.signals.done.connect(_guarded(on_done))
-    task.signals.failed.connect(_guarded(on_failed))
-    task.signals.crashed.connect(_reraise)
-    _running.add(task)
-    for signal in (task.signals.done, task.signals.failed, task.signals.crashed):
-        signal.connect(lambda *_args, t=task: _running.discard(t))
-    QThreadPool.globalInstance().start(task)
-    return task
-
-
-def _guarded(callback: Callable[[Any], None]) -> Callable[[Any], None]:
-    """Exceptions must not unwind into Qt's signal machinery: hand them to the crash handler."""
-
-    def guarded(value: Any) -> None:
-        try:
-            callback(value)
-        except Exception:
-            sys.excepthook(*sys.exc_info())
-
-    return guarded
-
-
-def _reraise(info: tuple[type[BaseException], BaseException, Any]) -> None:
-    sys.excepthook(*info)
+) -> Task[T]:
+    """Run ``call`` on the database worker; ``on_done``/``on_failed`` run on the GUI thread."""
+    return database_worker().submit(Task(call, on_done=on_done, on_failed=on_failed))
 
 
 def wait_for_tasks(timeout_ms: int = 10_000) -> bool:
-    """Block until the pool is idle (for shutdown and tests)."""
-    return QThreadPool.globalInstance().waitForDone(timeout_ms)
+    """Block until the worker has run every job asked for so far."""
+    return database_worker().wait(timeout_ms)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from dvdesk.db.backup import backup_file
+from dvdesk.db.connect import PAGE_SIZE, connect
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -17,12 +18,8 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # The newest migration. Start-up compares the database with this constant using plain
 # sqlite3, so alembic (slow to import) loads only when an upgrade is really needed;
 # tests/test_migrations.py checks it is alembic's head.
-SCHEMA_HEAD = "0005_people"
+SCHEMA_HEAD = "0007_people"
 log = logging.getLogger(__name__)
-
-
-class BackupCancelled(Exception):
-    """A cancellable backup was stopped before it finished."""
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -59,46 +56,6 @@ def current_revision(database: Path) -> str | None:
         connection.close()
 
 
-def backup_file(
-    database: Path,
-    backups: Path,
-    *,
-    reason: str,
-    cancelled: Callable[[], bool] | None = None,
-) -> Path:
-    """Copy ``database`` with SQLite's online backup API (consistent even in WAL mode).
-
-    With ``cancelled``, the copy runs in steps and stops (removing the partial file)
-    once it returns True, e.g. when the app closes during a background backup.
-    """
-    backups.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    target = backups / f"{database.stem}-{stamp}-{reason}.sqlite3"
-
-    def progress(_status: int, _remaining: int, _total: int) -> None:
-        if cancelled is not None and cancelled():
-            raise BackupCancelled
-
-    source = sqlite3.connect(database)
-    try:
-        destination = sqlite3.connect(target)
-        try:
-            if cancelled is None:
-                source.backup(destination)
-            else:
-                source.backup(destination, pages=4096, progress=progress)
-            # One self-contained file (no -wal beside it) that can be copied anywhere.
-            destination.execute("PRAGMA journal_mode = DELETE")
-        finally:
-            destination.close()
-    except BaseException:
-        target.unlink(missing_ok=True)
-        raise
-    finally:
-        source.close()
-    return target
-
-
 def upgrade_to(engine: Engine, revision: str = "head") -> None:
     from alembic import command  # noqa: PLC0415 - see SCHEMA_HEAD
 
@@ -121,4 +78,21 @@ def ensure_current(engine: Engine, database: Path, backups: Path) -> bool:
         log.info("backed up %s to %s before upgrading from %s", database, saved, current)
     upgrade_to(engine)
     log.info("database %s upgraded from %s to %s", database, current, head)
+    if current is not None:
+        compact_file(database)
     return True
+
+
+def compact_file(database: Path) -> None:
+    """Rewrite the file without the pages an upgrade freed (VACUUM cannot run in its
+    transaction), so backups and integrity checks read no dead pages."""
+    connection = connect(database)
+    try:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        # The page size can only change outside write-ahead logging.
+        connection.execute("PRAGMA journal_mode = DELETE")
+        connection.execute(f"PRAGMA page_size = {PAGE_SIZE}")
+        connection.execute("VACUUM")
+        connection.execute("PRAGMA journal_mode = WAL")
+    finally:
+        connection.close()

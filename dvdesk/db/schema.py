@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, MetaData, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, LargeBinary, MetaData, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 NAMING_CONVENTION = {
@@ -86,7 +86,9 @@ class Record(SQLModel, table=True):
 
     __tablename__ = "record"
     __table_args__ = (
-        Index("ix_record_type_start_date", "type", "start_date"),
+        # A list (one type, not deleted) reads its keys in order from these alone.
+        Index("ix_record_type_deleted_start_date", "type", "deleted", "start_date"),
+        Index("ix_record_type_deleted_title_sort", "type", "deleted", "title_sort"),
         Index("ix_record_deleted_start_date", "deleted", "start_date"),
         Index("ix_record_office_code_change_seq", "office_code", "change_seq"),
     )
@@ -95,7 +97,7 @@ class Record(SQLModel, table=True):
     type: str
     office_code: str
     title: str
-    title_sort: str = Field(index=True)
+    title_sort: str
     start_date: date
     end_date: date | None = None
     place: str | None = None
@@ -118,12 +120,48 @@ class Record(SQLModel, table=True):
     co_chairs: list[str] = _json_list()
     attendees: int | None = None
     attendee_groups: str | None = None
-    # Bookkeeping
+    # Leadership document
+    directive_kind: str | None = None
+    directive_kind_name: str | None = None
+    directive_number: str | None = None
+    issuer: str | None = None
+    issuer_level: str | None = None
+    # "Dân vận khéo" model: recognitions are [{"level", "date", "decision"}], oldest first.
+    model_field: str | None = None
+    owner: str | None = None
+    recognitions: list[dict[str, Any]] = _json_list()
+    # Bookkeeping. The folded searchable text: the content of the FTS5 index
+    # (dvdesk.db.search_index), which triggers keep in step with this column.
     search_text: str
     revision: int = 1
     change_seq: int = Field(index=True)
     created_by: str
     created_at: str
+    updated_by: str
+    updated_at: str
+    deleted: bool = False
+
+
+class AggregateCount(SQLModel, table=True):
+    """A figure entered as a number for a unit and period, instead of (or besides) items.
+
+    ``figures_only`` says the unit reports only figures for that period: its items
+    dated inside the period are then replaced by the count (see docs/counts.md).
+    """
+
+    __tablename__ = "aggregate_count"
+    __table_args__ = (UniqueConstraint("unit_code", "period_start", "period_end", "figure"),)
+
+    id: str = Field(primary_key=True)
+    office_code: str  # the office that entered the figure
+    unit_code: str = Field(index=True)  # the unit the figure is about
+    period_start: date
+    period_end: date
+    figure: str
+    value: int
+    figures_only: bool = False
+    note: str | None = None
+    revision: int = 1
     updated_by: str
     updated_at: str
     deleted: bool = False
@@ -227,12 +265,15 @@ class Setting(SQLModel, table=True):
 class IssuedDocument(SQLModel, table=True):
     """The register of issued documents: a number, once given, is never given again.
 
-    Numbers count per document type within a period key (the committee term or
-    the calendar year, by setting). A voided document keeps its row and number.
+    Numbers count per issuing symbol, document type and series (the committee
+    term or the calendar year, by the rule in force on the document's date). The
+    row keeps exactly what was issued: the content as JSON and the PDF and Word
+    files, so a reprint is the issued document byte for byte. An issued row never
+    changes except to be voided or replaced; it keeps its number either way.
     """
 
     __tablename__ = "issued_document"
-    __table_args__ = (UniqueConstraint("doc_type", "period_key", "number"),)
+    __table_args__ = (UniqueConstraint("symbol", "doc_type", "period_key", "number"),)
 
     id: int | None = Field(default=None, primary_key=True)
     doc_type: str  # "BB" minutes, "BC" report
@@ -247,6 +288,16 @@ class IssuedDocument(SQLModel, table=True):
     issued_at: str
     voided: bool = False
     void_reason: str | None = None
+    # Since 0004: what was issued. Older rows have none (issued before the register kept them).
+    template: str | None = None
+    title: str | None = None
+    content: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    pdf: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    docx: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    replaces_id: int | None = None
+    replaced_by_id: int | None = None
+    voided_by: str | None = None
+    voided_at: str | None = None
 
 
 class ReportNarrative(SQLModel, table=True):
@@ -259,6 +310,7 @@ class ReportNarrative(SQLModel, table=True):
     office_code: str
     period_start: date
     period_end: date
+    situation: str | None = None  # đặc điểm tình hình (since 0004)
     achievements: str | None = None
     limitations: str | None = None
     tasks: str | None = None

@@ -1,4 +1,4 @@
-"""The figures of a periodic report, aggregated in SQL.
+"""The figures of a periodic report (the SQL is in :mod:`dvdesk.services.report_queries`).
 
 A record counts in a period by its start date; deleted records never count.
 Follow-up figures (resolved, overdue) are taken as of the day after the period
@@ -8,21 +8,17 @@ the window closed was still open at the time the report speaks of.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from sqlalchemy import text
-
 from dvdesk.clock import today
-from dvdesk.db.schema import Office, OrgUnit
 from dvdesk.documents.periods import Period
+from dvdesk.documents.registers_figures import RegisterFigures, with_registers
 from dvdesk.domain.enums import IssueKind
-from dvdesk.errors import NotFound
-from dvdesk.i18n import _
+from dvdesk.services import report_queries
 from dvdesk.services.store import Store
 
 
@@ -66,7 +62,7 @@ class FollowUpFigures:
     overdue: int = 0
 
 
-_Part = TypeVar("_Part", SessionFigures, DialogueFigures, FollowUpFigures)
+_Part = TypeVar("_Part", SessionFigures, DialogueFigures, FollowUpFigures, RegisterFigures)
 
 
 @dataclass(frozen=True)
@@ -75,6 +71,7 @@ class Figures:
     supervision: SessionFigures = field(default_factory=SessionFigures)
     dialogue: DialogueFigures = field(default_factory=DialogueFigures)
     recommendations: FollowUpFigures = field(default_factory=FollowUpFigures)
+    registers: RegisterFigures = field(default_factory=RegisterFigures)
 
     def as_json(self) -> dict[str, Any]:
         dialogue = self.dialogue
@@ -91,6 +88,7 @@ class Figures:
                 "overdue": dialogue.overdue,
             },
             "recommendations": vars(self.recommendations).copy(),
+            **self.registers.as_json(),
         }
 
 
@@ -106,6 +104,17 @@ class OfficeFigures:
 
 
 @dataclass(frozen=True)
+class Backlog:
+    """Follow-ups from sessions before the period, still overdue on the as-of date."""
+
+    recommendations: int = 0
+    issues: int = 0
+
+
+OverdueItem = report_queries.OverdueRow  # one overdue recommendation, for the appendix
+
+
+@dataclass(frozen=True)
 class ReportFigures:
     """Everything the report's tables show, for the period and the year before."""
 
@@ -116,9 +125,14 @@ class ReportFigures:
     totals: Figures
     previous: Figures  # the same window one year earlier
     by_office: tuple[OfficeFigures, ...]
+    backlog: Backlog = field(default_factory=Backlog)
+    overdue: tuple[OverdueItem, ...] = ()
+    # Figures that include aggregate counts (entered as numbers, without items).
+    counted: frozenset[str] = frozenset()
 
     def as_json(self) -> dict[str, Any]:
         return {
+            "counted": sorted(self.counted),
             "period": self.period.as_json(),
             "scope": self.scope.value,
             "as_of": self.as_of.isoformat(),
@@ -128,55 +142,16 @@ class ReportFigures:
                 "totals": self.previous.as_json(),
             },
             "by_office": [row.as_json() for row in self.by_office],
+            "backlog": {
+                "recommendations_overdue": self.backlog.recommendations,
+                "issues_overdue": self.backlog.issues,
+            },
         }
-
-
-# The aggregation, one statement per table; {own} is empty or limits to one office.
-_RECORDS = """
-SELECT office_code, type, count(*), coalesce(sum(attendees), 0)
-FROM record
-WHERE deleted = 0 AND start_date BETWEEN :start AND :end {own}
-GROUP BY office_code, type
-"""
-_SUBJECTS = """
-SELECT r.office_code, r.type, count(*)
-FROM record AS r JOIN record_subject AS s ON s.record_id = r.id
-WHERE r.deleted = 0 AND r.start_date BETWEEN :start AND :end {own}
-GROUP BY r.office_code, r.type
-"""
-# Resolved as of: marked resolved with no result date or a result date before :as_of.
-_RESOLVED = "(x.status = 'resolved' AND (x.result_date IS NULL OR x.result_date < :as_of))"
-_ISSUES = f"""
-SELECT r.office_code, count(*),
-       sum(x.kind = 'khieu_nai'), sum(x.kind = 'to_cao'),
-       sum(x.kind = 'kien_nghi'), sum(x.kind = 'phan_anh'),
-       sum(x.answer IS NOT NULL AND x.assignee IS NULL),
-       sum({_RESOLVED}),
-       sum(NOT {_RESOLVED} AND x.deadline IS NOT NULL AND x.deadline < :as_of)
-FROM record AS r JOIN dialogue_issue AS x ON x.record_id = r.id
-WHERE r.deleted = 0 AND r.start_date BETWEEN :start AND :end {{own}}
-GROUP BY r.office_code
-"""
-_RECOMMENDATIONS = f"""
-SELECT r.office_code, count(*),
-       sum({_RESOLVED}),
-       sum(NOT {_RESOLVED} AND x.deadline IS NOT NULL AND x.deadline < :as_of)
-FROM record AS r JOIN recommendation AS x ON x.record_id = r.id
-WHERE r.deleted = 0 AND r.start_date BETWEEN :start AND :end {{own}}
-GROUP BY r.office_code
-"""
 
 
 def aggregation_sql(scope: Scope) -> tuple[str, ...]:
     """The SQL the figures come from (the benchmark runs it raw, for comparison)."""
-    own = "AND office_code = :office" if scope is Scope.OWN else ""
-    own_r = "AND r.office_code = :office" if scope is Scope.OWN else ""
-    return (
-        _RECORDS.format(own=own),
-        _SUBJECTS.format(own=own_r),
-        _ISSUES.format(own=own_r),
-        _RECOMMENDATIONS.format(own=own_r),
-    )
+    return report_queries.aggregation_sql(own=scope is Scope.OWN)
 
 
 def as_of_date(period: Period, on: date | None = None) -> date:
@@ -185,33 +160,31 @@ def as_of_date(period: Period, on: date | None = None) -> date:
 
 
 def sql_parameters(period: Period, *, office_code: str, as_of: date) -> dict[str, str]:
-    return {
-        "start": period.start.isoformat(),
-        "end": period.end.isoformat(),
-        "as_of": as_of.isoformat(),
-        "office": office_code,
-    }
+    return report_queries.sql_parameters(
+        start=period.start, end=period.end, office_code=office_code, as_of=as_of
+    )
 
 
 def _aggregate(
     store: Store, period: Period, *, scope: Scope, office_code: str, as_of: date
 ) -> dict[str, Figures]:
-    records, subjects, issues, recommendations = aggregation_sql(scope)
-    parameters = sql_parameters(period, office_code=office_code, as_of=as_of)
-    parts: dict[str, dict[str, Any]] = defaultdict(dict)
-    with store.engine.connect() as connection:
-        for code, kind, count, attendees in connection.execute(text(records), parameters):
-            if kind == "dialogue":
-                parts[code]["dialogue"] = (count, int(attendees))
-            else:
-                parts[code][f"{kind}_sessions"] = count
-        for code, kind, count in connection.execute(text(subjects), parameters):
-            parts[code][f"{kind}_subjects"] = count
-        for row in connection.execute(text(issues), parameters):
-            parts[row[0]]["issues"] = tuple(int(value or 0) for value in row[1:])
-        for row in connection.execute(text(recommendations), parameters):
-            parts[row[0]]["recommendations"] = tuple(int(value or 0) for value in row[1:])
+    parts = report_queries.aggregate_rows(
+        store,
+        parameters=sql_parameters(period, office_code=office_code, as_of=as_of),
+        own=scope is Scope.OWN,
+    )
     return {code: _figures(values) for code, values in parts.items()}
+
+
+def _follow_up_backlog(
+    store: Store, period: Period, *, scope: Scope, office_code: str, as_of: date
+) -> tuple[Backlog, tuple[OverdueItem, ...]]:
+    recommendations, issues, rows = report_queries.backlog_rows(
+        store,
+        parameters=sql_parameters(period, office_code=office_code, as_of=as_of),
+        own=scope is Scope.OWN,
+    )
+    return Backlog(recommendations=recommendations, issues=issues), tuple(rows)
 
 
 def _figures(values: Mapping[str, Any]) -> Figures:
@@ -240,6 +213,7 @@ def add_figures(items: Iterable[Figures]) -> Figures:
             supervision=_add(total.supervision, item.supervision),
             dialogue=_add(total.dialogue, item.dialogue),
             recommendations=_add(total.recommendations, item.recommendations),
+            registers=_add(total.registers, item.registers),
         )
     return total
 
@@ -249,30 +223,16 @@ def _add(left: _Part, right: _Part) -> _Part:
     return type(left)(**values)
 
 
-def _office_names(store: Store) -> tuple[str, dict[str, str], list[str]]:
-    """This office's code, a name for every known code, and the child codes in order."""
-    with store.engine.connect() as connection:
-        office = connection.execute(text(f"SELECT code FROM {Office.__tablename__}")).first()
-        if office is None:
-            raise NotFound(_("No office is set up yet. Run 'dvdesk init' first."))
-        rows = connection.execute(
-            text(f"SELECT code, name, relation FROM {OrgUnit.__tablename__} ORDER BY code")
-        ).all()
-    names = {code: name for code, name, _relation in rows}
-    for code, name, relation in rows:
-        if relation == "self":
-            names[code] = name
-    children = sorted({code for code, _name, relation in rows if relation == "child"})
-    return str(office[0]), names, children
-
-
 def compute_figures(
     store: Store, *, period: Period, scope: Scope = Scope.OWN, on: date | None = None
 ) -> ReportFigures:
     """The report's figures for ``period``; ``on`` overrides today (for the as-of date)."""
-    own_code, names, children = _office_names(store)
+    own_code, names, children = report_queries.office_names(store)
     as_of = as_of_date(period, on)
     current = _aggregate(store, period, scope=scope, office_code=own_code, as_of=as_of)
+    current, counted = with_registers(
+        store, current, period=period, scope=scope, office_code=own_code
+    )
     previous_period = period.previous_year()
     previous = _aggregate(
         store,
@@ -280,6 +240,9 @@ def compute_figures(
         scope=scope,
         office_code=own_code,
         as_of=as_of_date(previous_period, on),
+    )
+    previous, _counted = with_registers(
+        store, previous, period=previous_period, scope=scope, office_code=own_code
     )
     codes = [own_code]
     if scope is Scope.ALL:
@@ -295,6 +258,9 @@ def compute_figures(
         )
         for code in codes
     )
+    backlog, overdue = _follow_up_backlog(
+        store, period, scope=scope, office_code=own_code, as_of=as_of
+    )
     return ReportFigures(
         period=period,
         scope=scope,
@@ -303,4 +269,7 @@ def compute_figures(
         totals=add_figures(current.values()),
         previous=add_figures(previous.values()),
         by_office=by_office,
+        backlog=backlog,
+        overdue=overdue,
+        counted=counted,
     )

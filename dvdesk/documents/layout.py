@@ -1,8 +1,9 @@
-"""Page layout shared by every document: Party (HD 36-HD/VPTW) and state (NĐ 30/2020) styles.
+"""A :class:`Document` as PDF: Party (HD 36-HD/VPTW) and state (NĐ 30/2020) layouts.
 
-Builds reportlab flowables — header block, date line, title, body paragraphs,
-signature and "Nơi nhận" blocks — and lays them out on A4 with the office's
-margins and page numbers from page 2, top centre.
+The text block sits exactly on the margins (the frames have no padding), tables
+are the width of the text, paragraphs are at least 6 pt apart, page numbers
+run from page 2 at the top centre, and a draft carries a boxed "DỰ THẢO" on
+every page.
 """
 
 from __future__ import annotations
@@ -10,38 +11,52 @@ from __future__ import annotations
 import io
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
-from reportlab.lib.pagesizes import A4
+from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
+    BaseDocTemplate,
     Flowable,
+    Frame,
     KeepTogether,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
 )
 
 from dvdesk.documents import wording
+from dvdesk.documents.content import (
+    Appendix,
+    Block,
+    Closing,
+    Document,
+    Grid,
+    Header,
+    Signer,
+    Text,
+    number_text,
+)
 from dvdesk.documents.fonts import ensure_fonts, font_name
-from dvdesk.documents.settings import DocumentSettings, Template
+from dvdesk.documents.settings import DocumentSettings, NumberingRule, Template
 from dvdesk.errors import UserError
 from dvdesk.fileio import write_atomically
 from dvdesk.i18n import _
-from dvdesk.services.office import Profile
 
 BODY_SIZE = 14
 LEADING = 1.3
+SPACE_AFTER = 6  # Nghị định 30: at least 6 pt between paragraphs
+DRAFT_MARK = "DỰ THẢO"
 
 
 def style(
@@ -52,7 +67,7 @@ def style(
     align: int = TA_JUSTIFY,
     indent: float = 0,
     before: float = 0,
-    after: float = 3,
+    after: float = SPACE_AFTER,
     left: float = 0,
 ) -> ParagraphStyle:
     ensure_fonts()
@@ -80,19 +95,115 @@ def text(value: str) -> str:
     return escape(value).replace("\n", "<br/>")
 
 
-def para(value: str, paragraph_style: ParagraphStyle | None = None) -> Paragraph:
-    return Paragraph(text(value), paragraph_style or body())
+def _para(value: str, paragraph_style: ParagraphStyle) -> Paragraph:
+    return Paragraph(text(value), paragraph_style)
 
 
-def body() -> ParagraphStyle:
-    return style(indent=10 * mm)
+# --- Breaking the names in the header --------------------------------------------------------
+
+# Word groups that are one name: never split between their words if another break fits.
+_UNBREAKABLE = (
+    "DÂN VẬN",
+    "TUYÊN GIÁO",
+    "XÂY DỰNG",
+    "ĐẢNG ỦY",
+    "ĐẢNG BỘ",
+    "ỦY BAN",
+    "NHÂN DÂN",
+    "MẶT TRẬN",
+    "TỔ QUỐC",
+    "THƯỜNG VỤ",
+    "TỈNH ỦY",
+    "HUYỆN ỦY",
+    "THÀNH ỦY",
+    "QUẬN ỦY",
+    "THỊ ỦY",
+    "CÔNG AN",
+    "VĂN PHÒNG",
+    "KIỂM TRA",
+    "THÀNH PHỐ",
+    "HỒ CHÍ",
+    "CHÍ MINH",
+    "CƠ QUAN",
+    "DOANH NGHIỆP",
+    "TRUNG ƯƠNG",
+)
 
 
-def paragraphs(value: str | None, paragraph_style: ParagraphStyle | None = None) -> list[Any]:
-    """Each line of a user's text as a body paragraph (blank lines dropped)."""
-    if not value:
+def _splits_a_name(words: Sequence[str], at: int) -> bool:
+    pair = f"{words[at - 1]} {words[at]}"
+    return pair in _UNBREAKABLE
+
+
+def _candidates(words: list[str], lines: int) -> list[list[str]]:
+    if lines == 1:
+        return [[" ".join(words)]]
+    found = []
+    for cut in range(1, len(words) - lines + 2):
+        for rest in _candidates(words[cut:], lines - 1):
+            found.append([" ".join(words[:cut]), *rest])
+    return found
+
+
+def balanced_lines(value: str, *, font: str, size: float, width: float) -> list[str] | None:
+    """``value`` broken into lines that fit ``width``: no name split ("DÂN / VẬN") if that
+    can be avoided, then as few lines as possible, then the most even lines.
+
+    None if the words do not fit even in four lines.
+    """
+    words = value.split()
+    if not words:
         return []
-    return [para(line.strip(), paragraph_style) for line in value.splitlines() if line.strip()]
+
+    def cost(lines: list[str]) -> tuple[int, int, float]:
+        cuts = [len(" ".join(lines[:i]).split()) for i in range(1, len(lines))]
+        broken = sum(_splits_a_name(words, cut) for cut in cuts)
+        widths = [stringWidth(line, font, size) for line in lines]
+        return broken, len(lines), max(widths) - min(widths)
+
+    fitting = [
+        lines
+        for count in range(1, min(4, len(words)) + 1)
+        for lines in _candidates(words, count)
+        if all(stringWidth(line, font, size) <= width for line in lines)
+    ]
+    return min(fitting, key=cost) if fitting else None
+
+
+def header_left_width(settings: DocumentSettings, place_line: str) -> tuple[float, float]:
+    """Widths of the left (issuing body) and right (national line, date) header columns."""
+    width = text_width(settings)
+    state = settings.template is Template.STATE
+    if state:
+        right = stringWidth(wording.STATE_NAME, font_name("bold"), 12) + 8
+    else:
+        right = stringWidth(wording.PARTY_NAME, font_name("bold"), 15) + 12
+    date_size = 13 if state else 14
+    right = max(right, stringWidth(place_line, font_name("italic"), date_size) + 4)
+    return width - right, right
+
+
+def break_header_names(
+    *, superior: str | None, issuing: str, settings: DocumentSettings, place_line: str
+) -> tuple[list[str], list[str], float]:
+    """The header's two names as lines, and their size (one point less only as a last resort)."""
+    ensure_fonts()
+    left, _right = header_left_width(settings, place_line)
+    base = 13 if settings.template is Template.STATE else 14
+    for size in (base, base - 1):
+        top = (
+            balanced_lines(superior.upper(), font=font_name(), size=size, width=left)
+            if superior
+            else []
+        )
+        bottom = balanced_lines(issuing.upper(), font=font_name("bold"), size=size, width=left)
+        if top is not None and bottom is not None:
+            return top, bottom, size
+    fallback = [superior.upper()] if superior else []
+    return fallback, [issuing.upper()], base - 1
+
+
+# --- Flowables -------------------------------------------------------------------------------
 
 
 class RuledText(Flowable):  # type: ignore[misc]
@@ -122,69 +233,6 @@ class RuledText(Flowable):  # type: ignore[misc]
         canvas.line(centre - rule / 2, 1, centre + rule / 2, 1)
 
 
-def number_text(template: Template, *, number: int | None, doc_type: str, symbol: str) -> str:
-    """``Số 12-BB/BDVHU`` (Party, no colon) or ``Số: 12/BB-UBND`` (state); blank if a draft."""
-    shown = f"{number:02d}" if number is not None else "\u00a0" * 6
-    if template is Template.STATE:
-        return f"Số: {shown}/{doc_type}-{symbol}"
-    return f"Số {shown}-{doc_type}/{symbol}"
-
-
-def header(
-    *,
-    settings: DocumentSettings,
-    profile: Profile,
-    number: int | None,
-    doc_type: str,
-    on: date,
-    width: float,
-) -> Table:
-    """The header block: issuing body and number left, national line and date line right."""
-    state = settings.template is Template.STATE
-    centre = {"align": TA_CENTER, "after": 0}
-    size = 13 if state else 14
-    left: list[Any] = []
-    if profile.superior:
-        left.append(para(profile.superior.upper(), style(size, **centre)))
-    left.append(para(profile.header_name.upper(), style(size, bold=True, **centre)))
-    if state:
-        left.append(_Rule(0.33))
-    else:
-        left.append(para("*", style(size, **centre)))
-    number_line = para(
-        number_text(settings.template, number=number, doc_type=doc_type, symbol=profile.symbol),
-        style(size, **centre),
-    )
-    if state:
-        right: list[Any] = [
-            para(wording.STATE_NAME, style(12, bold=True, **centre)),
-            RuledText(wording.STATE_MOTTO, size=13),
-        ]
-        right_width = stringWidth(wording.STATE_NAME, font_name("bold"), 12) + 8
-    else:
-        right = [RuledText(wording.PARTY_NAME, size=15)]
-        right_width = stringWidth(wording.PARTY_NAME, font_name("bold"), 15) + 12
-    place = wording.date_line(profile.place, on)
-    right_width = max(right_width, stringWidth(place, font_name("italic"), 14) + 12)
-    right_width = min(right_width, width * 0.6)
-    date_paragraph = para(place, style(14 if not state else 13, italic=True, **centre))
-    table = Table(
-        [[left, right], [number_line, date_paragraph]],
-        colWidths=[width - right_width, right_width],
-    )
-    table.setStyle(
-        table_style(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                ("TOPPADDING", (0, 1), (-1, 1), 6),
-            ]
-        )
-    )
-    return table
-
-
 class _Rule(Flowable):  # type: ignore[misc]
     """A centred rule a fraction of the available width long (NĐ 30: under the issuing body)."""
 
@@ -203,104 +251,188 @@ class _Rule(Flowable):  # type: ignore[misc]
         self.canv.line(self.width / 2 - half, 2, self.width / 2 + half, 2)
 
 
-def title(kind: str, subject: str) -> list[Any]:
-    """``BIÊN BẢN`` / the subject / a short dashed line."""
+def _header(head: Header, settings: DocumentSettings) -> Table:
+    state = settings.template is Template.STATE
+    centre = {"align": TA_CENTER, "after": 0}
+    size = head.size
+    place_line = wording.date_line(head.place, head.on)
+    left_width, right_width = header_left_width(settings, place_line)
+    left: list[Any] = []
+    if head.superior:
+        left.append(_para("\n".join(head.superior), style(size, **centre)))
+    left.append(_para("\n".join(head.issuing), style(size, bold=True, **centre)))
+    left.append(_Rule(0.33) if state else _para("*", style(size, **centre)))
+    number_line = _para(
+        number_text(
+            settings.template, number=head.number, doc_type=head.doc_type, symbol=head.symbol
+        ),
+        style(size, **centre),
+    )
+    if state:
+        right: list[Any] = [
+            _para(wording.STATE_NAME, style(12, bold=True, **centre)),
+            RuledText(wording.STATE_MOTTO, size=13),
+        ]
+    else:
+        right = [RuledText(wording.PARTY_NAME, size=15)]
+    date_paragraph = _para(place_line, style(13 if state else 14, italic=True, **centre))
+    table = Table(
+        [[left, right], [number_line, date_paragraph]], colWidths=[left_width, right_width]
+    )
+    table.setStyle(
+        table_style(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, 0), 0),
+                ("TOPPADDING", (0, 1), (-1, 1), 6),
+            ]
+        )
+    )
+    return table
+
+
+def _title(kind: str, subject: Sequence[str]) -> list[Any]:
     centre = {"align": TA_CENTER, "after": 0}
     return [
         Spacer(1, 8 * mm),
-        para(kind, style(16, bold=True, **centre)),
-        para(subject, style(14, bold=True, **centre)),
-        para("-----", style(14, **centre)),
+        _para(kind, style(16, bold=True, **centre)),
+        _para("\n".join(subject), style(14, bold=True, **centre)),
+        _para("-----", style(14, **centre)),
         Spacer(1, 4 * mm),
     ]
 
 
-def heading(value: str) -> Paragraph:
-    """A section heading; never left alone at the foot of a page."""
-    heading_style = style(bold=True, before=6, after=3, indent=10 * mm)
-    heading_style.keepWithNext = True
-    return para(value, heading_style)
+def _text(block: Text) -> Paragraph:
+    if block.style == "heading":
+        heading_style = style(bold=True, before=6, indent=10 * mm)
+        heading_style.keepWithNext = True
+        return _para(block.value, heading_style)
+    if block.style == "bullet":
+        return _para(f"- {block.value}", style(indent=10 * mm))
+    if block.style == "note":
+        return _para(block.value, style(14, italic=True, align=TA_CENTER))
+    if block.style == "centre_bold":
+        return _para(block.value, style(14, bold=True, align=TA_CENTER, after=0))
+    return _para(block.value, style(indent=10 * mm))
 
 
-def bullet(value: str) -> Paragraph:
-    return para(f"- {value}", body())
+def _cell(value: str, size: float, *, bold: bool, align: int) -> Paragraph:
+    return Paragraph(text(value), style(size, bold=bold, align=align, after=0))
 
 
-@dataclass(frozen=True)
-class Signature:
-    capacity: str | None  # "K/T TRƯỞNG BAN", "T/M BAN THƯỜNG VỤ" (Party style)
-    post: str | None  # "PHÓ TRƯỞNG BAN", "CHỦ TRÌ"
-    name: str | None
+def _grid(grid: Grid, width: float) -> Table:
+    rows: list[list[Any]] = []
+    last = len(grid.rows) - 1
+    for index, row in enumerate(grid.rows):
+        head = index < grid.header_rows
+        bold = head or (grid.bold_last_row and index == last)
+        rows.append(
+            [
+                _cell(
+                    value,
+                    grid.size,
+                    bold=bold,
+                    align=TA_CENTER if head else (TA_LEFT if column < grid.left_columns else 2),
+                )
+                if value
+                else ""
+                for column, value in enumerate(row)
+            ]
+        )
+    table = Table(
+        rows, colWidths=[fraction * width for fraction in grid.widths], repeatRows=grid.header_rows
+    )
+    commands: list[tuple[Any, ...]] = [
+        ("GRID", (0, 0), (-1, -1), 0.5, "black"),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ]
+    commands += [("SPAN", (c0, r0), (c1, r1)) for c0, r0, c1, r1 in grid.spans]
+    table.setStyle(table_style(commands))
+    table.hAlign = "LEFT"
+    return table
 
-    def lines(self, template: Template) -> list[tuple[str, bool]]:
-        """(text, bold) lines; capacity in the template's style; room for the hand signature."""
-        shown: list[tuple[str, bool]] = []
-        if self.capacity:
-            capacity = self.capacity.upper()
-            if template is Template.STATE:
-                capacity = wording.state_capacity(capacity)
-            shown.append((capacity, True))
-        if self.post:
-            shown.append((self.post.upper(), True))
-        return shown
+
+def _blocks(blocks: Sequence[Block], width: float) -> list[Any]:
+    story: list[Any] = []
+    for block in blocks:
+        if isinstance(block, Grid):
+            story += [_grid(block, width), Spacer(1, SPACE_AFTER)]
+        else:
+            story.append(_text(block))
+    return story
 
 
-def _signature_cell(signature: Signature, template: Template) -> list[Any]:
+def _signature_cell(signer: Signer) -> list[Any]:
     centre = {"align": TA_CENTER, "after": 0}
     cell: list[Any] = [
-        para(line, style(14, bold=bold, **centre)) for line, bold in signature.lines(template)
+        _para(line, style(14, bold=True, **centre))
+        for line in (signer.capacity, signer.post)
+        if line
     ]
     cell.append(Spacer(1, 24 * mm))
-    if signature.name:
-        cell.append(para(signature.name, style(14, bold=True, **centre)))
+    if signer.name:
+        cell.append(_para(signer.name, style(14, bold=True, **centre)))
     return cell
 
 
-def signatures(
-    left: Signature | None,
-    right: Signature,
-    *,
-    template: Template,
-    width: float,
-    lead: Sequence[Any] = (),
-) -> KeepTogether:
-    """Two signature blocks side by side (minutes: note-taker left, chair right).
-
-    ``lead`` (the closing paragraphs) stays on the page of the signatures, so a
-    signature never stands alone on the last page.
-    """
-    left_cell = _signature_cell(left, template) if left else ""
-    table = Table(
-        [[left_cell, _signature_cell(right, template)]],
-        colWidths=[width / 2, width / 2],
+def _recipients_cell(recipients: Sequence[str], archive: str, template: Template) -> list[Any]:
+    state = template is Template.STATE
+    items = [*recipients, archive]
+    small = style(11 if state else 12, align=TA_LEFT, after=0)
+    label = (
+        f"<i><b>{escape(wording.RECIPIENTS)}</b></i>"
+        if state
+        else f"<u>{escape(wording.RECIPIENTS)}</u>"
     )
-    table.setStyle(_plain_cells())
-    return KeepTogether([*lead, Spacer(1, 6 * mm), table])
-
-
-def signed_with_recipients(
-    recipients: Sequence[str],
-    signature: Signature,
-    *,
-    template: Template,
-    width: float,
-    lead: Sequence[Any] = (),
-) -> KeepTogether:
-    """ "Nơi nhận:" at left (underlined, items "- …," and the last "- Lưu …."), signer right."""
-    items = [*recipients, wording.ARCHIVE]
-    small = style(12, align=TA_LEFT, after=0)
-    left: list[Any] = [
-        Paragraph(f"<u>{escape(wording.RECIPIENTS)}</u>", style(14, bold=True, align=TA_LEFT))
-    ]
+    cell: list[Any] = [Paragraph(label, style(12 if state else 14, align=TA_LEFT, after=0))]
     for index, item in enumerate(items):
         end = "." if index == len(items) - 1 else ","
-        left.append(para(f"- {item.rstrip('.,;')}{end}", small))
-    table = Table(
-        [[left, _signature_cell(signature, template)]],
-        colWidths=[width * 0.45, width * 0.55],
+        cell.append(_para(f"- {item.rstrip('.,;')}{end}", small))
+    return cell
+
+
+def _closing(closing: Closing, template: Template, width: float) -> KeepTogether:
+    """Closing lines, "Nơi nhận" or the note-taker at left, the signer at right, kept together."""
+    if closing.recipients is not None:
+        left: Any = _recipients_cell(closing.recipients, closing.archive, template)
+        widths = [width * 0.45, width * 0.55]
+    else:
+        left = _signature_cell(closing.left) if closing.left else ""
+        widths = [width / 2, width / 2]
+    rows = [[left, _signature_cell(closing.right)]]
+    extra = list(closing.extra)
+    while extra:
+        pair, extra = extra[:2], extra[2:]
+        rows.append([_signature_cell(signer) for signer in pair] + [""] * (2 - len(pair)))
+    table = Table(rows, colWidths=widths)
+    table.setStyle(
+        table_style(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 1), (-1, -1), 8 * mm),
+            ]
+        )
     )
-    table.setStyle(_plain_cells())
-    return KeepTogether([*lead, Spacer(1, 6 * mm), table])
+    table.hAlign = "LEFT"
+    return KeepTogether([*(_text(line) for line in closing.lead), Spacer(1, 6 * mm), table])
+
+
+def _appendix(appendix: Appendix, note: str, width: float) -> list[Any]:
+    centre = {"align": TA_CENTER}
+    return [
+        _para(appendix.title, style(14, bold=True, **centre, after=0)),
+        _para(note, style(13, italic=True, **centre, after=0)),
+        _para(appendix.subtitle, style(13, bold=True, **centre)),
+        *_blocks(appendix.blocks, width),
+    ]
 
 
 def table_style(commands: list[tuple[Any, ...]]) -> TableStyle:
@@ -308,47 +440,106 @@ def table_style(commands: list[tuple[Any, ...]]) -> TableStyle:
     return TableStyle([("FONTNAME", (0, 0), (-1, -1), font_name()), *commands])
 
 
-def _plain_cells() -> TableStyle:
-    return table_style(
-        [
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (-1, -1), 0),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-        ]
+def text_width(settings: DocumentSettings, *, wide: bool = False) -> float:
+    page = landscape(A4) if wide else A4
+    return float(page[0] - (settings.margin_left + settings.margin_right) * mm)
+
+
+def settings_of(document: Document) -> DocumentSettings:
+    page = document.page
+    return DocumentSettings(
+        margin_top=page.margin_top,
+        margin_bottom=page.margin_bottom,
+        margin_left=page.margin_left,
+        margin_right=page.margin_right,
+        template=page.template,
+        numbering=NumberingRule.YEAR,  # not used in layout
+        term_starts=(),
+        signer_capacity=None,
+        signer_post=None,
+        signer_name=None,
     )
 
 
-def text_width(settings: DocumentSettings) -> float:
-    return float(A4[0] - (settings.margin_left + settings.margin_right) * mm)
-
-
-def render(story: list[Any], *, settings: DocumentSettings, title_text: str) -> bytes:
-    """Lay ``story`` out on A4 pages and return the PDF."""
+def render_pdf(document: Document) -> bytes:
+    """Lay ``document`` out on A4 pages (landscape for wide appendices) and return the PDF."""
     ensure_fonts()
+    settings = settings_of(document)
     buffer = io.BytesIO()
-    document = SimpleDocTemplate(
+    pdf = BaseDocTemplate(
         buffer,
         pagesize=A4,
         leftMargin=settings.margin_left * mm,
         rightMargin=settings.margin_right * mm,
         topMargin=settings.margin_top * mm,
         bottomMargin=settings.margin_bottom * mm,
-        title=title_text,
-        author="dvdesk",
-        creator="dvdesk",
+        title=document.title,
+        author=document.author,
+        creator=document.author,
+        producer="dvdesk",
+        subject=document.kind.capitalize(),
+        lang="vi-VN",
+        invariant=True,  # the same document gives the same bytes
         initialFontName=font_name(),
     )
+    draft = document.draft
 
-    def page_number(canvas: Canvas, doc: Any) -> None:
+    def decorate(canvas: Canvas, doc: Any) -> None:
         canvas.saveState()
-        canvas.setFont(font_name(), 14)
-        top = A4[1] - settings.margin_top * mm / 2
+        page_width, page_height = canvas._pagesize
         left = settings.margin_left * mm
-        centre = left + (A4[0] - left - settings.margin_right * mm) / 2
-        canvas.drawCentredString(centre, top - 4, str(doc.page))
+        right = page_width - settings.margin_right * mm
+        top = page_height - settings.margin_top * mm / 2
+        if doc.page > 1:
+            canvas.setFont(font_name(), 14)
+            canvas.drawCentredString((left + right) / 2, top - 4, str(doc.page))
+        if draft:
+            canvas.setFont(font_name("bold"), 13)
+            mark = stringWidth(DRAFT_MARK, font_name("bold"), 13)
+            canvas.setLineWidth(0.8)
+            canvas.rect(right - mark - 8, top - 8, mark + 8, 18)
+            canvas.drawString(right - mark - 4, top - 3, DRAFT_MARK)
         canvas.restoreState()
 
-    document.build(story, onLaterPages=page_number)
+    def frame(page: tuple[float, float], name: str) -> Frame:
+        return Frame(
+            settings.margin_left * mm,
+            settings.margin_bottom * mm,
+            page[0] - (settings.margin_left + settings.margin_right) * mm,
+            page[1] - (settings.margin_top + settings.margin_bottom) * mm,
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+            id=name,
+        )
+
+    pdf.addPageTemplates(
+        [
+            PageTemplate("portrait", [frame(A4, "p")], onPage=decorate, pagesize=A4),
+            PageTemplate(
+                "landscape",
+                [frame(landscape(A4), "l")],
+                onPage=decorate,
+                pagesize=landscape(A4),
+            ),
+        ]
+    )
+    width = text_width(settings)
+    story: list[Any] = [
+        _header(document.header, settings),
+        *_title(document.kind, document.subject),
+        *_blocks(document.blocks, width),
+        _closing(document.closing, settings.template, width),
+    ]
+    for appendix in document.appendices:
+        wide = appendix.landscape
+        story += [
+            NextPageTemplate("landscape" if wide else "portrait"),
+            PageBreak(),
+            *_appendix(appendix, document.appendix_note(), text_width(settings, wide=wide)),
+        ]
+    pdf.build(story)
     return buffer.getvalue()
 
 

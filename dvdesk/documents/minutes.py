@@ -8,36 +8,40 @@ time as a :class:`MinutesInput`, validated like every other input.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import date
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated, Any
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
 from pydantic import Field, field_validator
 
-from dvdesk.documents import layout, wording
-from dvdesk.documents.layout import Signature, bullet, heading, para, paragraphs
-from dvdesk.documents.register import MINUTES, IssuedNumber, issue_number
+from dvdesk.documents import compose, register, wording
+from dvdesk.documents.compose import body, bullet, heading, need, paragraphs, sentence_end
+from dvdesk.documents.content import Closing, Document, Signer, Text
+from dvdesk.documents.layout import render_pdf
+from dvdesk.documents.register import Issued, NumberPreview
 from dvdesk.documents.settings import DocumentSettings, Template, get_document_settings
 from dvdesk.domain.fields import (
     OptionalIsoDate,
     OptionalLongText,
     OptionalText,
-    Text,
     custom_error,
+)
+from dvdesk.domain.fields import (
+    Text as FieldText,
 )
 from dvdesk.domain.inputs import StrictInput
 from dvdesk.domain.validation import failed, validate
 from dvdesk.errors import Conflict
 from dvdesk.i18n import N_, _
-from dvdesk.services.office import Profile, get_office
+from dvdesk.services.office import OfficeView, get_office
 from dvdesk.services.records import get_record
 from dvdesk.services.store import Store
 
+MINUTES = "BB"
 _TIME = re.compile(r"^([01]?\d|2[0-3])\s*[:hg.]\s*([0-5]\d)$")
 
 
@@ -48,12 +52,12 @@ class MinutesKind(StrEnum):
 
 
 class AbsentInput(StrictInput):
-    name: Text
+    name: FieldText
     reason: OptionalText = None
 
 
 class SpeechInput(StrictInput):
-    speaker: Text
+    speaker: FieldText
     content: Annotated[str, Field(strict=True)]
 
     @field_validator("content")
@@ -88,19 +92,18 @@ class MinutesInput(StrictInput):
     note_taker_post: OptionalText = None
     purpose: OptionalLongText = None
     absent: list[AbsentInput] = Field(default_factory=list, max_length=500)
-    guests: list[Text] = Field(default_factory=list, max_length=500)
+    guests: list[FieldText] = Field(default_factory=list, max_length=500)
     proceedings: list[SpeechInput] = Field(default_factory=list, max_length=500)
+    documents: list[FieldText] = Field(default_factory=list, max_length=100)  # tài liệu sử dụng
+    copies: Annotated[int, Field(strict=True, ge=1, le=50)] = 2
+    # Who signs for the inspected or supervised organisation (working sessions).
+    representative: OptionalText = None
+    representative_post: OptionalText = None
 
     @field_validator("start_time", "close_time")
     @classmethod
     def _time(cls, value: str | None) -> str | None:
         return _check_time(value)
-
-
-@dataclass(frozen=True)
-class IssuedMinutes:
-    number: IssuedNumber
-    pdf: bytes
 
 
 def _dmy(value: str | date | None) -> str:
@@ -122,6 +125,18 @@ def _session_word(record_type: str) -> str:
 
 
 def _kind(record: Mapping[str, Any], details: MinutesInput) -> MinutesKind:
+    if record["type"] not in ("inspection", "supervision", "dialogue"):
+        raise failed(
+            [
+                (
+                    "",
+                    _(
+                        "Minutes are made for inspections, supervisions and dialogue sessions; "
+                        "this record is a document or a model. Choose one of those records."
+                    ),
+                )
+            ]
+        )
     if record["type"] == "dialogue":
         if details.kind not in (None, MinutesKind.DIALOGUE):
             raise failed([("kind", _("a dialogue session only has dialogue minutes"))])
@@ -159,70 +174,104 @@ def _chair(record: Mapping[str, Any], details: MinutesInput) -> tuple[str | None
     return record.get("lead"), details.chair_post or "Trưởng đoàn"
 
 
-def _opening(record: Mapping[str, Any], details: MinutesInput, on: date) -> list[Any]:
-    story: list[Any] = []
-    basis = []
+def _opening(
+    record: Mapping[str, Any], details: MinutesInput, on: date, kind: MinutesKind
+) -> list[Text]:
+    story: list[Text] = []
     if record.get("legal_basis"):
-        basis.append(f"Căn cứ {record['legal_basis']};")
+        story.append(body(f"Căn cứ {record['legal_basis']};"))
     if record.get("decision_number"):
         decided = (
             f" ngày {_dmy(record.get('decision_date'))}" if record.get("decision_date") else ""
         )
         word = _session_word(record["type"])
-        basis.append(
-            f"Căn cứ Quyết định số {record['decision_number']}{decided} "
-            f"về việc thành lập Đoàn {word};"
+        story.append(
+            body(
+                f"Căn cứ Quyết định số {record['decision_number']}{decided} "
+                f"về việc thành lập Đoàn {word};"
+            )
         )
-    story += [para(line) for line in basis]
     place = details.place or record.get("place") or "..."
-    when = f"vào hồi {_clock(details.start_time)}, " if details.start_time else ""
     if record["type"] == "dialogue":
         action = "tổ chức buổi đối thoại với Nhân dân"
     else:
         subjects = ", ".join(record.get("subjects") or [])
-        action = f"Đoàn {_session_word(record['type'])} làm việc với {subjects}"
-    story.append(para(f"Hôm nay, {when}{wording.spoken_date(on)}, tại {place}, {action}."))
+        word = _session_word(record["type"])
+        action = (
+            f"Đoàn {word} tổ chức hội nghị thông báo kết luận {word} đối với {subjects}"
+            if kind is MinutesKind.CONCLUSION
+            else f"Đoàn {word} làm việc với {subjects}"
+        )
+    story.append(
+        body(
+            f"Hôm nay, vào hồi {_clock(details.start_time)}, {wording.spoken_date(on)}, "
+            f"tại {place}, {action}."
+        )
+    )
     return story
 
 
-def _participants(record: Mapping[str, Any], details: MinutesInput) -> list[Any]:
-    story: list[Any] = [heading("I. THÀNH PHẦN THAM DỰ")]
+def _team(record: Mapping[str, Any]) -> list[str]:
+    return [name for name in [record.get("lead"), *(record.get("members") or [])] if name]
+
+
+def _attendance(team: list[str], details: MinutesInput) -> str:
+    """``có mặt 5/7 đồng chí, vắng 2 đồng chí có lý do`` (16-HD/VPTW asks for the counts)."""
+    absent = [person for person in details.absent if person.name in team]
+    present = len(team) - len(absent)
+    line = f"có mặt {present}/{len(team)} đồng chí"
+    with_reason = sum(1 for person in absent if person.reason)
+    without = len(absent) - with_reason
+    if with_reason:
+        line += f", vắng {with_reason} đồng chí có lý do"
+    if without:
+        line += f", vắng {without} đồng chí không có lý do"
+    return line
+
+
+def _participants(record: Mapping[str, Any], details: MinutesInput) -> list[Text]:
+    story: list[Text] = [heading("I. THÀNH PHẦN THAM DỰ")]
     chair, chair_post = _chair(record, details)
     number = 1
     if record["type"] == "dialogue":
-        story.append(para(f"{number}. Chủ trì: {_person(chair, chair_post)}."))
+        story.append(body(f"{number}. Chủ trì: {_person(chair, chair_post)}."))
         number += 1
-        for co_chair in record.get("co_chairs") or []:
-            story.append(bullet(f"Đồng chủ trì: đồng chí {co_chair};"))
+        story += [bullet(f"Đồng chủ trì: đồng chí {co};") for co in record.get("co_chairs") or []]
         attendees = record.get("attendees") or 0
         groups = f" ({record['attendee_groups']})" if record.get("attendee_groups") else ""
-        story.append(para(f"{number}. Nhân dân tham dự: {_count(attendees)} người{groups}."))
+        story.append(body(f"{number}. Nhân dân tham dự: {_count(attendees)} người{groups}."))
         number += 1
     else:
         word = _session_word(record["type"])
-        story.append(para(f"{number}. Đoàn {word}:"))
+        team = _team(record)
+        story.append(body(f"{number}. Đoàn {word}: {_attendance(team, details)}:"))
         number += 1
-        if record.get("lead"):
+        away = {person.name for person in details.absent}
+        if record.get("lead") and record["lead"] not in away:
             story.append(bullet(f"Đồng chí {record['lead']}, Trưởng đoàn;"))
         for member in record.get("members") or []:
-            story.append(bullet(f"Đồng chí {member}, thành viên;"))
-        story.append(para(f"{number}. Đại diện đơn vị được {word}:"))
+            if member not in away:
+                story.append(bullet(f"Đồng chí {member}, thành viên;"))
+        story.append(body(f"{number}. Đại diện đơn vị được {word}:"))
         number += 1
         story += [bullet(f"{subject};") for subject in record.get("subjects") or []]
+        if details.representative:
+            post = f", {details.representative_post}" if details.representative_post else ""
+            story.append(bullet(f"Đồng chí {details.representative}{post};"))
     if details.guests:
-        story.append(para(f"{number}. Khách mời:"))
+        story.append(body(f"{number}. Khách mời:"))
         number += 1
         story += [bullet(f"{guest};") for guest in details.guests]
     if details.absent:
-        story.append(para(f"{number}. Vắng mặt:"))
+        story.append(body(f"{number}. Vắng mặt:"))
         number += 1
         for person in details.absent:
             reason = f" (lý do: {person.reason})" if person.reason else " (không có lý do)"
-            story.append(bullet(f"{person.name}{reason};"))
+            story.append(bullet(f"Đồng chí {person.name}{reason};"))
     if record["type"] != "dialogue":  # a dialogue's chair is listed first already
-        story.append(para(f"Chủ trì: {_person(chair, chair_post)}."))
+        story.append(body(f"Chủ trì: {_person(chair, chair_post)}."))
     note_taker = _person(details.note_taker, details.note_taker_post)
-    story.append(para(f"Người ghi biên bản: {note_taker}."))
+    story.append(body(f"Người ghi biên bản: {note_taker}."))
     return story
 
 
@@ -240,18 +289,23 @@ def _count(value: int) -> str:
     return format_decimal(value, locale="vi")
 
 
-def _purpose(record: Mapping[str, Any], details: MinutesInput) -> list[Any]:
-    story: list[Any] = [heading("II. MỤC ĐÍCH, NỘI DUNG")]
+def _purpose(record: Mapping[str, Any], details: MinutesInput) -> list[Text]:
+    story: list[Text] = [heading("II. MỤC ĐÍCH, NỘI DUNG")]
     if details.purpose:
-        return story + paragraphs(details.purpose)
-    story.append(para(f"Nội dung: {record['title']}."))
-    if record.get("fields"):
-        story.append(para(f"Lĩnh vực: {', '.join(record['fields'])}."))
+        story += paragraphs(details.purpose)
+    else:
+        story.append(body(f"Nội dung: {record['title']}."))
+        if record.get("fields"):
+            story.append(body(f"Lĩnh vực: {', '.join(record['fields'])}."))
+    if details.documents:
+        event = "buổi đối thoại" if record["type"] == "dialogue" else "buổi làm việc"
+        story.append(body(f"Tài liệu sử dụng tại {event}:"))
+        story += [bullet(f"{item.rstrip('.,;')};") for item in details.documents]
     return story
 
 
-def _proceedings(record: Mapping[str, Any], details: MinutesInput, kind: MinutesKind) -> list[Any]:
-    story: list[Any] = [heading("III. DIỄN BIẾN")]
+def _proceedings(record: Mapping[str, Any], details: MinutesInput, kind: MinutesKind) -> list[Text]:
+    story: list[Text] = [heading("III. DIỄN BIẾN")]
     chair, chair_post = _chair(record, details)
     if chair:
         opener = (
@@ -259,39 +313,50 @@ def _proceedings(record: Mapping[str, Any], details: MinutesInput, kind: Minutes
             if kind is MinutesKind.DIALOGUE
             else "thông qua mục đích, yêu cầu, nội dung làm việc"
         )
-        story.append(para(f"{_sentence(_person(chair, chair_post))} {opener}."))
+        story.append(body(f"{_sentence(_person(chair, chair_post))} {opener}."))
     for speech in details.proceedings:
         lines = [line.strip() for line in speech.content.splitlines() if line.strip()]
-        story.append(para(f"Ý kiến của {speech.speaker}: {lines[0]}"))
-        story += [para(line) for line in lines[1:]]
+        story.append(body(f"Ý kiến của {speech.speaker}: {sentence_end(lines[0])}"))
+        story += [body(sentence_end(line)) for line in lines[1:]]
     if record["type"] == "dialogue":
         story += _issues(record)
     elif record.get("findings"):
         word = _session_word(record["type"])
-        story.append(para(f"Kết quả {word}:"))
+        story.append(body(f"Kết quả {word}:"))
         story += paragraphs(record["findings"])
     return story
 
 
-def _issues(record: Mapping[str, Any]) -> list[Any]:
-    story: list[Any] = []
+_HONORIFICS = ("ông ", "bà ", "anh ", "chị ", "đồng chí ", "cụ ", "em ")
+
+
+def _who(issue: Mapping[str, Any]) -> str:
+    """Who raised an issue, as written inside a sentence: "ông Trần Văn Tâm"."""
+    if issue.get("protect_identity"):
+        return "một công dân, danh tính được giữ bí mật"
+    raised = (issue.get("raised_by") or "").strip()
+    if not raised or raised.lower() in ("một công dân", "công dân"):
+        return "một công dân"
+    lowered = raised[:1].lower() + raised[1:]
+    if lowered.lower().startswith(_HONORIFICS):
+        return lowered
+    return f"công dân {raised}"
+
+
+def _issues(record: Mapping[str, Any]) -> list[Text]:
+    story: list[Text] = []
     for index, issue in enumerate(record.get("issues") or [], start=1):
         kind = wording.ISSUE_KINDS.get(issue["kind"], issue["kind"])
-        if issue.get("protect_identity") or not issue.get("raised_by"):
-            who = (
-                "một công dân (danh tính được giữ bí mật)"
-                if issue.get("protect_identity")
-                else "một công dân"
-            )
-        else:
-            who = issue["raised_by"]
-        story.append(para(f"{index}. Ý kiến của {who} ({kind}): {issue['content']}"))
+        content = sentence_end(issue["content"])
+        # "(khiếu nại): Khiếu nại về …" says the kind twice; the content already says it.
+        label = "" if content.lower().startswith(kind) else f" ({kind})"
+        story.append(body(f"{index}. Ý kiến của {_who(issue)}{label}: {content}"))
         if issue.get("answer"):
-            story.append(para(f"Trả lời tại buổi đối thoại: {issue['answer']}"))
+            story.append(body(f"Trả lời tại buổi đối thoại: {sentence_end(issue['answer'])}"))
         if issue.get("assignee"):
             deadline = f", hạn ngày {_dmy(issue['deadline'])}" if issue.get("deadline") else ""
             story.append(
-                para(
+                body(
                     f"Giao {issue['assignee']} xem xét, giải quyết{deadline} và trả lời "
                     "công dân bằng văn bản."
                 )
@@ -299,46 +364,135 @@ def _issues(record: Mapping[str, Any]) -> list[Any]:
     return story
 
 
-def _conclusion(record: Mapping[str, Any]) -> list[Any]:
-    story: list[Any] = [heading("IV. KẾT LUẬN")]
-    story += paragraphs(record.get("conclusion")) or [para("...")]
+def _conclusion(record: Mapping[str, Any]) -> list[Text]:
+    story: list[Text] = [heading("IV. KẾT LUẬN")]
+    story += paragraphs(record.get("conclusion")) or [body("...")]
     recommendations = record.get("recommendations") or []
     if recommendations:
-        story.append(para("Các kiến nghị:"))
+        story.append(body("Các kiến nghị:"))
         for item in recommendations:
             extra = [x for x in (item.get("addressee"),) if x]
             if item.get("deadline"):
                 extra.append(f"hạn {_dmy(item['deadline'])}")
             suffix = f" ({'; '.join(extra)})" if extra else ""
-            story.append(bullet(f"{item['content']}{suffix};"))
+            story.append(bullet(f"{item['content'].rstrip('.;')}{suffix};"))
     return story
 
 
-def _closing(details: MinutesInput, kind: MinutesKind) -> list[Any]:
+def _closing_lines(details: MinutesInput, kind: MinutesKind) -> list[Text]:
     event = "Buổi đối thoại" if kind is MinutesKind.DIALOGUE else "Buổi làm việc"
     if kind is MinutesKind.CONCLUSION:
         event = "Hội nghị"
+    copies = f"{details.copies:02d}"
     return [
-        para(f"{event} kết thúc vào hồi {_clock(details.close_time)} cùng ngày."),
-        para("Biên bản đã được đọc lại cho những người tham dự cùng nghe và nhất trí thông qua."),
+        body(f"{event} kết thúc vào hồi {_clock(details.close_time)} cùng ngày."),
+        body(
+            f"Biên bản được lập thành {copies} bản, đã được đọc lại cho những người tham dự "
+            "cùng nghe và nhất trí thông qua."
+        ),
     ]
 
 
-def build_minutes(
+def _signatures(
+    record: Mapping[str, Any], details: MinutesInput, kind: MinutesKind, template: Template
+) -> Closing:
+    state = template is Template.STATE
+    chair, _post = _chair(record, details)
+    note_taker = Signer(post="THƯ KÝ" if state else "NGƯỜI GHI BIÊN BẢN", name=details.note_taker)
+    if kind is MinutesKind.WORKING_SESSION:
+        word = _session_word(record["type"]).upper()
+        lead = compose.signer(
+            capacity_text=f"T/M ĐOÀN {word}",
+            post="TRƯỞNG ĐOÀN",
+            name=record.get("lead") or chair,
+            template=template,
+        )
+        representative = Signer(post=f"ĐẠI DIỆN ĐƠN VỊ\nĐƯỢC {word}", name=details.representative)
+        return Closing(
+            lead=_closing_lines(details, kind),
+            left=representative,
+            right=lead,
+            extra=[note_taker],
+        )
+    return Closing(
+        lead=_closing_lines(details, kind),
+        left=note_taker,
+        right=Signer(post="CHỦ TỌA" if state else "CHỦ TRÌ", name=chair),
+    )
+
+
+def _missing(record: Mapping[str, Any], details: MinutesInput, kind: MinutesKind) -> list[str]:
+    """What 16-HD/VPTW requires that the minutes do not have yet."""
+    missing: list[str] = []
+    chair, _post = _chair(record, details)
+    need(missing, "thời gian bắt đầu (giờ, phút)", details.start_time)
+    need(missing, "địa điểm", details.place or record.get("place"))
+    need(missing, "người chủ trì", chair)
+    need(missing, "người ghi biên bản", details.note_taker)
+    need(missing, "nội dung kết luận (mục IV. KẾT LUẬN)", record.get("conclusion"))
+    need(missing, "thời gian kết thúc (giờ, phút)", details.close_time)
+    if kind is MinutesKind.WORKING_SESSION:
+        word = _session_word(record["type"])
+        need(missing, f"họ tên đại diện đơn vị được {word} (ký biên bản)", details.representative)
+    return missing
+
+
+def minutes_document(
+    record: Mapping[str, Any],
+    details: MinutesInput,
+    *,
+    settings: DocumentSettings,
+    office: OfficeView,
+) -> Document:
+    """The minutes as a draft :class:`Document` (no database access)."""
+    if details.template is not None:
+        settings = _with_template(settings, details.template)
+    kind = _kind(record, details)
+    on = meeting_date(record, details, kind)
+    profile = office.profile_at(on)
+    return Document(
+        title=f"Biên bản - {record['title']}",
+        author=profile.name,
+        page=compose.page(settings),
+        header=compose.header(settings=settings, profile=profile, doc_type=MINUTES, on=on),
+        kind=wording.MINUTES_TITLE,
+        subject=_subject(record, kind).split("\n"),
+        blocks=[
+            *_opening(record, details, on, kind),
+            *_participants(record, details),
+            *_purpose(record, details),
+            *_proceedings(record, details, kind),
+            *_conclusion(record),
+        ],
+        closing=_signatures(record, details, kind, settings.template),
+        missing=_missing(record, details, kind),
+    )
+
+
+def _with_template(settings: DocumentSettings, template: Template) -> DocumentSettings:
+    return replace(settings, template=template)
+
+
+def draft_minutes(
     store: Store,
     *,
     record_id: str,
     details: MinutesInput | Mapping[str, object] | None = None,
-    number: int | None = None,
-    settings: DocumentSettings | None = None,
-) -> bytes:
-    """The minutes as PDF; without ``number`` a draft with a blank number (for preview)."""
+) -> Document:
+    """The minutes of a record as they stand now: a draft, for preview, PDF or Word."""
     model = _details(details)
     record = _record(store, record_id)
-    settings = settings or get_document_settings(store)
-    on = meeting_date(record, model, _kind(record, model))
-    profile = get_office(store).profile_at(on)
-    return _render(record, model, number=number, settings=settings, profile=profile)
+    return minutes_document(
+        record, model, settings=get_document_settings(store), office=get_office(store)
+    )
+
+
+def minutes_subject(
+    store: Store, *, record_id: str, details: MinutesInput | Mapping[str, object] | None
+) -> str:
+    """What the register files the minutes under (one live number per meeting)."""
+    record = _record(store, record_id)
+    return f"minutes:{record['id']}:{_kind(record, _details(details)).value}"
 
 
 def _details(details: MinutesInput | Mapping[str, object] | None) -> MinutesInput:
@@ -356,49 +510,14 @@ def _record(store: Store, record_id: str) -> dict[str, Any]:
     return record
 
 
-def _render(
-    record: Mapping[str, Any],
-    details: MinutesInput,
+def build_minutes(
+    store: Store,
     *,
-    number: int | None,
-    settings: DocumentSettings,
-    profile: Profile,
+    record_id: str,
+    details: MinutesInput | Mapping[str, object] | None = None,
 ) -> bytes:
-    """Lay the minutes out (no database access: this runs inside the issuing transaction)."""
-    if details.template is not None:
-        settings = _with_template(settings, details.template)
-    kind = _kind(record, details)
-    on = meeting_date(record, details, kind)
-    width = layout.text_width(settings)
-    chair, _post = _chair(record, details)
-    story: list[Any] = [
-        layout.header(
-            settings=settings,
-            profile=profile,
-            number=number,
-            doc_type=MINUTES,
-            on=on,
-            width=width,
-        ),
-        *layout.title(wording.MINUTES_TITLE, _subject(record, kind)),
-        *_opening(record, details, on),
-        *_participants(record, details),
-        *_purpose(record, details),
-        *_proceedings(record, details, kind),
-        *_conclusion(record),
-        layout.signatures(
-            Signature(capacity=None, post="NGƯỜI GHI BIÊN BẢN", name=details.note_taker),
-            Signature(capacity=None, post="CHỦ TRÌ", name=chair),
-            template=settings.template,
-            width=width,
-            lead=_closing(details, kind),
-        ),
-    ]
-    return layout.render(story, settings=settings, title_text=f"Biên bản - {record['title']}")
-
-
-def _with_template(settings: DocumentSettings, template: Template) -> DocumentSettings:
-    return replace(settings, template=template)
+    """The draft minutes as PDF (for the preview)."""
+    return render_pdf(draft_minutes(store, record_id=record_id, details=details))
 
 
 def issue_minutes(
@@ -406,35 +525,35 @@ def issue_minutes(
     *,
     record_id: str,
     details: MinutesInput | Mapping[str, object] | None = None,
-    target: Path | None = None,
-) -> IssuedMinutes:
-    """Give the minutes their number (the same one if issued before), render, and write.
-
-    If ``target`` cannot be written nothing is issued and nothing is written.
-    """
+    replaces: int | None = None,
+    expected_number: int | None = None,
+    write: Callable[[Issued], None] | None = None,
+) -> Issued:
+    """Number the minutes and keep them as issued; refused while anything is missing."""
     model = _details(details)
-    record = _record(store, record_id)
-    if target is not None:
-        layout.check_writable(target)
-    settings = get_document_settings(store)
-    kind = _kind(record, model)
-    on = meeting_date(record, model, kind)
-    profile = get_office(store).profile_at(on)
-
-    def produce(issued: IssuedNumber) -> bytes:
-        pdf = _render(record, model, number=issued.number, settings=settings, profile=profile)
-        if target is not None:
-            layout.write_file(pdf, target)
-        return pdf
-
-    issued, pdf = issue_number(
+    return register.issue(
         store,
-        settings=settings,
-        doc_type=MINUTES,
-        subject_key=f"minutes:{record['id']}:{kind.value}",
-        symbol=profile.symbol,
-        document_date=on,
-        record_id=record["id"],
-        produce=produce,
+        document=draft_minutes(store, record_id=record_id, details=model),
+        subject_key=minutes_subject(store, record_id=record_id, details=model),
+        record_id=_record(store, record_id)["id"],
+        replaces=replaces,
+        expected_number=expected_number,
+        write=write,
     )
-    return IssuedMinutes(number=issued, pdf=pdf)
+
+
+def preview_minutes_number(
+    store: Store,
+    *,
+    record_id: str,
+    details: MinutesInput | Mapping[str, object] | None = None,
+    replaces: int | None = None,
+) -> NumberPreview:
+    """The number the minutes would take now; refused as issuing would be."""
+    model = _details(details)
+    return register.next_number_for(
+        store,
+        document=draft_minutes(store, record_id=record_id, details=model),
+        subject_key=minutes_subject(store, record_id=record_id, details=model),
+        replaces=replaces,
+    )

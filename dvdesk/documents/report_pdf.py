@@ -2,38 +2,40 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
-from reportlab.lib.enums import TA_CENTER, TA_LEFT
-from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import PageBreak, Paragraph, Table
 
 from dvdesk.clock import today
-from dvdesk.documents import layout, wording
-from dvdesk.documents.figures import Figures, OfficeFigures, ReportFigures, Scope
-from dvdesk.documents.fonts import font_name
-from dvdesk.documents.layout import Signature, heading, para, paragraphs, style
-from dvdesk.documents.narratives import Narrative, get_narrative
-from dvdesk.documents.register import REPORT, IssuedNumber, issue_number
+from dvdesk.documents import compose, registers_report, wording
+from dvdesk.documents.compose import body, heading, need, paragraphs
+from dvdesk.documents.content import Appendix, Block, Closing, Document, Grid, Text
+from dvdesk.documents.figures import (
+    Figures,
+    OfficeFigures,
+    OverdueItem,
+    ReportFigures,
+    Scope,
+    compute_figures,
+)
+from dvdesk.documents.layout import render_pdf
+from dvdesk.documents.periods import Period, list_custom_periods, range_period, year_periods
+from dvdesk.documents.register import Issued, NumberPreview, issue, next_number_for
 from dvdesk.documents.settings import DocumentSettings, get_document_settings
-from dvdesk.services.office import OfficeView, Profile, get_office
+from dvdesk.errors import Conflict
+from dvdesk.i18n import _
+from dvdesk.services import register_store
+from dvdesk.services.narratives import Narrative, get_narrative
+from dvdesk.services.office import OfficeView, get_office
 from dvdesk.services.store import Store
 
+REPORT = "BC"
 TABLE_SIZE = 9
-
-
-@dataclass(frozen=True)
-class IssuedReport:
-    number: IssuedNumber
-    figures: ReportFigures
-    pdf: bytes
 
 
 @lru_cache(maxsize=65_536)
@@ -47,7 +49,7 @@ def dmy(value: date) -> str:
 
 
 def percent(part: int, whole: int) -> str:
-    return format_decimal(round(100 * part / whole, 1), locale="vi") + "%" if whole else "-"
+    return format_decimal(round(100 * part / whole, 1), locale="vi") + "%"
 
 
 def change(current: int, previous: int) -> str:
@@ -75,6 +77,7 @@ INDICATORS: tuple[tuple[str, Any], ...] = (
     ("Số kiến nghị theo dõi", lambda f: f.recommendations.total),
     ("Kiến nghị đã giải quyết", lambda f: f.recommendations.resolved),
     ("Kiến nghị quá hạn chưa giải quyết", lambda f: f.recommendations.overdue),
+    *registers_report.INDICATORS,
 )
 
 # Columns of the table by office: (group, column, getter).
@@ -92,40 +95,113 @@ OFFICE_COLUMNS: tuple[tuple[str, str, Any], ...] = (
 )
 
 
-def subject_line(figures: ReportFigures) -> str:
-    return f"Kết quả công tác dân vận {figures.period.label}"
+_PERIOD_KEY = re.compile(r"^(?P<year>\d{4})(?:-(?P<part>H1|H2|9M|Q[1-4]|M\d{2}))?$")
+_QUARTERS = {"Q1": "I", "Q2": "II", "Q3": "III", "Q4": "IV"}
+
+
+def subject_lines(period: Period) -> list[str]:
+    """The customary subject of the report for its period."""
+    match = _PERIOD_KEY.fullmatch(period.key)
+    if match is None:
+        return [f"Kết quả công tác dân vận {period.label}"]
+    year, part = int(match["year"]), match["part"]
+    if part is None:
+        return [f"Tổng kết công tác dân vận năm {year},", f"phương hướng, nhiệm vụ năm {year + 1}"]
+    if part == "H1":
+        return [
+            f"Sơ kết công tác dân vận 6 tháng đầu năm {year},",
+            f"phương hướng, nhiệm vụ 6 tháng cuối năm {year}",
+        ]
+    if part == "9M":
+        return [
+            f"Công tác dân vận 9 tháng năm {year},",
+            f"phương hướng, nhiệm vụ 3 tháng cuối năm {year}",
+        ]
+    if part.startswith("Q"):
+        return [f"Công tác dân vận quý {_QUARTERS[part]} năm {year}"]
+    if part.startswith("M"):
+        return [f"Công tác dân vận tháng {int(part[1:])} năm {year}"]
+    return [f"Công tác dân vận {period.label}"]
+
+
+def _tasks_heading(period: Period) -> str:
+    match = _PERIOD_KEY.fullmatch(period.key)
+    part = match["part"] if match else ""
+    year = int(match["year"]) if match else period.end.year
+    if match and part is None:
+        return f"PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM {year + 1}"
+    if part == "H1":
+        return f"PHƯƠNG HƯỚNG, NHIỆM VỤ 6 THÁNG CUỐI NĂM {year}"
+    return "NHIỆM VỤ TRỌNG TÂM THỜI GIAN TỚI"
+
+
+def _towards(subjects: int) -> str:
+    return f" đối với {n(subjects)} tổ chức, đơn vị" if subjects else ""
 
 
 def inspection_sentence(totals: Figures) -> str:
-    """The sentence every report opens its figures with."""
-    return (
-        f"Tiến hành {n(totals.inspection.sessions)} cuộc kiểm tra đối với "
-        f"{n(totals.inspection.subjects)} tổ chức, đơn vị; giám sát "
-        f"{n(totals.supervision.sessions)} cuộc với {n(totals.supervision.subjects)} "
-        "tổ chức, đơn vị."
-    )
+    """``Tiến hành 12 cuộc kiểm tra đối với 30 tổ chức, đơn vị; giám sát 9 cuộc đối với …``.
+
+    What is zero is left out rather than printed as "0 cuộc … 0 tổ chức".
+    """
+    parts = []
+    inspection, supervision = totals.inspection, totals.supervision
+    if inspection.sessions:
+        parts.append(f"{n(inspection.sessions)} cuộc kiểm tra{_towards(inspection.subjects)}")
+    if supervision.sessions:
+        parts.append(f"giám sát {n(supervision.sessions)} cuộc{_towards(supervision.subjects)}")
+    if not parts:
+        return "Chưa tiến hành cuộc kiểm tra, giám sát nào."
+    return "Tiến hành " + "; ".join(parts) + "."
 
 
 def dialogue_sentence(totals: Figures) -> str:
     d = totals.dialogue
-    kinds = "; ".join(
-        f"{wording.ISSUE_KINDS[kind.value]} {n(count)}" for kind, count in d.by_kind().items()
+    if not d.sessions:
+        return "Trong kỳ không tổ chức buổi đối thoại nào với Nhân dân."
+    text = f"Tổ chức {n(d.sessions)} buổi đối thoại với {n(d.attendees)} lượt người dân tham dự"
+    if not d.issues:
+        return text + "; không có ý kiến khiếu nại, tố cáo, kiến nghị, phản ánh."
+    kinds = ", ".join(
+        f"{n(count)} {wording.ISSUE_KINDS[kind.value]}"
+        for kind, count in d.by_kind().items()
+        if count
     )
-    return (
-        f"Tổ chức {n(d.sessions)} buổi đối thoại với {n(d.attendees)} lượt người dân tham dự; "
-        f"tiếp nhận {n(d.issues)} ý kiến ({kinds}), trong đó {n(d.answered_on_spot)} ý kiến "
-        f"được trả lời ngay tại buổi đối thoại; đã giải quyết {n(d.resolved)} ý kiến; "
-        f"{n(d.overdue)} ý kiến quá hạn chưa được giải quyết."
-    )
+    text += f"; tiếp nhận {n(d.issues)} ý kiến ({kinds})"
+    clauses = []
+    if d.answered_on_spot:
+        clauses.append(f"{n(d.answered_on_spot)} ý kiến được trả lời ngay tại buổi đối thoại")
+    if d.resolved:
+        clauses.append(f"đã giải quyết {n(d.resolved)} ý kiến")
+    if d.overdue:
+        clauses.append(f"{n(d.overdue)} ý kiến quá hạn chưa được giải quyết")
+    if clauses:
+        text += ", trong đó " + "; ".join(clauses)
+    return text + "."
 
 
-def recommendation_sentence(totals: Figures, as_of: date) -> str:
+def recommendation_sentence(totals: Figures, as_of: date, backlog: int = 0) -> str:
+    """The follow-up figures, naming the overdue backlog from earlier periods."""
     r = totals.recommendations
-    return (
-        f"Theo dõi {n(r.total)} kiến nghị sau kiểm tra, giám sát, đối thoại; đã giải quyết "
-        f"{n(r.resolved)} kiến nghị (đạt {percent(r.resolved, r.total)}); {n(r.overdue)} "
-        f"kiến nghị quá hạn chưa giải quyết (tính đến ngày {dmy(as_of)})."
-    )
+    parts = []
+    if r.total:
+        parts.append(
+            f"Theo dõi {n(r.total)} kiến nghị sau kiểm tra, giám sát, đối thoại trong kỳ"
+            + (
+                f"; đã giải quyết {n(r.resolved)} kiến nghị (đạt {percent(r.resolved, r.total)})"
+                if r.resolved
+                else "; chưa có kiến nghị nào được giải quyết"
+            )
+        )
+    overdue = r.overdue + backlog
+    if overdue:
+        detail = f", trong đó {n(backlog)} kiến nghị từ các kỳ trước" if backlog else ""
+        parts.append(
+            f"{n(overdue)} kiến nghị quá hạn chưa giải quyết (tính đến ngày {dmy(as_of)}){detail}"
+        )
+    if not parts:
+        return "Trong kỳ không có kiến nghị phải theo dõi."
+    return "; ".join(parts) + "."
 
 
 def comparison_sentence(figures: ReportFigures) -> str:
@@ -147,247 +223,286 @@ def _more_less(current: int, previous: int) -> str:
     return "không thay đổi"
 
 
-def _cell(
-    value: str, size: float = TABLE_SIZE, *, bold: bool = False, align: int = TA_CENTER
-) -> Paragraph:
-    return Paragraph(layout.text(value), style(size, bold=bold, align=align, after=0))
-
-
-def comparison_table(figures: ReportFigures, width: float) -> Table:
-    head = ["Chỉ tiêu", "Kỳ báo cáo", "Cùng kỳ năm trước", "Tăng (+), giảm (-)"]
-    rows: list[list[Any]] = [[_cell(h, 12, bold=True) for h in head]]
+def comparison_table(figures: ReportFigures) -> Grid:
+    rows = [["Chỉ tiêu", "Kỳ báo cáo", "Cùng kỳ năm trước", "Tăng (+), giảm (-)"]]
     for label, value in INDICATORS:
         now, before = value(figures.totals), value(figures.previous)
-        rows.append(
-            [
-                _cell(label, 12, align=TA_LEFT),
-                n(now),
-                n(before),
-                change(now, before),
-            ]
-        )
-    numbers = 28 * mm
-    table = Table(rows, colWidths=[width - 3 * numbers, numbers, numbers, numbers], repeatRows=1)
-    table.setStyle(_grid(12, header_rows=1))
-    return table
+        rows.append([label, n(now), n(before), change(now, before)])
+    return Grid(widths=[0.49, 0.17, 0.17, 0.17], rows=rows, size=12)
 
 
-def _grid(size: float, *, header_rows: int) -> Any:
-    return layout.table_style(
-        [
-            ("FONTSIZE", (0, 0), (-1, -1), size),
-            ("LEADING", (0, 0), (-1, -1), size * 1.2),
-            ("GRID", (0, 0), (-1, -1), 0.5, "black"),
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ("ALIGN", (1, header_rows), (-1, -1), "RIGHT"),
-            ("LEFTPADDING", (0, 0), (-1, -1), 3),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-            ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-        ]
-    )
-
-
-def office_table(rows: tuple[OfficeFigures, ...], totals: Figures, width: float) -> Table:
+def office_table(rows: tuple[OfficeFigures, ...], totals: Figures) -> Grid:
     """One row per office (the reporting office first), a total row, headers on every page."""
-    number_width = 12.5 * mm
-    index_width = 9 * mm
-    name_width = width - index_width - number_width * len(OFFICE_COLUMNS)
-    header_top: list[Any] = [_cell("STT", bold=True), _cell("Cơ quan", bold=True)]
-    header_bottom: list[Any] = ["", ""]
-    spans = [("SPAN", (0, 0), (0, 1)), ("SPAN", (1, 0), (1, 1))]
+    top = ["STT", "Cơ quan"]
+    bottom = ["", ""]
+    spans = [(0, 0, 0, 1), (1, 0, 1, 1)]
     previous_group = None
     for column, (group, label, _getter) in enumerate(OFFICE_COLUMNS, start=2):
-        header_top.append(_cell(group, bold=True) if group != previous_group else "")
+        top.append(group if group != previous_group else "")
         if group != previous_group:
             span_end = column + sum(1 for g, _l, _x in OFFICE_COLUMNS if g == group) - 1
-            spans.append(("SPAN", (column, 0), (span_end, 0)))
+            spans.append((column, 0, span_end, 0))
         previous_group = group
-        header_bottom.append(_cell(label, bold=True))
-    bold = font_name("bold")
-    data: list[list[Any]] = [header_top, header_bottom]
-    limit = name_width - 6
+        bottom.append(label)
+    data = [top, bottom]
     for index, office in enumerate(rows, start=1):
-        name = office.name
-        fits = stringWidth(name, font_name(), TABLE_SIZE) <= limit
         data.append(
             [
                 str(index),
-                name if fits else _cell(name, align=TA_LEFT),
+                office.name,
                 *(n(getter(office.figures)) for _g, _l, getter in OFFICE_COLUMNS),
             ]
         )
     data.append(["", "Tổng cộng", *(n(getter(totals)) for _g, _l, getter in OFFICE_COLUMNS)])
-    table = Table(
-        data,
-        colWidths=[index_width, name_width] + [number_width] * len(OFFICE_COLUMNS),
-        repeatRows=2,
+    number = 0.065
+    return Grid(
+        widths=[0.04, 0.96 - number * len(OFFICE_COLUMNS), *([number] * len(OFFICE_COLUMNS))],
+        rows=data,
+        header_rows=2,
+        spans=spans,
+        left_columns=2,
+        bold_last_row=True,
+        size=10,
     )
-    style_commands = _grid(TABLE_SIZE, header_rows=2)
-    for command in [
-        *spans,
-        ("ALIGN", (0, 2), (0, -1), "CENTER"),
-        ("ALIGN", (1, 2), (1, -1), "LEFT"),
-        ("FONTNAME", (0, -1), (-1, -1), bold),
-    ]:
-        style_commands.add(*command)
-    table.setStyle(style_commands)
-    return table
 
 
-def _section(title: str, text: str | None) -> list[Any]:
-    return [heading(title), *(paragraphs(text) or [para("…")])]
+def overdue_table(items: tuple[OverdueItem, ...]) -> Grid:
+    rows = [
+        [
+            "STT",
+            "Cuộc kiểm tra, giám sát, đối thoại",
+            "Nội dung kiến nghị",
+            "Nơi thực hiện",
+            "Hạn giải quyết",
+            "Ghi chú",
+        ]
+    ]
+    for index, item in enumerate(items, start=1):
+        rows.append(
+            [
+                str(index),
+                f"{item.record_title} ({dmy(item.session_date)})",
+                item.content,
+                item.addressee or "",
+                dmy(item.deadline),
+                "Kỳ trước" if item.earlier else "",
+            ]
+        )
+    return Grid(widths=[0.05, 0.3, 0.33, 0.14, 0.1, 0.08], rows=rows, left_columns=4, size=11)
 
 
-def report_story(
+def _section(title: str, text: str | None) -> list[Text]:
+    return [heading(title), *(paragraphs(text) or [body("…")])]
+
+
+def _results(figures: ReportFigures, who: str, narrative: Narrative) -> list[Block]:
+    totals = figures.totals
+    period = figures.period
+    return [
+        heading("II. KẾT QUẢ THỰC HIỆN"),
+        *(body(line) for line in registers_report.register_sentences(figures, who)),
+        heading("1. Công tác kiểm tra, giám sát"),
+        body(f"Trong {period.label}, {who} {_lower_first(inspection_sentence(totals))}"),
+        heading("2. Đối thoại với Nhân dân"),
+        body(dialogue_sentence(totals)),
+        heading("3. Theo dõi, đôn đốc thực hiện kiến nghị"),
+        body(recommendation_sentence(totals, figures.as_of, figures.backlog.recommendations)),
+        *(
+            [
+                body(
+                    f"Ngoài ra còn {n(figures.backlog.issues)} ý kiến của Nhân dân tại các "
+                    "buổi đối thoại kỳ trước quá hạn chưa được giải quyết."
+                )
+            ]
+            if figures.backlog.issues
+            else []
+        ),
+        *(
+            [
+                body(
+                    "Danh mục kiến nghị quá hạn chưa giải quyết tại Phụ lục"
+                    f"{' 2' if figures.scope is Scope.ALL else ''} kèm theo."
+                )
+            ]
+            if figures.overdue
+            else []
+        ),
+        heading("4. So sánh với cùng kỳ năm trước"),
+        body(comparison_sentence(figures)),
+        comparison_table(figures),
+        heading("5. Kết quả nổi bật"),
+        *(paragraphs(narrative.achievements) or [body("…")]),
+    ]
+
+
+def _appendices(figures: ReportFigures) -> list[Appendix]:
+    period = figures.period
+    window = f"{period.label} (từ ngày {dmy(period.start)} đến ngày {dmy(period.end)})"
+    found: list[Appendix] = []
+    if figures.scope is Scope.ALL:
+        found.append(
+            Appendix(
+                title="PHỤ LỤC",
+                subtitle=f"SỐ LIỆU THEO CƠ QUAN, {window.upper()}",
+                blocks=[office_table(figures.by_office, figures.totals)],
+                landscape=True,
+            )
+        )
+    if figures.overdue:
+        found.append(
+            Appendix(
+                title="PHỤ LỤC",
+                subtitle=(
+                    "DANH MỤC KIẾN NGHỊ QUÁ HẠN CHƯA GIẢI QUYẾT "
+                    f"(TÍNH ĐẾN NGÀY {dmy(figures.as_of)})"
+                ),
+                blocks=[overdue_table(figures.overdue)],
+                landscape=True,
+            )
+        )
+    if len(found) > 1:
+        found = [
+            appendix.model_copy(update={"title": f"PHỤ LỤC {index}"})
+            for index, appendix in enumerate(found, start=1)
+        ]
+    return found
+
+
+def _report_missing(
+    narrative: Narrative, settings: DocumentSettings, recipients: list[str]
+) -> list[str]:
+    missing: list[str] = []
+    need(missing, "đặc điểm tình hình (mục I)", narrative.situation)
+    need(missing, "kết quả nổi bật (mục II.5)", narrative.achievements)
+    need(missing, "hạn chế, nguyên nhân (mục III)", narrative.limitations)
+    need(missing, "phương hướng, nhiệm vụ (mục IV)", narrative.tasks)
+    need(missing, "họ tên người ký", settings.signer_name)
+    need(missing, "chức vụ người ký", settings.signer_post)
+    if not recipients:
+        missing.append("nơi nhận (ngoài bản lưu)")
+    return missing
+
+
+def report_document(
     figures: ReportFigures,
     *,
     narrative: Narrative,
     office: OfficeView,
-    profile: Profile,
     settings: DocumentSettings,
     on: date,
-    number: int | None,
-) -> list[Any]:
-    width = layout.text_width(settings)
-    totals = figures.totals
+) -> Document:
+    """The report as a draft :class:`Document` (no database access)."""
+    profile = office.profile_at(on)
     who = profile.name
     if figures.scope is Scope.ALL:
         who = f"{profile.name} và các cơ quan cấp dưới"
     period = figures.period
-    story: list[Any] = [
-        layout.header(
-            settings=settings, profile=profile, number=number, doc_type=REPORT, on=on, width=width
-        ),
-        *layout.title(wording.REPORT_TITLE, subject_line(figures)),
-        para(
-            f"(Số liệu từ ngày {dmy(period.start)} đến ngày {dmy(period.end)})",
-            style(14, italic=True, align=TA_CENTER),
-        ),
-        heading("I. KẾT QUẢ THỰC HIỆN"),
-        heading("1. Công tác kiểm tra, giám sát"),
-        para(f"Trong {period.label}, {who}: {_lower_first(inspection_sentence(totals))}"),
-        heading("2. Đối thoại với Nhân dân"),
-        para(dialogue_sentence(totals)),
-        heading("3. Theo dõi, đôn đốc thực hiện kiến nghị"),
-        para(recommendation_sentence(totals, figures.as_of)),
-        heading("4. So sánh với cùng kỳ năm trước"),
-        para(comparison_sentence(figures)),
-        comparison_table(figures, width),
-        heading("5. Kết quả nổi bật"),
-        *(paragraphs(narrative.achievements) or [para("…")]),
-        *_section("II. HẠN CHẾ, NGUYÊN NHÂN", narrative.limitations),
-    ]
-    tasks = _section("III. NHIỆM VỤ TRỌNG TÂM THỜI GIAN TỚI", narrative.tasks)
     recipients = list(narrative.recipients) or ([office.parent_name] if office.parent_name else [])
-    if len(tasks) > 4:
-        story += tasks[:-2]
-    story.append(
-        layout.signed_with_recipients(
-            recipients,
-            Signature(
-                capacity=settings.signer_capacity,
+    tasks = _section(f"IV. {_tasks_heading(period)}", narrative.tasks)
+    # The last section's closing lines go with the signature (at most a few).
+    kept = tasks if len(tasks) <= 4 else tasks[-2:]
+    template = settings.template
+    return Document(
+        title=f"Báo cáo {' '.join(subject_lines(period))}",
+        author=profile.name,
+        page=compose.page(settings),
+        header=compose.header(settings=settings, profile=profile, doc_type=REPORT, on=on),
+        kind=wording.REPORT_TITLE,
+        subject=subject_lines(period),
+        blocks=[
+            Text(
+                style="note",
+                value=f"(Số liệu từ ngày {dmy(period.start)} đến ngày {dmy(period.end)})",
+            ),
+            *_section("I. ĐẶC ĐIỂM TÌNH HÌNH", narrative.situation),
+            *_results(figures, who, narrative),
+            *_section("III. HẠN CHẾ, NGUYÊN NHÂN", narrative.limitations),
+            *(tasks[: len(tasks) - len(kept)]),
+        ],
+        closing=Closing(
+            lead=kept,
+            recipients=recipients,
+            archive=wording.archive(template, settings.archive_units),
+            right=compose.signer(
+                capacity_text=settings.signer_capacity,
                 post=settings.signer_post,
                 name=settings.signer_name,
+                template=template,
             ),
-            template=settings.template,
-            width=width,
-            # The last section's closing lines go with the signature (at most a few).
-            lead=tasks if len(tasks) <= 4 else tasks[-2:],
-        )
+        ),
+        appendices=_appendices(figures),
+        missing=_report_missing(narrative, settings, recipients),
     )
-    if figures.scope is Scope.ALL:
-        story += [
-            PageBreak(),
-            para("PHỤ LỤC", style(14, bold=True, align=TA_CENTER, after=0)),
-            para(
-                f"Số liệu theo cơ quan, {period.label} "
-                f"(từ ngày {dmy(period.start)} đến ngày {dmy(period.end)})",
-                style(13, italic=True, align=TA_CENTER, after=6),
-            ),
-            office_table(figures.by_office, totals, width),
-        ]
-    return story
 
 
 def _lower_first(value: str) -> str:
     return value[:1].lower() + value[1:]
 
 
-def build_report_pdf(
+def draft_report(store: Store, *, figures: ReportFigures, on: date | None = None) -> Document:
+    """The report as it stands now: a draft, for preview, PDF or Word."""
+    return report_document(
+        figures,
+        narrative=get_narrative(store, period=figures.period),
+        office=get_office(store),
+        settings=get_document_settings(store),
+        on=on or today(),
+    )
+
+
+def report_subject(figures: ReportFigures) -> str:
+    """What the register files the report under (one live number per period and scope)."""
+    period = figures.period
+    return f"report:{period.start.isoformat()}..{period.end.isoformat()}:{figures.scope.value}"
+
+
+def build_report_pdf(store: Store, *, figures: ReportFigures, on: date | None = None) -> bytes:
+    """The draft report as PDF (for the preview)."""
+    return render_pdf(draft_report(store, figures=figures, on=on))
+
+
+def issue_report(
     store: Store,
     *,
     figures: ReportFigures,
     on: date | None = None,
-    number: int | None = None,
-) -> bytes:
-    """The report as PDF (a draft with a blank number unless ``number`` is given)."""
-    on = on or today()
-    office = get_office(store)
-    return _render(
-        figures,
-        narrative=get_narrative(store, period=figures.period),
-        office=office,
-        settings=get_document_settings(store),
-        on=on,
-        number=number,
-    )
-
-
-def _render(
-    figures: ReportFigures,
-    *,
-    narrative: Narrative,
-    office: OfficeView,
-    settings: DocumentSettings,
-    on: date,
-    number: int | None,
-) -> bytes:
-    story = report_story(
-        figures,
-        narrative=narrative,
-        office=office,
-        profile=office.profile_at(on),
-        settings=settings,
-        on=on,
-        number=number,
-    )
-    return layout.render(story, settings=settings, title_text=f"Báo cáo {figures.period.label}")
-
-
-def issue_report(
-    store: Store, *, figures: ReportFigures, target: Path | None, on: date | None = None
-) -> IssuedReport:
-    """Number the report (the same number if this period was issued before) and write it."""
-    on = on or today()
-    if target is not None:
-        layout.check_writable(target)
-    office = get_office(store)
-    settings = get_document_settings(store)
-    narrative = get_narrative(store, period=figures.period)
-    period = figures.period
-
-    def produce(issued: IssuedNumber) -> bytes:
-        pdf = _render(
-            figures,
-            narrative=narrative,
-            office=office,
-            settings=settings,
-            on=on,
-            number=issued.number,
-        )
-        if target is not None:
-            layout.write_file(pdf, target)
-        return pdf
-
-    issued, pdf = issue_number(
+    replaces: int | None = None,
+    expected_number: int | None = None,
+    write: Callable[[Issued], None] | None = None,
+) -> Issued:
+    """Number the report and keep it as issued; refused while anything is missing."""
+    return issue(
         store,
-        settings=settings,
-        doc_type=REPORT,
-        subject_key=f"report:{period.start.isoformat()}..{period.end.isoformat()}:"
-        f"{figures.scope.value}",
-        symbol=office.profile_at(on).symbol,
-        document_date=on,
-        produce=produce,
+        document=draft_report(store, figures=figures, on=on),
+        subject_key=report_subject(figures),
+        replaces=replaces,
+        expected_number=expected_number,
+        write=write,
     )
-    return IssuedReport(number=issued, figures=figures, pdf=pdf)
+
+
+def preview_report_number(
+    store: Store, *, figures: ReportFigures, on: date | None = None, replaces: int | None = None
+) -> NumberPreview:
+    """The number the report would take now; refused as issuing would be."""
+    return next_number_for(
+        store,
+        document=draft_report(store, figures=figures, on=on),
+        subject_key=report_subject(figures),
+        replaces=replaces,
+    )
+
+
+def figures_for_entry(store: Store, *, entry_id: int) -> ReportFigures:
+    """The figures of the period and scope an issued report covered (to issue its replacement)."""
+    entry = register_store.get_entry(store, entry_id=entry_id)
+    kind, window, scope = entry.subject_key.split(":")
+    if kind != "report":
+        raise Conflict(_("Document {number} is not a report.").format(number=entry.reference))
+    start, end = (date.fromisoformat(part) for part in window.split(".."))
+    known = [*year_periods(end.year), *year_periods(start.year), *list_custom_periods(store)]
+    period = next(
+        (item for item in known if (item.start, item.end) == (start, end)),
+        range_period(start, end),
+    )
+    return compute_figures(store, period=period, scope=Scope(scope))

@@ -9,9 +9,12 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
+from dvdesk.clock import today
 from dvdesk.domain.fields import IsoDate, OptionalText
 from dvdesk.domain.inputs import StrictInput
-from dvdesk.domain.validation import validate
+from dvdesk.domain.validation import failed, validate
+from dvdesk.i18n import _
+from dvdesk.services.register_store import has_entries, latest_date
 from dvdesk.services.settings import get_setting, set_setting
 from dvdesk.services.store import Store
 
@@ -28,6 +31,13 @@ class NumberingRule(StrEnum):
     YEAR = "year"  # restart at 01 each calendar year
 
 
+class RuleChange(StrictInput):
+    """From ``since`` on, documents are numbered by ``rule``."""
+
+    rule: NumberingRule
+    since: IsoDate
+
+
 Millimetres = Annotated[float, Field(ge=5, le=60)]
 
 
@@ -38,6 +48,9 @@ class DocumentSettingsInput(StrictInput):
     margin_right: Millimetres = 15
     template: Template = Template.PARTY
     numbering: NumberingRule = NumberingRule.TERM
+    # Dated rule changes (kept so every past document stays in its series); empty: always
+    # ``numbering``. A change made once numbers were issued starts with the next year/term.
+    numbering_changes: list[RuleChange] = Field(default_factory=list, max_length=100)
     # First days of committee terms, oldest first; the last one is the current term.
     term_starts: list[IsoDate] = Field(
         default_factory=lambda: [date(2020, 10, 1), date(2025, 7, 1)], max_length=100
@@ -46,6 +59,8 @@ class DocumentSettingsInput(StrictInput):
     signer_capacity: OptionalText = None
     signer_post: OptionalText = "TRƯỞNG BAN"
     signer_name: OptionalText = None
+    # State template: who keeps copies after "Lưu: VT, …" (the drafting unit, e.g. "TH").
+    archive_units: OptionalText = None
 
 
 @dataclass(frozen=True)
@@ -60,6 +75,8 @@ class DocumentSettings:
     signer_capacity: str | None
     signer_post: str | None
     signer_name: str | None
+    archive_units: str | None = None
+    numbering_changes: tuple[tuple[NumberingRule, date], ...] = ()
 
     def term_start(self, on: date) -> date | None:
         """The start of the term ``on`` falls in (None before the first known term)."""
@@ -67,6 +84,16 @@ class DocumentSettings:
         for start in sorted(self.term_starts):
             if start <= on:
                 chosen = start
+        return chosen
+
+    def rule_on(self, on: date) -> tuple[NumberingRule, date | None]:
+        """The numbering rule in force on ``on`` and the day it took effect (None: always)."""
+        chosen: tuple[NumberingRule, date | None] = (self.numbering, None)
+        if self.numbering_changes:
+            chosen = (self.numbering_changes[0][0], None)
+        for rule, since in self.numbering_changes[1:]:
+            if since <= on:
+                chosen = (rule, since)
         return chosen
 
 
@@ -79,9 +106,13 @@ def _from_input(model: DocumentSettingsInput) -> DocumentSettings:
         template=model.template,
         numbering=model.numbering,
         term_starts=tuple(sorted(model.term_starts)),
+        numbering_changes=tuple(
+            (change.rule, change.since) for change in sorted(model.numbering_changes, key=_since)
+        ),
         signer_capacity=model.signer_capacity,
         signer_post=model.signer_post,
         signer_name=model.signer_name,
+        archive_units=model.archive_units,
     )
 
 
@@ -90,10 +121,69 @@ def get_document_settings(store: Store) -> DocumentSettings:
     return _from_input(validate(DocumentSettingsInput, stored if isinstance(stored, dict) else {}))
 
 
+def _since(change: RuleChange) -> date:
+    return change.since
+
+
+def _next_boundary(rule: NumberingRule, terms: list[date], after: date) -> date:
+    """The first day of the next year, or of the next known term when numbering by term."""
+    boundary = date(after.year + 1, 1, 1)
+    if rule is NumberingRule.TERM:
+        upcoming = [start for start in terms if start > after]
+        if upcoming:
+            boundary = min(*upcoming, boundary)
+    return boundary
+
+
+def _dated_rule_change(store: Store, current: DocumentSettingsInput, wanted: NumberingRule) -> Any:
+    """The rule history after switching to ``wanted``.
+
+    With nothing issued yet the rule applies at once. Otherwise it takes effect
+    from the next year (or term), so no series is cut in two and no number is
+    given twice in one year or term.
+    """
+    if not has_entries(store):
+        return []
+    floor = max(today(), latest_date(store) or today())
+    since = _next_boundary(wanted, list(current.term_starts), floor)
+    history = [change.model_dump(mode="json") for change in current.numbering_changes]
+    if not history:
+        history = [{"rule": current.numbering.value, "since": "2000-01-01"}]
+    # A change not yet in force is replaced by the new one.
+    history = [item for item in history[:1]] + [
+        item for item in history[1:] if date.fromisoformat(item["since"]) <= floor
+    ]
+    history.append({"rule": wanted.value, "since": since.isoformat()})
+    return history
+
+
+def _check_term_starts(store: Store, old: list[date], new: list[date]) -> None:
+    """A new term may not begin before a document already issued (it would split a series)."""
+    last = latest_date(store)
+    added = sorted(set(new) - set(old))
+    if last is not None and added and added[0] <= last:
+        raise failed(
+            [
+                (
+                    "term_starts",
+                    _(
+                        "a term starting {start} would renumber documents already issued "
+                        "(the last is dated {last}); give a start after {last}"
+                    ).format(start=added[0].strftime("%d/%m/%Y"), last=last.strftime("%d/%m/%Y")),
+                )
+            ]
+        )
+
+
 def set_document_settings(store: Store, *, changes: dict[str, Any]) -> DocumentSettings:
     """Validate and store ``changes`` over the current settings; returns the result."""
     stored = get_setting(store, key=KEY, default={})
+    current = validate(DocumentSettingsInput, stored if isinstance(stored, dict) else {})
     merged = {**(stored if isinstance(stored, dict) else {}), **changes}
     model = validate(DocumentSettingsInput, merged)
+    if model.numbering is not current.numbering and "numbering_changes" not in changes:
+        merged["numbering_changes"] = _dated_rule_change(store, current, model.numbering)
+        model = validate(DocumentSettingsInput, merged)
+    _check_term_starts(store, list(current.term_starts), list(model.term_starts))
     set_setting(store, key=KEY, value=model.model_dump(mode="json"))
     return _from_input(model)

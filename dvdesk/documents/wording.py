@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from datetime import date
 
+from dvdesk.documents.settings import Template
+
 PARTY_NAME = "ĐẢNG CỘNG SẢN VIỆT NAM"
 STATE_NAME = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 STATE_MOTTO = "Độc lập - Tự do - Hạnh phúc"
 RECIPIENTS = "Nơi nhận:"
-ARCHIVE = "Lưu VP"
+ARCHIVE = "Lưu VP"  # Party style (Hướng dẫn 36): the office's archive
+STATE_ARCHIVE = "Lưu: VT"  # Nghị định 30: "- Lưu: VT, <drafting unit>."
 
 MINUTES_TITLE = "BIÊN BẢN"
 REPORT_TITLE = "BÁO CÁO"
@@ -52,3 +55,10 @@ def state_capacity(capacity: str) -> str:
         if capacity.upper().startswith(party):
             return state + capacity[len(party) :]
     return capacity
+
+
+def archive(template: Template, drafting_unit: str | None = None) -> str:
+    """The last "Nơi nhận" line: "Lưu VP" (Party) or "Lưu: VT, …" (state)."""
+    if template is Template.STATE:
+        return f"{STATE_ARCHIVE}, {drafting_unit}" if drafting_unit else STATE_ARCHIVE
+    return ARCHIVE

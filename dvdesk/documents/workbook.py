@@ -12,7 +12,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from dvdesk.documents import layout
+from dvdesk.documents import layout, registers_report
 from dvdesk.documents.figures import DialogueFigures, ReportFigures
 from dvdesk.documents.report_pdf import INDICATORS, OFFICE_COLUMNS, dmy
 
@@ -49,7 +49,7 @@ def _row(sheet: Worksheet, row: int, values: Sequence[Any], *, bold: bool = Fals
         cell = sheet.cell(row=row, column=column, value=value)
         cell.font = _BOLD_FONT if bold else _CELL_FONT
         cell.border = _BOX
-        if isinstance(value, int):
+        if isinstance(value, int) or (isinstance(value, str) and value.startswith("=")):
             cell.number_format = NUMBER_FORMAT
 
 
@@ -64,6 +64,12 @@ def _print_setup(sheet: Worksheet, *, header_rows: str, landscape: bool) -> None
     sheet.page_margins.left = sheet.page_margins.right = 0.5
     sheet.page_margins.top = sheet.page_margins.bottom = 0.6
     sheet.oddFooter.center.text = "Trang &P/&N"
+
+
+def _sums(first_column: int, count: int, top: int, bottom: int) -> list[str]:
+    """``=SUM(D7:D9)`` … for the total row: the office edits a row, the total follows."""
+    letters = [get_column_letter(first_column + index) for index in range(count)]
+    return [f"=SUM({letter}{top}:{letter}{bottom})" for letter in letters]
 
 
 def _widths(sheet: Worksheet, widths: Sequence[float]) -> None:
@@ -88,7 +94,8 @@ def _summary_sheet(sheet: Worksheet, figures: ReportFigures, office_name: str) -
     first = row
     for index, (label, value) in enumerate(INDICATORS, start=1):
         now, before = value(figures.totals), value(figures.previous)
-        _row(sheet, row + index, [index, label, now, before, now - before])
+        line = row + index
+        _row(sheet, line, [index, label, now, before, f"=C{line}-D{line}"])
         sheet.cell(row=row + index, column=5).number_format = "+#,##0;-#,##0;0"
     _widths(sheet, [6, 46, 14, 16, 16])
     sheet.freeze_panes = sheet.cell(row=first + 1, column=1)
@@ -121,8 +128,12 @@ def _office_sheet(sheet: Worksheet, figures: ReportFigures, office_name: str) ->
         values = [getter(office.figures) for _g, _l, getter in OFFICE_COLUMNS]
         _row(sheet, first + index - 1, [index, office.code, office.name, *values])
     total_row = first + len(figures.by_office)
-    totals = [getter(figures.totals) for _g, _l, getter in OFFICE_COLUMNS]
-    _row(sheet, total_row, [None, None, "Tổng cộng", *totals], bold=True)
+    _row(
+        sheet,
+        total_row,
+        [None, None, "Tổng cộng", *_sums(4, len(OFFICE_COLUMNS), first, total_row - 1)],
+        bold=True,
+    )
     _widths(sheet, [6, 9, 40, *([11] * len(OFFICE_COLUMNS))])
     sheet.freeze_panes = sheet.cell(row=first, column=4)
     _print_setup(sheet, header_rows=f"{row}:{row + 1}", landscape=True)
@@ -148,8 +159,13 @@ def _dialogue_sheet(sheet: Worksheet, figures: ReportFigures, office_name: str) 
     for index, office in enumerate(figures.by_office, start=1):
         values = [getter(office.figures.dialogue) for _label, getter in columns]
         _row(sheet, row + index, [index, office.code, office.name, *values])
-    totals = [getter(figures.totals.dialogue) for _label, getter in columns]
-    _row(sheet, row + len(figures.by_office) + 1, [None, None, "Tổng cộng", *totals], bold=True)
+    last = row + len(figures.by_office)
+    _row(
+        sheet,
+        last + 1,
+        [None, None, "Tổng cộng", *_sums(4, len(columns), row + 1, last)],
+        bold=True,
+    )
     _widths(sheet, [6, 9, 40, *([12] * len(columns))])
     sheet.row_dimensions[row].height = 32
     sheet.freeze_panes = sheet.cell(row=row + 1, column=4)
@@ -157,14 +173,25 @@ def _dialogue_sheet(sheet: Worksheet, figures: ReportFigures, office_name: str) 
     sheet.title = "Đối thoại"
 
 
+# Shared with dvdesk.documents.registers_report, which adds its own sheet.
+titles, header, table_row, widths, print_setup = _titles, _header, _row, _widths, _print_setup
+heading_lines = _heading_lines
+
+
 def build_workbook(figures: ReportFigures, *, office_name: str) -> bytes:
-    """The workbook as .xlsx bytes."""
+    """The workbook as .xlsx bytes, titled and authored by the office (not "openpyxl")."""
     book = Workbook()
+    properties = book.properties
+    properties.title = f"Số liệu công tác dân vận {figures.period.label}"
+    properties.creator = office_name
+    properties.lastModifiedBy = office_name
+    properties.language = "vi-VN"
     summary = book.active
     assert summary is not None
     _summary_sheet(summary, figures, office_name)
     _office_sheet(book.create_sheet(), figures, office_name)
     _dialogue_sheet(book.create_sheet(), figures, office_name)
+    registers_report.add_register_sheet(book, figures, office_name)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -27,6 +27,8 @@ class RecordType(LabelledEnum):
     INSPECTION = "inspection"
     SUPERVISION = "supervision"
     DIALOGUE = "dialogue"
+    DIRECTIVE = "directive"
+    MODEL = "model"
 
 
 class RecordStatus(LabelledEnum):
@@ -55,6 +57,50 @@ class FollowUpStatus(LabelledEnum):
     RESOLVED = "resolved"
 
 
+class DirectiveKind(LabelledEnum):
+    """Kinds of leadership documents, in the order offices list them in reports."""
+
+    NGHI_QUYET = "nghi_quyet"
+    CHI_THI = "chi_thi"
+    KET_LUAN = "ket_luan"
+    QUY_DINH = "quy_dinh"
+    QUYET_DINH = "quyet_dinh"
+    CHUONG_TRINH_HANH_DONG = "chuong_trinh_hanh_dong"
+    KE_HOACH = "ke_hoach"
+    HUONG_DAN = "huong_dan"
+    CONG_VAN = "cong_van"
+    KHAC = "khac"
+
+
+class IssuerLevel(LabelledEnum):
+    """The level of the body that issued a leadership document."""
+
+    TRUNG_UONG = "trung_uong"
+    TINH = "tinh"
+    HUYEN = "huyen"
+    XA = "xa"
+
+
+class ModelField(LabelledEnum):
+    """The four fields of "Dân vận khéo" models, in the order reports use."""
+
+    KINH_TE = "kinh_te"
+    VAN_HOA_XA_HOI = "van_hoa_xa_hoi"
+    QUOC_PHONG_AN_NINH = "quoc_phong_an_ninh"
+    XAY_DUNG_HE_THONG_CHINH_TRI = "xay_dung_he_thong_chinh_tri"
+
+
+class RecognitionLevel(LabelledEnum):
+    """The level at which a "Dân vận khéo" model was recognised.
+
+    Its values are IssuerLevel's, so the label table (keyed by value) serves both.
+    """
+
+    XA = "xa"
+    TINH = "tinh"
+    TRUNG_UONG = "trung_uong"
+
+
 OVERDUE_LABEL = N_("overdue")
 
 _LABELS: dict[LabelledEnum, str] = {
@@ -65,6 +111,26 @@ _LABELS: dict[LabelledEnum, str] = {
     RecordType.INSPECTION: N_("inspection"),
     RecordType.SUPERVISION: N_("supervision"),
     RecordType.DIALOGUE: N_("dialogue session"),
+    RecordType.DIRECTIVE: N_("leadership document"),
+    RecordType.MODEL: N_('"Skilful mass mobilisation" model'),
+    DirectiveKind.NGHI_QUYET: N_("resolution"),
+    DirectiveKind.CHI_THI: N_("directive"),
+    DirectiveKind.KET_LUAN: N_("conclusion"),
+    DirectiveKind.QUY_DINH: N_("regulation"),
+    DirectiveKind.QUYET_DINH: N_("decision"),
+    DirectiveKind.CHUONG_TRINH_HANH_DONG: N_("programme of action"),
+    DirectiveKind.KE_HOACH: N_("plan"),
+    DirectiveKind.HUONG_DAN: N_("guidance"),
+    DirectiveKind.CONG_VAN: N_("official letter"),
+    DirectiveKind.KHAC: N_("other document"),
+    IssuerLevel.TRUNG_UONG: N_("central"),
+    IssuerLevel.TINH: N_("provincial"),
+    IssuerLevel.HUYEN: N_("district"),
+    IssuerLevel.XA: N_("commune"),
+    ModelField.KINH_TE: N_("economy"),
+    ModelField.VAN_HOA_XA_HOI: N_("culture and society"),
+    ModelField.QUOC_PHONG_AN_NINH: N_("defence and security"),
+    ModelField.XAY_DUNG_HE_THONG_CHINH_TRI: N_("building the political system"),
     RecordStatus.PLANNED: N_("planned"),
     RecordStatus.IN_PROGRESS: N_("in progress"),
     RecordStatus.COMPLETED: N_("completed"),

@@ -21,8 +21,12 @@ from pydantic import (
 )
 
 from dvdesk.domain.enums import (
+    DirectiveKind,
     FollowUpStatus,
     IssueKind,
+    IssuerLevel,
+    ModelField,
+    RecognitionLevel,
     RecordStatus,
     RecordType,
     SupervisionKind,
@@ -156,8 +160,45 @@ class DialogueInput(RecordInput):
     issues: Annotated[list[DialogueIssueInput], Field(max_length=MAX_ITEMS)] = []
 
 
+class DirectiveInput(RecordInput):
+    """A leadership document (văn bản lãnh đạo, chỉ đạo); ``start_date`` is its date of issue."""
+
+    kind: DirectiveKind
+    # The kind's own name when it is "khac" (e.g. "Thông báo"); refused for the other kinds.
+    kind_name: Annotated[OptionalText, Field(validate_default=True)] = None
+    number: Text
+    issuer: Text
+    issuer_level: IssuerLevel | None = None
+
+    @field_validator("kind_name")
+    @classmethod
+    def _kind_name_with_other(cls, name: str | None, info: ValidationInfo) -> str | None:
+        kind = info.data.get("kind")
+        if kind is DirectiveKind.KHAC and name is None:
+            raise custom_error("kind_name", N_('name the kind of document when the kind is "khac"'))
+        if kind is not None and kind is not DirectiveKind.KHAC and name is not None:
+            raise custom_error("kind_name", N_('give a kind name only when the kind is "khac"'))
+        return name
+
+
+class RecognitionInput(StrictInput):
+    level: RecognitionLevel
+    date: IsoDate
+    decision: OptionalText = None
+
+
+class ModelInput(RecordInput):
+    """A "Dân vận khéo" model; ``start_date`` is the date it was registered."""
+
+    field: ModelField
+    owner: Text  # the unit or person behind the model
+    recognitions: Annotated[list[RecognitionInput], Field(max_length=20)] = []
+
+
 INPUT_MODELS: dict[RecordType, type[RecordInput]] = {
     RecordType.INSPECTION: InspectionInput,
     RecordType.SUPERVISION: SupervisionInput,
     RecordType.DIALOGUE: DialogueInput,
+    RecordType.DIRECTIVE: DirectiveInput,
+    RecordType.MODEL: ModelInput,
 }

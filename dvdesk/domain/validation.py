@@ -7,6 +7,7 @@ and says what is expected, in the user's language.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -101,3 +102,9 @@ def validate(model: type[ModelT], data: object) -> ModelT:
         return model.model_validate(data)
     except ValidationError as error:
         raise translate(error) from None
+
+
+@cache
+def required_fields(model: type[BaseModel]) -> frozenset[str]:
+    """The fields ``model`` cannot do without: forms mark exactly these as required."""
+    return frozenset(name for name, info in model.model_fields.items() if info.is_required())

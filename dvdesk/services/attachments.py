@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
-import os
-import shutil
-import tempfile
 import uuid
 from pathlib import Path
 
 from dvdesk.clock import now_iso
-from dvdesk.db.schema import Attachment, AuditEntry, Record
+from dvdesk.db.schema import Attachment, Record
 from dvdesk.errors import Conflict, NotFound, UserError
+from dvdesk.fileio import AtomicWriter
 from dvdesk.i18n import _
-from dvdesk.services.records import next_change_seq
+from dvdesk.services.audit import audit
+from dvdesk.services.records import next_change_seq, record_row
 from dvdesk.services.store import Store, storage_errors
 from dvdesk.text import clean
 
@@ -31,30 +30,21 @@ def _copy_into_store(store: Store, source: Path) -> tuple[str, int]:
     store.paths.attachments.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
     size = 0
-    handle, temporary = tempfile.mkstemp(dir=store.paths.attachments, suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as target, source.open("rb") as reader:
-            while chunk := reader.read(_CHUNK):
-                size += len(chunk)
-                if size > MAX_ATTACHMENT_BYTES:
-                    raise UserError(
-                        _("{file} is larger than {limit} MB; attach a smaller scan.").format(
-                            file=source.name, limit=MAX_ATTACHMENT_BYTES // 2**20
-                        )
+    with AtomicWriter(store.paths.attachments) as writer, source.open("rb") as reader:
+        while chunk := reader.read(_CHUNK):
+            size += len(chunk)
+            if size > MAX_ATTACHMENT_BYTES:
+                raise UserError(
+                    _("{file} is larger than {limit} MB; attach a smaller scan.").format(
+                        file=source.name, limit=MAX_ATTACHMENT_BYTES // 2**20
                     )
-                digest.update(chunk)
-                target.write(chunk)
-            target.flush()
-            os.fsync(target.fileno())
+                )
+            digest.update(chunk)
+            writer.file.write(chunk)
         final = blob_path(store, digest.hexdigest())
-        final.parent.mkdir(parents=True, exist_ok=True)
-        if final.exists():
-            Path(temporary).unlink()
-        else:
-            shutil.move(temporary, final)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        if not final.exists():  # else the same content is stored already
+            final.parent.mkdir(parents=True, exist_ok=True)
+            writer.commit(final)
     return digest.hexdigest(), size
 
 
@@ -62,13 +52,7 @@ def add_attachment(store: Store, *, record_id: str, source: Path) -> Attachment:
     if not source.is_file():
         raise NotFound(_("There is no file {file}.").format(file=source))
     with store.session() as session:
-        record = session.get(Record, record_id.strip().lower())
-        if record is None:
-            raise NotFound(
-                _("There is no record {id}. Check the id with 'dvdesk record list'.").format(
-                    id=record_id
-                )
-            )
+        record = record_row(session, record_id)
         if record.deleted:
             raise Conflict(_("Record {id} was deleted; it cannot be changed.").format(id=record_id))
     with storage_errors(source):
@@ -93,16 +77,15 @@ def add_attachment(store: Store, *, record_id: str, source: Path) -> Attachment:
         row.updated_at = now_iso()
         session.add(row)
         session.add(attachment)
-        session.add(
-            AuditEntry(
-                at=now_iso(),
-                actor=store.actor,
-                action="attach",
-                entity="record",
-                entity_id=row.id,
-                revision=row.revision,
-                changes={"attachment": attachment.filename, "sha256": sha256},
-            )
+        changes = {"attachment": attachment.filename, "sha256": sha256}
+        audit(
+            session,
+            actor=store.actor,
+            action="attach",
+            entity="record",
+            entity_id=row.id,
+            revision=row.revision,
+            changes=changes,
         )
         session.flush()
         session.expunge(attachment)

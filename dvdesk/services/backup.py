@@ -19,11 +19,13 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 
-from dvdesk.db.connect import BUSY_TIMEOUT_MS, enable_wal
-from dvdesk.db.migrate import BackupCancelled, backup_file
-from dvdesk.errors import Conflict, NotFound, StorageError, UserError
+from dvdesk.db.backup import backup_file
+from dvdesk.db.connect import BUSY_TIMEOUT_MS, enable_wal, is_busy
+from dvdesk.errors import Cancelled, Conflict, NotFound, StorageError, UserError
+from dvdesk.fileio import atomic_writer
 from dvdesk.i18n import _
 from dvdesk.paths import DataPaths
 
@@ -37,7 +39,7 @@ DAMAGED = "damaged"
 # How many of each kind are kept; anything not listed (before-upgrade-*) counts as "event".
 KEEP = {DAILY: 7, MANUAL: 10, DAMAGED: 3}
 KEEP_EVENTS = 5
-_NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}T\d{12}Z)-(?P<reason>[a-z0-9-]+)\.sqlite3$")
+_NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}T\d{12}Z)-(?P<reason>[a-z0-9_-]+)\.sqlite3$")
 
 
 @dataclass(frozen=True)
@@ -135,36 +137,69 @@ def reason_label(reason: str) -> str:
 # ------------------------------------------------------------------ integrity
 
 
-class CheckCancelled(BackupCancelled):
-    """The integrity check (or the backup after it) was stopped: the app is closing."""
+# SQLite's quick_check runs about this many virtual-machine steps per KiB of file
+# (measured: 46 to 51), which turns its step count into an estimate of progress.
+CHECK_STEPS_PER_KIB = 48
+CHECK_STEP_BATCH = 1000
 
 
 def integrity_problems(
-    database: Path, *, full: bool = False, cancelled: Callable[[], bool] | None = None
+    database: Path,
+    *,
+    full: bool = False,
+    cancelled: Callable[[], bool] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> list[str]:
     """SQLite's own check of ``database``: an empty list means it is sound.
 
     ``quick_check`` reads every page but skips index-versus-table cross checks (about
     15 s for a million records, so the app runs it in the background); ``full`` runs
-    ``integrity_check`` (used before restoring a backup).
+    ``integrity_check`` (used before restoring a backup). ``progress`` gets an estimated
+    percentage as the check goes (at most 99), and 100 at its end.
     """
     pragma = "integrity_check" if full else "quick_check"
     try:
         connection = _read_only(database)
         try:
-            if cancelled is not None:
-                connection.set_progress_handler(lambda: int(cancelled()), 1000)
+            connection.set_progress_handler(
+                _check_handler(database, cancelled, progress), CHECK_STEP_BATCH
+            )
+            if progress is not None:
+                progress(0)
             rows = connection.execute(f"PRAGMA {pragma}").fetchall()
+            if progress is not None:
+                progress(100)
         finally:
             connection.close()
     except sqlite3.OperationalError as error:
         if cancelled is not None and cancelled():
-            raise CheckCancelled from error
+            raise Cancelled from error
         return [str(error)]
     except sqlite3.DatabaseError as error:
         return [str(error)]
     messages = [str(row[0]) for row in rows]
     return [] if messages == ["ok"] else messages
+
+
+def _check_handler(
+    database: Path,
+    cancelled: Callable[[], bool] | None,
+    progress: Callable[[int], None] | None,
+) -> Callable[[], int]:
+    expected = max(database.stat().st_size // 1024 * CHECK_STEPS_PER_KIB // CHECK_STEP_BATCH, 1)
+    calls = 0
+    shown = 0  # reported before the check starts
+
+    def handler() -> int:
+        nonlocal calls, shown
+        calls += 1
+        percent = min(99, calls * 100 // expected)
+        if progress is not None and percent > shown:
+            shown = percent
+            progress(percent)
+        return int(cancelled is not None and cancelled())
+
+    return handler
 
 
 def damaged_message(database: Path) -> str:
@@ -185,17 +220,34 @@ def check_database(paths: DataPaths) -> None:
         raise StorageError(damaged_message(paths.database))
 
 
-def startup_check(paths: DataPaths, *, cancelled: Callable[[], bool] | None = None) -> list[str]:
+class StartupStage(StrEnum):
+    CHECK = "check"
+    BACKUP = "backup"
+
+
+def startup_check(
+    paths: DataPaths,
+    *,
+    cancelled: Callable[[], bool] | None = None,
+    progress: Callable[[StartupStage, int], None] | None = None,
+) -> list[str]:
     """The app's background start-up work: check the database, then (only if it is
     sound, so that good copies are never rotated out by damaged ones) the daily backup.
-    Returns the problems found; empty if all is well."""
+    ``progress`` gets the stage and its percentage. Returns the problems found; empty
+    if all is well."""
     if not paths.database.is_file():
         return []
-    problems = integrity_problems(paths.database, cancelled=cancelled)
+
+    def stage(which: StartupStage) -> Callable[[int], None] | None:
+        return None if progress is None else lambda percent: progress(which, percent)
+
+    problems = integrity_problems(
+        paths.database, cancelled=cancelled, progress=stage(StartupStage.CHECK)
+    )
     if problems:
         log.error("integrity check of %s failed: %s", paths.database, "; ".join(problems[:5]))
         return problems
-    daily_backup(paths, cancelled=cancelled)
+    daily_backup(paths, cancelled=cancelled, progress=stage(StartupStage.BACKUP))
     return []
 
 
@@ -203,13 +255,19 @@ def startup_check(paths: DataPaths, *, cancelled: Callable[[], bool] | None = No
 
 
 def make_backup(
-    paths: DataPaths, *, reason: str = MANUAL, cancelled: Callable[[], bool] | None = None
+    paths: DataPaths,
+    *,
+    reason: str = MANUAL,
+    cancelled: Callable[[], bool] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> BackupInfo:
     """Copy the database now (safe while the app is open) and rotate old copies."""
     if not paths.database.is_file():
         raise NotFound(_("There is no database to back up in {folder}.").format(folder=paths.root))
     try:
-        target = backup_file(paths.database, paths.backups, reason=reason, cancelled=cancelled)
+        target = backup_file(
+            paths.database, paths.backups, reason=reason, cancelled=cancelled, progress=progress
+        )
     except sqlite3.DatabaseError as error:
         raise StorageError(damaged_message(paths.database)) from error
     except OSError as error:
@@ -239,12 +297,16 @@ def daily_backup_due(paths: DataPaths, *, now: datetime | None = None) -> bool:
 
 
 def daily_backup(
-    paths: DataPaths, *, now: datetime | None = None, cancelled: Callable[[], bool] | None = None
+    paths: DataPaths,
+    *,
+    now: datetime | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> BackupInfo | None:
     """Make today's backup unless it exists (or there is no database yet)."""
     if not paths.database.is_file() or not daily_backup_due(paths, now=now):
         return None
-    return make_backup(paths, reason=DAILY, cancelled=cancelled)
+    return make_backup(paths, reason=DAILY, cancelled=cancelled, progress=progress)
 
 
 def _quick_list(paths: DataPaths) -> list[tuple[Path, datetime, str]]:
@@ -291,6 +353,15 @@ def _verify_backup(backup: BackupInfo) -> None:
         )
 
 
+def _restore_blocked() -> Conflict:
+    return Conflict(
+        _(
+            "The database is being changed by another dvdesk window or program. "
+            "Close it, then restore again; nothing was changed."
+        )
+    )
+
+
 def _refuse_if_busy(database: Path) -> None:
     """Fail fast if another connection is writing (or holds the database)."""
     connection = sqlite3.connect(database, isolation_level=None, timeout=1.0)
@@ -298,13 +369,8 @@ def _refuse_if_busy(database: Path) -> None:
         connection.execute("BEGIN IMMEDIATE")
         connection.execute("ROLLBACK")
     except sqlite3.OperationalError as error:
-        if "locked" in str(error).lower() or "busy" in str(error).lower():
-            raise Conflict(
-                _(
-                    "The database is being changed by another dvdesk window or program. "
-                    "Close it, then restore again; nothing was changed."
-                )
-            ) from error
+        if is_busy(error):
+            raise _restore_blocked() from error
         raise
     finally:
         connection.close()
@@ -346,9 +412,8 @@ def _replace_damaged(source: Path, database: Path) -> None:
     """A damaged file cannot receive a backup: move it aside (already saved) and copy."""
     for suffix in ("-wal", "-shm"):
         database.with_name(database.name + suffix).unlink(missing_ok=True)
-    temporary = database.with_name(database.name + ".restoring")
-    shutil.copy2(source, temporary)
-    temporary.replace(database)
+    with atomic_writer(database) as out, source.open("rb") as reader:
+        shutil.copyfileobj(reader, out, 1 << 20)
     enable_wal(database)
 
 
@@ -371,13 +436,8 @@ def restore_backup(paths: DataPaths, *, name: str) -> RestoreResult:
         else:
             _copy_into(backup.path, paths.database)
     except sqlite3.OperationalError as error:
-        if "locked" in str(error).lower() or "busy" in str(error).lower():
-            raise Conflict(
-                _(
-                    "The database is being changed by another dvdesk window or program. "
-                    "Close it, then restore again; nothing was changed."
-                )
-            ) from error
+        if is_busy(error):
+            raise _restore_blocked() from error
         raise
     log.info("restored %s (saved the previous database as %s)", backup.name, saved)
     rotate(paths)

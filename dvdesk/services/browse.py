@@ -16,12 +16,17 @@ from datetime import date
 from typing import Any, Final
 
 from dvdesk.clock import today
+from dvdesk.db.search_index import INDEX_TABLE, search_condition
 from dvdesk.domain.enums import FollowUpStatus, RecordType
 from dvdesk.errors import Cancelled
 from dvdesk.services.store import Store
 from dvdesk.text import fold
 
 PROGRESS_STEPS = 20_000  # SQLite virtual-machine steps between cancel checks
+# A search with this many matches is common enough that a screenful of them is found
+# by walking the sorted list (see _matches_at_least): at a million records, one row
+# in fifty matches, so 200 matches are a few thousand rows away.
+COMMON_MATCHES = 20_000
 RECORD_ORDER: Final = {
     "date": "start_date",
     "title": "title_sort",
@@ -39,6 +44,10 @@ FOLLOW_UP_ORDER: Final = {
 }
 
 
+def _as_date(value: date | str) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
 @dataclass(frozen=True)
 class RecordSummary:
     """One line of a record list; ``key`` is the row's SQLite rowid, for lazy lists."""
@@ -54,6 +63,24 @@ class RecordSummary:
     office_code: str
     revision: int
     deleted: bool
+
+    @classmethod
+    def from_row(cls, r: Sequence[Any]) -> RecordSummary:
+        """From (rowid, id, type, title, start_date, end_date, place, status, office_code,
+        revision, deleted): plain sqlite3 gives the dates as text, SQLAlchemy as dates."""
+        return cls(
+            key=r[0],
+            id=r[1],
+            type=RecordType(r[2]),
+            title=r[3],
+            start_date=_as_date(r[4]),
+            end_date=_as_date(r[5]) if r[5] else None,
+            place=r[6],
+            status=r[7],
+            office_code=r[8],
+            revision=r[9],
+            deleted=bool(r[10]),
+        )
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -90,7 +117,7 @@ def _like_words(search: str) -> list[str]:
     return [f"%{word}%" for word in escaped]
 
 
-def _record_where(query: RecordQuery) -> tuple[str, list[Any]]:
+def _record_where(query: RecordQuery, *, probe: bool = False) -> tuple[str, list[Any]]:
     clauses: list[str] = []
     params: list[Any] = []
     if not query.include_deleted:
@@ -107,15 +134,18 @@ def _record_where(query: RecordQuery) -> tuple[str, list[Any]]:
     if query.status:
         clauses.append("status = ?")
         params.append(query.status)
-    for pattern in _like_words(query.search):
-        clauses.append("search_text LIKE ? ESCAPE '\\'")
-        params.append(pattern)
+    found = search_condition(query.search, probe=probe)
+    if found is not None:
+        clauses.append(found.sql)
+        params.extend(found.params)
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
-def record_keys_sql(query: RecordQuery, *, limit: int | None = None) -> tuple[str, list[Any]]:
+def record_keys_sql(
+    query: RecordQuery, *, limit: int | None = None, probe: bool = False
+) -> tuple[str, list[Any]]:
     """The SQL behind :func:`record_keys` (also used as the benchmark's raw baseline)."""
-    where, params = _record_where(query)
+    where, params = _record_where(query, probe=probe)
     column = RECORD_ORDER.get(query.order, "start_date")
     direction = "DESC" if query.descending else "ASC"
     # The rowid tie-break runs the same way as the column, so an index serves both.
@@ -157,8 +187,28 @@ def record_keys(
 
     Raises :class:`Cancelled` if ``cancel`` turns true while the query runs.
     """
-    sql, params = record_keys_sql(query, limit=limit)
+    probe = limit is not None and _matches_at_least(store, query.search, COMMON_MATCHES)
+    sql, params = record_keys_sql(query, limit=limit, probe=probe)
     return _keys(store, sql, params, cancel)
+
+
+def _matches_at_least(store: Store, search: str, count: int) -> bool:
+    """Whether the index holds ``count`` matches of ``search`` (reads at most that many).
+
+    The first screen of a common word comes fastest by walking the list in its order
+    and testing each row's text; a rare word's few matches are best listed by the index
+    first and then ordered.
+    """
+    found = search_condition(search)
+    if found is None or not found.match:
+        return False
+    with store.raw() as connection:
+        (matches,) = connection.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM {INDEX_TABLE} "
+            f"WHERE {INDEX_TABLE} MATCH ? LIMIT ?)",
+            (found.match, count),
+        ).fetchone()
+    return bool(matches >= count)
 
 
 def record_key(store: Store, *, record_id: str) -> int | None:
@@ -184,23 +234,7 @@ def record_rows(store: Store, *, keys: Sequence[int]) -> list[RecordSummary]:
         "revision, deleted FROM record WHERE rowid IN ({marks})",
         keys,
     )
-    return [
-        RecordSummary(
-            key=r[0],
-            id=r[1],
-            type=RecordType(r[2]),
-            title=r[3],
-            start_date=date.fromisoformat(r[4]),
-            end_date=date.fromisoformat(r[5]) if r[5] else None,
-            place=r[6],
-            status=r[7],
-            office_code=r[8],
-            revision=r[9],
-            deleted=bool(r[10]),
-        )
-        for key in keys
-        if (r := found.get(key)) is not None
-    ]
+    return [RecordSummary.from_row(r) for key in keys if (r := found.get(key)) is not None]
 
 
 # ---------------------------------------------------------------- follow-ups

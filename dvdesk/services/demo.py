@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import random
 import sqlite3
-import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -19,15 +18,24 @@ from functools import lru_cache
 from typing import Any
 
 from dvdesk.clock import now_iso, today
+from dvdesk.db.columns import (
+    BULK_CACHE_KIB,
+    ISSUE_COLUMNS,
+    RECOMMENDATION_COLUMNS,
+    RECORD_COLUMNS,
+    SUBJECT_COLUMNS,
+    insert_sql,
+)
+from dvdesk.ids import uuid7_from
 from dvdesk.services import demo_vocabulary as words
+from dvdesk.services.compact import compact_after_bulk
 from dvdesk.services.office import add_profile, create_office, has_office
 from dvdesk.services.store import Store
 from dvdesk.text import fold, vi_sort_key
 
 BATCH = 20_000
-# A bigger page cache for the bulk transaction: random UUID keys touch pages all over the indexes.
-BULK_CACHE_KIB = 256 * 1024
 FIRST_YEAR = 2021
+DEMO_EPOCH_MS = 1_609_459_200_000  # 2021-01-01T00:00:00Z
 
 DEMO_OFFICE: dict[str, object] = {
     "level": "province",
@@ -49,75 +57,6 @@ DEMO_MERGER: dict[str, object] = {
     "place": "Hà Nội",
     "valid_from": "2025-03-01",
 }
-
-RECORD_COLUMNS = (
-    "id",
-    "type",
-    "office_code",
-    "title",
-    "title_sort",
-    "start_date",
-    "end_date",
-    "place",
-    "fields",
-    "legal_basis",
-    "status",
-    "conclusion",
-    "decision_number",
-    "decision_date",
-    "lead",
-    "members",
-    "supervision_kind",
-    "findings",
-    "conclusion_number",
-    "conclusion_date",
-    "chair",
-    "chair_post",
-    "co_chairs",
-    "attendees",
-    "attendee_groups",
-    "search_text",
-    "revision",
-    "change_seq",
-    "created_by",
-    "created_at",
-    "updated_by",
-    "updated_at",
-    "deleted",
-)
-SUBJECT_COLUMNS = ("record_id", "position", "name")
-RECOMMENDATION_COLUMNS = (
-    "id",
-    "record_id",
-    "position",
-    "content",
-    "addressee",
-    "deadline",
-    "status",
-    "result",
-    "result_date",
-)
-ISSUE_COLUMNS = (
-    "id",
-    "record_id",
-    "position",
-    "content",
-    "kind",
-    "raised_by",
-    "protect_identity",
-    "field",
-    "answer",
-    "assignee",
-    "deadline",
-    "status",
-    "result",
-    "result_date",
-    "notified_date",
-)
-
-
-def insert_sql(table: str, columns: Sequence[str]) -> str:
-    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
 
 
 @dataclass
@@ -154,12 +93,20 @@ class Generator:
         self.rng = random.Random(seed)
         self.office_codes = list(office_codes)
         self.change_seq = first_change_seq
+        # Ids of a later batch follow those of an earlier one (a record has < 16 parts).
+        self.ids = first_change_seq * 16
         self.end = today()
         self.span = (self.end - date(FIRST_YEAR, 1, 1)).days
         self.stamp = now_iso()
 
     def _uuid(self) -> str:
-        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+        # Time-ordered (version 7) like real ids, deterministic for the seed.
+        self.ids += 1
+        return uuid7_from(
+            millis=DEMO_EPOCH_MS + self.ids // 4096,
+            counter=self.ids % 4096,
+            random=self.rng.getrandbits(62),
+        )
 
     def _person(self) -> str:
         pick = self.rng.choice
@@ -195,6 +142,7 @@ class Generator:
             "status": "completed" if past else "planned",
             "members": "[]",
             "co_chairs": "[]",
+            "recognitions": "[]",
             "revision": 1,
             "change_seq": self.change_seq,
             "created_by": "demo",
@@ -362,4 +310,5 @@ def add_demo_records(store: Store, *, count: int, seed: int, office_codes: Seque
             "VALUES (?, ?, 'demo', 'record', NULL, NULL, ?)",
             (now_iso(), store.actor, json.dumps({"records": count, "seed": seed})),
         )
+    compact_after_bulk(store, records=count)
     return count

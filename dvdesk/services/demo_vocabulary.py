@@ -147,3 +147,44 @@ CONCLUSION: Final = (
     "việc thực hiện dân chủ ở cơ sở có chuyển biến tích cực. Tuy nhiên còn một số hạn chế "
     "cần khắc phục trong thời gian tới."
 )
+
+# Leadership documents: (kind, symbol, weight) as the seeds' 6-month review shares them out
+# ("440 nghị quyết, 485 chỉ thị, 2.508 chương trình hành động, 3.065 kế hoạch và 14.162 công văn").
+DIRECTIVE_KINDS: Final = (
+    ("nghi_quyet", "NQ", 440),
+    ("chi_thi", "CT", 485),
+    ("ket_luan", "KL", 60),
+    ("chuong_trinh_hanh_dong", "CTr", 2_508),
+    ("ke_hoach", "KH", 3_065),
+    ("huong_dan", "HD", 120),
+    ("cong_van", "CV", 14_162),
+)
+DIRECTIVE_SUBJECTS: Final = (
+    "Về tăng cường công tác dân vận trong tình hình mới",
+    "Về thực hiện Quy chế dân chủ ở cơ sở năm {year}",
+    "Triển khai phong trào thi đua \u201cDân vận khéo\u201d năm {year}",
+    "Về công tác dân vận chính quyền năm {year}",
+    "Tổng kết 20 năm thực hiện Nghị quyết 23-NQ/TW về đại đoàn kết toàn dân tộc",
+    "Về công tác dân tộc, tôn giáo năm {year}",
+    "Thực hiện Kết luận số 120-KL/TW về công tác dân vận",
+)
+DIRECTIVE_ISSUERS: Final = (
+    ("Thành ủy Hà Nội", "tinh", "TU"),
+    ("Ban Thường vụ Thành ủy", "tinh", "TU"),
+    ("Đảng ủy xã {p}", "xa", "ĐU"),
+)
+MODEL_TITLES: Final = (
+    ("kinh_te", "Mô hình phát triển kinh tế hộ gia đình tại {p}"),
+    ("kinh_te", "Mô hình hợp tác xã nông nghiệp sạch ở {p}"),
+    ("van_hoa_xa_hoi", "Mô hình \u201cKhu dân cư văn minh, sạch đẹp\u201d tại {p}"),
+    ("van_hoa_xa_hoi", "Mô hình \u201cNgôi nhà nhân ái\u201d ở {p}"),
+    ("quoc_phong_an_ninh", "Mô hình \u201cTổ an ninh tự quản\u201d tại {p}"),
+    ("xay_dung_he_thong_chinh_tri", "Mô hình \u201cDân hỏi - chính quyền trả lời\u201d ở {p}"),
+)
+MODEL_OWNERS: Final = (
+    "Hội Nông dân xã {p}",
+    "Hội Liên hiệp Phụ nữ xã {p}",
+    "Đoàn Thanh niên xã {p}",
+    "Công an xã {p}",
+    "Ủy ban MTTQ Việt Nam xã {p}",
+)

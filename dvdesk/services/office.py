@@ -10,13 +10,14 @@ from typing import Self
 from pydantic import ValidationInfo, field_validator, model_validator
 
 from dvdesk.clock import now_iso
-from dvdesk.db.schema import AuditEntry, Office, OfficeProfile, OrgUnit
+from dvdesk.db.schema import Office, OfficeProfile, OrgUnit
 from dvdesk.domain.enums import OfficeLevel
 from dvdesk.domain.fields import IsoDate, OptionalText, Text, custom_error
 from dvdesk.domain.inputs import StrictInput
 from dvdesk.domain.validation import validate
 from dvdesk.errors import Conflict
 from dvdesk.i18n import N_, _
+from dvdesk.services.audit import audit
 from dvdesk.services.office_view import OfficeView, Profile, get_office, has_office
 from dvdesk.services.store import Store
 
@@ -159,10 +160,14 @@ def create_office(store: Store, *, data: dict[str, object]) -> OfficeView:
                     parent_code=None,
                 )
             )
-        session.add(
-            _audit(
-                store, "create", "office", office_input.code, office_input.model_dump(mode="json")
-            )
+        changes = office_input.model_dump(mode="json")
+        audit(
+            session,
+            actor=store.actor,
+            action="create",
+            entity="office",
+            entity_id=office_input.code,
+            changes=changes,
         )
     return get_office(store)
 
@@ -185,19 +190,6 @@ def _unit(
     )
 
 
-def _audit(
-    store: Store, action: str, entity: str, entity_id: str, changes: dict[str, object]
-) -> AuditEntry:
-    return AuditEntry(
-        at=now_iso(),
-        actor=store.actor,
-        action=action,
-        entity=entity,
-        entity_id=entity_id,
-        changes=changes,
-    )
-
-
 def add_profile(store: Store, *, data: dict[str, object]) -> OfficeView:
     """Record a new name/symbol/place from ``valid_from`` on (e.g. after a merger)."""
     profile = validate(ProfileInput, data)
@@ -210,7 +202,13 @@ def add_profile(store: Store, *, data: dict[str, object]) -> OfficeView:
                 )
             )
         session.add(_profile_row(profile))
-        session.add(
-            _audit(store, "create", "office_profile", office.code, profile.model_dump(mode="json"))
+        changes = profile.model_dump(mode="json")
+        audit(
+            session,
+            actor=store.actor,
+            action="create",
+            entity="office_profile",
+            entity_id=office.code,
+            changes=changes,
         )
     return get_office(store)

@@ -7,7 +7,6 @@ transaction; nothing is written when validation fails.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -20,7 +19,6 @@ from sqlmodel import Session, col, select
 from dvdesk.clock import now_iso, today
 from dvdesk.db.schema import (
     Attachment,
-    AuditEntry,
     DialogueIssue,
     Office,
     OrgUnit,
@@ -32,6 +30,8 @@ from dvdesk.domain.enums import FollowUpStatus, RecordType
 from dvdesk.domain.inputs import (
     INPUT_MODELS,
     DialogueInput,
+    DirectiveInput,
+    ModelInput,
     RecordInput,
     SessionInput,
     SupervisionInput,
@@ -40,7 +40,9 @@ from dvdesk.domain.people import Role
 from dvdesk.domain.validation import failed, validate
 from dvdesk.errors import Conflict, NotFound
 from dvdesk.i18n import _
+from dvdesk.ids import new_id
 from dvdesk.services import approval_hooks as approval
+from dvdesk.services.audit import audit
 from dvdesk.services.auth import check, require
 from dvdesk.services.browse import RecordSummary
 from dvdesk.services.search import matches, search_text
@@ -70,7 +72,7 @@ def add_record(store: Store, *, record_type: RecordType, data: Mapping[str, obje
     if model.revision is not None:
         raise failed([("revision", _("a new record has no revision yet; leave it out"))])
     _check_item_ids(model, allowed=set())
-    record_id = str(uuid.uuid4())
+    record_id = new_id()
     with store.session() as session:
         office = _office(session)
         stamp = now_iso()
@@ -84,14 +86,21 @@ def add_record(store: Store, *, record_type: RecordType, data: Mapping[str, obje
             created_at=stamp,
             updated_by=store.actor,
             updated_at=stamp,
-            **_record_columns(model),
+            **record_columns(model),
         )
         session.add(row)
         session.flush()
         _write_parts(session, record_id, model)
         approval.start_draft(session, record_id)
-        session.add(
-            _audit(store, "create", record_id, 1, {"record": _public_dump(model), "type": row.type})
+        changes = {"record": _public_dump(model), "type": row.type}
+        audit(
+            session,
+            actor=store.actor,
+            action="create",
+            entity="record",
+            entity_id=record_id,
+            revision=1,
+            changes=changes,
         )
     return record_id
 
@@ -105,7 +114,7 @@ def update_record(store: Store, *, record_id: str, changes: Mapping[str, object]
         validate(RecordInput, changes)  # raises the "must be an object" message
     with store.session() as session:
         require(session, store, Role.CLERK, Role.HEAD)
-        row = _get_row(session, record_id)
+        row = record_row(session, record_id)
         if row.deleted:
             raise Conflict(_("Record {id} was deleted; it cannot be changed.").format(id=record_id))
         _check_writer(session, row)
@@ -130,7 +139,7 @@ def update_record(store: Store, *, record_id: str, changes: Mapping[str, object]
         }
         if not diff:
             return row.revision
-        for key, value in _record_columns(model).items():
+        for key, value in record_columns(model).items():
             setattr(row, key, value)
         row.revision += 1
         row.change_seq = next_change_seq(session)
@@ -141,7 +150,15 @@ def update_record(store: Store, *, record_id: str, changes: Mapping[str, object]
         session.flush()
         _write_parts(session, record_id, model)
         approval.note_change(session, record_id)
-        session.add(_audit(store, "update", record_id, row.revision, diff))
+        audit(
+            session,
+            actor=store.actor,
+            action="update",
+            entity="record",
+            entity_id=record_id,
+            revision=row.revision,
+            changes=diff,
+        )
         return row.revision
 
 
@@ -152,7 +169,7 @@ def delete_record(store: Store, *, record_id: str, withdrawal_reason: str | None
     reason travels with the tombstone and the level above shows it."""
     with store.session() as session:
         require(session, store, Role.CLERK, Role.HEAD)
-        row = _get_row(session, record_id)
+        row = record_row(session, record_id)
         if row.deleted:
             raise Conflict(_("Record {id} is already deleted.").format(id=record_id))
         _check_writer(session, row)
@@ -164,14 +181,14 @@ def delete_record(store: Store, *, record_id: str, withdrawal_reason: str | None
         session.add(row)
         if withdrawal_reason is not None:
             approval.note_withdrawal(session, record_id, withdrawal_reason)
-        session.add(
-            _audit(
-                store,
-                "withdraw" if withdrawal_reason is not None else "delete",
-                record_id,
-                row.revision,
-                {"reason": withdrawal_reason} if withdrawal_reason is not None else {},
-            )
+        audit(
+            session,
+            actor=store.actor,
+            action="withdraw" if withdrawal_reason is not None else "delete",
+            entity="record",
+            entity_id=record_id,
+            revision=row.revision,
+            changes={"reason": withdrawal_reason} if withdrawal_reason is not None else None,
         )
         return row.revision
 
@@ -198,7 +215,7 @@ def _writer(session: Session, row: Record) -> RecordWriter:
 def record_writer(store: Store, *, record_id: str) -> RecordWriter:
     """Who may change ``record_id``; imported records belong to the office that sent them."""
     with store.session() as session:
-        return _writer(session, _get_row(session, record_id))
+        return _writer(session, record_row(session, record_id))
 
 
 def _check_writer(session: Session, row: Record) -> None:
@@ -229,25 +246,11 @@ def next_change_seq(session: Session) -> int:
     return int(current or 0) + 1
 
 
-def _audit(
-    store: Store, action: str, record_id: str, revision: int, changes: dict[str, Any]
-) -> AuditEntry:
-    return AuditEntry(
-        at=now_iso(),
-        actor=store.actor,
-        action=action,
-        entity="record",
-        entity_id=record_id,
-        revision=revision,
-        changes=changes,
-    )
-
-
 def _public_dump(model: RecordInput) -> dict[str, Any]:
     return model.model_dump(mode="json", exclude=set(_BOOKKEEPING))
 
 
-def _record_columns(model: RecordInput) -> dict[str, Any]:
+def record_columns(model: RecordInput) -> dict[str, Any]:
     """The record row's columns from a validated input (parts are written separately)."""
     columns: dict[str, Any] = {
         "title": model.title,
@@ -280,7 +283,30 @@ def _record_columns(model: RecordInput) -> dict[str, Any]:
             "attendees": model.attendees,
             "attendee_groups": model.attendee_groups,
         }
+    if isinstance(model, DirectiveInput):
+        columns |= {
+            "directive_kind": model.kind.value,
+            "directive_kind_name": model.kind_name,
+            "directive_number": model.number,
+            "issuer": model.issuer,
+            "issuer_level": model.issuer_level.value if model.issuer_level else None,
+        }
+    if isinstance(model, ModelInput):
+        columns |= {
+            "model_field": model.field.value,
+            "owner": model.owner,
+            "recognitions": recognition_list(model),
+        }
     return columns
+
+
+def recognition_list(model: ModelInput) -> list[dict[str, str | None]]:
+    """Recognitions as stored (JSON), oldest first."""
+    items = sorted(model.recognitions, key=lambda item: (item.date, item.level.value))
+    return [
+        {"level": item.level.value, "date": item.date.isoformat(), "decision": item.decision}
+        for item in items
+    ]
 
 
 def _write_parts(session: Session, record_id: str, model: RecordInput) -> None:
@@ -291,7 +317,7 @@ def _write_parts(session: Session, record_id: str, model: RecordInput) -> None:
         )
     session.add_all(
         Recommendation(
-            id=item.id or str(uuid.uuid4()),
+            id=item.id or new_id(),
             record_id=record_id,
             position=index,
             content=item.content,
@@ -306,7 +332,7 @@ def _write_parts(session: Session, record_id: str, model: RecordInput) -> None:
     if isinstance(model, DialogueInput):
         session.add_all(
             DialogueIssue(
-                id=issue.id or str(uuid.uuid4()),
+                id=issue.id or new_id(),
                 record_id=record_id,
                 position=index,
                 content=issue.content,
@@ -363,7 +389,8 @@ def _check_item_ids(model: RecordInput, *, allowed: set[str]) -> None:
 # ---------------------------------------------------------------- reading
 
 
-def _get_row(session: Session, record_id: str) -> Record:
+def record_row(session: Session, record_id: str) -> Record:
+    """The stored record (deleted ones included); NotFound, with what to do, if none."""
     row = session.get(Record, record_id.strip().lower())
     if row is None:
         raise NotFound(
@@ -377,7 +404,7 @@ def _get_row(session: Session, record_id: str) -> Record:
 def get_record(store: Store, *, record_id: str) -> dict[str, Any]:
     """Every field of a record, its parts, attachments and bookkeeping, as JSON-ready data."""
     with store.session() as session:
-        row = _get_row(session, record_id)
+        row = record_row(session, record_id)
         return _full_dict(session, row)
 
 
@@ -478,6 +505,20 @@ def _full_dict(session: Session, row: Record) -> dict[str, Any]:
         }
         if row.type == RecordType.SUPERVISION:
             data["kind"] = row.supervision_kind
+    elif row.type == RecordType.DIRECTIVE:
+        data |= {
+            "kind": row.directive_kind,
+            "kind_name": row.directive_kind_name,
+            "number": row.directive_number,
+            "issuer": row.issuer,
+            "issuer_level": row.issuer_level,
+        }
+    elif row.type == RecordType.MODEL:
+        data |= {
+            "field": row.model_field,
+            "owner": row.owner,
+            "recognitions": [dict(item) for item in row.recognitions],
+        }
     else:
         data |= {
             "chair": row.chair,
@@ -574,19 +615,4 @@ def list_records(
     if limit is not None:
         query = query.limit(limit).offset(offset)
     with store.session() as session:
-        return [
-            RecordSummary(
-                key=r[0],
-                id=r[1],
-                type=RecordType(r[2]),
-                title=r[3],
-                start_date=r[4],
-                end_date=r[5],
-                place=r[6],
-                status=r[7],
-                office_code=r[8],
-                revision=r[9],
-                deleted=r[10],
-            )
-            for r in session.execute(query)
-        ]
+        return [RecordSummary.from_row(r) for r in session.execute(query)]

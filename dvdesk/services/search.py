@@ -1,17 +1,24 @@
-"""Diacritic- and case-insensitive search over records.
+"""Diacritic- and case-insensitive search over records, through the trigram index.
 
-Each record keeps a folded copy of its searchable text (``search_text``);
-a query is folded the same way and every word of it must occur.
+Each record keeps a folded copy of its searchable text (``search_text``), indexed by
+the FTS5 table ``record_search``; a query is folded the same way. The matching rules
+are those of :func:`dvdesk.db.search_index.search_condition`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import col
+from sqlalchemy import text
 
-from dvdesk.db.schema import Record
-from dvdesk.domain.inputs import DialogueInput, RecordInput, SessionInput
+from dvdesk.db.search_index import search_condition
+from dvdesk.domain.inputs import (
+    DialogueInput,
+    DirectiveInput,
+    ModelInput,
+    RecordInput,
+    SessionInput,
+)
 from dvdesk.text import fold
 
 
@@ -21,16 +28,20 @@ def search_text(model: RecordInput) -> str:
         parts += [model.lead, model.decision_number, *model.subjects, *model.members]
     if isinstance(model, DialogueInput):
         parts += [model.chair, *model.co_chairs]
+    if isinstance(model, DirectiveInput):
+        parts += [model.number, model.issuer, model.kind_name]
+    if isinstance(model, ModelInput):
+        parts += [model.owner]
     return fold(" | ".join(part for part in parts if part))
 
 
-def _escape_like(word: str) -> str:
-    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def matches(query: str) -> list[Any]:
-    """SQL conditions: every folded word of ``query`` occurs in the record's search text."""
-    return [
-        col(Record.search_text).like(f"%{_escape_like(word)}%", escape="\\")
-        for word in fold(query).split()
-    ]
+    """The same condition for SQLAlchemy queries on :class:`Record`."""
+    condition = search_condition(query)
+    if condition is None:
+        return []
+    names = [f"search_{number}" for number in range(len(condition.params))]
+    sql = condition.sql
+    for name in names:
+        sql = sql.replace("?", f":{name}", 1)
+    return [text(sql).bindparams(**dict(zip(names, condition.params, strict=True)))]

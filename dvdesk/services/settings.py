@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from dvdesk.clock import now_iso
-from dvdesk.db.schema import AuditEntry, Setting
+from dvdesk.db.schema import Setting
 from dvdesk.domain.people import Role
+from dvdesk.services.audit import audit
 from dvdesk.services.auth import require
 from dvdesk.services.store import Store
 
@@ -30,13 +31,12 @@ def set_setting(store: Store, *, key: str, value: Any) -> None:
             row.updated_by = store.actor
             row.updated_at = now_iso()
         session.add(row)
-        session.add(
-            AuditEntry(
-                at=now_iso(),
-                actor=store.actor,
-                action="update",
-                entity="setting",
-                entity_id=key,
-                changes={"from": old, "to": value},
-            )
+        changes = {"from": old, "to": value}
+        audit(
+            session,
+            actor=store.actor,
+            action="update",
+            entity="setting",
+            entity_id=key,
+            changes=changes,
         )

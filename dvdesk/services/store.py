@@ -13,9 +13,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
-from dvdesk.db.connect import connect, enable_wal
+from dvdesk.db.connect import connect, enable_wal, is_busy, primary_code
 from dvdesk.db.migrate import ensure_current, needs_upgrade
 from dvdesk.errors import StorageError
 from dvdesk.i18n import _
@@ -74,31 +74,39 @@ class Store:
         if "engine" in self.__dict__:
             self.engine.dispose()
 
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
 
 def storage_message(error: BaseException, database: Path) -> str | None:
     """A user-facing message for a known SQLite/OS failure, or None if it is a bug."""
-    text = str(error).lower()
     if isinstance(error, OSError) and not isinstance(error, sqlite3.Error):
         if getattr(error, "errno", None) == 28:  # ENOSPC
             return _("The disk is full. Free some space, then try again; nothing was saved.")
         return _("Cannot read or write {path}: {reason}. Check the folder, then try again.").format(
-            path=database, reason=error.strerror or text
+            path=database, reason=error.strerror or str(error)
         )
-    if "locked" in text or "busy" in text:
+    if not isinstance(error, sqlite3.Error):
+        return None
+    code = primary_code(error)
+    if is_busy(error):
         return _(
             "The database is being used by another dvdesk window or program. "
             "Close it, then try again; nothing was saved."
         )
-    if "disk is full" in text or "database or disk is full" in text:
+    if code == sqlite3.SQLITE_FULL:
         return _("The disk is full. Free some space, then try again; nothing was saved.")
-    if "not a database" in text or "malformed" in text:
+    if code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
         return damaged_message(database)
-    if "readonly" in text or "read-only" in text or "unable to open" in text:
+    if code in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN):
         return _(
             "Cannot write to the database {path}. Check that the folder exists and is not "
             "read-only, then try again."
         ).format(path=database)
-    if "disk i/o" in text:
+    if code == sqlite3.SQLITE_IOERR:
         return _(
             "The disk could not be read or written (was a USB stick removed?). "
             "Check the drive, then try again; nothing was saved."

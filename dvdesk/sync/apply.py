@@ -8,9 +8,7 @@ writes nothing.
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import tempfile
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -22,13 +20,8 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from dvdesk.clock import now_iso
-from dvdesk.db.schema import AuditEntry, Correction, Office, PackageIn, UnitKey
-from dvdesk.domain.enums import OfficeLevel
-from dvdesk.errors import UserError
-from dvdesk.i18n import N_, _
-from dvdesk.services.attachments import blob_path
-from dvdesk.services.backup import backup_before_import
-from dvdesk.services.demo import (
+from dvdesk.db.columns import (
+    ATTACHMENT_COLUMNS,
     BULK_CACHE_KIB,
     ISSUE_COLUMNS,
     RECOMMENDATION_COLUMNS,
@@ -36,9 +29,18 @@ from dvdesk.services.demo import (
     SUBJECT_COLUMNS,
     insert_sql,
 )
+from dvdesk.db.schema import AuditEntry, Correction, Office, PackageIn, UnitKey
+from dvdesk.domain.enums import OfficeLevel
+from dvdesk.errors import UserError
+from dvdesk.fileio import atomic_writer
+from dvdesk.i18n import N_, _
+from dvdesk.services.attachments import blob_path
+from dvdesk.services.backup import backup_before_import
+from dvdesk.services.compact import compact_after_bulk
 from dvdesk.services.store import Store, storage_errors
 from dvdesk.sync import keys
 from dvdesk.sync.container import PackageFile, changed_member, open_package
+from dvdesk.sync.counts_wire import apply_counts, decode_counts
 from dvdesk.sync.format import (
     DEFAULT_LIMITS,
     DERIVED_TEXT_VERSION,
@@ -51,14 +53,7 @@ from dvdesk.sync.refusals import Reason, Refused
 from dvdesk.sync.seal import Opener, opener_for
 from dvdesk.sync.trust import enrol_rotated
 from dvdesk.sync.verify import VerifiedPackage, inspect, sequence_state
-from dvdesk.sync.wire import (
-    ATTACHMENT_COLUMNS,
-    WireRecord,
-    approval_rows,
-    decode_chunk,
-    part_rows,
-    record_row,
-)
+from dvdesk.sync.wire import WireRecord, approval_rows, decode_chunk, part_rows, record_row
 
 
 class Outcome(StrEnum):
@@ -364,9 +359,11 @@ def import_package(
             )
             _finish(session, store, verified, outcomes)
             check_cancel(cancel)
-        return _summary(
+        summary = _summary(
             verified, dry_run=False, already=False, outcomes=outcomes, attachments=added
         )
+        compact_after_bulk(store, records=summary.new + summary.updated)  # after the commit
+        return summary
 
 
 def _cursor(session: Session) -> sqlite3.Cursor:
@@ -410,7 +407,7 @@ def _apply(
     # A big page cache for the one transaction: random UUID keys touch index pages everywhere.
     cursor.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
     try:
-        return _apply_records(
+        outcomes = _apply_records(
             session,
             cursor,
             package,
@@ -421,6 +418,8 @@ def _apply(
             progress=progress,
             cancel=cancel,
         )
+        _apply_counts(session, cursor, package, verified, opener=opener, limits=limits)
+        return outcomes
     finally:
         cursor.close()  # else the failed statement keeps the connection (and its WAL) open
 
@@ -491,6 +490,37 @@ def _apply_records(
             ) from None
         progress(len(outcomes), total)
     return outcomes
+
+
+def _apply_counts(
+    session: Session,
+    cursor: sqlite3.Cursor,
+    package: PackageFile,
+    verified: VerifiedPackage,
+    *,
+    opener: Opener | None,
+    limits: Limits,
+) -> None:
+    """Take the package's aggregate counts (newer revisions only), in the same transaction."""
+    office = session.get(Office, 1)
+    assert office is not None
+    for index, entry in enumerate(verified.manifest.files):
+        if entry.kind != "counts":
+            continue
+        data = package.read(entry.name, size=entry.size, sha256=entry.sha256)
+        if opener is not None:
+            data = _open_sealed(opener, index, entry, data, limits.records_member_bytes)
+        applied = apply_counts(cursor, decode_counts(data), own_code=office.code)
+        session.add(
+            AuditEntry(
+                at=now_iso(),
+                actor="import",
+                action="import",
+                entity="count",
+                entity_id=f"{verified.manifest.origin.code}/{verified.manifest.sequence}",
+                changes={"taken": applied.taken, "skipped": applied.skipped},
+            )
+        )
 
 
 def _finish(
@@ -595,20 +625,13 @@ def _store_attachments(
         if target.exists():
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".part")
-        try:
-            with storage_errors(target), os.fdopen(handle, "wb") as writer:
-                if opener is None:
-                    package.copy_to(entry.name, writer, size=entry.size, sha256=entry.sha256)
-                else:
-                    data = package.read(entry.name, size=entry.size, sha256=entry.sha256)
-                    writer.write(_open_sealed(opener, index, entry, data, limits.attachment_bytes))
-                writer.flush()
-                os.fsync(writer.fileno())
-            Path(temporary).replace(target)
-            added += 1
-        finally:
-            Path(temporary).unlink(missing_ok=True)
+        with storage_errors(target), atomic_writer(target) as writer:
+            if opener is None:
+                package.copy_to(entry.name, writer, size=entry.size, sha256=entry.sha256)
+            else:
+                data = package.read(entry.name, size=entry.size, sha256=entry.sha256)
+                writer.write(_open_sealed(opener, index, entry, data, limits.attachment_bytes))
+        added += 1
     return added
 
 

@@ -21,6 +21,7 @@ from dvdesk.errors import UserError
 from dvdesk.i18n import _
 from dvdesk.sync.format import (
     ATTACHMENT_NAME,
+    COUNTS_NAME,
     MANIFEST,
     RECORDS_NAME,
     SIGNATURE,
@@ -69,7 +70,7 @@ def _limit_for(name: str, limits: Limits) -> int | None:
         return limits.manifest_bytes
     if name == SIGNATURE:
         return SIGNATURE_BYTES
-    if RECORDS_NAME.fullmatch(name):
+    if RECORDS_NAME.fullmatch(name) or COUNTS_NAME.fullmatch(name):
         return limits.records_member_bytes
     if ATTACHMENT_NAME.fullmatch(name):
         return limits.attachment_bytes

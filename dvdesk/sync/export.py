@@ -19,17 +19,20 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlmodel import Session, col, func, select
 
 from dvdesk.clock import now_iso
-from dvdesk.db.schema import AuditEntry, OrgUnit, OwnKey, PackageOut, Receipt
+from dvdesk.db.schema import OrgUnit, OwnKey, PackageOut, Receipt
 from dvdesk.domain.people import Role
 from dvdesk.errors import Conflict, NotFound, UserError
 from dvdesk.fileio import fsync_folder
 from dvdesk.i18n import _
 from dvdesk.services.attachments import blob_path
+from dvdesk.services.audit import audit
 from dvdesk.services.auth import check
 from dvdesk.services.office import OfficeView, get_office
 from dvdesk.services.store import Store, storage_errors
 from dvdesk.sync import history, keys
 from dvdesk.sync.container import PackageWriter, open_package
+from dvdesk.sync.counts_wire import MEMBER as COUNTS_MEMBER
+from dvdesk.sync.counts_wire import counts_member
 from dvdesk.sync.format import (
     DEFAULT_LIMITS,
     DERIVED_TEXT_VERSION,
@@ -162,10 +165,15 @@ class _Builder:
         self.files: list[FileEntry] = []
 
     def add(
-        self, name: str, plain: bytes, *, kind: Literal["records", "attachment"], records: int = 0
+        self,
+        name: str,
+        plain: bytes,
+        *,
+        kind: Literal["records", "attachment", "counts"],
+        records: int = 0,
     ) -> None:
         if self.sealer is None:
-            self.writer.add(name, plain, compress=kind == "records")
+            self.writer.add(name, plain, compress=kind != "attachment")
             self.files.append(
                 FileEntry(
                     name=name, kind=kind, size=len(plain), sha256=sha256_hex(plain), records=records
@@ -302,7 +310,11 @@ def _write(
             )
             done += batch.records
             progress(done, total)
-        audit = history.seal(connection, destination=dest)
+        count_data, count_rows = counts_member(connection, exclude_office=dest)
+        if count_rows:
+            counts["aggregate_count"] = count_rows
+            builder.add(COUNTS_MEMBER, count_data, kind="counts")
+        audit_seal = history.seal(connection, destination=dest)
         connection.execute("COMMIT")
     finally:
         raw.close()
@@ -338,7 +350,7 @@ def _write(
         files=tuple(builder.files),
         encryption=sealer.header if sealer else None,
         created_at=now_iso(),
-        audit=audit,
+        audit=audit_seal,
     )
     raw_manifest = canonical_json(manifest.model_dump(mode="json"))
     writer.add("manifest.json", raw_manifest, compress=True)
@@ -360,7 +372,7 @@ def _write(
         encrypted=sealer is not None,
         package_hash=sha256_hex(raw_manifest),
         size=temporary.stat().st_size,
-        audit=audit,
+        audit=audit_seal,
     )
 
 
@@ -407,13 +419,13 @@ def _log(store: Store, *, plan: _Plan, result: ExportResult, final: Path) -> Non
                 audit_head=result.audit.head if result.audit else None,
             )
         )
-        session.add(
-            AuditEntry(
-                at=now_iso(),
-                actor=store.actor,
-                action="export",
-                entity="package",
-                entity_id=f"{plan.destination.code}/{plan.sequence}",
-                changes={"records": result.records, "hash": result.package_hash},
-            )
+        changes = {"records": result.records, "hash": result.package_hash}
+        package = f"{plan.destination.code}/{plan.sequence}"
+        audit(
+            session,
+            actor=store.actor,
+            action="export",
+            entity="package",
+            entity_id=package,
+            changes=changes,
         )

@@ -22,7 +22,7 @@ FORMAT: Final = "dvdesk-package"
 FORMAT_VERSION: Final = 1
 # Bumped whenever dvdesk.text.fold / vi_sort_key change: the importer then recomputes
 # the derived search and sort columns instead of taking the sender's.
-DERIVED_TEXT_VERSION: Final = 1
+DERIVED_TEXT_VERSION: Final = 2  # 2: the shorter vi_sort_key
 SCHEMA_VERSION: Final = "0002"
 PACKAGE_SUFFIX: Final = ".dvpkg"
 RECORDS_PER_CHUNK: Final = 5_000
@@ -31,6 +31,7 @@ MANIFEST: Final = "manifest.json"
 SIGNATURE: Final = "manifest.sig"
 SIGNATURE_BYTES: Final = 64
 RECORDS_NAME = re.compile(r"records/[0-9]{6}\.json(\.sealed)?")
+COUNTS_NAME = re.compile(r"counts\.json(\.sealed)?")
 ATTACHMENT_NAME = re.compile(r"attachments/[0-9a-f]{64}(\.sealed)?")
 SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 SEALED: Final = ".sealed"
@@ -84,7 +85,8 @@ class FileEntry(_Frozen):
     """One payload member: its bytes in the zip, and for sealed members the plain bytes."""
 
     name: str = Field(max_length=200)
-    kind: Literal["records", "attachment"]
+    # "counts" members exist since aggregate counts; older readers refuse them.
+    kind: Literal["records", "attachment", "counts"]
     size: int = Field(ge=0)
     sha256: str = Field(pattern=SHA256_HEX.pattern)
     records: int = Field(default=0, ge=0)

@@ -10,11 +10,13 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Final
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from dvdesk.errors import UserError
 from dvdesk.i18n import _
 from dvdesk.sync.format import b64, canonical_json, unb64
 from dvdesk.sync.refusals import Reason, Refused
@@ -170,6 +172,17 @@ def read_card_bytes(raw: bytes) -> Card:
     except (UnicodeDecodeError, json.JSONDecodeError):
         data = None
     return parse_card(data)
+
+
+def read_card_file(path: Path) -> Card:
+    """The key card in ``path`` (a file on a USB stick: it may be unreadable)."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise UserError(
+            _("Cannot read {file}: {reason}.").format(file=path, reason=error.strerror)
+        ) from None
+    return read_card_bytes(raw)
 
 
 def _text(value: Any) -> str:

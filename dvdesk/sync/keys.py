@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,10 +25,12 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from sqlmodel import Session, col, select
 
 from dvdesk.clock import now_iso
-from dvdesk.db.schema import AuditEntry, Office, OwnKey
+from dvdesk.db.schema import Office, OwnKey
 from dvdesk.domain.people import Role
-from dvdesk.errors import Conflict, NotFound, UserError, ValidationFailed
+from dvdesk.errors import Conflict, NotFound, UserError, ValidationFailed, WrongPassphrase
+from dvdesk.fileio import write_atomically
 from dvdesk.i18n import _
+from dvdesk.services.audit import audit
 from dvdesk.services.auth import check
 from dvdesk.services.office import get_office
 from dvdesk.services.store import Store, storage_errors
@@ -116,17 +117,7 @@ def _sealed_private(key_id: str, private: bytes, passphrase: bytes) -> bytes:
 
 def _write_private(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as target:
-            target.write(data)
-            target.flush()
-            os.fsync(target.fileno())
-        Path(temporary).chmod(0o600)
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomically(path, data)  # its temporary file is readable by the owner only (0600)
 
 
 def _office_identity(store: Store) -> dict[str, Any]:
@@ -170,17 +161,6 @@ def _new_key(
     )
 
 
-def _audit(store: Store, action: str, key_id: str, changes: dict[str, Any]) -> AuditEntry:
-    return AuditEntry(
-        at=now_iso(),
-        actor=store.actor,
-        action=action,
-        entity="key",
-        entity_id=key_id,
-        changes=changes,
-    )
-
-
 def create_keys(store: Store, *, passphrase: str) -> KeyInfo:
     """Make this office's first key pair. Refuses if it has one (use :func:`rotate_keys`)."""
     check(store, Role.ADMIN)
@@ -195,7 +175,15 @@ def create_keys(store: Store, *, passphrase: str) -> KeyInfo:
     row = _new_key(store, passphrase=secret, certifier=None)
     with store.session() as session:
         session.add(row)
-        session.add(_audit(store, "create", row.key_id, {"fingerprint": _info(row).fingerprint}))
+        changes = {"fingerprint": _info(row).fingerprint}
+        audit(
+            session,
+            actor=store.actor,
+            action="create",
+            entity="key",
+            entity_id=row.key_id,
+            changes=changes,
+        )
     return _info(row)
 
 
@@ -213,10 +201,14 @@ def rotate_keys(store: Store, *, passphrase: str, new_passphrase: str | None = N
         stored.retired_at = now_iso()
         session.add(stored)
         session.add(row)
-        session.add(
-            _audit(
-                store, "rotate", row.key_id, {"previous": old.key_id, "certified_by": old.key_id}
-            )
+        changes = {"previous": old.key_id, "certified_by": old.key_id}
+        audit(
+            session,
+            actor=store.actor,
+            action="rotate",
+            entity="key",
+            entity_id=row.key_id,
+            changes=changes,
         )
     return _info(row)
 
@@ -305,7 +297,7 @@ def _load_private(store: Store, key_id: str, passphrase: str) -> bytes:
             unb64(document["nonce"]), unb64(document["ciphertext"]), key_id.encode()
         )
     except InvalidTag:
-        raise UserError(
+        raise WrongPassphrase(
             _("The passphrase is wrong. Type the office's key passphrase again.")
         ) from None
 
@@ -337,7 +329,7 @@ def write_card(store: Store, *, out: Path) -> tuple[Path, str]:
     row = active_key(store)
     target = out / f"dvdesk-{row.card['office']['code']}{CARD_SUFFIX}" if out.is_dir() else out
     try:
-        target.write_bytes(card_file_bytes(row.card))
+        write_atomically(target, card_file_bytes(row.card))
     except OSError as error:
         raise UserError(
             _("Cannot write {file}: {reason}.").format(file=target, reason=error.strerror)

@@ -4,17 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from dvdesk.errors import UserError
+from dvdesk.errors import Cancelled
 from dvdesk.i18n import _
 
 Progress = Callable[[int, int], None]
 CancelCheck = Callable[[], bool]
-
-
-class Cancelled(UserError):
-    """The user stopped the job; nothing was changed."""
-
-    exit_code = 130
 
 
 def no_progress(_done: int, _total: int) -> None:

@@ -19,14 +19,16 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlmodel import Session, col, func, select
 
 from dvdesk.clock import now_iso
-from dvdesk.db.schema import AuditEntry, Correction, PackageIn, PackageOut, Receipt, Record
+from dvdesk.db.schema import Correction, PackageIn, PackageOut, Receipt, Record
 from dvdesk.domain.people import Role
 from dvdesk.errors import Conflict, NotFound
 from dvdesk.fileio import write_atomically
 from dvdesk.i18n import _
 from dvdesk.services.approval_hooks import mark_returned
+from dvdesk.services.audit import audit
 from dvdesk.services.auth import require
 from dvdesk.services.office import get_office
+from dvdesk.services.records import record_row
 from dvdesk.services.requests import RequestItem, outgoing_requests, take_requests
 from dvdesk.services.store import Store, storage_errors
 from dvdesk.sync import keys
@@ -116,13 +118,7 @@ def request_correction(
         raise Conflict(_("Write a comment saying what the office should correct."))
     with store.session() as session:
         require(session, store, Role.HEAD)
-        record = session.get(Record, record_id.strip().lower())
-        if record is None:
-            raise NotFound(
-                _("There is no record {id}. Check the id with 'dvdesk record list'.").format(
-                    id=record_id
-                )
-            )
+        record = record_row(session, record_id)
         own = keys.get_office_code(session)
         if record.office_code == own:
             raise Conflict(
@@ -408,15 +404,15 @@ def import_receipt(store: Store, *, path: Path) -> ReceiptResult:
                 )
                 mark_returned(session, item.record_id)
         take_requests(session, issuer=body.issuer.code, items=body.requests, actor=store.actor)
-        session.add(
-            AuditEntry(
-                at=now_iso(),
-                actor=store.actor,
-                action="receipt",
-                entity="package",
-                entity_id=f"{body.issuer.code}/{body.acknowledged_sequence}",
-                changes={"returned": len(body.returned), "hash": receipt_hash},
-            )
+        changes = {"returned": len(body.returned), "hash": receipt_hash}
+        package = f"{body.issuer.code}/{body.acknowledged_sequence}"
+        audit(
+            session,
+            actor=store.actor,
+            action="receipt",
+            entity="package",
+            entity_id=package,
+            changes=changes,
         )
         session.flush()
         return _result(session, path, body, already=False)

@@ -20,8 +20,13 @@ from typing import Annotated, Any, Literal, NotRequired
 from pydantic import ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError, with_config
 from typing_extensions import TypedDict
 
+from dvdesk.db.columns import (
+    ATTACHMENT_COLUMNS,
+    ISSUE_COLUMNS,
+    RECOMMENDATION_COLUMNS,
+    RECORD_COLUMNS,
+)
 from dvdesk.i18n import _
-from dvdesk.services.demo import ISSUE_COLUMNS, RECOMMENDATION_COLUMNS, RECORD_COLUMNS
 from dvdesk.sync.refusals import Reason, Refused
 from dvdesk.text import fold, vi_sort_key
 
@@ -38,17 +43,6 @@ _DATE_COLUMNS = frozenset(
     {"start_date", "end_date", "decision_date", "conclusion_date", "deadline", "result_date"}
 )
 _DATE_COLUMNS |= {"notified_date"}
-ATTACHMENT_COLUMNS = (
-    "id",
-    "record_id",
-    "sha256",
-    "filename",
-    "size",
-    "media_type",
-    "added_by",
-    "added_at",
-    "deleted",
-)
 
 
 _STRICT = ConfigDict(extra="forbid", strict=True)
@@ -111,9 +105,16 @@ class WireApproval(TypedDict):
 
 
 @with_config(_STRICT)
+class WireRecognition(TypedDict):
+    level: Literal["xa", "tinh", "trung_uong"]
+    date: date
+    decision: Short | None
+
+
+@with_config(_STRICT)
 class WireRecord(TypedDict):
     id: Uuid
-    type: Literal["inspection", "supervision", "dialogue"]
+    type: Literal["inspection", "supervision", "dialogue", "directive", "model"]
     office_code: Code
     title: Short
     # The sort key holds private-use and combining code points; as hex it survives NFC.
@@ -138,6 +139,32 @@ class WireRecord(TypedDict):
     co_chairs: Annotated[list[Short], Field(max_length=500)]
     attendees: Count | None
     attendee_groups: Long | None
+    # Leadership documents and models: absent from packages written before they existed.
+    directive_kind: NotRequired[
+        Literal[
+            "nghi_quyet",
+            "chi_thi",
+            "ket_luan",
+            "quy_dinh",
+            "quyet_dinh",
+            "chuong_trinh_hanh_dong",
+            "ke_hoach",
+            "huong_dan",
+            "cong_van",
+            "khac",
+        ]
+        | None
+    ]
+    directive_kind_name: NotRequired[Short | None]
+    directive_number: NotRequired[Short | None]
+    issuer: NotRequired[Short | None]
+    issuer_level: NotRequired[Literal["trung_uong", "tinh", "huyen", "xa"] | None]
+    model_field: NotRequired[
+        Literal["kinh_te", "van_hoa_xa_hoi", "quoc_phong_an_ninh", "xay_dung_he_thong_chinh_tri"]
+        | None
+    ]
+    owner: NotRequired[Short | None]
+    recognitions: NotRequired[Annotated[list[WireRecognition], Field(max_length=20)]]
     search_text: Annotated[str, StringConstraints(max_length=2_000_000)]
     revision: Annotated[int, Field(ge=1)]
     created_by: Short
@@ -204,7 +231,7 @@ _ATTACHMENT_JSON = _object([(c, _bool(c) if c == "deleted" else c) for c in _ATT
 
 
 def _record_value(column: str) -> str:
-    if column in _LIST_COLUMNS:
+    if column in _LIST_COLUMNS or column == "recognitions":
         return f"json(r.{column})"
     if column == "deleted":
         return _bool("r.deleted")
@@ -360,15 +387,46 @@ def _json_list(values: list[str]) -> str:
 def search_text_of(record: WireRecord) -> str:
     parts: list[str | None] = [record["title"], record["place"], record["legal_basis"]]
     parts += record["fields"]
-    if record["type"] != "dialogue":
+    if record["type"] in ("inspection", "supervision"):
         parts += [record["lead"], record["decision_number"], *record["subjects"]]
         parts += record["members"]
-    else:
+    elif record["type"] == "dialogue":
         parts += [record["chair"], *record["co_chairs"]]
+    elif record["type"] == "directive":
+        parts += [record.get("directive_number"), record.get("issuer")]
+        parts += [record.get("directive_kind_name")]
+    else:
+        parts += [record.get("owner")]
     return fold(" | ".join(part for part in parts if part))
 
 
+def _recognitions(record: WireRecord) -> str:
+    items = [
+        {"level": item["level"], "date": item["date"].isoformat(), "decision": item["decision"]}
+        for item in record.get("recognitions", [])
+    ]
+    return json.dumps(items, ensure_ascii=False, separators=(",", ":"))
+
+
+# Columns a package written before their record types existed does not carry.
+_OPTIONAL_COLUMNS = frozenset(
+    {
+        "directive_kind",
+        "directive_kind_name",
+        "directive_number",
+        "issuer",
+        "issuer_level",
+        "model_field",
+        "owner",
+    }
+)
+
+
 def _converter(column: str) -> Any:
+    if column == "recognitions":
+        return _recognitions
+    if column in _OPTIONAL_COLUMNS:
+        return lambda record: record.get(column)
     if column == "change_seq":
         return lambda _record: None  # this database's own counter, set by the caller
     if column in _LIST_COLUMNS:

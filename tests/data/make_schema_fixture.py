@@ -17,13 +17,17 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from dvdesk.db.migrate import head_revision  # noqa: E402
+from dvdesk.documents.minutes import issue_minutes  # noqa: E402
 from dvdesk.domain.enums import RecordType  # noqa: E402
 from dvdesk.paths import DataPaths  # noqa: E402
+from dvdesk.services.counts import set_counts  # noqa: E402
 from dvdesk.services.demo import add_demo_records, ensure_demo_office  # noqa: E402
+from dvdesk.services.demo_registers import add_demo_registers  # noqa: E402
 from dvdesk.services.records import add_record, delete_record  # noqa: E402
 from dvdesk.services.settings import set_setting  # noqa: E402
 from dvdesk.services.store import open_store  # noqa: E402
 from tests.conftest import dialogue, inspection  # noqa: E402
+from tests.register_fixtures import directive, model  # noqa: E402
 
 
 def main() -> None:
@@ -36,7 +40,33 @@ def main() -> None:
         add_record(store, record_type=RecordType.INSPECTION, data=inspection())
         gone = add_record(store, record_type=RecordType.DIALOGUE, data=dialogue())
         delete_record(store, record_id=gone)
+        # Since 0004: leadership documents, models and aggregate counts.
+        add_demo_registers(store, count=10, seed=7, office_codes=["01"])
+        add_record(store, record_type=RecordType.DIRECTIVE, data=directive())
+        add_record(store, record_type=RecordType.MODEL, data=model())
+        set_counts(
+            store,
+            data={
+                "unit_code": "00001",
+                "period_start": "2022-01-01",
+                "period_end": "2022-06-30",
+                "figures": {"directive.nghi_quyet": 440, "inspection.sessions": 12},
+                "figures_only": True,
+            },
+        )
         set_setting(store, key="fixture", value={"made_by": "make_schema_fixture"})
+        # An issued document: the register's content and files must survive later upgrades.
+        issued = add_record(store, record_type=RecordType.INSPECTION, data=inspection())
+        issue_minutes(
+            store,
+            record_id=issued,
+            details={
+                "note_taker": "Trần Thị Mai",
+                "start_time": "08:00",
+                "close_time": "11:30",
+                "representative": "Phạm Văn Long",
+            },
+        )
         store.close()
         source = sqlite3.connect(paths.database)
         target.unlink(missing_ok=True)

@@ -9,9 +9,11 @@ draft; Ctrl+S saves, Esc asks before throwing changes away.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
+from pydantic import BaseModel
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
@@ -33,14 +35,18 @@ from PySide6.QtWidgets import (
 )
 
 from dvdesk.domain.enums import (
+    DirectiveKind,
     FollowUpStatus,
     IssueKind,
+    IssuerLevel,
+    ModelField,
+    RecognitionLevel,
     RecordStatus,
     RecordType,
     SupervisionKind,
 )
-from dvdesk.domain.inputs import INPUT_MODELS
-from dvdesk.domain.validation import validate
+from dvdesk.domain.inputs import INPUT_MODELS, DialogueIssueInput, RecommendationInput
+from dvdesk.domain.validation import required_fields, validate
 from dvdesk.errors import UserError, ValidationFailed
 from dvdesk.formatting import sentence
 from dvdesk.i18n import N_, _
@@ -50,7 +56,7 @@ from ui.crash import show_error
 from ui.forms.drafts import Draft, delete_draft, draft_key, save_draft
 from ui.forms.widgets import DateField, LinesField, LongTextField, PartColumn, PartsTable
 from ui.screen import fit_to_screen
-from ui.worker import run_in_background
+from ui.worker import database_worker, run_in_background
 
 SNAPSHOT_DELAY_MS = 400
 LEGAL_BASES = (
@@ -64,7 +70,11 @@ TITLES = {
     RecordType.INSPECTION: (N_("New inspection"), N_("Edit inspection")),
     RecordType.SUPERVISION: (N_("New supervision"), N_("Edit supervision")),
     RecordType.DIALOGUE: (N_("New dialogue session"), N_("Edit dialogue session")),
+    RecordType.DIRECTIVE: (N_("New leadership document"), N_("Edit leadership document")),
+    RecordType.MODEL: (N_('New "Dân vận khéo" model'), N_('Edit "Dân vận khéo" model')),
 }
+# Parts tables whose empty cells are left out of the input, like the form's own fields.
+PART_KEYS = ("recommendations", "issues", "recognitions")
 
 
 def _set_text(edit: QLineEdit, value: str | None) -> None:
@@ -206,13 +216,8 @@ class RecordForm(QDialog):
     def _build(self) -> None:
         body = QWidget()
         sections = QVBoxLayout(body)
-        sections.addWidget(self._general_section())
-        if self.record_type is RecordType.DIALOGUE:
-            sections.addWidget(self._dialogue_section())
-            sections.addWidget(self._issues_section())
-        else:
-            sections.addWidget(self._session_section())
-        sections.addWidget(self._recommendations_section())
+        for section in self._sections():
+            sections.addWidget(section)
         sections.addStretch(1)
         self.scroller = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -271,9 +276,24 @@ class RecordForm(QDialog):
         layout.addWidget(scroll, 1)
         layout.addLayout(footer)
 
+    def _sections(self) -> list[QGroupBox]:
+        """The form's sections for its record type, top to bottom."""
+        sections = [self._general_section()]
+        if self.record_type is RecordType.DIALOGUE:
+            sections += [self._dialogue_section(), self._issues_section()]
+        elif self.record_type is RecordType.DIRECTIVE:
+            sections.append(self._directive_section())
+        elif self.record_type is RecordType.MODEL:
+            sections += [self._model_section(), self._recognitions_section()]
+        else:
+            sections.append(self._session_section())
+        if self.record_type not in (RecordType.DIRECTIVE, RecordType.MODEL):
+            sections.append(self._recommendations_section())
+        return sections
+
     def _add(self, form: QFormLayout, key: str, label: str, field: _Field) -> None:
         self.fields[key] = field
-        form.addRow(label, field.container)
+        form.addRow(_marked(label, key, INPUT_MODELS[self.record_type]), field.container)
 
     def _line(self, form: QFormLayout, key: str, label: str, placeholder: str = "") -> QLineEdit:
         edit = QLineEdit()
@@ -308,11 +328,28 @@ class RecordForm(QDialog):
     def _general_section(self) -> QGroupBox:
         box = QGroupBox(_("General"))
         form = QFormLayout(box)
-        title = self._line(
-            form, "title", _("Title *"), _("e.g. Inspection of the grassroots democracy rules at …")
+        title_label, start_label, example = {
+            RecordType.DIRECTIVE: (
+                _("Subject"),
+                _("Date of issue"),
+                _("e.g. On strengthening mass mobilisation work in the new situation"),
+            ),
+            RecordType.MODEL: (
+                _("Name of the model"),
+                _("Date registered"),
+                _("e.g. Model “Citizens ask, the authorities answer”"),
+            ),
+        }.get(
+            self.record_type,
+            (
+                _("Title"),
+                _("Start date"),
+                _("e.g. Inspection of the grassroots democracy rules at …"),
+            ),
         )
+        title = self._line(form, "title", title_label, example)
         title.setMaxLength(1000)
-        self._date(form, "start_date", _("Start date *"), optional=False)
+        self._date(form, "start_date", start_label, optional=False)
         self._date(form, "end_date", _("End date"), optional=True)
         self._line(form, "place", _("Place"))
         self._lines(
@@ -339,7 +376,7 @@ class RecordForm(QDialog):
         is_inspection = self.record_type is RecordType.INSPECTION
         box = QGroupBox(_("Inspection team") if is_inspection else _("Supervision team"))
         form = QFormLayout(box)
-        self._lines(form, "subjects", _("Organisations *"), _("One organisation per line"))
+        self._lines(form, "subjects", _("Organisations"), _("One organisation per line"))
         if not is_inspection:
             self._combo(
                 form,
@@ -359,7 +396,7 @@ class RecordForm(QDialog):
     def _dialogue_section(self) -> QGroupBox:
         box = QGroupBox(_("Dialogue session"))
         form = QFormLayout(box)
-        self._line(form, "chair", _("Chair *"))
+        self._line(form, "chair", _("Chair"))
         self._line(form, "chair_post", _("Chair's post"), _("e.g. Bí thư Đảng ủy xã"))
         self._lines(form, "co_chairs", _("Co-chairs"), _("One person per line"))
         attendees = QSpinBox()
@@ -374,15 +411,66 @@ class RecordForm(QDialog):
         self._line(form, "attendee_groups", _("Who attended"))
         return box
 
+    def _directive_section(self) -> QGroupBox:
+        box = QGroupBox(_("Leadership document"))
+        form = QFormLayout(box)
+        self._line(form, "number", _("Number and symbol *"), "12-NQ/TU")
+        self._combo(
+            form,
+            "kind",
+            _("Kind of document *"),
+            [(k.value, sentence(k.label)) for k in DirectiveKind],
+        )
+        self._line(form, "kind_name", _("Name of the other kind"), _("e.g. Thông báo"))
+        self._line(form, "issuer", _("Issued by *"), _("e.g. Ban Thường vụ Tỉnh ủy"))
+        levels: list[tuple[str | None, str]] = [(None, "")]
+        levels += [(level.value, sentence(level.label)) for level in IssuerLevel]
+        self._combo(form, "issuer_level", _("Level of the issuer"), levels)
+        return box
+
+    def _model_section(self) -> QGroupBox:
+        box = QGroupBox(_('"Dân vận khéo" model'))
+        form = QFormLayout(box)
+        self._combo(
+            form,
+            "field",
+            _("Field of the model *"),
+            [(f.value, sentence(f.label)) for f in ModelField],
+        )
+        self._line(form, "owner", _("Built by (unit or person) *"), _("e.g. Hội Nông dân xã"))
+        return box
+
+    def _recognitions_section(self) -> QGroupBox:
+        box = QGroupBox(_("Recognitions"))
+        layout = QVBoxLayout(box)
+        table = PartsTable(
+            [
+                PartColumn(
+                    "level",
+                    _("Level *"),
+                    "choice",
+                    [(level.value, sentence(level.label)) for level in RecognitionLevel],
+                    RecognitionLevel.XA.value,
+                    140,
+                ),
+                PartColumn("date", _("Date *"), "date", width=110),
+                PartColumn("decision", _("Decision")),
+            ],
+            _("Add a recognition"),
+        )
+        self._add_table("recognitions", table, layout)
+        return box
+
     def _issues_section(self) -> QGroupBox:
         box = QGroupBox(_("Matters raised by citizens"))
         layout = QVBoxLayout(box)
         table = PartsTable(
-            [
-                PartColumn("content", _("Content *")),
+            _marked_columns(
+                DialogueIssueInput,
+                PartColumn("content", _("Content")),
                 PartColumn(
                     "kind",
-                    _("Classification *"),
+                    _("Classification"),
                     "choice",
                     [(k.value, sentence(k.label)) for k in IssueKind],
                     IssueKind.KIEN_NGHI.value,
@@ -393,15 +481,8 @@ class RecordForm(QDialog):
                 PartColumn("answer", _("Answer on the spot")),
                 PartColumn("assignee", _("Assigned to"), width=130),
                 PartColumn("deadline", _("Deadline"), "date", width=100),
-                PartColumn(
-                    "status",
-                    _("Status"),
-                    "choice",
-                    [(s.value, sentence(s.label)) for s in FollowUpStatus],
-                    None,
-                    110,
-                ),
-            ],
+                _status_column(None, 110),
+            ),
             _("Add a matter"),
         )
         self._add_table("issues", table, layout)
@@ -411,19 +492,13 @@ class RecordForm(QDialog):
         box = QGroupBox(_("Recommendations to follow up"))
         layout = QVBoxLayout(box)
         table = PartsTable(
-            [
-                PartColumn("content", _("Content *")),
+            _marked_columns(
+                RecommendationInput,
+                PartColumn("content", _("Content")),
                 PartColumn("addressee", _("Addressed to"), width=180),
                 PartColumn("deadline", _("Deadline"), "date", width=100),
-                PartColumn(
-                    "status",
-                    _("Status"),
-                    "choice",
-                    [(s.value, sentence(s.label)) for s in FollowUpStatus],
-                    FollowUpStatus.OPEN.value,
-                    120,
-                ),
-            ],
+                _status_column(FollowUpStatus.OPEN.value, 120),
+            ),
             _("Add a recommendation"),
         )
         self._add_table("recommendations", table, layout)
@@ -466,7 +541,7 @@ class RecordForm(QDialog):
     def input_data(self) -> dict[str, Any]:
         """The collected values in the shape the input model takes."""
         data = {key: value for key, value in self.collect().items() if value not in (None, "")}
-        for key in ("recommendations", "issues"):
+        for key in PART_KEYS:
             if key in data:
                 data[key] = [
                     {k: v for k, v in item.items() if v not in (None, "")} for item in data[key]
@@ -595,7 +670,13 @@ class RecordForm(QDialog):
         data = self.input_data()
         self.saving = True
         self.setEnabled(False)
-        self.status.setText(_("Saving…"))
+        # One worker runs every database job in turn: behind a long one (an import), the
+        # save waits its turn, and says so, instead of failing on a locked database.
+        self.status.setText(
+            _("Busy… the record is saved as soon as the current job finishes.")
+            if database_worker().is_busy()
+            else _("Saving…")
+        )
         run_in_background(self._save_call(data), on_done=self._saved, on_failed=self._save_failed)
 
     def focus_first_invalid(self, problems: list[tuple[str, str]]) -> None:
@@ -657,3 +738,17 @@ class RecordForm(QDialog):
                 return
         delete_draft(self.store.paths, draft_key(self.record_type.value, self.record_id))
         super().reject()
+
+
+def _marked(label: str, key: str, model: type[BaseModel]) -> str:
+    """The label with the required mark if, and only if, the input model requires ``key``."""
+    return f"{label} *" if key in required_fields(model) else label
+
+
+def _marked_columns(model: type[BaseModel], *columns: PartColumn) -> list[PartColumn]:
+    return [replace(c, title=_marked(c.title, c.key, model)) for c in columns]
+
+
+def _status_column(default: str | None, width: int) -> PartColumn:
+    statuses = [(s.value, sentence(s.label)) for s in FollowUpStatus]
+    return PartColumn("status", _("Status"), "choice", statuses, default, width)

@@ -8,6 +8,7 @@ from typing import Any
 from dvdesk.cli.commands import (
     audit,
     backup,
+    counts,
     demo,
     documents,
     office,
@@ -23,6 +24,7 @@ def register_all(commands: argparse._SubParsersAction[Any]) -> None:
     office.register(commands)
     demo.register(commands)
     records.register(commands)
+    counts.register(commands)
     documents.register(commands)
     sync.register(commands)
     backup.register(commands)

@@ -9,6 +9,7 @@ from dvdesk.cli.session import open_for
 from dvdesk.formatting import number
 from dvdesk.i18n import _
 from dvdesk.services.demo import add_demo_records, ensure_demo_office
+from dvdesk.services.demo_registers import add_demo_registers
 from dvdesk.services.office import get_office
 from dvdesk.services.units import add_children, list_units
 
@@ -27,6 +28,14 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
     demo.add_argument(
         "--records", type=_count, default=200, help=_("how many records to add (default 200)")
     )
+    demo.add_argument(
+        "--registers",
+        type=_count,
+        help=_(
+            "how many leadership documents and models to add besides (default: one for every "
+            "ten records)"
+        ),
+    )
     demo.add_argument("--seed", type=int, default=1, help=_("random seed, for the same data again"))
     demo.add_argument(
         "--children",
@@ -41,8 +50,7 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    store = open_for(args, create=True)
-    try:
+    with open_for(args, create=True) as store:
         created = ensure_demo_office(store)
         office = get_office(store)
         codes = [office.code]
@@ -57,8 +65,8 @@ def run_demo(args: argparse.Namespace) -> int:
             print(_("The office already has records; nothing added."))
             return 0
         added = add_demo_records(store, count=args.records, seed=args.seed, office_codes=codes)
-    finally:
-        store.close()
+        registers = args.records // 10 if args.registers is None else args.registers
+        add_demo_registers(store, count=registers, seed=args.seed, office_codes=codes)
     if created:
         print(_("Demo office set up: {name}.").format(name=office.current.name))
     print(_("{count} demo record(s) added.").format(count=number(added)))

@@ -9,9 +9,10 @@ from typing import Any
 
 from dvdesk.cli.io import print_json, read_json
 from dvdesk.cli.session import open_for
+from dvdesk.documents.content import Document
 from dvdesk.documents.figures import Scope, compute_figures
-from dvdesk.documents.minutes import MinutesKind, issue_minutes
-from dvdesk.documents.narratives import get_narrative, save_narrative
+from dvdesk.documents.layout import check_writable, render_pdf, write_file
+from dvdesk.documents.minutes import MinutesKind, draft_minutes, issue_minutes
 from dvdesk.documents.periods import (
     Period,
     add_custom_period,
@@ -19,9 +20,11 @@ from dvdesk.documents.periods import (
     parse_period,
     year_periods,
 )
-from dvdesk.documents.register import list_issued, void_document
+from dvdesk.documents.register import Issued, find, list_issued, reprint
+from dvdesk.documents.register import void_document as void_entry
 from dvdesk.documents.report_pdf import (
     dialogue_sentence,
+    draft_report,
     inspection_sentence,
     issue_report,
     recommendation_sentence,
@@ -32,11 +35,13 @@ from dvdesk.documents.settings import (
     get_document_settings,
     set_document_settings,
 )
+from dvdesk.documents.word import render_docx
 from dvdesk.documents.workbook import write_workbook
 from dvdesk.domain.validation import failed
 from dvdesk.errors import UserError
 from dvdesk.formatting import short_date
 from dvdesk.i18n import _
+from dvdesk.services.narratives import get_narrative, save_narrative
 from dvdesk.services.office import get_office
 from dvdesk.services.store import Store
 
@@ -51,10 +56,13 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
 
 def _minutes_parser(commands: argparse._SubParsersAction[Any]) -> None:
     minutes = commands.add_parser(
-        "minutes", help=_("issue the minutes of a record as PDF (takes a number)")
+        "minutes", help=_("the minutes of a record: a draft, or issued with a number")
     )
     minutes.add_argument("id", help=_("the record's id"))
-    minutes.add_argument("--out", required=True, metavar=_("FILE.pdf"), help=_("PDF to write"))
+    minutes.add_argument(
+        "--out", metavar=_("FILE.pdf|FILE.docx"), help=_("PDF or Word file to write")
+    )
+    _issue_arguments(minutes)
     minutes.add_argument(
         "--template", choices=[t.value for t in Template], help=_("Party or state layout")
     )
@@ -78,6 +86,23 @@ def _minutes_parser(commands: argparse._SubParsersAction[Any]) -> None:
     minutes.add_argument(
         "--guest", action="append", default=[], metavar=_("NAME"), help=_("a guest (repeatable)")
     )
+    minutes.add_argument("--place", metavar=_("PLACE"), help=_("where the meeting was held"))
+    minutes.add_argument(
+        "--representative",
+        metavar=_("NAME"),
+        help=_("who signs for the inspected or supervised organisation"),
+    )
+    minutes.add_argument(
+        "--representative-post", metavar=_("POST"), help=_("the representative's post")
+    )
+    minutes.add_argument(
+        "--used-document",
+        action="append",
+        default=[],
+        metavar=_("TITLE"),
+        help=_("a document used at the meeting (repeatable)"),
+    )
+    minutes.add_argument("--copies", type=int, help=_("number of copies made (default 2)"))
     minutes.add_argument(
         "--details",
         metavar=_("FILE"),
@@ -99,12 +124,28 @@ def _report_parser(commands: argparse._SubParsersAction[Any]) -> None:
     )
     report.add_argument("--json", action="store_true", help=_("print the figures as JSON"))
     report.add_argument(
-        "--out", metavar=_("FILE"), help=_("write the report (.pdf) or the workbook (.xlsx)")
+        "--out",
+        metavar=_("FILE"),
+        help=_("write the report (.pdf, .docx) or the statistics workbook (.xlsx)"),
     )
+    _issue_arguments(report)
     report.add_argument(
         "--date", metavar="YYYY-MM-DD", help=_("date of the report (default: today)")
     )
     report.set_defaults(run=run_report)
+
+
+def _issue_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--issue",
+        action="store_true",
+        help=_("issue the document: take the next number and keep it in the register"),
+    )
+    parser.add_argument(
+        "--replaces",
+        metavar=_("NUMBER"),
+        help=_("with --issue: the issued document this one corrects and replaces"),
+    )
 
 
 def _period_argument(parser: argparse.ArgumentParser) -> None:
@@ -154,8 +195,14 @@ def _document_parser(commands: argparse._SubParsersAction[Any]) -> None:
     listing = actions.add_parser("list", help=_("every number issued"))
     listing.add_argument("--json", action="store_true", help=_("print JSON"))
     listing.set_defaults(run=run_document_list)
+    show = actions.add_parser("show", help=_("reprint an issued document exactly as issued"))
+    show.add_argument("number", help=_("the number as printed (01-BB/BDVHU) or #id"))
+    show.add_argument(
+        "--out", required=True, metavar=_("FILE.pdf|FILE.docx"), help=_("file to write")
+    )
+    show.set_defaults(run=run_document_show)
     void = actions.add_parser("void", help=_("void an issued document (its number stays used)"))
-    void.add_argument("id", type=int, help=_("the register entry's id"))
+    void.add_argument("number", help=_("the number as printed (01-BB/BDVHU) or #id"))
     void.add_argument("--reason", required=True, help=_("why it is void"))
     void.set_defaults(run=run_document_void)
     settings = actions.add_parser("settings", help=_("show or change document settings"))
@@ -172,6 +219,9 @@ def _document_parser(commands: argparse._SubParsersAction[Any]) -> None:
     settings.add_argument("--signer-capacity", help=_("e.g. K/T TRƯỞNG BAN (empty to remove)"))
     settings.add_argument("--signer-post", help=_("e.g. PHÓ TRƯỞNG BAN"))
     settings.add_argument("--signer-name", help=_("name under the signature"))
+    settings.add_argument(
+        "--archive-units", help=_('state template: units after "Lưu: VT," (e.g. TH)')
+    )
     settings.set_defaults(run=run_document_settings)
 
 
@@ -194,6 +244,10 @@ def _minutes_details(args: argparse.Namespace) -> dict[str, Any]:
         "start_time": args.start,
         "close_time": args.close,
         "document_date": args.date,
+        "place": args.place,
+        "representative": args.representative,
+        "representative_post": args.representative_post,
+        "copies": args.copies,
     }
     details.update({key: value for key, value in flags.items() if value is not None})
     if args.absent:
@@ -203,23 +257,77 @@ def _minutes_details(args: argparse.Namespace) -> dict[str, Any]:
         ]
     if args.guest:
         details["guests"] = list(args.guest)
+    if args.used_document:
+        details["documents"] = list(args.used_document)
     return details
 
 
-def run_minutes(args: argparse.Namespace) -> int:
-    target = _output(args.out, (".pdf",))
-    details = _minutes_details(args)
-    store = _store(args)
-    try:
-        issued = issue_minutes(store, record_id=args.id, details=details, target=target)
-    finally:
-        store.close()
-    number = issued.number
-    print(
-        _("Minutes no. {number} written to {file}.").format(
-            number=f"{number.padded}-{number.doc_type}/{number.symbol}", file=target
+def _file(document: Document | Issued, target: Path) -> bytes:
+    """The PDF or Word bytes for ``target``'s suffix."""
+    word = target.suffix.lower() == ".docx"
+    if isinstance(document, Issued):
+        data = document.docx if word else document.pdf
+        if data is None:
+            raise UserError(
+                _("No Word copy was kept for {number}; save it as PDF.").format(
+                    number=document.entry.reference
+                )
+            )
+        return data
+    return render_docx(document) if word else render_pdf(document)
+
+
+def _check_replaces(args: argparse.Namespace) -> None:
+    if args.replaces and not args.issue:
+        raise UserError(
+            _("--replaces goes with --issue: a replacement is a newly issued document.")
         )
-    )
+
+
+def _replaces(store: Store, value: str | None) -> int | None:
+    return None if value is None else find(store, number=value).id
+
+
+def _issued_message(issued: Issued, target: Path | None) -> str:
+    number = issued.entry.reference
+    if target is None:
+        return _(
+            "Issued as number {number}. Save a copy with "
+            "'dvdesk document show {number} --out FILE'."
+        ).format(number=number)
+    return _("Issued as number {number}; written to {file}.").format(number=number, file=target)
+
+
+def _writer(target: Path | None) -> Any:
+    if target is None:
+        return None
+    return lambda issued: write_file(_file(issued, target), target)
+
+
+def run_minutes(args: argparse.Namespace) -> int:
+    if args.out is None and not args.issue:
+        raise UserError(
+            _("Give --out FILE.pdf or FILE.docx for a draft, or --issue to issue the minutes.")
+        )
+    _check_replaces(args)
+    target = _output(args.out, (".pdf", ".docx")) if args.out else None
+    if target is not None:
+        check_writable(target)
+    details = _minutes_details(args)
+    with _store(args) as store:
+        if args.issue:
+            issued = issue_minutes(
+                store,
+                record_id=args.id,
+                details=details,
+                replaces=_replaces(store, args.replaces),
+                write=_writer(target),
+            )
+            print(_issued_message(issued, target))
+            return 0
+        assert target is not None
+        write_file(_file(draft_minutes(store, record_id=args.id, details=details), target), target)
+    print(_("Draft minutes (no number) written to {file}.").format(file=target))
     return 0
 
 
@@ -248,33 +356,45 @@ def _date(value: str | None, field: str) -> date | None:
 
 
 def run_report(args: argparse.Namespace) -> int:
-    target = _output(args.out, (".pdf", ".xlsx")) if args.out else None
+    target = _output(args.out, (".pdf", ".docx", ".xlsx")) if args.out else None
+    workbook = target is not None and target.suffix.lower() == ".xlsx"
+    if args.issue and workbook:
+        raise UserError(
+            _("A workbook is not issued with a number; issue the report as .pdf or .docx.")
+        )
+    _check_replaces(args)
+    if target is not None:
+        check_writable(target)
     on = _date(args.date, "date")
-    store = _store(args)
-    try:
+    with _store(args) as store:
         period = _period(store, args.period)
         figures = compute_figures(store, period=period, scope=Scope(args.scope))
-        if target is not None and target.suffix.lower() == ".xlsx":
+        if workbook:
+            assert target is not None
             office = get_office(store)
             write_workbook(figures, office_name=office.current.name, target=target)
             print(_("Workbook written to {file}.").format(file=target))
-        elif target is not None:
-            issued = issue_report(store, figures=figures, target=target, on=on)
-            number = issued.number
-            print(
-                _("Report no. {number} written to {file}.").format(
-                    number=f"{number.padded}-{number.doc_type}/{number.symbol}", file=target
-                )
+        elif args.issue:
+            issued = issue_report(
+                store,
+                figures=figures,
+                on=on,
+                replaces=_replaces(store, args.replaces),
+                write=_writer(target),
             )
-    finally:
-        store.close()
+            print(_issued_message(issued, target))
+        elif target is not None:
+            write_file(_file(draft_report(store, figures=figures, on=on), target), target)
+            print(_("Draft report (no number) written to {file}.").format(file=target))
     if args.json:
         print_json(figures.as_json())
-    elif target is None:
+    elif target is None and not args.issue:
         print(f"{period.label} ({short_date(period.start)} – {short_date(period.end)})")
         print(inspection_sentence(figures.totals))
         print(dialogue_sentence(figures.totals))
-        print(recommendation_sentence(figures.totals, figures.as_of))
+        print(
+            recommendation_sentence(figures.totals, figures.as_of, figures.backlog.recommendations)
+        )
     return 0
 
 
@@ -282,16 +402,13 @@ def run_narrative(args: argparse.Namespace) -> int:
     changes = read_json(args.json) if args.json else None
     if changes is not None and not isinstance(changes, dict):
         raise failed([("", _("The file must hold a JSON object."))])
-    store = _store(args)
-    try:
+    with _store(args) as store:
         period = _period(store, args.period)
         if changes is not None:
             narrative = save_narrative(store, period=period, changes=changes)
             print(_("Saved."))
             return 0
         narrative = get_narrative(store, period=period)
-    finally:
-        store.close()
     print_json(
         {
             "period": period.as_json(),
@@ -306,11 +423,8 @@ def run_narrative(args: argparse.Namespace) -> int:
 
 def run_period_list(args: argparse.Namespace) -> int:
     year = args.year or date.today().year
-    store = _store(args)
-    try:
+    with _store(args) as store:
         custom = list_custom_periods(store)
-    finally:
-        store.close()
     for period in [*year_periods(year), *custom]:
         print(
             f"{period.key:<12} {short_date(period.start)} – {short_date(period.end)}  "
@@ -320,63 +434,72 @@ def run_period_list(args: argparse.Namespace) -> int:
 
 
 def run_period_add(args: argparse.Namespace) -> int:
-    store = _store(args)
-    try:
+    with _store(args) as store:
         period = add_custom_period(
             store,
             data={"key": args.key, "label": args.label, "start": args.start, "end": args.end},
         )
-    finally:
-        store.close()
     print(_("Period {key} added.").format(key=period.key))
     return 0
 
 
 def run_document_list(args: argparse.Namespace) -> int:
-    store = _store(args)
-    try:
+    with _store(args) as store:
         issued = list_issued(store)
-    finally:
-        store.close()
     if args.json:
         print_json(
             [
                 {
                     "id": item.id,
+                    "reference": item.reference,
                     "doc_type": item.doc_type,
                     "number": item.number,
                     "symbol": item.symbol,
                     "period_key": item.period_key,
+                    "title": item.title,
                     "subject": item.subject_key,
                     "record_id": item.record_id,
                     "document_date": item.document_date.isoformat(),
                     "issued_by": item.issued_by,
                     "issued_at": item.issued_at,
                     "voided": item.voided,
+                    "void_reason": item.void_reason,
+                    "replaces_id": item.replaces_id,
+                    "replaced_by_id": item.replaced_by_id,
+                    "in_force": item.live,
                 }
                 for item in issued
             ]
         )
         return 0
-    void_label = _("void")
     for item in issued:
-        void = f"  [{void_label}]" if item.voided else ""
         print(
-            f"{item.id:>5}  {item.padded}-{item.doc_type}/{item.symbol}  "
-            f"{short_date(item.document_date)}  {item.subject_key}{void}"
+            f"#{item.id:<4} {item.reference:<16} {short_date(item.document_date)}  "
+            f"{item.title or item.subject_key}  [{item.status}]"
         )
     return 0
 
 
+def run_document_show(args: argparse.Namespace) -> int:
+    target = _output(args.out, (".pdf", ".docx"))
+    check_writable(target)
+    with _store(args) as store:
+        issued = reprint(store, entry_id=find(store, number=args.number).id)
+        write_file(_file(issued, target), target)
+    print(
+        _("Document {number} as issued written to {file}.").format(
+            number=issued.entry.reference, file=target
+        )
+    )
+    return 0
+
+
 def run_document_void(args: argparse.Namespace) -> int:
-    store = _store(args)
-    try:
-        item = void_document(store, document_id=args.id, reason=args.reason)
-    finally:
-        store.close()
+    with _store(args) as store:
+        item = void_entry(store, document_id=find(store, number=args.number).id, reason=args.reason)
     print(
         _("Document {number} is void; its number will not be given again.").format(
-            number=f"{item.padded}-{item.doc_type}/{item.symbol}"
+            number=item.reference
         )
     )
     return 0
@@ -384,7 +507,14 @@ def run_document_void(args: argparse.Namespace) -> int:
 
 def _settings_changes(args: argparse.Namespace, current_terms: list[str]) -> dict[str, Any]:
     changes: dict[str, Any] = {}
-    for key in ("template", "numbering", "signer_capacity", "signer_post", "signer_name"):
+    for key in (
+        "template",
+        "numbering",
+        "signer_capacity",
+        "signer_post",
+        "signer_name",
+        "archive_units",
+    ):
         value = getattr(args, key)
         if value is not None:
             changes[key] = value
@@ -406,13 +536,10 @@ def _settings_changes(args: argparse.Namespace, current_terms: list[str]) -> dic
 
 
 def run_document_settings(args: argparse.Namespace) -> int:
-    store = _store(args)
-    try:
+    with _store(args) as store:
         current = get_document_settings(store)
         changes = _settings_changes(args, [d.isoformat() for d in current.term_starts])
         settings = set_document_settings(store, changes=changes) if changes else current
-    finally:
-        store.close()
     print_json(
         {
             "margins_mm": {
@@ -427,6 +554,7 @@ def run_document_settings(args: argparse.Namespace) -> int:
             "signer_capacity": settings.signer_capacity,
             "signer_post": settings.signer_post,
             "signer_name": settings.signer_name,
+            "archive_units": settings.archive_units,
         }
     )
     return 0

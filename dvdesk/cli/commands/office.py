@@ -97,13 +97,10 @@ def run_init(args: argparse.Namespace) -> int:
     )
     if args.admin and password is not None:
         check_new_user(name=args.admin, password=password)
-    store = open_for(args, create=True)
-    try:
+    with open_for(args, create=True) as store:
         office = create_office(store, data=data)
         if args.admin and password is not None:
             add_user(store, name=args.admin, roles=[Role.ADMIN], password=password)
-    finally:
-        store.close()
     print(
         _("Office set up: {name} ({code}). Data folder: {folder}").format(
             name=office.current.name, code=office.code, folder=args.paths.root
@@ -113,11 +110,8 @@ def run_init(args: argparse.Namespace) -> int:
 
 
 def run_rename(args: argparse.Namespace) -> int:
-    store = open_for(args)
-    try:
+    with open_for(args) as store:
         office = add_profile(store, data=_profile_data(args) | {"valid_from": args.valid_from})
-    finally:
-        store.close()
     print(
         _("From {date} documents are issued as: {name}.").format(
             date=short_date(office.profiles[-1].valid_from), name=office.profiles[-1].name
@@ -148,11 +142,8 @@ def office_json(office: OfficeView) -> dict[str, Any]:
 
 
 def run_show(args: argparse.Namespace) -> int:
-    store = open_for(args)
-    try:
+    with open_for(args) as store:
         office = get_office(store)
-    finally:
-        store.close()
     if args.json:
         print_json(office_json(office))
         return 0

@@ -11,6 +11,7 @@ from dvdesk.cli.io import print_json, read_json
 from dvdesk.cli.session import open_for
 from dvdesk.domain.enums import RecordStatus, RecordType
 from dvdesk.domain.people import ApprovalStatus
+from dvdesk.errors import UserError
 from dvdesk.formatting import number, short_date
 from dvdesk.i18n import _
 from dvdesk.services.approval import Approval, approvals, approve_records, submit_record
@@ -26,6 +27,7 @@ from dvdesk.services.records import (
 from dvdesk.services.store import Store
 
 TYPES = [t.value for t in RecordType]
+LEGACY_NAMES = {"tcvn3": "TCVN3 (ABC)", "vni": "VNI"}
 
 
 def register(commands: argparse._SubParsersAction[Any]) -> None:
@@ -86,6 +88,24 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
     remove.add_argument("id", help=_("the record's id"))
     remove.set_defaults(run=run_delete)
 
+    bulk = actions.add_parser(
+        "import", help=_("add many records from an .xlsx, .csv or .jsonl file (all or nothing)")
+    )
+    bulk.add_argument("file", help=_("the file to import"))
+    bulk.add_argument("--type", required=True, choices=TYPES, help=_("kind of record"))
+    bulk.add_argument(
+        "--dry-run", action="store_true", help=_("check the file and show what would be added")
+    )
+    bulk.add_argument("--json", action="store_true", help=_("print JSON"))
+    bulk.set_defaults(run=run_import)
+
+    template = actions.add_parser(
+        "template", help=_("write an .xlsx template with Vietnamese headers for importing")
+    )
+    template.add_argument("type", choices=TYPES, help=_("kind of record"))
+    template.add_argument("--out", required=True, metavar=_("FILE"), help=_("the .xlsx to write"))
+    template.set_defaults(run=run_template)
+
     attach = actions.add_parser("attach", help=_("attach a scan or photo to a record"))
     attach.add_argument("id", help=_("the record's id"))
     attach.add_argument("file", help=_("the file to attach"))
@@ -119,52 +139,91 @@ def _with_store(args: argparse.Namespace) -> Store:
 def run_add(args: argparse.Namespace) -> int:
     record_type = parse_record_type(args.type)
     data = read_json(args.json)  # read before opening: a bad file touches nothing
-    store = _with_store(args)
-    try:
+    with _with_store(args) as store:
         record_id = add_record(store, record_type=record_type, data=data)
-    finally:
-        store.close()
     print(record_id)
     return 0
 
 
 def run_update(args: argparse.Namespace) -> int:
     data = read_json(args.json)
-    store = _with_store(args)
-    try:
+    with _with_store(args) as store:
         revision = update_record(store, record_id=args.id, changes=data)
-    finally:
-        store.close()
     print(_("Saved; revision {revision}.").format(revision=revision))
     return 0
 
 
 def run_delete(args: argparse.Namespace) -> int:
-    store = _with_store(args)
-    try:
+    with _with_store(args) as store:
         delete_record(store, record_id=args.id)
-    finally:
-        store.close()
     print(_("Deleted. The record is kept as a tombstone so the deletion reaches the level above."))
     return 0
 
 
 def run_attach(args: argparse.Namespace) -> int:
-    store = _with_store(args)
-    try:
+    with _with_store(args) as store:
         attachment = add_attachment(store, record_id=args.id, source=Path(args.file))
-    finally:
-        store.close()
     print(attachment.id)
     return 0
 
 
-def run_show(args: argparse.Namespace) -> int:
+def run_import(args: argparse.Namespace) -> int:
+    from dvdesk.bulk.importer import import_file  # noqa: PLC0415 - loads openpyxl
+
     store = _with_store(args)
     try:
-        record = get_record(store, record_id=args.id)
+        report = import_file(
+            store,
+            path=Path(args.file),
+            record_type=parse_record_type(args.type),
+            dry_run=args.dry_run,
+        )
     finally:
         store.close()
+    if args.json:
+        print_json(report.as_json())
+        return 0
+    if report.legacy is not None:
+        print(
+            _(
+                "The text was typed in the old {encoding} encoding; {count} cell(s) were "
+                "converted to Unicode. Check a few rows after importing."
+            ).format(encoding=LEGACY_NAMES[report.legacy], count=number(report.converted_cells))
+        )
+    if report.dry_run:
+        message = _(
+            "The file is valid: {rows} row(s); {new} would be added, {already} are already "
+            "here. Nothing was imported (dry run)."
+        )
+    else:
+        message = _("Imported: {new} new record(s); {already} row(s) were already here.")
+    print(
+        message.format(
+            rows=number(report.rows), new=number(report.new), already=number(report.already)
+        )
+    )
+    return 0
+
+
+def run_template(args: argparse.Namespace) -> int:
+    from dvdesk.bulk.template import write_template  # noqa: PLC0415 - loads openpyxl
+
+    target = Path(args.out)
+    try:
+        write_template(parse_record_type(args.type), target=target)
+    except OSError as error:
+        raise UserError(
+            _("Cannot write {file}: {reason}. Choose another folder.").format(
+                file=target, reason=error.strerror
+            )
+        ) from None
+    print(_("Template written to {file}.").format(file=target))
+    return 0
+
+
+def run_show(args: argparse.Namespace) -> int:
+    with _with_store(args) as store:
+        record = get_record(store, record_id=args.id)
     if args.json:
         print_json(record)
         return 0
@@ -182,8 +241,7 @@ def run_show(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    store = _with_store(args)
-    try:
+    with _with_store(args) as store:
         records = list_records(
             store,
             record_type=RecordType(args.type) if args.type else None,
@@ -193,8 +251,6 @@ def run_list(args: argparse.Namespace) -> int:
             limit=args.limit,
         )
         stages = approvals(store)
-    finally:
-        store.close()
     default = Approval("", ApprovalStatus.APPROVED, None, None, None)
     if args.status:
         records = [r for r in records if stages.get(r.id, default).status.value == args.status]

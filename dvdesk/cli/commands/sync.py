@@ -13,16 +13,22 @@ from typing import Any
 
 from dvdesk.cli.io import print_json
 from dvdesk.cli.session import open_for
-from dvdesk.errors import NotFound, UserError, ValidationFailed
+from dvdesk.errors import Cancelled, UserError, ValidationFailed
 from dvdesk.formatting import number, short_date
 from dvdesk.i18n import _
 from dvdesk.services.store import Store
 from dvdesk.sync import keys, status, trust
-from dvdesk.sync.apply import ImportSummary, Outcome, import_package
+from dvdesk.sync.apply import ImportSummary, Outcome
+from dvdesk.sync.batch import (
+    AskPassphrase,
+    BatchResult,
+    PassphraseRequest,
+    import_batch,
+    package_files,
+)
 from dvdesk.sync.export import export_package
-from dvdesk.sync.format import PACKAGE_SUFFIX
 from dvdesk.sync.history import history_findings
-from dvdesk.sync.keycard import read_card_bytes
+from dvdesk.sync.keycard import read_card_file
 from dvdesk.sync.receipt import (
     ReceiptResult,
     import_receipt,
@@ -30,8 +36,7 @@ from dvdesk.sync.receipt import (
     returned_records,
     write_receipt,
 )
-from dvdesk.sync.refusals import Refused
-from dvdesk.sync.verify import peek_manifest, verify_package
+from dvdesk.sync.verify import verify_package
 
 ENV_PASSPHRASE = "DVDESK_PASSPHRASE"
 EXIT_RECORDS_REFUSED = 7
@@ -223,11 +228,8 @@ def _date(value: str) -> date:
 
 
 def run_keys_init(args: argparse.Namespace) -> int:
-    store = _store(args)
-    try:
+    with _store(args) as store:
         info = keys.create_keys(store, passphrase=_passphrase(args, confirm=True))
-    finally:
-        store.close()
     print(_("Key made for office {code}.").format(code=info.office_code))
     print(_("Fingerprint: {fingerprint}").format(fingerprint=info.fingerprint))
     print(
@@ -240,33 +242,24 @@ def run_keys_init(args: argparse.Namespace) -> int:
 
 
 def run_keys_rotate(args: argparse.Namespace) -> int:
-    store = _store(args)
-    try:
+    with _store(args) as store:
         info = keys.rotate_keys(store, passphrase=_passphrase(args))
-    finally:
-        store.close()
     print(_("New key made, certified by the old one; the next package carries the proof."))
     print(_("Fingerprint: {fingerprint}").format(fingerprint=info.fingerprint))
     return 0
 
 
 def run_keys_card(args: argparse.Namespace) -> int:
-    store = _store(args)
-    try:
+    with _store(args) as store:
         target, fingerprint = keys.write_card(store, out=Path(args.out))
-    finally:
-        store.close()
     print(_("Key card written to {file}.").format(file=target))
     print(_("Fingerprint: {fingerprint}").format(fingerprint=fingerprint))
     return 0
 
 
 def run_keys_fingerprint(args: argparse.Namespace) -> int:
-    store = _store(args)
-    try:
+    with _store(args) as store:
         row = keys.active_key(store)
-    finally:
-        store.close()
     print(keys.card_fingerprint(row))
     return 0
 
@@ -275,19 +268,9 @@ def run_keys_fingerprint(args: argparse.Namespace) -> int:
 
 
 def run_units_enroll(args: argparse.Namespace) -> int:
-    path = Path(args.card)
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise UserError(
-            _("Cannot read {file}: {reason}.").format(file=path, reason=error.strerror)
-        ) from None
-    card = read_card_bytes(raw)
-    store = _store(args)
-    try:
+    card = read_card_file(Path(args.card))
+    with _store(args) as store:
         enrolled = trust.enroll_card(store, card=card)
-    finally:
-        store.close()
     print(
         _("Enrolled the key of {office} ({code}).").format(
             office=enrolled.office_name, code=enrolled.office_code
@@ -329,11 +312,8 @@ def _print_units(units: list[status.UnitStatus]) -> None:
 
 
 def _report_units(args: argparse.Namespace, query: Callable[[Store], list[Any]]) -> int:
-    store = _store(args)
-    try:
+    with _store(args) as store:
         units = query(store)
-    finally:
-        store.close()
     if args.json:
         print_json([_unit_json(unit) for unit in units])
     else:
@@ -352,11 +332,8 @@ def run_units_missing(args: argparse.Namespace) -> int:
 
 
 def run_units_revoke(args: argparse.Namespace) -> int:
-    store = _store(args)
-    try:
+    with _store(args) as store:
         revoked = trust.revoke(store, target=args.target)
-    finally:
-        store.close()
     for key in revoked:
         print(
             _("Revoked the key {key} of {office}; its packages will be refused.").format(
@@ -371,8 +348,7 @@ def run_units_revoke(args: argparse.Namespace) -> int:
 
 def run_export(args: argparse.Namespace) -> int:
     passphrase = _passphrase(args)
-    store = _store(args)
-    try:
+    with _store(args) as store:
         result = export_package(
             store,
             out=Path(args.out),
@@ -381,8 +357,6 @@ def run_export(args: argparse.Namespace) -> int:
             encrypt=args.encrypt,
             full=args.full,
         )
-    finally:
-        store.close()
     print(
         _(
             "Package {sequence} for {office} written to {file}: {records} record(s), verified."
@@ -397,11 +371,8 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    store = _store(args)
-    try:
+    with _store(args) as store:
         verified = verify_package(store, path=Path(args.package))
-    finally:
-        store.close()
     manifest = verified.manifest
     if args.json:
         print_json(
@@ -437,26 +408,6 @@ def run_verify(args: argparse.Namespace) -> int:
     return 0
 
 
-def _ordered(paths: list[Path]) -> list[Path]:
-    """Packages in (origin, sequence) order, so a folder's packages import in any order given."""
-
-    def key(path: Path) -> tuple[int, str, int]:
-        try:
-            manifest = peek_manifest(path)
-        except UserError:
-            return (1, "", 0)  # unreadable: refused in its turn, with its reason
-        return (0, manifest.origin.code, manifest.sequence)
-
-    return sorted(paths, key=key)
-
-
-def _encrypted(path: Path) -> bool:
-    try:
-        return peek_manifest(path).encryption is not None
-    except UserError:
-        return False
-
-
 def _print_summary(summary: ImportSummary) -> None:
     if summary.already_imported:
         print(
@@ -486,19 +437,46 @@ def _print_summary(summary: ImportSummary) -> None:
             print(f"  - {line.title} ({line.record_id}): {line.message}")
 
 
-def _package_files(arguments: list[str]) -> list[Path]:
-    """The files given, with a folder (the stick) standing for every package in it."""
-    found: list[Path] = []
-    for argument in arguments:
-        path = Path(argument)
-        found += sorted(path.glob(f"*{PACKAGE_SUFFIX}")) if path.is_dir() else [path]
-    if not found:
-        raise NotFound(
-            _("There is no package (*{suffix}) in {folder}.").format(
-                suffix=PACKAGE_SUFFIX, folder=", ".join(arguments)
+def _asker(args: argparse.Namespace) -> AskPassphrase:
+    """The passphrase from the file or environment; else a prompt, asked again when wrong."""
+    given = _given_passphrase(args)
+
+    def ask(request: PassphraseRequest) -> str | None:
+        if given is not None:
+            return None if request.wrong else given
+        if request.wrong:
+            sys.stderr.write(
+                _("The passphrase is wrong. Type the office's key passphrase again.") + "\n"
             )
-        )
-    return found
+        return _passphrase(args)
+
+    return ask
+
+
+def _print_batch(result: BatchResult, *, json_output: bool) -> None:
+    for outcome in result.files:
+        if outcome.error is not None:
+            sys.stderr.write(f"{outcome.path.name}: {outcome.error.message}\n")
+        elif outcome.summary is not None and not json_output:
+            _print_summary(outcome.summary)
+    for receipt in result.receipts:
+        if receipt.error is not None:
+            sys.stderr.write(f"{receipt.origin}: {receipt.error.message}\n")
+        elif not json_output:
+            print(_("Receipt written to {file}.").format(file=receipt.path))
+    if json_output:
+        print_json([summary.as_json() for summary in result.summaries])
+
+
+def _exit_code(result: BatchResult) -> int:
+    if result.cancelled:
+        return Cancelled.exit_code
+    refusals = [outcome.error for outcome in result.files if outcome.error is not None]
+    if refusals:
+        return refusals[-1].exit_code
+    if any(summary.refused for summary in result.summaries):
+        return EXIT_RECORDS_REFUSED
+    return 0
 
 
 def warn_history(store: Store, *, origin: str, sequence: int) -> None:
@@ -514,55 +492,20 @@ def warn_history(store: Store, *, origin: str, sequence: int) -> None:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    paths = _ordered(_package_files(args.packages))
-    passphrase = _given_passphrase(args)
-    if passphrase is None and (args.receipt_out or any(_encrypted(p) for p in paths)):
-        passphrase = _passphrase(args)
-    receipt_out = Path(args.receipt_out) if args.receipt_out else None
-    store = _store(args)
-    summaries: list[ImportSummary] = []
-    failures = 0
-    code = 0
-    try:
-        for path in paths:
-            try:
-                summary = import_package(
-                    store, path=path, dry_run=args.dry_run, passphrase=passphrase
-                )
-            except Refused as refusal:
-                failures += 1
-                code = refusal.exit_code
-                sys.stderr.write(f"{path.name}: {refusal.message}\n")
-                continue
-            summaries.append(summary)
-            if not args.json:
-                _print_summary(summary)
+    paths = package_files([Path(argument) for argument in args.packages])
+    with _store(args) as store:
+        result = import_batch(
+            store,
+            paths=paths,
+            ask_passphrase=_asker(args),
+            dry_run=args.dry_run,
+            receipts=args.receipt_out is not None,
+            receipt_out=Path(args.receipt_out) if args.receipt_out else None,
+        )
+        for summary in result.summaries:
             warn_history(store, origin=summary.origin, sequence=summary.sequence)
-        origins = sorted({s.origin for s in summaries})
-        if receipt_out is not None and origins and not args.dry_run:
-            if len(origins) > 1 and not receipt_out.is_dir():
-                raise UserError(
-                    _(
-                        "Packages from several offices were imported: give a folder to "
-                        "--receipt-out, one receipt per office is written there."
-                    )
-                )
-            assert passphrase is not None
-            for origin in origins:
-                receipt = write_receipt(
-                    store, origin=origin, out=receipt_out, passphrase=passphrase
-                )
-                if not args.json:
-                    print(_("Receipt written to {file}.").format(file=receipt.path))
-    finally:
-        store.close()
-    if args.json:
-        print_json([summary.as_json() for summary in summaries])
-    if failures:
-        return code
-    if any(summary.refused for summary in summaries):
-        return EXIT_RECORDS_REFUSED
-    return 0
+    _print_batch(result, json_output=args.json)
+    return _exit_code(result)
 
 
 # ---------------------------------------------------------------- receipts
@@ -590,11 +533,8 @@ def _receipt_json(result: ReceiptResult) -> dict[str, Any]:
 
 
 def run_receipt_import(args: argparse.Namespace) -> int:
-    store = _store(args)
-    try:
+    with _store(args) as store:
         result = import_receipt(store, path=Path(args.file))
-    finally:
-        store.close()
     if args.json:
         print_json(_receipt_json(result))
         return 0
@@ -612,31 +552,22 @@ def run_receipt_import(args: argparse.Namespace) -> int:
 
 def run_receipt_write(args: argparse.Namespace) -> int:
     passphrase = _passphrase(args)
-    store = _store(args)
-    try:
+    with _store(args) as store:
         result = write_receipt(store, origin=args.to, out=Path(args.out), passphrase=passphrase)
-    finally:
-        store.close()
     print(_("Receipt written to {file}.").format(file=result.path))
     return 0
 
 
 def run_receipt_return(args: argparse.Namespace) -> int:
-    store = _store(args)
-    try:
+    with _store(args) as store:
         request_correction(store, record_id=args.id, comment=args.comment)
-    finally:
-        store.close()
     print(_("The record will be sent back with the next receipt to its office."))
     return 0
 
 
 def run_returned(args: argparse.Namespace) -> int:
-    store = _store(args)
-    try:
+    with _store(args) as store:
         items = returned_records(store)
-    finally:
-        store.close()
     if args.json:
         print_json(
             [

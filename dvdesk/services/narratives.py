@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import Field
 from sqlmodel import Session, select
 
 from dvdesk.clock import now_iso
 from dvdesk.db.schema import AuditEntry, Office, ReportNarrative
-from dvdesk.documents.periods import Period
 from dvdesk.domain.fields import OptionalLongText, Text
 from dvdesk.domain.inputs import StrictInput
 from dvdesk.domain.validation import validate
@@ -19,10 +18,22 @@ from dvdesk.errors import NotFound
 from dvdesk.i18n import _
 from dvdesk.services.store import Store
 
-_PARTS = ("achievements", "limitations", "tasks", "recipients")
+
+class Window(Protocol):
+    """A reporting period: only its dates matter here."""
+
+    @property
+    def start(self) -> date: ...
+
+    @property
+    def end(self) -> date: ...
+
+
+_PARTS = ("situation", "achievements", "limitations", "tasks", "recipients")
 
 
 class NarrativeInput(StrictInput):
+    situation: OptionalLongText = None  # đặc điểm tình hình
     achievements: OptionalLongText = None  # kết quả nổi bật, in the office's words
     limitations: OptionalLongText = None  # hạn chế, nguyên nhân
     tasks: OptionalLongText = None  # nhiệm vụ trọng tâm thời gian tới
@@ -35,6 +46,7 @@ class Narrative:
     office_code: str
     period_start: date
     period_end: date
+    situation: str | None = None
     achievements: str | None = None
     limitations: str | None = None
     tasks: str | None = None
@@ -50,7 +62,7 @@ def _office_code(session: Session) -> str:
     return office.code
 
 
-def _row(session: Session, code: str, period: Period) -> ReportNarrative | None:
+def _row(session: Session, code: str, period: Window) -> ReportNarrative | None:
     return session.exec(
         select(ReportNarrative).where(
             ReportNarrative.office_code == code,
@@ -60,7 +72,7 @@ def _row(session: Session, code: str, period: Period) -> ReportNarrative | None:
     ).first()
 
 
-def get_narrative(store: Store, *, period: Period) -> Narrative:
+def get_narrative(store: Store, *, period: Window) -> Narrative:
     """The office's texts for ``period`` (empty if none written yet)."""
     with store.session() as session:
         code = _office_code(session)
@@ -71,6 +83,7 @@ def get_narrative(store: Store, *, period: Period) -> Narrative:
             office_code=code,
             period_start=row.period_start,
             period_end=row.period_end,
+            situation=row.situation,
             achievements=row.achievements,
             limitations=row.limitations,
             tasks=row.tasks,
@@ -80,10 +93,11 @@ def get_narrative(store: Store, *, period: Period) -> Narrative:
         )
 
 
-def save_narrative(store: Store, *, period: Period, changes: dict[str, Any]) -> Narrative:
+def save_narrative(store: Store, *, period: Window, changes: dict[str, Any]) -> Narrative:
     """Validate and store the given parts (others keep their text); returns the result."""
     current = get_narrative(store, period=period)
     merged = {
+        "situation": current.situation,
         "achievements": current.achievements,
         "limitations": current.limitations,
         "tasks": current.tasks,
@@ -100,6 +114,7 @@ def save_narrative(store: Store, *, period: Period, changes: dict[str, Any]) -> 
             updated_by=store.actor,
             updated_at=now_iso(),
         )
+        row.situation = model.situation
         row.achievements = model.achievements
         row.limitations = model.limitations
         row.tasks = model.tasks

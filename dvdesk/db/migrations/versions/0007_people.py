@@ -3,8 +3,8 @@
 Existing records were already sent or kept as final: they are marked approved by the
 migration user. Existing audit entries are sealed into the chain in their order.
 
-Revision ID: 0005_people
-Revises: 0003
+Revision ID: 0007_people
+Revises: 0006_registers
 Create Date: 2026-11-29
 """
 
@@ -15,8 +15,8 @@ from alembic import op
 
 from dvdesk.services.audit_chain import GENESIS, NO_UPDATE_TRIGGER, SEAL_TRIGGER, entry_hash
 
-revision: str = "0005_people"
-down_revision: str | None = "0003"
+revision: str = "0007_people"
+down_revision: str | None = "0006_registers"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,1 @@
+"""Bulk entry of records from workbooks, CSV and JSON-lines files."""

@@ -1,0 +1,70 @@
+"""The office's settings screen as two core calls: read everything, save everything.
+
+Saving checks every part (a dated profile, the document settings, the default recipients)
+before writing any, so a refused part leaves all of them as they were.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from dvdesk.documents.settings import KEY as DOCUMENTS_KEY
+from dvdesk.documents.settings import (
+    DocumentSettings,
+    DocumentSettingsInput,
+    get_document_settings,
+    set_document_settings,
+)
+from dvdesk.domain.validation import validate
+from dvdesk.errors import Conflict
+from dvdesk.i18n import _
+from dvdesk.services.office import ProfileInput, add_profile
+from dvdesk.services.office_view import OfficeView, get_office
+from dvdesk.services.report_recipients import (
+    RecipientsInput,
+    get_default_recipients,
+    set_default_recipients,
+)
+from dvdesk.services.settings import get_setting
+from dvdesk.services.store import Store
+
+
+@dataclass(frozen=True)
+class OfficeSettings:
+    office: OfficeView
+    documents: DocumentSettings
+    recipients: tuple[str, ...]
+
+
+def load_office_settings(store: Store) -> OfficeSettings:
+    return OfficeSettings(
+        office=get_office(store),
+        documents=get_document_settings(store),
+        recipients=tuple(get_default_recipients(store)),
+    )
+
+
+def save_office_settings(
+    store: Store,
+    *,
+    profile: dict[str, object] | None,
+    documents: dict[str, Any],
+    recipients: list[str],
+) -> None:
+    """Check the new profile (if any), document settings and recipients; then write them."""
+    if profile is not None:
+        checked = validate(ProfileInput, profile)
+        if any(p.valid_from == checked.valid_from for p in get_office(store).profiles):
+            raise Conflict(
+                _("A name already takes effect on {date}; choose another date.").format(
+                    date=checked.valid_from.strftime("%d/%m/%Y")
+                )
+            )
+    stored = get_setting(store, key=DOCUMENTS_KEY, default={})
+    validate(DocumentSettingsInput, {**(stored if isinstance(stored, dict) else {}), **documents})
+    validate(RecipientsInput, {"recipients": [r.strip() for r in recipients if r.strip()]})
+    set_document_settings(store, changes=documents)
+    set_default_recipients(store, recipients=recipients)
+    if profile is not None:
+        add_profile(store, data=profile)
