@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from dvdesk.clock import now_iso
-from dvdesk.db.schema import AuditEntry, Record, RecordApproval
+from dvdesk.db.schema import Record, RecordApproval
 from dvdesk.domain.people import ApprovalStatus, Role
 from dvdesk.errors import Conflict, NotFound, UserError
 from dvdesk.i18n import _
+from dvdesk.services.audit import audit
 from dvdesk.services.auth import require
 from dvdesk.services.records import check_own_record, delete_record, next_change_seq
 from dvdesk.services.store import Store
@@ -149,16 +150,14 @@ def _own(session: Session, record_id: str) -> Record:
 
 
 def _audit(session: Session, store: Store, action: str, record: Record) -> None:
-    session.add(
-        AuditEntry(
-            at=now_iso(),
-            actor=store.actor,
-            action=action,
-            entity="record",
-            entity_id=record.id,
-            revision=record.revision,
-            changes={},
-        )
+    audit(
+        session,
+        actor=store.actor,
+        action=action,
+        entity="record",
+        entity_id=record.id,
+        revision=record.revision,
+        changes={},
     )
 
 

@@ -21,12 +21,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlmodel import Session, col, func, select
 
 from dvdesk.clock import now_iso, today
-from dvdesk.db.schema import AuditEntry, OrgUnit, PackageIn, ReportRequest
+from dvdesk.db.schema import OrgUnit, PackageIn, ReportRequest
 from dvdesk.documents.periods import parse_period
 from dvdesk.domain.people import Role
 from dvdesk.errors import NotFound, UserError
 from dvdesk.fileio import write_atomically
 from dvdesk.i18n import _
+from dvdesk.services.audit import audit
 from dvdesk.services.auth import check, require
 from dvdesk.services.office import get_office
 from dvdesk.services.store import Store, storage_errors
@@ -117,15 +118,13 @@ def set_request(
                     after_package=int(last or 0),
                 )
             )
-        session.add(
-            AuditEntry(
-                at=stamp,
-                actor=store.actor,
-                action="request",
-                entity="report_request",
-                entity_id=key,
-                changes={"offices": targets, "deadline": deadline.isoformat(), "note": text},
-            )
+        audit(
+            session,
+            actor=store.actor,
+            action="request",
+            entity="report_request",
+            entity_id=key,
+            changes={"offices": targets, "deadline": deadline.isoformat(), "note": text},
         )
         return targets
 

@@ -13,10 +13,11 @@ from enum import StrEnum
 from sqlmodel import Session, col, select
 
 from dvdesk.clock import now_iso
-from dvdesk.db.schema import AuditEntry, Correction, Record, RecordApproval, Review
+from dvdesk.db.schema import Correction, Record, RecordApproval, Review
 from dvdesk.domain.people import ApprovalStatus, Role
 from dvdesk.errors import Conflict, NotFound
 from dvdesk.i18n import N_, _
+from dvdesk.services.audit import audit
 from dvdesk.services.auth import require
 from dvdesk.services.store import Store
 from dvdesk.sync import keys
@@ -137,16 +138,14 @@ def accept_records(store: Store, *, record_ids: Sequence[str]) -> int:
             review.accepted_by = store.actor
             review.accepted_at = now_iso()
             session.add(review)
-            session.add(
-                AuditEntry(
-                    at=now_iso(),
-                    actor=store.actor,
-                    action="accept",
-                    entity="record",
-                    entity_id=record_id,
-                    revision=record.revision,
-                    changes={},
-                )
+            audit(
+                session,
+                actor=store.actor,
+                action="accept",
+                entity="record",
+                entity_id=record_id,
+                revision=record.revision,
+                changes={},
             )
         return len(record_ids)
 

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from dvdesk.clock import now_iso
-from dvdesk.db.schema import AppUser, AuditEntry
+from dvdesk.db.schema import AppUser
 from dvdesk.domain.people import Role
 from dvdesk.errors import Conflict, NotFound, UserError
 from dvdesk.i18n import _
+from dvdesk.services.audit import audit
 from dvdesk.services.auth import hash_password, office_has_users, require
 from dvdesk.services.store import Store
 
@@ -163,13 +164,11 @@ def _get(session: Session, name: str) -> AppUser:
 def _audit(
     session: Session, store: Store, action: str, name: str, changes: dict[str, object]
 ) -> None:
-    session.add(
-        AuditEntry(
-            at=now_iso(),
-            actor=store.actor,
-            action=action,
-            entity="user",
-            entity_id=name,
-            changes=changes,
-        )
+    audit(
+        session,
+        actor=store.actor,
+        action=action,
+        entity="user",
+        entity_id=name,
+        changes=changes,
     )
