@@ -43,12 +43,13 @@ def test_sign_in_by_keyboard_refuses_a_wrong_password(
     qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: "Sai tên người dùng" in dialog.message.text())
     assert dialog.isVisible() and not fresh.signed_in
+    SHOTS.mkdir(exist_ok=True)
+    dialog.grab().save(str(SHOTS / "sign-in.png"))
     assert dialog.password.text() == ""
     type_text(dialog.password, "mat-khau-quan-tri")
     qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not dialog.isVisible())
     assert fresh.signed_in and fresh.actor == "quantri"
-    SHOTS.mkdir(exist_ok=True)
     fresh.close()
 
 
@@ -118,3 +119,24 @@ def test_the_requested_report_and_its_deadline_on_the_home_screen(
     review.grab().save(str(SHOTS / "review.png"))
     assert review.width() <= OFFICE_PC.width() and review.height() <= OFFICE_PC.height()
     wait_for_tasks()
+
+
+def test_the_clerk_submits_the_selected_record_by_keyboard(
+    window: MainWindow, store: Store, qtbot: QtBot
+) -> None:
+    record_id = add_record(store, record_type=RecordType.INSPECTION, data=inspection())
+    page = window.lists[RecordType.INSPECTION]
+    page.select_record(record_id)
+    qtbot.waitUntil(lambda: page.current_record_id() == record_id)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    qtbot.keyClick(
+        window,
+        Qt.Key.Key_S,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    qtbot.waitUntil(lambda: "Chờ duyệt" in window.statusBar().currentMessage())
+    wait_for_tasks()
+    assert approval_of(store, record_id=record_id).status is ApprovalStatus.SUBMITTED
+    window.resize(1366, 768)
+    window.grab().save(str(SHOTS / "main-window.png"))

@@ -45,6 +45,10 @@ def install(window: MainWindow) -> None:
         (_("Returned by the &level above…"), None, "ReturnedToUs"),
         (_("&Review received records…"), "Ctrl+Shift+R", "ReviewReceived"),
     ]
+    submit = QAction(_("&Submit the selected record for approval"), window)
+    submit.setShortcut(QKeySequence("Ctrl+Shift+S"))
+    submit.triggered.connect(lambda _checked=False: submit_selected(window))
+    people.addAction(submit)
     for text, key, name in entries:
         action = QAction(text, window)
         if key is not None:
@@ -85,6 +89,22 @@ def _show(window: MainWindow, user: SignedInUser | None, request: NearestRequest
     banner.setTextFormat(Qt.TextFormat.PlainText)  # the note came from another office
     banner.setText(request_line(request) if request else "")
     window.statusBar().addPermanentWidget(banner)
+
+
+def submit_selected(window: MainWindow) -> None:
+    """The clerk hands the selected record to the head ("trình duyệt")."""
+    record_id = window._need_selection()
+    if record_id is None:
+        return
+    from dvdesk.services.approval import submit_record  # noqa: PLC0415 - see the docstring
+
+    run_in_background(
+        lambda: submit_record(window.store, record_id=record_id),
+        on_done=lambda _approval: window.say(
+            _("Submitted for approval: the head sees it under Duyệt › Chờ duyệt.")
+        ),
+        on_failed=lambda error: show_error(window, error),
+    )
 
 
 def open_dialog(window: MainWindow, name: str) -> QDialog | None:
