@@ -13,17 +13,20 @@ from pytestqt.qtbot import QtBot
 from dvdesk.db.schema import ReportRequest
 from dvdesk.domain.enums import RecordType
 from dvdesk.domain.people import ApprovalStatus, Role
+from dvdesk.paths import DataPaths
 from dvdesk.services.approval import approval_of, submit_record
 from dvdesk.services.office_view import get_office
 from dvdesk.services.records import add_record
 from dvdesk.services.store import Store, open_store
-from dvdesk.services.users import add_user
+from dvdesk.services.users import add_user, list_users
 from tests.conftest import inspection
 from tests.gui_support import type_text
+from ui.app import configure_application
 from ui.main_window import MainWindow
 from ui.review import PendingApprovals, ReviewReceived
 from ui.screen import OFFICE_PC
 from ui.sign_in import SignInDialog
+from ui.wizard import SetupWizard
 from ui.worker import wait_for_tasks
 
 SHOTS = Path("/tmp/dvdesk-people-shots")
@@ -140,3 +143,46 @@ def test_the_clerk_submits_the_selected_record_by_keyboard(
     assert approval_of(store, record_id=record_id).status is ApprovalStatus.SUBMITTED
     window.resize(1366, 768)
     window.grab().save(str(SHOTS / "main-window.png"))
+
+
+def test_the_wizard_creates_the_first_administrator(
+    paths: DataPaths, qapp: QApplication, qtbot: QtBot
+) -> None:
+    configure_application(qapp, paths)
+    empty = open_store(paths, actor="os-login", create=True)
+    wizard = SetupWizard(empty)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.next()
+    for key, value in (
+        ("name", "Ban Xây dựng Đảng Đảng ủy xã Bát Tràng"),
+        ("code", "10105"),
+        ("symbol", "BXDĐ"),
+        ("place", "Bát Tràng"),
+    ):
+        wizard.office_page.edits[key].setText(value)
+    wizard.next()  # demo records
+    wizard.next()  # the administrator
+    page = wizard.admin_page
+    assert wizard.currentPage() is page
+    type_text(page.name, "quantri")
+    type_text(page.password, "mat-khau-quan-tri")
+    type_text(page.again, "mat-khau-khac")
+    wizard.next()
+    assert wizard.currentPage() is page and "khác nhau" in page.message.text()
+    page.again.clear()
+    type_text(page.again, "mat-khau-quan-tri")
+    wizard.next()
+    assert "quantri" in wizard.summary_page.text.text()
+    SHOTS.mkdir(exist_ok=True)
+    wizard.grab().save(str(SHOTS / "wizard-summary.png"))
+    created: list[object] = []
+    wizard.office_created.connect(created.append)
+    wizard.accept()
+    qtbot.waitUntil(lambda: bool(created))
+    assert empty.signed_in and empty.actor == "quantri"
+    assert [(u.name, [r.value for r in u.roles]) for u in list_users(empty)] == [
+        ("quantri", ["admin", "head", "clerk"])
+    ]
+    wait_for_tasks()
+    empty.close()
