@@ -8,7 +8,13 @@ import sqlite3
 import pytest
 
 from dvdesk.domain.enums import RecordType
-from dvdesk.services.audit_chain import GENESIS, entry_hash, verify_chain
+from dvdesk.services.audit_chain import (
+    ENTRY_ROWS,
+    GENESIS,
+    RESEAL,
+    sealed_chain,
+    verify_chain,
+)
 from dvdesk.services.demo import add_demo_records
 from dvdesk.services.records import add_record, update_record
 from dvdesk.services.settings import set_setting
@@ -102,18 +108,8 @@ def _rehash(store: Store) -> None:
     """A careful forger: after editing, recompute every hash so the local chain verifies."""
     connection = _plain(store)
     try:
-        rows = connection.execute(
-            "SELECT id, at, actor, action, entity, entity_id, revision, changes "
-            "FROM audit_log ORDER BY id"
-        ).fetchall()
-        previous = GENESIS
-        for entry_id, *columns in rows:
-            sealed = entry_hash(previous, *columns)
-            connection.execute(
-                "UPDATE audit_log SET prev_hash = ?, hash = ? WHERE id = ?",
-                (previous, sealed, entry_id),
-            )
-            previous = sealed
+        rows = connection.execute(ENTRY_ROWS).fetchall()
+        connection.executemany(RESEAL, sealed_chain(rows))
     finally:
         connection.close()
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from dvdesk.services.store import Store
@@ -58,6 +59,25 @@ def entry_hash(  # noqa: PLR0917 - called by SQLite with the row's columns in or
 
 def register(connection: sqlite3.Connection) -> None:
     connection.create_function(SQL_FUNCTION, 8, entry_hash, deterministic=True)
+
+
+# Every column the hash covers, in the order entry_hash takes them, after the id.
+ENTRY_ROWS = (
+    "SELECT id, at, actor, action, entity, entity_id, revision, changes FROM audit_log ORDER BY id"
+)
+RESEAL = "UPDATE audit_log SET prev_hash = ?, hash = ? WHERE id = ?"
+
+
+def sealed_chain(rows: Sequence[Sequence[Any]]) -> list[tuple[str, str, int]]:
+    """``(prev_hash, hash, id)`` for ``rows`` of ENTRY_ROWS, chained from the start: the
+    upgrade seals entries written before the chain existed with it."""
+    previous = GENESIS
+    sealed = []
+    for entry_id, *columns in rows:
+        current = entry_hash(previous, *columns)
+        sealed.append((previous, current, int(entry_id)))
+        previous = current
+    return sealed
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,13 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from dvdesk.services.audit_chain import GENESIS, NO_UPDATE_TRIGGER, SEAL_TRIGGER, entry_hash
+from dvdesk.services.audit_chain import (
+    ENTRY_ROWS,
+    NO_UPDATE_TRIGGER,
+    RESEAL,
+    SEAL_TRIGGER,
+    sealed_chain,
+)
 
 revision: str = "0007_people"
 down_revision: str | None = "0006_registers"
@@ -106,18 +112,9 @@ def upgrade() -> None:
 
 def _seal_existing() -> None:
     connection = op.get_bind()
-    rows = connection.exec_driver_sql(
-        "SELECT id, at, actor, action, entity, entity_id, revision, changes "
-        "FROM audit_log ORDER BY id"
-    ).fetchall()
-    previous = GENESIS
-    for entry_id, *columns in rows:
-        sealed = entry_hash(previous, *columns)
-        connection.exec_driver_sql(
-            "UPDATE audit_log SET prev_hash = ?, hash = ? WHERE id = ?",
-            (previous, sealed, entry_id),
-        )
-        previous = sealed
+    rows = connection.exec_driver_sql(ENTRY_ROWS).fetchall()
+    for values in sealed_chain(rows):
+        connection.exec_driver_sql(RESEAL, values)
 
 
 def downgrade() -> None:
