@@ -79,3 +79,25 @@ def write_atomically(target: Path, data: bytes) -> None:
     """Replace ``target`` with ``data``; raises OSError (and leaves ``target`` as it was)."""
     with atomic_writer(target) as out:
         out.write(data)
+
+
+PRIVATE_FILE = 0o600
+PRIVATE_FOLDER = 0o700
+
+
+def make_private(path: Path) -> None:
+    """Let only this user read ``path`` (0600 files, 0700 folders).
+
+    POSIX modes only: on Windows the data folder sits in the user's profile
+    (%LOCALAPPDATA%), whose ACL already admits only that user and the administrators;
+    a portable folder on a FAT/exFAT stick has no permissions at all.
+    """
+    if os.name == "nt":
+        return
+    path.chmod(PRIVATE_FOLDER if path.is_dir() else PRIVATE_FILE)
+
+
+def create_private_file(path: Path) -> None:
+    """Create ``path`` empty and private if missing, before SQLite or anyone writes to it."""
+    path.touch(mode=PRIVATE_FILE, exist_ok=True)
+    make_private(path)

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import platformdirs
 
+from dvdesk.fileio import make_private
+
 APP_NAME = "dvdesk"
 ENV_DATA_DIR = "DVDESK_DATA_DIR"
 # A file of this name next to the executable makes the install portable: its data lives in
@@ -67,6 +69,7 @@ class DataPaths:
         """Create the directories (not the database) if they are missing."""
         for folder in (self.root, self.attachments, self.backups, self.logs, self.keys):
             folder.mkdir(parents=True, exist_ok=True)
+            make_private(folder)  # records, keys and backups: this user only
 
 
 def is_frozen() -> bool:

@@ -53,6 +53,32 @@ def clean(value: str) -> str:
     return nfc(value).strip()
 
 
+# Shown in place of an untrusted value's control, format (bidi) and separator characters.
+_INVISIBLE: Final = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+SHOWN_LIMIT: Final = 40
+
+
+def shown(value: object, *, limit: int = SHOWN_LIMIT) -> str:
+    """Text from outside (a file, a stick) made safe for a message or a log line.
+
+    Control characters (newlines, ANSI escapes), bidi and other format characters are
+    written as visible ``\\uXXXX`` escapes and the result is cut to ``limit``
+    characters, so a crafted name can neither forge lines nor hide what it says.
+    """
+    if isinstance(value, str):
+        text = value
+    elif isinstance(value, int) and value.bit_length() > 4 * limit:
+        text = "…"  # a huge number: its digits say nothing useful (and repr may refuse)
+    else:
+        text = repr(value)
+    head = text[: limit + 1]
+    parts = [
+        f"\\u{ord(char):04x}" if unicodedata.category(char) in _INVISIBLE or char == "\\" else char
+        for char in head[:limit]
+    ]
+    return "".join(parts) + ("…" if len(head) > limit else "")
+
+
 def _fold_table() -> dict[int, str | None]:
     """Accented Latin letters -> their ASCII base; stray combining marks -> removed."""
     table: dict[int, str | None] = {ord("đ"): "d", ord("Đ"): "D"}

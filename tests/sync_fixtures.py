@@ -18,7 +18,7 @@ import pytest
 from dvdesk.domain.enums import RecordType
 from dvdesk.paths import DataPaths
 from dvdesk.services.approval import approve_records
-from dvdesk.services.office import create_office
+from dvdesk.services.office import create_office, get_office
 from dvdesk.services.records import add_record
 from dvdesk.services.store import Store, open_store
 from dvdesk.sync import keys
@@ -178,3 +178,108 @@ def record_content(paths: DataPaths) -> dict[str, list[Any]]:
     finally:
         connection.close()
     return {"record": records, "record_subject": subjects, **parts}
+
+
+# ---------------------------------------------------------------- three levels
+
+OTHER_PROVINCE: dict[str, object] = {
+    **PROVINCE,
+    "code": "31",
+    "name": "Ban Tuyên giáo và Dân vận Thành ủy Hải Phòng",
+    "superior": "Thành ủy Hải Phòng",
+    "place": "Hải Phòng",
+}
+OTHER_COMMUNE: dict[str, object] = {
+    **OFFICE,
+    "code": "11311",
+    "name": "Ban Xây dựng Đảng Đảng ủy xã Thủy Nguyên",
+    "superior": "Đảng ủy xã Thủy Nguyên",
+    "place": "Thủy Nguyên",
+    "parent_code": "31",
+    "parent_name": "Ban Tuyên giáo và Dân vận Thành ủy Hải Phòng",
+}
+
+
+@dataclass
+class Hierarchy:
+    """commune → province → centre, and a sibling province with its own commune."""
+
+    commune: Store
+    province: Store
+    centre: Store
+    other_province: Store
+    other_commune: Store
+    stick: Path
+
+    def add(self, store: Store, **overrides: Any) -> str:
+        return add_record(store, record_type=RecordType.INSPECTION, data=inspection(**overrides))
+
+    def export(self, store: Store, **options: Any) -> ExportResult:
+        return export_package(store, out=self.stick, passphrase=PASSPHRASE, **options)
+
+    def import_(self, store: Store, path: Path, **options: Any) -> ImportSummary:
+        return import_package(store, path=path, passphrase=PASSPHRASE, **options)
+
+    def send(self, child: Store, parent: Store) -> ImportSummary:
+        return self.import_(parent, self.export(child).path)
+
+    def acknowledge(self, parent: Store, child: Store) -> Path:
+        code = get_office(child).code
+        receipt = write_receipt(parent, origin=code, out=self.stick, passphrase=PASSPHRASE)
+        import_receipt(child, path=receipt.path)
+        return receipt.path
+
+    def stores(self) -> tuple[Store, ...]:
+        return (self.commune, self.province, self.centre, self.other_province, self.other_commune)
+
+    def close(self) -> None:
+        for store in self.stores():
+            store.close()
+
+
+_LEVELS = ("commune", "province", "centre", "other_province", "other_commune")
+
+
+@pytest.fixture(scope="session")
+def hierarchy_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("hierarchy")
+    commune = make_office(root / "commune", OFFICE)
+    province = make_office(root / "province", PROVINCE)
+    centre = make_office(root / "centre", CENTRAL)
+    other_province = make_office(root / "other_province", OTHER_PROVINCE)
+    other_commune = make_office(root / "other_commune", OTHER_COMMUNE)
+    introduce(commune, province)
+    introduce(province, centre)
+    introduce(other_commune, other_province)
+    introduce(other_province, centre)
+    for store in (commune, province, centre, other_province, other_commune):
+        store.close()
+    return root
+
+
+def open_hierarchy(template: Path, folder: Path) -> Hierarchy:
+    for name in _LEVELS:
+        shutil.copytree(template / name, folder / name)
+    stick = folder / "stick"
+    stick.mkdir()
+    stores = {name: open_store(DataPaths(folder / name), actor="chuyenvien") for name in _LEVELS}
+    return Hierarchy(
+        commune=stores["commune"],
+        province=stores["province"],
+        centre=stores["centre"],
+        other_province=stores["other_province"],
+        other_commune=stores["other_commune"],
+        stick=stick,
+    )
+
+
+@pytest.fixture
+def hierarchy(hierarchy_template: Path, tmp_path: Path) -> Iterator[Hierarchy]:
+    opened = open_hierarchy(hierarchy_template, tmp_path)
+    yield opened
+    opened.close()
+
+
+def introduce_parent(child: Store, parent: Store) -> None:
+    """The child enrols its parent's card (the parent enrolled the child another way)."""
+    enroll_card(child, card=parse_card(keys.active_key(parent).card))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from dvdesk.domain.enums import RecordType
 from dvdesk.domain.inputs import INPUT_MODELS
 from dvdesk.domain.validation import validate
@@ -10,6 +12,9 @@ from dvdesk.services.demo import add_demo_records, ensure_demo_office
 from dvdesk.services.office import get_office
 from dvdesk.services.records import get_record, list_records, strip_derived
 from dvdesk.services.store import Store, open_store
+from tests import sync_fixtures
+
+exchange_template = sync_fixtures.exchange_template
 
 _BOOKKEEPING = {
     "id",
@@ -69,3 +74,35 @@ def test_demo_office_has_its_2025_merger_profile(paths: DataPaths) -> None:
         assert office.profile_at(date(1999, 1, 1)).symbol == "BDVTU"
     finally:
         store.close()
+
+
+def test_two_demo_offices_exporting_to_one_province_lose_nothing(
+    exchange_template: Path, tmp_path: Path
+) -> None:
+    """Same seed, two communes: their record ids differ, so the province keeps both sets."""
+    import shutil
+
+    from dvdesk.sync.apply import import_package
+    from dvdesk.sync.export import export_package
+    from tests.sync_fixtures import PASSPHRASE
+
+    for name in ("child", "parent", "sibling"):
+        shutil.copytree(exchange_template / name, tmp_path / name)
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    stores = {
+        name: open_store(DataPaths(tmp_path / name), actor="demo")
+        for name in ("child", "parent", "sibling")
+    }
+    try:
+        add_demo_records(stores["child"], count=40, seed=3, office_codes=["10105"])
+        add_demo_records(stores["child"], count=10, seed=3, office_codes=["10105"])  # again
+        add_demo_records(stores["sibling"], count=40, seed=3, office_codes=["10106"])
+        for name in ("child", "sibling"):
+            package = export_package(stores[name], out=stick, passphrase=PASSPHRASE)
+            summary = import_package(stores["parent"], path=package.path)
+            assert summary.refused == 0
+        assert len(list_records(stores["parent"], limit=1000)) == 90
+    finally:
+        for store in stores.values():
+            store.close()

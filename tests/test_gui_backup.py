@@ -112,6 +112,8 @@ def test_background_check_shows_its_progress(app: QApplication, store: Store, qt
     check_in_background(app, window, store.paths)
     qtbot.waitUntil(lambda: bool(backups.list_backups(store.paths)), timeout=10_000)
     wait_for_tasks()
+    # The worker's progress and its end reach the GUI thread as queued events, in order.
+    qtbot.waitUntil(lambda: any("100%" in text for text in shown), timeout=5_000)
     qtbot.waitUntil(lambda: window.statusBar().currentMessage() == "", timeout=5_000)
     assert any(text.startswith("Đang kiểm tra cơ sở dữ liệu") for text in shown), shown
     assert any(text.startswith("Đang sao lưu") and "100%" in text for text in shown)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -167,3 +167,59 @@ def test_a_refused_package_is_listed_with_its_reason(
     assert page.summary.rowCount() == 1
     note = _cell(page.summary, 0, 7)
     assert note and note in warned[0] and "gia-mao.dvpkg" in warned[0]
+
+
+def test_the_screen_confirms_an_unusual_card_and_re_enrols_an_office(
+    province: Store, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dvdesk.sync.trust import enrolled_keys
+    from tests.conftest import OFFICE
+    from tests.sync_fixtures import OTHER_COMMUNE, make_office
+
+    def card_of(folder: str, data: Mapping[str, object]) -> Path:
+        office = make_office(tmp_path / folder, data)
+        path, _fingerprint = write_card(office, out=tmp_path / f"{folder}.dvkey")
+        office.close()
+        return path
+
+    peer = card_of("peer", OTHER_COMMUNE)  # reports to 31, not to 01
+    first, second = card_of("first", OFFICE), card_of("second", OFFICE)
+    errors: list[str] = []
+    monkeypatch.setattr(
+        "ui.exchange.show_step", lambda _parent, error, _steps: errors.append(str(error))
+    )
+    page = ExchangePage(province, get_office(province))
+    confirmed: list[str] = []
+    page.done.connect(confirmed.append)
+    qtbot.addWidget(page)
+    _settle(qtbot, page)
+    asked: list[str] = []
+    _answer(monkeypatch, files=[peer])
+
+    def ask(_parent: object, _title: str, text: str) -> QMessageBox.StandardButton:
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(ask))
+    page.enroll()  # the fingerprint question, then "enrol it anyway?"
+    qtbot.waitUntil(lambda: page.units.rowCount() == 1, timeout=10_000)
+    assert "--confirm" in asked[-1]
+    _answer(monkeypatch, files=[peer])
+    confirmed.clear()
+    page.enroll()
+    qtbot.waitUntil(lambda: bool(confirmed or errors), timeout=10_000)
+    assert "đã ghi danh từ trước" in confirmed[0]
+    _answer(monkeypatch, files=[first])
+    page.enroll()
+    qtbot.waitUntil(lambda: page.units.rowCount() == 2, timeout=10_000)
+    _answer(monkeypatch, files=[second])
+    page.enroll()  # another key for the same office: re-enrolled on the user's word
+    qtbot.waitUntil(
+        lambda: (
+            sorted(k.revoked for k in enrolled_keys(province) if k.office_code == "10105")
+            == [False, True]
+            or bool(errors)
+        ),
+        timeout=10_000,
+    )
+    assert errors == []

@@ -21,7 +21,7 @@ from dvdesk.paths import DataPaths
 from dvdesk.services.records import get_record
 from dvdesk.services.store import Store, open_store
 from dvdesk.sync import keys
-from dvdesk.sync.apply import Outcome, RecordReason, import_package
+from dvdesk.sync.apply import import_package
 from dvdesk.sync.export import export_package
 from dvdesk.sync.format import DEFAULT_LIMITS, Limits, canonical_json, sha256_hex
 from dvdesk.sync.receipt import import_receipt, write_receipt
@@ -49,7 +49,9 @@ def write_members(path: Path, members: list[tuple[str, bytes]]) -> Path:
         warnings.simplefilter("ignore")  # zipfile warns about duplicate names; we want one
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
             for name, data in members:
-                archive.writestr(name, data)
+                # As dvdesk writes it: the signature stored, so it is read at a fixed size.
+                method = zipfile.ZIP_STORED if name == "manifest.sig" else zipfile.ZIP_DEFLATED
+                archive.writestr(name, data, compress_type=method)
     return path
 
 
@@ -88,6 +90,10 @@ def with_records(
         if entry["name"] == name:
             entry.update(size=len(payload), sha256=sha256_hex(payload), records=len(records))
     manifest["counts"]["record"] = len(records)
+    offices: dict[str, int] = {}
+    for record in records:
+        offices[record["office_code"]] = offices.get(record["office_code"], 0) + 1
+    manifest["offices"] = offices
     return resign(store, replaced(members, name, payload), manifest)
 
 
@@ -209,7 +215,8 @@ def zip_bomb(ex: Exchange, tmp: Path) -> Attack:
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         for member, data in members:
             if member != name:
-                archive.writestr(member, data)
+                stored = member == "manifest.sig"
+                archive.writestr(member, data, zipfile.ZIP_STORED if stored else None)
         with archive.open(name, "w", force_zip64=True) as writer:
             block = b"\0" * (1 << 20)
             for _ in range(DEFAULT_LIMITS.records_member_bytes // len(block) + 1):
@@ -384,7 +391,7 @@ def invalid_records(ex: Exchange, tmp: Path) -> Attack:
 def tampered_ciphertext(ex: Exchange, tmp: Path) -> Attack:
     """Encrypted, with ciphertext replaced and hashes fixed by a holder of the child's key."""
     members = read_members(_package(ex, encrypt=True))
-    name = records_member(members)
+    name = "sealed/000001"  # the records, under their opaque number
     forged = bytes(len(dict(members)[name]))
     manifest = manifest_of(members)
     for entry in manifest["files"]:
@@ -544,8 +551,8 @@ def test_every_reason_has_its_own_message(exchange_template: Path, tmp_path: Pat
 
 
 def test_a_record_of_the_importing_office_is_never_overwritten(exchange: Exchange) -> None:
-    """A signed package from the child carrying the province's own record: that record
-    is refused (and sent back), the rest of the package applies."""
+    """A package signed with the child's key carrying the province's own record is
+    refused whole: a package carries only its signer's own records."""
     theirs = exchange.add(exchange.parent, title="Hồ sơ của tỉnh")
     stolen = get_record(exchange.parent, record_id=theirs)
     members = read_members(_package(exchange))
@@ -553,13 +560,12 @@ def test_a_record_of_the_importing_office_is_never_overwritten(exchange: Exchang
     copy = dict(records[0]) | {"id": stolen["id"], "office_code": "01", "revision": 9}
     members = with_records(exchange.child, members, [*records, copy])
     path = write_members(exchange.stick / "own.dvpkg", members)
-    summary = import_package(exchange.parent, path=path)
-    refused = [line for line in summary.records if line.outcome is Outcome.REFUSED]
-    assert [(line.record_id, line.reason) for line in refused] == [
-        (theirs, RecordReason.OWN_RECORD)
-    ]
+    before = database_digest(exchange.parent.paths)
+    with pytest.raises(Refused) as refused:
+        import_package(exchange.parent, path=path)
+    assert refused.value.reason is Reason.PLANTED_RECORD
+    assert database_digest(exchange.parent.paths) == before
     assert get_record(exchange.parent, record_id=theirs) == stolen
-    assert summary.new == 1
 
 
 def test_a_forged_receipt_is_refused(exchange: Exchange, tmp_path: Path) -> None:

@@ -215,3 +215,23 @@ def test_encrypted_export_over_the_command_line(
     result = run(parent, "import", str(package), "--json")
     assert result.code == 0, result.err
     assert result.json()[0]["encrypted"] is True
+
+
+def test_enrol_twice_confirm_and_reenrol(
+    run: Runner, offices: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    _child, parent, stick = offices
+    again = run(parent, "units", "enroll", str(stick / "child.dvkey"))
+    assert again.code == 0 and "đã ghi danh từ trước" in again.out
+    # The commune lost its key: a new data folder, a new key, re-enrolled by the province.
+    fresh = tmp_path / "fresh"
+    _init(run, fresh, OFFICE)
+    assert run(fresh, "keys", "card", "--out", str(stick / "fresh.dvkey")).code == 0
+    refused = run(parent, "units", "enroll", str(stick / "fresh.dvkey"))
+    assert refused.code == 6  # a second key is not enrolled by the plain command
+    before = database_digest(DataPaths(parent))
+    done = run(parent, "units", "reenroll", str(stick / "fresh.dvkey"))
+    assert done.code == 0, done.err
+    assert database_digest(DataPaths(parent)) != before
+    units = run(parent, "units", "list", "--json").json()
+    assert [u["code"] for u in units if not u["revoked"]] == ["10105"]

@@ -19,7 +19,6 @@ from dvdesk.services.records import (
     update_record,
 )
 from dvdesk.sync import keys, status
-from dvdesk.sync.apply import Outcome, RecordReason
 from dvdesk.sync.export import export_package
 from dvdesk.sync.keycard import parse_card
 from dvdesk.sync.receipt import (
@@ -154,34 +153,34 @@ def test_child_cannot_overwrite_a_siblings_records(exchange: Exchange) -> None:
     # The sibling's record reaches the province legitimately first.
     sibling_record = exchange.add(exchange.sibling, title="Của xã Gia Lâm")
     exchange.import_(exchange.export(exchange.sibling).path)
-    # The child then smuggles in a "newer" copy of it.
+    # A tampered install of the child holds a "newer" copy of it: it is never exported,
+    # since a package carries only its signer's own records …
     data = get_record(exchange.parent, record_id=sibling_record)
     _insert_copy(exchange.child, data, revision=data["revision"] + 5)
     mine = exchange.add()
-    summary = exchange.import_(exchange.export().path)
-    outcomes = {line.record_id: (line.outcome, line.reason) for line in summary.records}
-    assert outcomes == {
-        sibling_record: (Outcome.REFUSED, RecordReason.OTHER_OFFICE),
-        mine: (Outcome.NEW, None),
-    }
-    assert any("10106" in line.message for line in summary.records)
+    exported = exchange.export()
+    assert exported.offices == {"10105": 1}
+    # … and a package signed with the child's key that carries it is refused whole.
+    from tests.test_sync_attacks import read_members, wire_records, with_records, write_members
+
+    members = read_members(exported.path)
+    copy = wire_records(members)[0] | {"id": sibling_record, "office_code": "10106", "revision": 6}
+    members = with_records(exchange.child, members, [*wire_records(members), copy])
+    forged = write_members(exchange.stick / "smuggled.dvpkg", members)
+    with pytest.raises(Refused) as refused:
+        exchange.import_(forged)
+    assert refused.value.reason is Reason.PLANTED_RECORD and "10106" in refused.value.message
     assert get_record(exchange.parent, record_id=sibling_record)["revision"] == 1
-    # The refused record goes back to the child with its reason.
-    receipt = write_receipt(
-        exchange.parent, origin="10105", out=exchange.stick, passphrase=PASSPHRASE
-    )
-    assert [r.record_id for r in receipt.returned] == [sibling_record]
+    assert exchange.import_(exported.path).new == 1
+    assert get_record(exchange.parent, record_id=mine)["office_code"] == "10105"
 
 
-def test_a_commune_may_only_send_its_own_records(exchange: Exchange) -> None:
+def test_a_commune_never_exports_another_offices_records(exchange: Exchange) -> None:
     made_up = get_record(exchange.child, record_id=exchange.add())
     made_up |= {"id": "00000000-0000-4000-8000-000000000001", "office_code": "10999"}
     _insert_copy(exchange.child, made_up, revision=1)
     summary = exchange.import_(exchange.export().path)
-    refused = [line for line in summary.records if line.outcome is Outcome.REFUSED]
-    assert [(line.office_code, line.reason) for line in refused] == [
-        ("10999", RecordReason.NOT_RELAYED)
-    ]
+    assert {line.office_code for line in summary.records} == {"10105"}
     assert summary.new == 1
 
 
@@ -270,7 +269,7 @@ def test_relay_upward_keeps_each_records_origin(exchange: Exchange, tmp_path: Pa
     exchange.import_(exchange.export().path)
     own = exchange.add(exchange.parent, title="Của tỉnh")
     upward = export_package(exchange.parent, out=exchange.stick, passphrase=PASSPHRASE)
-    assert upward.offices == {"01": 1, "10105": 1}
+    assert upward.offices == {"01": 1} and upward.relayed == 1
     summary = exchange.import_(upward.path, store=central)
     assert summary.new == 2
     origins = {r.id: r.office_code for r in list_records(central)}

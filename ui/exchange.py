@@ -56,6 +56,7 @@ if TYPE_CHECKING:
     from dvdesk.sync.keycard import Card
     from dvdesk.sync.receipt import ReceiptResult
     from dvdesk.sync.status import OutboxStatus, UnitStatus
+    from dvdesk.sync.trust import EnrolledKey
 
 
 T = TypeVar("T")
@@ -115,17 +116,25 @@ def _batch_note(outcome: FileOutcome, result: BatchResult) -> str:
 
     if outcome.error is not None:
         return outcome.error.message
-    notes = {
+    notes: dict[FileStatus, str] = {
         FileStatus.ALREADY_IMPORTED: _("already imported"),
         FileStatus.CHECKED: _("checked only"),
         FileStatus.CANCELLED: _("stopped before importing: nothing of it changed"),
     }
+    note = notes.get(outcome.status, "")
     receipt = result.receipt_for(outcome.origin)
     if outcome.status is FileStatus.IMPORTED and receipt is not None:
-        if receipt.path is not None:
-            return _("receipt written: {file}").format(file=receipt.path.name)
-        return _("no receipt written") + (f": {receipt.error.message}" if receipt.error else "")
-    return notes.get(outcome.status, "")
+        note = (
+            _("receipt written: {file}").format(file=receipt.path.name)
+            if receipt.path is not None
+            else _("no receipt written") + (f": {receipt.error.message}" if receipt.error else "")
+        )
+    if outcome.summary is not None:  # packages a relay withheld show as gaps, by office
+        for code, numbers in outcome.summary.missing.items():
+            note += " " + _("{code}: packages {numbers} never received").format(
+                code=code, numbers=", ".join(str(n) for n in numbers[:20])
+            )
+    return note.strip()
 
 
 def _batch_row(outcome: FileOutcome, result: BatchResult) -> list[str]:
@@ -142,6 +151,16 @@ def _batch_row(outcome: FileOutcome, result: BatchResult) -> list[str]:
         number(summary.refused),
         _batch_note(outcome, result),
     ]
+
+
+def _encrypted(path: Path) -> bool:
+    """Whether a package says it is encrypted; an unreadable one is refused in its turn."""
+    from dvdesk.sync.verify import peek_manifest  # noqa: PLC0415
+
+    try:
+        return peek_manifest(path).encryption is not None
+    except UserError:
+        return False
 
 
 def run_with_progress(
@@ -434,8 +453,12 @@ class ExchangePage(QWidget):
         if not hasattr(self, "units"):
             return
         rows = []
-        for unit in (u for u in units if u.relation == "child"):
+        for unit in (u for u in units if u.relation in ("child", "delegated")):
             state = _("revoked") if unit.revoked else (_("not reported") if missing else "")
+            if unit.missing:  # withheld on the way by the office that relays it
+                state = _("packages never received: {numbers}").format(
+                    numbers=", ".join(str(n) for n in unit.missing)
+                )
             rows.append(
                 [
                     unit.office_name,
@@ -518,9 +541,9 @@ class ExchangePage(QWidget):
         first = ask_passphrase(
             self,
             _(
-                "Choose a passphrase for the office's key (at least 8 "
-                "characters). Keep it safe: without it no package can "
-                "be sent."
+                "Choose a passphrase for the office's key: at least 12 characters, "
+                "a few words are easiest (e.g. 'hoa sen nở sớm mai'). Keep it safe: "
+                "without it no package can be sent."
             ),
         )
         if first is None:
@@ -587,8 +610,6 @@ class ExchangePage(QWidget):
         )
 
     def _confirm_enrolment(self, card: Card) -> None:
-        from dvdesk.sync.trust import enroll_card  # noqa: PLC0415
-
         answer = QMessageBox.question(
             self,
             _("Enrol key card"),
@@ -599,11 +620,53 @@ class ExchangePage(QWidget):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
+        self._enrol(card, confirm=False)
+
+    def _enrol(self, card: Card, *, confirm: bool) -> None:
+        from dvdesk.sync.trust import enroll_card  # noqa: PLC0415
+
         run_in_background(
-            lambda: enroll_card(self.store, card=card),
-            on_done=lambda _key: self._finished(
+            lambda: enroll_card(self.store, card=card, confirm=confirm),
+            on_done=self._enrolled,
+            on_failed=lambda error: self._enrol_failed(card, error),
+        )
+
+    def _enrolled(self, key: EnrolledKey) -> None:
+        message = (
+            _("The key of {office} ({code}) was already enrolled before; nothing changed.")
+            if key.already
+            else _("The key card of {name} ({code}) was enrolled.")
+        )
+        self._finished(
+            message.format(office=key.office_name, name=key.office_name, code=key.office_code)
+        )
+
+    def _enrol_failed(self, card: Card, error: UserError) -> None:
+        """An unusual card can still be enrolled, or a compromised office re-enrolled,
+        on the user's explicit word after the phone call."""
+        from dvdesk.sync.refusals import Reason  # noqa: PLC0415
+        from dvdesk.sync.trust import reenrol_office  # noqa: PLC0415
+
+        reason = getattr(error, "reason", None)
+        if reason not in (Reason.NOT_OUR_CHILD, Reason.LOOKALIKE_NAME, Reason.ALREADY_ENROLLED):
+            self.failed(error)
+            return
+        question = (
+            _("Re-enrol this office with its new key? Its old keys are revoked.")
+            if reason is Reason.ALREADY_ENROLLED
+            else _("Enrol it anyway? Only if you read its fingerprint by phone.")
+        )
+        answer = QMessageBox.question(self, _("Enrol key card"), f"{error}\n\n{question}")
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        if reason is not Reason.ALREADY_ENROLLED:
+            self._enrol(card, confirm=True)
+            return
+        run_in_background(
+            lambda: reenrol_office(self.store, card=card),
+            on_done=lambda key: self._finished(
                 _("The key card of {name} ({code}) was enrolled.").format(
-                    name=card.office_name, code=card.office_code
+                    name=key.office_name, code=key.office_code
                 )
             ),
             on_failed=self.failed,

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from dvdesk.errors import Cancelled
+from dvdesk.fileio import create_private_file
 
 
 def backup_file(
@@ -41,6 +42,7 @@ def backup_file(
 
     source = sqlite3.connect(database)
     try:
+        create_private_file(target)  # a copy of every record: this user only
         destination = sqlite3.connect(target)
         try:
             if cancelled is None and progress is None:

@@ -357,6 +357,12 @@ class UnitKey(SQLModel, table=True):
     revoked: bool = False
     revoked_at: str | None = None
     revoked_by: str | None = None
+    # The office that vouched for this key by a delegation (None: enrolled here directly).
+    parent_code: str | None = None
+    # Once replaced: the last package sequence this key signed (None: not known).
+    last_sequence: int | None = None
+    # How many times the parent explicitly re-enrolled the office (resets its sequences).
+    enrolment: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class PackageOut(SQLModel, table=True):
@@ -381,6 +387,8 @@ class PackageOut(SQLModel, table=True):
     # The audit chain's length and head sealed into this package (see sync/history.py).
     audit_count: int | None = None
     audit_head: str | None = None
+    # The last package_in id whose package was nested in this one (relayed upward).
+    relayed_upto: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class PackageIn(SQLModel, table=True):
@@ -402,6 +410,8 @@ class PackageIn(SQLModel, table=True):
     refused: int
     imported_at: str
     imported_by: str
+    # The child office whose package carried this one nested (None: received directly).
+    relay: str | None = None
 
 
 class Receipt(SQLModel, table=True):

@@ -91,6 +91,12 @@ class Generator:
 
     def __init__(self, *, seed: int, office_codes: Sequence[str], first_change_seq: int) -> None:
         self.rng = random.Random(seed)
+        # Ids come from their own stream, seeded also by the owning offices and where this
+        # database's change counter stands: two demo offices (or two runs in one office)
+        # never make the same record id, so their packages cannot overwrite each other.
+        self.id_rng = random.Random(
+            f"dvdesk-demo-ids:{seed}:{','.join(office_codes)}:{first_change_seq}"
+        )
         self.office_codes = list(office_codes)
         self.change_seq = first_change_seq
         # Ids of a later batch follow those of an earlier one (a record has < 16 parts).
@@ -100,12 +106,12 @@ class Generator:
         self.stamp = now_iso()
 
     def _uuid(self) -> str:
-        # Time-ordered (version 7) like real ids, deterministic for the seed.
+        # Time-ordered (version 7) like real ids, unique per office and run (see id_rng).
         self.ids += 1
         return uuid7_from(
             millis=DEMO_EPOCH_MS + self.ids // 4096,
             counter=self.ids % 4096,
-            random=self.rng.getrandbits(62),
+            random=self.id_rng.getrandbits(62),
         )
 
     def _person(self) -> str:

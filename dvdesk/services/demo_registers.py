@@ -27,6 +27,11 @@ class RegisterGenerator:
     def __init__(self, *, seed: int, office_codes: Sequence[str], first_change_seq: int) -> None:
         # A different stream from the records generator's, even for the same seed.
         self.rng = random.Random(f"registers-{seed}")
+        # Ids from their own stream, seeded also by the offices and the change counter, so
+        # two demo offices (or two runs) never make the same id (see demo.Generator).
+        self.id_rng = random.Random(
+            f"dvdesk-demo-register-ids:{seed}:{','.join(office_codes)}:{first_change_seq}"
+        )
         self.office_codes = list(office_codes)
         self.change_seq = first_change_seq
         self.span = (today() - date(FIRST_YEAR, 1, 1)).days
@@ -35,7 +40,7 @@ class RegisterGenerator:
     def _common(self, kind: str, title: str, start: date, searchable: list[str]) -> dict[str, Any]:
         self.change_seq += 1
         return {
-            "id": str(uuid.UUID(int=self.rng.getrandbits(128), version=4)),
+            "id": str(uuid.UUID(int=self.id_rng.getrandbits(128), version=4)),
             "type": kind,
             "office_code": self.rng.choice(self.office_codes),
             "title": title,

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Self
 from dvdesk.db.connect import connect, enable_wal, is_busy, primary_code
 from dvdesk.db.migrate import ensure_current, needs_upgrade
 from dvdesk.errors import StorageError
+from dvdesk.fileio import create_private_file, make_private
 from dvdesk.i18n import _
 from dvdesk.paths import DataPaths
 from dvdesk.services.backup import damaged_message, rotate
@@ -149,7 +150,10 @@ def open_store(paths: DataPaths, *, actor: str, create: bool = False) -> Store:
     with storage_errors(paths.database):
         paths.ensure()
         if not database_exists(paths):
+            # Created private first: SQLite gives its -wal and -shm files the same mode.
+            create_private_file(paths.database)
             enable_wal(paths.database)
+        make_private(paths.database)
         if needs_upgrade(paths.database):
             ensure_current(store.engine, paths.database, paths.backups)
             rotate(paths)

@@ -12,7 +12,8 @@ import sqlite3
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from contextlib import ExitStack
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -29,31 +30,36 @@ from dvdesk.db.columns import (
     SUBJECT_COLUMNS,
     insert_sql,
 )
-from dvdesk.db.schema import AuditEntry, Correction, Office, PackageIn, UnitKey
-from dvdesk.domain.enums import OfficeLevel
+from dvdesk.db.schema import AuditEntry, Correction, Office, OrgUnit, PackageIn
 from dvdesk.errors import UserError
 from dvdesk.fileio import atomic_writer
 from dvdesk.i18n import N_, _
 from dvdesk.services.attachments import blob_path
+from dvdesk.services.audit import audit
 from dvdesk.services.backup import backup_before_import
 from dvdesk.services.compact import compact_after_bulk
 from dvdesk.services.store import Store, storage_errors
 from dvdesk.sync import keys
-from dvdesk.sync.container import PackageFile, changed_member, open_package
-from dvdesk.sync.counts_wire import apply_counts, decode_counts
+from dvdesk.sync.container import PackageFile, open_package
+from dvdesk.sync.contents import Member, open_contents, read_member
+from dvdesk.sync.counts_wire import WireCount, apply_counts, decode_counts
+from dvdesk.sync.delegation import apply_delegation
 from dvdesk.sync.format import (
     DEFAULT_LIMITS,
     DERIVED_TEXT_VERSION,
     FileEntry,
     Limits,
-    sha256_hex,
+    Manifest,
+    count_mismatch,
 )
 from dvdesk.sync.progress import CancelCheck, Progress, check_cancel, never, no_progress
 from dvdesk.sync.refusals import Reason, Refused
+from dvdesk.sync.relay import RelayedSummary, keep_for_relaying
 from dvdesk.sync.seal import Opener, opener_for
 from dvdesk.sync.trust import enrol_rotated
-from dvdesk.sync.verify import VerifiedPackage, inspect, sequence_state
+from dvdesk.sync.verify import VerifiedPackage, inspect, scratch_folder, sequence_state
 from dvdesk.sync.wire import WireRecord, approval_rows, decode_chunk, part_rows, record_row
+from dvdesk.text import shown
 
 
 class Outcome(StrEnum):
@@ -78,11 +84,11 @@ _OUTCOME_LABELS = {
 
 class RecordReason(StrEnum):
     OWN_RECORD = "own_record"
-    OTHER_OFFICE = "other_office"
     OWNER_CHANGED = "owner_changed"
     OLDER_REVISION = "older_revision"
     DUPLICATE = "duplicate"
-    NOT_RELAYED = "not_relayed"
+    # Format 1 relayed other offices' records among the relay's own, with no proof.
+    UNPROVEN_RELAY = "unproven_relay"
 
 
 @dataclass(frozen=True)
@@ -120,6 +126,12 @@ class ImportSummary:
     records: tuple[RecordOutcome, ...]
     offices: dict[str, int]
     attachments_added: int
+    relayed: tuple[RelayedSummary, ...] = ()
+
+    @property
+    def missing(self) -> dict[str, tuple[int, ...]]:
+        """Sequences of relayed offices never seen here (withheld on the way), by office."""
+        return {line.origin: line.missing for line in self.relayed if line.missing}
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -141,6 +153,18 @@ class ImportSummary:
                 "refused": self.refused,
             },
             "offices": self.offices,
+            "relayed": [
+                {
+                    "origin": line.origin,
+                    "origin_name": line.origin_name,
+                    "relay": line.relay,
+                    "sequence": line.sequence,
+                    "covers_from": line.covers_from,
+                    "missing": list(line.missing),
+                    "already_imported": line.already_imported,
+                }
+                for line in self.relayed
+            ],
             "records": [
                 {
                     "id": r.record_id,
@@ -158,17 +182,12 @@ class ImportSummary:
         }
 
 
-_LEAF_LEVELS = frozenset({OfficeLevel.COMMUNE.value, OfficeLevel.SPECIAL_ZONE.value})
-
-
 @dataclass
 class _Context:
     own_code: str
     origin: str
     origin_name: str
-    other_offices: frozenset[str]
-    # Communes have no subordinate offices: every record they send must be their own.
-    sends_only_own: bool
+    format_version: int
     seen: set[str]
 
 
@@ -179,12 +198,13 @@ def _reason_message(
         return _(
             "This record belongs to this office; only this office may change it, so the copy "
             "from {origin} was not imported. Tell {origin} to stop sending it."
-        ).format(origin=context.origin_name)
-    if reason is RecordReason.OTHER_OFFICE:
+        ).format(origin=shown(context.origin_name))
+    if reason is RecordReason.UNPROVEN_RELAY:
         return _(
-            "This record belongs to office {code}, which sends its own packages; {origin} may "
-            "not send it. It was not imported; ask {origin} why it did."
-        ).format(code=record["office_code"], origin=context.origin_name)
+            "This record belongs to office {code}, but {origin} sent it in an old-format "
+            "package (format 1), which carries no proof from its owner. It was not imported; "
+            "it arrives once {origin} updates dvdesk and relays {code}'s own package."
+        ).format(code=shown(record["office_code"]), origin=shown(context.origin_name))
     if reason is RecordReason.OWNER_CHANGED:
         return _(
             "This record is stored here as belonging to office {stored}; a package cannot give "
@@ -195,12 +215,18 @@ def _reason_message(
             "A newer revision ({stored}) of this record is already here; the older revision "
             "({revision}) in the package was not imported."
         ).format(stored=stored, revision=record["revision"])
-    if reason is RecordReason.NOT_RELAYED:
-        return _(
-            "This record belongs to office {code}, but {origin} has no subordinate offices and "
-            "may only send its own records. It was not imported; ask {origin} why it did."
-        ).format(code=record["office_code"], origin=context.origin_name)
     return _("This record appears twice in the package; only its first copy was used.")
+
+
+def _planted(record: WireRecord, context: _Context) -> Refused:
+    return Refused(
+        Reason.PLANTED_RECORD,
+        _(
+            "The package from {origin} carries, among its own records, a record of office "
+            "{code}. An office's records travel only in that office's own signed package: "
+            "this one may be forged. Nothing was imported; call office {origin}."
+        ).format(origin=context.origin_name, code=record["office_code"][:20]),
+    )
 
 
 def _classify(
@@ -209,12 +235,13 @@ def _classify(
     if record["id"] in context.seen:
         return Outcome.REFUSED, RecordReason.DUPLICATE, None
     context.seen.add(record["id"])
-    if record["office_code"] == context.own_code:
-        return Outcome.REFUSED, RecordReason.OWN_RECORD, None
-    if record["office_code"] in context.other_offices:
-        return Outcome.REFUSED, RecordReason.OTHER_OFFICE, None
-    if context.sends_only_own and record["office_code"] != context.origin:
-        return Outcome.REFUSED, RecordReason.NOT_RELAYED, None
+    if record["office_code"] != context.origin:
+        # Each record is checked against its owner's key: it must be the signer's own.
+        if context.format_version >= 2:
+            raise _planted(record, context)
+        if record["office_code"] == context.own_code:
+            return Outcome.REFUSED, RecordReason.OWN_RECORD, None
+        return Outcome.REFUSED, RecordReason.UNPROVEN_RELAY, None
     stored = existing.get(record["id"])
     if stored is None:
         return Outcome.NEW, None, None
@@ -239,43 +266,59 @@ def _existing(cursor: sqlite3.Cursor, ids: list[str]) -> dict[str, tuple[str, in
     return found
 
 
-def _chunks(
-    package: PackageFile,
-    verified: VerifiedPackage,
-    opener: Opener | None,
-    limits: Limits,
-) -> Iterator[list[WireRecord]]:
-    for index, entry in enumerate(verified.manifest.files):
+@dataclass(frozen=True)
+class _Source:
+    """One signed package whose records are applied: the outer one or a nested one."""
+
+    package: PackageFile
+    manifest: Manifest  # as the recipient sees it (sealed contents opened)
+    members: list[Member]
+    opener: Opener | None
+
+
+def _chunks(source: _Source, limits: Limits) -> Iterator[list[WireRecord]]:
+    for member in source.members:
+        entry = member.entry
         if entry.kind != "records":
             continue
-        data = package.read(entry.name, size=entry.size, sha256=entry.sha256)
-        if opener is not None:
-            data = _open_sealed(opener, index, entry, data, limits.records_member_bytes)
-        yield decode_chunk(data, name=entry.name)
+        data = read_member(source.package, member, source.opener, limit=limits.records_member_bytes)
+        chunk = decode_chunk(data, name=entry.name)
+        if len(chunk) != entry.records:  # the signed count is what 'verify' reported
+            raise count_mismatch(sum(m.entry.records for m in source.members))
+        yield chunk
 
 
-def _open_sealed(opener: Opener, index: int, entry: FileEntry, data: bytes, limit: int) -> bytes:
-    plain = opener.open(index, entry.name, data, max_size=min(limit, entry.plain_size or 0))
-    if len(plain) != entry.plain_size or sha256_hex(plain) != entry.plain_sha256:
-        raise changed_member(entry.name)
-    return plain
-
-
-def _context(session: Session, verified: VerifiedPackage) -> _Context:
+def _context(session: Session, manifest: Manifest) -> _Context:
     office = session.get(Office, 1)
     assert office is not None
-    origin = verified.manifest.origin.code
-    units = session.exec(select(UnitKey.office_code, UnitKey.office_level)).all()
-    others = {code for code, _level in units if code != origin}
-    origin_levels = {level for code, level in units if code == origin}
     return _Context(
         own_code=office.code,
-        origin=verified.manifest.origin.code,
-        origin_name=verified.manifest.origin.name,
-        other_offices=frozenset(others),
-        sends_only_own=bool(origin_levels) and origin_levels <= _LEAF_LEVELS,
+        origin=manifest.origin.code,
+        origin_name=manifest.origin.name,
+        format_version=manifest.format_version,
         seen=set(),
     )
+
+
+def _nested_sources(stack: ExitStack, verified: VerifiedPackage, limits: Limits) -> list[_Source]:
+    """The nested packages to apply, opened (they were checked by :func:`inspect`)."""
+    sources = []
+    for found in verified.relayed.packages:
+        if found.skip:
+            continue
+        if found.manifest.encryption is not None:
+            raise Refused(
+                Reason.CANNOT_DECRYPT,
+                _(
+                    "The package of office {origin} carried inside the package from {relay} is "
+                    "encrypted to {relay}'s key, so it cannot be read here. Nothing was "
+                    "imported; ask {origin} to export to {relay} without encryption."
+                ).format(origin=found.manifest.origin.code, relay=found.relay),
+            )
+        package = stack.enter_context(open_package(found.file, limits=limits))
+        plain, members = open_contents(package, found.manifest, None, limits=limits)
+        sources.append(_Source(package, plain, members, None))
+    return sources
 
 
 def _opener(store: Store, verified: VerifiedPackage, passphrase: str | None) -> Opener | None:
@@ -289,6 +332,17 @@ def _opener(store: Store, verified: VerifiedPackage, passphrase: str | None) -> 
             _(
                 "The package is encrypted to a key ({key}) this office does not have. Send "
                 "{origin} this office's current key card, then ask it to export again."
+            ).format(
+                key=shown(header.recipient_key_id), origin=shown(verified.manifest.origin.name)
+            ),
+        )
+    if not own.active:
+        raise Refused(
+            Reason.CANNOT_DECRYPT,
+            _(
+                "The package is encrypted to this office's old key {key}, which was replaced "
+                "and destroyed. Send {origin} this office's current key card, then ask it to "
+                "export again."
             ).format(key=header.recipient_key_id, origin=verified.manifest.origin.name),
         )
     if passphrase is None:
@@ -313,12 +367,27 @@ def import_package(
     progress: Progress = no_progress,
     cancel: CancelCheck = never,
 ) -> ImportSummary:
-    """Verify ``path`` completely, then apply it in one transaction (or classify, if dry_run)."""
-    with open_package(path, limits=limits) as package:
-        verified = inspect(store, package, progress=progress, cancel=cancel, records_follow=True)
+    """Verify ``path`` completely (nested packages included), then apply it in one
+    transaction (or classify, if dry_run)."""
+    with ExitStack() as stack:
+        package = stack.enter_context(open_package(path, limits=limits))
+        workdir = stack.enter_context(scratch_folder(store))
+        verified = inspect(
+            store,
+            package,
+            progress=progress,
+            cancel=cancel,
+            records_follow=True,
+            workdir=workdir,
+            limits=limits,
+        )
         if verified.already_imported:
             return _summary(verified, dry_run=dry_run, already=True, outcomes=[], attachments=0)
         opener = _opener(store, verified, passphrase)
+        plain, members = open_contents(package, verified.manifest, opener, limits=limits)
+        verified = replace(verified, manifest=plain)  # sealed counts and names, now opened
+        sources = [_Source(package, plain, members, opener)]
+        sources += _nested_sources(stack, verified, limits)
         files = len(verified.manifest.files)
         total = files + verified.record_count
 
@@ -326,44 +395,92 @@ def import_package(
             progress(files + done, total)
 
         if dry_run:
-            with store.session() as session:
-                context = _context(session, verified)
-                cursor = _cursor(session)
-                outcomes: list[RecordOutcome] = []
-                try:
-                    for chunk in _chunks(package, verified, opener, limits):
-                        check_cancel(cancel)
-                        existing = _existing(cursor, [r["id"] for r in chunk])
-                        outcomes += [_outcome(r, existing, context)[0] for r in chunk]
-                        applied(len(outcomes), total)
-                finally:
-                    cursor.close()
-            return _summary(verified, dry_run=True, already=False, outcomes=outcomes, attachments=0)
+            return _dry_run(
+                store, verified, sources, limits=limits, progress=applied, cancel=cancel
+            )
         backup_before_import(store.paths)  # verified, about to change: keep a way back
-        added = _store_attachments(
-            store, package, verified, opener=opener, limits=limits, cancel=cancel
+        added = sum(
+            _store_attachments(store, source, limits=limits, cancel=cancel) for source in sources
         )
         with storage_errors(store.paths.database), store.session() as session:
             already, _last = sequence_state(session, verified.manifest, verified.package_hash)
             if already:  # imported meanwhile by another window
                 return _summary(verified, dry_run=False, already=True, outcomes=[], attachments=0)
-            outcomes = _apply(
-                session,
-                package,
-                verified,
-                opener=opener,
-                limits=limits,
-                has_blob=lambda sha256: blob_path(store, sha256).is_file(),
-                progress=applied,
-                cancel=cancel,
-            )
-            _finish(session, store, verified, outcomes)
+            for plan in verified.relayed.plans:  # keys first: a re-enrolment resets sequences
+                apply_delegation(session, plan, actor=store.actor)
+            outcomes: list[RecordOutcome] = []
+            by_source: list[list[RecordOutcome]] = []
+            for source in sources:
+                done_before = len(outcomes)
+
+                def step(done: int, _total: int, before: int = done_before) -> None:
+                    applied(before + done, 0)
+
+                lines = _apply(
+                    session,
+                    source,
+                    recompute=source.manifest.derived_text_version != DERIVED_TEXT_VERSION,
+                    limits=limits,
+                    has_blob=lambda sha256: blob_path(store, sha256).is_file(),
+                    progress=step,
+                    cancel=cancel,
+                    actor=store.actor,
+                )
+                by_source.append(lines)
+                outcomes += lines
+            _finish(session, store, verified, by_source)
             check_cancel(cancel)
         summary = _summary(
             verified, dry_run=False, already=False, outcomes=outcomes, attachments=added
         )
         compact_after_bulk(store, records=summary.new + summary.updated)  # after the commit
         return summary
+
+
+def _dry_run(
+    store: Store,
+    verified: VerifiedPackage,
+    sources: list[_Source],
+    *,
+    limits: Limits,
+    progress: Progress,
+    cancel: CancelCheck,
+) -> ImportSummary:
+    outcomes: list[RecordOutcome] = []
+    items_seen: dict[str, str] = {}
+    with store.session() as session:
+        cursor = _cursor(session)
+        try:
+            for source in sources:
+                # The same refusals as a real import, short of writing anything.
+                carried = {
+                    _attachment_hash(member.entry)
+                    for member in source.members
+                    if member.entry.kind == "attachment"
+                }
+
+                def has_blob(sha: str, carried: set[str] = carried) -> bool:
+                    return sha in carried or blob_path(store, sha).is_file()
+
+                context = _context(session, source.manifest)
+                _counts(source, limits)
+                for chunk in _chunks(source, limits):
+                    check_cancel(cancel)
+                    existing = _existing(cursor, [r["id"] for r in chunk])
+                    lines = [_outcome(r, existing, context) for r in chunk]
+                    kept = [
+                        record
+                        for record, (_line, outcome) in zip(chunk, lines, strict=True)
+                        if outcome in (Outcome.NEW, Outcome.UPDATED)
+                    ]
+                    for record in kept:
+                        _check_blobs(record, has_blob)
+                    _check_item_ids(cursor, kept, items_seen)
+                    outcomes += [line for line, _kind in lines]
+                    progress(len(outcomes), 0)
+        finally:
+            cursor.close()
+    return _summary(verified, dry_run=True, already=False, outcomes=outcomes, attachments=0)
 
 
 def _cursor(session: Session) -> sqlite3.Cursor:
@@ -379,7 +496,7 @@ def _outcome(
     return (
         RecordOutcome(
             record_id=record["id"],
-            office_code=record["office_code"],
+            office_code=shown(record["office_code"]),
             record_type=record["type"],
             title=record["title"],
             revision=record["revision"],
@@ -394,14 +511,14 @@ def _outcome(
 
 def _apply(
     session: Session,
-    package: PackageFile,
-    verified: VerifiedPackage,
+    source: _Source,
     *,
-    opener: Opener | None,
+    recompute: bool,
     limits: Limits,
     has_blob: Callable[[str], bool],
     progress: Progress,
     cancel: CancelCheck,
+    actor: str,
 ) -> list[RecordOutcome]:
     cursor = _cursor(session)
     # A big page cache for the one transaction: random UUID keys touch index pages everywhere.
@@ -410,15 +527,14 @@ def _apply(
         outcomes = _apply_records(
             session,
             cursor,
-            package,
-            verified,
-            opener=opener,
+            source,
+            recompute=recompute,
             limits=limits,
             has_blob=has_blob,
             progress=progress,
             cancel=cancel,
         )
-        _apply_counts(session, cursor, package, verified, opener=opener, limits=limits)
+        _apply_counts(session, cursor, source, limits=limits, actor=actor)
         return outcomes
     finally:
         cursor.close()  # else the failed statement keeps the connection (and its WAL) open
@@ -427,21 +543,19 @@ def _apply(
 def _apply_records(
     session: Session,
     cursor: sqlite3.Cursor,
-    package: PackageFile,
-    verified: VerifiedPackage,
+    source: _Source,
     *,
-    opener: Opener | None,
+    recompute: bool,
     limits: Limits,
     has_blob: Callable[[str], bool],
     progress: Progress,
     cancel: CancelCheck,
 ) -> list[RecordOutcome]:
-    context = _context(session, verified)
-    recompute = verified.manifest.derived_text_version != DERIVED_TEXT_VERSION
+    context = _context(session, source.manifest)
     (change_seq,) = cursor.execute("SELECT coalesce(max(change_seq), 0) FROM record").fetchone()
     outcomes: list[RecordOutcome] = []
-    total = verified.record_count
-    for chunk in _chunks(package, verified, opener, limits):
+    total = source.manifest.counts.get("record", 0)
+    for chunk in _chunks(source, limits):
         check_cancel(cancel)
         existing = _existing(cursor, [r["id"] for r in chunk])
         accepted: list[WireRecord] = []
@@ -481,72 +595,109 @@ def _apply_records(
                 approval_rows(accepted),
             )
         except sqlite3.IntegrityError:
-            raise Refused(
-                Reason.BAD_PAYLOAD,
-                _(
-                    "The records in the package clash with records stored here (an item "
-                    "identifier is used twice). Nothing was imported; tell the sending office."
-                ),
-            ) from None
+            raise _item_clash() from None
         progress(len(outcomes), total)
     return outcomes
 
 
+def _counts(source: _Source, limits: Limits) -> list[WireCount]:
+    """The counts a package carries; each must be entered by the office that signed it
+    (a relay's children's counts travel in their own nested packages)."""
+    found: list[WireCount] = []
+    for member in source.members:
+        if member.entry.kind != "counts":
+            continue
+        data = read_member(source.package, member, source.opener, limit=limits.records_member_bytes)
+        found += decode_counts(data)
+    origin = source.manifest.origin
+    for count in found:
+        if count["office_code"] != origin.code:
+            raise Refused(
+                Reason.PLANTED_RECORD,
+                _(
+                    "The package from {origin} carries figures entered by office {office}; "
+                    "an office may only send its own. Nothing was imported; tell the sending "
+                    "office."
+                ).format(origin=shown(origin.code), office=shown(count["office_code"])),
+            )
+    return found
+
+
 def _apply_counts(
-    session: Session,
-    cursor: sqlite3.Cursor,
-    package: PackageFile,
-    verified: VerifiedPackage,
-    *,
-    opener: Opener | None,
-    limits: Limits,
+    session: Session, cursor: sqlite3.Cursor, source: _Source, *, limits: Limits, actor: str
 ) -> None:
     """Take the package's aggregate counts (newer revisions only), in the same transaction."""
+    counts = _counts(source, limits)
+    if not counts:
+        return
     office = session.get(Office, 1)
     assert office is not None
-    for index, entry in enumerate(verified.manifest.files):
-        if entry.kind != "counts":
-            continue
-        data = package.read(entry.name, size=entry.size, sha256=entry.sha256)
-        if opener is not None:
-            data = _open_sealed(opener, index, entry, data, limits.records_member_bytes)
-        applied = apply_counts(cursor, decode_counts(data), own_code=office.code)
-        session.add(
-            AuditEntry(
-                at=now_iso(),
-                actor="import",
-                action="import",
-                entity="count",
-                entity_id=f"{verified.manifest.origin.code}/{verified.manifest.sequence}",
-                changes={"taken": applied.taken, "skipped": applied.skipped},
-            )
-        )
+    applied = apply_counts(cursor, counts, own_code=office.code)
+    manifest = source.manifest
+    audit(
+        session,
+        actor=actor,
+        action="import",
+        entity="count",
+        entity_id=f"{manifest.origin.code}/{manifest.sequence}",
+        changes={"taken": applied.taken, "skipped": applied.skipped},
+    )
+
+
+def _package_in(
+    manifest: Manifest,
+    package_hash: str,
+    outcomes: list[RecordOutcome],
+    *,
+    actor: str,
+    relay: str | None,
+) -> PackageIn:
+    tally = Counter(line.outcome for line in outcomes)
+    return PackageIn(
+        origin=manifest.origin.code,
+        sequence=manifest.sequence,
+        covers_from=manifest.covers_from,
+        package_hash=package_hash,
+        signer_key_id=manifest.signer_key_id,
+        manifest=manifest.model_dump(mode="json"),
+        new=tally[Outcome.NEW],
+        updated=tally[Outcome.UPDATED],
+        unchanged=tally[Outcome.UNCHANGED],
+        refused=tally[Outcome.REFUSED],
+        imported_at=now_iso(),
+        imported_by=actor,
+        relay=relay,
+    )
 
 
 def _finish(
-    session: Session, store: Store, verified: VerifiedPackage, outcomes: list[RecordOutcome]
+    session: Session,
+    store: Store,
+    verified: VerifiedPackage,
+    by_source: list[list[RecordOutcome]],
 ) -> None:
     manifest = verified.manifest
+    outcomes = [line for lines in by_source for line in lines]
     tally = Counter(line.outcome for line in outcomes)
     if verified.signer.new_cards:
         enrol_rotated(session, signer=verified.signer, actor=store.actor)
     session.add(
-        PackageIn(
-            origin=manifest.origin.code,
-            sequence=manifest.sequence,
-            covers_from=manifest.covers_from,
-            package_hash=verified.package_hash,
-            signer_key_id=manifest.signer_key_id,
-            manifest=manifest.model_dump(mode="json"),
-            new=tally[Outcome.NEW],
-            updated=tally[Outcome.UPDATED],
-            unchanged=tally[Outcome.UNCHANGED],
-            refused=tally[Outcome.REFUSED],
-            imported_at=now_iso(),
-            imported_by=store.actor,
-        )
+        _package_in(manifest, verified.package_hash, by_source[0], actor=store.actor, relay=None)
     )
-    _update_corrections(session, store, manifest.origin.code, outcomes)
+    _update_corrections(session, store, manifest.origin.code, by_source[0])
+    nested = [found for found in verified.relayed.packages if not found.skip]
+    for found, lines in zip(nested, by_source[1:], strict=True):
+        session.add(
+            _package_in(
+                found.manifest, found.package_hash, lines, actor=store.actor, relay=found.relay
+            )
+        )
+        _update_corrections(session, store, found.manifest.origin.code, lines)
+    office = session.get(Office, 1)
+    if office is not None and _has_parent(session):
+        keep_for_relaying(
+            store.paths, verified.path, manifest=manifest, package_hash=verified.package_hash
+        )
     session.add(
         AuditEntry(
             at=now_iso(),
@@ -560,9 +711,15 @@ def _finish(
                 "updated": tally[Outcome.UPDATED],
                 "unchanged": tally[Outcome.UNCHANGED],
                 "refused": tally[Outcome.REFUSED],
+                "relayed": [[f.manifest.origin.code, f.manifest.sequence] for f in nested],
+                "missing": {f.manifest.origin.code: list(f.missing) for f in nested if f.missing},
             },
         )
     )
+
+
+def _has_parent(session: Session) -> bool:
+    return session.exec(select(OrgUnit).where(OrgUnit.relation == "parent")).first() is not None
 
 
 def _update_corrections(
@@ -602,37 +759,81 @@ def _update_corrections(
 
 def _store_attachments(
     store: Store,
-    package: PackageFile,
-    verified: VerifiedPackage,
+    source: _Source,
     *,
-    opener: Opener | None,
     limits: Limits,
     cancel: CancelCheck,
 ) -> int:
     """Copy attachment files not yet stored (content-addressed: a refused import leaves
     at most unreferenced copies, never a changed one)."""
     added = 0
-    for index, entry in enumerate(verified.manifest.files):
+    package, opener = source.package, source.opener
+    for member in source.members:
+        entry, stored = member.entry, member.stored
         if entry.kind != "attachment":
             continue
         check_cancel(cancel)
-        sha256 = entry.name.removeprefix("attachments/").removesuffix(".sealed")
-        # The store is addressed by content: a name that is not the hash of the bytes
-        # would put one file where another is expected.
-        if sha256 != (entry.sha256 if opener is None else entry.plain_sha256):
-            raise Refused(Reason.BAD_PAYLOAD, _bad_attachment())
+        sha256 = _attachment_hash(entry)
         target = blob_path(store, sha256)
         if target.exists():
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         with storage_errors(target), atomic_writer(target) as writer:
             if opener is None:
-                package.copy_to(entry.name, writer, size=entry.size, sha256=entry.sha256)
+                package.copy_to(stored.name, writer, size=stored.size, sha256=stored.sha256)
             else:
-                data = package.read(entry.name, size=entry.size, sha256=entry.sha256)
-                writer.write(_open_sealed(opener, index, entry, data, limits.attachment_bytes))
+                writer.write(read_member(package, member, opener, limit=limits.attachment_bytes))
         added += 1
     return added
+
+
+def _item_clash() -> Refused:
+    return Refused(
+        Reason.BAD_PAYLOAD,
+        _(
+            "The records in the package clash with records stored here (an item "
+            "identifier is used twice). Nothing was imported; tell the sending office."
+        ),
+    )
+
+
+_ITEM_TABLES = (
+    ("recommendation", "recommendations"),
+    ("dialogue_issue", "issues"),
+    ("attachment", "attachments"),
+)
+
+
+def _check_item_ids(
+    cursor: sqlite3.Cursor, records: list[WireRecord], seen: dict[str, str]
+) -> None:
+    """What the import's unique keys would refuse, found without writing (for --dry-run):
+    an item id used twice in the package, or already used by another stored record."""
+    for table, key in _ITEM_TABLES:
+        owners: dict[str, str] = {}
+        for record in records:
+            for item in record[key]:  # type: ignore[literal-required]
+                if seen.setdefault(f"{table}/{item['id']}", record["id"]) != record["id"]:
+                    raise _item_clash()
+                owners[item["id"]] = record["id"]
+        ids = list(owners)
+        for start in range(0, len(ids), 900):
+            part = ids[start : start + 900]
+            marks = ", ".join("?" * len(part))
+            sql = f"SELECT id, record_id FROM {table} WHERE id IN ({marks})"
+            for item_id, record_id in cursor.execute(sql, part):
+                if record_id != owners[item_id]:
+                    raise _item_clash()
+
+
+def _attachment_hash(entry: FileEntry) -> str:
+    """The content hash an attachment is stored under, checked against its name."""
+    sha256 = entry.name.removeprefix("attachments/")
+    # The store is addressed by content: a name that is not the hash of the bytes
+    # would put one file where another is expected.
+    if sha256 != entry.sha256:
+        raise Refused(Reason.BAD_PAYLOAD, _bad_attachment())
+    return sha256
 
 
 def _check_blobs(record: WireRecord, has_blob: Callable[[str], bool]) -> None:
@@ -683,4 +884,5 @@ def _summary(
         records=tuple(outcomes),
         offices=dict(manifest.offices),
         attachments_added=attachments,
+        relayed=verified.relayed.summaries(),
     )

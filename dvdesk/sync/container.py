@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import struct
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -17,21 +18,29 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
-from dvdesk.errors import UserError
 from dvdesk.i18n import _
 from dvdesk.sync.format import (
     ATTACHMENT_NAME,
     COUNTS_NAME,
     MANIFEST,
+    OPAQUE_NAME,
     RECORDS_NAME,
+    RELAYED_NAME,
     SIGNATURE,
     SIGNATURE_BYTES,
     Limits,
 )
+from dvdesk.sync.infile import open_regular
 from dvdesk.sync.refusals import Reason, Refused
+from dvdesk.text import shown
 
 _BLOCK = 1024 * 1024
 _ZIP_MAGIC = b"PK\x03\x04"
+_EOCD_MAGIC = b"PK\x05\x06"
+_EOCD_SIZE = 22
+_DATA_DESCRIPTOR = 0x8
+# Encrypted, patched-data and strong-encryption members: dvdesk never writes them.
+_UNSUPPORTED_FLAGS = 0x1 | 0x20 | 0x40
 COMPRESS_LEVEL = 6
 
 
@@ -42,17 +51,11 @@ def _refuse_damaged(path: Path) -> Refused:
     except OSError:
         starts_like_zip = False
     if starts_like_zip:
-        return Refused(
-            Reason.TRUNCATED,
-            _(
-                "The package {file} is cut off or damaged (was the USB stick pulled out while "
-                "copying?). Nothing was imported; copy the package again from the sending office."
-            ).format(file=path.name),
-        )
+        return _cut_at_start(path)
     return Refused(
         Reason.NOT_A_PACKAGE,
         _("{file} is not a dvdesk package. Check that you chose the right file.").format(
-            file=path.name
+            file=shown(path.name)
         ),
     )
 
@@ -74,16 +77,27 @@ def _limit_for(name: str, limits: Limits) -> int | None:
         return limits.records_member_bytes
     if ATTACHMENT_NAME.fullmatch(name):
         return limits.attachment_bytes
+    if RELAYED_NAME.fullmatch(name):
+        return limits.relayed_bytes
+    if OPAQUE_NAME.fullmatch(name):
+        return max(limits.records_member_bytes, limits.attachment_bytes)
     return None
 
 
 class PackageFile:
     """An opened package whose structure passed every check; members are read on demand."""
 
-    def __init__(self, path: Path, archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo]):
+    def __init__(
+        self,
+        path: Path,
+        archive: zipfile.ZipFile,
+        members: dict[str, zipfile.ZipInfo],
+        limits: Limits,
+    ):
         self.path = path
         self.archive = archive
         self.members = members
+        self.limits = limits
 
     def declared_size(self, name: str) -> int | None:
         info = self.members.get(name)
@@ -97,14 +111,14 @@ class PackageFile:
                 while block := reader.read(_BLOCK):
                     seen += len(block)
                     if seen > size:
-                        raise _size_mismatch(name)
+                        raise size_mismatch(name)
                     yield block
-        except (zipfile.BadZipFile, zlib.error):
+        except (zipfile.BadZipFile, zlib.error, NotImplementedError):
             raise changed_member(name) from None
         except EOFError:
             raise _refuse_damaged(self.path) from None
         if seen != size:
-            raise _size_mismatch(name)
+            raise size_mismatch(name)
 
     def read_declared(self, name: str) -> bytes:
         """A member of its declared size (already checked against the limits)."""
@@ -143,43 +157,100 @@ def changed_member(name: str) -> Refused:
             "The file {member} inside the package was changed after it was signed. Nothing was "
             "imported; the package may have been tampered with. Ask the sending office to "
             "export it again."
-        ).format(member=name),
+        ).format(member=shown(name)),
     )
 
 
-def _size_mismatch(name: str) -> Refused:
+def size_mismatch(name: str) -> Refused:
     return Refused(
         Reason.SIZE_MISMATCH,
         _(
             "The file {member} inside the package does not have the size the signed table of "
             "contents gives (cut off or changed). Nothing was imported; copy the package again."
-        ).format(member=name),
+        ).format(member=shown(name)),
     )
 
 
 @contextmanager
 def open_package(path: Path, *, limits: Limits) -> Iterator[PackageFile]:
     """Open ``path`` and check its structure; refuse before reading any member."""
+    handle, total = open_regular(path, limit=limits.package_bytes, too_large=_too_large)
     try:
-        total = path.stat().st_size
-    except FileNotFoundError:
-        raise Refused(
-            Reason.NOT_A_PACKAGE, _("There is no file {file}.").format(file=path)
-        ) from None
-    if total > limits.package_bytes:
-        raise _too_large(path)
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, EOFError, ValueError):
-        raise _refuse_damaged(path) from None
-    except OSError as error:
-        raise UserError(
-            _("Cannot read {file}: {reason}.").format(file=path, reason=error.strerror)
-        ) from None
-    try:
-        yield PackageFile(path, archive, _checked_members(path, archive, limits))
+        _check_envelope(path, handle, total)
+        try:
+            archive = zipfile.ZipFile(handle)
+        except (zipfile.BadZipFile, EOFError, ValueError, OSError, NotImplementedError):
+            raise _refuse_damaged(path) from None
+        try:
+            members = _checked_members(path, archive, limits)
+            _check_tiling(path, handle, archive)
+            yield PackageFile(path, archive, members, limits)
+        finally:
+            archive.close()
     finally:
-        archive.close()
+        handle.close()
+
+
+def _extra_bytes(path: Path) -> Refused:
+    return Refused(
+        Reason.EXTRA_BYTES,
+        _(
+            "The package {file} has bytes before, between or after its files that dvdesk never "
+            "writes (something was added to it). Nothing was imported; copy the package again "
+            "from the sending office."
+        ).format(file=shown(path.name)),
+    )
+
+
+def _cut_at_start(path: Path) -> Refused:
+    return Refused(
+        Reason.TRUNCATED,
+        _(
+            "The package {file} is cut off or damaged (was the USB stick pulled out while "
+            "copying?). Nothing was imported; copy the package again from the sending office."
+        ).format(file=shown(path.name)),
+    )
+
+
+def _check_envelope(path: Path, handle: BinaryIO, total: int) -> None:
+    """The zip starts with a member at byte 0 and ends with its end record, nothing else."""
+    if total < _EOCD_SIZE + 30:
+        raise _refuse_damaged(path)
+    starts = handle.read(4) == _ZIP_MAGIC
+    handle.seek(total - _EOCD_SIZE)
+    end = handle.read(_EOCD_SIZE)
+    if end[:4] == _EOCD_MAGIC and end[-2:] == b"\0\0":  # no zip comment
+        if not starts:
+            size_cd, offset_cd = struct.unpack("<II", end[12:20])
+            before = total - _EOCD_SIZE - size_cd - offset_cd
+            if offset_cd != 0xFFFFFFFF and before > 0:
+                raise _extra_bytes(path)
+            raise _cut_at_start(path)
+        handle.seek(0)
+        return
+    if not starts:
+        raise _refuse_damaged(path)
+    handle.seek(max(0, total - _EOCD_SIZE - 0xFFFF))
+    if _EOCD_MAGIC in handle.read():
+        raise _extra_bytes(path)  # an end record followed by something else
+    raise _refuse_damaged(path)
+
+
+def _check_tiling(path: Path, handle: BinaryIO, archive: zipfile.ZipFile) -> None:
+    """Members follow one another from byte 0 to the central directory, with no gap."""
+    position = 0
+    for info in sorted(archive.infolist(), key=lambda item: item.header_offset):
+        if info.header_offset != position or info.flag_bits & _DATA_DESCRIPTOR:
+            raise _extra_bytes(path)
+        handle.seek(position)
+        header = handle.read(30)
+        if len(header) != 30 or header[:4] != _ZIP_MAGIC:
+            raise _refuse_damaged(path)
+        name_length, extra_length = struct.unpack("<HH", header[26:30])
+        position += 30 + name_length + extra_length + info.compress_size
+    if position != archive.start_dir:
+        raise _extra_bytes(path)
+    handle.seek(0)
 
 
 def _too_large(path: Path) -> Refused:
@@ -188,7 +259,7 @@ def _too_large(path: Path) -> Refused:
         _(
             "The package {file} is larger than any package dvdesk makes. Nothing was imported; "
             "check that it came from a dvdesk office."
-        ).format(file=path.name),
+        ).format(file=shown(path.name)),
     )
 
 
@@ -202,7 +273,7 @@ def _checked_members(
             _(
                 "The package {file} holds {count} files, more than dvdesk ever writes. "
                 "Nothing was imported."
-            ).format(file=path.name, count=len(infos)),
+            ).format(file=shown(path.name), count=len(infos)),
         )
     members: dict[str, zipfile.ZipInfo] = {}
     declared = 0
@@ -214,7 +285,7 @@ def _checked_members(
                 _(
                     "The package contains a file named {member}, which would be written outside "
                     "the package. It is refused as dangerous; nothing was imported."
-                ).format(member=name[:200]),
+                ).format(member=shown(name)),
             )
         if name in members:
             raise Refused(
@@ -222,26 +293,44 @@ def _checked_members(
                 _(
                     "The package contains the file {member} twice, so which copy counts is "
                     "unclear. It is refused; nothing was imported."
-                ).format(member=name),
+                ).format(member=shown(name)),
             )
         limit = _limit_for(name, limits)
-        if limit is None or info.flag_bits & 0x1 or info.is_dir():
+        if limit is None or info.flag_bits & _UNSUPPORTED_FLAGS or info.is_dir():
             raise Refused(
                 Reason.UNEXPECTED_MEMBER,
                 _(
                     "The package contains a file {member} that dvdesk never writes. It is "
                     "refused; nothing was imported."
-                ).format(member=name[:200]),
+                ).format(member=shown(name)),
             )
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise _refuse_damaged(path)
+            raise Refused(
+                Reason.UNSUPPORTED_COMPRESSION,
+                _(
+                    "The file {member} inside the package is compressed in a way dvdesk never "
+                    "uses (method {method}). It is refused; nothing was imported. Ask the "
+                    "sending office to export the package again with dvdesk."
+                ).format(member=shown(name), method=info.compress_type),
+            )
+        if name == SIGNATURE and (
+            info.compress_type != zipfile.ZIP_STORED or info.compress_size != SIGNATURE_BYTES
+        ):
+            raise Refused(
+                Reason.BAD_SIGNATURE,
+                _(
+                    "The package's signature does not match its contents: it was changed or "
+                    "forged after it was signed. Nothing was imported; do not use it, and ask the "
+                    "sending office to export it again."
+                ),
+            )
         if info.file_size > limit:
             raise Refused(
                 Reason.MEMBER_TOO_LARGE,
                 _(
                     "The file {member} inside the package declares {size} bytes, more than "
                     "allowed (a possible zip bomb). Nothing was read or imported."
-                ).format(member=name, size=info.file_size),
+                ).format(member=shown(name), size=info.file_size),
             )
         declared += info.file_size
         members[name] = info
@@ -259,7 +348,7 @@ def missing_member(name: str) -> Refused:
         _(
             "The file {member} is missing from the package (incomplete copy?). Nothing was "
             "imported; copy the package again."
-        ).format(member=name),
+        ).format(member=shown(name)),
     )
 
 

@@ -1,7 +1,8 @@
 """Aggregate counts in packages: a ``counts.json`` member beside the records.
 
-Counts are few (a unit, a period, a figure), so every package carries all of them
-except the destination's own: the receiver keeps, per count id, the highest revision.
+Counts are few (a unit, a period, a figure), so every package carries all the counts
+its office entered; counts entered below travel in the children's own packages, nested
+by the relay (end-to-end provenance). The receiver keeps, per count id, the highest revision.
 A count entered by the receiving office itself, or one clashing with a stored count
 of another id for the same unit, period and figure, is not taken (logged in the audit).
 """
@@ -71,13 +72,13 @@ def _value(column: str) -> str:
 _SELECT = (
     "SELECT json_group_array(json_object("
     + ", ".join(f"'{c}', {_value(c)}" for c in _COLUMNS)
-    + ")), count(*) FROM (SELECT * FROM aggregate_count WHERE office_code != ? ORDER BY id)"
+    + ")), count(*) FROM (SELECT * FROM aggregate_count WHERE office_code = ? ORDER BY id)"
 )
 
 
-def counts_member(connection: sqlite3.Connection, *, exclude_office: str) -> tuple[bytes, int]:
-    """Every count not entered by ``exclude_office``, as the member's JSON bytes."""
-    data, count = connection.execute(_SELECT, (exclude_office,)).fetchone()
+def counts_member(connection: sqlite3.Connection, *, office: str) -> tuple[bytes, int]:
+    """Every count entered by ``office`` (the exporting one), as the member's JSON bytes."""
+    data, count = connection.execute(_SELECT, (office,)).fetchone()
     return str(data).encode("utf-8"), int(count)
 
 

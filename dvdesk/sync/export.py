@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlmodel import Session, col, func, select
 
 from dvdesk.clock import now_iso
-from dvdesk.db.schema import OrgUnit, OwnKey, PackageOut, Receipt
+from dvdesk.db.schema import OrgUnit, OwnKey, PackageIn, PackageOut, Receipt, UnitKey
 from dvdesk.domain.people import Role
 from dvdesk.errors import Conflict, NotFound, UserError
 from dvdesk.fileio import fsync_folder
@@ -30,10 +30,13 @@ from dvdesk.services.auth import check
 from dvdesk.services.office import OfficeView, get_office
 from dvdesk.services.store import Store, storage_errors
 from dvdesk.sync import history, keys
+from dvdesk.sync.checks import bad_signature, check_members, read_signed_manifest
 from dvdesk.sync.container import PackageWriter, open_package
 from dvdesk.sync.counts_wire import MEMBER as COUNTS_MEMBER
 from dvdesk.sync.counts_wire import counts_member
+from dvdesk.sync.delegation import delegation_for
 from dvdesk.sync.format import (
+    CONTENTS_FORMAT,
     DEFAULT_LIMITS,
     DERIVED_TEXT_VERSION,
     FORMAT,
@@ -41,19 +44,24 @@ from dvdesk.sync.format import (
     PACKAGE_SUFFIX,
     RECORDS_PER_CHUNK,
     SCHEMA_VERSION,
-    SEALED,
     AuditSeal,
+    Contents,
+    Delegation,
     FileEntry,
     Manifest,
     OfficeRef,
+    RelayedEntry,
     canonical_json,
+    file_sha256,
+    opaque_name,
     sha256_hex,
     unb64,
 )
+from dvdesk.sync.policy import destination_requires_encryption
 from dvdesk.sync.progress import CancelCheck, Progress, check_cancel, never, no_progress
+from dvdesk.sync.relay import relay_folder, stored_name
 from dvdesk.sync.seal import Sealer, sealer_for
 from dvdesk.sync.trust import current_key_of, verify_signature
-from dvdesk.sync.verify import bad_signature, check_members, read_signed_manifest
 from dvdesk.sync.wire import attachment_blobs, part_counts, read_batches
 
 
@@ -72,6 +80,7 @@ class ExportResult:
     encrypted: bool
     package_hash: str
     size: int
+    relayed: int = 0  # children's packages carried verbatim
     audit: AuditSeal | None = None
 
 
@@ -84,6 +93,11 @@ class _Plan:
     after: int
     upto: int
     total: int
+    # Children's packages to carry verbatim (only upward, to the parent), and the
+    # package_in id up to which they are carried.
+    relayed: tuple[PackageIn, ...] = ()
+    relayed_upto: int = 0
+    delegations: tuple[Delegation, ...] = ()
 
 
 def _destination(session: Session, office: OfficeView, code: str | None) -> OfficeRef:
@@ -117,6 +131,7 @@ def _plan(session: Session, office: OfficeView, destination: str | None, full: b
     ).one()
     after = 0
     covers_from = 1
+    relayed_after = 0
     if acknowledged and not full:
         acked = session.exec(
             select(PackageOut).where(
@@ -124,14 +139,23 @@ def _plan(session: Session, office: OfficeView, destination: str | None, full: b
             )
         ).one()
         after, covers_from = acked.upto_change_seq, acked.sequence + 1
+        relayed_after = acked.relayed_upto
     connection = session.connection().connection.driver_connection
     assert isinstance(connection, sqlite3.Connection)
     upto, total = connection.execute(
         "SELECT coalesce(max(change_seq), 0), "
-        "(SELECT count(*) FROM record WHERE change_seq > ? AND office_code != ?) FROM record",
-        (after, target.code),
+        "(SELECT count(*) FROM record WHERE change_seq > ? AND office_code = ?) FROM record",
+        (after, office.code),
     ).fetchone()
     sequence = (last.sequence if last else 0) + 1
+    upward = target.code == office.parent_code
+    delegations = _delegations(session, office.code) if upward else ()
+    vouched = {delegation.code for delegation in delegations}
+    relayed = tuple(
+        row
+        for row in (_relayed_since(session, relayed_after) if upward else ())
+        if row.origin in vouched  # an office this one cannot vouch for is not relayed
+    )
     return _Plan(
         destination=target,
         sequence=sequence,
@@ -140,7 +164,30 @@ def _plan(session: Session, office: OfficeView, destination: str | None, full: b
         after=after,
         upto=max(int(upto), after),
         total=int(total),
+        relayed=relayed,
+        relayed_upto=max([row.id or 0 for row in relayed], default=relayed_after),
+        delegations=delegations,
     )
+
+
+def _relayed_since(session: Session, after: int) -> tuple[PackageIn, ...]:
+    """Packages imported directly from children since the parent's last acknowledgement."""
+    return tuple(
+        session.exec(
+            select(PackageIn)
+            .where(col(PackageIn.id) > after, col(PackageIn.relay).is_(None))
+            .order_by(col(PackageIn.id))
+        ).all()
+    )
+
+
+def _delegations(session: Session, own_code: str) -> tuple[Delegation, ...]:
+    """A delegation for every enrolled child: its keys, rotations and revocations."""
+    codes = sorted(
+        set(session.exec(select(UnitKey.office_code).where(UnitKey.relation == "child")).all())
+    )
+    found = (delegation_for(session, own_code=own_code, child=code) for code in codes)
+    return tuple(delegation for delegation in found if delegation is not None)
 
 
 def _final_path(out: Path, *, origin: str, plan: _Plan) -> Path:
@@ -157,12 +204,18 @@ def _final_path(out: Path, *, origin: str, plan: _Plan) -> Path:
 
 
 class _Builder:
-    """Adds payload members and remembers their manifest entries."""
+    """Adds payload members and remembers their manifest entries.
+
+    Encrypted (format 2), each payload member is sealed under an opaque number
+    (``sealed/000001`` …) and the list of what they hold — plain names, sizes, hashes,
+    counts — is sealed as ``sealed/000000``: a lost stick shows only sizes.
+    """
 
     def __init__(self, writer: PackageWriter, sealer: Sealer | None) -> None:
         self.writer = writer
         self.sealer = sealer
-        self.files: list[FileEntry] = []
+        self.files: list[FileEntry] = []  # what the package holds
+        self.stored: list[FileEntry] = []  # sealed members as they are in the zip
 
     def add(
         self,
@@ -172,28 +225,21 @@ class _Builder:
         kind: Literal["records", "attachment", "counts"],
         records: int = 0,
     ) -> None:
+        entry = FileEntry(
+            name=name, kind=kind, size=len(plain), sha256=sha256_hex(plain), records=records
+        )
+        self.files.append(entry)
         if self.sealer is None:
             self.writer.add(name, plain, compress=kind != "attachment")
-            self.files.append(
-                FileEntry(
-                    name=name, kind=kind, size=len(plain), sha256=sha256_hex(plain), records=records
-                )
-            )
-            return
-        sealed_name = name + SEALED
-        data = self.sealer.seal(len(self.files), sealed_name, plain)
-        self.writer.add(sealed_name, data, compress=False)
-        self.files.append(
-            FileEntry(
-                name=sealed_name,
-                kind=kind,
-                size=len(data),
-                sha256=sha256_hex(data),
-                records=records,
-                plain_size=len(plain),
-                plain_sha256=sha256_hex(plain),
-            )
-        )
+        else:
+            self.stored.append(self._seal(len(self.stored) + 1, plain))
+
+    def _seal(self, index: int, plain: bytes) -> FileEntry:
+        assert self.sealer is not None
+        name = opaque_name(index)
+        data = self.sealer.seal(index, name, plain)
+        self.writer.add(name, data, compress=False)
+        return FileEntry(name=name, kind="sealed", size=len(data), sha256=sha256_hex(data))
 
     def add_attachment(self, sha256: str, source: Path) -> None:
         name = f"attachments/{sha256}"
@@ -204,6 +250,22 @@ class _Builder:
             )
         else:
             self.add(name, source.read_bytes(), kind="attachment")
+
+    def manifest_files(
+        self, *, package_id: str, counts: dict[str, int], offices: dict[str, int]
+    ) -> tuple[tuple[FileEntry, ...], dict[str, int], dict[str, int]]:
+        """The signed manifest's files, counts and offices (empty when sealed)."""
+        if self.sealer is None:
+            return tuple(self.files), counts, offices
+        contents = Contents(
+            format=CONTENTS_FORMAT,
+            package_id=package_id,
+            counts=counts,
+            offices=offices,
+            files=tuple(self.files),
+        )
+        listing = self._seal(0, canonical_json(contents.model_dump(mode="json")))
+        return (listing, *self.stored), {}, {}
 
 
 def export_package(
@@ -224,6 +286,7 @@ def export_package(
     signing = keys.load_signing_key(store, key_id=own.key_id, passphrase=passphrase)
     with store.session() as session:
         plan = _plan(session, office, destination, full)
+        encrypt = encrypt or destination_requires_encryption(session, plan.destination.code)
     sealer = None
     if encrypt:
         recipient = current_key_of(store, office_code=plan.destination.code)
@@ -286,17 +349,14 @@ def _write(
         connection = raw.driver_connection
         assert isinstance(connection, sqlite3.Connection)
         connection.execute("BEGIN")  # one snapshot for every batch
-        dest = plan.destination.code
-        counts.update(
-            part_counts(connection, after=plan.after, upto=plan.upto, exclude_office=dest)
-        )
-        blobs = attachment_blobs(connection, after=plan.after, upto=plan.upto, exclude_office=dest)
+        counts.update(part_counts(connection, after=plan.after, upto=plan.upto, owner=office.code))
+        blobs = attachment_blobs(connection, after=plan.after, upto=plan.upto, owner=office.code)
         for number, batch in enumerate(
             read_batches(
                 connection,
                 after=plan.after,
                 upto=plan.upto,
-                exclude_office=plan.destination.code,
+                owner=office.code,
                 batch=RECORDS_PER_CHUNK,
             ),
             start=1,
@@ -310,11 +370,11 @@ def _write(
             )
             done += batch.records
             progress(done, total)
-        count_data, count_rows = counts_member(connection, exclude_office=dest)
+        count_data, count_rows = counts_member(connection, office=office.code)
         if count_rows:
             counts["aggregate_count"] = count_rows
             builder.add(COUNTS_MEMBER, count_data, kind="counts")
-        audit_seal = history.seal(connection, destination=dest)
+        audit_seal = history.seal(connection, destination=plan.destination.code)
         connection.execute("COMMIT")
     finally:
         raw.close()
@@ -330,12 +390,19 @@ def _write(
                 ).format(sha=sha256[:12])
             )
         builder.add_attachment(sha256, source)
+    relayed = _add_relayed(store, writer, plan, cancel)
+    package_id = str(uuid.uuid4())
+    files, signed_counts, signed_offices = builder.manifest_files(
+        package_id=package_id,
+        counts=dict(sorted(counts.items())),
+        offices=dict(sorted(offices.items())),
+    )
     manifest = Manifest(
         format=FORMAT,
         format_version=FORMAT_VERSION,
         schema_version=SCHEMA_VERSION,
         derived_text_version=DERIVED_TEXT_VERSION,
-        package_id=str(uuid.uuid4()),
+        package_id=package_id,
         origin=OfficeRef(code=office.code, name=office.current.name, level=office.level.value),
         destination=plan.destination,
         signer_key_id=own.key_id,
@@ -345,11 +412,13 @@ def _write(
         previous_hash=plan.previous_hash,
         change_seq_after=plan.after,
         change_seq_upto=plan.upto,
-        counts=dict(sorted(counts.items())),
-        offices=dict(sorted(offices.items())),
-        files=tuple(builder.files),
+        counts=signed_counts,
+        offices=signed_offices,
+        files=files,
         encryption=sealer.header if sealer else None,
         created_at=now_iso(),
+        relayed=relayed,
+        delegations=plan.delegations,
         audit=audit_seal,
     )
     raw_manifest = canonical_json(manifest.model_dump(mode="json"))
@@ -372,8 +441,34 @@ def _write(
         encrypted=sealer is not None,
         package_hash=sha256_hex(raw_manifest),
         size=temporary.stat().st_size,
+        relayed=len(relayed),
         audit=audit_seal,
     )
+
+
+def _add_relayed(
+    store: Store, writer: PackageWriter, plan: _Plan, cancel: CancelCheck
+) -> tuple[RelayedEntry, ...]:
+    """Children's packages, byte for byte as they signed them."""
+    entries: list[RelayedEntry] = []
+    for row in plan.relayed:
+        check_cancel(cancel)
+        source = relay_folder(store.paths) / stored_name(row.origin, row.sequence, row.package_hash)
+        if not source.is_file():
+            continue  # imported before dvdesk kept packages for relaying: nothing to carry
+        name = f"relayed/{len(entries) + 1:06d}.dvpkg"
+        writer.add_file(name, source)
+        entries.append(
+            RelayedEntry(
+                name=name,
+                origin=row.origin,
+                sequence=row.sequence,
+                package_hash=row.package_hash,
+                size=source.stat().st_size,
+                sha256=file_sha256(source),
+            )
+        )
+    return tuple(entries)
 
 
 def _read_back(path: Path, *, signing_public: bytes, progress: Progress) -> None:
@@ -417,6 +512,7 @@ def _log(store: Store, *, plan: _Plan, result: ExportResult, final: Path) -> Non
                 created_by=store.actor,
                 audit_count=result.audit.count if result.audit else None,
                 audit_head=result.audit.head if result.audit else None,
+                relayed_upto=plan.relayed_upto,
             )
         )
         changes = {"records": result.records, "hash": result.package_hash}

@@ -16,15 +16,18 @@ from typing import Any, Final
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from dvdesk.errors import UserError
 from dvdesk.i18n import _
-from dvdesk.sync.format import b64, canonical_json, unb64
+from dvdesk.sync.bounded_json import JsonBounds, UnsafeJson, loads
+from dvdesk.sync.format import b64, canonical_json, json_refusal, unb64
+from dvdesk.sync.infile import read_small
 from dvdesk.sync.refusals import Reason, Refused
 
 CARD_FORMAT: Final = "dvdesk-keycard"
 CARD_VERSION: Final = 1
 CARD_SUFFIX: Final = ".dvkey"
 MAX_CARD_BYTES: Final = 64 * 1024
+# A card nests card > office > value; a rotation card is no deeper.
+_CARD_BOUNDS: Final = JsonBounds(max_depth=4, max_values=200)
 _BODY_KEYS = frozenset(
     {
         "format",
@@ -151,38 +154,40 @@ def parse_card(data: Any) -> Card:
             unb64(data["self_signature"]), canonical_json(card.body)
         )
     except (KeyError, TypeError, ValueError, InvalidSignature):
-        raise Refused(
-            Reason.BAD_CARD,
-            _(
-                "This key card is damaged or was changed after it was made. "
-                "Ask the office for its key card again and check the fingerprint by phone."
-            ),
-        ) from None
+        raise _bad_card() from None
     return card
+
+
+def _bad_card() -> Refused:
+    return Refused(
+        Reason.BAD_CARD,
+        _(
+            "This key card is damaged or was changed after it was made. "
+            "Ask the office for its key card again and check the fingerprint by phone."
+        ),
+    )
+
+
+def _card_too_large(_path: Path | None = None) -> Refused:
+    return Refused(
+        Reason.BAD_CARD,
+        _("This file is too large to be a key card. Check that you chose the right file."),
+    )
+
+
+def read_card_file(path: Path) -> Card:
+    """A key card file: an ordinary file, size-capped before reading, parsed within bounds."""
+    return read_card_bytes(read_small(path, limit=MAX_CARD_BYTES, too_large=_card_too_large))
 
 
 def read_card_bytes(raw: bytes) -> Card:
     if len(raw) > MAX_CARD_BYTES:
-        raise Refused(
-            Reason.BAD_CARD,
-            _("This file is too large to be a key card. Check that you chose the right file."),
-        )
+        raise _card_too_large()
     try:
-        data = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        data = None
+        data = loads(raw.removeprefix(b"\xef\xbb\xbf"), _CARD_BOUNDS)
+    except UnsafeJson as problem:
+        raise json_refusal(problem, what=_("key card"), malformed=_bad_card()) from None
     return parse_card(data)
-
-
-def read_card_file(path: Path) -> Card:
-    """The key card in ``path`` (a file on a USB stick: it may be unreadable)."""
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise UserError(
-            _("Cannot read {file}: {reason}.").format(file=path, reason=error.strerror)
-        ) from None
-    return read_card_bytes(raw)
 
 
 def _text(value: Any) -> str:

@@ -4,12 +4,13 @@ Each key is an Ed25519 signing key plus an X25519 key for packages encrypted to
 this office. Both private halves live in one file ``paths.keys/<key id>.key``,
 encrypted with ChaCha20-Poly1305 under a key derived from the office passphrase by
 scrypt (memory-hard, so a stolen file resists guessing); the database keeps the
-public halves and the key card. Retired keys stay on disk so packages encrypted to
-them can still be opened.
+public halves and the key card. A retired key's file is overwritten and deleted at
+rotation: it may no longer sign, certify or open anything.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ from dvdesk.clock import now_iso
 from dvdesk.db.schema import Office, OwnKey
 from dvdesk.domain.people import Role
 from dvdesk.errors import Conflict, NotFound, UserError, ValidationFailed, WrongPassphrase
-from dvdesk.fileio import write_atomically
+from dvdesk.fileio import make_private, write_atomically
 from dvdesk.i18n import _
 from dvdesk.services.audit import audit
 from dvdesk.services.auth import check
@@ -45,12 +46,17 @@ from dvdesk.sync.keycard import (
     parse_card,
 )
 
-MIN_PASSPHRASE = 8
+MIN_PASSPHRASE = 12
+_MIN_DISTINCT = 5
 KEY_FILE_FORMAT = "dvdesk-private-key"
-# scrypt cost: about 0.1 s and 32 MiB per unlock on an office PC.
-SCRYPT_N = 2**15
+# scrypt cost for new and re-sealed keys: 128 MiB and about 0.5–1 s per unlock on an
+# office PC (OWASP's floor is N=2^17, r=8). Keys sealed at a lower cost still open and
+# are sealed again at this cost on their next unlock.
+SCRYPT_N = 2**17
 SCRYPT_R = 8
 SCRYPT_P = 1
+# A key file asking for more than this is damaged (or crafted to exhaust memory).
+_MAX_SCRYPT_N = 2**20
 _RAW = serialization.Encoding.Raw
 _RAW_PUBLIC = serialization.PublicFormat.Raw
 
@@ -77,16 +83,33 @@ def _info(row: OwnKey) -> KeyInfo:
     )
 
 
+def passphrase_problem(passphrase: str) -> str | None:
+    """Why ``passphrase`` is too weak to protect the office key, or None if it will do."""
+    text = passphrase.strip()
+    if len(text) < MIN_PASSPHRASE:
+        return _(
+            "use at least {count} characters; a few words you remember, such as "
+            "'hoa sen nở sớm mai', are both long and easy to type"
+        ).format(count=MIN_PASSPHRASE)
+    if text.isdigit():
+        return _("do not use only digits (a date or a phone number is guessed first)")
+    if len(set(text.casefold())) < _MIN_DISTINCT:
+        return _("use more different characters, not one or two repeated")
+    steps = {ord(b) - ord(a) for a, b in itertools.pairwise(text)}
+    if steps <= {1} or steps <= {-1}:
+        return _("do not use a run of letters or digits such as 'abcdef…' or '123456…'")
+    return None
+
+
 def _check_passphrase(passphrase: str) -> bytes:
-    if len(passphrase) < MIN_PASSPHRASE:
+    problem = passphrase_problem(passphrase)
+    if problem is not None:
         raise ValidationFailed(
-            _("The passphrase is too short."),
-            [
-                (
-                    "passphrase",
-                    _("use at least {count} characters").format(count=MIN_PASSPHRASE),
-                )
-            ],
+            _(
+                "The passphrase is too weak to protect the office key: anyone who copies the "
+                "key file could guess it."
+            ),
+            [("passphrase", problem)],
         )
     return passphrase.encode("utf-8")
 
@@ -116,8 +139,11 @@ def _sealed_private(key_id: str, private: bytes, passphrase: bytes) -> bytes:
 
 
 def _write_private(path: Path, data: bytes) -> None:
+    """Through the atomic writer (its temporary file is created 0600), in a 0700 folder."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomically(path, data)  # its temporary file is readable by the owner only (0600)
+    make_private(path.parent)
+    write_atomically(path, data)
+    make_private(path)
 
 
 def _office_identity(store: Store) -> dict[str, Any]:
@@ -210,7 +236,23 @@ def rotate_keys(store: Store, *, passphrase: str, new_passphrase: str | None = N
             entity_id=row.key_id,
             changes=changes,
         )
+    # The old key may no longer sign or certify anything: nothing must be able to use it.
+    with storage_errors(store.paths.keys):
+        destroy_private(_key_file(store, old.key_id))
     return _info(row)
+
+
+def destroy_private(path: Path) -> None:
+    """Overwrite a private key file with random bytes, flush it to disk, then delete it."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return
+    with path.open("r+b") as handle:
+        handle.write(os.urandom(max(size, 1)))
+        handle.flush()
+        os.fsync(handle.fileno())
+    path.unlink()
 
 
 def _active_row(store: Store) -> OwnKey | None:
@@ -279,13 +321,8 @@ def _load_private(store: Store, key_id: str, passphrase: str) -> bytes:
         if not isinstance(document, dict) or document.get("format") != KEY_FILE_FORMAT:
             raise ValueError("not a key file")
         kdf = document["kdf"]
-        key = _scrypt(
-            passphrase.encode("utf-8"),
-            unb64(kdf["salt"]),
-            int(kdf["n"]),
-            int(kdf["r"]),
-            int(kdf["p"]),
-        )
+        cost = _cost(kdf)
+        key = _scrypt(passphrase.encode("utf-8"), unb64(kdf["salt"]), *cost)
     except (KeyError, TypeError, ValueError):
         raise UserError(
             _(
@@ -293,13 +330,30 @@ def _load_private(store: Store, key_id: str, passphrase: str) -> bytes:
             ).format(file=path)
         ) from None
     try:
-        return ChaCha20Poly1305(key).decrypt(
+        private = ChaCha20Poly1305(key).decrypt(
             unb64(document["nonce"]), unb64(document["ciphertext"]), key_id.encode()
         )
     except InvalidTag:
         raise WrongPassphrase(
             _("The passphrase is wrong. Type the office's key passphrase again.")
         ) from None
+    if cost < (SCRYPT_N, SCRYPT_R, SCRYPT_P):
+        # Sealed by an older dvdesk at a lower cost: seal again at today's cost.
+        with storage_errors(store.paths.keys):
+            _write_private(path, _sealed_private(key_id, private, passphrase.encode("utf-8")))
+    return private
+
+
+def _cost(kdf: dict[str, Any]) -> tuple[int, int, int]:
+    """scrypt's (n, r, p) from a key file, refused beyond what any dvdesk writes."""
+    if kdf.get("name") != "scrypt":
+        raise ValueError("kdf")
+    n, r, p = (kdf[name] for name in ("n", "r", "p"))
+    if not all(type(value) is int for value in (n, r, p)):
+        raise ValueError("kdf")
+    if not (2 <= n <= _MAX_SCRYPT_N and n & (n - 1) == 0 and 1 <= r <= 32 and 1 <= p <= 16):
+        raise ValueError("kdf")
+    return n, r, p
 
 
 def load_signing_key(store: Store, *, key_id: str, passphrase: str) -> Ed25519PrivateKey:

@@ -19,7 +19,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlmodel import Session, col, func, select
 
 from dvdesk.clock import now_iso
-from dvdesk.db.schema import Correction, PackageIn, PackageOut, Receipt, Record
+from dvdesk.db.schema import (
+    Correction,
+    PackageIn,
+    PackageOut,
+    Receipt,
+    Record,
+    UnitKey,
+)
 from dvdesk.domain.people import Role
 from dvdesk.errors import Conflict, NotFound
 from dvdesk.fileio import write_atomically
@@ -32,15 +39,36 @@ from dvdesk.services.records import record_row
 from dvdesk.services.requests import RequestItem, outgoing_requests, take_requests
 from dvdesk.services.store import Store, storage_errors
 from dvdesk.sync import keys
-from dvdesk.sync.format import OfficeRef, b64, canonical_json, sha256_hex, unb64
+from dvdesk.sync.bounded_json import JsonBounds, UnsafeJson, loads
+from dvdesk.sync.format import (
+    FORMAT_VERSION,
+    OfficeRef,
+    Sequence,
+    Size,
+    b64,
+    canonical_json,
+    check_format_version,
+    json_refusal,
+    sha256_hex,
+    unb64,
+)
+from dvdesk.sync.infile import read_small
+from dvdesk.sync.keycard import Card, parse_card
+from dvdesk.sync.policy import encryption_required
 from dvdesk.sync.refusals import Reason, Refused
+from dvdesk.sync.relay import relay_folder
 from dvdesk.sync.trust import enrol_rotated, resolve_signer, verify_signature
-from dvdesk.text import clean
+from dvdesk.text import clean, shown
 
 RECEIPT_FORMAT: Final = "dvdesk-receipt"
-RECEIPT_VERSION: Final = 1
+# One version number for packages and receipts. 2: receipts say whether the parent
+# requires encrypted packages and relay the level above's corrections; 1 is still read.
+RECEIPT_VERSION: Final = FORMAT_VERSION
 RECEIPT_SUFFIX: Final = ".dvrcpt"
-MAX_RECEIPT_BYTES: Final = 16 * 1024 * 1024
+MAX_RECEIPT_BYTES: Final = 8 * 1024 * 1024
+# receipt > body > returned > item > value; signer_chain > card > office > value.
+# Depth: document > receipt > relayed > document > receipt > returned > item (and cards).
+_RECEIPT_BOUNDS: Final = JsonBounds(max_depth=12, max_values=800_000)
 
 
 class _Frozen(BaseModel):
@@ -51,34 +79,39 @@ class Returned(_Frozen):
     correction_id: str = Field(max_length=64)
     record_id: str = Field(max_length=64)
     title: str = Field(max_length=1_000)
-    revision: int = Field(ge=0)
+    revision: Size
     comment: str = Field(max_length=10_000)
     deadline: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$")
 
 
 class Received(_Frozen):
-    sequence: int = Field(ge=1)
+    sequence: Sequence
     package_hash: str = Field(max_length=64)
-    new: int
-    updated: int
-    unchanged: int
-    refused: int
+    new: Size
+    updated: Size
+    unchanged: Size
+    refused: Size
 
 
 class ReceiptBody(_Frozen):
     format: str
-    format_version: int
+    format_version: int = Field(ge=1, le=RECEIPT_VERSION)
     receipt_id: str = Field(max_length=64)
     issuer: OfficeRef
     recipient: str = Field(max_length=20)
     signer_key_id: str = Field(max_length=64)
-    signer_chain: tuple[dict[str, Any], ...] = ()
-    acknowledged_sequence: int = Field(ge=1)
+    signer_chain: tuple[dict[str, Any], ...] = Field(default=(), max_length=100)
+    acknowledged_sequence: Sequence
     package_hash: str = Field(max_length=64)
     received: tuple[Received, ...] = Field(max_length=10_000)
     returned: tuple[Returned, ...] = Field(max_length=100_000)
     requests: tuple[RequestItem, ...] = Field(default=(), max_length=100)
     issued_at: str = Field(max_length=40)  # the issuer's clock: shown, never trusted
+    require_encryption: bool = False  # the parent accepts only encrypted packages
+    # Format 2: the issuer's parent's receipts carrying corrections for the recipient's
+    # records, verbatim, and the parent's key card the issuer vouches for to check them.
+    relayed: tuple[dict[str, Any], ...] = Field(default=(), max_length=1_000)
+    vouched: tuple[dict[str, Any], ...] = Field(default=(), max_length=32)
 
 
 @dataclass(frozen=True)
@@ -146,13 +179,60 @@ def request_correction(
         )
 
 
-def _origin_of(session: Session, office_code: str) -> str | None:
-    """The enrolled child whose packages brought records of ``office_code`` (relays)."""
-    rows = session.exec(select(PackageIn.origin, PackageIn.manifest)).all()
-    for origin, manifest in rows:
-        if office_code == origin or office_code in manifest.get("offices", {}):
-            return origin
-    return None
+def route_of(session: Session, office_code: str) -> str:
+    """The direct child through whose packages ``office_code``'s records reached here."""
+    code = office_code
+    for _depth in range(8):
+        relay = session.exec(
+            select(PackageIn.relay)
+            .where(PackageIn.origin == code, col(PackageIn.relay).is_not(None))
+            .order_by(col(PackageIn.id).desc())
+        ).first()
+        if relay is None:
+            return code
+        code = relay
+    return code
+
+
+def _relay_receipts_folder(store: Store) -> Path:
+    return relay_folder(store.paths) / "receipts"
+
+
+def _relayed_down(
+    session: Session, store: Store, origin: str
+) -> tuple[list[Correction], list[dict[str, Any]], list[dict[str, Any]]]:
+    """The parent's corrections waiting to go down to ``origin``, the parent's receipts
+    that carry them (verbatim, signed by the parent), and the parent's key card."""
+    waiting = [
+        c
+        for c in session.exec(
+            select(Correction).where(
+                Correction.direction == "relay", Correction.status == "pending"
+            )
+        ).all()
+        if route_of(session, c.office_code) == origin
+    ]
+    if not waiting:
+        return [], [], []
+    wanted = {c.id for c in waiting}
+    documents = []
+    for receipt in session.exec(select(Receipt).where(Receipt.direction == "in")).all():
+        ids = {item.get("correction_id") for item in receipt.body.get("returned", [])}
+        if ids & wanted:
+            path = _relay_receipts_folder(store) / f"{receipt.receipt_hash}{RECEIPT_SUFFIX}"
+            if path.is_file():
+                documents.append(json.loads(path.read_bytes()))
+    parent_cards = [
+        row.card
+        for row in session.exec(
+            select(UnitKey).where(
+                UnitKey.relation == "parent",
+                col(UnitKey.revoked).is_(False),
+                col(UnitKey.replaced_by).is_(None),
+            )
+        ).all()
+    ]
+    return waiting, documents, parent_cards
 
 
 def write_receipt(store: Store, *, origin: str, out: Path, passphrase: str) -> ReceiptResult:
@@ -173,6 +253,7 @@ def write_receipt(store: Store, *, origin: str, out: Path, passphrase: str) -> R
                     "acknowledge."
                 ).format(code=origin)
             )
+        required = encryption_required(session)
         requests = [
             c
             for c in session.exec(
@@ -180,8 +261,10 @@ def write_receipt(store: Store, *, origin: str, out: Path, passphrase: str) -> R
                     Correction.direction == "out", col(Correction.status).in_(("pending", "sent"))
                 )
             ).all()
-            if c.office_code == origin or _origin_of(session, c.office_code) == origin
+            # Corrections on office B's records go only to the office that relayed B's.
+            if route_of(session, c.office_code) == origin
         ]
+        relaying, relayed, vouched = _relayed_down(session, store, origin)
     last = imported[0]
     body = ReceiptBody(
         format=RECEIPT_FORMAT,
@@ -217,6 +300,9 @@ def write_receipt(store: Store, *, origin: str, out: Path, passphrase: str) -> R
         ),
         requests=outgoing_requests(store, office_code=origin),
         issued_at=now_iso(),
+        require_encryption=required,
+        relayed=tuple(relayed),
+        vouched=tuple(vouched),
     )
     body_data = body.model_dump(mode="json")
     signed = canonical_json(body_data)
@@ -228,7 +314,7 @@ def write_receipt(store: Store, *, origin: str, out: Path, passphrase: str) -> R
     )
     _write_atomically(final, json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8"))
     with store.session() as session:
-        for request in requests:
+        for request in [*requests, *relaying]:
             stored = session.get(Correction, request.id)
             if stored is not None and stored.status == "pending":
                 stored.status = "sent"
@@ -284,30 +370,36 @@ def _bad_receipt() -> Refused:
     )
 
 
+def _receipt_too_large(path: Path) -> Refused:
+    return Refused(
+        Reason.BAD_RECEIPT,
+        _(
+            "{file} is far larger than any dvdesk receipt, so it was not read. Check that you "
+            "chose the receipt file from the office you report to."
+        ).format(file=shown(path.name)),
+    )
+
+
 def _read(path: Path) -> tuple[ReceiptBody, bytes, bytes]:
+    """Capped before reading, bounded before parsing, then checked field by field."""
+    raw = read_small(path, limit=MAX_RECEIPT_BYTES, too_large=_receipt_too_large)
     try:
-        if path.stat().st_size > MAX_RECEIPT_BYTES:
-            raise _bad_receipt()
-        document = json.loads(path.read_bytes().decode("utf-8"))
-    except FileNotFoundError:
-        raise NotFound(_("There is no file {file}.").format(file=path)) from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        raise _bad_receipt() from None
+        document = loads(raw, _RECEIPT_BOUNDS)
+    except UnsafeJson as problem:
+        raise json_refusal(problem, what=_("receipt"), malformed=_bad_receipt()) from None
     if not isinstance(document, dict) or set(document) != {"receipt", "signature"}:
         raise _bad_receipt()
     data = document["receipt"]
     if not isinstance(data, dict) or data.get("format") != RECEIPT_FORMAT:
         raise _bad_receipt()
+    check_format_version(
+        data.get("format_version"), newest=RECEIPT_VERSION, oldest=1, what=_("receipt")
+    )
     try:
         signature = unb64(str(document["signature"]))
         body = ReceiptBody.model_validate_json(json.dumps(data))
     except (ValueError, ValidationError):
         raise _bad_receipt() from None
-    if body.format_version > RECEIPT_VERSION:
-        raise Refused(
-            Reason.FORMAT_TOO_NEW,
-            _("This receipt was made by a newer dvdesk. Update dvdesk, then import it again."),
-        )
     return body, canonical_json(data), signature
 
 
@@ -332,13 +424,14 @@ def import_receipt(store: Store, *, path: Path) -> ReceiptResult:
                     "forged. Nothing was changed; ask the office you report to for it again."
                 ),
             )
+        from_above = _relayed_returns(session, body, own)
         if body.recipient != own:
             raise Refused(
                 Reason.RECEIPT_NOT_OURS,
                 _(
                     "This receipt is for office {code}, not for this office. Nothing was "
                     "changed; give it to that office."
-                ).format(code=body.recipient),
+                ).format(code=shown(body.recipient)),
             )
         sent = session.exec(
             select(PackageOut).where(
@@ -385,34 +478,42 @@ def import_receipt(store: Store, *, path: Path) -> ReceiptResult:
                 by=store.actor,
             )
         )
-        for item in body.returned:
-            if session.get(Correction, item.correction_id) is None:
-                session.add(
-                    Correction(
-                        id=item.correction_id,
-                        direction="in",
-                        record_id=item.record_id,
-                        office_code=own,
-                        title=clean(item.title),
-                        revision=item.revision,
-                        comment=clean(item.comment),
-                        status="received",
-                        created_at=now_iso(),
-                        created_by=body.issuer.code,
-                        deadline=_date(item.deadline),
-                    )
+        relaying = False
+        for item, issuer in [*((i, body.issuer.code) for i in body.returned), *from_above]:
+            if session.get(Correction, item.correction_id) is not None:
+                continue
+            record = session.get(Record, item.record_id)
+            # A record of a subordinate office: kept to go down with this office's next
+            # receipt to it, with the issuer's signed receipt as proof.
+            down = record is not None and record.office_code != own
+            relaying = relaying or down
+            session.add(
+                Correction(
+                    id=item.correction_id,
+                    direction="relay" if down else "in",
+                    record_id=item.record_id,
+                    office_code=record.office_code if record is not None and down else own,
+                    title=clean(item.title),
+                    revision=item.revision,
+                    comment=clean(item.comment),
+                    status="pending" if down else "received",
+                    created_at=now_iso(),
+                    created_by=issuer,
+                    deadline=_date(item.deadline),
                 )
+            )
+            if not down:
                 mark_returned(session, item.record_id)
+        if relaying:
+            _keep_receipt(store, receipt_hash, signed, signature)
         take_requests(session, issuer=body.issuer.code, items=body.requests, actor=store.actor)
-        changes = {"returned": len(body.returned), "hash": receipt_hash}
-        package = f"{body.issuer.code}/{body.acknowledged_sequence}"
         audit(
             session,
             actor=store.actor,
             action="receipt",
             entity="package",
-            entity_id=package,
-            changes=changes,
+            entity_id=f"{body.issuer.code}/{body.acknowledged_sequence}",
+            changes={"returned": len(body.returned), "hash": receipt_hash},
         )
         session.flush()
         return _result(session, path, body, already=False)
@@ -425,6 +526,67 @@ def _date(value: str | None) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         return None  # a date that does not exist is dropped, not trusted
+
+
+def _keep_receipt(store: Store, receipt_hash: str, signed: bytes, signature: bytes) -> None:
+    """Keep the parent's signed receipt verbatim: it goes down as proof of its corrections."""
+    folder = _relay_receipts_folder(store)
+    with storage_errors(folder):
+        folder.mkdir(parents=True, exist_ok=True)
+        document = {"receipt": json.loads(signed), "signature": b64(signature)}
+        write_atomically(
+            folder / f"{receipt_hash}{RECEIPT_SUFFIX}",
+            json.dumps(document, ensure_ascii=False).encode("utf-8"),
+        )
+
+
+def _relayed_returns(session: Session, body: ReceiptBody, own: str) -> list[tuple[Returned, str]]:
+    """Corrections from above the parent, each checked against that office's signature."""
+    if not body.relayed:
+        return []
+    parent = session.exec(
+        select(UnitKey).where(UnitKey.office_code == body.issuer.code, UnitKey.relation == "parent")
+    ).first()
+    above = (parent.card.get("office") or {}).get("parent_code") if parent else None
+    cards: dict[str, Card] = {}
+    for data in body.vouched:
+        card = parse_card(data)
+        if card.office_code == above:
+            cards[card.key_id] = card
+    returns: list[tuple[Returned, str]] = []
+    for document in body.relayed:
+        try:
+            inner = ReceiptBody.model_validate_json(json.dumps(document["receipt"]))
+            inner_signature = unb64(str(document["signature"]))
+        except (KeyError, TypeError, ValueError, ValidationError):
+            raise _relayed_forged(body.issuer.code) from None
+        signer_card = cards.get(inner.signer_key_id)
+        if (
+            signer_card is None
+            or inner.issuer.code != above
+            or inner.recipient != body.issuer.code
+            or not verify_signature(
+                signer_card.signing_public,
+                inner_signature,
+                canonical_json(document["receipt"]),
+            )
+        ):
+            raise _relayed_forged(body.issuer.code)
+        for item in inner.returned:
+            record = session.get(Record, item.record_id)
+            if record is not None and record.office_code == own:
+                returns.append((item, inner.issuer.code))
+    return returns
+
+
+def _relayed_forged(relay: str) -> Refused:
+    return Refused(
+        Reason.RELAY_TAMPERED,
+        _(
+            "The receipt from {relay} passes on corrections from the level above that do not "
+            "carry that office's valid signature. Nothing was changed; call office {relay}."
+        ).format(relay=relay),
+    )
 
 
 def _result(session: Session, path: Path, body: ReceiptBody, *, already: bool) -> ReceiptResult:

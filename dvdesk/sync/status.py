@@ -30,6 +30,9 @@ class UnitStatus:
     last_records: int | None
     packages: int
     open_corrections: int
+    # Package numbers never received (withheld on the way, or lost): the first 20 at most.
+    missing: tuple[int, ...] = ()
+    relay: str | None = None  # the office whose packages carry this one's
 
 
 @dataclass(frozen=True)
@@ -67,9 +70,11 @@ def unit_statuses(store: Store) -> list[UnitStatus]:
         names.setdefault(row.office_code, row.office_name)
     last: dict[str, PackageIn] = {}
     count: dict[str, int] = {}
+    by_origin: dict[str, list[PackageIn]] = {}
     for imported in packages:
         last[imported.origin] = imported
         count[imported.origin] = count.get(imported.origin, 0) + 1
+        by_origin.setdefault(imported.origin, []).append(imported)
     open_by_office = {code: int(n) for code, n in corrections}
     result = []
     for code, name in sorted(names.items()):
@@ -91,20 +96,39 @@ def unit_statuses(store: Store) -> list[UnitStatus]:
                 else None,
                 packages=count.get(code, 0),
                 open_corrections=open_by_office.get(code, 0),
+                missing=missing_sequences(by_origin.get(code, [])),
+                relay=key.parent_code if key else None,
             )
         )
     return result
 
 
+def missing_sequences(packages: list[PackageIn], *, limit: int = 20) -> tuple[int, ...]:
+    """Sequence numbers no imported package covers (each covers covers_from..sequence)."""
+    missing: list[int] = []
+    reached = 0
+    for package in sorted(packages, key=lambda row: row.sequence):
+        start = max(package.covers_from, 1)
+        if start > reached + 1:
+            missing += range(reached + 1, min(start, reached + 1 + limit - len(missing)))
+        reached = max(reached, package.sequence)
+        if len(missing) >= limit:
+            break
+    return tuple(missing[:limit])
+
+
 def not_reported(store: Store, *, start: date, end: date) -> list[UnitStatus]:
-    """Subordinate offices from which no package was imported between ``start`` and ``end``."""
+    """Subordinate offices (direct, or reporting through a relay) from which no package was
+    imported between ``start`` and ``end``, and those with packages withheld on the way."""
     with store.session() as session:
         stamps = session.exec(select(PackageIn.origin, PackageIn.imported_at)).all()
     reported = {origin for origin, stamp in stamps if (day := _day(stamp)) and start <= day <= end}
     return [
         unit
         for unit in unit_statuses(store)
-        if unit.relation == "child" and not unit.revoked and unit.office_code not in reported
+        if unit.relation in ("child", "delegated")
+        and not unit.revoked
+        and (unit.office_code not in reported or unit.missing)
     ]
 
 

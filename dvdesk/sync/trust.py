@@ -6,6 +6,7 @@ when it arrives with a certificate from a trusted key of the same office.
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,13 +17,17 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlmodel import Session, col, select
 
 from dvdesk.clock import now_iso
-from dvdesk.db.schema import AuditEntry, Office, OrgUnit, UnitKey
+from dvdesk.db.schema import AuditEntry, Office, OrgUnit, PackageIn, UnitKey
 from dvdesk.errors import Conflict, NotFound
 from dvdesk.i18n import _
 from dvdesk.services.store import Store
 from dvdesk.sync.format import b64, unb64
 from dvdesk.sync.keycard import Card, parse_card
 from dvdesk.sync.refusals import Reason, Refused
+from dvdesk.text import fold, shown
+
+# Digits of an office code per level (the official lists).
+CODE_DIGITS = {"province": 2, "district": 3, "commune": 5, "special_zone": 5}
 
 
 @dataclass(frozen=True)
@@ -36,9 +41,10 @@ class EnrolledKey:
     replaced: bool
     revoked: bool
     revoked_at: str | None
+    already: bool = False  # enrolled before: nothing changed
 
 
-def _enrolled(row: UnitKey) -> EnrolledKey:
+def _enrolled(row: UnitKey, *, already: bool = False) -> EnrolledKey:
     return EnrolledKey(
         office_code=row.office_code,
         office_name=row.office_name,
@@ -49,6 +55,7 @@ def _enrolled(row: UnitKey) -> EnrolledKey:
         replaced=row.replaced_by is not None,
         revoked=row.revoked,
         revoked_at=row.revoked_at,
+        already=already,
     )
 
 
@@ -92,8 +99,14 @@ def _current_keys(session: Session, office_code: str) -> list[UnitKey]:
     )
 
 
-def enroll_card(store: Store, *, card: Card) -> EnrolledKey:
-    """Trust ``card`` (already checked by parse_card): a child's, or this office's parent's."""
+def enroll_card(store: Store, *, card: Card, confirm: bool = False) -> EnrolledKey:
+    """Trust ``card`` (already checked by parse_card): a child's, or this office's parent's.
+
+    A card is a child's only if it names this office as its parent; ``confirm`` is the
+    user's explicit word (after reading the fingerprint by phone) for anything unusual:
+    another parent code, or a name that looks like an office already known here.
+    """
+    check_office_code(card.office_code, card.office_level)
     with store.session() as session:
         office = _own_office(session)
         if card.office_code == office.code:
@@ -105,32 +118,20 @@ def enroll_card(store: Store, *, card: Card) -> EnrolledKey:
             )
         existing = session.get(UnitKey, card.key_id)
         if existing is not None:
-            if existing.revoked:
-                raise Refused(
-                    Reason.REVOKED_KEY,
-                    _(
-                        "The key {key} of {office} was revoked and cannot be enrolled again. "
-                        "Ask the office to make a new key."
-                    ).format(key=card.key_id, office=existing.office_name),
-                )
-            return _enrolled(existing)
+            _check_usable(existing)
+            return _enrolled(existing, already=True)
         relation = "parent" if card.office_code == _parent_code(session) else "child"
-        current = _current_keys(session, card.office_code)
-        for old in current:
-            if card.certified_by == old.key_id and card.verify_certificate(
-                unb64(old.signing_public)
-            ):
-                old.replaced_by = card.key_id
-                session.add(old)
-            else:
-                raise Refused(
-                    Reason.ALREADY_ENROLLED,
-                    _(
-                        "{office} ({code}) already has the key {key} enrolled, and the new card "
-                        "is not certified by it. If the office lost its key, first revoke the old "
-                        "one with 'dvdesk units revoke {code}', then enrol the new card."
-                    ).format(office=old.office_name, code=old.office_code, key=old.key_id),
-                )
+        if relation == "child" and card.parent_code != office.code and not confirm:
+            raise _not_our_child(card, office.code)
+        certifier = _rotation_certifier(session, card)
+        if certifier is not None:
+            certifier.replaced_by = card.key_id
+            session.add(certifier)
+        else:
+            for old in _current_keys(session, card.office_code):
+                raise _already_has_key(old)
+            if not confirm:
+                _check_lookalike(session, card, office)
         row = _row(card, relation=relation, actor=store.actor)
         session.add(row)
         if relation == "child":
@@ -142,10 +143,212 @@ def enroll_card(store: Store, *, card: Card) -> EnrolledKey:
                 action="enrol",
                 entity="unit_key",
                 entity_id=card.key_id,
-                changes={"office": card.office_code, "fingerprint": card.fingerprint},
+                changes={
+                    "office": card.office_code,
+                    "fingerprint": card.fingerprint,
+                    "confirmed": confirm,
+                },
             )
         )
         return _enrolled(row)
+
+
+def reenrol_office(store: Store, *, card: Card) -> EnrolledKey:
+    """Re-enrol a compromised child office with a new, uncertified key (audited).
+
+    Every key of the office is revoked, the new card enrolled (its fingerprint read by
+    phone first), and the office's package sequence state is reset: what a thief of the
+    old key sent (even sequence 2^53 − 1) no longer locks the genuine office out. The
+    relay tells the level above through its next delegation (its ``enrolment`` count).
+    """
+    check_office_code(card.office_code, card.office_level)
+    with store.session() as session:
+        office = _own_office(session)
+        if card.parent_code != office.code or card.office_code == office.code:
+            raise _not_our_child(card, office.code)
+        old_rows = list(
+            session.exec(select(UnitKey).where(UnitKey.office_code == card.office_code))
+        )
+        if not any(row.relation == "child" for row in old_rows):
+            raise NotFound(
+                _(
+                    "Office {code} was never enrolled here as a subordinate office, so there is "
+                    "nothing to re-enrol. Enrol its key card with 'dvdesk units enroll'."
+                ).format(code=card.office_code)
+            )
+        if session.get(UnitKey, card.key_id) is not None:
+            raise Refused(
+                Reason.ALREADY_ENROLLED,
+                _(
+                    "This key card was already enrolled here before; a re-enrolment needs a "
+                    "new key. Ask the office to make one in a new data folder."
+                ),
+            )
+        stamp = now_iso()
+        enrolment = max(row.enrolment for row in old_rows) + 1
+        for row in old_rows:
+            if not row.revoked:
+                row.revoked, row.revoked_at, row.revoked_by = True, stamp, store.actor
+            session.add(row)
+        dropped = reset_sequences(session, office_code=card.office_code)
+        new = _row(card, relation="child", actor=store.actor)
+        new.enrolment = enrolment
+        session.add(new)
+        session.add(
+            AuditEntry(
+                at=stamp,
+                actor=store.actor,
+                action="reenrol",
+                entity="unit_key",
+                entity_id=card.key_id,
+                changes={
+                    "office": card.office_code,
+                    "fingerprint": card.fingerprint,
+                    "revoked": [row.key_id for row in old_rows],
+                    "enrolment": enrolment,
+                    "packages_forgotten": dropped,
+                },
+            )
+        )
+        return _enrolled(new)
+
+
+def reset_sequences(session: Session, *, office_code: str) -> list[list[Any]]:
+    """Forget the packages imported from an office (kept in the audit entry by the caller)."""
+    rows = list(session.exec(select(PackageIn).where(PackageIn.origin == office_code)))
+    for row in rows:
+        session.delete(row)
+    return [[row.sequence, row.package_hash] for row in rows]
+
+
+def check_office_code(code: str, level: str) -> None:
+    """Office codes are ASCII digits of the level's length (no lookalike digits or spaces)."""
+    digits = CODE_DIGITS.get(level)
+    if digits is None or len(code) != digits or not all(c in "0123456789" for c in code):
+        raise Refused(
+            Reason.BAD_OFFICE_CODE,
+            _(
+                "The key card gives the office code {code!r} for level {level!r}: an office code "
+                "is {digits} plain digits (0-9). The card is refused; ask the office to check "
+                "its set-up and send the card again."
+            ).format(code=code[:40], level=level[:40], digits=digits or _("2 or 5")),
+        )
+
+
+def _check_usable(row: UnitKey) -> None:
+    if row.revoked:
+        raise Refused(
+            Reason.REVOKED_KEY,
+            _(
+                "The key {key} of {office} was revoked and cannot be enrolled again. "
+                "Ask the office to make a new key."
+            ).format(key=row.key_id, office=row.office_name),
+        )
+    if row.replaced_by is not None:
+        raise retired_key(row.key_id, row.office_name)
+
+
+def retired_key(key_id: str, office_name: str) -> Refused:
+    return Refused(
+        Reason.KEY_RETIRED,
+        _(
+            "The key {key} of {office} was replaced by a newer key (the key was changed): it may "
+            "no longer sign or certify anything. Nothing was changed. If the office did not "
+            "change its key itself, its old key may be stolen: call the office."
+        ).format(key=key_id, office=office_name),
+    )
+
+
+def _not_our_child(card: Card, own: str) -> Refused:
+    return Refused(
+        Reason.NOT_OUR_CHILD,
+        _(
+            "The key card of {office} ({code}) names office {parent} as the office it reports "
+            "to, not this office ({own}). It was not enrolled. If you checked its fingerprint "
+            "by phone and it really reports here, enrol it with --confirm."
+        ).format(
+            office=card.office_name, code=card.office_code, parent=card.parent_code or "-", own=own
+        ),
+    )
+
+
+def _already_has_key(old: UnitKey) -> Refused:
+    return Refused(
+        Reason.ALREADY_ENROLLED,
+        _(
+            "{office} ({code}) already has the key {key} enrolled, and the new card "
+            "is not certified by it. If the office lost its key, first revoke the old "
+            "one with 'dvdesk units revoke {code}', then enrol the new card."
+        ).format(office=old.office_name, code=old.office_code, key=old.key_id),
+    )
+
+
+def _rotation_certifier(session: Session, card: Card) -> UnitKey | None:
+    """The enrolled key that certified ``card`` as its successor, after every check."""
+    if card.certified_by is None:
+        return None
+    certifier = session.get(UnitKey, card.certified_by)
+    if (
+        certifier is None
+        or certifier.office_code != card.office_code
+        or not card.verify_certificate(unb64(certifier.signing_public))
+    ):
+        return None
+    if certifier.revoked:
+        raise Refused(
+            Reason.REVOKED_KEY,
+            _(
+                "The new key card of {office} is certified by the key {key}, which was revoked "
+                "here: a revoked key certifies nothing. Ask the office for a new key card and "
+                "check its fingerprint by phone."
+            ).format(office=certifier.office_name, key=certifier.key_id),
+        )
+    if certifier.replaced_by is not None:
+        raise retired_key(certifier.key_id, certifier.office_name)
+    check_same_identity(certifier.card, card)
+    return certifier
+
+
+def identity_of(card_data: dict[str, Any]) -> tuple[Any, ...]:
+    office = card_data.get("office") or {}
+    return (office.get("code"), office.get("name"), office.get("level"), office.get("parent_code"))
+
+
+def check_same_identity(previous: dict[str, Any], card: Card) -> None:
+    """A rotation keeps the office's code, name, level and parent: anything else is a new
+    enrolment, with the fingerprint read by phone."""
+    if identity_of(previous) != identity_of(card.data):
+        raise Refused(
+            Reason.IDENTITY_CHANGED,
+            _(
+                "The new key card of office {code} gives another name, level or parent than "
+                "its current key. A new key may not change who an office is: nothing was "
+                "changed. If the office really changed, enrol it anew (revoke the old key, "
+                "check the new fingerprint by phone)."
+            ).format(code=card.office_code),
+        )
+
+
+def _check_lookalike(session: Session, card: Card, office: Office) -> None:
+    wanted = _name_key(card.office_name)
+    known = [(row.code, row.name) for row in session.exec(select(OrgUnit))]
+    known += [(row.office_code, row.office_name) for row in session.exec(select(UnitKey))]
+    for code, name in known:
+        if code != card.office_code and _name_key(name) == wanted:
+            raise Refused(
+                Reason.LOOKALIKE_NAME,
+                _(
+                    'The key card of office {code} carries the name "{name}", which looks like '
+                    "office {other}. It was not enrolled. Check by phone which office sent it; "
+                    "if it is genuine, enrol it with --confirm."
+                ).format(code=card.office_code, name=card.office_name[:200], other=code),
+            )
+
+
+def _name_key(name: str) -> str:
+    """A name without case, accents, spaces or invisible characters (lookalikes compare equal)."""
+    folded = fold(unicodedata.normalize("NFKC", name))
+    return "".join(ch for ch in folded if ch.isalnum())
 
 
 def _ensure_child_unit(session: Session, office: Office, card: Card) -> None:
@@ -247,7 +450,9 @@ def resolve_signer(
                     "This was signed with the key {key} of {office}, which was revoked on "
                     "{date}. Nothing was imported; ask the office to make a new key and send "
                     "its key card."
-                ).format(key=key_id, office=row.office_name, date=(row.revoked_at or "")[:10]),
+                ).format(
+                    key=shown(key_id), office=row.office_name, date=(row.revoked_at or "")[:10]
+                ),
             )
         if row.office_code != office_code:
             raise Refused(
@@ -255,9 +460,11 @@ def resolve_signer(
                 _(
                     "This claims to come from office {claimed} but is signed with the key of "
                     "{office} ({code}). It may be forged: do not use it, and tell both offices."
-                ).format(claimed=office_code, office=row.office_name, code=row.office_code),
+                ).format(claimed=shown(office_code), office=row.office_name, code=row.office_code),
             )
         _check_relation(row.relation, relation, row.office_name)
+        if row.replaced_by is not None:
+            raise retired_key(key_id, row.office_name)
         return Signer(key_id, row.office_code, row.office_name, unb64(row.signing_public), ())
     rotated = _through_chain(
         session, key_id=key_id, office_code=office_code, chain=chain, relation=relation
@@ -269,24 +476,32 @@ def resolve_signer(
                 "This was signed with the key {key}, which is not enrolled here (it claims to "
                 "come from office {code}). Enrol that office's key card with 'dvdesk units "
                 "enroll', check its fingerprint by phone, then import again."
-            ).format(key=key_id, code=office_code),
+            ).format(key=shown(key_id), code=shown(office_code)),
         )
     return rotated
 
 
 def _check_relation(actual: str, wanted: str, office_name: str) -> None:
+    if actual == "delegated":
+        raise Refused(
+            Reason.NOT_A_CHILD,
+            _(
+                "{office} reports to another office here, not directly to this office: its "
+                "packages must come inside the package of the office it reports to."
+            ).format(office=office_name),
+        )
     if actual != wanted:
         raise Refused(
             Reason.NOT_A_CHILD,
             _(
                 "{office} is enrolled here as the office you report to, not as a subordinate "
                 "office, so its packages cannot be imported here."
-            ).format(office=office_name)
+            ).format(office=shown(office_name))
             if wanted == "child"
             else _(
                 "{office} is enrolled here as a subordinate office; only the office you report "
                 "to can send you receipts."
-            ).format(office=office_name),
+            ).format(office=shown(office_name)),
         )
 
 
@@ -300,10 +515,14 @@ def _through_chain(
 ) -> Signer | None:
     """Follow rotation certificates from a trusted key of ``office_code`` to ``key_id``."""
     trusted: dict[str, bytes] = {}
+    successor: dict[str, str | None] = {}
+    identity: dict[str, Any] = {}
     enrolled_as = ""
     name = ""
     for row in _current_keys(session, office_code) + _replaced_keys(session, office_code):
         trusted[row.key_id] = unb64(row.signing_public)
+        successor[row.key_id] = row.replaced_by
+        identity = identity or row.card
         enrolled_as, name = row.relation, row.office_name
     if not trusted:
         return None
@@ -320,10 +539,18 @@ def _through_chain(
             continue
         if session.get(UnitKey, card.key_id) is not None:  # known but revoked
             return None
+        if successor.get(card.certified_by or "") is not None:
+            # One successor per key: a retired key certifies nothing more.
+            raise retired_key(card.certified_by or "", name)
+        check_same_identity(identity, card)
         trusted[card.key_id] = card.signing_public
+        successor[card.certified_by or ""] = card.key_id
+        successor[card.key_id] = None
         new_cards.append(card)
     if key_id not in trusted or not new_cards:
         return None
+    if successor.get(key_id) is not None:
+        raise retired_key(key_id, name)
     _check_relation(enrolled_as, relation, name)
     return Signer(key_id, office_code, name, trusted[key_id], tuple(new_cards))
 

@@ -7,7 +7,10 @@ hash chain), then every payload member against its signed SHA-256.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlmodel import Session, col, func, select
@@ -15,22 +18,24 @@ from sqlmodel import Session, col, func, select
 from dvdesk.db.schema import Office, PackageIn
 from dvdesk.errors import NotFound
 from dvdesk.i18n import _
-from dvdesk.services.store import Store
-from dvdesk.sync.container import PackageFile, missing_member, open_package
+from dvdesk.services.store import Store, storage_errors
+from dvdesk.sync.checks import bad_signature, check_members, read_signed_manifest
+from dvdesk.sync.container import PackageFile, open_package
 from dvdesk.sync.format import (
     DEFAULT_LIMITS,
-    MANIFEST,
-    SEALED,
-    SIGNATURE,
-    SIGNATURE_BYTES,
     Limits,
     Manifest,
-    parse_manifest,
+    check_counts,
+    count_mismatch,
     sha256_hex,
 )
+from dvdesk.sync.policy import check_encryption
 from dvdesk.sync.progress import CancelCheck, Progress, check_cancel, never, no_progress
 from dvdesk.sync.refusals import Reason, Refused
+from dvdesk.sync.relay import Relayed, walk_relayed
 from dvdesk.sync.trust import Signer, resolve_signer, verify_signature
+from dvdesk.sync.wire import decode_chunk
+from dvdesk.text import shown
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,7 @@ class VerifiedPackage:
     signer: Signer
     already_imported: bool
     last_sequence: int
+    relayed: Relayed = field(default_factory=Relayed)
 
     @property
     def encrypted(self) -> bool:
@@ -51,74 +57,6 @@ class VerifiedPackage:
     @property
     def record_count(self) -> int:
         return self.manifest.counts.get("record", 0)
-
-
-def read_signed_manifest(package: PackageFile) -> tuple[bytes, bytes, Manifest]:
-    if package.declared_size(SIGNATURE) != SIGNATURE_BYTES:
-        raise bad_signature()
-    raw = package.read_declared(MANIFEST)
-    signature = package.read_declared(SIGNATURE)
-    return raw, signature, parse_manifest(raw)
-
-
-def bad_signature() -> Refused:
-    return Refused(
-        Reason.BAD_SIGNATURE,
-        _(
-            "The package's signature does not match its contents: it was changed or forged "
-            "after it was signed. Nothing was imported; do not use it, and ask the sending "
-            "office to export it again."
-        ),
-    )
-
-
-def check_members(
-    package: PackageFile,
-    manifest: Manifest,
-    *,
-    progress: Progress = no_progress,
-    cancel: CancelCheck = never,
-) -> None:
-    """Every member listed, with its signed size and SHA-256; nothing else in the zip."""
-    listed = {entry.name for entry in manifest.files}
-    for name in package.members:
-        if name not in listed and name not in (MANIFEST, SIGNATURE):
-            raise Refused(
-                Reason.UNEXPECTED_MEMBER,
-                _(
-                    "The package contains a file {member} that dvdesk never writes. It is "
-                    "refused; nothing was imported."
-                ).format(member=name),
-            )
-    sealed = manifest.encryption is not None
-    for entry in manifest.files:
-        declared = package.declared_size(entry.name)
-        if declared is None:
-            raise missing_member(entry.name)
-        if entry.name.endswith(SEALED) != sealed or (
-            sealed and (entry.plain_size is None or entry.plain_sha256 is None)
-        ):
-            raise Refused(
-                Reason.BAD_MANIFEST,
-                _(
-                    "The package's table of contents (manifest) is damaged or was not made by "
-                    "dvdesk. Ask the sending office to export the package again."
-                ),
-            )
-        if declared != entry.size:
-            raise Refused(
-                Reason.SIZE_MISMATCH,
-                _(
-                    "The file {member} inside the package does not have the size the signed "
-                    "table of contents gives (cut off or changed). Nothing was imported; copy "
-                    "the package again."
-                ).format(member=entry.name),
-            )
-    total = len(manifest.files)
-    for done, entry in enumerate(manifest.files, start=1):
-        check_cancel(cancel)
-        package.check(entry.name, size=entry.size, sha256=entry.sha256)
-        progress(done, total)
 
 
 def _own_code(session: Session) -> str:
@@ -136,7 +74,7 @@ def trusted_signer(session: Session, manifest: Manifest, raw: bytes, signature: 
             _(
                 "This package was made by this office itself (to send to {code}); it cannot be "
                 "imported here. Take it to the office it is addressed to."
-            ).format(code=manifest.destination.code),
+            ).format(code=shown(manifest.destination.code)),
         )
     signer = resolve_signer(
         session,
@@ -153,9 +91,20 @@ def trusted_signer(session: Session, manifest: Manifest, raw: bytes, signature: 
             _(
                 "This package from {origin} is addressed to office {destination}, not to this "
                 "office ({own}). Nothing was imported; take it to the office it is addressed to."
-            ).format(origin=manifest.origin.name, destination=manifest.destination.code, own=own),
+            ).format(
+                origin=shown(manifest.origin.name),
+                destination=shown(manifest.destination.code),
+                own=own,
+            ),
         )
     return signer
+
+
+def _numbers(first: int, last: int) -> str:
+    """The missing package numbers, as a range when there are many (never a huge list)."""
+    if last - first < 5:
+        return ", ".join(str(n) for n in range(first, last + 1))
+    return f"{first}–{last}"
 
 
 def sequence_state(session: Session, manifest: Manifest, package_hash: str) -> tuple[bool, int]:
@@ -177,7 +126,7 @@ def sequence_state(session: Session, manifest: Manifest, package_hash: str) -> t
                 "ALERT: {office} already sent a different package with the same number "
                 "{sequence}. Two packages with one number should never exist: nothing was "
                 "imported. Call the office to find out which one is genuine."
-            ).format(office=manifest.origin.name, sequence=manifest.sequence),
+            ).format(office=shown(manifest.origin.name), sequence=manifest.sequence),
         )
     if manifest.sequence < last:
         raise Refused(
@@ -185,17 +134,19 @@ def sequence_state(session: Session, manifest: Manifest, package_hash: str) -> t
             _(
                 "This is package {sequence} from {office}, older than package {last} already "
                 "imported, which contains everything in it. Nothing was changed."
-            ).format(sequence=manifest.sequence, office=manifest.origin.name, last=last),
+            ).format(sequence=manifest.sequence, office=shown(manifest.origin.name), last=last),
         )
     if manifest.covers_from > last + 1:
-        missing = ", ".join(str(n) for n in range(last + 1, manifest.covers_from))
+        missing = _numbers(last + 1, manifest.covers_from - 1)
         raise Refused(
             Reason.GAP,
             _(
                 "Package {sequence} from {office} starts after package(s) {missing}, which were "
                 "never imported here. Import the missing package(s) first; if they are lost, ask "
                 "the office to make a full package with 'dvdesk export --full'."
-            ).format(sequence=manifest.sequence, office=manifest.origin.name, missing=missing),
+            ).format(
+                sequence=manifest.sequence, office=shown(manifest.origin.name), missing=missing
+            ),
         )
     previous = session.exec(
         select(PackageIn).where(
@@ -210,7 +161,9 @@ def sequence_state(session: Session, manifest: Manifest, package_hash: str) -> t
                 "imported here (their hash link differs). Nothing was imported. Call the office "
                 "to find out which package is genuine."
             ).format(
-                sequence=manifest.sequence, office=manifest.origin.name, previous=previous.sequence
+                sequence=manifest.sequence,
+                office=shown(manifest.origin.name),
+                previous=previous.sequence,
             ),
         )
     return False, last
@@ -223,13 +176,18 @@ def inspect(
     progress: Progress = no_progress,
     cancel: CancelCheck = never,
     records_follow: bool = False,
+    workdir: Path,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> VerifiedPackage:
-    """Every check before import. Progress counts members checked; with ``records_follow``
-    the total also counts the records an import applies afterwards (one bar for both)."""
+    """Every check before import, nested packages included (extracted into ``workdir``).
+    Progress counts members checked; with ``records_follow`` the total also counts the
+    records an import applies afterwards (one bar for both)."""
     raw, signature, manifest = read_signed_manifest(package)
     package_hash = sha256_hex(raw)
     with store.session() as session:
         signer = trusted_signer(session, manifest, raw, signature)
+        check_counts(manifest)  # a signed claim, checked once the signature holds
+        check_encryption(session, manifest)
         already, last = sequence_state(session, manifest, package_hash)
     more = manifest.counts.get("record", 0) if records_follow else 0
     check_members(
@@ -238,6 +196,17 @@ def inspect(
         progress=lambda done, total: progress(done, total + more),
         cancel=cancel,
     )
+    relayed = Relayed()
+    if not already:
+        with store.session() as session:
+            relayed = walk_relayed(
+                session,
+                package,
+                manifest,
+                own_code=_own_code(session),
+                workdir=workdir,
+                limits=limits,
+            )
     return VerifiedPackage(
         path=package.path,
         manifest=manifest,
@@ -245,7 +214,17 @@ def inspect(
         signer=signer,
         already_imported=already,
         last_sequence=last,
+        relayed=relayed,
     )
+
+
+@contextmanager
+def scratch_folder(store: Store) -> Iterator[Path]:
+    """A private folder beside the database for nested packages while they are checked."""
+    with storage_errors(store.paths.root):
+        store.paths.root.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=store.paths.root, prefix="relay-") as folder:
+        yield Path(folder)
 
 
 def verify_package(
@@ -257,8 +236,23 @@ def verify_package(
     cancel: CancelCheck = never,
 ) -> VerifiedPackage:
     """Every check an import makes, without importing."""
-    with open_package(path, limits=limits) as package:
-        return inspect(store, package, progress=progress, cancel=cancel)
+    with open_package(path, limits=limits) as package, scratch_folder(store) as workdir:
+        verified = inspect(
+            store, package, progress=progress, cancel=cancel, workdir=workdir, limits=limits
+        )
+        if not verified.encrypted:  # sealed records need the passphrase: counted on import
+            _check_record_counts(package, verified.manifest, cancel=cancel)
+        return verified
+
+
+def _check_record_counts(package: PackageFile, manifest: Manifest, *, cancel: CancelCheck) -> None:
+    """Each records member holds the number of records the signed manifest gives it."""
+    for entry in manifest.files:
+        if entry.kind == "records":
+            check_cancel(cancel)
+            data = package.read(entry.name, size=entry.size, sha256=entry.sha256)
+            if len(decode_chunk(data, name=entry.name)) != entry.records:
+                raise count_mismatch(manifest.counts.get("record", 0))
 
 
 def last_sequences(session: Session) -> dict[str, int]:

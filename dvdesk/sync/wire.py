@@ -27,8 +27,9 @@ from dvdesk.db.columns import (
     RECORD_COLUMNS,
 )
 from dvdesk.i18n import _
+from dvdesk.sync.bounded_json import MAX_INT
 from dvdesk.sync.refusals import Reason, Refused
-from dvdesk.text import fold, vi_sort_key
+from dvdesk.text import fold, shown, vi_sort_key
 
 Short = Annotated[str, StringConstraints(max_length=1_000)]
 Long = Annotated[str, StringConstraints(max_length=200_000)]
@@ -49,7 +50,7 @@ _STRICT = ConfigDict(extra="forbid", strict=True)
 Date = date | None
 Hex = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]*$", max_length=16_000)]
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
-Count = Annotated[int, Field(ge=0)]
+Count = Annotated[int, Field(ge=0, le=MAX_INT)]
 
 
 # TypedDicts rather than models: validation builds plain dicts, half the cost per record.
@@ -166,7 +167,7 @@ class WireRecord(TypedDict):
     owner: NotRequired[Short | None]
     recognitions: NotRequired[Annotated[list[WireRecognition], Field(max_length=20)]]
     search_text: Annotated[str, StringConstraints(max_length=2_000_000)]
-    revision: Annotated[int, Field(ge=1)]
+    revision: Annotated[int, Field(ge=1, le=MAX_INT)]
     created_by: Short
     created_at: Stamp
     updated_by: Short
@@ -265,7 +266,8 @@ APPROVED_ONLY = (
     "AND a.status != 'approved') OR EXISTS (SELECT 1 FROM setting "
     "WHERE key = 'export.include_unapproved' AND value = 'true'))"
 )
-_RANGE = f"r.change_seq > ? AND r.change_seq <= ? AND r.office_code != ? AND {APPROVED_ONLY}"
+# Only the exporting office's own records: others' travel in their owners' signed packages.
+_RANGE = f"r.change_seq > ? AND r.change_seq <= ? AND r.office_code = ? AND {APPROVED_ONLY}"
 _SELECT_JSON = (
     f"SELECT r.change_seq, r.office_code, r.deleted, {_RECORD_JSON} FROM record r "
     f"WHERE {_RANGE} ORDER BY r.change_seq LIMIT ?"
@@ -287,14 +289,14 @@ def read_batches(
     *,
     after: int,
     upto: int,
-    exclude_office: str,
+    owner: str,
     batch: int,
 ) -> Iterator[Batch]:
     """Record aggregates with ``after < change_seq <= upto``, in change order, as JSON."""
     cursor = connection.cursor()
     position = after
     while True:
-        rows = cursor.execute(_SELECT_JSON, (position, upto, exclude_office, batch)).fetchall()
+        rows = cursor.execute(_SELECT_JSON, (position, upto, owner, batch)).fetchall()
         if not rows:
             return
         position = rows[-1][0]
@@ -308,25 +310,25 @@ def read_batches(
 
 
 def part_counts(
-    connection: sqlite3.Connection, *, after: int, upto: int, exclude_office: str
+    connection: sqlite3.Connection, *, after: int, upto: int, owner: str
 ) -> dict[str, int]:
     counts = {}
     for table in ("record_subject", "recommendation", "dialogue_issue", "attachment"):
         (counts[table],) = connection.execute(
             f"SELECT count(*) FROM {table} t JOIN record r ON r.id = t.record_id WHERE {_RANGE}",
-            (after, upto, exclude_office),
+            (after, upto, owner),
         ).fetchone()
     return counts
 
 
 def attachment_blobs(
-    connection: sqlite3.Connection, *, after: int, upto: int, exclude_office: str
+    connection: sqlite3.Connection, *, after: int, upto: int, owner: str
 ) -> list[str]:
     """Content hashes of the live attachments of the records in range."""
     rows = connection.execute(
         "SELECT DISTINCT a.sha256 FROM attachment a JOIN record r ON r.id = a.record_id "
         f"WHERE {_RANGE} AND NOT a.deleted ORDER BY a.sha256",
-        (after, upto, exclude_office),
+        (after, upto, owner),
     ).fetchall()
     return [sha256 for (sha256,) in rows]
 
@@ -372,7 +374,7 @@ def _bad_payload(name: str) -> Refused:
             "The records in the package ({file}) are not in the expected form, although the "
             "signature is valid. Nothing was imported; tell the sending office, which may "
             "need to update dvdesk."
-        ).format(file=name),
+        ).format(file=shown(name)),
     )
 
 

@@ -29,6 +29,7 @@ from dvdesk.sync.batch import (
 from dvdesk.sync.export import export_package
 from dvdesk.sync.history import history_findings
 from dvdesk.sync.keycard import read_card_file
+from dvdesk.sync.policy import set_encryption_required
 from dvdesk.sync.receipt import (
     ReceiptResult,
     import_receipt,
@@ -37,6 +38,7 @@ from dvdesk.sync.receipt import (
     write_receipt,
 )
 from dvdesk.sync.verify import verify_package
+from dvdesk.text import shown
 
 ENV_PASSPHRASE = "DVDESK_PASSPHRASE"
 EXIT_RECORDS_REFUSED = 7
@@ -197,7 +199,24 @@ def _register_units(commands: argparse._SubParsersAction[Any]) -> None:
     actions = group.add_subparsers(dest="action", required=True, metavar=_("ACTION"))
     enroll = actions.add_parser("enroll", help=_("enrol an office's key card"))
     enroll.add_argument("card", help=_("the key card file"))
+    enroll.add_argument(
+        "--confirm",
+        action="store_true",
+        help=_(
+            "enrol even though the card names another parent office or looks like a known "
+            "office (only after reading its fingerprint by phone)"
+        ),
+    )
     enroll.set_defaults(run=run_units_enroll)
+    reenroll = actions.add_parser(
+        "reenroll",
+        help=_(
+            "re-enrol a subordinate office whose key was lost or stolen: revoke its keys, "
+            "trust its new card, forget its package numbers"
+        ),
+    )
+    reenroll.add_argument("card", help=_("the office's new key card file"))
+    reenroll.set_defaults(run=run_units_reenroll)
     listing = actions.add_parser(
         "list", help=_("enrolled offices with the date and number of their last package")
     )
@@ -213,6 +232,12 @@ def _register_units(commands: argparse._SubParsersAction[Any]) -> None:
     missing.add_argument("--to", dest="end", required=True, type=_date, metavar="YYYY-MM-DD")
     missing.add_argument("--json", action="store_true", help=_("print JSON"))
     missing.set_defaults(run=run_units_missing)
+    require = actions.add_parser(
+        "require-encryption",
+        help=_("accept only encrypted packages from subordinate offices (told in receipts)"),
+    )
+    require.add_argument("state", choices=["on", "off"])
+    require.set_defaults(run=run_units_require_encryption)
 
 
 def _date(value: str) -> date:
@@ -270,11 +295,27 @@ def run_keys_fingerprint(args: argparse.Namespace) -> int:
 def run_units_enroll(args: argparse.Namespace) -> int:
     card = read_card_file(Path(args.card))
     with _store(args) as store:
-        enrolled = trust.enroll_card(store, card=card)
+        enrolled = trust.enroll_card(store, card=card, confirm=args.confirm)
+    message = (
+        _("The key of {office} ({code}) was already enrolled before; nothing changed.")
+        if enrolled.already
+        else _("Enrolled the key of {office} ({code}).")
+    )
+    print(message.format(office=enrolled.office_name, code=enrolled.office_code))
+    print(_("Fingerprint: {fingerprint}").format(fingerprint=enrolled.fingerprint))
+    print(_("Read this fingerprint to the office by phone: it must match theirs exactly."))
+    return 0
+
+
+def run_units_reenroll(args: argparse.Namespace) -> int:
+    card = read_card_file(Path(args.card))
+    with _store(args) as store:
+        enrolled = trust.reenrol_office(store, card=card)
     print(
-        _("Enrolled the key of {office} ({code}).").format(
-            office=enrolled.office_name, code=enrolled.office_code
-        )
+        _(
+            "Re-enrolled {office} ({code}) with the key {key}: its old keys are revoked and its "
+            "package numbers start again. Ask it to export with --full."
+        ).format(office=enrolled.office_name, code=enrolled.office_code, key=enrolled.key_id)
     )
     print(_("Fingerprint: {fingerprint}").format(fingerprint=enrolled.fingerprint))
     print(_("Read this fingerprint to the office by phone: it must match theirs exactly."))
@@ -294,6 +335,8 @@ def _unit_json(unit: status.UnitStatus) -> dict[str, Any]:
         "last_imported_on": unit.last_imported_on.isoformat() if unit.last_imported_on else None,
         "packages": unit.packages,
         "open_corrections": unit.open_corrections,
+        "missing": list(unit.missing),
+        "relay": unit.relay,
     }
 
 
@@ -308,6 +351,12 @@ def _print_units(units: list[status.UnitStatus]) -> None:
         )
         revoked = f" [{_('revoked')}]" if unit.revoked else ""
         print(f"{unit.office_code:<6} {unit.office_name}{revoked} — {last}")
+        if unit.missing:
+            print(
+                _("       packages never received (withheld on the way?): {numbers}").format(
+                    numbers=", ".join(str(n) for n in unit.missing)
+                )
+            )
     print(_("{count} office(s)").format(count=number(len(units))))
 
 
@@ -329,6 +378,24 @@ def run_units_missing(args: argparse.Namespace) -> int:
     return _report_units(
         args, lambda store: status.not_reported(store, start=args.start, end=args.end)
     )
+
+
+def run_units_require_encryption(args: argparse.Namespace) -> int:
+    store = _store(args)
+    try:
+        set_encryption_required(store, required=args.state == "on")
+    finally:
+        store.close()
+    if args.state == "on":
+        print(
+            _(
+                "From now on only encrypted packages are imported here. Each receipt this office "
+                "writes tells the subordinate office, whose next packages are then encrypted."
+            )
+        )
+    else:
+        print(_("Packages that are not encrypted are imported here again."))
+    return 0
 
 
 def run_units_revoke(args: argparse.Namespace) -> int:
@@ -392,17 +459,29 @@ def run_verify(args: argparse.Namespace) -> int:
             }
         )
         return 0
-    print(
-        _(
-            "Package {sequence} from {office} ({code}) is genuine and complete: "
-            "{records} record(s)."
-        ).format(
-            sequence=manifest.sequence,
-            office=manifest.origin.name,
-            code=manifest.origin.code,
-            records=number(verified.record_count),
+    if verified.encrypted:
+        print(
+            _(
+                "Package {sequence} from {office} ({code}) is genuine and complete. It is "
+                "encrypted: what it holds is shown when it is imported with the passphrase."
+            ).format(
+                sequence=manifest.sequence,
+                office=shown(manifest.origin.name, limit=120),
+                code=manifest.origin.code,
+            )
         )
-    )
+    else:
+        print(
+            _(
+                "Package {sequence} from {office} ({code}) is genuine and complete: "
+                "{records} record(s)."
+            ).format(
+                sequence=manifest.sequence,
+                office=shown(manifest.origin.name, limit=120),
+                code=manifest.origin.code,
+                records=number(verified.record_count),
+            )
+        )
     if verified.already_imported:
         print(_("It was already imported here."))
     return 0
@@ -412,7 +491,7 @@ def _print_summary(summary: ImportSummary) -> None:
     if summary.already_imported:
         print(
             _("Package {sequence} from {office} was already imported; nothing changed.").format(
-                sequence=summary.sequence, office=summary.origin_name
+                sequence=summary.sequence, office=shown(summary.origin_name, limit=120)
             )
         )
         return
@@ -422,7 +501,11 @@ def _print_summary(summary: ImportSummary) -> None:
         else _("Package {sequence} from {office} ({code}) imported:")
     )
     print(
-        heading.format(sequence=summary.sequence, office=summary.origin_name, code=summary.origin)
+        heading.format(
+            sequence=summary.sequence,
+            office=shown(summary.origin_name, limit=120),
+            code=summary.origin,
+        )
     )
     print(
         _("  new: {new}, updated: {updated}, unchanged: {unchanged}, refused: {refused}").format(
@@ -432,9 +515,29 @@ def _print_summary(summary: ImportSummary) -> None:
             refused=number(summary.refused),
         )
     )
+    for relayed in summary.relayed:
+        print(
+            _("  carried package {sequence} of {office} ({code}), relayed by {relay}").format(
+                sequence=relayed.sequence,
+                office=shown(relayed.origin_name),
+                code=relayed.origin,
+                relay=relayed.relay,
+            )
+        )
+        if relayed.missing:
+            print(
+                _(
+                    "  ALERT: packages {numbers} of {code} never reached this office: {relay} "
+                    "did not pass them on. Ask {relay} for them."
+                ).format(
+                    numbers=", ".join(str(n) for n in relayed.missing[:20]),
+                    code=relayed.origin,
+                    relay=relayed.relay,
+                )
+            )
     for line in summary.records:
         if line.outcome is Outcome.REFUSED:
-            print(f"  - {line.title} ({line.record_id}): {line.message}")
+            print(f"  - {shown(line.title, limit=120)} ({line.record_id}): {line.message}")
 
 
 def _asker(args: argparse.Namespace) -> AskPassphrase:
