@@ -212,7 +212,12 @@ class Hierarchy:
     stick: Path
 
     def add(self, store: Store, **overrides: Any) -> str:
-        return add_record(store, record_type=RecordType.INSPECTION, data=inspection(**overrides))
+        """Add a record and approve it (each office here is a one-person office)."""
+        record_id = add_record(
+            store, record_type=RecordType.INSPECTION, data=inspection(**overrides)
+        )
+        approve_records(store, record_ids=[record_id])
+        return record_id
 
     def export(self, store: Store, **options: Any) -> ExportResult:
         return export_package(store, out=self.stick, passphrase=PASSPHRASE, **options)
