@@ -238,6 +238,12 @@ SELF_CHECK_RECORD: dict[str, object] = {
 }
 
 
+def _check_signatures(work: Path) -> str:
+    from dvdesk.signatures.selfcheck import check_signatures  # noqa: PLC0415 - loads pyHanko
+
+    return check_signatures(work)
+
+
 CHECKS: list[Check] = [
     Check("sqlite", check_sqlite),
     Check("migrations", check_migrations),
@@ -248,6 +254,7 @@ CHECKS: list[Check] = [
     Check("openpyxl", check_workbook),
     Check("cryptography", check_cryptography),
     Check("package", check_package),
+    Check("signatures", _check_signatures),
 ]
 
 

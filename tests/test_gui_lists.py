@@ -173,6 +173,7 @@ def test_window_title_names_the_office(window: MainWindow, store: Store) -> None
         "Báo cáo",
         "Trao đổi USB",
         "Sổ văn bản đi",
+        "Kiểm tra chữ ký số",
     ]
     assert list_records(store) == []
 

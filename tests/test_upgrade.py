@@ -144,7 +144,7 @@ def test_a_register_from_0003_keeps_its_numbers(
     assert reprint.code != 0 and "không có gì để in lại" in reprint.err
 
 
-PEOPLE = "0008_people"
+PEOPLE = "0009_people"
 
 
 @pytest.mark.parametrize(

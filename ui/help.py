@@ -15,7 +15,7 @@ from dvdesk.paths import RESOURCES_DIR
 from ui.screen import fit_to_screen
 
 HELP_DIR = RESOURCES_DIR / "help" / "vi"
-TOPICS = ("records", "follow_ups", "reports", "exchange", "backup")
+TOPICS = ("records", "follow_ups", "reports", "exchange", "backup", "signatures")
 
 
 def topic_of(page: QWidget | None) -> str:
@@ -26,6 +26,7 @@ def topic_of(page: QWidget | None) -> str:
         "ReportsPage": "reports",
         "ExchangePage": "exchange",
         "BackupDialog": "backup",
+        "VerifyPage": "signatures",
     }.get(name, "records")
 
 

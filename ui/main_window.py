@@ -86,6 +86,8 @@ class MainWindow(QMainWindow):
         self._exchange_index = self._add_lazy_page(_("USB exchange"), self._make_exchange)
         # Last, so the sections keep their keys (Ctrl+1 … Ctrl+8); the register is Ctrl+9.
         self._register_index = self._add_lazy_page(_("Issued documents"), self._make_register)
+        # After the register: Ctrl+0 (the tenth entry).
+        self._verify_index = self._add_lazy_page(_("Check digital signatures"), self._make_verify)
         self.nav.currentRowChanged.connect(self._show_page)
         splitter = QSplitter()
         splitter.addWidget(self.nav)
@@ -176,6 +178,11 @@ class MainWindow(QMainWindow):
         page.workbook_saved.connect(lambda path: self.say(_("Saved to {file}.").format(file=path)))
         return page
 
+    def _make_verify(self) -> QWidget:
+        from ui.signatures import VerifyPage  # noqa: PLC0415 - see _factories
+
+        return VerifyPage(self.store)
+
     def _make_register(self) -> QWidget:
         from ui.register import RegisterPage  # noqa: PLC0415 - see _factories
 
@@ -232,10 +239,12 @@ class MainWindow(QMainWindow):
         for index in range(self.nav.count()):
             item = self.nav.item(index)
             assert item is not None, "every navigation entry has an item"
+            # Ctrl+1 … Ctrl+9, then Ctrl+0 for the tenth, as the digit row reads.
+            digit = (index + 1) % 10 if index < 10 else None
             self._action(
                 view_menu,
                 item.text(),
-                QKeySequence(f"Ctrl+{index + 1}"),
+                QKeySequence(f"Ctrl+{digit}") if digit is not None else None,
                 partial(self.go_to, index),
             )
         view_menu.addSeparator()

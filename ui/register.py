@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from dvdesk.errors import UserError
 from dvdesk.i18n import _
@@ -45,9 +46,16 @@ class RegisterPage(QWidget):
         self.entries: list[Any] = []
         self.previews: list[PdfPreview] = []
         self.dialogs: list[MinutesDialog] = []
-        self.table = QTableWidget(0, 5)
+        self.table = QTableWidget(0, 6)
         self.table.setHorizontalHeaderLabels(
-            [_("Document no."), _("Date"), _("Type"), _("About"), _("Status")]
+            [
+                _("Document no."),
+                _("Date"),
+                _("Type"),
+                _("About"),
+                _("Status"),
+                _("Digital signature"),
+            ]
         )
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -65,12 +73,14 @@ class RegisterPage(QWidget):
         self.word_button = self._button(_("Save as &Word…"), self.save_word)
         self.replace_button = self._button(_("&Replace…"), self.replace_selected)
         self.void_button = self._button(_("&Void…"), self.void_selected)
+        self.sign_button = self._button(_("Digitally &sign…"), self.sign_selected)
         self.refresh_button = self._button(_("Re&fresh"), self.refresh)
         for button in (
             self.show_button,
             self.word_button,
             self.replace_button,
             self.void_button,
+            self.sign_button,
             self.refresh_button,
         ):
             buttons.addWidget(button)
@@ -129,6 +139,41 @@ class RegisterPage(QWidget):
         if entries and not self.table.selectedItems():
             self.table.selectRow(0)
         self.status.setText(_("{count} documents in the register.").format(count=len(entries)))
+        self._fill_signatures(entries)
+
+    def _fill_signatures(self, entries: list[Any]) -> None:
+        """The chữ ký số column: who signed each document (read after the list shows)."""
+        from ui.signatures import signature_labels  # noqa: PLC0415 - loads pyHanko's neighbours
+
+        ids = [entry.id for entry in entries]
+
+        def shown(labels: list[str]) -> None:
+            if not isValid(self.table) or [entry.id for entry in self.entries] != ids:
+                return  # the page was closed, or the list changed meanwhile
+            for row, label in enumerate(labels):
+                self.table.setItem(row, 5, QTableWidgetItem(label))
+
+        run_in_background(
+            lambda: signature_labels(self.store, ids), on_done=shown, on_failed=self._failed
+        )
+
+    def sign_selected(self) -> None:
+        from ui.signatures import SignContext, SignDialog, load_sign_context  # noqa: PLC0415
+
+        entry = self.selected()
+        if entry is None:
+            return
+
+        def opened(context: SignContext) -> None:
+            dialog = SignDialog(self.store, context=context, parent=self)
+            dialog.finished.connect(lambda _result: self.refresh())
+            dialog.open()
+
+        run_in_background(
+            lambda: load_sign_context(self.store, document=f"#{entry.id}"),
+            on_done=opened,
+            on_failed=self._failed,
+        )
 
     def selected(self) -> Any:
         row = self.table.currentRow()

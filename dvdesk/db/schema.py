@@ -512,3 +512,56 @@ class Review(SQLModel, table=True):
     revision: int
     accepted_by: str
     accepted_at: str
+
+
+class TrustedRoot(SQLModel, table=True):
+    """A root certificate the office trusts for chữ ký số (Ban Cơ yếu's root …): data, not code."""
+
+    __tablename__ = "trusted_root"
+
+    fingerprint: str = Field(primary_key=True)  # SHA-256 of the DER, hex
+    subject: str
+    der: bytes
+    not_after: str
+    added_by: str
+    added_at: str
+
+
+class SignedVersion(SQLModel, table=True):
+    """An issued document after one more chữ ký số; append-only, the newest is the current one.
+
+    The issued PDF itself is never changed: each signature is an incremental update on
+    top of the previous version, so the number and the content stay as issued.
+    """
+
+    __tablename__ = "signed_version"
+
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="issued_document.id", index=True)
+    pdf: bytes
+    sha256: str
+    role: str  # signer, note_taker, chair, organisation
+    signer: str  # the certificate's common name
+    level: str  # "PAdES B-B" / "PAdES B-T"
+    signed_by: str  # who was at the keyboard
+    signed_at: str
+
+
+class ReceivedDocument(SQLModel, table=True):
+    """An issued document (signed or not) that came up in a subordinate office's package."""
+
+    __tablename__ = "received_document"
+    __table_args__ = (UniqueConstraint("office_code", "sha256"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    office_code: str = Field(index=True)
+    doc_type: str
+    number: int
+    symbol: str
+    record_id: str | None = None
+    document_date: date
+    sha256: str
+    pdf: bytes
+    signature_status: str  # valid, untrusted, invalid, unsigned
+    signers: str  # names, "; "-separated, as the certificates give them
+    received_at: str

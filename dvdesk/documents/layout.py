@@ -52,6 +52,7 @@ from dvdesk.documents.settings import DocumentSettings, NumberingRule, Template
 from dvdesk.errors import UserError
 from dvdesk.fileio import write_atomically
 from dvdesk.i18n import _
+from dvdesk.signatures.anchor import SignatureRoom, add_signature_fields, rooms_of
 
 BODY_SIZE = 14
 LEADING = 1.3
@@ -368,14 +369,15 @@ def _blocks(blocks: Sequence[Block], width: float) -> list[Any]:
     return story
 
 
-def _signature_cell(signer: Signer) -> list[Any]:
+def _signature_cell(signer: Signer, role: str | None = None) -> list[Any]:
+    """``role`` names the empty signature field the chữ ký số of that signer fills."""
     centre = {"align": TA_CENTER, "after": 0}
     cell: list[Any] = [
         _para(line, style(14, bold=True, **centre))
         for line in (signer.capacity, signer.post)
         if line
     ]
-    cell.append(Spacer(1, 24 * mm))
+    cell.append(SignatureRoom(role) if role else Spacer(1, 24 * mm))
     if signer.name:
         cell.append(_para(signer.name, style(14, bold=True, **centre)))
     return cell
@@ -397,19 +399,27 @@ def _recipients_cell(recipients: Sequence[str], archive: str, template: Template
     return cell
 
 
+def _role(signer: Signer) -> str | None:
+    """The note-taker's chữ ký số field; other side signers (a representative …) get none."""
+    return "note_taker" if signer.post and "GHI BIÊN BẢN" in signer.post.upper() else None
+
+
 def _closing(closing: Closing, template: Template, width: float) -> KeepTogether:
     """Closing lines, "Nơi nhận" or the note-taker at left, the signer at right, kept together."""
     if closing.recipients is not None:
         left: Any = _recipients_cell(closing.recipients, closing.archive, template)
         widths = [width * 0.45, width * 0.55]
     else:
-        left = _signature_cell(closing.left) if closing.left else ""
+        left = _signature_cell(closing.left, _role(closing.left)) if closing.left else ""
         widths = [width / 2, width / 2]
-    rows = [[left, _signature_cell(closing.right)]]
+    right_role = "chair" if closing.recipients is None else "signer"
+    rows = [[left, _signature_cell(closing.right, right_role)]]
     extra = list(closing.extra)
     while extra:
         pair, extra = extra[:2], extra[2:]
-        rows.append([_signature_cell(signer) for signer in pair] + [""] * (2 - len(pair)))
+        rows.append(
+            [_signature_cell(signer, _role(signer)) for signer in pair] + [""] * (2 - len(pair))
+        )
     table = Table(rows, colWidths=widths)
     table.setStyle(
         table_style(
@@ -540,7 +550,7 @@ def render_pdf(document: Document) -> bytes:
             *_appendix(appendix, document.appendix_note(), text_width(settings, wide=wide)),
         ]
     pdf.build(story)
-    return buffer.getvalue()
+    return add_signature_fields(buffer.getvalue(), rooms_of(pdf.canv))
 
 
 def write_file(data: bytes, target: Path) -> None:

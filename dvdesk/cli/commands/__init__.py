@@ -15,6 +15,7 @@ from dvdesk.cli.commands import (
     records,
     requests,
     review,
+    signatures,
     sync,
     users,
 )
@@ -32,3 +33,4 @@ def register_all(commands: argparse._SubParsersAction[Any]) -> None:
     audit.register(commands)
     review.register(commands)
     requests.register(commands)
+    signatures.register(commands)

@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from dvdesk.cli.commands import signatures
 from dvdesk.cli.io import print_json, read_json
 from dvdesk.cli.session import open_for
 from dvdesk.documents.content import Document
@@ -205,6 +206,7 @@ def _document_parser(commands: argparse._SubParsersAction[Any]) -> None:
     void.add_argument("number", help=_("the number as printed (01-BB/BDVHU) or #id"))
     void.add_argument("--reason", required=True, help=_("why it is void"))
     void.set_defaults(run=run_document_void)
+    signatures.add_document_actions(actions)
     settings = actions.add_parser("settings", help=_("show or change document settings"))
     settings.add_argument("--template", choices=[t.value for t in Template])
     settings.add_argument("--numbering", choices=[r.value for r in NumberingRule])
@@ -446,11 +448,14 @@ def run_period_add(args: argparse.Namespace) -> int:
 def run_document_list(args: argparse.Namespace) -> int:
     with _store(args) as store:
         issued = list_issued(store)
+        extras = signatures.register_extras(store)
     if args.json:
         print_json(
             [
                 {
                     "id": item.id,
+                    "office_code": extras.office_code,
+                    "signature": extras.signature_json(item.id),
                     "reference": item.reference,
                     "doc_type": item.doc_type,
                     "number": item.number,
@@ -470,13 +475,16 @@ def run_document_list(args: argparse.Namespace) -> int:
                 }
                 for item in issued
             ]
+            + extras.received_json()
         )
         return 0
     for item in issued:
         print(
             f"#{item.id:<4} {item.reference:<16} {short_date(item.document_date)}  "
             f"{item.title or item.subject_key}  [{item.status}]"
+            f"{extras.signature_text(item.id)}"
         )
+    extras.print_received()
     return 0
 
 

@@ -3,8 +3,8 @@
 Existing records were already sent or kept as final: they are marked approved by the
 migration user. Existing audit entries are sealed into the chain in their order.
 
-Revision ID: 0008_people
-Revises: 0007_relay_provenance
+Revision ID: 0009_people
+Revises: 0008_signatures
 Create Date: 2026-11-29
 """
 
@@ -21,8 +21,8 @@ from dvdesk.services.audit_chain import (
     sealed_chain,
 )
 
-revision: str = "0008_people"
-down_revision: str | None = "0007_relay_provenance"
+revision: str = "0009_people"
+down_revision: str | None = "0008_signatures"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,1 @@
+"""Chữ ký số: PAdES signatures made with the office's USB token, verified offline."""

@@ -1,0 +1,150 @@
+"""The root certificates this office trusts for chữ ký số: data added by a clerk.
+
+A root is added from its file (PEM or DER, as the certificate authority
+publishes it) and named by the SHA-256 fingerprint of its DER bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from asn1crypto import pem
+from asn1crypto import x509 as asn1_x509
+from sqlmodel import col, select
+
+from dvdesk.clock import now_iso
+from dvdesk.db.schema import AuditEntry, TrustedRoot
+from dvdesk.errors import Conflict, NotFound, UserError
+from dvdesk.i18n import _
+from dvdesk.services.store import Store
+from dvdesk.signatures.token import certificate_name
+
+MAX_CERTIFICATE = 64 * 1024
+
+
+@dataclass(frozen=True)
+class RootInfo:
+    fingerprint: str
+    subject: str
+    not_after: str
+    added_by: str
+    added_at: str
+
+
+def fingerprint(der: bytes) -> str:
+    return hashlib.sha256(der).hexdigest()
+
+
+def load_certificate(data: bytes, *, source: str) -> asn1_x509.Certificate:
+    """One certificate from PEM or DER bytes, or a clear refusal."""
+    if len(data) > MAX_CERTIFICATE:
+        raise UserError(
+            _("{file} is too large to be a certificate. Choose the root certificate file.").format(
+                file=source
+            )
+        )
+    try:
+        if pem.detect(data):
+            _kind, _headers, data = pem.unarmor(data)
+        cert = asn1_x509.Certificate.load(data)
+        cert.native  # noqa: B018 - parse every field now, not at first use
+    except (ValueError, TypeError, OSError):
+        raise UserError(
+            _("{file} is not a certificate (PEM or DER). Choose the root certificate file.").format(
+                file=source
+            )
+        ) from None
+    return cert
+
+
+def add_root(store: Store, *, path: Path) -> RootInfo:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise UserError(
+            _("Cannot read {file}: {reason}.").format(file=path, reason=error.strerror)
+        ) from None
+    cert = load_certificate(data, source=str(path))
+    if cert.subject != cert.issuer:
+        raise UserError(
+            _(
+                "{file} is not a root certificate (it was issued by {issuer}). "
+                "Add the root of the chain instead."
+            ).format(file=path, issuer=certificate_name(cert.issuer))
+        )
+    der = cert.dump()
+    row = TrustedRoot(
+        fingerprint=fingerprint(der),
+        subject=certificate_name(cert.subject),
+        der=der,
+        not_after=cert["tbs_certificate"]["validity"]["not_after"].native.isoformat(),
+        added_by=store.actor,
+        added_at=now_iso(),
+    )
+    with store.session() as session:
+        if session.get(TrustedRoot, row.fingerprint) is not None:
+            raise Conflict(
+                _("This root is already trusted: {subject}.").format(subject=row.subject)
+            )
+        session.add(row)
+        session.add(_audit(store, "add", row))
+        return _view(row)
+
+
+def list_roots(store: Store) -> list[RootInfo]:
+    with store.session() as session:
+        rows = session.exec(select(TrustedRoot).order_by(col(TrustedRoot.added_at)))
+        return [_view(row) for row in rows]
+
+
+def root_certificates(store: Store) -> list[asn1_x509.Certificate]:
+    with store.session() as session:
+        return [asn1_x509.Certificate.load(row.der) for row in session.exec(select(TrustedRoot))]
+
+
+def remove_root(store: Store, *, fingerprint_prefix: str) -> RootInfo:
+    prefix = fingerprint_prefix.strip().lower().replace(":", "")
+    if len(prefix) < 8:
+        raise UserError(_("Give at least the first 8 characters of the fingerprint."))
+    with store.session() as session:
+        rows = list(
+            session.exec(select(TrustedRoot).where(col(TrustedRoot.fingerprint).startswith(prefix)))
+        )
+        if not rows:
+            raise NotFound(
+                _("No trusted root has the fingerprint {prefix}. See 'dvdesk trust list'.").format(
+                    prefix=prefix
+                )
+            )
+        if len(rows) > 1:
+            raise UserError(
+                _("Several roots start with {prefix}; give more characters.").format(prefix=prefix)
+            )
+        row = rows[0]
+        view = _view(row)
+        session.add(_audit(store, "remove", row))
+        session.delete(row)
+        return view
+
+
+def _view(row: TrustedRoot) -> RootInfo:
+    return RootInfo(
+        fingerprint=row.fingerprint,
+        subject=row.subject,
+        not_after=row.not_after,
+        added_by=row.added_by,
+        added_at=row.added_at,
+    )
+
+
+def _audit(store: Store, action: str, row: TrustedRoot) -> AuditEntry:
+    return AuditEntry(
+        at=now_iso(),
+        actor=store.actor,
+        action=action,
+        entity="trusted_root",
+        entity_id=row.fingerprint,
+        changes={"subject": row.subject, "not_after": row.not_after},
+    )

@@ -1,0 +1,193 @@
+"""The app's Ký số dialog and the screen that checks the signatures of any PDF."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QRect, QSize
+from PySide6.QtGui import QScreen
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from dvdesk.domain.enums import RecordType
+from dvdesk.services.records import add_record
+from dvdesk.services.store import Store
+from dvdesk.signatures.documents import signature_summary
+from dvdesk.signatures.issued import issued_entry
+from dvdesk.signatures.travel import DocumentMember, receive_documents
+from tests.conftest import CliRunner, inspection
+from tests.gui_support import type_text
+from tests.signature_fixtures import PIN, SoftToken, issue_args, make_ca, make_token, needs_softhsm
+from tests.test_gui_fit import SCREENS, SIZES, assert_fits
+from ui.help import HelpDialog, topic_of
+from ui.main_window import MainWindow
+from ui.register import RegisterPage
+from ui.signatures import SignContext, SignDialog, VerifyPage
+from ui.worker import wait_for_tasks
+
+pytestmark = [needs_softhsm, pytest.mark.slow]
+
+
+@pytest.fixture
+def token(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> SoftToken:
+    return make_token(
+        tmp_path / "token",
+        monkeypatch,
+        ca=make_ca(),
+        people=(("chair", "Nguyễn Văn An", "Ban Xây dựng Đảng Đảng ủy xã Bát Tràng"),),
+    )
+
+
+@pytest.fixture
+def issued(store: Store, cli: CliRunner, tmp_path: Path) -> bytes:
+    record_id = add_record(store, record_type=RecordType.INSPECTION, data=inspection())
+    out = tmp_path / "bb.pdf"
+    result = cli(*issue_args(record_id, out))
+    assert result.code == 0, result.err
+    return out.read_bytes()
+
+
+def _dialog(app: QApplication, store: Store, qtbot: QtBot, issued: bytes) -> SignDialog:
+    assert issued.startswith(b"%PDF")  # the register keeps it; the dialog signs that copy
+    context = SignContext(entry=issued_entry(store, number="01-BB/BXDĐ"), module="")
+    dialog = SignDialog(store, context=context)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def _find_token(dialog: SignDialog, qtbot: QtBot, token: SoftToken) -> None:
+    dialog.module.setText(token.module)
+    dialog.find_tokens()
+    qtbot.waitUntil(lambda: dialog.certificate.count() == 1, timeout=20_000)
+    assert "Nguyễn Văn An" in dialog.certificate.currentText()
+
+
+def test_sign_in_the_app_then_check_the_pdf(
+    app: QApplication,
+    store: Store,
+    qtbot: QtBot,
+    token: SoftToken,
+    issued: bytes,
+    cli: CliRunner,
+    tmp_path: Path,
+) -> None:
+    dialog = _dialog(app, store, qtbot, issued)
+    _find_token(dialog, qtbot, token)
+    type_text(dialog.pin, PIN)
+    dialog.sign()
+    assert dialog.pin.text() == ""  # read once, then cleared
+    qtbot.waitUntil(lambda: dialog.outcome is not None, timeout=30_000)
+    assert "Nguyễn Văn An" in dialog.message.text() and "PAdES B-B" in dialog.message.text()
+    assert dialog.outcome is not None
+    signed = tmp_path / "signed.pdf"
+    signed.write_bytes(dialog.outcome.pdf)
+    dialog.resize(640, 320)
+    dialog.grab().save(str(tmp_path / "sign.png"))
+
+    register = RegisterPage(store)
+    qtbot.addWidget(register)
+    register.resize(1366, 700)
+    register.show()
+    qtbot.waitUntil(lambda: register.table.item(0, 5) is not None, timeout=20_000)
+    signed_cell = register.table.item(0, 5)
+    assert signed_cell is not None and signed_cell.text() == "Nguyễn Văn An (PAdES B-B)"
+    register.grab().save(str(tmp_path / "register.png"))
+
+    root = tmp_path / "root.pem"
+    root.write_bytes(token.ca.pem)
+    assert cli("trust", "add-root", str(root)).code == 0
+    pdf = dialog.outcome.pdf
+    member = DocumentMember(
+        doc_type="BB",
+        number=7,
+        symbol="BDVX",
+        document_date="2026-11-20",
+        pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+        pdf=base64.b64encode(pdf).decode("ascii"),
+    )
+    with store.session() as session:
+        receive_documents(session, origin="10101", members=[member.model_dump_json().encode()])
+    page = VerifyPage(store)
+    qtbot.addWidget(page)
+    page.resize(1366, 700)
+    page.show()
+    page.check_file(signed)
+    qtbot.waitUntil(lambda: page.result is not None, timeout=30_000)
+    assert page.table.rowCount() == 1
+    item = page.table.item(0, 1)
+    assert item is not None and item.text() == "hợp lệ"
+    revocation = page.table.item(0, 6)
+    assert revocation is not None and revocation.text() == "chưa kiểm tra thu hồi"
+    page.grab().save(str(tmp_path / "verify.png"))
+
+    qtbot.waitUntil(lambda: page.received.table.rowCount() == 1, timeout=20_000)
+    status = page.received.table.item(0, 3)
+    assert status is not None and status.text() == "hợp lệ"
+    page.result = None
+    page.received.table.selectRow(0)
+    page.received.check_selected()
+    qtbot.waitUntil(lambda: page.result is not None, timeout=30_000)
+    assert "10101 · 07-BB/BDVX" in page.file_label.text()
+    page.grab().save(str(tmp_path / "verify.png"))
+
+
+def test_wrong_pin_in_the_app_says_so_and_signs_nothing(
+    app: QApplication, store: Store, qtbot: QtBot, token: SoftToken, issued: bytes
+) -> None:
+    dialog = _dialog(app, store, qtbot, issued)
+    _find_token(dialog, qtbot, token)
+    type_text(dialog.pin, "000000")
+    dialog.sign()
+    qtbot.waitUntil(lambda: "PIN" in dialog.message.text(), timeout=30_000)
+    qtbot.waitUntil(dialog.sign_button.isEnabled, timeout=10_000)
+    assert "từ chối mã PIN" in dialog.message.text()
+    assert dialog.outcome is None
+    assert signature_summary(store, document_id=1).count == 0
+
+
+def test_the_register_opens_the_sign_dialog(
+    app: QApplication, store: Store, qtbot: QtBot, issued: bytes
+) -> None:
+    register = RegisterPage(store)
+    qtbot.addWidget(register)
+    register.show()
+    qtbot.waitUntil(lambda: register.table.item(0, 5) is not None, timeout=20_000)
+    cell = register.table.item(0, 5)
+    assert cell is not None and cell.text() == "chưa ký số"
+    register.table.selectRow(0)
+    register.sign_button.click()
+    qtbot.waitUntil(lambda: bool(register.findChildren(SignDialog)), timeout=20_000)
+    dialogs = register.findChildren(SignDialog)
+    assert len(dialogs) == 1 and "01-BB/BXDĐ" in dialogs[0].windowTitle()
+    dialogs[0].reject()  # closing refreshes the register in the background
+    wait_for_tasks()
+    qtbot.wait(50)
+
+
+@pytest.fixture
+def size(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> QSize:
+    """As in test_gui_fit: the client area to fit, and the screen reporting its work area."""
+    work_area, client = SCREENS[request.param]
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: QRect(work_area))
+    return client
+
+
+@pytest.mark.parametrize("size", SIZES, indirect=True)
+def test_the_sign_dialog_fits_the_office_screens(
+    app: QApplication, store: Store, qtbot: QtBot, issued: bytes, size: QSize
+) -> None:
+    dialog = _dialog(app, store, qtbot, issued)
+    assert_fits(dialog, size, qtbot)
+
+
+def test_the_check_screen_is_in_the_navigation(window: MainWindow, qtbot: QtBot) -> None:
+    labels = [window.nav.item(row).text() for row in range(window.nav.count())]
+    row = labels.index("Kiểm tra chữ ký số")
+    window.nav.setCurrentRow(row)
+    assert isinstance(window.pages.currentWidget(), VerifyPage)
+    assert topic_of(window.pages.currentWidget()) == "signatures"
+    assert "chưa kiểm tra thu hồi" in HelpDialog("signatures").text.toPlainText().lower()
