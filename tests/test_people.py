@@ -20,6 +20,8 @@ from dvdesk.services.records import add_record, get_record
 from dvdesk.services.settings import get_setting, set_setting
 from dvdesk.services.store import Store, open_store
 from dvdesk.services.users import add_user, disable_user, list_users, set_password
+from dvdesk.signatures.documents import sign_issued
+from dvdesk.signatures.sign import SigningRequest
 from dvdesk.sync import keys
 from dvdesk.sync.export import export_package
 from tests.conftest import CliRunner, database_digest, inspection
@@ -72,6 +74,9 @@ def test_a_clerk_cannot_approve_issue_export_or_manage_users(office: Store, tmp_
         # The role is checked before the document is even looked at.
         lambda: issue(clerk, document=cast(Document, None), subject_key=f"minutes:{record_id}"),
         lambda: void_document(clerk, document_id=1, reason="Ban hành nhầm"),
+        lambda: sign_issued(
+            clerk, document="1", request=cast(SigningRequest, None), pin="12345678"
+        ),
     ]
     for refuse in refusals:
         with pytest.raises(PermissionDenied) as refused:
