@@ -385,24 +385,32 @@ def test_a_report_signed_by_the_signer_then_the_office(
 def test_received_documents_are_checked_and_kept_with_their_verdict(
     store: Store, cli: CliRunner, token: SoftToken, pin_file: Path, issued: Path, tmp_path: Path
 ) -> None:
-    from dvdesk.signatures.travel import list_received, outgoing_documents, receive_documents
+    from dvdesk.signatures.travel import (
+        list_received,
+        outgoing_documents,
+        parse_member,
+        receive_documents,
+    )
 
     out = tmp_path / "signed.pdf"
     assert sign(cli, token, pin_file, "--out", str(out))[0] == 0
     trust_ca(cli, token, tmp_path)
-    [member] = outgoing_documents(store)  # the newest version: the signed one
+    [member] = outgoing_documents(store, office_code="10101")  # the newest: the signed one
     tampered = bytearray(out.read_bytes())
     tampered[tampered.index(b"stream", 200) + 20] ^= 0x01
-    changed = member.replace(
-        base64.b64encode(out.read_bytes()), base64.b64encode(bytes(tampered))
-    ).replace(
-        hashlib.sha256(out.read_bytes()).hexdigest().encode(),
-        hashlib.sha256(bytes(tampered)).hexdigest().encode(),
+    changed = (
+        member.replace(base64.b64encode(out.read_bytes()), base64.b64encode(bytes(tampered)))
+        .replace(
+            hashlib.sha256(out.read_bytes()).hexdigest().encode(),
+            hashlib.sha256(bytes(tampered)).hexdigest().encode(),
+        )
+        .replace(b'"10101"', b'"10103"')
     )
     with store.session() as session:
-        assert receive_documents(session, origin="10101", members=[member]) == 1
-        assert receive_documents(session, origin="10103", members=[changed]) == 1
-        assert receive_documents(session, origin="10101", members=[member]) == 0  # kept once
+        good, bad = parse_member(member), parse_member(changed)
+        assert receive_documents(session, origin="10101", members=[good]) == 1
+        assert receive_documents(session, origin="10103", members=[bad]) == 1
+        assert receive_documents(session, origin="10101", members=[good, good]) == 0  # kept once
     received = {item.office_code: item for item in list_received(store)}
     assert received["10101"].signature_status == "valid"
     assert received["10101"].signers == ("Nguyễn Văn An",)

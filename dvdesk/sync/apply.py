@@ -39,6 +39,13 @@ from dvdesk.services.audit import audit
 from dvdesk.services.backup import backup_before_import
 from dvdesk.services.compact import compact_after_bulk
 from dvdesk.services.store import Store, storage_errors
+from dvdesk.signatures.travel import (
+    BadDocument,
+    DocumentMember,
+    check_origin,
+    parse_member,
+    receive_documents,
+)
 from dvdesk.sync import keys
 from dvdesk.sync.container import PackageFile, open_package
 from dvdesk.sync.contents import Member, open_contents, read_member
@@ -464,6 +471,7 @@ def _dry_run(
 
                 context = _context(session, source.manifest)
                 _counts(source, limits)
+                _documents(source, limits)
                 for chunk in _chunks(source, limits):
                     check_cancel(cancel)
                     existing = _existing(cursor, [r["id"] for r in chunk])
@@ -535,6 +543,9 @@ def _apply(
             cancel=cancel,
         )
         _apply_counts(session, cursor, source, limits=limits, actor=actor)
+        receive_documents(
+            session, origin=source.manifest.origin.code, members=_documents(source, limits)
+        )
         return outcomes
     finally:
         cursor.close()  # else the failed statement keeps the connection (and its WAL) open
@@ -621,6 +632,36 @@ def _counts(source: _Source, limits: Limits) -> list[WireCount]:
                 ).format(origin=shown(origin.code), office=shown(count["office_code"])),
             )
     return found
+
+
+def _documents(source: _Source, limits: Limits) -> list[tuple[DocumentMember, bytes]]:
+    """The issued documents a package carries, each read against its signed (or sealed)
+    hash before it is parsed; each must be issued by the office that signed the package."""
+    entries = [m for m in source.members if m.entry.kind == "document"]
+    if sum(m.entry.size for m in entries) > limits.documents_total_bytes:
+        raise _bad_document(source)
+    found: list[tuple[DocumentMember, bytes]] = []
+    for member in entries:
+        data = read_member(
+            source.package, member, source.opener, limit=limits.document_member_bytes
+        )
+        try:
+            found.append(parse_member(data, limits=limits))
+        except BadDocument:
+            raise _bad_document(source) from None
+    check_origin(found, origin=source.manifest.origin.code)
+    return found
+
+
+def _bad_document(source: _Source) -> Refused:
+    return Refused(
+        Reason.BAD_PAYLOAD,
+        _(
+            "The package from {origin} carries an issued document that is damaged or larger "
+            "than dvdesk ever writes. Nothing was imported; ask the sending office to export "
+            "the package again."
+        ).format(origin=shown(source.manifest.origin.code)),
+    )
 
 
 def _apply_counts(

@@ -29,6 +29,7 @@ from dvdesk.services.audit import audit
 from dvdesk.services.auth import check
 from dvdesk.services.office import OfficeView, get_office
 from dvdesk.services.store import Store, storage_errors
+from dvdesk.signatures.travel import outgoing_documents
 from dvdesk.sync import history, keys
 from dvdesk.sync.checks import bad_signature, check_members, read_signed_manifest
 from dvdesk.sync.container import PackageWriter, open_package
@@ -222,7 +223,7 @@ class _Builder:
         name: str,
         plain: bytes,
         *,
-        kind: Literal["records", "attachment", "counts"],
+        kind: Literal["records", "attachment", "counts", "document"],
         records: int = 0,
     ) -> None:
         entry = FileEntry(
@@ -338,6 +339,7 @@ def _write(
     progress: Progress,
     cancel: CancelCheck,
 ) -> ExportResult:
+    documents = outgoing_documents(store, office_code=office.code)  # may refuse: before writing
     writer = PackageWriter(temporary)
     builder = _Builder(writer, sealer)
     counts: Counter[str] = Counter()
@@ -390,6 +392,9 @@ def _write(
                 ).format(sha=sha256[:12])
             )
         builder.add_attachment(sha256, source)
+    for number, document in enumerate(documents, start=1):
+        check_cancel(cancel)
+        builder.add(f"documents/{number:06d}.json", document, kind="document")
     relayed = _add_relayed(store, writer, plan, cancel)
     package_id = str(uuid.uuid4())
     files, signed_counts, signed_offices = builder.manifest_files(

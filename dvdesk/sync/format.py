@@ -43,6 +43,7 @@ SIGNATURE: Final = "manifest.sig"
 SIGNATURE_BYTES: Final = 64
 RECORDS_NAME = re.compile(r"records/[0-9]{6}\.json(\.sealed)?")
 COUNTS_NAME = re.compile(r"counts\.json(\.sealed)?")
+DOCUMENT_NAME = re.compile(r"documents/[0-9]{6}\.json(\.sealed)?")
 ATTACHMENT_NAME = re.compile(r"attachments/[0-9a-f]{64}(\.sealed)?")
 RELAYED_NAME = re.compile(r"relayed/[0-9]{6}\.dvpkg")
 # A relay of a relay of …: deeper than this is refused before anything is opened.
@@ -66,6 +67,10 @@ class Limits:
     records_member_bytes: int = 256 * 1024**2
     attachment_bytes: int = 256 * 1024**2
     relayed_bytes: int = 1024**3
+    # One issued document (its PDF in base64 plus the register details); all of a
+    # package's documents together. Export refuses a document over the cap.
+    document_member_bytes: int = 16 * 1024**2
+    documents_total_bytes: int = 512 * 1024**2
 
     @property
     def manifest_json(self) -> JsonBounds:
@@ -126,8 +131,9 @@ class FileEntry(_Frozen):
     """One payload member: its bytes in the zip, and for sealed members the plain bytes."""
 
     name: str = Field(max_length=200)
-    # "counts" members exist since aggregate counts; older readers refuse them.
-    kind: Literal["records", "attachment", "counts", "sealed"]
+    # "counts" members exist since aggregate counts, "document" ones since issued
+    # documents travel; older readers refuse them.
+    kind: Literal["records", "attachment", "counts", "document", "sealed"]
     size: Size
     sha256: str = Field(pattern=SHA256_HEX.pattern)
     records: int = Field(default=0, ge=0, le=RECORDS_PER_CHUNK)
