@@ -102,6 +102,7 @@ def test_sign_in_the_app_then_check_the_pdf(
     assert cli("trust", "add-root", str(root)).code == 0
     pdf = dialog.outcome.pdf
     member = DocumentMember(
+        office_code="10101",
         doc_type="BB",
         number=7,
         symbol="BDVX",
@@ -110,7 +111,7 @@ def test_sign_in_the_app_then_check_the_pdf(
         pdf=base64.b64encode(pdf).decode("ascii"),
     )
     with store.session() as session:
-        receive_documents(session, origin="10101", members=[member.model_dump_json().encode()])
+        receive_documents(session, origin="10101", members=[(member, pdf)])
     page = VerifyPage(store)
     qtbot.addWidget(page)
     page.resize(1366, 700)

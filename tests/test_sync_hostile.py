@@ -443,13 +443,13 @@ def test_bytes_hidden_in_zip_comments_or_extra_fields_are_refused(
                     info.extra = hidden
             archive.writestr(info, data)
     if where == "central extra":  # zipfile wrote the extra in both headers: clear the local one
-        data = bytearray(path.read_bytes())
-        local = data.find(b"PK\x03\x04")
-        name_length = int.from_bytes(data[local + 26 : local + 28], "little")
+        raw = bytearray(path.read_bytes())
+        local = raw.find(b"PK\x03\x04")
+        name_length = int.from_bytes(raw[local + 26 : local + 28], "little")
         start = local + 30 + name_length
-        data[start : start + len(hidden)] = b"\x00" * len(hidden)
-        data[start : start + 4] = b"\x99\x99\x10\x00"
-        path.write_bytes(bytes(data))
+        raw[start : start + len(hidden)] = b"\x00" * len(hidden)
+        raw[start : start + 4] = b"\x99\x99\x10\x00"
+        path.write_bytes(bytes(raw))
     _refused(exchange, path, Reason.EXTRA_BYTES)
 
 

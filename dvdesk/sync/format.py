@@ -70,7 +70,8 @@ class Limits:
     # One issued document (its PDF in base64 plus the register details); all of a
     # package's documents together. Export refuses a document over the cap.
     document_member_bytes: int = 16 * 1024**2
-    documents_total_bytes: int = 512 * 1024**2
+    # All of a package's documents are held in memory together at import: keep it small.
+    documents_total_bytes: int = 128 * 1024**2
 
     @property
     def manifest_json(self) -> JsonBounds:
