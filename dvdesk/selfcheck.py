@@ -179,6 +179,7 @@ def check_package(work: Path) -> str:
     """A commune exports a signed package of a record; its province verifies and imports it."""
     from dvdesk.domain.enums import RecordType  # noqa: PLC0415
     from dvdesk.paths import DataPaths  # noqa: PLC0415
+    from dvdesk.services.approval import approve_records  # noqa: PLC0415
     from dvdesk.services.office import create_office  # noqa: PLC0415
     from dvdesk.services.records import add_record, list_records  # noqa: PLC0415
     from dvdesk.services.store import open_store  # noqa: PLC0415
@@ -211,7 +212,8 @@ def check_package(work: Path) -> str:
     try:
         enroll_card(parent, card=parse_card(keys.active_key(child).card))
         enroll_card(child, card=parse_card(keys.active_key(parent).card))
-        add_record(child, record_type=RecordType.INSPECTION, data=SELF_CHECK_RECORD)
+        record_id = add_record(child, record_type=RecordType.INSPECTION, data=SELF_CHECK_RECORD)
+        approve_records(child, record_ids=[record_id])  # only approved records leave
         stick = work / "usb"
         stick.mkdir()
         exported = export_package(child, out=stick, passphrase=SELF_CHECK_PASSPHRASE)

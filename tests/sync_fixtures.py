@@ -17,6 +17,7 @@ import pytest
 
 from dvdesk.domain.enums import RecordType
 from dvdesk.paths import DataPaths
+from dvdesk.services.approval import approve_records
 from dvdesk.services.office import create_office, get_office
 from dvdesk.services.records import add_record
 from dvdesk.services.store import Store, open_store
@@ -82,9 +83,13 @@ class Exchange:
     stick: Path
 
     def add(self, store: Store | None = None, **overrides: Any) -> str:
-        return add_record(
-            store or self.child, record_type=RecordType.INSPECTION, data=inspection(**overrides)
+        """Add a record and approve it (a one-person office), so it is sent."""
+        office = store or self.child
+        record_id = add_record(
+            office, record_type=RecordType.INSPECTION, data=inspection(**overrides)
         )
+        approve_records(office, record_ids=[record_id])
+        return record_id
 
     def export(self, store: Store | None = None, **options: Any) -> ExportResult:
         return export_package(store or self.child, out=self.stick, passphrase=PASSPHRASE, **options)
@@ -207,7 +212,12 @@ class Hierarchy:
     stick: Path
 
     def add(self, store: Store, **overrides: Any) -> str:
-        return add_record(store, record_type=RecordType.INSPECTION, data=inspection(**overrides))
+        """Add a record and approve it (each office here is a one-person office)."""
+        record_id = add_record(
+            store, record_type=RecordType.INSPECTION, data=inspection(**overrides)
+        )
+        approve_records(store, record_ids=[record_id])
+        return record_id
 
     def export(self, store: Store, **options: Any) -> ExportResult:
         return export_package(store, out=self.stick, passphrase=PASSPHRASE, **options)

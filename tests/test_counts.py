@@ -14,6 +14,7 @@ from dvdesk.documents.report_pdf import build_report_pdf
 from dvdesk.documents.workbook import build_workbook
 from dvdesk.domain.enums import RecordType
 from dvdesk.errors import ValidationFailed
+from dvdesk.services.approval import approve_records
 from dvdesk.services.counts import delete_count, list_counts, set_counts
 from dvdesk.services.records import add_record
 from dvdesk.services.store import Store
@@ -84,7 +85,8 @@ def test_three_levels_items_at_the_bottom_counts_in_the_middle(
     commune, province = exchange.child, exchange.parent
 
     def add(store: Store, record_type: RecordType, data: dict[str, object]) -> None:
-        add_record(store, record_type=record_type, data=data)
+        record_id = add_record(store, record_type=record_type, data=data)
+        approve_records(store, record_ids=[record_id])  # only approved records are sent
 
     # The bottom: items.
     add(commune, RecordType.DIRECTIVE, directive(start_date="2022-03-01"))

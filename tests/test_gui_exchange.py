@@ -17,6 +17,7 @@ from pytestqt.qtbot import QtBot
 
 from dvdesk.domain.enums import RecordType
 from dvdesk.paths import DataPaths
+from dvdesk.services.approval import approve_records
 from dvdesk.services.office import create_office
 from dvdesk.services.office_view import get_office
 from dvdesk.services.records import add_record, list_records
@@ -84,8 +85,13 @@ def _settle(qtbot: QtBot, page: ExchangePage) -> None:
 def test_commune_exports_and_province_imports_through_the_screen(
     store: Store, province: Store, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    add_record(store, record_type=RecordType.INSPECTION, data=inspection())
-    add_record(store, record_type=RecordType.DIALOGUE, data=dialogue())
+    approve_records(
+        store,
+        record_ids=[
+            add_record(store, record_type=RecordType.INSPECTION, data=inspection()),
+            add_record(store, record_type=RecordType.DIALOGUE, data=dialogue()),
+        ],
+    )
     stick = tmp_path / "usb"
     stick.mkdir()
 

@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from dvdesk.cli.main import main
 from dvdesk.errors import Conflict
+from dvdesk.services.approval import approve_records
 from dvdesk.services.office_view import get_office
 from dvdesk.services.records import delete_record, get_record, record_writer, update_record
 from tests import sync_fixtures
@@ -42,6 +43,7 @@ def test_the_parent_cannot_change_or_delete_a_childs_record(exchange: Exchange) 
     # The owner still can, and its change reaches the parent with the next package.
     assert record_writer(exchange.child, record_id=record_id).own
     update_record(exchange.child, record_id=record_id, changes={"place": "Nhà văn hóa thôn"})
+    approve_records(exchange.child, record_ids=[record_id])
     exchange.import_(exchange.export().path)
     assert get_record(exchange.parent, record_id=record_id)["place"] == "Nhà văn hóa thôn"
 

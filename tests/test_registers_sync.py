@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 
 from dvdesk.domain.enums import RecordType
+from dvdesk.services.approval import approve_records
 from dvdesk.services.records import add_record, get_record, list_records, update_record
 from dvdesk.sync.export import export_package
 from dvdesk.sync.wire import decode_chunk, record_row
@@ -39,6 +40,7 @@ def test_commune_to_province_then_relayed_to_central(exchange: Exchange, tmp_pat
         data=directive(kind="khac", kind_name="Thông báo", number="05-TB/ĐU"),
     )
     good_model = add_record(exchange.child, record_type=RecordType.MODEL, data=model())
+    approve_records(exchange.child, record_ids=[document, other, good_model])
     summary = exchange.import_(exchange.export().path)
     assert (summary.new, summary.refused) == (3, 0)
     for record_id in (document, other, good_model):
@@ -56,6 +58,7 @@ def test_commune_to_province_then_relayed_to_central(exchange: Exchange, tmp_pat
         record_id=good_model,
         changes={"recognitions": [{"level": "trung_uong", "date": "2024-01-09"}]},
     )
+    approve_records(exchange.child, record_ids=[good_model])
     again = exchange.import_(exchange.export().path)
     assert (again.new, again.updated) == (0, 1)
     assert get_record(exchange.parent, record_id=good_model)["recognitions"] == [

@@ -70,7 +70,9 @@ def _add(run: Runner, root: Path, title: str) -> str:
         stdin=json.dumps(inspection(title=title)),
     )
     assert result.code == 0, result.err
-    return result.out.strip()
+    record_id = result.out.strip()
+    assert run(root, "record", "approve", record_id).code == 0
+    return record_id
 
 
 def test_export_verify_import_receipt(run: Runner, offices: tuple[Path, Path, Path]) -> None:

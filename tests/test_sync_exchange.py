@@ -9,6 +9,7 @@ import pytest
 
 from dvdesk.clock import today
 from dvdesk.domain.enums import RecordType
+from dvdesk.services.approval import approve_records
 from dvdesk.services.attachments import add_attachment, blob_path
 from dvdesk.services.records import (
     add_record,
@@ -41,6 +42,7 @@ def test_round_trip_keeps_every_field_origin_and_revision(exchange: Exchange) ->
     first = exchange.add()
     gone = exchange.add(title="Kiểm tra đã xóa")
     dialogue_id = add_record(exchange.child, record_type=RecordType.DIALOGUE, data=dialogue())
+    approve_records(exchange.child, record_ids=[dialogue_id])
     delete_record(exchange.child, record_id=gone)
     result = exchange.export()
     assert (result.sequence, result.covers_from, result.records, result.tombstones) == (1, 1, 3, 1)
@@ -101,6 +103,7 @@ def test_updates_and_resent_records(exchange: Exchange) -> None:
     first = exchange.export()
     exchange.import_(first.path)
     update_record(exchange.child, record_id=record, changes={"place": "Nhà văn hóa"})
+    approve_records(exchange.child, record_ids=[record])
     other = exchange.add(title="Kiểm tra thứ hai")
     second = exchange.export()  # not acknowledged: re-sends the first record too
     assert (second.sequence, second.covers_from, second.records) == (2, 1, 2)
@@ -139,6 +142,7 @@ def test_records_sent_back_travel_with_the_receipt(exchange: Exchange) -> None:
     assert [r.corrected for r in returned_records(exchange.child)] == [False]
     update_record(exchange.child, record_id=record, changes={"decision_number": "12-QĐ/BXDĐ"})
     assert [r.corrected for r in returned_records(exchange.child)] == [True]
+    approve_records(exchange.child, record_ids=[record])
     exchange.import_(exchange.export().path)
     assert status.unit_statuses(exchange.parent)[0].open_corrections == 0
     again = import_receipt(exchange.child, path=receipt.path)

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from dvdesk.services.approval import approve_records
 from dvdesk.services.records import get_record, update_record
 from dvdesk.services.store import Store
 from dvdesk.sync import keys, status
@@ -483,6 +484,7 @@ def test_a_record_edited_after_the_round_trip_updates_the_top(hierarchy: Hierarc
     hierarchy.acknowledge(hierarchy.province, hierarchy.commune)
     hierarchy.acknowledge(hierarchy.centre, hierarchy.province)
     update_record(hierarchy.commune, record_id=record, changes={"title": "Kiểm tra đã sửa"})
+    approve_records(hierarchy.commune, record_ids=[record])
     hierarchy.send(hierarchy.commune, hierarchy.province)
     summary = hierarchy.send(hierarchy.province, hierarchy.centre)
     assert summary.updated == 1

@@ -142,3 +142,29 @@ def test_a_register_from_0003_keeps_its_numbers(
     assert old["reference"] == f"01-BB/{symbol}" and old["in_force"]
     reprint = cli("document", "show", "#1", "--out", str(tmp_path / "old.pdf"))
     assert reprint.code != 0 and "không có gì để in lại" in reprint.err
+
+
+PEOPLE = "0009_people"
+
+
+@pytest.mark.parametrize(
+    "old_install",
+    [p for p in OLDER if p.stem < PEOPLE],
+    ids=[p.stem for p in OLDER if p.stem < PEOPLE],
+    indirect=True,
+)
+def test_upgrade_to_people_approves_old_records_and_seals_the_audit_log(
+    old_install: Path, paths: DataPaths, cli: CliRunner
+) -> None:
+    """Records made before approval existed were already kept as final (or sent): they are
+    approved by the migration user; the old audit entries become the start of the chain."""
+    before = rows_by_column(paths.database)
+    listed = cli("record", "list", "--json", "--deleted")
+    assert listed.code == 0, listed.err
+    assert len(listed.json()) == len(before["record"]) > 0
+    for record in listed.json():
+        assert record["approval"]["status"] == "approved"
+        assert record["approval"]["approved_by"] == "migration"
+    assert cli("user", "list").code == 0  # still a one-person office: no sign-in
+    verified = cli("audit", "verify")
+    assert verified.code == 0, verified.err

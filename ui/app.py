@@ -18,6 +18,7 @@ from dvdesk.logs import setup_logging
 from dvdesk.paths import RESOURCES_DIR, DataPaths, resolve_data_dir
 from dvdesk.services.backup import damaged_message, startup_check
 from dvdesk.services.office_view import OfficeView, get_office, has_office
+from dvdesk.services.people_light import office_has_users
 from dvdesk.services.store import Store, open_store
 from ui.check_progress import CheckProgress
 from ui.crash import CrashHandler, crash_files, route_qt_messages, show_error
@@ -59,12 +60,15 @@ def configure_application(app: QApplication, paths: DataPaths) -> QtVietnamese:
 class Opened:
     store: Store
     office: OfficeView | None  # None: no office yet, the wizard sets one up
+    needs_sign_in: bool = False  # the office has users: sign in before the main window
 
 
 def open_office(paths: DataPaths) -> Opened:
     """Open (making, migrating and backing up as needed) the database: on the worker."""
     store = open_store(paths, actor=_login_name(), create=True)
-    return Opened(store, get_office(store) if has_office(store) else None)
+    if not has_office(store):
+        return Opened(store, None)
+    return Opened(store, get_office(store), needs_sign_in=office_has_users(store))
 
 
 def _login_name() -> str:
@@ -125,6 +129,9 @@ class _Session:
 
     def opened(self, opened: Opened) -> None:
         self.store = opened.store
+        if opened.office is not None and opened.needs_sign_in:
+            self.sign_in(opened.office)
+            return
         if opened.office is not None:
             self.show_window(opened.office)
             return
@@ -135,6 +142,16 @@ class _Session:
         wizard.rejected.connect(self.app.quit)
         self.wizard = wizard
         wizard.show()
+
+    def sign_in(self, office: OfficeView) -> None:
+        from ui.sign_in import SignInDialog  # noqa: PLC0415 - only for offices with users
+
+        assert self.store is not None
+        dialog = SignInDialog(self.store)
+        dialog.accepted.connect(lambda: self.show_window(office))
+        dialog.rejected.connect(self.app.quit)
+        self.wizard = dialog
+        dialog.show()
 
     def cannot_start(self, error: UserError) -> None:
         QMessageBox.critical(None, _("dvdesk cannot start"), error.message)

@@ -25,6 +25,7 @@ from dvdesk.formatting import local_time
 from dvdesk.i18n import _, current_language, set_language
 from dvdesk.services.office_view import OfficeView
 from dvdesk.services.store import Store
+from ui import people_menu
 from ui.crash import show_error
 from ui.forms.drafts import Draft, draft_key, list_drafts, load_draft
 from ui.list_page import ListPage
@@ -95,6 +96,7 @@ class MainWindow(QMainWindow):
         splitter.setSizes([190, 1000])
         self.setCentralWidget(splitter)
         self._menus()
+        people_menu.install(self)
         self._idle_message = _("Office {code} · data folder {folder}").format(
             code=self.office.code, folder=store.paths.root
         )

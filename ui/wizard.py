@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from dvdesk.domain.enums import OfficeLevel
+from dvdesk.domain.people import Role
 from dvdesk.domain.validation import validate
 from dvdesk.errors import UserError, ValidationFailed
 from dvdesk.i18n import N_, _
@@ -25,6 +26,8 @@ from dvdesk.services.demo import add_demo_records
 from dvdesk.services.office import OfficeInput, create_office
 from dvdesk.services.office_view import OfficeView, get_office
 from dvdesk.services.store import Store
+from dvdesk.services.users import add_user, check_new_user
+from ui.admin_page import AdminPage, FirstAdmin
 from ui.crash import show_error
 from ui.screen import fit_to_screen
 from ui.worker import run_in_background
@@ -163,6 +166,10 @@ class SummaryPage(QWizardPage):
                 lines.append(f"{_(label).rstrip(' *')}: {data[key]}")
         if self.demo.demo.isChecked():
             lines.append(self.demo.demo.text())
+        wizard = self.wizard()
+        admin = wizard.admin_page.admin() if isinstance(wizard, SetupWizard) else None
+        if admin is not None:
+            lines.append(_("Administrator: {name}").format(name=admin.name))
         self.text.setText("\n".join(lines))
 
 
@@ -203,14 +210,17 @@ class SetupWizard(QWizard):
         QVBoxLayout(intro).addWidget(text)
         self.office_page = OfficePage()
         self.demo_page = DemoPage()
+        self.admin_page = AdminPage()
         self.summary_page = SummaryPage(self.office_page, self.demo_page)
-        for page in (intro, self.office_page, self.demo_page, self.summary_page):
+        pages = (intro, self.office_page, self.demo_page, self.admin_page, self.summary_page)
+        for page in pages:
             self.addPage(page)
         fit_to_screen(self, 720, 560)
 
     def accept(self) -> None:
         data = self.office_page.data()
         demo = self.demo_page.demo.isChecked()
+        admin = self.admin_page.admin()
         finish = self.button(QWizard.WizardButton.FinishButton)
         finish.setEnabled(False)
         self.demo_page.setSubTitle(_("Setting up the office…"))
@@ -221,7 +231,7 @@ class SetupWizard(QWizard):
             show_error(self, error)
 
         run_in_background(
-            lambda: set_up_office(self.store, data=data, demo=demo),
+            lambda: set_up_office(self.store, data=data, demo=demo, admin=admin),
             on_done=self._created,
             on_failed=failed,
         )
@@ -231,9 +241,22 @@ class SetupWizard(QWizard):
         super().accept()
 
 
-def set_up_office(store: Store, *, data: dict[str, Any], demo: bool) -> OfficeView:
-    """The office, and the demo records if asked for (runs on the database worker)."""
+def set_up_office(
+    store: Store, *, data: dict[str, Any], demo: bool, admin: FirstAdmin | None = None
+) -> OfficeView:
+    """The office, the demo records if asked for, and the first administrator, who is
+    signed in from then on (runs on the database worker)."""
+    if admin is not None:
+        check_new_user(name=admin.name, password=admin.password)  # before anything is made
     create_office(store, data=data)
     if demo:
         add_demo_records(store, count=DEMO_RECORDS, seed=1, office_codes=[data["code"]])
+    if admin is not None:
+        add_user(
+            store,
+            name=admin.name,
+            roles=[Role.ADMIN, Role.HEAD, Role.CLERK],
+            password=admin.password,
+            full_name=admin.full_name,
+        )
     return get_office(store)

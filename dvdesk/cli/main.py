@@ -63,7 +63,15 @@ def build_parser(*, with_commands: bool = True) -> Parser:
     parser.add_argument(
         "--user",
         metavar=_("NAME"),
-        help=_("who is working, recorded in the audit log (default: the login name)"),
+        help=_(
+            "who is working: the user who signs in (default: the login name, when "
+            "the office has no users)"
+        ),
+    )
+    parser.add_argument(
+        "--password-file",
+        metavar=_("FILE"),
+        help=_("file holding the password of --user (instead of DVDESK_PASSWORD)"),
     )
     parser.add_argument(
         "--lang", choices=("vi", "en"), default="vi", help=_("language of messages (default: vi)")
@@ -126,6 +134,9 @@ def main(argv: Sequence[str] | None = None, *, open_gui: GuiLauncher | None = No
     args.paths = paths
     args.actor = args.user or _login_name()
     try:
+        from dvdesk.cli.session import authenticate  # noqa: PLC0415 - loads SQLAlchemy
+
+        authenticate(args)
         return run(args)
     except UserError as error:
         log.info("refused %s: %s", args.command, error.message)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from dvdesk.services import audit_chain
 from dvdesk.text import fold, vi_collate
 
 BUSY_TIMEOUT_MS = 5000
@@ -34,6 +35,7 @@ def configure_connection(connection: sqlite3.Connection) -> None:
     """Functions, collation and pragmas every dvdesk connection needs."""
     connection.create_function("vi_fold", 1, fold, deterministic=True)
     connection.create_collation("vi", vi_collate)
+    audit_chain.register(connection)
     connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     connection.execute("PRAGMA foreign_keys = ON")
     connection.execute("PRAGMA synchronous = NORMAL")

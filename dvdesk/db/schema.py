@@ -246,6 +246,9 @@ class AuditEntry(SQLModel, table=True):
     entity_id: str | None = Field(default=None, index=True)
     revision: int | None = None
     changes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # Filled by the trigger trg_audit_log_seal (see dvdesk.services.audit_chain).
+    prev_hash: str | None = None
+    hash: str | None = None
 
 
 class Setting(SQLModel, table=True):
@@ -381,6 +384,9 @@ class PackageOut(SQLModel, table=True):
     file_name: str
     created_at: str
     created_by: str
+    # The audit chain's length and head sealed into this package (see sync/history.py).
+    audit_count: int | None = None
+    audit_head: str | None = None
     # The last package_in id whose package was nested in this one (relayed upward).
     relayed_upto: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
@@ -437,8 +443,75 @@ class Correction(SQLModel, table=True):
     revision: int  # the revision that was sent back
     comment: str
     status: str  # "pending" | "sent" | "resolved" (out); "received" (in)
+    deadline: date | None = None  # when the corrected record is due back
     created_at: str
     created_by: str
+
+
+class AppUser(SQLModel, table=True):
+    """A person who signs in; none at all means a one-person office without sign-in."""
+
+    __tablename__ = "app_user"
+
+    name: str = Field(primary_key=True)
+    full_name: str
+    password_hash: str
+    roles: list[str] = _json_list()
+    disabled: bool = False
+    # Persisted so that restarting the program does not reset the growing delay.
+    failed_count: int = 0
+    blocked_until: float = 0.0
+    created_at: str
+    created_by: str
+
+
+class RecordApproval(SQLModel, table=True):
+    """Where a record is in nháp → trình duyệt → đã duyệt (and who moved it)."""
+
+    __tablename__ = "record_approval"
+
+    record_id: str = Field(primary_key=True, foreign_key="record.id", ondelete="CASCADE")
+    status: str = Field(index=True)
+    submitted_by: str | None = None
+    submitted_at: str | None = None
+    approved_by: str | None = None
+    approved_at: str | None = None
+    approved_revision: int | None = None
+    # A record the office withdrew (thu hồi) after sending it; it travels as a tombstone.
+    withdrawn_reason: str | None = None
+    # Sent again after the level above returned it (the package marks the resubmission).
+    resubmission: bool = False
+
+
+class ReportRequest(SQLModel, table=True):
+    """What the level above expects: a report for a period by a deadline.
+
+    "out": set here for a child office; "in": received from the level above."""
+
+    __tablename__ = "report_request"
+
+    id: str = Field(primary_key=True)
+    direction: str
+    office_code: str = Field(index=True)  # the child (out) or the issuing parent (in)
+    period: str
+    deadline: date
+    note: str
+    created_at: str
+    created_by: str
+    # The last package imported from the office when the request was set (out): a later
+    # one is its report. Clocks are not trusted for this.
+    after_package: int = 0
+
+
+class Review(SQLModel, table=True):
+    """The level above accepted a received record at this revision (never edits it)."""
+
+    __tablename__ = "review"
+
+    record_id: str = Field(primary_key=True, foreign_key="record.id", ondelete="CASCADE")
+    revision: int
+    accepted_by: str
+    accepted_at: str
 
 
 class TrustedRoot(SQLModel, table=True):

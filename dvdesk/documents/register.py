@@ -20,9 +20,11 @@ from dvdesk.documents.content import Document, Text, has_placeholder, reference
 from dvdesk.documents.layout import render_pdf
 from dvdesk.documents.settings import DocumentSettings, NumberingRule, get_document_settings
 from dvdesk.documents.word import render_docx
+from dvdesk.domain.people import Role
 from dvdesk.errors import Conflict, NotFound, UserError
 from dvdesk.i18n import _
 from dvdesk.services import register_store
+from dvdesk.services.auth import check
 from dvdesk.services.register_store import IssuedNumber, NewEntry, Series
 from dvdesk.services.store import Store
 
@@ -211,6 +213,7 @@ def issue(
     ``write`` (saving the issued file) runs before the number is committed: if it
     fails, nothing is issued.
     """
+    check(store, Role.HEAD)  # issuing is the head's (lãnh đạo) decision
     document, series, number = prepare(
         store, document=document, subject_key=subject_key, replaces=replaces
     )
@@ -305,6 +308,7 @@ def issued_document(store: Store, *, entry_id: int) -> Document | None:
 
 def void_document(store: Store, *, document_id: int, reason: str) -> IssuedNumber:
     """Void an issued document with a reason; its number is never given again."""
+    check(store, Role.HEAD)
     if not reason.strip():
         raise UserError(_("Give the reason the document is void (--reason)."))
     return register_store.void_entry(store, entry_id=document_id, reason=reason.strip())

@@ -36,11 +36,14 @@ from dvdesk.domain.inputs import (
     SessionInput,
     SupervisionInput,
 )
+from dvdesk.domain.people import Role
 from dvdesk.domain.validation import failed, validate
 from dvdesk.errors import Conflict, NotFound
 from dvdesk.i18n import _
 from dvdesk.ids import new_id
+from dvdesk.services import approval_hooks as approval
 from dvdesk.services.audit import audit
+from dvdesk.services.auth import check, require
 from dvdesk.services.browse import RecordSummary
 from dvdesk.services.search import matches, search_text
 from dvdesk.services.store import Store
@@ -65,6 +68,7 @@ def parse_record_type(value: str) -> RecordType:
 def add_record(store: Store, *, record_type: RecordType, data: Mapping[str, object]) -> str:
     """Validate ``data`` and store it as a new record owned by this office. Returns its id."""
     model = validate(INPUT_MODELS[record_type], data)
+    check(store, Role.CLERK, Role.HEAD)
     if model.revision is not None:
         raise failed([("revision", _("a new record has no revision yet; leave it out"))])
     _check_item_ids(model, allowed=set())
@@ -87,6 +91,7 @@ def add_record(store: Store, *, record_type: RecordType, data: Mapping[str, obje
         session.add(row)
         session.flush()
         _write_parts(session, record_id, model)
+        approval.start_draft(session, record_id)
         changes = {"record": _public_dump(model), "type": row.type}
         audit(
             session,
@@ -108,6 +113,7 @@ def update_record(store: Store, *, record_id: str, changes: Mapping[str, object]
     if not isinstance(changes, Mapping):
         validate(RecordInput, changes)  # raises the "must be an object" message
     with store.session() as session:
+        require(session, store, Role.CLERK, Role.HEAD)
         row = record_row(session, record_id)
         if row.deleted:
             raise Conflict(_("Record {id} was deleted; it cannot be changed.").format(id=record_id))
@@ -143,6 +149,7 @@ def update_record(store: Store, *, record_id: str, changes: Mapping[str, object]
         _delete_parts(session, record_id)
         session.flush()
         _write_parts(session, record_id, model)
+        approval.note_change(session, record_id)
         audit(
             session,
             actor=store.actor,
@@ -155,9 +162,13 @@ def update_record(store: Store, *, record_id: str, changes: Mapping[str, object]
         return row.revision
 
 
-def delete_record(store: Store, *, record_id: str) -> int:
-    """Tombstone a record: it disappears from lists but is kept, so the deletion can travel."""
+def delete_record(store: Store, *, record_id: str, withdrawal_reason: str | None = None) -> int:
+    """Tombstone a record: it disappears from lists but is kept, so the deletion can travel.
+
+    With ``withdrawal_reason`` it is a withdrawal (thu hồi) of a record already sent: the
+    reason travels with the tombstone and the level above shows it."""
     with store.session() as session:
+        require(session, store, Role.CLERK, Role.HEAD)
         row = record_row(session, record_id)
         if row.deleted:
             raise Conflict(_("Record {id} is already deleted.").format(id=record_id))
@@ -168,13 +179,16 @@ def delete_record(store: Store, *, record_id: str) -> int:
         row.updated_by = store.actor
         row.updated_at = now_iso()
         session.add(row)
+        if withdrawal_reason is not None:
+            approval.note_withdrawal(session, record_id, withdrawal_reason)
         audit(
             session,
             actor=store.actor,
-            action="delete",
+            action="withdraw" if withdrawal_reason is not None else "delete",
             entity="record",
             entity_id=record_id,
             revision=row.revision,
+            changes={"reason": withdrawal_reason} if withdrawal_reason is not None else None,
         )
         return row.revision
 
@@ -214,6 +228,10 @@ def _check_writer(session: Session, row: Record) -> None:
                 "delete it. Ask them to correct it and send a new package."
             ).format(office=writer.name, code=writer.code)
         )
+
+
+def check_own_record(session: Session, row: Record) -> None:
+    _check_writer(session, row)
 
 
 def _office(session: Session) -> Office:

@@ -6,7 +6,9 @@ from typing import Any
 
 from dvdesk.clock import now_iso
 from dvdesk.db.schema import Setting
+from dvdesk.domain.people import Role
 from dvdesk.services.audit import audit
+from dvdesk.services.auth import require
 from dvdesk.services.store import Store
 
 
@@ -19,6 +21,7 @@ def get_setting(store: Store, *, key: str, default: Any = None) -> Any:
 def set_setting(store: Store, *, key: str, value: Any) -> None:
     """Store ``value`` (JSON-serialisable) under ``key``, with an audit entry."""
     with store.session() as session:
+        require(session, store, Role.ADMIN)
         row = session.get(Setting, key)
         old = None if row is None else row.value
         if row is None:

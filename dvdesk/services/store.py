@@ -37,6 +37,8 @@ class Store:
     def __init__(self, *, paths: DataPaths, actor: str) -> None:
         self.paths = paths
         self.actor = actor
+        # Set only by dvdesk.services.auth.sign_in, after the password was checked.
+        self.signed_in = False
 
     def __repr__(self) -> str:
         return f"Store({self.paths.root}, actor={self.actor!r})"

@@ -15,8 +15,10 @@ from sqlmodel import col, select
 
 from dvdesk.clock import now_iso
 from dvdesk.db.schema import AuditEntry, SignedVersion
+from dvdesk.domain.people import Role as UserRole
 from dvdesk.errors import Conflict
 from dvdesk.i18n import _
+from dvdesk.services.auth import check
 from dvdesk.services.store import Store
 from dvdesk.signatures.issued import IssuedEntry, issued_entry, issued_pdf
 from dvdesk.signatures.sign import Level, Role, SigningRequest, sign_pdf
@@ -64,6 +66,7 @@ def sign_issued(
     issued: bytes | None = None,
 ) -> SignOutcome:
     """Sign the issued document ``document`` (its number or register id) on the token."""
+    check(store, UserRole.HEAD)  # signing is the head's (lãnh đạo)
     entry = issued_entry(store, number=document)
     if entry.voided:
         raise Conflict(

@@ -16,8 +16,10 @@ from sqlmodel import col, select
 
 from dvdesk.clock import now_iso
 from dvdesk.db.schema import AuditEntry, TrustedRoot
+from dvdesk.domain.people import Role as UserRole
 from dvdesk.errors import Conflict, NotFound, UserError
 from dvdesk.i18n import _
+from dvdesk.services.auth import check
 from dvdesk.services.store import Store
 from dvdesk.signatures.token import certificate_name
 
@@ -60,6 +62,7 @@ def load_certificate(data: bytes, *, source: str) -> asn1_x509.Certificate:
 
 
 def add_root(store: Store, *, path: Path) -> RootInfo:
+    check(store, UserRole.ADMIN)  # trusted roots are settings: the administrator's
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -105,6 +108,7 @@ def root_certificates(store: Store) -> list[asn1_x509.Certificate]:
 
 
 def remove_root(store: Store, *, fingerprint_prefix: str) -> RootInfo:
+    check(store, UserRole.ADMIN)
     prefix = fingerprint_prefix.strip().lower().replace(":", "")
     if len(prefix) < 8:
         raise UserError(_("Give at least the first 8 characters of the fingerprint."))

@@ -65,7 +65,7 @@ from dvdesk.sync.relay import RelayedSummary, keep_for_relaying
 from dvdesk.sync.seal import Opener, opener_for
 from dvdesk.sync.trust import enrol_rotated
 from dvdesk.sync.verify import VerifiedPackage, inspect, scratch_folder, sequence_state
-from dvdesk.sync.wire import WireRecord, decode_chunk, part_rows, record_row
+from dvdesk.sync.wire import WireRecord, approval_rows, decode_chunk, part_rows, record_row
 from dvdesk.text import shown
 
 
@@ -600,6 +600,11 @@ def _apply_records(
             )
             cursor.executemany(insert_sql("dialogue_issue", ISSUE_COLUMNS), issues)
             cursor.executemany(insert_sql("attachment", ATTACHMENT_COLUMNS), attachments)
+            cursor.executemany(
+                "INSERT INTO record_approval (record_id, status, approved_by, approved_at, "
+                "withdrawn_reason, resubmission) VALUES (?, ?, ?, ?, ?, ?)",
+                approval_rows(accepted),
+            )
         except sqlite3.IntegrityError:
             raise _item_clash() from None
         progress(len(outcomes), total)

@@ -20,15 +20,17 @@ from sqlmodel import Session, col, func, select
 
 from dvdesk.clock import now_iso
 from dvdesk.db.schema import OrgUnit, OwnKey, PackageIn, PackageOut, Receipt, UnitKey
+from dvdesk.domain.people import Role
 from dvdesk.errors import Conflict, NotFound, UserError
 from dvdesk.fileio import fsync_folder
 from dvdesk.i18n import _
 from dvdesk.services.attachments import blob_path
 from dvdesk.services.audit import audit
+from dvdesk.services.auth import check
 from dvdesk.services.office import OfficeView, get_office
 from dvdesk.services.store import Store, storage_errors
 from dvdesk.signatures.travel import outgoing_documents
-from dvdesk.sync import keys
+from dvdesk.sync import history, keys
 from dvdesk.sync.checks import bad_signature, check_members, read_signed_manifest
 from dvdesk.sync.container import PackageWriter, open_package
 from dvdesk.sync.counts_wire import MEMBER as COUNTS_MEMBER
@@ -43,6 +45,7 @@ from dvdesk.sync.format import (
     PACKAGE_SUFFIX,
     RECORDS_PER_CHUNK,
     SCHEMA_VERSION,
+    AuditSeal,
     Contents,
     Delegation,
     FileEntry,
@@ -79,6 +82,7 @@ class ExportResult:
     package_hash: str
     size: int
     relayed: int = 0  # children's packages carried verbatim
+    audit: AuditSeal | None = None
 
 
 @dataclass(frozen=True)
@@ -277,6 +281,7 @@ def export_package(
     cancel: CancelCheck = never,
 ) -> ExportResult:
     """Write the package for ``destination`` (default: the parent) to ``out`` (file or folder)."""
+    check(store, Role.HEAD)
     office = get_office(store)
     own = keys.active_key(store)
     signing = keys.load_signing_key(store, key_id=own.key_id, passphrase=passphrase)
@@ -371,6 +376,7 @@ def _write(
         if count_rows:
             counts["aggregate_count"] = count_rows
             builder.add(COUNTS_MEMBER, count_data, kind="counts")
+        audit_seal = history.seal(connection, destination=plan.destination.code)
         connection.execute("COMMIT")
     finally:
         raw.close()
@@ -418,6 +424,7 @@ def _write(
         created_at=now_iso(),
         relayed=relayed,
         delegations=plan.delegations,
+        audit=audit_seal,
     )
     raw_manifest = canonical_json(manifest.model_dump(mode="json"))
     writer.add("manifest.json", raw_manifest, compress=True)
@@ -440,6 +447,7 @@ def _write(
         package_hash=sha256_hex(raw_manifest),
         size=temporary.stat().st_size,
         relayed=len(relayed),
+        audit=audit_seal,
     )
 
 
@@ -507,6 +515,8 @@ def _log(store: Store, *, plan: _Plan, result: ExportResult, final: Path) -> Non
                 file_name=final.name,
                 created_at=now_iso(),
                 created_by=store.actor,
+                audit_count=result.audit.count if result.audit else None,
+                audit_head=result.audit.head if result.audit else None,
                 relayed_upto=plan.relayed_upto,
             )
         )

@@ -149,6 +149,21 @@ class Encryption(_Frozen):
     salt: str = Field(max_length=100)
 
 
+class AuditCheckpoint(_Frozen):
+    count: int = Field(ge=0, le=10**12)
+    hash: str = Field(pattern=SHA256_HEX.pattern)
+
+
+class AuditSeal(_Frozen):
+    """The head of the sender's audit chain, and its hashes where earlier packages ended,
+    so the receiver can check the history continues from what it saw last."""
+
+    count: int = Field(ge=0, le=10**12)
+    head: str = Field(pattern=SHA256_HEX.pattern)
+    broken_at: int | None = Field(default=None, ge=0)
+    checkpoints: tuple[AuditCheckpoint, ...] = Field(default=(), max_length=64)
+
+
 class RelayedEntry(_Frozen):
     """A child's package carried verbatim (``relayed/NNNNNN.dvpkg``), as its relay got it."""
 
@@ -202,6 +217,7 @@ class Manifest(_Frozen):
     files: tuple[FileEntry, ...] = Field(max_length=1_000_000)
     encryption: Encryption | None = None
     created_at: str = Field(max_length=40)  # the sender's clock: shown, never trusted
+    audit: AuditSeal | None = None  # absent in packages from before the audit chain
     # Format 2: children's packages carried verbatim, and the keys the sender vouches for.
     relayed: tuple[RelayedEntry, ...] = Field(default=(), max_length=100_000)
     delegations: tuple[Delegation, ...] = Field(default=(), max_length=10_000)

@@ -27,10 +27,12 @@ from sqlmodel import Session, col, select
 
 from dvdesk.clock import now_iso
 from dvdesk.db.schema import Office, OwnKey
+from dvdesk.domain.people import Role
 from dvdesk.errors import Conflict, NotFound, UserError, ValidationFailed, WrongPassphrase
 from dvdesk.fileio import make_private, write_atomically
 from dvdesk.i18n import _
 from dvdesk.services.audit import audit
+from dvdesk.services.auth import check
 from dvdesk.services.office import get_office
 from dvdesk.services.store import Store, storage_errors
 from dvdesk.sync.format import b64, unb64
@@ -187,6 +189,7 @@ def _new_key(
 
 def create_keys(store: Store, *, passphrase: str) -> KeyInfo:
     """Make this office's first key pair. Refuses if it has one (use :func:`rotate_keys`)."""
+    check(store, Role.ADMIN)
     secret = _check_passphrase(passphrase)
     if _active_row(store) is not None:
         raise Conflict(
@@ -212,6 +215,7 @@ def create_keys(store: Store, *, passphrase: str) -> KeyInfo:
 
 def rotate_keys(store: Store, *, passphrase: str, new_passphrase: str | None = None) -> KeyInfo:
     """Make a new key pair certified by the current one; the current one is retired."""
+    check(store, Role.ADMIN)
     old = active_key(store)
     old_signing = load_signing_key(store, key_id=old.key_id, passphrase=passphrase)
     secret = _check_passphrase(new_passphrase or passphrase)

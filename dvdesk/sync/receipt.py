@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any, Final
 
@@ -26,12 +27,16 @@ from dvdesk.db.schema import (
     Record,
     UnitKey,
 )
+from dvdesk.domain.people import Role
 from dvdesk.errors import Conflict, NotFound
 from dvdesk.fileio import write_atomically
 from dvdesk.i18n import _
+from dvdesk.services.approval_hooks import mark_returned
 from dvdesk.services.audit import audit
+from dvdesk.services.auth import require
 from dvdesk.services.office import get_office
 from dvdesk.services.records import record_row
+from dvdesk.services.requests import RequestItem, outgoing_requests, take_requests
 from dvdesk.services.store import Store, storage_errors
 from dvdesk.sync import keys
 from dvdesk.sync.bounded_json import JsonBounds, UnsafeJson, loads
@@ -76,6 +81,7 @@ class Returned(_Frozen):
     title: str = Field(max_length=1_000)
     revision: Size
     comment: str = Field(max_length=10_000)
+    deadline: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$")
 
 
 class Received(_Frozen):
@@ -99,6 +105,7 @@ class ReceiptBody(_Frozen):
     package_hash: str = Field(max_length=64)
     received: tuple[Received, ...] = Field(max_length=10_000)
     returned: tuple[Returned, ...] = Field(max_length=100_000)
+    requests: tuple[RequestItem, ...] = Field(default=(), max_length=100)
     issued_at: str = Field(max_length=40)  # the issuer's clock: shown, never trusted
     require_encryption: bool = False  # the parent accepts only encrypted packages
     # Format 2: the issuer's parent's receipts carrying corrections for the recipient's
@@ -118,6 +125,7 @@ class ReturnedRecord:
     from_office: str
     current_revision: int | None
     corrected: bool
+    deadline: date | None = None
 
 
 @dataclass(frozen=True)
@@ -134,12 +142,15 @@ class ReceiptResult:
 # ---------------------------------------------------------------- the parent writes
 
 
-def request_correction(store: Store, *, record_id: str, comment: str) -> ReturnedRecord:
+def request_correction(
+    store: Store, *, record_id: str, comment: str, deadline: date | None = None
+) -> ReturnedRecord:
     """Mark a child's record to be sent back with ``comment`` in the next receipt."""
     text = clean(comment)
     if not text:
         raise Conflict(_("Write a comment saying what the office should correct."))
     with store.session() as session:
+        require(session, store, Role.HEAD)
         record = record_row(session, record_id)
         own = keys.get_office_code(session)
         if record.office_code == own:
@@ -160,10 +171,11 @@ def request_correction(store: Store, *, record_id: str, comment: str) -> Returne
                 status="pending",
                 created_at=now_iso(),
                 created_by=store.actor,
+                deadline=deadline,
             )
         )
         return ReturnedRecord(
-            record.id, record.title, record.revision, text, own, record.revision, False
+            record.id, record.title, record.revision, text, own, record.revision, False, deadline
         )
 
 
@@ -282,9 +294,11 @@ def write_receipt(store: Store, *, origin: str, out: Path, passphrase: str) -> R
                 title=c.title,
                 revision=c.revision,
                 comment=c.comment,
+                deadline=c.deadline.isoformat() if c.deadline else None,
             )
             for c in requests
         ),
+        requests=outgoing_requests(store, office_code=origin),
         issued_at=now_iso(),
         require_encryption=required,
         relayed=tuple(relayed),
@@ -485,10 +499,14 @@ def import_receipt(store: Store, *, path: Path) -> ReceiptResult:
                     status="pending" if down else "received",
                     created_at=now_iso(),
                     created_by=issuer,
+                    deadline=_date(item.deadline),
                 )
             )
+            if not down:
+                mark_returned(session, item.record_id)
         if relaying:
             _keep_receipt(store, receipt_hash, signed, signature)
+        take_requests(session, issuer=body.issuer.code, items=body.requests, actor=store.actor)
         audit(
             session,
             actor=store.actor,
@@ -499,6 +517,15 @@ def import_receipt(store: Store, *, path: Path) -> ReceiptResult:
         )
         session.flush()
         return _result(session, path, body, already=False)
+
+
+def _date(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None  # a date that does not exist is dropped, not trusted
 
 
 def _keep_receipt(store: Store, receipt_hash: str, signed: bytes, signature: bytes) -> None:
@@ -577,6 +604,7 @@ def _result(session: Session, path: Path, body: ReceiptBody, *, already: bool) -
                 revision=item.revision,
                 comment=item.comment,
                 from_office=body.issuer.code,
+                deadline=_date(item.deadline),
             )
             for item in body.returned
         ),
@@ -592,6 +620,7 @@ def _returned_row(
     revision: int,
     comment: str,
     from_office: str,
+    deadline: date | None = None,
 ) -> ReturnedRecord:
     record = session.get(Record, record_id)
     current = record.revision if record is not None else None
@@ -603,6 +632,7 @@ def _returned_row(
         from_office=from_office,
         current_revision=current,
         corrected=current is not None and current > revision,
+        deadline=deadline,
     )
 
 
@@ -622,6 +652,7 @@ def returned_records(store: Store) -> list[ReturnedRecord]:
                 revision=c.revision,
                 comment=c.comment,
                 from_office=c.created_by,
+                deadline=c.deadline,
             )
             for c in rows
         ]

@@ -95,6 +95,17 @@ class WireAttachment(TypedDict):
 
 
 @with_config(_STRICT)
+class WireApproval(TypedDict):
+    """Who approved the record and when, as the sending office recorded it."""
+
+    status: Literal["draft", "submitted", "approved", "changed", "returned"]
+    by: Short | None
+    at: Stamp | None
+    withdrawn: NotRequired[Short | None]  # the reason, when the office withdrew the record
+    resubmission: NotRequired[bool]  # corrected after the level above returned it
+
+
+@with_config(_STRICT)
 class WireRecognition(TypedDict):
     level: Literal["xa", "tinh", "trung_uong"]
     date: date
@@ -166,6 +177,8 @@ class WireRecord(TypedDict):
     recommendations: Annotated[list[WireRecommendation], Field(max_length=500)]
     issues: Annotated[list[WireIssue], Field(max_length=500)]
     attachments: Annotated[list[WireAttachment], Field(max_length=1_000)]
+    # Packages written before approval existed have no approval.
+    approval: NotRequired[WireApproval | None]
 
 
 _CHUNK = TypeAdapter(list[WireRecord])
@@ -235,10 +248,26 @@ _RECORD_JSON = _object(
         ("recommendations", _array("recommendation", _RECOMMENDATION_JSON, "position")),
         ("issues", _array("dialogue_issue", _ISSUE_JSON, "position")),
         ("attachments", _array("attachment", _ATTACHMENT_JSON, "added_at, id")),
+        (
+            "approval",
+            "json((SELECT json_object('status', a.status, 'by', a.approved_by, "
+            "'at', a.approved_at, 'withdrawn', a.withdrawn_reason, 'resubmission', "
+            "json(CASE WHEN EXISTS (SELECT 1 FROM correction c WHERE c.direction = 'in' "
+            "AND c.record_id = r.id AND c.revision < r.revision) THEN 'true' ELSE 'false' END)) "
+            "FROM record_approval a WHERE a.record_id = r.id))",
+        ),
     ]
 )
+# Only approved records leave the office, unless the office's setting allows the others
+# (they then travel with their status, and the parent shows them as not approved).
+# Tombstones always travel; a record without an approval row predates approval.
+APPROVED_ONLY = (
+    "(r.deleted OR NOT EXISTS (SELECT 1 FROM record_approval a WHERE a.record_id = r.id "
+    "AND a.status != 'approved') OR EXISTS (SELECT 1 FROM setting "
+    "WHERE key = 'export.include_unapproved' AND value = 'true'))"
+)
 # Only the exporting office's own records: others' travel in their owners' signed packages.
-_RANGE = "r.change_seq > ? AND r.change_seq <= ? AND r.office_code = ?"
+_RANGE = f"r.change_seq > ? AND r.change_seq <= ? AND r.office_code = ? AND {APPROVED_ONLY}"
 _SELECT_JSON = (
     f"SELECT r.change_seq, r.office_code, r.deleted, {_RECORD_JSON} FROM record r "
     f"WHERE {_RANGE} ORDER BY r.change_seq LIMIT ?"
@@ -422,6 +451,28 @@ def record_row(record: WireRecord, *, change_seq: int, recompute: bool) -> tuple
         row[_TITLE_SORT] = vi_sort_key(record["title"])
         row[_SEARCH_TEXT] = search_text_of(record)
     return tuple(row)
+
+
+ApprovalRow = tuple[str, str, str | None, str | None, str | None, bool]
+
+
+def approval_rows(records: Sequence[WireRecord]) -> list[ApprovalRow]:
+    """The approval each record carries (none for packages older than approval)."""
+    rows: list[ApprovalRow] = []
+    for record in records:
+        approval = record.get("approval")
+        if approval is not None:
+            rows.append(
+                (
+                    record["id"],
+                    approval["status"],
+                    approval["by"],
+                    approval["at"],
+                    approval.get("withdrawn"),
+                    approval.get("resubmission", False),
+                )
+            )
+    return rows
 
 
 def part_rows(

@@ -5,7 +5,20 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from dvdesk.cli.commands import backup, counts, demo, documents, office, records, signatures, sync
+from dvdesk.cli.commands import (
+    audit,
+    backup,
+    counts,
+    demo,
+    documents,
+    office,
+    records,
+    requests,
+    review,
+    signatures,
+    sync,
+    users,
+)
 
 
 def register_all(commands: argparse._SubParsersAction[Any]) -> None:
@@ -16,4 +29,8 @@ def register_all(commands: argparse._SubParsersAction[Any]) -> None:
     documents.register(commands)
     sync.register(commands)
     backup.register(commands)
+    users.register(commands)
+    audit.register(commands)
+    review.register(commands)
+    requests.register(commands)
     signatures.register(commands)

@@ -6,12 +6,12 @@ import argparse
 from typing import Any
 
 from dvdesk.cli.io import print_json
+from dvdesk.cli.session import open_for
 from dvdesk.domain.counts import FIGURES, figure_label
 from dvdesk.domain.validation import failed
 from dvdesk.formatting import number, short_date
 from dvdesk.i18n import _
 from dvdesk.services.counts import delete_count, list_counts, set_counts
-from dvdesk.services.store import open_store
 
 
 def register(commands: argparse._SubParsersAction[Any]) -> None:
@@ -71,7 +71,7 @@ def run_set(args: argparse.Namespace) -> int:
         "figures_only": args.figures_only,
         "note": args.note,
     }
-    store = open_store(args.paths, actor=args.actor)
+    store = open_for(args)
     try:
         rows = set_counts(store, data=data)
     finally:
@@ -81,7 +81,7 @@ def run_set(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    store = open_store(args.paths, actor=args.actor)
+    store = open_for(args)
     try:
         rows = list_counts(store, unit_code=args.unit)
     finally:
@@ -100,7 +100,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_delete(args: argparse.Namespace) -> int:
-    store = open_store(args.paths, actor=args.actor)
+    store = open_for(args)
     try:
         delete_count(store, count_id=args.id)
     finally:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from dvdesk.cli.session import open_for
 from dvdesk.formatting import number
 from dvdesk.i18n import _
 from dvdesk.services.demo import add_demo_records, ensure_demo_office
 from dvdesk.services.demo_registers import add_demo_registers
 from dvdesk.services.office import get_office
-from dvdesk.services.store import open_store
 from dvdesk.services.units import add_children, list_units
 
 
@@ -50,7 +50,7 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    with open_store(args.paths, actor=args.actor, create=True) as store:
+    with open_for(args, create=True) as store:
         created = ensure_demo_office(store)
         office = get_office(store)
         codes = [office.code]

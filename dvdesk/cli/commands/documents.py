@@ -9,6 +9,7 @@ from typing import Any
 
 from dvdesk.cli.commands import signatures
 from dvdesk.cli.io import print_json, read_json
+from dvdesk.cli.session import open_for
 from dvdesk.documents.content import Document
 from dvdesk.documents.figures import Scope, compute_figures
 from dvdesk.documents.layout import check_writable, render_pdf, write_file
@@ -43,7 +44,7 @@ from dvdesk.formatting import short_date
 from dvdesk.i18n import _
 from dvdesk.services.narratives import get_narrative, save_narrative
 from dvdesk.services.office import get_office
-from dvdesk.services.store import Store, open_store
+from dvdesk.services.store import Store
 
 
 def register(commands: argparse._SubParsersAction[Any]) -> None:
@@ -227,7 +228,7 @@ def _document_parser(commands: argparse._SubParsersAction[Any]) -> None:
 
 
 def _store(args: argparse.Namespace) -> Store:
-    return open_store(args.paths, actor=args.actor)
+    return open_for(args)
 
 
 def _minutes_details(args: argparse.Namespace) -> dict[str, Any]:

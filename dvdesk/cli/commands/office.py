@@ -6,11 +6,13 @@ import argparse
 from typing import Any
 
 from dvdesk.cli.io import print_json
+from dvdesk.cli.session import ENV_PASSWORD, open_for, read_secret
 from dvdesk.domain.enums import OfficeLevel
+from dvdesk.domain.people import Role
 from dvdesk.formatting import short_date
 from dvdesk.i18n import _
 from dvdesk.services.office import OfficeView, add_profile, create_office, get_office
-from dvdesk.services.store import open_store
+from dvdesk.services.users import add_user, check_new_user
 
 
 def register(commands: argparse._SubParsersAction[Any]) -> None:
@@ -32,6 +34,14 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
     _profile_arguments(init)
     init.add_argument("--parent-code", help=_("code of the office one level up"))
     init.add_argument("--parent-name", help=_("name of the office one level up"))
+    init.add_argument(
+        "--admin",
+        metavar=_("NAME"),
+        help=_(
+            "create the first administrator (password in DVDESK_PASSWORD); sign-in is "
+            "required from then on"
+        ),
+    )
     init.set_defaults(run=run_init)
 
     office = commands.add_parser("office", help=_("show or change the office profile"))
@@ -80,8 +90,17 @@ def run_init(args: argparse.Namespace) -> int:
     for key in ("code_list", "parent_code", "parent_name"):
         if getattr(args, key) is not None:
             data[key] = getattr(args, key)
-    with open_store(args.paths, actor=args.actor, create=True) as store:
+    password = (
+        read_secret(file=args.password_file, env=ENV_PASSWORD, prompt=_("Password: "))
+        if args.admin
+        else None
+    )
+    if args.admin and password is not None:
+        check_new_user(name=args.admin, password=password)
+    with open_for(args, create=True) as store:
         office = create_office(store, data=data)
+        if args.admin and password is not None:
+            add_user(store, name=args.admin, roles=[Role.ADMIN], password=password)
     print(
         _("Office set up: {name} ({code}). Data folder: {folder}").format(
             name=office.current.name, code=office.code, folder=args.paths.root
@@ -91,7 +110,7 @@ def run_init(args: argparse.Namespace) -> int:
 
 
 def run_rename(args: argparse.Namespace) -> int:
-    with open_store(args.paths, actor=args.actor) as store:
+    with open_for(args) as store:
         office = add_profile(store, data=_profile_data(args) | {"valid_from": args.valid_from})
     print(
         _("From {date} documents are issued as: {name}.").format(
@@ -123,7 +142,7 @@ def office_json(office: OfficeView) -> dict[str, Any]:
 
 
 def run_show(args: argparse.Namespace) -> int:
-    with open_store(args.paths, actor=args.actor) as store:
+    with open_for(args) as store:
         office = get_office(store)
     if args.json:
         print_json(office_json(office))

@@ -6,11 +6,15 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from dvdesk.cli.commands.review import register_withdraw
 from dvdesk.cli.io import print_json, read_json
+from dvdesk.cli.session import open_for
 from dvdesk.domain.enums import RecordStatus, RecordType
+from dvdesk.domain.people import ApprovalStatus
 from dvdesk.errors import UserError
 from dvdesk.formatting import number, short_date
 from dvdesk.i18n import _
+from dvdesk.services.approval import Approval, approvals, approve_records, submit_record
 from dvdesk.services.attachments import add_attachment
 from dvdesk.services.records import (
     add_record,
@@ -20,7 +24,7 @@ from dvdesk.services.records import (
     parse_record_type,
     update_record,
 )
-from dvdesk.services.store import Store, open_store
+from dvdesk.services.store import Store
 
 TYPES = [t.value for t in RecordType]
 LEGACY_NAMES = {"tcvn3": "TCVN3 (ABC)", "vni": "VNI"}
@@ -47,8 +51,24 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
     )
     listing.add_argument("--deleted", action="store_true", help=_("include deleted records"))
     listing.add_argument("--limit", type=int, help=_("at most this many records"))
+    listing.add_argument(
+        "--status",
+        choices=[status.value for status in ApprovalStatus],
+        help=_("only records at this stage of approval"),
+    )
     listing.add_argument("--json", action="store_true", help=_("print JSON"))
     listing.set_defaults(run=run_list)
+
+    submit = actions.add_parser("submit", help=_("hand a record to the head for approval"))
+    submit.add_argument("id", help=_("the record's id"))
+    submit.set_defaults(run=run_submit)
+
+    approve = actions.add_parser(
+        "approve", help=_("approve records (head): only approved records are sent up")
+    )
+    approve.add_argument("ids", nargs="+", metavar="ID", help=_("the records' ids"))
+    approve.set_defaults(run=run_approve)
+    register_withdraw(actions)
 
     show = actions.add_parser("show", help=_("show every field of a record"))
     show.add_argument("id", help=_("the record's id"))
@@ -92,8 +112,28 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
     attach.set_defaults(run=run_attach)
 
 
+def run_submit(args: argparse.Namespace) -> int:
+    store = _with_store(args)
+    try:
+        submit_record(store, record_id=args.id)
+    finally:
+        store.close()
+    print(_("Record {id} was submitted for approval.").format(id=args.id))
+    return 0
+
+
+def run_approve(args: argparse.Namespace) -> int:
+    store = _with_store(args)
+    try:
+        approved = approve_records(store, record_ids=args.ids)
+    finally:
+        store.close()
+    print(_("{count} record(s) approved.").format(count=number(len(approved))))
+    return 0
+
+
 def _with_store(args: argparse.Namespace) -> Store:
-    return open_store(args.paths, actor=args.actor)
+    return open_for(args)
 
 
 def run_add(args: argparse.Namespace) -> int:
@@ -210,11 +250,21 @@ def run_list(args: argparse.Namespace) -> int:
             order=args.sort,
             limit=args.limit,
         )
+        stages = approvals(store)
+    default = Approval("", ApprovalStatus.APPROVED, None, None, None)
+    if args.status:
+        records = [r for r in records if stages.get(r.id, default).status.value == args.status]
     if args.json:
-        print_json([record.as_json() for record in records])
+        print_json(
+            [
+                record.as_json() | {"approval": stages.get(record.id, default).as_json()}
+                for record in records
+            ]
+        )
         return 0
     for record in records:
-        status = RecordStatus(record.status).label
+        stage = stages.get(record.id, default).status
+        status = RecordStatus(record.status).label + ", " + stage.label
         deleted = f" [{_('deleted')}]" if record.deleted else ""
         print(
             f"{short_date(record.start_date)}  {record.type.label:<14} {record.title}"

@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from dvdesk.cli.io import print_json
+from dvdesk.cli.session import open_for
 from dvdesk.errors import Cancelled, UserError, ValidationFailed
 from dvdesk.formatting import number, short_date
 from dvdesk.i18n import _
-from dvdesk.services.store import Store, open_store
+from dvdesk.services.store import Store
 from dvdesk.sync import keys, status, trust
 from dvdesk.sync.apply import ImportSummary, Outcome
 from dvdesk.sync.batch import (
@@ -26,6 +27,7 @@ from dvdesk.sync.batch import (
     package_files,
 )
 from dvdesk.sync.export import export_package
+from dvdesk.sync.history import history_findings
 from dvdesk.sync.keycard import read_card_file
 from dvdesk.sync.policy import set_encryption_required
 from dvdesk.sync.receipt import (
@@ -90,7 +92,7 @@ def _passphrase(args: argparse.Namespace, *, confirm: bool = False) -> str:
 
 
 def _store(args: argparse.Namespace) -> Store:
-    return open_store(args.paths, actor=args.actor)
+    return open_for(args)
 
 
 # ---------------------------------------------------------------- registration
@@ -580,6 +582,18 @@ def _exit_code(result: BatchResult) -> int:
     return 0
 
 
+def warn_history(store: Store, *, origin: str, sequence: int) -> None:
+    """Say on stderr when the package's history does not continue from the one before."""
+    for found in history_findings(store, origin=origin):
+        if found.sequence == sequence:
+            sys.stderr.write(
+                _("Warning, package {sequence} of {office}: {problem}").format(
+                    sequence=sequence, office=origin, problem=found.message
+                )
+                + "\n"
+            )
+
+
 def run_import(args: argparse.Namespace) -> int:
     paths = package_files([Path(argument) for argument in args.packages])
     with _store(args) as store:
@@ -591,6 +605,8 @@ def run_import(args: argparse.Namespace) -> int:
             receipts=args.receipt_out is not None,
             receipt_out=Path(args.receipt_out) if args.receipt_out else None,
         )
+        for summary in result.summaries:
+            warn_history(store, origin=summary.origin, sequence=summary.sequence)
     _print_batch(result, json_output=args.json)
     return _exit_code(result)
 
@@ -666,6 +682,7 @@ def run_returned(args: argparse.Namespace) -> int:
                     "from": r.from_office,
                     "current_revision": r.current_revision,
                     "corrected": r.corrected,
+                    "deadline": r.deadline.isoformat() if r.deadline else None,
                 }
                 for r in items
             ]
@@ -673,6 +690,9 @@ def run_returned(args: argparse.Namespace) -> int:
         return 0
     for item in items:
         state = _("corrected") if item.corrected else _("to correct")
-        print(f"[{state}] {item.title} ({item.record_id}): {item.comment}")
+        due = (
+            " " + _("(due {date})").format(date=short_date(item.deadline)) if item.deadline else ""
+        )
+        print(f"[{state}] {item.title} ({item.record_id}): {item.comment}{due}")
     print(_("{count} record(s)").format(count=number(len(items))))
     return 0

@@ -1,0 +1,121 @@
+"""The approval menu, the signed-in user and the requested report on the main window.
+
+Built with plain sqlite3 reads (dvdesk.services.people_light): the dialogs behind the
+menu (ui.review, with the core's approval and review services) load when first opened,
+so the first screen does not wait for them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDialog, QLabel, QMenu
+
+from dvdesk.domain.people import Role
+from dvdesk.errors import UserError
+from dvdesk.i18n import _
+from dvdesk.services.people_light import (
+    NearestRequest,
+    SignedInUser,
+    nearest_request,
+    request_line,
+    signed_in_user,
+)
+from ui.crash import show_error
+from ui.worker import run_in_background
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+
+
+def install(window: MainWindow) -> None:
+    """The user menu, the approval menu and the request on the home screen."""
+    bar = window.menuBar()
+    people = QMenu(_("&Approval"), bar)
+    actions = bar.actions()
+    if actions:
+        bar.insertMenu(actions[-1], people)  # Help stays last
+    else:
+        bar.addMenu(people)
+    entries: list[tuple[str, str | None, str]] = [
+        (_("Waiting for &approval…"), "Ctrl+Shift+A", "PendingApprovals"),
+        (_("Returned by the &level above…"), None, "ReturnedToUs"),
+        (_("&Review received records…"), "Ctrl+Shift+R", "ReviewReceived"),
+    ]
+    submit = QAction(_("&Submit the selected record for approval"), window)
+    submit.setShortcut(QKeySequence("Ctrl+Shift+S"))
+    submit.triggered.connect(lambda _checked=False: submit_selected(window))
+    people.addAction(submit)
+    for text, key, name in entries:
+        action = QAction(text, window)
+        if key is not None:
+            action.setShortcut(QKeySequence(key))
+        action.triggered.connect(lambda _checked=False, name=name: open_dialog(window, name))
+        people.addAction(action)
+    # The reads wait for the first list: it is what the user opened the app for.
+    first = window.lists[next(iter(window.lists))]
+    shown: list[bool] = []
+
+    def once(_count: int) -> None:
+        if not shown:
+            shown.append(True)
+            _show_user_and_request(window)
+
+    first.loaded.connect(once)
+
+
+def _show_user_and_request(window: MainWindow) -> None:
+    store = window.store
+    run_in_background(
+        lambda: (signed_in_user(store), nearest_request(store)),
+        on_done=lambda found: _show(window, *found),
+        on_failed=lambda error: show_error(window, error),
+    )
+
+
+def _show(window: MainWindow, user: SignedInUser | None, request: NearestRequest | None) -> None:
+    if user is not None:
+        menu = window.menuBar().addMenu(user.name)
+        roles = ", ".join(Role(r).label for r in user.roles if r in set(Role))
+        who = _("Signed in: {name} ({roles})").format(name=user.full_name, roles=roles)
+        signed = QAction(who, window)
+        signed.setEnabled(False)
+        menu.addAction(signed)
+    banner = QLabel("")
+    banner.setObjectName("requestBanner")
+    banner.setTextFormat(Qt.TextFormat.PlainText)  # the note came from another office
+    banner.setText(request_line(request) if request else "")
+    window.statusBar().addPermanentWidget(banner)
+
+
+def submit_selected(window: MainWindow) -> None:
+    """The clerk hands the selected record to the head ("trình duyệt")."""
+    record_id = window._need_selection()
+    if record_id is None:
+        return
+    from dvdesk.services.approval import submit_record  # noqa: PLC0415 - see the docstring
+
+    run_in_background(
+        lambda: submit_record(window.store, record_id=record_id),
+        on_done=lambda _approval: window.say(
+            _("Submitted for approval: the head sees it under Duyệt › Chờ duyệt.")
+        ),
+        on_failed=lambda error: show_error(window, error),
+    )
+
+
+def open_dialog(window: MainWindow, name: str) -> QDialog | None:
+    from ui import review  # noqa: PLC0415 - see the module docstring
+
+    make: Callable[..., QDialog] = getattr(review, name)
+    try:
+        dialog = make(window.store, window)
+    except UserError as error:
+        show_error(window, error)
+        return None
+    window.dialogs.append(dialog)
+    dialog.show()
+    return dialog
