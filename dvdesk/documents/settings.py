@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any
@@ -95,6 +95,28 @@ class DocumentSettings:
             if since <= on:
                 chosen = (rule, since)
         return chosen
+
+
+@dataclass(frozen=True)
+class SignerChoice:
+    """Who signs one report, typed over the office's default signer (None: that line left out)."""
+
+    capacity: str | None
+    post: str | None
+    name: str | None
+
+    def over(self, settings: DocumentSettings) -> DocumentSettings:
+        """``settings`` with this signer; blank text counts as not given."""
+        return replace(
+            settings,
+            signer_capacity=_clean(self.capacity),
+            signer_post=_clean(self.post),
+            signer_name=_clean(self.name),
+        )
+
+
+def _clean(value: str | None) -> str | None:
+    return " ".join(value.split()) or None if value is not None else None
 
 
 def _from_input(model: DocumentSettingsInput) -> DocumentSettings:
