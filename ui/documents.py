@@ -41,6 +41,7 @@ from ui.crash import show_error
 from ui.files import FileKind, save_file
 from ui.forms.widgets import DateField
 from ui.glossary import PERIOD, explain
+from ui.help import add_help_key
 from ui.office_settings import CAPACITIES
 from ui.pdf_preview import PdfPreview
 from ui.worker import run_in_background
@@ -130,6 +131,7 @@ class MinutesDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(self._buttons())
         self.previews: list[PdfPreview] = []
+        add_help_key(self)
 
     def _form(self, record: dict[str, Any]) -> QFormLayout:
         form = QFormLayout()
