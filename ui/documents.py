@@ -42,7 +42,7 @@ from ui.files import FileKind, save_file
 from ui.forms.widgets import DateField
 from ui.glossary import PERIOD, explain
 from ui.help import add_help_key
-from ui.office_settings import CAPACITIES
+from ui.office_settings import CAPACITIES, TEMPLATES
 from ui.pdf_preview import PdfPreview
 from ui.worker import run_in_background
 
@@ -50,10 +50,6 @@ MINUTES_KINDS = (
     ("working_session", N_("working session with the organisation")),
     ("conclusion", N_("meeting announcing the conclusion")),
     ("dialogue", N_("dialogue session")),
-)
-TEMPLATES = (
-    ("party", N_("Party format (Hướng dẫn 36-HD/VPTW)")),
-    ("state", N_("State format (Nghị định 30/2020/NĐ-CP)")),
 )
 PERIOD_KINDS = (
     ("", N_("whole year")),
