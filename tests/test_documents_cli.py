@@ -225,7 +225,12 @@ def test_report_signer_for_one_report(store: Store, cli: CliRunner, tmp_path: Pa
     """--signer-* sign this report only: draft and issued copy use it, the settings keep theirs."""
     add_record(store, record_type=RecordType.INSPECTION, data=inspection(start_date="2022-03-01"))
     texts = tmp_path / "n.json"
-    narrative = {"situation": "Ổn.", "achievements": "Tốt.", "limitations": "Chậm.", "tasks": "Họp."}
+    narrative = {
+        "situation": "Ổn.",
+        "achievements": "Tốt.",
+        "limitations": "Chậm.",
+        "tasks": "Họp.",
+    }
     texts.write_text(json.dumps(narrative), encoding="utf-8")
     assert cli("narrative", "--period", "2022-H1", "--json", str(texts)).code == 0
     assert cli("document", "settings", "--signer-name", "Nguyễn Thị Hoa").code == 0

@@ -287,11 +287,16 @@ def test_office_settings_refuse_a_bad_term_and_write_no_part(
     """One call saves the screen: a term refused keeps recipients, template and profile."""
     issue_minutes(store, record_id=_inspection(store, "2024-05-14"), details=COMPLETE)
     before = database_digest(paths)
+    profile: dict[str, object] = {
+        "name": "Ban Xây dựng Đảng Đảng ủy phường Hoàn Kiếm",
+        "symbol": "BXDĐ",
+        "place": "Hoàn Kiếm",
+        "valid_from": "2026-07-01",
+    }
     with pytest.raises(UserError) as error:
         save_office_settings(
             store,
-            profile={"name": "Ban Xây dựng Đảng Đảng ủy phường Hoàn Kiếm", "symbol": "BXDĐ"}
-            | {"place": "Hoàn Kiếm", "valid_from": "2026-07-01"},
+            profile=profile,
             documents={
                 "template": "state",
                 "term_starts": ["2020-10-01", "2024-01-01", "2025-07-01"],

@@ -211,9 +211,7 @@ def _check_term_starts(store: Store, old: list[date], new: list[date]) -> None:
                     _(
                         "documents up to {last} were numbered with the term starting {start}; "
                         "keep that date and add the new term's start after it"
-                    ).format(
-                        start=removed[0].strftime("%d/%m/%Y"), last=last.strftime("%d/%m/%Y")
-                    ),
+                    ).format(start=removed[0].strftime("%d/%m/%Y"), last=last.strftime("%d/%m/%Y")),
                 )
             ]
         )
