@@ -136,3 +136,16 @@ def test_a_term_start_that_is_not_a_date_writes_nothing(
     assert QApplication.focusWidget() is dialog.terms
     assert get_default_recipients(store) == []
     assert get_document_settings(store).term_starts == (date(2020, 10, 1), date(2025, 7, 1))
+
+
+def test_the_open_reports_screen_follows_a_new_signer(
+    window: MainWindow, qtbot: QtBot, store: Store
+) -> None:
+    reports = window.reports  # opened before the settings change
+    qtbot.waitUntil(lambda: reports.signer_post.text() == "TRƯỞNG BAN")
+    dialog = _open(window, qtbot)
+    dialog.signer_name.setFocus()
+    type_text(dialog.signer_name, "Nguyễn Thị Lan")
+    qtbot.keyClick(dialog.signer_name, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: reports.signer_name.text() == "Nguyễn Thị Lan")
+    assert reports.signer_choice() is None  # the office's own signer, not an override

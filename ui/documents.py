@@ -305,6 +305,10 @@ class ReportsPage(QWidget):
         self._layout(top, texts, self._buttons())
         self.default_recipients: list[str] = []
         self.default_signer = SignerChoice(capacity=None, post=None, name=None)
+        self.load_defaults()
+
+    def load_defaults(self) -> None:
+        """Recipients and signer from the office settings (again after they change)."""
         run_in_background(
             lambda: (get_default_recipients(self.store), get_document_settings(self.store)),
             on_done=lambda found: self._got_defaults(*found),
@@ -312,15 +316,18 @@ class ReportsPage(QWidget):
         )
 
     def _got_defaults(self, recipients: list[str], settings: DocumentSettings) -> None:
-        self.default_recipients = recipients
-        if not self.recipients.toPlainText().strip():
+        # What the clerk typed for this report stays; only untouched defaults follow.
+        typed = self.recipients.toPlainText().strip()
+        if not typed or typed.splitlines() == self.default_recipients:
             self.recipients.setPlainText("\n".join(recipients))
+        self.default_recipients = recipients
+        if self.signer_choice() is None:
+            self.signer_capacity.setCurrentText(settings.signer_capacity or "")
+            self.signer_post.setText(settings.signer_post or "")
+            self.signer_name.setText(settings.signer_name or "")
         self.default_signer = SignerChoice(
             capacity=settings.signer_capacity, post=settings.signer_post, name=settings.signer_name
         )
-        self.signer_capacity.setCurrentText(settings.signer_capacity or "")
-        self.signer_post.setText(settings.signer_post or "")
-        self.signer_name.setText(settings.signer_name or "")
 
     def signer_choice(self) -> SignerChoice | None:
         """The signer typed for this report; None while it is the office's own (from settings)."""
