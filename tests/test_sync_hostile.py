@@ -422,6 +422,37 @@ def test_bytes_hidden_between_members_are_refused(exchange: Exchange, tmp_path: 
     _refused(exchange, path, Reason.EXTRA_BYTES)
 
 
+@pytest.mark.parametrize("where", ["central comment", "central extra", "local extra"])
+def test_bytes_hidden_in_zip_comments_or_extra_fields_are_refused(
+    exchange: Exchange, tmp_path: Path, where: str
+) -> None:
+    """dvdesk writes no comments and no extra fields: any there carry unsigned bytes."""
+    members = read_members(_genuine(exchange))
+    path = tmp_path / "extra.dvpkg"
+    hidden = b"\x99\x99\x10\x00hidden payload.."
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members:
+            info = zipfile.ZipInfo(name, date_time=(2026, 11, 10, 8, 0, 0))
+            info.compress_type = (
+                zipfile.ZIP_STORED if name == "manifest.sig" else zipfile.ZIP_DEFLATED
+            )
+            if name == "manifest.sig":
+                if where == "central comment":
+                    info.comment = b"hidden payload"
+                else:
+                    info.extra = hidden
+            archive.writestr(info, data)
+    if where == "central extra":  # zipfile wrote the extra in both headers: clear the local one
+        data = bytearray(path.read_bytes())
+        local = data.find(b"PK\x03\x04")
+        name_length = int.from_bytes(data[local + 26 : local + 28], "little")
+        start = local + 30 + name_length
+        data[start : start + len(hidden)] = b"\x00" * len(hidden)
+        data[start : start + 4] = b"\x99\x99\x10\x00"
+        path.write_bytes(bytes(data))
+    _refused(exchange, path, Reason.EXTRA_BYTES)
+
+
 def test_a_zip_asking_for_an_unknown_zip_version_is_refused(
     exchange: Exchange, tmp_path: Path
 ) -> None:

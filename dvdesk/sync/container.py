@@ -242,15 +242,36 @@ def _check_tiling(path: Path, handle: BinaryIO, archive: zipfile.ZipFile) -> Non
     for info in sorted(archive.infolist(), key=lambda item: item.header_offset):
         if info.header_offset != position or info.flag_bits & _DATA_DESCRIPTOR:
             raise _extra_bytes(path)
+        if info.comment or info.extra:  # dvdesk writes neither: unsigned bytes could hide there
+            raise _extra_bytes(path)
         handle.seek(position)
         header = handle.read(30)
         if len(header) != 30 or header[:4] != _ZIP_MAGIC:
             raise _refuse_damaged(path)
         name_length, extra_length = struct.unpack("<HH", header[26:30])
+        handle.seek(position + 30 + name_length)
+        if not _only_zip64_sizes(handle.read(extra_length), info):
+            raise _extra_bytes(path)
         position += 30 + name_length + extra_length + info.compress_size
     if position != archive.start_dir:
         raise _extra_bytes(path)
     handle.seek(0)
+
+
+def _only_zip64_sizes(extra: bytes, info: zipfile.ZipInfo) -> bool:
+    """A local header's extra field is empty, or the zip64 sizes block that streamed
+    members carry (:meth:`PackageWriter.add_file`) holding exactly the member's sizes."""
+    if not extra:
+        return True
+    if len(extra) != 20:
+        return False
+    header_id, data_size, file_size, compress_size = struct.unpack("<HHQQ", extra)
+    return (header_id, data_size, file_size, compress_size) == (
+        1,
+        16,
+        info.file_size,
+        info.compress_size,
+    )
 
 
 def _too_large(path: Path) -> Refused:
