@@ -7,6 +7,7 @@ shortcuts …); the figure is printed for the issue's before/after comparison.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -30,7 +31,7 @@ from ui.documents import MinutesDialog
 from ui.forms.drafts import draft_key, load_draft
 from ui.forms.record_form import RecordForm
 from ui.forms.widgets import DateField, PartsTable
-from ui.help import HelpDialog
+from ui.help import TOPICS, HelpDialog, help_file
 from ui.main_window import MainWindow
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -350,3 +351,10 @@ def test_f1_in_the_backup_dialog_opens_the_backup_help(
     qtbot.addWidget(dialog)
     text = _help_after_f1(dialog, qtbot)
     assert "Sao lưu và khôi phục" in text and "Khôi phục bản đã chọn" in text
+
+
+def test_every_help_topic_has_its_text_and_is_bundled() -> None:
+    for topic in TOPICS:
+        assert help_file(topic).read_text(encoding="utf-8").startswith("# "), topic
+    spec = (Path(__file__).parents[1] / "build.spec").read_text(encoding="utf-8")
+    assert '"resources" / "help"), "resources/help")' in spec
