@@ -40,6 +40,7 @@ from ui.counts import CountsDialog
 from ui.crash import CrashDialog
 from ui.documents import MinutesDialog
 from ui.forms.record_form import RecordForm
+from ui.help import HelpDialog
 from ui.main_window import MainWindow
 from ui.wizard import SetupWizard
 from ui.worker import wait_for_tasks
@@ -52,12 +53,16 @@ class Camera:
         self.app, self.out, self.width, self.only = app, out, width, only
         out.mkdir(parents=True, exist_ok=True)
 
-    def shot(self, widget: QWidget, name: str) -> None:
+    def settle(self) -> None:
+        """Let the database worker finish and the window repaint."""
         deadline = time.monotonic() + 0.6  # past the search box's debounce
         while time.monotonic() < deadline:
             wait_for_tasks()
             self.app.processEvents()
             time.sleep(0.02)
+
+    def shot(self, widget: QWidget, name: str) -> None:
+        self.settle()
         if self.only and not name.startswith(self.only):
             return
         image = widget.grab()
@@ -95,29 +100,34 @@ def wizard_shots(camera: Camera, folder: Path) -> None:
 def window_shots(camera: Camera, store: Store) -> None:
     window = MainWindow(store, get_office(store))
     window.show()
-    for row, name in enumerate(("inspections", "supervisions", "dialogues", "follow-ups")):
+    for row, name in enumerate(("inspections", "supervisions", "dialogues")):
         window.nav.setCurrentRow(row)
         camera.shot(window, f"1{row}-main-{name}")
+    window.go_to(window._follow_ups_index)
+    camera.shot(window, "13-main-follow-ups")
     window.nav.setCurrentRow(0)
     window.lists[RecordType.INSPECTION].search.setText("nguyen ba vi")
     camera.shot(window, "14-main-search")
-    window.nav.setCurrentRow(4)
+    window.go_to(window._reports_index)
     window.reports.year.setValue(2024)
     window.reports.show_figures()
     window.reports.achievements.setPlainText("Các cấp ủy đã quan tâm lãnh đạo công tác dân vận.")
     camera.shot(window, "15-main-reports")
-    window.nav.setCurrentRow(5)
+    # This one report signed by the deputy, on behalf of the head (the settings keep theirs).
+    window.reports.signer_capacity.setCurrentText("K/T TRƯỞNG BAN")
+    window.reports.signer_post.setText("PHÓ TRƯỞNG BAN")
+    window.reports.signer_name.setText("Lò Văn Páo")
+    window.go_to(window._exchange_index)
     camera.shot(window, "16-main-exchange")
     window.nav.setCurrentRow(0)
     window.help()
     camera.shot(window.dialogs[-1], "50-help-records")
     window.dialogs[-1].close()
     window.open_settings()
-    wait_for_tasks()  # the settings load on the database worker before the dialog exists
-    camera.app.processEvents()
+    camera.settle()  # the settings are read on the database worker
     camera.shot(window.dialogs[-1], "51-office-settings")
     window.dialogs[-1].close()
-    window.nav.setCurrentRow(4)
+    window.go_to(window._reports_index)
     window.reports.preview()
     camera.shot(window, "15-main-reports")
     if window.reports.previews:
@@ -142,6 +152,9 @@ def form_shots(camera: Camera, store: Store) -> None:
     minutes = MinutesDialog(store, get_record(store, record_id=dialogue.id))
     minutes.show()
     camera.shot(minutes, "23-minutes-dialog")
+    minutes.actions()[0].trigger()  # F1: the dialog's own help
+    camera.shot(minutes.findChild(HelpDialog), "52-help-minutes")
+    minutes.findChild(HelpDialog).close()
     minutes.preview()
     camera.shot(minutes, "23-minutes-dialog")
     if minutes.previews:

@@ -221,6 +221,56 @@ def test_report_text_pdf_and_workbook(store: Store, cli: CliRunner, tmp_path: Pa
     assert (tmp_path / "r.xlsx").stat().st_size > 0
 
 
+def test_report_signer_for_one_report(store: Store, cli: CliRunner, tmp_path: Path) -> None:
+    """--signer-* sign this report only: draft and issued copy use it, the settings keep theirs."""
+    add_record(store, record_type=RecordType.INSPECTION, data=inspection(start_date="2022-03-01"))
+    texts = tmp_path / "n.json"
+    narrative = {
+        "situation": "Ổn.",
+        "achievements": "Tốt.",
+        "limitations": "Chậm.",
+        "tasks": "Họp.",
+    }
+    texts.write_text(json.dumps(narrative), encoding="utf-8")
+    assert cli("narrative", "--period", "2022-H1", "--json", str(texts)).code == 0
+    assert cli("document", "settings", "--signer-name", "Nguyễn Thị Hoa").code == 0
+    draft = tmp_path / "draft.pdf"
+    drafted = cli(
+        "report", "--period", "2022-H1", "--out", str(draft), "--signer-name", "Lò Văn Páo"
+    )
+    assert drafted.code == 0, drafted.err
+    assert "Lò Văn Páo" in flat_text(draft) and "Nguyễn Thị Hoa" not in flat_text(draft)
+    assert "TRƯỞNG BAN" in flat_text(draft)  # the post not typed stays the office's
+    nameless = cli("report", "--period", "2022-H1", "--issue", "--signer-name", " ")
+    assert nameless.code != 0 and "họ tên người ký" in nameless.err
+    out = tmp_path / "issued.pdf"
+    issued = cli(
+        "report",
+        "--period",
+        "2022-H1",
+        "--issue",
+        "--date",
+        "2022-06-20",
+        "--out",
+        str(out),
+        "--signer-capacity",
+        "K/T TRƯỞNG BAN",
+        "--signer-post",
+        "PHÓ TRƯỞNG BAN",
+        "--signer-name",
+        "Lò Văn Páo",
+    )
+    assert issued.code == 0, issued.err
+    text = flat_text(out)
+    assert "K/T TRƯỞNG BAN PHÓ TRƯỞNG BAN" in text and "Lò Văn Páo" in text
+    kept = tmp_path / "kept.pdf"
+    assert cli("document", "show", "01-BC/BXDĐ", "--out", str(kept)).code == 0
+    assert kept.read_bytes() == out.read_bytes()  # the register keeps what was issued
+    settings = cli("document", "settings").json()
+    assert settings["signer_name"] == "Nguyễn Thị Hoa"
+    assert settings["signer_capacity"] is None
+
+
 def test_narrative_and_periods(store: Store, cli: CliRunner, tmp_path: Path) -> None:
     source = tmp_path / "n.json"
     source.write_text(json.dumps({"tasks": "Tổ chức đối thoại định kỳ."}), encoding="utf-8")

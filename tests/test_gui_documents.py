@@ -13,11 +13,12 @@ from pytestqt.qtbot import QtBot
 
 from dvdesk.documents.minutes import issue_minutes
 from dvdesk.documents.register import list_issued
-from dvdesk.documents.settings import set_document_settings
+from dvdesk.documents.settings import get_document_settings, set_document_settings
 from dvdesk.domain.enums import RecordType
 from dvdesk.services.records import add_record, get_record
 from dvdesk.services.store import Store
 from tests.conftest import inspection
+from tests.document_fixtures import pdf_text
 from tests.gui_support import answer_file_dialogs, type_text
 from tests.test_documents import COMPLETE
 from ui.documents import MinutesDialog, ReportsPage
@@ -230,3 +231,53 @@ def test_reports_open_on_the_last_ended_window_and_take_a_typed_range(
         "Thường trực Đảng ủy xã",
         "Ban Tuyên giáo và Dân vận Thành ủy",
     ]
+
+
+def test_a_report_signed_by_someone_else_keeps_the_settings(
+    app: QApplication, store: Store, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The signer comes from the settings; typed over, it signs this report only."""
+    add_record(store, record_type=RecordType.INSPECTION, data=inspection())  # 14/05/2024
+    set_document_settings(store, changes={"signer_name": "Nguyễn Thị Hoa"})
+    page = ReportsPage(store)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitUntil(lambda: page.signer_name.text() == "Nguyễn Thị Hoa", timeout=10_000)
+    assert page.signer_post.text() == "TRƯỞNG BAN" and page.signer_choice() is None
+    page.year.setValue(2024)
+    page.kind.setCurrentIndex(page.kind.findData("-H1"))
+    for edit, value in (
+        (page.situation, "Tình hình ổn định"),
+        (page.achievements, "Hoàn thành tốt nhiệm vụ dân vận"),
+        (page.limitations, "Còn chậm"),
+        (page.tasks, "Tăng cường đối thoại"),
+    ):
+        type_text(edit, value)
+    page.signer_capacity.setFocus()
+    type_text(page.signer_capacity, "K/T TRƯỞNG BAN")
+    qtbot.keyClick(page.signer_capacity, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is page.signer_post
+    qtbot.keyClick(page.signer_post, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    type_text(page.signer_post, "PHÓ TRƯỞNG BAN")
+    qtbot.keyClick(page.signer_post, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is page.signer_name
+    qtbot.keyClick(page.signer_name, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    type_text(page.signer_name, "Lò Văn Páo")
+    monkeypatch.setattr(
+        QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes)
+    )
+    page.issue()
+    qtbot.waitUntil(lambda: len(page.previews) == 1, timeout=30_000)
+    issued = tmp_path / "issued.pdf"
+    issued.write_bytes(page.previews[0].pdf)
+    text = " ".join(pdf_text(issued).split())
+    assert "K/T TRƯỞNG BAN PHÓ TRƯỞNG BAN" in text and "Lò Văn Páo" in text
+    assert "Nguyễn Thị Hoa" not in text
+    entry = list_issued(store)[0]
+    assert entry.reference.startswith("01-BC/")
+    settings = get_document_settings(store)
+    assert (settings.signer_capacity, settings.signer_post, settings.signer_name) == (
+        None,
+        "TRƯỞNG BAN",
+        "Nguyễn Thị Hoa",
+    )

@@ -7,10 +7,18 @@ shortcuts …); the figure is printed for the issue's before/after comparison.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton, QApplication, QMenu, QTextBrowser, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QDialog,
+    QMenu,
+    QTextBrowser,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from dvdesk.domain.enums import RecordType
@@ -18,9 +26,12 @@ from dvdesk.services.records import add_record, get_record
 from dvdesk.services.store import Store
 from tests.conftest import inspection
 from tests.gui_support import answer_file_dialogs, type_text, wait_loaded
+from ui.backup_dialog import BackupDialog
+from ui.documents import MinutesDialog
 from ui.forms.drafts import draft_key, load_draft
 from ui.forms.record_form import RecordForm
 from ui.forms.widgets import DateField, PartsTable
+from ui.help import TOPICS, HelpDialog, help_file
 from ui.main_window import MainWindow
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -306,3 +317,44 @@ def test_f1_in_a_form_opens_the_form_help(window: MainWindow, qtbot: QtBot) -> N
     browser = form.help_dialog.findChild(QTextBrowser)
     assert browser is not None and "F4" in browser.toPlainText()
     form.help_dialog.reject()
+
+
+def _help_after_f1(dialog: QDialog, qtbot: QtBot) -> str:
+    """Press F1 where the focus is inside ``dialog``; the text of the help it opens."""
+    dialog.show()
+    _activate(dialog, qtbot)
+    Keyboard(qtbot).press(Qt.Key.Key_F1)
+    qtbot.waitUntil(lambda: dialog.findChild(HelpDialog) is not None)
+    shown = dialog.findChild(HelpDialog)
+    assert shown is not None and shown.isVisible()
+    browser = shown.findChild(QTextBrowser)
+    assert browser is not None
+    text = browser.toPlainText()
+    shown.reject()
+    return text
+
+
+def test_f1_in_the_minutes_dialog_opens_the_minutes_help(
+    app: QApplication, store: Store, qtbot: QtBot
+) -> None:
+    record_id = add_record(store, record_type=RecordType.INSPECTION, data=inspection())
+    dialog = MinutesDialog(store, get_record(store, record_id=record_id))
+    qtbot.addWidget(dialog)
+    text = _help_after_f1(dialog, qtbot)
+    assert "Biên bản của hồ sơ" in text and "Người ghi biên bản" in text
+
+
+def test_f1_in_the_backup_dialog_opens_the_backup_help(
+    app: QApplication, store: Store, qtbot: QtBot
+) -> None:
+    dialog = BackupDialog(store.paths)
+    qtbot.addWidget(dialog)
+    text = _help_after_f1(dialog, qtbot)
+    assert "Sao lưu và khôi phục" in text and "Khôi phục bản đã chọn" in text
+
+
+def test_every_help_topic_has_its_text_and_is_bundled() -> None:
+    for topic in TOPICS:
+        assert help_file(topic).read_text(encoding="utf-8").startswith("# "), topic
+    spec = (Path(__file__).parents[1] / "build.spec").read_text(encoding="utf-8")
+    assert '"resources" / "help"), "resources/help")' in spec

@@ -99,3 +99,53 @@ def test_default_recipients_fill_a_new_report(
     qtbot.addWidget(page)
     qtbot.waitUntil(lambda: bool(page.recipients.toPlainText()))
     assert page.recipients.toPlainText().splitlines() == get_default_recipients(store)
+
+
+def test_term_starts_and_the_template_by_keyboard(
+    window: MainWindow, qtbot: QtBot, store: Store
+) -> None:
+    dialog = _open(window, qtbot)
+    assert dialog.terms.toPlainText().splitlines() == ["01/10/2020", "01/07/2025"]
+    dialog.terms.setFocus()
+    qtbot.keyClick(dialog.terms, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    type_text(dialog.terms, "\n1/10/30")
+    qtbot.keyClick(dialog.terms, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is dialog.template
+    qtbot.keyClick(dialog.template, Qt.Key.Key_Down)  # Party → State format
+    dialog.signer_name.setFocus()
+    qtbot.keyClick(dialog.signer_name, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    settings = get_document_settings(store)
+    assert settings.term_starts == (date(2020, 10, 1), date(2025, 7, 1), date(2030, 10, 1))
+    assert settings.template.value == "state"
+
+
+def test_a_term_start_that_is_not_a_date_writes_nothing(
+    window: MainWindow, qtbot: QtBot, store: Store
+) -> None:
+    dialog = _open(window, qtbot)
+    dialog.recipients.setFocus()
+    type_text(dialog.recipients, "Thường trực Đảng ủy xã")
+    dialog.terms.setFocus()
+    qtbot.keyClick(dialog.terms, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    type_text(dialog.terms, "\n31/02/2030")
+    dialog.signer_name.setFocus()
+    qtbot.keyClick(dialog.signer_name, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bool(dialog.error.text()))
+    assert "31/02/2030" in dialog.error.text() and dialog.isVisible()
+    assert QApplication.focusWidget() is dialog.terms
+    assert get_default_recipients(store) == []
+    assert get_document_settings(store).term_starts == (date(2020, 10, 1), date(2025, 7, 1))
+
+
+def test_the_open_reports_screen_follows_a_new_signer(
+    window: MainWindow, qtbot: QtBot, store: Store
+) -> None:
+    reports = window.reports  # opened before the settings change
+    qtbot.waitUntil(lambda: reports.signer_post.text() == "TRƯỞNG BAN")
+    dialog = _open(window, qtbot)
+    dialog.signer_name.setFocus()
+    type_text(dialog.signer_name, "Nguyễn Thị Lan")
+    qtbot.keyClick(dialog.signer_name, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: reports.signer_name.text() == "Nguyễn Thị Lan")
+    assert reports.signer_choice() is None  # the office's own signer, not an override

@@ -27,6 +27,7 @@ from dvdesk.errors import UserError
 from dvdesk.paths import DataPaths
 from dvdesk.services.narratives import save_narrative
 from dvdesk.services.office import add_profile, create_office
+from dvdesk.services.office_settings import save_office_settings
 from dvdesk.services.records import add_record, update_record
 from dvdesk.services.store import Store, open_store
 from tests.conftest import OFFICE, database_digest, inspection
@@ -266,6 +267,52 @@ def test_a_term_starting_before_an_issued_document_is_refused(store: Store) -> N
         )
     assert "14/05/2024" in error.value.message
     assert date(2024, 1, 1) not in get_document_settings(store).term_starts
+
+
+def test_a_term_documents_were_numbered_in_cannot_be_removed(store: Store) -> None:
+    issue_minutes(store, record_id=_inspection(store, "2025-08-15"), details=COMPLETE)
+    with pytest.raises(UserError) as error:
+        set_document_settings(store, changes={"term_starts": ["2020-10-01"]})
+    assert "01/07/2025" in error.value.message and "15/08/2025" in error.value.message
+    assert get_document_settings(store).term_starts == (date(2020, 10, 1), date(2025, 7, 1))
+    later = set_document_settings(
+        store, changes={"term_starts": ["2020-10-01", "2025-07-01", "2030-10-01"]}
+    )
+    assert later.term_starts[-1] == date(2030, 10, 1)
+
+
+def test_office_settings_refuse_a_bad_term_and_write_no_part(
+    store: Store, paths: DataPaths
+) -> None:
+    """One call saves the screen: a term refused keeps recipients, template and profile."""
+    issue_minutes(store, record_id=_inspection(store, "2024-05-14"), details=COMPLETE)
+    before = database_digest(paths)
+    profile: dict[str, object] = {
+        "name": "Ban Xây dựng Đảng Đảng ủy phường Hoàn Kiếm",
+        "symbol": "BXDĐ",
+        "place": "Hoàn Kiếm",
+        "valid_from": "2026-07-01",
+    }
+    with pytest.raises(UserError) as error:
+        save_office_settings(
+            store,
+            profile=profile,
+            documents={
+                "template": "state",
+                "term_starts": ["2020-10-01", "2024-01-01", "2025-07-01"],
+            },
+            recipients=["Thường trực Đảng ủy xã"],
+        )
+    assert "14/05/2024" in error.value.message
+    assert database_digest(paths) == before
+    save_office_settings(
+        store,
+        profile=None,
+        documents={"template": "state", "term_starts": ["2020-10-01", "2025-07-01", "2030-10-01"]},
+        recipients=["Thường trực Đảng ủy xã"],
+    )
+    saved = get_document_settings(store)
+    assert saved.template.value == "state" and saved.term_starts[-1] == date(2030, 10, 1)
 
 
 def test_a_backdated_number_is_refused_with_the_reason(store: Store, paths: DataPaths) -> None:

@@ -31,6 +31,7 @@ from dvdesk.services.backup import (
     restore_backup,
 )
 from ui.crash import show_error
+from ui.help import add_help_key
 from ui.screen import fit_to_screen
 from ui.worker import run_in_background
 
@@ -77,6 +78,7 @@ class BackupDialog(QDialog):
         self.restore_button.clicked.connect(self.restore_selected)
         layout.addWidget(buttons)
         fit_to_screen(self, 720, 420)
+        add_help_key(self)
         self.reload()
 
     def _busy(self, message: str) -> None:

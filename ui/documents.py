@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from dvdesk.clock import today
+from dvdesk.documents.settings import DocumentSettings, SignerChoice, get_document_settings
 from dvdesk.errors import UserError
 from dvdesk.formatting import number, sentence
 from dvdesk.i18n import N_, _
@@ -40,6 +41,8 @@ from ui.crash import show_error
 from ui.files import FileKind, save_file
 from ui.forms.widgets import DateField
 from ui.glossary import PERIOD, explain
+from ui.help import add_help_key
+from ui.office_settings import CAPACITIES, TEMPLATES
 from ui.pdf_preview import PdfPreview
 from ui.worker import run_in_background
 
@@ -47,10 +50,6 @@ MINUTES_KINDS = (
     ("working_session", N_("working session with the organisation")),
     ("conclusion", N_("meeting announcing the conclusion")),
     ("dialogue", N_("dialogue session")),
-)
-TEMPLATES = (
-    ("party", N_("Party format (Hướng dẫn 36-HD/VPTW)")),
-    ("state", N_("State format (Nghị định 30/2020/NĐ-CP)")),
 )
 PERIOD_KINDS = (
     ("", N_("whole year")),
@@ -128,6 +127,7 @@ class MinutesDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(self._buttons())
         self.previews: list[PdfPreview] = []
+        add_help_key(self)
 
     def _form(self, record: dict[str, Any]) -> QFormLayout:
         form = QFormLayout()
@@ -304,16 +304,39 @@ class ReportsPage(QWidget):
         texts = self._texts_box()
         self._layout(top, texts, self._buttons())
         self.default_recipients: list[str] = []
+        self.default_signer = SignerChoice(capacity=None, post=None, name=None)
+        self.load_defaults()
+
+    def load_defaults(self) -> None:
+        """Recipients and signer from the office settings (again after they change)."""
         run_in_background(
-            lambda: get_default_recipients(self.store),
-            on_done=self._got_default_recipients,
+            lambda: (get_default_recipients(self.store), get_document_settings(self.store)),
+            on_done=lambda found: self._got_defaults(*found),
             on_failed=self._failed,
         )
 
-    def _got_default_recipients(self, recipients: list[str]) -> None:
-        self.default_recipients = recipients
-        if not self.recipients.toPlainText().strip():
+    def _got_defaults(self, recipients: list[str], settings: DocumentSettings) -> None:
+        # What the clerk typed for this report stays; only untouched defaults follow.
+        typed = self.recipients.toPlainText().strip()
+        if not typed or typed.splitlines() == self.default_recipients:
             self.recipients.setPlainText("\n".join(recipients))
+        self.default_recipients = recipients
+        if self.signer_choice() is None:
+            self.signer_capacity.setCurrentText(settings.signer_capacity or "")
+            self.signer_post.setText(settings.signer_post or "")
+            self.signer_name.setText(settings.signer_name or "")
+        self.default_signer = SignerChoice(
+            capacity=settings.signer_capacity, post=settings.signer_post, name=settings.signer_name
+        )
+
+    def signer_choice(self) -> SignerChoice | None:
+        """The signer typed for this report; None while it is the office's own (from settings)."""
+        typed = SignerChoice(
+            capacity=self.signer_capacity.currentText().strip() or None,
+            post=self.signer_post.text().strip() or None,
+            name=self.signer_name.text().strip() or None,
+        )
+        return None if typed == self.default_signer else typed
 
     def _period_bar(self) -> QHBoxLayout:
         self.year = QSpinBox()
@@ -374,7 +397,27 @@ class ReportsPage(QWidget):
             _("One per line; left empty, the report goes to the office above.")
         )
         form.addRow(_("Recipients"), self.recipients)
+        form.addRow(_("Signed by (this report)"), self._signer_row())
         return texts
+
+    def _signer_row(self) -> QHBoxLayout:
+        """Filled from the office settings; what is typed here signs this report only."""
+        self.signer_capacity = QComboBox()
+        self.signer_capacity.setEditable(True)
+        self.signer_capacity.addItems(list(CAPACITIES))
+        self.signer_capacity.setAccessibleName(_("Signs on behalf (K/T, T/M)"))
+        self.signer_capacity.setToolTip(_("Signs on behalf (K/T, T/M)"))
+        self.signer_post = QLineEdit()
+        self.signer_post.setPlaceholderText(_("Signer's post"))
+        self.signer_post.setAccessibleName(_("Signer's post"))
+        self.signer_name = QLineEdit()
+        self.signer_name.setPlaceholderText(_("Signer's name"))
+        self.signer_name.setAccessibleName(_("Signer's name"))
+        row = QHBoxLayout()
+        row.addWidget(self.signer_capacity, 2)
+        row.addWidget(self.signer_post, 2)
+        row.addWidget(self.signer_name, 3)
+        return row
 
     def _buttons(self) -> QHBoxLayout:
         buttons = QHBoxLayout()
@@ -525,8 +568,10 @@ class ReportsPage(QWidget):
     def preview(self) -> None:
         from dvdesk.documents.report_pdf import build_report_pdf  # noqa: PLC0415
 
+        signer = self.signer_choice()
+
         def build() -> bytes:
-            return build_report_pdf(self.store, figures=self._figures())
+            return build_report_pdf(self.store, figures=self._figures(), signer=signer)
 
         self.save_texts(
             then=lambda: run_in_background(
@@ -551,8 +596,11 @@ class ReportsPage(QWidget):
         if target is None:
             return
 
+        signer = self.signer_choice()
+
         def write() -> Path:
-            write_file(render_docx(draft_report(self.store, figures=self._figures())), target)
+            document = draft_report(self.store, figures=self._figures(), signer=signer)
+            write_file(render_docx(document), target)
             return target
 
         self.save_texts(
@@ -567,19 +615,27 @@ class ReportsPage(QWidget):
         """Save the texts, show the number the report will take, issue once confirmed."""
         from dvdesk.documents.report_pdf import preview_report_number  # noqa: PLC0415
 
+        signer = self.signer_choice()
+
         def check() -> tuple[Any, Any]:
             figures = self._figures()
-            return figures, preview_report_number(self.store, figures=figures, replaces=replaces)
+            return figures, preview_report_number(
+                self.store, figures=figures, replaces=replaces, signer=signer
+            )
 
         self.save_texts(
             then=lambda: run_in_background(
                 check,
-                on_done=lambda found: self._issue_confirmed(*found, replaces=replaces),
+                on_done=lambda found: self._issue_confirmed(
+                    *found, replaces=replaces, signer=signer
+                ),
                 on_failed=self._failed,
             )
         )
 
-    def _issue_confirmed(self, figures: Any, preview: Any, *, replaces: Any) -> None:
+    def _issue_confirmed(
+        self, figures: Any, preview: Any, *, replaces: Any, signer: SignerChoice | None
+    ) -> None:
         from dvdesk.documents.report_pdf import issue_report  # noqa: PLC0415
 
         if not confirm_issue(self, preview, what=_("the report")):
@@ -602,6 +658,7 @@ class ReportsPage(QWidget):
                 figures=figures,
                 replaces=replaces,
                 expected_number=preview.number,
+                signer=signer,
             ),
             on_done=done,
             on_failed=self._failed,

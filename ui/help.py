@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
 from dvdesk.i18n import _
@@ -15,7 +16,16 @@ from dvdesk.paths import RESOURCES_DIR
 from ui.screen import fit_to_screen
 
 HELP_DIR = RESOURCES_DIR / "help" / "vi"
-TOPICS = ("records", "follow_ups", "reports", "exchange", "backup", "signatures", "counts")
+TOPICS = (
+    "records",
+    "follow_ups",
+    "reports",
+    "exchange",
+    "backup",
+    "signatures",
+    "counts",
+    "minutes",
+)
 
 
 def topic_of(page: QWidget | None) -> str:
@@ -26,6 +36,7 @@ def topic_of(page: QWidget | None) -> str:
         "ReportsPage": "reports",
         "ExchangePage": "exchange",
         "BackupDialog": "backup",
+        "MinutesDialog": "minutes",
         "VerifyPage": "signatures",
         "CountsDialog": "counts",
     }.get(name, "records")
@@ -55,3 +66,16 @@ class HelpDialog(QDialog):
         layout.addWidget(self.text, 1)
         layout.addWidget(buttons)
         fit_to_screen(self, 720, 560)
+
+
+def add_help_key(dialog: QDialog) -> None:
+    """F1 in ``dialog`` opens its own topic (the main window's F1 does not reach a dialog)."""
+    action = QAction(_("Help"), dialog)
+    action.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
+    action.triggered.connect(lambda: _open_help(dialog))
+    dialog.addAction(action)
+
+
+def _open_help(dialog: QDialog) -> None:
+    # Owned by the dialog (Qt parent), so it stays alive and closes with it.
+    HelpDialog(topic_of(dialog), parent=dialog).open()

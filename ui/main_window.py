@@ -621,6 +621,9 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(_("dvdesk — {office}").format(office=office.current.name))
             self.say(message)
 
+        if self._reports_index not in self._factories:  # the Reports screen is open
+            self.reports.load_defaults()
+
         run_in_background(
             lambda: get_office(self.store),
             on_done=reread,

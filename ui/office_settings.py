@@ -33,7 +33,8 @@ from dvdesk.i18n import N_, _
 from dvdesk.services.office_settings import OfficeSettings, save_office_settings
 from dvdesk.services.office_view import Profile
 from dvdesk.services.store import Store
-from ui.forms.widgets import DateField
+from dvdesk.typed_dates import parse_typed_date
+from ui.forms.widgets import DateField, LinesField, typed_date_text
 from ui.screen import fit_to_screen
 from ui.worker import run_in_background
 
@@ -43,6 +44,10 @@ PROFILE_FIELDS = (
     ("superior", N_("Party committee above, printed over the issuing body")),
     ("symbol", N_("Document symbol *")),
     ("place", N_("Place name on the date line *")),
+)
+TEMPLATES = (
+    ("party", N_("Party format (Hướng dẫn 36-HD/VPTW)")),
+    ("state", N_("State format (Nghị định 30/2020/NĐ-CP)")),
 )
 CAPACITIES = ("", "K/T TRƯỞNG BAN", "T/M BAN THƯỜNG VỤ", "T/M BAN CHẤP HÀNH")
 MARGINS = (
@@ -120,6 +125,21 @@ class OfficeSettingsDialog(QDialog):
         self.numbering.addItem(_("from 01 each calendar year"), NumberingRule.YEAR.value)
         self.numbering.setCurrentIndex(max(self.numbering.findData(self.settings.numbering), 0))
         form.addRow(_("Document numbers start"), self.numbering)
+        self.terms = LinesField(_("One date per line, e.g. 1/10/2020"))
+        self.terms.set_value([typed_date_text(start) for start in self.settings.term_starts])
+        self.terms.setFixedHeight(self.terms.fontMetrics().lineSpacing() * 3 + 12)
+        self.terms.setToolTip(
+            _(
+                "The first day of each committee term, oldest first. Numbered by term, "
+                "documents start again from 01 on each of these days."
+            )
+        )
+        form.addRow(_("Committee terms start on"), self.terms)
+        self.template = QComboBox()
+        for value, label in TEMPLATES:
+            self.template.addItem(_(label), value)
+        self.template.setCurrentIndex(max(self.template.findData(self.settings.template.value), 0))
+        form.addRow(_("Document format"), self.template)
         margins = QHBoxLayout()
         self.margins: dict[str, QDoubleSpinBox] = {}
         for key, label in MARGINS:
@@ -152,22 +172,37 @@ class OfficeSettingsDialog(QDialog):
         data: dict[str, Any] = {key: value for key, value in values.items() if value}
         return data | {"valid_from": typed.value.isoformat()}
 
+    def term_starts(self) -> list[str]:
+        """The typed term starts as ISO dates; a line that is not a date is refused."""
+        starts: list[str] = []
+        for line in self.terms.value():
+            typed = parse_typed_date(line, today=today())
+            if typed.value is None:
+                message = _("Term start “{text}”: {problem}").format(
+                    text=line, problem=typed.problem or ""
+                )
+                raise ValidationFailed(message, [("term_starts", message)])
+            starts.append(typed.value.isoformat())
+        return starts
+
     def document_changes(self) -> dict[str, Any]:
         return {
             "signer_capacity": self.capacity.currentText().strip() or None,
             "signer_post": self.signer_post.text().strip() or None,
             "signer_name": self.signer_name.text().strip() or None,
             "numbering": self.numbering.currentData(),
+            "template": self.template.currentData(),
+            "term_starts": self.term_starts(),
         } | {key: spin.value() for key, spin in self.margins.items()}
 
     def save(self) -> None:
         """The core checks every part before writing any (on the database worker)."""
         try:
             profile = self.profile_changes()
+            documents = self.document_changes()
         except UserError as error:
             self._show_problem(error)
             return
-        documents = self.document_changes()
         recipients = self.recipients.toPlainText().splitlines()
         self.buttons.setEnabled(False)
         run_in_background(
@@ -190,7 +225,7 @@ class OfficeSettingsDialog(QDialog):
         if isinstance(error, ValidationFailed) and error.problems:
             field, message = error.problems[0]
             self.error.setText(f"{message[:1].upper()}{message[1:]}")
-            target = self.edits.get(field)
+            target = self.terms if field == "term_starts" else self.edits.get(field)
             if target is not None:
                 target.setFocus()
             return

@@ -26,7 +26,7 @@ from dvdesk.documents.figures import (
 from dvdesk.documents.layout import render_pdf
 from dvdesk.documents.periods import Period, list_custom_periods, range_period, year_periods
 from dvdesk.documents.register import Issued, NumberPreview, issue, next_number_for
-from dvdesk.documents.settings import DocumentSettings, get_document_settings
+from dvdesk.documents.settings import DocumentSettings, SignerChoice, get_document_settings
 from dvdesk.errors import Conflict
 from dvdesk.i18n import _
 from dvdesk.services import register_store
@@ -439,13 +439,23 @@ def _lower_first(value: str) -> str:
     return value[:1].lower() + value[1:]
 
 
-def draft_report(store: Store, *, figures: ReportFigures, on: date | None = None) -> Document:
-    """The report as it stands now: a draft, for preview, PDF or Word."""
+def draft_report(
+    store: Store,
+    *,
+    figures: ReportFigures,
+    on: date | None = None,
+    signer: SignerChoice | None = None,
+) -> Document:
+    """The report as it stands now: a draft, for preview, PDF or Word.
+
+    ``signer`` replaces the office's default signer for this report only.
+    """
+    settings = get_document_settings(store)
     return report_document(
         figures,
         narrative=get_narrative(store, period=figures.period),
         office=get_office(store),
-        settings=get_document_settings(store),
+        settings=signer.over(settings) if signer is not None else settings,
         on=on or today(),
     )
 
@@ -456,9 +466,15 @@ def report_subject(figures: ReportFigures) -> str:
     return f"report:{period.start.isoformat()}..{period.end.isoformat()}:{figures.scope.value}"
 
 
-def build_report_pdf(store: Store, *, figures: ReportFigures, on: date | None = None) -> bytes:
+def build_report_pdf(
+    store: Store,
+    *,
+    figures: ReportFigures,
+    on: date | None = None,
+    signer: SignerChoice | None = None,
+) -> bytes:
     """The draft report as PDF (for the preview)."""
-    return render_pdf(draft_report(store, figures=figures, on=on))
+    return render_pdf(draft_report(store, figures=figures, on=on, signer=signer))
 
 
 def issue_report(
@@ -469,11 +485,12 @@ def issue_report(
     replaces: int | None = None,
     expected_number: int | None = None,
     write: Callable[[Issued], None] | None = None,
+    signer: SignerChoice | None = None,
 ) -> Issued:
     """Number the report and keep it as issued; refused while anything is missing."""
     return issue(
         store,
-        document=draft_report(store, figures=figures, on=on),
+        document=draft_report(store, figures=figures, on=on, signer=signer),
         subject_key=report_subject(figures),
         replaces=replaces,
         expected_number=expected_number,
@@ -482,12 +499,17 @@ def issue_report(
 
 
 def preview_report_number(
-    store: Store, *, figures: ReportFigures, on: date | None = None, replaces: int | None = None
+    store: Store,
+    *,
+    figures: ReportFigures,
+    on: date | None = None,
+    replaces: int | None = None,
+    signer: SignerChoice | None = None,
 ) -> NumberPreview:
     """The number the report would take now; refused as issuing would be."""
     return next_number_for(
         store,
-        document=draft_report(store, figures=figures, on=on),
+        document=draft_report(store, figures=figures, on=on, signer=signer),
         subject_key=report_subject(figures),
         replaces=replaces,
     )

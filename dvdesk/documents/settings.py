@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any
@@ -97,6 +97,28 @@ class DocumentSettings:
         return chosen
 
 
+@dataclass(frozen=True)
+class SignerChoice:
+    """Who signs one report, typed over the office's default signer (None: that line left out)."""
+
+    capacity: str | None
+    post: str | None
+    name: str | None
+
+    def over(self, settings: DocumentSettings) -> DocumentSettings:
+        """``settings`` with this signer; blank text counts as not given."""
+        return replace(
+            settings,
+            signer_capacity=_clean(self.capacity),
+            signer_post=_clean(self.post),
+            signer_name=_clean(self.name),
+        )
+
+
+def _clean(value: str | None) -> str | None:
+    return " ".join(value.split()) or None if value is not None else None
+
+
 def _from_input(model: DocumentSettingsInput) -> DocumentSettings:
     return DocumentSettings(
         margin_top=model.margin_top,
@@ -158,10 +180,18 @@ def _dated_rule_change(store: Store, current: DocumentSettingsInput, wanted: Num
 
 
 def _check_term_starts(store: Store, old: list[date], new: list[date]) -> None:
-    """A new term may not begin before a document already issued (it would split a series)."""
+    """Terms that documents were already numbered in stay as they are.
+
+    A new term may not begin on or before the last issued document (it would split a
+    series), and a term start on or before it may not be removed (later numbers would
+    continue the wrong series).
+    """
     last = latest_date(store)
-    added = sorted(set(new) - set(old))
-    if last is not None and added and added[0] <= last:
+    if last is None:
+        return
+    added = [start for start in sorted(set(new) - set(old)) if start <= last]
+    removed = [start for start in sorted(set(old) - set(new)) if start <= last]
+    if added:
         raise failed(
             [
                 (
@@ -173,10 +203,22 @@ def _check_term_starts(store: Store, old: list[date], new: list[date]) -> None:
                 )
             ]
         )
+    if removed:
+        raise failed(
+            [
+                (
+                    "term_starts",
+                    _(
+                        "documents up to {last} were numbered with the term starting {start}; "
+                        "keep that date and add the new term's start after it"
+                    ).format(start=removed[0].strftime("%d/%m/%Y"), last=last.strftime("%d/%m/%Y")),
+                )
+            ]
+        )
 
 
-def set_document_settings(store: Store, *, changes: dict[str, Any]) -> DocumentSettings:
-    """Validate and store ``changes`` over the current settings; returns the result."""
+def check_document_settings(store: Store, *, changes: dict[str, Any]) -> dict[str, Any]:
+    """The settings ``changes`` would store, checked; raises and writes nothing if refused."""
     stored = get_setting(store, key=KEY, default={})
     current = validate(DocumentSettingsInput, stored if isinstance(stored, dict) else {})
     merged = {**(stored if isinstance(stored, dict) else {}), **changes}
@@ -185,5 +227,12 @@ def set_document_settings(store: Store, *, changes: dict[str, Any]) -> DocumentS
         merged["numbering_changes"] = _dated_rule_change(store, current, model.numbering)
         model = validate(DocumentSettingsInput, merged)
     _check_term_starts(store, list(current.term_starts), list(model.term_starts))
-    set_setting(store, key=KEY, value=model.model_dump(mode="json"))
-    return _from_input(model)
+    checked: dict[str, Any] = model.model_dump(mode="json")
+    return checked
+
+
+def set_document_settings(store: Store, *, changes: dict[str, Any]) -> DocumentSettings:
+    """Validate and store ``changes`` over the current settings; returns the result."""
+    checked = check_document_settings(store, changes=changes)
+    set_setting(store, key=KEY, value=checked)
+    return _from_input(validate(DocumentSettingsInput, checked))

@@ -12,9 +12,8 @@ from typing import Any
 from dvdesk.documents.settings import KEY as DOCUMENTS_KEY
 from dvdesk.documents.settings import (
     DocumentSettings,
-    DocumentSettingsInput,
+    check_document_settings,
     get_document_settings,
-    set_document_settings,
 )
 from dvdesk.domain.validation import validate
 from dvdesk.errors import Conflict
@@ -26,7 +25,7 @@ from dvdesk.services.report_recipients import (
     get_default_recipients,
     set_default_recipients,
 )
-from dvdesk.services.settings import get_setting
+from dvdesk.services.settings import set_setting
 from dvdesk.services.store import Store
 
 
@@ -54,17 +53,16 @@ def save_office_settings(
 ) -> None:
     """Check the new profile (if any), document settings and recipients; then write them."""
     if profile is not None:
-        checked = validate(ProfileInput, profile)
-        if any(p.valid_from == checked.valid_from for p in get_office(store).profiles):
+        new_profile = validate(ProfileInput, profile)
+        if any(p.valid_from == new_profile.valid_from for p in get_office(store).profiles):
             raise Conflict(
                 _("A name already takes effect on {date}; choose another date.").format(
-                    date=checked.valid_from.strftime("%d/%m/%Y")
+                    date=new_profile.valid_from.strftime("%d/%m/%Y")
                 )
             )
-    stored = get_setting(store, key=DOCUMENTS_KEY, default={})
-    validate(DocumentSettingsInput, {**(stored if isinstance(stored, dict) else {}), **documents})
+    documents_checked = check_document_settings(store, changes=documents)
     validate(RecipientsInput, {"recipients": [r.strip() for r in recipients if r.strip()]})
-    set_document_settings(store, changes=documents)
+    set_setting(store, key=DOCUMENTS_KEY, value=documents_checked)
     set_default_recipients(store, recipients=recipients)
     if profile is not None:
         add_profile(store, data=profile)

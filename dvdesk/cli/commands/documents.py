@@ -32,6 +32,7 @@ from dvdesk.documents.report_pdf import (
 )
 from dvdesk.documents.settings import (
     NumberingRule,
+    SignerChoice,
     Template,
     get_document_settings,
     set_document_settings,
@@ -133,7 +134,41 @@ def _report_parser(commands: argparse._SubParsersAction[Any]) -> None:
     report.add_argument(
         "--date", metavar="YYYY-MM-DD", help=_("date of the report (default: today)")
     )
+    _signer_arguments(report)
     report.set_defaults(run=run_report)
+
+
+def _signer_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--signer-name",
+        metavar=_("NAME"),
+        help=_("who signs this report (default: the signer in the office settings)"),
+    )
+    parser.add_argument(
+        "--signer-post", metavar=_("POST"), help=_("the signer's post, e.g. PHÓ TRƯỞNG BAN")
+    )
+    parser.add_argument(
+        "--signer-capacity",
+        metavar=_("CAPACITY"),
+        help=_('signs on behalf, e.g. "K/T TRƯỞNG BAN"; "" for none'),
+    )
+
+
+def _signer(store: Store, args: argparse.Namespace) -> SignerChoice | None:
+    """The signer typed for this report over the office's default; None if none was typed."""
+    typed = (args.signer_capacity, args.signer_post, args.signer_name)
+    if all(value is None for value in typed):
+        return None
+    settings = get_document_settings(store)
+    capacity, post, name = (
+        value if value is not None else default
+        for value, default in zip(
+            typed,
+            (settings.signer_capacity, settings.signer_post, settings.signer_name),
+            strict=True,
+        )
+    )
+    return SignerChoice(capacity=capacity, post=post, name=name)
 
 
 def _issue_arguments(parser: argparse.ArgumentParser) -> None:
@@ -371,6 +406,7 @@ def run_report(args: argparse.Namespace) -> int:
     with _store(args) as store:
         period = _period(store, args.period)
         figures = compute_figures(store, period=period, scope=Scope(args.scope))
+        signer = _signer(store, args)
         if workbook:
             assert target is not None
             office = get_office(store)
@@ -383,10 +419,12 @@ def run_report(args: argparse.Namespace) -> int:
                 on=on,
                 replaces=_replaces(store, args.replaces),
                 write=_writer(target),
+                signer=signer,
             )
             print(_issued_message(issued, target))
         elif target is not None:
-            write_file(_file(draft_report(store, figures=figures, on=on), target), target)
+            document = draft_report(store, figures=figures, on=on, signer=signer)
+            write_file(_file(document, target), target)
             print(_("Draft report (no number) written to {file}.").format(file=target))
     if args.json:
         print_json(figures.as_json())
