@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     pass
 
 Row = tuple[str, Sequence[str]]  # the record id and the cells shown
+MIN_TITLE_WIDTH = 200
 
 
 class TableDialog(QDialog):
@@ -57,6 +58,7 @@ class TableDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().setVisible(False)  # row numbers mean nothing here
         self.status = QLabel("")
         self.status.setWordWrap(True)
         self.buttons = QHBoxLayout()
@@ -82,12 +84,25 @@ class TableDialog(QDialog):
         self.table.setRowCount(len(rows))
         for row, (_record_id, cells) in enumerate(rows):
             for column, text in enumerate(cells):
-                self.table.setItem(row, column, QTableWidgetItem(text))
-        self.table.resizeColumnsToContents()
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)  # a long title or reason is cut to its column
+                self.table.setItem(row, column, item)
+        self._fit_columns()
         self.status.setText(" ".join(t for t in (said, "" if rows else empty) if t))
         if rows:
             self.table.selectRow(0)
         self.table.setFocus()
+
+    def _fit_columns(self) -> None:
+        """Every column in view without a sideways scroll bar: the widest (the title)
+        gives up the width the others need."""
+        table = self.table
+        table.resizeColumnsToContents()
+        widths = [table.columnWidth(column) for column in range(table.columnCount())]
+        excess = sum(widths) - table.viewport().width()
+        if excess > 0 and widths:
+            widest = max(range(len(widths)), key=widths.__getitem__)
+            table.setColumnWidth(widest, max(MIN_TITLE_WIDTH, widths[widest] - excess))
 
     def selected(self) -> list[str]:
         rows = sorted({index.row() for index in self.table.selectedIndexes()})
