@@ -382,26 +382,59 @@ def _answer_file_dialog(scene: Scene) -> Callable[[QFileDialog], int]:
     return run
 
 
-def _accept(dialog: QWidget) -> None:
-    """Answer a modal dialog the way the clerk would go on: Yes, OK, Save."""
+GO_ON = (
+    QMessageBox.ButtonRole.YesRole,
+    QMessageBox.ButtonRole.AcceptRole,
+    QMessageBox.ButtonRole.ActionRole,
+)
+STOP = (QMessageBox.ButtonRole.RejectRole, QMessageBox.ButtonRole.NoRole)
+
+
+def _answer(dialog: QWidget, *, go_on: bool) -> None:
+    """Answer a modal dialog as the clerk would: go on (Yes, OK) or stop (Cancel, No)."""
     if isinstance(dialog, QMessageBox):
-        for role in (
-            QMessageBox.ButtonRole.YesRole,
-            QMessageBox.ButtonRole.AcceptRole,
-            QMessageBox.ButtonRole.ActionRole,
-        ):
+        for role in GO_ON if go_on else STOP:
             for button in dialog.buttons():
                 if dialog.buttonRole(button) == role:
                     button.click()
                     return
     if isinstance(dialog, QDialog):
-        dialog.accept()
+        dialog.accept() if go_on else dialog.reject()
     else:
         dialog.close()
 
 
+class StrayModals:
+    """Closes a modal dialog no shot asked for (an error box after the shot was taken),
+    after printing what it said: left open it would wait for a click for ever."""
+
+    def __init__(self) -> None:
+        self.expected = False
+        self.said: list[str] = []
+        self.timer = QTimer(interval=500)
+        self.timer.timeout.connect(self.check)
+        self.timer.start()
+
+    def check(self) -> None:
+        modal = QApplication.activeModalWidget()
+        if modal is None or self.expected:
+            return
+        text = modal.text() if isinstance(modal, QMessageBox) else ""
+        self.said.append(f"{modal.windowTitle()}: {text}")
+        print(f"  closed a dialog no shot expected: {self.said[-1]}", file=sys.stderr)
+        modal.close()
+
+
+STRAY = StrayModals.__new__(StrayModals)  # started in main(), once the application exists
+
+
 def catch_modals(
-    scene: Scene, trigger: Callable[[], Any], behind: list[QWidget], *, count: int = 1
+    scene: Scene,
+    trigger: Callable[[], Any],
+    behind: list[QWidget],
+    *,
+    count: int = 1,
+    go_on: bool = True,
 ) -> list[QImage]:
     """Run ``trigger`` and photograph the first ``count`` modal dialogs it opens, each
     over ``behind``, answering each as the clerk would go on."""
@@ -416,11 +449,12 @@ def catch_modals(
         for _ in range(5):
             scene.app.processEvents()
         pictures.append(picture(*behind, modal))
-        _accept(modal)
+        _answer(modal, go_on=go_on)
 
     timer = QTimer(interval=100)
     timer.timeout.connect(poll)
     timer.start()
+    STRAY.expected = True
     try:
         QTimer.singleShot(0, trigger)
         wait_until(scene.app, lambda: len(pictures) >= count, f"{count} dialog(s)", timeout=15)
@@ -439,6 +473,7 @@ def catch_modals(
         raise ShotFailed(f"{error}; open: {shown}; said: {said}") from None
     finally:
         timer.stop()
+        STRAY.expected = False
     return pictures
 
 
@@ -803,6 +838,7 @@ def _reports(scene: Scene) -> Any:
         ),
     ):
         edit.setPlainText(text)
+    reports.signer_post.setText("TRƯỞNG BAN")
     reports.signer_name.setText("Nguyễn Doãn Toản")
     scene.settle()
     return window, reports
@@ -828,10 +864,8 @@ def report_preview_shot(scene: Scene) -> QImage:
 def report_issue_shot(scene: Scene) -> QImage:
     window, reports = _reports(scene)
     with nobody_at_the_keyboard(scene):
-        [image] = catch_modals(scene, reports.issue, [window])
-    wait_until(scene.app, lambda: bool(reports.previews), "the issued report")
-    for preview in reports.previews:
-        preview.close()
+        # Cancelled: the minutes shots already put a document in the register.
+        [image] = catch_modals(scene, reports.issue, [window], go_on=False)
     return image
 
 
@@ -1248,6 +1282,9 @@ def main() -> int:
     parser.add_argument("--gallery", type=Path, help="also write a Markdown page of the shots")
     args = parser.parse_args()
     shots = selected(args.only)
+    if not shots:
+        print(f"No shot is named {args.only!r}: see --list.", file=sys.stderr)
+        return 2
     if args.list:
         for shot in shots:
             print(f"{shot.name}\t{shot.caption}")
@@ -1257,6 +1294,7 @@ def main() -> int:
     folder = Path(tempfile.mkdtemp(prefix="dvdesk-shots-"))
     configure_application(app, DataPaths(folder / "settings"))
     args.out.mkdir(parents=True, exist_ok=True)
+    STRAY.__init__()
     scene = Scene(app, folder)
     failed: list[str] = []
     for shot in shots:

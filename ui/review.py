@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -41,7 +42,6 @@ if TYPE_CHECKING:
     pass
 
 Row = tuple[str, Sequence[str]]  # the record id and the cells shown
-MIN_TITLE_WIDTH = 200
 
 
 class TableDialog(QDialog):
@@ -94,15 +94,23 @@ class TableDialog(QDialog):
         self.table.setFocus()
 
     def _fit_columns(self) -> None:
-        """Every column in view without a sideways scroll bar: the widest (the title)
-        gives up the width the others need."""
+        """Every column in view without a sideways scroll bar: the widest (the title) takes
+        the width the others leave and is cut short if need be (its tooltip is whole)."""
         table = self.table
         table.resizeColumnsToContents()
         widths = [table.columnWidth(column) for column in range(table.columnCount())]
-        excess = sum(widths) - table.viewport().width()
-        if excess > 0 and widths:
-            widest = max(range(len(widths)), key=widths.__getitem__)
-            table.setColumnWidth(widest, max(MIN_TITLE_WIDTH, widths[widest] - excess))
+        if not widths:
+            return
+        widest = max(range(len(widths)), key=widths.__getitem__)
+        header = table.horizontalHeader()
+        header.setStretchLastSection(False)
+        for column in range(len(widths)):
+            mode = (
+                QHeaderView.ResizeMode.Stretch
+                if column == widest
+                else QHeaderView.ResizeMode.ResizeToContents
+            )
+            header.setSectionResizeMode(column, mode)
 
     def selected(self) -> list[str]:
         rows = sorted({index.row() for index in self.table.selectedIndexes()})
