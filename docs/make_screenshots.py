@@ -2,6 +2,9 @@
 
 .venv/bin/python docs/make_screenshots.py OUT_DIR [--only NAME,PREFIX…] [--list] [--gallery FILE]
 
+``--gallery docs/screens.md`` writes a page of every shot with its sentence (with ``--list``,
+without taking any).
+
 Each picture is a whole 1366×768 office-PC screen: a 40 px taskbar at the bottom, the
 windows at the size and place they open on that screen, each under a drawn title bar
 (the offscreen platform draws no window frames). Dialogs are drawn over the window they
@@ -417,10 +420,10 @@ class StrayModals:
 
     def check(self) -> None:
         modal = QApplication.activeModalWidget()
-        if modal is None or self.expected:
+        # Only message boxes: forms and dialogs the shots open are window-modal too.
+        if not isinstance(modal, QMessageBox) or self.expected:
             return
-        text = modal.text() if isinstance(modal, QMessageBox) else ""
-        self.said.append(f"{modal.windowTitle()}: {text}")
+        self.said.append(f"{modal.windowTitle()}: {modal.text()}")
         print(f"  closed a dialog no shot expected: {self.said[-1]}", file=sys.stderr)
         modal.close()
 
@@ -1270,7 +1273,8 @@ def gallery(shots: list[Shot], folder: str) -> str:
         "",
     ]
     for shot in shots:
-        lines += [f"![{shot.caption}]({folder}/{shot.name}.png)", "", f"*{shot.caption}*", ""]
+        image = f'<img src="{folder}/{shot.name}.png" width="900" alt="{shot.caption}">'
+        lines += [image, "", f"*{shot.caption}*", ""]
     return "\n".join(lines)
 
 
@@ -1285,6 +1289,9 @@ def main() -> int:
     if not shots:
         print(f"No shot is named {args.only!r}: see --list.", file=sys.stderr)
         return 2
+    if args.gallery:  # the captions are the table's, whatever the run brings
+        relative = os.path.relpath(args.out, args.gallery.parent)
+        args.gallery.write_text(gallery(shots, relative) + "\n", encoding="utf-8")
     if args.list:
         for shot in shots:
             print(f"{shot.name}\t{shot.caption}")
@@ -1310,9 +1317,6 @@ def main() -> int:
             print(f"{shot.name}: FAILED\n{traceback.format_exc()}", file=sys.stderr, flush=True)
         for window in scene.windows.values():
             close_dialogs(window)
-    if args.gallery:
-        relative = os.path.relpath(args.out, args.gallery.parent)
-        args.gallery.write_text(gallery(shots, relative) + "\n", encoding="utf-8")
     scene.close()
     if failed:
         print(f"{len(failed)} shot(s) failed: {', '.join(failed)}", file=sys.stderr)
