@@ -152,6 +152,9 @@ class ListPage(QWidget, Generic[Row]):
                 done(keys)
                 return
             self.model.set_keys(keys)
+            # The first screen's rows go to the worker before the full key list, which
+            # takes a while at a million records (jobs run in order).
+            self.model.row_at(0)
             # Only now the full list: on a busy two-core PC it would otherwise compete
             # with the first screen's query and paint.
             self._task = run_in_background(
