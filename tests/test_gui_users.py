@@ -20,6 +20,7 @@ from dvdesk.services.store import Store
 from dvdesk.services.users import add_user, list_users
 from tests.gui_support import answer_questions, type_text, wait_loaded
 from ui.main_window import MainWindow
+from ui.office_settings import OfficeSettingsDialog
 from ui.screen import OFFICE_PC
 from ui.users import UserForm, UsersDialog
 from ui.worker import wait_for_tasks
@@ -285,3 +286,24 @@ def test_the_lock_time_is_an_office_setting(admin_store: Store) -> None:
         save_office_settings(admin_store, profile=None, documents=documents, recipients=[],
                              lock_minutes=100_000)  # fmt: skip
     assert lock_minutes(admin_store) == 5
+
+
+def test_the_lock_time_is_set_in_the_office_settings_by_keyboard(
+    signed_window: MainWindow, admin_store: Store, qtbot: QtBot
+) -> None:
+    window = signed_window
+    qtbot.keyClick(window, Qt.Key.Key_Comma, CTRL)
+    qtbot.waitUntil(lambda: any(isinstance(d, OfficeSettingsDialog) for d in window.dialogs))
+    dialog = next(d for d in window.dialogs if isinstance(d, OfficeSettingsDialog))
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    assert dialog.lock_minutes.value() == 15
+    dialog.lock_minutes.setFocus()
+    qtbot.keyClick(dialog.lock_minutes, Qt.Key.Key_A, CTRL)
+    type_text(dialog.lock_minutes, "5")
+    dialog.resize(1366, 700)
+    dialog.grab().save(str(SHOTS / "office-settings-lock.png"))
+    qtbot.keyClick(dialog.lock_minutes, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert lock_minutes(admin_store) == 5
+    qtbot.waitUntil(lambda: window.idle_lock.timer.interval() == 5 * 60_000)
+    assert window.idle_lock.timer.isActive()

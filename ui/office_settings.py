@@ -170,6 +170,7 @@ class OfficeSettingsDialog(QDialog):
         self.lock_minutes = QSpinBox()
         self.lock_minutes.setRange(0, MAX_LOCK_MINUTES)
         self.lock_minutes.setValue(minutes)
+        self.lock_minutes.setMaximumWidth(220)
         self.lock_minutes.setSpecialValueText(_("never"))
         self.lock_minutes.setSuffix(_(" minutes"))
         self.lock_minutes.setToolTip(
