@@ -289,6 +289,7 @@ class MainWindow(QMainWindow):
             (_("Import a receipt from the level above…"), None, "import_receipt"),
             (_("Import packages…"), QKeySequence("Ctrl+I"), "import_packages"),
             (_("Who has not reported?"), None, "show_missing"),
+            (_("Request a report from the offices below…"), None, "ask_report"),
             (_("Save the key card…"), None, "save_card"),
             (_("Enrol the key card of the office above or below…"), None, "enroll"),
         ):
@@ -303,7 +304,7 @@ class MainWindow(QMainWindow):
         self.go_to(self._exchange_index)
         page = self.exchange
         needs_parent = {"export", "import_receipt"}
-        needs_children = {"import_packages", "show_missing"}
+        needs_children = {"import_packages", "show_missing", "ask_report"}
         if name in needs_parent and not hasattr(page, "export_button"):
             self.say(_("This office has no level above set up, so there is nothing to send."))
             return
