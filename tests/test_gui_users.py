@@ -249,10 +249,17 @@ def test_ctrl_l_locks_and_another_user_signs_in_instead(
     signed_window: MainWindow, admin_store: Store, qtbot: QtBot
 ) -> None:
     window = signed_window
-    qtbot.keyClick(window, Qt.Key.Key_L, CTRL)
+    _menu_entry(window, qtbot, Qt.Key.Key_Q)  # the users dialog and a form on it are open
+    dialog = _users_dialog(window, qtbot)
+    qtbot.keyClick(dialog, Qt.Key.Key_T, ALT)
+    form = _form(dialog, qtbot)
+    type_text(form.name, "phobanmoi")
+    qtbot.keyClick(form.name, Qt.Key.Key_L, CTRL)  # Ctrl+L works from a dialog too
     qtbot.waitUntil(lambda: window.idle_lock.locked)
+    assert not dialog.isVisible() and not form.isVisible()
     screen = window.idle_lock.screen
     assert screen is not None
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is screen.password)
     screen.user.clear()
     type_text(screen.user, "chuyenvien")
     qtbot.keyClick(screen.user, Qt.Key.Key_Return)  # on to the password
@@ -265,6 +272,9 @@ def test_ctrl_l_locks_and_another_user_signs_in_instead(
     assert menu is not None
     qtbot.waitUntil(lambda: "chuyenvien" in menu.title())
     assert "chuyenvien" in window.statusBar().currentMessage()
+    assert dialog.isVisible() and form.isVisible() and form.name.text() == "phobanmoi"
+    form.reject()
+    dialog.reject()
 
 
 def test_a_one_person_office_does_not_lock(window: MainWindow, qtbot: QtBot) -> None:

@@ -11,13 +11,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFormLayout,
     QFrame,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -40,6 +41,7 @@ INPUT = frozenset(
     }
 )
 MINUTE_MS = 60_000
+LOCK_KEYS = Qt.KeyboardModifier.ControlModifier | Qt.Key.Key_L
 BOX_WIDTH = 480
 
 
@@ -165,7 +167,18 @@ class IdleLock(QObject):
         self.set_timeout(minutes * MINUTE_MS)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        if event.type() in INPUT and not self.locked and self.timer.interval() > 0:
+        if event.type() not in INPUT or self.locked:
+            return False
+        if (
+            isinstance(event, QKeyEvent)
+            and event.keyCombination() == LOCK_KEYS
+            and isinstance(watched, QWidget)
+            and watched.isWindow()  # seen once per key press, by its window
+        ):
+            # From a dialog too, where the main window's Ctrl+L does not reach.
+            self.lock()
+            return True
+        if self.timer.interval() > 0:
             self.timer.start()
         return False
 
@@ -185,7 +198,12 @@ class IdleLock(QObject):
         self.timer.stop()
         for form in window.forms:
             form.snapshot()  # the draft on disk has the last keystrokes
-        self._hidden = [w for w in (*window.forms, *window.dialogs) if w.isVisible()]
+        self._hidden = [
+            widget
+            for widget in QApplication.topLevelWidgets()
+            # A message box waits in its own loop, which hiding would end (and answer it).
+            if widget.isVisible() and widget is not window and not isinstance(widget, QMessageBox)
+        ]
         for widget in self._hidden:
             widget.hide()
         self._disabled = [a for a in window.findChildren(QAction) if a.isEnabled()]
@@ -199,6 +217,7 @@ class IdleLock(QObject):
         self.screen.setGeometry(window.rect())
         self.screen.show()
         self.screen.raise_()
+        window.activateWindow()  # the dialog that had the keyboard is hidden now
         self.screen.ask(window.store.actor)
 
     def follow_resize(self) -> None:
