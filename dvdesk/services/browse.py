@@ -165,12 +165,15 @@ def _record_where(query: RecordQuery, *, probe: bool = False) -> tuple[str, list
     if query.status:
         clauses.append("status = ?")
         params.append(query.status)
-    if query.approval is ApprovalStatus.APPROVED:  # a record without an approval row too
+    if query.approval is not None:
+        # By rowid, so the list's covering index still gives the order; the few records
+        # not approved come from the status index. "Approved" is also having no row.
+        approved = query.approval is ApprovalStatus.APPROVED
         clauses.append(
-            "id NOT IN (SELECT record_id FROM record_approval WHERE status != 'approved')"
+            f"rowid {'NOT IN' if approved else 'IN'} (SELECT r.rowid FROM record_approval a "
+            "CROSS JOIN record r ON r.id = a.record_id WHERE a.status "
+            f"{'!=' if approved else '='} ?)"
         )
-    elif query.approval is not None:  # few records wait: the status index finds them
-        clauses.append("id IN (SELECT record_id FROM record_approval WHERE status = ?)")
         params.append(query.approval.value)
     found = search_condition(query.search, probe=probe)
     if found is not None:
