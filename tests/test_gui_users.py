@@ -317,3 +317,29 @@ def test_the_lock_time_is_set_in_the_office_settings_by_keyboard(
     assert lock_minutes(admin_store) == 5
     qtbot.waitUntil(lambda: window.idle_lock.timer.interval() == 5 * 60_000)
     assert window.idle_lock.timer.isActive()
+
+
+def test_a_one_person_office_makes_its_first_administrator_in_the_app(
+    window: MainWindow, store: Store, qtbot: QtBot
+) -> None:
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    _menu_entry(window, qtbot, Qt.Key.Key_Q)
+    dialog = _users_dialog(window, qtbot)
+    assert dialog.table.rowCount() == 0 and "người quản trị" in dialog.status.text()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    qtbot.keyClick(dialog, Qt.Key.Key_T, ALT)
+    form = _form(dialog, qtbot)
+    assert form.roles[Role.ADMIN].isChecked() and form.roles[Role.CLERK].isChecked()
+    type_text(form.name, "quantri")
+    type_text(form.password, ADMIN_PASSWORD)
+    type_text(form.again, ADMIN_PASSWORD)
+    qtbot.keyClick(form.again, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1)
+    assert store.signed_in and store.actor == "quantri"
+    dialog.reject()
+    menu = window.menuBar().findChild(QMenu, "userMenu")
+    assert menu is not None
+    qtbot.waitUntil(lambda: "quantri" in menu.title())
+    assert window.idle_lock.timer.isActive()  # from now on the office locks when idle
+    window.idle_lock.set_timeout(0)

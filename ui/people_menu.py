@@ -126,10 +126,17 @@ def show_user(window: MainWindow, user: SignedInUser | None) -> None:
 
 
 def refresh_user(window: MainWindow) -> None:
+    """After an unlock by another user, or the first administrator made in the app."""
     store = window.store
+
+    def show(found: tuple[SignedInUser | None, int]) -> None:
+        user, minutes = found
+        show_user(window, user)
+        window.idle_lock.set_minutes(minutes)  # the office may have just got its users
+
     run_in_background(
-        lambda: signed_in_user(store),
-        on_done=lambda user: show_user(window, user),
+        lambda: (signed_in_user(store), lock_minutes(store)),
+        on_done=show,
         on_failed=lambda error: show_error(window, error),
     )
 
