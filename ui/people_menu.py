@@ -73,7 +73,8 @@ def _user_menu(window: MainWindow) -> None:
     """The signed-in user's menu: own password, the users (for an administrator), lock."""
     menu = QMenu(_("&User"), window.menuBar())
     menu.setObjectName("userMenu")
-    window.menuBar().addMenu(menu)
+    bar = window.menuBar()
+    bar.insertMenu(bar.actions()[-1], menu)  # Help stays last
     who = QAction("", window)
     who.setObjectName("signedInAs")
     who.setEnabled(False)
