@@ -14,6 +14,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QFormLayout,
     QFrame,
     QLabel,
@@ -201,8 +202,11 @@ class IdleLock(QObject):
         self._hidden = [
             widget
             for widget in QApplication.topLevelWidgets()
-            # A message box waits in its own loop, which hiding would end (and answer it).
-            if widget.isVisible() and widget is not window and not isinstance(widget, QMessageBox)
+            # Forms and dialogs; a message box waits in its own loop, which hiding would end
+            # (and answer it), and it shows no records.
+            if isinstance(widget, QDialog)
+            and widget.isVisible()
+            and not isinstance(widget, QMessageBox)
         ]
         for widget in self._hidden:
             widget.hide()
