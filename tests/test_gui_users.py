@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from dvdesk.domain.enums import RecordType
 from dvdesk.domain.people import Role
+from dvdesk.services import auth
 from dvdesk.services.auth import sign_in
 from dvdesk.services.office_settings import load_office_settings, save_office_settings
 from dvdesk.services.office_view import get_office
@@ -216,7 +218,7 @@ def _data_hidden(window: MainWindow) -> bool:
 
 
 def test_idle_time_locks_and_the_password_unlocks_keeping_the_open_form(
-    signed_window: MainWindow, admin_store: Store, qtbot: QtBot
+    signed_window: MainWindow, admin_store: Store, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     window = signed_window
     window.new_record()
@@ -232,10 +234,16 @@ def test_idle_time_locks_and_the_password_unlocks_keeping_the_open_form(
     # No shortcut reaches the hidden screens while locked.
     qtbot.keyClick(window, Qt.Key.Key_N, CTRL)
     assert len(window.forms) == 1
-    type_text(screen.password, "sai-mat-khau")
+    for _attempt in range(3):  # the same check as sign-in: after the second, a delay
+        type_text(screen.password, "sai-mat-khau")
+        qtbot.keyClick(screen.password, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: "Sai tên người dùng" in screen.message.text())
+        screen.message.clear()
+    type_text(screen.password, ADMIN_PASSWORD)  # right, but too soon after three wrong ones
     qtbot.keyClick(screen.password, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: "Sai tên người dùng" in screen.message.text())
+    qtbot.waitUntil(lambda: "quá nhiều lần: chờ" in screen.message.text())
     assert window.idle_lock.locked
+    monkeypatch.setattr(auth, "clock", lambda: time.time() + 10)  # the delay has passed
     type_text(screen.password, ADMIN_PASSWORD)
     qtbot.keyClick(screen.password, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not window.idle_lock.locked)
