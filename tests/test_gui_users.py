@@ -93,6 +93,8 @@ def test_the_administrator_manages_users_by_keyboard(
     signed_window: MainWindow, admin_store: Store, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     window = signed_window
+    SHOTS.mkdir(exist_ok=True)
+    window.grab().save(str(SHOTS / "main-signed-in.png"))
     _menu_entry(window, qtbot, Qt.Key.Key_Q)  # "&Quản lý người dùng…"
     dialog = _users_dialog(window, qtbot)
     assert dialog.table.rowCount() == 2
