@@ -694,12 +694,14 @@ class MainWindow(QMainWindow):
 
 def _surviving_drafts(store: Store) -> list[tuple[Draft, dict[str, Any] | None]]:
     """Drafts left by a crash, each with its record (drafts of deleted records are skipped)."""
-    from dvdesk.services.records import get_record  # noqa: PLC0415 - see the top
-
     found: list[tuple[Draft, dict[str, Any] | None]] = []
     for draft in list_drafts(store.paths):
         record: dict[str, Any] | None = None
         if draft.record_id is not None:
+            # Only here: the records service loads SQLAlchemy and pydantic (seconds on a
+            # busy PC), which a start without drafts must not wait for.
+            from dvdesk.services.records import get_record  # noqa: PLC0415
+
             try:
                 record = get_record(store, record_id=draft.record_id)
             except UserError:
