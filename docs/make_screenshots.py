@@ -613,7 +613,8 @@ def named_page(
 
 
 def menu_shot(title_start: str) -> Take:
-    """The commune's main window with one menu of its menu bar open."""
+    """The commune's main window with one menu of its menu bar open (by the start of its
+    title or by its object name)."""
 
     def take(scene: Scene) -> QImage:
         window = scene.at_commune
@@ -623,7 +624,11 @@ def menu_shot(title_start: str) -> Take:
         found = [
             a
             for a in bar.actions()
-            if a.menu() is not None and a.text().replace("&", "").startswith(title_start)
+            if (menu := a.menu()) is not None
+            and (
+                menu.objectName() == title_start
+                or a.text().replace("&", "").startswith(title_start)
+            )
         ]
         if not found:
             raise ShotFailed(f"no menu {title_start!r} in {[a.text() for a in bar.actions()]}")
@@ -971,12 +976,14 @@ def ui_class(path: str) -> type[QWidget]:
     return found
 
 
-def window_dialog(opens: Callable[[MainWindow], Any], kind: str, *, page: int = 0) -> Take:
-    """The province's window on ``page`` and the dialog of class ``kind`` that ``opens`` (a
-    menu command of the window) shows, as the clerk sees it."""
+def window_dialog(
+    opens: Callable[[MainWindow], Any], kind: str, *, page: int = 0, commune: bool = False
+) -> Take:
+    """The province's (or commune's) window on ``page`` and the dialog of class ``kind`` that
+    ``opens`` (a menu command of the window) shows, as the clerk sees it."""
 
     def take(scene: Scene) -> QImage:
-        window = scene.at_province
+        window = scene.at_commune if commune else scene.at_province
         window.go_to(page)
         opens(window)
         cls = ui_class(kind)
@@ -1005,6 +1012,44 @@ def own_dialog(make: Callable[[Scene, MainWindow], QWidget], *, page: int = 0) -
             dialog.close()
 
     return take
+
+
+def open_users(window: MainWindow) -> None:
+    from ui.users import open_user_management
+
+    open_user_management(window)
+
+
+def request_shot_dialog(scene: Scene) -> QImage:
+    """The head of the province asks the offices below for a report, with a deadline."""
+    scene.import_commune()
+    window = scene.at_province
+    window.go_to(window._exchange_index)
+    scene.settle()
+    page = window.exchange
+    page.ask_report()
+    scene.settle()
+    dialog = getattr(page, "request_dialog", None)
+    if dialog is None:
+        raise ShotFailed("the request dialog did not open")
+    try:
+        return picture(window, dialog)
+    finally:
+        dialog.close()
+
+
+def lock_shot(scene: Scene) -> QImage:
+    """The commune's window locked (Ctrl+L or idle): the data hidden until the password."""
+    window = scene.at_commune
+    window.go_to(0)
+    scene.settle()
+    window.idle_lock.lock()
+    scene.settle()
+    try:
+        return picture(window)
+    finally:
+        window.close()
+        scene.windows.pop("commune", None)  # a later shot opens an unlocked one
 
 
 def sign_dialog(scene: Scene, window: MainWindow) -> QWidget:
@@ -1158,6 +1203,11 @@ SHOTS: list[Shot] = [
         missing_shot,
     ),
     Shot(
+        "62-request-a-report",
+        "Cấp trên yêu cầu các cơ quan cấp dưới gửi báo cáo của một kỳ, kèm hạn nộp.",
+        request_shot_dialog,
+    ),
+    Shot(
         "63-enrol-key-card",
         "Đăng ký thẻ khóa của cơ quan khác: so dấu vân tay qua điện thoại trước khi đồng ý.",
         enrol_shot,
@@ -1209,12 +1259,17 @@ SHOTS: list[Shot] = [
     Shot(
         "65-menu-user",
         "Tên người đang đăng nhập và vai trò, ở menu bên phải.",
-        menu_shot("quantri"),
+        menu_shot("userMenu"),
     ),
     Shot(
         "66-menu-approval",
         "Menu Duyệt: trình duyệt, chờ duyệt, bị trả lại, xem xét hồ sơ.",
         menu_shot("Duyệt"),
+    ),
+    Shot(
+        "65-users-dialog",
+        "Quản trị thêm người dùng, đổi vai trò, đặt lại mật khẩu hoặc khóa người dùng.",
+        window_dialog(open_users, "ui.users.UsersDialog", commune=True),
     ),
     Shot(
         "67-pending-approvals",
@@ -1257,6 +1312,11 @@ SHOTS: list[Shot] = [
         "82-crash-dialog",
         "Khi chương trình gặp lỗi: dữ liệu đã lưu không mất, gửi báo lỗi.",
         own_dialog(crash_dialog),
+    ),
+    Shot(
+        "84-lock-screen",
+        "Màn hình khóa khi rời máy (Ctrl+L): dữ liệu được che cho đến khi nhập mật khẩu.",
+        lock_shot,
     ),
 ]
 
