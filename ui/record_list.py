@@ -41,6 +41,9 @@ APPROVAL_FILTER = (
 )
 
 
+OFFICE_COLUMN = 5  # in record_columns
+
+
 def record_columns(office_names: dict[str, str]) -> list[Column[RecordSummary]]:
     return [
         Column(_("Date"), lambda r: short_date(r.start_date), order="date"),
@@ -61,7 +64,12 @@ class RecordListPage(ListPage[RecordSummary]):
     new_record = Signal()
 
     def __init__(
-        self, store: Store, record_type: RecordType, parent: QWidget | None = None
+        self,
+        store: Store,
+        record_type: RecordType,
+        parent: QWidget | None = None,
+        *,
+        show_office: bool = True,
     ) -> None:
         self.record_type = record_type
         # Filled by the worker before the first rows arrive (jobs run in order).
@@ -79,6 +87,9 @@ class RecordListPage(ListPage[RecordSummary]):
             parent=parent,
         )
         self.view.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
+        # With no offices below, every record is the office's own: the column would only
+        # repeat its name and take the width the title needs.
+        self.view.setColumnHidden(OFFICE_COLUMN, not show_office)
         self.year = QComboBox()
         self.year.addItem(_("All years"), None)
         for year in range(today().year, FIRST_YEAR - 1, -1):
