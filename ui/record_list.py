@@ -44,11 +44,19 @@ APPROVAL_FILTER = (
 OFFICE_COLUMN = 5  # in record_columns
 
 
-def record_columns(office_names: dict[str, str]) -> list[Column[RecordSummary]]:
+def record_columns(
+    office_names: dict[str, str], record_type: RecordType | None = None
+) -> list[Column[RecordSummary]]:
+    # A directive has a number and symbol where the other records have a place.
+    third = (
+        Column(_("Number and symbol"), lambda r: r.number or "", order="number")
+        if record_type is RecordType.DIRECTIVE
+        else Column(_("Place"), lambda r: r.place or "", order="place")
+    )
     return [
         Column(_("Date"), lambda r: short_date(r.start_date), order="date"),
         Column(_("Title"), lambda r: r.title, order="title"),
-        Column(_("Place"), lambda r: r.place or "", order="place"),
+        third,
         Column(_("Status"), lambda r: sentence(RecordStatus(r.status).label), order="status"),
         Column(_("Approval state"), lambda r: r.approval.label if r.approval else ""),
         Column(
@@ -76,7 +84,7 @@ class RecordListPage(ListPage[RecordSummary]):
         self.office_names: dict[str, str] = {}
         super().__init__(
             store,
-            record_columns(self.office_names),
+            record_columns(self.office_names, record_type),
             keys_for=self.keys_call,
             fetch=self.fetch_rows,
             search_hint=_("Search: title, place, organisation, person … (accents optional)"),
