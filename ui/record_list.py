@@ -48,7 +48,7 @@ def record_columns(
     office_names: dict[str, str], record_type: RecordType | None = None
 ) -> list[Column[RecordSummary]]:
     # A directive has a number and symbol where the other records have a place.
-    third = (
+    third: Column[RecordSummary] = (
         Column(_("Number and symbol"), lambda r: r.number or "", order="number")
         if record_type is RecordType.DIRECTIVE
         else Column(_("Place"), lambda r: r.place or "", order="place")
