@@ -100,7 +100,7 @@ def test_relayed_records_reach_the_top_with_their_owners_proof(hierarchy: Hierar
     assert summary.new == 2
     assert {line.office_code for line in summary.records} == {"01", COMMUNE}
     assert [(r.origin, r.sequence, r.missing) for r in summary.relayed] == [(COMMUNE, 1, ())]
-    assert get_record(hierarchy.centre, record_id=record)["office_code"] == COMMUNE
+    assert get_record(hierarchy.centre, record_id=record).office_code == COMMUNE
     units = {unit.office_code: unit for unit in status.unit_statuses(hierarchy.centre)}
     assert units[COMMUNE].relation == "delegated" and units[COMMUNE].last_sequence == 1
 
@@ -488,7 +488,7 @@ def test_a_record_edited_after_the_round_trip_updates_the_top(hierarchy: Hierarc
     hierarchy.send(hierarchy.commune, hierarchy.province)
     summary = hierarchy.send(hierarchy.province, hierarchy.centre)
     assert summary.updated == 1
-    assert get_record(hierarchy.centre, record_id=record)["title"] == "Kiểm tra đã sửa"
+    assert get_record(hierarchy.centre, record_id=record).title == "Kiểm tra đã sửa"
 
 
 # ---------------------------------------------------------------- format 1 still imports
@@ -641,7 +641,7 @@ def test_a_relay_cannot_plant_a_tombstone_for_a_sibling_provinces_commune(
     manifest["offices"] = {"01": 1, OTHER_COMMUNE: 1}
     outer = resign(hierarchy.province, replaced(members, name, payload), manifest)
     _refused(hierarchy.centre, write_members(tmp_path / "tomb.dvpkg", outer), Reason.PLANTED_RECORD)
-    assert not get_record(hierarchy.centre, record_id=theirs.id)["deleted"]
+    assert not get_record(hierarchy.centre, record_id=theirs.id).deleted
 
 
 def test_a_revoked_key_certifies_nothing_after_the_revocation(hierarchy: Hierarchy) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import Select, delete, func, literal_column
 from sqlalchemy import select as sql_select
@@ -26,7 +26,7 @@ from dvdesk.db.schema import (
     Record,
     RecordSubject,
 )
-from dvdesk.domain.enums import FollowUpStatus, RecordType
+from dvdesk.domain.enums import FollowUpStatus, IssueKind, RecordStatus, RecordType
 from dvdesk.domain.inputs import (
     INPUT_MODELS,
     DialogueInput,
@@ -37,6 +37,20 @@ from dvdesk.domain.inputs import (
     SupervisionInput,
 )
 from dvdesk.domain.people import Role
+from dvdesk.domain.record_view import (
+    AttachmentView,
+    DialogueView,
+    DirectiveView,
+    InspectionView,
+    IssueView,
+    ModelView,
+    RecognitionView,
+    RecommendationView,
+    RecordView,
+    SessionView,
+    SupervisionView,
+    input_values,
+)
 from dvdesk.domain.validation import failed, validate
 from dvdesk.errors import Conflict, NotFound
 from dvdesk.i18n import _
@@ -119,7 +133,7 @@ def update_record(store: Store, *, record_id: str, changes: Mapping[str, object]
             raise Conflict(_("Record {id} was deleted; it cannot be changed.").format(id=record_id))
         _check_writer(session, row)
         record_type = RecordType(row.type)
-        current = _input_dict(session, row)
+        current = input_values(record_view(session, row))
         merged = {**current, **changes}
         model = validate(INPUT_MODELS[record_type], merged)
         if model.revision is not None and model.revision != row.revision:
@@ -401,11 +415,11 @@ def record_row(session: Session, record_id: str) -> Record:
     return row
 
 
-def get_record(store: Store, *, record_id: str) -> dict[str, Any]:
-    """Every field of a record, its parts, attachments and bookkeeping, as JSON-ready data."""
+def get_record(store: Store, *, record_id: str) -> RecordView:
+    """Every field of a record, its parts, attachments and bookkeeping."""
     with store.session() as session:
         row = record_row(session, record_id)
-        return _full_dict(session, row)
+        return record_view(session, row)
 
 
 def _parts(
@@ -435,145 +449,179 @@ def _parts(
     return subjects, recommendations, issues
 
 
-def _iso(value: date | None) -> str | None:
-    return value.isoformat() if value else None
-
-
 def is_overdue(*, status: str, deadline: date | None, on: date) -> bool:
     return status != FollowUpStatus.RESOLVED.value and deadline is not None and deadline < on
 
 
-def _recommendation_dict(item: Recommendation, on: date) -> dict[str, Any]:
-    return {
-        "id": item.id,
-        "content": item.content,
-        "addressee": item.addressee,
-        "deadline": _iso(item.deadline),
-        "status": item.status,
-        "result": item.result,
-        "result_date": _iso(item.result_date),
-        "overdue": is_overdue(status=item.status, deadline=item.deadline, on=on),
-    }
+def _recommendation_view(item: Recommendation, on: date) -> RecommendationView:
+    return RecommendationView(
+        id=item.id,
+        content=item.content,
+        addressee=item.addressee,
+        deadline=item.deadline,
+        status=FollowUpStatus(item.status),
+        result=item.result,
+        result_date=item.result_date,
+        overdue=is_overdue(status=item.status, deadline=item.deadline, on=on),
+    )
 
 
-def _issue_dict(item: DialogueIssue, on: date) -> dict[str, Any]:
-    return {
-        "id": item.id,
-        "content": item.content,
-        "kind": item.kind,
-        "raised_by": item.raised_by,
-        "protect_identity": item.protect_identity,
-        "field": item.field,
-        "answer": item.answer,
-        "answered_on_spot": item.answer is not None and item.assignee is None,
-        "assignee": item.assignee,
-        "deadline": _iso(item.deadline),
-        "status": item.status,
-        "result": item.result,
-        "result_date": _iso(item.result_date),
-        "notified_date": _iso(item.notified_date),
-        "overdue": is_overdue(status=item.status, deadline=item.deadline, on=on),
-    }
+def _issue_view(item: DialogueIssue, on: date) -> IssueView:
+    return IssueView(
+        id=item.id,
+        content=item.content,
+        kind=IssueKind(item.kind),
+        raised_by=item.raised_by,
+        protect_identity=item.protect_identity,
+        field=item.field,
+        answer=item.answer,
+        assignee=item.assignee,
+        deadline=item.deadline,
+        status=FollowUpStatus(item.status),
+        result=item.result,
+        result_date=item.result_date,
+        notified_date=item.notified_date,
+        overdue=is_overdue(status=item.status, deadline=item.deadline, on=on),
+    )
 
 
-def _full_dict(session: Session, row: Record) -> dict[str, Any]:
-    on = today()
-    subjects, recommendations, issues = _parts(session, row.id)
-    data: dict[str, Any] = {
-        "id": row.id,
-        "type": row.type,
-        "office_code": row.office_code,
-        "title": row.title,
-        "start_date": _iso(row.start_date),
-        "end_date": _iso(row.end_date),
-        "place": row.place,
-        "fields": list(row.fields),
-        "legal_basis": row.legal_basis,
-        "status": row.status,
-        "conclusion": row.conclusion,
-    }
-    if row.type in (RecordType.INSPECTION, RecordType.SUPERVISION):
-        data |= {
-            "subjects": subjects,
-            "decision_number": row.decision_number,
-            "decision_date": _iso(row.decision_date),
-            "lead": row.lead,
-            "members": list(row.members),
-            "findings": row.findings,
-            "conclusion_number": row.conclusion_number,
-            "conclusion_date": _iso(row.conclusion_date),
-        }
-        if row.type == RecordType.SUPERVISION:
-            data["kind"] = row.supervision_kind
-    elif row.type == RecordType.DIRECTIVE:
-        data |= {
-            "kind": row.directive_kind,
-            "kind_name": row.directive_kind_name,
-            "number": row.directive_number,
-            "issuer": row.issuer,
-            "issuer_level": row.issuer_level,
-        }
-    elif row.type == RecordType.MODEL:
-        data |= {
-            "field": row.model_field,
-            "owner": row.owner,
-            "recognitions": [dict(item) for item in row.recognitions],
-        }
-    else:
-        data |= {
-            "chair": row.chair,
-            "chair_post": row.chair_post,
-            "co_chairs": list(row.co_chairs),
-            "attendees": row.attendees,
-            "attendee_groups": row.attendee_groups,
-            "issues": [_issue_dict(item, on) for item in issues],
-        }
-    data["recommendations"] = [_recommendation_dict(item, on) for item in recommendations]
+def _attachment_views(session: Session, record_id: str) -> tuple[AttachmentView, ...]:
     attachments = session.exec(
         select(Attachment)
-        .where(Attachment.record_id == row.id, col(Attachment.deleted).is_(False))
+        .where(Attachment.record_id == record_id, col(Attachment.deleted).is_(False))
         .order_by(col(Attachment.added_at))
     ).all()
-    data["attachments"] = [
-        {
-            "id": a.id,
-            "filename": a.filename,
-            "size": a.size,
-            "media_type": a.media_type,
-            "sha256": a.sha256,
-            "added_by": a.added_by,
-            "added_at": a.added_at,
-        }
+    return tuple(
+        AttachmentView(
+            id=a.id,
+            filename=a.filename,
+            size=a.size,
+            media_type=a.media_type,
+            sha256=a.sha256,
+            added_by=a.added_by,
+            added_at=a.added_at,
+        )
         for a in attachments
-    ]
-    data |= {
-        "revision": row.revision,
-        "created_by": row.created_by,
-        "created_at": row.created_at,
-        "updated_by": row.updated_by,
-        "updated_at": row.updated_at,
-        "deleted": row.deleted,
-    }
-    return data
+    )
 
 
-def _input_dict(session: Session, row: Record) -> dict[str, Any]:
-    """The stored record in the shape ``record add`` accepts, for merging an update into."""
-    full = _full_dict(session, row)
-    model = INPUT_MODELS[RecordType(row.type)]
-    data = {
-        key: value
-        for key, value in full.items()
-        if key in model.model_fields and key not in _BOOKKEEPING
-    }
-    for key in ("recommendations", "issues"):
-        if key in data:
-            data[key] = [strip_derived(item) for item in data[key]]
-    return data
+def _recognition_views(row: Record) -> tuple[RecognitionView, ...]:
+    return tuple(
+        RecognitionView(
+            level=str(item["level"]),
+            date=date.fromisoformat(str(item["date"])),
+            decision=None if item.get("decision") is None else str(item["decision"]),
+        )
+        for item in row.recognitions
+    )
 
 
-def strip_derived(item: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in item.items() if k not in ("overdue", "answered_on_spot")}
+class _Common(TypedDict):
+    """The keyword arguments every view class takes, typed for ``**`` unpacking."""
+
+    id: str
+    type: RecordType
+    office_code: str
+    title: str
+    start_date: date
+    end_date: date | None
+    place: str | None
+    fields: tuple[str, ...]
+    legal_basis: str | None
+    status: RecordStatus
+    conclusion: str | None
+    recommendations: tuple[RecommendationView, ...]
+    attachments: tuple[AttachmentView, ...]
+    revision: int
+    created_by: str
+    created_at: str
+    updated_by: str
+    updated_at: str
+    deleted: bool
+
+
+def _common(
+    session: Session, row: Record, recommendations: list[Recommendation], on: date
+) -> _Common:
+    return _Common(
+        id=row.id,
+        type=RecordType(row.type),
+        office_code=row.office_code,
+        title=row.title,
+        start_date=row.start_date,
+        end_date=row.end_date,
+        place=row.place,
+        fields=tuple(row.fields),
+        legal_basis=row.legal_basis,
+        status=RecordStatus(row.status),
+        conclusion=row.conclusion,
+        recommendations=tuple(_recommendation_view(item, on) for item in recommendations),
+        attachments=_attachment_views(session, row.id),
+        revision=row.revision,
+        created_by=row.created_by,
+        created_at=row.created_at,
+        updated_by=row.updated_by,
+        updated_at=row.updated_at,
+        deleted=row.deleted,
+    )
+
+
+class _SessionFields(TypedDict):
+    subjects: tuple[str, ...]
+    decision_number: str | None
+    decision_date: date | None
+    lead: str | None
+    members: tuple[str, ...]
+    findings: str | None
+    conclusion_number: str | None
+    conclusion_date: date | None
+
+
+def _session_view(common: _Common, row: Record, subjects: list[str]) -> SessionView:
+    session_fields = _SessionFields(
+        subjects=tuple(subjects),
+        decision_number=row.decision_number,
+        decision_date=row.decision_date,
+        lead=row.lead,
+        members=tuple(row.members),
+        findings=row.findings,
+        conclusion_number=row.conclusion_number,
+        conclusion_date=row.conclusion_date,
+    )
+    if common["type"] == RecordType.SUPERVISION:
+        return SupervisionView(**common, **session_fields, kind=row.supervision_kind)
+    return InspectionView(**common, **session_fields)
+
+
+def record_view(session: Session, row: Record) -> RecordView:
+    """The typed view of a stored record (deleted ones included)."""
+    on = today()
+    subjects, recommendations, issues = _parts(session, row.id)
+    common = _common(session, row, recommendations, on)
+    if common["type"] in (RecordType.INSPECTION, RecordType.SUPERVISION):
+        return _session_view(common, row, subjects)
+    if common["type"] == RecordType.DIRECTIVE:
+        return DirectiveView(
+            **common,
+            kind=row.directive_kind,
+            kind_name=row.directive_kind_name,
+            number=row.directive_number,
+            issuer=row.issuer,
+            issuer_level=row.issuer_level,
+        )
+    if common["type"] == RecordType.MODEL:
+        return ModelView(
+            **common, field=row.model_field, owner=row.owner, recognitions=_recognition_views(row)
+        )
+    return DialogueView(
+        **common,
+        chair=row.chair,
+        chair_post=row.chair_post,
+        co_chairs=tuple(row.co_chairs),
+        attendees=row.attendees,
+        attendee_groups=row.attendee_groups,
+        issues=tuple(_issue_view(item, on) for item in issues),
+    )
 
 
 def list_records(
