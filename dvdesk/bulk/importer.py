@@ -62,7 +62,7 @@ class ImportReport:
     legacy: LegacyEncoding | None
     converted_cells: int
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> dict[str, object]:
         return {
             "file": str(self.file),
             "type": self.record_type.value,

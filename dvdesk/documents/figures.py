@@ -73,7 +73,7 @@ class Figures:
     recommendations: FollowUpFigures = field(default_factory=FollowUpFigures)
     registers: RegisterFigures = field(default_factory=RegisterFigures)
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> dict[str, object]:
         dialogue = self.dialogue
         return {
             "inspection": vars(self.inspection).copy(),
@@ -99,7 +99,7 @@ class OfficeFigures:
     own: bool  # the reporting office itself (first row of the table)
     figures: Figures
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> dict[str, object]:
         return {"code": self.code, "name": self.name, **self.figures.as_json()}
 
 
@@ -130,7 +130,7 @@ class ReportFigures:
     # Figures that include aggregate counts (entered as numbers, without items).
     counted: frozenset[str] = frozenset()
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> dict[str, object]:
         return {
             "counted": sorted(self.counted),
             "period": self.period.as_json(),

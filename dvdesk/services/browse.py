@@ -82,7 +82,7 @@ class RecordSummary:
             deleted=bool(r[10]),
         )
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> dict[str, object]:
         return {
             "id": self.id,
             "type": self.type.value,
