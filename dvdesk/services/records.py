@@ -260,13 +260,49 @@ def next_change_seq(session: Session) -> int:
     return int(current or 0) + 1
 
 
-def _public_dump(model: RecordInput) -> dict[str, Any]:
+def _public_dump(model: RecordInput) -> dict[str, object]:
     return model.model_dump(mode="json", exclude=set(_BOOKKEEPING))
 
 
-def record_columns(model: RecordInput) -> dict[str, Any]:
+class RecordColumns(TypedDict, total=False):
+    """The record row's content columns; each record type fills its own."""
+
+    title: str
+    title_sort: str
+    start_date: date
+    end_date: date | None
+    place: str | None
+    fields: list[str]
+    legal_basis: str | None
+    status: str
+    conclusion: str | None
+    search_text: str
+    decision_number: str | None
+    decision_date: date | None
+    lead: str | None
+    members: list[str]
+    findings: str | None
+    conclusion_number: str | None
+    conclusion_date: date | None
+    supervision_kind: str | None
+    chair: str | None
+    chair_post: str | None
+    co_chairs: list[str]
+    attendees: int
+    attendee_groups: str | None
+    directive_kind: str
+    directive_kind_name: str | None
+    directive_number: str
+    issuer: str
+    issuer_level: str | None
+    model_field: str
+    owner: str
+    recognitions: list[dict[str, str | None]]
+
+
+def record_columns(model: RecordInput) -> RecordColumns:
     """The record row's columns from a validated input (parts are written separately)."""
-    columns: dict[str, Any] = {
+    columns: RecordColumns = {
         "title": model.title,
         "title_sort": vi_sort_key(model.title),
         "start_date": model.start_date,
