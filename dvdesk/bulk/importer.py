@@ -197,8 +197,8 @@ def _check_row(
     number: int,
     columns: list[Column | None],
     cells: list[Cell],
-) -> tuple[dict[str, Any], str | None, list[RowProblem]]:
-    data: dict[str, Any] = {}
+) -> tuple[dict[str, object], str | None, list[RowProblem]]:
+    data: dict[str, object] = {}
     recognition: dict[str, object] = {}
     explicit: str | None = None
     problems: list[RowProblem] = []
