@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import JSON, Column, Index, LargeBinary, MetaData, UniqueConstraint
 from sqlmodel import Field, SQLModel
+from typing_extensions import TypedDict
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -22,6 +23,14 @@ NAMING_CONVENTION = {
 
 SQLModel.metadata = MetaData(naming_convention=NAMING_CONVENTION)
 metadata = SQLModel.metadata
+
+
+class StoredRecognition(TypedDict):
+    """A "Dân vận khéo" model's recognition as the record row keeps it (JSON)."""
+
+    level: str
+    date: str  # ISO 8601
+    decision: str | None
 
 
 def _json_list() -> Any:
@@ -129,7 +138,7 @@ class Record(SQLModel, table=True):
     # "Dân vận khéo" model: recognitions are [{"level", "date", "decision"}], oldest first.
     model_field: str | None = None
     owner: str | None = None
-    recognitions: list[dict[str, Any]] = _json_list()
+    recognitions: list[StoredRecognition] = _json_list()
     # Bookkeeping. The folded searchable text: the content of the FTS5 index
     # (dvdesk.db.search_index), which triggers keep in step with this column.
     search_text: str
@@ -245,7 +254,7 @@ class AuditEntry(SQLModel, table=True):
     entity: str
     entity_id: str | None = Field(default=None, index=True)
     revision: int | None = None
-    changes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    changes: dict[str, object] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     # Filled by the trigger trg_audit_log_seal (see dvdesk.services.audit_chain).
     prev_hash: str | None = None
     hash: str | None = None
@@ -291,7 +300,7 @@ class IssuedDocument(SQLModel, table=True):
     # Since 0004: what was issued. Older rows have none (issued before the register kept them).
     template: str | None = None
     title: str | None = None
-    content: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    content: dict[str, object] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     pdf: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
     docx: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
     replaces_id: int | None = None

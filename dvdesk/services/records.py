@@ -25,6 +25,7 @@ from dvdesk.db.schema import (
     Recommendation,
     Record,
     RecordSubject,
+    StoredRecognition,
 )
 from dvdesk.domain.enums import FollowUpStatus, IssueKind, RecordStatus, RecordType
 from dvdesk.domain.inputs import (
@@ -297,7 +298,7 @@ class RecordColumns(TypedDict, total=False):
     issuer_level: str | None
     model_field: str
     owner: str
-    recognitions: list[dict[str, str | None]]
+    recognitions: list[StoredRecognition]
 
 
 def record_columns(model: RecordInput) -> RecordColumns:
@@ -350,7 +351,7 @@ def record_columns(model: RecordInput) -> RecordColumns:
     return columns
 
 
-def recognition_list(model: ModelInput) -> list[dict[str, str | None]]:
+def recognition_list(model: ModelInput) -> list[StoredRecognition]:
     """Recognitions as stored (JSON), oldest first."""
     items = sorted(model.recognitions, key=lambda item: (item.date, item.level.value))
     return [
@@ -544,9 +545,9 @@ def _attachment_views(session: Session, record_id: str) -> tuple[AttachmentView,
 def _recognition_views(row: Record) -> tuple[RecognitionView, ...]:
     return tuple(
         RecognitionView(
-            level=str(item["level"]),
-            date=date.fromisoformat(str(item["date"])),
-            decision=None if item.get("decision") is None else str(item["decision"]),
+            level=item["level"],
+            date=date.fromisoformat(item["date"]),
+            decision=item.get("decision"),
         )
         for item in row.recognitions
     )
