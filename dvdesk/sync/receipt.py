@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlmodel import Session, col, func, select
@@ -100,7 +100,7 @@ class ReceiptBody(_Frozen):
     issuer: OfficeRef
     recipient: str = Field(max_length=20)
     signer_key_id: str = Field(max_length=64)
-    signer_chain: tuple[dict[str, Any], ...] = Field(default=(), max_length=100)
+    signer_chain: tuple[dict[str, object], ...] = Field(default=(), max_length=100)
     acknowledged_sequence: Sequence
     package_hash: str = Field(max_length=64)
     received: tuple[Received, ...] = Field(max_length=10_000)
@@ -110,8 +110,8 @@ class ReceiptBody(_Frozen):
     require_encryption: bool = False  # the parent accepts only encrypted packages
     # Format 2: the issuer's parent's receipts carrying corrections for the recipient's
     # records, verbatim, and the parent's key card the issuer vouches for to check them.
-    relayed: tuple[dict[str, Any], ...] = Field(default=(), max_length=1_000)
-    vouched: tuple[dict[str, Any], ...] = Field(default=(), max_length=32)
+    relayed: tuple[dict[str, object], ...] = Field(default=(), max_length=1_000)
+    vouched: tuple[dict[str, object], ...] = Field(default=(), max_length=32)
 
 
 @dataclass(frozen=True)
@@ -200,7 +200,7 @@ def _relay_receipts_folder(store: Store) -> Path:
 
 def _relayed_down(
     session: Session, store: Store, origin: str
-) -> tuple[list[Correction], list[dict[str, Any]], list[dict[str, Any]]]:
+) -> tuple[list[Correction], list[dict[str, object]], list[dict[str, object]]]:
     """The parent's corrections waiting to go down to ``origin``, the parent's receipts
     that carry them (verbatim, signed by the parent), and the parent's key card."""
     waiting = [
