@@ -553,34 +553,11 @@ def _recognition_views(row: Record) -> tuple[RecognitionView, ...]:
     )
 
 
-class _Common(TypedDict):
-    """The keyword arguments every view class takes, typed for ``**`` unpacking."""
-
-    id: str
-    type: RecordType
-    office_code: str
-    title: str
-    start_date: date
-    end_date: date | None
-    place: str | None
-    fields: tuple[str, ...]
-    legal_basis: str | None
-    status: RecordStatus
-    conclusion: str | None
-    recommendations: tuple[RecommendationView, ...]
-    attachments: tuple[AttachmentView, ...]
-    revision: int
-    created_by: str
-    created_at: str
-    updated_by: str
-    updated_at: str
-    deleted: bool
-
-
 def _common(
     session: Session, row: Record, recommendations: list[Recommendation], on: date
-) -> _Common:
-    return _Common(
+) -> RecordView:
+    """The fields every record has; each type's view extends them (see ``record_view``)."""
+    return RecordView(
         id=row.id,
         type=RecordType(row.type),
         office_code=row.office_code,
@@ -603,19 +580,9 @@ def _common(
     )
 
 
-class _SessionFields(TypedDict):
-    subjects: tuple[str, ...]
-    decision_number: str | None
-    decision_date: date | None
-    lead: str | None
-    members: tuple[str, ...]
-    findings: str | None
-    conclusion_number: str | None
-    conclusion_date: date | None
-
-
-def _session_view(common: _Common, row: Record, subjects: list[str]) -> SessionView:
-    session_fields = _SessionFields(
+def _session_view(common: RecordView, row: Record, subjects: list[str]) -> SessionView:
+    inspection = InspectionView(
+        **vars(common),
         subjects=tuple(subjects),
         decision_number=row.decision_number,
         decision_date=row.decision_date,
@@ -625,9 +592,9 @@ def _session_view(common: _Common, row: Record, subjects: list[str]) -> SessionV
         conclusion_number=row.conclusion_number,
         conclusion_date=row.conclusion_date,
     )
-    if common["type"] == RecordType.SUPERVISION:
-        return SupervisionView(**common, **session_fields, kind=row.supervision_kind)
-    return InspectionView(**common, **session_fields)
+    if common.type is RecordType.SUPERVISION:
+        return SupervisionView(**vars(inspection), kind=row.supervision_kind)
+    return inspection
 
 
 def record_view(session: Session, row: Record) -> RecordView:
@@ -635,23 +602,26 @@ def record_view(session: Session, row: Record) -> RecordView:
     on = today()
     subjects, recommendations, issues = _parts(session, row.id)
     common = _common(session, row, recommendations, on)
-    if common["type"] in (RecordType.INSPECTION, RecordType.SUPERVISION):
+    if common.type in (RecordType.INSPECTION, RecordType.SUPERVISION):
         return _session_view(common, row, subjects)
-    if common["type"] == RecordType.DIRECTIVE:
+    if common.type == RecordType.DIRECTIVE:
         return DirectiveView(
-            **common,
+            **vars(common),
             kind=row.directive_kind,
             kind_name=row.directive_kind_name,
             number=row.directive_number,
             issuer=row.issuer,
             issuer_level=row.issuer_level,
         )
-    if common["type"] == RecordType.MODEL:
+    if common.type == RecordType.MODEL:
         return ModelView(
-            **common, field=row.model_field, owner=row.owner, recognitions=_recognition_views(row)
+            **vars(common),
+            field=row.model_field,
+            owner=row.owner,
+            recognitions=_recognition_views(row),
         )
     return DialogueView(
-        **common,
+        **vars(common),
         chair=row.chair,
         chair_post=row.chair_post,
         co_chairs=tuple(row.co_chairs),
