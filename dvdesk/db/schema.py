@@ -25,6 +25,10 @@ SQLModel.metadata = MetaData(naming_convention=NAMING_CONVENTION)
 metadata = SQLModel.metadata
 
 
+# A JSON object as a JSON column gives it back; readers check the shape they need.
+JsonObject = dict[str, object]
+
+
 class StoredRecognition(TypedDict):
     """A "Dân vận khéo" model's recognition as the record row keeps it (JSON)."""
 
@@ -254,7 +258,7 @@ class AuditEntry(SQLModel, table=True):
     entity: str
     entity_id: str | None = Field(default=None, index=True)
     revision: int | None = None
-    changes: dict[str, object] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    changes: JsonObject = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     # Filled by the trigger trg_audit_log_seal (see dvdesk.services.audit_chain).
     prev_hash: str | None = None
     hash: str | None = None
@@ -300,7 +304,7 @@ class IssuedDocument(SQLModel, table=True):
     # Since 0004: what was issued. Older rows have none (issued before the register kept them).
     template: str | None = None
     title: str | None = None
-    content: dict[str, object] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    content: JsonObject | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     pdf: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
     docx: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
     replaces_id: int | None = None
@@ -412,7 +416,7 @@ class PackageIn(SQLModel, table=True):
     covers_from: int
     package_hash: str
     signer_key_id: str
-    manifest: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    manifest: JsonObject = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     new: int
     updated: int
     unchanged: int
@@ -434,7 +438,7 @@ class Receipt(SQLModel, table=True):
     acknowledged_sequence: int
     package_hash: str
     signer_key_id: str
-    body: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    body: JsonObject = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     at: str
     by: str
 

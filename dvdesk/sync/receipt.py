@@ -198,6 +198,13 @@ def _relay_receipts_folder(store: Store) -> Path:
     return relay_folder(store.paths) / "receipts"
 
 
+def _returned_ids(body: dict[str, object]) -> set[object]:
+    """The correction ids a stored receipt body returns (its shape was checked on import)."""
+    returned = body.get("returned")
+    items = returned if isinstance(returned, list) else []
+    return {item.get("correction_id") for item in items if isinstance(item, dict)}
+
+
 def _relayed_down(
     session: Session, store: Store, origin: str
 ) -> tuple[list[Correction], list[dict[str, object]], list[dict[str, object]]]:
@@ -217,8 +224,7 @@ def _relayed_down(
     wanted = {c.id for c in waiting}
     documents = []
     for receipt in session.exec(select(Receipt).where(Receipt.direction == "in")).all():
-        ids = {item.get("correction_id") for item in receipt.body.get("returned", [])}
-        if ids & wanted:
+        if _returned_ids(receipt.body) & wanted:
             path = _relay_receipts_folder(store) / f"{receipt.receipt_hash}{RECEIPT_SUFFIX}"
             if path.is_file():
                 documents.append(json.loads(path.read_bytes()))
