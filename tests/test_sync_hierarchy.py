@@ -21,7 +21,7 @@ from dvdesk.services.store import Store
 from dvdesk.sync import keys, status
 from dvdesk.sync.apply import import_package
 from dvdesk.sync.format import FORMAT_VERSION, b64, canonical_json, sha256_hex
-from dvdesk.sync.keycard import key_id_of, make_card, parse_card
+from dvdesk.sync.keycard import card_office, key_id_of, make_card, parse_card
 from dvdesk.sync.receipt import import_receipt, returned_records, write_receipt
 from dvdesk.sync.refusals import Reason, Refused
 from dvdesk.sync.trust import reenrol_office, revoke
@@ -343,7 +343,7 @@ def test_a_retired_key_cannot_certify_a_second_successor(hierarchy: Hierarchy) -
     hierarchy.send(hierarchy.commune, hierarchy.province)  # the province learns K2
     card = _province_card_for(hierarchy.province, COMMUNE, "x", "01")
     body = {k: v for k, v in card.items() if k not in ("self_signature", "certificate")}
-    body["office"] = dict(first.card["office"])
+    body["office"] = dict(card_office(first.card))
     body["certified_by"] = first.key_id
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 

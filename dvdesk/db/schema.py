@@ -343,7 +343,7 @@ class OwnKey(SQLModel, table=True):
     key_id: str = Field(primary_key=True)
     signing_public: str  # Ed25519, base64
     encryption_public: str  # X25519, base64
-    card: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    card: JsonObject = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     active: bool = True
     created_at: str
     created_by: str
@@ -363,7 +363,7 @@ class UnitKey(SQLModel, table=True):
     signing_public: str
     encryption_public: str
     fingerprint: str
-    card: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    card: JsonObject = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     enrolled_at: str
     enrolled_by: str
     replaced_by: str | None = None

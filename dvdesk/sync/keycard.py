@@ -115,6 +115,12 @@ def make_card(
     }
 
 
+def card_office(data: dict[str, object]) -> dict[str, object]:
+    """The office a card names (code, name, level, parent_code); empty if it names none."""
+    office = data.get("office")
+    return office if isinstance(office, dict) else {}
+
+
 def card_file_bytes(data: dict[str, object]) -> bytes:
     """The card as a readable file; the fingerprint line is for people, never trusted."""
     shown = dict(data)

@@ -39,6 +39,7 @@ from dvdesk.sync.keycard import (
     CARD_SUFFIX,
     Card,
     card_file_bytes,
+    card_office,
     fingerprint,
     key_id_of,
     make_card,
@@ -380,7 +381,7 @@ def write_card(store: Store, *, out: Path) -> tuple[Path, str]:
     Returns the file written and the fingerprint to read over the phone.
     """
     row = active_key(store)
-    target = out / f"dvdesk-{row.card['office']['code']}{CARD_SUFFIX}" if out.is_dir() else out
+    target = out / f"dvdesk-{card_office(row.card)['code']}{CARD_SUFFIX}" if out.is_dir() else out
     try:
         write_atomically(target, card_file_bytes(row.card))
     except OSError as error:

@@ -53,7 +53,7 @@ from dvdesk.sync.format import (
     unb64,
 )
 from dvdesk.sync.infile import read_small
-from dvdesk.sync.keycard import Card, parse_card
+from dvdesk.sync.keycard import Card, card_office, parse_card
 from dvdesk.sync.policy import encryption_required
 from dvdesk.sync.refusals import Reason, Refused
 from dvdesk.sync.relay import relay_folder
@@ -553,7 +553,7 @@ def _relayed_returns(session: Session, body: ReceiptBody, own: str) -> list[tupl
     parent = session.exec(
         select(UnitKey).where(UnitKey.office_code == body.issuer.code, UnitKey.relation == "parent")
     ).first()
-    above = (parent.card.get("office") or {}).get("parent_code") if parent else None
+    above = card_office(parent.card).get("parent_code") if parent else None
     cards: dict[str, Card] = {}
     for data in body.vouched:
         card = parse_card(data)

@@ -22,7 +22,7 @@ from dvdesk.errors import Conflict, NotFound
 from dvdesk.i18n import _
 from dvdesk.services.store import Store
 from dvdesk.sync.format import b64, unb64
-from dvdesk.sync.keycard import Card, parse_card
+from dvdesk.sync.keycard import Card, card_office, parse_card
 from dvdesk.sync.refusals import Reason, Refused
 from dvdesk.text import fold, shown
 
@@ -310,9 +310,7 @@ def _rotation_certifier(session: Session, card: Card) -> UnitKey | None:
 
 
 def identity_of(card_data: dict[str, object]) -> tuple[object, ...]:
-    office = card_data.get("office")
-    if not isinstance(office, dict):  # parse_card checked it; a stored card is the same
-        office = {}
+    office = card_office(card_data)
     return (office.get("code"), office.get("name"), office.get("level"), office.get("parent_code"))
 
 
