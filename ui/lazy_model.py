@@ -118,6 +118,15 @@ class LazyTableModel(QAbstractTableModel, Generic[Row]):
         self._pages.move_to_end(page_number)
         return page.get(self._keys[row])
 
+    def fetch_first_page(self, keys: Sequence[int]) -> list[Row]:
+        """The rows of the first page of ``keys`` (on the worker, with the keys' query)."""
+        return self._fetch(list(keys[:PAGE])) if keys else []
+
+    def add_first_page(self, rows: list[Row]) -> None:
+        """Rows fetched with the keys (``fetch_first_page``), so the first paint has text."""
+        if self._keys:
+            self._loaded(self._generation, 0, rows)
+
     def _ask(self, page_number: int) -> None:
         from ui.worker import run_in_background  # noqa: PLC0415 - the model stays importable alone
 
