@@ -22,6 +22,17 @@ PAGE = 128
 MAX_PAGES = 64
 
 Index = QModelIndex | QPersistentModelIndex
+# The roles a row answers (text, alignment and the colours and font ``decorate`` gives); a view
+# asks about ten roles per cell on every paint, the rest are None without a lookup.
+ROLES = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.BackgroundRole,
+        Qt.ItemDataRole.ForegroundRole,
+        Qt.ItemDataRole.FontRole,
+    }
+)
 
 
 class Column(Generic[Row]):
@@ -173,7 +184,7 @@ class LazyTableModel(QAbstractTableModel, Generic[Row]):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        if role not in ROLES or not index.isValid():
             return None
         row = self.row_at(index.row())
         if row is None:
