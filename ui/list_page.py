@@ -210,9 +210,10 @@ class ListPage(QWidget, Generic[Row]):
         the first screen's text waited for the keys (bench/gui_open.py).
         """
         then, self._after_first_rows = self._after_first_rows, None
+        shown_soon, self._shown_soon = self._shown_soon, False  # for the first rows only
         if then is None:
             return
-        if self._shown_soon and not self.view.isVisible():
+        if shown_soon and not self.view.isVisible():
             self._then_painted = then  # asked for once they are on the screen
             self.view.viewport().installEventFilter(self)
             return
@@ -228,7 +229,6 @@ class ListPage(QWidget, Generic[Row]):
         """The first paint after ``rows_before_shown``: then the full list is asked for."""
         if event.type() == QEvent.Type.Paint and self._then_painted is not None:
             watched.removeEventFilter(self)
-            self._shown_soon = False
             then, self._then_painted = self._then_painted, None
             QTimer.singleShot(0, then)  # after this paint, not during it
         return False
