@@ -111,7 +111,7 @@ def test_the_requested_report_and_its_deadline_on_the_home_screen(
         return found.text() if found is not None else ""
 
     qtbot.waitUntil(lambda: "hạn nộp ngày" in banner())
-    assert "Báo cáo 2026-Q4" in banner()
+    assert "Báo cáo quý IV năm 2026" in banner()
     assert "(còn 10 ngày)" in banner()
     SHOTS.mkdir(exist_ok=True)
     window.grab().save(str(SHOTS / "home-request.png"))
