@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, col, func, select
 
 from dvdesk.clock import now_iso
-from dvdesk.db.schema import AuditEntry, PackageIn, UnitKey
+from dvdesk.db.schema import PackageIn, UnitKey
 from dvdesk.i18n import _
+from dvdesk.services.audit import audit
 from dvdesk.sync.format import DelegatedKey, Delegation, b64
 from dvdesk.sync.keycard import Card, parse_card
 from dvdesk.sync.refusals import Reason, Refused
@@ -185,15 +186,14 @@ def apply_delegation(session: Session, plan: DelegationPlan, *, actor: str) -> N
                 row.revoked, row.revoked_at, row.revoked_by = True, stamp, actor
                 session.add(row)
         dropped = reset_sequences(session, office_code=code)
-        session.add(
-            AuditEntry(
-                at=stamp,
-                actor=actor,
-                action="reenrol",
-                entity="unit_key",
-                entity_id=code,
-                changes={"relay": plan.relay, "packages_forgotten": dropped},
-            )
+        audit(
+            session,
+            actor=actor,
+            action="reenrol",
+            entity="unit_key",
+            entity_id=code,
+            changes={"relay": plan.relay, "packages_forgotten": dropped},
+            at=stamp,
         )
     for key_id, state in plan.keys.items():
         found = session.get(UnitKey, key_id)
@@ -212,15 +212,14 @@ def apply_delegation(session: Session, plan: DelegationPlan, *, actor: str) -> N
                 enrolled_by=actor,
                 parent_code=plan.relay,
             )
-            session.add(
-                AuditEntry(
-                    at=stamp,
-                    actor=actor,
-                    action="enrol",
-                    entity="unit_key",
-                    entity_id=key_id,
-                    changes={"office": code, "delegated_by": plan.relay},
-                )
+            audit(
+                session,
+                actor=actor,
+                action="enrol",
+                entity="unit_key",
+                entity_id=key_id,
+                changes={"office": code, "delegated_by": plan.relay},
+                at=stamp,
             )
         found.enrolment = plan.delegation.enrolment
         found.last_sequence = state.last_sequence

@@ -17,9 +17,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlmodel import Session, col, select
 
 from dvdesk.clock import now_iso
-from dvdesk.db.schema import AuditEntry, Office, OrgUnit, PackageIn, UnitKey
+from dvdesk.db.schema import Office, OrgUnit, PackageIn, UnitKey
 from dvdesk.errors import Conflict, NotFound
 from dvdesk.i18n import _
+from dvdesk.services.audit import audit
 from dvdesk.services.store import Store
 from dvdesk.sync.format import b64, unb64
 from dvdesk.sync.keycard import Card, parse_card
@@ -136,19 +137,17 @@ def enroll_card(store: Store, *, card: Card, confirm: bool = False) -> EnrolledK
         session.add(row)
         if relation == "child":
             _ensure_child_unit(session, office, card)
-        session.add(
-            AuditEntry(
-                at=now_iso(),
-                actor=store.actor,
-                action="enrol",
-                entity="unit_key",
-                entity_id=card.key_id,
-                changes={
-                    "office": card.office_code,
-                    "fingerprint": card.fingerprint,
-                    "confirmed": confirm,
-                },
-            )
+        audit(
+            session,
+            actor=store.actor,
+            action="enrol",
+            entity="unit_key",
+            entity_id=card.key_id,
+            changes={
+                "office": card.office_code,
+                "fingerprint": card.fingerprint,
+                "confirmed": confirm,
+            },
         )
         return _enrolled(row)
 
@@ -194,21 +193,20 @@ def reenrol_office(store: Store, *, card: Card) -> EnrolledKey:
         new = _row(card, relation="child", actor=store.actor)
         new.enrolment = enrolment
         session.add(new)
-        session.add(
-            AuditEntry(
-                at=stamp,
-                actor=store.actor,
-                action="reenrol",
-                entity="unit_key",
-                entity_id=card.key_id,
-                changes={
-                    "office": card.office_code,
-                    "fingerprint": card.fingerprint,
-                    "revoked": [row.key_id for row in old_rows],
-                    "enrolment": enrolment,
-                    "packages_forgotten": dropped,
-                },
-            )
+        audit(
+            session,
+            actor=store.actor,
+            action="reenrol",
+            entity="unit_key",
+            entity_id=card.key_id,
+            changes={
+                "office": card.office_code,
+                "fingerprint": card.fingerprint,
+                "revoked": [row.key_id for row in old_rows],
+                "enrolment": enrolment,
+                "packages_forgotten": dropped,
+            },
+            at=stamp,
         )
         return _enrolled(new)
 
@@ -394,15 +392,14 @@ def revoke(store: Store, *, target: str) -> list[EnrolledKey]:
             row.revoked_at = stamp
             row.revoked_by = store.actor
             session.add(row)
-            session.add(
-                AuditEntry(
-                    at=stamp,
-                    actor=store.actor,
-                    action="revoke",
-                    entity="unit_key",
-                    entity_id=row.key_id,
-                    changes={"office": row.office_code},
-                )
+            audit(
+                session,
+                actor=store.actor,
+                action="revoke",
+                entity="unit_key",
+                entity_id=row.key_id,
+                changes={"office": row.office_code},
+                at=stamp,
             )
         return [_enrolled(row) for row in rows]
 
@@ -582,15 +579,13 @@ def enrol_rotated(session: Session, *, signer: Signer, actor: str) -> None:
         certifier = session.get(UnitKey, card.certified_by or "")
         relation = certifier.relation if certifier is not None else "child"
         session.add(_row(card, relation=relation, actor=actor))
-        session.add(
-            AuditEntry(
-                at=now_iso(),
-                actor=actor,
-                action="enrol",
-                entity="unit_key",
-                entity_id=card.key_id,
-                changes={"office": card.office_code, "certified_by": card.certified_by},
-            )
+        audit(
+            session,
+            actor=actor,
+            action="enrol",
+            entity="unit_key",
+            entity_id=card.key_id,
+            changes={"office": card.office_code, "certified_by": card.certified_by},
         )
 
 
