@@ -72,7 +72,15 @@ def _parent_code(session: Session) -> str | None:
     return parent.code if parent else None
 
 
-def _row(card: Card, *, relation: str, actor: str) -> UnitKey:
+def key_row(
+    card: Card,
+    *,
+    relation: str,
+    actor: str,
+    at: str | None = None,
+    parent_code: str | None = None,
+) -> UnitKey:
+    """The row that pins ``card``; ``parent_code`` names the relay of a delegated key."""
     return UnitKey(
         key_id=card.key_id,
         office_code=card.office_code,
@@ -83,9 +91,16 @@ def _row(card: Card, *, relation: str, actor: str) -> UnitKey:
         encryption_public=b64(card.encryption_public),
         fingerprint=card.fingerprint,
         card=card.data,
-        enrolled_at=now_iso(),
+        enrolled_at=at or now_iso(),
         enrolled_by=actor,
+        parent_code=parent_code,
     )
+
+
+def revoke_key(row: UnitKey, *, at: str, by: str) -> None:
+    """Mark a key revoked; one already revoked keeps the date and author of the first time."""
+    if not row.revoked:
+        row.revoked, row.revoked_at, row.revoked_by = True, at, by
 
 
 def _current_keys(session: Session, office_code: str) -> list[UnitKey]:
@@ -133,7 +148,7 @@ def enroll_card(store: Store, *, card: Card, confirm: bool = False) -> EnrolledK
                 raise _already_has_key(old)
             if not confirm:
                 _check_lookalike(session, card, office)
-        row = _row(card, relation=relation, actor=store.actor)
+        row = key_row(card, relation=relation, actor=store.actor)
         session.add(row)
         if relation == "child":
             _ensure_child_unit(session, office, card)
@@ -186,11 +201,10 @@ def reenrol_office(store: Store, *, card: Card) -> EnrolledKey:
         stamp = now_iso()
         enrolment = max(row.enrolment for row in old_rows) + 1
         for row in old_rows:
-            if not row.revoked:
-                row.revoked, row.revoked_at, row.revoked_by = True, stamp, store.actor
+            revoke_key(row, at=stamp, by=store.actor)
             session.add(row)
         dropped = reset_sequences(session, office_code=card.office_code)
-        new = _row(card, relation="child", actor=store.actor)
+        new = key_row(card, relation="child", actor=store.actor)
         new.enrolment = enrolment
         session.add(new)
         audit(
@@ -388,9 +402,7 @@ def revoke(store: Store, *, target: str) -> list[EnrolledKey]:
             )
         stamp = now_iso()
         for row in rows:
-            row.revoked = True
-            row.revoked_at = stamp
-            row.revoked_by = store.actor
+            revoke_key(row, at=stamp, by=store.actor)
             session.add(row)
             audit(
                 session,
@@ -578,7 +590,7 @@ def enrol_rotated(session: Session, *, signer: Signer, actor: str) -> None:
     for card in signer.new_cards:
         certifier = session.get(UnitKey, card.certified_by or "")
         relation = certifier.relation if certifier is not None else "child"
-        session.add(_row(card, relation=relation, actor=actor))
+        session.add(key_row(card, relation=relation, actor=actor))
         audit(
             session,
             actor=actor,
