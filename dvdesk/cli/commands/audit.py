@@ -34,11 +34,8 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    store = open_for(args)
-    try:
+    with open_for(args) as store:
         lines = audit_lines(store, record_id=args.record, limit=args.limit)
-    finally:
-        store.close()
     if args.json:
         print_json([line.as_json() for line in lines])
         return 0
@@ -49,12 +46,9 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    store = open_for(args)
-    try:
+    with open_for(args) as store:
         result = verify_chain(store)
         received = history_findings(store)
-    finally:
-        store.close()
     for found in received:
         sys.stderr.write(
             _("Package {sequence} of {office}: {problem}").format(

@@ -71,21 +71,15 @@ def run_set(args: argparse.Namespace) -> int:
         "figures_only": args.figures_only,
         "note": args.note,
     }
-    store = open_for(args)
-    try:
+    with open_for(args) as store:
         rows = set_counts(store, data=data)
-    finally:
-        store.close()
     print(_("Saved {count} figure(s).").format(count=number(len(rows))))
     return 0
 
 
 def run_list(args: argparse.Namespace) -> int:
-    store = open_for(args)
-    try:
+    with open_for(args) as store:
         rows = list_counts(store, unit_code=args.unit)
-    finally:
-        store.close()
     if args.json:
         print_json([row.as_json() for row in rows])
         return 0
@@ -100,11 +94,8 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_delete(args: argparse.Namespace) -> int:
-    store = open_for(args)
-    try:
+    with open_for(args) as store:
         delete_count(store, count_id=args.id)
-    finally:
-        store.close()
     print(_("Deleted."))
     return 0
 

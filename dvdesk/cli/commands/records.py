@@ -113,21 +113,15 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
 
 
 def run_submit(args: argparse.Namespace) -> int:
-    store = _with_store(args)
-    try:
+    with _with_store(args) as store:
         submit_record(store, record_id=args.id)
-    finally:
-        store.close()
     print(_("Record {id} was submitted for approval.").format(id=args.id))
     return 0
 
 
 def run_approve(args: argparse.Namespace) -> int:
-    store = _with_store(args)
-    try:
+    with _with_store(args) as store:
         approved = approve_records(store, record_ids=args.ids)
-    finally:
-        store.close()
     print(_("{count} record(s) approved.").format(count=number(len(approved))))
     return 0
 
@@ -170,16 +164,13 @@ def run_attach(args: argparse.Namespace) -> int:
 def run_import(args: argparse.Namespace) -> int:
     from dvdesk.bulk.importer import import_file  # noqa: PLC0415 - loads openpyxl
 
-    store = _with_store(args)
-    try:
+    with _with_store(args) as store:
         report = import_file(
             store,
             path=Path(args.file),
             record_type=parse_record_type(args.type),
             dry_run=args.dry_run,
         )
-    finally:
-        store.close()
     if args.json:
         print_json(report.as_json())
         return 0

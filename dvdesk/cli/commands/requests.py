@@ -77,13 +77,10 @@ def expected_line(item: ExpectedReport) -> str:
 
 def run_set(args: argparse.Namespace) -> int:
     deadline = _date(args.deadline)
-    store = open_for(args)
-    try:
+    with open_for(args) as store:
         offices = set_request(
             store, period=args.period, deadline=deadline, note=args.note, offices=args.to
         )
-    finally:
-        store.close()
     print(
         _("Requested from {offices}; it travels with the next receipt to each office.").format(
             offices=", ".join(offices)
@@ -94,33 +91,24 @@ def run_set(args: argparse.Namespace) -> int:
 
 def run_write(args: argparse.Namespace) -> int:
     passphrase = _passphrase(args)
-    store = open_for(args)
-    try:
+    with open_for(args) as store:
         path = write_request_file(store, to=args.to, out=Path(args.out), passphrase=passphrase)
-    finally:
-        store.close()
     print(_("Request written to {file}.").format(file=path))
     return 0
 
 
 def run_import(args: argparse.Namespace) -> int:
-    store = open_for(args)
-    try:
+    with open_for(args) as store:
         import_request_file(store, path=Path(args.file))
         items = expected_reports(store)
-    finally:
-        store.close()
     for item in items:
         print(expected_line(item))
     return 0
 
 
 def run_list(args: argparse.Namespace) -> int:
-    store = open_for(args)
-    try:
+    with open_for(args) as store:
         items = expected_reports(store)
-    finally:
-        store.close()
     if args.json:
         print_json([item.as_json() for item in items])
         return 0
@@ -132,11 +120,8 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_status(args: argparse.Namespace) -> int:
-    store = open_for(args)
-    try:
+    with open_for(args) as store:
         rows = reporting_status(store)
-    finally:
-        store.close()
     if args.json:
         print_json([row.as_json() for row in rows])
         return 0

@@ -49,11 +49,8 @@ def register_withdraw(actions: argparse._SubParsersAction[Any]) -> None:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    store = open_for(args)
-    try:
+    with open_for(args) as store:
         items = review_items(store, office=args.office)
-    finally:
-        store.close()
     if args.json:
         print_json([item.as_json() for item in items])
         return 0
@@ -73,11 +70,8 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_accept(args: argparse.Namespace) -> int:
-    store = open_for(args)
-    try:
+    with open_for(args) as store:
         count = accept_records(store, record_ids=args.ids)
-    finally:
-        store.close()
     print(_("{count} record(s) accepted.").format(count=number(count)))
     return 0
 
@@ -91,21 +85,15 @@ def run_return(args: argparse.Namespace) -> int:
                 value=args.deadline
             )
         ) from None
-    store = open_for(args)
-    try:
+    with open_for(args) as store:
         return_record(store, record_id=args.id, reason=args.reason, deadline=deadline)
-    finally:
-        store.close()
     print(_("The record will be sent back with the next receipt to its office."))
     return 0
 
 
 def run_withdraw(args: argparse.Namespace) -> int:
-    store = open_for(args)
-    try:
+    with open_for(args) as store:
         withdraw_record(store, record_id=args.id, reason=args.reason)
-    finally:
-        store.close()
     print(
         _("Record {id} was withdrawn; the next package tells the level above.").format(id=args.id)
     )

@@ -63,13 +63,10 @@ def _new_password(args: argparse.Namespace) -> str:
 def run_add(args: argparse.Namespace) -> int:
     roles = parse_roles([part.strip() for value in args.role for part in value.split(",")])
     password = _new_password(args)
-    store = open_for(args)
-    try:
+    with open_for(args) as store:
         user = add_user(
             store, name=args.name, roles=roles, password=password, full_name=args.full_name
         )
-    finally:
-        store.close()
     print(
         _("User {name} added ({roles}).").format(
             name=user.name, roles=", ".join(role.label for role in user.roles)
@@ -79,11 +76,8 @@ def run_add(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    store = open_for(args)
-    try:
+    with open_for(args) as store:
         users = list_users(store)
-    finally:
-        store.close()
     if args.json:
         print_json([user.as_json() for user in users])
         return 0
@@ -98,20 +92,14 @@ def run_list(args: argparse.Namespace) -> int:
 
 def run_passwd(args: argparse.Namespace) -> int:
     password = _new_password(args)
-    store = open_for(args)
-    try:
+    with open_for(args) as store:
         set_password(store, name=args.name, password=password)
-    finally:
-        store.close()
     print(_("The password of {name} was changed.").format(name=args.name))
     return 0
 
 
 def run_disable(args: argparse.Namespace) -> int:
-    store = open_for(args)
-    try:
+    with open_for(args) as store:
         disable_user(store, name=args.name)
-    finally:
-        store.close()
     print(_("{name} can no longer sign in.").format(name=args.name))
     return 0
