@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from dvdesk.cli.io import print_json
+from dvdesk.cli.io import print_json, print_listing
 from dvdesk.errors import UserError
 from dvdesk.fileio import write_atomically
 from dvdesk.formatting import short_date
@@ -28,7 +28,13 @@ from dvdesk.signatures.settings import get_signing_settings, set_signing_setting
 from dvdesk.signatures.sign import Role, SigningRequest, role_label
 from dvdesk.signatures.token import candidate_modules, list_tokens
 from dvdesk.signatures.travel import ReceivedView, list_received
-from dvdesk.signatures.trust_roots import add_root, list_roots, remove_root, root_certificates
+from dvdesk.signatures.trust_roots import (
+    RootInfo,
+    add_root,
+    list_roots,
+    remove_root,
+    root_certificates,
+)
 from dvdesk.signatures.verify import (
     STATUS_LABELS,
     SignatureCheck,
@@ -457,17 +463,18 @@ def run_trust_add(args: argparse.Namespace) -> int:
 def run_trust_list(args: argparse.Namespace) -> int:
     with _store(args) as store:
         roots = list_roots(store)
-    if args.json:
-        print_json([asdict(root) for root in roots])
-        return 0
-    if not roots:
-        print(_("No root is trusted yet. Add one with 'dvdesk trust add-root FILE'."))
-    for root in roots:
-        print(
-            f"{root.fingerprint[:16]}  {root.subject}  "
-            + _("until {date}").format(date=root.not_after[:10])
-        )
-    return 0
+    return print_listing(
+        roots,
+        as_json=args.json,
+        json_of=asdict,
+        line=_root_line,
+        empty=_("No root is trusted yet. Add one with 'dvdesk trust add-root FILE'."),
+    )
+
+
+def _root_line(root: RootInfo) -> str:
+    until = _("until {date}").format(date=root.not_after[:10])
+    return f"{root.fingerprint[:16]}  {root.subject}  {until}"
 
 
 def run_trust_remove(args: argparse.Namespace) -> int:

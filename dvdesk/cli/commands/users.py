@@ -5,10 +5,17 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from dvdesk.cli.io import print_json
+from dvdesk.cli.io import print_listing
 from dvdesk.cli.session import ENV_NEW_PASSWORD, open_for, read_secret
 from dvdesk.i18n import _
-from dvdesk.services.users import add_user, disable_user, list_users, parse_roles, set_password
+from dvdesk.services.users import (
+    UserView,
+    add_user,
+    disable_user,
+    list_users,
+    parse_roles,
+    set_password,
+)
 
 ROLES = ("clerk", "head", "admin")
 
@@ -78,16 +85,19 @@ def run_add(args: argparse.Namespace) -> int:
 def run_list(args: argparse.Namespace) -> int:
     with open_for(args) as store:
         users = list_users(store)
-    if args.json:
-        print_json([user.as_json() for user in users])
-        return 0
-    for user in users:
-        disabled = f" [{_('disabled')}]" if user.disabled else ""
-        roles = ", ".join(role.label for role in user.roles)
-        print(f"{user.name:<20} {user.full_name:<30} {roles}{disabled}")
-    if not users:
-        print(_("No users: this is a one-person office, nobody signs in."))
-    return 0
+    return print_listing(
+        users,
+        as_json=args.json,
+        json_of=UserView.as_json,
+        line=_user_line,
+        empty=_("No users: this is a one-person office, nobody signs in."),
+    )
+
+
+def _user_line(user: UserView) -> str:
+    disabled = f" [{_('disabled')}]" if user.disabled else ""
+    roles = ", ".join(role.label for role in user.roles)
+    return f"{user.name:<20} {user.full_name:<30} {roles}{disabled}"
 
 
 def run_passwd(args: argparse.Namespace) -> int:
