@@ -18,6 +18,7 @@ from dvdesk.services.office_view import get_office
 from dvdesk.services.store import Store
 from tests.gui_thread_guard import guarding
 from ui.app import configure_application
+from ui.forms.record_form import RecordForm
 from ui.list_page import ListPage
 from ui.main_window import MainWindow
 from ui.qt_vi import QtVietnamese
@@ -165,3 +166,31 @@ def answer_file_dialogs(
 
     monkeypatch.setattr(QFileDialog, "exec", run)
     return shown
+
+
+def activate(widget: QWidget, qtbot: QtBot) -> None:
+    """Shortcuts only reach the active window; offscreen, activation must be asked for."""
+    widget.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is widget, timeout=3000)
+
+
+def new_form(window: MainWindow, qtbot: QtBot, section: int) -> RecordForm:
+    """Open a new record form in the list ``section`` with Ctrl+N, as a clerk would."""
+    activate(window, qtbot)
+    window.nav.setCurrentRow(section)
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: bool(window.forms))
+    form = window.forms[-1]
+    qtbot.waitExposed(form)
+    activate(form, qtbot)
+    return form
+
+
+def save_form(form: RecordForm, qtbot: QtBot) -> str:
+    """Save with Ctrl+S from wherever the focus is; the saved record's id."""
+    activate(form, qtbot)
+    with qtbot.waitSignal(form.saved, timeout=10_000) as saved:
+        qtbot.keyClick(
+            QApplication.focusWidget() or form, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier
+        )
+    return str(saved.args[0])
