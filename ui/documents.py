@@ -8,6 +8,7 @@ document is shown, ready to print or save, and is kept in the register.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +89,52 @@ def confirm_issue(parent: QWidget, preview: Any, *, what: str) -> bool:
         QMessageBox.StandardButton.Cancel,
     )
     return answer == QMessageBox.StandardButton.Yes
+
+
+def show_pdf(
+    parent: QWidget,
+    store: Store,
+    pdf: bytes,
+    *,
+    previews: list[PdfPreview],
+    title: str,
+    note: str,
+    name: str,
+) -> None:
+    """Open a preview window; ``previews`` keeps it alive while it is open."""
+    preview = PdfPreview(
+        pdf, title=title, file_name=name, note=note, paths=store.paths, parent=parent
+    )
+    previews.append(preview)
+    preview.open()
+
+
+def issue_once_confirmed(
+    parent: QWidget,
+    preview: Any,
+    *,
+    what: str,
+    kind: str,
+    title: str,
+    issue: Callable[[], Any],
+    show: Callable[..., None],
+    on_failed: Callable[[UserError], None],
+) -> None:
+    """Ask with the number the document will take; then issue it in the background and
+    show what was issued. ``title`` has a ``{number}`` field for the issued reference."""
+    if not confirm_issue(parent, preview, what=what):
+        return
+
+    def done(issued: Any) -> None:
+        label = issued.entry.reference
+        show(
+            issued.pdf,
+            title=title.format(number=label),
+            note=_("Issued as number {number}. Print it or save it as PDF.").format(number=label),
+            name=issued_name(kind, issued.number, ".pdf"),
+        )
+
+    run_in_background(issue, on_done=done, on_failed=on_failed)
 
 
 def ask_word_file(parent: QWidget, store: Store, name: str) -> Path | None:
@@ -198,11 +245,7 @@ class MinutesDialog(QDialog):
         self.error.setText(error.message)
 
     def _show(self, pdf: bytes, *, title: str, note: str, name: str) -> None:
-        preview = PdfPreview(
-            pdf, title=title, file_name=name, note=note, paths=self.store.paths, parent=self
-        )
-        self.previews.append(preview)
-        preview.open()
+        show_pdf(self, self.store, pdf, previews=self.previews, title=title, note=note, name=name)
 
     def preview(self) -> None:
         from dvdesk.documents.minutes import build_minutes  # noqa: PLC0415 - reportlab on demand
@@ -262,29 +305,20 @@ class MinutesDialog(QDialog):
     def _issue_confirmed(self, preview: Any, details: dict[str, Any], replaces: Any) -> None:
         from dvdesk.documents.minutes import issue_minutes  # noqa: PLC0415
 
-        if not confirm_issue(self, preview, what=_("the minutes")):
-            return
-
-        def done(issued: Any) -> None:
-            label = issued.entry.reference
-            self._show(
-                issued.pdf,
-                title=_("Minutes {number}").format(number=label),
-                note=_("Issued as number {number}. Print it or save it as PDF.").format(
-                    number=label
-                ),
-                name=issued_name(_("Minutes"), issued.number, ".pdf"),
-            )
-
-        run_in_background(
-            lambda: issue_minutes(
+        issue_once_confirmed(
+            self,
+            preview,
+            what=_("the minutes"),
+            kind=_("Minutes"),
+            title=_("Minutes {number}"),
+            issue=lambda: issue_minutes(
                 self.store,
                 record_id=self.record["id"],
                 details=details,
                 replaces=replaces,
                 expected_number=preview.number,
             ),
-            on_done=done,
+            show=self._show,
             on_failed=self._failed,
         )
 
@@ -554,16 +588,8 @@ class ReportsPage(QWidget):
         )
 
     def _show(self, pdf: bytes, *, title: str, note: str, name: str = "") -> None:
-        preview = PdfPreview(
-            pdf,
-            title=title,
-            file_name=name or file_name(_("Report"), _("draft"), self.period_key(), suffix=".pdf"),
-            note=note,
-            paths=self.store.paths,
-            parent=self,
-        )
-        self.previews.append(preview)
-        preview.open()
+        name = name or file_name(_("Report"), _("draft"), self.period_key(), suffix=".pdf")
+        show_pdf(self, self.store, pdf, previews=self.previews, title=title, note=note, name=name)
 
     def preview(self) -> None:
         from dvdesk.documents.report_pdf import build_report_pdf  # noqa: PLC0415
@@ -638,29 +664,20 @@ class ReportsPage(QWidget):
     ) -> None:
         from dvdesk.documents.report_pdf import issue_report  # noqa: PLC0415
 
-        if not confirm_issue(self, preview, what=_("the report")):
-            return
-
-        def done(issued: Any) -> None:
-            label = issued.entry.reference
-            self._show(
-                issued.pdf,
-                title=_("Report {number}").format(number=label),
-                note=_("Issued as number {number}. Print it or save it as PDF.").format(
-                    number=label
-                ),
-                name=issued_name(_("Report"), issued.number, ".pdf"),
-            )
-
-        run_in_background(
-            lambda: issue_report(
+        issue_once_confirmed(
+            self,
+            preview,
+            what=_("the report"),
+            kind=_("Report"),
+            title=_("Report {number}"),
+            issue=lambda: issue_report(
                 self.store,
                 figures=figures,
                 replaces=replaces,
                 expected_number=preview.number,
                 signer=signer,
             ),
-            on_done=done,
+            show=self._show,
             on_failed=self._failed,
         )
 
