@@ -11,7 +11,14 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QFileDialog,
+    QLineEdit,
+    QMessageBox,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from dvdesk.services.office_view import get_office
@@ -194,3 +201,16 @@ def save_form(form: RecordForm, qtbot: QtBot) -> str:
             QApplication.focusWidget() or form, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier
         )
     return str(saved.args[0])
+
+
+def retype_place(window: MainWindow, qtbot: QtBot, record_id: str, place: str) -> None:
+    """Open a saved record, type a new place over the old one and save it (Ctrl+S)."""
+    window.open_record(record_id)
+    qtbot.waitUntil(lambda: bool(window.forms))
+    form = window.forms[-1]
+    edit = form.fields["place"].widget
+    assert isinstance(edit, QLineEdit)
+    edit.selectAll()
+    type_text(edit, place)
+    save_form(form, qtbot)
+    qtbot.waitUntil(lambda: not window.forms)

@@ -16,6 +16,7 @@ from tests.gui_support import (
     activate,
     answer_questions,
     new_form,
+    retype_place,
     save_form,
     type_text,
     wait_loaded,
@@ -169,15 +170,7 @@ def test_edit_each_type_keeps_parts_and_bumps_revision(
     }
     for record_type, record_id in made.items():
         before = get_record(store, record_id=record_id)
-        window.open_record(record_id)
-        qtbot.waitUntil(lambda: bool(window.forms))
-        form = window.forms[-1]
-        place = form.fields["place"].widget
-        assert isinstance(place, QLineEdit)
-        place.selectAll()
-        type_text(place, "Hội trường Đảng ủy xã")
-        save_form(form, qtbot)
-        qtbot.waitUntil(lambda: not window.forms)
+        retype_place(window, qtbot, record_id, "Hội trường Đảng ủy xã")
         after = get_record(store, record_id=record_id)
         assert after["revision"] == 2, record_type
         assert after["place"] == "Hội trường Đảng ủy xã"

@@ -6,14 +6,14 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from dvdesk.bulk.columns import COLUMNS
 from dvdesk.domain.enums import RecordType
 from dvdesk.services.records import add_record, get_record, list_records
 from dvdesk.services.store import Store
-from tests.gui_support import new_form, save_form, type_text, wait_loaded
+from tests.gui_support import new_form, retype_place, save_form, type_text, wait_loaded
 from tests.register_fixtures import directive, model
 from ui.forms.widgets import PartsTable
 from ui.import_dialog import ImportDialog
@@ -99,15 +99,7 @@ def test_edit_keeps_the_new_fields(window: MainWindow, qtbot: QtBot, store: Stor
     ]
     for record_id in made:
         before = get_record(store, record_id=record_id)
-        window.open_record(record_id)
-        qtbot.waitUntil(lambda: bool(window.forms))
-        form = window.forms[-1]
-        place = form.fields["place"].widget
-        assert isinstance(place, QLineEdit)
-        place.selectAll()
-        type_text(place, "Hội trường")
-        save_form(form, qtbot)
-        qtbot.waitUntil(lambda: not window.forms)
+        retype_place(window, qtbot, record_id, "Hội trường")
         after = get_record(store, record_id=record_id)
         assert after["revision"] == 2 and after["place"] == "Hội trường"
         unchanged = {
