@@ -27,7 +27,6 @@ from dvdesk.services.records import (
 from dvdesk.services.store import Store
 
 TYPES = [t.value for t in RecordType]
-LEGACY_NAMES = {"tcvn3": "TCVN3 (ABC)", "vni": "VNI"}
 
 
 def register(commands: argparse._SubParsersAction[Any]) -> None:
@@ -174,25 +173,8 @@ def run_import(args: argparse.Namespace) -> int:
     if args.json:
         print_json(report.as_json())
         return 0
-    if report.legacy is not None:
-        print(
-            _(
-                "The text was typed in the old {encoding} encoding; {count} cell(s) were "
-                "converted to Unicode. Check a few rows after importing."
-            ).format(encoding=LEGACY_NAMES[report.legacy], count=number(report.converted_cells))
-        )
-    if report.dry_run:
-        message = _(
-            "The file is valid: {rows} row(s); {new} would be added, {already} are already "
-            "here. Nothing was imported (dry run)."
-        )
-    else:
-        message = _("Imported: {new} new record(s); {already} row(s) were already here.")
-    print(
-        message.format(
-            rows=number(report.rows), new=number(report.new), already=number(report.already)
-        )
-    )
+    for line in report.summary():
+        print(line)
     return 0
 
 
