@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
+from dvdesk.bulk.read import utf8_text
 from dvdesk.domain.validation import failed
 from dvdesk.errors import UserError
 from dvdesk.formatting import number
@@ -22,12 +23,7 @@ def read_json(source: str) -> Any:
         raise UserError(
             _("Cannot read {file}: {reason}.").format(file=source, reason=error.strerror)
         ) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise UserError(
-            _("{file} is not UTF-8 text. Save it as UTF-8 and try again.").format(file=source)
-        ) from None
+    text = utf8_text(raw, name=source)
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
