@@ -178,7 +178,7 @@ def answer_file_dialogs(
 def activate(widget: QWidget, qtbot: QtBot) -> None:
     """Shortcuts only reach the active window; offscreen, activation must be asked for."""
     widget.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is widget, timeout=3000)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is widget)
 
 
 def new_form(window: MainWindow, qtbot: QtBot, section: int) -> RecordForm:
