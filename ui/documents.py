@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -137,6 +137,36 @@ def issue_once_confirmed(
     run_in_background(issue, on_done=done, on_failed=on_failed)
 
 
+class DocumentScreen(Protocol):
+    def preview(self) -> None: ...
+    def save_word(self) -> None: ...
+    def issue(self) -> None: ...
+
+
+def document_buttons(screen: DocumentScreen) -> tuple[QPushButton, QPushButton, QPushButton]:
+    """Preview, Word draft and issue: the actions every document screen offers."""
+    preview = QPushButton(_("Preview draft"))
+    preview.clicked.connect(screen.preview)
+    word = QPushButton(_("Draft as Word…"))
+    word.clicked.connect(screen.save_word)
+    issue = QPushButton(_("Issue…"))
+    issue.clicked.connect(screen.issue)
+    return preview, word, issue
+
+
+def word_writer(target: Path, draft: Callable[[], Any]) -> Callable[[], Path]:
+    """A background task that renders ``draft()`` to Word at ``target`` and returns it."""
+
+    def write() -> Path:
+        from dvdesk.documents.layout import write_file  # noqa: PLC0415 - on demand
+        from dvdesk.documents.word import render_docx  # noqa: PLC0415
+
+        write_file(render_docx(draft()), target)
+        return target
+
+    return write
+
+
 def ask_word_file(parent: QWidget, store: Store, name: str) -> Path | None:
     return save_file(
         parent, store.paths, purpose="word", title=_("Save as Word"), name=name, kind=FileKind.DOCX
@@ -214,12 +244,7 @@ class MinutesDialog(QDialog):
 
     def _buttons(self) -> QDialogButtonBox:
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.preview_button = QPushButton(_("Preview draft"))
-        self.preview_button.clicked.connect(self.preview)
-        self.word_button = QPushButton(_("Draft as Word…"))
-        self.word_button.clicked.connect(self.save_word)
-        self.issue_button = QPushButton(_("Issue…"))
-        self.issue_button.clicked.connect(self.issue)
+        self.preview_button, self.word_button, self.issue_button = document_buttons(self)
         for button in (self.preview_button, self.word_button, self.issue_button):
             buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
@@ -264,9 +289,7 @@ class MinutesDialog(QDialog):
         )
 
     def save_word(self) -> None:
-        from dvdesk.documents.layout import write_file  # noqa: PLC0415 - on demand
-        from dvdesk.documents.minutes import draft_minutes  # noqa: PLC0415
-        from dvdesk.documents.word import render_docx  # noqa: PLC0415
+        from dvdesk.documents.minutes import draft_minutes  # noqa: PLC0415 - on demand
 
         target = ask_word_file(
             self,
@@ -278,13 +301,13 @@ class MinutesDialog(QDialog):
         details = self.details()
         self.error.setText("")
 
-        def write() -> Path:
-            draft = draft_minutes(self.store, record_id=self.record["id"], details=details)
-            write_file(render_docx(draft), target)
-            return target
-
         run_in_background(
-            write, on_done=lambda path: self.error.setText(saved_text(path)), on_failed=self._failed
+            word_writer(
+                target,
+                lambda: draft_minutes(self.store, record_id=self.record["id"], details=details),
+            ),
+            on_done=lambda path: self.error.setText(saved_text(path)),
+            on_failed=self._failed,
         )
 
     def issue(self) -> None:
@@ -459,12 +482,7 @@ class ReportsPage(QWidget):
         self.load_button.clicked.connect(self.load_texts)
         self.save_button = QPushButton(_("Save texts"))
         self.save_button.clicked.connect(self.save_texts)
-        self.preview_button = QPushButton(_("Preview draft"))
-        self.preview_button.clicked.connect(self.preview)
-        self.word_button = QPushButton(_("Draft as Word…"))
-        self.word_button.clicked.connect(self.save_word)
-        self.issue_button = QPushButton(_("Issue…"))
-        self.issue_button.clicked.connect(self.issue)
+        self.preview_button, self.word_button, self.issue_button = document_buttons(self)
         self.workbook_button = QPushButton(_("Export workbook…"))
         self.workbook_button.clicked.connect(self.export_workbook)
         for button in (
@@ -612,9 +630,7 @@ class ReportsPage(QWidget):
         )
 
     def save_word(self) -> None:
-        from dvdesk.documents.layout import write_file  # noqa: PLC0415 - on demand
-        from dvdesk.documents.report_pdf import draft_report  # noqa: PLC0415
-        from dvdesk.documents.word import render_docx  # noqa: PLC0415
+        from dvdesk.documents.report_pdf import draft_report  # noqa: PLC0415 - on demand
 
         target = ask_word_file(
             self, self.store, file_name(_("Report"), _("draft"), self.period_key(), suffix=".docx")
@@ -623,12 +639,9 @@ class ReportsPage(QWidget):
             return
 
         signer = self.signer_choice()
-
-        def write() -> Path:
-            document = draft_report(self.store, figures=self._figures(), signer=signer)
-            write_file(render_docx(document), target)
-            return target
-
+        write = word_writer(
+            target, lambda: draft_report(self.store, figures=self._figures(), signer=signer)
+        )
         self.save_texts(
             then=lambda: run_in_background(
                 write,
