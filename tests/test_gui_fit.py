@@ -33,7 +33,9 @@ from ui.help import TOPICS, HelpDialog
 from ui.main_window import MainWindow
 from ui.office_settings import OfficeSettingsDialog
 from ui.pdf_preview import PdfPreview
+from ui.report_requests import RequestDialog
 from ui.screen import LAPTOP_150, OFFICE_PC
+from ui.users import UserForm, UsersDialog
 from ui.wizard import SetupWizard
 from ui.worker import wait_for_tasks
 
@@ -167,6 +169,9 @@ def test_dialogs(
         CountsDialog(store),
         CrashDialog("Traceback (most recent call last):\n" + "  line\n" * 200, None),
         *(HelpDialog(topic) for topic in TOPICS),
+        UsersDialog(store, []),
+        UserForm(title="x", fields=("name", "full_name", "roles", "password"), action=print),
+        RequestDialog(store),
     ]
     for dialog in dialogs:
         qtbot.addWidget(dialog)

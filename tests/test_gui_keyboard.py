@@ -298,7 +298,9 @@ def test_exchange_and_report_buttons_are_menu_entries_with_keys(
     keys.press(Qt.Key.Key_E, CTRL)  # export: the USB stick is asked for first
     assert [dialog.title for dialog in shown] == ["Chọn ổ USB"]
     titles = [menu.text() for menu in window.menuBar().actions()]
-    assert titles == ["&Hồ sơ", "&Xem", "&Báo cáo", "&Trao đổi USB", "&Duyệt", "Trợ &giúp"]
+    assert titles == [
+        "&Hồ sơ", "&Xem", "&Báo cáo", "&Trao đổi USB", "&Duyệt", "&Người dùng", "Trợ &giúp",
+    ]  # fmt: skip
 
 
 def test_f1_in_a_form_opens_the_form_help(window: MainWindow, qtbot: QtBot) -> None:
