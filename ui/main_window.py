@@ -92,6 +92,8 @@ class MainWindow(QMainWindow):
         # After the register: Ctrl+0 (the tenth entry).
         self._verify_index = self._add_lazy_page(_("Check digital signatures"), self._make_verify)
         self.nav.currentRowChanged.connect(self._show_page)
+        # The first list asks the worker for its rows now, while the menus are built.
+        self.nav.setCurrentRow(0)
         nav_width = self._fit_navigation()
         splitter = QSplitter()
         splitter.addWidget(self.nav)
@@ -106,7 +108,6 @@ class MainWindow(QMainWindow):
             code=self.office.code, folder=store.paths.root
         )
         self.statusBar().showMessage(self._idle_message)
-        self.nav.setCurrentRow(0)
         fit_to_screen(self, 1280, 650)
         self._busy = False
         # Short waits (a page of rows behind a list query) are not worth a message.
