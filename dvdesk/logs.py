@@ -22,6 +22,10 @@ class _RotatingLog(logging.Handler):
         self._path = path
         self._file: logging.Handler | None = None
 
+    @property
+    def path(self) -> Path:
+        return self._path
+
     def emit(self, record: logging.LogRecord) -> None:
         if self._file is None:
             from logging.handlers import RotatingFileHandler  # noqa: PLC0415 - see above
@@ -44,9 +48,15 @@ def setup_logging(paths: DataPaths, *, level: int = logging.INFO) -> logging.Han
         paths.logs.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None
+    root = logging.getLogger("dvdesk")
+    # The `dvdesk` command sets up the log and then starts the app, which sets it up
+    # again: a second handler on the same file would write every line twice.
+    for existing in root.handlers:
+        if isinstance(existing, _RotatingLog) and existing.path == paths.log_file:
+            root.setLevel(level)
+            return existing
     handler = _RotatingLog(paths.log_file)
     handler.setFormatter(logging.Formatter(_FORMAT))
-    root = logging.getLogger("dvdesk")
     root.setLevel(level)
     root.addHandler(handler)
     return handler
