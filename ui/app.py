@@ -190,7 +190,6 @@ class _Session:
         assert self.store is not None
         window = MainWindow(self.store, office)
         self.window = window
-        window.show()
         if self.previous_crashes:
             window.statusBar().showMessage(
                 _("dvdesk stopped because of an error last time; details are in {file}.").format(
@@ -201,6 +200,11 @@ class _Session:
         after_first_list(window, lambda: self.after_first_list(window))
         if os.environ.get(SMOKE_TEST_ENV):
             _quit_when_listed(self.app, window)
+        # The first rows, fetched on the worker while the window was built, are put in
+        # before it is shown: its first paint then has their text, not empty rows.
+        window.lists[next(iter(window.lists))].rows_before_shown()
+        QCoreApplication.sendPostedEvents()
+        window.show()
         for shown in self.on_window:
             shown(window)
 

@@ -207,7 +207,11 @@ def _table(headers: list[str]) -> QTableWidget:
     table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move inside it
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    # Names and numbers whole; the last column (a note, a state) takes the rest of the width,
+    # so a refusal's reason is not cut to a few words.
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(True)
     return table
 
 

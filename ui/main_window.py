@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any, cast
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -93,11 +93,15 @@ class MainWindow(QMainWindow):
         # After the register: Ctrl+0 (the tenth entry).
         self._verify_index = self._add_lazy_page(_("Check digital signatures"), self._make_verify)
         self.nav.currentRowChanged.connect(self._show_page)
+        # The first list asks the worker for its rows now, while the menus are built.
+        self.nav.setCurrentRow(0)
+        nav_width = self._fit_navigation()
         splitter = QSplitter()
         splitter.addWidget(self.nav)
         splitter.addWidget(self.pages)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([190, 1000])
+        splitter.setCollapsible(0, False)
+        splitter.setSizes([nav_width, 1000])
         self.setCentralWidget(splitter)
         self._menus()
         people_menu.install(self)
@@ -105,13 +109,22 @@ class MainWindow(QMainWindow):
             code=self.office.code, folder=store.paths.root
         )
         self.statusBar().showMessage(self._idle_message)
-        self.nav.setCurrentRow(0)
         fit_to_screen(self, 1280, 650)
         self._busy = False
         # Short waits (a page of rows behind a list query) are not worth a message.
         self._busy_timer = QTimer(self, singleShot=True, interval=BUSY_NOTICE_MS)
         self._busy_timer.timeout.connect(self._say_busy)
         database_worker().busy_changed.connect(self._show_busy)
+
+    def _fit_navigation(self) -> int:
+        """Wide enough for its longest entry (Mô hình “Dân vận khéo”), never a sideways
+        scroll bar: a truncated section name is a section the clerk cannot find."""
+        self.nav.ensurePolished()  # the style sheet's font and padding count
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.nav.setTextElideMode(Qt.TextElideMode.ElideNone)
+        width = self.nav.sizeHintForColumn(0) + 2 * self.nav.frameWidth() + 8
+        self.nav.setMinimumWidth(width)
+        return width
 
     def _show_busy(self, busy: bool) -> None:
         """A job waits behind a long one (an import, a backup): say so, it is not stuck."""

@@ -83,9 +83,14 @@ def nearest_request(store: Store, *, on: date | None = None) -> NearestRequest |
 
 
 def request_line(request: NearestRequest) -> str:
-    """ "Báo cáo 2026-Q4 hạn nộp ngày 05/01/2027 (còn 10 ngày)"."""
+    """ "Báo cáo quý IV năm 2026 hạn nộp ngày 05/01/2027 (còn 10 ngày)": the period in
+    words, as the clerk's report will name it, not its key ("2026-Q4")."""
+    from dvdesk.documents.periods import named_period  # noqa: PLC0415 - only with a request
+
+    named = named_period(request.period)
     text = _("Report {period} due on {date}").format(
-        period=request.period, date=request.deadline.strftime("%d/%m/%Y")
+        period=named.label if named is not None else request.period,
+        date=request.deadline.strftime("%d/%m/%Y"),
     )
     if request.days_left >= 0:
         return text + " " + _("({days} days left)").format(days=request.days_left)
