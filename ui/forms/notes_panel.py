@@ -81,6 +81,7 @@ class NotesPanel(QGroupBox):
         self.list = QListWidget()
         self.list.setAccessibleName(_("This office's notes"))
         self.list.setWordWrap(True)
+        self.list.setSpacing(3)
         self.list.setMaximumHeight(150)
         self.list.currentItemChanged.connect(lambda *_args: self._enable())
         self.editor = QPlainTextEdit()
@@ -131,7 +132,8 @@ class NotesPanel(QGroupBox):
         area = self.parent()
         while area is not None and not isinstance(area, QScrollArea):
             area = area.parent()
-        if isinstance(area, QScrollArea):
+        if isinstance(area, QScrollArea):  # the buttons under the box in view too
+            area.ensureWidgetVisible(self.add_button)
             area.ensureWidgetVisible(self.editor)
         self.editor.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.say(_("Type the note, then Ctrl+Enter to add it."))
