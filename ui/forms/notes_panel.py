@@ -40,7 +40,9 @@ NOTE_ROLE = Qt.ItemDataRole.UserRole
 
 
 def note_heading(note: NoteView) -> str:
-    edited = _(" (edited {when})").format(when=local_time(note.updated_at)) if note.updated_at else ""
+    edited = ""
+    if note.updated_at:
+        edited = _(" (edited {when})").format(when=local_time(note.updated_at))
     return f"{local_time(note.created_at)} · {note.author}{edited}"
 
 
