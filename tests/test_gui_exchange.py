@@ -66,6 +66,12 @@ def _answer(
     monkeypatch.setattr(
         QMessageBox, "information", staticmethod(lambda _p, _t, text: told.append(text))
     )
+
+    def shown(box: QMessageBox) -> int:  # a box with a step button (ui.next_steps)
+        told.append(box.text())
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", shown)
     monkeypatch.setattr(
         QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes)
     )

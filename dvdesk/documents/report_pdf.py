@@ -383,8 +383,8 @@ def _report_missing(
     need(missing, "kết quả nổi bật (mục II.5)", narrative.achievements)
     need(missing, "hạn chế, nguyên nhân (mục III)", narrative.limitations)
     need(missing, "phương hướng, nhiệm vụ (mục IV)", narrative.tasks)
-    need(missing, "họ tên người ký", settings.signer_name)
-    need(missing, "chức vụ người ký", settings.signer_post)
+    need(missing, wording.SIGNER_NAME_MISSING, settings.signer_name)
+    need(missing, wording.SIGNER_POST_MISSING, settings.signer_post)
     if not recipients:
         missing.append("nơi nhận (ngoài bản lưu)")
     return missing
