@@ -173,3 +173,12 @@ def test_unapproved_records_after_an_export_open_the_approval_queue(
     for dialog in window.dialogs:
         dialog.close()
     wait_for_tasks()
+
+
+def test_labels_in_the_app_name_no_commands(app: QApplication) -> None:
+    """Messages shown in a dialog's own label are rendered too: the signing dialog names
+    its own “Find my token” button instead of a command."""
+    text = next_steps.app_text(
+        "Không tìm thấy thiết bị ký số. Cắm thiết bị vào rồi chạy 'dvdesk token list'."
+    )
+    assert text.endswith("dùng “Tìm thiết bị ký số”.")

@@ -50,6 +50,8 @@ STEPS: dict[str, Step] = {
     "review list": Step(N_("Approval → Review received records…"), "review"),
     "count list": Step(N_("Reports → Counts without the items…"), "counts"),
     "count figures": Step(N_("Reports → Counts without the items…"), "counts"),
+    "token list": Step(N_("&Find my token"), "find_tokens"),
+    "token settings": Step(N_("the token driver box of the signing dialog")),
 }
 # The button that does each step: a verb, with its mnemonic.
 BUTTONS: dict[str, str] = {
@@ -93,7 +95,7 @@ def render(message: str) -> Rendered:
         step = _step(match["command"])
         if step.action and step.action not in actions:
             actions.append(step.action)
-        label = _(step.label)
+        label = _(step.label).replace("&", "")  # a button's mnemonic, not shown in text
         if match["run"]:
             text = _("use “{step}”").format(step=label)
             return text[:1].upper() + text[1:] if match["run"][0].isupper() else text
@@ -102,6 +104,11 @@ def render(message: str) -> Rendered:
         return _("“{step}”").format(step=label)
 
     return Rendered(_COMMAND.sub(replace, message), tuple(actions))
+
+
+def app_text(message: str) -> str:
+    """A core message for a label in the app: commands replaced by the app's steps."""
+    return render(message).text
 
 
 def host_handlers(widget: QWidget | None) -> Handlers:

@@ -35,6 +35,7 @@ from dvdesk.services.office_view import Profile
 from dvdesk.services.store import Store
 from dvdesk.typed_dates import parse_typed_date
 from ui.forms.widgets import DateField, LinesField, typed_date_text
+from ui.next_steps import app_text
 from ui.screen import fit_to_screen
 from ui.worker import run_in_background
 
@@ -229,4 +230,4 @@ class OfficeSettingsDialog(QDialog):
             if target is not None:
                 target.setFocus()
             return
-        self.error.setText(error.message)
+        self.error.setText(app_text(error.message))
