@@ -182,3 +182,8 @@ def test_labels_in_the_app_name_no_commands(app: QApplication) -> None:
         "Không tìm thấy thiết bị ký số. Cắm thiết bị vào rồi chạy 'dvdesk token list'."
     )
     assert text.endswith("dùng “Tìm thiết bị ký số”.")
+
+
+def test_two_commands_of_one_step_are_named_once(app: QApplication) -> None:
+    text = next_steps.app_text(damaged_message(Path("dvdesk.sqlite3")))
+    assert text.count("“Hồ sơ → Sao lưu / Khôi phục…”") == 1, text

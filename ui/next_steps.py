@@ -73,6 +73,8 @@ _COMMAND = re.compile(
     r"'dvdesk (?P<command>[a-z-]+(?: [a-z-]+)?)[^']*'"
 )
 
+_TWICE = re.compile(r"(“[^”]+”)\s+\w+\s+\1")
+
 
 @dataclass(frozen=True)
 class Rendered:
@@ -103,7 +105,9 @@ def render(message: str) -> Rendered:
             return _("with “{step}”").format(step=label)
         return _("“{step}”").format(step=label)
 
-    return Rendered(_COMMAND.sub(replace, message), tuple(actions))
+    text = _COMMAND.sub(replace, message)
+    # Two commands of one step ('backup list' then 'backup restore') become one entry.
+    return Rendered(_TWICE.sub(r"\1", text), tuple(actions))
 
 
 def app_text(message: str) -> str:
