@@ -56,9 +56,8 @@ def press_in_boxes(
         box.activateWindow()
         qtbot.waitUntil(lambda: QApplication.activeWindow() is box, timeout=3000)
         default = box.defaultButton()
-        shown.append(
-            Shown(box.text(), [b.text() for b in box.buttons()], default and default.text())
-        )
+        label = default.text() if default is not None else None
+        shown.append(Shown(box.text(), [b.text() for b in box.buttons()], label))
         assert default is None or QApplication.focusWidget() is default
         qtbot.keyClick(QApplication.focusWidget() or box, key, modifier)
         # A mnemonic presses its button after a short animation.

@@ -59,8 +59,8 @@ def test_replacing_from_the_register_starts_from_the_replaced_signer(
     page.table.setFocus()
     page.table.selectRow(0)
     qtbot.keyClick(page.table, Qt.Key.Key_T, Qt.KeyboardModifier.AltModifier)  # “&Thay thế…”
-    qtbot.waitUntil(lambda: bool(page.dialogs), timeout=20_000)
-    dialog = page.dialogs[-1]
+    qtbot.waitUntil(lambda: bool(page.replacements), timeout=20_000)
+    dialog = page.replacements[-1]
     assert isinstance(dialog, ReplaceReportDialog)
     qtbot.waitExposed(dialog)
     assert dialog.windowTitle().startswith("Thay thế báo cáo 01-BC/")

@@ -157,7 +157,8 @@ def show_steps(
         box.setDefaultButton(first)
         first.setFocus()
     box.exec()
-    chosen = offered.get(box.clickedButton())  # type: ignore[call-overload]
+    clicked = box.clickedButton()
+    chosen = next((key for button, key in offered.items() if button is clicked), None)
     if chosen is not None:
         handlers[chosen]()
     return chosen

@@ -46,7 +46,8 @@ class RegisterPage(QWidget):
         self.store = store
         self.entries: list[Any] = []
         self.previews: list[PdfPreview] = []
-        self.dialogs: list[QDialog] = []
+        self.dialogs: list[MinutesDialog] = []
+        self.replacements: list[QDialog] = []  # of reports (ui.replace_report)
         self.confirmation = ""  # said once with the next count, after a refresh
         self.table = QTableWidget(0, 6)
         self.table.setHorizontalHeaderLabels(
@@ -311,7 +312,7 @@ class RegisterPage(QWidget):
                 reference=entry.reference, choice=choice, default=default, parent=self
             )
             dialog.accepted.connect(lambda: self._issue_replacement(entry, dialog, choice))
-            self.dialogs.append(dialog)
+            self.replacements.append(dialog)
             dialog.open()
 
         run_in_background(load, on_done=opened, on_failed=self._failed)
