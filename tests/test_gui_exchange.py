@@ -26,6 +26,7 @@ from dvdesk.sync.keycard import read_card_bytes
 from dvdesk.sync.keys import create_keys, write_card
 from dvdesk.sync.trust import enroll_card
 from tests.conftest import dialogue, inspection
+from tests.gui_support import answer_questions
 from ui.exchange import ExchangePage
 from ui.worker import wait_for_tasks
 
@@ -72,9 +73,7 @@ def _answer(
         return 0
 
     monkeypatch.setattr(QMessageBox, "exec", shown)
-    monkeypatch.setattr(
-        QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes)
-    )
+    answer_questions(monkeypatch, QMessageBox.StandardButton.Yes)
     return told
 
 

@@ -36,7 +36,9 @@ from ui.main_window import MainWindow
 from ui.office_settings import OfficeSettingsDialog
 from ui.pdf_preview import PdfPreview
 from ui.replace_report import ReplaceReportDialog
+from ui.report_requests import RequestDialog
 from ui.screen import LAPTOP_150, OFFICE_PC
+from ui.users import UserForm, UsersDialog
 from ui.wizard import SetupWizard
 from ui.worker import wait_for_tasks
 
@@ -178,6 +180,9 @@ def test_dialogs(
             ),
             default=SignerChoice(None, None, None),
         ),
+        UsersDialog(store, []),
+        UserForm(title="x", fields=("name", "full_name", "roles", "password"), action=print),
+        RequestDialog(store),
     ]
     for dialog in dialogs:
         qtbot.addWidget(dialog)

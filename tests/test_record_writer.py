@@ -15,6 +15,7 @@ from dvdesk.services.approval import approve_records
 from dvdesk.services.office_view import get_office
 from dvdesk.services.records import delete_record, get_record, record_writer, update_record
 from tests import sync_fixtures
+from tests.gui_support import activate
 from tests.sync_fixtures import Exchange
 from ui.main_window import MainWindow
 from ui.worker import wait_for_tasks
@@ -85,8 +86,7 @@ def test_an_imported_record_opens_read_only_with_its_owner(
     title = form.fields["title"].widget
     assert isinstance(title, QLineEdit) and title.isReadOnly()
     assert not form.buttons.button(QDialogButtonBox.StandardButton.Save).isVisible()
-    form.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is form)
+    activate(form, qtbot)
     qtbot.keyClick(title, Qt.Key.Key_X)
     qtbot.keyClick(title, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert form.isVisible() and not form.saving

@@ -10,7 +10,7 @@ import pytest
 
 from dvdesk.documents.figures import Scope, compute_figures
 from dvdesk.documents.periods import parse_period
-from dvdesk.domain.people import ApprovalStatus
+from dvdesk.domain.people import ApprovalStatus, ReviewState
 from dvdesk.errors import UserError
 from dvdesk.services.approval import (
     approval_of,
@@ -19,7 +19,7 @@ from dvdesk.services.approval import (
     withdraw_record,
 )
 from dvdesk.services.records import delete_record, get_record, update_record
-from dvdesk.services.review import ReviewState, accept_records, return_record, review_items
+from dvdesk.services.review import accept_records, return_record, review_items
 from dvdesk.sync.receipt import import_receipt, returned_records, write_receipt
 from tests import sync_fixtures
 from tests.sync_fixtures import PASSPHRASE, Exchange

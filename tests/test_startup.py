@@ -23,6 +23,7 @@ from dvdesk.paths import DataPaths
 from dvdesk.services.office_view import get_office
 from dvdesk.services.store import open_store
 from ui.main_window import MainWindow
+from ui.worker import wait_for_tasks
 
 def launch(*, data_dir):
     from PySide6.QtWidgets import QApplication
@@ -31,6 +32,8 @@ def launch(*, data_dir):
     store = open_store(DataPaths(__import__("pathlib").Path(data_dir)), actor="t")
     window = MainWindow(store, get_office(store))
     window.show()
+    window.offer_drafts()  # no drafts: nothing heavy is loaded to find that out
+    wait_for_tasks()
     app.processEvents()
     print(sorted({m.split(".")[0] for m in sys.modules} & set(sys.argv[2].split(","))))
     return 0

@@ -8,8 +8,9 @@ document is shown, ready to print or save, and is kept in the register.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -91,6 +92,82 @@ def confirm_issue(parent: QWidget, preview: Any, *, what: str) -> bool:
     return answer == QMessageBox.StandardButton.Yes
 
 
+def show_pdf(
+    parent: QWidget,
+    store: Store,
+    pdf: bytes,
+    *,
+    previews: list[PdfPreview],
+    title: str,
+    note: str,
+    name: str,
+) -> None:
+    """Open a preview window; ``previews`` keeps it alive while it is open."""
+    preview = PdfPreview(
+        pdf, title=title, file_name=name, note=note, paths=store.paths, parent=parent
+    )
+    previews.append(preview)
+    preview.open()
+
+
+def issue_once_confirmed(
+    parent: QWidget,
+    preview: Any,
+    *,
+    what: str,
+    kind: str,
+    title: str,
+    issue: Callable[[], Any],
+    show: Callable[..., None],
+    on_failed: Callable[[UserError], None],
+) -> None:
+    """Ask with the number the document will take; then issue it in the background and
+    show what was issued. ``title`` has a ``{number}`` field for the issued reference."""
+    if not confirm_issue(parent, preview, what=what):
+        return
+
+    def done(issued: Any) -> None:
+        label = issued.entry.reference
+        show(
+            issued.pdf,
+            title=title.format(number=label),
+            note=_("Issued as number {number}. Print it or save it as PDF.").format(number=label),
+            name=issued_name(kind, issued.number, ".pdf"),
+        )
+
+    run_in_background(issue, on_done=done, on_failed=on_failed)
+
+
+class DocumentScreen(Protocol):
+    def preview(self) -> None: ...
+    def save_word(self) -> None: ...
+    def issue(self) -> None: ...
+
+
+def document_buttons(screen: DocumentScreen) -> tuple[QPushButton, QPushButton, QPushButton]:
+    """Preview, Word draft and issue: the actions every document screen offers."""
+    preview = QPushButton(_("Preview draft"))
+    preview.clicked.connect(screen.preview)
+    word = QPushButton(_("Draft as Word…"))
+    word.clicked.connect(screen.save_word)
+    issue = QPushButton(_("Issue…"))
+    issue.clicked.connect(screen.issue)
+    return preview, word, issue
+
+
+def word_writer(target: Path, draft: Callable[[], Any]) -> Callable[[], Path]:
+    """A background task that renders ``draft()`` to Word at ``target`` and returns it."""
+
+    def write() -> Path:
+        from dvdesk.documents.layout import write_file  # noqa: PLC0415 - on demand
+        from dvdesk.documents.word import render_docx  # noqa: PLC0415
+
+        write_file(render_docx(draft()), target)
+        return target
+
+    return write
+
+
 def ask_word_file(parent: QWidget, store: Store, name: str) -> Path | None:
     return save_file(
         parent, store.paths, purpose="word", title=_("Save as Word"), name=name, kind=FileKind.DOCX
@@ -168,12 +245,7 @@ class MinutesDialog(QDialog):
 
     def _buttons(self) -> QDialogButtonBox:
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.preview_button = QPushButton(_("Preview draft"))
-        self.preview_button.clicked.connect(self.preview)
-        self.word_button = QPushButton(_("Draft as Word…"))
-        self.word_button.clicked.connect(self.save_word)
-        self.issue_button = QPushButton(_("Issue…"))
-        self.issue_button.clicked.connect(self.issue)
+        self.preview_button, self.word_button, self.issue_button = document_buttons(self)
         for button in (self.preview_button, self.word_button, self.issue_button):
             buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
@@ -199,11 +271,7 @@ class MinutesDialog(QDialog):
         self.error.setText(app_text(error.message))
 
     def _show(self, pdf: bytes, *, title: str, note: str, name: str) -> None:
-        preview = PdfPreview(
-            pdf, title=title, file_name=name, note=note, paths=self.store.paths, parent=self
-        )
-        self.previews.append(preview)
-        preview.open()
+        show_pdf(self, self.store, pdf, previews=self.previews, title=title, note=note, name=name)
 
     def preview(self) -> None:
         from dvdesk.documents.minutes import build_minutes  # noqa: PLC0415 - reportlab on demand
@@ -222,9 +290,7 @@ class MinutesDialog(QDialog):
         )
 
     def save_word(self) -> None:
-        from dvdesk.documents.layout import write_file  # noqa: PLC0415 - on demand
-        from dvdesk.documents.minutes import draft_minutes  # noqa: PLC0415
-        from dvdesk.documents.word import render_docx  # noqa: PLC0415
+        from dvdesk.documents.minutes import draft_minutes  # noqa: PLC0415 - on demand
 
         target = ask_word_file(
             self,
@@ -236,13 +302,13 @@ class MinutesDialog(QDialog):
         details = self.details()
         self.error.setText("")
 
-        def write() -> Path:
-            draft = draft_minutes(self.store, record_id=self.record["id"], details=details)
-            write_file(render_docx(draft), target)
-            return target
-
         run_in_background(
-            write, on_done=lambda path: self.error.setText(saved_text(path)), on_failed=self._failed
+            word_writer(
+                target,
+                lambda: draft_minutes(self.store, record_id=self.record["id"], details=details),
+            ),
+            on_done=lambda path: self.error.setText(saved_text(path)),
+            on_failed=self._failed,
         )
 
     def issue(self) -> None:
@@ -263,29 +329,20 @@ class MinutesDialog(QDialog):
     def _issue_confirmed(self, preview: Any, details: dict[str, Any], replaces: Any) -> None:
         from dvdesk.documents.minutes import issue_minutes  # noqa: PLC0415
 
-        if not confirm_issue(self, preview, what=_("the minutes")):
-            return
-
-        def done(issued: Any) -> None:
-            label = issued.entry.reference
-            self._show(
-                issued.pdf,
-                title=_("Minutes {number}").format(number=label),
-                note=_("Issued as number {number}. Print it or save it as PDF.").format(
-                    number=label
-                ),
-                name=issued_name(_("Minutes"), issued.number, ".pdf"),
-            )
-
-        run_in_background(
-            lambda: issue_minutes(
+        issue_once_confirmed(
+            self,
+            preview,
+            what=_("the minutes"),
+            kind=_("Minutes"),
+            title=_("Minutes {number}"),
+            issue=lambda: issue_minutes(
                 self.store,
                 record_id=self.record["id"],
                 details=details,
                 replaces=replaces,
                 expected_number=preview.number,
             ),
-            on_done=done,
+            show=self._show,
             on_failed=self._failed,
         )
 
@@ -426,12 +483,7 @@ class ReportsPage(QWidget):
         self.load_button.clicked.connect(self.load_texts)
         self.save_button = QPushButton(_("Save texts"))
         self.save_button.clicked.connect(self.save_texts)
-        self.preview_button = QPushButton(_("Preview draft"))
-        self.preview_button.clicked.connect(self.preview)
-        self.word_button = QPushButton(_("Draft as Word…"))
-        self.word_button.clicked.connect(self.save_word)
-        self.issue_button = QPushButton(_("Issue…"))
-        self.issue_button.clicked.connect(self.issue)
+        self.preview_button, self.word_button, self.issue_button = document_buttons(self)
         self.workbook_button = QPushButton(_("Export workbook…"))
         self.workbook_button.clicked.connect(self.export_workbook)
         for button in (
@@ -555,16 +607,8 @@ class ReportsPage(QWidget):
         )
 
     def _show(self, pdf: bytes, *, title: str, note: str, name: str = "") -> None:
-        preview = PdfPreview(
-            pdf,
-            title=title,
-            file_name=name or file_name(_("Report"), _("draft"), self.period_key(), suffix=".pdf"),
-            note=note,
-            paths=self.store.paths,
-            parent=self,
-        )
-        self.previews.append(preview)
-        preview.open()
+        name = name or file_name(_("Report"), _("draft"), self.period_key(), suffix=".pdf")
+        show_pdf(self, self.store, pdf, previews=self.previews, title=title, note=note, name=name)
 
     def preview(self) -> None:
         from dvdesk.documents.report_pdf import build_report_pdf  # noqa: PLC0415
@@ -587,9 +631,7 @@ class ReportsPage(QWidget):
         )
 
     def save_word(self) -> None:
-        from dvdesk.documents.layout import write_file  # noqa: PLC0415 - on demand
-        from dvdesk.documents.report_pdf import draft_report  # noqa: PLC0415
-        from dvdesk.documents.word import render_docx  # noqa: PLC0415
+        from dvdesk.documents.report_pdf import draft_report  # noqa: PLC0415 - on demand
 
         target = ask_word_file(
             self, self.store, file_name(_("Report"), _("draft"), self.period_key(), suffix=".docx")
@@ -598,12 +640,9 @@ class ReportsPage(QWidget):
             return
 
         signer = self.signer_choice()
-
-        def write() -> Path:
-            document = draft_report(self.store, figures=self._figures(), signer=signer)
-            write_file(render_docx(document), target)
-            return target
-
+        write = word_writer(
+            target, lambda: draft_report(self.store, figures=self._figures(), signer=signer)
+        )
         self.save_texts(
             then=lambda: run_in_background(
                 write,
@@ -639,29 +678,20 @@ class ReportsPage(QWidget):
     ) -> None:
         from dvdesk.documents.report_pdf import issue_report  # noqa: PLC0415
 
-        if not confirm_issue(self, preview, what=_("the report")):
-            return
-
-        def done(issued: Any) -> None:
-            label = issued.entry.reference
-            self._show(
-                issued.pdf,
-                title=_("Report {number}").format(number=label),
-                note=_("Issued as number {number}. Print it or save it as PDF.").format(
-                    number=label
-                ),
-                name=issued_name(_("Report"), issued.number, ".pdf"),
-            )
-
-        run_in_background(
-            lambda: issue_report(
+        issue_once_confirmed(
+            self,
+            preview,
+            what=_("the report"),
+            kind=_("Report"),
+            title=_("Report {number}"),
+            issue=lambda: issue_report(
                 self.store,
                 figures=figures,
                 replaces=replaces,
                 expected_number=preview.number,
                 signer=signer,
             ),
-            on_done=done,
+            show=self._show,
             on_failed=self._failed,
         )
 

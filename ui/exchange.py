@@ -52,6 +52,7 @@ from ui.next_steps import show_steps
 from ui.worker import run_in_background
 
 if TYPE_CHECKING:
+    from dvdesk.services.requests import DeadlineStatus
     from dvdesk.sync.batch import BatchResult, BatchStep, FileOutcome, PassphraseRequest
     from dvdesk.sync.export import ExportResult
     from dvdesk.sync.keycard import Card
@@ -207,7 +208,11 @@ def _table(headers: list[str]) -> QTableWidget:
     table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move inside it
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    # Names and numbers whole; the last column (a note, a state) takes the rest of the width,
+    # so a refusal's reason is not cut to a few words.
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(True)
     return table
 
 
@@ -384,9 +389,12 @@ class ExchangePage(QWidget):
         self.print_missing_button = QPushButton(_("Print the list…"))
         self.print_missing_button.clicked.connect(self.print_missing)
         self.print_missing_button.setEnabled(False)
+        self.request_button = QPushButton(_("Request a report…"))
+        self.request_button.clicked.connect(self.ask_report)
         filters.addWidget(self.missing_button)
         filters.addWidget(self.all_button)
         filters.addWidget(self.print_missing_button)
+        filters.addWidget(self.request_button)
         filters.addStretch(1)
         self.missing_note = QLabel()
         self.missing_note.setWordWrap(True)
@@ -496,7 +504,7 @@ class ExchangePage(QWidget):
 
     def missing_document(self) -> QTextDocument:
         """The list of who has not reported, as a printable page."""
-        shown = (0, 1, 3, 4)  # office, code, last package, imported on
+        shown = (0, 1, 4, 6)  # office, code, last package's date, state against the deadline
         rows = "".join(
             "<tr>"
             + "".join(f"<td>{escape(_cell_text(self.units, row, c))}</td>" for c in shown)
@@ -522,7 +530,9 @@ class ExchangePage(QWidget):
             self.done.emit(_("The list of offices that have not reported was printed."))
 
     def show_missing(self) -> None:
-        from dvdesk.sync.status import not_reported  # noqa: PLC0415
+        """Against the deadline of the request set last; without one, within the dates."""
+        from dvdesk.services.requests import deadline_status  # noqa: PLC0415
+        from dvdesk.sync.status import not_reported, unit_statuses  # noqa: PLC0415
 
         start, end = self.since.typed(), self.until.typed()
         if start.value is None or end.value is None:
@@ -530,11 +540,40 @@ class ExchangePage(QWidget):
             show_error(self, UserError(problem))
             return
         first, last = start.value, end.value
-        run_in_background(
-            lambda: not_reported(self.store, start=first, end=last),
-            on_done=lambda units: self._show_units(units, missing=True),
-            on_failed=self.failed,
-        )
+
+        def load() -> tuple[DeadlineStatus | None, list[UnitStatus]]:
+            status = deadline_status(self.store)
+            if status is not None:
+                return status, unit_statuses(self.store)
+            return None, not_reported(self.store, start=first, end=last)
+
+        run_in_background(load, on_done=self._show_missing, on_failed=self.failed)
+
+    def _show_missing(self, found: tuple[DeadlineStatus | None, list[UnitStatus]]) -> None:
+        from ui.report_requests import deadline_rows, deadline_sentence  # noqa: PLC0415
+
+        status, units = found
+        if status is None:
+            self._show_units(units, missing=True)
+            return
+        _fill(self.units, deadline_rows(status, units))
+        self.units.resizeColumnToContents(6)  # "chưa gửi — còn 10 ngày" on one line
+        self.missing_note.setText(deadline_sentence(status))
+        self.print_missing_button.setEnabled(True)
+
+    def ask_report(self) -> None:
+        """The head sets the period, deadline and note every office below reports against."""
+        from ui.report_requests import RequestDialog  # noqa: PLC0415 - rarely opened
+
+        dialog = RequestDialog(self.store, self)
+        self.request_dialog = dialog
+
+        def requested() -> None:
+            self.done.emit(dialog.said)
+            self.show_missing()
+
+        dialog.accepted.connect(requested)
+        dialog.open()
 
     def create_key(self) -> None:
         from dvdesk.sync.keys import create_keys  # noqa: PLC0415

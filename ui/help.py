@@ -38,6 +38,7 @@ def topic_of(page: QWidget | None) -> str:
         "BackupDialog": "backup",
         "MinutesDialog": "minutes",
         "VerifyPage": "signatures",
+        "SignDialog": "signatures",
         "CountsDialog": "counts",
     }.get(name, "records")
 

@@ -87,7 +87,10 @@ class ListPage(QWidget, Generic[Row]):
         self.model: LazyTableModel[Row] = LazyTableModel(
             columns, fetch, self.key_of, decorate=self.decorate
         )
-        self.model.failed = lambda error: show_error(self, error)
+        self.model.failed = self._rows_failed
+        # Set while a long list waits for its first rows (see _rows_arrived).
+        self._after_first_rows: Callable[[], None] | None = None
+        self.model.dataChanged.connect(self._rows_arrived)
         self.search = SearchBox(search_hint)
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.reload)
@@ -143,6 +146,7 @@ class ListPage(QWidget, Generic[Row]):
         self._stop.set()  # interrupts the superseded queries inside SQLite
         self._stop = stop = threading.Event()
         self.count.setText(_("Loading…"))
+        self._after_first_rows = None
         complete = False
 
         def first_screen(keys: array[int]) -> None:
@@ -152,11 +156,14 @@ class ListPage(QWidget, Generic[Row]):
                 done(keys)
                 return
             self.model.set_keys(keys)
-            # Only now the full list: on a busy two-core PC it would otherwise compete
-            # with the first screen's query and paint.
-            self._task = run_in_background(
-                self._keys_for(None, stop.is_set), on_done=done, on_failed=failed
-            )
+            self._after_first_rows = full_list
+            self.model.row_at(0)  # asks the worker for the first page of rows
+
+        def full_list() -> None:
+            if generation == self._generation:
+                self._task = run_in_background(
+                    self._keys_for(None, stop.is_set), on_done=done, on_failed=failed
+                )
 
         def done(keys: array[int]) -> None:
             nonlocal complete
@@ -177,6 +184,24 @@ class ListPage(QWidget, Generic[Row]):
         self._task = run_in_background(
             self._keys_for(FIRST_SCREEN, stop.is_set), on_done=first_screen, on_failed=failed
         )
+
+    def _rows_arrived(self, *_args: object) -> None:
+        """The first rows of a long list are painted: now its full key list is asked for.
+
+        That query is long at a million records and its loop holds Python's lock, while
+        painting calls into Python for every cell: run together on a busy two-core PC,
+        the first screen's text waited for the keys (bench/gui_open.py).
+        """
+        then, self._after_first_rows = self._after_first_rows, None
+        if then is not None:
+            self.view.viewport().repaint()
+            then()
+
+    def _rows_failed(self, error: UserError) -> None:
+        if self._after_first_rows is not None:
+            self._after_first_rows = None  # the full list is not asked for
+            self.count.setText("")
+        show_error(self, error)
 
     def _sort_by(self, section: int) -> None:
         column = self.model.column(section)

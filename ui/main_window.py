@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any, cast
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -24,11 +24,13 @@ from dvdesk.errors import UserError
 from dvdesk.formatting import local_time
 from dvdesk.i18n import _, current_language, set_language
 from dvdesk.services.office_view import OfficeView
+from dvdesk.services.people_light import lock_minutes
 from dvdesk.services.store import Store
 from ui import people_menu
 from ui.crash import show_error
 from ui.forms.drafts import Draft, draft_key, list_drafts, load_draft
 from ui.list_page import ListPage
+from ui.lock import IdleLock
 from ui.record_list import RecordListPage
 from ui.screen import fit_to_screen
 from ui.settings import save_ui_setting
@@ -65,6 +67,7 @@ class MainWindow(QMainWindow):
         self.lists: dict[RecordType, RecordListPage] = {}
         self.forms: list[RecordForm] = []
         self.dialogs: list[QDialog] = []
+        self.idle_lock = IdleLock(self)
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
         self.pages = QStackedWidget()
@@ -89,11 +92,13 @@ class MainWindow(QMainWindow):
         # After the register: Ctrl+0 (the tenth entry).
         self._verify_index = self._add_lazy_page(_("Check digital signatures"), self._make_verify)
         self.nav.currentRowChanged.connect(self._show_page)
+        nav_width = self._fit_navigation()
         splitter = QSplitter()
         splitter.addWidget(self.nav)
         splitter.addWidget(self.pages)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([190, 1000])
+        splitter.setCollapsible(0, False)
+        splitter.setSizes([nav_width, 1000])
         self.setCentralWidget(splitter)
         self._menus()
         people_menu.install(self)
@@ -108,6 +113,16 @@ class MainWindow(QMainWindow):
         self._busy_timer = QTimer(self, singleShot=True, interval=BUSY_NOTICE_MS)
         self._busy_timer.timeout.connect(self._say_busy)
         database_worker().busy_changed.connect(self._show_busy)
+
+    def _fit_navigation(self) -> int:
+        """Wide enough for its longest entry (Mô hình “Dân vận khéo”), never a sideways
+        scroll bar: a truncated section name is a section the clerk cannot find."""
+        self.nav.ensurePolished()  # the style sheet's font and padding count
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.nav.setTextElideMode(Qt.TextElideMode.ElideNone)
+        width = self.nav.sizeHintForColumn(0) + 2 * self.nav.frameWidth() + 8
+        self.nav.setMinimumWidth(width)
+        return width
 
     def _show_busy(self, busy: bool) -> None:
         """A job waits behind a long one (an import, a backup): say so, it is not stuck."""
@@ -286,6 +301,7 @@ class MainWindow(QMainWindow):
             (_("Import a receipt from the level above…"), None, "import_receipt"),
             (_("Import packages…"), QKeySequence("Ctrl+I"), "import_packages"),
             (_("Who has not reported?"), None, "show_missing"),
+            (_("Request a report from the offices below…"), None, "ask_report"),
             (_("Save the key card…"), None, "save_card"),
             (_("Enrol the key card of the office above or below…"), None, "enroll"),
         ):
@@ -300,7 +316,7 @@ class MainWindow(QMainWindow):
         self.go_to(self._exchange_index)
         page = self.exchange
         needs_parent = {"export", "import_receipt"}
-        needs_children = {"import_packages", "show_missing"}
+        needs_children = {"import_packages", "show_missing", "ask_report"}
         if name in needs_parent and not hasattr(page, "export_button"):
             self.say(_("This office has no level above set up, so there is nothing to send."))
             return
@@ -622,16 +638,18 @@ class MainWindow(QMainWindow):
     def _settings_saved(self, message: str) -> None:
         from dvdesk.services.office_view import get_office  # noqa: PLC0415 - see the top
 
-        def reread(office: OfficeView) -> None:
+        def reread(found: tuple[OfficeView, int]) -> None:
+            office, minutes = found
             self.office = office
             self.setWindowTitle(_("dvdesk — {office}").format(office=office.current.name))
+            self.idle_lock.set_minutes(minutes)
             self.say(message)
 
         if self._reports_index not in self._factories:  # the Reports screen is open
             self.reports.load_defaults()
 
         run_in_background(
-            lambda: get_office(self.store),
+            lambda: (get_office(self.store), lock_minutes(self.store)),
             on_done=reread,
             on_failed=lambda error: show_error(self, error),
         )
@@ -676,6 +694,16 @@ class MainWindow(QMainWindow):
             ).format(version=__version__),
         )
 
+    def unlocked(self, name: str) -> None:
+        """Back from the lock screen; another user who signed in now owns every change."""
+        people_menu.refresh_user(self)
+        self.say(_("Unlocked: changes are recorded under the name {name}.").format(name=name))
+        self.activateWindow()
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self.idle_lock.follow_resize()
+
     def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
         for form in list(self.forms):
             form.snapshot()  # make sure the last keystrokes are in the draft
@@ -684,12 +712,14 @@ class MainWindow(QMainWindow):
 
 def _surviving_drafts(store: Store) -> list[tuple[Draft, dict[str, Any] | None]]:
     """Drafts left by a crash, each with its record (drafts of deleted records are skipped)."""
-    from dvdesk.services.records import get_record  # noqa: PLC0415 - see the top
-
     found: list[tuple[Draft, dict[str, Any] | None]] = []
     for draft in list_drafts(store.paths):
         record: dict[str, Any] | None = None
         if draft.record_id is not None:
+            # Only here: the records service loads SQLAlchemy and pydantic (seconds on a
+            # busy PC), which a start without drafts must not wait for.
+            from dvdesk.services.records import get_record  # noqa: PLC0415
+
             try:
                 record = get_record(store, record_id=draft.record_id)
             except UserError:

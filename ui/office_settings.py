@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QScrollArea,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +33,7 @@ from dvdesk.errors import UserError, ValidationFailed
 from dvdesk.i18n import N_, _
 from dvdesk.services.office_settings import OfficeSettings, save_office_settings
 from dvdesk.services.office_view import Profile
+from dvdesk.services.people_light import MAX_LOCK_MINUTES
 from dvdesk.services.store import Store
 from dvdesk.typed_dates import parse_typed_date
 from ui.forms.widgets import DateField, LinesField, typed_date_text
@@ -77,6 +79,7 @@ class OfficeSettingsDialog(QDialog):
         column = QVBoxLayout(body)
         column.addWidget(self._profile_box())
         column.addWidget(self._documents_box())
+        column.addWidget(self._lock_box(current.lock_minutes))
         column.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -162,6 +165,24 @@ class OfficeSettingsDialog(QDialog):
         form.addRow(_("Default recipients of reports"), self.recipients)
         return box
 
+    def _lock_box(self, minutes: int) -> QGroupBox:
+        box = QGroupBox(_("Lock screen"))
+        form = QFormLayout(box)
+        self.lock_minutes = QSpinBox()
+        self.lock_minutes.setRange(0, MAX_LOCK_MINUTES)
+        self.lock_minutes.setValue(minutes)
+        self.lock_minutes.setMaximumWidth(220)
+        self.lock_minutes.setSpecialValueText(_("never"))
+        self.lock_minutes.setSuffix(_(" minutes"))
+        self.lock_minutes.setToolTip(
+            _(
+                "When the office has users: after this long without keyboard or mouse, the "
+                "window hides its data until the password is typed again. 0: never."
+            )
+        )
+        form.addRow(_("Lock after no input for"), self.lock_minutes)
+        return box
+
     def profile_changes(self) -> dict[str, Any] | None:
         """The new profile, or None if the name, header, symbol and place did not change."""
         values = {key: edit.text().strip() for key, edit in self.edits.items()}
@@ -205,10 +226,15 @@ class OfficeSettingsDialog(QDialog):
             self._show_problem(error)
             return
         recipients = self.recipients.toPlainText().splitlines()
+        lock = self.lock_minutes.value()
         self.buttons.setEnabled(False)
         run_in_background(
             lambda: save_office_settings(
-                self.store, profile=profile, documents=documents, recipients=recipients
+                self.store,
+                profile=profile,
+                documents=documents,
+                recipients=recipients,
+                lock_minutes=lock,
             ),
             on_done=lambda _none: self._saved(),
             on_failed=self._refused,

@@ -20,6 +20,7 @@ from dvdesk.i18n import _
 from dvdesk.services.people_light import (
     NearestRequest,
     SignedInUser,
+    lock_minutes,
     nearest_request,
     request_line,
     signed_in_user,
@@ -55,6 +56,7 @@ def install(window: MainWindow) -> None:
             action.setShortcut(QKeySequence(key))
         action.triggered.connect(lambda _checked=False, name=name: open_dialog(window, name))
         people.addAction(action)
+    _user_menu(window)
     # The reads wait for the first list: it is what the user opened the app for.
     first = window.lists[next(iter(window.lists))]
     shown: list[bool] = []
@@ -67,28 +69,87 @@ def install(window: MainWindow) -> None:
     first.loaded.connect(once)
 
 
+def _user_menu(window: MainWindow) -> None:
+    """The signed-in user's menu: own password, the users (for an administrator), lock."""
+    menu = QMenu(_("&User"), window.menuBar())
+    menu.setObjectName("userMenu")
+    bar = window.menuBar()
+    bar.insertMenu(bar.actions()[-1], menu)  # Help stays last
+    who = QAction("", window)
+    who.setObjectName("signedInAs")
+    who.setEnabled(False)
+    who.setVisible(False)
+    menu.addAction(who)
+    entries: list[tuple[str, str | None, Callable[[], object]]] = [
+        (_("&Change my password…"), None, lambda: open_users(window, own=True)),
+        (_("&Manage users…"), None, lambda: open_users(window, own=False)),
+        (_("&Lock the screen"), "Ctrl+L", window.idle_lock.lock),
+    ]
+    for text, key, slot in entries:
+        action = QAction(text, window)
+        if key is not None:
+            action.setShortcut(QKeySequence(key))
+        action.triggered.connect(lambda _checked=False, slot=slot: slot())
+        menu.addAction(action)
+
+
 def _show_user_and_request(window: MainWindow) -> None:
     store = window.store
     run_in_background(
-        lambda: (signed_in_user(store), nearest_request(store)),
+        lambda: (signed_in_user(store), nearest_request(store), lock_minutes(store)),
         on_done=lambda found: _show(window, *found),
         on_failed=lambda error: show_error(window, error),
     )
 
 
-def _show(window: MainWindow, user: SignedInUser | None, request: NearestRequest | None) -> None:
-    if user is not None:
-        menu = window.menuBar().addMenu(user.name)
-        roles = ", ".join(Role(r).label for r in user.roles if r in set(Role))
-        who = _("Signed in: {name} ({roles})").format(name=user.full_name, roles=roles)
-        signed = QAction(who, window)
-        signed.setEnabled(False)
-        menu.addAction(signed)
+def _show(
+    window: MainWindow, user: SignedInUser | None, request: NearestRequest | None, minutes: int
+) -> None:
+    show_user(window, user)
+    window.idle_lock.set_minutes(minutes)
     banner = QLabel("")
     banner.setObjectName("requestBanner")
     banner.setTextFormat(Qt.TextFormat.PlainText)  # the note came from another office
     banner.setText(request_line(request) if request else "")
     window.statusBar().addPermanentWidget(banner)
+
+
+def show_user(window: MainWindow, user: SignedInUser | None) -> None:
+    """Name the user menu after the signed-in user (after sign-in or another unlocks)."""
+    menu = window.menuBar().findChild(QMenu, "userMenu")
+    who = window.findChild(QAction, "signedInAs")
+    if menu is None or who is None or user is None:
+        return
+    menu.setTitle(_("&User: {name}").format(name=user.name))
+    roles = ", ".join(Role(r).label for r in user.roles if r in set(Role))
+    who.setText(_("Signed in: {name} ({roles})").format(name=user.full_name, roles=roles))
+    who.setVisible(True)
+
+
+def refresh_user(window: MainWindow) -> None:
+    """After an unlock by another user, or the first administrator made in the app."""
+    store = window.store
+
+    def show(found: tuple[SignedInUser | None, int]) -> None:
+        user, minutes = found
+        show_user(window, user)
+        window.idle_lock.set_minutes(minutes)  # the office may have just got its users
+
+    run_in_background(
+        lambda: (signed_in_user(store), lock_minutes(store)),
+        on_done=show,
+        on_failed=lambda error: show_error(window, error),
+    )
+
+
+def open_users(window: MainWindow, *, own: bool) -> None:
+    """The user management dialog (administrators) or the own password (anyone signed in)."""
+    from ui import users  # noqa: PLC0415 - see the module docstring
+
+    if own:
+        users.open_own_password(window)
+    else:
+        users.open_user_management(window)
 
 
 def submit_selected(window: MainWindow) -> None:

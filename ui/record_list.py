@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QWidget
 
 from dvdesk.clock import today
 from dvdesk.domain.enums import RecordStatus, RecordType
+from dvdesk.domain.people import ApprovalStatus
 from dvdesk.formatting import number, sentence, short_date
 from dvdesk.i18n import _
 from dvdesk.services.browse import (
@@ -30,6 +31,14 @@ from ui.list_page import ListPage
 from ui.worker import run_in_background
 
 FIRST_YEAR = 2015
+# The approval filter: what waits for someone first.
+APPROVAL_FILTER = (
+    ApprovalStatus.DRAFT,
+    ApprovalStatus.SUBMITTED,
+    ApprovalStatus.CHANGED,
+    ApprovalStatus.RETURNED,
+    ApprovalStatus.APPROVED,
+)
 
 
 def record_columns(office_names: dict[str, str]) -> list[Column[RecordSummary]]:
@@ -38,6 +47,7 @@ def record_columns(office_names: dict[str, str]) -> list[Column[RecordSummary]]:
         Column(_("Title"), lambda r: r.title, order="title"),
         Column(_("Place"), lambda r: r.place or "", order="place"),
         Column(_("Status"), lambda r: sentence(RecordStatus(r.status).label), order="status"),
+        Column(_("Approval state"), lambda r: r.approval.label if r.approval else ""),
         Column(
             _("Office"), lambda r: office_names.get(r.office_code, r.office_code), order="office"
         ),
@@ -64,7 +74,7 @@ class RecordListPage(ListPage[RecordSummary]):
             search_hint=_("Search: title, place, organisation, person … (accents optional)"),
             order="date",
             descending=True,
-            widths=(100, 400, 150, 130, 220),
+            widths=(100, 400, 150, 130, 150, 220),
             stretch=1,
             parent=parent,
         )
@@ -79,6 +89,11 @@ class RecordListPage(ListPage[RecordSummary]):
         for status in RecordStatus:
             self.status.addItem(sentence(status.label), status.value)
         self.status.currentIndexChanged.connect(lambda _i: self.reload())
+        self.approval = QComboBox()
+        self.approval.addItem(_("All"), None)
+        for approval in APPROVAL_FILTER:
+            self.approval.addItem(approval.label, approval.value)
+        self.approval.currentIndexChanged.connect(lambda _i: self.reload())
         self.add_button = QPushButton(_("New (Ctrl+N)"))
         self.add_button.clicked.connect(self.new_record.emit)
         for widget in (
@@ -86,6 +101,8 @@ class RecordListPage(ListPage[RecordSummary]):
             self.year,
             QLabel(_("Status:")),
             self.status,
+            QLabel(_("Approval:")),
+            self.approval,
             self.add_button,
         ):
             self.bar.addWidget(widget)
@@ -98,12 +115,14 @@ class RecordListPage(ListPage[RecordSummary]):
 
     def query(self) -> RecordQuery:
         year = self.year.currentData()
+        approval = self.approval.currentData()  # Qt hands the enum back as its text
         return RecordQuery(
             record_type=self.record_type,
             search=self.search.text(),
             date_from=date(year, 1, 1) if year else None,
             date_to=date(year, 12, 31) if year else None,
             status=self.status.currentData(),
+            approval=ApprovalStatus(approval) if approval else None,
             order=self.order,
             descending=self.descending,
         )

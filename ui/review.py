@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -57,6 +58,7 @@ class TableDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().setVisible(False)  # row numbers mean nothing here
         self.status = QLabel("")
         self.status.setWordWrap(True)
         self.buttons = QHBoxLayout()
@@ -82,12 +84,33 @@ class TableDialog(QDialog):
         self.table.setRowCount(len(rows))
         for row, (_record_id, cells) in enumerate(rows):
             for column, text in enumerate(cells):
-                self.table.setItem(row, column, QTableWidgetItem(text))
-        self.table.resizeColumnsToContents()
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)  # a long title or reason is cut to its column
+                self.table.setItem(row, column, item)
+        self._fit_columns()
         self.status.setText(" ".join(t for t in (said, "" if rows else empty) if t))
         if rows:
             self.table.selectRow(0)
         self.table.setFocus()
+
+    def _fit_columns(self) -> None:
+        """Every column in view without a sideways scroll bar: the widest (the title) takes
+        the width the others leave and is cut short if need be (its tooltip is whole)."""
+        table = self.table
+        table.resizeColumnsToContents()
+        widths = [table.columnWidth(column) for column in range(table.columnCount())]
+        if not widths:
+            return
+        widest = max(range(len(widths)), key=widths.__getitem__)
+        header = table.horizontalHeader()
+        header.setStretchLastSection(False)
+        for column in range(len(widths)):
+            mode = (
+                QHeaderView.ResizeMode.Stretch
+                if column == widest
+                else QHeaderView.ResizeMode.ResizeToContents
+            )
+            header.setSectionResizeMode(column, mode)
 
     def selected(self) -> list[str]:
         rows = sorted({index.row() for index in self.table.selectedIndexes()})

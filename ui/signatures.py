@@ -58,6 +58,7 @@ from dvdesk.signatures.verify import (
     verify_pdf,
 )
 from ui.files import FileKind, open_file
+from ui.help import add_help_key
 from ui.next_steps import app_text
 from ui.screen import fit_to_screen
 from ui.worker import run_in_background
@@ -96,13 +97,16 @@ class VerifyPage(QWidget):
         self.table.setHorizontalHeaderLabels([_(name) for name in self.COLUMNS])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # Each heading whole (the chain heading is long); the signer's name takes the rest.
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.problems = QLabel()
         self.problems.setWordWrap(True)
         note = QLabel(
             _(
                 "“Revocation not checked”: without a network dvdesk cannot ask the certificate "
-                "authority whether a certificate was revoked. See docs/signatures.md."
+                "authority whether a certificate was revoked. Press F1 for more."
             )
         )
         note.setWordWrap(True)
@@ -381,6 +385,7 @@ class SignDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
         fit_to_screen(self, 680, 340)
+        add_help_key(self)  # F1: where the driver's file is, what the roles mean
 
     def _module_row(self) -> QHBoxLayout:
         self.module.setPlaceholderText(_("the token driver's PKCS#11 module (.dll)"))
@@ -411,7 +416,7 @@ class SignDialog(QDialog):
         module = self.module.text().strip()
         if not module:
             self.message.setText(
-                _("Give the token driver's module first (see docs/signatures.md).")
+                _("Choose the token driver's file first (press F1 for where to find it).")
             )
             return
         self._busy(True, _("Looking for tokens…"))

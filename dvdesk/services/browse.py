@@ -18,6 +18,7 @@ from typing import Any, Final
 from dvdesk.clock import today
 from dvdesk.db.search_index import INDEX_TABLE, search_condition
 from dvdesk.domain.enums import FollowUpStatus, RecordType
+from dvdesk.domain.people import ApprovalStatus, ReviewState, review_state
 from dvdesk.errors import Cancelled
 from dvdesk.services.store import Store
 from dvdesk.text import fold
@@ -63,11 +64,15 @@ class RecordSummary:
     office_code: str
     revision: int
     deleted: bool
+    # Own records: nháp … đã duyệt; another office's: where its review stands. None when
+    # the query did not ask (see _APPROVAL).
+    approval: ApprovalStatus | ReviewState | None = None
 
     @classmethod
     def from_row(cls, r: Sequence[Any]) -> RecordSummary:
         """From (rowid, id, type, title, start_date, end_date, place, status, office_code,
-        revision, deleted): plain sqlite3 gives the dates as text, SQLAlchemy as dates."""
+        revision, deleted[, the _APPROVAL columns]): plain sqlite3 gives the dates as text,
+        SQLAlchemy as dates."""
         return cls(
             key=r[0],
             id=r[1],
@@ -80,6 +85,7 @@ class RecordSummary:
             office_code=r[8],
             revision=r[9],
             deleted=bool(r[10]),
+            approval=_approval(r) if len(r) > len(_PLAIN) else None,
         )
 
     def as_json(self) -> dict[str, Any]:
@@ -97,6 +103,30 @@ class RecordSummary:
         }
 
 
+_PLAIN = ("rowid", "id", "type", "title", "start_date", "end_date", "place", "status",
+          "office_code", "revision", "deleted")  # fmt: skip
+# One page of rows at a time: primary-key and indexed lookups, never the whole table.
+_APPROVAL = (
+    "a.status, a.withdrawn_reason IS NOT NULL, a.resubmission, "
+    "(SELECT c.status FROM correction c WHERE c.record_id = r.id AND c.direction = 'out' "
+    "ORDER BY c.created_at DESC LIMIT 1), v.revision, "
+    "coalesce(r.office_code = (SELECT code FROM office), 1)"
+)
+
+
+def _approval(r: Sequence[Any]) -> ApprovalStatus | ReviewState:
+    status, withdrawn, resubmission, latest_return, accepted, own = r[len(_PLAIN) :]
+    if own:  # no approval row: made before approval existed, so approved
+        return ApprovalStatus(status) if status else ApprovalStatus.APPROVED
+    return review_state(
+        withdrawn=bool(r[10]) or bool(withdrawn),
+        return_open=latest_return in ("pending", "sent"),
+        accepted_revision=accepted,
+        revision=r[9],
+        resubmission=bool(resubmission),
+    )
+
+
 @dataclass(frozen=True)
 class RecordQuery:
     record_type: RecordType | None = None
@@ -107,6 +137,7 @@ class RecordQuery:
     order: str = "date"
     descending: bool = True
     include_deleted: bool = False
+    approval: ApprovalStatus | None = None
 
 
 def _like_words(search: str) -> list[str]:
@@ -134,6 +165,16 @@ def _record_where(query: RecordQuery, *, probe: bool = False) -> tuple[str, list
     if query.status:
         clauses.append("status = ?")
         params.append(query.status)
+    if query.approval is not None:
+        # By rowid, so the list's covering index still gives the order; the few records
+        # not approved come from the status index. "Approved" is also having no row.
+        approved = query.approval is ApprovalStatus.APPROVED
+        clauses.append(
+            f"rowid {'NOT IN' if approved else 'IN'} (SELECT r.rowid FROM record_approval a "
+            "CROSS JOIN record r ON r.id = a.record_id WHERE a.status "
+            f"{'!=' if approved else '='} ?)"
+        )
+        params.append(query.approval.value)
     found = search_condition(query.search, probe=probe)
     if found is not None:
         clauses.append(found.sql)
@@ -228,10 +269,12 @@ def _rows(store: Store, sql: str, keys: Sequence[int]) -> dict[int, tuple[Any, .
 
 def record_rows(store: Store, *, keys: Sequence[int]) -> list[RecordSummary]:
     """The rows for ``keys``, in that order (keys of rows gone meanwhile are skipped)."""
+    columns = ", ".join(f"r.{name}" for name in _PLAIN)
     found = _rows(
         store,
-        "SELECT rowid, id, type, title, start_date, end_date, place, status, office_code, "
-        "revision, deleted FROM record WHERE rowid IN ({marks})",
+        f"SELECT {columns}, {_APPROVAL} FROM record r "
+        "LEFT JOIN record_approval a ON a.record_id = r.id "
+        "LEFT JOIN review v ON v.record_id = r.id WHERE r.rowid IN ({marks})",
         keys,
     )
     return [RecordSummary.from_row(r) for key in keys if (r := found.get(key)) is not None]

@@ -59,6 +59,19 @@ DEMO_MERGER: dict[str, object] = {
 }
 
 
+def first_revision(*, change_seq: int, stamp: str) -> dict[str, object]:
+    """The bookkeeping columns of a demo record as first written (by "demo", not deleted)."""
+    return {
+        "revision": 1,
+        "change_seq": change_seq,
+        "created_by": "demo",
+        "created_at": stamp,
+        "updated_by": "demo",
+        "updated_at": stamp,
+        "deleted": 0,
+    }
+
+
 @dataclass
 class Rows:
     """One batch of demo rows, ready for executemany."""
@@ -149,13 +162,7 @@ class Generator:
             "members": "[]",
             "co_chairs": "[]",
             "recognitions": "[]",
-            "revision": 1,
-            "change_seq": self.change_seq,
-            "created_by": "demo",
-            "created_at": self.stamp,
-            "updated_by": "demo",
-            "updated_at": self.stamp,
-            "deleted": 0,
+            **first_revision(change_seq=self.change_seq, stamp=self.stamp),
         }
         if kind == "dialogue":
             values = self._dialogue(rows, record_id, place, start, common)

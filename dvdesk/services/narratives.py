@@ -10,12 +10,13 @@ from pydantic import Field
 from sqlmodel import Session, select
 
 from dvdesk.clock import now_iso
-from dvdesk.db.schema import AuditEntry, Office, ReportNarrative
+from dvdesk.db.schema import Office, ReportNarrative
 from dvdesk.domain.fields import OptionalLongText, Text
 from dvdesk.domain.inputs import StrictInput
 from dvdesk.domain.validation import validate
 from dvdesk.errors import NotFound
 from dvdesk.i18n import _
+from dvdesk.services.audit import audit
 from dvdesk.services.store import Store
 
 
@@ -122,14 +123,12 @@ def save_narrative(store: Store, *, period: Window, changes: dict[str, Any]) -> 
         row.updated_by = store.actor
         row.updated_at = now_iso()
         session.add(row)
-        session.add(
-            AuditEntry(
-                at=now_iso(),
-                actor=store.actor,
-                action="update",
-                entity="report_narrative",
-                entity_id=f"{period.start.isoformat()}..{period.end.isoformat()}",
-                changes={key: value for key, value in model.model_dump().items() if key in _PARTS},
-            )
+        audit(
+            session,
+            actor=store.actor,
+            action="update",
+            entity="report_narrative",
+            entity_id=f"{period.start.isoformat()}..{period.end.isoformat()}",
+            changes={key: value for key, value in model.model_dump().items() if key in _PARTS},
         )
     return get_narrative(store, period=period)

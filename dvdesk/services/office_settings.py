@@ -16,16 +16,22 @@ from dvdesk.documents.settings import (
     get_document_settings,
 )
 from dvdesk.domain.validation import validate
-from dvdesk.errors import Conflict
+from dvdesk.errors import Conflict, UserError
 from dvdesk.i18n import _
 from dvdesk.services.office import ProfileInput, add_profile
 from dvdesk.services.office_view import OfficeView, get_office
+from dvdesk.services.people_light import (
+    DEFAULT_LOCK_MINUTES,
+    LOCK_KEY,
+    MAX_LOCK_MINUTES,
+    lock_minutes,
+)
 from dvdesk.services.report_recipients import (
     RecipientsInput,
     get_default_recipients,
     set_default_recipients,
 )
-from dvdesk.services.settings import set_setting
+from dvdesk.services.settings import get_setting, set_setting
 from dvdesk.services.store import Store
 
 
@@ -34,6 +40,7 @@ class OfficeSettings:
     office: OfficeView
     documents: DocumentSettings
     recipients: tuple[str, ...]
+    lock_minutes: int = DEFAULT_LOCK_MINUTES
 
 
 def load_office_settings(store: Store) -> OfficeSettings:
@@ -41,6 +48,7 @@ def load_office_settings(store: Store) -> OfficeSettings:
         office=get_office(store),
         documents=get_document_settings(store),
         recipients=tuple(get_default_recipients(store)),
+        lock_minutes=lock_minutes(store),
     )
 
 
@@ -50,8 +58,17 @@ def save_office_settings(
     profile: dict[str, object] | None,
     documents: dict[str, Any],
     recipients: list[str],
+    lock_minutes: int | None = None,
 ) -> None:
-    """Check the new profile (if any), document settings and recipients; then write them."""
+    """Check the new profile (if any), document settings, recipients and the idle time
+    before the lock screen (None: unchanged); then write them."""
+    if lock_minutes is not None and not 0 <= lock_minutes <= MAX_LOCK_MINUTES:
+        raise UserError(
+            _(
+                "Lock after {minutes} minutes is not possible: type 0 (never) to {most} minutes, "
+                "then save again."
+            ).format(minutes=lock_minutes, most=MAX_LOCK_MINUTES)
+        )
     if profile is not None:
         new_profile = validate(ProfileInput, profile)
         if any(p.valid_from == new_profile.valid_from for p in get_office(store).profiles):
@@ -64,5 +81,12 @@ def save_office_settings(
     validate(RecipientsInput, {"recipients": [r.strip() for r in recipients if r.strip()]})
     set_setting(store, key=DOCUMENTS_KEY, value=documents_checked)
     set_default_recipients(store, recipients=recipients)
+    if lock_minutes is not None and lock_minutes != _saved_lock_minutes(store):
+        set_setting(store, key=LOCK_KEY, value=lock_minutes)
     if profile is not None:
         add_profile(store, data=profile)
+
+
+def _saved_lock_minutes(store: Store) -> int | None:
+    value = get_setting(store, key=LOCK_KEY)
+    return value if isinstance(value, int) else None

@@ -20,6 +20,23 @@ def office_has_users(store: Store) -> bool:
         return bool(connection.execute("SELECT EXISTS (SELECT 1 FROM app_user)").fetchone()[0])
 
 
+# Minutes without keyboard or mouse input before the app locks (0: never).
+LOCK_KEY = "security.lock_minutes"
+DEFAULT_LOCK_MINUTES = 15
+MAX_LOCK_MINUTES = 24 * 60
+
+
+def lock_minutes(store: Store) -> int:
+    """The idle time before the lock screen, as saved in the office settings."""
+    with store.raw() as connection:
+        row = connection.execute("SELECT value FROM setting WHERE key = ?", (LOCK_KEY,)).fetchone()
+    if row is None:
+        return DEFAULT_LOCK_MINUTES
+    # The JSON column has numeric affinity: SQLite hands a stored number back as one.
+    value = json.loads(row[0]) if isinstance(row[0], str) else row[0]
+    return value if isinstance(value, int) and 0 <= value <= MAX_LOCK_MINUTES else 0
+
+
 @dataclass(frozen=True)
 class SignedInUser:
     name: str
@@ -66,9 +83,14 @@ def nearest_request(store: Store, *, on: date | None = None) -> NearestRequest |
 
 
 def request_line(request: NearestRequest) -> str:
-    """ "Báo cáo 2026-Q4 hạn nộp ngày 05/01/2027 (còn 10 ngày)"."""
+    """ "Báo cáo quý IV năm 2026 hạn nộp ngày 05/01/2027 (còn 10 ngày)": the period in
+    words, as the clerk's report will name it, not its key ("2026-Q4")."""
+    from dvdesk.documents.periods import named_period  # noqa: PLC0415 - only with a request
+
+    named = named_period(request.period)
     text = _("Report {period} due on {date}").format(
-        period=request.period, date=request.deadline.strftime("%d/%m/%Y")
+        period=named.label if named is not None else request.period,
+        date=request.deadline.strftime("%d/%m/%Y"),
     )
     if request.days_left >= 0:
         return text + " " + _("({days} days left)").format(days=request.days_left)

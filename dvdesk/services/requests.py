@@ -32,8 +32,9 @@ from dvdesk.services.auth import check, require
 from dvdesk.services.office import get_office
 from dvdesk.services.store import Store, storage_errors
 from dvdesk.sync import keys
-from dvdesk.sync.format import OfficeRef, b64, canonical_json, unb64
+from dvdesk.sync.format import OfficeRef, b64, canonical_json, office_ref, unb64
 from dvdesk.sync.refusals import Reason, Refused
+from dvdesk.sync.status import unit_statuses
 from dvdesk.sync.trust import resolve_signer, verify_signature
 from dvdesk.text import clean
 
@@ -162,7 +163,7 @@ def write_request_file(store: Store, *, to: str, out: Path, passphrase: str) -> 
     body = RequestBody(
         format=REQUEST_FORMAT,
         format_version=REQUEST_VERSION,
-        issuer=OfficeRef(code=office.code, name=office.current.name, level=office.level.value),
+        issuer=office_ref(office),
         recipient=to,
         requests=items,
         issued_at=now_iso(),
@@ -378,3 +379,89 @@ def reporting_status(store: Store, *, on: date | None = None) -> list[ReportingS
             )
         )
     return result
+
+
+@dataclass(frozen=True)
+class OfficeDeadline:
+    """One office below against the open request: its last package and whether it reported."""
+
+    office_code: str
+    office_name: str
+    last_package_on: date | None
+    reported_on: date | None  # the day its first package after the request was imported
+    asked: bool  # the request was set for this office
+    days_left: int  # to the deadline (negative: days late)
+
+    @property
+    def reported(self) -> bool:
+        return self.reported_on is not None
+
+
+@dataclass(frozen=True)
+class DeadlineStatus:
+    """Who has (not) reported for the request set last, each office below once."""
+
+    period: str
+    deadline: date
+    note: str
+    offices: tuple[OfficeDeadline, ...]
+
+    @property
+    def missing(self) -> tuple[OfficeDeadline, ...]:
+        return tuple(o for o in self.offices if o.asked and not o.reported)
+
+
+def deadline_status(store: Store, *, on: date | None = None) -> DeadlineStatus | None:
+    """The request set last, against every office below (enrolled or in the unit list).
+
+    None when no request was set yet: the app then compares dates instead."""
+    day = on or today()
+    with store.session() as session:
+        latest = session.exec(
+            select(ReportRequest)
+            .where(ReportRequest.direction == "out")
+            .order_by(col(ReportRequest.created_at).desc())
+            .limit(1)
+        ).first()
+        if latest is None:
+            return None
+        asked = {
+            row.office_code: row
+            for row in session.exec(
+                select(ReportRequest).where(
+                    ReportRequest.direction == "out", ReportRequest.period == latest.period
+                )
+            ).all()
+        }
+        packages = session.exec(select(PackageIn).order_by(col(PackageIn.id))).all()
+    offices = []
+    for unit in unit_statuses(store):
+        if unit.relation not in ("child", "delegated") or unit.revoked:
+            continue
+        request = asked.get(unit.office_code)
+        reported = None
+        if request is not None:
+            reported = next(
+                (
+                    _day(p.imported_at)
+                    for p in packages
+                    if p.origin == unit.office_code and (p.id or 0) > request.after_package
+                ),
+                None,
+            )
+        deadline = request.deadline if request is not None else latest.deadline
+        offices.append(
+            OfficeDeadline(
+                office_code=unit.office_code,
+                office_name=unit.office_name,
+                last_package_on=unit.last_imported_on,
+                reported_on=reported,
+                asked=request is not None,
+                days_left=(deadline - day).days,
+            )
+        )
+    return DeadlineStatus(latest.period, latest.deadline, latest.note, tuple(offices))
+
+
+def _day(stamp: str) -> date:
+    return date.fromisoformat(stamp[:10])

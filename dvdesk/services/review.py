@@ -8,41 +8,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 
 from sqlmodel import Session, col, select
 
 from dvdesk.clock import now_iso
 from dvdesk.db.schema import Correction, Record, RecordApproval, Review
-from dvdesk.domain.people import ApprovalStatus, Role
+from dvdesk.domain.people import ApprovalStatus, ReviewState, Role, review_state
 from dvdesk.errors import Conflict, NotFound
-from dvdesk.i18n import N_, _
+from dvdesk.i18n import _
 from dvdesk.services.audit import audit
 from dvdesk.services.auth import require
 from dvdesk.services.store import Store
 from dvdesk.sync import keys
 from dvdesk.sync.receipt import request_correction
-
-
-class ReviewState(StrEnum):
-    TO_REVIEW = "to_review"
-    ACCEPTED = "accepted"
-    RETURNED = "returned"
-    RESUBMITTED = "resubmitted"
-    WITHDRAWN = "withdrawn"
-
-    @property
-    def label(self) -> str:
-        return _(_LABELS[self])
-
-
-_LABELS = {
-    ReviewState.TO_REVIEW: N_("to review"),
-    ReviewState.ACCEPTED: N_("accepted"),
-    ReviewState.RETURNED: N_("returned for correction"),
-    ReviewState.RESUBMITTED: N_("resubmitted"),
-    ReviewState.WITHDRAWN: N_("withdrawn"),
-}
 
 
 @dataclass(frozen=True)
@@ -80,19 +58,17 @@ def _item(session: Session, record: Record) -> ReviewItem:
     latest = corrections[0] if corrections else None
     reason = latest.comment if latest else None
     deadline = latest.deadline if latest else None
-    if record.deleted or (approval is not None and approval.withdrawn_reason is not None):
-        state = ReviewState.WITHDRAWN
+    withdrawn = record.deleted or (approval is not None and approval.withdrawn_reason is not None)
+    state = review_state(
+        withdrawn=withdrawn,
+        return_open=latest is not None and latest.status in ("pending", "sent"),
+        accepted_revision=review.revision if review is not None else None,
+        revision=record.revision,
+        resubmission=approval is not None and approval.resubmission,
+    )
+    if withdrawn:
         reason = approval.withdrawn_reason if approval else None
         deadline = None
-    elif latest is not None and latest.status in ("pending", "sent"):
-        state = ReviewState.RETURNED
-    elif review is not None and review.revision == record.revision:
-        state = ReviewState.ACCEPTED
-    elif approval is not None and approval.resubmission:
-        # The package marked it as the corrected version of a returned record.
-        state = ReviewState.RESUBMITTED
-    else:
-        state = ReviewState.TO_REVIEW
     approved = approval is None or approval.status == ApprovalStatus.APPROVED.value
     return ReviewItem(
         record.id, record.office_code, record.title, record.revision, state, approved, reason,

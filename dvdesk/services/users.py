@@ -18,7 +18,7 @@ from dvdesk.domain.people import Role
 from dvdesk.errors import Conflict, NotFound, UserError
 from dvdesk.i18n import _
 from dvdesk.services.audit import audit
-from dvdesk.services.auth import hash_password, office_has_users, require
+from dvdesk.services.auth import hash_password, office_has_users, require, sign_in
 from dvdesk.services.store import Store
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
@@ -133,6 +133,21 @@ def set_password(store: Store, *, name: str, password: str) -> None:
         _audit(session, store, "password", name, {})
 
 
+def change_own_password(store: Store, *, current: str, password: str) -> None:
+    """The signed-in user changes their password after typing the current one (a wrong
+    one counts towards the growing delay, as at sign-in)."""
+    if not store.signed_in:
+        raise UserError(
+            _(
+                "Nobody is signed in (this office has no users yet), so there is no password "
+                "to change. An administrator can add users under the user menu."
+            )
+        )
+    hash_password(password)  # a short new password is refused before the current is tried
+    sign_in(store, name=store.actor, password=current)
+    set_password(store, name=store.actor, password=password)
+
+
 def disable_user(store: Store, *, name: str) -> None:
     with store.session() as session:
         require(session, store, Role.ADMIN)
@@ -147,6 +162,40 @@ def disable_user(store: Store, *, name: str) -> None:
         user.disabled = True
         session.add(user)
         _audit(session, store, "disable", name, {})
+
+
+def enable_user(store: Store, *, name: str) -> None:
+    """Let a disabled user sign in again (an administrator's decision)."""
+    with store.session() as session:
+        require(session, store, Role.ADMIN)
+        user = _get(session, name)
+        if not user.disabled:
+            raise Conflict(_("{name} can already sign in; nothing was changed.").format(name=name))
+        user.disabled = False
+        session.add(user)
+        _audit(session, store, "enable", name, {})
+
+
+def set_roles(store: Store, *, name: str, roles: Sequence[Role]) -> UserView:
+    """Replace a user's roles; the office always keeps one enabled administrator."""
+    if not roles:
+        raise UserError(_("Give the user at least one role: clerk, head or admin."))
+    values = [role.value for role in dict.fromkeys(roles)]
+    with store.session() as session:
+        require(session, store, Role.ADMIN)
+        user = _get(session, name)
+        losing_admin = Role.ADMIN.value in user.roles and Role.ADMIN.value not in values
+        if losing_admin and _enabled_admins(session) == [name]:
+            raise Conflict(
+                _(
+                    "{name} is the last administrator: give another user the administrator "
+                    "role first, then change this one."
+                ).format(name=name)
+            )
+        _audit(session, store, "roles", name, {"from": list(user.roles), "to": values})
+        user.roles = values
+        session.add(user)
+        return _view(user)
 
 
 def _enabled_admins(session: Session) -> list[str]:

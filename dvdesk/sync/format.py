@@ -12,7 +12,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Final, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -20,6 +20,9 @@ from dvdesk.i18n import _
 from dvdesk.sync.bounded_json import MAX_INT, JsonBounds, Problem, UnsafeJson, loads
 from dvdesk.sync.refusals import Reason, Refused
 from dvdesk.text import shown
+
+if TYPE_CHECKING:
+    from dvdesk.services.office_view import OfficeView
 
 FORMAT: Final = "dvdesk-package"
 # The one place the package and receipt format's version is named: written on export;
@@ -126,6 +129,11 @@ class OfficeRef(_Frozen):
     code: str = Field(min_length=1, max_length=20)
     name: str = Field(max_length=500)
     level: str = Field(max_length=40)
+
+
+def office_ref(office: OfficeView) -> OfficeRef:
+    """How this office names itself in what it signs: code, current name and level."""
+    return OfficeRef(code=office.code, name=office.current.name, level=office.level.value)
 
 
 class FileEntry(_Frozen):

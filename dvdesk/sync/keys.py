@@ -296,6 +296,11 @@ def own_chain(store: Store) -> tuple[dict[str, Any], ...]:
     return tuple(row.card for row in _in_rotation_order(rows))
 
 
+def signer_chain(store: Store, own: OwnKey) -> tuple[dict[str, Any], ...]:
+    """The chain a signature by ``own`` carries: empty for a first key, else every card."""
+    return own_chain(store) if own.card.get("certified_by") else ()
+
+
 def active_card(store: Store) -> Card:
     return parse_card(active_key(store).card)
 

@@ -49,6 +49,7 @@ from dvdesk.sync.format import (
     canonical_json,
     check_format_version,
     json_refusal,
+    office_ref,
     sha256_hex,
     unb64,
 )
@@ -270,10 +271,10 @@ def write_receipt(store: Store, *, origin: str, out: Path, passphrase: str) -> R
         format=RECEIPT_FORMAT,
         format_version=RECEIPT_VERSION,
         receipt_id=str(uuid.uuid4()),
-        issuer=OfficeRef(code=office.code, name=office.current.name, level=office.level.value),
+        issuer=office_ref(office),
         recipient=origin,
         signer_key_id=own.key_id,
-        signer_chain=keys.own_chain(store) if own.card.get("certified_by") else (),
+        signer_chain=keys.signer_chain(store, own),
         acknowledged_sequence=last.sequence,
         package_hash=last.package_hash,
         received=tuple(

@@ -753,7 +753,10 @@ class RecordForm(QDialog):
 
 
 def _marked(label: str, key: str, model: type[BaseModel]) -> str:
-    """The label with the required mark if, and only if, the input model requires ``key``."""
+    """The label with the required mark if the input model requires ``key`` (once: some
+    labels of the registers' sections carry the mark already)."""
+    if label.endswith(" *"):
+        return label
     return f"{label} *" if key in required_fields(model) else label
 
 

@@ -381,11 +381,8 @@ def run_units_missing(args: argparse.Namespace) -> int:
 
 
 def run_units_require_encryption(args: argparse.Namespace) -> int:
-    store = _store(args)
-    try:
+    with _store(args) as store:
         set_encryption_required(store, required=args.state == "on")
-    finally:
-        store.close()
     if args.state == "on":
         print(
             _(

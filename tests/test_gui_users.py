@@ -1,0 +1,355 @@
+"""Users in the app and the lock screen, driven by keyboard (offscreen)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMenu, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from dvdesk.domain.enums import RecordType
+from dvdesk.domain.people import Role
+from dvdesk.services import auth
+from dvdesk.services.auth import sign_in
+from dvdesk.services.office_settings import load_office_settings, save_office_settings
+from dvdesk.services.office_view import get_office
+from dvdesk.services.people_light import lock_minutes
+from dvdesk.services.store import Store
+from dvdesk.services.users import add_user, list_users
+from tests.gui_support import answer_questions, type_text, wait_loaded
+from ui.main_window import MainWindow
+from ui.office_settings import OfficeSettingsDialog
+from ui.screen import OFFICE_PC
+from ui.users import UserForm, UsersDialog
+from ui.worker import wait_for_tasks
+
+SHOTS = Path("/tmp/dvdesk-people-shots")
+ADMIN_PASSWORD = "mat-khau-quan-tri"
+CLERK_PASSWORD = "mat-khau-chuyen-vien"
+CTRL = Qt.KeyboardModifier.ControlModifier
+ALT = Qt.KeyboardModifier.AltModifier
+
+
+@pytest.fixture
+def admin_store(store: Store) -> Store:
+    """An office with an administrator (also the head) signed in, and a clerk."""
+    add_user(store, name="quantri", roles=[Role.ADMIN, Role.HEAD], password=ADMIN_PASSWORD,
+             full_name="Nguyễn Văn An")  # fmt: skip
+    add_user(store, name="chuyenvien", roles=[Role.CLERK], password=CLERK_PASSWORD,
+             full_name="Trần Thị Mai")  # fmt: skip
+    return store
+
+
+@pytest.fixture
+def signed_window(app: QApplication, admin_store: Store, qtbot: QtBot) -> Iterator[MainWindow]:
+    window = MainWindow(admin_store, get_office(admin_store))
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    wait_loaded(qtbot, window.lists[RecordType.INSPECTION])
+    menu = window.menuBar().findChild(QMenu, "userMenu")
+    assert menu is not None
+    qtbot.waitUntil(lambda: "quantri" in menu.title())
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    yield window
+    for form in list(window.forms):
+        form.done(0)
+    wait_for_tasks()
+
+
+def _menu_entry(window: MainWindow, qtbot: QtBot, letter: Qt.Key) -> None:
+    """Alt+N opens the user menu ("Người dùng"), then the entry's underlined letter."""
+    qtbot.keyClick(window, Qt.Key.Key_N, ALT)
+    menu = window.menuBar().findChild(QMenu, "userMenu")
+    assert menu is not None
+    qtbot.waitUntil(menu.isVisible)
+    qtbot.keyClick(menu, letter)
+
+
+def _users_dialog(window: MainWindow, qtbot: QtBot) -> UsersDialog:
+    qtbot.waitUntil(lambda: any(isinstance(d, UsersDialog) for d in window.dialogs))
+    return next(d for d in window.dialogs if isinstance(d, UsersDialog))
+
+
+def _back(dialog: UsersDialog, qtbot: QtBot) -> None:
+    """The form closed: the list of users takes the keyboard again."""
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+
+
+def _form(dialog: UsersDialog, qtbot: QtBot) -> UserForm:
+    qtbot.waitUntil(lambda: dialog.form is not None and dialog.form.isVisible())
+    assert dialog.form is not None
+    form = dialog.form
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is form)  # its mnemonics work
+    return form
+
+
+def test_the_administrator_manages_users_by_keyboard(
+    signed_window: MainWindow, admin_store: Store, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = signed_window
+    SHOTS.mkdir(exist_ok=True)
+    window.grab().save(str(SHOTS / "main-signed-in.png"))
+    _menu_entry(window, qtbot, Qt.Key.Key_Q)  # "&Quản lý người dùng…"
+    dialog = _users_dialog(window, qtbot)
+    assert dialog.table.rowCount() == 2
+    cells = [dialog.table.item(1, c).text() for c in range(4)]  # type: ignore[union-attr]
+    assert cells == ["quantri", "Nguyễn Văn An", "quản trị, lãnh đạo", "được đăng nhập"]
+    assert dialog.width() <= OFFICE_PC.width() and dialog.height() <= OFFICE_PC.height()
+    SHOTS.mkdir(exist_ok=True)
+    dialog.grab().save(str(SHOTS / "users.png"))
+
+    # Add a head: name, full name, role, the password typed twice (once wrongly first).
+    qtbot.keyClick(dialog, Qt.Key.Key_T, ALT)  # "&Thêm người dùng…"
+    form = _form(dialog, qtbot)
+    type_text(form.name, "truongban")
+    type_text(form.full_name, "Lê Văn Bình")
+    qtbot.keyClick(form, Qt.Key.Key_2, ALT)  # "&2 lãnh đạo"
+    qtbot.waitUntil(form.roles[Role.HEAD].isChecked)  # a mnemonic clicks after a moment
+    type_text(form.password, "mat-khau-truong-ban")
+    type_text(form.again, "mat-khau-khac")
+    qtbot.keyClick(form.again, Qt.Key.Key_Return)
+    assert "khác nhau" in form.message.text() and form.isVisible()
+    form.again.clear()
+    type_text(form.again, "mat-khau-truong-ban")
+    form.grab().save(str(SHOTS / "user-add.png"))
+    qtbot.keyClick(form.again, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 3)
+    assert "đã được thêm" in dialog.status.text()
+    added = {u.name: u for u in list_users(admin_store)}["truongban"]
+    assert added.full_name == "Lê Văn Bình" and added.roles == (Role.HEAD,)
+
+    # Give the clerk the head's role too (row 0 is chuyenvien, sorted by name).
+    _back(dialog, qtbot)
+    qtbot.keyClick(dialog.table, Qt.Key.Key_Home)
+    qtbot.keyClick(dialog, Qt.Key.Key_V, ALT)  # "Đổi &vai trò…"
+    form = _form(dialog, qtbot)
+    assert form.roles[Role.CLERK].isChecked()
+    qtbot.keyClick(form, Qt.Key.Key_2, ALT)
+    qtbot.waitUntil(form.roles[Role.HEAD].isChecked)
+    qtbot.keyClick(form.buttons.button(form.buttons.StandardButton.Save), Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: "vai trò của chuyenvien" in dialog.status.text().lower())
+    roles = {u.name: u.roles for u in list_users(admin_store)}
+    assert roles["chuyenvien"] == (Role.CLERK, Role.HEAD)
+
+    # Reset the clerk's password: the new one signs in.
+    _back(dialog, qtbot)
+    qtbot.keyClick(dialog.table, Qt.Key.Key_Home)
+    qtbot.keyClick(dialog, Qt.Key.Key_M, ALT)  # "Đặt &mật khẩu mới…"
+    form = _form(dialog, qtbot)
+    type_text(form.password, "mat-khau-moi-cap")
+    type_text(form.again, "mat-khau-moi-cap")
+    qtbot.keyClick(form.again, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "được đặt" in dialog.status.text())
+
+    # Disable, then enable the clerk again.
+    _back(dialog, qtbot)
+    answer_questions(monkeypatch, QMessageBox.StandardButton.Yes)
+    qtbot.keyClick(dialog.table, Qt.Key.Key_Home)
+    qtbot.keyClick(dialog, Qt.Key.Key_K, ALT)  # "&Khóa tài khoản"
+    qtbot.waitUntil(lambda: "không thể đăng nhập nữa" in dialog.status.text())
+    state = dialog.table.item(0, 3)
+    assert state is not None and state.text() == "bị khóa"
+    qtbot.keyClick(dialog.table, Qt.Key.Key_Home)
+    qtbot.keyClick(dialog, Qt.Key.Key_L, ALT)  # "Mở &lại tài khoản"
+    qtbot.waitUntil(lambda: "đăng nhập lại được" in dialog.status.text())
+    assert not {u.name: u for u in list_users(admin_store)}["chuyenvien"].disabled
+
+    # The last administrator cannot lose the role: refused in Vietnamese, nothing changed.
+    qtbot.keyClick(dialog.table, Qt.Key.Key_Home)
+    qtbot.keyClick(dialog.table, Qt.Key.Key_Down)  # chuyenvien, quantri, truongban
+    qtbot.keyClick(dialog, Qt.Key.Key_V, ALT)
+    form = _form(dialog, qtbot)
+    qtbot.keyClick(form, Qt.Key.Key_3, ALT)  # untick "&3 quản trị"
+    qtbot.waitUntil(lambda: not form.roles[Role.ADMIN].isChecked())
+    qtbot.keyClick(form.buttons.button(form.buttons.StandardButton.Save), Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: "quản trị cuối cùng" in form.message.text())
+    assert Role.ADMIN in {u.name: u for u in list_users(admin_store)}["quantri"].roles
+    form.reject()
+    wait_for_tasks()
+
+
+def test_a_clerk_may_not_manage_users(
+    signed_window: MainWindow, admin_store: Store, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sign_in(admin_store, name="chuyenvien", password=CLERK_PASSWORD)
+    said: list[str] = []
+
+    def shown(box: QMessageBox) -> int:
+        said.append(box.text())
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", shown)
+    _menu_entry(signed_window, qtbot, Qt.Key.Key_Q)
+    qtbot.waitUntil(lambda: bool(said))
+    assert "chuyenvien không có quyền làm việc này: cần vai trò quản trị" in said[0]
+    assert not any(isinstance(d, UsersDialog) for d in signed_window.dialogs)
+    assert [u.name for u in list_users(admin_store)] == ["chuyenvien", "quantri"]
+
+
+def test_changing_my_own_password_asks_the_current_one(
+    signed_window: MainWindow, admin_store: Store, qtbot: QtBot
+) -> None:
+    window = signed_window
+    _menu_entry(window, qtbot, Qt.Key.Key_M)  # "Đổi &mật khẩu…"
+    qtbot.waitUntil(lambda: any(isinstance(d, UserForm) for d in window.dialogs))
+    form = next(d for d in window.dialogs if isinstance(d, UserForm))
+    type_text(form.current, "sai-mat-khau")
+    type_text(form.password, "mat-khau-moi-nhe")
+    type_text(form.again, "mat-khau-moi-nhe")
+    form.grab().save(str(SHOTS / "own-password.png"))
+    qtbot.keyClick(form.again, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "Sai tên người dùng hoặc mật khẩu" in form.message.text())
+    form.current.clear()
+    type_text(form.current, ADMIN_PASSWORD)
+    qtbot.keyClick(form.again, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not form.isVisible())
+    assert "đã được đổi" in window.statusBar().currentMessage()
+    wait_for_tasks()
+    sign_in(admin_store, name="quantri", password="mat-khau-moi-nhe")
+
+
+def _data_hidden(window: MainWindow) -> bool:
+    central = window.centralWidget()
+    return central is not None and not central.isVisible() and not window.menuBar().isVisible()
+
+
+def test_idle_time_locks_and_the_password_unlocks_keeping_the_open_form(
+    signed_window: MainWindow, admin_store: Store, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = signed_window
+    window.new_record()
+    qtbot.waitUntil(lambda: bool(window.forms) and window.forms[0].isVisible())
+    form = window.forms[0]
+    type_text(form.fields["title"].widget, "Kiểm tra việc thực hiện Quy chế dân chủ")
+    window.idle_lock.set_timeout(300)  # the setting is in minutes; 0.3 s here
+    qtbot.waitUntil(lambda: window.idle_lock.locked, timeout=5_000)
+    assert _data_hidden(window) and not form.isVisible()
+    screen = window.idle_lock.screen
+    assert screen is not None and screen.user.text() == "quantri"
+    window.grab().save(str(SHOTS / "locked.png"))
+    # No shortcut reaches the hidden screens while locked.
+    qtbot.keyClick(window, Qt.Key.Key_N, CTRL)
+    assert len(window.forms) == 1
+    for _attempt in range(3):  # the same check as sign-in: after the second, a delay
+        type_text(screen.password, "sai-mat-khau")
+        qtbot.keyClick(screen.password, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: "Sai tên người dùng" in screen.message.text())
+        screen.message.clear()
+    type_text(screen.password, ADMIN_PASSWORD)  # right, but too soon after three wrong ones
+    qtbot.keyClick(screen.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "quá nhiều lần: chờ" in screen.message.text())
+    assert window.idle_lock.locked
+    monkeypatch.setattr(auth, "clock", lambda: time.time() + 10)  # the delay has passed
+    type_text(screen.password, ADMIN_PASSWORD)
+    qtbot.keyClick(screen.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.idle_lock.locked)
+    assert not _data_hidden(window) and form.isVisible()
+    assert form.fields["title"].get() == "Kiểm tra việc thực hiện Quy chế dân chủ"
+    assert admin_store.actor == "quantri"
+    window.idle_lock.set_timeout(0)
+
+
+def test_ctrl_l_locks_and_another_user_signs_in_instead(
+    signed_window: MainWindow, admin_store: Store, qtbot: QtBot
+) -> None:
+    window = signed_window
+    _menu_entry(window, qtbot, Qt.Key.Key_Q)  # the users dialog and a form on it are open
+    dialog = _users_dialog(window, qtbot)
+    qtbot.keyClick(dialog, Qt.Key.Key_T, ALT)
+    form = _form(dialog, qtbot)
+    type_text(form.name, "phobanmoi")
+    qtbot.keyClick(form.name, Qt.Key.Key_L, CTRL)  # Ctrl+L works from a dialog too
+    qtbot.waitUntil(lambda: window.idle_lock.locked)
+    assert not dialog.isVisible() and not form.isVisible()
+    screen = window.idle_lock.screen
+    assert screen is not None
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is screen.password)
+    screen.user.clear()
+    type_text(screen.user, "chuyenvien")
+    qtbot.keyClick(screen.user, Qt.Key.Key_Return)  # on to the password
+    assert screen.password.hasFocus() or QApplication.focusWidget() is screen.password
+    type_text(screen.password, CLERK_PASSWORD)
+    qtbot.keyClick(screen.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.idle_lock.locked)
+    assert admin_store.actor == "chuyenvien"
+    menu = window.menuBar().findChild(QMenu, "userMenu")
+    assert menu is not None
+    qtbot.waitUntil(lambda: "chuyenvien" in menu.title())
+    assert "chuyenvien" in window.statusBar().currentMessage()
+    assert dialog.isVisible() and form.isVisible() and form.name.text() == "phobanmoi"
+    form.reject()
+    dialog.reject()
+
+
+def test_a_one_person_office_does_not_lock(window: MainWindow, qtbot: QtBot) -> None:
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    qtbot.keyClick(window, Qt.Key.Key_L, CTRL)
+    assert not window.idle_lock.locked
+    assert "không có người dùng" in window.statusBar().currentMessage()
+
+
+def test_the_lock_time_is_an_office_setting(admin_store: Store) -> None:
+    assert load_office_settings(admin_store).lock_minutes == 15
+    current = load_office_settings(admin_store)
+    documents = {"signer_name": current.documents.signer_name}
+    save_office_settings(admin_store, profile=None, documents=documents, recipients=[],
+                         lock_minutes=5)  # fmt: skip
+    assert lock_minutes(admin_store) == 5
+    with pytest.raises(Exception, match="0 \\(không bao giờ\\)"):
+        save_office_settings(admin_store, profile=None, documents=documents, recipients=[],
+                             lock_minutes=100_000)  # fmt: skip
+    assert lock_minutes(admin_store) == 5
+
+
+def test_the_lock_time_is_set_in_the_office_settings_by_keyboard(
+    signed_window: MainWindow, admin_store: Store, qtbot: QtBot
+) -> None:
+    window = signed_window
+    qtbot.keyClick(window, Qt.Key.Key_Comma, CTRL)
+    qtbot.waitUntil(lambda: any(isinstance(d, OfficeSettingsDialog) for d in window.dialogs))
+    dialog = next(d for d in window.dialogs if isinstance(d, OfficeSettingsDialog))
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    assert dialog.lock_minutes.value() == 15
+    dialog.lock_minutes.setFocus()
+    qtbot.keyClick(dialog.lock_minutes, Qt.Key.Key_A, CTRL)
+    type_text(dialog.lock_minutes, "5")
+    dialog.resize(1366, 700)
+    dialog.grab().save(str(SHOTS / "office-settings-lock.png"))
+    qtbot.keyClick(dialog.lock_minutes, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert lock_minutes(admin_store) == 5
+    qtbot.waitUntil(lambda: window.idle_lock.timer.interval() == 5 * 60_000)
+    assert window.idle_lock.timer.isActive()
+
+
+def test_a_one_person_office_makes_its_first_administrator_in_the_app(
+    window: MainWindow, store: Store, qtbot: QtBot
+) -> None:
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    _menu_entry(window, qtbot, Qt.Key.Key_Q)
+    dialog = _users_dialog(window, qtbot)
+    assert dialog.table.rowCount() == 0 and "người quản trị" in dialog.status.text()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    qtbot.keyClick(dialog, Qt.Key.Key_T, ALT)
+    form = _form(dialog, qtbot)
+    assert form.roles[Role.ADMIN].isChecked() and form.roles[Role.CLERK].isChecked()
+    type_text(form.name, "quantri")
+    type_text(form.password, ADMIN_PASSWORD)
+    type_text(form.again, ADMIN_PASSWORD)
+    qtbot.keyClick(form.again, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1)
+    assert store.signed_in and store.actor == "quantri"
+    dialog.reject()
+    menu = window.menuBar().findChild(QMenu, "userMenu")
+    assert menu is not None
+    qtbot.waitUntil(lambda: "quantri" in menu.title())
+    assert window.idle_lock.timer.isActive()  # from now on the office locks when idle
+    window.idle_lock.set_timeout(0)
