@@ -67,6 +67,12 @@ def _answer(
     monkeypatch.setattr(
         QMessageBox, "information", staticmethod(lambda _p, _t, text: told.append(text))
     )
+
+    def shown(box: QMessageBox) -> int:  # a box with a step button (ui.next_steps)
+        told.append(box.text())
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", shown)
     answer_questions(monkeypatch, QMessageBox.StandardButton.Yes)
     return told
 

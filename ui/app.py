@@ -24,6 +24,7 @@ from dvdesk.services.store import Store, open_store
 from ui.check_progress import CheckProgress
 from ui.crash import CrashHandler, crash_files, route_qt_messages, show_error
 from ui.main_window import MainWindow
+from ui.next_steps import show_steps
 from ui.qt_vi import QtVietnamese
 from ui.settings import load_ui_settings
 from ui.worker import run_in_background, wait_for_tasks
@@ -111,9 +112,13 @@ def check_in_background(app: QApplication, window: QWidget, paths: DataPaths) ->
 
     def done(problems: object) -> None:
         shown.finish()
-        if problems:
-            QMessageBox.critical(
-                window, _("The database is damaged"), damaged_message(paths.database)
+        if problems:  # the message says to restore a backup: its button opens them
+            show_steps(
+                window,
+                title=_("The database is damaged"),
+                text=damaged_message(paths.database),
+                steps=["backups"],
+                icon=QMessageBox.Icon.Critical,
             )
 
     run_in_background(check, on_done=done, on_failed=lambda error: show_error(window, error))

@@ -45,6 +45,7 @@ from ui.files import FileKind, save_file
 from ui.forms.widgets import DateField
 from ui.glossary import PERIOD, explain
 from ui.help import add_help_key
+from ui.next_steps import app_text
 from ui.office_settings import CAPACITIES, TEMPLATES
 from ui.pdf_preview import PdfPreview
 from ui.worker import run_in_background
@@ -269,7 +270,7 @@ class MinutesDialog(QDialog):
         }
 
     def _failed(self, error: UserError) -> None:
-        self.error.setText(error.message)
+        self.error.setText(app_text(error.message))
 
     def _show(self, pdf: bytes, *, title: str, note: str, name: str) -> None:
         show_pdf(self, self.store, pdf, previews=self.previews, title=title, note=note, name=name)

@@ -353,6 +353,12 @@ class MainWindow(QMainWindow):
             page.setFocus()
             page.focusNextChild()
 
+    def step_handlers(self) -> dict[str, Callable[[], None]]:
+        """What the buttons of messages that lead somewhere do here (ui.next_steps)."""
+        from ui.step_actions import window_steps  # noqa: PLC0415 - only when a message shows
+
+        return window_steps(self, exchange=self._exchange_index, register=self._register_index)
+
     def say(self, message: str) -> None:
         """Confirm a finished action, or say why a command did nothing, in the status bar."""
         self.statusBar().showMessage(message, STATUS_TIMEOUT_MS)

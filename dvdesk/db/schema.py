@@ -578,3 +578,21 @@ class ReceivedDocument(SQLModel, table=True):
     signature_status: str  # valid, untrusted, invalid, unsigned
     signers: str  # names, "; "-separated, as the certificates give them
     received_at: str
+
+
+class RecordNote(SQLModel, table=True):
+    """This office's own note on a record (often another office's, which it may not change).
+
+    Notes are this office's data: they never travel in packages and never change the
+    record. No foreign key on purpose: an import replaces a received record by deleting
+    and re-inserting its row, and a cascade would take the parent's notes with it.
+    """
+
+    __tablename__ = "record_note"
+
+    id: str = Field(primary_key=True)
+    record_id: str = Field(index=True)
+    author: str  # the signed-in user (the actor); only they may edit or delete the note
+    text: str
+    created_at: str
+    updated_at: str | None = None

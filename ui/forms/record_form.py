@@ -55,6 +55,7 @@ from dvdesk.services.records import add_record, update_record
 from dvdesk.services.store import Store
 from ui.crash import show_error
 from ui.forms.drafts import Draft, delete_draft, draft_key, save_draft
+from ui.forms.notes_panel import NOTES_SHORTCUT, NotesPanel
 from ui.forms.widgets import DateField, LinesField, LongTextField, PartColumn, PartsTable
 from ui.screen import fit_to_screen
 from ui.worker import database_worker, run_in_background
@@ -175,6 +176,12 @@ class RecordForm(QDialog):
             self._make_read_only(owner_name)
         fit_to_screen(self, 960, 660)
         self.first_field().setFocus()  # the cursor is where the clerk types first
+        if self.notes is not None:
+            self.notes.load()
+
+    def say(self, message: str) -> None:
+        """Confirm a finished step in the form's status line."""
+        self.status.setText(message)
 
     def _make_read_only(self, owner_name: str) -> None:
         """Another office's record: shown for reading; only its own office may change it."""
@@ -182,8 +189,9 @@ class RecordForm(QDialog):
         self.banner = QLabel(
             _(
                 "Record of {office}: read only. Only that office may change or delete it; "
-                "ask them to correct it and send a new package."
-            ).format(office=owner_name)
+                "ask them to correct it and send a new package. This office's own notes go "
+                "at the bottom ({key})."
+            ).format(office=owner_name, key=NOTES_SHORTCUT)
         )
         self.banner.setObjectName("readOnlyBanner")
         self.banner.setWordWrap(True)
@@ -219,6 +227,10 @@ class RecordForm(QDialog):
         sections = QVBoxLayout(body)
         for section in self._sections():
             sections.addWidget(section)
+        self.notes: NotesPanel | None = None
+        if self.record_id is not None:  # a saved record (own or another office's) takes notes
+            self.notes = NotesPanel(self.store, self.record_id, say=self.say, parent=body)
+            sections.addWidget(self.notes)
         sections.addStretch(1)
         self.scroller = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -723,7 +735,7 @@ class RecordForm(QDialog):
     def reject(self) -> None:
         if self.saving:
             return
-        if self.is_dirty():
+        if self.is_dirty() or (self.notes is not None and self.notes.has_unsaved_text()):
             answer = QMessageBox.question(
                 self,
                 _("Discard changes?"),

@@ -1,4 +1,4 @@
-"""``record add|list|show|update|delete|attach``."""
+"""``record add|list|show|update|delete|attach`` (notes: see notes.py)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from dvdesk.cli.commands.notes import register_notes
 from dvdesk.cli.commands.review import register_withdraw
 from dvdesk.cli.io import print_json, read_json
 from dvdesk.cli.session import open_for
@@ -68,6 +69,7 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
     approve.add_argument("ids", nargs="+", metavar="ID", help=_("the records' ids"))
     approve.set_defaults(run=run_approve)
     register_withdraw(actions)
+    register_notes(actions)
 
     show = actions.add_parser("show", help=_("show every field of a record"))
     show.add_argument("id", help=_("the record's id"))
