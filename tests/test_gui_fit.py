@@ -163,7 +163,7 @@ def test_dialogs(
     from dvdesk.documents.minutes import build_minutes
 
     record = get_record(store, record_id=records[RecordType.DIALOGUE])
-    pdf = build_minutes(store, record_id=record["id"], details={})
+    pdf = build_minutes(store, record_id=record.id, details={})
     dialogs: list[QWidget] = [
         MinutesDialog(store, record),
         PdfPreview(pdf, title="Biên bản", file_name="x.pdf", note="Bản nháp"),

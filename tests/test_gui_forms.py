@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLineEdit, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
-from dvdesk.domain.enums import RecordType
+from dvdesk.domain.enums import IssueKind, RecordType
+from dvdesk.domain.record_view import DialogueView, InspectionView, SupervisionView
 from dvdesk.services.office_view import get_office
 from dvdesk.services.records import add_record, get_record, list_records
 from dvdesk.services.store import Store
@@ -84,10 +87,11 @@ def test_inspection_by_keyboard_only(window: MainWindow, qtbot: QtBot, store: St
     type_text(lead, "Nguyễn Doãn Toản")
     record_id = save_form(form, qtbot)
     saved = get_record(store, record_id=record_id)
-    assert saved["title"] == "Kiểm tra việc thực hiện Quy chế dân chủ tại xã Bát Tràng"
-    assert saved["subjects"] == ["Đảng ủy xã Bát Tràng", "UBND xã Bát Tràng"]
-    assert saved["lead"] == "Nguyễn Doãn Toản"
-    assert saved["start_date"] == "2022-07-05"
+    assert isinstance(saved, InspectionView)
+    assert saved.title == "Kiểm tra việc thực hiện Quy chế dân chủ tại xã Bát Tràng"
+    assert saved.subjects == ("Đảng ủy xã Bát Tràng", "UBND xã Bát Tràng")
+    assert saved.lead == "Nguyễn Doãn Toản"
+    assert saved.start_date == date(2022, 7, 5)
     assert list_drafts(store.paths) == []
     wait_loaded(qtbot, window.lists[RecordType.INSPECTION])
     assert window.lists[RecordType.INSPECTION].model.rowCount() == 1
@@ -125,7 +129,8 @@ def test_errors_show_inline_and_block_saving(
     type_text(subjects, "Hội Nông dân xã Bát Tràng")
     assert not form.validate_now()
     record_id = save_form(form, qtbot)
-    assert get_record(store, record_id=record_id)["kind"] == "thematic"
+    saved = get_record(store, record_id=record_id)
+    assert isinstance(saved, SupervisionView) and saved.kind == "thematic"
 
 
 def test_dialogue_issues_table_and_cell_errors(
@@ -151,9 +156,10 @@ def test_dialogue_issues_table_and_cell_errors(
     type_text(attendees, "152")
     record_id = save_form(form, qtbot)
     saved = get_record(store, record_id=record_id)
-    assert saved["attendees"] == 152
-    assert saved["issues"][0]["kind"] == "to_cao"
-    assert saved["issues"][0]["protect_identity"] is False  # the box was shown unticked, and kept
+    assert isinstance(saved, DialogueView)
+    assert saved.attendees == 152
+    assert saved.issues[0].kind is IssueKind.TO_CAO
+    assert saved.issues[0].protect_identity is False  # the box was shown unticked, and kept
 
 
 def test_edit_each_type_keeps_parts_and_bumps_revision(
@@ -172,13 +178,12 @@ def test_edit_each_type_keeps_parts_and_bumps_revision(
         before = get_record(store, record_id=record_id)
         retype_place(window, qtbot, record_id, "Hội trường Đảng ủy xã")
         after = get_record(store, record_id=record_id)
-        assert after["revision"] == 2, record_type
-        assert after["place"] == "Hội trường Đảng ủy xã"
-        assert [r["id"] for r in after["recommendations"]] == [
-            r["id"] for r in before["recommendations"]
-        ]
-        if record_type is RecordType.DIALOGUE:
-            assert [i["id"] for i in after["issues"]] == [i["id"] for i in before["issues"]]
+        assert after.revision == 2, record_type
+        assert after.place == "Hội trường Đảng ủy xã"
+        assert [r.id for r in after.recommendations] == [r.id for r in before.recommendations]
+        if isinstance(after, DialogueView):
+            assert isinstance(before, DialogueView)
+            assert [i.id for i in after.issues] == [i.id for i in before.issues]
 
 
 def test_undo_and_redo_restore_whole_form_states(window: MainWindow, qtbot: QtBot) -> None:

@@ -7,6 +7,7 @@ shortcuts …); the figure is printed for the issue's before/after comparison.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from dvdesk.domain.enums import RecordType
+from dvdesk.domain.record_view import InspectionView
 from dvdesk.services.records import add_record, get_record
 from dvdesk.services.store import Store
 from tests.conftest import inspection
@@ -152,21 +154,24 @@ def test_whole_inspection_with_recommendations_by_keyboard(
     with qtbot.waitSignal(form.saved, timeout=10_000) as saved:
         keys.press(Qt.Key.Key_S, CTRL)
     record = get_record(store, record_id=str(saved.args[0]))
-    assert record["start_date"] == "2026-02-01"
-    assert record["end_date"] == "2026-11-10"
-    assert record["decision_date"] == "2026-11-10"
-    assert record["conclusion_date"] == "2026-11-10"
-    assert record["subjects"] == ["Đảng ủy xã Bát Tràng", "UBND xã Bát Tràng"]
-    assert [
-        (r["content"], r["addressee"], r.get("deadline")) for r in record["recommendations"]
-    ] == [
-        ("Niêm yết công khai thủ tục hành chính tại trụ sở", "UBND xã Bát Tràng", "2026-12-31"),
+    assert isinstance(record, InspectionView)
+    assert record.start_date == date(2026, 2, 1)
+    assert record.end_date == date(2026, 11, 10)
+    assert record.decision_date == date(2026, 11, 10)
+    assert record.conclusion_date == date(2026, 11, 10)
+    assert record.subjects == ("Đảng ủy xã Bát Tràng", "UBND xã Bát Tràng")
+    assert [(r.content, r.addressee, r.deadline) for r in record.recommendations] == [
+        (
+            "Niêm yết công khai thủ tục hành chính tại trụ sở",
+            "UBND xã Bát Tràng",
+            date(2026, 12, 31),
+        ),
         ("Tổ chức hội nghị đối thoại định kỳ với Nhân dân", "Đảng ủy xã Bát Tràng", None),
     ]
 
     # After the save the list selects the record and has the focus.
     page = window.lists[RecordType.INSPECTION]
-    qtbot.waitUntil(lambda: page.current_record_id() == record["id"], timeout=10_000)
+    qtbot.waitUntil(lambda: page.current_record_id() == record.id, timeout=10_000)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is page.view)
     assert "Đã lưu" in window.statusBar().currentMessage()
     print(f"\nkeys pressed, not counting typed text: {keys.presses}")

@@ -70,7 +70,7 @@ def test_the_parent_adds_a_note_to_a_read_only_record_by_keyboard(
     assert notes.editor.toPlainText() == ""
     wait_for_tasks()
     # The child's record is untouched; the note is in this office's database.
-    assert get_record(exchange.parent, record_id=record_id)["revision"] == 1
+    assert get_record(exchange.parent, record_id=record_id).revision == 1
     assert [n.text for n in list_notes(exchange.parent, record_id=record_id)] == [
         "Đã chuyển Ban Tuyên giáo xem xét"
     ]

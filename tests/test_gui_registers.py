@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -11,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from dvdesk.bulk.columns import COLUMNS
 from dvdesk.domain.enums import RecordType
+from dvdesk.domain.record_view import DirectiveView, ModelView, RecognitionView
 from dvdesk.services.records import add_record, get_record, list_records
 from dvdesk.services.store import Store
 from tests.gui_support import new_form, retype_place, save_form, type_text, wait_loaded
@@ -48,12 +51,9 @@ def test_directive_by_keyboard(window: MainWindow, qtbot: QtBot, store: Store) -
     _choose(form.fields["issuer_level"].widget, "tinh")
     record_id = save_form(form, qtbot)
     saved = get_record(store, record_id=record_id)
-    assert (saved["kind"], saved["number"], saved["issuer_level"]) == (
-        "chi_thi",
-        "12-NQ/TU",
-        "tinh",
-    )
-    assert saved["start_date"] == "2022-03-15"
+    assert isinstance(saved, DirectiveView)
+    assert (saved.kind, saved.number, saved.issuer_level) == ("chi_thi", "12-NQ/TU", "tinh")
+    assert saved.start_date == date(2022, 3, 15)
     wait_loaded(qtbot, window.lists[RecordType.DIRECTIVE])
     assert window.lists[RecordType.DIRECTIVE].model.rowCount() == 1
 
@@ -87,9 +87,10 @@ def test_model_with_a_recognition(window: MainWindow, qtbot: QtBot, store: Store
     table.cell(0, keys.index("decision")).setText("215/QĐ-UBND")
     record_id = save_form(form, qtbot)
     saved = get_record(store, record_id=record_id)
-    assert saved["recognitions"] == [
-        {"level": "tinh", "date": "2023-05-19", "decision": "215/QĐ-UBND"}
-    ]
+    assert isinstance(saved, ModelView)
+    assert saved.recognitions == (
+        RecognitionView(level="tinh", date=date(2023, 5, 19), decision="215/QĐ-UBND"),
+    )
 
 
 def test_edit_keeps_the_new_fields(window: MainWindow, qtbot: QtBot, store: Store) -> None:
@@ -101,11 +102,8 @@ def test_edit_keeps_the_new_fields(window: MainWindow, qtbot: QtBot, store: Stor
         before = get_record(store, record_id=record_id)
         retype_place(window, qtbot, record_id, "Hội trường")
         after = get_record(store, record_id=record_id)
-        assert after["revision"] == 2 and after["place"] == "Hội trường"
-        unchanged = {
-            k: v for k, v in before.items() if k not in ("place", "revision", "updated_at")
-        }
-        assert {k: after[k] for k in unchanged} == unchanged
+        assert after.revision == 2 and after.place == "Hội trường"
+        assert after == replace(before, place="Hội trường", revision=2, updated_at=after.updated_at)
 
 
 def test_import_dialog_lists_problems_then_imports(

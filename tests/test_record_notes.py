@@ -61,7 +61,7 @@ def test_notes_survive_a_newer_revision_and_never_travel(exchange: Exchange) -> 
     update_record(exchange.child, record_id=record_id, changes={"place": "Nhà văn hóa thôn"})
     approve_records(exchange.child, record_ids=[record_id])
     exchange.import_(exchange.export().path)
-    assert get_record(exchange.parent, record_id=record_id)["place"] == "Nhà văn hóa thôn"
+    assert get_record(exchange.parent, record_id=record_id).place == "Nhà văn hóa thôn"
     assert [n.text for n in list_notes(exchange.parent, record_id=record_id)] == [NOTE]
     # A note on the child's own record stays in the child's office: the package holds
     # neither the table nor the text.

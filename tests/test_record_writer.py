@@ -46,7 +46,7 @@ def test_the_parent_cannot_change_or_delete_a_childs_record(exchange: Exchange) 
     update_record(exchange.child, record_id=record_id, changes={"place": "Nhà văn hóa thôn"})
     approve_records(exchange.child, record_ids=[record_id])
     exchange.import_(exchange.export().path)
-    assert get_record(exchange.parent, record_id=record_id)["place"] == "Nhà văn hóa thôn"
+    assert get_record(exchange.parent, record_id=record_id).place == "Nhà văn hóa thôn"
 
 
 def test_cli_update_and_delete_refuse_with_a_vietnamese_reason(
@@ -90,6 +90,6 @@ def test_an_imported_record_opens_read_only_with_its_owner(
     qtbot.keyClick(title, Qt.Key.Key_X)
     qtbot.keyClick(title, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert form.isVisible() and not form.saving
-    assert get_record(exchange.parent, record_id=record_id)["revision"] == 1
+    assert get_record(exchange.parent, record_id=record_id).revision == 1
     form.done(0)
     wait_for_tasks()

@@ -21,7 +21,7 @@ from dvdesk.services.store import Store
 from dvdesk.sync import keys, status
 from dvdesk.sync.apply import import_package
 from dvdesk.sync.format import FORMAT_VERSION, b64, canonical_json, sha256_hex
-from dvdesk.sync.keycard import key_id_of, make_card, parse_card
+from dvdesk.sync.keycard import card_office, key_id_of, make_card, parse_card
 from dvdesk.sync.receipt import import_receipt, returned_records, write_receipt
 from dvdesk.sync.refusals import Reason, Refused
 from dvdesk.sync.trust import reenrol_office, revoke
@@ -97,7 +97,7 @@ def test_relayed_records_reach_the_top_with_their_owners_proof(hierarchy: Hierar
     assert summary.new == 2
     assert {line.office_code for line in summary.records} == {"01", COMMUNE}
     assert [(r.origin, r.sequence, r.missing) for r in summary.relayed] == [(COMMUNE, 1, ())]
-    assert get_record(hierarchy.centre, record_id=record)["office_code"] == COMMUNE
+    assert get_record(hierarchy.centre, record_id=record).office_code == COMMUNE
     units = {unit.office_code: unit for unit in status.unit_statuses(hierarchy.centre)}
     assert units[COMMUNE].relation == "delegated" and units[COMMUNE].last_sequence == 1
 
@@ -340,7 +340,7 @@ def test_a_retired_key_cannot_certify_a_second_successor(hierarchy: Hierarchy) -
     hierarchy.send(hierarchy.commune, hierarchy.province)  # the province learns K2
     card = _province_card_for(hierarchy.province, COMMUNE, "x", "01")
     body = {k: v for k, v in card.items() if k not in ("self_signature", "certificate")}
-    body["office"] = dict(first.card["office"])
+    body["office"] = dict(card_office(first.card))
     body["certified_by"] = first.key_id
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -485,7 +485,7 @@ def test_a_record_edited_after_the_round_trip_updates_the_top(hierarchy: Hierarc
     hierarchy.send(hierarchy.commune, hierarchy.province)
     summary = hierarchy.send(hierarchy.province, hierarchy.centre)
     assert summary.updated == 1
-    assert get_record(hierarchy.centre, record_id=record)["title"] == "Kiểm tra đã sửa"
+    assert get_record(hierarchy.centre, record_id=record).title == "Kiểm tra đã sửa"
 
 
 # ---------------------------------------------------------------- format 1 still imports
@@ -633,7 +633,7 @@ def test_a_relay_cannot_plant_a_tombstone_for_a_sibling_provinces_commune(
     manifest["offices"] = {"01": 1, OTHER_COMMUNE: 1}
     outer = resign(hierarchy.province, replaced(members, name, payload), manifest)
     _refused(hierarchy.centre, write_members(tmp_path / "tomb.dvpkg", outer), Reason.PLANTED_RECORD)
-    assert not get_record(hierarchy.centre, record_id=theirs.id)["deleted"]
+    assert not get_record(hierarchy.centre, record_id=theirs.id).deleted
 
 
 def test_a_revoked_key_certifies_nothing_after_the_revocation(hierarchy: Hierarchy) -> None:

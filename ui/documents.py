@@ -32,6 +32,8 @@ from PySide6.QtWidgets import (
 
 from dvdesk.clock import today
 from dvdesk.documents.settings import DocumentSettings, SignerChoice, get_document_settings
+from dvdesk.domain.enums import RecordType
+from dvdesk.domain.record_view import RecordView
 from dvdesk.errors import UserError
 from dvdesk.formatting import number, sentence
 from dvdesk.i18n import N_, _
@@ -184,7 +186,7 @@ class MinutesDialog(QDialog):
     def __init__(
         self,
         store: Store,
-        record: dict[str, Any],
+        record: RecordView,
         parent: QWidget | None = None,
         *,
         replaces: Any = None,
@@ -193,7 +195,7 @@ class MinutesDialog(QDialog):
         self.store = store
         self.record = record
         self.replaces = replaces  # the register entry these minutes correct, if any
-        self.setWindowTitle(_("Minutes: {title}").format(title=record["title"]))
+        self.setWindowTitle(_("Minutes: {title}").format(title=record.title))
         form = self._form(record)
         if replaces is not None:
             form.addRow(QLabel(_("Replaces {number}").format(number=replaces.reference)))
@@ -207,12 +209,12 @@ class MinutesDialog(QDialog):
         self.previews: list[PdfPreview] = []
         add_help_key(self)
 
-    def _form(self, record: dict[str, Any]) -> QFormLayout:
+    def _form(self, record: RecordView) -> QFormLayout:
         form = QFormLayout()
         self.kind = QComboBox()
         choices = (
             [("dialogue", MINUTES_KINDS[2][1])]
-            if record["type"] == "dialogue"
+            if record.type is RecordType.DIALOGUE
             else list(MINUTES_KINDS[:2])
         )
         for value, label in choices:
@@ -234,7 +236,7 @@ class MinutesDialog(QDialog):
         form.addRow(_("Closed at"), self.close_time)
         self.representative = QLineEdit()
         self.representative_post = QLineEdit()
-        if record["type"] != "dialogue":
+        if record.type is not RecordType.DIALOGUE:
             form.addRow(_("Signs for the organisation"), self.representative)
             form.addRow(_("Representative's post"), self.representative_post)
         self.copies = QSpinBox()
@@ -279,12 +281,14 @@ class MinutesDialog(QDialog):
         details = self.details()
         self.error.setText("")
         run_in_background(
-            lambda: build_minutes(self.store, record_id=self.record["id"], details=details),
+            lambda: build_minutes(self.store, record_id=self.record.id, details=details),
             on_done=lambda pdf: self._show(
                 pdf,
                 title=_("Draft minutes"),
                 note=_("Draft: the number is left blank until the minutes are issued."),
-                name=file_name(_("Minutes"), _("draft"), self.record["start_date"], suffix=".pdf"),
+                name=file_name(
+                    _("Minutes"), _("draft"), self.record.start_date.isoformat(), suffix=".pdf"
+                ),
             ),
             on_failed=self._failed,
         )
@@ -295,7 +299,7 @@ class MinutesDialog(QDialog):
         target = ask_word_file(
             self,
             self.store,
-            file_name(_("Minutes"), _("draft"), self.record["start_date"], suffix=".docx"),
+            file_name(_("Minutes"), _("draft"), self.record.start_date.isoformat(), suffix=".docx"),
         )
         if target is None:
             return
@@ -305,7 +309,7 @@ class MinutesDialog(QDialog):
         run_in_background(
             word_writer(
                 target,
-                lambda: draft_minutes(self.store, record_id=self.record["id"], details=details),
+                lambda: draft_minutes(self.store, record_id=self.record.id, details=details),
             ),
             on_done=lambda path: self.error.setText(saved_text(path)),
             on_failed=self._failed,
@@ -320,7 +324,7 @@ class MinutesDialog(QDialog):
         replaces = None if self.replaces is None else self.replaces.id
         run_in_background(
             lambda: preview_minutes_number(
-                self.store, record_id=self.record["id"], details=details, replaces=replaces
+                self.store, record_id=self.record.id, details=details, replaces=replaces
             ),
             on_done=lambda preview: self._issue_confirmed(preview, details, replaces),
             on_failed=self._failed,
@@ -337,7 +341,7 @@ class MinutesDialog(QDialog):
             title=_("Minutes {number}"),
             issue=lambda: issue_minutes(
                 self.store,
-                record_id=self.record["id"],
+                record_id=self.record.id,
                 details=details,
                 replaces=replaces,
                 expected_number=preview.number,

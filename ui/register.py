@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from dvdesk.domain.record_view import RecordView
 from dvdesk.errors import UserError
 from dvdesk.i18n import _
 from dvdesk.services.store import Store
@@ -275,7 +276,7 @@ class RegisterPage(QWidget):
     def _replace_minutes(self, entry: Any) -> None:
         from dvdesk.services.records import get_record  # noqa: PLC0415
 
-        def opened(record: Any) -> None:
+        def opened(record: RecordView) -> None:
             dialog = MinutesDialog(self.store, record, parent=self, replaces=entry)
             dialog.finished.connect(lambda _code: self.refresh())
             self.dialogs.append(dialog)

@@ -66,7 +66,7 @@ class ImportReport:
     legacy: LegacyEncoding | None
     converted_cells: int
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> dict[str, object]:
         return {
             "file": str(self.file),
             "type": self.record_type.value,
@@ -230,8 +230,8 @@ def _check_row(
     number: int,
     columns: list[Column | None],
     cells: list[Cell],
-) -> tuple[dict[str, Any], str | None, list[RowProblem]]:
-    data: dict[str, Any] = {}
+) -> tuple[dict[str, object], str | None, list[RowProblem]]:
+    data: dict[str, object] = {}
     recognition: dict[str, object] = {}
     explicit: str | None = None
     problems: list[RowProblem] = []

@@ -14,7 +14,6 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -42,7 +41,7 @@ class CountRow:
     note: str | None
     revision: int
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> dict[str, object]:
         return {
             "id": self.id,
             "office_code": self.office_code,

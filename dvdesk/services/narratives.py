@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Protocol
+from typing import Protocol
 
 from pydantic import Field
 from sqlmodel import Session, select
@@ -94,7 +95,7 @@ def get_narrative(store: Store, *, period: Window) -> Narrative:
         )
 
 
-def save_narrative(store: Store, *, period: Window, changes: dict[str, Any]) -> Narrative:
+def save_narrative(store: Store, *, period: Window, changes: Mapping[str, object]) -> Narrative:
     """Validate and store the given parts (others keep their text); returns the result."""
     current = get_narrative(store, period=period)
     merged = {

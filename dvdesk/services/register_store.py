@@ -88,7 +88,7 @@ class NewEntry:
     document_date: date
     template: str
     title: str
-    content: dict[str, Any]
+    content: dict[str, object]
     pdf: bytes
     docx: bytes
     replaces_id: int | None = None
@@ -263,7 +263,7 @@ def find_entries(store: Store, *, doc_type: str, number: int, symbol: str) -> li
 
 @dataclass(frozen=True)
 class StoredFiles:
-    content: dict[str, Any] | None
+    content: dict[str, object] | None
     pdf: bytes | None
     docx: bytes | None
 

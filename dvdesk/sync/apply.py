@@ -140,7 +140,7 @@ class ImportSummary:
         """Sequences of relayed offices never seen here (withheld on the way), by office."""
         return {line.origin: line.missing for line in self.relayed if line.missing}
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> dict[str, object]:
         return {
             "file": str(self.path),
             "origin": self.origin,

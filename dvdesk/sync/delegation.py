@@ -22,7 +22,7 @@ from dvdesk.db.schema import PackageIn, UnitKey
 from dvdesk.i18n import _
 from dvdesk.services.audit import audit
 from dvdesk.sync.format import DelegatedKey, Delegation
-from dvdesk.sync.keycard import Card, parse_card
+from dvdesk.sync.keycard import Card, card_office, parse_card
 from dvdesk.sync.refusals import Reason, Refused
 from dvdesk.sync.trust import (
     check_office_code,
@@ -274,7 +274,7 @@ def delegation_for(session: Session, *, own_code: str, child: str) -> Delegation
             .group_by(col(PackageIn.signer_key_id))
         ).all()
     )
-    office = ordered[-1].card.get("office") or {}
+    office = card_office(ordered[-1].card)
     if office.get("parent_code") != own_code:
         # Enrolled with --confirm though its card names another parent: this office cannot
         # vouch for it upward (the level above would see the card contradict the delegation).

@@ -186,7 +186,7 @@ class RelayedEntry(_Frozen):
 class DelegatedKey(_Frozen):
     """One key of a delegated office: its self-signed card, and until when it may sign."""
 
-    card: dict[str, Any]
+    card: dict[str, object]
     # For a replaced key, the last sequence it signed; None for the current key.
     last_sequence: int | None = Field(default=None, ge=0, le=MAX_INT)
     revoked: bool = False
@@ -214,7 +214,7 @@ class Manifest(_Frozen):
     destination: OfficeRef
     signer_key_id: str = Field(max_length=64)
     # Key cards from the first enrolled key to the signer's, each certified by the one before.
-    signer_chain: tuple[dict[str, Any], ...] = Field(default=(), max_length=100)
+    signer_chain: tuple[dict[str, object], ...] = Field(default=(), max_length=100)
     sequence: Sequence
     covers_from: Sequence
     previous_hash: str | None = Field(default=None, pattern=SHA256_HEX.pattern)

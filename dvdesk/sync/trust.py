@@ -23,7 +23,7 @@ from dvdesk.i18n import _
 from dvdesk.services.audit import audit
 from dvdesk.services.store import Store
 from dvdesk.sync.format import b64, unb64
-from dvdesk.sync.keycard import Card, parse_card
+from dvdesk.sync.keycard import Card, card_office, parse_card
 from dvdesk.sync.refusals import Reason, Refused
 from dvdesk.text import fold, shown
 
@@ -321,12 +321,12 @@ def _rotation_certifier(session: Session, card: Card) -> UnitKey | None:
     return certifier
 
 
-def identity_of(card_data: dict[str, Any]) -> tuple[Any, ...]:
-    office = card_data.get("office") or {}
+def identity_of(card_data: dict[str, object]) -> tuple[object, ...]:
+    office = card_office(card_data)
     return (office.get("code"), office.get("name"), office.get("level"), office.get("parent_code"))
 
 
-def check_same_identity(previous: dict[str, Any], card: Card) -> None:
+def check_same_identity(previous: dict[str, object], card: Card) -> None:
     """A rotation keeps the office's code, name, level and parent: anything else is a new
     enrolment, with the fingerprint read by phone."""
     if identity_of(previous) != identity_of(card.data):
@@ -446,7 +446,7 @@ def resolve_signer(
     *,
     key_id: str,
     office_code: str,
-    chain: Sequence[dict[str, Any]],
+    chain: Sequence[dict[str, object]],
     relation: str,
 ) -> Signer:
     """The trusted key ``key_id`` of ``office_code``, or a refusal saying why not."""
@@ -519,13 +519,13 @@ def _through_chain(
     *,
     key_id: str,
     office_code: str,
-    chain: Sequence[dict[str, Any]],
+    chain: Sequence[dict[str, object]],
     relation: str,
 ) -> Signer | None:
     """Follow rotation certificates from a trusted key of ``office_code`` to ``key_id``."""
     trusted: dict[str, bytes] = {}
     successor: dict[str, str | None] = {}
-    identity: dict[str, Any] = {}
+    identity: dict[str, object] = {}
     enrolled_as = ""
     name = ""
     for row in _current_keys(session, office_code) + _replaced_keys(session, office_code):

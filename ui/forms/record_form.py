@@ -46,11 +46,12 @@ from dvdesk.domain.enums import (
     SupervisionKind,
 )
 from dvdesk.domain.inputs import INPUT_MODELS, DialogueIssueInput, RecommendationInput
+from dvdesk.domain.record_view import RecordView, input_values
 from dvdesk.domain.validation import required_fields, validate
 from dvdesk.errors import UserError, ValidationFailed
 from dvdesk.formatting import sentence
 from dvdesk.i18n import N_, _
-from dvdesk.services.records import add_record, strip_derived, update_record
+from dvdesk.services.records import add_record, update_record
 from dvdesk.services.store import Store
 from ui.crash import show_error
 from ui.forms.drafts import Draft, delete_draft, draft_key, save_draft
@@ -139,7 +140,7 @@ class RecordForm(QDialog):
         self,
         store: Store,
         record_type: RecordType,
-        record: dict[str, Any] | None = None,
+        record: RecordView | None = None,
         *,
         draft: Draft | None = None,
         owner_name: str | None = None,
@@ -148,8 +149,8 @@ class RecordForm(QDialog):
         super().__init__(parent)
         self.store = store
         self.record_type = record_type
-        self.record_id: str | None = record["id"] if record else None
-        self.revision: int | None = record["revision"] if record else None
+        self.record_id: str | None = record.id if record else None
+        self.revision: int | None = record.revision if record else None
         self.fields: dict[str, _Field] = {}
         self.invalid_keys: list[str] = []
         self.touched: set[str] = set()
@@ -523,13 +524,9 @@ class RecordForm(QDialog):
 
     # ------------------------------------------------------------------ state
 
-    def _state_from_record(self, record: dict[str, Any]) -> dict[str, Any]:
-        state = {key: record.get(key) for key in self.fields}
-        for key in ("recommendations", "issues"):
-            items = state.get(key)
-            if items is not None:
-                state[key] = [strip_derived(item) for item in items]
-        return state
+    def _state_from_record(self, record: RecordView) -> dict[str, Any]:
+        values = input_values(record)
+        return {key: values.get(key) for key in self.fields}
 
     def collect(self) -> dict[str, Any]:
         return {key: field.get() for key, field in self.fields.items()}

@@ -40,7 +40,7 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
     check.set_defaults(run=run_check)
 
 
-def _as_json(backup: BackupInfo) -> dict[str, Any]:
+def _as_json(backup: BackupInfo) -> dict[str, object]:
     return {
         "name": backup.name,
         "taken_at": backup.taken_at.isoformat(),

@@ -198,7 +198,7 @@ def run_template(args: argparse.Namespace) -> int:
 
 def run_show(args: argparse.Namespace) -> int:
     with _with_store(args) as store:
-        record = get_record(store, record_id=args.id)
+        record = get_record(store, record_id=args.id).as_json()
     if args.json:
         print_json(record)
         return 0

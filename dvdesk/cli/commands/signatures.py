@@ -330,7 +330,7 @@ def run_document_verify(args: argparse.Namespace) -> int:
     return 0 if result.all_valid else EXIT_NOT_VALID
 
 
-def check_json(check: SignatureCheck) -> dict[str, Any]:
+def check_json(check: SignatureCheck) -> dict[str, object]:
     return {
         **asdict(check),
         "signed_at": check.signed_at.isoformat() if check.signed_at else None,
@@ -339,7 +339,7 @@ def check_json(check: SignatureCheck) -> dict[str, Any]:
     }
 
 
-def verify_json(result: VerifyResult) -> dict[str, Any]:
+def verify_json(result: VerifyResult) -> dict[str, object]:
     return {
         "status": result.overall.value,
         "all_valid": result.all_valid,
@@ -397,7 +397,7 @@ class RegisterExtras:
     signatures: dict[int, SignatureSummary]
     received: list[ReceivedView]
 
-    def signature_json(self, document_id: int) -> dict[str, Any]:
+    def signature_json(self, document_id: int) -> dict[str, object]:
         summary = self.signatures.get(document_id)
         if summary is None or not summary.count:
             return {"status": Status.UNSIGNED.value, "signers": [], "level": None}
@@ -409,7 +409,7 @@ class RegisterExtras:
             return ""
         return "  [" + _("signed: {names}").format(names=", ".join(summary.signers)) + "]"
 
-    def received_json(self) -> list[dict[str, Any]]:
+    def received_json(self) -> list[dict[str, object]]:
         return [
             {
                 "received": True,

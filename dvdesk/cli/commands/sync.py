@@ -322,7 +322,7 @@ def run_units_reenroll(args: argparse.Namespace) -> int:
     return 0
 
 
-def _unit_json(unit: status.UnitStatus) -> dict[str, Any]:
+def _unit_json(unit: status.UnitStatus) -> dict[str, object]:
     return {
         "code": unit.office_code,
         "name": unit.office_name,
@@ -611,7 +611,7 @@ def run_import(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- receipts
 
 
-def _receipt_json(result: ReceiptResult) -> dict[str, Any]:
+def _receipt_json(result: ReceiptResult) -> dict[str, object]:
     return {
         "file": str(result.path),
         "issuer": result.issuer,
