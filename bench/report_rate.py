@@ -11,6 +11,7 @@ database:
 - figures: dvdesk's compute_figures (the same SQL plus building the dataclasses);
 - pdf: the whole report PDF from the figures (narrative, layout of every page,
   the table of all communes) — the "time to lay out the pages";
+- word: the same report as .docx (python-docx), which is issued beside the PDF;
 - workbook: the .xlsx from the figures.
 
 Target: figures within 3x raw, i.e. report total <= 3 x raw + pdf layout.
@@ -35,7 +36,8 @@ from dvdesk.documents.figures import (
     sql_parameters,
 )
 from dvdesk.documents.periods import Period, parse_period
-from dvdesk.documents.report_pdf import build_report_pdf
+from dvdesk.documents.report_pdf import build_report_pdf, draft_report
+from dvdesk.documents.word import render_docx
 from dvdesk.documents.workbook import build_workbook
 from dvdesk.paths import DataPaths
 from dvdesk.services import demo
@@ -109,6 +111,7 @@ def main() -> None:
                 args.repeat, lambda: compute_figures(store, period=period, scope=Scope.ALL)
             )
             pdf_time, pdf = best_of(1, lambda: build_report_pdf(store, figures=figures))
+            word_time, word = best_of(1, lambda: render_docx(draft_report(store, figures=figures)))
             book_time, book = best_of(
                 1, lambda: build_workbook(figures, office_name="Ban Tuyên giáo và Dân vận")
             )
@@ -129,6 +132,7 @@ def main() -> None:
     print(
         f"report PDF (layout):       {pdf_time:>10.3f} s  {len(pdf) / 1e6:.1f} MB, ~{pages} pages"
     )
+    print(f"report Word (.docx):       {word_time:>10.3f} s  {len(word) / 1e6:.1f} MB")
     print(f"workbook (.xlsx):          {book_time:>10.3f} s  {len(book) / 1e6:.1f} MB")
     total = figures_time + pdf_time
     budget = 3 * raw + pdf_time

@@ -8,13 +8,19 @@ from __future__ import annotations
 
 
 class UserError(Exception):
-    """A known problem: bad input, missing office, full disk … Nothing was changed."""
+    """A known problem: bad input, missing office, full disk … Nothing was changed.
+
+    ``step`` names the next step when the message says to do one (``"office_settings"``,
+    ``"backups"``): a front-end may offer a button that does it. The words stay in the
+    message, so a front-end without such a button loses nothing.
+    """
 
     exit_code = 1
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, step: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.step = step
 
 
 class ValidationFailed(UserError):

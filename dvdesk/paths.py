@@ -11,8 +11,6 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
-
 from dvdesk.fileio import make_private
 
 APP_NAME = "dvdesk"
@@ -91,6 +89,8 @@ def portable_marker_present() -> bool:
 
 def default_data_dir() -> Path:
     """Per-user data folder: %LOCALAPPDATA%\\dvdesk on Windows, ~/.local/share/dvdesk on Linux."""
+    import platformdirs  # noqa: PLC0415 - only here; the app's start skips its 5 ms import
+
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False, roaming=False))
 
 

@@ -15,9 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from dvdesk.i18n import _
+
+if TYPE_CHECKING:
+    from dvdesk.services.store import Store
 
 REPORT_FILE = "dvdesk-self-check.txt"
 CheckFunction = Callable[[Path], str]  # gets a private folder, returns a detail line
@@ -56,7 +59,7 @@ def check_sqlite(work: Path) -> str:
     return f"SQLite {sqlite3.sqlite_version}"
 
 
-def _demo_office(work: Path) -> object:
+def _demo_office(work: Path) -> Store:
     from dvdesk.paths import DataPaths  # noqa: PLC0415
     from dvdesk.services.demo import add_demo_records, ensure_demo_office  # noqa: PLC0415
     from dvdesk.services.store import open_store  # noqa: PLC0415
@@ -99,15 +102,10 @@ def check_fonts(_work: Path) -> str:
 def check_pdf(work: Path) -> str:
     from dvdesk.documents.minutes import build_minutes  # noqa: PLC0415
     from dvdesk.services.records import list_records  # noqa: PLC0415
-    from dvdesk.services.store import Store  # noqa: PLC0415
 
-    store = _demo_office(work)
-    assert isinstance(store, Store)
-    try:
+    with _demo_office(work) as store:
         record = list_records(store)[0]
         data = build_minutes(store, record_id=record.id)
-    finally:
-        store.close()
     target = work / "bien-ban.pdf"
     target.write_bytes(data)
     if not data.startswith(b"%PDF") or b"/FontFile2" not in data:
@@ -122,14 +120,9 @@ def check_word(work: Path) -> str:
     from dvdesk.documents.minutes import draft_minutes  # noqa: PLC0415
     from dvdesk.documents.word import render_docx  # noqa: PLC0415
     from dvdesk.services.records import list_records  # noqa: PLC0415
-    from dvdesk.services.store import Store  # noqa: PLC0415
 
-    store = _demo_office(work)
-    assert isinstance(store, Store)
-    try:
+    with _demo_office(work) as store:
         data = render_docx(draft_minutes(store, record_id=list_records(store)[0].id))
-    finally:
-        store.close()
     target = work / "bien-ban.docx"
     target.write_bytes(data)
     if "BIÊN BẢN" not in [p.text for p in docx.Document(str(target)).paragraphs]:
@@ -144,15 +137,10 @@ def check_workbook(work: Path) -> str:
     from dvdesk.documents.periods import range_period  # noqa: PLC0415
     from dvdesk.documents.workbook import build_workbook  # noqa: PLC0415
     from dvdesk.services.office_view import get_office  # noqa: PLC0415
-    from dvdesk.services.store import Store  # noqa: PLC0415
 
-    store = _demo_office(work)
-    assert isinstance(store, Store)
-    try:
+    with _demo_office(work) as store:
         figures = compute_figures(store, period=range_period(date(2020, 1, 1), date.today()))
         data = build_workbook(figures, office_name=get_office(store).current.name)
-    finally:
-        store.close()
     target = work / "bao-cao.xlsx"
     target.write_bytes(data)
     sheets = load_workbook(target, read_only=True).sheetnames

@@ -22,7 +22,7 @@ from dvdesk.paths import ENV_DATA_DIR, DataPaths
 from dvdesk.services.office import create_office
 from dvdesk.services.store import Store, open_store
 
-pytest_plugins = ["tests.gui_support"]
+pytest_plugins = ["tests.gui_support", "tests.signature_fixtures"]
 
 OFFICE = {
     "level": "commune",

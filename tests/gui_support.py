@@ -11,13 +11,21 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QFileDialog,
+    QLineEdit,
+    QMessageBox,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from dvdesk.services.office_view import get_office
 from dvdesk.services.store import Store
 from tests.gui_thread_guard import guarding
 from ui.app import configure_application
+from ui.forms.record_form import RecordForm
 from ui.list_page import ListPage
 from ui.main_window import MainWindow
 from ui.qt_vi import QtVietnamese
@@ -165,3 +173,44 @@ def answer_file_dialogs(
 
     monkeypatch.setattr(QFileDialog, "exec", run)
     return shown
+
+
+def activate(widget: QWidget, qtbot: QtBot) -> None:
+    """Shortcuts only reach the active window; offscreen, activation must be asked for."""
+    widget.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is widget)
+
+
+def new_form(window: MainWindow, qtbot: QtBot, section: int) -> RecordForm:
+    """Open a new record form in the list ``section`` with Ctrl+N, as a clerk would."""
+    activate(window, qtbot)
+    window.nav.setCurrentRow(section)
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: bool(window.forms))
+    form = window.forms[-1]
+    qtbot.waitExposed(form)
+    activate(form, qtbot)
+    return form
+
+
+def save_form(form: RecordForm, qtbot: QtBot) -> str:
+    """Save with Ctrl+S from wherever the focus is; the saved record's id."""
+    activate(form, qtbot)
+    with qtbot.waitSignal(form.saved, timeout=10_000) as saved:
+        qtbot.keyClick(
+            QApplication.focusWidget() or form, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier
+        )
+    return str(saved.args[0])
+
+
+def retype_place(window: MainWindow, qtbot: QtBot, record_id: str, place: str) -> None:
+    """Open a saved record, type a new place over the old one and save it (Ctrl+S)."""
+    window.open_record(record_id)
+    qtbot.waitUntil(lambda: bool(window.forms))
+    form = window.forms[-1]
+    edit = form.fields["place"].widget
+    assert isinstance(edit, QLineEdit)
+    edit.selectAll()
+    type_text(edit, place)
+    save_form(form, qtbot)
+    qtbot.waitUntil(lambda: not window.forms)

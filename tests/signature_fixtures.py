@@ -23,6 +23,11 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
+from dvdesk.domain.enums import RecordType
+from dvdesk.services.records import add_record
+from dvdesk.services.store import Store
+from tests.conftest import CliRunner, inspection
+
 MODULE_CANDIDATES = (
     "/usr/lib/softhsm/libsofthsm2.so",
     "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so",
@@ -74,6 +79,21 @@ def _name(common: str, organisation: str | None = None) -> x509.Name:
     return x509.Name(parts)
 
 
+def _key_usage(*, ca: bool) -> x509.KeyUsage:
+    """A CA signs certificates and revocation lists; a signer's key signs documents."""
+    return x509.KeyUsage(
+        digital_signature=True,
+        content_commitment=not ca,
+        key_encipherment=False,
+        data_encipherment=False,
+        key_agreement=False,
+        key_cert_sign=ca,
+        crl_sign=ca,
+        encipher_only=False,
+        decipher_only=False,
+    )
+
+
 def make_ca(common: str = "Test CA chuyên dùng") -> Authority:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     now = datetime.now(UTC)
@@ -86,20 +106,7 @@ def make_ca(common: str = "Test CA chuyên dùng") -> Authority:
         .not_valid_before(now - timedelta(days=1))
         .not_valid_after(now + timedelta(days=3650))
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=True,
-                crl_sign=True,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
+        .add_extension(_key_usage(ca=True), critical=True)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .sign(key, hashes.SHA256())
     )
@@ -120,20 +127,7 @@ def issue_certificate(
         .not_valid_before(now - timedelta(hours=1))
         .not_valid_after(now + timedelta(days=365))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=True,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=False,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
+        .add_extension(_key_usage(ca=False), critical=True)
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(ca.key.public_key()),
             critical=False,
@@ -210,47 +204,38 @@ def make_token(
         key_file.unlink()
         cert_file = folder / f"{key_label}.crt"
         cert_file.write_bytes(cert.public_bytes(serialization.Encoding.DER))
-        _run(
-            "pkcs11-tool",
-            "--module",
-            module,
-            "--token-label",
-            label,
-            "--login",
-            "--pin",
-            PIN,
-            "--write-object",
-            str(cert_file),
-            "--type",
-            "cert",
-            "--label",
-            key_label,
-            "--id",
-            key_id,
-            env=env,
+        _store_certificate(
+            cert_file, module=module, token=label, label=key_label, id_=key_id, env=env
         )
     ca_file = folder / "ca.der"
     ca_file.write_bytes(ca.der)
+    _store_certificate(ca_file, module=module, token=label, label="CA", id_="ff", env=env)
+    return SoftToken(module=module, label=label, conf=conf, ca=ca)
+
+
+def _store_certificate(
+    path: Path, *, module: str, token: str, label: str, id_: str, env: dict[str, str]
+) -> None:
+    """Put the DER certificate at ``path`` on the token, beside the key with the same id."""
     _run(
         "pkcs11-tool",
         "--module",
         module,
         "--token-label",
-        label,
+        token,
         "--login",
         "--pin",
         PIN,
         "--write-object",
-        str(ca_file),
+        str(path),
         "--type",
         "cert",
         "--label",
-        "CA",
+        label,
         "--id",
-        "ff",
+        id_,
         env=env,
     )
-    return SoftToken(module=module, label=label, conf=conf, ca=ca)
 
 
 def tsa_certificate(ca: Authority) -> tuple[rsa.RSAPrivateKey, x509.Certificate]:
@@ -321,6 +306,25 @@ def timestamp_server(ca: Authority) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+CHAIR = ("chair", "Nguyễn Văn An", "Ban Xây dựng Đảng Đảng ủy xã Bát Tràng")
+
+
+@pytest.fixture
+def token(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> SoftToken:
+    """A token holding the chair's key (a module that needs more people overrides this)."""
+    return make_token(tmp_path / "token", monkeypatch, ca=make_ca(), people=(CHAIR,))
+
+
+@pytest.fixture
+def issued(store: Store, cli: CliRunner, tmp_path: Path) -> Path:
+    """Complete minutes of an inspection, issued as 01-BB/BXDĐ; the PDF's path."""
+    record_id = add_record(store, record_type=RecordType.INSPECTION, data=inspection())
+    out = tmp_path / "bb.pdf"
+    result = cli(*issue_args(record_id, out))
+    assert result.code == 0, result.err
+    return out
 
 
 def issue_args(record_id: str, out: Path) -> list[str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,8 +26,9 @@ from dvdesk.sync.apply import ImportSummary, import_package
 from dvdesk.sync.export import ExportResult, export_package
 from dvdesk.sync.keycard import parse_card
 from dvdesk.sync.receipt import import_receipt, write_receipt
+from dvdesk.sync.refusals import Reason, Refused
 from dvdesk.sync.trust import enroll_card
-from tests.conftest import OFFICE, inspection
+from tests.conftest import OFFICE, database_digest, inspection
 
 PASSPHRASE = "mật khẩu thử nghiệm"
 
@@ -288,3 +289,13 @@ def hierarchy(hierarchy_template: Path, tmp_path: Path) -> Iterator[Hierarchy]:
 def introduce_parent(child: Store, parent: Store) -> None:
     """The child enrols its parent's card (the parent enrolled the child another way)."""
     enroll_card(child, card=parse_card(keys.active_key(parent).card))
+
+
+def refused_unchanged(store: Store, reason: Reason, action: Callable[[], object]) -> Refused:
+    """Run ``action``: it must be refused for ``reason`` and leave the database as it was."""
+    before = database_digest(store.paths)
+    with pytest.raises(Refused) as refused:
+        action()
+    assert refused.value.reason is reason, refused.value.message
+    assert database_digest(store.paths) == before
+    return refused.value

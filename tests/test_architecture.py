@@ -1,4 +1,4 @@
-"""The core never depends on Qt or the GUI package."""
+"""Architecture rules: the core never depends on Qt or the GUI package; one audit function."""
 
 from __future__ import annotations
 
@@ -49,3 +49,33 @@ def test_importing_every_core_module_loads_no_qt() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+AUDIT_MODULE = CORE / "services" / "audit.py"
+
+
+def _builds_audit_entry(path: Path) -> list[int]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    return [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and (
+            (isinstance(node.func, ast.Name) and node.func.id == "AuditEntry")
+            or (isinstance(node.func, ast.Attribute) and node.func.attr == "AuditEntry")
+        )
+    ]
+
+
+def test_only_the_audit_module_builds_audit_entries() -> None:
+    # One function writes every entry, so every entry gets the same fields and stamp.
+    root = CORE.parent
+    sources = [
+        path
+        for folder in ("dvdesk", "ui", "bench", "docs")
+        for path in (root / folder).rglob("*.py")
+        if path != AUDIT_MODULE
+    ]
+    offenders = {str(path.relative_to(root)): _builds_audit_entry(path) for path in sources}
+    assert {path: lines for path, lines in offenders.items() if lines} == {}
+    assert _builds_audit_entry(AUDIT_MODULE), "the audit module itself must build the entry"

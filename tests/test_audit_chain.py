@@ -73,13 +73,7 @@ def test_editing_the_audit_table_by_hand_is_detected(
 ) -> None:
     _fill(store)
     assert cli("audit", "verify").code == 0
-    connection = _plain(store)
-    try:
-        connection.execute("DROP TRIGGER trg_audit_log_no_update")
-        connection.execute("DROP TRIGGER trg_audit_log_no_delete")
-        connection.execute(tamper)
-    finally:
-        connection.close()
+    _tamper(store, tamper)
     result = verify_chain(store)
     assert not result.intact
     refused = cli("audit", "verify")

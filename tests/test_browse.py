@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from dvdesk.domain.enums import FollowUpStatus, RecordType
+from dvdesk.domain.record_view import DialogueView
 from dvdesk.services.browse import (
     FollowUpQuery,
     RecordQuery,
@@ -82,11 +83,11 @@ def test_follow_ups_show_overdue_and_can_be_resolved(store: Store) -> None:
     )
     left = follow_up_keys(store, query=FollowUpQuery(state="overdue", on=on))
     assert len(left) == 1
-    stored = next(
-        i for i in get_record(store, record_id=record_id)["issues"] if i["id"] == issue.id
-    )
-    assert stored["status"] == "resolved"
-    assert stored["result"] == "Đã xử lý, trả lời công dân"
+    record = get_record(store, record_id=record_id)
+    assert isinstance(record, DialogueView)
+    stored = next(i for i in record.issues if i.id == issue.id)
+    assert stored.status is FollowUpStatus.RESOLVED
+    assert stored.result == "Đã xử lý, trả lời công dân"
     searched = follow_up_keys(store, query=FollowUpQuery(search="ho ngheo"))
     assert len(searched) == 1
 

@@ -14,6 +14,7 @@ from openpyxl import Workbook, load_workbook
 from dvdesk.bulk.columns import COLUMNS
 from dvdesk.bulk.importer import ImportRefused, import_file
 from dvdesk.domain.enums import RecordType
+from dvdesk.domain.record_view import DirectiveView, ModelView, RecognitionView
 from dvdesk.legacy_text import LegacyEncoding, decode_legacy, detect_legacy, encode_legacy
 from dvdesk.paths import DataPaths
 from dvdesk.services.records import get_record, list_records
@@ -80,9 +81,10 @@ def test_ten_thousand_rows_in_one_go_and_again_adds_nothing(
     sample = list_records(store, search="van ban so 4321")
     assert len(sample) == 1
     stored = get_record(store, record_id=sample[0].id)
-    assert stored["kind"] == "chi_thi"  # "chỉ thị" in the cell
-    assert stored["issuer_level"] == "tinh"
-    assert stored["fields"] == ["Dân vận chính quyền", "Quy chế dân chủ ở cơ sở"]
+    assert isinstance(stored, DirectiveView)
+    assert stored.kind == "chi_thi"  # "chỉ thị" in the cell
+    assert stored.issuer_level == "tinh"
+    assert stored.fields == ("Dân vận chính quyền", "Quy chế dân chủ ở cơ sở")
     before = database_digest(paths)
     again = import_file(store, path=path, record_type=RecordType.DIRECTIVE)
     assert (again.new, again.already) == (0, 10_000)
@@ -131,10 +133,11 @@ def test_csv_with_bom_and_jsonl(store: Store, tmp_path: Path) -> None:
     assert (report.new, report.legacy) == (1, None)
     (summary,) = list_records(store)
     stored = get_record(store, record_id=summary.id)
-    assert stored["field"] == "xay_dung_he_thong_chinh_tri"
-    assert stored["recognitions"] == [
-        {"level": "tinh", "date": "2023-05-19", "decision": "215/QĐ-UBND"}
-    ]
+    assert isinstance(stored, ModelView)
+    assert stored.field == "xay_dung_he_thong_chinh_tri"
+    assert stored.recognitions == (
+        RecognitionView(level="tinh", date=date(2023, 5, 19), decision="215/QĐ-UBND"),
+    )
     jsonl = tmp_path / "mo-hinh.jsonl"
     jsonl.write_text(
         json.dumps(
@@ -185,7 +188,8 @@ def test_tcvn3_csv_and_vni_workbook_are_converted(
     assert "TCVN3" in result.out
     (summary,) = list_records(store)
     assert summary.title == "Về công tác dân vận chính quyền"
-    assert get_record(store, record_id=summary.id)["issuer"] == "Tỉnh ủy Quảng Ninh"
+    stored = get_record(store, record_id=summary.id)
+    assert isinstance(stored, DirectiveView) and stored.issuer == "Tỉnh ủy Quảng Ninh"
 
     vni: list[list[object]] = [
         [

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dvdesk.domain.enums import RecordType
 from dvdesk.domain.inputs import INPUT_MODELS
+from dvdesk.domain.record_view import DialogueView, item_input
 from dvdesk.domain.validation import validate
 from dvdesk.paths import DataPaths
 from dvdesk.services.demo import add_demo_records, ensure_demo_office
 from dvdesk.services.office import get_office
-from dvdesk.services.records import get_record, list_records, strip_derived
+from dvdesk.services.records import get_record, list_records
 from dvdesk.services.store import Store, open_store
 from tests import sync_fixtures
 
@@ -42,11 +42,11 @@ def test_demo_records_pass_the_input_models(paths: DataPaths) -> None:
     try:
         for summary in list_records(store):
             shown = get_record(store, record_id=summary.id)
-            data = {k: v for k, v in shown.items() if k not in _BOOKKEEPING}
-            for key in ("recommendations", "issues"):
-                if key in data:
-                    data[key] = [strip_derived(item) for item in data[key]]
-            validate(INPUT_MODELS[RecordType(shown["type"])], data)
+            data = {k: v for k, v in shown.as_json().items() if k not in _BOOKKEEPING}
+            data["recommendations"] = [item_input(item) for item in shown.recommendations]
+            if isinstance(shown, DialogueView):
+                data["issues"] = [item_input(item) for item in shown.issues]
+            validate(INPUT_MODELS[shown.type], data)
     finally:
         store.close()
 

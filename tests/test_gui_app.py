@@ -18,7 +18,7 @@ from dvdesk.services.office import get_office
 from dvdesk.services.records import add_record, list_records
 from dvdesk.services.store import Store, open_store
 from tests.conftest import inspection
-from tests.gui_support import type_text
+from tests.gui_support import activate, type_text
 from ui.app import configure_application
 from ui.wizard import SetupWizard
 
@@ -35,8 +35,7 @@ def test_wizard_sets_up_the_office_by_keyboard(empty_store: Store, qtbot: QtBot)
     wizard = SetupWizard(empty_store)
     qtbot.addWidget(wizard)
     wizard.show()
-    wizard.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is wizard)
+    activate(wizard, qtbot)
     next_button = wizard.button(QWizard.WizardButton.NextButton)
     assert next_button.text().replace("&", "") == "Tiếp theo >"
     wizard.next()

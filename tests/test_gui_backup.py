@@ -82,12 +82,24 @@ def test_background_check_reports_a_damaged_database(
         add_record(store, record_type=RecordType.DIALOGUE, data=dialogue(title=f"Buổi {index}"))
     corrupt_pages(store.paths.database)
     damaged = store.paths.database.read_bytes()
-    errors = _messages(monkeypatch, "critical")
+    errors: list[str] = []
+    opened: list[bool] = []
+
+    def shown(box: QMessageBox) -> int:  # the message offers to open the backups
+        errors.append(box.text())
+        [step] = [b for b in box.buttons() if b is box.defaultButton()]
+        step.click()
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", shown)
     widget = QWidget()
+    widget.step_handlers = lambda: {"backups": lambda: opened.append(True)}  # type: ignore[attr-defined]
     qtbot.addWidget(widget)
     check_in_background(app, widget, store.paths)
     qtbot.waitUntil(lambda: bool(errors), timeout=10_000)
     assert "bị hỏng" in errors[0] and "Sao lưu / Khôi phục" in errors[0]
+    assert "dvdesk backup" not in errors[0]
+    assert opened == [True]
     assert store.paths.database.read_bytes() == damaged
     assert backups.list_backups(store.paths) == []
 

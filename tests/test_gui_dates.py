@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QApplication, QCalendarWidget, QHBoxLayout, QLineE
 from pytestqt.qtbot import QtBot
 
 from dvdesk.clock import today
-from tests.gui_support import type_text
+from tests.gui_support import activate, type_text
 from ui.forms.widgets import DateField, PartColumn, PartsTable
 
 _HOSTS: list[QWidget] = []  # qtbot only keeps weak references
@@ -23,8 +23,7 @@ def _host(qtbot: QtBot, *widgets: QWidget) -> QWidget:
         layout.addWidget(widget)
     qtbot.addWidget(host)
     host.show()
-    host.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is host, timeout=3000)
+    activate(host, qtbot)
     return host
 
 

@@ -19,7 +19,7 @@ from dvdesk.services.records import add_record, get_record
 from dvdesk.services.store import Store
 from tests.conftest import inspection
 from tests.document_fixtures import pdf_text
-from tests.gui_support import answer_file_dialogs, type_text
+from tests.gui_support import answer_file_dialogs, answer_questions, type_text
 from tests.test_documents import COMPLETE
 from ui.documents import MinutesDialog, ReportsPage
 from ui.register import RegisterPage
@@ -123,9 +123,7 @@ def test_report_figures_texts_and_issue(
     ):
         type_text(edit, value)
     set_document_settings(store, changes={"signer_name": "Nguyễn Thị Hoa"})
-    monkeypatch.setattr(
-        QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes)
-    )
+    answer_questions(monkeypatch, QMessageBox.StandardButton.Yes)
     page.issue()
     qtbot.waitUntil(lambda: len(page.previews) == 1, timeout=30_000)
     assert page.previews[0].windowTitle().startswith("Báo cáo số 01-BC/BXDĐ")
@@ -175,9 +173,7 @@ def test_register_lists_reprints_voids_and_replaces(
         (dialog.representative, "Phạm Văn Long"),
     ):
         type_text(edit, value)
-    monkeypatch.setattr(
-        QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes)
-    )
+    answer_questions(monkeypatch, QMessageBox.StandardButton.Yes)
     dialog.issue()
     qtbot.waitUntil(lambda: len(dialog.previews) == 1, timeout=20_000)
     page.refresh()
@@ -263,9 +259,7 @@ def test_a_report_signed_by_someone_else_keeps_the_settings(
     assert QApplication.focusWidget() is page.signer_name
     qtbot.keyClick(page.signer_name, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     type_text(page.signer_name, "Lò Văn Páo")
-    monkeypatch.setattr(
-        QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes)
-    )
+    answer_questions(monkeypatch, QMessageBox.StandardButton.Yes)
     page.issue()
     qtbot.waitUntil(lambda: len(page.previews) == 1, timeout=30_000)
     issued = tmp_path / "issued.pdf"

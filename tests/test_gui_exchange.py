@@ -26,6 +26,7 @@ from dvdesk.sync.keycard import read_card_bytes
 from dvdesk.sync.keys import create_keys, write_card
 from dvdesk.sync.trust import enroll_card
 from tests.conftest import dialogue, inspection
+from tests.gui_support import answer_questions
 from ui.exchange import ExchangePage
 from ui.worker import wait_for_tasks
 
@@ -66,9 +67,13 @@ def _answer(
     monkeypatch.setattr(
         QMessageBox, "information", staticmethod(lambda _p, _t, text: told.append(text))
     )
-    monkeypatch.setattr(
-        QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes)
-    )
+
+    def shown(box: QMessageBox) -> int:  # a box with a step button (ui.next_steps)
+        told.append(box.text())
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", shown)
+    answer_questions(monkeypatch, QMessageBox.StandardButton.Yes)
     return told
 
 

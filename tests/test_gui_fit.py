@@ -16,6 +16,8 @@ from PySide6.QtGui import QScreen
 from PySide6.QtWidgets import QAbstractButton, QAbstractScrollArea, QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
+from dvdesk.documents.report_pdf import ReplacementChoice
+from dvdesk.documents.settings import SignerChoice
 from dvdesk.domain.enums import RecordType
 from dvdesk.paths import DataPaths
 from dvdesk.services.office import create_office
@@ -33,6 +35,7 @@ from ui.help import TOPICS, HelpDialog
 from ui.main_window import MainWindow
 from ui.office_settings import OfficeSettingsDialog
 from ui.pdf_preview import PdfPreview
+from ui.replace_report import ReplaceReportDialog
 from ui.report_requests import RequestDialog
 from ui.screen import LAPTOP_150, OFFICE_PC
 from ui.users import UserForm, UsersDialog
@@ -160,7 +163,7 @@ def test_dialogs(
     from dvdesk.documents.minutes import build_minutes
 
     record = get_record(store, record_id=records[RecordType.DIALOGUE])
-    pdf = build_minutes(store, record_id=record["id"], details={})
+    pdf = build_minutes(store, record_id=record.id, details={})
     dialogs: list[QWidget] = [
         MinutesDialog(store, record),
         PdfPreview(pdf, title="Biên bản", file_name="x.pdf", note="Bản nháp"),
@@ -169,6 +172,14 @@ def test_dialogs(
         CountsDialog(store),
         CrashDialog("Traceback (most recent call last):\n" + "  line\n" * 200, None),
         *(HelpDialog(topic) for topic in TOPICS),
+        ReplaceReportDialog(
+            reference="01-BC/BXDĐ",
+            choice=ReplacementChoice(
+                signer=SignerChoice("K/T TRƯỞNG BAN", "PHÓ TRƯỞNG BAN", "Lò Văn Páo"),
+                recipients=["Ban Tuyên giáo và Dân vận Thành ủy"] * 12,
+            ),
+            default=SignerChoice(None, None, None),
+        ),
         UsersDialog(store, []),
         UserForm(title="x", fields=("name", "full_name", "roles", "password"), action=print),
         RequestDialog(store),

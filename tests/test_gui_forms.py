@@ -2,38 +2,32 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLineEdit, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
-from dvdesk.domain.enums import RecordType
+from dvdesk.domain.enums import IssueKind, RecordType
+from dvdesk.domain.record_view import DialogueView, InspectionView, SupervisionView
 from dvdesk.services.office_view import get_office
 from dvdesk.services.records import add_record, get_record, list_records
 from dvdesk.services.store import Store
 from tests.conftest import dialogue, inspection
-from tests.gui_support import answer_questions, type_text, wait_loaded
+from tests.gui_support import (
+    activate,
+    answer_questions,
+    new_form,
+    retype_place,
+    save_form,
+    type_text,
+    wait_loaded,
+)
 from ui.forms.drafts import draft_key, list_drafts, load_draft
 from ui.forms.record_form import RecordForm
 from ui.forms.widgets import DateField, LinesField, PartsTable
 from ui.main_window import MainWindow
-
-
-def _activate(widget: QWidget, qtbot: QtBot) -> None:
-    """Shortcuts only reach the active window; offscreen, activation must be asked for."""
-    widget.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is widget, timeout=3000)
-
-
-def _new_form(window: MainWindow, qtbot: QtBot, section: int) -> RecordForm:
-    _activate(window, qtbot)
-    window.nav.setCurrentRow(section)
-    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: bool(window.forms))
-    form = window.forms[-1]
-    qtbot.waitExposed(form)
-    _activate(form, qtbot)
-    return form
 
 
 def _field_of(form: RecordForm, widget: QWidget | None) -> str | None:
@@ -55,17 +49,8 @@ def _tab_order(form: RecordForm, qtbot: QtBot, count: int) -> list[str | None]:
     return order
 
 
-def _save(form: RecordForm, qtbot: QtBot) -> str:
-    _activate(form, qtbot)
-    with qtbot.waitSignal(form.saved, timeout=10_000) as saved:
-        qtbot.keyClick(
-            QApplication.focusWidget() or form, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier
-        )
-    return str(saved.args[0])
-
-
 def test_inspection_by_keyboard_only(window: MainWindow, qtbot: QtBot, store: Store) -> None:
-    form = _new_form(window, qtbot, 0)
+    form = new_form(window, qtbot, 0)
     assert form.windowTitle() == "Cuộc kiểm tra mới"
     title = form.fields["title"].widget
     title.setFocus()
@@ -100,12 +85,13 @@ def test_inspection_by_keyboard_only(window: MainWindow, qtbot: QtBot, store: St
     lead = fields["lead"].widget
     lead.setFocus()
     type_text(lead, "Nguyễn Doãn Toản")
-    record_id = _save(form, qtbot)
+    record_id = save_form(form, qtbot)
     saved = get_record(store, record_id=record_id)
-    assert saved["title"] == "Kiểm tra việc thực hiện Quy chế dân chủ tại xã Bát Tràng"
-    assert saved["subjects"] == ["Đảng ủy xã Bát Tràng", "UBND xã Bát Tràng"]
-    assert saved["lead"] == "Nguyễn Doãn Toản"
-    assert saved["start_date"] == "2022-07-05"
+    assert isinstance(saved, InspectionView)
+    assert saved.title == "Kiểm tra việc thực hiện Quy chế dân chủ tại xã Bát Tràng"
+    assert saved.subjects == ("Đảng ủy xã Bát Tràng", "UBND xã Bát Tràng")
+    assert saved.lead == "Nguyễn Doãn Toản"
+    assert saved.start_date == date(2022, 7, 5)
     assert list_drafts(store.paths) == []
     wait_loaded(qtbot, window.lists[RecordType.INSPECTION])
     assert window.lists[RecordType.INSPECTION].model.rowCount() == 1
@@ -114,7 +100,7 @@ def test_inspection_by_keyboard_only(window: MainWindow, qtbot: QtBot, store: St
 def test_errors_show_inline_and_block_saving(
     window: MainWindow, qtbot: QtBot, store: Store
 ) -> None:
-    form = _new_form(window, qtbot, 1)
+    form = new_form(window, qtbot, 1)
     title = form.fields["title"]
     assert title.error.isHidden(), "untouched fields show no error"
     type_text(title.widget, "x")
@@ -122,7 +108,7 @@ def test_errors_show_inline_and_block_saving(
     assert title.error.isVisible()
     assert "bắt buộc" in title.error.text().lower()
     assert title.widget.property("invalid") is True
-    _activate(form, qtbot)
+    activate(form, qtbot)
     qtbot.keyClick(form, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert form.isVisible()
     assert form.fields["subjects"].error.isVisible(), "a save attempt reveals every error"
@@ -142,14 +128,15 @@ def test_errors_show_inline_and_block_saving(
     subjects.setFocus()
     type_text(subjects, "Hội Nông dân xã Bát Tràng")
     assert not form.validate_now()
-    record_id = _save(form, qtbot)
-    assert get_record(store, record_id=record_id)["kind"] == "thematic"
+    record_id = save_form(form, qtbot)
+    saved = get_record(store, record_id=record_id)
+    assert isinstance(saved, SupervisionView) and saved.kind == "thematic"
 
 
 def test_dialogue_issues_table_and_cell_errors(
     window: MainWindow, qtbot: QtBot, store: Store
 ) -> None:
-    form = _new_form(window, qtbot, 2)
+    form = new_form(window, qtbot, 2)
     type_text(form.fields["title"].widget, "Đối thoại với Nhân dân về giải phóng mặt bằng")
     type_text(form.fields["chair"].widget, "Bùi Thị Minh Hoài")
     issues = form.fields["issues"].widget
@@ -167,11 +154,12 @@ def test_dialogue_issues_table_and_cell_errors(
     attendees.setFocus()
     qtbot.keyClick(attendees, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     type_text(attendees, "152")
-    record_id = _save(form, qtbot)
+    record_id = save_form(form, qtbot)
     saved = get_record(store, record_id=record_id)
-    assert saved["attendees"] == 152
-    assert saved["issues"][0]["kind"] == "to_cao"
-    assert saved["issues"][0]["protect_identity"] is False  # the box was shown unticked, and kept
+    assert isinstance(saved, DialogueView)
+    assert saved.attendees == 152
+    assert saved.issues[0].kind is IssueKind.TO_CAO
+    assert saved.issues[0].protect_identity is False  # the box was shown unticked, and kept
 
 
 def test_edit_each_type_keeps_parts_and_bumps_revision(
@@ -188,27 +176,18 @@ def test_edit_each_type_keeps_parts_and_bumps_revision(
     }
     for record_type, record_id in made.items():
         before = get_record(store, record_id=record_id)
-        window.open_record(record_id)
-        qtbot.waitUntil(lambda: bool(window.forms))
-        form = window.forms[-1]
-        place = form.fields["place"].widget
-        assert isinstance(place, QLineEdit)
-        place.selectAll()
-        type_text(place, "Hội trường Đảng ủy xã")
-        _save(form, qtbot)
-        qtbot.waitUntil(lambda: not window.forms)
+        retype_place(window, qtbot, record_id, "Hội trường Đảng ủy xã")
         after = get_record(store, record_id=record_id)
-        assert after["revision"] == 2, record_type
-        assert after["place"] == "Hội trường Đảng ủy xã"
-        assert [r["id"] for r in after["recommendations"]] == [
-            r["id"] for r in before["recommendations"]
-        ]
-        if record_type is RecordType.DIALOGUE:
-            assert [i["id"] for i in after["issues"]] == [i["id"] for i in before["issues"]]
+        assert after.revision == 2, record_type
+        assert after.place == "Hội trường Đảng ủy xã"
+        assert [r.id for r in after.recommendations] == [r.id for r in before.recommendations]
+        if isinstance(after, DialogueView):
+            assert isinstance(before, DialogueView)
+            assert [i.id for i in after.issues] == [i.id for i in before.issues]
 
 
 def test_undo_and_redo_restore_whole_form_states(window: MainWindow, qtbot: QtBot) -> None:
-    form = _new_form(window, qtbot, 0)
+    form = new_form(window, qtbot, 0)
     title = form.fields["title"].widget
     assert isinstance(title, QLineEdit)
     type_text(title, "Kiểm tra lần một")
@@ -233,7 +212,7 @@ def test_draft_survives_a_crash_and_is_restored(
     first = MainWindow(store, get_office(store))
     qtbot.addWidget(first)
     first.show()
-    form = _new_form(first, qtbot, 2)
+    form = new_form(first, qtbot, 2)
     type_text(form.fields["title"].widget, "Đối thoại về thu hồi đất")
     type_text(form.fields["chair"].widget, "Phạm Văn Nam")
     qtbot.waitUntil(
@@ -255,14 +234,14 @@ def test_draft_survives_a_crash_and_is_restored(
     restored = second.forms[-1]
     assert restored.fields["title"].get() == "Đối thoại về thu hồi đất"
     assert restored.fields["chair"].get() == "Phạm Văn Nam"
-    _save(restored, qtbot)
+    save_form(restored, qtbot)
     assert list_drafts(store.paths) == []
 
 
 def test_escape_asks_before_discarding(
     window: MainWindow, qtbot: QtBot, store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    form = _new_form(window, qtbot, 0)
+    form = new_form(window, qtbot, 0)
     type_text(form.fields["title"].widget, "Kiểm tra")
     form.snapshot()
     asked = answer_questions(monkeypatch, QMessageBox.StandardButton.Cancel)
@@ -275,7 +254,7 @@ def test_escape_asks_before_discarding(
 
 
 def test_standard_buttons_are_vietnamese(window: MainWindow, qtbot: QtBot) -> None:
-    form = _new_form(window, qtbot, 0)
+    form = new_form(window, qtbot, 0)
     buttons = form.buttons
     assert buttons.button(QDialogButtonBox.StandardButton.Save).text() == "Lưu"
     assert buttons.button(QDialogButtonBox.StandardButton.Cancel).text() == "Hủy"
@@ -297,7 +276,7 @@ def test_qt_strings_we_do_not_translate_stay_intact(app: QApplication) -> None:
 
 
 def test_failed_save_scrolls_to_a_red_row_far_down(window: MainWindow, qtbot: QtBot) -> None:
-    form = _new_form(window, qtbot, 0)
+    form = new_form(window, qtbot, 0)
     type_text(form.fields["title"].widget, "Kiểm tra việc thực hiện Quy chế dân chủ")
     subjects = form.fields["subjects"].widget
     subjects.setFocus()
@@ -314,7 +293,7 @@ def test_failed_save_scrolls_to_a_red_row_far_down(window: MainWindow, qtbot: Qt
         .rect()
         .contains(table.mapTo(form.scroller.viewport(), table.rect().center()))
     ), "the table starts out of view"
-    _activate(form, qtbot)
+    activate(form, qtbot)
     qtbot.keyClick(
         QApplication.focusWidget() or form, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier
     )

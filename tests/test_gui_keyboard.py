@@ -7,6 +7,7 @@ shortcuts …); the figure is printed for the issue's before/after comparison.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -22,10 +23,11 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from dvdesk.domain.enums import RecordType
+from dvdesk.domain.record_view import InspectionView
 from dvdesk.services.records import add_record, get_record
 from dvdesk.services.store import Store
 from tests.conftest import inspection
-from tests.gui_support import answer_file_dialogs, type_text, wait_loaded
+from tests.gui_support import activate, answer_file_dialogs, type_text, wait_loaded
 from ui.backup_dialog import BackupDialog
 from ui.documents import MinutesDialog
 from ui.forms.drafts import draft_key, load_draft
@@ -67,17 +69,11 @@ class Keyboard:
         raise AssertionError(f"Tab never reached the target; stuck at {self.focus()!r}")
 
 
-def _activate(widget: QWidget, qtbot: QtBot) -> None:
-    """Offscreen, a new window is only active when asked (a real desktop does it itself)."""
-    widget.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is widget, timeout=3000)
-
-
 def _open_form(window: MainWindow, qtbot: QtBot) -> RecordForm:
     qtbot.waitUntil(lambda: bool(window.forms))
     form = window.forms[-1]
     qtbot.waitExposed(form)
-    _activate(form, qtbot)
+    activate(form, qtbot)
     return form
 
 
@@ -85,7 +81,7 @@ def test_whole_inspection_with_recommendations_by_keyboard(
     window: MainWindow, qtbot: QtBot, store: Store
 ) -> None:
     keys = Keyboard(qtbot)
-    _activate(window, qtbot)
+    activate(window, qtbot)
     keys.press(Qt.Key.Key_1, CTRL)
     keys.press(Qt.Key.Key_N, CTRL)
     form = _open_form(window, qtbot)
@@ -158,21 +154,24 @@ def test_whole_inspection_with_recommendations_by_keyboard(
     with qtbot.waitSignal(form.saved, timeout=10_000) as saved:
         keys.press(Qt.Key.Key_S, CTRL)
     record = get_record(store, record_id=str(saved.args[0]))
-    assert record["start_date"] == "2026-02-01"
-    assert record["end_date"] == "2026-11-10"
-    assert record["decision_date"] == "2026-11-10"
-    assert record["conclusion_date"] == "2026-11-10"
-    assert record["subjects"] == ["Đảng ủy xã Bát Tràng", "UBND xã Bát Tràng"]
-    assert [
-        (r["content"], r["addressee"], r.get("deadline")) for r in record["recommendations"]
-    ] == [
-        ("Niêm yết công khai thủ tục hành chính tại trụ sở", "UBND xã Bát Tràng", "2026-12-31"),
+    assert isinstance(record, InspectionView)
+    assert record.start_date == date(2026, 2, 1)
+    assert record.end_date == date(2026, 11, 10)
+    assert record.decision_date == date(2026, 11, 10)
+    assert record.conclusion_date == date(2026, 11, 10)
+    assert record.subjects == ("Đảng ủy xã Bát Tràng", "UBND xã Bát Tràng")
+    assert [(r.content, r.addressee, r.deadline) for r in record.recommendations] == [
+        (
+            "Niêm yết công khai thủ tục hành chính tại trụ sở",
+            "UBND xã Bát Tràng",
+            date(2026, 12, 31),
+        ),
         ("Tổ chức hội nghị đối thoại định kỳ với Nhân dân", "Đảng ủy xã Bát Tràng", None),
     ]
 
     # After the save the list selects the record and has the focus.
     page = window.lists[RecordType.INSPECTION]
-    qtbot.waitUntil(lambda: page.current_record_id() == record["id"], timeout=10_000)
+    qtbot.waitUntil(lambda: page.current_record_id() == record.id, timeout=10_000)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is page.view)
     assert "Đã lưu" in window.statusBar().currentMessage()
     print(f"\nkeys pressed, not counting typed text: {keys.presses}")
@@ -181,7 +180,7 @@ def test_whole_inspection_with_recommendations_by_keyboard(
 
 def test_new_rows_are_in_the_draft_and_the_undo_history(window: MainWindow, qtbot: QtBot) -> None:
     keys = Keyboard(qtbot)
-    _activate(window, qtbot)
+    activate(window, qtbot)
     keys.press(Qt.Key.Key_N, CTRL)
     form = _open_form(window, qtbot)
     table = form.fields["recommendations"].widget
@@ -205,7 +204,7 @@ def test_search_down_enter_opens_the_record_in_its_first_field(
     page.reload()
     wait_loaded(qtbot, page)
     keys = Keyboard(qtbot)
-    _activate(window, qtbot)
+    activate(window, qtbot)
     keys.press(Qt.Key.Key_F, CTRL)
     assert keys.focus() is page.search
     keys.press(Qt.Key.Key_Down)
@@ -218,7 +217,7 @@ def test_search_down_enter_opens_the_record_in_its_first_field(
 def test_tab_leaves_the_list(window: MainWindow, qtbot: QtBot) -> None:
     page = window.lists[RecordType.INSPECTION]
     keys = Keyboard(qtbot)
-    _activate(window, qtbot)
+    activate(window, qtbot)
     page.view.setFocus()
     keys.press(Qt.Key.Key_Tab)
     assert keys.focus() is not page.view
@@ -226,7 +225,7 @@ def test_tab_leaves_the_list(window: MainWindow, qtbot: QtBot) -> None:
 
 def test_ctrl_digits_open_every_section(window: MainWindow, qtbot: QtBot) -> None:
     keys = Keyboard(qtbot)
-    _activate(window, qtbot)
+    activate(window, qtbot)
     digits = (
         Qt.Key.Key_1,
         Qt.Key.Key_2,
@@ -253,7 +252,7 @@ def test_ctrl_digits_open_every_section(window: MainWindow, qtbot: QtBot) -> Non
 @pytest.mark.parametrize("key", [Qt.Key.Key_P, Qt.Key.Key_O, Qt.Key.Key_Delete])
 def test_commands_needing_a_selection_say_so(window: MainWindow, qtbot: QtBot, key: Qt.Key) -> None:
     keys = Keyboard(qtbot)
-    _activate(window, qtbot)
+    activate(window, qtbot)
     window.lists[RecordType.INSPECTION].view.setFocus()
     keys.press(key, CTRL)
     assert window.statusBar().currentMessage().startswith("Chưa chọn hồ sơ")
@@ -272,7 +271,7 @@ def test_every_menu_action_is_reachable_and_shows_its_shortcut(window: MainWindo
 
 def test_f1_opens_help_for_the_current_screen(window: MainWindow, qtbot: QtBot) -> None:
     keys = Keyboard(qtbot)
-    _activate(window, qtbot)
+    activate(window, qtbot)
     for digit, words in ((Qt.Key.Key_1, "Ctrl+N"), (Qt.Key.Key_8, "thẻ khóa")):
         keys.press(digit, CTRL)
         keys.press(Qt.Key.Key_F1)
@@ -296,7 +295,7 @@ def test_exchange_and_report_buttons_are_menu_entries_with_keys(
     window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     keys = Keyboard(qtbot)
-    _activate(window, qtbot)
+    activate(window, qtbot)
     keys.press(Qt.Key.Key_I, CTRL)  # a commune has no offices below: it says so
     assert window.pages.currentWidget() is window.exchange
     assert "không còn cơ quan cấp dưới" in window.statusBar().currentMessage()
@@ -311,7 +310,7 @@ def test_exchange_and_report_buttons_are_menu_entries_with_keys(
 
 def test_f1_in_a_form_opens_the_form_help(window: MainWindow, qtbot: QtBot) -> None:
     keys = Keyboard(qtbot)
-    _activate(window, qtbot)
+    activate(window, qtbot)
     keys.press(Qt.Key.Key_N, CTRL)
     form = _open_form(window, qtbot)
     keys.press(Qt.Key.Key_F1)
@@ -324,7 +323,7 @@ def test_f1_in_a_form_opens_the_form_help(window: MainWindow, qtbot: QtBot) -> N
 def _help_after_f1(dialog: QDialog, qtbot: QtBot) -> str:
     """Press F1 where the focus is inside ``dialog``; the text of the help it opens."""
     dialog.show()
-    _activate(dialog, qtbot)
+    activate(dialog, qtbot)
     Keyboard(qtbot).press(Qt.Key.Key_F1)
     qtbot.waitUntil(lambda: dialog.findChild(HelpDialog) is not None)
     shown = dialog.findChild(HelpDialog)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -20,6 +22,7 @@ from tests.conftest import dialogue, inspection
 from tests.gui_support import type_text, wait_loaded
 from ui.crash import CrashDialog, CrashHandler, crash_files
 from ui.follow_ups import OVERDUE_BACKGROUND, FollowUpPage
+from ui.list_page import ListPage
 from ui.main_window import MainWindow
 from ui.record_list import RecordListPage
 
@@ -30,21 +33,19 @@ def demo_store(store: Store) -> Store:
     return store
 
 
-def test_lazy_model_passes_the_model_tester(
-    app: QApplication, demo_store: Store, qtbot: QtBot, qtmodeltester: object
+@pytest.mark.parametrize(
+    "make_page",
+    [lambda store: RecordListPage(store, RecordType.INSPECTION), FollowUpPage],
+    ids=["records", "follow-ups"],
+)
+def test_lazy_models_pass_the_model_tester(
+    app: QApplication,
+    demo_store: Store,
+    qtbot: QtBot,
+    qtmodeltester: object,
+    make_page: Callable[[Store], ListPage[Any]],
 ) -> None:
-    page = RecordListPage(demo_store, RecordType.INSPECTION)
-    qtbot.addWidget(page)
-    page.reload()
-    wait_loaded(qtbot, page)
-    assert page.model.rowCount() > 0
-    qtmodeltester.check(page.model)  # type: ignore[attr-defined]
-
-
-def test_follow_up_model_passes_the_model_tester(
-    app: QApplication, demo_store: Store, qtbot: QtBot, qtmodeltester: object
-) -> None:
-    page = FollowUpPage(demo_store)
+    page = make_page(demo_store)
     qtbot.addWidget(page)
     page.reload()
     wait_loaded(qtbot, page)

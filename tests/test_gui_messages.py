@@ -24,6 +24,7 @@ from dvdesk.sync.keys import create_keys, write_card
 from dvdesk.sync.trust import enroll_card
 from tests import test_gui_exchange
 from tests.conftest import inspection
+from tests.gui_support import activate
 from ui import next_steps
 from ui.exchange import ExchangePage
 from ui.worker import wait_for_tasks
@@ -150,8 +151,7 @@ def test_tab_leaves_the_exchange_tables(province: Store, qtbot: QtBot) -> None:
     add_children(province, units=CHILDREN, level="commune")
     page = _page(province, qtbot)
     page.show()
-    page.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is page)
+    activate(page, qtbot)
     for table in (page.summary, page.units):
         table.setFocus()
         qtbot.keyClick(table, Qt.Key.Key_Tab)

@@ -12,20 +12,18 @@ from dvdesk.documents.settings import get_document_settings
 from dvdesk.services.office import get_office
 from dvdesk.services.report_recipients import get_default_recipients
 from dvdesk.services.store import Store
-from tests.gui_support import type_text
+from tests.gui_support import activate, type_text
 from ui.documents import ReportsPage
 from ui.main_window import MainWindow
 from ui.office_settings import OfficeSettingsDialog
 
 
 def _open(window: MainWindow, qtbot: QtBot) -> OfficeSettingsDialog:
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    activate(window, qtbot)
     qtbot.keyClick(window, Qt.Key.Key_Comma, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: any(isinstance(d, OfficeSettingsDialog) for d in window.dialogs))
     dialog = next(d for d in window.dialogs if isinstance(d, OfficeSettingsDialog))
-    dialog.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    activate(dialog, qtbot)
     return dialog
 
 

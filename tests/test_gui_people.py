@@ -20,7 +20,7 @@ from dvdesk.services.records import add_record
 from dvdesk.services.store import Store, open_store
 from dvdesk.services.users import add_user, list_users
 from tests.conftest import inspection
-from tests.gui_support import type_text
+from tests.gui_support import activate, type_text
 from ui.app import configure_application
 from ui.main_window import MainWindow
 from ui.review import PendingApprovals, ReviewReceived
@@ -61,8 +61,7 @@ def test_the_head_approves_from_the_waiting_queue(
 ) -> None:
     record_id = add_record(store, record_type=RecordType.INSPECTION, data=inspection())
     submit_record(store, record_id=record_id)
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    activate(window, qtbot)
     qtbot.keyClick(
         window,
         Qt.Key.Key_A,
@@ -131,8 +130,7 @@ def test_the_clerk_submits_the_selected_record_by_keyboard(
     page = window.lists[RecordType.INSPECTION]
     page.select_record(record_id)
     qtbot.waitUntil(lambda: page.current_record_id() == record_id)
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    activate(window, qtbot)
     qtbot.keyClick(
         window,
         Qt.Key.Key_S,

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 from openpyxl import Workbook
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from dvdesk.bulk.columns import COLUMNS
 from dvdesk.domain.enums import RecordType
+from dvdesk.domain.record_view import DirectiveView, ModelView, RecognitionView
 from dvdesk.services.records import add_record, get_record, list_records
 from dvdesk.services.store import Store
-from tests.gui_support import type_text, wait_loaded
+from tests.gui_support import new_form, retype_place, save_form, type_text, wait_loaded
 from tests.register_fixtures import directive, model
-from ui.forms.record_form import RecordForm
 from ui.forms.widgets import PartsTable
 from ui.import_dialog import ImportDialog
 from ui.main_window import SECTIONS, MainWindow
@@ -24,38 +26,13 @@ DIRECTIVES = SECTIONS.index(RecordType.DIRECTIVE)
 MODELS = SECTIONS.index(RecordType.MODEL)
 
 
-def _activate(widget: QWidget, qtbot: QtBot) -> None:
-    widget.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is widget, timeout=3000)
-
-
-def _new_form(window: MainWindow, qtbot: QtBot, section: int) -> RecordForm:
-    _activate(window, qtbot)
-    window.nav.setCurrentRow(section)
-    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: bool(window.forms))
-    form = window.forms[-1]
-    qtbot.waitExposed(form)
-    _activate(form, qtbot)
-    return form
-
-
-def _save(form: RecordForm, qtbot: QtBot) -> str:
-    _activate(form, qtbot)
-    with qtbot.waitSignal(form.saved, timeout=10_000) as saved:
-        qtbot.keyClick(
-            QApplication.focusWidget() or form, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier
-        )
-    return str(saved.args[0])
-
-
 def _choose(combo: QWidget, value: str) -> None:
     assert isinstance(combo, QComboBox)
     combo.setCurrentIndex(combo.findData(value))
 
 
 def test_directive_by_keyboard(window: MainWindow, qtbot: QtBot, store: Store) -> None:
-    form = _new_form(window, qtbot, DIRECTIVES)
+    form = new_form(window, qtbot, DIRECTIVES)
     assert form.windowTitle() == "Văn bản lãnh đạo, chỉ đạo mới"
     title = form.fields["title"].widget
     title.setFocus()
@@ -72,20 +49,17 @@ def test_directive_by_keyboard(window: MainWindow, qtbot: QtBot, store: Store) -
     _choose(form.fields["kind"].widget, "chi_thi")
     type_text(form.fields["issuer"].widget, "Ban Thường vụ Tỉnh ủy")
     _choose(form.fields["issuer_level"].widget, "tinh")
-    record_id = _save(form, qtbot)
+    record_id = save_form(form, qtbot)
     saved = get_record(store, record_id=record_id)
-    assert (saved["kind"], saved["number"], saved["issuer_level"]) == (
-        "chi_thi",
-        "12-NQ/TU",
-        "tinh",
-    )
-    assert saved["start_date"] == "2022-03-15"
+    assert isinstance(saved, DirectiveView)
+    assert (saved.kind, saved.number, saved.issuer_level) == ("chi_thi", "12-NQ/TU", "tinh")
+    assert saved.start_date == date(2022, 3, 15)
     wait_loaded(qtbot, window.lists[RecordType.DIRECTIVE])
     assert window.lists[RecordType.DIRECTIVE].model.rowCount() == 1
 
 
 def test_other_kind_error_shows_inline(window: MainWindow, qtbot: QtBot, store: Store) -> None:
-    form = _new_form(window, qtbot, DIRECTIVES)
+    form = new_form(window, qtbot, DIRECTIVES)
     type_text(form.fields["title"].widget, "Thông báo kết luận")
     type_text(form.fields["number"].widget, "05-TB/TU")
     type_text(form.fields["issuer"].widget, "Tỉnh ủy")
@@ -97,7 +71,7 @@ def test_other_kind_error_shows_inline(window: MainWindow, qtbot: QtBot, store: 
 
 
 def test_model_with_a_recognition(window: MainWindow, qtbot: QtBot, store: Store) -> None:
-    form = _new_form(window, qtbot, MODELS)
+    form = new_form(window, qtbot, MODELS)
     type_text(form.fields["title"].widget, "Mô hình “Dân hỏi - chính quyền trả lời”")
     _choose(form.fields["field"].widget, "xay_dung_he_thong_chinh_tri")
     type_text(form.fields["owner"].widget, "Ủy ban MTTQ xã Bát Tràng")
@@ -111,11 +85,12 @@ def test_model_with_a_recognition(window: MainWindow, qtbot: QtBot, store: Store
     # What the calendar editor stores on commit.
     table.cell(0, keys.index("date")).setData(Qt.ItemDataRole.UserRole, "2023-05-19")
     table.cell(0, keys.index("decision")).setText("215/QĐ-UBND")
-    record_id = _save(form, qtbot)
+    record_id = save_form(form, qtbot)
     saved = get_record(store, record_id=record_id)
-    assert saved["recognitions"] == [
-        {"level": "tinh", "date": "2023-05-19", "decision": "215/QĐ-UBND"}
-    ]
+    assert isinstance(saved, ModelView)
+    assert saved.recognitions == (
+        RecognitionView(level="tinh", date=date(2023, 5, 19), decision="215/QĐ-UBND"),
+    )
 
 
 def test_edit_keeps_the_new_fields(window: MainWindow, qtbot: QtBot, store: Store) -> None:
@@ -125,21 +100,10 @@ def test_edit_keeps_the_new_fields(window: MainWindow, qtbot: QtBot, store: Stor
     ]
     for record_id in made:
         before = get_record(store, record_id=record_id)
-        window.open_record(record_id)
-        qtbot.waitUntil(lambda: bool(window.forms))
-        form = window.forms[-1]
-        place = form.fields["place"].widget
-        assert isinstance(place, QLineEdit)
-        place.selectAll()
-        type_text(place, "Hội trường")
-        _save(form, qtbot)
-        qtbot.waitUntil(lambda: not window.forms)
+        retype_place(window, qtbot, record_id, "Hội trường")
         after = get_record(store, record_id=record_id)
-        assert after["revision"] == 2 and after["place"] == "Hội trường"
-        unchanged = {
-            k: v for k, v in before.items() if k not in ("place", "revision", "updated_at")
-        }
-        assert {k: after[k] for k in unchanged} == unchanged
+        assert after.revision == 2 and after.place == "Hội trường"
+        assert after == replace(before, place="Hội trường", revision=2, updated_at=after.updated_at)
 
 
 def test_import_dialog_lists_problems_then_imports(

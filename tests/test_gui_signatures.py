@@ -12,15 +12,13 @@ from PySide6.QtGui import QScreen
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from dvdesk.domain.enums import RecordType
-from dvdesk.services.records import add_record
 from dvdesk.services.store import Store
 from dvdesk.signatures.documents import signature_summary
 from dvdesk.signatures.issued import issued_entry
 from dvdesk.signatures.travel import DocumentMember, receive_documents
-from tests.conftest import CliRunner, inspection
+from tests.conftest import CliRunner
 from tests.gui_support import type_text
-from tests.signature_fixtures import PIN, SoftToken, issue_args, make_ca, make_token, needs_softhsm
+from tests.signature_fixtures import PIN, SoftToken, needs_softhsm
 from tests.test_gui_fit import SCREENS, SIZES, assert_fits
 from ui.help import HelpDialog, topic_of
 from ui.main_window import MainWindow
@@ -31,27 +29,10 @@ from ui.worker import wait_for_tasks
 pytestmark = [needs_softhsm, pytest.mark.slow]
 
 
-@pytest.fixture
-def token(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> SoftToken:
-    return make_token(
-        tmp_path / "token",
-        monkeypatch,
-        ca=make_ca(),
-        people=(("chair", "Nguyễn Văn An", "Ban Xây dựng Đảng Đảng ủy xã Bát Tràng"),),
-    )
-
-
-@pytest.fixture
-def issued(store: Store, cli: CliRunner, tmp_path: Path) -> bytes:
-    record_id = add_record(store, record_type=RecordType.INSPECTION, data=inspection())
-    out = tmp_path / "bb.pdf"
-    result = cli(*issue_args(record_id, out))
-    assert result.code == 0, result.err
-    return out.read_bytes()
-
-
-def _dialog(app: QApplication, store: Store, qtbot: QtBot, issued: bytes) -> SignDialog:
-    assert issued.startswith(b"%PDF")  # the register keeps it; the dialog signs that copy
+def _dialog(app: QApplication, store: Store, qtbot: QtBot, issued: Path) -> SignDialog:
+    assert issued.read_bytes().startswith(
+        b"%PDF"
+    )  # the register keeps it; the dialog signs that copy
     context = SignContext(entry=issued_entry(store, number="01-BB/BXDĐ"), module="")
     dialog = SignDialog(store, context=context)
     qtbot.addWidget(dialog)
@@ -71,7 +52,7 @@ def test_sign_in_the_app_then_check_the_pdf(
     store: Store,
     qtbot: QtBot,
     token: SoftToken,
-    issued: bytes,
+    issued: Path,
     cli: CliRunner,
     tmp_path: Path,
 ) -> None:
@@ -137,7 +118,7 @@ def test_sign_in_the_app_then_check_the_pdf(
 
 
 def test_wrong_pin_in_the_app_says_so_and_signs_nothing(
-    app: QApplication, store: Store, qtbot: QtBot, token: SoftToken, issued: bytes
+    app: QApplication, store: Store, qtbot: QtBot, token: SoftToken, issued: Path
 ) -> None:
     dialog = _dialog(app, store, qtbot, issued)
     _find_token(dialog, qtbot, token)
@@ -151,7 +132,7 @@ def test_wrong_pin_in_the_app_says_so_and_signs_nothing(
 
 
 def test_the_register_opens_the_sign_dialog(
-    app: QApplication, store: Store, qtbot: QtBot, issued: bytes
+    app: QApplication, store: Store, qtbot: QtBot, issued: Path
 ) -> None:
     register = RegisterPage(store)
     qtbot.addWidget(register)
@@ -179,7 +160,7 @@ def size(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> QSi
 
 @pytest.mark.parametrize("size", SIZES, indirect=True)
 def test_the_sign_dialog_fits_the_office_screens(
-    app: QApplication, store: Store, qtbot: QtBot, issued: bytes, size: QSize
+    app: QApplication, store: Store, qtbot: QtBot, issued: Path, size: QSize
 ) -> None:
     dialog = _dialog(app, store, qtbot, issued)
     assert_fits(dialog, size, qtbot)

@@ -88,7 +88,7 @@ def test_a_save_during_a_long_import_completes_after_it(
     qtbot.waitUntil(lambda: finished == ["import", "save"], timeout=30_000)
 
     assert warnings == []  # nothing failed
-    assert get_record(exchange.parent, record_id=own)["place"] == "Hội trường Ban"
+    assert get_record(exchange.parent, record_id=own).place == "Hội trường Ban"
     imported = list_records(exchange.parent, limit=100)
     assert sum(r.office_code == "10105" for r in imported) == 30
     wait_for_tasks()

@@ -17,7 +17,7 @@ from dvdesk.errors import UserError, ValidationFailed
 from dvdesk.paths import DataPaths
 from dvdesk.services.backup import make_backup
 from dvdesk.services.office import create_office
-from dvdesk.services.store import open_store
+from dvdesk.services.store import Store, open_store
 from dvdesk.sync import keys
 from tests.conftest import OFFICE
 from tests.sync_fixtures import PASSPHRASE
@@ -96,57 +96,49 @@ def test_an_existing_world_readable_office_is_made_private_on_opening(tmp_path: 
     assert stat.S_IMODE(paths.root.stat().st_mode) == 0o700
 
 
-def test_a_key_sealed_at_the_old_cost_opens_and_is_sealed_again(tmp_path: Path) -> None:
-    paths = DataPaths(tmp_path / "office")
-    store = open_store(paths, actor="t", create=True)
-    try:
-        create_office(store, data=dict(OFFICE))
-        info = keys.create_keys(store, passphrase=PASSPHRASE)
-        key_file, document = _key_document(paths)
-        original = keys.load_signing_key(store, key_id=info.key_id, passphrase=PASSPHRASE)
-        # Seal it as dvdesk 1 did: scrypt N=2^15.
-        private = (
-            original.private_bytes_raw()
-            + keys.load_encryption_key(
-                store, key_id=info.key_id, passphrase=PASSPHRASE
-            ).private_bytes_raw()
-        )
-        salt, nonce = os.urandom(16), os.urandom(12)
-        secret = Scrypt(salt=salt, length=32, n=2**15, r=8, p=1).derive(PASSPHRASE.encode())
-        document["kdf"] = {
-            "name": "scrypt",
-            "n": 2**15,
-            "r": 8,
-            "p": 1,
-            "salt": base64.b64encode(salt).decode(),
-        }
-        document["nonce"] = base64.b64encode(nonce).decode()
-        sealed = ChaCha20Poly1305(secret).encrypt(nonce, private, info.key_id.encode())
-        document["ciphertext"] = base64.b64encode(sealed).decode()
-        key_file.write_text(json.dumps(document), encoding="utf-8")
-        reopened = keys.load_signing_key(store, key_id=info.key_id, passphrase=PASSPHRASE)
-        assert reopened.private_bytes_raw() == original.private_bytes_raw()
-        _file, resealed = _key_document(paths)
-        kdf = resealed["kdf"]
-        assert isinstance(kdf, dict) and kdf["n"] == keys.SCRYPT_N
-        again = keys.load_signing_key(store, key_id=info.key_id, passphrase=PASSPHRASE)
-        assert again.private_bytes_raw() == original.private_bytes_raw()
-    finally:
-        store.close()
+def test_a_key_sealed_at_the_old_cost_opens_and_is_sealed_again(
+    store: Store, paths: DataPaths
+) -> None:
+    info = keys.create_keys(store, passphrase=PASSPHRASE)
+    key_file, document = _key_document(paths)
+    original = keys.load_signing_key(store, key_id=info.key_id, passphrase=PASSPHRASE)
+    # Seal it as dvdesk 1 did: scrypt N=2^15.
+    private = (
+        original.private_bytes_raw()
+        + keys.load_encryption_key(
+            store, key_id=info.key_id, passphrase=PASSPHRASE
+        ).private_bytes_raw()
+    )
+    salt, nonce = os.urandom(16), os.urandom(12)
+    secret = Scrypt(salt=salt, length=32, n=2**15, r=8, p=1).derive(PASSPHRASE.encode())
+    document["kdf"] = {
+        "name": "scrypt",
+        "n": 2**15,
+        "r": 8,
+        "p": 1,
+        "salt": base64.b64encode(salt).decode(),
+    }
+    document["nonce"] = base64.b64encode(nonce).decode()
+    sealed = ChaCha20Poly1305(secret).encrypt(nonce, private, info.key_id.encode())
+    document["ciphertext"] = base64.b64encode(sealed).decode()
+    key_file.write_text(json.dumps(document), encoding="utf-8")
+    reopened = keys.load_signing_key(store, key_id=info.key_id, passphrase=PASSPHRASE)
+    assert reopened.private_bytes_raw() == original.private_bytes_raw()
+    _file, resealed = _key_document(paths)
+    kdf = resealed["kdf"]
+    assert isinstance(kdf, dict) and kdf["n"] == keys.SCRYPT_N
+    again = keys.load_signing_key(store, key_id=info.key_id, passphrase=PASSPHRASE)
+    assert again.private_bytes_raw() == original.private_bytes_raw()
 
 
-def test_a_key_file_asking_for_absurd_scrypt_cost_is_damaged(tmp_path: Path) -> None:
-    paths = DataPaths(tmp_path / "office")
-    store = open_store(paths, actor="t", create=True)
-    try:
-        create_office(store, data=dict(OFFICE))
-        info = keys.create_keys(store, passphrase=PASSPHRASE)
-        key_file, document = _key_document(paths)
-        kdf = document["kdf"]
-        assert isinstance(kdf, dict)
-        kdf["n"] = 2**40
-        key_file.write_text(json.dumps(document), encoding="utf-8")
-        with pytest.raises(UserError, match=r"hỏng"):
-            keys.load_signing_key(store, key_id=info.key_id, passphrase=PASSPHRASE)
-    finally:
-        store.close()
+def test_a_key_file_asking_for_absurd_scrypt_cost_is_damaged(
+    store: Store, paths: DataPaths
+) -> None:
+    info = keys.create_keys(store, passphrase=PASSPHRASE)
+    key_file, document = _key_document(paths)
+    kdf = document["kdf"]
+    assert isinstance(kdf, dict)
+    kdf["n"] = 2**40
+    key_file.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(UserError, match=r"hỏng"):
+        keys.load_signing_key(store, key_id=info.key_id, passphrase=PASSPHRASE)

@@ -100,7 +100,7 @@ def test_the_head_approves_and_changes_are_attributed_to_the_signed_in_user(offi
             "SELECT action, actor FROM audit_log WHERE entity_id = ? ORDER BY id", (record_id,)
         ).fetchall()
     assert actors == [("create", "chuyenvien"), ("approve", "lanhdao")]
-    assert get_record(head, record_id=record_id)["created_by"] == "chuyenvien"
+    assert get_record(head, record_id=record_id).created_by == "chuyenvien"
 
 
 def test_wrong_passwords_are_refused_with_growing_delays_that_survive_a_restart(

@@ -15,6 +15,7 @@ from dvdesk.services.approval import approve_records
 from dvdesk.services.office_view import get_office
 from dvdesk.services.records import delete_record, get_record, record_writer, update_record
 from tests import sync_fixtures
+from tests.gui_support import activate
 from tests.sync_fixtures import Exchange
 from ui.main_window import MainWindow
 from ui.worker import wait_for_tasks
@@ -45,7 +46,7 @@ def test_the_parent_cannot_change_or_delete_a_childs_record(exchange: Exchange) 
     update_record(exchange.child, record_id=record_id, changes={"place": "Nhà văn hóa thôn"})
     approve_records(exchange.child, record_ids=[record_id])
     exchange.import_(exchange.export().path)
-    assert get_record(exchange.parent, record_id=record_id)["place"] == "Nhà văn hóa thôn"
+    assert get_record(exchange.parent, record_id=record_id).place == "Nhà văn hóa thôn"
 
 
 def test_cli_update_and_delete_refuse_with_a_vietnamese_reason(
@@ -85,11 +86,10 @@ def test_an_imported_record_opens_read_only_with_its_owner(
     title = form.fields["title"].widget
     assert isinstance(title, QLineEdit) and title.isReadOnly()
     assert not form.buttons.button(QDialogButtonBox.StandardButton.Save).isVisible()
-    form.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is form)
+    activate(form, qtbot)
     qtbot.keyClick(title, Qt.Key.Key_X)
     qtbot.keyClick(title, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert form.isVisible() and not form.saving
-    assert get_record(exchange.parent, record_id=record_id)["revision"] == 1
+    assert get_record(exchange.parent, record_id=record_id).revision == 1
     form.done(0)
     wait_for_tasks()

@@ -10,7 +10,8 @@ import pytest
 from sqlmodel import select
 
 from dvdesk.db.schema import AuditEntry
-from dvdesk.domain.enums import RecordType
+from dvdesk.domain.enums import FollowUpStatus, RecordStatus, RecordType
+from dvdesk.domain.record_view import DialogueView, InspectionView, SupervisionView, item_input
 from dvdesk.errors import Conflict, NotFound, ValidationFailed
 from dvdesk.services.records import (
     add_record,
@@ -31,28 +32,30 @@ def _audit(store: Store) -> list[AuditEntry]:
 def test_add_and_show_inspection_with_every_part(store: Store) -> None:
     record_id = add_record(store, record_type=RecordType.INSPECTION, data=inspection())
     shown = get_record(store, record_id=record_id)
-    assert shown["type"] == "inspection"
-    assert shown["office_code"] == "10105"
-    assert shown["subjects"] == ["Đảng ủy xã Bát Tràng", "UBND xã Bát Tràng"]
-    assert shown["members"] == ["Trần Thị Mai", "Lê Văn Hùng"]
-    assert shown["recommendations"][0]["addressee"] == "UBND xã Bát Tràng"
-    assert shown["recommendations"][0]["status"] == "open"
-    assert shown["recommendations"][0]["overdue"] is True  # deadline 2024-07-15 has passed
-    assert shown["revision"] == 1
-    assert shown["created_by"] == "chuyenvien"
-    assert shown["status"] == "completed"
+    assert isinstance(shown, InspectionView)
+    assert shown.type is RecordType.INSPECTION
+    assert shown.office_code == "10105"
+    assert shown.subjects == ("Đảng ủy xã Bát Tràng", "UBND xã Bát Tràng")
+    assert shown.members == ("Trần Thị Mai", "Lê Văn Hùng")
+    assert shown.recommendations[0].addressee == "UBND xã Bát Tràng"
+    assert shown.recommendations[0].status is FollowUpStatus.OPEN
+    assert shown.recommendations[0].overdue is True  # deadline 2024-07-15 has passed
+    assert shown.revision == 1
+    assert shown.created_by == "chuyenvien"
+    assert shown.status is RecordStatus.COMPLETED
 
 
 def test_dialogue_issues_protect_denouncers_and_track_answers(store: Store) -> None:
     record_id = add_record(store, record_type=RecordType.DIALOGUE, data=dialogue())
-    issues = get_record(store, record_id=record_id)["issues"]
-    answered, denounced = issues
-    assert answered["answered_on_spot"] is True
-    assert answered["status"] == "resolved"
-    assert answered["protect_identity"] is False
-    assert denounced["protect_identity"] is True
-    assert denounced["answered_on_spot"] is False
-    assert denounced["status"] == "open"
+    shown = get_record(store, record_id=record_id)
+    assert isinstance(shown, DialogueView)
+    answered, denounced = shown.issues
+    assert answered.answered_on_spot is True
+    assert answered.status is FollowUpStatus.RESOLVED
+    assert answered.protect_identity is False
+    assert denounced.protect_identity is True
+    assert denounced.answered_on_spot is False
+    assert denounced.status is FollowUpStatus.OPEN
 
 
 def test_decomposed_text_is_stored_composed(store: Store) -> None:
@@ -63,8 +66,9 @@ def test_decomposed_text_is_stored_composed(store: Store) -> None:
         data=inspection(title=title, lead=unicodedata.normalize("NFD", "Nguyễn Văn Ánh")),
     )
     shown = get_record(store, record_id=record_id)
-    assert shown["title"] == unicodedata.normalize("NFC", title)
-    assert unicodedata.is_normalized("NFC", shown["lead"])
+    assert isinstance(shown, SupervisionView)
+    assert shown.title == unicodedata.normalize("NFC", title)
+    assert shown.lead is not None and unicodedata.is_normalized("NFC", shown.lead)
 
 
 def test_search_ignores_diacritics_case_and_d_stroke(store: Store) -> None:
@@ -86,9 +90,10 @@ def test_update_replaces_given_keys_and_logs_the_change(store: Store) -> None:
         store, record_id=record_id, changes={"place": "Nhà văn hóa thôn Giang Cao", "revision": 1}
     )
     shown = get_record(store, record_id=record_id)
-    assert revision == shown["revision"] == 2
-    assert shown["place"] == "Nhà văn hóa thôn Giang Cao"
-    assert shown["subjects"] == inspection()["subjects"]
+    assert isinstance(shown, InspectionView)
+    assert revision == shown.revision == 2
+    assert shown.place == "Nhà văn hóa thôn Giang Cao"
+    assert list(shown.subjects) == inspection()["subjects"]
     update_entry = next(e for e in _audit(store) if e.action == "update")
     assert update_entry.changes == {
         "place": {"from": "Hội trường Đảng ủy xã Bát Tràng", "to": "Nhà văn hóa thôn Giang Cao"}
@@ -98,13 +103,13 @@ def test_update_replaces_given_keys_and_logs_the_change(store: Store) -> None:
 
 def test_update_keeps_follow_up_identity(store: Store) -> None:
     record_id = add_record(store, record_type=RecordType.INSPECTION, data=inspection())
-    before = get_record(store, record_id=record_id)["recommendations"][0]
-    item = {k: v for k, v in before.items() if k != "overdue"} | {"status": "resolved"}
+    before = get_record(store, record_id=record_id).recommendations[0]
+    item = item_input(before) | {"status": "resolved"}
     update_record(store, record_id=record_id, changes={"recommendations": [item]})
-    after = get_record(store, record_id=record_id)["recommendations"][0]
-    assert after["id"] == before["id"]
-    assert after["status"] == "resolved"
-    assert after["overdue"] is False
+    after = get_record(store, record_id=record_id).recommendations[0]
+    assert after.id == before.id
+    assert after.status is FollowUpStatus.RESOLVED
+    assert after.overdue is False
 
 
 def test_update_without_change_keeps_revision(store: Store) -> None:
@@ -122,7 +127,7 @@ def test_stale_revision_is_refused(store: Store) -> None:
 def test_foreign_item_id_is_refused(store: Store) -> None:
     first = add_record(store, record_type=RecordType.INSPECTION, data=inspection())
     second = add_record(store, record_type=RecordType.INSPECTION, data=inspection())
-    foreign = get_record(store, record_id=first)["recommendations"][0]["id"]
+    foreign = get_record(store, record_id=first).recommendations[0].id
     with pytest.raises(ValidationFailed) as raised:
         update_record(
             store,
@@ -137,7 +142,7 @@ def test_delete_is_a_tombstone(store: Store) -> None:
     assert delete_record(store, record_id=record_id) == 2
     assert list_records(store) == []
     assert [r.id for r in list_records(store, include_deleted=True)] == [record_id]
-    assert get_record(store, record_id=record_id)["deleted"] is True
+    assert get_record(store, record_id=record_id).deleted is True
     with pytest.raises(Conflict):
         update_record(store, record_id=record_id, changes={"place": "Thôn Đoài"})
     with pytest.raises(Conflict):

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from datetime import date
 from pathlib import Path
 
 from dvdesk.domain.enums import RecordType
+from dvdesk.domain.record_view import ModelView, RecognitionView
 from dvdesk.services.approval import approve_records
 from dvdesk.services.records import add_record, get_record, list_records, update_record
 from dvdesk.sync.export import export_package
@@ -61,9 +63,11 @@ def test_commune_to_province_then_relayed_to_central(exchange: Exchange, tmp_pat
     approve_records(exchange.child, record_ids=[good_model])
     again = exchange.import_(exchange.export().path)
     assert (again.new, again.updated) == (0, 1)
-    assert get_record(exchange.parent, record_id=good_model)["recognitions"] == [
-        {"level": "trung_uong", "date": "2024-01-09", "decision": None}
-    ]
+    received = get_record(exchange.parent, record_id=good_model)
+    assert isinstance(received, ModelView)
+    assert received.recognitions == (
+        RecognitionView(level="trung_uong", date=date(2024, 1, 9), decision=None),
+    )
 
     central = make_office(tmp_path / "central", CENTRAL)
     introduce(exchange.parent, central)

@@ -11,6 +11,7 @@ import pytest
 from dvdesk.documents.figures import Scope, compute_figures
 from dvdesk.documents.periods import parse_period
 from dvdesk.domain.people import ApprovalStatus, ReviewState
+from dvdesk.domain.record_view import InspectionView
 from dvdesk.errors import UserError
 from dvdesk.services.approval import (
     approval_of,
@@ -76,7 +77,9 @@ def test_a_return_travels_down_and_the_resubmission_comes_back_marked(exchange: 
     states = _states(exchange)
     assert states == {record_id: ReviewState.RESUBMITTED, kept: ReviewState.ACCEPTED}
     assert ReviewState.RESUBMITTED.label == "đã nộp lại"
-    assert get_record(exchange.parent, record_id=record_id)["decision_number"] == "12-QĐ/BXDĐ"
+    corrected = get_record(exchange.parent, record_id=record_id)
+    assert isinstance(corrected, InspectionView)
+    assert corrected.decision_number == "12-QĐ/BXDĐ"
     accept_records(exchange.parent, record_ids=[record_id])
     assert _states(exchange)[record_id] is ReviewState.ACCEPTED
 

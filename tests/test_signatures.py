@@ -15,14 +15,12 @@ from pyhanko.sign.fields import enumerate_sig_fields
 from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
-from dvdesk.domain.enums import RecordType
-from dvdesk.services.records import add_record
 from dvdesk.services.store import Store
-from tests.conftest import CliRunner, inspection
+from tests.conftest import CliRunner
 from tests.signature_fixtures import (
+    CHAIR,
     PIN,
     SoftToken,
-    issue_args,
     make_ca,
     make_token,
     needs_softhsm,
@@ -41,7 +39,7 @@ def token(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> SoftToken:
         monkeypatch,
         ca=make_ca(),
         people=(
-            ("chair", "Nguyễn Văn An", "Ban Xây dựng Đảng Đảng ủy xã Bát Tràng"),
+            CHAIR,
             ("note", "Trần Thị Mai", "Ban Xây dựng Đảng Đảng ủy xã Bát Tràng"),
             ("org", "Ban Xây dựng Đảng Đảng ủy xã Bát Tràng", "Đảng ủy xã Bát Tràng"),
         ),
@@ -53,15 +51,6 @@ def pin_file(tmp_path: Path) -> Path:
     path = tmp_path / "pin.txt"
     path.write_text(PIN + "\n", encoding="utf-8")
     return path
-
-
-@pytest.fixture
-def issued(store: Store, cli: CliRunner, tmp_path: Path) -> Path:
-    record_id = add_record(store, record_type=RecordType.INSPECTION, data=inspection())
-    out = tmp_path / "bb.pdf"
-    result = cli(*issue_args(record_id, out))
-    assert result.code == 0, result.err
-    return out
 
 
 def sign(

@@ -23,7 +23,7 @@ from dvdesk.services.store import Store
 from dvdesk.sync.refusals import Reason, Refused
 from tests import sync_fixtures
 from tests.conftest import Result
-from tests.signature_fixtures import PIN, SoftToken, issue_args, make_ca, make_token, needs_softhsm
+from tests.signature_fixtures import PIN, SoftToken, issue_args, needs_softhsm
 from tests.sync_fixtures import Exchange, table_dump
 from tests.test_sync_attacks import manifest_of, read_members, replaced, resign, write_members
 
@@ -47,16 +47,6 @@ def run(capsys: pytest.CaptureFixture[str]) -> Run:
         return Result(code, captured.out, captured.err)
 
     return call
-
-
-@pytest.fixture
-def token(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> SoftToken:
-    return make_token(
-        tmp_path / "token",
-        monkeypatch,
-        ca=make_ca(),
-        people=(("chair", "Nguyễn Văn An", "Ban Xây dựng Đảng Đảng ủy xã Bát Tràng"),),
-    )
 
 
 @pytest.fixture

@@ -406,8 +406,8 @@ def item_id_clash(ex: Exchange, tmp: Path) -> Attack:
     import_package(ex.parent, path=_package(ex))
     first = get_record(ex.parent, record_id=_only_record_id(ex.parent))
     members = read_members(_package(ex))
-    records = [r for r in wire_records(members) if r["id"] != first["id"]]
-    records[0]["recommendations"][0]["id"] = first["recommendations"][0]["id"]
+    records = [r for r in wire_records(members) if r["id"] != first.id]
+    records[0]["recommendations"][0]["id"] = first.recommendations[0].id
     members = with_records(ex.child, members, records)
     return Attack(write_members(tmp / "clash.dvpkg", members), Reason.BAD_PAYLOAD)
 
@@ -557,7 +557,7 @@ def test_a_record_of_the_importing_office_is_never_overwritten(exchange: Exchang
     stolen = get_record(exchange.parent, record_id=theirs)
     members = read_members(_package(exchange))
     records = wire_records(members)
-    copy = dict(records[0]) | {"id": stolen["id"], "office_code": "01", "revision": 9}
+    copy = dict(records[0]) | {"id": stolen.id, "office_code": "01", "revision": 9}
     members = with_records(exchange.child, members, [*records, copy])
     path = write_members(exchange.stick / "own.dvpkg", members)
     before = database_digest(exchange.parent.paths)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 
 from dvdesk.clock import today
 from dvdesk.domain.enums import RecordType
+from dvdesk.domain.record_view import DialogueView, RecordView
 from dvdesk.services.approval import approve_records
 from dvdesk.services.attachments import add_attachment, blob_path
 from dvdesk.services.records import (
@@ -51,13 +53,14 @@ def test_round_trip_keeps_every_field_origin_and_revision(exchange: Exchange) ->
     mine = get_record(exchange.child, record_id=first)
     theirs = get_record(exchange.parent, record_id=first)
     assert theirs == mine
-    assert theirs["office_code"] == "10105"
+    assert theirs.office_code == "10105"
     sent = get_record(exchange.child, record_id=dialogue_id)
     received = get_record(exchange.parent, record_id=dialogue_id)
-    assert sent["issues"][1]["protect_identity"] is True and sent["issues"][1]["raised_by"]
-    sent["issues"][1]["raised_by"] = None  # a denouncer's identity never leaves the office
-    assert received == sent
-    assert get_record(exchange.parent, record_id=gone)["deleted"] is True
+    assert isinstance(sent, DialogueView)
+    assert sent.issues[1].protect_identity is True and sent.issues[1].raised_by
+    hidden = replace(sent.issues[1], raised_by=None)  # a denouncer's identity never leaves
+    assert received == replace(sent, issues=(sent.issues[0], hidden, *sent.issues[2:]))
+    assert get_record(exchange.parent, record_id=gone).deleted is True
     assert list_records(exchange.parent, search="bat trang")  # search text travels and works
     assert _derived(exchange.parent, first) == _derived(exchange.child, first)
 
@@ -109,8 +112,8 @@ def test_updates_and_resent_records(exchange: Exchange) -> None:
     assert (second.sequence, second.covers_from, second.records) == (2, 1, 2)
     summary = exchange.import_(second.path)
     assert (summary.new, summary.updated, summary.unchanged) == (1, 1, 0)
-    assert get_record(exchange.parent, record_id=record)["place"] == "Nhà văn hóa"
-    assert get_record(exchange.parent, record_id=other)["revision"] == 1
+    assert get_record(exchange.parent, record_id=record).place == "Nhà văn hóa"
+    assert get_record(exchange.parent, record_id=other).revision == 1
 
 
 def test_receipt_moves_the_next_export_past_what_was_acknowledged(exchange: Exchange) -> None:
@@ -156,7 +159,7 @@ def test_child_cannot_overwrite_a_siblings_records(exchange: Exchange) -> None:
     # A tampered install of the child holds a "newer" copy of it: it is never exported,
     # since a package carries only its signer's own records …
     data = get_record(exchange.parent, record_id=sibling_record)
-    _insert_copy(exchange.child, data, revision=data["revision"] + 5)
+    _insert_copy(exchange.child, data, revision=data.revision + 5)
     mine = exchange.add()
     exported = exchange.export()
     assert exported.offices == {"10105": 1}
@@ -170,21 +173,24 @@ def test_child_cannot_overwrite_a_siblings_records(exchange: Exchange) -> None:
     with pytest.raises(Refused) as refused:
         exchange.import_(forged)
     assert refused.value.reason is Reason.PLANTED_RECORD and "10106" in refused.value.message
-    assert get_record(exchange.parent, record_id=sibling_record)["revision"] == 1
+    assert get_record(exchange.parent, record_id=sibling_record).revision == 1
     assert exchange.import_(exported.path).new == 1
-    assert get_record(exchange.parent, record_id=mine)["office_code"] == "10105"
+    assert get_record(exchange.parent, record_id=mine).office_code == "10105"
 
 
 def test_a_commune_never_exports_another_offices_records(exchange: Exchange) -> None:
-    made_up = get_record(exchange.child, record_id=exchange.add())
-    made_up |= {"id": "00000000-0000-4000-8000-000000000001", "office_code": "10999"}
+    made_up = replace(
+        get_record(exchange.child, record_id=exchange.add()),
+        id="00000000-0000-4000-8000-000000000001",
+        office_code="10999",
+    )
     _insert_copy(exchange.child, made_up, revision=1)
     summary = exchange.import_(exchange.export().path)
     assert {line.office_code for line in summary.records} == {"10105"}
     assert summary.new == 1
 
 
-def _insert_copy(store: object, data: dict[str, object], *, revision: int) -> None:
+def _insert_copy(store: object, data: RecordView, *, revision: int) -> None:
     """Write a foreign record straight into a database, as a tampered install would."""
     import sqlite3
 
@@ -203,11 +209,11 @@ def _insert_copy(store: object, data: dict[str, object], *, revision: int) -> No
             "(?, 'inspection', ?, ?, ?, ?, '[]', 'completed', '[]', '[]', '', ?, ?, 'x', 'x', "
             "'x', 'x', 0)",
             (
-                data["id"],
-                data["office_code"],
-                data["title"],
+                data.id,
+                data.office_code,
+                data.title,
                 "t",
-                data["start_date"],
+                data.start_date.isoformat(),
                 revision,
                 seq,
             ),
@@ -226,10 +232,7 @@ def test_attachments_travel_and_are_verified(exchange: Exchange, tmp_path: Path)
     assert summary.attachments_added == 1
     stored = blob_path(exchange.parent, attachment.sha256)
     assert stored.read_bytes() == scan.read_bytes()
-    assert (
-        get_record(exchange.parent, record_id=record)["attachments"][0]["filename"]
-        == "bien-ban.pdf"
-    )
+    assert get_record(exchange.parent, record_id=record).attachments[0].filename == "bien-ban.pdf"
 
 
 def test_encrypted_package_round_trip(exchange: Exchange, tmp_path: Path) -> None:
@@ -245,7 +248,7 @@ def test_encrypted_package_round_trip(exchange: Exchange, tmp_path: Path) -> Non
     assert verified.encrypted
     summary = exchange.import_(result.path)
     assert summary.new == 1 and summary.attachments_added == 1
-    assert get_record(exchange.parent, record_id=record)["title"].startswith("Kiểm tra")
+    assert get_record(exchange.parent, record_id=record).title.startswith("Kiểm tra")
 
 
 def test_encrypted_import_needs_the_passphrase(exchange: Exchange) -> None:

@@ -21,13 +21,13 @@ from dvdesk.services.store import Store
 from dvdesk.sync import keys, status
 from dvdesk.sync.apply import import_package
 from dvdesk.sync.format import FORMAT_VERSION, b64, canonical_json, sha256_hex
-from dvdesk.sync.keycard import key_id_of, make_card, parse_card
+from dvdesk.sync.keycard import card_office, key_id_of, make_card, parse_card
 from dvdesk.sync.receipt import import_receipt, returned_records, write_receipt
 from dvdesk.sync.refusals import Reason, Refused
 from dvdesk.sync.trust import reenrol_office, revoke
 from tests import sync_fixtures
 from tests.conftest import OFFICE, database_digest
-from tests.sync_fixtures import PASSPHRASE, Hierarchy
+from tests.sync_fixtures import PASSPHRASE, Hierarchy, refused_unchanged
 from tests.test_sync_attacks import (
     manifest_of,
     read_members,
@@ -53,12 +53,9 @@ def _relay(h: Hierarchy, title: str = "Kiểm tra của xã") -> Path:
 
 
 def _refused(store: Store, path: Path, reason: Reason) -> Refused:
-    before = database_digest(store.paths)
-    with pytest.raises(Refused) as refused:
-        import_package(store, path=path, passphrase=PASSPHRASE)
-    assert refused.value.reason is reason, refused.value.message
-    assert database_digest(store.paths) == before
-    return refused.value
+    return refused_unchanged(
+        store, reason, lambda: import_package(store, path=path, passphrase=PASSPHRASE)
+    )
 
 
 def _relayed_name(members: list[tuple[str, bytes]]) -> str:
@@ -100,7 +97,7 @@ def test_relayed_records_reach_the_top_with_their_owners_proof(hierarchy: Hierar
     assert summary.new == 2
     assert {line.office_code for line in summary.records} == {"01", COMMUNE}
     assert [(r.origin, r.sequence, r.missing) for r in summary.relayed] == [(COMMUNE, 1, ())]
-    assert get_record(hierarchy.centre, record_id=record)["office_code"] == COMMUNE
+    assert get_record(hierarchy.centre, record_id=record).office_code == COMMUNE
     units = {unit.office_code: unit for unit in status.unit_statuses(hierarchy.centre)}
     assert units[COMMUNE].relation == "delegated" and units[COMMUNE].last_sequence == 1
 
@@ -343,7 +340,7 @@ def test_a_retired_key_cannot_certify_a_second_successor(hierarchy: Hierarchy) -
     hierarchy.send(hierarchy.commune, hierarchy.province)  # the province learns K2
     card = _province_card_for(hierarchy.province, COMMUNE, "x", "01")
     body = {k: v for k, v in card.items() if k not in ("self_signature", "certificate")}
-    body["office"] = dict(first.card["office"])
+    body["office"] = dict(card_office(first.card))
     body["certified_by"] = first.key_id
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -357,11 +354,11 @@ def test_a_retired_key_cannot_certify_a_second_successor(hierarchy: Hierarchy) -
     }
     from dvdesk.sync.trust import enroll_card
 
-    before = database_digest(hierarchy.province.paths)
-    with pytest.raises(Refused) as refused:
-        enroll_card(hierarchy.province, card=parse_card(forged))
-    assert refused.value.reason is Reason.KEY_RETIRED
-    assert database_digest(hierarchy.province.paths) == before
+    refused_unchanged(
+        hierarchy.province,
+        Reason.KEY_RETIRED,
+        lambda: enroll_card(hierarchy.province, card=parse_card(forged)),
+    )
 
 
 def test_a_rotation_card_cannot_change_who_the_office_is(hierarchy: Hierarchy) -> None:
@@ -386,11 +383,11 @@ def test_a_rotation_card_cannot_change_who_the_office_is(hierarchy: Hierarchy) -
         created_at="2026-11-29T08:00:00",
         certifier=(current.key_id, signing),
     )
-    before = database_digest(hierarchy.province.paths)
-    with pytest.raises(Refused) as refused:
-        enroll_card(hierarchy.province, card=parse_card(card))
-    assert refused.value.reason is Reason.IDENTITY_CHANGED
-    assert database_digest(hierarchy.province.paths) == before
+    refused_unchanged(
+        hierarchy.province,
+        Reason.IDENTITY_CHANGED,
+        lambda: enroll_card(hierarchy.province, card=parse_card(card)),
+    )
 
 
 def test_a_receipt_from_the_parents_retired_key_is_refused(hierarchy: Hierarchy) -> None:
@@ -411,11 +408,11 @@ def test_a_receipt_from_the_parents_retired_key_is_refused(hierarchy: Hierarchy)
         json.dumps({"receipt": body, "signature": b64(old_signing.sign(canonical_json(body)))}),
         encoding="utf-8",
     )
-    before = database_digest(hierarchy.commune.paths)
-    with pytest.raises(Refused) as refused:
-        import_receipt(hierarchy.commune, path=forged)
-    assert refused.value.reason is Reason.KEY_RETIRED
-    assert database_digest(hierarchy.commune.paths) == before
+    refused_unchanged(
+        hierarchy.commune,
+        Reason.KEY_RETIRED,
+        lambda: import_receipt(hierarchy.commune, path=forged),
+    )
 
 
 def test_reenrolment_resets_a_locked_out_office(hierarchy: Hierarchy, tmp_path: Path) -> None:
@@ -488,7 +485,7 @@ def test_a_record_edited_after_the_round_trip_updates_the_top(hierarchy: Hierarc
     hierarchy.send(hierarchy.commune, hierarchy.province)
     summary = hierarchy.send(hierarchy.province, hierarchy.centre)
     assert summary.updated == 1
-    assert get_record(hierarchy.centre, record_id=record)["title"] == "Kiểm tra đã sửa"
+    assert get_record(hierarchy.centre, record_id=record).title == "Kiểm tra đã sửa"
 
 
 # ---------------------------------------------------------------- format 1 still imports
@@ -549,12 +546,7 @@ def test_a_zip_nested_too_deep_is_refused(hierarchy: Hierarchy, tmp_path: Path) 
 def _enrol_refused(store: Store, card: dict[str, Any], reason: Reason) -> Refused:
     from dvdesk.sync.trust import enroll_card
 
-    before = database_digest(store.paths)
-    with pytest.raises(Refused) as refused:
-        enroll_card(store, card=parse_card(card))
-    assert refused.value.reason is reason, refused.value.message
-    assert database_digest(store.paths) == before
-    return refused.value
+    return refused_unchanged(store, reason, lambda: enroll_card(store, card=parse_card(card)))
 
 
 def test_a_peer_provinces_card_is_not_enrolled_as_a_child(hierarchy: Hierarchy) -> None:
@@ -641,7 +633,7 @@ def test_a_relay_cannot_plant_a_tombstone_for_a_sibling_provinces_commune(
     manifest["offices"] = {"01": 1, OTHER_COMMUNE: 1}
     outer = resign(hierarchy.province, replaced(members, name, payload), manifest)
     _refused(hierarchy.centre, write_members(tmp_path / "tomb.dvpkg", outer), Reason.PLANTED_RECORD)
-    assert not get_record(hierarchy.centre, record_id=theirs.id)["deleted"]
+    assert not get_record(hierarchy.centre, record_id=theirs.id).deleted
 
 
 def test_a_revoked_key_certifies_nothing_after_the_revocation(hierarchy: Hierarchy) -> None:

@@ -168,3 +168,22 @@ def test_upgrade_to_people_approves_old_records_and_seals_the_audit_log(
     assert cli("user", "list").code == 0  # still a one-person office: no sign-in
     verified = cli("audit", "verify")
     assert verified.code == 0, verified.err
+
+
+@pytest.mark.parametrize("old_install", OLDER, ids=[p.stem for p in OLDER], indirect=True)
+def test_upgraded_records_take_this_offices_notes(
+    old_install: Path, paths: DataPaths, cli: CliRunner
+) -> None:
+    """Notes came with 0010: any older database gains the table and its records take notes,
+    without a change to the record itself."""
+    listed = cli("record", "list", "--json")
+    assert listed.code == 0, listed.err
+    record = listed.json()[0]
+    added = cli("record", "note", record["id"], "--text", "Đã chuyển Ban Dân vận xem xét")
+    assert added.code == 0, added.err
+    notes = cli("record", "notes", record["id"], "--json").json()
+    assert [note["text"] for note in notes] == ["Đã chuyển Ban Dân vận xem xét"]
+    shown = cli("record", "show", record["id"], "--json").json()
+    assert shown["revision"] == record["revision"]
+    verified = cli("audit", "verify")
+    assert verified.code == 0, verified.err

@@ -24,6 +24,7 @@ from dvdesk.services.store import Store, open_store
 from ui.check_progress import CheckProgress
 from ui.crash import CrashHandler, crash_files, route_qt_messages, show_error
 from ui.main_window import MainWindow
+from ui.next_steps import show_steps
 from ui.qt_vi import QtVietnamese
 from ui.settings import load_ui_settings
 from ui.worker import run_in_background, wait_for_tasks
@@ -111,9 +112,13 @@ def check_in_background(app: QApplication, window: QWidget, paths: DataPaths) ->
 
     def done(problems: object) -> None:
         shown.finish()
-        if problems:
-            QMessageBox.critical(
-                window, _("The database is damaged"), damaged_message(paths.database)
+        if problems:  # the message says to restore a backup: its button opens them
+            show_steps(
+                window,
+                title=_("The database is damaged"),
+                text=damaged_message(paths.database),
+                steps=["backups"],
+                icon=QMessageBox.Icon.Critical,
             )
 
     run_in_background(check, on_done=done, on_failed=lambda error: show_error(window, error))
@@ -190,7 +195,6 @@ class _Session:
         assert self.store is not None
         window = MainWindow(self.store, office)
         self.window = window
-        window.show()
         if self.previous_crashes:
             window.statusBar().showMessage(
                 _("dvdesk stopped because of an error last time; details are in {file}.").format(
@@ -201,6 +205,11 @@ class _Session:
         after_first_list(window, lambda: self.after_first_list(window))
         if os.environ.get(SMOKE_TEST_ENV):
             _quit_when_listed(self.app, window)
+        # The first rows, fetched on the worker while the window was built, are put in
+        # before it is shown: its first paint then has their text, not empty rows.
+        window.lists[next(iter(window.lists))].rows_before_shown()
+        QCoreApplication.sendPostedEvents()
+        window.show()
         for shown in self.on_window:
             shown(window)
 

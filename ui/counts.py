@@ -41,6 +41,7 @@ from dvdesk.services.counts import CountRow, delete_count, list_counts, set_coun
 from dvdesk.services.store import Store
 from dvdesk.services.units import Unit, list_units
 from ui.forms.widgets import DateField
+from ui.next_steps import app_text
 from ui.screen import fit_to_screen
 from ui.worker import run_in_background
 
@@ -328,7 +329,7 @@ class CountsDialog(QDialog):
         try:
             data = self.count_data()
         except UserError as error:
-            self.error.setText(error.message)
+            self.error.setText(app_text(error.message))
             return
         self._busy(True)
         run_in_background(
@@ -375,7 +376,7 @@ class CountsDialog(QDialog):
             self.error.setText(self._problem_text(field, message))
             self._focus_field(field)
             return
-        self.error.setText(error.message)
+        self.error.setText(app_text(error.message))
 
     def _problem_text(self, field: str, message: str) -> str:
         label = {

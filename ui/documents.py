@@ -8,8 +8,9 @@ document is shown, ready to print or save, and is kept in the register.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -31,6 +32,8 @@ from PySide6.QtWidgets import (
 
 from dvdesk.clock import today
 from dvdesk.documents.settings import DocumentSettings, SignerChoice, get_document_settings
+from dvdesk.domain.enums import RecordType
+from dvdesk.domain.record_view import RecordView
 from dvdesk.errors import UserError
 from dvdesk.formatting import number, sentence
 from dvdesk.i18n import N_, _
@@ -42,6 +45,7 @@ from ui.files import FileKind, save_file
 from ui.forms.widgets import DateField
 from ui.glossary import PERIOD, explain
 from ui.help import add_help_key
+from ui.next_steps import app_text
 from ui.office_settings import CAPACITIES, TEMPLATES
 from ui.pdf_preview import PdfPreview
 from ui.period_picker import fill_period_kinds, select_latest_period
@@ -80,6 +84,82 @@ def confirm_issue(parent: QWidget, preview: Any, *, what: str) -> bool:
     return answer == QMessageBox.StandardButton.Yes
 
 
+def show_pdf(
+    parent: QWidget,
+    store: Store,
+    pdf: bytes,
+    *,
+    previews: list[PdfPreview],
+    title: str,
+    note: str,
+    name: str,
+) -> None:
+    """Open a preview window; ``previews`` keeps it alive while it is open."""
+    preview = PdfPreview(
+        pdf, title=title, file_name=name, note=note, paths=store.paths, parent=parent
+    )
+    previews.append(preview)
+    preview.open()
+
+
+def issue_once_confirmed(
+    parent: QWidget,
+    preview: Any,
+    *,
+    what: str,
+    kind: str,
+    title: str,
+    issue: Callable[[], Any],
+    show: Callable[..., None],
+    on_failed: Callable[[UserError], None],
+) -> None:
+    """Ask with the number the document will take; then issue it in the background and
+    show what was issued. ``title`` has a ``{number}`` field for the issued reference."""
+    if not confirm_issue(parent, preview, what=what):
+        return
+
+    def done(issued: Any) -> None:
+        label = issued.entry.reference
+        show(
+            issued.pdf,
+            title=title.format(number=label),
+            note=_("Issued as number {number}. Print it or save it as PDF.").format(number=label),
+            name=issued_name(kind, issued.number, ".pdf"),
+        )
+
+    run_in_background(issue, on_done=done, on_failed=on_failed)
+
+
+class DocumentScreen(Protocol):
+    def preview(self) -> None: ...
+    def save_word(self) -> None: ...
+    def issue(self) -> None: ...
+
+
+def document_buttons(screen: DocumentScreen) -> tuple[QPushButton, QPushButton, QPushButton]:
+    """Preview, Word draft and issue: the actions every document screen offers."""
+    preview = QPushButton(_("Preview draft"))
+    preview.clicked.connect(screen.preview)
+    word = QPushButton(_("Draft as Word…"))
+    word.clicked.connect(screen.save_word)
+    issue = QPushButton(_("Issue…"))
+    issue.clicked.connect(screen.issue)
+    return preview, word, issue
+
+
+def word_writer(target: Path, draft: Callable[[], Any]) -> Callable[[], Path]:
+    """A background task that renders ``draft()`` to Word at ``target`` and returns it."""
+
+    def write() -> Path:
+        from dvdesk.documents.layout import write_file  # noqa: PLC0415 - on demand
+        from dvdesk.documents.word import render_docx  # noqa: PLC0415
+
+        write_file(render_docx(draft()), target)
+        return target
+
+    return write
+
+
 def ask_word_file(parent: QWidget, store: Store, name: str) -> Path | None:
     return save_file(
         parent, store.paths, purpose="word", title=_("Save as Word"), name=name, kind=FileKind.DOCX
@@ -96,7 +176,7 @@ class MinutesDialog(QDialog):
     def __init__(
         self,
         store: Store,
-        record: dict[str, Any],
+        record: RecordView,
         parent: QWidget | None = None,
         *,
         replaces: Any = None,
@@ -105,7 +185,7 @@ class MinutesDialog(QDialog):
         self.store = store
         self.record = record
         self.replaces = replaces  # the register entry these minutes correct, if any
-        self.setWindowTitle(_("Minutes: {title}").format(title=record["title"]))
+        self.setWindowTitle(_("Minutes: {title}").format(title=record.title))
         form = self._form(record)
         if replaces is not None:
             form.addRow(QLabel(_("Replaces {number}").format(number=replaces.reference)))
@@ -119,12 +199,12 @@ class MinutesDialog(QDialog):
         self.previews: list[PdfPreview] = []
         add_help_key(self)
 
-    def _form(self, record: dict[str, Any]) -> QFormLayout:
+    def _form(self, record: RecordView) -> QFormLayout:
         form = QFormLayout()
         self.kind = QComboBox()
         choices = (
             [("dialogue", MINUTES_KINDS[2][1])]
-            if record["type"] == "dialogue"
+            if record.type is RecordType.DIALOGUE
             else list(MINUTES_KINDS[:2])
         )
         for value, label in choices:
@@ -146,7 +226,7 @@ class MinutesDialog(QDialog):
         form.addRow(_("Closed at"), self.close_time)
         self.representative = QLineEdit()
         self.representative_post = QLineEdit()
-        if record["type"] != "dialogue":
+        if record.type is not RecordType.DIALOGUE:
             form.addRow(_("Signs for the organisation"), self.representative)
             form.addRow(_("Representative's post"), self.representative_post)
         self.copies = QSpinBox()
@@ -157,12 +237,7 @@ class MinutesDialog(QDialog):
 
     def _buttons(self) -> QDialogButtonBox:
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.preview_button = QPushButton(_("Preview draft"))
-        self.preview_button.clicked.connect(self.preview)
-        self.word_button = QPushButton(_("Draft as Word…"))
-        self.word_button.clicked.connect(self.save_word)
-        self.issue_button = QPushButton(_("Issue…"))
-        self.issue_button.clicked.connect(self.issue)
+        self.preview_button, self.word_button, self.issue_button = document_buttons(self)
         for button in (self.preview_button, self.word_button, self.issue_button):
             buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
@@ -185,14 +260,10 @@ class MinutesDialog(QDialog):
         }
 
     def _failed(self, error: UserError) -> None:
-        self.error.setText(error.message)
+        self.error.setText(app_text(error.message))
 
     def _show(self, pdf: bytes, *, title: str, note: str, name: str) -> None:
-        preview = PdfPreview(
-            pdf, title=title, file_name=name, note=note, paths=self.store.paths, parent=self
-        )
-        self.previews.append(preview)
-        preview.open()
+        show_pdf(self, self.store, pdf, previews=self.previews, title=title, note=note, name=name)
 
     def preview(self) -> None:
         from dvdesk.documents.minutes import build_minutes  # noqa: PLC0415 - reportlab on demand
@@ -200,38 +271,38 @@ class MinutesDialog(QDialog):
         details = self.details()
         self.error.setText("")
         run_in_background(
-            lambda: build_minutes(self.store, record_id=self.record["id"], details=details),
+            lambda: build_minutes(self.store, record_id=self.record.id, details=details),
             on_done=lambda pdf: self._show(
                 pdf,
                 title=_("Draft minutes"),
                 note=_("Draft: the number is left blank until the minutes are issued."),
-                name=file_name(_("Minutes"), _("draft"), self.record["start_date"], suffix=".pdf"),
+                name=file_name(
+                    _("Minutes"), _("draft"), self.record.start_date.isoformat(), suffix=".pdf"
+                ),
             ),
             on_failed=self._failed,
         )
 
     def save_word(self) -> None:
-        from dvdesk.documents.layout import write_file  # noqa: PLC0415 - on demand
-        from dvdesk.documents.minutes import draft_minutes  # noqa: PLC0415
-        from dvdesk.documents.word import render_docx  # noqa: PLC0415
+        from dvdesk.documents.minutes import draft_minutes  # noqa: PLC0415 - on demand
 
         target = ask_word_file(
             self,
             self.store,
-            file_name(_("Minutes"), _("draft"), self.record["start_date"], suffix=".docx"),
+            file_name(_("Minutes"), _("draft"), self.record.start_date.isoformat(), suffix=".docx"),
         )
         if target is None:
             return
         details = self.details()
         self.error.setText("")
 
-        def write() -> Path:
-            draft = draft_minutes(self.store, record_id=self.record["id"], details=details)
-            write_file(render_docx(draft), target)
-            return target
-
         run_in_background(
-            write, on_done=lambda path: self.error.setText(saved_text(path)), on_failed=self._failed
+            word_writer(
+                target,
+                lambda: draft_minutes(self.store, record_id=self.record.id, details=details),
+            ),
+            on_done=lambda path: self.error.setText(saved_text(path)),
+            on_failed=self._failed,
         )
 
     def issue(self) -> None:
@@ -243,7 +314,7 @@ class MinutesDialog(QDialog):
         replaces = None if self.replaces is None else self.replaces.id
         run_in_background(
             lambda: preview_minutes_number(
-                self.store, record_id=self.record["id"], details=details, replaces=replaces
+                self.store, record_id=self.record.id, details=details, replaces=replaces
             ),
             on_done=lambda preview: self._issue_confirmed(preview, details, replaces),
             on_failed=self._failed,
@@ -252,29 +323,20 @@ class MinutesDialog(QDialog):
     def _issue_confirmed(self, preview: Any, details: dict[str, Any], replaces: Any) -> None:
         from dvdesk.documents.minutes import issue_minutes  # noqa: PLC0415
 
-        if not confirm_issue(self, preview, what=_("the minutes")):
-            return
-
-        def done(issued: Any) -> None:
-            label = issued.entry.reference
-            self._show(
-                issued.pdf,
-                title=_("Minutes {number}").format(number=label),
-                note=_("Issued as number {number}. Print it or save it as PDF.").format(
-                    number=label
-                ),
-                name=issued_name(_("Minutes"), issued.number, ".pdf"),
-            )
-
-        run_in_background(
-            lambda: issue_minutes(
+        issue_once_confirmed(
+            self,
+            preview,
+            what=_("the minutes"),
+            kind=_("Minutes"),
+            title=_("Minutes {number}"),
+            issue=lambda: issue_minutes(
                 self.store,
-                record_id=self.record["id"],
+                record_id=self.record.id,
                 details=details,
                 replaces=replaces,
                 expected_number=preview.number,
             ),
-            on_done=done,
+            show=self._show,
             on_failed=self._failed,
         )
 
@@ -411,12 +473,7 @@ class ReportsPage(QWidget):
         self.load_button.clicked.connect(self.load_texts)
         self.save_button = QPushButton(_("Save texts"))
         self.save_button.clicked.connect(self.save_texts)
-        self.preview_button = QPushButton(_("Preview draft"))
-        self.preview_button.clicked.connect(self.preview)
-        self.word_button = QPushButton(_("Draft as Word…"))
-        self.word_button.clicked.connect(self.save_word)
-        self.issue_button = QPushButton(_("Issue…"))
-        self.issue_button.clicked.connect(self.issue)
+        self.preview_button, self.word_button, self.issue_button = document_buttons(self)
         self.workbook_button = QPushButton(_("Export workbook…"))
         self.workbook_button.clicked.connect(self.export_workbook)
         for button in (
@@ -538,16 +595,8 @@ class ReportsPage(QWidget):
         )
 
     def _show(self, pdf: bytes, *, title: str, note: str, name: str = "") -> None:
-        preview = PdfPreview(
-            pdf,
-            title=title,
-            file_name=name or file_name(_("Report"), _("draft"), self.period_key(), suffix=".pdf"),
-            note=note,
-            paths=self.store.paths,
-            parent=self,
-        )
-        self.previews.append(preview)
-        preview.open()
+        name = name or file_name(_("Report"), _("draft"), self.period_key(), suffix=".pdf")
+        show_pdf(self, self.store, pdf, previews=self.previews, title=title, note=note, name=name)
 
     def preview(self) -> None:
         from dvdesk.documents.report_pdf import build_report_pdf  # noqa: PLC0415
@@ -570,9 +619,7 @@ class ReportsPage(QWidget):
         )
 
     def save_word(self) -> None:
-        from dvdesk.documents.layout import write_file  # noqa: PLC0415 - on demand
-        from dvdesk.documents.report_pdf import draft_report  # noqa: PLC0415
-        from dvdesk.documents.word import render_docx  # noqa: PLC0415
+        from dvdesk.documents.report_pdf import draft_report  # noqa: PLC0415 - on demand
 
         target = ask_word_file(
             self, self.store, file_name(_("Report"), _("draft"), self.period_key(), suffix=".docx")
@@ -581,12 +628,9 @@ class ReportsPage(QWidget):
             return
 
         signer = self.signer_choice()
-
-        def write() -> Path:
-            document = draft_report(self.store, figures=self._figures(), signer=signer)
-            write_file(render_docx(document), target)
-            return target
-
+        write = word_writer(
+            target, lambda: draft_report(self.store, figures=self._figures(), signer=signer)
+        )
         self.save_texts(
             then=lambda: run_in_background(
                 write,
@@ -622,29 +666,20 @@ class ReportsPage(QWidget):
     ) -> None:
         from dvdesk.documents.report_pdf import issue_report  # noqa: PLC0415
 
-        if not confirm_issue(self, preview, what=_("the report")):
-            return
-
-        def done(issued: Any) -> None:
-            label = issued.entry.reference
-            self._show(
-                issued.pdf,
-                title=_("Report {number}").format(number=label),
-                note=_("Issued as number {number}. Print it or save it as PDF.").format(
-                    number=label
-                ),
-                name=issued_name(_("Report"), issued.number, ".pdf"),
-            )
-
-        run_in_background(
-            lambda: issue_report(
+        issue_once_confirmed(
+            self,
+            preview,
+            what=_("the report"),
+            kind=_("Report"),
+            title=_("Report {number}"),
+            issue=lambda: issue_report(
                 self.store,
                 figures=figures,
                 replaces=replaces,
                 expected_number=preview.number,
                 signer=signer,
             ),
-            on_done=done,
+            show=self._show,
             on_failed=self._failed,
         )
 

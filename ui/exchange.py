@@ -47,6 +47,7 @@ from ui.files import FileKind, choose_folder, open_file, open_files
 from ui.forms.widgets import DateField
 from ui.glossary import FINGERPRINT, KEY_CARD, RECEIPT, explain
 from ui.next_steps import show_error as show_step
+from ui.next_steps import show_steps
 from ui.worker import run_in_background
 
 if TYPE_CHECKING:
@@ -719,6 +720,7 @@ class ExchangePage(QWidget):
     def _export_to(self, folder: Path, prompt: str) -> None:
         """Export to ``folder``; a wrong passphrase (found on the worker) asks again."""
         from dvdesk.errors import WrongPassphrase  # noqa: PLC0415
+        from dvdesk.services.approval import not_yet_approved  # noqa: PLC0415
         from dvdesk.sync.export import export_package  # noqa: PLC0415
 
         passphrase = ask_passphrase(self, prompt)
@@ -726,8 +728,10 @@ class ExchangePage(QWidget):
             return
         encrypt = self.encrypt.isChecked()
 
-        def call(progress: Callable[[int, int], None], cancel: Callable[[], bool]) -> ExportResult:
-            return export_package(
+        def call(
+            progress: Callable[[int, int], None], cancel: Callable[[], bool]
+        ) -> tuple[ExportResult, int]:
+            result = export_package(
                 self.store,
                 out=Path(folder),
                 passphrase=passphrase,
@@ -735,25 +739,38 @@ class ExchangePage(QWidget):
                 progress=progress,
                 cancel=cancel,
             )
+            return result, not_yet_approved(self.store)
 
-        def done(result: ExportResult) -> None:
+        def done(found: tuple[ExportResult, int]) -> None:
+            result, held_back = found
             self._finished(
                 _("Package number {sequence} exported to {file}.").format(
                     sequence=result.sequence, file=result.path
                 )
             )
-            QMessageBox.information(
+            text = _(
+                "Package number {sequence} for {office} was written and checked: {file} "
+                "({records} records). You can now remove the USB stick."
+            ).format(
+                sequence=result.sequence,
+                office=result.destination_name,
+                file=result.path,
+                records=number(result.records),
+            )
+            if not held_back:
+                QMessageBox.information(self, _("Package exported"), text)
+                return
+            held = _(
+                "{count} record(s) of this office are not approved yet and were not sent. "
+                "The head approves them first (Approval → Waiting for approval), then export "
+                "again."
+            ).format(count=number(held_back))
+            show_steps(
                 self,
-                _("Package exported"),
-                _(
-                    "Package number {sequence} for {office} was written and checked: {file} "
-                    "({records} records). You can now remove the USB stick."
-                ).format(
-                    sequence=result.sequence,
-                    office=result.destination_name,
-                    file=result.path,
-                    records=number(result.records),
-                ),
+                title=_("Package exported"),
+                text=f"{text}\n\n{held}",
+                steps=["approvals"],
+                icon=QMessageBox.Icon.Information,
             )
 
         def failed(error: UserError) -> None:

@@ -28,13 +28,11 @@ from PySide6.QtWidgets import (
 from dvdesk.bulk.importer import ImportRefused, ImportReport, import_file
 from dvdesk.domain.enums import RecordType
 from dvdesk.errors import UserError
-from dvdesk.formatting import number, sentence
+from dvdesk.formatting import sentence
 from dvdesk.i18n import _
 from dvdesk.services.store import Store
 from ui.screen import fit_to_screen
 from ui.worker import run_in_background
-
-LEGACY_NAMES = {"tcvn3": "TCVN3 (ABC)", "vni": "VNI"}
 
 
 class ImportDialog(QDialog):
@@ -116,30 +114,7 @@ class ImportDialog(QDialog):
     def show_report(self, report: ImportReport) -> None:
         self._busy(False)
         self.problems.setRowCount(0)
-        lines = []
-        if report.legacy is not None:
-            lines.append(
-                _(
-                    "The text was typed in the old {encoding} encoding; {count} cell(s) were "
-                    "converted to Unicode. Check a few rows after importing."
-                ).format(
-                    encoding=LEGACY_NAMES[report.legacy.value],
-                    count=number(report.converted_cells),
-                )
-            )
-        if report.dry_run:
-            message = _(
-                "The file is valid: {rows} row(s); {new} would be added, {already} are already "
-                "here. Nothing was imported (dry run)."
-            )
-        else:
-            message = _("Imported: {new} new record(s); {already} row(s) were already here.")
-        lines.append(
-            message.format(
-                rows=number(report.rows), new=number(report.new), already=number(report.already)
-            )
-        )
-        self.status.setText("\n".join(lines))
+        self.status.setText("\n".join(report.summary()))
         if not report.dry_run:
             self.imported.emit()
 

@@ -22,6 +22,17 @@ PAGE = 128
 MAX_PAGES = 64
 
 Index = QModelIndex | QPersistentModelIndex
+# The roles a row answers (text, alignment and the colours and font ``decorate`` gives); a view
+# asks about ten roles per cell on every paint, the rest are None without a lookup.
+ROLES = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.BackgroundRole,
+        Qt.ItemDataRole.ForegroundRole,
+        Qt.ItemDataRole.FontRole,
+    }
+)
 
 
 class Column(Generic[Row]):
@@ -118,6 +129,15 @@ class LazyTableModel(QAbstractTableModel, Generic[Row]):
         self._pages.move_to_end(page_number)
         return page.get(self._keys[row])
 
+    def fetch_first_page(self, keys: Sequence[int]) -> list[Row]:
+        """The rows of the first page of ``keys`` (on the worker, with the keys' query)."""
+        return self._fetch(list(keys[:PAGE])) if keys else []
+
+    def add_first_page(self, rows: list[Row]) -> None:
+        """Rows fetched with the keys (``fetch_first_page``), so the first paint has text."""
+        if self._keys:
+            self._loaded(self._generation, 0, rows)
+
     def _ask(self, page_number: int) -> None:
         from ui.worker import run_in_background  # noqa: PLC0415 - the model stays importable alone
 
@@ -164,7 +184,7 @@ class LazyTableModel(QAbstractTableModel, Generic[Row]):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        if role not in ROLES or not index.isValid():
             return None
         row = self.row_at(index.row())
         if row is None:

@@ -12,7 +12,7 @@ from array import array
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -80,7 +80,7 @@ class ListPage(QWidget, Generic[Row]):
         self.store = store
         self.order = order
         self.descending = descending
-        self._task: Task[array[int]] | None = None
+        self._task: Task[Any] | None = None
         self._stop = threading.Event()
         self._generation = 0
         self._keys_for = keys_for
@@ -90,6 +90,8 @@ class ListPage(QWidget, Generic[Row]):
         self.model.failed = self._rows_failed
         # Set while a long list waits for its first rows (see _rows_arrived).
         self._after_first_rows: Callable[[], None] | None = None
+        self._shown_soon = False  # see rows_before_shown
+        self._then_painted: Callable[[], None] | None = None
         self.model.dataChanged.connect(self._rows_arrived)
         self.search = SearchBox(search_hint)
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
@@ -149,15 +151,17 @@ class ListPage(QWidget, Generic[Row]):
         self._after_first_rows = None
         complete = False
 
-        def first_screen(keys: array[int]) -> None:
+        def first_screen(found: tuple[array[int], list[Row]]) -> None:
+            keys, rows = found
             if generation != self._generation or complete:
                 return
-            if len(keys) < FIRST_SCREEN:  # that is the whole list
-                done(keys)
-                return
             self.model.set_keys(keys)
-            self._after_first_rows = full_list
-            self.model.row_at(0)  # asks the worker for the first page of rows
+            whole = len(keys) < FIRST_SCREEN  # that is the whole list
+            if not whole:
+                self._after_first_rows = full_list  # once these rows are painted
+            self.model.add_first_page(rows)
+            if whole:
+                done(keys)
 
         def full_list() -> None:
             if generation == self._generation:
@@ -182,8 +186,21 @@ class ListPage(QWidget, Generic[Row]):
                 show_error(self, error)
 
         self._task = run_in_background(
-            self._keys_for(FIRST_SCREEN, stop.is_set), on_done=first_screen, on_failed=failed
+            self._first_screen(stop.is_set), on_done=first_screen, on_failed=failed
         )
+
+    def _first_screen(
+        self, cancel: Callable[[], bool]
+    ) -> Callable[[], tuple[array[int], list[Row]]]:
+        """The first screen's keys and the rows of its first page, in one job: a second
+        round trip through the worker and a paint of empty rows came before the text."""
+        keys_call, fetch = self._keys_for(FIRST_SCREEN, cancel), self.model.fetch_first_page
+
+        def run() -> tuple[array[int], list[Row]]:
+            keys = keys_call()
+            return keys, fetch(keys)
+
+        return run
 
     def _rows_arrived(self, *_args: object) -> None:
         """The first rows of a long list are painted: now its full key list is asked for.
@@ -193,9 +210,28 @@ class ListPage(QWidget, Generic[Row]):
         the first screen's text waited for the keys (bench/gui_open.py).
         """
         then, self._after_first_rows = self._after_first_rows, None
-        if then is not None:
-            self.view.viewport().repaint()
-            then()
+        shown_soon, self._shown_soon = self._shown_soon, False  # for the first rows only
+        if then is None:
+            return
+        if shown_soon and not self.view.isVisible():
+            self._then_painted = then  # asked for once they are on the screen
+            self.view.viewport().installEventFilter(self)
+            return
+        self.view.viewport().repaint()
+        then()
+
+    def rows_before_shown(self) -> None:
+        """This page's window is about to be shown (at start-up, with the first rows
+        already in): the full list waits for its first paint, not just its rows."""
+        self._shown_soon = True
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        """The first paint after ``rows_before_shown``: then the full list is asked for."""
+        if event.type() == QEvent.Type.Paint and self._then_painted is not None:
+            watched.removeEventFilter(self)
+            then, self._then_painted = self._then_painted, None
+            QTimer.singleShot(0, then)  # after this paint, not during it
+        return False
 
     def _rows_failed(self, error: UserError) -> None:
         if self._after_first_rows is not None:

@@ -37,6 +37,7 @@ from ui.settings import save_ui_setting
 from ui.worker import database_worker, run_in_background
 
 if TYPE_CHECKING:
+    from dvdesk.domain.record_view import RecordView
     from ui.documents import ReportsPage
     from ui.exchange import ExchangePage
     from ui.follow_ups import FollowUpPage
@@ -92,6 +93,8 @@ class MainWindow(QMainWindow):
         # After the register: Ctrl+0 (the tenth entry).
         self._verify_index = self._add_lazy_page(_("Check digital signatures"), self._make_verify)
         self.nav.currentRowChanged.connect(self._show_page)
+        # The first list asks the worker for its rows now, while the menus are built.
+        self.nav.setCurrentRow(0)
         nav_width = self._fit_navigation()
         splitter = QSplitter()
         splitter.addWidget(self.nav)
@@ -106,7 +109,6 @@ class MainWindow(QMainWindow):
             code=self.office.code, folder=store.paths.root
         )
         self.statusBar().showMessage(self._idle_message)
-        self.nav.setCurrentRow(0)
         fit_to_screen(self, 1280, 650)
         self._busy = False
         # Short waits (a page of rows behind a list query) are not worth a message.
@@ -351,6 +353,12 @@ class MainWindow(QMainWindow):
             page.setFocus()
             page.focusNextChild()
 
+    def step_handlers(self) -> dict[str, Callable[[], None]]:
+        """What the buttons of messages that lead somewhere do here (ui.next_steps)."""
+        from ui.step_actions import window_steps  # noqa: PLC0415 - only when a message shows
+
+        return window_steps(self, exchange=self._exchange_index, register=self._register_index)
+
     def say(self, message: str) -> None:
         """Confirm a finished action, or say why a command did nothing, in the status bar."""
         self.statusBar().showMessage(message, STATUS_TIMEOUT_MS)
@@ -441,20 +449,20 @@ class MainWindow(QMainWindow):
             record_writer,
         )
 
-        def load() -> tuple[dict[str, Any], RecordWriter, Draft | None]:
+        def load() -> tuple[RecordView, RecordWriter, Draft | None]:
             record = get_record(self.store, record_id=record_id)
             writer = record_writer(self.store, record_id=record_id)
             draft = (
-                load_draft(self.store.paths, draft_key(record["type"], record_id))
+                load_draft(self.store.paths, draft_key(record.type, record_id))
                 if writer.own
                 else None  # another office's record: read only, no draft
             )
             return record, writer, draft
 
-        def done(loaded: tuple[dict[str, Any], RecordWriter, Draft | None]) -> None:
+        def done(loaded: tuple[RecordView, RecordWriter, Draft | None]) -> None:
             record, writer, draft = loaded
             owner_name = None if writer.own else writer.name
-            self._open_form(RecordType(record["type"]), record, draft, owner_name=owner_name)
+            self._open_form(record.type, record, draft, owner_name=owner_name)
 
         run_in_background(load, on_done=done, on_failed=lambda error: show_error(self, error))
 
@@ -464,7 +472,7 @@ class MainWindow(QMainWindow):
     def _open_form(
         self,
         record_type: RecordType,
-        record: dict[str, Any] | None,
+        record: RecordView | None,
         draft: Draft | None,
         *,
         owner_name: str | None = None,
@@ -503,7 +511,7 @@ class MainWindow(QMainWindow):
     def offer_drafts(self) -> None:
         """At start-up: reopen forms whose drafts survived a crash (read on the worker)."""
 
-        def reopen(found: list[tuple[Draft, dict[str, Any] | None]]) -> None:
+        def reopen(found: list[tuple[Draft, RecordView | None]]) -> None:
             for draft, record in found:
                 self._open_form(RecordType(draft.record_type), record, draft)
 
@@ -546,7 +554,7 @@ class MainWindow(QMainWindow):
         if record_id is None:
             return
 
-        def done(record: dict[str, Any]) -> None:
+        def done(record: RecordView) -> None:
             from ui.documents import MinutesDialog  # noqa: PLC0415 - see _factories
 
             dialog = MinutesDialog(self.store, record, parent=self)
@@ -704,11 +712,11 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-def _surviving_drafts(store: Store) -> list[tuple[Draft, dict[str, Any] | None]]:
+def _surviving_drafts(store: Store) -> list[tuple[Draft, RecordView | None]]:
     """Drafts left by a crash, each with its record (drafts of deleted records are skipped)."""
-    found: list[tuple[Draft, dict[str, Any] | None]] = []
+    found: list[tuple[Draft, RecordView | None]] = []
     for draft in list_drafts(store.paths):
-        record: dict[str, Any] | None = None
+        record: RecordView | None = None
         if draft.record_id is not None:
             # Only here: the records service loads SQLAlchemy and pydantic (seconds on a
             # busy PC), which a start without drafts must not wait for.

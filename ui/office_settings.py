@@ -37,6 +37,7 @@ from dvdesk.services.people_light import MAX_LOCK_MINUTES
 from dvdesk.services.store import Store
 from dvdesk.typed_dates import parse_typed_date
 from ui.forms.widgets import DateField, LinesField, typed_date_text
+from ui.next_steps import app_text
 from ui.screen import fit_to_screen
 from ui.worker import run_in_background
 
@@ -255,4 +256,4 @@ class OfficeSettingsDialog(QDialog):
             if target is not None:
                 target.setFocus()
             return
-        self.error.setText(error.message)
+        self.error.setText(app_text(error.message))

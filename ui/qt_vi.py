@@ -12,6 +12,17 @@ from PySide6.QtCore import QTranslator
 
 from dvdesk.i18n import N_, _, current_language
 
+# The context menu of a line edit; a rich text control adds its own entries after it.
+_EDIT_MENU = (
+    N_("&Undo"),
+    N_("&Redo"),
+    N_("Cu&t"),
+    N_("&Copy"),
+    N_("&Paste"),
+    N_("Delete"),
+    N_("Select All"),
+)
+
 QT_STRINGS: dict[str, tuple[str, ...]] = {
     "QPlatformTheme": (
         N_("OK"),
@@ -49,25 +60,8 @@ QT_STRINGS: dict[str, tuple[str, ...]] = {
         N_("Done"),
         N_("Help"),
     ),
-    "QLineEdit": (
-        N_("&Undo"),
-        N_("&Redo"),
-        N_("Cu&t"),
-        N_("&Copy"),
-        N_("&Paste"),
-        N_("Delete"),
-        N_("Select All"),
-    ),
-    "QWidgetTextControl": (
-        N_("&Undo"),
-        N_("&Redo"),
-        N_("Cu&t"),
-        N_("&Copy"),
-        N_("&Paste"),
-        N_("Delete"),
-        N_("Select All"),
-        N_("Copy &Link Location"),
-    ),
+    "QLineEdit": _EDIT_MENU,
+    "QWidgetTextControl": (*_EDIT_MENU, N_("Copy &Link Location")),
     "QFileDialog": (
         N_("Look in:"),
         N_("File &name:"),

@@ -14,6 +14,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from dvdesk.domain.record_view import RecordView
 from dvdesk.errors import UserError
 from dvdesk.i18n import _
 from dvdesk.services.store import Store
@@ -46,6 +48,8 @@ class RegisterPage(QWidget):
         self.entries: list[Any] = []
         self.previews: list[PdfPreview] = []
         self.dialogs: list[MinutesDialog] = []
+        self.replacements: list[QDialog] = []  # of reports (ui.replace_report)
+        self.confirmation = ""  # said once with the next count, after a refresh
         self.table = QTableWidget(0, 6)
         self.table.setHorizontalHeaderLabels(
             [
@@ -138,7 +142,9 @@ class RegisterPage(QWidget):
                 self.table.setItem(row, column, QTableWidgetItem(value))
         if entries and not self.table.selectedItems():
             self.table.selectRow(0)
-        self.status.setText(_("{count} documents in the register.").format(count=len(entries)))
+        counted = _("{count} documents in the register.").format(count=len(entries))
+        self.status.setText(f"{self.confirmation} {counted}".strip())
+        self.confirmation = ""
         self._fill_signatures(entries)
 
     def _fill_signatures(self, entries: list[Any]) -> None:
@@ -270,7 +276,7 @@ class RegisterPage(QWidget):
     def _replace_minutes(self, entry: Any) -> None:
         from dvdesk.services.records import get_record  # noqa: PLC0415
 
-        def opened(record: Any) -> None:
+        def opened(record: RecordView) -> None:
             dialog = MinutesDialog(self.store, record, parent=self, replaces=entry)
             dialog.finished.connect(lambda _code: self.refresh())
             self.dialogs.append(dialog)
@@ -283,15 +289,58 @@ class RegisterPage(QWidget):
         )
 
     def _replace_report(self, entry: Any) -> None:
+        """Ask the signer and recipients (from the replaced report), then issue."""
+        from dvdesk.documents.report_pdf import replacement_choice  # noqa: PLC0415
+        from dvdesk.documents.settings import (  # noqa: PLC0415
+            SignerChoice,
+            get_document_settings,
+        )
+
+        def load() -> tuple[Any, SignerChoice]:
+            settings = get_document_settings(self.store)
+            default = SignerChoice(
+                capacity=settings.signer_capacity,
+                post=settings.signer_post,
+                name=settings.signer_name,
+            )
+            return replacement_choice(self.store, entry_id=entry.id), default
+
+        def opened(found: tuple[Any, SignerChoice]) -> None:
+            from ui.replace_report import ReplaceReportDialog  # noqa: PLC0415
+
+            choice, default = found
+            dialog = ReplaceReportDialog(
+                reference=entry.reference, choice=choice, default=default, parent=self
+            )
+            dialog.accepted.connect(lambda: self._issue_replacement(entry, dialog, choice))
+            self.replacements.append(dialog)
+            dialog.open()
+
+        run_in_background(load, on_done=opened, on_failed=self._failed)
+
+    def _issue_replacement(self, entry: Any, dialog: Any, choice: Any) -> None:
         from dvdesk.documents.report_pdf import (  # noqa: PLC0415
             figures_for_entry,
             issue_report,
             preview_report_number,
         )
 
+        signer = dialog.signer()
+        lines = dialog.recipient_lines()
+        # A report issued before the register kept content: its recipients are unknown,
+        # so an empty box keeps the ones saved with the period's texts.
+        recipients = lines if lines or choice.recipients is not None else None
+
         def check() -> tuple[Any, Any]:
             figures = figures_for_entry(self.store, entry_id=entry.id)
-            return figures, preview_report_number(self.store, figures=figures, replaces=entry.id)
+            preview = preview_report_number(
+                self.store,
+                figures=figures,
+                replaces=entry.id,
+                signer=signer,
+                recipients=recipients,
+            )
+            return figures, preview
 
         def confirmed(found: tuple[Any, Any]) -> None:
             figures, preview = found
@@ -303,9 +352,17 @@ class RegisterPage(QWidget):
                     figures=figures,
                     replaces=entry.id,
                     expected_number=preview.number,
+                    signer=signer,
+                    recipients=recipients,
                 ),
-                on_done=lambda _issued: self.refresh(),
+                on_done=self._replaced,
                 on_failed=self._failed,
             )
 
         run_in_background(check, on_done=confirmed, on_failed=self._failed)
+
+    def _replaced(self, issued: Any) -> None:
+        self.confirmation = _("Issued {number}; it replaces the earlier report.").format(
+            number=issued.entry.reference
+        )
+        self.refresh()

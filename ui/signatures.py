@@ -59,6 +59,7 @@ from dvdesk.signatures.verify import (
 )
 from ui.files import FileKind, open_file
 from ui.help import add_help_key
+from ui.next_steps import app_text
 from ui.screen import fit_to_screen
 from ui.worker import run_in_background
 
@@ -170,7 +171,7 @@ class VerifyPage(QWidget):
         run_in_background(check, on_done=self.show_result, on_failed=self._failed)
 
     def _failed(self, error: UserError) -> None:
-        self.verdict.setText(error.message)
+        self.verdict.setText(app_text(error.message))
 
     def show_result(self, result: VerifyResult) -> None:
         self.result = result
@@ -493,4 +494,4 @@ class SignDialog(QDialog):
         self.message.setText("\n".join(lines))
 
     def _failed(self, error: UserError) -> None:
-        self._busy(False, error.message)
+        self._busy(False, app_text(error.message))

@@ -25,6 +25,7 @@ from dvdesk.domain.enums import RecordType
 from dvdesk.domain.inputs import INPUT_MODELS, DialogueInput, RecordInput, SessionInput
 from dvdesk.domain.validation import validate
 from dvdesk.errors import NotFound, ValidationFailed
+from dvdesk.formatting import number as shown_number
 from dvdesk.i18n import _
 from dvdesk.legacy_text import LegacyEncoding
 from dvdesk.services.records import record_columns
@@ -51,6 +52,9 @@ class ImportRefused(ValidationFailed):
         self.rows = rows
 
 
+LEGACY_NAMES = {"tcvn3": "TCVN3 (ABC)", "vni": "VNI"}
+
+
 @dataclass(frozen=True)
 class ImportReport:
     file: Path
@@ -62,7 +66,7 @@ class ImportReport:
     legacy: LegacyEncoding | None
     converted_cells: int
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> dict[str, object]:
         return {
             "file": str(self.file),
             "type": self.record_type.value,
@@ -73,6 +77,35 @@ class ImportReport:
             "legacy_encoding": self.legacy.value if self.legacy else None,
             "converted_cells": self.converted_cells,
         }
+
+    def summary(self) -> list[str]:
+        """What the clerk reads after a check or an import (the app and the command line)."""
+        lines = []
+        if self.legacy is not None:
+            lines.append(
+                _(
+                    "The text was typed in the old {encoding} encoding; {count} cell(s) were "
+                    "converted to Unicode. Check a few rows after importing."
+                ).format(
+                    encoding=LEGACY_NAMES[self.legacy.value],
+                    count=shown_number(self.converted_cells),
+                )
+            )
+        if self.dry_run:
+            message = _(
+                "The file is valid: {rows} row(s); {new} would be added, {already} are already "
+                "here. Nothing was imported (dry run)."
+            )
+        else:
+            message = _("Imported: {new} new record(s); {already} row(s) were already here.")
+        lines.append(
+            message.format(
+                rows=shown_number(self.rows),
+                new=shown_number(self.new),
+                already=shown_number(self.already),
+            )
+        )
+        return lines
 
 
 @dataclass(frozen=True)
@@ -197,8 +230,8 @@ def _check_row(
     number: int,
     columns: list[Column | None],
     cells: list[Cell],
-) -> tuple[dict[str, Any], str | None, list[RowProblem]]:
-    data: dict[str, Any] = {}
+) -> tuple[dict[str, object], str | None, list[RowProblem]]:
+    data: dict[str, object] = {}
     recognition: dict[str, object] = {}
     explicit: str | None = None
     problems: list[RowProblem] = []

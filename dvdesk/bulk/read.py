@@ -113,13 +113,18 @@ def _read_csv(raw: bytes) -> Table:
     return Table(headers=headers, rows=rows)
 
 
-def _read_jsonl(raw: bytes, name: str) -> Table:
+def utf8_text(raw: bytes, *, name: str) -> str:
+    """``raw`` as UTF-8 (a byte-order mark is dropped), or a message naming the file."""
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise UserError(
             _("{file} is not UTF-8 text. Save it as UTF-8 and try again.").format(file=name)
         ) from None
+
+
+def _read_jsonl(raw: bytes, name: str) -> Table:
+    text = utf8_text(raw, name=name)
     headers: list[str] = []
     objects: list[tuple[int, dict[str, Cell]]] = []
     for number, line in enumerate(text.splitlines(), start=1):

@@ -14,6 +14,10 @@ from sqlalchemy import Integer, Table
 
 from dvdesk.db.schema import Attachment, DialogueIssue, Recommendation, Record, RecordSubject
 
+# A value as SQLite takes it, and one row to write as column -> value.
+SqlValue = str | int | float | bytes | None
+ColumnValues = dict[str, SqlValue]
+
 # A bigger page cache for a bulk transaction: random UUID keys touch pages all over the indexes.
 BULK_CACHE_KIB = 256 * 1024
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import JSON, Column, Index, LargeBinary, MetaData, UniqueConstraint
 from sqlmodel import Field, SQLModel
+from typing_extensions import TypedDict
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -22,6 +23,18 @@ NAMING_CONVENTION = {
 
 SQLModel.metadata = MetaData(naming_convention=NAMING_CONVENTION)
 metadata = SQLModel.metadata
+
+
+# A JSON object as a JSON column gives it back; readers check the shape they need.
+JsonObject = dict[str, object]
+
+
+class StoredRecognition(TypedDict):
+    """A "Dân vận khéo" model's recognition as the record row keeps it (JSON)."""
+
+    level: str
+    date: str  # ISO 8601
+    decision: str | None
 
 
 def _json_list() -> Any:
@@ -129,7 +142,7 @@ class Record(SQLModel, table=True):
     # "Dân vận khéo" model: recognitions are [{"level", "date", "decision"}], oldest first.
     model_field: str | None = None
     owner: str | None = None
-    recognitions: list[dict[str, Any]] = _json_list()
+    recognitions: list[StoredRecognition] = _json_list()
     # Bookkeeping. The folded searchable text: the content of the FTS5 index
     # (dvdesk.db.search_index), which triggers keep in step with this column.
     search_text: str
@@ -245,7 +258,7 @@ class AuditEntry(SQLModel, table=True):
     entity: str
     entity_id: str | None = Field(default=None, index=True)
     revision: int | None = None
-    changes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    changes: JsonObject = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     # Filled by the trigger trg_audit_log_seal (see dvdesk.services.audit_chain).
     prev_hash: str | None = None
     hash: str | None = None
@@ -291,7 +304,7 @@ class IssuedDocument(SQLModel, table=True):
     # Since 0004: what was issued. Older rows have none (issued before the register kept them).
     template: str | None = None
     title: str | None = None
-    content: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    content: JsonObject | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     pdf: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
     docx: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
     replaces_id: int | None = None
@@ -330,7 +343,7 @@ class OwnKey(SQLModel, table=True):
     key_id: str = Field(primary_key=True)
     signing_public: str  # Ed25519, base64
     encryption_public: str  # X25519, base64
-    card: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    card: JsonObject = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     active: bool = True
     created_at: str
     created_by: str
@@ -350,7 +363,7 @@ class UnitKey(SQLModel, table=True):
     signing_public: str
     encryption_public: str
     fingerprint: str
-    card: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    card: JsonObject = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     enrolled_at: str
     enrolled_by: str
     replaced_by: str | None = None
@@ -403,7 +416,7 @@ class PackageIn(SQLModel, table=True):
     covers_from: int
     package_hash: str
     signer_key_id: str
-    manifest: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    manifest: JsonObject = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     new: int
     updated: int
     unchanged: int
@@ -425,7 +438,7 @@ class Receipt(SQLModel, table=True):
     acknowledged_sequence: int
     package_hash: str
     signer_key_id: str
-    body: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    body: JsonObject = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     at: str
     by: str
 
@@ -565,3 +578,21 @@ class ReceivedDocument(SQLModel, table=True):
     signature_status: str  # valid, untrusted, invalid, unsigned
     signers: str  # names, "; "-separated, as the certificates give them
     received_at: str
+
+
+class RecordNote(SQLModel, table=True):
+    """This office's own note on a record (often another office's, which it may not change).
+
+    Notes are this office's data: they never travel in packages and never change the
+    record. No foreign key on purpose: an import replaces a received record by deleting
+    and re-inserting its row, and a cascade would take the parent's notes with it.
+    """
+
+    __tablename__ = "record_note"
+
+    id: str = Field(primary_key=True)
+    record_id: str = Field(index=True)
+    author: str  # the signed-in user (the actor); only they may edit or delete the note
+    text: str
+    created_at: str
+    updated_at: str | None = None

@@ -8,11 +8,11 @@ the window closed was still open at the time the report speaks of.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from dvdesk.clock import today
 from dvdesk.documents.periods import Period
@@ -73,7 +73,7 @@ class Figures:
     recommendations: FollowUpFigures = field(default_factory=FollowUpFigures)
     registers: RegisterFigures = field(default_factory=RegisterFigures)
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> dict[str, object]:
         dialogue = self.dialogue
         return {
             "inspection": vars(self.inspection).copy(),
@@ -99,7 +99,7 @@ class OfficeFigures:
     own: bool  # the reporting office itself (first row of the table)
     figures: Figures
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> dict[str, object]:
         return {"code": self.code, "name": self.name, **self.figures.as_json()}
 
 
@@ -130,7 +130,7 @@ class ReportFigures:
     # Figures that include aggregate counts (entered as numbers, without items).
     counted: frozenset[str] = frozenset()
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> dict[str, object]:
         return {
             "counted": sorted(self.counted),
             "period": self.period.as_json(),
@@ -187,20 +187,19 @@ def _follow_up_backlog(
     return Backlog(recommendations=recommendations, issues=issues), tuple(rows)
 
 
-def _figures(values: Mapping[str, Any]) -> Figures:
-    sessions, attendees = values.get("dialogue", (0, 0))
-    issues = values.get("issues", (0,) * 8)
+def _figures(values: report_queries.OfficeAggregate) -> Figures:
+    sessions, attendees = values.dialogue
     return Figures(
         inspection=SessionFigures(
-            sessions=values.get("inspection_sessions", 0),
-            subjects=values.get("inspection_subjects", 0),
+            sessions=values.sessions.get("inspection", 0),
+            subjects=values.subjects.get("inspection", 0),
         ),
         supervision=SessionFigures(
-            sessions=values.get("supervision_sessions", 0),
-            subjects=values.get("supervision_subjects", 0),
+            sessions=values.sessions.get("supervision", 0),
+            subjects=values.subjects.get("supervision", 0),
         ),
-        dialogue=DialogueFigures(sessions, attendees, *issues),
-        recommendations=FollowUpFigures(*values.get("recommendations", (0, 0, 0))),
+        dialogue=DialogueFigures(sessions, attendees, *values.issues),
+        recommendations=FollowUpFigures(*values.recommendations),
     )
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
@@ -34,6 +34,7 @@ from dvdesk.domain.fields import (
     Text as FieldText,
 )
 from dvdesk.domain.inputs import StrictInput
+from dvdesk.domain.record_view import DialogueView, IssueView, RecordView, SessionView
 from dvdesk.domain.validation import failed, validate
 from dvdesk.errors import Conflict
 from dvdesk.i18n import N_, _
@@ -120,12 +121,17 @@ def _clock(value: str | None) -> str:
     return f"{hours} giờ {minutes} phút"
 
 
+# The records minutes are made for.
+Meeting = SessionView | DialogueView
+
+
 def _session_word(record_type: str) -> str:
     return "kiểm tra" if record_type == "inspection" else "giám sát"
 
 
-def _kind(record: Mapping[str, Any], details: MinutesInput) -> MinutesKind:
-    if record["type"] not in ("inspection", "supervision", "dialogue"):
+def _meeting(record: RecordView) -> Meeting:
+    """Only meetings have minutes: inspections, supervisions and dialogue sessions."""
+    if not isinstance(record, SessionView | DialogueView):
         raise failed(
             [
                 (
@@ -137,7 +143,11 @@ def _kind(record: Mapping[str, Any], details: MinutesInput) -> MinutesKind:
                 )
             ]
         )
-    if record["type"] == "dialogue":
+    return record
+
+
+def _kind(record: Meeting, details: MinutesInput) -> MinutesKind:
+    if isinstance(record, DialogueView):
         if details.kind not in (None, MinutesKind.DIALOGUE):
             raise failed([("kind", _("a dialogue session only has dialogue minutes"))])
         return MinutesKind.DIALOGUE
@@ -146,57 +156,54 @@ def _kind(record: Mapping[str, Any], details: MinutesInput) -> MinutesKind:
     return details.kind or MinutesKind.WORKING_SESSION
 
 
-def meeting_date(record: Mapping[str, Any], details: MinutesInput, kind: MinutesKind) -> date:
+def meeting_date(record: Meeting, details: MinutesInput, kind: MinutesKind) -> date:
     """The minutes are dated the day of the meeting they record."""
     if details.document_date is not None:
         return details.document_date
     if kind is MinutesKind.CONCLUSION:
-        for key in ("conclusion_date", "end_date"):
-            if record.get(key):
-                return date.fromisoformat(record[key])
-    return date.fromisoformat(record["start_date"])
+        concluded = record.conclusion_date if isinstance(record, SessionView) else None
+        for day in (concluded, record.end_date):
+            if day:
+                return day
+    return record.start_date
 
 
-def _subject(record: Mapping[str, Any], kind: MinutesKind) -> str:
+def _subject(record: Meeting, kind: MinutesKind) -> str:
     if kind is MinutesKind.DIALOGUE:
-        return f"Buổi đối thoại với Nhân dân\n{record['title']}"
-    word = _session_word(record["type"])
+        return f"Buổi đối thoại với Nhân dân\n{record.title}"
+    word = _session_word(record.type)
     if kind is MinutesKind.CONCLUSION:
-        return f"Hội nghị thông báo kết luận {word}\n{record['title']}"
-    return f"Buổi làm việc của Đoàn {word}\n{record['title']}"
+        return f"Hội nghị thông báo kết luận {word}\n{record.title}"
+    return f"Buổi làm việc của Đoàn {word}\n{record.title}"
 
 
-def _chair(record: Mapping[str, Any], details: MinutesInput) -> tuple[str | None, str | None]:
+def _chair(record: Meeting, details: MinutesInput) -> tuple[str | None, str | None]:
     if details.chair:
         return details.chair, details.chair_post
-    if record["type"] == "dialogue":
-        return record.get("chair"), details.chair_post or record.get("chair_post")
-    return record.get("lead"), details.chair_post or "Trưởng đoàn"
+    if isinstance(record, DialogueView):
+        return record.chair, details.chair_post or record.chair_post
+    return record.lead, details.chair_post or "Trưởng đoàn"
 
 
-def _opening(
-    record: Mapping[str, Any], details: MinutesInput, on: date, kind: MinutesKind
-) -> list[Text]:
+def _opening(record: Meeting, details: MinutesInput, on: date, kind: MinutesKind) -> list[Text]:
     story: list[Text] = []
-    if record.get("legal_basis"):
-        story.append(body(f"Căn cứ {record['legal_basis']};"))
-    if record.get("decision_number"):
-        decided = (
-            f" ngày {_dmy(record.get('decision_date'))}" if record.get("decision_date") else ""
-        )
-        word = _session_word(record["type"])
+    if record.legal_basis:
+        story.append(body(f"Căn cứ {record.legal_basis};"))
+    if isinstance(record, SessionView) and record.decision_number:
+        decided = f" ngày {_dmy(record.decision_date)}" if record.decision_date else ""
+        word = _session_word(record.type)
         story.append(
             body(
-                f"Căn cứ Quyết định số {record['decision_number']}{decided} "
+                f"Căn cứ Quyết định số {record.decision_number}{decided} "
                 f"về việc thành lập Đoàn {word};"
             )
         )
-    place = details.place or record.get("place") or "..."
-    if record["type"] == "dialogue":
+    place = details.place or record.place or "..."
+    if isinstance(record, DialogueView):
         action = "tổ chức buổi đối thoại với Nhân dân"
     else:
-        subjects = ", ".join(record.get("subjects") or [])
-        word = _session_word(record["type"])
+        subjects = ", ".join(record.subjects)
+        word = _session_word(record.type)
         action = (
             f"Đoàn {word} tổ chức hội nghị thông báo kết luận {word} đối với {subjects}"
             if kind is MinutesKind.CONCLUSION
@@ -211,8 +218,8 @@ def _opening(
     return story
 
 
-def _team(record: Mapping[str, Any]) -> list[str]:
-    return [name for name in [record.get("lead"), *(record.get("members") or [])] if name]
+def _team(record: SessionView) -> list[str]:
+    return [name for name in [record.lead, *record.members] if name]
 
 
 def _attendance(team: list[str], details: MinutesInput) -> str:
@@ -229,32 +236,32 @@ def _attendance(team: list[str], details: MinutesInput) -> str:
     return line
 
 
-def _participants(record: Mapping[str, Any], details: MinutesInput) -> list[Text]:
+def _participants(record: Meeting, details: MinutesInput) -> list[Text]:
     story: list[Text] = [heading("I. THÀNH PHẦN THAM DỰ")]
     chair, chair_post = _chair(record, details)
     number = 1
-    if record["type"] == "dialogue":
+    if isinstance(record, DialogueView):
         story.append(body(f"{number}. Chủ trì: {_person(chair, chair_post)}."))
         number += 1
-        story += [bullet(f"Đồng chủ trì: đồng chí {co};") for co in record.get("co_chairs") or []]
-        attendees = record.get("attendees") or 0
-        groups = f" ({record['attendee_groups']})" if record.get("attendee_groups") else ""
+        story += [bullet(f"Đồng chủ trì: đồng chí {co};") for co in record.co_chairs]
+        attendees = record.attendees or 0
+        groups = f" ({record.attendee_groups})" if record.attendee_groups else ""
         story.append(body(f"{number}. Nhân dân tham dự: {_count(attendees)} người{groups}."))
         number += 1
     else:
-        word = _session_word(record["type"])
+        word = _session_word(record.type)
         team = _team(record)
         story.append(body(f"{number}. Đoàn {word}: {_attendance(team, details)}:"))
         number += 1
         away = {person.name for person in details.absent}
-        if record.get("lead") and record["lead"] not in away:
-            story.append(bullet(f"Đồng chí {record['lead']}, Trưởng đoàn;"))
-        for member in record.get("members") or []:
+        if record.lead and record.lead not in away:
+            story.append(bullet(f"Đồng chí {record.lead}, Trưởng đoàn;"))
+        for member in record.members:
             if member not in away:
                 story.append(bullet(f"Đồng chí {member}, thành viên;"))
         story.append(body(f"{number}. Đại diện đơn vị được {word}:"))
         number += 1
-        story += [bullet(f"{subject};") for subject in record.get("subjects") or []]
+        story += [bullet(f"{subject};") for subject in record.subjects]
         if details.representative:
             post = f", {details.representative_post}" if details.representative_post else ""
             story.append(bullet(f"Đồng chí {details.representative}{post};"))
@@ -268,7 +275,7 @@ def _participants(record: Mapping[str, Any], details: MinutesInput) -> list[Text
         for person in details.absent:
             reason = f" (lý do: {person.reason})" if person.reason else " (không có lý do)"
             story.append(bullet(f"Đồng chí {person.name}{reason};"))
-    if record["type"] != "dialogue":  # a dialogue's chair is listed first already
+    if not isinstance(record, DialogueView):  # a dialogue's chair is listed first already
         story.append(body(f"Chủ trì: {_person(chair, chair_post)}."))
     note_taker = _person(details.note_taker, details.note_taker_post)
     story.append(body(f"Người ghi biên bản: {note_taker}."))
@@ -289,22 +296,22 @@ def _count(value: int) -> str:
     return format_decimal(value, locale="vi")
 
 
-def _purpose(record: Mapping[str, Any], details: MinutesInput) -> list[Text]:
+def _purpose(record: Meeting, details: MinutesInput) -> list[Text]:
     story: list[Text] = [heading("II. MỤC ĐÍCH, NỘI DUNG")]
     if details.purpose:
         story += paragraphs(details.purpose)
     else:
-        story.append(body(f"Nội dung: {record['title']}."))
-        if record.get("fields"):
-            story.append(body(f"Lĩnh vực: {', '.join(record['fields'])}."))
+        story.append(body(f"Nội dung: {record.title}."))
+        if record.fields:
+            story.append(body(f"Lĩnh vực: {', '.join(record.fields)}."))
     if details.documents:
-        event = "buổi đối thoại" if record["type"] == "dialogue" else "buổi làm việc"
+        event = "buổi đối thoại" if isinstance(record, DialogueView) else "buổi làm việc"
         story.append(body(f"Tài liệu sử dụng tại {event}:"))
         story += [bullet(f"{item.rstrip('.,;')};") for item in details.documents]
     return story
 
 
-def _proceedings(record: Mapping[str, Any], details: MinutesInput, kind: MinutesKind) -> list[Text]:
+def _proceedings(record: Meeting, details: MinutesInput, kind: MinutesKind) -> list[Text]:
     story: list[Text] = [heading("III. DIỄN BIẾN")]
     chair, chair_post = _chair(record, details)
     if chair:
@@ -318,23 +325,23 @@ def _proceedings(record: Mapping[str, Any], details: MinutesInput, kind: Minutes
         lines = [line.strip() for line in speech.content.splitlines() if line.strip()]
         story.append(body(f"Ý kiến của {speech.speaker}: {sentence_end(lines[0])}"))
         story += [body(sentence_end(line)) for line in lines[1:]]
-    if record["type"] == "dialogue":
+    if isinstance(record, DialogueView):
         story += _issues(record)
-    elif record.get("findings"):
-        word = _session_word(record["type"])
+    elif record.findings:
+        word = _session_word(record.type)
         story.append(body(f"Kết quả {word}:"))
-        story += paragraphs(record["findings"])
+        story += paragraphs(record.findings)
     return story
 
 
 _HONORIFICS = ("ông ", "bà ", "anh ", "chị ", "đồng chí ", "cụ ", "em ")
 
 
-def _who(issue: Mapping[str, Any]) -> str:
+def _who(issue: IssueView) -> str:
     """Who raised an issue, as written inside a sentence: "ông Trần Văn Tâm"."""
-    if issue.get("protect_identity"):
+    if issue.protect_identity:
         return "một công dân, danh tính được giữ bí mật"
-    raised = (issue.get("raised_by") or "").strip()
+    raised = (issue.raised_by or "").strip()
     if not raised or raised.lower() in ("một công dân", "công dân"):
         return "một công dân"
     lowered = raised[:1].lower() + raised[1:]
@@ -343,39 +350,38 @@ def _who(issue: Mapping[str, Any]) -> str:
     return f"công dân {raised}"
 
 
-def _issues(record: Mapping[str, Any]) -> list[Text]:
+def _issues(record: DialogueView) -> list[Text]:
     story: list[Text] = []
-    for index, issue in enumerate(record.get("issues") or [], start=1):
-        kind = wording.ISSUE_KINDS.get(issue["kind"], issue["kind"])
-        content = sentence_end(issue["content"])
+    for index, issue in enumerate(record.issues, start=1):
+        kind = wording.ISSUE_KINDS.get(issue.kind, issue.kind)
+        content = sentence_end(issue.content)
         # "(khiếu nại): Khiếu nại về …" says the kind twice; the content already says it.
         label = "" if content.lower().startswith(kind) else f" ({kind})"
         story.append(body(f"{index}. Ý kiến của {_who(issue)}{label}: {content}"))
-        if issue.get("answer"):
-            story.append(body(f"Trả lời tại buổi đối thoại: {sentence_end(issue['answer'])}"))
-        if issue.get("assignee"):
-            deadline = f", hạn ngày {_dmy(issue['deadline'])}" if issue.get("deadline") else ""
+        if issue.answer:
+            story.append(body(f"Trả lời tại buổi đối thoại: {sentence_end(issue.answer)}"))
+        if issue.assignee:
+            deadline = f", hạn ngày {_dmy(issue.deadline)}" if issue.deadline else ""
             story.append(
                 body(
-                    f"Giao {issue['assignee']} xem xét, giải quyết{deadline} và trả lời "
+                    f"Giao {issue.assignee} xem xét, giải quyết{deadline} và trả lời "
                     "công dân bằng văn bản."
                 )
             )
     return story
 
 
-def _conclusion(record: Mapping[str, Any]) -> list[Text]:
+def _conclusion(record: Meeting) -> list[Text]:
     story: list[Text] = [heading("IV. KẾT LUẬN")]
-    story += paragraphs(record.get("conclusion")) or [body("...")]
-    recommendations = record.get("recommendations") or []
-    if recommendations:
+    story += paragraphs(record.conclusion) or [body("...")]
+    if record.recommendations:
         story.append(body("Các kiến nghị:"))
-        for item in recommendations:
-            extra = [x for x in (item.get("addressee"),) if x]
-            if item.get("deadline"):
-                extra.append(f"hạn {_dmy(item['deadline'])}")
+        for item in record.recommendations:
+            extra = [x for x in (item.addressee,) if x]
+            if item.deadline:
+                extra.append(f"hạn {_dmy(item.deadline)}")
             suffix = f" ({'; '.join(extra)})" if extra else ""
-            story.append(bullet(f"{item['content'].rstrip('.;')}{suffix};"))
+            story.append(bullet(f"{item.content.rstrip('.;')}{suffix};"))
     return story
 
 
@@ -394,17 +400,17 @@ def _closing_lines(details: MinutesInput, kind: MinutesKind) -> list[Text]:
 
 
 def _signatures(
-    record: Mapping[str, Any], details: MinutesInput, kind: MinutesKind, template: Template
+    record: Meeting, details: MinutesInput, kind: MinutesKind, template: Template
 ) -> Closing:
     state = template is Template.STATE
     chair, _post = _chair(record, details)
     note_taker = Signer(post="THƯ KÝ" if state else "NGƯỜI GHI BIÊN BẢN", name=details.note_taker)
     if kind is MinutesKind.WORKING_SESSION:
-        word = _session_word(record["type"]).upper()
+        word = _session_word(record.type).upper()
         lead = compose.signer(
             capacity_text=f"T/M ĐOÀN {word}",
             post="TRƯỞNG ĐOÀN",
-            name=record.get("lead") or chair,
+            name=(record.lead if isinstance(record, SessionView) else None) or chair,
             template=template,
         )
         representative = Signer(post=f"ĐẠI DIỆN ĐƠN VỊ\nĐƯỢC {word}", name=details.representative)
@@ -421,24 +427,24 @@ def _signatures(
     )
 
 
-def _missing(record: Mapping[str, Any], details: MinutesInput, kind: MinutesKind) -> list[str]:
+def _missing(record: Meeting, details: MinutesInput, kind: MinutesKind) -> list[str]:
     """What 16-HD/VPTW requires that the minutes do not have yet."""
     missing: list[str] = []
     chair, _post = _chair(record, details)
     need(missing, "thời gian bắt đầu (giờ, phút)", details.start_time)
-    need(missing, "địa điểm", details.place or record.get("place"))
+    need(missing, "địa điểm", details.place or record.place)
     need(missing, "người chủ trì", chair)
     need(missing, "người ghi biên bản", details.note_taker)
-    need(missing, "nội dung kết luận (mục IV. KẾT LUẬN)", record.get("conclusion"))
+    need(missing, "nội dung kết luận (mục IV. KẾT LUẬN)", record.conclusion)
     need(missing, "thời gian kết thúc (giờ, phút)", details.close_time)
     if kind is MinutesKind.WORKING_SESSION:
-        word = _session_word(record["type"])
+        word = _session_word(record.type)
         need(missing, f"họ tên đại diện đơn vị được {word} (ký biên bản)", details.representative)
     return missing
 
 
 def minutes_document(
-    record: Mapping[str, Any],
+    record: RecordView,
     details: MinutesInput,
     *,
     settings: DocumentSettings,
@@ -447,25 +453,26 @@ def minutes_document(
     """The minutes as a draft :class:`Document` (no database access)."""
     if details.template is not None:
         settings = _with_template(settings, details.template)
-    kind = _kind(record, details)
-    on = meeting_date(record, details, kind)
+    meeting = _meeting(record)
+    kind = _kind(meeting, details)
+    on = meeting_date(meeting, details, kind)
     profile = office.profile_at(on)
     return Document(
-        title=f"Biên bản - {record['title']}",
+        title=f"Biên bản - {meeting.title}",
         author=profile.name,
         page=compose.page(settings),
         header=compose.header(settings=settings, profile=profile, doc_type=MINUTES, on=on),
         kind=wording.MINUTES_TITLE,
-        subject=_subject(record, kind).split("\n"),
+        subject=_subject(meeting, kind).split("\n"),
         blocks=[
-            *_opening(record, details, on, kind),
-            *_participants(record, details),
-            *_purpose(record, details),
-            *_proceedings(record, details, kind),
-            *_conclusion(record),
+            *_opening(meeting, details, on, kind),
+            *_participants(meeting, details),
+            *_purpose(meeting, details),
+            *_proceedings(meeting, details, kind),
+            *_conclusion(meeting),
         ],
-        closing=_signatures(record, details, kind, settings.template),
-        missing=_missing(record, details, kind),
+        closing=_signatures(meeting, details, kind, settings.template),
+        missing=_missing(meeting, details, kind),
     )
 
 
@@ -492,7 +499,7 @@ def minutes_subject(
 ) -> str:
     """What the register files the minutes under (one live number per meeting)."""
     record = _record(store, record_id)
-    return f"minutes:{record['id']}:{_kind(record, _details(details)).value}"
+    return f"minutes:{record.id}:{_kind(_meeting(record), _details(details)).value}"
 
 
 def _details(details: MinutesInput | Mapping[str, object] | None) -> MinutesInput:
@@ -501,9 +508,9 @@ def _details(details: MinutesInput | Mapping[str, object] | None) -> MinutesInpu
     return validate(MinutesInput, dict(details or {}))
 
 
-def _record(store: Store, record_id: str) -> dict[str, Any]:
+def _record(store: Store, record_id: str) -> RecordView:
     record = get_record(store, record_id=record_id)
-    if record["deleted"]:
+    if record.deleted:
         raise Conflict(
             _("Record {id} was deleted; no minutes can be made for it.").format(id=record_id)
         )
@@ -535,7 +542,7 @@ def issue_minutes(
         store,
         document=draft_minutes(store, record_id=record_id, details=model),
         subject_key=minutes_subject(store, record_id=record_id, details=model),
-        record_id=_record(store, record_id)["id"],
+        record_id=_record(store, record_id).id,
         replaces=replaces,
         expected_number=expected_number,
         write=write,

@@ -8,9 +8,9 @@ windows, stored in the office's settings under ``periods``.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
 
 from babel.dates import format_date
 
@@ -123,7 +123,7 @@ def list_custom_periods(store: Store) -> list[Period]:
     return periods
 
 
-def add_custom_period(store: Store, *, data: dict[str, Any]) -> Period:
+def add_custom_period(store: Store, *, data: Mapping[str, object]) -> Period:
     """Store a window the level above defined (e.g. ``SK2025`` 01/01 – 30/06/2025)."""
     model = validate(CustomPeriodInput, data)
     if not _CUSTOM_KEY.fullmatch(model.key) or named_period(model.key) is not None:

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from dvdesk.documents import wording
 from dvdesk.documents.content import Document, Text, has_placeholder, reference
 from dvdesk.documents.layout import render_pdf
 from dvdesk.documents.settings import DocumentSettings, NumberingRule, get_document_settings
@@ -96,11 +97,13 @@ def _unfinished(document: Document) -> list[str]:
 def check_complete(document: Document) -> None:
     items = _unfinished(document)
     if items:
+        signer = {wording.SIGNER_NAME_MISSING, wording.SIGNER_POST_MISSING} & set(items)
         raise UserError(
             _(
                 "The document cannot be issued yet (no number was taken). Still missing: "
                 "{items}. Fill them in, check the draft and issue again."
-            ).format(items="; ".join(items))
+            ).format(items="; ".join(items)),
+            step="office_settings" if signer else None,  # the signer is set there
         )
 
 

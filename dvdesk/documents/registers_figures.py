@@ -20,7 +20,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, text
 
@@ -65,7 +65,7 @@ class RegisterFigures:
     def recognised(self) -> dict[ModelField, int]:
         return {field: getattr(self, f"recognised_{field.value}") for field in ModelField}
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> dict[str, object]:
         return {
             "documents": {kind.value: n for kind, n in self.documents().items()},
             "models_registered": {field.value: n for field, n in self.registered().items()},

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -25,7 +26,13 @@ from dvdesk.documents.figures import (
 )
 from dvdesk.documents.layout import render_pdf
 from dvdesk.documents.periods import Period, list_custom_periods, range_period, year_periods
-from dvdesk.documents.register import Issued, NumberPreview, issue, next_number_for
+from dvdesk.documents.register import (
+    Issued,
+    NumberPreview,
+    issue,
+    issued_document,
+    next_number_for,
+)
 from dvdesk.documents.settings import DocumentSettings, SignerChoice, get_document_settings
 from dvdesk.errors import Conflict
 from dvdesk.i18n import _
@@ -376,8 +383,8 @@ def _report_missing(
     need(missing, "kết quả nổi bật (mục II.5)", narrative.achievements)
     need(missing, "hạn chế, nguyên nhân (mục III)", narrative.limitations)
     need(missing, "phương hướng, nhiệm vụ (mục IV)", narrative.tasks)
-    need(missing, "họ tên người ký", settings.signer_name)
-    need(missing, "chức vụ người ký", settings.signer_post)
+    need(missing, wording.SIGNER_NAME_MISSING, settings.signer_name)
+    need(missing, wording.SIGNER_POST_MISSING, settings.signer_post)
     if not recipients:
         missing.append("nơi nhận (ngoài bản lưu)")
     return missing
@@ -445,15 +452,20 @@ def draft_report(
     figures: ReportFigures,
     on: date | None = None,
     signer: SignerChoice | None = None,
+    recipients: Sequence[str] | None = None,
 ) -> Document:
     """The report as it stands now: a draft, for preview, PDF or Word.
 
-    ``signer`` replaces the office's default signer for this report only.
+    ``signer`` replaces the office's default signer for this report only; ``recipients``
+    (when given) replace the ones saved with the period's texts, for this report only.
     """
     settings = get_document_settings(store)
+    narrative = get_narrative(store, period=figures.period)
+    if recipients is not None:
+        narrative = replace(narrative, recipients=tuple(recipients))
     return report_document(
         figures,
-        narrative=get_narrative(store, period=figures.period),
+        narrative=narrative,
         office=get_office(store),
         settings=signer.over(settings) if signer is not None else settings,
         on=on or today(),
@@ -486,11 +498,12 @@ def issue_report(
     expected_number: int | None = None,
     write: Callable[[Issued], None] | None = None,
     signer: SignerChoice | None = None,
+    recipients: Sequence[str] | None = None,
 ) -> Issued:
     """Number the report and keep it as issued; refused while anything is missing."""
     return issue(
         store,
-        document=draft_report(store, figures=figures, on=on, signer=signer),
+        document=draft_report(store, figures=figures, on=on, signer=signer, recipients=recipients),
         subject_key=report_subject(figures),
         replaces=replaces,
         expected_number=expected_number,
@@ -505,11 +518,12 @@ def preview_report_number(
     on: date | None = None,
     replaces: int | None = None,
     signer: SignerChoice | None = None,
+    recipients: Sequence[str] | None = None,
 ) -> NumberPreview:
     """The number the report would take now; refused as issuing would be."""
     return next_number_for(
         store,
-        document=draft_report(store, figures=figures, on=on, signer=signer),
+        document=draft_report(store, figures=figures, on=on, signer=signer, recipients=recipients),
         subject_key=report_subject(figures),
         replaces=replaces,
     )
@@ -528,3 +542,26 @@ def figures_for_entry(store: Store, *, entry_id: int) -> ReportFigures:
         range_period(start, end),
     )
     return compute_figures(store, period=period, scope=Scope(scope))
+
+
+@dataclass(frozen=True)
+class ReplacementChoice:
+    """Who signed an issued report and where it went: the start of its replacement."""
+
+    signer: SignerChoice | None  # None: issued before the register kept content
+    recipients: list[str] | None
+
+
+def replacement_choice(store: Store, *, entry_id: int) -> ReplacementChoice:
+    """The replaced report's own signer and recipients (not today's office settings).
+
+    A replacement corrects a document already sent: it normally goes to the same
+    recipients under the same signature, whoever signs by default now."""
+    document = issued_document(store, entry_id=entry_id)
+    if document is None:
+        return ReplacementChoice(signer=None, recipients=None)
+    right = document.closing.right
+    return ReplacementChoice(
+        signer=SignerChoice(capacity=right.capacity, post=right.post, name=right.name),
+        recipients=list(document.closing.recipients or []),
+    )

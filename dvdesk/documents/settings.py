@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
@@ -217,7 +218,7 @@ def _check_term_starts(store: Store, old: list[date], new: list[date]) -> None:
         )
 
 
-def check_document_settings(store: Store, *, changes: dict[str, Any]) -> dict[str, Any]:
+def check_document_settings(store: Store, *, changes: Mapping[str, object]) -> dict[str, object]:
     """The settings ``changes`` would store, checked; raises and writes nothing if refused."""
     stored = get_setting(store, key=KEY, default={})
     current = validate(DocumentSettingsInput, stored if isinstance(stored, dict) else {})
@@ -227,11 +228,11 @@ def check_document_settings(store: Store, *, changes: dict[str, Any]) -> dict[st
         merged["numbering_changes"] = _dated_rule_change(store, current, model.numbering)
         model = validate(DocumentSettingsInput, merged)
     _check_term_starts(store, list(current.term_starts), list(model.term_starts))
-    checked: dict[str, Any] = model.model_dump(mode="json")
+    checked: dict[str, object] = model.model_dump(mode="json")
     return checked
 
 
-def set_document_settings(store: Store, *, changes: dict[str, Any]) -> DocumentSettings:
+def set_document_settings(store: Store, *, changes: Mapping[str, object]) -> DocumentSettings:
     """Validate and store ``changes`` over the current settings; returns the result."""
     checked = check_document_settings(store, changes=changes)
     set_setting(store, key=KEY, value=checked)

@@ -215,6 +215,9 @@ def _grid(word: object, grid: Grid, width_mm: float) -> None:
     for c0, r0, c1, r1 in grid.spans:
         table.cell(r0, c0).merge(table.cell(r1, c1))
         covered |= {(r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)} - {(r0, c0)}
+    # Every table.cell() call rebuilds the whole grid of cells, so a cell per call made a
+    # long appendix cubic (minutes for a few thousand rows); read the grid once.
+    cells = table._cells
     last = len(grid.rows) - 1
     for r, row in enumerate(grid.rows):
         head = r < grid.header_rows
@@ -224,7 +227,7 @@ def _grid(word: object, grid: Grid, width_mm: float) -> None:
             if (r, c) in covered or not value:
                 continue
             align = "centre" if head else ("left" if c < grid.left_columns else "right")
-            cell = table.cell(r, c)
+            cell = cells[r * columns + c]
             _in_cell(
                 cell,
                 value,

@@ -62,3 +62,9 @@ def archive(template: Template, drafting_unit: str | None = None) -> str:
     if template is Template.STATE:
         return f"{STATE_ARCHIVE}, {drafting_unit}" if drafting_unit else STATE_ARCHIVE
     return ARCHIVE
+
+
+# What a document misses when the office settings have no signer: issuing names these,
+# and the app offers to open the office settings.
+SIGNER_NAME_MISSING = "họ tên người ký"
+SIGNER_POST_MISSING = "chức vụ người ký"

@@ -12,9 +12,8 @@ from typing import Annotated
 from pydantic import Field, StrictBool, StrictInt, ValidationInfo, field_validator
 
 from dvdesk.domain.enums import DirectiveKind, ModelField
-from dvdesk.domain.fields import IsoDate, OptionalText, custom_error
+from dvdesk.domain.fields import IsoDate, OptionalText, check_end_not_before_start, custom_error
 from dvdesk.domain.inputs import StrictInput
-from dvdesk.formatting import short_date
 from dvdesk.i18n import N_, _
 
 SESSION_FIGURES = (
@@ -71,14 +70,7 @@ class CountInput(StrictInput):
     @field_validator("period_end")
     @classmethod
     def _end_not_before_start(cls, end: date, info: ValidationInfo) -> date:
-        start = info.data.get("period_start")
-        if isinstance(start, date) and end < start:
-            raise custom_error(
-                "end_before_start",
-                N_("the end ({end}) is before the start ({start})"),
-                end=short_date(end),
-                start=short_date(start),
-            )
+        check_end_not_before_start(end, info.data.get("period_start"))
         return end
 
     @field_validator("figures")

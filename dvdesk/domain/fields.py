@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BeforeValidator, Strict
 from pydantic_core import PydanticCustomError
 
+from dvdesk.formatting import short_date
 from dvdesk.i18n import N_
 from dvdesk.text import clean
 
@@ -20,6 +21,17 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 def custom_error(kind: str, msgid: str, **context: Any) -> PydanticCustomError:
     """An error whose message is translated later, from ``msgid`` and ``context``."""
     return PydanticCustomError(f"dvdesk_{kind}", msgid, {"msgid": msgid, **context})
+
+
+def check_end_not_before_start(end: date, start: object) -> None:
+    """Refuse an end before its start; ``start`` is whatever validated before (maybe nothing)."""
+    if isinstance(start, date) and end < start:
+        raise custom_error(
+            "end_before_start",
+            N_("the end ({end}) is before the start ({start})"),
+            end=short_date(end),
+            start=short_date(start),
+        )
 
 
 def _checked_text(value: str, limit: int) -> str:

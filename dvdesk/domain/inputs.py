@@ -38,9 +38,9 @@ from dvdesk.domain.fields import (
     OptionalLongText,
     OptionalText,
     Text,
+    check_end_not_before_start,
     custom_error,
 )
-from dvdesk.formatting import short_date
 from dvdesk.i18n import N_
 
 MAX_ITEMS = 500
@@ -114,14 +114,8 @@ class RecordInput(StrictInput):
     @field_validator("end_date")
     @classmethod
     def _end_not_before_start(cls, end: date | None, info: ValidationInfo) -> date | None:
-        start = info.data.get("start_date")
-        if end is not None and isinstance(start, date) and end < start:
-            raise custom_error(
-                "end_before_start",
-                N_("the end ({end}) is before the start ({start})"),
-                end=short_date(end),
-                start=short_date(start),
-            )
+        if end is not None:
+            check_end_not_before_start(end, info.data.get("start_date"))
         return end
 
     def effective_status(self, today: date) -> RecordStatus:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import cache
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
@@ -60,7 +60,7 @@ def field_path(loc: Sequence[int | str]) -> str:
 
 def _message(error: ErrorDetails) -> str:
     kind = error["type"]
-    ctx: dict[str, Any] = dict(error.get("ctx") or {})
+    ctx: dict[str, object] = dict(error.get("ctx") or {})
     if kind.startswith(CUSTOM_PREFIX):
         template = str(ctx.pop("msgid", error["msg"]))
     else:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from dvdesk.clock import now_iso
 from dvdesk.db.schema import Record, RecordApproval
@@ -21,6 +21,7 @@ from dvdesk.services.audit import audit
 from dvdesk.services.auth import require
 from dvdesk.services.records import check_own_record, delete_record, next_change_seq
 from dvdesk.services.store import Store
+from dvdesk.sync import keys
 from dvdesk.text import clean
 
 # Export leaves out own records that are not approved, unless the office allows it.
@@ -204,3 +205,21 @@ def approval_queue(
             )
             for record, approval in rows
         ]
+
+
+def not_yet_approved(store: Store) -> int:
+    """How many of this office's own records are held back from packages for want of
+    approval (drafts, submitted, changed or returned; deleted ones travel anyway)."""
+    with store.session() as session:
+        own = keys.get_office_code(session)
+        rows = session.exec(
+            select(func.count())
+            .select_from(Record)
+            .join(RecordApproval, col(RecordApproval.record_id) == col(Record.id))
+            .where(
+                col(Record.office_code) == own,
+                col(Record.deleted).is_(False),
+                col(RecordApproval.status) != ApprovalStatus.APPROVED.value,
+            )
+        ).one()
+        return int(rows)

@@ -19,11 +19,16 @@ def audit(
     entity_id: str | None,
     revision: int | None = None,
     changes: Mapping[str, object] | None = None,
+    at: str | None = None,
 ) -> None:
-    """Add one entry; it commits or rolls back with the change it describes."""
+    """Add one entry; it commits or rolls back with the change it describes.
+
+    ``at`` lets a caller stamp the entry with the same instant it wrote into the rows it
+    changed (a revocation's ``revoked_at``), so the log and the rows agree to the second.
+    """
     session.add(
         AuditEntry(
-            at=now_iso(),
+            at=at or now_iso(),
             actor=actor,
             action=action,
             entity=entity,

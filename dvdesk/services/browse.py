@@ -91,7 +91,7 @@ class RecordSummary:
             approval=_approval(r) if len(r) > len(_PLAIN) else None,
         )
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> dict[str, object]:
         return {
             "id": self.id,
             "type": self.type.value,

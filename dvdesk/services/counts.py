@@ -14,17 +14,17 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from sqlmodel import Session, col, select
 
 from dvdesk.clock import now_iso
-from dvdesk.db.schema import AggregateCount, AuditEntry, Office
+from dvdesk.db.schema import AggregateCount, Office
 from dvdesk.domain.counts import FIGURES, CountInput
 from dvdesk.domain.validation import failed, validate
 from dvdesk.errors import Conflict, NotFound
 from dvdesk.formatting import short_date
 from dvdesk.i18n import _
+from dvdesk.services.audit import audit
 from dvdesk.services.store import Store
 
 
@@ -41,7 +41,7 @@ class CountRow:
     note: str | None
     revision: int
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> dict[str, object]:
         return {
             "id": self.id,
             "office_code": self.office_code,
@@ -161,15 +161,13 @@ def set_counts(store: Store, *, data: Mapping[str, object]) -> list[CountRow]:
         if problems:
             raise failed(problems)
         session.add_all(written)
-        session.add(
-            AuditEntry(
-                at=now_iso(),
-                actor=store.actor,
-                action="set",
-                entity="count",
-                entity_id=model.unit_code,
-                changes=model.model_dump(mode="json"),
-            )
+        audit(
+            session,
+            actor=store.actor,
+            action="set",
+            entity="count",
+            entity_id=model.unit_code,
+            changes=model.model_dump(mode="json"),
         )
         session.flush()
         return [_row(row) for row in written]
@@ -217,14 +215,12 @@ def delete_count(store: Store, *, count_id: str) -> None:
         row.revision += 1
         row.updated_by, row.updated_at = store.actor, now_iso()
         session.add(row)
-        session.add(
-            AuditEntry(
-                at=now_iso(),
-                actor=store.actor,
-                action="delete",
-                entity="count",
-                entity_id=row.id,
-                revision=row.revision,
-                changes={},
-            )
+        audit(
+            session,
+            actor=store.actor,
+            action="delete",
+            entity="count",
+            entity_id=row.id,
+            revision=row.revision,
+            changes={},
         )

@@ -24,6 +24,7 @@ from dvdesk.db.columns import (
     RECOMMENDATION_COLUMNS,
     RECORD_COLUMNS,
     SUBJECT_COLUMNS,
+    ColumnValues,
     insert_sql,
 )
 from dvdesk.ids import uuid7_from
@@ -57,6 +58,19 @@ DEMO_MERGER: dict[str, object] = {
     "place": "Hà Nội",
     "valid_from": "2025-03-01",
 }
+
+
+def first_revision(*, change_seq: int, stamp: str) -> ColumnValues:
+    """The bookkeeping columns of a demo record as first written (by "demo", not deleted)."""
+    return {
+        "revision": 1,
+        "change_seq": change_seq,
+        "created_by": "demo",
+        "created_at": stamp,
+        "updated_by": "demo",
+        "updated_at": stamp,
+        "deleted": 0,
+    }
 
 
 @dataclass
@@ -136,7 +150,7 @@ class Generator:
         legal = rng.choice(words.LEGAL_BASES)
         self.change_seq += 1
         searchable = [legal, *fields]
-        common = {
+        common: ColumnValues = {
             "id": record_id,
             "type": kind,
             "office_code": rng.choice(self.office_codes),
@@ -149,22 +163,16 @@ class Generator:
             "members": "[]",
             "co_chairs": "[]",
             "recognitions": "[]",
-            "revision": 1,
-            "change_seq": self.change_seq,
-            "created_by": "demo",
-            "created_at": self.stamp,
-            "updated_by": "demo",
-            "updated_at": self.stamp,
-            "deleted": 0,
+            **first_revision(change_seq=self.change_seq, stamp=self.stamp),
         }
         if kind == "dialogue":
-            values = self._dialogue(rows, record_id, place, start, common)
+            values, search = self._dialogue(rows, record_id, place, start, common)
         else:
-            values = self._session(
+            values, search = self._session(
                 rows, record_id, kind=kind, place=place, start=start, common=common
             )
-        values["search_text"] = _fold(" | ".join([*values.pop("_search"), *searchable]))
-        values["title_sort"] = _sort_key(values["title"])
+        values["search_text"] = _fold(" | ".join([*search, *searchable]))
+        values["title_sort"] = _sort_key(str(values["title"]))
         rows.records.append(tuple(values.get(column) for column in RECORD_COLUMNS))
 
     def _session(
@@ -175,8 +183,9 @@ class Generator:
         kind: str,
         place: str,
         start: date,
-        common: dict[str, Any],
-    ) -> dict[str, Any]:
+        common: ColumnValues,
+    ) -> tuple[ColumnValues, list[str]]:
+        """The record's columns and the words it is found by."""
         rng = self.rng
         organisations = [
             o.format(p=place) for o in rng.sample(words.ORGANISATIONS, rng.randint(1, 4))
@@ -189,7 +198,7 @@ class Generator:
         self._recommendations(rows, record_id, organisations[0], start)
         number = rng.randint(1, 250)
         symbol = "KT" if kind == "inspection" else "GS"
-        return common | {
+        values: ColumnValues = {
             "title": title,
             "lead": lead,
             "members": _json_list(members),
@@ -199,12 +208,12 @@ class Generator:
             if kind == "supervision"
             else None,
             "conclusion": words.CONCLUSION.format(org=organisations[0]),
-            "_search": [title, place, lead, *organisations, *members],
         }
+        return common | values, [title, place, lead, *organisations, *members]
 
     def _dialogue(
-        self, rows: Rows, record_id: str, place: str, start: date, common: dict[str, Any]
-    ) -> dict[str, Any]:
+        self, rows: Rows, record_id: str, place: str, start: date, common: ColumnValues
+    ) -> tuple[ColumnValues, list[str]]:
         rng = self.rng
         title = words.DIALOGUE_TITLE.format(topic=rng.choice(words.DIALOGUE_TOPICS))
         chair = self._person()
@@ -235,14 +244,14 @@ class Generator:
                 )
             )
         self._recommendations(rows, record_id, f"UBND xã {place}", start)
-        return common | {
+        values: ColumnValues = {
             "title": title,
             "chair": chair,
             "chair_post": rng.choice(words.CHAIR_POSTS),
             "attendees": rng.randint(40, 320),
             "attendee_groups": words.ATTENDEE_GROUPS,
-            "_search": [title, place, chair],
         }
+        return common | values, [title, place, chair]
 
     def _recommendations(self, rows: Rows, record_id: str, addressee: str, start: date) -> None:
         rng = self.rng

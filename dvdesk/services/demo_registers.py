@@ -14,9 +14,9 @@ from datetime import date, timedelta
 from typing import Any
 
 from dvdesk.clock import now_iso, today
-from dvdesk.db.columns import RECORD_COLUMNS, insert_sql
+from dvdesk.db.columns import RECORD_COLUMNS, ColumnValues, insert_sql
 from dvdesk.services import demo_vocabulary as words
-from dvdesk.services.demo import FIRST_YEAR
+from dvdesk.services.demo import FIRST_YEAR, first_revision
 from dvdesk.services.store import Store
 from dvdesk.text import fold, vi_sort_key
 
@@ -37,7 +37,7 @@ class RegisterGenerator:
         self.span = (today() - date(FIRST_YEAR, 1, 1)).days
         self.stamp = now_iso()
 
-    def _common(self, kind: str, title: str, start: date, searchable: list[str]) -> dict[str, Any]:
+    def _common(self, kind: str, title: str, start: date, searchable: list[str]) -> ColumnValues:
         self.change_seq += 1
         return {
             "id": str(uuid.UUID(int=self.id_rng.getrandbits(128), version=4)),
@@ -52,13 +52,7 @@ class RegisterGenerator:
             "recognitions": "[]",
             "status": "completed",
             "search_text": fold(" | ".join([title, *searchable])),
-            "revision": 1,
-            "change_seq": self.change_seq,
-            "created_by": "demo",
-            "created_at": self.stamp,
-            "updated_by": "demo",
-            "updated_at": self.stamp,
-            "deleted": 0,
+            **first_revision(change_seq=self.change_seq, stamp=self.stamp),
         }
 
     def _start(self) -> date:

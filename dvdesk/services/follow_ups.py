@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 from dvdesk.domain.enums import FollowUpStatus
+from dvdesk.domain.record_view import DialogueView, IssueView, RecommendationView, item_input
 from dvdesk.errors import NotFound
 from dvdesk.i18n import _
-from dvdesk.services.records import get_record, strip_derived, update_record
+from dvdesk.services.records import get_record, update_record
 from dvdesk.services.store import Store
 
 
@@ -30,14 +31,17 @@ def set_follow_up_status(
     if row is None:
         raise NotFound(_("This recommendation no longer exists; refresh the list."))
     record = get_record(store, record_id=row[0])
+    stored: tuple[RecommendationView | IssueView, ...] = record.recommendations
+    if key == "issues":
+        stored = record.issues if isinstance(record, DialogueView) else ()
     items = []
-    for stored in record[key]:
-        item = strip_derived(stored)
-        if item["id"] == item_id:
-            item["status"] = status.value
+    for item in stored:
+        values = item_input(item)
+        if item.id == item_id:
+            values["status"] = status.value
             if result is not None:
-                item["result"] = result
+                values["result"] = result
             if result_date is not None:
-                item["result_date"] = result_date.isoformat()
-        items.append(item)
+                values["result_date"] = result_date.isoformat()
+        items.append(values)
     return update_record(store, record_id=row[0], changes={key: items})

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Protocol
+from typing import Protocol
 
 from pydantic import Field
 from sqlmodel import Session, select
 
 from dvdesk.clock import now_iso
-from dvdesk.db.schema import AuditEntry, Office, ReportNarrative
+from dvdesk.db.schema import Office, ReportNarrative
 from dvdesk.domain.fields import OptionalLongText, Text
 from dvdesk.domain.inputs import StrictInput
 from dvdesk.domain.validation import validate
 from dvdesk.errors import NotFound
 from dvdesk.i18n import _
+from dvdesk.services.audit import audit
 from dvdesk.services.store import Store
 
 
@@ -93,7 +95,7 @@ def get_narrative(store: Store, *, period: Window) -> Narrative:
         )
 
 
-def save_narrative(store: Store, *, period: Window, changes: dict[str, Any]) -> Narrative:
+def save_narrative(store: Store, *, period: Window, changes: Mapping[str, object]) -> Narrative:
     """Validate and store the given parts (others keep their text); returns the result."""
     current = get_narrative(store, period=period)
     merged = {
@@ -122,14 +124,12 @@ def save_narrative(store: Store, *, period: Window, changes: dict[str, Any]) -> 
         row.updated_by = store.actor
         row.updated_at = now_iso()
         session.add(row)
-        session.add(
-            AuditEntry(
-                at=now_iso(),
-                actor=store.actor,
-                action="update",
-                entity="report_narrative",
-                entity_id=f"{period.start.isoformat()}..{period.end.isoformat()}",
-                changes={key: value for key, value in model.model_dump().items() if key in _PARTS},
-            )
+        audit(
+            session,
+            actor=store.actor,
+            action="update",
+            entity="report_narrative",
+            entity_id=f"{period.start.isoformat()}..{period.end.isoformat()}",
+            changes={key: value for key, value in model.model_dump().items() if key in _PARTS},
         )
     return get_narrative(store, period=period)

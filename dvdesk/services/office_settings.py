@@ -6,8 +6,8 @@ before writing any, so a refused part leaves all of them as they were.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from dvdesk.documents.settings import KEY as DOCUMENTS_KEY
 from dvdesk.documents.settings import (
@@ -56,7 +56,7 @@ def save_office_settings(
     store: Store,
     *,
     profile: dict[str, object] | None,
-    documents: dict[str, Any],
+    documents: Mapping[str, object],
     recipients: list[str],
     lock_minutes: int | None = None,
 ) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import Select, delete, func, literal_column
 from sqlalchemy import select as sql_select
@@ -25,8 +25,9 @@ from dvdesk.db.schema import (
     Recommendation,
     Record,
     RecordSubject,
+    StoredRecognition,
 )
-from dvdesk.domain.enums import FollowUpStatus, RecordType
+from dvdesk.domain.enums import FollowUpStatus, IssueKind, RecordStatus, RecordType
 from dvdesk.domain.inputs import (
     INPUT_MODELS,
     DialogueInput,
@@ -37,6 +38,20 @@ from dvdesk.domain.inputs import (
     SupervisionInput,
 )
 from dvdesk.domain.people import Role
+from dvdesk.domain.record_view import (
+    AttachmentView,
+    DialogueView,
+    DirectiveView,
+    InspectionView,
+    IssueView,
+    ModelView,
+    RecognitionView,
+    RecommendationView,
+    RecordView,
+    SessionView,
+    SupervisionView,
+    input_values,
+)
 from dvdesk.domain.validation import failed, validate
 from dvdesk.errors import Conflict, NotFound
 from dvdesk.i18n import _
@@ -119,7 +134,7 @@ def update_record(store: Store, *, record_id: str, changes: Mapping[str, object]
             raise Conflict(_("Record {id} was deleted; it cannot be changed.").format(id=record_id))
         _check_writer(session, row)
         record_type = RecordType(row.type)
-        current = _input_dict(session, row)
+        current = input_values(record_view(session, row))
         merged = {**current, **changes}
         model = validate(INPUT_MODELS[record_type], merged)
         if model.revision is not None and model.revision != row.revision:
@@ -246,13 +261,49 @@ def next_change_seq(session: Session) -> int:
     return int(current or 0) + 1
 
 
-def _public_dump(model: RecordInput) -> dict[str, Any]:
+def _public_dump(model: RecordInput) -> dict[str, object]:
     return model.model_dump(mode="json", exclude=set(_BOOKKEEPING))
 
 
-def record_columns(model: RecordInput) -> dict[str, Any]:
+class RecordColumns(TypedDict, total=False):
+    """The record row's content columns; each record type fills its own."""
+
+    title: str
+    title_sort: str
+    start_date: date
+    end_date: date | None
+    place: str | None
+    fields: list[str]
+    legal_basis: str | None
+    status: str
+    conclusion: str | None
+    search_text: str
+    decision_number: str | None
+    decision_date: date | None
+    lead: str | None
+    members: list[str]
+    findings: str | None
+    conclusion_number: str | None
+    conclusion_date: date | None
+    supervision_kind: str | None
+    chair: str | None
+    chair_post: str | None
+    co_chairs: list[str]
+    attendees: int
+    attendee_groups: str | None
+    directive_kind: str
+    directive_kind_name: str | None
+    directive_number: str
+    issuer: str
+    issuer_level: str | None
+    model_field: str
+    owner: str
+    recognitions: list[StoredRecognition]
+
+
+def record_columns(model: RecordInput) -> RecordColumns:
     """The record row's columns from a validated input (parts are written separately)."""
-    columns: dict[str, Any] = {
+    columns: RecordColumns = {
         "title": model.title,
         "title_sort": vi_sort_key(model.title),
         "start_date": model.start_date,
@@ -300,7 +351,7 @@ def record_columns(model: RecordInput) -> dict[str, Any]:
     return columns
 
 
-def recognition_list(model: ModelInput) -> list[dict[str, str | None]]:
+def recognition_list(model: ModelInput) -> list[StoredRecognition]:
     """Recognitions as stored (JSON), oldest first."""
     items = sorted(model.recognitions, key=lambda item: (item.date, item.level.value))
     return [
@@ -401,11 +452,11 @@ def record_row(session: Session, record_id: str) -> Record:
     return row
 
 
-def get_record(store: Store, *, record_id: str) -> dict[str, Any]:
-    """Every field of a record, its parts, attachments and bookkeeping, as JSON-ready data."""
+def get_record(store: Store, *, record_id: str) -> RecordView:
+    """Every field of a record, its parts, attachments and bookkeeping."""
     with store.session() as session:
         row = record_row(session, record_id)
-        return _full_dict(session, row)
+        return record_view(session, row)
 
 
 def _parts(
@@ -435,145 +486,149 @@ def _parts(
     return subjects, recommendations, issues
 
 
-def _iso(value: date | None) -> str | None:
-    return value.isoformat() if value else None
-
-
 def is_overdue(*, status: str, deadline: date | None, on: date) -> bool:
     return status != FollowUpStatus.RESOLVED.value and deadline is not None and deadline < on
 
 
-def _recommendation_dict(item: Recommendation, on: date) -> dict[str, Any]:
-    return {
-        "id": item.id,
-        "content": item.content,
-        "addressee": item.addressee,
-        "deadline": _iso(item.deadline),
-        "status": item.status,
-        "result": item.result,
-        "result_date": _iso(item.result_date),
-        "overdue": is_overdue(status=item.status, deadline=item.deadline, on=on),
-    }
+def _recommendation_view(item: Recommendation, on: date) -> RecommendationView:
+    return RecommendationView(
+        id=item.id,
+        content=item.content,
+        addressee=item.addressee,
+        deadline=item.deadline,
+        status=FollowUpStatus(item.status),
+        result=item.result,
+        result_date=item.result_date,
+        overdue=is_overdue(status=item.status, deadline=item.deadline, on=on),
+    )
 
 
-def _issue_dict(item: DialogueIssue, on: date) -> dict[str, Any]:
-    return {
-        "id": item.id,
-        "content": item.content,
-        "kind": item.kind,
-        "raised_by": item.raised_by,
-        "protect_identity": item.protect_identity,
-        "field": item.field,
-        "answer": item.answer,
-        "answered_on_spot": item.answer is not None and item.assignee is None,
-        "assignee": item.assignee,
-        "deadline": _iso(item.deadline),
-        "status": item.status,
-        "result": item.result,
-        "result_date": _iso(item.result_date),
-        "notified_date": _iso(item.notified_date),
-        "overdue": is_overdue(status=item.status, deadline=item.deadline, on=on),
-    }
+def _issue_view(item: DialogueIssue, on: date) -> IssueView:
+    return IssueView(
+        id=item.id,
+        content=item.content,
+        kind=IssueKind(item.kind),
+        raised_by=item.raised_by,
+        protect_identity=item.protect_identity,
+        field=item.field,
+        answer=item.answer,
+        assignee=item.assignee,
+        deadline=item.deadline,
+        status=FollowUpStatus(item.status),
+        result=item.result,
+        result_date=item.result_date,
+        notified_date=item.notified_date,
+        overdue=is_overdue(status=item.status, deadline=item.deadline, on=on),
+    )
 
 
-def _full_dict(session: Session, row: Record) -> dict[str, Any]:
-    on = today()
-    subjects, recommendations, issues = _parts(session, row.id)
-    data: dict[str, Any] = {
-        "id": row.id,
-        "type": row.type,
-        "office_code": row.office_code,
-        "title": row.title,
-        "start_date": _iso(row.start_date),
-        "end_date": _iso(row.end_date),
-        "place": row.place,
-        "fields": list(row.fields),
-        "legal_basis": row.legal_basis,
-        "status": row.status,
-        "conclusion": row.conclusion,
-    }
-    if row.type in (RecordType.INSPECTION, RecordType.SUPERVISION):
-        data |= {
-            "subjects": subjects,
-            "decision_number": row.decision_number,
-            "decision_date": _iso(row.decision_date),
-            "lead": row.lead,
-            "members": list(row.members),
-            "findings": row.findings,
-            "conclusion_number": row.conclusion_number,
-            "conclusion_date": _iso(row.conclusion_date),
-        }
-        if row.type == RecordType.SUPERVISION:
-            data["kind"] = row.supervision_kind
-    elif row.type == RecordType.DIRECTIVE:
-        data |= {
-            "kind": row.directive_kind,
-            "kind_name": row.directive_kind_name,
-            "number": row.directive_number,
-            "issuer": row.issuer,
-            "issuer_level": row.issuer_level,
-        }
-    elif row.type == RecordType.MODEL:
-        data |= {
-            "field": row.model_field,
-            "owner": row.owner,
-            "recognitions": [dict(item) for item in row.recognitions],
-        }
-    else:
-        data |= {
-            "chair": row.chair,
-            "chair_post": row.chair_post,
-            "co_chairs": list(row.co_chairs),
-            "attendees": row.attendees,
-            "attendee_groups": row.attendee_groups,
-            "issues": [_issue_dict(item, on) for item in issues],
-        }
-    data["recommendations"] = [_recommendation_dict(item, on) for item in recommendations]
+def _attachment_views(session: Session, record_id: str) -> tuple[AttachmentView, ...]:
     attachments = session.exec(
         select(Attachment)
-        .where(Attachment.record_id == row.id, col(Attachment.deleted).is_(False))
+        .where(Attachment.record_id == record_id, col(Attachment.deleted).is_(False))
         .order_by(col(Attachment.added_at))
     ).all()
-    data["attachments"] = [
-        {
-            "id": a.id,
-            "filename": a.filename,
-            "size": a.size,
-            "media_type": a.media_type,
-            "sha256": a.sha256,
-            "added_by": a.added_by,
-            "added_at": a.added_at,
-        }
+    return tuple(
+        AttachmentView(
+            id=a.id,
+            filename=a.filename,
+            size=a.size,
+            media_type=a.media_type,
+            sha256=a.sha256,
+            added_by=a.added_by,
+            added_at=a.added_at,
+        )
         for a in attachments
-    ]
-    data |= {
-        "revision": row.revision,
-        "created_by": row.created_by,
-        "created_at": row.created_at,
-        "updated_by": row.updated_by,
-        "updated_at": row.updated_at,
-        "deleted": row.deleted,
-    }
-    return data
+    )
 
 
-def _input_dict(session: Session, row: Record) -> dict[str, Any]:
-    """The stored record in the shape ``record add`` accepts, for merging an update into."""
-    full = _full_dict(session, row)
-    model = INPUT_MODELS[RecordType(row.type)]
-    data = {
-        key: value
-        for key, value in full.items()
-        if key in model.model_fields and key not in _BOOKKEEPING
-    }
-    for key in ("recommendations", "issues"):
-        if key in data:
-            data[key] = [strip_derived(item) for item in data[key]]
-    return data
+def _recognition_views(row: Record) -> tuple[RecognitionView, ...]:
+    return tuple(
+        RecognitionView(
+            level=item["level"],
+            date=date.fromisoformat(item["date"]),
+            decision=item.get("decision"),
+        )
+        for item in row.recognitions
+    )
 
 
-def strip_derived(item: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in item.items() if k not in ("overdue", "answered_on_spot")}
+def _common(
+    session: Session, row: Record, recommendations: list[Recommendation], on: date
+) -> RecordView:
+    """The fields every record has; each type's view extends them (see ``record_view``)."""
+    return RecordView(
+        id=row.id,
+        type=RecordType(row.type),
+        office_code=row.office_code,
+        title=row.title,
+        start_date=row.start_date,
+        end_date=row.end_date,
+        place=row.place,
+        fields=tuple(row.fields),
+        legal_basis=row.legal_basis,
+        status=RecordStatus(row.status),
+        conclusion=row.conclusion,
+        recommendations=tuple(_recommendation_view(item, on) for item in recommendations),
+        attachments=_attachment_views(session, row.id),
+        revision=row.revision,
+        created_by=row.created_by,
+        created_at=row.created_at,
+        updated_by=row.updated_by,
+        updated_at=row.updated_at,
+        deleted=row.deleted,
+    )
+
+
+def _session_view(common: RecordView, row: Record, subjects: list[str]) -> SessionView:
+    inspection = InspectionView(
+        **vars(common),
+        subjects=tuple(subjects),
+        decision_number=row.decision_number,
+        decision_date=row.decision_date,
+        lead=row.lead,
+        members=tuple(row.members),
+        findings=row.findings,
+        conclusion_number=row.conclusion_number,
+        conclusion_date=row.conclusion_date,
+    )
+    if common.type is RecordType.SUPERVISION:
+        return SupervisionView(**vars(inspection), kind=row.supervision_kind)
+    return inspection
+
+
+def record_view(session: Session, row: Record) -> RecordView:
+    """The typed view of a stored record (deleted ones included)."""
+    on = today()
+    subjects, recommendations, issues = _parts(session, row.id)
+    common = _common(session, row, recommendations, on)
+    if common.type in (RecordType.INSPECTION, RecordType.SUPERVISION):
+        return _session_view(common, row, subjects)
+    if common.type == RecordType.DIRECTIVE:
+        return DirectiveView(
+            **vars(common),
+            kind=row.directive_kind,
+            kind_name=row.directive_kind_name,
+            number=row.directive_number,
+            issuer=row.issuer,
+            issuer_level=row.issuer_level,
+        )
+    if common.type == RecordType.MODEL:
+        return ModelView(
+            **vars(common),
+            field=row.model_field,
+            owner=row.owner,
+            recognitions=_recognition_views(row),
+        )
+    return DialogueView(
+        **vars(common),
+        chair=row.chair,
+        chair_post=row.chair_post,
+        co_chairs=tuple(row.co_chairs),
+        attendees=row.attendees,
+        attendee_groups=row.attendee_groups,
+        issues=tuple(_issue_view(item, on) for item in issues),
+    )
 
 
 def list_records(

@@ -17,9 +17,10 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from dvdesk.clock import now_iso
-from dvdesk.db.schema import AuditEntry, IssuedDocument
+from dvdesk.db.schema import IssuedDocument
 from dvdesk.errors import Conflict, NotFound
 from dvdesk.i18n import _
+from dvdesk.services.audit import audit
 from dvdesk.services.store import Store
 
 
@@ -87,7 +88,7 @@ class NewEntry:
     document_date: date
     template: str
     title: str
-    content: dict[str, Any]
+    content: dict[str, object]
     pdf: bytes
     docx: bytes
     replaces_id: int | None = None
@@ -214,8 +215,8 @@ def add_entry(
         if replaced is not None:
             replaced.replaced_by_id = row.id
             session.add(replaced)
-            session.add(_audit(store, "replace", replaced))
-        session.add(_audit(store, "issue", row))
+            _audit(session, store, "replace", replaced)
+        _audit(session, store, "issue", row)
         view = _view(row)
         if before_commit is not None:
             before_commit(view)
@@ -262,7 +263,7 @@ def find_entries(store: Store, *, doc_type: str, number: int, symbol: str) -> li
 
 @dataclass(frozen=True)
 class StoredFiles:
-    content: dict[str, Any] | None
+    content: dict[str, object] | None
     pdf: bytes | None
     docx: bytes | None
 
@@ -285,7 +286,7 @@ def void_entry(store: Store, *, entry_id: int, reason: str) -> IssuedNumber:
         row.voided_by = store.actor
         row.voided_at = now_iso()
         session.add(row)
-        session.add(_audit(store, "void", row))
+        _audit(session, store, "void", row)
         return _view(row)
 
 
@@ -297,9 +298,9 @@ def list_entries(store: Store, *, doc_type: str | None = None) -> list[IssuedNum
         return [_view(row) for row in session.exec(query)]
 
 
-def _audit(store: Store, action: str, row: IssuedDocument) -> AuditEntry:
-    return AuditEntry(
-        at=now_iso(),
+def _audit(session: Session, store: Store, action: str, row: IssuedDocument) -> None:
+    audit(
+        session,
         actor=store.actor,
         action=action,
         entity="issued_document",

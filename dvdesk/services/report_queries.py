@@ -7,7 +7,7 @@ statements are kept as text so the benchmark can time them raw.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -92,25 +92,35 @@ def sql_parameters(*, start: date, end: date, office_code: str, as_of: date) -> 
     }
 
 
+@dataclass
+class OfficeAggregate:
+    """One office's counts for a period, as the aggregation queries return them."""
+
+    sessions: dict[str, int] = field(default_factory=dict)  # by record type
+    subjects: dict[str, int] = field(default_factory=dict)  # by record type
+    dialogue: tuple[int, int] = (0, 0)  # sessions, attendees
+    issues: tuple[int, ...] = (0,) * 8
+    recommendations: tuple[int, ...] = (0, 0, 0)  # total, resolved, overdue
+
+
 def aggregate_rows(
     store: Store, *, parameters: dict[str, str], own: bool
-) -> dict[str, dict[str, Any]]:
-    """Per office code: ``{"inspection_sessions": n, "dialogue": (sessions, attendees),
-    "issues": (8 counts), "recommendations": (total, resolved, overdue), …}``."""
+) -> dict[str, OfficeAggregate]:
+    """Per office code, its session, subject, dialogue, issue and recommendation counts."""
     records, subjects, issues, recommendations = aggregation_sql(own=own)
-    parts: dict[str, dict[str, Any]] = defaultdict(dict)
+    parts: dict[str, OfficeAggregate] = defaultdict(OfficeAggregate)
     with store.engine.connect() as connection:
         for code, kind, count, attendees in connection.execute(text(records), parameters):
             if kind == "dialogue":
-                parts[code]["dialogue"] = (count, int(attendees))
+                parts[code].dialogue = (count, int(attendees))
             else:
-                parts[code][f"{kind}_sessions"] = count
+                parts[code].sessions[kind] = count
         for code, kind, count in connection.execute(text(subjects), parameters):
-            parts[code][f"{kind}_subjects"] = count
+            parts[code].subjects[kind] = count
         for row in connection.execute(text(issues), parameters):
-            parts[row[0]]["issues"] = tuple(int(value or 0) for value in row[1:])
+            parts[row[0]].issues = tuple(int(value or 0) for value in row[1:])
         for row in connection.execute(text(recommendations), parameters):
-            parts[row[0]]["recommendations"] = tuple(int(value or 0) for value in row[1:])
+            parts[row[0]].recommendations = tuple(int(value or 0) for value in row[1:])
     return dict(parts)
 
 

@@ -32,7 +32,7 @@ from dvdesk.services.auth import check, require
 from dvdesk.services.office import get_office
 from dvdesk.services.store import Store, storage_errors
 from dvdesk.sync import keys
-from dvdesk.sync.format import OfficeRef, b64, canonical_json, unb64
+from dvdesk.sync.format import OfficeRef, b64, canonical_json, office_ref, unb64
 from dvdesk.sync.refusals import Reason, Refused
 from dvdesk.sync.status import unit_statuses
 from dvdesk.sync.trust import resolve_signer, verify_signature
@@ -163,7 +163,7 @@ def write_request_file(store: Store, *, to: str, out: Path, passphrase: str) -> 
     body = RequestBody(
         format=REQUEST_FORMAT,
         format_version=REQUEST_VERSION,
-        issuer=OfficeRef(code=office.code, name=office.current.name, level=office.level.value),
+        issuer=office_ref(office),
         recipient=to,
         requests=items,
         issued_at=now_iso(),

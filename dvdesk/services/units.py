@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -32,6 +31,8 @@ def list_units(store: Store, *, relation: str | None = None) -> list[Unit]:
 
 def add_children(store: Store, *, units: Sequence[tuple[str, str]], level: str) -> None:
     """Register ``(code, name)`` pairs as this office's subordinate units (bulk)."""
+    import uuid  # noqa: PLC0415 - only to add units; listing them (at start-up) skips it
+
     with store.raw() as connection:
         office = connection.execute(
             "SELECT code, code_list_version FROM office WHERE id = 1"

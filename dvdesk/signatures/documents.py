@@ -13,11 +13,11 @@ from dataclasses import dataclass
 
 from sqlmodel import col, select
 
-from dvdesk.clock import now_iso
-from dvdesk.db.schema import AuditEntry, SignedVersion
+from dvdesk.db.schema import SignedVersion
 from dvdesk.domain.people import Role as UserRole
 from dvdesk.errors import Conflict
 from dvdesk.i18n import _
+from dvdesk.services.audit import audit
 from dvdesk.services.auth import check
 from dvdesk.services.store import Store
 from dvdesk.signatures.issued import IssuedEntry, issued_entry, issued_pdf
@@ -91,15 +91,13 @@ def sign_issued(
     )
     with store.session() as session:
         session.add(row)
-        session.add(
-            AuditEntry(
-                at=now_iso(),
-                actor=store.actor,
-                action="sign",
-                entity="issued_document",
-                entity_id=str(entry.id),
-                changes={"role": row.role, "signer": row.signer, "level": row.level},
-            )
+        audit(
+            session,
+            actor=store.actor,
+            action="sign",
+            entity="issued_document",
+            entity_id=str(entry.id),
+            changes={"role": row.role, "signer": row.signer, "level": row.level},
         )
     summary = signature_summary(store, document_id=entry.id)
     return SignOutcome(

@@ -12,13 +12,14 @@ from pathlib import Path
 
 from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from dvdesk.clock import now_iso
-from dvdesk.db.schema import AuditEntry, TrustedRoot
+from dvdesk.db.schema import TrustedRoot
 from dvdesk.domain.people import Role as UserRole
 from dvdesk.errors import Conflict, NotFound, UserError
 from dvdesk.i18n import _
+from dvdesk.services.audit import audit
 from dvdesk.services.auth import check
 from dvdesk.services.store import Store
 from dvdesk.signatures.token import certificate_name
@@ -92,7 +93,7 @@ def add_root(store: Store, *, path: Path) -> RootInfo:
                 _("This root is already trusted: {subject}.").format(subject=row.subject)
             )
         session.add(row)
-        session.add(_audit(store, "add", row))
+        _audit(session, store, "add", row)
         return _view(row)
 
 
@@ -128,7 +129,7 @@ def remove_root(store: Store, *, fingerprint_prefix: str) -> RootInfo:
             )
         row = rows[0]
         view = _view(row)
-        session.add(_audit(store, "remove", row))
+        _audit(session, store, "remove", row)
         session.delete(row)
         return view
 
@@ -143,9 +144,9 @@ def _view(row: TrustedRoot) -> RootInfo:
     )
 
 
-def _audit(store: Store, action: str, row: TrustedRoot) -> AuditEntry:
-    return AuditEntry(
-        at=now_iso(),
+def _audit(session: Session, store: Store, action: str, row: TrustedRoot) -> None:
+    audit(
+        session,
         actor=store.actor,
         action=action,
         entity="trusted_root",

@@ -30,7 +30,7 @@ from dvdesk.db.columns import (
     SUBJECT_COLUMNS,
     insert_sql,
 )
-from dvdesk.db.schema import AuditEntry, Correction, Office, OrgUnit, PackageIn
+from dvdesk.db.schema import Correction, Office, OrgUnit, PackageIn
 from dvdesk.errors import UserError
 from dvdesk.fileio import atomic_writer
 from dvdesk.i18n import N_, _
@@ -140,7 +140,7 @@ class ImportSummary:
         """Sequences of relayed offices never seen here (withheld on the way), by office."""
         return {line.origin: line.missing for line in self.relayed if line.missing}
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> dict[str, object]:
         return {
             "file": str(self.path),
             "origin": self.origin,
@@ -739,23 +739,21 @@ def _finish(
         keep_for_relaying(
             store.paths, verified.path, manifest=manifest, package_hash=verified.package_hash
         )
-    session.add(
-        AuditEntry(
-            at=now_iso(),
-            actor=store.actor,
-            action="import",
-            entity="package",
-            entity_id=f"{manifest.origin.code}/{manifest.sequence}",
-            changes={
-                "hash": verified.package_hash,
-                "new": tally[Outcome.NEW],
-                "updated": tally[Outcome.UPDATED],
-                "unchanged": tally[Outcome.UNCHANGED],
-                "refused": tally[Outcome.REFUSED],
-                "relayed": [[f.manifest.origin.code, f.manifest.sequence] for f in nested],
-                "missing": {f.manifest.origin.code: list(f.missing) for f in nested if f.missing},
-            },
-        )
+    audit(
+        session,
+        actor=store.actor,
+        action="import",
+        entity="package",
+        entity_id=f"{manifest.origin.code}/{manifest.sequence}",
+        changes={
+            "hash": verified.package_hash,
+            "new": tally[Outcome.NEW],
+            "updated": tally[Outcome.UPDATED],
+            "unchanged": tally[Outcome.UNCHANGED],
+            "refused": tally[Outcome.REFUSED],
+            "relayed": [[f.manifest.origin.code, f.manifest.sequence] for f in nested],
+            "missing": {f.manifest.origin.code: list(f.missing) for f in nested if f.missing},
+        },
     )
 
 

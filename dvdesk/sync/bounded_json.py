@@ -58,7 +58,7 @@ def _bounded_int(text: str) -> int:
     return value
 
 
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
     result = dict(pairs)
     if len(result) != len(pairs):
         raise UnsafeJson(Problem.MALFORMED)  # which copy counts would be unclear

@@ -18,12 +18,20 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, col, func, select
 
 from dvdesk.clock import now_iso
-from dvdesk.db.schema import AuditEntry, PackageIn, UnitKey
+from dvdesk.db.schema import PackageIn, UnitKey
 from dvdesk.i18n import _
-from dvdesk.sync.format import DelegatedKey, Delegation, b64
-from dvdesk.sync.keycard import Card, parse_card
+from dvdesk.services.audit import audit
+from dvdesk.sync.format import DelegatedKey, Delegation
+from dvdesk.sync.keycard import Card, card_office, parse_card
 from dvdesk.sync.refusals import Reason, Refused
-from dvdesk.sync.trust import check_office_code, identity_of, reset_sequences, retired_key
+from dvdesk.sync.trust import (
+    check_office_code,
+    identity_of,
+    key_row,
+    reset_sequences,
+    retired_key,
+    revoke_key,
+)
 
 
 @dataclass(frozen=True)
@@ -182,51 +190,39 @@ def apply_delegation(session: Session, plan: DelegationPlan, *, actor: str) -> N
     if plan.reenrolled:
         for row in session.exec(select(UnitKey).where(UnitKey.office_code == code)):
             if row.key_id not in plan.keys and not row.revoked:
-                row.revoked, row.revoked_at, row.revoked_by = True, stamp, actor
+                revoke_key(row, at=stamp, by=actor)
                 session.add(row)
         dropped = reset_sequences(session, office_code=code)
-        session.add(
-            AuditEntry(
-                at=stamp,
-                actor=actor,
-                action="reenrol",
-                entity="unit_key",
-                entity_id=code,
-                changes={"relay": plan.relay, "packages_forgotten": dropped},
-            )
+        audit(
+            session,
+            actor=actor,
+            action="reenrol",
+            entity="unit_key",
+            entity_id=code,
+            changes={"relay": plan.relay, "packages_forgotten": dropped},
+            at=stamp,
         )
     for key_id, state in plan.keys.items():
         found = session.get(UnitKey, key_id)
         if found is None:
-            found = UnitKey(
-                key_id=key_id,
-                office_code=code,
-                office_name=plan.delegation.name,
-                office_level=plan.delegation.level,
-                relation="delegated",
-                signing_public=b64(state.card.signing_public),
-                encryption_public=b64(state.card.encryption_public),
-                fingerprint=state.card.fingerprint,
-                card=state.card.data,
-                enrolled_at=stamp,
-                enrolled_by=actor,
-                parent_code=plan.relay,
+            # _cards checked that the card names the delegation's code, name and level.
+            found = key_row(
+                state.card, relation="delegated", actor=actor, at=stamp, parent_code=plan.relay
             )
-            session.add(
-                AuditEntry(
-                    at=stamp,
-                    actor=actor,
-                    action="enrol",
-                    entity="unit_key",
-                    entity_id=key_id,
-                    changes={"office": code, "delegated_by": plan.relay},
-                )
+            audit(
+                session,
+                actor=actor,
+                action="enrol",
+                entity="unit_key",
+                entity_id=key_id,
+                changes={"office": code, "delegated_by": plan.relay},
+                at=stamp,
             )
         found.enrolment = plan.delegation.enrolment
         found.last_sequence = state.last_sequence
         found.replaced_by = state.successor
-        if state.revoked and not found.revoked:
-            found.revoked, found.revoked_at, found.revoked_by = True, stamp, plan.relay
+        if state.revoked:
+            revoke_key(found, at=stamp, by=plan.relay)
         session.add(found)
 
 
@@ -278,7 +274,7 @@ def delegation_for(session: Session, *, own_code: str, child: str) -> Delegation
             .group_by(col(PackageIn.signer_key_id))
         ).all()
     )
-    office = ordered[-1].card.get("office") or {}
+    office = card_office(ordered[-1].card)
     if office.get("parent_code") != own_code:
         # Enrolled with --confirm though its card names another parent: this office cannot
         # vouch for it upward (the level above would see the card contradict the delegation).

@@ -12,7 +12,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Final, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -20,6 +20,9 @@ from dvdesk.i18n import _
 from dvdesk.sync.bounded_json import MAX_INT, JsonBounds, Problem, UnsafeJson, loads
 from dvdesk.sync.refusals import Reason, Refused
 from dvdesk.text import shown
+
+if TYPE_CHECKING:
+    from dvdesk.services.office_view import OfficeView
 
 FORMAT: Final = "dvdesk-package"
 # The one place the package and receipt format's version is named: written on export;
@@ -128,6 +131,11 @@ class OfficeRef(_Frozen):
     level: str = Field(max_length=40)
 
 
+def office_ref(office: OfficeView) -> OfficeRef:
+    """How this office names itself in what it signs: code, current name and level."""
+    return OfficeRef(code=office.code, name=office.current.name, level=office.level.value)
+
+
 class FileEntry(_Frozen):
     """One payload member: its bytes in the zip, and for sealed members the plain bytes."""
 
@@ -178,7 +186,7 @@ class RelayedEntry(_Frozen):
 class DelegatedKey(_Frozen):
     """One key of a delegated office: its self-signed card, and until when it may sign."""
 
-    card: dict[str, Any]
+    card: dict[str, object]
     # For a replaced key, the last sequence it signed; None for the current key.
     last_sequence: int | None = Field(default=None, ge=0, le=MAX_INT)
     revoked: bool = False
@@ -206,7 +214,7 @@ class Manifest(_Frozen):
     destination: OfficeRef
     signer_key_id: str = Field(max_length=64)
     # Key cards from the first enrolled key to the signer's, each certified by the one before.
-    signer_chain: tuple[dict[str, Any], ...] = Field(default=(), max_length=100)
+    signer_chain: tuple[dict[str, object], ...] = Field(default=(), max_length=100)
     sequence: Sequence
     covers_from: Sequence
     previous_hash: str | None = Field(default=None, pattern=SHA256_HEX.pattern)

@@ -65,14 +65,14 @@ class Card:
     created_at: str
     certified_by: str | None
     certificate: bytes | None
-    data: dict[str, Any]
+    data: dict[str, object]
 
     @property
     def fingerprint(self) -> str:
         return fingerprint(self.signing_public, self.encryption_public)
 
     @property
-    def body(self) -> dict[str, Any]:
+    def body(self) -> dict[str, object]:
         return {key: value for key, value in self.data.items() if key in _BODY_KEYS}
 
     def verify_certificate(self, certifier_public: bytes) -> bool:
@@ -90,15 +90,15 @@ class Card:
 
 def make_card(
     *,
-    office: dict[str, Any],
+    office: dict[str, object],
     signing_key: Ed25519PrivateKey,
     signing_public: bytes,
     encryption_public: bytes,
     created_at: str,
     certifier: tuple[str, Ed25519PrivateKey] | None = None,
-) -> dict[str, Any]:
+) -> dict[str, object]:
     """A card's JSON data, self-signed and (after a rotation) certified by the old key."""
-    body: dict[str, Any] = {
+    body: dict[str, object] = {
         "format": CARD_FORMAT,
         "format_version": CARD_VERSION,
         "office": office,
@@ -115,7 +115,13 @@ def make_card(
     }
 
 
-def card_file_bytes(data: dict[str, Any]) -> bytes:
+def card_office(data: dict[str, object]) -> dict[str, object]:
+    """The office a card names (code, name, level, parent_code); empty if it names none."""
+    office = data.get("office")
+    return office if isinstance(office, dict) else {}
+
+
+def card_file_bytes(data: dict[str, object]) -> bytes:
     """The card as a readable file; the fingerprint line is for people, never trusted."""
     shown = dict(data)
     shown["fingerprint"] = fingerprint(

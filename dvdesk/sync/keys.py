@@ -15,7 +15,6 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import serialization
@@ -40,6 +39,7 @@ from dvdesk.sync.keycard import (
     CARD_SUFFIX,
     Card,
     card_file_bytes,
+    card_office,
     fingerprint,
     key_id_of,
     make_card,
@@ -146,7 +146,7 @@ def _write_private(path: Path, data: bytes) -> None:
     make_private(path)
 
 
-def _office_identity(store: Store) -> dict[str, Any]:
+def _office_identity(store: Store) -> dict[str, object]:
     office = get_office(store)
     return {
         "code": office.code,
@@ -178,8 +178,8 @@ def _new_key(
         _write_private(_key_file(store, key_id), _sealed_private(key_id, private, passphrase))
     return OwnKey(
         key_id=key_id,
-        signing_public=card["signing_public"],
-        encryption_public=card["encryption_public"],
+        signing_public=b64(signing_public),  # as the card writes them
+        encryption_public=b64(encryption_public),
         card=card,
         active=True,
         created_at=stamp,
@@ -289,11 +289,16 @@ def own_keys(store: Store) -> list[KeyInfo]:
     return [_info(row) for row in _in_rotation_order(rows)]
 
 
-def own_chain(store: Store) -> tuple[dict[str, Any], ...]:
+def own_chain(store: Store) -> tuple[dict[str, object], ...]:
     """The cards of every key this office has had, oldest first (each certifies the next)."""
     with store.session() as session:
         rows = list(session.exec(select(OwnKey)).all())
     return tuple(row.card for row in _in_rotation_order(rows))
+
+
+def signer_chain(store: Store, own: OwnKey) -> tuple[dict[str, object], ...]:
+    """The chain a signature by ``own`` carries: empty for a first key, else every card."""
+    return own_chain(store) if own.card.get("certified_by") else ()
 
 
 def active_card(store: Store) -> Card:
@@ -344,12 +349,12 @@ def _load_private(store: Store, key_id: str, passphrase: str) -> bytes:
     return private
 
 
-def _cost(kdf: dict[str, Any]) -> tuple[int, int, int]:
+def _cost(kdf: dict[str, object]) -> tuple[int, int, int]:
     """scrypt's (n, r, p) from a key file, refused beyond what any dvdesk writes."""
     if kdf.get("name") != "scrypt":
         raise ValueError("kdf")
     n, r, p = (kdf[name] for name in ("n", "r", "p"))
-    if not all(type(value) is int for value in (n, r, p)):
+    if not (type(n) is int and type(r) is int and type(p) is int):
         raise ValueError("kdf")
     if not (2 <= n <= _MAX_SCRYPT_N and n & (n - 1) == 0 and 1 <= r <= 32 and 1 <= p <= 16):
         raise ValueError("kdf")
@@ -381,7 +386,7 @@ def write_card(store: Store, *, out: Path) -> tuple[Path, str]:
     Returns the file written and the fingerprint to read over the phone.
     """
     row = active_key(store)
-    target = out / f"dvdesk-{row.card['office']['code']}{CARD_SUFFIX}" if out.is_dir() else out
+    target = out / f"dvdesk-{card_office(row.card)['code']}{CARD_SUFFIX}" if out.is_dir() else out
     try:
         write_atomically(target, card_file_bytes(row.card))
     except OSError as error:

@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlmodel import Session, col, func, select
@@ -49,11 +49,12 @@ from dvdesk.sync.format import (
     canonical_json,
     check_format_version,
     json_refusal,
+    office_ref,
     sha256_hex,
     unb64,
 )
 from dvdesk.sync.infile import read_small
-from dvdesk.sync.keycard import Card, parse_card
+from dvdesk.sync.keycard import Card, card_office, parse_card
 from dvdesk.sync.policy import encryption_required
 from dvdesk.sync.refusals import Reason, Refused
 from dvdesk.sync.relay import relay_folder
@@ -100,7 +101,7 @@ class ReceiptBody(_Frozen):
     issuer: OfficeRef
     recipient: str = Field(max_length=20)
     signer_key_id: str = Field(max_length=64)
-    signer_chain: tuple[dict[str, Any], ...] = Field(default=(), max_length=100)
+    signer_chain: tuple[dict[str, object], ...] = Field(default=(), max_length=100)
     acknowledged_sequence: Sequence
     package_hash: str = Field(max_length=64)
     received: tuple[Received, ...] = Field(max_length=10_000)
@@ -110,8 +111,8 @@ class ReceiptBody(_Frozen):
     require_encryption: bool = False  # the parent accepts only encrypted packages
     # Format 2: the issuer's parent's receipts carrying corrections for the recipient's
     # records, verbatim, and the parent's key card the issuer vouches for to check them.
-    relayed: tuple[dict[str, Any], ...] = Field(default=(), max_length=1_000)
-    vouched: tuple[dict[str, Any], ...] = Field(default=(), max_length=32)
+    relayed: tuple[dict[str, object], ...] = Field(default=(), max_length=1_000)
+    vouched: tuple[dict[str, object], ...] = Field(default=(), max_length=32)
 
 
 @dataclass(frozen=True)
@@ -198,9 +199,16 @@ def _relay_receipts_folder(store: Store) -> Path:
     return relay_folder(store.paths) / "receipts"
 
 
+def _returned_ids(body: dict[str, object]) -> set[object]:
+    """The correction ids a stored receipt body returns (its shape was checked on import)."""
+    returned = body.get("returned")
+    items = returned if isinstance(returned, list) else []
+    return {item.get("correction_id") for item in items if isinstance(item, dict)}
+
+
 def _relayed_down(
     session: Session, store: Store, origin: str
-) -> tuple[list[Correction], list[dict[str, Any]], list[dict[str, Any]]]:
+) -> tuple[list[Correction], list[dict[str, object]], list[dict[str, object]]]:
     """The parent's corrections waiting to go down to ``origin``, the parent's receipts
     that carry them (verbatim, signed by the parent), and the parent's key card."""
     waiting = [
@@ -217,8 +225,7 @@ def _relayed_down(
     wanted = {c.id for c in waiting}
     documents = []
     for receipt in session.exec(select(Receipt).where(Receipt.direction == "in")).all():
-        ids = {item.get("correction_id") for item in receipt.body.get("returned", [])}
-        if ids & wanted:
+        if _returned_ids(receipt.body) & wanted:
             path = _relay_receipts_folder(store) / f"{receipt.receipt_hash}{RECEIPT_SUFFIX}"
             if path.is_file():
                 documents.append(json.loads(path.read_bytes()))
@@ -270,10 +277,10 @@ def write_receipt(store: Store, *, origin: str, out: Path, passphrase: str) -> R
         format=RECEIPT_FORMAT,
         format_version=RECEIPT_VERSION,
         receipt_id=str(uuid.uuid4()),
-        issuer=OfficeRef(code=office.code, name=office.current.name, level=office.level.value),
+        issuer=office_ref(office),
         recipient=origin,
         signer_key_id=own.key_id,
-        signer_chain=keys.own_chain(store) if own.card.get("certified_by") else (),
+        signer_chain=keys.signer_chain(store, own),
         acknowledged_sequence=last.sequence,
         package_hash=last.package_hash,
         received=tuple(
@@ -547,7 +554,7 @@ def _relayed_returns(session: Session, body: ReceiptBody, own: str) -> list[tupl
     parent = session.exec(
         select(UnitKey).where(UnitKey.office_code == body.issuer.code, UnitKey.relation == "parent")
     ).first()
-    above = (parent.card.get("office") or {}).get("parent_code") if parent else None
+    above = card_office(parent.card).get("parent_code") if parent else None
     cards: dict[str, Card] = {}
     for data in body.vouched:
         card = parse_card(data)

@@ -17,12 +17,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlmodel import Session, col, select
 
 from dvdesk.clock import now_iso
-from dvdesk.db.schema import AuditEntry, Office, OrgUnit, PackageIn, UnitKey
+from dvdesk.db.schema import Office, OrgUnit, PackageIn, UnitKey
 from dvdesk.errors import Conflict, NotFound
 from dvdesk.i18n import _
+from dvdesk.services.audit import audit
 from dvdesk.services.store import Store
 from dvdesk.sync.format import b64, unb64
-from dvdesk.sync.keycard import Card, parse_card
+from dvdesk.sync.keycard import Card, card_office, parse_card
 from dvdesk.sync.refusals import Reason, Refused
 from dvdesk.text import fold, shown
 
@@ -71,7 +72,15 @@ def _parent_code(session: Session) -> str | None:
     return parent.code if parent else None
 
 
-def _row(card: Card, *, relation: str, actor: str) -> UnitKey:
+def key_row(
+    card: Card,
+    *,
+    relation: str,
+    actor: str,
+    at: str | None = None,
+    parent_code: str | None = None,
+) -> UnitKey:
+    """The row that pins ``card``; ``parent_code`` names the relay of a delegated key."""
     return UnitKey(
         key_id=card.key_id,
         office_code=card.office_code,
@@ -82,9 +91,16 @@ def _row(card: Card, *, relation: str, actor: str) -> UnitKey:
         encryption_public=b64(card.encryption_public),
         fingerprint=card.fingerprint,
         card=card.data,
-        enrolled_at=now_iso(),
+        enrolled_at=at or now_iso(),
         enrolled_by=actor,
+        parent_code=parent_code,
     )
+
+
+def revoke_key(row: UnitKey, *, at: str, by: str) -> None:
+    """Mark a key revoked; one already revoked keeps the date and author of the first time."""
+    if not row.revoked:
+        row.revoked, row.revoked_at, row.revoked_by = True, at, by
 
 
 def _current_keys(session: Session, office_code: str) -> list[UnitKey]:
@@ -132,23 +148,21 @@ def enroll_card(store: Store, *, card: Card, confirm: bool = False) -> EnrolledK
                 raise _already_has_key(old)
             if not confirm:
                 _check_lookalike(session, card, office)
-        row = _row(card, relation=relation, actor=store.actor)
+        row = key_row(card, relation=relation, actor=store.actor)
         session.add(row)
         if relation == "child":
             _ensure_child_unit(session, office, card)
-        session.add(
-            AuditEntry(
-                at=now_iso(),
-                actor=store.actor,
-                action="enrol",
-                entity="unit_key",
-                entity_id=card.key_id,
-                changes={
-                    "office": card.office_code,
-                    "fingerprint": card.fingerprint,
-                    "confirmed": confirm,
-                },
-            )
+        audit(
+            session,
+            actor=store.actor,
+            action="enrol",
+            entity="unit_key",
+            entity_id=card.key_id,
+            changes={
+                "office": card.office_code,
+                "fingerprint": card.fingerprint,
+                "confirmed": confirm,
+            },
         )
         return _enrolled(row)
 
@@ -187,28 +201,26 @@ def reenrol_office(store: Store, *, card: Card) -> EnrolledKey:
         stamp = now_iso()
         enrolment = max(row.enrolment for row in old_rows) + 1
         for row in old_rows:
-            if not row.revoked:
-                row.revoked, row.revoked_at, row.revoked_by = True, stamp, store.actor
+            revoke_key(row, at=stamp, by=store.actor)
             session.add(row)
         dropped = reset_sequences(session, office_code=card.office_code)
-        new = _row(card, relation="child", actor=store.actor)
+        new = key_row(card, relation="child", actor=store.actor)
         new.enrolment = enrolment
         session.add(new)
-        session.add(
-            AuditEntry(
-                at=stamp,
-                actor=store.actor,
-                action="reenrol",
-                entity="unit_key",
-                entity_id=card.key_id,
-                changes={
-                    "office": card.office_code,
-                    "fingerprint": card.fingerprint,
-                    "revoked": [row.key_id for row in old_rows],
-                    "enrolment": enrolment,
-                    "packages_forgotten": dropped,
-                },
-            )
+        audit(
+            session,
+            actor=store.actor,
+            action="reenrol",
+            entity="unit_key",
+            entity_id=card.key_id,
+            changes={
+                "office": card.office_code,
+                "fingerprint": card.fingerprint,
+                "revoked": [row.key_id for row in old_rows],
+                "enrolment": enrolment,
+                "packages_forgotten": dropped,
+            },
+            at=stamp,
         )
         return _enrolled(new)
 
@@ -309,12 +321,12 @@ def _rotation_certifier(session: Session, card: Card) -> UnitKey | None:
     return certifier
 
 
-def identity_of(card_data: dict[str, Any]) -> tuple[Any, ...]:
-    office = card_data.get("office") or {}
+def identity_of(card_data: dict[str, object]) -> tuple[object, ...]:
+    office = card_office(card_data)
     return (office.get("code"), office.get("name"), office.get("level"), office.get("parent_code"))
 
 
-def check_same_identity(previous: dict[str, Any], card: Card) -> None:
+def check_same_identity(previous: dict[str, object], card: Card) -> None:
     """A rotation keeps the office's code, name, level and parent: anything else is a new
     enrolment, with the fingerprint read by phone."""
     if identity_of(previous) != identity_of(card.data):
@@ -390,19 +402,16 @@ def revoke(store: Store, *, target: str) -> list[EnrolledKey]:
             )
         stamp = now_iso()
         for row in rows:
-            row.revoked = True
-            row.revoked_at = stamp
-            row.revoked_by = store.actor
+            revoke_key(row, at=stamp, by=store.actor)
             session.add(row)
-            session.add(
-                AuditEntry(
-                    at=stamp,
-                    actor=store.actor,
-                    action="revoke",
-                    entity="unit_key",
-                    entity_id=row.key_id,
-                    changes={"office": row.office_code},
-                )
+            audit(
+                session,
+                actor=store.actor,
+                action="revoke",
+                entity="unit_key",
+                entity_id=row.key_id,
+                changes={"office": row.office_code},
+                at=stamp,
             )
         return [_enrolled(row) for row in rows]
 
@@ -437,7 +446,7 @@ def resolve_signer(
     *,
     key_id: str,
     office_code: str,
-    chain: Sequence[dict[str, Any]],
+    chain: Sequence[dict[str, object]],
     relation: str,
 ) -> Signer:
     """The trusted key ``key_id`` of ``office_code``, or a refusal saying why not."""
@@ -510,13 +519,13 @@ def _through_chain(
     *,
     key_id: str,
     office_code: str,
-    chain: Sequence[dict[str, Any]],
+    chain: Sequence[dict[str, object]],
     relation: str,
 ) -> Signer | None:
     """Follow rotation certificates from a trusted key of ``office_code`` to ``key_id``."""
     trusted: dict[str, bytes] = {}
     successor: dict[str, str | None] = {}
-    identity: dict[str, Any] = {}
+    identity: dict[str, object] = {}
     enrolled_as = ""
     name = ""
     for row in _current_keys(session, office_code) + _replaced_keys(session, office_code):
@@ -581,16 +590,14 @@ def enrol_rotated(session: Session, *, signer: Signer, actor: str) -> None:
     for card in signer.new_cards:
         certifier = session.get(UnitKey, card.certified_by or "")
         relation = certifier.relation if certifier is not None else "child"
-        session.add(_row(card, relation=relation, actor=actor))
-        session.add(
-            AuditEntry(
-                at=now_iso(),
-                actor=actor,
-                action="enrol",
-                entity="unit_key",
-                entity_id=card.key_id,
-                changes={"office": card.office_code, "certified_by": card.certified_by},
-            )
+        session.add(key_row(card, relation=relation, actor=actor))
+        audit(
+            session,
+            actor=actor,
+            action="enrol",
+            entity="unit_key",
+            entity_id=card.key_id,
+            changes={"office": card.office_code, "certified_by": card.certified_by},
         )
 
 

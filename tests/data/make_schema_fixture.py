@@ -23,6 +23,7 @@ from dvdesk.paths import DataPaths  # noqa: E402
 from dvdesk.services.counts import set_counts  # noqa: E402
 from dvdesk.services.demo import add_demo_records, ensure_demo_office  # noqa: E402
 from dvdesk.services.demo_registers import add_demo_registers  # noqa: E402
+from dvdesk.services.notes import add_note  # noqa: E402
 from dvdesk.services.records import add_record, delete_record  # noqa: E402
 from dvdesk.services.settings import set_setting  # noqa: E402
 from dvdesk.services.store import open_store  # noqa: E402
@@ -55,6 +56,8 @@ def main() -> None:
             },
         )
         set_setting(store, key="fixture", value={"made_by": "make_schema_fixture"})
+        # Since 0010: this office's own note on a record (never sent, kept on upgrades).
+        add_note(store, record_id=gone, text="Ghi chú của cơ quan: đã xem, lưu hồ sơ")
         # An issued document: the register's content and files must survive later upgrades.
         issued = add_record(store, record_type=RecordType.INSPECTION, data=inspection())
         issue_minutes(

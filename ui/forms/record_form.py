@@ -46,14 +46,16 @@ from dvdesk.domain.enums import (
     SupervisionKind,
 )
 from dvdesk.domain.inputs import INPUT_MODELS, DialogueIssueInput, RecommendationInput
+from dvdesk.domain.record_view import RecordView, input_values
 from dvdesk.domain.validation import required_fields, validate
 from dvdesk.errors import UserError, ValidationFailed
 from dvdesk.formatting import sentence
 from dvdesk.i18n import N_, _
-from dvdesk.services.records import add_record, strip_derived, update_record
+from dvdesk.services.records import add_record, update_record
 from dvdesk.services.store import Store
 from ui.crash import show_error
 from ui.forms.drafts import Draft, delete_draft, draft_key, save_draft
+from ui.forms.notes_panel import NOTES_SHORTCUT, NotesPanel
 from ui.forms.widgets import DateField, LinesField, LongTextField, PartColumn, PartsTable
 from ui.screen import fit_to_screen
 from ui.worker import database_worker, run_in_background
@@ -138,7 +140,7 @@ class RecordForm(QDialog):
         self,
         store: Store,
         record_type: RecordType,
-        record: dict[str, Any] | None = None,
+        record: RecordView | None = None,
         *,
         draft: Draft | None = None,
         owner_name: str | None = None,
@@ -147,8 +149,8 @@ class RecordForm(QDialog):
         super().__init__(parent)
         self.store = store
         self.record_type = record_type
-        self.record_id: str | None = record["id"] if record else None
-        self.revision: int | None = record["revision"] if record else None
+        self.record_id: str | None = record.id if record else None
+        self.revision: int | None = record.revision if record else None
         self.fields: dict[str, _Field] = {}
         self.invalid_keys: list[str] = []
         self.touched: set[str] = set()
@@ -174,6 +176,12 @@ class RecordForm(QDialog):
             self._make_read_only(owner_name)
         fit_to_screen(self, 960, 660)
         self.first_field().setFocus()  # the cursor is where the clerk types first
+        if self.notes is not None:
+            self.notes.load()
+
+    def say(self, message: str) -> None:
+        """Confirm a finished step in the form's status line."""
+        self.status.setText(message)
 
     def _make_read_only(self, owner_name: str) -> None:
         """Another office's record: shown for reading; only its own office may change it."""
@@ -181,8 +189,9 @@ class RecordForm(QDialog):
         self.banner = QLabel(
             _(
                 "Record of {office}: read only. Only that office may change or delete it; "
-                "ask them to correct it and send a new package."
-            ).format(office=owner_name)
+                "ask them to correct it and send a new package. This office's own notes go "
+                "at the bottom ({key})."
+            ).format(office=owner_name, key=NOTES_SHORTCUT)
         )
         self.banner.setObjectName("readOnlyBanner")
         self.banner.setWordWrap(True)
@@ -218,6 +227,10 @@ class RecordForm(QDialog):
         sections = QVBoxLayout(body)
         for section in self._sections():
             sections.addWidget(section)
+        self.notes: NotesPanel | None = None
+        if self.record_id is not None:  # a saved record (own or another office's) takes notes
+            self.notes = NotesPanel(self.store, self.record_id, say=self.say, parent=body)
+            sections.addWidget(self.notes)
         sections.addStretch(1)
         self.scroller = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -511,13 +524,9 @@ class RecordForm(QDialog):
 
     # ------------------------------------------------------------------ state
 
-    def _state_from_record(self, record: dict[str, Any]) -> dict[str, Any]:
-        state = {key: record.get(key) for key in self.fields}
-        for key in ("recommendations", "issues"):
-            items = state.get(key)
-            if items is not None:
-                state[key] = [strip_derived(item) for item in items]
-        return state
+    def _state_from_record(self, record: RecordView) -> dict[str, Any]:
+        values = input_values(record)
+        return {key: values.get(key) for key in self.fields}
 
     def collect(self) -> dict[str, Any]:
         return {key: field.get() for key, field in self.fields.items()}
@@ -726,7 +735,7 @@ class RecordForm(QDialog):
     def reject(self) -> None:
         if self.saving:
             return
-        if self.is_dirty():
+        if self.is_dirty() or (self.notes is not None and self.notes.has_unsaved_text()):
             answer = QMessageBox.question(
                 self,
                 _("Discard changes?"),

@@ -6,12 +6,12 @@ import argparse
 import sys
 from typing import Any
 
-from dvdesk.cli.io import print_json
+from dvdesk.cli.io import print_listing
 from dvdesk.cli.session import open_for
 from dvdesk.errors import UserError
 from dvdesk.formatting import number
 from dvdesk.i18n import _
-from dvdesk.services.audit_chain import audit_lines, verify_chain
+from dvdesk.services.audit_chain import AuditLine, audit_lines, verify_chain
 from dvdesk.sync.history import history_findings
 
 
@@ -34,27 +34,20 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    store = open_for(args)
-    try:
+    with open_for(args) as store:
         lines = audit_lines(store, record_id=args.record, limit=args.limit)
-    finally:
-        store.close()
-    if args.json:
-        print_json([line.as_json() for line in lines])
-        return 0
-    for line in lines:
-        target = f"{line.entity} {line.entity_id or ''}".strip()
-        print(f"{line.at}  {line.actor:<16} {line.action:<10} {target}")
-    return 0
+    return print_listing(lines, as_json=args.json, json_of=AuditLine.as_json, line=_line)
+
+
+def _line(line: AuditLine) -> str:
+    target = f"{line.entity} {line.entity_id or ''}".strip()
+    return f"{line.at}  {line.actor:<16} {line.action:<10} {target}"
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    store = open_for(args)
-    try:
+    with open_for(args) as store:
         result = verify_chain(store)
         received = history_findings(store)
-    finally:
-        store.close()
     for found in received:
         sys.stderr.write(
             _("Package {sequence} of {office}: {problem}").format(

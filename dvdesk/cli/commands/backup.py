@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from dvdesk.cli.io import print_json
+from dvdesk.cli.io import print_listing
 from dvdesk.errors import StorageError
 from dvdesk.formatting import local_time, number
 from dvdesk.i18n import _
@@ -40,7 +40,7 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
     check.set_defaults(run=run_check)
 
 
-def _as_json(backup: BackupInfo) -> dict[str, Any]:
+def _as_json(backup: BackupInfo) -> dict[str, object]:
     return {
         "name": backup.name,
         "taken_at": backup.taken_at.isoformat(),
@@ -63,14 +63,13 @@ def _line(backup: BackupInfo) -> str:
 
 def run_list(args: argparse.Namespace) -> int:
     backups = list_backups(args.paths)
-    if args.json:
-        print_json([_as_json(b) for b in backups])
-        return 0
-    if not backups:
-        print(_("No backups yet in {folder}.").format(folder=args.paths.backups))
-    for backup in backups:
-        print(_line(backup))
-    return 0
+    return print_listing(
+        backups,
+        as_json=args.json,
+        json_of=_as_json,
+        line=_line,
+        empty=_("No backups yet in {folder}.").format(folder=args.paths.backups),
+    )
 
 
 def run_create(args: argparse.Namespace) -> int:

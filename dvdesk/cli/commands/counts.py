@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from dvdesk.cli.io import print_json
+from dvdesk.cli.io import print_listing
 from dvdesk.cli.session import open_for
 from dvdesk.domain.counts import FIGURES, figure_label
 from dvdesk.domain.validation import failed
 from dvdesk.formatting import number, short_date
 from dvdesk.i18n import _
-from dvdesk.services.counts import delete_count, list_counts, set_counts
+from dvdesk.services.counts import CountRow, delete_count, list_counts, set_counts
 
 
 def register(commands: argparse._SubParsersAction[Any]) -> None:
@@ -71,40 +71,35 @@ def run_set(args: argparse.Namespace) -> int:
         "figures_only": args.figures_only,
         "note": args.note,
     }
-    store = open_for(args)
-    try:
+    with open_for(args) as store:
         rows = set_counts(store, data=data)
-    finally:
-        store.close()
     print(_("Saved {count} figure(s).").format(count=number(len(rows))))
     return 0
 
 
 def run_list(args: argparse.Namespace) -> int:
-    store = open_for(args)
-    try:
+    with open_for(args) as store:
         rows = list_counts(store, unit_code=args.unit)
-    finally:
-        store.close()
-    if args.json:
-        print_json([row.as_json() for row in rows])
-        return 0
-    for row in rows:
-        only = f"  [{_('figures only')}]" if row.figures_only else ""
-        print(
-            f"{row.unit_code}  {short_date(row.period_start)}–{short_date(row.period_end)}  "
-            f"{figure_label(row.figure)}: {number(row.value)}{only}  {row.id}"
-        )
-    print(_("{count} count(s)").format(count=number(len(rows))))
-    return 0
+    return print_listing(
+        rows,
+        as_json=args.json,
+        json_of=CountRow.as_json,
+        line=_count_line,
+        total=_("{count} count(s)"),
+    )
+
+
+def _count_line(row: CountRow) -> str:
+    only = f"  [{_('figures only')}]" if row.figures_only else ""
+    return (
+        f"{row.unit_code}  {short_date(row.period_start)}–{short_date(row.period_end)}  "
+        f"{figure_label(row.figure)}: {number(row.value)}{only}  {row.id}"
+    )
 
 
 def run_delete(args: argparse.Namespace) -> int:
-    store = open_for(args)
-    try:
+    with open_for(args) as store:
         delete_count(store, count_id=args.id)
-    finally:
-        store.close()
     print(_("Deleted."))
     return 0
 

@@ -266,8 +266,8 @@ def _store(args: argparse.Namespace) -> Store:
     return open_for(args)
 
 
-def _minutes_details(args: argparse.Namespace) -> dict[str, Any]:
-    details: dict[str, Any] = {}
+def _minutes_details(args: argparse.Namespace) -> dict[str, object]:
+    details: dict[str, object] = {}
     if args.details:
         loaded = read_json(args.details)
         if not isinstance(loaded, dict):
@@ -551,8 +551,8 @@ def run_document_void(args: argparse.Namespace) -> int:
     return 0
 
 
-def _settings_changes(args: argparse.Namespace, current_terms: list[str]) -> dict[str, Any]:
-    changes: dict[str, Any] = {}
+def _settings_changes(args: argparse.Namespace, current_terms: list[str]) -> dict[str, object]:
+    changes: dict[str, object] = {}
     for key in (
         "template",
         "numbering",

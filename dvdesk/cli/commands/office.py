@@ -120,7 +120,7 @@ def run_rename(args: argparse.Namespace) -> int:
     return 0
 
 
-def office_json(office: OfficeView) -> dict[str, Any]:
+def office_json(office: OfficeView) -> dict[str, object]:
     return {
         "code": office.code,
         "code_list": office.code_list,

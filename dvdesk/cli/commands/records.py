@@ -1,4 +1,4 @@
-"""``record add|list|show|update|delete|attach``."""
+"""``record add|list|show|update|delete|attach`` (notes: see notes.py)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from dvdesk.cli.commands.notes import register_notes
 from dvdesk.cli.commands.review import register_withdraw
 from dvdesk.cli.io import print_json, read_json
 from dvdesk.cli.session import open_for
@@ -27,7 +28,6 @@ from dvdesk.services.records import (
 from dvdesk.services.store import Store
 
 TYPES = [t.value for t in RecordType]
-LEGACY_NAMES = {"tcvn3": "TCVN3 (ABC)", "vni": "VNI"}
 
 
 def register(commands: argparse._SubParsersAction[Any]) -> None:
@@ -69,6 +69,7 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
     approve.add_argument("ids", nargs="+", metavar="ID", help=_("the records' ids"))
     approve.set_defaults(run=run_approve)
     register_withdraw(actions)
+    register_notes(actions)
 
     show = actions.add_parser("show", help=_("show every field of a record"))
     show.add_argument("id", help=_("the record's id"))
@@ -113,21 +114,15 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
 
 
 def run_submit(args: argparse.Namespace) -> int:
-    store = _with_store(args)
-    try:
+    with _with_store(args) as store:
         submit_record(store, record_id=args.id)
-    finally:
-        store.close()
     print(_("Record {id} was submitted for approval.").format(id=args.id))
     return 0
 
 
 def run_approve(args: argparse.Namespace) -> int:
-    store = _with_store(args)
-    try:
+    with _with_store(args) as store:
         approved = approve_records(store, record_ids=args.ids)
-    finally:
-        store.close()
     print(_("{count} record(s) approved.").format(count=number(len(approved))))
     return 0
 
@@ -170,38 +165,18 @@ def run_attach(args: argparse.Namespace) -> int:
 def run_import(args: argparse.Namespace) -> int:
     from dvdesk.bulk.importer import import_file  # noqa: PLC0415 - loads openpyxl
 
-    store = _with_store(args)
-    try:
+    with _with_store(args) as store:
         report = import_file(
             store,
             path=Path(args.file),
             record_type=parse_record_type(args.type),
             dry_run=args.dry_run,
         )
-    finally:
-        store.close()
     if args.json:
         print_json(report.as_json())
         return 0
-    if report.legacy is not None:
-        print(
-            _(
-                "The text was typed in the old {encoding} encoding; {count} cell(s) were "
-                "converted to Unicode. Check a few rows after importing."
-            ).format(encoding=LEGACY_NAMES[report.legacy], count=number(report.converted_cells))
-        )
-    if report.dry_run:
-        message = _(
-            "The file is valid: {rows} row(s); {new} would be added, {already} are already "
-            "here. Nothing was imported (dry run)."
-        )
-    else:
-        message = _("Imported: {new} new record(s); {already} row(s) were already here.")
-    print(
-        message.format(
-            rows=number(report.rows), new=number(report.new), already=number(report.already)
-        )
-    )
+    for line in report.summary():
+        print(line)
     return 0
 
 
@@ -223,7 +198,7 @@ def run_template(args: argparse.Namespace) -> int:
 
 def run_show(args: argparse.Namespace) -> int:
     with _with_store(args) as store:
-        record = get_record(store, record_id=args.id)
+        record = get_record(store, record_id=args.id).as_json()
     if args.json:
         print_json(record)
         return 0

@@ -8,13 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from dvdesk.cli.commands.sync import _passphrase, _passphrase_argument
-from dvdesk.cli.io import print_json
+from dvdesk.cli.io import print_listing
 from dvdesk.cli.session import open_for
 from dvdesk.errors import UserError
 from dvdesk.formatting import short_date
 from dvdesk.i18n import _
 from dvdesk.services.requests import (
     ExpectedReport,
+    ReportingStatus,
     expected_reports,
     import_request_file,
     reporting_status,
@@ -77,13 +78,10 @@ def expected_line(item: ExpectedReport) -> str:
 
 def run_set(args: argparse.Namespace) -> int:
     deadline = _date(args.deadline)
-    store = open_for(args)
-    try:
+    with open_for(args) as store:
         offices = set_request(
             store, period=args.period, deadline=deadline, note=args.note, offices=args.to
         )
-    finally:
-        store.close()
     print(
         _("Requested from {offices}; it travels with the next receipt to each office.").format(
             offices=", ".join(offices)
@@ -94,58 +92,46 @@ def run_set(args: argparse.Namespace) -> int:
 
 def run_write(args: argparse.Namespace) -> int:
     passphrase = _passphrase(args)
-    store = open_for(args)
-    try:
+    with open_for(args) as store:
         path = write_request_file(store, to=args.to, out=Path(args.out), passphrase=passphrase)
-    finally:
-        store.close()
     print(_("Request written to {file}.").format(file=path))
     return 0
 
 
 def run_import(args: argparse.Namespace) -> int:
-    store = open_for(args)
-    try:
+    with open_for(args) as store:
         import_request_file(store, path=Path(args.file))
         items = expected_reports(store)
-    finally:
-        store.close()
     for item in items:
         print(expected_line(item))
     return 0
 
 
 def run_list(args: argparse.Namespace) -> int:
-    store = open_for(args)
-    try:
+    with open_for(args) as store:
         items = expected_reports(store)
-    finally:
-        store.close()
-    if args.json:
-        print_json([item.as_json() for item in items])
-        return 0
-    for item in items:
-        print(expected_line(item))
-    if not items:
-        print(_("The level above has not asked for a report yet."))
-    return 0
+    return print_listing(
+        items,
+        as_json=args.json,
+        json_of=ExpectedReport.as_json,
+        line=expected_line,
+        empty=_("The level above has not asked for a report yet."),
+    )
 
 
 def run_status(args: argparse.Namespace) -> int:
-    store = open_for(args)
-    try:
+    with open_for(args) as store:
         rows = reporting_status(store)
-    finally:
-        store.close()
-    if args.json:
-        print_json([row.as_json() for row in rows])
-        return 0
-    for row in rows:
-        if row.reported_at:
-            state = _("reported")
-        elif row.overdue:
-            state = _("NOT REPORTED, {days} days late").format(days=-row.days_left)
-        else:
-            state = _("not yet, {days} days left").format(days=row.days_left)
-        print(f"{row.office_code:<6} {row.period:<10} {short_date(row.deadline)}  {state}")
-    return 0
+    return print_listing(
+        rows, as_json=args.json, json_of=ReportingStatus.as_json, line=_status_line
+    )
+
+
+def _status_line(row: ReportingStatus) -> str:
+    if row.reported_at:
+        state = _("reported")
+    elif row.overdue:
+        state = _("NOT REPORTED, {days} days late").format(days=-row.days_left)
+    else:
+        state = _("not yet, {days} days left").format(days=row.days_left)
+    return f"{row.office_code:<6} {row.period:<10} {short_date(row.deadline)}  {state}"

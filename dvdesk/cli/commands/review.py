@@ -6,13 +6,13 @@ import argparse
 from datetime import date
 from typing import Any
 
-from dvdesk.cli.io import print_json
+from dvdesk.cli.io import print_listing
 from dvdesk.cli.session import open_for
 from dvdesk.errors import UserError
 from dvdesk.formatting import number, short_date
 from dvdesk.i18n import _
 from dvdesk.services.approval import withdraw_record
-from dvdesk.services.review import accept_records, return_record, review_items
+from dvdesk.services.review import ReviewItem, accept_records, return_record, review_items
 
 
 def register(commands: argparse._SubParsersAction[Any]) -> None:
@@ -49,35 +49,33 @@ def register_withdraw(actions: argparse._SubParsersAction[Any]) -> None:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    store = open_for(args)
-    try:
+    with open_for(args) as store:
         items = review_items(store, office=args.office)
-    finally:
-        store.close()
-    if args.json:
-        print_json([item.as_json() for item in items])
-        return 0
-    for item in items:
-        extra = ""
-        if item.reason:
-            extra = f": {item.reason}"
-        if item.deadline:
-            extra += " " + _("(due {date})").format(date=short_date(item.deadline))
-        unapproved = f" [{_('not approved by the office')}]" if not item.approved else ""
-        print(
-            f"{item.office_code:<6} [{item.state.label}]{unapproved} {item.title} "
-            f"({item.record_id}){extra}"
-        )
-    print(_("{count} record(s)").format(count=number(len(items))))
-    return 0
+    return print_listing(
+        items,
+        as_json=args.json,
+        json_of=ReviewItem.as_json,
+        line=_item_line,
+        total=_("{count} record(s)"),
+    )
+
+
+def _item_line(item: ReviewItem) -> str:
+    extra = ""
+    if item.reason:
+        extra = f": {item.reason}"
+    if item.deadline:
+        extra += " " + _("(due {date})").format(date=short_date(item.deadline))
+    unapproved = f" [{_('not approved by the office')}]" if not item.approved else ""
+    return (
+        f"{item.office_code:<6} [{item.state.label}]{unapproved} {item.title} "
+        f"({item.record_id}){extra}"
+    )
 
 
 def run_accept(args: argparse.Namespace) -> int:
-    store = open_for(args)
-    try:
+    with open_for(args) as store:
         count = accept_records(store, record_ids=args.ids)
-    finally:
-        store.close()
     print(_("{count} record(s) accepted.").format(count=number(count)))
     return 0
 
@@ -91,21 +89,15 @@ def run_return(args: argparse.Namespace) -> int:
                 value=args.deadline
             )
         ) from None
-    store = open_for(args)
-    try:
+    with open_for(args) as store:
         return_record(store, record_id=args.id, reason=args.reason, deadline=deadline)
-    finally:
-        store.close()
     print(_("The record will be sent back with the next receipt to its office."))
     return 0
 
 
 def run_withdraw(args: argparse.Namespace) -> int:
-    store = open_for(args)
-    try:
+    with open_for(args) as store:
         withdraw_record(store, record_id=args.id, reason=args.reason)
-    finally:
-        store.close()
     print(
         _("Record {id} was withdrawn; the next package tells the level above.").format(id=args.id)
     )

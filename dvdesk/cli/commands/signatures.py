@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from dvdesk.cli.io import print_json
+from dvdesk.cli.io import print_json, print_listing
 from dvdesk.errors import UserError
 from dvdesk.fileio import write_atomically
 from dvdesk.formatting import short_date
@@ -28,7 +28,13 @@ from dvdesk.signatures.settings import get_signing_settings, set_signing_setting
 from dvdesk.signatures.sign import Role, SigningRequest, role_label
 from dvdesk.signatures.token import candidate_modules, list_tokens
 from dvdesk.signatures.travel import ReceivedView, list_received
-from dvdesk.signatures.trust_roots import add_root, list_roots, remove_root, root_certificates
+from dvdesk.signatures.trust_roots import (
+    RootInfo,
+    add_root,
+    list_roots,
+    remove_root,
+    root_certificates,
+)
 from dvdesk.signatures.verify import (
     STATUS_LABELS,
     SignatureCheck,
@@ -138,11 +144,8 @@ def _module(args: argparse.Namespace, store: Store) -> str:
 
 
 def run_token_list(args: argparse.Namespace) -> int:
-    store = _store(args)
-    try:
+    with _store(args) as store:
         module = _module(args, store)
-    finally:
-        store.close()
     tokens = list_tokens(module=module)
     if args.json:
         print_json(
@@ -207,8 +210,7 @@ def run_token_candidates(args: argparse.Namespace) -> int:
 
 
 def run_token_settings(args: argparse.Namespace) -> int:
-    store = _store(args)
-    try:
+    with _store(args) as store:
         if args.pkcs11 is None and args.timestamp_url is None and args.seal_image is None:
             settings = get_signing_settings(store)
         else:
@@ -224,8 +226,6 @@ def run_token_settings(args: argparse.Namespace) -> int:
                 timestamp_url=args.timestamp_url,
                 seal_image=args.seal_image,
             )
-    finally:
-        store.close()
     none = _("(not set)")
     print(_("Token driver: {value}").format(value=settings.module or none))
     print(_("Timestamp server: {value}").format(value=settings.timestamp_url or none))
@@ -272,8 +272,7 @@ def _read_pdf(path: str) -> bytes:
 
 
 def run_document_sign(args: argparse.Namespace) -> int:
-    store = _store(args)
-    try:
+    with _store(args) as store:
         module = _module(args, store)
         settings = get_signing_settings(store)
         entry = issued_entry(store, number=args.number)
@@ -293,8 +292,6 @@ def run_document_sign(args: argparse.Namespace) -> int:
         outcome = sign_issued(
             store, document=args.number, request=request, pin=read_pin(args.pin_file), issued=source
         )
-    finally:
-        store.close()
     if args.out:
         try:
             write_atomically(Path(args.out), outcome.pdf)
@@ -323,11 +320,8 @@ def run_document_sign(args: argparse.Namespace) -> int:
 
 def run_document_verify(args: argparse.Namespace) -> int:
     data = _read_pdf(args.file)
-    store = _store(args)
-    try:
+    with _store(args) as store:
         roots = root_certificates(store)
-    finally:
-        store.close()
     result = verify_pdf(data, roots=roots)
     if args.json:
         print_json(verify_json(result))
@@ -336,7 +330,7 @@ def run_document_verify(args: argparse.Namespace) -> int:
     return 0 if result.all_valid else EXIT_NOT_VALID
 
 
-def check_json(check: SignatureCheck) -> dict[str, Any]:
+def check_json(check: SignatureCheck) -> dict[str, object]:
     return {
         **asdict(check),
         "signed_at": check.signed_at.isoformat() if check.signed_at else None,
@@ -345,7 +339,7 @@ def check_json(check: SignatureCheck) -> dict[str, Any]:
     }
 
 
-def verify_json(result: VerifyResult) -> dict[str, Any]:
+def verify_json(result: VerifyResult) -> dict[str, object]:
     return {
         "status": result.overall.value,
         "all_valid": result.all_valid,
@@ -403,7 +397,7 @@ class RegisterExtras:
     signatures: dict[int, SignatureSummary]
     received: list[ReceivedView]
 
-    def signature_json(self, document_id: int) -> dict[str, Any]:
+    def signature_json(self, document_id: int) -> dict[str, object]:
         summary = self.signatures.get(document_id)
         if summary is None or not summary.count:
             return {"status": Status.UNSIGNED.value, "signers": [], "level": None}
@@ -415,7 +409,7 @@ class RegisterExtras:
             return ""
         return "  [" + _("signed: {names}").format(names=", ".join(summary.signers)) + "]"
 
-    def received_json(self) -> list[dict[str, Any]]:
+    def received_json(self) -> list[dict[str, object]]:
         return [
             {
                 "received": True,
@@ -456,11 +450,8 @@ def register_extras(store: Store) -> RegisterExtras:
 
 
 def run_trust_add(args: argparse.Namespace) -> int:
-    store = _store(args)
-    try:
+    with _store(args) as store:
         root = add_root(store, path=Path(args.file))
-    finally:
-        store.close()
     print(
         _("Trusted: {subject} ({fingerprint}).").format(
             subject=root.subject, fingerprint=root.fingerprint
@@ -470,29 +461,24 @@ def run_trust_add(args: argparse.Namespace) -> int:
 
 
 def run_trust_list(args: argparse.Namespace) -> int:
-    store = _store(args)
-    try:
+    with _store(args) as store:
         roots = list_roots(store)
-    finally:
-        store.close()
-    if args.json:
-        print_json([asdict(root) for root in roots])
-        return 0
-    if not roots:
-        print(_("No root is trusted yet. Add one with 'dvdesk trust add-root FILE'."))
-    for root in roots:
-        print(
-            f"{root.fingerprint[:16]}  {root.subject}  "
-            + _("until {date}").format(date=root.not_after[:10])
-        )
-    return 0
+    return print_listing(
+        roots,
+        as_json=args.json,
+        json_of=asdict,
+        line=_root_line,
+        empty=_("No root is trusted yet. Add one with 'dvdesk trust add-root FILE'."),
+    )
+
+
+def _root_line(root: RootInfo) -> str:
+    until = _("until {date}").format(date=root.not_after[:10])
+    return f"{root.fingerprint[:16]}  {root.subject}  {until}"
 
 
 def run_trust_remove(args: argparse.Namespace) -> int:
-    store = _store(args)
-    try:
+    with _store(args) as store:
         root = remove_root(store, fingerprint_prefix=args.fingerprint)
-    finally:
-        store.close()
     print(_("No longer trusted: {subject}.").format(subject=root.subject))
     return 0

@@ -322,7 +322,7 @@ def run_units_reenroll(args: argparse.Namespace) -> int:
     return 0
 
 
-def _unit_json(unit: status.UnitStatus) -> dict[str, Any]:
+def _unit_json(unit: status.UnitStatus) -> dict[str, object]:
     return {
         "code": unit.office_code,
         "name": unit.office_name,
@@ -381,11 +381,8 @@ def run_units_missing(args: argparse.Namespace) -> int:
 
 
 def run_units_require_encryption(args: argparse.Namespace) -> int:
-    store = _store(args)
-    try:
+    with _store(args) as store:
         set_encryption_required(store, required=args.state == "on")
-    finally:
-        store.close()
     if args.state == "on":
         print(
             _(
@@ -614,7 +611,7 @@ def run_import(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- receipts
 
 
-def _receipt_json(result: ReceiptResult) -> dict[str, Any]:
+def _receipt_json(result: ReceiptResult) -> dict[str, object]:
     return {
         "file": str(result.path),
         "issuer": result.issuer,

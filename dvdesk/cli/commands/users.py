@@ -5,10 +5,17 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from dvdesk.cli.io import print_json
+from dvdesk.cli.io import print_listing
 from dvdesk.cli.session import ENV_NEW_PASSWORD, open_for, read_secret
 from dvdesk.i18n import _
-from dvdesk.services.users import add_user, disable_user, list_users, parse_roles, set_password
+from dvdesk.services.users import (
+    UserView,
+    add_user,
+    disable_user,
+    list_users,
+    parse_roles,
+    set_password,
+)
 
 ROLES = ("clerk", "head", "admin")
 
@@ -63,13 +70,10 @@ def _new_password(args: argparse.Namespace) -> str:
 def run_add(args: argparse.Namespace) -> int:
     roles = parse_roles([part.strip() for value in args.role for part in value.split(",")])
     password = _new_password(args)
-    store = open_for(args)
-    try:
+    with open_for(args) as store:
         user = add_user(
             store, name=args.name, roles=roles, password=password, full_name=args.full_name
         )
-    finally:
-        store.close()
     print(
         _("User {name} added ({roles}).").format(
             name=user.name, roles=", ".join(role.label for role in user.roles)
@@ -79,39 +83,33 @@ def run_add(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    store = open_for(args)
-    try:
+    with open_for(args) as store:
         users = list_users(store)
-    finally:
-        store.close()
-    if args.json:
-        print_json([user.as_json() for user in users])
-        return 0
-    for user in users:
-        disabled = f" [{_('disabled')}]" if user.disabled else ""
-        roles = ", ".join(role.label for role in user.roles)
-        print(f"{user.name:<20} {user.full_name:<30} {roles}{disabled}")
-    if not users:
-        print(_("No users: this is a one-person office, nobody signs in."))
-    return 0
+    return print_listing(
+        users,
+        as_json=args.json,
+        json_of=UserView.as_json,
+        line=_user_line,
+        empty=_("No users: this is a one-person office, nobody signs in."),
+    )
+
+
+def _user_line(user: UserView) -> str:
+    disabled = f" [{_('disabled')}]" if user.disabled else ""
+    roles = ", ".join(role.label for role in user.roles)
+    return f"{user.name:<20} {user.full_name:<30} {roles}{disabled}"
 
 
 def run_passwd(args: argparse.Namespace) -> int:
     password = _new_password(args)
-    store = open_for(args)
-    try:
+    with open_for(args) as store:
         set_password(store, name=args.name, password=password)
-    finally:
-        store.close()
     print(_("The password of {name} was changed.").format(name=args.name))
     return 0
 
 
 def run_disable(args: argparse.Namespace) -> int:
-    store = open_for(args)
-    try:
+    with open_for(args) as store:
         disable_user(store, name=args.name)
-    finally:
-        store.close()
     print(_("{name} can no longer sign in.").format(name=args.name))
     return 0
