@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from dvdesk.clock import today
+from dvdesk.documents.period_defaults import latest_ended_period
 from dvdesk.domain.people import Role
 from dvdesk.services.auth import sign_in
 from dvdesk.services.office_view import get_office
@@ -36,6 +37,24 @@ def _cell(page: ExchangePage, row: int, column: int) -> str:
 
 def _states(page: ExchangePage) -> dict[str, str]:
     return {_cell(page, row, 1): _cell(page, row, 6) for row in range(page.units.rowCount())}
+
+
+def _choose_quarter_four(qtbot: QtBot, dialog: RequestDialog) -> None:
+    """Quarter IV of 2026 by keys alone: kind of period, then year, then the deadline."""
+    kind = dialog.period.kind
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is kind)
+    qtbot.keyClick(kind, Qt.Key.Key_Home)
+    for _step in range(7):  # year, H1, H2, 9M, Q1, Q2, Q3 → Q4
+        qtbot.keyClick(kind, Qt.Key.Key_Down)
+    assert kind.currentText() == "Quý IV"
+    qtbot.keyClick(kind, Qt.Key.Key_Tab)
+    year = dialog.period.year
+    assert QApplication.focusWidget() is year
+    year.selectAll()
+    type_text(year, "2026")
+    qtbot.keyClick(year, Qt.Key.Key_Tab)  # selects the deadline's text
+    assert QApplication.focusWidget() is dialog.deadline
+    assert dialog.period.key() == "2026-Q4"
 
 
 def test_the_deadline_status_counts_packages_after_the_request(exchange: Exchange) -> None:
@@ -91,9 +110,12 @@ def test_the_head_requests_a_report_and_sees_who_has_not_sent_it(
 
     due = today() + timedelta(days=10)
     dialog = ask()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.period)
-    type_text(dialog.period, "2026-q4")
-    qtbot.keyClick(dialog.period, Qt.Key.Key_Tab)
+    # No period code to type: the picker opens on the window that ended last, the
+    # deadline a week ahead (not today, which would make every office late at once).
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.period.kind)
+    assert dialog.period.key() == latest_ended_period(on=today()).key
+    assert dialog.deadline.typed().value == today() + timedelta(days=7)
+    _choose_quarter_four(qtbot, dialog)
     type_text(dialog.deadline, due.strftime("%d/%m/%Y"))
     qtbot.keyClick(dialog.deadline, Qt.Key.Key_Tab)
     type_text(dialog.note, "Báo cáo kết quả công tác dân vận quý IV")
@@ -106,8 +128,7 @@ def test_the_head_requests_a_report_and_sees_who_has_not_sent_it(
 
     sign_in(parent, name="truongban", password="mat-khau-truong-ban")
     dialog = ask()
-    type_text(dialog.period, "2026-Q4")
-    qtbot.keyClick(dialog.period, Qt.Key.Key_Tab)  # selects the deadline's text
+    _choose_quarter_four(qtbot, dialog)
     type_text(dialog.deadline, due.strftime("%d/%m/%Y"))
     qtbot.keyClick(dialog.period, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not dialog.isVisible())

@@ -48,6 +48,7 @@ from ui.help import add_help_key
 from ui.next_steps import app_text
 from ui.office_settings import CAPACITIES, TEMPLATES
 from ui.pdf_preview import PdfPreview
+from ui.period_picker import fill_period_kinds, select_latest_period
 from ui.worker import run_in_background
 
 MINUTES_KINDS = (
@@ -55,17 +56,6 @@ MINUTES_KINDS = (
     ("conclusion", N_("meeting announcing the conclusion")),
     ("dialogue", N_("dialogue session")),
 )
-PERIOD_KINDS = (
-    ("", N_("whole year")),
-    ("-H1", N_("first 6 months")),
-    ("-H2", N_("last 6 months")),
-    ("-9M", N_("9 months")),
-    ("-Q1", N_("quarter I")),
-    ("-Q2", N_("quarter II")),
-    ("-Q3", N_("quarter III")),
-    ("-Q4", N_("quarter IV")),
-)
-MONTH_LABEL = N_("month {month}")
 RANGE = "range"  # the period kind of a date range typed by the clerk
 
 
@@ -405,12 +395,8 @@ class ReportsPage(QWidget):
         self.year.setRange(2000, 2100)
         self.year.setValue(today().year)
         self.kind = QComboBox()
-        for suffix, label in PERIOD_KINDS:
-            self.kind.addItem(sentence(_(label)), suffix)
-        for month in range(1, 13):
-            self.kind.addItem(sentence(_(MONTH_LABEL).format(month=month)), f"-M{month:02d}")
+        fill_period_kinds(self.kind)
         self.kind.addItem(_("Your own date range"), RANGE)
-        explain(self.kind, PERIOD)
         self.range_from = DateField(optional=False)
         self.range_to = DateField(optional=False)
         self.range_label = QLabel(_("to"))
@@ -513,10 +499,8 @@ class ReportsPage(QWidget):
         """Open on the report window that ended last (NĐ 09), not always the first half."""
         from dvdesk.documents.period_defaults import latest_ended_period  # noqa: PLC0415
 
+        select_latest_period(self.kind, self.year)
         latest = latest_ended_period(on=today())
-        year, _dash, part = latest.key.partition("-")
-        self.year.setValue(int(year))
-        self.kind.setCurrentIndex(max(self.kind.findData(f"-{part}" if part else ""), 0))
         self.range_from.set_value(latest.start.isoformat())
         self.range_to.set_value(latest.end.isoformat())
         self._show_range()

@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
 )
 
 from dvdesk.clock import today
-from dvdesk.domain.enums import OfficeLevel
 from dvdesk.errors import UserError
 from dvdesk.formatting import number, short_date
 from dvdesk.i18n import _
@@ -262,8 +261,7 @@ class ExchangePage(QWidget):
         layout.addWidget(self._key_box())
         if self.office.parent_code:
             layout.addWidget(self._upward_box())
-        # Communes and special zones have no offices below them since July 2025.
-        if self.office.level not in (OfficeLevel.COMMUNE, OfficeLevel.SPECIAL_ZONE):
+        if self.office.has_offices_below:
             layout.addWidget(self._import_box(), 1)
             layout.addWidget(self._units_box(), 1)
         else:

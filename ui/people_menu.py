@@ -56,6 +56,9 @@ def install(window: MainWindow) -> None:
             action.setShortcut(QKeySequence(key))
         action.triggered.connect(lambda _checked=False, name=name: open_dialog(window, name))
         people.addAction(action)
+        if name == "ReviewReceived" and not window.office.has_offices_below:
+            _no_offices_below(action)
+    people.setToolTipsVisible(True)  # the greyed entry's tooltip says why
     _user_menu(window)
     # The reads wait for the first list: it is what the user opened the app for.
     first = window.lists[next(iter(window.lists))]
@@ -67,6 +70,17 @@ def install(window: MainWindow) -> None:
             _show_user_and_request(window)
 
     first.loaded.connect(once)
+
+
+def _no_offices_below(action: QAction) -> None:
+    """Kept in the menu, greyed, so the clerk who looks for it learns why it is not there."""
+    why = _(
+        "A commune, ward or special zone has no offices below it (since 1 July 2025): "
+        "nothing is sent here for review."
+    )
+    action.setEnabled(False)
+    action.setToolTip(why)
+    action.setStatusTip(why)
 
 
 def _user_menu(window: MainWindow) -> None:

@@ -41,11 +41,22 @@ APPROVAL_FILTER = (
 )
 
 
-def record_columns(office_names: dict[str, str]) -> list[Column[RecordSummary]]:
+OFFICE_COLUMN = 5  # in record_columns
+
+
+def record_columns(
+    office_names: dict[str, str], record_type: RecordType | None = None
+) -> list[Column[RecordSummary]]:
+    # A directive has a number and symbol where the other records have a place.
+    third: Column[RecordSummary] = (
+        Column(_("Number and symbol"), lambda r: r.number or "", order="number")
+        if record_type is RecordType.DIRECTIVE
+        else Column(_("Place"), lambda r: r.place or "", order="place")
+    )
     return [
         Column(_("Date"), lambda r: short_date(r.start_date), order="date"),
         Column(_("Title"), lambda r: r.title, order="title"),
-        Column(_("Place"), lambda r: r.place or "", order="place"),
+        third,
         Column(_("Status"), lambda r: sentence(RecordStatus(r.status).label), order="status"),
         Column(_("Approval state"), lambda r: r.approval.label if r.approval else ""),
         Column(
@@ -61,14 +72,19 @@ class RecordListPage(ListPage[RecordSummary]):
     new_record = Signal()
 
     def __init__(
-        self, store: Store, record_type: RecordType, parent: QWidget | None = None
+        self,
+        store: Store,
+        record_type: RecordType,
+        parent: QWidget | None = None,
+        *,
+        show_office: bool = True,
     ) -> None:
         self.record_type = record_type
         # Filled by the worker before the first rows arrive (jobs run in order).
         self.office_names: dict[str, str] = {}
         super().__init__(
             store,
-            record_columns(self.office_names),
+            record_columns(self.office_names, record_type),
             keys_for=self.keys_call,
             fetch=self.fetch_rows,
             search_hint=_("Search: title, place, organisation, person … (accents optional)"),
@@ -79,6 +95,9 @@ class RecordListPage(ListPage[RecordSummary]):
             parent=parent,
         )
         self.view.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
+        # With no offices below, every record is the office's own: the column would only
+        # repeat its name and take the width the title needs.
+        self.view.setColumnHidden(OFFICE_COLUMN, not show_office)
         self.year = QComboBox()
         self.year.addItem(_("All years"), None)
         for year in range(today().year, FIRST_YEAR - 1, -1):

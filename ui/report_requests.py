@@ -4,30 +4,34 @@ not reported against its deadline. The USB exchange screen shows and prints the 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from datetime import timedelta
+from typing import TYPE_CHECKING, Final
 
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
-    QLineEdit,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
+from dvdesk.clock import today
 from dvdesk.errors import UserError
 from dvdesk.formatting import number, short_date
 from dvdesk.i18n import _
 from dvdesk.services.store import Store
 from ui.forms.widgets import DateField
+from ui.period_picker import PeriodPicker
 from ui.screen import fit_to_screen
 from ui.worker import run_in_background
 
 if TYPE_CHECKING:
     from dvdesk.services.requests import DeadlineStatus, OfficeDeadline
     from dvdesk.sync.status import UnitStatus
+
+DEFAULT_DAYS: Final = 7  # the deadline offered: a week from today
 
 
 def deadline_state(office: OfficeDeadline) -> str:
@@ -94,9 +98,11 @@ class RequestDialog(QDialog):
         super().__init__(parent)
         self.store = store
         self.setWindowTitle(_("Request a report from the offices below"))
-        self.period = QLineEdit()
-        self.period.setPlaceholderText(_("e.g. 2026-Q4, 2026-M12, 2026-H2 or 2026"))
+        self.period = PeriodPicker()
         self.deadline = DateField(optional=False)
+        # NĐ 09 sets the data windows, not a sending deadline: a week gives the offices
+        # below time to write the report; the clerk changes it when the guidance says.
+        self.deadline.set_value((today() + timedelta(days=DEFAULT_DAYS)).isoformat())
         self.note = QPlainTextEdit()
         self.note.setTabChangesFocus(True)
         self.note.setPlaceholderText(_("What the report must cover (optional)"))
@@ -131,12 +137,8 @@ class RequestDialog(QDialog):
     def save(self) -> None:
         from dvdesk.services.requests import set_request  # noqa: PLC0415 - rarely opened
 
-        period = self.period.text().strip()
+        period = self.period.key()
         typed = self.deadline.typed()
-        if not period:
-            self.message.setText(_("Type the period, e.g. 2026-Q4, then save."))
-            self.period.setFocus()
-            return
         if typed.value is None:
             self.message.setText(typed.problem or _("Type the deadline, e.g. 5/1/2027."))
             self.deadline.setFocus()

@@ -228,7 +228,7 @@ class ReviewReceived(TableDialog):
         if not item.approved:
             state += " · " + _("not approved by the office")
         due = short_date(item.deadline) if item.deadline else ""
-        return [item.office_code, item.title, state, item.reason or "", due]
+        return [item.office_name, item.title, state, item.reason or "", due]
 
     def reload(self) -> None:
         def shown(items: Any) -> None:
@@ -236,6 +236,14 @@ class ReviewReceived(TableDialog):
                 [(i.record_id, self._cells(i)) for i in items],
                 _("No records were received from the offices below yet."),
             )
+            for row, item in enumerate(items):  # the code, for the clerk who speaks in codes
+                cell = self.table.item(row, 0)
+                if cell is not None:
+                    cell.setToolTip(
+                        _("{name} (code {code})").format(
+                            name=item.office_name, code=item.office_code
+                        )
+                    )
 
         self.run(lambda: review_items(self.store), shown)
 

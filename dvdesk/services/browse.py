@@ -35,6 +35,7 @@ RECORD_ORDER: Final = {
     "status": "status",
     "type": "type",
     "office": "office_code",
+    "number": "directive_number",
 }
 FOLLOW_UP_ORDER: Final = {
     "deadline": "deadline",
@@ -67,12 +68,13 @@ class RecordSummary:
     # Own records: nháp … đã duyệt; another office's: where its review stands. None when
     # the query did not ask (see _APPROVAL).
     approval: ApprovalStatus | ReviewState | None = None
+    number: str | None = None  # a directive's number and symbol (số, ký hiệu)
 
     @classmethod
     def from_row(cls, r: Sequence[Any]) -> RecordSummary:
         """From (rowid, id, type, title, start_date, end_date, place, status, office_code,
-        revision, deleted[, the _APPROVAL columns]): plain sqlite3 gives the dates as text,
-        SQLAlchemy as dates."""
+        revision, deleted, directive_number[, the _APPROVAL columns]): plain sqlite3 gives
+        the dates as text, SQLAlchemy as dates."""
         return cls(
             key=r[0],
             id=r[1],
@@ -85,6 +87,7 @@ class RecordSummary:
             office_code=r[8],
             revision=r[9],
             deleted=bool(r[10]),
+            number=r[11],
             approval=_approval(r) if len(r) > len(_PLAIN) else None,
         )
 
@@ -104,7 +107,7 @@ class RecordSummary:
 
 
 _PLAIN = ("rowid", "id", "type", "title", "start_date", "end_date", "place", "status",
-          "office_code", "revision", "deleted")  # fmt: skip
+          "office_code", "revision", "deleted", "directive_number")  # fmt: skip
 # One page of rows at a time: primary-key and indexed lookups, never the whole table.
 _APPROVAL = (
     "a.status, a.withdrawn_reason IS NOT NULL, a.resubmission, "

@@ -42,6 +42,11 @@ class OfficeView:
     def current(self) -> Profile:
         return self.profiles[-1]
 
+    @property
+    def has_offices_below(self) -> bool:
+        """Communes, wards and special zones have had no offices below since 1 July 2025."""
+        return self.level not in (OfficeLevel.COMMUNE, OfficeLevel.SPECIAL_ZONE)
+
 
 def has_office(store: Store) -> bool:
     with store.raw() as connection:

@@ -653,6 +653,7 @@ def list_records(
         Record.office_code,
         Record.revision,
         Record.deleted,
+        Record.directive_number,
     )
     query: Select[*tuple[Any, ...]] = sql_select(
         literal_column("record.rowid"), *(col(column) for column in columns)

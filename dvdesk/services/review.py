@@ -12,7 +12,7 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from dvdesk.clock import now_iso
-from dvdesk.db.schema import Correction, Record, RecordApproval, Review
+from dvdesk.db.schema import Correction, OrgUnit, Record, RecordApproval, Review, UnitKey
 from dvdesk.domain.people import ApprovalStatus, ReviewState, Role, review_state
 from dvdesk.errors import Conflict, NotFound
 from dvdesk.i18n import _
@@ -27,6 +27,7 @@ from dvdesk.sync.receipt import request_correction
 class ReviewItem:
     record_id: str
     office_code: str
+    office_name: str  # the sending office's name; its code when this office never learnt it
     title: str
     revision: int
     state: ReviewState
@@ -38,6 +39,7 @@ class ReviewItem:
         return {
             "id": self.record_id,
             "office": self.office_code,
+            "office_name": self.office_name,
             "title": self.title,
             "revision": self.revision,
             "state": self.state.value,
@@ -47,7 +49,17 @@ class ReviewItem:
         }
 
 
-def _item(session: Session, record: Record) -> ReviewItem:
+def _office_names(session: Session) -> dict[str, str]:
+    """Every office this one knows by name, once per list (not per row): the unit list
+    first, then the name on an enrolled key card."""
+    names = {code: name for code, name in session.exec(select(OrgUnit.code, OrgUnit.name)) if name}
+    for code, name in session.exec(select(UnitKey.office_code, UnitKey.office_name)):
+        if name:
+            names.setdefault(code, name)
+    return names
+
+
+def _item(session: Session, record: Record, names: dict[str, str] | None = None) -> ReviewItem:
     approval = session.get(RecordApproval, record.id)
     corrections = session.exec(
         select(Correction)
@@ -71,7 +83,8 @@ def _item(session: Session, record: Record) -> ReviewItem:
         deadline = None
     approved = approval is None or approval.status == ApprovalStatus.APPROVED.value
     return ReviewItem(
-        record.id, record.office_code, record.title, record.revision, state, approved, reason,
+        record.id, record.office_code, (names or {}).get(record.office_code, record.office_code),
+        record.title, record.revision, state, approved, reason,
         deadline,
     )  # fmt: skip
 
@@ -84,7 +97,8 @@ def review_items(store: Store, *, office: str | None = None) -> list[ReviewItem]
         if office is not None:
             query = query.where(Record.office_code == office)
         records = session.exec(query.order_by(col(Record.office_code), col(Record.title))).all()
-        return [_item(session, record) for record in records]
+        names = _office_names(session)
+        return [_item(session, record, names) for record in records]
 
 
 def accept_records(store: Store, *, record_ids: Sequence[str]) -> int:
