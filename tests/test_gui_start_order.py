@@ -19,7 +19,7 @@ from pytestqt.qtbot import QtBot
 import ui.list_page
 from dvdesk.domain.enums import RecordType
 from dvdesk.errors import StorageError
-from dvdesk.services import browse
+from dvdesk.services import backup, browse
 from dvdesk.services.office_view import get_office
 from dvdesk.services.records import add_record
 from dvdesk.services.store import Store
@@ -60,7 +60,7 @@ def test_first_rows_come_before_the_check_and_the_drafts(
 
     monkeypatch.setattr(record_list, "record_keys", keys)
     monkeypatch.setattr(record_list, "record_rows", rows)
-    monkeypatch.setattr(app_module, "startup_check", check)
+    monkeypatch.setattr(backup, "startup_check", check)
     monkeypatch.setattr(main_window, "_surviving_drafts", drafts)
     session = app_module._Session(app, store.paths)
     session.opened(app_module.Opened(store, get_office(store)))

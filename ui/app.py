@@ -17,11 +17,9 @@ from dvdesk.errors import Cancelled, UserError
 from dvdesk.i18n import LANGUAGES, _, set_language
 from dvdesk.logs import setup_logging
 from dvdesk.paths import RESOURCES_DIR, DataPaths, resolve_data_dir
-from dvdesk.services.backup import damaged_message, startup_check
 from dvdesk.services.office_view import OfficeView, get_office, has_office
 from dvdesk.services.people_light import office_has_users
 from dvdesk.services.store import Store, open_store
-from ui.check_progress import CheckProgress
 from ui.crash import CrashHandler, crash_files, route_qt_messages, show_error
 from ui.main_window import MainWindow
 from ui.next_steps import show_steps
@@ -100,6 +98,10 @@ def check_in_background(app: QApplication, window: QWidget, paths: DataPaths) ->
     """The database's integrity check (about 15 s for a million records), then the daily
     backup, off the GUI thread with their progress in the status bar; both stop when the
     app closes. Damage is reported."""
+    # Loaded here, after the first list: nothing of the check is needed to show it.
+    from dvdesk.services.backup import damaged_message, startup_check  # noqa: PLC0415
+    from ui.check_progress import CheckProgress  # noqa: PLC0415
+
     closing = threading.Event()
     app.aboutToQuit.connect(closing.set)
     shown = CheckProgress(window)
