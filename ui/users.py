@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -43,6 +42,7 @@ from dvdesk.services.users import (
     set_password,
     set_roles,
 )
+from ui.ask import confirm
 from ui.crash import show_error
 from ui.screen import fit_to_screen
 from ui.worker import run_in_background
@@ -309,17 +309,14 @@ class UsersDialog(QDialog):
         user = self.selected()
         if user is None:
             return
-        answer = QMessageBox.question(
+        if not confirm(
             self,
-            _("Disable the user?"),
-            _(
+            title=_("Disable the user?"),
+            text=_(
                 "{name} will no longer be able to sign in. Their records and their name in "
                 "the history stay. You can enable them again later."
             ).format(name=user.name),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        ):
             return
         self._run(
             lambda: disable_user(self.store, name=user.name),
