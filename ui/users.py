@@ -45,6 +45,7 @@ from dvdesk.services.users import (
 from ui.ask import confirm
 from ui.crash import show_error
 from ui.screen import fit_to_screen
+from ui.small_widgets import password_edit, status_label
 from ui.worker import run_in_background
 
 if TYPE_CHECKING:
@@ -88,9 +89,9 @@ class UserForm(QDialog):
         }  # fmt: skip
         for role, box in self.roles.items():
             box.setChecked(user is not None and role in user.roles)
-        self.current = _password_edit()
-        self.password = _password_edit()
-        self.again = _password_edit()
+        self.current = password_edit()
+        self.password = password_edit()
+        self.again = password_edit()
         form = QFormLayout()
         if user is not None and "name" not in self.fields:
             form.addRow(_("User:"), QLabel(f"{user.full_name} ({user.name})"))
@@ -111,9 +112,7 @@ class UserForm(QDialog):
                 for box in self.roles.values():
                     boxes.addWidget(box)
                 form.addRow(_("Roles:"), boxes)
-        self.message = QLabel("")
-        self.message.setObjectName("formStatus")
-        self.message.setWordWrap(True)
+        self.message = status_label()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -162,12 +161,6 @@ class UserForm(QDialog):
     def _refused(self, error: UserError) -> None:
         self.buttons.setEnabled(True)
         self.message.setText(error.message)
-
-
-def _password_edit() -> QLineEdit:
-    edit = QLineEdit()
-    edit.setEchoMode(QLineEdit.EchoMode.Password)
-    return edit
 
 
 class UsersDialog(QDialog):
