@@ -76,8 +76,8 @@ from dvdesk.sync.export import export_package
 from dvdesk.sync.keycard import parse_card
 from dvdesk.sync.receipt import import_receipt, write_receipt
 from dvdesk.sync.trust import enroll_card
-from tests.record_fixtures import dialogue
 from tests.register_fixtures import directive, model
+from tests.samples import OFFICE, dialogue
 from ui.app import configure_application
 from ui.main_window import SECTIONS, MainWindow
 from ui.worker import wait_for_tasks
@@ -90,17 +90,7 @@ DESKTOP = QColor("#2d5f8b")
 PASSPHRASE = "mật khẩu của cơ quan"
 PASSWORD = "mat-khau-quan-tri"
 
-COMMUNE: dict[str, object] = {
-    "level": "commune",
-    "code": "10105",
-    "name": "Ban Xây dựng Đảng Đảng ủy xã Bát Tràng",
-    "header_name": "Ban Xây dựng Đảng",
-    "superior": "Đảng ủy xã Bát Tràng",
-    "symbol": "BXDĐ",
-    "place": "Bát Tràng",
-    "parent_code": "01",
-    "parent_name": "Ban Tuyên giáo và Dân vận Thành ủy Hà Nội",
-}
+COMMUNE: dict[str, object] = {**OFFICE}
 SIBLING: dict[str, object] = {
     **COMMUNE,
     "code": "10106",

@@ -21,21 +21,9 @@ from dvdesk.i18n import set_language
 from dvdesk.paths import ENV_DATA_DIR, DataPaths
 from dvdesk.services.office import create_office
 from dvdesk.services.store import Store, open_store
-from tests.record_fixtures import dialogue, inspection  # noqa: F401 - the tests import them here
+from tests.samples import OFFICE, dialogue, inspection  # noqa: F401 - the tests import them here
 
 pytest_plugins = ["tests.gui_support", "tests.signature_fixtures"]
-
-OFFICE = {
-    "level": "commune",
-    "code": "10105",
-    "name": "Ban Xây dựng Đảng Đảng ủy xã Bát Tràng",
-    "header_name": "Ban Xây dựng Đảng",
-    "superior": "Đảng ủy xã Bát Tràng",
-    "symbol": "BXDĐ",
-    "place": "Bát Tràng",
-    "parent_code": "01",
-    "parent_name": "Ban Tuyên giáo và Dân vận Thành ủy Hà Nội",
-}
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,4 @@
-"""Sample inspection and dialogue records, in the words of the seeds.
+"""The sample office and its inspection and dialogue records, in the words of the seeds.
 
 Plain data without pytest, so the screenshot script builds its demo from the same samples.
 """
@@ -6,6 +6,18 @@ Plain data without pytest, so the screenshot script builds its demo from the sam
 from __future__ import annotations
 
 from typing import Any
+
+OFFICE = {
+    "level": "commune",
+    "code": "10105",
+    "name": "Ban Xây dựng Đảng Đảng ủy xã Bát Tràng",
+    "header_name": "Ban Xây dựng Đảng",
+    "superior": "Đảng ủy xã Bát Tràng",
+    "symbol": "BXDĐ",
+    "place": "Bát Tràng",
+    "parent_code": "01",
+    "parent_name": "Ban Tuyên giáo và Dân vận Thành ủy Hà Nội",
+}
 
 
 def inspection(**overrides: Any) -> dict[str, Any]:
