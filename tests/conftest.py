@@ -21,7 +21,7 @@ from dvdesk.i18n import set_language
 from dvdesk.paths import ENV_DATA_DIR, DataPaths
 from dvdesk.services.office import create_office
 from dvdesk.services.store import Store, open_store
-from tests.samples import OFFICE, dialogue, inspection  # noqa: F401 - the tests import them here
+from tests.samples import OFFICE
 
 pytest_plugins = ["tests.gui_support", "tests.signature_fixtures"]
 

@@ -13,8 +13,9 @@ from dvdesk.domain.enums import RecordType
 from dvdesk.paths import DataPaths
 from dvdesk.services.records import add_record
 from dvdesk.services.store import Store
-from tests.conftest import CliRunner, Result, database_digest, dialogue, inspection
+from tests.conftest import CliRunner, Result, database_digest
 from tests.document_fixtures import flat_text
+from tests.samples import dialogue, inspection
 
 
 @pytest.fixture

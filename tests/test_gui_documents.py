@@ -17,9 +17,9 @@ from dvdesk.documents.settings import get_document_settings, set_document_settin
 from dvdesk.domain.enums import RecordType
 from dvdesk.services.records import add_record, get_record
 from dvdesk.services.store import Store
-from tests.conftest import inspection
 from tests.document_fixtures import pdf_text
 from tests.gui_support import answer_file_dialogs, answer_questions, type_text
+from tests.samples import inspection
 from tests.test_documents import COMPLETE
 from ui.documents import MinutesDialog, ReportsPage
 from ui.register import RegisterPage
