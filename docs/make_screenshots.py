@@ -1020,6 +1020,19 @@ def sign_dialog(scene: Scene, window: MainWindow) -> QWidget:
     return SignDialog(scene.province, context=context, parent=window)
 
 
+def trusted_roots_dialog(scene: Scene, window: MainWindow) -> QWidget:
+    from dvdesk.signatures.trust_roots import add_root, list_roots
+    from tests.signature_fixtures import make_ca
+    from ui.trusted_roots import TrustedRootsDialog
+
+    if not list_roots(scene.province):
+        root = scene.folder / "ca-goc.pem"
+        root.write_bytes(make_ca("Root CA Ban Cơ yếu Chính phủ").pem)
+        add_root(scene.province, path=root)
+    window.go_to(window._verify_index)
+    return TrustedRootsDialog(scene.province, window)
+
+
 def review_dialog(scene: Scene, window: MainWindow) -> QWidget:
     from ui.review import ReviewReceived
 
@@ -1208,6 +1221,11 @@ SHOTS: list[Shot] = [
         own_dialog(sign_dialog),
     ),
     Shot("57-main-verify", "Kiểm tra chữ ký số của một tệp PDF, không cần mạng.", verify_shot),
+    Shot(
+        "58-trusted-roots",
+        "Chứng thư gốc tin cậy: xem dấu vân tay trước khi tin cậy một chứng thư gốc.",
+        own_dialog(trusted_roots_dialog),
+    ),
     Shot(
         "64-review-received",
         "Cấp trên xem xét hồ sơ cấp dưới gửi lên: chấp nhận hoặc trả lại.",

@@ -38,6 +38,7 @@ from ui.pdf_preview import PdfPreview
 from ui.replace_report import ReplaceReportDialog
 from ui.report_requests import RequestDialog
 from ui.screen import LAPTOP_150, OFFICE_PC
+from ui.trusted_roots import TrustedRootsDialog
 from ui.users import UserForm, UsersDialog
 from ui.wizard import SetupWizard
 from ui.worker import wait_for_tasks
@@ -183,6 +184,7 @@ def test_dialogs(
         UsersDialog(store, []),
         UserForm(title="x", fields=("name", "full_name", "roles", "password"), action=print),
         RequestDialog(store),
+        TrustedRootsDialog(store),
     ]
     for dialog in dialogs:
         qtbot.addWidget(dialog)

@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from dvdesk.documents.settings import set_document_settings
 from dvdesk.domain.enums import RecordType
 from dvdesk.errors import Conflict, StorageError
+from dvdesk.i18n import _
 from dvdesk.services.backup import damaged_message
 from dvdesk.services.office_view import get_office
 from dvdesk.services.records import add_record
@@ -27,6 +28,7 @@ from ui.backup_dialog import BackupDialog
 from ui.main_window import MainWindow
 from ui.office_settings import OfficeSettingsDialog
 from ui.review import PendingApprovals
+from ui.trusted_roots import TrustedRootsDialog
 from ui.worker import wait_for_tasks
 
 exchange_template = sync_fixtures.exchange_template
@@ -186,3 +188,29 @@ def test_labels_in_the_app_name_no_commands(app: QApplication) -> None:
 def test_two_commands_of_one_step_are_named_once(app: QApplication) -> None:
     text = next_steps.app_text(damaged_message(Path("dvdesk.sqlite3")))
     assert text.count("“Hồ sơ → Sao lưu / Khôi phục…”") == 1, text
+
+
+def test_a_message_about_trusted_roots_opens_them(
+    window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown = press_in_boxes(monkeypatch, qtbot, Qt.Key.Key_Return)
+    next_steps.show_error(
+        window.pages.currentWidget(),
+        Conflict("Chưa tin cậy chứng thư gốc nào. Thêm bằng 'dvdesk trust add-root FILE'."),
+    )
+    assert "dvdesk" not in shown[0].text and "Chứng thư gốc tin cậy…" in shown[0].text
+    assert shown[0].default == "Mở chứng thư gốc &tin cậy…"
+    qtbot.waitUntil(lambda: isinstance(window.verify.roots_dialog, TrustedRootsDialog))
+    assert window.pages.currentWidget() is window.verify
+    wait_for_tasks()
+
+
+@pytest.mark.parametrize(
+    ("command", "button"),
+    [("user list", "&Quản lý người dùng…"), ("request set", "&Yêu cầu báo cáo…")],
+)
+def test_user_and_request_commands_name_their_screens(command: str, button: str) -> None:
+    rendered = next_steps.render(f"Xem bằng lệnh 'dvdesk {command}'.")
+    assert "dvdesk" not in rendered.text
+    [action] = rendered.actions
+    assert _(next_steps.BUTTONS[action]) == button

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import shiboken6
 from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -127,3 +128,19 @@ def test_a_cancelled_task_reports_nothing(app: QApplication, qtbot: QtBot, tmp_p
     gate.set()
     qtbot.waitUntil(lambda: blocker.finished and kept.finished, timeout=10_000)
     assert results == ["new"]
+
+
+def test_a_result_for_a_closed_screen_is_dropped(app: QApplication, qtbot: QtBot) -> None:
+    # A window closed while its job ran: the result must not reach its deleted widgets.
+    gate = threading.Event()
+    edit = QLineEdit()
+
+    def save() -> str:
+        gate.wait()
+        return "đã lưu"
+
+    task = run_in_background(save, on_done=edit.setText, on_failed=print)
+    shiboken6.delete(edit)
+    gate.set()
+    qtbot.waitUntil(lambda: task.finished, timeout=10_000)
+    assert not shiboken6.isValid(edit)

@@ -32,6 +32,7 @@ class FileKind(Enum):
     PACKAGE = ("dvpkg", N_("dvdesk data packages"))
     RECEIPT = ("dvrcpt", N_("dvdesk receipts"))
     KEY_CARD = ("dvkey", N_("dvdesk key cards"))
+    CERTIFICATE = ("cer", N_("Certificates"))
 
     @property
     def suffix(self) -> str:
@@ -39,7 +40,9 @@ class FileKind(Enum):
 
     @property
     def name_filter(self) -> str:
-        return f"{_(self.value[1])} (*{self.suffix})"
+        # Certificate authorities publish roots as .cer, .crt or .pem alike.
+        suffixes = (".cer", ".crt", ".pem") if self is FileKind.CERTIFICATE else (self.suffix,)
+        return f"{_(self.value[1])} ({' '.join(f'*{suffix}' for suffix in suffixes)})"
 
 
 USB_KINDS = (FileKind.PACKAGE, FileKind.RECEIPT, FileKind.KEY_CARD)

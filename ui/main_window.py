@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from ui.follow_ups import FollowUpPage
     from ui.forms.record_form import RecordForm
     from ui.register import RegisterPage
+    from ui.signatures import VerifyPage
 
 # Forms and record writes load SQLAlchemy and pydantic; they are imported when first
 # used so that the first list appears as fast as a bare window (see bench/gui_open.py).
@@ -225,6 +226,10 @@ class MainWindow(QMainWindow):
     @property
     def exchange(self) -> ExchangePage:
         return cast("ExchangePage", self._page_at(self._exchange_index))
+
+    @property
+    def verify(self) -> VerifyPage:
+        return cast("VerifyPage", self._page_at(self._verify_index))
 
     def _menus(self) -> None:
         record_menu = self.menuBar().addMenu(_("&Record"))

@@ -52,6 +52,9 @@ STEPS: dict[str, Step] = {
     "count figures": Step(N_("Reports → Counts without the items…"), "counts"),
     "token list": Step(N_("&Find my token"), "find_tokens"),
     "token settings": Step(N_("the token driver box of the signing dialog")),
+    "user": Step(N_("Users → Manage users…"), "users"),
+    "request": Step(N_("USB exchange → Request a report…"), "request_report"),
+    "trust": Step(N_("Check digital signatures → Trusted root certificates…"), "trust_roots"),
 }
 # The button that does each step: a verb, with its mnemonic.
 BUTTONS: dict[str, str] = {
@@ -66,6 +69,9 @@ BUTTONS: dict[str, str] = {
     "counts": N_("Open the &counts…"),
     "office_settings": N_("Open office &settings…"),
     "approvals": N_("Open &waiting for approval…"),
+    "users": N_("Manage &users…"),
+    "request_report": N_("&Request a report…"),
+    "trust_roots": N_("Open &trusted root certificates…"),
 }
 # A quoted command, with the Vietnamese or English words that introduce it.
 _COMMAND = re.compile(

@@ -110,9 +110,12 @@ class VerifyPage(QWidget):
             )
         )
         note.setWordWrap(True)
+        self.roots_button = QPushButton(_("&Trusted root certificates…"))
+        self.roots_button.clicked.connect(self.open_roots)
         top = QHBoxLayout()
         top.addWidget(self.open_button)
         top.addWidget(self.file_label, 1)
+        top.addWidget(self.roots_button)
         self.received = ReceivedPanel(store)
         self.received.check_document.connect(self.check_received)
         layout = QVBoxLayout(self)
@@ -140,6 +143,20 @@ class VerifyPage(QWidget):
             return verify_pdf(data, roots=root_certificates(store))
 
         run_in_background(check, on_done=self.show_result, on_failed=self._failed)
+
+    def open_roots(self) -> None:
+        """The roots signatures are checked against; a check shown is redone on closing."""
+        from ui.trusted_roots import TrustedRootsDialog  # noqa: PLC0415 - rarely opened
+
+        dialog = TrustedRootsDialog(self.store, self)
+        self.roots_dialog = dialog
+        dialog.finished.connect(self._roots_closed)
+        dialog.open()
+
+    def _roots_closed(self) -> None:
+        checked = self.file_label.text()
+        if self.result is not None and Path(checked).is_file():
+            self.check_file(Path(checked))
 
     def choose_file(self) -> None:
         name = open_file(

@@ -21,6 +21,16 @@ def _open_review(window: MainWindow, name: str) -> None:
     people_menu.open_dialog(window, name)
 
 
+def _request_report(window: MainWindow, exchange: int) -> None:
+    window.go_to(exchange)
+    window.exchange.ask_report()
+
+
+def _trusted_roots(window: MainWindow) -> None:
+    window.go_to(window._verify_index)
+    window.verify.open_roots()
+
+
 def window_steps(
     window: MainWindow, *, exchange: int, register: int
 ) -> dict[str, Callable[[], None]]:
@@ -37,4 +47,7 @@ def window_steps(
         "approvals": partial(_open_review, window, "PendingApprovals"),
         "counts": window.open_counts,
         "office_settings": window.open_settings,
+        "users": partial(people_menu.open_users, window, own=False),
+        "request_report": partial(_request_report, window, exchange),
+        "trust_roots": partial(_trusted_roots, window),
     }

@@ -19,6 +19,7 @@ from concurrent.futures import wait as wait_futures
 from functools import partial
 from typing import Generic, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal, SignalInstance
 
 from dvdesk.errors import Cancelled, UserError
@@ -73,8 +74,16 @@ class Task(Generic[T]):
 
     def _deliver(self, callback: Delivery) -> None:
         self.finished = True
-        if not self.cancelled:
+        if not self.cancelled and not _receiver_gone(callback):
             callback()
+
+
+def _receiver_gone(callback: Delivery) -> bool:
+    """A result for a screen that was closed while its job ran (a window closed during a
+    save): its widgets are deleted, so the callback has nobody left to tell."""
+    target = callback.func if isinstance(callback, partial) else callback
+    receiver = getattr(target, "__self__", None)
+    return isinstance(receiver, QObject) and not shiboken6.isValid(receiver)
 
 
 class DatabaseWorker:

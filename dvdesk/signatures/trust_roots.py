@@ -23,6 +23,9 @@ from dvdesk.services.audit import audit
 from dvdesk.services.auth import check
 from dvdesk.services.store import Store
 from dvdesk.signatures.token import certificate_name
+from dvdesk.sync.infile import read_small
+from dvdesk.sync.refusals import Reason, Refused
+from dvdesk.text import shown
 
 MAX_CERTIFICATE = 64 * 1024
 
@@ -62,14 +65,9 @@ def load_certificate(data: bytes, *, source: str) -> asn1_x509.Certificate:
     return cert
 
 
-def add_root(store: Store, *, path: Path) -> RootInfo:
-    check(store, UserRole.ADMIN)  # trusted roots are settings: the administrator's
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise UserError(
-            _("Cannot read {file}: {reason}.").format(file=path, reason=error.strerror)
-        ) from None
+def _root_file(path: Path) -> asn1_x509.Certificate:
+    """The self-signed certificate in ``path``, read only if it is small and ordinary."""
+    data = read_small(path, limit=MAX_CERTIFICATE, too_large=_too_large)
     cert = load_certificate(data, source=str(path))
     if cert.subject != cert.issuer:
         raise UserError(
@@ -78,14 +76,53 @@ def add_root(store: Store, *, path: Path) -> RootInfo:
                 "Add the root of the chain instead."
             ).format(file=path, issuer=certificate_name(cert.issuer))
         )
+    return cert
+
+
+def _too_large(path: Path) -> Refused:
+    return Refused(
+        Reason.TOO_LARGE,
+        _("{file} is too large to be a certificate. Choose the root certificate file.").format(
+            file=shown(str(path), limit=200)
+        ),
+    )
+
+
+def preview_root(*, path: Path) -> RootInfo:
+    """What trusting ``path`` would add (subject, fingerprint, expiry), changing nothing:
+    the clerk compares the fingerprint with the one the authority publishes first."""
+    cert = _root_file(path)
+    return _info(cert, added_by="", added_at="")
+
+
+def _info(cert: asn1_x509.Certificate, *, added_by: str, added_at: str) -> RootInfo:
     der = cert.dump()
-    row = TrustedRoot(
+    return RootInfo(
         fingerprint=fingerprint(der),
         subject=certificate_name(cert.subject),
-        der=der,
         not_after=cert["tbs_certificate"]["validity"]["not_after"].native.isoformat(),
-        added_by=store.actor,
-        added_at=now_iso(),
+        added_by=added_by,
+        added_at=added_at,
+    )
+
+
+def add_root(store: Store, *, path: Path, expected: str | None = None) -> RootInfo:
+    """Trust the root in ``path``; with ``expected``, only if its fingerprint is that one
+    (the file the clerk confirmed, not one swapped on the stick since)."""
+    check(store, UserRole.ADMIN)  # trusted roots are settings: the administrator's
+    cert = _root_file(path)
+    info = _info(cert, added_by=store.actor, added_at=now_iso())
+    if expected is not None and info.fingerprint != expected:
+        raise UserError(
+            _("{file} changed after it was checked. Choose the file again.").format(file=path)
+        )
+    row = TrustedRoot(
+        fingerprint=info.fingerprint,
+        subject=info.subject,
+        der=cert.dump(),
+        not_after=info.not_after,
+        added_by=info.added_by,
+        added_at=info.added_at,
     )
     with store.session() as session:
         if session.get(TrustedRoot, row.fingerprint) is not None:
