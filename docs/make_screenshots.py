@@ -76,6 +76,8 @@ from dvdesk.sync.export import export_package
 from dvdesk.sync.keycard import parse_card
 from dvdesk.sync.receipt import import_receipt, write_receipt
 from dvdesk.sync.trust import enroll_card
+from tests.register_fixtures import directive, model
+from tests.samples import OFFICE, dialogue
 from ui.app import configure_application
 from ui.main_window import SECTIONS, MainWindow
 from ui.worker import wait_for_tasks
@@ -88,17 +90,7 @@ DESKTOP = QColor("#2d5f8b")
 PASSPHRASE = "mật khẩu của cơ quan"
 PASSWORD = "mat-khau-quan-tri"
 
-COMMUNE: dict[str, object] = {
-    "level": "commune",
-    "code": "10105",
-    "name": "Ban Xây dựng Đảng Đảng ủy xã Bát Tràng",
-    "header_name": "Ban Xây dựng Đảng",
-    "superior": "Đảng ủy xã Bát Tràng",
-    "symbol": "BXDĐ",
-    "place": "Bát Tràng",
-    "parent_code": "01",
-    "parent_name": "Ban Tuyên giáo và Dân vận Thành ủy Hà Nội",
-}
+COMMUNE: dict[str, object] = {**OFFICE}
 SIBLING: dict[str, object] = {
     **COMMUNE,
     "code": "10106",
@@ -109,15 +101,7 @@ SIBLING: dict[str, object] = {
 
 # The registers (the demo generator makes only meetings); wording from the seeds.
 DIRECTIVES: list[dict[str, object]] = [
-    {
-        "title": "Về tăng cường sự lãnh đạo của Đảng đối với công tác dân vận trong tình hình mới",
-        "kind": "nghi_quyet",
-        "number": "12-NQ/TU",
-        "start_date": "2022-03-15",
-        "issuer": "Ban Thường vụ Thành ủy",
-        "issuer_level": "tinh",
-        "fields": ["Dân vận chính quyền"],
-    },
+    directive(issuer="Ban Thường vụ Thành ủy"),
     {
         "title": "Về đẩy mạnh phong trào thi đua “Dân vận khéo” giai đoạn 2021 - 2025",
         "kind": "ke_hoach",
@@ -128,40 +112,13 @@ DIRECTIVES: list[dict[str, object]] = [
         "fields": ["Dân vận khéo"],
     },
 ]
-MODELS: list[dict[str, object]] = [
-    {
-        "title": "Mô hình “Dân hỏi - chính quyền trả lời”",
-        "field": "xay_dung_he_thong_chinh_tri",
-        "owner": "Ủy ban MTTQ Việt Nam xã Bát Tràng",
-        "place": "xã Bát Tràng",
-        "start_date": "2022-02-10",
-        "recognitions": [
-            {"level": "tinh", "date": "2023-05-19", "decision": "215/QĐ-UBND"},
-            {"level": "xa", "date": "2022-12-01", "decision": "15/QĐ-UBND"},
-        ],
-    },
-]
+MODELS: list[dict[str, object]] = [model()]
 
 # A finished dialogue session: its minutes can be issued.
-MEETING: dict[str, object] = {
-    "title": (
-        "Đối thoại giữa người đứng đầu cấp ủy, chính quyền với Nhân dân về giải phóng mặt bằng"
-    ),
-    "start_date": "2025-09-10",
-    "place": "Nhà văn hóa thôn Giang Cao",
-    "chair": "Bùi Thị Minh Hoài",
-    "chair_post": "Bí thư Đảng ủy xã",
-    "attendees": 152,
-    "issues": [
-        {
-            "content": "Đề nghị sớm chi trả tiền bồi thường",
-            "kind": "kien_nghi",
-            "raised_by": "Ông Phạm Văn Nam",
-            "answer": "Sẽ chi trả trong tháng 10",
-        }
-    ],
-    "conclusion": "Các ý kiến của Nhân dân đã được trả lời trực tiếp tại buổi đối thoại.",
-}
+MEETING: dict[str, object] = dialogue(
+    issues=dialogue()["issues"][:1],
+    conclusion="Các ý kiến của Nhân dân đã được trả lời trực tiếp tại buổi đối thoại.",
+)
 
 
 class ShotFailed(Exception):

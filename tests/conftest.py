@@ -21,20 +21,9 @@ from dvdesk.i18n import set_language
 from dvdesk.paths import ENV_DATA_DIR, DataPaths
 from dvdesk.services.office import create_office
 from dvdesk.services.store import Store, open_store
+from tests.samples import OFFICE
 
 pytest_plugins = ["tests.gui_support", "tests.signature_fixtures"]
-
-OFFICE = {
-    "level": "commune",
-    "code": "10105",
-    "name": "Ban Xây dựng Đảng Đảng ủy xã Bát Tràng",
-    "header_name": "Ban Xây dựng Đảng",
-    "superior": "Đảng ủy xã Bát Tràng",
-    "symbol": "BXDĐ",
-    "place": "Bát Tràng",
-    "parent_code": "01",
-    "parent_name": "Ban Tuyên giáo và Dân vận Thành ủy Hà Nội",
-}
 
 
 @pytest.fixture(autouse=True)
@@ -97,55 +86,3 @@ def database_digest(paths: DataPaths) -> str:
     for path in (paths.database, paths.database.with_name(paths.database.name + "-wal")):
         digest.update(path.read_bytes() if path.exists() else b"-")
     return digest.hexdigest()
-
-
-def inspection(**overrides: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "title": "Kiểm tra việc thực hiện Quy chế dân chủ ở cơ sở tại Đảng ủy xã Bát Tràng",
-        "start_date": "2024-05-14",
-        "end_date": "2024-05-15",
-        "place": "Hội trường Đảng ủy xã Bát Tràng",
-        "fields": ["Quy chế dân chủ ở cơ sở"],
-        "legal_basis": "Quyết định 23-QĐ/TW",
-        "subjects": ["Đảng ủy xã Bát Tràng", "UBND xã Bát Tràng"],
-        "lead": "Nguyễn Doãn Toản",
-        "members": ["Trần Thị Mai", "Lê Văn Hùng"],
-        "recommendations": [
-            {
-                "content": "Đề nghị công khai danh sách hộ nghèo",
-                "addressee": "UBND xã Bát Tràng",
-                "deadline": "2024-07-15",
-            }
-        ],
-        "conclusion": "Thực hiện tốt Quy chế dân chủ ở cơ sở.",
-    }
-    data.update(overrides)
-    return data
-
-
-def dialogue(**overrides: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "title": "Đối thoại giữa người đứng đầu cấp ủy, chính quyền với Nhân dân về giải phóng mặt bằng",
-        "start_date": "2025-09-10",
-        "place": "Nhà văn hóa thôn Giang Cao",
-        "chair": "Bùi Thị Minh Hoài",
-        "chair_post": "Bí thư Đảng ủy xã",
-        "attendees": 152,
-        "issues": [
-            {
-                "content": "Đề nghị sớm chi trả tiền bồi thường",
-                "kind": "kien_nghi",
-                "raised_by": "Ông Phạm Văn Nam",
-                "answer": "Sẽ chi trả trong tháng 10",
-            },
-            {
-                "content": "Tố cáo cán bộ địa chính sách nhiễu",
-                "kind": "to_cao",
-                "raised_by": "Một công dân",
-                "assignee": "UBND xã",
-                "deadline": "2025-09-24",
-            },
-        ],
-    }
-    data.update(overrides)
-    return data

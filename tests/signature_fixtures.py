@@ -26,7 +26,8 @@ from cryptography.x509.oid import NameOID
 from dvdesk.domain.enums import RecordType
 from dvdesk.services.records import add_record
 from dvdesk.services.store import Store
-from tests.conftest import CliRunner, inspection
+from tests.conftest import CliRunner
+from tests.samples import inspection
 
 MODULE_CANDIDATES = (
     "/usr/lib/softhsm/libsofthsm2.so",

@@ -28,7 +28,8 @@ from dvdesk.sync.keycard import parse_card
 from dvdesk.sync.receipt import import_receipt, write_receipt
 from dvdesk.sync.refusals import Reason, Refused
 from dvdesk.sync.trust import enroll_card
-from tests.conftest import OFFICE, database_digest, inspection
+from tests.conftest import database_digest
+from tests.samples import OFFICE, inspection
 
 PASSPHRASE = "mật khẩu thử nghiệm"
 

@@ -16,7 +16,8 @@ from dvdesk.services.records import add_record, update_record
 from dvdesk.services.settings import set_setting
 from dvdesk.services.store import Store
 from tests import sync_fixtures
-from tests.conftest import CliRunner, inspection
+from tests.conftest import CliRunner
+from tests.samples import inspection
 from tests.sync_fixtures import Exchange
 
 exchange_template = sync_fixtures.exchange_template

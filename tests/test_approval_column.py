@@ -13,7 +13,7 @@ from dvdesk.services.records import add_record, update_record
 from dvdesk.services.review import accept_records, return_record
 from dvdesk.services.store import Store
 from tests import sync_fixtures
-from tests.conftest import inspection
+from tests.samples import inspection
 from tests.sync_fixtures import Exchange
 
 exchange_template = sync_fixtures.exchange_template

@@ -21,7 +21,8 @@ from dvdesk.services.settings import set_setting
 from dvdesk.services.store import Store
 from dvdesk.sync.history import history_findings
 from tests import sync_fixtures
-from tests.conftest import CliRunner, inspection
+from tests.conftest import CliRunner
+from tests.samples import inspection
 from tests.sync_fixtures import Exchange
 
 

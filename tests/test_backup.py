@@ -16,7 +16,8 @@ from dvdesk.services import backup as backups
 from dvdesk.services.demo import add_demo_records, ensure_demo_office
 from dvdesk.services.records import add_record, update_record
 from dvdesk.services.store import Store, open_store
-from tests.conftest import CliRunner, dialogue, inspection
+from tests.conftest import CliRunner
+from tests.samples import dialogue, inspection
 
 
 def table_rows(database: Path) -> dict[str, list[tuple[object, ...]]]:

@@ -17,7 +17,7 @@ from dvdesk.services.browse import (
 from dvdesk.services.follow_ups import set_follow_up_status
 from dvdesk.services.records import add_record, delete_record, get_record
 from dvdesk.services.store import Store
-from tests.conftest import dialogue, inspection
+from tests.samples import dialogue, inspection
 
 
 def _titles(store: Store, query: RecordQuery) -> list[str]:

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from dvdesk.paths import DataPaths
-from tests.conftest import OFFICE, CliRunner, database_digest, dialogue, inspection
+from tests.conftest import CliRunner, database_digest
+from tests.samples import OFFICE, dialogue, inspection
 
 INIT = [
     "init",

@@ -20,9 +20,10 @@ from dvdesk.services.records import add_record
 from dvdesk.services.store import Store
 from dvdesk.sync.export import export_package
 from tests import sync_fixtures
-from tests.conftest import CliRunner, inspection
+from tests.conftest import CliRunner
 from tests.document_fixtures import flat_text
 from tests.register_fixtures import directive, model
+from tests.samples import inspection
 from tests.sync_fixtures import CENTRAL, PASSPHRASE, Exchange, introduce, make_office
 from tests.test_cli import INIT
 

@@ -27,8 +27,8 @@ from dvdesk.services.narratives import get_narrative, save_narrative
 from dvdesk.services.records import add_record
 from dvdesk.services.store import Store, open_store
 from dvdesk.services.units import add_children
-from tests.conftest import dialogue, inspection
 from tests.document_fixtures import flat_text, page_count, pdf_fonts, pdf_text
+from tests.samples import dialogue, inspection
 
 # Every Vietnamese letter with every tone, lower and upper case.
 VIETNAMESE = "aàảãáạ ăằẳẵắặ âầẩẫấậ eèẻẽéẹ êềểễếệ iìỉĩíị oòỏõóọ ôồổỗốộ ơờởỡớợ uùủũúụ ưừửữứự yỳỷỹýỵ đ"

@@ -13,8 +13,9 @@ from dvdesk.domain.enums import RecordType
 from dvdesk.paths import DataPaths
 from dvdesk.services.records import add_record
 from dvdesk.services.store import Store
-from tests.conftest import CliRunner, database_digest, dialogue, inspection
+from tests.conftest import CliRunner, Result, database_digest
 from tests.document_fixtures import flat_text
+from tests.samples import dialogue, inspection
 
 
 @pytest.fixture
@@ -176,6 +177,34 @@ def test_report_json_shape(store: Store, cli: CliRunner) -> None:
     assert data["by_office"][0]["inspection"] == totals["inspection"]
 
 
+def _ready_to_issue(cli: CliRunner, tmp_path: Path) -> None:
+    """The four narrative texts of 2022-H1 and the office's usual signer: all an issue needs."""
+    texts = tmp_path / "n.json"
+    narrative = {
+        "situation": "Ổn định.",
+        "achievements": "Tốt.",
+        "limitations": "Chậm.",
+        "tasks": "Đối thoại.",
+    }
+    texts.write_text(json.dumps(narrative), encoding="utf-8")
+    assert cli("narrative", "--period", "2022-H1", "--json", str(texts)).code == 0
+    assert cli("document", "settings", "--signer-name", "Nguyễn Thị Hoa").code == 0
+
+
+def _issue(cli: CliRunner, out: Path, *extra: str) -> Result:
+    return cli(
+        "report",
+        "--period",
+        "2022-H1",
+        "--issue",
+        "--date",
+        "2022-06-20",
+        "--out",
+        str(out),
+        *extra,
+    )
+
+
 def test_report_text_pdf_and_workbook(store: Store, cli: CliRunner, tmp_path: Path) -> None:
     add_record(
         store,
@@ -190,30 +219,8 @@ def test_report_text_pdf_and_workbook(store: Store, cli: CliRunner, tmp_path: Pa
     assert "DỰ THẢO" in flat_text(tmp_path / "r.pdf")
     word = cli("report", "--period", "2022-H1", "--out", str(tmp_path / "r.docx"))
     assert word.code == 0, word.err
-    texts = tmp_path / "n.json"
-    texts.write_text(
-        json.dumps(
-            {
-                "situation": "Ổn định.",
-                "achievements": "Tốt.",
-                "limitations": "Chậm.",
-                "tasks": "Đối thoại.",
-            }
-        ),
-        encoding="utf-8",
-    )
-    assert cli("narrative", "--period", "2022-H1", "--json", str(texts)).code == 0
-    assert cli("document", "settings", "--signer-name", "Nguyễn Thị Hoa").code == 0
-    issued = cli(
-        "report",
-        "--period",
-        "2022-H1",
-        "--issue",
-        "--date",
-        "2022-06-20",
-        "--out",
-        str(tmp_path / "issued.docx"),
-    )
+    _ready_to_issue(cli, tmp_path)
+    issued = _issue(cli, tmp_path / "issued.docx")
     assert issued.code == 0, issued.err
     assert "01-BC/BXDĐ" in issued.out and (tmp_path / "issued.docx").stat().st_size > 0
     book = cli("report", "--period", "2022-H1", "--out", str(tmp_path / "r.xlsx"))
@@ -224,16 +231,7 @@ def test_report_text_pdf_and_workbook(store: Store, cli: CliRunner, tmp_path: Pa
 def test_report_signer_for_one_report(store: Store, cli: CliRunner, tmp_path: Path) -> None:
     """--signer-* sign this report only: draft and issued copy use it, the settings keep theirs."""
     add_record(store, record_type=RecordType.INSPECTION, data=inspection(start_date="2022-03-01"))
-    texts = tmp_path / "n.json"
-    narrative = {
-        "situation": "Ổn.",
-        "achievements": "Tốt.",
-        "limitations": "Chậm.",
-        "tasks": "Họp.",
-    }
-    texts.write_text(json.dumps(narrative), encoding="utf-8")
-    assert cli("narrative", "--period", "2022-H1", "--json", str(texts)).code == 0
-    assert cli("document", "settings", "--signer-name", "Nguyễn Thị Hoa").code == 0
+    _ready_to_issue(cli, tmp_path)
     draft = tmp_path / "draft.pdf"
     drafted = cli(
         "report", "--period", "2022-H1", "--out", str(draft), "--signer-name", "Lò Văn Páo"
@@ -244,15 +242,9 @@ def test_report_signer_for_one_report(store: Store, cli: CliRunner, tmp_path: Pa
     nameless = cli("report", "--period", "2022-H1", "--issue", "--signer-name", " ")
     assert nameless.code != 0 and "họ tên người ký" in nameless.err
     out = tmp_path / "issued.pdf"
-    issued = cli(
-        "report",
-        "--period",
-        "2022-H1",
-        "--issue",
-        "--date",
-        "2022-06-20",
-        "--out",
-        str(out),
+    issued = _issue(
+        cli,
+        out,
         "--signer-capacity",
         "K/T TRƯỞNG BAN",
         "--signer-post",

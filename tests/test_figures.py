@@ -12,7 +12,7 @@ from dvdesk.services.demo import add_demo_records
 from dvdesk.services.records import add_record, delete_record
 from dvdesk.services.store import Store
 from dvdesk.services.units import add_children
-from tests.conftest import dialogue, inspection
+from tests.samples import dialogue, inspection
 
 
 def _inspection_on(store: Store, day: str, subjects: int = 2) -> str:

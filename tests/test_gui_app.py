@@ -17,8 +17,8 @@ from dvdesk.paths import DataPaths
 from dvdesk.services.office import get_office
 from dvdesk.services.records import add_record, list_records
 from dvdesk.services.store import Store, open_store
-from tests.conftest import inspection
 from tests.gui_support import activate, type_text
+from tests.samples import inspection
 from ui.app import configure_application
 from ui.wizard import SetupWizard
 

@@ -12,8 +12,8 @@ from dvdesk.domain.enums import RecordType
 from dvdesk.services.approval import submit_record
 from dvdesk.services.records import add_record
 from dvdesk.services.store import Store
-from tests.conftest import inspection
 from tests.gui_support import wait_loaded, wait_rows
+from tests.samples import inspection
 from ui.main_window import MainWindow
 
 SHOTS = Path("/tmp/dvdesk-people-shots")

@@ -10,8 +10,8 @@ from dvdesk.domain.enums import RecordType
 from dvdesk.services import backup as backups
 from dvdesk.services.records import add_record, list_records
 from dvdesk.services.store import Store
-from tests.conftest import dialogue, inspection
 from tests.gui_support import answer_questions
+from tests.samples import dialogue, inspection
 from tests.test_backup import corrupt_pages, table_rows
 from ui.app import check_in_background
 from ui.backup_dialog import BackupDialog

@@ -17,9 +17,9 @@ from dvdesk.documents.settings import get_document_settings, set_document_settin
 from dvdesk.domain.enums import RecordType
 from dvdesk.services.records import add_record, get_record
 from dvdesk.services.store import Store
-from tests.conftest import inspection
 from tests.document_fixtures import pdf_text
 from tests.gui_support import answer_file_dialogs, answer_questions, type_text
+from tests.samples import inspection
 from tests.test_documents import COMPLETE
 from ui.documents import MinutesDialog, ReportsPage
 from ui.register import RegisterPage
@@ -115,13 +115,7 @@ def test_report_figures_texts_and_issue(
     assert "1 cuộc kiểm tra đối với 2 tổ chức, đơn vị" in page.summary.text()
     assert "15/12/2023" in page.summary.text()
 
-    for edit, value in (
-        (page.situation, "Tình hình ổn định"),
-        (page.achievements, "Hoàn thành tốt nhiệm vụ dân vận"),
-        (page.limitations, "Còn chậm"),
-        (page.tasks, "Tăng cường đối thoại"),
-    ):
-        type_text(edit, value)
+    _type_narrative(page)
     set_document_settings(store, changes={"signer_name": "Nguyễn Thị Hoa"})
     answer_questions(monkeypatch, QMessageBox.StandardButton.Yes)
     page.issue()
@@ -131,6 +125,17 @@ def test_report_figures_texts_and_issue(
     page.load_texts()
     qtbot.waitUntil(lambda: bool(page.achievements.toPlainText()), timeout=10_000)
     assert page.achievements.toPlainText() == "Hoàn thành tốt nhiệm vụ dân vận"
+
+
+def _type_narrative(page: ReportsPage) -> None:
+    """The four narrative texts of a report, typed as a user types them."""
+    for edit, value in (
+        (page.situation, "Tình hình ổn định"),
+        (page.achievements, "Hoàn thành tốt nhiệm vụ dân vận"),
+        (page.limitations, "Còn chậm"),
+        (page.tasks, "Tăng cường đối thoại"),
+    ):
+        type_text(edit, value)
 
 
 def _cell(page: RegisterPage, row: int, column: int) -> str:
@@ -242,13 +247,7 @@ def test_a_report_signed_by_someone_else_keeps_the_settings(
     assert page.signer_post.text() == "TRƯỞNG BAN" and page.signer_choice() is None
     page.year.setValue(2024)
     page.kind.setCurrentIndex(page.kind.findData("-H1"))
-    for edit, value in (
-        (page.situation, "Tình hình ổn định"),
-        (page.achievements, "Hoàn thành tốt nhiệm vụ dân vận"),
-        (page.limitations, "Còn chậm"),
-        (page.tasks, "Tăng cường đối thoại"),
-    ):
-        type_text(edit, value)
+    _type_narrative(page)
     page.signer_capacity.setFocus()
     type_text(page.signer_capacity, "K/T TRƯỞNG BAN")
     qtbot.keyClick(page.signer_capacity, Qt.Key.Key_Tab)

@@ -25,8 +25,8 @@ from dvdesk.services.store import Store, open_store
 from dvdesk.sync.keycard import read_card_bytes
 from dvdesk.sync.keys import create_keys, write_card
 from dvdesk.sync.trust import enroll_card
-from tests.conftest import dialogue, inspection
 from tests.gui_support import answer_questions
+from tests.samples import dialogue, inspection
 from ui.exchange import ExchangePage
 from ui.worker import wait_for_tasks
 
@@ -178,7 +178,7 @@ def test_the_screen_confirms_an_unusual_card_and_re_enrols_an_office(
     province: Store, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from dvdesk.sync.trust import enrolled_keys
-    from tests.conftest import OFFICE
+    from tests.samples import OFFICE
     from tests.sync_fixtures import OTHER_COMMUNE, make_office
 
     def card_of(folder: str, data: Mapping[str, object]) -> Path:

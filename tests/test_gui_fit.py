@@ -25,7 +25,7 @@ from dvdesk.services.office_settings import load_office_settings
 from dvdesk.services.office_view import get_office
 from dvdesk.services.records import add_record, get_record
 from dvdesk.services.store import Store, open_store
-from tests.conftest import OFFICE, dialogue, inspection
+from tests.samples import OFFICE, dialogue, inspection
 from ui.backup_dialog import BackupDialog
 from ui.counts import CountsDialog
 from ui.crash import CrashDialog

@@ -14,7 +14,6 @@ from dvdesk.domain.record_view import DialogueView, InspectionView, SupervisionV
 from dvdesk.services.office_view import get_office
 from dvdesk.services.records import add_record, get_record, list_records
 from dvdesk.services.store import Store
-from tests.conftest import dialogue, inspection
 from tests.gui_support import (
     activate,
     answer_questions,
@@ -24,6 +23,7 @@ from tests.gui_support import (
     type_text,
     wait_loaded,
 )
+from tests.samples import dialogue, inspection
 from ui.forms.drafts import draft_key, list_drafts, load_draft
 from ui.forms.record_form import RecordForm
 from ui.forms.widgets import DateField, LinesField, PartsTable

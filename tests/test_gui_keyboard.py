@@ -26,8 +26,8 @@ from dvdesk.domain.enums import RecordType
 from dvdesk.domain.record_view import InspectionView
 from dvdesk.services.records import add_record, get_record
 from dvdesk.services.store import Store
-from tests.conftest import inspection
 from tests.gui_support import activate, answer_file_dialogs, type_text, wait_loaded
+from tests.samples import inspection
 from ui.backup_dialog import BackupDialog
 from ui.documents import MinutesDialog
 from ui.forms.drafts import draft_key, load_draft

@@ -18,8 +18,8 @@ from dvdesk.services.browse import RecordQuery, record_keys
 from dvdesk.services.demo import add_demo_records
 from dvdesk.services.records import add_record, list_records
 from dvdesk.services.store import Store
-from tests.conftest import dialogue, inspection
 from tests.gui_support import type_text, wait_loaded
+from tests.samples import dialogue, inspection
 from ui.crash import CrashDialog, CrashHandler, crash_files
 from ui.follow_ups import OVERDUE_BACKGROUND, FollowUpPage
 from ui.list_page import ListPage

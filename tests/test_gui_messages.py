@@ -23,8 +23,8 @@ from dvdesk.sync.keycard import read_card_bytes
 from dvdesk.sync.keys import create_keys, write_card
 from dvdesk.sync.trust import enroll_card
 from tests import test_gui_exchange
-from tests.conftest import inspection
 from tests.gui_support import activate
+from tests.samples import inspection
 from ui import next_steps
 from ui.exchange import ExchangePage
 from ui.worker import wait_for_tasks

@@ -21,7 +21,7 @@ from dvdesk.services.records import add_record
 from dvdesk.services.store import Store
 from dvdesk.sync.keys import active_key
 from tests import sync_fixtures
-from tests.conftest import inspection
+from tests.samples import inspection
 from tests.sync_fixtures import PASSPHRASE, Exchange
 from ui import next_steps
 from ui.backup_dialog import BackupDialog

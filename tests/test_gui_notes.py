@@ -13,8 +13,8 @@ from dvdesk.services.office_view import get_office
 from dvdesk.services.records import add_record, get_record
 from dvdesk.services.store import Store
 from tests import sync_fixtures
-from tests.conftest import inspection
 from tests.gui_support import answer_questions, type_text
+from tests.samples import inspection
 from tests.sync_fixtures import Exchange
 from ui.forms.record_form import RecordForm
 from ui.main_window import MainWindow

@@ -19,8 +19,8 @@ from dvdesk.services.office_view import get_office
 from dvdesk.services.records import add_record
 from dvdesk.services.store import Store, open_store
 from dvdesk.services.users import add_user, list_users
-from tests.conftest import inspection
 from tests.gui_support import activate, type_text
+from tests.samples import inspection
 from ui.app import configure_application
 from ui.main_window import MainWindow
 from ui.review import PendingApprovals, ReviewReceived

@@ -23,7 +23,7 @@ from dvdesk.services import backup, browse
 from dvdesk.services.office_view import get_office
 from dvdesk.services.records import add_record
 from dvdesk.services.store import Store
-from tests.conftest import inspection
+from tests.samples import inspection
 from ui import app as app_module
 from ui import main_window, record_list
 from ui.worker import wait_for_tasks

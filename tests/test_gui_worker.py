@@ -18,8 +18,8 @@ from dvdesk.services.office_view import get_office
 from dvdesk.services.records import add_record, get_record, list_records
 from dvdesk.sync import apply
 from tests import sync_fixtures
-from tests.conftest import inspection
 from tests.gui_support import answer_file_dialogs, type_text, wait_loaded
+from tests.samples import inspection
 from tests.sync_fixtures import Exchange
 from ui.main_window import MainWindow
 from ui.worker import Task, run_in_background, wait_for_tasks

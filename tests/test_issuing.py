@@ -30,8 +30,9 @@ from dvdesk.services.office import add_profile, create_office
 from dvdesk.services.office_settings import save_office_settings
 from dvdesk.services.records import add_record, update_record
 from dvdesk.services.store import Store, open_store
-from tests.conftest import OFFICE, database_digest, inspection
+from tests.conftest import database_digest
 from tests.document_fixtures import flat_text
+from tests.samples import OFFICE, inspection
 from tests.test_documents import COMPLETE
 
 NARRATIVE = {

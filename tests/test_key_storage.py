@@ -19,7 +19,7 @@ from dvdesk.services.backup import make_backup
 from dvdesk.services.office import create_office
 from dvdesk.services.store import Store, open_store
 from dvdesk.sync import keys
-from tests.conftest import OFFICE
+from tests.samples import OFFICE
 from tests.sync_fixtures import PASSPHRASE
 
 posix_only = pytest.mark.skipif(os.name == "nt", reason="POSIX modes; Windows uses ACLs")

@@ -24,7 +24,8 @@ from dvdesk.signatures.documents import sign_issued
 from dvdesk.signatures.sign import SigningRequest
 from dvdesk.sync import keys
 from dvdesk.sync.export import export_package
-from tests.conftest import CliRunner, database_digest, inspection
+from tests.conftest import CliRunner, database_digest
+from tests.samples import inspection
 
 ADMIN_PW = "mat-khau-quan-tri"
 CLERK_PW = "mat-khau-chuyen-vien"

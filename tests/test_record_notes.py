@@ -19,7 +19,8 @@ from dvdesk.services.records import add_record, get_record, update_record
 from dvdesk.services.store import Store, open_store
 from dvdesk.services.users import add_user
 from tests import sync_fixtures
-from tests.conftest import CliRunner, database_digest, inspection
+from tests.conftest import CliRunner, database_digest
+from tests.samples import inspection
 from tests.sync_fixtures import Exchange, record_content
 
 exchange_template = sync_fixtures.exchange_template

@@ -20,8 +20,8 @@ from dvdesk.domain.record_view import (
 from dvdesk.domain.validation import validate
 from dvdesk.services.records import add_record, get_record, update_record
 from dvdesk.services.store import Store
-from tests.conftest import dialogue, inspection
 from tests.register_fixtures import directive, model
+from tests.samples import dialogue, inspection
 
 _HEAD = [
     "id",

@@ -21,7 +21,7 @@ from dvdesk.services.records import (
     update_record,
 )
 from dvdesk.services.store import Store
-from tests.conftest import dialogue, inspection
+from tests.samples import dialogue, inspection
 
 
 def _audit(store: Store) -> list[AuditEntry]:

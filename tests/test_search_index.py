@@ -16,7 +16,7 @@ from dvdesk.services.compact import compact_after_bulk
 from dvdesk.services.demo import add_demo_records, ensure_demo_office
 from dvdesk.services.records import add_record, delete_record, list_records, update_record
 from dvdesk.services.store import Store
-from tests.conftest import inspection
+from tests.samples import inspection
 from tests.sync_fixtures import Exchange, exchange, exchange_template  # noqa: F401
 
 

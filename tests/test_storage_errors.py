@@ -12,7 +12,7 @@ from dvdesk.errors import StorageError
 from dvdesk.paths import DataPaths
 from dvdesk.services.records import add_record, list_records
 from dvdesk.services.store import Store, storage_message
-from tests.conftest import inspection
+from tests.samples import inspection
 
 
 def _failure(kind: type[sqlite3.Error], code: int) -> sqlite3.Error:

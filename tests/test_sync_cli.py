@@ -10,7 +10,8 @@ import pytest
 
 from dvdesk.cli.main import main
 from dvdesk.paths import DataPaths
-from tests.conftest import OFFICE, Result, database_digest, inspection
+from tests.conftest import Result, database_digest
+from tests.samples import OFFICE, inspection
 from tests.sync_fixtures import PASSPHRASE, PROVINCE
 
 Runner = Callable[..., Result]

@@ -33,7 +33,8 @@ from dvdesk.sync.refusals import Reason, Refused
 from dvdesk.sync.trust import enroll_card
 from dvdesk.sync.verify import verify_package
 from tests import sync_fixtures
-from tests.conftest import OFFICE, database_digest, dialogue
+from tests.conftest import database_digest
+from tests.samples import OFFICE, dialogue
 from tests.sync_fixtures import CENTRAL, PASSPHRASE, Exchange, introduce, make_office
 
 exchange_template = sync_fixtures.exchange_template

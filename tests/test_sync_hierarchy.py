@@ -26,7 +26,8 @@ from dvdesk.sync.receipt import import_receipt, returned_records, write_receipt
 from dvdesk.sync.refusals import Reason, Refused
 from dvdesk.sync.trust import reenrol_office, revoke
 from tests import sync_fixtures
-from tests.conftest import OFFICE, database_digest
+from tests.conftest import database_digest
+from tests.samples import OFFICE
 from tests.sync_fixtures import PASSPHRASE, Hierarchy, refused_unchanged
 from tests.test_sync_attacks import (
     manifest_of,

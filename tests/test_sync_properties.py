@@ -19,7 +19,7 @@ from dvdesk.sync.export import export_package
 from dvdesk.sync.receipt import import_receipt, write_receipt
 from dvdesk.sync.refusals import Reason, Refused
 from tests import sync_fixtures
-from tests.conftest import inspection
+from tests.samples import inspection
 from tests.sync_fixtures import PASSPHRASE, record_content
 
 exchange_template = sync_fixtures.exchange_template

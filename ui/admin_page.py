@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget, QWizardPage
+from PySide6.QtWidgets import QFormLayout, QLineEdit, QVBoxLayout, QWidget, QWizardPage
 
 from dvdesk.i18n import _
+from ui.small_widgets import password_edit, status_label
 
 
 @dataclass(frozen=True)
@@ -30,13 +31,9 @@ class AdminPage(QWizardPage):
         self.name = QLineEdit()
         self.name.setPlaceholderText(_("e.g. nguyenvana"))
         self.full_name = QLineEdit()
-        self.password = QLineEdit()
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.again = QLineEdit()
-        self.again.setEchoMode(QLineEdit.EchoMode.Password)
-        self.message = QLabel("")
-        self.message.setObjectName("formStatus")
-        self.message.setWordWrap(True)
+        self.password = password_edit()
+        self.again = password_edit()
+        self.message = status_label()
         form = QFormLayout()
         form.addRow(_("&User name:"), self.name)
         form.addRow(_("&Full name:"), self.full_name)

@@ -30,6 +30,7 @@ from dvdesk.services.backup import (
     reason_label,
     restore_backup,
 )
+from ui.ask import confirm
 from ui.crash import show_error
 from ui.help import add_help_key
 from ui.screen import fit_to_screen
@@ -139,17 +140,14 @@ class BackupDialog(QDialog):
         backup = self.selected()
         if backup is None:
             return
-        answer = QMessageBox.question(
+        if not confirm(
             self,
-            _("Restore backup?"),
-            _(
+            title=_("Restore backup?"),
+            text=_(
                 "Put back the backup of {time}? Changes made after it are replaced; the "
                 "database as it is now is backed up first, so this can be undone."
             ).format(time=local_time(backup.taken_at.isoformat())),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        ):
             return
         self._busy(_("Restoring…"))
         self._run(lambda: restore_backup(self.paths, name=backup.name), self._restored)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from dvdesk.errors import UserError
 from dvdesk.i18n import _
+from ui.small_widgets import password_edit, status_label
 from ui.worker import run_in_background
 
 if TYPE_CHECKING:
@@ -66,11 +67,8 @@ class LockScreen(QFrame):
         self.intro = QLabel()
         self.intro.setWordWrap(True)
         self.user = QLineEdit()
-        self.password = QLineEdit()
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.message = QLabel("")
-        self.message.setObjectName("formStatus")
-        self.message.setWordWrap(True)
+        self.password = password_edit()
+        self.message = status_label()
         self.button = QPushButton(_("&Unlock"))
         self.button.setDefault(True)
         self.button.clicked.connect(self.try_unlock)

@@ -27,6 +27,7 @@ from dvdesk.services.office_view import OfficeView
 from dvdesk.services.people_light import lock_minutes
 from dvdesk.services.store import Store
 from ui import people_menu
+from ui.ask import confirm
 from ui.crash import show_error
 from ui.forms.drafts import Draft, draft_key, list_drafts, load_draft
 from ui.list_page import ListPage
@@ -579,17 +580,14 @@ class MainWindow(QMainWindow):
         record_id = self._need_selection()
         if page is None or record_id is None:
             return
-        answer = QMessageBox.question(
+        if not confirm(
             self,
-            _("Delete record?"),
-            _(
+            title=_("Delete record?"),
+            text=_(
                 "Delete the selected record? It disappears from lists and reports; it is kept "
                 "as deleted so the deletion also reaches the level above."
             ),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        ):
             return
         run_in_background(
             lambda: delete_record(self.store, record_id=record_id),

@@ -25,6 +25,7 @@ from dvdesk.services.store import Store
 from ui.forms.widgets import DateField
 from ui.period_picker import PeriodPicker
 from ui.screen import fit_to_screen
+from ui.small_widgets import status_label
 from ui.worker import run_in_background
 
 if TYPE_CHECKING:
@@ -106,9 +107,7 @@ class RequestDialog(QDialog):
         self.note = QPlainTextEdit()
         self.note.setTabChangesFocus(True)
         self.note.setPlaceholderText(_("What the report must cover (optional)"))
-        self.message = QLabel("")
-        self.message.setObjectName("formStatus")
-        self.message.setWordWrap(True)
+        self.message = status_label()
         form = QFormLayout()
         form.addRow(_("&Period:"), self.period)
         form.addRow(_("&Deadline:"), self.deadline)

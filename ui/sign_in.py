@@ -20,6 +20,7 @@ from dvdesk.errors import UserError
 from dvdesk.i18n import _
 from dvdesk.services.store import Store
 from ui.screen import fit_to_screen
+from ui.small_widgets import password_edit, status_label
 from ui.worker import run_in_background
 
 
@@ -30,11 +31,8 @@ class SignInDialog(QDialog):
         self.setWindowTitle(_("Sign in to dvdesk"))
         self.user = QLineEdit()
         self.user.setPlaceholderText(_("e.g. nguyenvana"))
-        self.password = QLineEdit()
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.message = QLabel("")
-        self.message.setObjectName("formStatus")
-        self.message.setWordWrap(True)
+        self.password = password_edit()
+        self.message = status_label()
         form = QFormLayout()
         form.addRow(_("&User name:"), self.user)
         form.addRow(_("&Password:"), self.password)

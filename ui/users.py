@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -43,8 +42,10 @@ from dvdesk.services.users import (
     set_password,
     set_roles,
 )
+from ui.ask import confirm
 from ui.crash import show_error
 from ui.screen import fit_to_screen
+from ui.small_widgets import password_edit, status_label
 from ui.worker import run_in_background
 
 if TYPE_CHECKING:
@@ -88,9 +89,9 @@ class UserForm(QDialog):
         }  # fmt: skip
         for role, box in self.roles.items():
             box.setChecked(user is not None and role in user.roles)
-        self.current = _password_edit()
-        self.password = _password_edit()
-        self.again = _password_edit()
+        self.current = password_edit()
+        self.password = password_edit()
+        self.again = password_edit()
         form = QFormLayout()
         if user is not None and "name" not in self.fields:
             form.addRow(_("User:"), QLabel(f"{user.full_name} ({user.name})"))
@@ -111,9 +112,7 @@ class UserForm(QDialog):
                 for box in self.roles.values():
                     boxes.addWidget(box)
                 form.addRow(_("Roles:"), boxes)
-        self.message = QLabel("")
-        self.message.setObjectName("formStatus")
-        self.message.setWordWrap(True)
+        self.message = status_label()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -162,12 +161,6 @@ class UserForm(QDialog):
     def _refused(self, error: UserError) -> None:
         self.buttons.setEnabled(True)
         self.message.setText(error.message)
-
-
-def _password_edit() -> QLineEdit:
-    edit = QLineEdit()
-    edit.setEchoMode(QLineEdit.EchoMode.Password)
-    return edit
 
 
 class UsersDialog(QDialog):
@@ -309,17 +302,14 @@ class UsersDialog(QDialog):
         user = self.selected()
         if user is None:
             return
-        answer = QMessageBox.question(
+        if not confirm(
             self,
-            _("Disable the user?"),
-            _(
+            title=_("Disable the user?"),
+            text=_(
                 "{name} will no longer be able to sign in. Their records and their name in "
                 "the history stay. You can enable them again later."
             ).format(name=user.name),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        ):
             return
         self._run(
             lambda: disable_user(self.store, name=user.name),

@@ -128,11 +128,12 @@ def update_record(store: Store, *, record_id: str, changes: Mapping[str, object]
     if not isinstance(changes, Mapping):
         validate(RecordInput, changes)  # raises the "must be an object" message
     with store.session() as session:
-        require(session, store, Role.CLERK, Role.HEAD)
-        row = record_row(session, record_id)
-        if row.deleted:
-            raise Conflict(_("Record {id} was deleted; it cannot be changed.").format(id=record_id))
-        _check_writer(session, row)
+        row = _changeable_row(
+            session,
+            store,
+            record_id,
+            if_deleted=_("Record {id} was deleted; it cannot be changed.").format(id=record_id),
+        )
         record_type = RecordType(row.type)
         current = input_values(record_view(session, row))
         merged = {**current, **changes}
@@ -156,11 +157,7 @@ def update_record(store: Store, *, record_id: str, changes: Mapping[str, object]
             return row.revision
         for key, value in record_columns(model).items():
             setattr(row, key, value)
-        row.revision += 1
-        row.change_seq = next_change_seq(session)
-        row.updated_by = store.actor
-        row.updated_at = now_iso()
-        session.add(row)
+        _stamp_change(session, row, actor=store.actor)
         _delete_parts(session, record_id)
         session.flush()
         _write_parts(session, record_id, model)
@@ -183,17 +180,14 @@ def delete_record(store: Store, *, record_id: str, withdrawal_reason: str | None
     With ``withdrawal_reason`` it is a withdrawal (thu hồi) of a record already sent: the
     reason travels with the tombstone and the level above shows it."""
     with store.session() as session:
-        require(session, store, Role.CLERK, Role.HEAD)
-        row = record_row(session, record_id)
-        if row.deleted:
-            raise Conflict(_("Record {id} is already deleted.").format(id=record_id))
-        _check_writer(session, row)
+        row = _changeable_row(
+            session,
+            store,
+            record_id,
+            if_deleted=_("Record {id} is already deleted.").format(id=record_id),
+        )
         row.deleted = True
-        row.revision += 1
-        row.change_seq = next_change_seq(session)
-        row.updated_by = store.actor
-        row.updated_at = now_iso()
-        session.add(row)
+        _stamp_change(session, row, actor=store.actor)
         if withdrawal_reason is not None:
             approval.note_withdrawal(session, record_id, withdrawal_reason)
         audit(
@@ -206,6 +200,25 @@ def delete_record(store: Store, *, record_id: str, withdrawal_reason: str | None
             changes={"reason": withdrawal_reason} if withdrawal_reason is not None else None,
         )
         return row.revision
+
+
+def _changeable_row(session: Session, store: Store, record_id: str, *, if_deleted: str) -> Record:
+    """The record a clerk or head of this office may change; ``if_deleted`` says why not."""
+    require(session, store, Role.CLERK, Role.HEAD)
+    row = record_row(session, record_id)
+    if row.deleted:
+        raise Conflict(if_deleted)
+    _check_writer(session, row)
+    return row
+
+
+def _stamp_change(session: Session, row: Record, *, actor: str) -> None:
+    """A new revision, sent with the next package, marked with who changed it and when."""
+    row.revision += 1
+    row.change_seq = next_change_seq(session)
+    row.updated_by = actor
+    row.updated_at = now_iso()
+    session.add(row)
 
 
 @dataclass(frozen=True)

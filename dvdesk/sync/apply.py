@@ -283,6 +283,17 @@ class _Source:
     opener: Opener | None
 
 
+@dataclass(frozen=True)
+class _Pass:
+    """How one source's records are written: the settings `_apply` hands on unchanged."""
+
+    recompute: bool
+    limits: Limits
+    has_blob: Callable[[str], bool]
+    progress: Progress
+    cancel: CancelCheck
+
+
 def _chunks(source: _Source, limits: Limits) -> Iterator[list[WireRecord]]:
     for member in source.members:
         entry = member.entry
@@ -423,16 +434,14 @@ def import_package(
                 def step(done: int, _total: int, before: int = done_before) -> None:
                     applied(before + done, 0)
 
-                lines = _apply(
-                    session,
-                    source,
+                run = _Pass(
                     recompute=source.manifest.derived_text_version != DERIVED_TEXT_VERSION,
                     limits=limits,
                     has_blob=lambda sha256: blob_path(store, sha256).is_file(),
                     progress=step,
                     cancel=cancel,
-                    actor=store.actor,
                 )
+                lines = _apply(session, source, run=run, actor=store.actor)
                 by_source.append(lines)
                 outcomes += lines
             _finish(session, store, verified, by_source)
@@ -517,34 +526,15 @@ def _outcome(
     )
 
 
-def _apply(
-    session: Session,
-    source: _Source,
-    *,
-    recompute: bool,
-    limits: Limits,
-    has_blob: Callable[[str], bool],
-    progress: Progress,
-    cancel: CancelCheck,
-    actor: str,
-) -> list[RecordOutcome]:
+def _apply(session: Session, source: _Source, *, run: _Pass, actor: str) -> list[RecordOutcome]:
     cursor = _cursor(session)
     # A big page cache for the one transaction: random UUID keys touch index pages everywhere.
     cursor.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
     try:
-        outcomes = _apply_records(
-            session,
-            cursor,
-            source,
-            recompute=recompute,
-            limits=limits,
-            has_blob=has_blob,
-            progress=progress,
-            cancel=cancel,
-        )
-        _apply_counts(session, cursor, source, limits=limits, actor=actor)
+        outcomes = _apply_records(session, cursor, source, run=run)
+        _apply_counts(session, cursor, source, limits=run.limits, actor=actor)
         receive_documents(
-            session, origin=source.manifest.origin.code, members=_documents(source, limits)
+            session, origin=source.manifest.origin.code, members=_documents(source, run.limits)
         )
         return outcomes
     finally:
@@ -552,22 +542,14 @@ def _apply(
 
 
 def _apply_records(
-    session: Session,
-    cursor: sqlite3.Cursor,
-    source: _Source,
-    *,
-    recompute: bool,
-    limits: Limits,
-    has_blob: Callable[[str], bool],
-    progress: Progress,
-    cancel: CancelCheck,
+    session: Session, cursor: sqlite3.Cursor, source: _Source, *, run: _Pass
 ) -> list[RecordOutcome]:
     context = _context(session, source.manifest)
     (change_seq,) = cursor.execute("SELECT coalesce(max(change_seq), 0) FROM record").fetchone()
     outcomes: list[RecordOutcome] = []
     total = source.manifest.counts.get("record", 0)
-    for chunk in _chunks(source, limits):
-        check_cancel(cancel)
+    for chunk in _chunks(source, run.limits):
+        check_cancel(run.cancel)
         existing = _existing(cursor, [r["id"] for r in chunk])
         accepted: list[WireRecord] = []
         replaced: list[str] = []
@@ -585,9 +567,9 @@ def _apply_records(
         records, subjects, recommendations, issues, attachments = [], [], [], [], []
         for record in accepted:
             change_seq += 1
-            records.append(record_row(record, change_seq=change_seq, recompute=recompute))
+            records.append(record_row(record, change_seq=change_seq, recompute=run.recompute))
             s, r, i, a = part_rows(record)
-            _check_blobs(record, has_blob)
+            _check_blobs(record, run.has_blob)
             subjects += s
             recommendations += r
             issues += i
@@ -607,7 +589,7 @@ def _apply_records(
             )
         except sqlite3.IntegrityError:
             raise _item_clash() from None
-        progress(len(outcomes), total)
+        run.progress(len(outcomes), total)
     return outcomes
 
 

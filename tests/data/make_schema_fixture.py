@@ -27,8 +27,8 @@ from dvdesk.services.notes import add_note  # noqa: E402
 from dvdesk.services.records import add_record, delete_record  # noqa: E402
 from dvdesk.services.settings import set_setting  # noqa: E402
 from dvdesk.services.store import open_store  # noqa: E402
-from tests.conftest import dialogue, inspection  # noqa: E402
 from tests.register_fixtures import directive, model  # noqa: E402
+from tests.samples import dialogue, inspection  # noqa: E402
 
 
 def main() -> None:

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -32,6 +31,7 @@ from dvdesk.formatting import local_time
 from dvdesk.i18n import _
 from dvdesk.services.notes import NoteView, add_note, delete_note, edit_note, list_notes
 from dvdesk.services.store import Store
+from ui.ask import confirm
 from ui.crash import show_error
 from ui.worker import run_in_background
 
@@ -231,16 +231,13 @@ class NotesPanel(QGroupBox):
         if note is None or not note.mine or self.busy:
             self.say(_("Select one of your own notes first."))
             return
-        answer = QMessageBox.question(
+        if not confirm(
             self,
-            _("Delete note?"),
-            _("Delete your note of {when}? The audit log keeps what it said.").format(
+            title=_("Delete note?"),
+            text=_("Delete your note of {when}? The audit log keeps what it said.").format(
                 when=local_time(note.created_at)
             ),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        ):
             return
         self.busy = True
         self._enable()

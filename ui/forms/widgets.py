@@ -173,8 +173,8 @@ class PartColumn:
     width: int = 0
 
 
-class _DateDelegate(QStyledItemDelegate):
-    """Edits a date cell with the same typed field as the forms; a wrong date is not kept."""
+class _EditorDelegate(QStyledItemDelegate):
+    """Qt's editor factory reduced to the one thing the cell kinds differ in: the widget."""
 
     def createEditor(  # noqa: N802 - Qt API
         self,
@@ -182,6 +182,16 @@ class _DateDelegate(QStyledItemDelegate):
         _option: QStyleOptionViewItem,
         _index: QModelIndex | QPersistentModelIndex,
     ) -> QWidget:
+        return self.editor(parent)
+
+    def editor(self, parent: QWidget) -> QWidget:
+        raise NotImplementedError
+
+
+class _DateDelegate(_EditorDelegate):
+    """Edits a date cell with the same typed field as the forms; a wrong date is not kept."""
+
+    def editor(self, parent: QWidget) -> QWidget:
         return DateField(optional=True, parent=parent)
 
     def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex) -> None:  # noqa: N802
@@ -204,17 +214,12 @@ class _DateDelegate(QStyledItemDelegate):
         )
 
 
-class _ChoiceDelegate(QStyledItemDelegate):
+class _ChoiceDelegate(_EditorDelegate):
     def __init__(self, choices: Sequence[tuple[str, str]], parent: QWidget) -> None:
         super().__init__(parent)
         self.choices = list(choices)
 
-    def createEditor(  # noqa: N802 - Qt API
-        self,
-        parent: QWidget,
-        _option: QStyleOptionViewItem,
-        _index: QModelIndex | QPersistentModelIndex,
-    ) -> QWidget:
+    def editor(self, parent: QWidget) -> QWidget:
         combo = QComboBox(parent)
         for value, label in self.choices:
             combo.addItem(label, value)
