@@ -7,7 +7,7 @@ text and validation happens on the collected value, shown next to the field.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -174,7 +174,12 @@ class PartColumn:
 
 
 class _EditorDelegate(QStyledItemDelegate):
-    """Qt's editor factory reduced to the one thing the cell kinds differ in: the widget."""
+    """Qt's editor factory reduced to the one thing the cell kinds differ in: the widget,
+    made by ``make_editor``."""
+
+    def __init__(self, make_editor: Callable[[QWidget], QWidget], parent: QWidget) -> None:
+        super().__init__(parent)
+        self._make_editor = make_editor
 
     def createEditor(  # noqa: N802 - Qt API
         self,
@@ -182,17 +187,14 @@ class _EditorDelegate(QStyledItemDelegate):
         _option: QStyleOptionViewItem,
         _index: QModelIndex | QPersistentModelIndex,
     ) -> QWidget:
-        return self.editor(parent)
-
-    def editor(self, parent: QWidget) -> QWidget:
-        raise NotImplementedError
+        return self._make_editor(parent)
 
 
 class _DateDelegate(_EditorDelegate):
     """Edits a date cell with the same typed field as the forms; a wrong date is not kept."""
 
-    def editor(self, parent: QWidget) -> QWidget:
-        return DateField(optional=True, parent=parent)
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(lambda cell: DateField(optional=True, parent=cell), parent)
 
     def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex) -> None:  # noqa: N802
         assert isinstance(editor, DateField)
@@ -216,10 +218,10 @@ class _DateDelegate(_EditorDelegate):
 
 class _ChoiceDelegate(_EditorDelegate):
     def __init__(self, choices: Sequence[tuple[str, str]], parent: QWidget) -> None:
-        super().__init__(parent)
+        super().__init__(self._combo, parent)
         self.choices = list(choices)
 
-    def editor(self, parent: QWidget) -> QWidget:
+    def _combo(self, parent: QWidget) -> QWidget:
         combo = QComboBox(parent)
         for value, label in self.choices:
             combo.addItem(label, value)
