@@ -22,7 +22,9 @@ from dvdesk.sync.card_advice import card_advice, fingerprint_advice
 from dvdesk.sync.export import export_package
 from dvdesk.sync.held_back import NothingToSend
 from dvdesk.sync.refusals import Reason, Refused
+from dvdesk.sync.status import outbox
 from tests import sync_fixtures
+from tests.conftest import CliRunner
 from tests.samples import OFFICE, dialogue, inspection
 from tests.sync_fixtures import CENTRAL, PASSPHRASE, PROVINCE, Exchange, make_office
 
@@ -44,6 +46,8 @@ def _tables(paths: DataPaths) -> dict[str, int]:
 def test_demo_records_stay_home_and_the_summary_counts_them(exchange: Exchange) -> None:
     add_demo_records(exchange.child, count=30, seed=4, office_codes=["10105"])
     real = exchange.add(title="Kiểm tra việc thực hiện Quy chế dân chủ ở cơ sở")
+    # The screen's "records not yet confirmed" counts what will be sent, not the demo.
+    assert outbox(exchange.child, destination="01").unacknowledged_records == 1
     result = exchange.export()
     assert result.records == 1
     summary = exchange.import_(result.path)
@@ -170,3 +174,17 @@ def test_the_key_card_advice_fits_the_office_level(
     advice = card_advice(office) + " " + fingerprint_advice(office, "12345 67890")
     assert wanted in advice
     assert unwanted not in advice
+
+
+def test_the_demo_command_removes_what_it_added(cli: CliRunner) -> None:
+    added = cli("demo", "--records", "30", "--if-empty")
+    assert added.code == 0, added.err
+    again = cli("demo", "--if-empty")  # the README's first command, run twice
+    assert again.code == 0 and "nothing added" not in again.out
+    assert "đã có hồ sơ" in again.out
+    removed = cli("demo", "--remove")
+    assert removed.code == 0, removed.err
+    assert "Đã xóa 33 hồ sơ mẫu" in removed.out  # 30 records and 3 leadership documents
+    listed = cli("record", "list", "--json", "--deleted")
+    assert listed.json() == []  # deleted outright, no deletion records
+    assert "không có hồ sơ mẫu" in cli("demo", "--remove").out

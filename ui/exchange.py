@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     from dvdesk.services.requests import DeadlineStatus
     from dvdesk.sync.batch import BatchResult, BatchStep, FileOutcome, PassphraseRequest
     from dvdesk.sync.export import ExportResult
+    from dvdesk.sync.held_back import HeldBack
     from dvdesk.sync.keycard import Card
     from dvdesk.sync.receipt import ReceiptResult
     from dvdesk.sync.status import OutboxStatus, UnitStatus
@@ -807,9 +808,13 @@ class ExchangePage(QWidget):
             on_failed=self._export_failed,
         )
 
-    def _export_failed(self, error: UserError) -> None:
+    def _export_failed(self, error: UserError, retry: Callable[[str], None] | None = None) -> None:
+        from dvdesk.errors import WrongPassphrase  # noqa: PLC0415
         from dvdesk.sync.held_back import NothingToSend  # noqa: PLC0415
 
+        if isinstance(error, WrongPassphrase) and retry is not None:
+            retry(error.message)  # asks again, saying the passphrase was wrong
+            return
         if not isinstance(error, NothingToSend):
             self.failed(error)
             return
@@ -825,10 +830,7 @@ class ExchangePage(QWidget):
 
     def _export_to(self, folder: Path, prompt: str) -> None:
         """Export to ``folder``; a wrong passphrase (found on the worker) asks again."""
-        from dvdesk.errors import WrongPassphrase  # noqa: PLC0415
-        from dvdesk.services.approval import not_yet_approved  # noqa: PLC0415
-        from dvdesk.sync.export import demo_kept, export_package  # noqa: PLC0415
-        from dvdesk.sync.held_back import demo_note  # noqa: PLC0415
+        from dvdesk.sync.export import export_package, records_kept  # noqa: PLC0415
 
         passphrase = ask_passphrase(self, prompt)
         if passphrase is None:
@@ -837,7 +839,7 @@ class ExchangePage(QWidget):
 
         def call(
             progress: Callable[[int, int], None], cancel: Callable[[], bool]
-        ) -> tuple[ExportResult, int, int]:
+        ) -> tuple[ExportResult, HeldBack]:
             result = export_package(
                 self.store,
                 out=Path(folder),
@@ -846,49 +848,45 @@ class ExchangePage(QWidget):
                 progress=progress,
                 cancel=cancel,
             )
-            return result, not_yet_approved(self.store), demo_kept(self.store)
+            return result, records_kept(self.store)
 
-        def done(found: tuple[ExportResult, int, int]) -> None:
-            result, held_back, demo = found
-            self._finished(
-                _("Package number {sequence} exported to {file}.").format(
-                    sequence=result.sequence, file=result.path
-                )
-            )
-            text = _(
-                "Package number {sequence} for {office} was written and checked: {file} "
-                "({records} records). You can now remove the USB stick."
-            ).format(
-                sequence=result.sequence,
-                office=result.destination_name,
-                file=result.path,
-                records=number(result.records),
-            )
-            if demo:
-                text += "\n\n" + app_text(demo_note(demo))
-            if not held_back:
-                QMessageBox.information(self, _("Package exported"), text)
-                return
-            held = _(
-                "{count} record(s) of this office are not approved yet and were not sent. "
-                "The head approves them first (Approval → Waiting for approval), then export "
-                "again."
-            ).format(count=number(held_back))
-            show_steps(
-                self,
-                title=_("Package exported"),
-                text=f"{text}\n\n{held}",
-                steps=["approvals"],
-                icon=QMessageBox.Icon.Information,
-            )
+        run_with_progress(
+            self,
+            _("Exporting the package…"),
+            call,
+            lambda found: self._exported(*found),
+            lambda error: self._export_failed(
+                error, retry=lambda message: self._export_to(folder, f"{message}\n\n{prompt}")
+            ),
+        )
 
-        def failed(error: UserError) -> None:
-            if isinstance(error, WrongPassphrase):
-                self._export_to(folder, f"{error.message}\n\n{prompt}")
-            else:
-                self._export_failed(error)
+    def _exported(self, result: ExportResult, held: HeldBack) -> None:
+        """Say what was written, and what stayed home and why (with the next step's button)."""
+        from dvdesk.sync.held_back import held_lines, next_step  # noqa: PLC0415
 
-        run_with_progress(self, _("Exporting the package…"), call, done, failed)
+        self._finished(
+            _("Package number {sequence} exported to {file}.").format(
+                sequence=result.sequence, file=result.path
+            )
+        )
+        text = _(
+            "Package number {sequence} for {office} was written and checked: {file} "
+            "({records} records). You can now remove the USB stick."
+        ).format(
+            sequence=result.sequence,
+            office=result.destination_name,
+            file=result.path,
+            records=number(result.records),
+        )
+        step = next_step(held)
+        show_steps(
+            self,
+            title=_("Package exported"),
+            text="\n\n".join([text, *held_lines(held)]),
+            steps=[step] if step else [],
+            actions={"drafts": lambda: self.drafts_wanted.emit(held.draft_type or "inspection")},
+            icon=QMessageBox.Icon.Information,
+        )
 
     def import_packages(self) -> None:
         from dvdesk.sync.batch import import_batch  # noqa: PLC0415

@@ -59,7 +59,7 @@ from dvdesk.sync.format import (
     sha256_hex,
     unb64,
 )
-from dvdesk.sync.held_back import NothingToSend, held_back
+from dvdesk.sync.held_back import HeldBack, NothingToSend, held_back
 from dvdesk.sync.policy import destination_requires_encryption
 from dvdesk.sync.progress import CancelCheck, Progress, check_cancel, never, no_progress
 from dvdesk.sync.relay import relay_folder, stored_name
@@ -198,18 +198,21 @@ def _refuse_empty(session: Session, office: OfficeView, plan: _Plan, *, document
         return
     if counts_member(connection, office=office.code)[1]:
         return
+    one_person = not office_has_users(session)
     raise NothingToSend(
         destination=plan.destination.name,
-        held=held_back(connection, owner=office.code),
-        one_person=not office_has_users(session),
+        held=held_back(connection, owner=office.code, one_person=one_person),
     )
 
 
-def demo_kept(store: Store) -> int:
-    """This office's demo records, which no package carries."""
+def records_kept(store: Store) -> HeldBack:
+    """This office's records no package carries now (unapproved, demo), by reason."""
     office = get_office(store)
-    with store.raw() as connection:
-        return held_back(connection, owner=office.code).demo
+    with store.session() as session:
+        one_person = not office_has_users(session)
+        connection = session.connection().connection.driver_connection
+        assert isinstance(connection, sqlite3.Connection)
+        return held_back(connection, owner=office.code, one_person=one_person)
 
 
 def _relayed_since(session: Session, after: int) -> tuple[PackageIn, ...]:

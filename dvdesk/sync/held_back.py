@@ -43,13 +43,14 @@ class HeldBack:
     returned: int = 0  # sent back by the level above for correction
     demo: int = 0
     draft_type: str | None = None  # the type of the latest draft: whose list to open
+    one_person: bool = True  # no users: the one person approves drafts without submitting
 
     @property
     def unapproved(self) -> int:
         return self.drafts + self.waiting + self.returned
 
 
-def held_back(connection: sqlite3.Connection, *, owner: str) -> HeldBack:
+def held_back(connection: sqlite3.Connection, *, owner: str, one_person: bool) -> HeldBack:
     by_status = dict(connection.execute(_BY_STATUS, (owner,)).fetchall())
     (demo,) = connection.execute(_DEMO, (owner,)).fetchone()
     latest = connection.execute(_LATEST_DRAFT, (owner,)).fetchone()
@@ -60,22 +61,34 @@ def held_back(connection: sqlite3.Connection, *, owner: str) -> HeldBack:
         returned=int(by_status.get(ApprovalStatus.RETURNED.value, 0)),
         demo=int(demo),
         draft_type=latest[0] if latest else None,
+        one_person=one_person,
     )
 
 
 class NothingToSend(Conflict):
     """The export stopped before writing: the package would carry nothing."""
 
-    def __init__(self, *, destination: str, held: HeldBack, one_person: bool) -> None:
+    def __init__(self, *, destination: str, held: HeldBack) -> None:
         self.held = held
-        super().__init__(
-            _nothing_message(destination, held, one_person), step=_step(held, one_person)
-        )
+        lines = [
+            _("Nothing to send to {office}: no package was written and no number was used.").format(
+                office=destination
+            ),
+            *held_lines(held),
+        ]
+        if not held.unapproved:
+            lines.append(
+                _(
+                    "Every other record of this office was already sent in an earlier package. "
+                    "Add or change a record, then export again."
+                )
+            )
+        super().__init__("\n\n".join(lines), step=next_step(held))
 
 
-def _step(held: HeldBack, one_person: bool) -> str | None:
+def next_step(held: HeldBack) -> str | None:
     """The one next step a button can do: the approval queue only when records wait there."""
-    if held.waiting or (held.drafts and one_person):
+    if held.waiting or (held.drafts and held.one_person):
         return "approvals"
     if held.drafts:
         return "drafts"
@@ -84,13 +97,10 @@ def _step(held: HeldBack, one_person: bool) -> str | None:
     return None
 
 
-def _nothing_message(destination: str, held: HeldBack, one_person: bool) -> str:
-    lines = [
-        _("Nothing to send to {office}: no package was written and no number was used.").format(
-            office=destination
-        )
-    ]
-    if held.drafts and one_person:
+def held_lines(held: HeldBack) -> list[str]:
+    """Why records stayed home, one sentence per reason, each with what to do next."""
+    lines = []
+    if held.drafts and held.one_person:
         lines.append(
             _(
                 "{count} record(s) are still drafts. In an office without users you approve "
@@ -121,14 +131,7 @@ def _nothing_message(destination: str, held: HeldBack, one_person: bool) -> str:
         )
     if held.demo:
         lines.append(demo_note(held.demo))
-    if not held.unapproved:
-        lines.append(
-            _(
-                "Every other record of this office was already sent in an earlier package. "
-                "Add or change a record, then export again."
-            )
-        )
-    return "\n\n".join(lines)
+    return lines
 
 
 def demo_note(count: int) -> str:

@@ -28,8 +28,8 @@ from dvdesk.sync.batch import (
     package_files,
 )
 from dvdesk.sync.card_advice import card_advice
-from dvdesk.sync.export import demo_kept, export_package
-from dvdesk.sync.held_back import demo_note
+from dvdesk.sync.export import export_package, records_kept
+from dvdesk.sync.held_back import held_lines
 from dvdesk.sync.history import history_findings
 from dvdesk.sync.keycard import read_card_file
 from dvdesk.sync.policy import set_encryption_required
@@ -420,7 +420,7 @@ def run_export(args: argparse.Namespace) -> int:
             encrypt=args.encrypt,
             full=args.full,
         )
-        kept = demo_kept(store)
+        kept = records_kept(store)
     print(
         _(
             "Package {sequence} for {office} written to {file}: {records} record(s), verified."
@@ -431,8 +431,8 @@ def run_export(args: argparse.Namespace) -> int:
             records=number(result.records),
         )
     )
-    if kept:
-        print(demo_note(kept))
+    for line in held_lines(kept):
+        print(line)
     return 0
 
 
