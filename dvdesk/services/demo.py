@@ -353,6 +353,12 @@ def demo_count(store: Store) -> int:
     return int(count)
 
 
+def treat_demo_as_real(store: Store) -> None:
+    """Drop the demo mark: for benchmarks and tests that need bulk records that travel."""
+    with store.raw() as connection:
+        connection.execute("DELETE FROM demo_record")
+
+
 def remove_demo_records(store: Store) -> int:
     """Delete every demo record, with its parts, notes and approval, in one transaction.
 
