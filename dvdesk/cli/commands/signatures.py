@@ -26,6 +26,7 @@ from dvdesk.signatures.documents import (
 from dvdesk.signatures.issued import issued_entries, issued_entry
 from dvdesk.signatures.settings import get_signing_settings, set_signing_settings
 from dvdesk.signatures.sign import Role, SigningRequest, role_label
+from dvdesk.signatures.revocation_lists import stored_lists
 from dvdesk.signatures.token import candidate_modules, list_tokens
 from dvdesk.signatures.travel import ReceivedView, list_received
 from dvdesk.signatures.trust_roots import (
@@ -322,7 +323,8 @@ def run_document_verify(args: argparse.Namespace) -> int:
     data = _read_pdf(args.file)
     with _store(args) as store:
         roots = root_certificates(store)
-    result = verify_pdf(data, roots=roots)
+        crls = stored_lists(store)
+    result = verify_pdf(data, roots=roots, crls=crls)
     if args.json:
         print_json(verify_json(result))
     else:
@@ -334,6 +336,8 @@ def check_json(check: SignatureCheck) -> dict[str, object]:
     return {
         **asdict(check),
         "signed_at": check.signed_at.isoformat() if check.signed_at else None,
+        "revoked_at": check.revoked_at.isoformat() if check.revoked_at else None,
+        "revocation_state": check.revocation_state.value,
         "status": check.status.value,
         "problems": list(check.problems),
     }
@@ -384,7 +388,8 @@ def _print_result(result: VerifyResult) -> None:
             "  "
             + _("Certificate valid at signing: {value}").format(value=_yes(check.valid_at_signing))
         )
-        print("  " + check.revocation)
+        if check.revocation not in check.problems:
+            print("  " + check.revocation)
         for problem in check.problems:
             print(f"  ! {problem}")
 
