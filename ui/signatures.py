@@ -49,6 +49,7 @@ from dvdesk.signatures.settings import get_signing_settings, set_signing_setting
 from dvdesk.signatures.sign import Role, SigningRequest, role_label
 from dvdesk.signatures.token import TokenInfo, list_tokens
 from dvdesk.signatures.travel import ReceivedView, list_received, received_pdf
+from dvdesk.signatures.revocation_lists import stored_lists
 from dvdesk.signatures.trust_roots import root_certificates
 from dvdesk.signatures.verify import (
     STATUS_LABELS,
@@ -140,7 +141,7 @@ class VerifyPage(QWidget):
             data = received_pdf(store, received_id=received_id)
             if data is None:
                 raise UserError(_("The document is no longer in the database."))
-            return verify_pdf(data, roots=root_certificates(store))
+            return verify_pdf(data, roots=root_certificates(store), crls=stored_lists(store))
 
         run_in_background(check, on_done=self.show_result, on_failed=self._failed)
 
@@ -183,7 +184,7 @@ class VerifyPage(QWidget):
                 raise UserError(
                     _("Cannot read {file}: {reason}.").format(file=path, reason=error.strerror)
                 ) from None
-            return verify_pdf(data, roots=root_certificates(store))
+            return verify_pdf(data, roots=root_certificates(store), crls=stored_lists(store))
 
         run_in_background(check, on_done=self.show_result, on_failed=self._failed)
 

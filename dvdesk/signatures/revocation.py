@@ -139,10 +139,14 @@ def _listed(
             ).format(revoked=_when(revoked_at), claimed=_when(claimed_time)),
             revoked_at,
         )
-    return Revocation(
-        RevocationState.REVOKED,
-        _("Revoked: the certificate was revoked on {revoked}, before it signed.").format(
-            revoked=_when(revoked_at)
-        ),
-        revoked_at,
-    )
+    if claimed_time is not None:
+        text = _(
+            "Revoked: the certificate was revoked on {revoked}; even the signer's own clock "
+            "({claimed}) puts the signature after that."
+        ).format(revoked=_when(revoked_at), claimed=_when(claimed_time))
+    else:
+        text = _(
+            "Revoked: the certificate was revoked on {revoked}, and the signature carries no "
+            "trusted signing time."
+        ).format(revoked=_when(revoked_at))
+    return Revocation(RevocationState.REVOKED, text, revoked_at)

@@ -26,7 +26,13 @@ from dvdesk.signatures.documents import (
 from dvdesk.signatures.issued import issued_entries, issued_entry
 from dvdesk.signatures.settings import get_signing_settings, set_signing_settings
 from dvdesk.signatures.sign import Role, SigningRequest, role_label
-from dvdesk.signatures.revocation_lists import stored_lists
+from dvdesk.signatures.revocation_lists import (
+    CrlInfo,
+    add_crl,
+    list_crls,
+    remove_crl,
+    stored_lists,
+)
 from dvdesk.signatures.token import candidate_modules, list_tokens
 from dvdesk.signatures.travel import ReceivedView, list_received
 from dvdesk.signatures.trust_roots import (
@@ -98,6 +104,26 @@ def _trust_parser(commands: argparse._SubParsersAction[Any]) -> None:
     remove = actions.add_parser("remove", help=_("stop trusting a root"))
     remove.add_argument("fingerprint", help=_("its fingerprint (at least the first 8 characters)"))
     remove.set_defaults(run=run_trust_remove)
+    _crl_actions(actions)
+
+
+def _crl_actions(actions: argparse._SubParsersAction[Any]) -> None:
+    add = actions.add_parser(
+        "add-crl", help=_("import a certificate authority's revocation list (.crl, PEM or DER)")
+    )
+    add.add_argument("file", help=_("the revocation list file"))
+    add.add_argument(
+        "--issuer",
+        metavar=_("FILE"),
+        help=_("the certificate of the subordinate authority that signed the list, if not a root"),
+    )
+    add.set_defaults(run=run_crl_add)
+    listing = actions.add_parser("list-crl", help=_("the imported revocation lists"))
+    listing.add_argument("--json", action="store_true", help=_("print JSON"))
+    listing.set_defaults(run=run_crl_list)
+    remove = actions.add_parser("remove-crl", help=_("remove an imported revocation list"))
+    remove.add_argument("key", help=_("its key (at least the first 8 characters)"))
+    remove.set_defaults(run=run_crl_remove)
 
 
 def add_document_actions(actions: argparse._SubParsersAction[Any]) -> None:
@@ -486,4 +512,53 @@ def run_trust_remove(args: argparse.Namespace) -> int:
     with _store(args) as store:
         root = remove_root(store, fingerprint_prefix=args.fingerprint)
     print(_("No longer trusted: {subject}.").format(subject=root.subject))
+    return 0
+
+
+def run_crl_add(args: argparse.Namespace) -> int:
+    issuer = Path(args.issuer) if args.issuer else None
+    with _store(args) as store:
+        added = add_crl(store, path=Path(args.file), issuer_path=issuer)
+    print(
+        _("Imported the revocation list of {issuer}: {line}").format(
+            issuer=added.issuer, line=crl_summary(added)
+        )
+    )
+    return 0
+
+
+def crl_summary(info: CrlInfo) -> str:
+    """Issue date, next update and entries: what an administrator checks before trusting it."""
+    following = (
+        short_date(info.next_update.astimezone().date()) if info.next_update else _("not given")
+    )
+    return _("issued {issued}, next update {next}, {count} revoked certificate(s).").format(
+        issued=short_date(info.this_update.astimezone().date()), next=following, count=info.revoked
+    )
+
+
+def run_crl_list(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        lists = list_crls(store)
+    return print_listing(
+        lists,
+        as_json=args.json,
+        json_of=_crl_json,
+        line=lambda info: f"{info.issuer_key[:16]}  {info.issuer}  {crl_summary(info)}",
+        empty=_("No revocation list is imported. Add one with 'dvdesk trust add-crl FILE'."),
+    )
+
+
+def _crl_json(info: CrlInfo) -> dict[str, object]:
+    return {
+        **asdict(info),
+        "this_update": info.this_update.isoformat(),
+        "next_update": info.next_update.isoformat() if info.next_update else None,
+    }
+
+
+def run_crl_remove(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        removed = remove_crl(store, issuer_key_prefix=args.key)
+    print(_("Removed the revocation list of {issuer}.").format(issuer=removed.issuer))
     return 0
