@@ -230,9 +230,7 @@ def test_assessment_of_a_certificate_not_listed(
     _lists(store, ca, tmp_path, make_crl(ca, this_update=old, next_update=old + timedelta(days=7)))
     outdated = assess(cert, lists=stored_lists(store), trusted_time=None, claimed_time=NOW)
     assert outdated.state is RevocationState.OUTDATED and "quá hạn" in outdated.text
-    fresh = assess(
-        cert, lists=stored_lists(store), trusted_time=None, claimed_time=NOW, now=old
-    )
+    fresh = assess(cert, lists=stored_lists(store), trusted_time=None, claimed_time=NOW, now=old)
     assert fresh.state is RevocationState.GOOD
     assert fresh.text == f"Không bị thu hồi theo danh sách ngày {old.astimezone():%d/%m/%Y}."
     # A certificate of another authority with the same serial is not matched by this list.

@@ -22,9 +22,7 @@ NUMBER = "01-BB/BXDĐ"
 
 
 @pytest.fixture
-def signed(
-    store: Store, cli: CliRunner, token: SoftToken, issued: Path, tmp_path: Path
-) -> Path:
+def signed(store: Store, cli: CliRunner, token: SoftToken, issued: Path, tmp_path: Path) -> Path:
     """The issued minutes signed by the chair (no timestamp), the CA's root trusted."""
     return _sign(cli, token, tmp_path)
 
@@ -74,7 +72,10 @@ def test_a_revoked_signer_is_reported_revoked(
     assert signature["intact"] and signature["chain_trusted"]
     assert f"{revoked_at.astimezone():%d/%m/%Y}" in str(signature["revocation"])
     text = cli("document", "verify", str(signed))
-    assert "Chữ ký số 1: chứng thư đã bị thu hồi" in text.out and "kể cả đồng hồ của người ký" in text.out
+    assert (
+        "Chữ ký số 1: chứng thư đã bị thu hồi" in text.out
+        and "kể cả đồng hồ của người ký" in text.out
+    )
 
 
 def test_a_signer_not_on_the_list_is_valid_and_says_which_list(

@@ -45,11 +45,11 @@ from dvdesk.signatures.documents import (
     signature_summary,
 )
 from dvdesk.signatures.issued import IssuedEntry, issued_entry
+from dvdesk.signatures.revocation_lists import stored_lists
 from dvdesk.signatures.settings import get_signing_settings, set_signing_settings
 from dvdesk.signatures.sign import Role, SigningRequest, role_label
 from dvdesk.signatures.token import TokenInfo, list_tokens
 from dvdesk.signatures.travel import ReceivedView, list_received, received_pdf
-from dvdesk.signatures.revocation_lists import stored_lists
 from dvdesk.signatures.trust_roots import root_certificates
 from dvdesk.signatures.verify import (
     STATUS_LABELS,

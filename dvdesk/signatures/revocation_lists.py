@@ -24,6 +24,7 @@ from dvdesk.clock import now_iso
 from dvdesk.db.schema import RevocationList
 from dvdesk.domain.people import Role as UserRole
 from dvdesk.errors import Conflict, NotFound, UserError
+from dvdesk.formatting import short_date
 from dvdesk.i18n import _
 from dvdesk.services.audit import audit
 from dvdesk.services.auth import check
@@ -67,6 +68,25 @@ class _Checked:
     crl: x509.CertificateRevocationList
     issuer: x509.Certificate
     der: bytes
+
+
+class UnknownIssuer(UserError):
+    """No trusted authority signed the list; a front-end may offer to choose the
+    certificate of the subordinate authority named ``issuer``."""
+
+    def __init__(self, message: str, *, issuer: str) -> None:
+        super().__init__(message)
+        self.issuer = issuer
+
+
+def summary(info: CrlInfo) -> str:
+    """Issue date, next update and entries: what an administrator checks before taking it."""
+    following = (
+        short_date(info.next_update.astimezone().date()) if info.next_update else _("not given")
+    )
+    return _("issued {issued}, next update {next}, {count} revoked certificate(s).").format(
+        issued=short_date(info.this_update.astimezone().date()), next=following, count=info.revoked
+    )
 
 
 def _too_large(path: Path) -> Refused:
@@ -166,12 +186,13 @@ def _check_list(
     _refuse_partial(crl, source=source)
     signer = next((cert for cert in _trusted_signers(roots, issuer) if _signs(crl, cert)), None)
     if signer is None:
-        raise UserError(
+        raise UnknownIssuer(
             _(
                 "{file} is not signed by a trusted certificate authority (it names {issuer}). "
                 "Add that authority's root certificate first; if a subordinate authority issued "
                 "the list, give its certificate too."
-            ).format(file=shown(str(source), limit=200), issuer=_name(crl.issuer))
+            ).format(file=shown(str(source), limit=200), issuer=_name(crl.issuer)),
+            issuer=_name(crl.issuer),
         )
     _refuse_odd_dates(crl, source=source)
     return _Checked(crl=crl, issuer=signer, der=crl.public_bytes(serialization.Encoding.DER))
@@ -353,8 +374,7 @@ def remove_crl(store: Store, *, issuer_key_prefix: str) -> CrlInfo:
         if len(rows) != 1:
             raise NotFound(
                 _(
-                    "No single revocation list has the key {prefix}. See "
-                    "'dvdesk trust list-crl'."
+                    "No single revocation list has the key {prefix}. See 'dvdesk trust list-crl'."
                 ).format(prefix=prefix)
             )
         row = rows[0]

@@ -122,9 +122,7 @@ def verify_pdf(
         return VerifyResult(
             signatures=(_broken(_("The file is not a readable PDF (damaged or changed).")),)
         )
-    return VerifyResult(
-        signatures=tuple(_check(sig, roots=roots, crls=crls) for sig in embedded)
-    )
+    return VerifyResult(signatures=tuple(_check(sig, roots=roots, crls=crls) for sig in embedded))
 
 
 def _broken(problem: str) -> SignatureCheck:

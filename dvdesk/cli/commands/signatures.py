@@ -24,15 +24,16 @@ from dvdesk.signatures.documents import (
     signature_summary,
 )
 from dvdesk.signatures.issued import issued_entries, issued_entry
-from dvdesk.signatures.settings import get_signing_settings, set_signing_settings
-from dvdesk.signatures.sign import Role, SigningRequest, role_label
 from dvdesk.signatures.revocation_lists import (
     CrlInfo,
     add_crl,
     list_crls,
     remove_crl,
     stored_lists,
+    summary,
 )
+from dvdesk.signatures.settings import get_signing_settings, set_signing_settings
+from dvdesk.signatures.sign import Role, SigningRequest, role_label
 from dvdesk.signatures.token import candidate_modules, list_tokens
 from dvdesk.signatures.travel import ReceivedView, list_received
 from dvdesk.signatures.trust_roots import (
@@ -521,20 +522,10 @@ def run_crl_add(args: argparse.Namespace) -> int:
         added = add_crl(store, path=Path(args.file), issuer_path=issuer)
     print(
         _("Imported the revocation list of {issuer}: {line}").format(
-            issuer=added.issuer, line=crl_summary(added)
+            issuer=added.issuer, line=summary(added)
         )
     )
     return 0
-
-
-def crl_summary(info: CrlInfo) -> str:
-    """Issue date, next update and entries: what an administrator checks before trusting it."""
-    following = (
-        short_date(info.next_update.astimezone().date()) if info.next_update else _("not given")
-    )
-    return _("issued {issued}, next update {next}, {count} revoked certificate(s).").format(
-        issued=short_date(info.this_update.astimezone().date()), next=following, count=info.revoked
-    )
 
 
 def run_crl_list(args: argparse.Namespace) -> int:
@@ -544,7 +535,7 @@ def run_crl_list(args: argparse.Namespace) -> int:
         lists,
         as_json=args.json,
         json_of=_crl_json,
-        line=lambda info: f"{info.issuer_key[:16]}  {info.issuer}  {crl_summary(info)}",
+        line=lambda info: f"{info.issuer_key[:16]}  {info.issuer}  {summary(info)}",
         empty=_("No revocation list is imported. Add one with 'dvdesk trust add-crl FILE'."),
     )
 
