@@ -5,20 +5,24 @@ or only claiming so (the signer's clock), and no list at all."""
 from __future__ import annotations
 
 import io
+import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pytestqt.qtbot import QtBot
 
 from dvdesk.services.store import Store
 from tests.conftest import CliRunner, Result
 from tests.crl_fixtures import make_crl, make_intermediate
 from tests.signature_fixtures import PIN, SoftToken, needs_softhsm, timestamp_server
+from ui.signatures import VerifyPage
 
 pytestmark = [needs_softhsm, pytest.mark.slow]
 
 NUMBER = "01-BB/BXDĐ"
+SCREENSHOT = os.environ.get("DVDESK_SCREENSHOT_DIR")
 
 
 @pytest.fixture
@@ -83,7 +87,7 @@ def test_a_signer_not_on_the_list_is_valid_and_says_which_list(
 ) -> None:
     code, before = verify(cli, signed)
     assert code == 0 and before["revocation_state"] == "not_checked"
-    assert "Chưa kiểm tra thu hồi" in str(before["revocation"])
+    assert "chưa kiểm tra thu hồi" in str(before["revocation"])
     assert "danh sách thu hồi" in str(before["revocation"])  # and what to do about it
     assert import_crl(cli, tmp_path, make_crl(token.ca)).code == 0
     code, signature = verify(cli, signed)
@@ -151,3 +155,26 @@ def test_the_command_line_refuses_hostile_lists(
     [kept] = cli("trust", "list-crl", "--json").json()
     removed = cli("trust", "remove-crl", kept["issuer_key"][:10])
     assert removed.code == 0 and cli("trust", "list-crl", "--json").json() == []
+
+
+def test_the_verify_screen_shows_a_revoked_signer(
+    store: Store, cli: CliRunner, token: SoftToken, signed: Path, tmp_path: Path, qtbot: QtBot
+) -> None:
+    revoked_at = datetime.now(UTC).replace(microsecond=0) - timedelta(days=1)
+    crl = make_crl(token.ca, revoked=((signer_serial(signed), revoked_at),))
+    assert import_crl(cli, tmp_path, crl).code == 0
+    page = VerifyPage(store)
+    qtbot.addWidget(page)
+    page.resize(1366, 700)
+    page.show()
+    page.check_file(signed)
+    qtbot.waitUntil(lambda: page.result is not None, timeout=30_000)
+    status, revocation = page.table.item(0, 1), page.table.item(0, 6)
+    assert status is not None and status.text() == "chứng thư đã bị thu hồi"
+    assert revocation is not None and revocation.text() == "chứng thư đã bị thu hồi"
+    assert (
+        f"1. Đã bị thu hồi: chứng thư số đã bị thu hồi ngày {revoked_at.astimezone():%d/%m/%Y}"
+        in (page.problems.text())
+    )
+    if SCREENSHOT:
+        page.grab().save(str(Path(SCREENSHOT) / "verify_revoked.png"))

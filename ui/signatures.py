@@ -52,6 +52,7 @@ from dvdesk.signatures.token import TokenInfo, list_tokens
 from dvdesk.signatures.travel import ReceivedView, list_received, received_pdf
 from dvdesk.signatures.trust_roots import root_certificates
 from dvdesk.signatures.verify import (
+    REVOCATION_LABELS,
     STATUS_LABELS,
     SignatureCheck,
     Status,
@@ -106,8 +107,9 @@ class VerifyPage(QWidget):
         self.problems.setWordWrap(True)
         note = QLabel(
             _(
-                "“Revocation not checked”: without a network dvdesk cannot ask the certificate "
-                "authority whether a certificate was revoked. Press F1 for more."
+                "Revocation is checked against the revocation lists (.crl) imported under "
+                "Trusted root certificates; without the authority's list a signature shows "
+                "“revocation not checked”. Press F1 for more."
             )
         )
         note.setWordWrap(True)
@@ -213,9 +215,9 @@ class VerifyPage(QWidget):
             )
         self.problems.setText(
             "\n".join(
-                f"{index}. {problem}"
+                f"{index}. {said}"
                 for index, check in enumerate(result.signatures, start=1)
-                for problem in check.problems
+                for said in _explained(check)
             )
         )
 
@@ -279,6 +281,13 @@ class ReceivedPanel(QGroupBox):
             self.check_document.emit(item.id, f"{item.office_code} · {item.reference}")
 
 
+def _explained(check: SignatureCheck) -> list[str]:
+    """The problems, and what the revocation check found (which list, which time)."""
+    if check.revocation in check.problems or not check.signer:
+        return list(check.problems)
+    return [*check.problems, check.revocation]
+
+
 def _cells(check: SignatureCheck) -> list[str]:
     signed_at = ""
     if check.signed_at is not None:
@@ -297,7 +306,7 @@ def _cells(check: SignatureCheck) -> list[str]:
         _yes(check.intact),
         covers,
         _yes(check.chain_trusted),
-        check.revocation,
+        _(REVOCATION_LABELS[check.revocation_state]),
     ]
 
 

@@ -79,9 +79,9 @@ def assess(
         return Revocation(
             RevocationState.NOT_CHECKED,
             _(
-                "Revocation not checked: no revocation list of the certificate authority is "
-                "imported. Ask the authority for its list (.crl) and add it under Trusted root "
-                "certificates."
+                "Revocation: not checked, as no revocation list of the certificate authority "
+                "is imported. Ask the authority for its list (.crl) and add it under Trusted "
+                "root certificates."
             ),
         )
     entry = kept.crl.get_revoked_certificate_by_serial_number(cert.serial_number)

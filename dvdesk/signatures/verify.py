@@ -57,6 +57,14 @@ STATUS_LABELS = {
     Status.REVOKED: N_("certificate revoked"),
     Status.UNSIGNED: N_("not signed"),
 }
+# A table cell's worth; the full sentence (which list, which time) is SignatureCheck.revocation.
+REVOCATION_LABELS = {
+    RevocationState.NOT_CHECKED: N_("revocation not checked"),
+    RevocationState.GOOD: N_("not revoked"),
+    RevocationState.OUTDATED: N_("not revoked, list outdated"),
+    RevocationState.REVOKED: N_("certificate revoked"),
+    RevocationState.SIGNED_BEFORE: N_("signed before the revocation"),
+}
 # "chưa kiểm tra thu hồi": no revocation data offline, so nobody can say the
 # certificate was not revoked. Shown with every signature.
 REVOCATION_NOT_CHECKED = N_("revocation not checked")
