@@ -240,3 +240,24 @@ def test_assessment_of_a_certificate_not_listed(
         assess(other, lists=stored_lists(store), trusted_time=None, claimed_time=NOW).state
         is RevocationState.NOT_CHECKED
     )
+
+
+def test_only_the_administrator_adds_or_removes_a_list(
+    store: Store, ca: Authority, tmp_path: Path
+) -> None:
+    from dvdesk.domain.people import Role
+    from dvdesk.services.auth import PermissionDenied, sign_in
+    from dvdesk.services.users import add_user
+
+    path = crl_file(tmp_path, make_crl(ca))
+    add_crl(store, path=path)
+    [kept] = list_crls(store)
+    add_user(store, name="quantri", roles=[Role.ADMIN], password="mat-khau-quan-tri")
+    add_user(store, name="nhanvien", roles=[Role.CLERK], password="mat-khau-nhan-vien")
+    sign_in(store, name="nhanvien", password="mat-khau-nhan-vien")
+    newer = crl_file(tmp_path, make_crl(ca, number=2), "newer.crl")
+    with pytest.raises(PermissionDenied, match="nhanvien"):
+        add_crl(store, path=newer)
+    with pytest.raises(PermissionDenied, match="nhanvien"):
+        remove_crl(store, issuer_key_prefix=kept.issuer_key)
+    assert [item.number for item in list_crls(store)] == ["1"]
