@@ -199,10 +199,12 @@ def _revocation(status: PdfSignatureStatus, *, crls: Sequence[StoredList]) -> Re
         claimed_time=status.signer_reported_dt,
     )
     details = status.revocation_details
-    if details is None or found.state in (RevocationState.REVOKED, RevocationState.SIGNED_BEFORE):
+    if details is None:
         return found
-    if details.ca_revoked:
+    if details.ca_revoked:  # dvdesk reads the signer's own entry only; this is above it
         text = _("Revoked: a certificate authority of the chain was revoked on {date}.")
+    elif found.state in (RevocationState.REVOKED, RevocationState.SIGNED_BEFORE):
+        return found  # the same entry, read with the trusted time rather than the claimed one
     else:
         text = _("Revoked: the certificate was revoked on {date}.")
     when = details.revocation_date
