@@ -261,3 +261,14 @@ def test_only_the_administrator_adds_or_removes_a_list(
     with pytest.raises(PermissionDenied, match="nhanvien"):
         remove_crl(store, issuer_key_prefix=kept.issuer_key)
     assert [item.number for item in list_crls(store)] == ["1"]
+
+
+def test_an_outdated_list_still_revokes(store: Store, ca: Authority, tmp_path: Path) -> None:
+    """A revocation is never undone: an old list that names the certificate still counts."""
+    _key, cert = issue_certificate(ca, common="Nguyễn Văn An", organisation="Ban Dân vận")
+    old = NOW - timedelta(days=30)
+    revoked = ((cert.serial_number, old - timedelta(days=1)),)
+    data = make_crl(ca, revoked=revoked, this_update=old, next_update=old + timedelta(days=7))
+    _lists(store, ca, tmp_path, data)
+    found = assess(cert, lists=stored_lists(store), trusted_time=None, claimed_time=NOW)
+    assert found.state is RevocationState.REVOKED
