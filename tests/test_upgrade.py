@@ -231,3 +231,24 @@ def test_upgraded_demo_records_are_marked_and_stay_home(
     left = connection.execute("SELECT count(*) FROM record").fetchone()[0]
     connection.close()
     assert left == total - all_marked  # deleted outright: no deletion records to send
+
+
+def test_upgraded_offices_take_revocation_lists(
+    old_install: Path, paths: DataPaths, cli: CliRunner, tmp_path: Path
+) -> None:
+    """Revocation lists came with 0011: any older database gains the table and takes a list
+    signed by a root it trusts."""
+    from tests.crl_fixtures import make_crl
+    from tests.signature_fixtures import make_ca
+
+    ca = make_ca("CA Ban Cơ yếu")
+    root = tmp_path / "root.pem"
+    root.write_bytes(ca.pem)
+    crl = tmp_path / "ca.crl"
+    crl.write_bytes(make_crl(ca))
+    assert cli("trust", "add-root", str(root)).code == 0
+    added = cli("trust", "add-crl", str(crl))
+    assert added.code == 0, added.err
+    assert [entry["issuer"] for entry in cli("trust", "list-crl", "--json").json()] == [
+        "CA Ban Cơ yếu"
+    ]

@@ -10,8 +10,8 @@ own records and those of its demo communes (never enrolled, so they sent nothing
 marked: a parent may hold a real child's records made by an older demo, and it may not
 change or remove those.
 
-Revision ID: 0011_demo_records
-Revises: 0010_record_notes
+Revision ID: 0012_demo_records
+Revises: 0011_revocation_lists
 Create Date: 2026-11-29
 """
 
@@ -20,8 +20,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0011_demo_records"
-down_revision: str | None = "0010_record_notes"
+revision: str = "0012_demo_records"
+down_revision: str | None = "0011_revocation_lists"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
