@@ -164,8 +164,13 @@ def test_ctrl_8_focuses_the_export_not_create_the_key(
     exchange: Exchange, app: QApplication, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     window = _main(exchange.child, qtbot)
-    asked = _choose_folder(monkeypatch, exchange.stick)
-    monkeypatch.setattr(QFileDialog, "exec", lambda dialog: asked.append("usb") or 0)
+    asked: list[str] = []
+
+    def cancel_the_folder(_dialog: QFileDialog) -> int:
+        asked.append("usb")
+        return 0
+
+    monkeypatch.setattr(QFileDialog, "exec", cancel_the_folder)
     passphrases = _no_passphrase(monkeypatch)
     qtbot.keyClick(window, Qt.Key.Key_8, CTRL)
     page = window.exchange
@@ -226,7 +231,8 @@ def test_import_messages_name_buttons_and_keep_harmless_news_calm(
     assert "“Đăng ký thẻ khóa của cấp trên hoặc cấp dưới…”" in text
     assert active_key(exchange.parent).key_id not in text
     assert "Đăng &ký thẻ khóa…" in shown[0].buttons
-    assert "'dvdesk" not in page.summary.item(0, 7).text()
+    note = page.summary.item(0, 7)
+    assert note is not None and "'dvdesk" not in note.text()
 
     # Two packages of a commune: the newer imported first, the older changes nothing.
     exchange.add()
