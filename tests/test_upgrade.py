@@ -193,7 +193,7 @@ def test_upgraded_records_take_this_offices_notes(
 def test_upgraded_demo_records_are_marked_and_stay_home(
     old_install: Path, paths: DataPaths, cli: CliRunner
 ) -> None:
-    """0011 finds the demo records an older version wrote (by the demo writer's name and its
+    """0012 finds the demo records an older version wrote (by the demo writer's name and its
     audit entry): they are marked, so they are never exported and can be removed."""
     connection = sqlite3.connect(paths.database)
     own = connection.execute("SELECT code FROM office").fetchone()[0]
@@ -233,6 +233,7 @@ def test_upgraded_demo_records_are_marked_and_stay_home(
     assert left == total - all_marked  # deleted outright: no deletion records to send
 
 
+@pytest.mark.parametrize("old_install", OLDER, ids=[p.stem for p in OLDER], indirect=True)
 def test_upgraded_offices_take_revocation_lists(
     old_install: Path, paths: DataPaths, cli: CliRunner, tmp_path: Path
 ) -> None:
