@@ -1,9 +1,11 @@
 """How fast a 6-month report (PDF) and workbook come out of a province's data.
 
     .venv/bin/python -m bench.report_rate --records 1000000
+    .venv/bin/python -m bench.report_rate --data /tmp/bp/r100000 --period 2025
 
 Generates ``--records`` demo records spread over ``--communes`` subordinate
-communes (five-digit codes) into a temporary folder, then times, on the same
+communes (five-digit codes) into a temporary folder (or copies the data folder
+given with ``--data``, which is never written to), then times, on the same
 database:
 
 - raw: the aggregation SQL of the report (this period and the same period a year
@@ -95,13 +97,21 @@ def main() -> None:
     parser.add_argument("--period", default="2024-H1")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--data", type=Path, help="an existing data folder to copy instead of generating one"
+    )
     args = parser.parse_args()
     base = Path(tempfile.mkdtemp(prefix="dvdesk-bench-report-"))
     try:
         started = time.perf_counter()
-        paths = make_data(
-            base / "office", records=args.records, communes=args.communes, seed=args.seed
-        )
+        if args.data is not None:
+            # A copy: opening a store may migrate or log, and the given folder stays as it was.
+            shutil.copytree(args.data, base / "office")
+            paths = DataPaths(base / "office")
+        else:
+            paths = make_data(
+                base / "office", records=args.records, communes=args.communes, seed=args.seed
+            )
         generated = time.perf_counter() - started
         period = parse_period(args.period)
         raw, rows = best_of(args.repeat, lambda: raw_query(paths.database, period))
@@ -123,10 +133,14 @@ def main() -> None:
         shutil.rmtree(base, ignore_errors=True)
     totals = figures.totals
     in_period = totals.inspection.sessions + totals.supervision.sessions + totals.dialogue.sessions
-    print(f"records:                   {args.records:>12,}  (generated in {generated:.1f} s)")
-    print(f"communes:                  {args.communes:>12,}")
+    if args.data is not None:
+        print(f"data:                      {args.data}  (copied in {generated:.1f} s)")
+    else:
+        print(f"records:                   {args.records:>12,}  (generated in {generated:.1f} s)")
+        print(f"communes:                  {args.communes:>12,}")
     print(f"period:                    {period.key} ({period.start} .. {period.end})")
     print(f"records in period:         {in_period:>12,}  ({rows} aggregate rows)")
+    print(f"overdue recommendations:   {len(figures.overdue):>12,}")
     print(f"raw SQL aggregation:       {raw:>10.3f} s")
     print(f"dvdesk figures:            {figures_time:>10.3f} s  ratio {figures_time / raw:.2f}")
     print(

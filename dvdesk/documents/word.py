@@ -232,7 +232,7 @@ def _grid(word: object, grid: Grid, width_mm: float) -> None:
                 cell,
                 value,
                 size=grid.size,
-                bold=head or (grid.bold_last_row and r == last),
+                bold=head or (grid.bold_last_row and r == last) or r in grid.bold_rows,
                 align=align,
                 after=0,
             )

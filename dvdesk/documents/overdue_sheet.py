@@ -1,0 +1,64 @@
+"""The workbook's "Kiến nghị quá hạn" sheet: every overdue recommendation, one per row.
+
+The report's appendix lists only the oldest few per office (see
+:mod:`dvdesk.documents.overdue`) and points here for the full list, which a clerk
+filters and sorts in Excel by office, deadline or lateness.
+"""
+
+from __future__ import annotations
+
+from openpyxl import Workbook
+
+from dvdesk.documents.figures import ReportFigures
+from dvdesk.documents.overdue import days_overdue
+
+SHEET = "Kiến nghị quá hạn"
+_HEAD = [
+    "STT",
+    "Mã",
+    "Cơ quan",
+    "Cuộc kiểm tra, giám sát, đối thoại",
+    "Ngày",
+    "Nội dung kiến nghị",
+    "Nơi thực hiện",
+    "Hạn giải quyết",
+    "Số ngày quá hạn",
+    "Ghi chú",
+]
+_DATE = "dd/mm/yyyy"
+
+
+def add_overdue_sheet(book: Workbook, figures: ReportFigures, office_name: str) -> None:
+    """Append the sheet (also when nothing is overdue: then it holds the header only)."""
+    from dvdesk.documents import workbook  # noqa: PLC0415 - it imports us
+
+    sheet = book.create_sheet(SHEET)
+    lines = workbook.heading_lines(figures, office_name, "Kiến nghị quá hạn chưa giải quyết")
+    lines.append(f"Tính đến ngày {figures.as_of:%d/%m/%Y}")
+    row = workbook.titles(sheet, lines, len(_HEAD))
+    workbook.header(sheet, row, _HEAD)
+    for index, item in enumerate(figures.overdue, start=1):
+        line = row + index
+        workbook.table_row(
+            sheet,
+            line,
+            [
+                index,
+                item.office_code,
+                item.office_name,
+                item.record_title,
+                item.session_date,
+                item.content,
+                item.addressee or "",
+                item.deadline,
+                days_overdue(item, figures.as_of),
+                "Kỳ trước" if item.earlier else "",
+            ],
+        )
+        sheet.cell(row=line, column=5).number_format = _DATE
+        sheet.cell(row=line, column=8).number_format = _DATE
+    last = row + max(len(figures.overdue), 1)
+    sheet.auto_filter.ref = f"A{row}:J{last}"
+    workbook.widths(sheet, [6, 9, 30, 40, 12, 50, 24, 13, 10, 10])
+    sheet.freeze_panes = sheet.cell(row=row + 1, column=4)
+    workbook.print_setup(sheet, header_rows=f"{row}:{row}", landscape=True)
