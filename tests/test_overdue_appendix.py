@@ -224,3 +224,24 @@ def test_the_workbook_lists_every_overdue_item(store: Store) -> None:
     assert Counter(row[1] for row in rows) == Counter(i.office_code for i in figures.overdue)
     assert rows[0][7].date() == figures.overdue[0].deadline
     assert rows[0][8] == (figures.as_of - figures.overdue[0].deadline).days
+
+
+def test_an_office_below_with_only_old_items_still_gets_its_row(store: Store) -> None:
+    """No office below is registered and none reported in the period, but an imported
+    record from an earlier period is still overdue: it is summarised, not dropped."""
+    record_id = add_record(
+        store,
+        record_type=RecordType.INSPECTION,
+        data=inspection(
+            start_date="2021-03-01", end_date=None, recommendations=_overdue_recommendations(2)
+        ),
+    )
+    with store.raw() as connection:  # as an import from office 00009 would have stored it
+        connection.execute("UPDATE record SET office_code = '00009' WHERE id = ?", (record_id,))
+    figures = compute_figures(store, period=parse_period("2022"), scope=Scope.ALL, on=ON)
+    assert [row.code for row in figures.by_office] == [OFFICE["code"]]
+    appendix = _appendix(draft_report(store, figures=figures, on=ON))
+    summary, below = _grids(appendix)
+    assert [row[1:3] for row in summary.rows[2:]] == [["00009", "2"], ["Tổng cộng", "2"]]
+    assert any("không có kiến nghị quá hạn chưa giải quyết" in t for t in _texts(appendix))
+    assert len(below.rows) == 1 + 1 + 2  # header, the office's row, its two items

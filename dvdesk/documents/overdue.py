@@ -250,8 +250,12 @@ def _own_part(office: OfficeOverdue, as_of: date, *, cap: int) -> list[Block]:
     return blocks
 
 
-def _has_offices_below(figures: ReportFigures) -> bool:
-    return figures.scope is Scope.ALL and len(figures.by_office) > 1
+def _has_offices_below(figures: ReportFigures, offices: Sequence[OfficeOverdue]) -> bool:
+    """Offices below are registered, or reported items (an office below may have overdue
+    items from earlier periods only, and so no row in the table by office)."""
+    if figures.scope is not Scope.ALL:
+        return False
+    return len(figures.by_office) > 1 or any(not office.own for office in offices)
 
 
 def _own_office(figures: ReportFigures) -> OfficeFigures:
@@ -266,13 +270,14 @@ def appendix_blocks(figures: ReportFigures) -> list[Block]:
     offices = by_office(items, own_code=figures.office_code, as_of=as_of)
     total = bands(items, as_of)
     where = body(WHERE_LISTED.format(total=_n(total.total)))
-    if not _has_offices_below(figures):
+    if not _has_offices_below(figures, offices):
         blocks: list[Block] = [body(bands_sentence(total))]
         blocks += _own_part(offices[0], as_of, cap=OWN_ITEMS)
         return blocks + ([where] if len(items) > OWN_ITEMS else [])
     own = offices[0] if offices[0].own else None
     below = [office for office in offices if not office.own]
-    quiet = len(figures.by_office) - len(offices)
+    listed_codes = {office.code for office in offices}
+    quiet = sum(1 for row in figures.by_office if row.code not in listed_codes)
     blocks = [heading("1. Tổng hợp theo cơ quan"), body(bands_sentence(total))]
     if quiet > 0:
         blocks.append(
