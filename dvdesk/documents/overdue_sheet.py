@@ -7,7 +7,11 @@ filters and sorts in Excel by office, deadline or lateness.
 
 from __future__ import annotations
 
+from copy import copy
+from typing import Any
+
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from dvdesk.documents.figures import ReportFigures
 from dvdesk.documents.overdue import days_overdue
@@ -28,6 +32,13 @@ _HEAD = [
 _DATE = "dd/mm/yyyy"
 
 
+def _styled_row(sheet: Worksheet, row: int, values: list[Any], styles: list[Any]) -> None:
+    """A row styled as the first one by copying its style indices: assigning a font, border
+    and format per cell hashes each style object, which took half a minute for 30,000 rows."""
+    for column, (value, style) in enumerate(zip(values, styles, strict=True), start=1):
+        sheet.cell(row=row, column=column, value=value)._style = copy(style)
+
+
 def add_overdue_sheet(book: Workbook, figures: ReportFigures, office_name: str) -> None:
     """Append the sheet (also when nothing is overdue: then it holds the header only)."""
     from dvdesk.documents import workbook  # noqa: PLC0415 - it imports us
@@ -38,25 +49,25 @@ def add_overdue_sheet(book: Workbook, figures: ReportFigures, office_name: str) 
     row = workbook.titles(sheet, lines, len(_HEAD))
     workbook.header(sheet, row, _HEAD)
     for index, item in enumerate(figures.overdue, start=1):
-        line = row + index
-        workbook.table_row(
-            sheet,
-            line,
-            [
-                index,
-                item.office_code,
-                item.office_name,
-                item.record_title,
-                item.session_date,
-                item.content,
-                item.addressee or "",
-                item.deadline,
-                days_overdue(item, figures.as_of),
-                "Kỳ trước" if item.earlier else "",
-            ],
-        )
-        sheet.cell(row=line, column=5).number_format = _DATE
-        sheet.cell(row=line, column=8).number_format = _DATE
+        values = [
+            index,
+            item.office_code,
+            item.office_name,
+            item.record_title,
+            item.session_date,
+            item.content,
+            item.addressee or "",
+            item.deadline,
+            days_overdue(item, figures.as_of),
+            "Kỳ trước" if item.earlier else "",
+        ]
+        if index == 1:
+            workbook.table_row(sheet, row + 1, values)
+            for column in (5, 8):
+                sheet.cell(row=row + 1, column=column).number_format = _DATE
+            styles = [cell._style for cell in sheet[row + 1]]
+        else:
+            _styled_row(sheet, row + index, values, styles)
     last = row + max(len(figures.overdue), 1)
     sheet.auto_filter.ref = f"A{row}:J{last}"
     workbook.widths(sheet, [6, 9, 30, 40, 12, 50, 24, 13, 10, 10])
