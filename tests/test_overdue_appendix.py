@@ -224,6 +224,12 @@ def test_the_workbook_lists_every_overdue_item(store: Store) -> None:
     assert Counter(row[1] for row in rows) == Counter(i.office_code for i in figures.overdue)
     assert rows[0][7].date() == figures.overdue[0].deadline
     assert rows[0][8] == (figures.as_of - figures.overdue[0].deadline).days
+    last = sheet.cell(row=header + len(rows), column=8)  # styled as the first row
+    assert (last.number_format, last.font.name, last.border.left.style) == (
+        "dd/mm/yyyy",
+        "Times New Roman",
+        "thin",
+    )
 
 
 def test_an_office_below_with_only_old_items_still_gets_its_row(store: Store) -> None:
