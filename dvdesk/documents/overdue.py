@@ -277,11 +277,13 @@ def appendix_blocks(figures: ReportFigures) -> list[Block]:
     own = offices[0] if offices[0].own else None
     below = [office for office in offices if not office.own]
     listed_codes = {office.code for office in offices}
-    quiet = sum(1 for row in figures.by_office if row.code not in listed_codes)
+    # Offices below with nothing overdue are counted, not listed (the own office is named
+    # under 2. either way).
+    quiet = sum(1 for row in figures.by_office if not row.own and row.code not in listed_codes)
     blocks = [heading("1. Tổng hợp theo cơ quan"), body(bands_sentence(total))]
     if quiet > 0:
         blocks.append(
-            body(f"{_n(quiet)} cơ quan khác không có kiến nghị quá hạn, không ghi trong bảng.")
+            body(f"{_n(quiet)} cơ quan cấp dưới không có kiến nghị quá hạn, không ghi trong bảng.")
         )
     blocks.append(summary_table(offices))
     name = _own_office(figures).name
