@@ -170,7 +170,7 @@ class MainWindow(QMainWindow):
         return page
 
     def _make_list(self, record_type: RecordType) -> RecordListPage:
-        page = RecordListPage(self.store, record_type, show_office=self.office.has_offices_below)
+        page = RecordListPage(self.store, record_type)
         page.open_record.connect(self.open_record)
         page.new_record.connect(self.new_record)
         self.lists[record_type] = page
