@@ -64,7 +64,7 @@ DROP_STATEMENTS: Final = (
 )
 
 
-# The approval column's sort rank and its index (migration 0011) are kept by triggers,
+# The approval column's sort rank and its index (migration 0012) are kept by triggers,
 # not by the models: the record model, and so the package format, leaves them out.
 TRIGGER_KEPT: Final = frozenset(
     {("column", "approval_rank"), ("index", "ix_record_type_deleted_approval_rank_start_date")}

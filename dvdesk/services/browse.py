@@ -36,7 +36,7 @@ RECORD_ORDER: Final = {
     "type": "type",
     "office": "office_code",
     "number": "directive_number",
-    # Kept by triggers (migration 0011); then newest first within a state, as by date.
+    # Kept by triggers (migration 0012); then newest first within a state, as by date.
     "approval": "approval_rank",
 }
 # Columns after the sort column and before the rowid tie-break, each sort by its index.

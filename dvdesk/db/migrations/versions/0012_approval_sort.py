@@ -12,8 +12,8 @@ Ranks: this office's own records: nháp 1, trình duyệt 2, sửa sau khi duy�
 lại 4, đã duyệt 5 (also no approval row: made before approval existed); records from
 offices below: chờ xem xét 6, đã nộp lại 7, đã trả lại 8, đã chấp nhận 9, đã thu hồi 10.
 
-Revision ID: 0011_approval_sort
-Revises: 0010_record_notes
+Revision ID: 0012_approval_sort
+Revises: 0011_revocation_lists
 Create Date: 2026-11-29
 """
 
@@ -22,8 +22,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0011_approval_sort"
-down_revision: str | None = "0010_record_notes"
+revision: str = "0012_approval_sort"
+down_revision: str | None = "0011_revocation_lists"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
