@@ -82,13 +82,11 @@ def test_records_of_the_office_below_show_their_review(exchange: Exchange) -> No
     ]  # fmt: skip
 
 
-def _by_approval(store: Store, **query: object) -> list[str]:
+def _by_approval(store: Store, *, include_deleted: bool = False) -> list[str]:
     """Titles in the order of the approval column, ascending (what needs work first)."""
-    keys = record_keys(
-        store,
-        query=RecordQuery(record_type=RecordType.INSPECTION, order="approval",  # type: ignore[arg-type]
-                          descending=False, **query),
-    )  # fmt: skip
+    query = RecordQuery(record_type=RecordType.INSPECTION, order="approval", descending=False,
+                        include_deleted=include_deleted)  # fmt: skip
+    keys = record_keys(store, query=query)
     return [row.title for row in record_rows(store, keys=keys)]
 
 

@@ -234,7 +234,7 @@ def test_upgraded_records_sort_by_their_approval(
                                 include_deleted=True)  # fmt: skip
             rows = record_rows(store, keys=list(record_keys(store, query=query)))
             # By kind too: an own "returned" and a received "returned" share their text.
-            order = [(type(state), state) for state in APPROVAL_ORDER]
+            order: list[tuple[type, object]] = [(type(state), state) for state in APPROVAL_ORDER]
             places = [order.index((type(row.approval), row.approval)) for row in rows]
             assert places == sorted(places), record_type
     finally:
