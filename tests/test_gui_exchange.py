@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+import ui.ask
 from dvdesk.domain.enums import RecordType
 from dvdesk.paths import DataPaths
 from dvdesk.services.approval import approve_records
@@ -203,7 +204,7 @@ def test_the_screen_confirms_an_unusual_card_and_re_enrols_an_office(
         asked.append(text)
         return QMessageBox.StandardButton.Yes
 
-    monkeypatch.setattr(QMessageBox, "question", staticmethod(ask))
+    monkeypatch.setattr(ui.ask, "question", ask)
     page.enroll()  # the fingerprint question, then "enrol it anyway?"
     qtbot.waitUntil(lambda: page.units.rowCount() == 1, timeout=10_000)
     assert "--confirm" in asked[-1]

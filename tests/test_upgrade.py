@@ -11,9 +11,11 @@ import pytest
 
 from dvdesk.db.connect import PAGE_SIZE
 from dvdesk.db.migrate import SCHEMA_HEAD, current_revision
+from dvdesk.domain.enums import RecordType
+from dvdesk.domain.people import ApprovalStatus, ReviewState
 from dvdesk.paths import DataPaths
 from dvdesk.services.backup import list_backups
-from dvdesk.services.browse import RecordQuery, record_keys
+from dvdesk.services.browse import RecordQuery, record_keys, record_rows
 from dvdesk.services.store import open_store
 from dvdesk.text import vi_sort_key
 from tests.conftest import CliRunner
@@ -253,3 +255,31 @@ def test_upgraded_offices_take_revocation_lists(
     assert [entry["issuer"] for entry in cli("trust", "list-crl", "--json").json()] == [
         "CA Ban Cơ yếu"
     ]
+
+
+# The approval column's order, written out here, not taken from the migration.
+APPROVAL_ORDER = [
+    ApprovalStatus.DRAFT, ApprovalStatus.SUBMITTED, ApprovalStatus.CHANGED,
+    ApprovalStatus.RETURNED, ApprovalStatus.APPROVED, ReviewState.TO_REVIEW,
+    ReviewState.RESUBMITTED, ReviewState.RETURNED, ReviewState.ACCEPTED, ReviewState.WITHDRAWN,
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("old_install", OLDER, ids=[p.stem for p in OLDER], indirect=True)
+def test_upgraded_records_sort_by_their_approval(
+    old_install: Path, paths: DataPaths, cli: CliRunner
+) -> None:
+    """0012 computes every record's place in the approval column's order once."""
+    assert cli("record", "list").code == 0  # upgrades
+    store = open_store(paths, actor="test")
+    try:
+        for record_type in RecordType:
+            query = RecordQuery(record_type=record_type, order="approval", descending=False,
+                                include_deleted=True)  # fmt: skip
+            rows = record_rows(store, keys=list(record_keys(store, query=query)))
+            # By kind too: an own "returned" and a received "returned" share their text.
+            order: list[tuple[type, object]] = [(type(state), state) for state in APPROVAL_ORDER]
+            places = [order.index((type(row.approval), row.approval)) for row in rows]
+            assert places == sorted(places), record_type
+    finally:
+        store.close()

@@ -49,8 +49,10 @@ from ui.crash import show_error
 from ui.files import FileKind, choose_folder, open_file, open_files
 from ui.forms.widgets import DateField
 from ui.glossary import FINGERPRINT, KEY_CARD, RECEIPT, explain
+from ui.modal import run_modal
 from ui.next_steps import app_text, show_steps
 from ui.next_steps import show_error as show_step
+from ui.request_choice import RequestChoice
 from ui.worker import run_in_background
 
 if TYPE_CHECKING:
@@ -430,7 +432,10 @@ class ExchangePage(QWidget):
         filters.addStretch(1)
         self.missing_note = QLabel()
         self.missing_note.setWordWrap(True)
+        self.request_choice = RequestChoice()
+        self.request_choice.changed.connect(self.show_missing)
         column.addLayout(filters)
+        column.addWidget(self.request_choice)
         column.addWidget(self.missing_note)
         column.addWidget(self.units)
         return box
@@ -574,12 +579,12 @@ class ExchangePage(QWidget):
 
     def print_missing(self) -> None:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        if QPrintDialog(printer, self).exec() == QPrintDialog.DialogCode.Accepted:
+        if run_modal(QPrintDialog(printer, self)) == QPrintDialog.DialogCode.Accepted:
             self.missing_document().print_(printer)
             self.done.emit(_("The list of offices that have not reported was printed."))
 
     def show_missing(self) -> None:
-        """Against the deadline of the request set last; without one, within the dates."""
+        """Against the request chosen (the one set last by default); without one, the dates."""
         from dvdesk.services.requests import deadline_status  # noqa: PLC0415
         from dvdesk.sync.status import not_reported, unit_statuses  # noqa: PLC0415
 
@@ -589,9 +594,10 @@ class ExchangePage(QWidget):
             show_error(self, UserError(problem))
             return
         first, last = start.value, end.value
+        period, deadline = self.request_choice.chosen() or (None, None)
 
         def load() -> tuple[DeadlineStatus | None, list[UnitStatus]]:
-            status = deadline_status(self.store)
+            status = deadline_status(self.store, period=period, deadline=deadline)
             if status is not None:
                 return status, unit_statuses(self.store)
             return None, not_reported(self.store, start=first, end=last)
@@ -608,6 +614,7 @@ class ExchangePage(QWidget):
         _fill(self.units, deadline_rows(status, units))
         self.units.resizeColumnToContents(6)  # "chưa gửi — còn 10 ngày" on one line
         self.missing_note.setText(deadline_sentence(status))
+        self.request_choice.fill(status)
         self.print_missing_button.setEnabled(True)
 
     def ask_report(self) -> None:
@@ -619,6 +626,7 @@ class ExchangePage(QWidget):
 
         def requested() -> None:
             self.done.emit(dialog.said)
+            self.request_choice.reset()  # the list follows the new request
             self.show_missing()
 
         dialog.accepted.connect(requested)

@@ -27,12 +27,13 @@ from dvdesk.i18n import _, current_language, set_language
 from dvdesk.services.office_view import OfficeView
 from dvdesk.services.people_light import lock_minutes
 from dvdesk.services.store import Store
-from ui import people_menu
+from ui import ask, people_menu
 from ui.ask import confirm
 from ui.crash import show_error
 from ui.forms.drafts import Draft, draft_key, list_drafts, load_draft
 from ui.list_page import ListPage
 from ui.lock import IdleLock
+from ui.modal import run_modal
 from ui.record_list import RecordListPage
 from ui.screen import fit_to_screen
 from ui.settings import save_ui_setting
@@ -170,7 +171,7 @@ class MainWindow(QMainWindow):
         return page
 
     def _make_list(self, record_type: RecordType) -> RecordListPage:
-        page = RecordListPage(self.store, record_type, show_office=self.office.has_offices_below)
+        page = RecordListPage(self.store, record_type)
         page.open_record.connect(self.open_record)
         page.new_record.connect(self.new_record)
         self.lists[record_type] = page
@@ -506,7 +507,7 @@ class MainWindow(QMainWindow):
         return form
 
     def _restore_draft(self, draft: Draft) -> bool:
-        answer = QMessageBox.question(
+        answer = ask.question(
             self,
             _("Unsaved draft"),
             _(
@@ -692,7 +693,7 @@ class MainWindow(QMainWindow):
         dialog.restored.connect(
             lambda: self.say(_("The backup was restored; the lists show the restored data."))
         )
-        dialog.exec()
+        run_modal(dialog)
 
     # ------------------------------------------------------------- settings
 

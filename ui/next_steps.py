@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWidget
 
 from dvdesk.errors import UserError
 from dvdesk.i18n import N_, _
+from ui.modal import run_modal
 
 Handlers = Mapping[str, Callable[[], None]]
 
@@ -171,7 +172,7 @@ def show_steps(
         first = next(iter(offered))
         box.setDefaultButton(first)
         first.setFocus()
-    box.exec()
+    run_modal(box)
     clicked = box.clickedButton()
     chosen = next((key for button, key in offered.items() if button is clicked), None)
     if chosen is not None:

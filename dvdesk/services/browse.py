@@ -36,7 +36,11 @@ RECORD_ORDER: Final = {
     "type": "type",
     "office": "office_code",
     "number": "directive_number",
+    # Kept by triggers (migration 0012); then newest first within a state, as by date.
+    "approval": "approval_rank",
 }
+# Columns after the sort column and before the rowid tie-break, each sort by its index.
+_THEN: Final = {"approval_rank": ", start_date {direction}"}
 FOLLOW_UP_ORDER: Final = {
     "deadline": "deadline",
     "content": "content",
@@ -196,7 +200,8 @@ def record_keys_sql(
     column = RECORD_ORDER.get(query.order, "start_date")
     direction = "DESC" if query.descending else "ASC"
     # The rowid tie-break runs the same way as the column, so an index serves both.
-    sql = f"SELECT rowid FROM record{where} ORDER BY {column} {direction}, rowid {direction}"
+    then = _THEN.get(column, "").format(direction=direction)
+    sql = f"SELECT rowid FROM record{where} ORDER BY {column} {direction}{then}, rowid {direction}"
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
     return sql, params
@@ -256,6 +261,22 @@ def _matches_at_least(store: Store, search: str, count: int) -> bool:
             (found.match, count),
         ).fetchone()
     return bool(matches >= count)
+
+
+def holds_other_offices(store: Store) -> bool:
+    """Whether any record came from another office (one below), so a list needs the
+    office column. Two seeks in the office-code index, either side of this office's
+    own code: no scan, whatever the number of records."""
+    with store.raw() as connection:
+        row = connection.execute("SELECT code FROM office WHERE id = 1").fetchone()
+        if row is None:
+            return False
+        (found,) = connection.execute(
+            "SELECT EXISTS (SELECT 1 FROM record WHERE office_code < ?) "
+            "OR EXISTS (SELECT 1 FROM record WHERE office_code > ?)",
+            (row[0], row[0]),
+        ).fetchone()
+    return bool(found)
 
 
 def record_key(store: Store, *, record_id: str) -> int | None:
