@@ -106,3 +106,18 @@ def loads(raw: bytes, bounds: JsonBounds) -> Any:
         raise
     except (ValueError, RecursionError):
         raise UnsafeJson(Problem.MALFORMED) from None
+
+
+def refuse_duplicate_keys(text: str | bytes) -> None:
+    """Raise :class:`UnsafeJson` if an object in ``text`` repeats a key.
+
+    pydantic's fast JSON parser keeps the last copy without a word, so a signed member
+    could say one thing to a person reading it and another to the importer. Run it on
+    text a validator has already accepted (its depth and size are bounded by then).
+    """
+    try:
+        json.loads(text, object_pairs_hook=_unique_keys)
+    except UnsafeJson:
+        raise
+    except (ValueError, RecursionError):
+        raise UnsafeJson(Problem.MALFORMED) from None
