@@ -199,9 +199,20 @@ def read_card_bytes(raw: bytes) -> Card:
     return parse_card(data)
 
 
-# Control, format (bidi, zero-width), separator and unassigned characters: in a name they
-# could hide or reorder what a clerk reads, or forge a line in a message or a log.
-_HIDDEN: Final = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+# Control, separator and unassigned characters and bidi controls: in a name they could
+# forge a line in a message or a log, or reverse what a clerk reads. (Zero-width
+# characters are left to the lookalike check, which asks for a confirmation.)
+_HIDDEN: Final = frozenset({"Cc", "Cs", "Co", "Cn", "Zl", "Zp"})
+_BIDI_CONTROLS: Final = frozenset({"LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI"})
+_BIDI_MARKS: Final = frozenset({"\u200e", "\u200f", "\u061c"})
+
+
+def _hidden(char: str) -> bool:
+    return (
+        unicodedata.category(char) in _HIDDEN
+        or unicodedata.bidirectional(char) in _BIDI_CONTROLS
+        or char in _BIDI_MARKS
+    )
 
 
 class _HiddenCharacters(ValueError):
@@ -209,9 +220,9 @@ class _HiddenCharacters(ValueError):
 
 
 def _name(value: Any) -> str:
-    """An office name: visible characters only, kept in NFC like every stored text."""
+    """An office name without control or bidi characters, kept in NFC like all stored text."""
     text = _text(value)
-    if any(unicodedata.category(char) in _HIDDEN for char in text):
+    if any(_hidden(char) for char in text):
         raise _HiddenCharacters
     return unicodedata.normalize("NFC", text)
 
@@ -220,10 +231,10 @@ def _hidden_characters() -> Refused:
     return Refused(
         Reason.BAD_CARD,
         _(
-            "The office name on this key card contains hidden or control characters (such "
-            "as a right-to-left mark, a zero-width space or a line break), which could make "
-            "it read as another office. It was not enrolled; ask the office to make its key "
-            "card again and check the fingerprint by phone."
+            "The office name on this key card contains control characters (such as a "
+            "right-to-left mark or a line break), which could make it read as another "
+            "office. It was not enrolled; ask the office to make its key card again and "
+            "check the fingerprint by phone."
         ),
     )
 
