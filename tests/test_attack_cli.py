@@ -80,3 +80,19 @@ def test_attack_a_hostile_file_in_the_stick_folder_does_not_stop_the_good_one(
     assert "Đã nhập gói dữ liệu số 1" in out and "ong.dvpkg" in err and "lon.dvpkg" in err
     code, _out, _err = _cli(exchange.parent, capsys, "import", str(good))
     assert code == 0  # imported the first time: now "already imported"
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["goi\n[OK] Đã nhập xong.dvpkg", "goi\u202egkpvd.exe.dvpkg", "goi\x1b[2K.dvpkg"],
+    ids=["newline", "RTL override", "ANSI escape"],
+)
+def test_attack_a_crafted_file_name_on_the_stick_is_shown_escaped(
+    exchange: Exchange, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    """The names of files on a stick are chosen by whoever wrote the stick."""
+    (exchange.stick / name).write_bytes(b"PK\x03\x04 gia mao")
+    code, out, err = _cli(exchange.parent, capsys, "import", str(exchange.stick))
+    assert code not in (0, 70)
+    text = out + err
+    assert "\n[OK]" not in text and "\u202e" not in text and "\x1b" not in text, text
