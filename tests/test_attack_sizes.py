@@ -27,6 +27,7 @@ import pytest
 from dvdesk.errors import UserError
 from dvdesk.services.store import Store
 from dvdesk.sync import apply as apply_module
+from dvdesk.sync import verify as verify_module
 from dvdesk.sync.batch import FileStatus, import_batch, package_files
 from dvdesk.sync.keycard import read_card_file
 from dvdesk.sync.receipt import import_receipt
@@ -461,16 +462,19 @@ def test_attack_an_unreadable_package_is_refused_with_a_message(
 # ---------------------------------------------------------------- files that change while read
 
 
-def _after_verifying(monkeypatch: pytest.MonkeyPatch, change: Callable[[], None]) -> None:
+def _after_verifying(monkeypatch: pytest.MonkeyPatch, change: Callable[[], None]) -> list[bool]:
     """Run ``change`` on the stick right after the package was verified, before it is applied."""
-    real = apply_module.inspect
+    real = verify_module.inspect  # the function apply.py imported by name
+    done: list[bool] = []
 
     def inspect_then_change(*args: object, **kwargs: object) -> object:
         verified = real(*args, **kwargs)  # type: ignore[arg-type]
         change()
+        done.append(True)
         return verified
 
     monkeypatch.setattr(apply_module, "inspect", inspect_then_change)
+    return done
 
 
 def test_attack_a_package_rewritten_in_place_after_verification_imports_only_verified_bytes(
@@ -497,9 +501,10 @@ def test_attack_a_package_rewritten_in_place_after_verification_imports_only_ver
             handle.write(forged_bytes)
             handle.truncate()
 
-    _after_verifying(monkeypatch, overwrite)
+    changed = _after_verifying(monkeypatch, overwrite)
     before = database_digest(exchange.parent.paths)
     result = import_batch(exchange.parent, paths=[path], ask_passphrase=lambda _r: PASSPHRASE)
+    assert changed  # the file really changed between verification and applying
     outcome = result.files[0]
     if outcome.status is FileStatus.REFUSED:
         assert outcome.error is not None
@@ -528,9 +533,10 @@ def test_attack_the_stick_pulled_after_verification_changes_nothing(
         with path.open("r+b") as handle:
             handle.truncate(cut)
 
-    _after_verifying(monkeypatch, pull)
+    changed = _after_verifying(monkeypatch, pull)
     before = database_digest(exchange.parent.paths)
     result = import_batch(exchange.parent, paths=[path], ask_passphrase=lambda _r: PASSPHRASE)
+    assert changed  # the file really changed between verification and applying
     outcome = result.files[0]
     if outcome.status is FileStatus.REFUSED:  # read again after the cut: refused whole
         assert outcome.error is not None
