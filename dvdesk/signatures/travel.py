@@ -34,6 +34,7 @@ from dvdesk.services.store import Store
 from dvdesk.signatures.issued import issued_entries, stored_issued_pdf
 from dvdesk.signatures.revocation_lists import StoredList, lists_in
 from dvdesk.signatures.verify import Status, VerifyResult, verify_pdf
+from dvdesk.sync.bounded_json import refuse_duplicate_keys
 from dvdesk.sync.format import DEFAULT_LIMITS, Limits
 from dvdesk.sync.refusals import Reason, Refused
 from dvdesk.text import shown
@@ -152,9 +153,10 @@ def parse_member(data: bytes, *, limits: Limits = DEFAULT_LIMITS) -> tuple[Docum
     """A member's details and PDF (the member's bytes are already size-capped and hashed)."""
     try:
         member = DocumentMember.model_validate_json(data)
+        refuse_duplicate_keys(data)
         pdf = base64.b64decode(member.pdf.encode("ascii"), validate=True)
         date.fromisoformat(member.document_date)  # a real date, not only its shape
-    except (ValidationError, binascii.Error, ValueError):
+    except (ValidationError, binascii.Error, ValueError):  # UnsafeJson is a ValueError
         raise BadDocument from None
     if len(pdf) > max_pdf(limits) or hashlib.sha256(pdf).hexdigest() != member.pdf_sha256:
         raise BadDocument

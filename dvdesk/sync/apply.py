@@ -232,7 +232,7 @@ def _planted(record: WireRecord, context: _Context) -> Refused:
             "The package from {origin} carries, among its own records, a record of office "
             "{code}. An office's records travel only in that office's own signed package: "
             "this one may be forged. Nothing was imported; call office {origin}."
-        ).format(origin=context.origin_name, code=record["office_code"][:20]),
+        ).format(origin=shown(context.origin_name), code=shown(record["office_code"])),
     )
 
 
@@ -361,7 +361,9 @@ def _opener(store: Store, verified: VerifiedPackage, passphrase: str | None) -> 
                 "The package is encrypted to this office's old key {key}, which was replaced "
                 "and destroyed. Send {origin} this office's current key card, then ask it to "
                 "export again."
-            ).format(key=header.recipient_key_id, origin=verified.manifest.origin.name),
+            ).format(
+                key=shown(header.recipient_key_id), origin=shown(verified.manifest.origin.name)
+            ),
         )
     if passphrase is None:
         raise UserError(
@@ -889,7 +891,8 @@ def _summary(
     return ImportSummary(
         path=verified.path,
         origin=manifest.origin.code,
-        origin_name=manifest.origin.name,
+        # Signed by the sender, not checked by a person: escaped like unsigned text.
+        origin_name=shown(manifest.origin.name, limit=200),
         destination=manifest.destination.code,
         sequence=manifest.sequence,
         covers_from=manifest.covers_from,

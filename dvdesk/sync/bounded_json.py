@@ -106,3 +106,23 @@ def loads(raw: bytes, bounds: JsonBounds) -> Any:
         raise
     except (ValueError, RecursionError):
         raise UnsafeJson(Problem.MALFORMED) from None
+
+
+def _pairs_once(pairs: list[tuple[str, object]]) -> None:
+    if len({key for key, _value in pairs}) != len(pairs):
+        raise UnsafeJson(Problem.MALFORMED)  # which copy counts would be unclear
+
+
+def refuse_duplicate_keys(text: str | bytes) -> None:
+    """Raise :class:`UnsafeJson` if an object in ``text`` repeats a key.
+
+    pydantic's fast JSON parser keeps the last copy without a word, so a signed member
+    could say one thing to a person reading it and another to the importer. Every
+    object is dropped as soon as it is checked, so this holds little memory.
+    """
+    try:
+        json.loads(text, object_pairs_hook=_pairs_once)
+    except UnsafeJson:
+        raise
+    except (ValueError, RecursionError):
+        raise UnsafeJson(Problem.MALFORMED) from None

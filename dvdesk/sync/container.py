@@ -7,6 +7,7 @@ with a hard byte count, so a zip bomb or a path like ``../../x`` never gets far.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import os
 import shutil
@@ -107,7 +108,11 @@ class PackageFile:
         return None if info is None else info.file_size
 
     def _stream(self, name: str, *, size: int) -> Iterator[bytes]:
-        info = self.members[name]
+        # zipfile stops at the header's size; a deflate stream that goes on past it would
+        # hide bytes (or a bomb) behind a valid hash. Let it run one byte further than
+        # ``size`` so that any excess is seen and refused.
+        info = copy.copy(self.members[name])
+        info.file_size = size + 1
         seen = 0
         try:
             with self.archive.open(info) as reader:

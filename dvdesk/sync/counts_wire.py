@@ -20,6 +20,7 @@ from typing_extensions import TypedDict
 
 from dvdesk.domain.counts import FIGURES
 from dvdesk.i18n import _
+from dvdesk.sync.bounded_json import UnsafeJson, refuse_duplicate_keys
 from dvdesk.sync.refusals import Reason, Refused
 
 MEMBER = "counts.json"
@@ -86,7 +87,8 @@ def decode_counts(raw: bytes) -> list[WireCount]:
     try:
         text = unicodedata.normalize("NFC", raw.decode("utf-8"))
         counts = _LIST.validate_json(text)
-    except (UnicodeDecodeError, ValidationError):
+        refuse_duplicate_keys(text)
+    except (UnicodeDecodeError, ValidationError, UnsafeJson):
         raise Refused(
             Reason.BAD_PAYLOAD,
             _(

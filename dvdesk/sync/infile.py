@@ -47,11 +47,18 @@ def open_regular(
     except FileNotFoundError:
         raise Refused(
             Reason.NOT_A_PACKAGE,
-            _("There is no file {file}.").format(file=shown(str(path), limit=200)),
+            _(
+                "There is no file {file} (the USB stick may have been pulled out, or the "
+                "file moved). Plug the stick in again and choose the file again."
+            ).format(file=shown(str(path), limit=200)),
         ) from None
     except OSError as error:
+        # The system's own text (strerror) is English: give the number, say what to do.
         raise UserError(
-            _("Cannot read {file}: {reason}.").format(file=path, reason=error.strerror)
+            _(
+                "Cannot read {file} (system error {number}: a broken link, no permission "
+                "or a damaged USB stick). Copy the file to this computer and choose the copy."
+            ).format(file=shown(str(path), limit=200), number=error.errno)
         ) from None
     details = os.fstat(descriptor)
     if not stat.S_ISREG(details.st_mode):  # swapped after the first look

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -143,7 +144,7 @@ def parse_card(data: Any) -> Card:
         certificate = unb64(data["certificate"]) if data.get("certificate") else None
         card = Card(
             office_code=_text(office["code"]),
-            office_name=_text(office["name"]),
+            office_name=_name(office["name"]),
             office_level=_text(office["level"]),
             parent_code=_text(office["parent_code"]) if office.get("parent_code") else None,
             key_id=_text(data["key_id"]),
@@ -159,6 +160,8 @@ def parse_card(data: Any) -> Card:
         Ed25519PublicKey.from_public_bytes(signing_public).verify(
             unb64(data["self_signature"]), canonical_json(card.body)
         )
+    except _HiddenCharacters:
+        raise _hidden_characters() from None
     except (KeyError, TypeError, ValueError, InvalidSignature):
         raise _bad_card() from None
     return card
@@ -194,6 +197,46 @@ def read_card_bytes(raw: bytes) -> Card:
     except UnsafeJson as problem:
         raise json_refusal(problem, what=_("key card"), malformed=_bad_card()) from None
     return parse_card(data)
+
+
+# Control, separator and unassigned characters and bidi controls: in a name they could
+# forge a line in a message or a log, or reverse what a clerk reads. (Zero-width
+# characters are left to the lookalike check, which asks for a confirmation.)
+_HIDDEN: Final = frozenset({"Cc", "Cs", "Co", "Cn", "Zl", "Zp"})
+_BIDI_CONTROLS: Final = frozenset({"LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI"})
+_BIDI_MARKS: Final = frozenset({"\u200e", "\u200f", "\u061c"})
+
+
+def _hidden(char: str) -> bool:
+    return (
+        unicodedata.category(char) in _HIDDEN
+        or unicodedata.bidirectional(char) in _BIDI_CONTROLS
+        or char in _BIDI_MARKS
+    )
+
+
+class _HiddenCharacters(ValueError):
+    pass
+
+
+def _name(value: Any) -> str:
+    """An office name without control or bidi characters, kept in NFC like all stored text."""
+    text = _text(value)
+    if any(_hidden(char) for char in text):
+        raise _HiddenCharacters
+    return unicodedata.normalize("NFC", text)
+
+
+def _hidden_characters() -> Refused:
+    return Refused(
+        Reason.BAD_CARD,
+        _(
+            "The office name on this key card contains control characters (such as a "
+            "right-to-left mark or a line break), which could make it read as another "
+            "office. It was not enrolled; ask the office to make its key card again and "
+            "check the fingerprint by phone."
+        ),
+    )
 
 
 def _text(value: Any) -> str:

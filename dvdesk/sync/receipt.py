@@ -600,7 +600,7 @@ def _result(session: Session, path: Path, body: ReceiptBody, *, already: bool) -
     return ReceiptResult(
         path=path,
         issuer=body.issuer.code,
-        issuer_name=body.issuer.name,
+        issuer_name=shown(body.issuer.name, limit=200),  # signed, yet not read by a person
         recipient=body.recipient,
         acknowledged_sequence=body.acknowledged_sequence,
         returned=tuple(

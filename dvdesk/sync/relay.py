@@ -25,6 +25,7 @@ from dvdesk.sync.delegation import DelegationPlan, delegated_signer, plan_delega
 from dvdesk.sync.format import MAX_RELAY_DEPTH, Limits, Manifest, RelayedEntry, sha256_hex
 from dvdesk.sync.refusals import Reason, Refused
 from dvdesk.sync.trust import verify_signature
+from dvdesk.text import shown
 
 # Refusals inside a nested package that mean "changed after its owner signed it".
 _TAMPERING = frozenset(
@@ -176,7 +177,9 @@ class _Walk:
                         "{sequence} (it came through {relay}). Two packages with one number "
                         "should never exist: nothing was imported. Call both offices."
                     ).format(
-                        office=manifest.origin.name, sequence=manifest.sequence, relay=plan.relay
+                        office=shown(manifest.origin.name),
+                        sequence=manifest.sequence,
+                        relay=shown(plan.relay),
                     ),
                 )
             return True, ()
@@ -221,7 +224,7 @@ class Relayed:
         return tuple(
             RelayedSummary(
                 origin=found.manifest.origin.code,
-                origin_name=found.manifest.origin.name,
+                origin_name=shown(found.manifest.origin.name, limit=200),
                 relay=found.relay,
                 sequence=found.manifest.sequence,
                 covers_from=found.manifest.covers_from,

@@ -342,6 +342,16 @@ def check_same_identity(previous: dict[str, object], card: Card) -> None:
 
 
 def _check_lookalike(session: Session, card: Card, office: Office) -> None:
+    if _foreign_letters(card.office_name):
+        raise Refused(
+            Reason.LOOKALIKE_NAME,
+            _(
+                'The key card of office {code} carries the name "{name}", which has letters '
+                "of another alphabet (such as Cyrillic or Greek) that look like Vietnamese "
+                "ones. It was not enrolled. Check by phone which office sent it; if it is "
+                "genuine, enrol it with --confirm."
+            ).format(code=card.office_code, name=shown(card.office_name, limit=200)),
+        )
     wanted = _name_key(card.office_name)
     known = [(row.code, row.name) for row in session.exec(select(OrgUnit))]
     known += [(row.office_code, row.office_name) for row in session.exec(select(UnitKey))]
@@ -355,6 +365,12 @@ def _check_lookalike(session: Session, card: Card, office: Office) -> None:
                     "if it is genuine, enrol it with --confirm."
                 ).format(code=card.office_code, name=card.office_name[:200], other=code),
             )
+
+
+def _foreign_letters(name: str) -> bool:
+    """Letters outside the Latin script: a Cyrillic "а" folds to nothing alike, yet reads
+    as "a" (Vietnamese, accents included, is all Latin)."""
+    return any(ch.isalpha() and "LATIN" not in unicodedata.name(ch, "") for ch in name)
 
 
 def _name_key(name: str) -> str:

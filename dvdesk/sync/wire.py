@@ -27,7 +27,7 @@ from dvdesk.db.columns import (
     RECORD_COLUMNS,
 )
 from dvdesk.i18n import _
-from dvdesk.sync.bounded_json import MAX_INT
+from dvdesk.sync.bounded_json import MAX_INT, UnsafeJson, refuse_duplicate_keys
 from dvdesk.sync.refusals import Reason, Refused
 from dvdesk.text import fold, shown, vi_sort_key
 
@@ -361,7 +361,8 @@ def decode_chunk(raw: bytes, *, name: str) -> list[WireRecord]:
         text = unicodedata.normalize("NFC", text)
     try:
         records = _CHUNK.validate_json(text)
-    except ValidationError:
+        refuse_duplicate_keys(text)
+    except (ValidationError, UnsafeJson):
         raise _bad_payload(name) from None
     if "\\u" in text:
         records = [_nfc_deep(record) for record in records]

@@ -558,7 +558,8 @@ def _asker(args: argparse.Namespace) -> AskPassphrase:
 def _print_batch(result: BatchResult, *, json_output: bool) -> None:
     for outcome in result.files:
         if outcome.error is not None:
-            sys.stderr.write(f"{outcome.path.name}: {outcome.error.message}\n")
+            # The file's name was chosen by whoever wrote the stick: escaped.
+            sys.stderr.write(f"{shown(outcome.path.name, limit=120)}: {outcome.error.message}\n")
         elif outcome.summary is not None and not json_output:
             _print_summary(outcome.summary)
     for receipt in result.receipts:
