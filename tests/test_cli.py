@@ -10,9 +10,13 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from sqlmodel import select
 
 from dvdesk.cli.main import main
+from dvdesk.db.schema import AuditEntry
 from dvdesk.paths import DataPaths
+from dvdesk.services.store import open_store
+from dvdesk.services.units import list_units
 from tests.conftest import CliRunner, database_digest
 from tests.samples import OFFICE, dialogue, inspection
 
@@ -231,6 +235,21 @@ def test_office_rename_versions_the_profile(office: CliRunner) -> None:
     assert result.code == 0, result.err
     profiles = office("office", "show", "--json").json()["profiles"]
     assert [p["valid_from"] for p in profiles] == ["2000-01-01", "2026-01-01"]
+
+
+def test_office_rename_renames_the_office_in_lists(office: CliRunner, paths: DataPaths) -> None:
+    new_name = "Ban Xây dựng Đảng Đảng ủy phường Bát Tràng"
+    rename = ["office", "rename", "--symbol", "BXDĐ", "--place", "Bát Tràng"]
+    assert office(*rename, "--name", new_name, "--valid-from", "2026-01-01").code == 0
+    # A back-dated profile does not take the name of the newest one away.
+    assert office(*rename, "--name", "Tên cũ", "--valid-from", "2020-01-01").code == 0
+    store = open_store(paths, actor="kiemtra")
+    own = list_units(store, relation="self")
+    with store.session() as session:
+        audited = session.exec(select(AuditEntry).where(AuditEntry.entity == "office_profile"))
+        actions = [entry.action for entry in audited]
+    assert [unit.name for unit in own] == [new_name]
+    assert actions == ["create", "create"]
 
 
 def test_attachment_is_stored_by_content(
