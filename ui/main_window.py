@@ -710,8 +710,10 @@ class MainWindow(QMainWindow):
         self.idle_lock.follow_resize()
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        # Log-off, shutdown or Alt+F4: every open form keeps its draft and closes with the
+        # window, so no form is left behind asking a question that could throw the draft away.
         for form in list(self.forms):
-            form.snapshot()  # make sure the last keystrokes are in the draft
+            form.close_keeping_draft()
         super().closeEvent(event)
 
 
