@@ -217,8 +217,10 @@ def add_profile(store: Store, *, data: dict[str, object]) -> OfficeView:
                 )
             )
         session.add(_profile_row(profile))
-        latest = max((*office.profiles, profile), key=lambda p: p.valid_from)
-        _rename_own_unit(session, code=office.code, code_list=office.code_list, name=latest.name)
+        newest = office.current
+        # A back-dated profile leaves the name of the newest one in the lists.
+        name = profile.name if profile.valid_from > newest.valid_from else newest.name
+        _rename_own_unit(session, code=office.code, code_list=office.code_list, name=name)
         changes = profile.model_dump(mode="json")
         audit(
             session,
