@@ -5,13 +5,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from dvdesk.domain.enums import RecordType
+from dvdesk.services.records import add_record
 from dvdesk.services.store import Store
-from tests.gui_support import new_form, type_text
+from tests.gui_support import activate, answer_questions, new_form, type_text
+from tests.samples import inspection
+from ui.documents import MinutesDialog
 from ui.forms.drafts import draft_key, load_draft
 from ui.forms.record_form import RecordForm
 from ui.forms.widgets import DateField
@@ -99,4 +103,31 @@ def test_a_question_open_when_the_window_closes_cannot_delete_the_draft(
     assert not form.isVisible()
     draft = load_draft(store.paths, KEY)
     assert draft is not None and draft.state["title"] == "Giám sát thử"
+    wait_for_tasks()
+
+
+def test_closing_with_typed_minutes_asks_once(
+    window: MainWindow, store: Store, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    record_id = add_record(store, record_type=RecordType.INSPECTION, data=inspection())
+    page = window.lists[RecordType.INSPECTION]
+    page.select_record(record_id)
+    qtbot.waitUntil(lambda: page.current_record_id() == record_id)
+    activate(window, qtbot)
+    qtbot.keyClick(page.view, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: bool(window.findChildren(MinutesDialog)))
+    [minutes] = window.findChildren(MinutesDialog)
+    qtbot.waitExposed(minutes)
+    wait_for_tasks()
+    qtbot.wait(50)
+    type_text(minutes.note_taker, "Trần Thị Mai")
+    asked = answer_questions(monkeypatch, QMessageBox.StandardButton.Cancel)
+    window.close()
+    assert len(asked) == 1 and "biên bản" in asked[0]
+    assert window.isVisible() and minutes.isVisible(), "Hủy: back to the minutes as typed"
+    assert minutes.note_taker.text() == "Trần Thị Mai"
+    asked = answer_questions(monkeypatch, QMessageBox.StandardButton.Discard)
+    window.close()
+    assert len(asked) == 1, "one question, not a second one from the minutes"
+    assert not window.isVisible() and not minutes.isVisible()
     wait_for_tasks()

@@ -226,9 +226,13 @@ class MinutesDialog(QDialog):
             lambda: last_minutes_people(self.store), on_done=fill, on_failed=self._failed
         )
 
+    def has_typed_details(self) -> bool:
+        """Details typed since the dialog opened (or the minutes were issued)."""
+        return self.details() != self.shown_values
+
     def reject(self) -> None:
         """Esc or Hủy: typed details are not thrown away without asking."""
-        if self.details() != self.shown_values:
+        if self.has_typed_details():
             answer = QMessageBox.question(
                 self,
                 _("Discard changes?"),
