@@ -4,6 +4,7 @@ the arrow keys still move inside it."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -21,6 +22,7 @@ from ui.review import PendingApprovals, ReturnedToUs, ReviewReceived
 from ui.signatures import ReceivedPanel, VerifyPage
 from ui.worker import wait_for_tasks
 
+SHOTS = Path("/tmp/dvdesk-clerkfix-shots")
 Factory = Callable[[Store], QWidget]
 SCREENS: dict[str, Factory] = {
     "register": RegisterPage,
@@ -70,4 +72,6 @@ def test_tab_walks_out_of_every_table(
         qtbot.keyClick(table, Qt.Key.Key_Tab)
         assert not table.hasFocus(), f"{name}: one Tab leaves the table"
         assert table.currentRow() == 1, f"{name}: Tab does not move the selection"
+    SHOTS.mkdir(exist_ok=True)
+    screen.grab().save(str(SHOTS / f"tab-{name.replace(' ', '-')}.png"))
     wait_for_tasks()
