@@ -24,6 +24,7 @@ from pytestqt.qtbot import QtBot
 from dvdesk.services.office_view import get_office
 from dvdesk.services.store import Store
 from tests.gui_thread_guard import guarding
+from ui import ask
 from ui.app import configure_application
 from ui.forms.record_form import RecordForm
 from ui.list_page import ListPage
@@ -86,7 +87,7 @@ def wait_rows(qtbot: QtBot, page: ListPage[Any], *, timeout: int = 10_000) -> No
 def answer_questions(
     monkeypatch: pytest.MonkeyPatch, answer: QMessageBox.StandardButton
 ) -> list[str]:
-    """Make every QMessageBox.question return ``answer``; returns the texts asked."""
+    """Make every question (ui.ask.question) return ``answer``; returns the texts asked."""
     asked: list[str] = []
 
     def question(
@@ -95,7 +96,7 @@ def answer_questions(
         asked.append(text)
         return answer
 
-    monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+    monkeypatch.setattr(ask, "question", question)
     return asked
 
 

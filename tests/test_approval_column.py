@@ -8,7 +8,7 @@ from datetime import date
 from dvdesk.domain.enums import RecordType
 from dvdesk.domain.people import ApprovalStatus, ReviewState
 from dvdesk.services.approval import approve_records, submit_record, withdraw_record
-from dvdesk.services.browse import RecordQuery, record_keys, record_rows
+from dvdesk.services.browse import RecordQuery, record_keys, record_keys_sql, record_rows
 from dvdesk.services.records import add_record, update_record
 from dvdesk.services.review import accept_records, return_record
 from dvdesk.services.store import Store
@@ -76,3 +76,44 @@ def test_records_of_the_office_below_show_their_review(exchange: Exchange) -> No
         "Chờ": "chờ xem xét",
         "Thu hồi": "đã thu hồi",
     }
+    # Sorted by the column: the state's place in the workflow (kept by triggers).
+    assert _by_approval(exchange.parent, include_deleted=True) == [
+        "Chờ", "Trả lại", "Chấp nhận", "Thu hồi"
+    ]  # fmt: skip
+
+
+def _by_approval(store: Store, *, include_deleted: bool = False) -> list[str]:
+    """Titles in the order of the approval column, ascending (what needs work first)."""
+    query = RecordQuery(record_type=RecordType.INSPECTION, order="approval", descending=False,
+                        include_deleted=include_deleted)  # fmt: skip
+    keys = record_keys(store, query=query)
+    return [row.title for row in record_rows(store, keys=keys)]
+
+
+def test_the_approval_column_sorts_by_the_index(store: Store) -> None:
+    def add(title: str) -> str:
+        return add_record(store, record_type=RecordType.INSPECTION, data=inspection(title=title))
+
+    approved = add("Duyệt")
+    approve_records(store, record_ids=[approved])
+    changed = add("Sửa")
+    approve_records(store, record_ids=[changed])
+    submit_record(store, record_id=add("Trình"))
+    draft = add("Nháp")
+    # Same state: the date, then the order they were added, as the date sort has it.
+    assert _by_approval(store) == ["Nháp", "Trình", "Duyệt", "Sửa"]
+    update_record(store, record_id=changed, changes={"place": "Thôn Giang Cao"})
+    assert _by_approval(store) == ["Nháp", "Trình", "Sửa", "Duyệt"]  # sửa sau khi duyệt
+    submit_record(store, record_id=changed)
+    assert _by_approval(store) == ["Nháp", "Sửa", "Trình", "Duyệt"]
+    approve_records(store, record_ids=[changed])
+    assert _by_approval(store) == ["Nháp", "Trình", "Duyệt", "Sửa"]
+    with store.raw() as connection:  # no approval row (made before approval): approved
+        connection.execute("DELETE FROM record_approval WHERE record_id = ?", (draft,))
+        connection.commit()
+    assert _by_approval(store) == ["Trình", "Duyệt", "Sửa", "Nháp"]
+    query = RecordQuery(record_type=RecordType.INSPECTION, order="approval")
+    sql, params = record_keys_sql(query, limit=200)
+    with store.raw() as connection:
+        plan = " ".join(row[-1] for row in connection.execute(f"EXPLAIN QUERY PLAN {sql}", params))
+    assert "approval_rank" in plan and "TEMP B-TREE" not in plan, plan

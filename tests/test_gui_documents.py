@@ -21,6 +21,7 @@ from tests.document_fixtures import pdf_text
 from tests.gui_support import answer_file_dialogs, answer_questions, type_text
 from tests.samples import inspection
 from tests.test_documents import COMPLETE
+from ui import ask
 from ui.documents import MinutesDialog, ReportsPage
 from ui.register import RegisterPage
 
@@ -51,7 +52,7 @@ def test_minutes_preview_issue_print_and_save(
         asked.append(str(args[2]))
         return QMessageBox.StandardButton.Yes
 
-    monkeypatch.setattr(QMessageBox, "question", staticmethod(answer))
+    monkeypatch.setattr(ask, "question", answer)
     dialog.issue()
     qtbot.waitUntil(lambda: bool(dialog.error.text()), timeout=20_000)
     assert "thời gian kết thúc" in dialog.error.text()

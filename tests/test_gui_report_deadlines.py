@@ -161,3 +161,53 @@ def test_the_head_requests_a_report_and_sees_who_has_not_sent_it(
     qtbot.keyClick(page.missing_button, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: page.missing_note.text().startswith("Cả 2 cơ quan"))
     wait_for_tasks()
+
+
+def test_the_head_chooses_which_request_the_list_is_against(
+    app: QApplication, exchange: Exchange, qtbot: QtBot, tmp_path: Path
+) -> None:
+    parent = exchange.parent
+    set_request(parent, period="2026-Q3", deadline=date(2026, 10, 10), note="Quý III")
+    exchange.add()
+    exchange.import_(exchange.export().path)  # 10105 sends after the Q3 request
+    set_request(parent, period="2026-Q4", deadline=date(2027, 1, 5), offices=["10106"])
+    status = deadline_status(parent, on=date(2026, 12, 26))
+    assert status is not None and status.period == "2026-Q4"  # the one set last
+    assert [(r.period, r.deadline) for r in status.requests] == [
+        ("2026-Q4", date(2027, 1, 5)),
+        ("2026-Q3", date(2026, 10, 10)),
+    ]
+    older = deadline_status(parent, period="2026-Q3", deadline=date(2026, 10, 10))
+    assert older is not None and older.note == "Quý III"
+    assert [o.office_code for o in older.missing] == ["10106"]
+
+    page = ExchangePage(parent, get_office(parent))
+    qtbot.addWidget(page)
+    page.resize(1366, 700)
+    page.show()
+    page.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is page)
+    page.refresh()
+    qtbot.waitUntil(lambda: page.units.rowCount() == 2)
+    assert not page.request_choice.isEnabled()  # nothing to choose before the list
+    page.missing_button.setFocus()
+    qtbot.keyClick(page.missing_button, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: "2026-Q4" in page.missing_note.text())
+    combo = page.request_choice.combo
+    assert [combo.itemText(i) for i in range(combo.count())] == [
+        "Quý IV năm 2026 — hạn nộp 05/01/2027",
+        "Quý III năm 2026 — hạn nộp 10/10/2026",
+    ]
+    qtbot.keyClick(page, Qt.Key.Key_Y, Qt.KeyboardModifier.AltModifier)  # "&Yêu cầu:"
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is combo)
+    qtbot.keyClick(combo, Qt.Key.Key_Down)  # the older request
+    qtbot.waitUntil(lambda: "2026-Q3" in page.missing_note.text())
+    assert "Quý III" in page.missing_note.text()  # its own note
+    assert _states(page)["10105"].startswith("đã gửi ngày")
+    page.grab().save(str(SHOTS / "who-has-not-reported-choice.png"))
+    document = page.missing_document().toPlainText()
+    assert "2026-Q3" in document and "10/10/2026" in document
+    qtbot.keyClick(combo, Qt.Key.Key_Up)  # back to the most recent: 10105 was not asked
+    qtbot.waitUntil(lambda: "2026-Q4" in page.missing_note.text())
+    assert _states(page)["10105"] == "không được yêu cầu báo cáo này"
+    wait_for_tasks()

@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from dvdesk.domain.enums import RecordType
 from dvdesk.services.office_view import get_office
 from dvdesk.services.review import review_items
 from tests import sync_fixtures
@@ -80,6 +81,18 @@ def test_a_province_reviews_and_sees_whose_record_it_is(
     window.show()
     wait_loaded(qtbot, window.lists[next(iter(window.lists))])
     assert _review_action(window).isEnabled()
+    # Nothing has come from below yet: every record is the province's own, no column.
     for page in window.lists.values():
-        assert not page.view.isColumnHidden(OFFICE_COLUMN)
+        assert page.view.isColumnHidden(OFFICE_COLUMN)
+    exchange.add(title="Kiểm tra việc thực hiện Quy chế dân chủ ở xã Gia Lâm")
+    exchange.import_(exchange.export().path)
+    window.resize(1366, 768)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    qtbot.keyClick(window, Qt.Key.Key_F5)  # Xem › Làm mới
+    inspections = window.lists[RecordType.INSPECTION]
+    qtbot.waitUntil(lambda: not inspections.view.isColumnHidden(OFFICE_COLUMN))
+    wait_loaded(qtbot, inspections)
+    window.grab().save(str(Path("/tmp") / "dvdesk-province-list-office-column.png"))
+    assert all(not page.view.isColumnHidden(OFFICE_COLUMN) for page in window.lists.values())
     wait_for_tasks()

@@ -19,6 +19,7 @@ from tests.crl_fixtures import make_crl, make_intermediate
 from tests.gui_support import activate, answer_file_dialogs
 from tests.signature_fixtures import Authority, make_ca
 from tests.test_trust_roots import _open_dialog
+from ui import ask
 from ui.main_window import MainWindow
 from ui.trusted_roots import TrustedRootsDialog
 from ui.worker import wait_for_tasks
@@ -85,7 +86,7 @@ def test_the_administrator_imports_a_list_by_keyboard(
     if SCREENSHOT:
         dialog.resize(1366, 768)
         dialog.grab().save(str(Path(SCREENSHOT) / "revocation_lists.png"))
-    monkeypatch.setattr(QMessageBox, "question", lambda *args: QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(ask, "question", lambda *args: QMessageBox.StandardButton.Yes)
     qtbot.keyClick(dialog, Qt.Key.Key_G, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: dialog.crls.table.rowCount() == 0, timeout=10_000)
     wait_for_tasks()

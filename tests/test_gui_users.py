@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMenu, QMessageBox
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QMenu, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from dvdesk.domain.enums import RecordType
@@ -21,7 +21,9 @@ from dvdesk.services.people_light import lock_minutes
 from dvdesk.services.store import Store
 from dvdesk.services.users import add_user, list_users
 from tests.gui_support import answer_questions, type_text, wait_loaded
+from ui.ask import confirm
 from ui.main_window import MainWindow
+from ui.modal import lock_state
 from ui.office_settings import OfficeSettingsDialog
 from ui.screen import OFFICE_PC
 from ui.users import UserForm, UsersDialog
@@ -353,3 +355,134 @@ def test_a_one_person_office_makes_its_first_administrator_in_the_app(
     qtbot.waitUntil(lambda: "quantri" in menu.title())
     assert window.idle_lock.timer.isActive()  # from now on the office locks when idle
     window.idle_lock.set_timeout(0)
+
+
+class _Script:
+    """Steps run by a timer while the test waits in a modal dialog's own loop.
+
+    Each step returns True when done (or to wait, False); an error stops the script
+    and closes every modal window so the test gets back to report it."""
+
+    def __init__(self, steps: list[Callable[[], object]]) -> None:
+        self.steps = list(steps)
+        self.error: BaseException | None = None
+        self.timer = QTimer(interval=20)
+        self.timer.timeout.connect(self._tick)
+        self.timer.start()
+        self.deadline = time.monotonic() + 30
+
+    def _tick(self) -> None:
+        if self.error is not None:
+            self._give_up()
+            return
+        try:
+            # Runs until check(), so a question the steps failed to close is closed too.
+            if time.monotonic() > self.deadline:
+                raise AssertionError(f"stuck {len(self.steps)} steps from the end")
+            while self.steps and self.steps[0]():
+                self.steps.pop(0)
+        except BaseException as error:
+            self.error = error
+            self.steps = []
+            self._give_up()
+
+    def _give_up(self) -> None:
+        """Close every question, again after the lock would reopen it, so the test ends."""
+        lock_state().release()
+        modal = QApplication.activeModalWidget()
+        if isinstance(modal, QDialog):
+            modal.reject()
+
+    def check(self) -> None:
+        self.timer.stop()
+        if self.error is not None:
+            raise self.error
+        assert not self.steps, "the dialog closed before the script ended"
+
+
+def _unlock_steps(window: MainWindow, qtbot: QtBot) -> list[Callable[[], object]]:
+    def type_password() -> bool:
+        screen = window.idle_lock.screen
+        assert screen is not None
+        screen.password.clear()
+        type_text(screen.password, ADMIN_PASSWORD)
+        qtbot.keyClick(screen.password, Qt.Key.Key_Return)
+        return True
+
+    return [type_password, lambda: not window.idle_lock.locked]
+
+
+def test_a_question_open_at_the_lock_is_hidden_then_asked_again(
+    signed_window: MainWindow, qtbot: QtBot
+) -> None:
+    window = signed_window
+    seen: dict[str, QWidget] = {}
+
+    def question_is_up() -> bool:
+        modal = QApplication.activeModalWidget()
+        if not isinstance(modal, QMessageBox) or not modal.isVisible():
+            return False
+        seen["box"] = modal
+        modal.grab().save(str(SHOTS / "question-before-lock.png"))
+        qtbot.keyClick(modal, Qt.Key.Key_L, CTRL)  # Ctrl+L from the question itself
+        return True
+
+    def hidden_and_deaf() -> bool:
+        box = seen["box"]
+        assert window.idle_lock.locked and not box.isVisible()
+        assert QApplication.activeModalWidget() is None  # the lock screen takes the keys
+        window.grab().save(str(SHOTS / "locked-over-question.png"))
+        screen = window.idle_lock.screen
+        assert screen is not None
+        focus = QApplication.focusWidget() or screen.password  # offscreen: no active window
+        assert focus.window() is window
+        qtbot.keyClick(focus, Qt.Key.Key_Return)  # Enter while locked answers nothing
+        qtbot.keyClick(focus, Qt.Key.Key_C, ALT)  # nor does the Yes button's mnemonic
+        assert not box.isVisible()
+        return True
+
+    def asked_again() -> bool:
+        box = seen["box"]
+        if QApplication.activeModalWidget() is not box or not box.isVisible():
+            return False
+        assert isinstance(box, QMessageBox) and "Xóa hồ sơ" in box.text()
+        if QApplication.activeWindow() is not box:
+            box.activateWindow()  # offscreen: a mnemonic needs the active window
+            return False
+        box.grab().save(str(SHOTS / "question-after-unlock.png"))
+        qtbot.keyClick(box, Qt.Key.Key_C, ALT)  # "&Có"
+        return True
+
+    script = _Script(
+        [question_is_up, lambda: window.idle_lock.locked, hidden_and_deaf,
+         *_unlock_steps(window, qtbot), asked_again]
+    )  # fmt: skip
+    answer = confirm(window, title="Xóa hồ sơ", text="Xóa hồ sơ “Kiểm tra xã Tân Lập”?")
+    script.check()
+    assert answer is True  # the user's Yes, given after the unlock
+
+
+def test_a_message_open_at_the_lock_is_shown_again_after_it(
+    signed_window: MainWindow, qtbot: QtBot
+) -> None:
+    window = signed_window
+    text = "Gói dữ liệu đã được xuất: 12 hồ sơ."
+    script = _Script(
+        [
+            lambda: isinstance(QApplication.activeModalWidget(), QMessageBox),
+            lambda: qtbot.keyClick(QApplication.activeModalWidget(), Qt.Key.Key_L, CTRL) or True,
+            lambda: window.idle_lock.locked,
+        ]
+    )
+    QMessageBox.information(window, "Đã xuất gói", text)  # Qt's own box: ends when hidden
+    script.check()
+    assert window.idle_lock.locked
+    assert not any(w.isVisible() for w in QApplication.topLevelWidgets() if w is not window)
+    for step in _unlock_steps(window, qtbot):
+        qtbot.waitUntil(lambda step=step: bool(step()))  # type: ignore[misc]
+    again = [
+        w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()
+    ]
+    assert [box.text() for box in again] == [text]
+    qtbot.keyClick(again[0], Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not again[0].isVisible())

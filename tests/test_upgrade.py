@@ -11,9 +11,11 @@ import pytest
 
 from dvdesk.db.connect import PAGE_SIZE
 from dvdesk.db.migrate import SCHEMA_HEAD, current_revision
+from dvdesk.domain.enums import RecordType
+from dvdesk.domain.people import ApprovalStatus, ReviewState
 from dvdesk.paths import DataPaths
 from dvdesk.services.backup import list_backups
-from dvdesk.services.browse import RecordQuery, record_keys
+from dvdesk.services.browse import RecordQuery, record_keys, record_rows
 from dvdesk.services.store import open_store
 from dvdesk.text import vi_sort_key
 from tests.conftest import CliRunner
@@ -190,6 +192,50 @@ def test_upgraded_records_take_this_offices_notes(
 
 
 @pytest.mark.parametrize("old_install", OLDER, ids=[p.stem for p in OLDER], indirect=True)
+def test_upgraded_demo_records_are_marked_and_stay_home(
+    old_install: Path, paths: DataPaths, cli: CliRunner
+) -> None:
+    """0012 finds the demo records an older version wrote (by the demo writer's name and its
+    audit entry): they are marked, so they are never exported and can be removed."""
+    connection = sqlite3.connect(paths.database)
+    own = connection.execute("SELECT code FROM office").fetchone()[0]
+    made_here = connection.execute(
+        "SELECT count(*) FROM record WHERE created_by = 'demo' AND NOT deleted AND office_code = ?",
+        (own,),
+    ).fetchone()[0]
+    total = connection.execute("SELECT count(*) FROM record").fetchone()[0]
+    connection.close()
+    assert made_here > 0, "the saved database has no demo records to test with"
+    assert cli("record", "list").code == 0  # upgrades
+    connection = sqlite3.connect(paths.database)
+    marked = {
+        row[0]
+        for row in connection.execute(
+            "SELECT r.office_code FROM demo_record d JOIN record r ON r.id = d.record_id"
+        )
+    }
+    (own_marked,) = connection.execute(
+        "SELECT count(*) FROM demo_record d JOIN record r ON r.id = d.record_id "
+        "WHERE r.office_code = ?",
+        (own,),
+    ).fetchone()
+    (unmarked_real,) = connection.execute(
+        "SELECT count(*) FROM demo_record d JOIN record r ON r.id = d.record_id "
+        "WHERE r.created_by != 'demo'"
+    ).fetchone()
+    (all_marked,) = connection.execute("SELECT count(*) FROM demo_record").fetchone()
+    connection.close()
+    assert own_marked == made_here
+    assert own in marked and unmarked_real == 0
+    removed = cli("demo", "--remove")
+    assert removed.code == 0, removed.err
+    connection = sqlite3.connect(paths.database)
+    left = connection.execute("SELECT count(*) FROM record").fetchone()[0]
+    connection.close()
+    assert left == total - all_marked  # deleted outright: no deletion records to send
+
+
+@pytest.mark.parametrize("old_install", OLDER, ids=[p.stem for p in OLDER], indirect=True)
 def test_upgraded_offices_take_revocation_lists(
     old_install: Path, paths: DataPaths, cli: CliRunner, tmp_path: Path
 ) -> None:
@@ -209,3 +255,31 @@ def test_upgraded_offices_take_revocation_lists(
     assert [entry["issuer"] for entry in cli("trust", "list-crl", "--json").json()] == [
         "CA Ban Cơ yếu"
     ]
+
+
+# The approval column's order, written out here, not taken from the migration.
+APPROVAL_ORDER = [
+    ApprovalStatus.DRAFT, ApprovalStatus.SUBMITTED, ApprovalStatus.CHANGED,
+    ApprovalStatus.RETURNED, ApprovalStatus.APPROVED, ReviewState.TO_REVIEW,
+    ReviewState.RESUBMITTED, ReviewState.RETURNED, ReviewState.ACCEPTED, ReviewState.WITHDRAWN,
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("old_install", OLDER, ids=[p.stem for p in OLDER], indirect=True)
+def test_upgraded_records_sort_by_their_approval(
+    old_install: Path, paths: DataPaths, cli: CliRunner
+) -> None:
+    """0012 computes every record's place in the approval column's order once."""
+    assert cli("record", "list").code == 0  # upgrades
+    store = open_store(paths, actor="test")
+    try:
+        for record_type in RecordType:
+            query = RecordQuery(record_type=record_type, order="approval", descending=False,
+                                include_deleted=True)  # fmt: skip
+            rows = record_rows(store, keys=list(record_keys(store, query=query)))
+            # By kind too: an own "returned" and a received "returned" share their text.
+            order: list[tuple[type, object]] = [(type(state), state) for state in APPROVAL_ORDER]
+            places = [order.index((type(row.approval), row.approval)) for row in rows]
+            assert places == sorted(places), record_type
+    finally:
+        store.close()

@@ -40,6 +40,7 @@ from dvdesk.i18n import N_, _
 from dvdesk.services.counts import CountRow, delete_count, list_counts, set_counts
 from dvdesk.services.store import Store
 from dvdesk.services.units import Unit, list_units
+from ui import ask
 from ui.forms.widgets import DateField
 from ui.next_steps import app_text
 from ui.screen import fit_to_screen
@@ -345,7 +346,7 @@ class CountsDialog(QDialog):
             self.error.setText(_("Select a count in the table first, then press Delete."))
             self.table.setFocus()
             return
-        asked = QMessageBox.question(
+        asked = ask.question(
             self,
             _("Delete the count"),
             _("Delete the count “{figure}” = {value} of unit {unit} for {start}–{end}?").format(

@@ -41,6 +41,7 @@ from dvdesk.i18n import N_, _
 from dvdesk.services.report_recipients import get_default_recipients
 from dvdesk.services.store import Store
 from dvdesk.text import file_name
+from ui import ask
 from ui.crash import show_error
 from ui.files import FileKind, save_file
 from ui.forms.widgets import DateField
@@ -69,7 +70,7 @@ def issued_name(kind: str, issued: Any, suffix: str) -> str:
 
 def confirm_issue(parent: QWidget, preview: Any, *, what: str) -> bool:
     """Ask before issuing, showing the number the document will take."""
-    answer = QMessageBox.question(
+    answer = ask.question(
         parent,
         _("Issue {what}").format(what=what),
         _(

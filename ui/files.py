@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from dvdesk.i18n import N_, _
 from dvdesk.paths import DataPaths
+from ui.modal import run_modal
 from ui.settings import load_ui_settings, save_ui_setting
 
 # File systems USB sticks come formatted with; a fixed disk is NTFS or ext4/btrfs/xfs.
@@ -148,7 +149,7 @@ def save_file(
     dialog.setLabelText(QFileDialog.DialogLabel.Accept, _("Save"))
     dialog.setDefaultSuffix(kind.suffix.lstrip("."))
     dialog.selectFile(name)
-    if dialog.exec() != QFileDialog.DialogCode.Accepted or not dialog.selectedFiles():
+    if run_modal(dialog) != QFileDialog.DialogCode.Accepted or not dialog.selectedFiles():
         return None
     chosen = Path(dialog.selectedFiles()[0])
     if chosen.suffix.lower() != kind.suffix:
@@ -173,7 +174,7 @@ def open_files(
         QFileDialog.FileMode.ExistingFiles if many else QFileDialog.FileMode.ExistingFile
     )
     dialog.setLabelText(QFileDialog.DialogLabel.Accept, _("Open"))
-    if dialog.exec() != QFileDialog.DialogCode.Accepted:
+    if run_modal(dialog) != QFileDialog.DialogCode.Accepted:
         return []
     chosen = [Path(name) for name in dialog.selectedFiles()]
     if chosen:
@@ -198,7 +199,7 @@ def choose_folder(
     dialog.setFileMode(QFileDialog.FileMode.Directory)
     dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
     dialog.setLabelText(QFileDialog.DialogLabel.Accept, _("Choose"))
-    if dialog.exec() != QFileDialog.DialogCode.Accepted or not dialog.selectedFiles():
+    if run_modal(dialog) != QFileDialog.DialogCode.Accepted or not dialog.selectedFiles():
         return None
     chosen = Path(dialog.selectedFiles()[0])
     _remember(paths, purpose, chosen)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -56,6 +56,9 @@ class SearchBox(QLineEdit):
             self.down.emit()
             return
         super().keyPressEvent(event)
+
+
+SORT_KEYS = "Ctrl+Shift+O"  # order by the current column
 
 
 class ListPage(QWidget, Generic[Row]):
@@ -126,6 +129,10 @@ class ListPage(QWidget, Generic[Row]):
             header.resizeSection(section, width)
         header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
         view.activated.connect(self._activated)
+        # The keyboard's header click: sort by the column the cursor is in (again: reverse).
+        sort = QShortcut(QKeySequence(SORT_KEYS), view)
+        sort.setContext(Qt.ShortcutContext.WidgetShortcut)
+        sort.activated.connect(lambda: self._sort_by(max(view.currentIndex().column(), 0)))
         return view
 
     # ------------------------------------------------------- for subclasses

@@ -14,12 +14,10 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
-    QDialog,
     QFormLayout,
     QFrame,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -27,6 +25,8 @@ from PySide6.QtWidgets import (
 
 from dvdesk.errors import UserError
 from dvdesk.i18n import _
+from ui.modal import lock_state
+from ui.put_away import Hidden, bring_back, put_away
 from ui.small_widgets import password_edit, status_label
 from ui.worker import run_in_background
 
@@ -100,6 +100,9 @@ class LockScreen(QFrame):
         )
         # A wrapped label inside a centred box gets only its one-line height otherwise.
         self.intro.setMinimumHeight(self.intro.heightForWidth(BOX_WIDTH))
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()  # now, not at the next event: the box is already on screen
         self.user.setText(name)
         self.password.clear()
         self.message.setText("")
@@ -138,7 +141,7 @@ class IdleLock(QObject):
         self.timer = QTimer(self, singleShot=True)
         self.timer.timeout.connect(self.lock)
         self.screen: LockScreen | None = None
-        self._hidden: list[QWidget] = []
+        self._hidden: list[Hidden] = []
         self._disabled: list[QAction] = []
         self._watching = False
 
@@ -195,19 +198,10 @@ class IdleLock(QObject):
         if self.locked:
             return
         self.timer.stop()
+        lock_state().locked = True
         for form in window.forms:
             form.snapshot()  # the draft on disk has the last keystrokes
-        self._hidden = [
-            widget
-            for widget in QApplication.topLevelWidgets()
-            # Forms and dialogs; a message box waits in its own loop, which hiding would end
-            # (and answer it), and it shows no records.
-            if isinstance(widget, QDialog)
-            and widget.isVisible()
-            and not isinstance(widget, QMessageBox)
-        ]
-        for widget in self._hidden:
-            widget.hide()
+        self._hidden = put_away(window, self.screen)
         self._disabled = [a for a in window.findChildren(QAction) if a.isEnabled()]
         for action in self._disabled:
             action.setEnabled(False)  # no shortcut reaches the hidden screens
@@ -238,9 +232,9 @@ class IdleLock(QObject):
             part.show()
         for action in self._disabled:
             action.setEnabled(True)
-        for widget in self._hidden:
-            widget.show()
+        bring_back(self._hidden)
         self._disabled, self._hidden = [], []
         self.window_.unlocked(name)
+        lock_state().release()  # questions waiting in run_modal open again now
         if self.timer.interval() > 0:
             self.timer.start()

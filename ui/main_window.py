@@ -20,18 +20,20 @@ from PySide6.QtWidgets import (
 )
 
 from dvdesk.domain.enums import RecordType
+from dvdesk.domain.people import ApprovalStatus
 from dvdesk.errors import UserError
 from dvdesk.formatting import local_time
 from dvdesk.i18n import _, current_language, set_language
 from dvdesk.services.office_view import OfficeView
 from dvdesk.services.people_light import lock_minutes
 from dvdesk.services.store import Store
-from ui import people_menu
+from ui import ask, people_menu
 from ui.ask import confirm
 from ui.crash import show_error
 from ui.forms.drafts import Draft, draft_key, list_drafts, load_draft
 from ui.list_page import ListPage
 from ui.lock import IdleLock
+from ui.modal import run_modal
 from ui.record_list import RecordListPage
 from ui.screen import fit_to_screen
 from ui.settings import save_ui_setting
@@ -169,7 +171,7 @@ class MainWindow(QMainWindow):
         return page
 
     def _make_list(self, record_type: RecordType) -> RecordListPage:
-        page = RecordListPage(self.store, record_type, show_office=self.office.has_offices_below)
+        page = RecordListPage(self.store, record_type)
         page.open_record.connect(self.open_record)
         page.new_record.connect(self.new_record)
         self.lists[record_type] = page
@@ -213,6 +215,7 @@ class MainWindow(QMainWindow):
         page = ExchangePage(self.store, self.office)
         page.imported.connect(self.refresh)
         page.done.connect(self.say)
+        page.drafts_wanted.connect(self.show_drafts)
         return page
 
     @property
@@ -256,6 +259,7 @@ class MainWindow(QMainWindow):
         self._action(
             record_menu, _("&Backup / Restore…"), QKeySequence("Ctrl+B"), self.open_backups
         )
+        self._action(record_menu, _("Remove &demo data…"), None, self.remove_demo_data)
         record_menu.addSeparator()
         self._action(record_menu, _("&Quit"), QKeySequence.StandardKey.Quit, self.close)
         view_menu = self.menuBar().addMenu(_("&View"))
@@ -503,7 +507,7 @@ class MainWindow(QMainWindow):
         return form
 
     def _restore_draft(self, draft: Draft) -> bool:
-        answer = QMessageBox.question(
+        answer = ask.question(
             self,
             _("Unsaved draft"),
             _(
@@ -595,6 +599,19 @@ class MainWindow(QMainWindow):
             on_failed=lambda error: show_error(self, error),
         )
 
+    def remove_demo_data(self) -> None:
+        from ui.demo_data import remove_demo_data  # noqa: PLC0415 - rarely used
+
+        remove_demo_data(self)
+
+    def show_drafts(self, record_type: str) -> None:
+        """Open the list of ``record_type`` filtered to drafts (a step the export offers)."""
+        kind = RecordType(record_type)
+        self.go_to(SECTIONS.index(kind))
+        listing = self.lists.get(kind)
+        if listing is not None:
+            listing.show_approval(ApprovalStatus.DRAFT)
+
     def open_import(self) -> None:
         from ui.import_dialog import ImportDialog  # noqa: PLC0415 - rarely opened
 
@@ -676,7 +693,7 @@ class MainWindow(QMainWindow):
         dialog.restored.connect(
             lambda: self.say(_("The backup was restored; the lists show the restored data."))
         )
-        dialog.exec()
+        run_modal(dialog)
 
     # ------------------------------------------------------------- settings
 

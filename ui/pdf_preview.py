@@ -28,6 +28,7 @@ from dvdesk.i18n import _
 from dvdesk.paths import DataPaths
 from ui.crash import show_error
 from ui.files import FileKind, save_file
+from ui.modal import run_modal
 from ui.screen import fit_to_screen
 
 
@@ -85,7 +86,7 @@ class PdfPreview(QDialog):
     def print_dialog(self) -> None:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         dialog = QPrintDialog(printer, self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
+        if run_modal(dialog) == QDialog.DialogCode.Accepted:
             self.print_to(printer)
 
     def print_to(self, printer: QPrinter) -> None:

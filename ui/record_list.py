@@ -19,6 +19,7 @@ from dvdesk.i18n import _
 from dvdesk.services.browse import (
     RecordQuery,
     RecordSummary,
+    holds_other_offices,
     record_key,
     record_keys,
     record_rows,
@@ -44,6 +45,13 @@ APPROVAL_FILTER = (
 OFFICE_COLUMN = 5  # in record_columns
 
 
+def _approval_text(row: RecordSummary) -> str:
+    """The approval state; a demo record says so instead: it never leaves the office."""
+    if row.demo:
+        return _("demo (never sent)")
+    return row.approval.label if row.approval else ""
+
+
 def record_columns(
     office_names: dict[str, str], record_type: RecordType | None = None
 ) -> list[Column[RecordSummary]]:
@@ -58,7 +66,7 @@ def record_columns(
         Column(_("Title"), lambda r: r.title, order="title"),
         third,
         Column(_("Status"), lambda r: sentence(RecordStatus(r.status).label), order="status"),
-        Column(_("Approval state"), lambda r: r.approval.label if r.approval else ""),
+        Column(_("Approval state"), _approval_text, order="approval"),
         Column(
             _("Office"), lambda r: office_names.get(r.office_code, r.office_code), order="office"
         ),
@@ -76,8 +84,6 @@ class RecordListPage(ListPage[RecordSummary]):
         store: Store,
         record_type: RecordType,
         parent: QWidget | None = None,
-        *,
-        show_office: bool = True,
     ) -> None:
         self.record_type = record_type
         # Filled by the worker before the first rows arrive (jobs run in order).
@@ -95,9 +101,9 @@ class RecordListPage(ListPage[RecordSummary]):
             parent=parent,
         )
         self.view.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
-        # With no offices below, every record is the office's own: the column would only
-        # repeat its name and take the width the title needs.
-        self.view.setColumnHidden(OFFICE_COLUMN, not show_office)
+        # Until a record from another office arrives, every record is the office's own:
+        # the column would only repeat its name and take the width the title needs.
+        self.view.setColumnHidden(OFFICE_COLUMN, True)
         self.year = QComboBox()
         self.year.addItem(_("All years"), None)
         for year in range(today().year, FIRST_YEAR - 1, -1):
@@ -131,6 +137,22 @@ class RecordListPage(ListPage[RecordSummary]):
             on_done=self.office_names.update,
             on_failed=lambda error: show_error(self, error),
         )
+
+    def show_approval(self, status: ApprovalStatus) -> None:
+        """Only the records at ``status`` (e.g. the drafts an export left at home)."""
+        self.approval.setCurrentIndex(self.approval.findData(status.value))
+
+    def reload(self, *, then: Callable[[], None] | None = None) -> None:
+        # Queued before the rows (jobs run in order), so the column is right at their paint.
+        run_in_background(
+            lambda: holds_other_offices(self.store),
+            on_done=self._show_office_column,
+            on_failed=lambda error: show_error(self, error),
+        )
+        super().reload(then=then)
+
+    def _show_office_column(self, needed: bool) -> None:
+        self.view.setColumnHidden(OFFICE_COLUMN, not needed)
 
     def query(self) -> RecordQuery:
         year = self.year.currentData()

@@ -35,6 +35,7 @@ from dvdesk.services.review import ReviewItem, accept_records, return_record, re
 from dvdesk.services.store import Store
 from dvdesk.sync.receipt import returned_records
 from ui.crash import show_error
+from ui.modal import run_modal
 from ui.screen import fit_to_screen
 from ui.worker import run_in_background
 
@@ -267,7 +268,7 @@ class ReviewReceived(TableDialog):
             self.status.setText(_("Select one record to return."))
             return
         dialog = ReturnDialog(self)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
+        if run_modal(dialog) != QDialog.DialogCode.Accepted:
             return
         reason, deadline = dialog.values()
         self.run(

@@ -32,7 +32,9 @@ from dvdesk.formatting import short_date
 from dvdesk.i18n import N_, _
 from dvdesk.services.store import Store
 from dvdesk.signatures.revocation_lists import CrlInfo, UnknownIssuer, summary
+from ui import ask
 from ui.files import FileKind, open_file
+from ui.modal import run_modal
 from ui.worker import run_in_background
 
 
@@ -161,7 +163,7 @@ class RevocationListsBox(QGroupBox):
             _("&Choose its certificate…"), QMessageBox.ButtonRole.AcceptRole
         )
         question.setDefaultButton(choose)
-        question.exec()
+        run_modal(question)
         if question.clickedButton() is not choose:
             return
         name = open_file(
@@ -188,7 +190,7 @@ class RevocationListsBox(QGroupBox):
         )
         take = question.addButton(_("&Import it"), QMessageBox.ButtonRole.AcceptRole)
         question.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        question.exec()
+        run_modal(question)
         if question.clickedButton() is not take:
             return
         from dvdesk.signatures.revocation_lists import add_crl  # noqa: PLC0415
@@ -210,7 +212,7 @@ class RevocationListsBox(QGroupBox):
             self.said(_("Select a list first."))
             return
         info = self.lists[row]
-        answer = QMessageBox.question(
+        answer = ask.question(
             self,
             _("Remove the list"),
             _(

@@ -33,7 +33,9 @@ from dvdesk.formatting import short_date
 from dvdesk.i18n import N_, _
 from dvdesk.services.store import Store
 from dvdesk.signatures.trust_roots import RootInfo
+from ui import ask
 from ui.files import FileKind, open_file
+from ui.modal import run_modal
 from ui.next_steps import show_error
 from ui.revocation_lists import RevocationListsBox
 from ui.screen import fit_to_screen
@@ -163,7 +165,7 @@ class TrustedRootsDialog(QDialog):
         )
         trust = question.addButton(_("&Trust it"), QMessageBox.ButtonRole.AcceptRole)
         question.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        question.exec()
+        run_modal(question)
         if question.clickedButton() is not trust:
             return
         from dvdesk.signatures.trust_roots import add_root  # noqa: PLC0415
@@ -183,7 +185,7 @@ class TrustedRootsDialog(QDialog):
             self.status.setText(_("Select a root first."))
             return
         root = self.roots[row]
-        answer = QMessageBox.question(
+        answer = ask.question(
             self,
             _("Stop trusting"),
             _(

@@ -64,9 +64,16 @@ DROP_STATEMENTS: Final = (
 )
 
 
+# The approval column's sort rank and its index (migration 0012) are kept by triggers,
+# not by the models: the record model, and so the package format, leaves them out.
+TRIGGER_KEPT: Final = frozenset(
+    {("column", "approval_rank"), ("index", "ix_record_type_deleted_approval_rank_start_date")}
+)
+
+
 def include_name(name: str | None, type_: str, _parent: object) -> bool:
     """Alembic filter: the index's FTS5 tables are made by SQL here, not by models."""
-    return not (type_ == "table" and name in SHADOW_TABLES)
+    return not (type_ == "table" and name in SHADOW_TABLES) and (type_, name) not in TRIGGER_KEPT
 
 
 # ---------------------------------------------------------------- queries

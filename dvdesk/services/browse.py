@@ -36,7 +36,11 @@ RECORD_ORDER: Final = {
     "type": "type",
     "office": "office_code",
     "number": "directive_number",
+    # Kept by triggers (migration 0012); then newest first within a state, as by date.
+    "approval": "approval_rank",
 }
+# Columns after the sort column and before the rowid tie-break, each sort by its index.
+_THEN: Final = {"approval_rank": ", start_date {direction}"}
 FOLLOW_UP_ORDER: Final = {
     "deadline": "deadline",
     "content": "content",
@@ -69,6 +73,7 @@ class RecordSummary:
     # the query did not ask (see _APPROVAL).
     approval: ApprovalStatus | ReviewState | None = None
     number: str | None = None  # a directive's number and symbol (số, ký hiệu)
+    demo: bool = False  # made up for trying dvdesk: never sent, removed in one step
 
     @classmethod
     def from_row(cls, r: Sequence[Any]) -> RecordSummary:
@@ -89,6 +94,7 @@ class RecordSummary:
             deleted=bool(r[10]),
             number=r[11],
             approval=_approval(r) if len(r) > len(_PLAIN) else None,
+            demo=len(r) > len(_PLAIN) and bool(r[-1]),
         )
 
     def as_json(self) -> dict[str, object]:
@@ -113,12 +119,13 @@ _APPROVAL = (
     "a.status, a.withdrawn_reason IS NOT NULL, a.resubmission, "
     "(SELECT c.status FROM correction c WHERE c.record_id = r.id AND c.direction = 'out' "
     "ORDER BY c.created_at DESC LIMIT 1), v.revision, "
-    "coalesce(r.office_code = (SELECT code FROM office), 1)"
+    "coalesce(r.office_code = (SELECT code FROM office), 1), "
+    "EXISTS (SELECT 1 FROM demo_record d WHERE d.record_id = r.id)"
 )
 
 
 def _approval(r: Sequence[Any]) -> ApprovalStatus | ReviewState:
-    status, withdrawn, resubmission, latest_return, accepted, own = r[len(_PLAIN) :]
+    status, withdrawn, resubmission, latest_return, accepted, own = r[len(_PLAIN) : -1]
     if own:  # no approval row: made before approval existed, so approved
         return ApprovalStatus(status) if status else ApprovalStatus.APPROVED
     return review_state(
@@ -193,7 +200,8 @@ def record_keys_sql(
     column = RECORD_ORDER.get(query.order, "start_date")
     direction = "DESC" if query.descending else "ASC"
     # The rowid tie-break runs the same way as the column, so an index serves both.
-    sql = f"SELECT rowid FROM record{where} ORDER BY {column} {direction}, rowid {direction}"
+    then = _THEN.get(column, "").format(direction=direction)
+    sql = f"SELECT rowid FROM record{where} ORDER BY {column} {direction}{then}, rowid {direction}"
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
     return sql, params
@@ -253,6 +261,22 @@ def _matches_at_least(store: Store, search: str, count: int) -> bool:
             (found.match, count),
         ).fetchone()
     return bool(matches >= count)
+
+
+def holds_other_offices(store: Store) -> bool:
+    """Whether any record came from another office (one below), so a list needs the
+    office column. Two seeks in the office-code index, either side of this office's
+    own code: no scan, whatever the number of records."""
+    with store.raw() as connection:
+        row = connection.execute("SELECT code FROM office WHERE id = 1").fetchone()
+        if row is None:
+            return False
+        (found,) = connection.execute(
+            "SELECT EXISTS (SELECT 1 FROM record WHERE office_code < ?) "
+            "OR EXISTS (SELECT 1 FROM record WHERE office_code > ?)",
+            (row[0], row[0]),
+        ).fetchone()
+    return bool(found)
 
 
 def record_key(store: Store, *, record_id: str) -> int | None:

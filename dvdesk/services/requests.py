@@ -398,41 +398,82 @@ class OfficeDeadline:
 
 
 @dataclass(frozen=True)
+class SentRequest:
+    """A request this office set (a period and a deadline), for the head to choose."""
+
+    period: str
+    deadline: date
+    label: str  # the period's Vietnamese name, "Quý IV năm 2026"
+    set_at: str  # when it was set last (it may be set again for more offices)
+
+
+@dataclass(frozen=True)
 class DeadlineStatus:
-    """Who has (not) reported for the request set last, each office below once."""
+    """Who has (not) reported for one request, each office below once."""
 
     period: str
     deadline: date
     note: str
     offices: tuple[OfficeDeadline, ...]
+    # Every request set, the most recent first: what the head may look at instead.
+    requests: tuple[SentRequest, ...] = ()
 
     @property
     def missing(self) -> tuple[OfficeDeadline, ...]:
         return tuple(o for o in self.offices if o.asked and not o.reported)
 
 
-def deadline_status(store: Store, *, on: date | None = None) -> DeadlineStatus | None:
-    """The request set last, against every office below (enrolled or in the unit list).
+def _period_label(key: str) -> str:
+    try:
+        return parse_period(key).label
+    except UserError:  # a custom period known only by its key here
+        return key
+
+
+def _sent_requests(session: Session) -> tuple[SentRequest, ...]:
+    newest = func.max(ReportRequest.created_at)
+    rows = session.exec(
+        select(col(ReportRequest.period), col(ReportRequest.deadline), newest)
+        .where(ReportRequest.direction == "out")
+        .group_by(col(ReportRequest.period), col(ReportRequest.deadline))
+        .order_by(newest.desc())
+    ).all()
+    return tuple(
+        SentRequest(period, deadline, _period_label(period), set_at)
+        for period, deadline, set_at in rows
+    )
+
+
+def deadline_status(
+    store: Store,
+    *,
+    period: str | None = None,
+    deadline: date | None = None,
+    on: date | None = None,
+) -> DeadlineStatus | None:
+    """One request (``period`` due ``deadline``; by default the one set last) against
+    every office below (enrolled or in the unit list), with the list of every request.
 
     None when no request was set yet: the app then compares dates instead."""
     day = on or today()
     with store.session() as session:
-        latest = session.exec(
-            select(ReportRequest)
-            .where(ReportRequest.direction == "out")
-            .order_by(col(ReportRequest.created_at).desc())
-            .limit(1)
-        ).first()
-        if latest is None:
+        requests = _sent_requests(session)
+        chosen = next(
+            (r for r in requests if (r.period, r.deadline) == (period, deadline)),
+            requests[0] if requests else None,
+        )
+        if chosen is None:
             return None
-        asked = {
-            row.office_code: row
-            for row in session.exec(
-                select(ReportRequest).where(
-                    ReportRequest.direction == "out", ReportRequest.period == latest.period
-                )
-            ).all()
-        }
+        rows = session.exec(
+            select(ReportRequest)
+            .where(
+                ReportRequest.direction == "out",
+                ReportRequest.period == chosen.period,
+                ReportRequest.deadline == chosen.deadline,
+            )
+            .order_by(col(ReportRequest.created_at))
+        ).all()
+        asked = {row.office_code: row for row in rows}  # an office's latest row wins
         packages = session.exec(select(PackageIn).order_by(col(PackageIn.id))).all()
     offices = []
     for unit in unit_statuses(store):
@@ -449,7 +490,6 @@ def deadline_status(store: Store, *, on: date | None = None) -> DeadlineStatus |
                 ),
                 None,
             )
-        deadline = request.deadline if request is not None else latest.deadline
         offices.append(
             OfficeDeadline(
                 office_code=unit.office_code,
@@ -457,10 +497,11 @@ def deadline_status(store: Store, *, on: date | None = None) -> DeadlineStatus |
                 last_package_on=unit.last_imported_on,
                 reported_on=reported,
                 asked=request is not None,
-                days_left=(deadline - day).days,
+                days_left=(chosen.deadline - day).days,
             )
         )
-    return DeadlineStatus(latest.period, latest.deadline, latest.note, tuple(offices))
+    note = rows[-1].note if rows else ""
+    return DeadlineStatus(chosen.period, chosen.deadline, note, tuple(offices), requests)
 
 
 def _day(stamp: str) -> date:

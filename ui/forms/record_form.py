@@ -53,6 +53,7 @@ from dvdesk.formatting import sentence
 from dvdesk.i18n import N_, _
 from dvdesk.services.records import add_record, update_record
 from dvdesk.services.store import Store
+from ui import ask
 from ui.crash import show_error
 from ui.forms.drafts import Draft, delete_draft, draft_key, save_draft
 from ui.forms.notes_panel import NOTES_SHORTCUT, NotesPanel
@@ -742,7 +743,7 @@ class RecordForm(QDialog):
         if self.saving or self.closed_for_exit:
             return
         if self.is_dirty() or (self.notes is not None and self.notes.has_unsaved_text()):
-            answer = QMessageBox.question(
+            answer = ask.question(
                 self,
                 _("Discard changes?"),
                 _("You have changes that are not saved. Discard them?"),
