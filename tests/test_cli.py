@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import io
 import json
+import subprocess
+import sys
 import unicodedata
 from pathlib import Path
 
 import pytest
+from sqlmodel import select
 
+from dvdesk.cli.main import main
+from dvdesk.db.schema import AuditEntry
 from dvdesk.paths import DataPaths
+from dvdesk.services.store import open_store
+from dvdesk.services.units import list_units
 from tests.conftest import CliRunner, database_digest
 from tests.samples import OFFICE, dialogue, inspection
 
@@ -229,6 +237,21 @@ def test_office_rename_versions_the_profile(office: CliRunner) -> None:
     assert [p["valid_from"] for p in profiles] == ["2000-01-01", "2026-01-01"]
 
 
+def test_office_rename_renames_the_office_in_lists(office: CliRunner, paths: DataPaths) -> None:
+    new_name = "Ban Xây dựng Đảng Đảng ủy phường Bát Tràng"
+    rename = ["office", "rename", "--symbol", "BXDĐ", "--place", "Bát Tràng"]
+    assert office(*rename, "--name", new_name, "--valid-from", "2026-01-01").code == 0
+    # A back-dated profile does not take the name of the newest one away.
+    assert office(*rename, "--name", "Tên cũ", "--valid-from", "2020-01-01").code == 0
+    store = open_store(paths, actor="kiemtra")
+    own = list_units(store, relation="self")
+    with store.session() as session:
+        audited = session.exec(select(AuditEntry).where(AuditEntry.entity == "office_profile"))
+        actions = [entry.action for entry in audited]
+    assert [unit.name for unit in own] == [new_name]
+    assert actions == ["create", "create"]
+
+
 def test_attachment_is_stored_by_content(
     office: CliRunner, paths: DataPaths, tmp_path: Path
 ) -> None:
@@ -254,3 +277,47 @@ def test_unexpected_errors_go_to_the_log(
     assert "Traceback" not in result.err
     assert str(paths.log_file) in result.err
     assert "RuntimeError: boom" in paths.log_file.read_text(encoding="utf-8")
+
+
+class _ClosedPipe(io.TextIOBase):
+    """stdout whose reader went away, as after ``dvdesk … | head``."""
+
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    def flush(self) -> None:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    def fileno(self) -> int:
+        raise io.UnsupportedOperation("no descriptor")
+
+
+def test_a_closed_pipe_is_not_a_bug(
+    office: CliRunner,
+    paths: DataPaths,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert office("demo").code == 0
+    monkeypatch.setattr("sys.stdout", _ClosedPipe())
+    code = main(["--data-dir", str(paths.root), "--user", "chuyenvien", "record", "list"])
+    monkeypatch.undo()
+    assert code == 141
+    assert capsys.readouterr().err == ""
+    log_text = paths.log_file.read_text(encoding="utf-8") if paths.log_file.exists() else ""
+    assert "BrokenPipeError" not in log_text
+    assert "unexpected error" not in log_text
+
+
+def test_head_on_a_long_list_exits_quietly(office: CliRunner, paths: DataPaths) -> None:
+    for _round in range(3):
+        assert office("demo").code == 0
+    command = [sys.executable, "-m", "dvdesk", "--data-dir", str(paths.root), "record", "list"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.readline()
+    process.stdout.close()  # like `head -1`
+    err = process.stderr.read().decode("utf-8")
+    process.stderr.close()
+    assert process.wait(timeout=60) in (0, 141)
+    assert err == ""

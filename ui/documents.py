@@ -9,6 +9,7 @@ document is shown, ready to print or save, and is kept in the register.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -199,6 +200,50 @@ class MinutesDialog(QDialog):
         layout.addWidget(self._buttons())
         self.previews: list[PdfPreview] = []
         add_help_key(self)
+        self.shown_values = self.details()  # what Esc compares with before it asks
+        self._offer_last_people()
+
+    def _people_fields(self) -> dict[str, QLineEdit]:
+        return {
+            "note_taker": self.note_taker,
+            "note_taker_post": self.note_taker_post,
+            "representative": self.representative,
+            "representative_post": self.representative_post,
+        }
+
+    def _offer_last_people(self) -> None:
+        """Fill in the note-taker and the representative of the office's last minutes."""
+        from dvdesk.services.minutes_people import last_minutes_people  # noqa: PLC0415
+
+        def fill(people: Any) -> None:
+            untouched = self.details() == self.shown_values
+            for name, field in self._people_fields().items():
+                if not field.text() and (text := getattr(people, name)):
+                    field.setText(text)
+            if untouched:  # an offer is not a change: Esc still closes without asking
+                self.shown_values = self.details()
+
+        run_in_background(
+            lambda: last_minutes_people(self.store), on_done=fill, on_failed=self._failed
+        )
+
+    def has_typed_details(self) -> bool:
+        """Details typed since the dialog opened (or the minutes were issued)."""
+        return self.details() != self.shown_values
+
+    def reject(self) -> None:
+        """Esc or Hủy: typed details are not thrown away without asking."""
+        if self.has_typed_details():
+            answer = QMessageBox.question(
+                self,
+                _("Discard changes?"),
+                _("You typed details of the minutes that are not issued. Discard them?"),
+                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Discard:
+                return
+        super().reject()
 
     def _form(self, record: RecordView) -> QFormLayout:
         form = QFormLayout()
@@ -337,9 +382,13 @@ class MinutesDialog(QDialog):
                 replaces=replaces,
                 expected_number=preview.number,
             ),
-            show=self._show,
+            show=partial(self._issued, details),
             on_failed=self._failed,
         )
+
+    def _issued(self, details: dict[str, Any], pdf: bytes, **shown: str) -> None:
+        self.shown_values = details  # issued: nothing typed is left to lose
+        self._show(pdf, **shown)
 
 
 class ReportsPage(QWidget):

@@ -41,7 +41,7 @@ from ui.worker import database_worker, run_in_background
 
 if TYPE_CHECKING:
     from dvdesk.domain.record_view import RecordView
-    from ui.documents import ReportsPage
+    from ui.documents import MinutesDialog, ReportsPage
     from ui.exchange import ExchangePage
     from ui.follow_ups import FollowUpPage
     from ui.forms.record_form import RecordForm
@@ -727,9 +727,37 @@ class MainWindow(QMainWindow):
         self.idle_lock.follow_resize()
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        minutes = self._open_minutes()
+        if any(dialog.has_typed_details() for dialog in minutes) and not self._drop_minutes():
+            event.ignore()  # the clerk goes back to the minutes
+            return
+        # Log-off, shutdown or Alt+F4: every open form keeps its draft and closes with the
+        # window, so no form is left behind asking a question that could throw the draft away.
         for form in list(self.forms):
-            form.snapshot()  # make sure the last keystrokes are in the draft
+            form.close_keeping_draft()
+        for dialog in minutes:
+            dialog.done(QDialog.DialogCode.Rejected)  # asked above, not once more
         super().closeEvent(event)
+
+    def _open_minutes(self) -> list[MinutesDialog]:
+        if not any(dialog.isVisible() for dialog in self.dialogs):
+            return []
+        from ui.documents import MinutesDialog  # noqa: PLC0415 - loaded once one was opened
+
+        return [d for d in self.dialogs if isinstance(d, MinutesDialog) and d.isVisible()]
+
+    def _drop_minutes(self) -> bool:
+        answer = QMessageBox.question(
+            self,
+            _("Close dvdesk?"),
+            _(
+                "Details typed in the minutes are not issued yet. Close dvdesk and discard "
+                "them? Cancel goes back to the minutes."
+            ),
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Discard
 
 
 def _surviving_drafts(store: Store) -> list[tuple[Draft, RecordView | None]]:

@@ -173,24 +173,37 @@ def submit_selected(window: MainWindow) -> None:
         return
     from dvdesk.services.approval import submit_record  # noqa: PLC0415 - see the docstring
 
+    def submitted(_approval: object) -> None:
+        window.say(_("Submitted for approval: the head sees it under Duyệt › Chờ duyệt."))
+        refresh_lists(window)
+
     run_in_background(
         lambda: submit_record(window.store, record_id=record_id),
-        on_done=lambda _approval: window.say(
-            _("Submitted for approval: the head sees it under Duyệt › Chờ duyệt.")
-        ),
+        on_done=submitted,
         on_failed=lambda error: show_error(window, error),
     )
+
+
+def refresh_lists(window: MainWindow) -> None:
+    """Reload the record lists (their approval column changed), each keeping its selection."""
+    for page in window.lists.values():
+        record_id = page.current_record_id()
+        if record_id is None:
+            page.reload()
+        else:
+            page.select_record(record_id)
 
 
 def open_dialog(window: MainWindow, name: str) -> QDialog | None:
     from ui import review  # noqa: PLC0415 - see the module docstring
 
-    make: Callable[..., QDialog] = getattr(review, name)
+    make: Callable[..., review.TableDialog] = getattr(review, name)
     try:
         dialog = make(window.store, window)
     except UserError as error:
         show_error(window, error)
         return None
+    dialog.records_changed.connect(lambda: refresh_lists(window))
     window.dialogs.append(dialog)
     dialog.show()
     return dialog

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
@@ -48,6 +48,9 @@ Row = tuple[str, Sequence[str]]  # the record id and the cells shown
 class TableDialog(QDialog):
     """A list of records with buttons acting on the selected ones."""
 
+    # Records changed state: the main window's lists show that state and must reload.
+    records_changed = Signal()
+
     def __init__(
         self, store: Store, *, title: str, headers: Sequence[str], parent: QWidget | None
     ) -> None:
@@ -58,6 +61,7 @@ class TableDialog(QDialog):
         self.table.setHorizontalHeaderLabels(list(headers))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)  # a read-only list: Tab moves on, arrows move inside
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().setVisible(False)  # row numbers mean nothing here
         self.status = QLabel("")
@@ -153,6 +157,7 @@ class PendingApprovals(TableDialog):
 
         def done(approved: Any) -> None:
             self.reload(_("{count} record(s) approved.").format(count=len(approved)))
+            self.records_changed.emit()
 
         self.run(lambda: approve_records(self.store, record_ids=ids), done)
 
@@ -251,7 +256,11 @@ class ReviewReceived(TableDialog):
     def accept_selected(self) -> None:
         ids = self.selected()
         if ids:
-            self.run(lambda: accept_records(self.store, record_ids=ids), lambda _n: self.reload())
+            self.run(lambda: accept_records(self.store, record_ids=ids), self._changed)
+
+    def _changed(self, _result: object = None) -> None:
+        self.reload()
+        self.records_changed.emit()
 
     def return_selected(self) -> None:
         ids = self.selected()
@@ -264,5 +273,5 @@ class ReviewReceived(TableDialog):
         reason, deadline = dialog.values()
         self.run(
             lambda: return_record(self.store, record_id=ids[0], reason=reason, deadline=deadline),
-            lambda _none: self.reload(),
+            self._changed,
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -23,6 +24,7 @@ from dvdesk.paths import resolve_data_dir
 log = logging.getLogger("dvdesk.cli")
 EXIT_BUG = 70
 EXIT_NO_GUI = 64
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for `yes | head`
 
 
 class Parser(argparse.ArgumentParser):
@@ -137,7 +139,14 @@ def main(argv: Sequence[str] | None = None, *, open_gui: GuiLauncher | None = No
         from dvdesk.cli.session import authenticate  # noqa: PLC0415 - loads SQLAlchemy
 
         authenticate(args)
-        return run(args)
+        code = run(args)
+        # Flush here, not at exit: a reader that went away (`| head`) must land below.
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        # The reader of our output stopped early; that is normal for pipes, not a bug.
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
     except UserError as error:
         log.info("refused %s: %s", args.command, error.message)
         sys.stderr.write(error.message + "\n")
@@ -163,6 +172,16 @@ def main(argv: Sequence[str] | None = None, *, open_gui: GuiLauncher | None = No
         if handler is not None:
             logging.getLogger("dvdesk").removeHandler(handler)
             handler.close()
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device so Python's own flush at exit cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # stdout without a file descriptor (tests, embedding)
+        pass
 
 
 def _login_name() -> str:

@@ -38,6 +38,7 @@ from dvdesk.domain.record_view import DialogueView, IssueView, RecordView, Sessi
 from dvdesk.domain.validation import failed, validate
 from dvdesk.errors import Conflict
 from dvdesk.i18n import N_, _
+from dvdesk.services.minutes_people import MinutesPeople, remember_minutes_people
 from dvdesk.services.office import OfficeView, get_office
 from dvdesk.services.records import get_record
 from dvdesk.services.store import Store
@@ -536,9 +537,10 @@ def issue_minutes(
     expected_number: int | None = None,
     write: Callable[[Issued], None] | None = None,
 ) -> Issued:
-    """Number the minutes and keep them as issued; refused while anything is missing."""
+    """Number the minutes and keep them as issued; refused while anything is missing.
+    The note-taker and the organisation's representative are offered in the next minutes."""
     model = _details(details)
-    return register.issue(
+    issued = register.issue(
         store,
         document=draft_minutes(store, record_id=record_id, details=model),
         subject_key=minutes_subject(store, record_id=record_id, details=model),
@@ -547,6 +549,15 @@ def issue_minutes(
         expected_number=expected_number,
         write=write,
     )
+    people = MinutesPeople(
+        note_taker=model.note_taker,
+        note_taker_post=model.note_taker_post,
+        representative=model.representative,
+        representative_post=model.representative_post,
+    )
+    with store.session() as session:
+        remember_minutes_people(session, people=people, actor=store.actor)
+    return issued
 
 
 def preview_minutes_number(

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Self
 
 from pydantic import ValidationInfo, field_validator, model_validator
+from sqlmodel import Session, select
 
 from dvdesk.clock import now_iso
 from dvdesk.db.schema import Office, OfficeProfile, OrgUnit
@@ -172,6 +173,20 @@ def create_office(store: Store, *, data: dict[str, object]) -> OfficeView:
     return get_office(store)
 
 
+def _rename_own_unit(session: Session, *, code: str, code_list: str, name: str) -> None:
+    """Lists show the office's ``org_unit`` name: keep it equal to the newest profile's name."""
+    unit = session.exec(
+        select(OrgUnit).where(
+            OrgUnit.relation == "self",
+            OrgUnit.code == code,
+            OrgUnit.code_list_version == code_list,
+        )
+    ).first()
+    if unit is not None and unit.name != name:
+        unit.name = name
+        session.add(unit)
+
+
 def _parent_level(level: OfficeLevel) -> str:
     return "central" if level is OfficeLevel.PROVINCE else OfficeLevel.PROVINCE.value
 
@@ -202,6 +217,10 @@ def add_profile(store: Store, *, data: dict[str, object]) -> OfficeView:
                 )
             )
         session.add(_profile_row(profile))
+        newest = office.current
+        # A back-dated profile leaves the name of the newest one in the lists.
+        name = profile.name if profile.valid_from > newest.valid_from else newest.name
+        _rename_own_unit(session, code=office.code, code_list=office.code_list, name=name)
         changes = profile.model_dump(mode="json")
         audit(
             session,

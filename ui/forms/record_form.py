@@ -157,6 +157,7 @@ class RecordForm(QDialog):
         self.touched: set[str] = set()
         self.show_all_errors = False
         self.saving = False
+        self.closed_for_exit = False  # the main window closed it: its draft is never deleted
         self.setWindowTitle(_(TITLES[record_type][0 if record is None else 1]))
         self.undo_stack = QUndoStack(self)
         self.initial: dict[str, Any] | None = None  # None while the form is being filled in
@@ -317,7 +318,7 @@ class RecordForm(QDialog):
 
     def _date(self, form: QFormLayout, key: str, label: str, *, optional: bool) -> None:
         edit = DateField(optional=optional)
-        self._add(form, key, label, _Field(edit, edit.value, edit.set_value))
+        self._add(form, key, label, _Field(edit, edit.state, edit.set_state))
 
     def _lines(self, form: QFormLayout, key: str, label: str, placeholder: str) -> None:
         edit = LinesField(placeholder)
@@ -550,7 +551,12 @@ class RecordForm(QDialog):
 
     def input_data(self) -> dict[str, Any]:
         """The collected values in the shape the input model takes."""
-        data = {key: value for key, value in self.collect().items() if value not in (None, "")}
+        # A date typed wrong ({"typed": …}) is left out: validate_now names its problem.
+        data = {
+            key: value
+            for key, value in self.collect().items()
+            if value not in (None, "") and not isinstance(value, dict)
+        }
         for key in PART_KEYS:
             if key in data:
                 data[key] = [
@@ -734,7 +740,7 @@ class RecordForm(QDialog):
         show_error(self, error)
 
     def reject(self) -> None:
-        if self.saving:
+        if self.saving or self.closed_for_exit:
             return
         if self.is_dirty() or (self.notes is not None and self.notes.has_unsaved_text()):
             answer = ask.question(
@@ -744,10 +750,23 @@ class RecordForm(QDialog):
                 QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
                 QMessageBox.StandardButton.Cancel,
             )
-            if answer != QMessageBox.StandardButton.Discard:
+            # While the question was open the main window may have closed the form and
+            # kept its draft: a late "Discard" must not delete that draft.
+            if answer != QMessageBox.StandardButton.Discard or self.closed_for_exit:
                 return
         delete_draft(self.store.paths, draft_key(self.record_type.value, self.record_id))
         super().reject()
+
+    def close_keeping_draft(self) -> None:
+        """The main window is closing (Alt+F4, log-off, shutdown): keep what was typed as a
+        draft (offered back at the next start) and close without asking."""
+        self.closed_for_exit = True
+        self._snapshot_timer.stop()
+        self.last_state = self.collect()
+        self._write_draft()  # the last keystrokes, even those the snapshot timer still held
+        for question in self.findChildren(QMessageBox):
+            question.reject()  # a question already on screen is withdrawn, not answered
+        self.done(QDialog.DialogCode.Rejected)
 
 
 def _marked(label: str, key: str, model: type[BaseModel]) -> str:

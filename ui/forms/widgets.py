@@ -47,6 +47,11 @@ def typed_date_text(value: date) -> str:
     return value.strftime("%d/%m/%Y")
 
 
+# A date field's text that is no date, as kept in a draft: {"typed": "31/02/2026"}.
+TYPED = "typed"
+DateState = str | dict[str, str] | None
+
+
 class DateField(QLineEdit):
     """A date typed as text (``10/11/2026``, ``10112026``, ``10/11/26`` …).
 
@@ -89,6 +94,21 @@ class DateField(QLineEdit):
 
     def set_value(self, value: str | None) -> None:
         self.setText(typed_date_text(date.fromisoformat(value)) if value else "")
+
+    def state(self) -> DateState:
+        """What undo and the draft keep: the date, or, when the text is no date (31/02/2026),
+        exactly what was typed, so a restored draft gives the clerk's text back."""
+        parsed = self.typed().value
+        if parsed is not None:
+            return parsed.isoformat()
+        return {TYPED: self.text()} if self.text().strip() else None
+
+    def set_state(self, state: DateState | object) -> None:
+        if isinstance(state, dict):
+            self.setText(str(state.get(TYPED, "")))
+            self.problem_changed.emit(self.problem() or "")
+        else:
+            self.set_value(state if isinstance(state, str) else None)
 
     def tidy(self) -> None:
         """Show a readable date the way it will be kept, or say what is wrong."""
