@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from dvdesk.errors import UserError
-from dvdesk.fileio import write_atomically
+from dvdesk.fileio import Access, write_atomically
 from dvdesk.i18n import _
 from dvdesk.paths import DataPaths
 from ui.crash import show_error
@@ -128,7 +128,7 @@ class PdfPreview(QDialog):
         if target is None:
             return
         try:
-            write_atomically(target, self.pdf)
+            write_atomically(target, self.pdf, access=Access.SHARED)
         except OSError as error:
             show_error(
                 self,

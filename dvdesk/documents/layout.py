@@ -50,7 +50,7 @@ from dvdesk.documents.content import (
 from dvdesk.documents.fonts import ensure_fonts, font_name
 from dvdesk.documents.settings import DocumentSettings, NumberingRule, Template
 from dvdesk.errors import UserError
-from dvdesk.fileio import write_atomically
+from dvdesk.fileio import Access, write_atomically
 from dvdesk.i18n import _
 from dvdesk.signatures.anchor import SignatureRoom, add_signature_fields, rooms_of
 
@@ -556,7 +556,7 @@ def render_pdf(document: Document) -> bytes:
 def write_file(data: bytes, target: Path) -> None:
     """Write ``data`` to ``target`` completely or not at all (temp file, then rename)."""
     try:
-        write_atomically(target, data)
+        write_atomically(target, data, access=Access.SHARED)  # a document for others
     except OSError as error:
         raise UserError(
             _("Cannot write {file}: {reason}. Choose another folder or file name.").format(
