@@ -53,6 +53,7 @@ def test_an_issued_document_is_dated_when_it_was_issued(
 ) -> None:
     monkeypatch.setattr(clock, "now", lambda: ISSUED_AT)
     issued = issue_minutes(store, record_id=_record(store), details=COMPLETE)
+    assert issued.pdf is not None
     info = _info(issued.pdf, tmp_path)
     assert info["CreationDate"] == info["ModDate"] == "2026-03-14T09:30:15+07"
     assert info["Author"] == OFFICE["name"]
