@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from dvdesk.errors import UserError
 from dvdesk.fileio import Access, write_atomically
-from dvdesk.i18n import _, ngettext
+from dvdesk.i18n import _
 from dvdesk.paths import DataPaths
 from ui.crash import show_error
 from ui.files import FileKind, save_file
@@ -216,9 +216,9 @@ class PdfPreview(QDialog):
             )
         else:
             self.status.setText(
-                ngettext(
-                    "Sent {pages} page to {printer}.", "Sent {pages} pages to {printer}.", total
-                ).format(pages=total, printer=printer.printerName() or printer.outputFileName())
+                _("Pages sent to {printer}: {pages}.").format(
+                    pages=total, printer=printer.printerName() or printer.outputFileName()
+                )
             )
         return outcome
 
