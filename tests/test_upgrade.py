@@ -187,3 +187,25 @@ def test_upgraded_records_take_this_offices_notes(
     assert shown["revision"] == record["revision"]
     verified = cli("audit", "verify")
     assert verified.code == 0, verified.err
+
+
+@pytest.mark.parametrize("old_install", OLDER, ids=[p.stem for p in OLDER], indirect=True)
+def test_upgraded_offices_take_revocation_lists(
+    old_install: Path, paths: DataPaths, cli: CliRunner, tmp_path: Path
+) -> None:
+    """Revocation lists came with 0011: any older database gains the table and takes a list
+    signed by a root it trusts."""
+    from tests.crl_fixtures import make_crl
+    from tests.signature_fixtures import make_ca
+
+    ca = make_ca("CA Ban Cơ yếu")
+    root = tmp_path / "root.pem"
+    root.write_bytes(ca.pem)
+    crl = tmp_path / "ca.crl"
+    crl.write_bytes(make_crl(ca))
+    assert cli("trust", "add-root", str(root)).code == 0
+    added = cli("trust", "add-crl", str(crl))
+    assert added.code == 0, added.err
+    assert [entry["issuer"] for entry in cli("trust", "list-crl", "--json").json()] == [
+        "CA Ban Cơ yếu"
+    ]

@@ -33,6 +33,7 @@ class FileKind(Enum):
     RECEIPT = ("dvrcpt", N_("dvdesk receipts"))
     KEY_CARD = ("dvkey", N_("dvdesk key cards"))
     CERTIFICATE = ("cer", N_("Certificates"))
+    REVOCATION_LIST = ("crl", N_("Certificate revocation lists"))
 
     @property
     def suffix(self) -> str:
@@ -40,11 +41,15 @@ class FileKind(Enum):
 
     @property
     def name_filter(self) -> str:
-        # Certificate authorities publish roots as .cer, .crt or .pem alike.
-        suffixes = (".cer", ".crt", ".pem") if self is FileKind.CERTIFICATE else (self.suffix,)
+        suffixes = _SUFFIXES.get(self, (self.suffix,))
         return f"{_(self.value[1])} ({' '.join(f'*{suffix}' for suffix in suffixes)})"
 
 
+# Certificate authorities publish roots as .cer, .crt or .pem alike, and lists as .crl or .pem.
+_SUFFIXES = {
+    FileKind.CERTIFICATE: (".cer", ".crt", ".pem"),
+    FileKind.REVOCATION_LIST: (".crl", ".pem"),
+}
 USB_KINDS = (FileKind.PACKAGE, FileKind.RECEIPT, FileKind.KEY_CARD)
 
 

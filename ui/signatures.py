@@ -45,12 +45,14 @@ from dvdesk.signatures.documents import (
     signature_summary,
 )
 from dvdesk.signatures.issued import IssuedEntry, issued_entry
+from dvdesk.signatures.revocation_lists import stored_lists
 from dvdesk.signatures.settings import get_signing_settings, set_signing_settings
 from dvdesk.signatures.sign import Role, SigningRequest, role_label
 from dvdesk.signatures.token import TokenInfo, list_tokens
 from dvdesk.signatures.travel import ReceivedView, list_received, received_pdf
 from dvdesk.signatures.trust_roots import root_certificates
 from dvdesk.signatures.verify import (
+    REVOCATION_LABELS,
     STATUS_LABELS,
     SignatureCheck,
     Status,
@@ -105,8 +107,9 @@ class VerifyPage(QWidget):
         self.problems.setWordWrap(True)
         note = QLabel(
             _(
-                "“Revocation not checked”: without a network dvdesk cannot ask the certificate "
-                "authority whether a certificate was revoked. Press F1 for more."
+                "Revocation is checked against the revocation lists (.crl) imported under "
+                "Trusted root certificates; without the authority's list a signature shows "
+                "“revocation not checked”. Press F1 for more."
             )
         )
         note.setWordWrap(True)
@@ -140,7 +143,7 @@ class VerifyPage(QWidget):
             data = received_pdf(store, received_id=received_id)
             if data is None:
                 raise UserError(_("The document is no longer in the database."))
-            return verify_pdf(data, roots=root_certificates(store))
+            return verify_pdf(data, roots=root_certificates(store), crls=stored_lists(store))
 
         run_in_background(check, on_done=self.show_result, on_failed=self._failed)
 
@@ -183,7 +186,7 @@ class VerifyPage(QWidget):
                 raise UserError(
                     _("Cannot read {file}: {reason}.").format(file=path, reason=error.strerror)
                 ) from None
-            return verify_pdf(data, roots=root_certificates(store))
+            return verify_pdf(data, roots=root_certificates(store), crls=stored_lists(store))
 
         run_in_background(check, on_done=self.show_result, on_failed=self._failed)
 
@@ -212,9 +215,9 @@ class VerifyPage(QWidget):
             )
         self.problems.setText(
             "\n".join(
-                f"{index}. {problem}"
+                f"{index}. {said}"
                 for index, check in enumerate(result.signatures, start=1)
-                for problem in check.problems
+                for said in _explained(check)
             )
         )
 
@@ -278,6 +281,13 @@ class ReceivedPanel(QGroupBox):
             self.check_document.emit(item.id, f"{item.office_code} · {item.reference}")
 
 
+def _explained(check: SignatureCheck) -> list[str]:
+    """The problems, and what the revocation check found (which list, which time)."""
+    if check.revocation in check.problems or not check.signer:
+        return list(check.problems)
+    return [*check.problems, check.revocation]
+
+
 def _cells(check: SignatureCheck) -> list[str]:
     signed_at = ""
     if check.signed_at is not None:
@@ -296,7 +306,7 @@ def _cells(check: SignatureCheck) -> list[str]:
         _yes(check.intact),
         covers,
         _yes(check.chain_trusted),
-        check.revocation,
+        _(REVOCATION_LABELS[check.revocation_state]),
     ]
 
 

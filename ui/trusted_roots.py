@@ -3,7 +3,8 @@
 Trusting a root is a security decision, so the dialog first shows the chosen file's
 subject and SHA-256 fingerprint and adds it only once the administrator has compared
 that fingerprint with the one the certificate authority publishes; the core then
-refuses the file if it changed on the stick in between.
+refuses the file if it changed on the stick in between. The revocation lists the
+same authorities publish are kept below the roots (:mod:`ui.revocation_lists`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
+    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -33,6 +35,7 @@ from dvdesk.services.store import Store
 from dvdesk.signatures.trust_roots import RootInfo
 from ui.files import FileKind, open_file
 from ui.next_steps import show_error
+from ui.revocation_lists import RevocationListsBox
 from ui.screen import fit_to_screen
 from ui.worker import run_in_background
 
@@ -86,15 +89,21 @@ class TrustedRootsDialog(QDialog):
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.remove_button)
         buttons.addStretch(1)
-        buttons.addWidget(close)
+        self.crls = RevocationListsBox(store, said=self._said, failed=self._failed)
+        roots = QGroupBox(_("Root certificates"))
+        roots_layout = QVBoxLayout(roots)
+        roots_layout.addWidget(self.table, 1)
+        roots_layout.addLayout(buttons)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(roots, 1)
+        layout.addWidget(self.crls, 1)
         layout.addWidget(self.status)
-        layout.addLayout(buttons)
-        fit_to_screen(self, 900, 420)
+        layout.addWidget(close)
+        fit_to_screen(self, 900, 620)
         self.add_button.setFocus()
         self.refresh()
+        self.crls.refresh()
 
     def refresh(self) -> None:
         from dvdesk.signatures.trust_roots import list_roots  # noqa: PLC0415
@@ -195,9 +204,12 @@ class TrustedRootsDialog(QDialog):
         )
 
     def _done(self, said: str) -> None:
+        self._said(said)
+        self.refresh()
+
+    def _said(self, said: str) -> None:
         self.said = said
         self.status.setText(said)
-        self.refresh()
 
     def _failed(self, error: UserError) -> None:
         self.status.setText("")

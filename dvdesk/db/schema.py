@@ -540,6 +540,25 @@ class TrustedRoot(SQLModel, table=True):
     added_at: str
 
 
+class RevocationList(SQLModel, table=True):
+    """The newest certificate revocation list (CRL) imported from one certificate authority's
+    key, checked against a trusted root when it was added; replaced only by a newer one."""
+
+    __tablename__ = "revocation_list"
+
+    issuer_key: str = Field(primary_key=True)  # SHA-256 of the issuing key (SubjectPublicKeyInfo)
+    issuer: str
+    issuer_der: bytes  # the certificate whose key signed the list (a root or an intermediate)
+    der: bytes
+    fingerprint: str  # SHA-256 of the list's DER
+    number: str | None  # the CRL number extension, as decimal text (it may exceed 2^63)
+    this_update: str
+    next_update: str | None
+    revoked: int
+    added_by: str
+    added_at: str
+
+
 class SignedVersion(SQLModel, table=True):
     """An issued document after one more chữ ký số; append-only, the newest is the current one.
 

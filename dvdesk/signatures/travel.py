@@ -32,6 +32,7 @@ from dvdesk.errors import UserError
 from dvdesk.i18n import _
 from dvdesk.services.store import Store
 from dvdesk.signatures.issued import issued_entries, stored_issued_pdf
+from dvdesk.signatures.revocation_lists import StoredList, lists_in
 from dvdesk.signatures.verify import Status, VerifyResult, verify_pdf
 from dvdesk.sync.format import DEFAULT_LIMITS, Limits
 from dvdesk.sync.refusals import Reason, Refused
@@ -183,6 +184,7 @@ def receive_documents(
 
     check_origin(members, origin=origin)
     roots = [x509.Certificate.load(row.der) for row in session.exec(select(TrustedRoot))]
+    crls = lists_in(session)
     kept = set(
         session.exec(select(ReceivedDocument.sha256).where(ReceivedDocument.office_code == origin))
     )
@@ -192,7 +194,7 @@ def receive_documents(
         if sha256 in kept:
             continue
         kept.add(sha256)
-        result = _verdict(pdf, roots=roots)
+        result = _verdict(pdf, roots=roots, crls=crls)
         session.add(
             ReceivedDocument(
                 office_code=origin,
@@ -212,10 +214,12 @@ def receive_documents(
     return added
 
 
-def _verdict(pdf: bytes, *, roots: list[asn1_x509.Certificate]) -> VerifyResult:
+def _verdict(
+    pdf: bytes, *, roots: list[asn1_x509.Certificate], crls: list[StoredList]
+) -> VerifyResult:
     """The signatures' verdict; a PDF crafted to break the checker is invalid, not a crash."""
     try:
-        return verify_pdf(pdf, roots=roots)
+        return verify_pdf(pdf, roots=roots, crls=crls)
     except Exception as error:  # any failure on untrusted bytes means "not a valid signature"
         log.info("received PDF could not be checked: %s", type(error).__name__)
         return verify_pdf(b"", roots=[])  # the checker's own "not a readable PDF" verdict

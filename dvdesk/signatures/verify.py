@@ -4,7 +4,9 @@ For each signature: is it intact (the signed bytes hash to what was signed),
 what does it cover (the whole file, or were revisions added after it, and of
 what kind), does its certificate chain reach a root this office trusts, and was
 the certificate valid when it signed. Revocation is never looked up (there is
-no network); the result says "not checked" rather than pretending.
+no network): it is checked against the revocation lists the office imported
+(:mod:`dvdesk.signatures.revocation`), and without one the result says "not
+checked" rather than pretending.
 """
 
 from __future__ import annotations
@@ -12,11 +14,14 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
 from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.diff_analysis import ModificationLevel
@@ -27,6 +32,8 @@ from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverage
 from pyhanko_certvalidator import ValidationContext
 
 from dvdesk.i18n import N_, _
+from dvdesk.signatures.revocation import Revocation, RevocationState, assess
+from dvdesk.signatures.revocation_lists import StoredList
 from dvdesk.signatures.token import certificate_name
 
 log = logging.getLogger(__name__)
@@ -39,6 +46,7 @@ class Status(StrEnum):
     VALID = "valid"  # intact, whole document (or only signatures added), trusted, in date
     UNTRUSTED = "untrusted"  # intact, but the chain does not reach a trusted root, or out of date
     INVALID = "invalid"  # broken: the signed bytes were changed, or content changed after
+    REVOKED = "revoked"  # intact, but the certificate was revoked before it signed
     UNSIGNED = "unsigned"  # the document carries no signature (for received documents)
 
 
@@ -46,7 +54,16 @@ STATUS_LABELS = {
     Status.VALID: N_("valid"),
     Status.UNTRUSTED: N_("not trusted"),
     Status.INVALID: N_("invalid"),
+    Status.REVOKED: N_("certificate revoked"),
     Status.UNSIGNED: N_("not signed"),
+}
+# A table cell's worth; the full sentence (which list, which time) is SignatureCheck.revocation.
+REVOCATION_LABELS = {
+    RevocationState.NOT_CHECKED: N_("revocation not checked"),
+    RevocationState.GOOD: N_("not revoked"),
+    RevocationState.OUTDATED: N_("not revoked, list outdated"),
+    RevocationState.REVOKED: N_("certificate revoked"),
+    RevocationState.SIGNED_BEFORE: N_("signed before the revocation"),
 }
 # "chưa kiểm tra thu hồi": no revocation data offline, so nobody can say the
 # certificate was not revoked. Shown with every signature.
@@ -67,6 +84,8 @@ class SignatureCheck:
     chain_trusted: bool
     valid_at_signing: bool
     revocation: str
+    revocation_state: RevocationState
+    revoked_at: datetime | None
     status: Status
     problems: tuple[str, ...]
 
@@ -85,6 +104,8 @@ class VerifyResult:
             return Status.UNSIGNED
         if any(s.status is Status.INVALID for s in self.signatures):
             return Status.INVALID
+        if any(s.status is Status.REVOKED for s in self.signatures):
+            return Status.REVOKED
         if any(s.status is Status.UNTRUSTED for s in self.signatures):
             return Status.UNTRUSTED
         return Status.VALID
@@ -94,9 +115,11 @@ class VerifyResult:
         return [s.signer for s in self.signatures]
 
 
-def verify_pdf(data: bytes, *, roots: list[asn1_x509.Certificate]) -> VerifyResult:
-    """Every signature in ``data`` checked against ``roots``; a damaged file is one invalid
-    entry rather than an exception."""
+def verify_pdf(
+    data: bytes, *, roots: list[asn1_x509.Certificate], crls: Sequence[StoredList] = ()
+) -> VerifyResult:
+    """Every signature in ``data`` checked against ``roots`` and the revocation lists
+    ``crls``; a damaged file is one invalid entry rather than an exception."""
     if len(data) > MAX_PDF:
         return VerifyResult(signatures=(_broken(_("The file is too large to be checked.")),))
     try:
@@ -107,7 +130,7 @@ def verify_pdf(data: bytes, *, roots: list[asn1_x509.Certificate]) -> VerifyResu
         return VerifyResult(
             signatures=(_broken(_("The file is not a readable PDF (damaged or changed).")),)
         )
-    return VerifyResult(signatures=tuple(_check(sig, roots=roots) for sig in embedded))
+    return VerifyResult(signatures=tuple(_check(sig, roots=roots, crls=crls) for sig in embedded))
 
 
 def _broken(problem: str) -> SignatureCheck:
@@ -124,20 +147,31 @@ def _broken(problem: str) -> SignatureCheck:
         chain_trusted=False,
         valid_at_signing=False,
         revocation=_(REVOCATION_NOT_CHECKED),
+        revocation_state=RevocationState.NOT_CHECKED,
+        revoked_at=None,
         status=Status.INVALID,
         problems=(problem,),
     )
 
 
 def _check(
-    signature: EmbeddedPdfSignature, *, roots: list[asn1_x509.Certificate]
+    signature: EmbeddedPdfSignature,
+    *,
+    roots: list[asn1_x509.Certificate],
+    crls: Sequence[StoredList],
 ) -> SignatureCheck:
     claimed = signature.self_reported_timestamp
+    # The lists go to pyHanko too, for certificates that name where their authority
+    # publishes its list (pyHanko checks those, intermediate authorities included);
+    # "retroactive" because a list is usually issued after the document was signed.
     context = ValidationContext(
         trust_roots=list(roots),
+        other_certs=[_asn1(kept.issuer) for kept in crls],
         allow_fetching=False,
         revocation_mode="soft-fail",
         moment=claimed,
+        crls=[kept.crl.public_bytes(serialization.Encoding.DER) for kept in crls],
+        retroactive_revinfo=True,
     )
     try:
         status = asyncio.run(
@@ -147,13 +181,47 @@ def _check(
         log.info("signature %s could not be validated: %s", signature.field_name, error)
         broken = _broken(_("The signature could not be read: it is damaged."))
         return SignatureCheck(**{**broken.__dict__, "field": signature.field_name or ""})
-    return _summarise(signature, status)
+    return _summarise(signature, status, crls=crls)
 
 
-def _summarise(signature: EmbeddedPdfSignature, status: PdfSignatureStatus) -> SignatureCheck:
+def _asn1(cert: x509.Certificate) -> asn1_x509.Certificate:
+    return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
+
+
+def _revocation(status: PdfSignatureStatus, *, crls: Sequence[StoredList]) -> Revocation:
+    """dvdesk's reading of the lists, unless pyHanko found a revoked authority above."""
+    stamped = status.timestamp_validity
+    trusted_stamp = stamped is not None and stamped.valid and stamped.intact and stamped.trusted
+    found = assess(
+        x509.load_der_x509_certificate(status.signing_cert.dump()),
+        lists=crls,
+        trusted_time=stamped.timestamp if stamped is not None and trusted_stamp else None,
+        claimed_time=status.signer_reported_dt,
+    )
+    details = status.revocation_details
+    if details is None:
+        return found
+    if details.ca_revoked:  # dvdesk reads the signer's own entry only; this is above it
+        text = _("Revoked: a certificate authority of the chain was revoked on {date}.")
+    elif found.state in (RevocationState.REVOKED, RevocationState.SIGNED_BEFORE):
+        return found  # the same entry, read with the trusted time rather than the claimed one
+    else:
+        text = _("Revoked: the certificate was revoked on {date}.")
+    when = details.revocation_date
+    date = when.astimezone().strftime("%d/%m/%Y %H:%M")
+    return Revocation(RevocationState.REVOKED, text.format(date=date), when)
+
+
+def _summarise(
+    signature: EmbeddedPdfSignature, status: PdfSignatureStatus, *, crls: Sequence[StoredList]
+) -> SignatureCheck:
     cert = status.signing_cert
     stamped = status.timestamp_validity
     signed_at = stamped.timestamp if stamped is not None else status.signer_reported_dt
+    revocation = _revocation(status, crls=crls)
+    revoked = revocation.state is RevocationState.REVOKED
+    # pyHanko calls a revoked chain untrusted; it did reach a trusted root.
+    chain_trusted = bool(status.trusted or status.revoked)
     validity = cert["tbs_certificate"]["validity"]
     in_date = signed_at is not None and (
         validity["not_before"].native <= signed_at <= validity["not_after"].native
@@ -169,7 +237,9 @@ def _summarise(signature: EmbeddedPdfSignature, status: PdfSignatureStatus) -> S
         problems.append(
             _("The document was changed after this signature: {what}.").format(what=added)
         )
-    if not status.trusted:
+    if revocation.state in (RevocationState.REVOKED, RevocationState.OUTDATED):
+        problems.append(revocation.text)
+    if not chain_trusted:
         problems.append(
             _(
                 "The certificate chain does not reach a trusted root. Add the root with "
@@ -181,7 +251,9 @@ def _summarise(signature: EmbeddedPdfSignature, status: PdfSignatureStatus) -> S
     intact = bool(status.intact and status.valid)
     if not intact or changed:
         verdict = Status.INVALID
-    elif status.trusted and in_date and (stamped is None or stamped.valid):
+    elif revoked:
+        verdict = Status.REVOKED
+    elif chain_trusted and in_date and (stamped is None or stamped.valid):
         verdict = Status.VALID
     else:
         verdict = Status.UNTRUSTED
@@ -196,9 +268,11 @@ def _summarise(signature: EmbeddedPdfSignature, status: PdfSignatureStatus) -> S
         intact=intact,
         whole_document=whole,
         added_after=added,
-        chain_trusted=bool(status.trusted),
+        chain_trusted=chain_trusted,
         valid_at_signing=in_date,
-        revocation=_(REVOCATION_NOT_CHECKED),
+        revocation=revocation.text,
+        revocation_state=revocation.state,
+        revoked_at=revocation.revoked_at,
         status=verdict,
         problems=tuple(problems),
     )

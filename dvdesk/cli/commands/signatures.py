@@ -24,6 +24,14 @@ from dvdesk.signatures.documents import (
     signature_summary,
 )
 from dvdesk.signatures.issued import issued_entries, issued_entry
+from dvdesk.signatures.revocation_lists import (
+    CrlInfo,
+    add_crl,
+    list_crls,
+    remove_crl,
+    stored_lists,
+    summary,
+)
 from dvdesk.signatures.settings import get_signing_settings, set_signing_settings
 from dvdesk.signatures.sign import Role, SigningRequest, role_label
 from dvdesk.signatures.token import candidate_modules, list_tokens
@@ -97,6 +105,26 @@ def _trust_parser(commands: argparse._SubParsersAction[Any]) -> None:
     remove = actions.add_parser("remove", help=_("stop trusting a root"))
     remove.add_argument("fingerprint", help=_("its fingerprint (at least the first 8 characters)"))
     remove.set_defaults(run=run_trust_remove)
+    _crl_actions(actions)
+
+
+def _crl_actions(actions: argparse._SubParsersAction[Any]) -> None:
+    add = actions.add_parser(
+        "add-crl", help=_("import a certificate authority's revocation list (.crl, PEM or DER)")
+    )
+    add.add_argument("file", help=_("the revocation list file"))
+    add.add_argument(
+        "--issuer",
+        metavar=_("FILE"),
+        help=_("the certificate of the subordinate authority that signed the list, if not a root"),
+    )
+    add.set_defaults(run=run_crl_add)
+    listing = actions.add_parser("list-crl", help=_("the imported revocation lists"))
+    listing.add_argument("--json", action="store_true", help=_("print JSON"))
+    listing.set_defaults(run=run_crl_list)
+    remove = actions.add_parser("remove-crl", help=_("remove an imported revocation list"))
+    remove.add_argument("key", help=_("its key (at least the first 8 characters)"))
+    remove.set_defaults(run=run_crl_remove)
 
 
 def add_document_actions(actions: argparse._SubParsersAction[Any]) -> None:
@@ -322,7 +350,8 @@ def run_document_verify(args: argparse.Namespace) -> int:
     data = _read_pdf(args.file)
     with _store(args) as store:
         roots = root_certificates(store)
-    result = verify_pdf(data, roots=roots)
+        crls = stored_lists(store)
+    result = verify_pdf(data, roots=roots, crls=crls)
     if args.json:
         print_json(verify_json(result))
     else:
@@ -334,6 +363,8 @@ def check_json(check: SignatureCheck) -> dict[str, object]:
     return {
         **asdict(check),
         "signed_at": check.signed_at.isoformat() if check.signed_at else None,
+        "revoked_at": check.revoked_at.isoformat() if check.revoked_at else None,
+        "revocation_state": check.revocation_state.value,
         "status": check.status.value,
         "problems": list(check.problems),
     }
@@ -384,7 +415,8 @@ def _print_result(result: VerifyResult) -> None:
             "  "
             + _("Certificate valid at signing: {value}").format(value=_yes(check.valid_at_signing))
         )
-        print("  " + check.revocation)
+        if check.revocation not in check.problems:
+            print("  " + check.revocation)
         for problem in check.problems:
             print(f"  ! {problem}")
 
@@ -481,4 +513,43 @@ def run_trust_remove(args: argparse.Namespace) -> int:
     with _store(args) as store:
         root = remove_root(store, fingerprint_prefix=args.fingerprint)
     print(_("No longer trusted: {subject}.").format(subject=root.subject))
+    return 0
+
+
+def run_crl_add(args: argparse.Namespace) -> int:
+    issuer = Path(args.issuer) if args.issuer else None
+    with _store(args) as store:
+        added = add_crl(store, path=Path(args.file), issuer_path=issuer)
+    print(
+        _("Imported the revocation list of {issuer}: {line}").format(
+            issuer=added.issuer, line=summary(added)
+        )
+    )
+    return 0
+
+
+def run_crl_list(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        lists = list_crls(store)
+    return print_listing(
+        lists,
+        as_json=args.json,
+        json_of=_crl_json,
+        line=lambda info: f"{info.issuer_key[:16]}  {info.issuer}  {summary(info)}",
+        empty=_("No revocation list is imported. Add one with 'dvdesk trust add-crl FILE'."),
+    )
+
+
+def _crl_json(info: CrlInfo) -> dict[str, object]:
+    return {
+        **asdict(info),
+        "this_update": info.this_update.isoformat(),
+        "next_update": info.next_update.isoformat() if info.next_update else None,
+    }
+
+
+def run_crl_remove(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        removed = remove_crl(store, issuer_key_prefix=args.key)
+    print(_("Removed the revocation list of {issuer}.").format(issuer=removed.issuer))
     return 0
