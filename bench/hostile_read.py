@@ -26,7 +26,7 @@ from pathlib import Path
 
 from bench.sync_rate import CHILD, PARENT, PASSPHRASE, _office
 from dvdesk.paths import DataPaths
-from dvdesk.services.demo import add_demo_records
+from dvdesk.services.demo import add_demo_records, treat_demo_as_real
 from dvdesk.services.store import open_store
 from dvdesk.sync import keys
 from dvdesk.sync.apply import import_package
@@ -65,6 +65,7 @@ def prepare(base: Path) -> None:
     enroll_card(parent, card=parse_card(keys.active_key(child).card))
     enroll_card(child, card=parse_card(keys.active_key(parent).card))
     add_demo_records(child, count=1, seed=1, office_codes=["10105"])
+    treat_demo_as_real(child)  # demo records never travel: these stand for real ones
     stick = base / "stick"
     stick.mkdir()
     first = export_package(child, out=stick, passphrase=PASSPHRASE).path
@@ -72,6 +73,7 @@ def prepare(base: Path) -> None:
     receipt = write_receipt(parent, origin="10105", out=stick, passphrase=PASSPHRASE).path
     shutil.copy(receipt, base / "genuine.dvrcpt")
     add_demo_records(child, count=150, seed=2, office_codes=["10105"])
+    treat_demo_as_real(child)
     genuine = export_package(child, out=stick, passphrase=PASSPHRASE).path
     shutil.copy(genuine, base / "genuine.dvpkg")
     child.close()

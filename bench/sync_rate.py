@@ -25,7 +25,7 @@ from typing import Any
 
 from dvdesk.db.columns import BULK_CACHE_KIB
 from dvdesk.paths import DataPaths
-from dvdesk.services.demo import add_demo_records
+from dvdesk.services.demo import add_demo_records, treat_demo_as_real
 from dvdesk.services.office import create_office
 from dvdesk.services.store import Store, open_store
 from dvdesk.sync import keys
@@ -117,6 +117,7 @@ def main() -> None:
         enroll_card(parent, card=parse_card(keys.active_key(child).card))
         enroll_card(child, card=parse_card(keys.active_key(parent).card))
         add_demo_records(child, count=args.records, seed=args.seed, office_codes=["10105"])
+        treat_demo_as_real(child)  # demo records never travel: these stand for real ones
         shutil.copytree(parent.paths.root, base / "raw-parent")
         stick = base / "stick"
         stick.mkdir()

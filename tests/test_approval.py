@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from dvdesk.domain.enums import RecordType
 from dvdesk.domain.people import ApprovalStatus
 from dvdesk.services.approval import (
@@ -15,6 +17,7 @@ from dvdesk.services.approval import (
 from dvdesk.services.records import add_record, update_record
 from dvdesk.services.settings import set_setting
 from dvdesk.services.store import Store
+from dvdesk.sync.held_back import NothingToSend
 from tests import sync_fixtures
 from tests.conftest import CliRunner
 from tests.samples import inspection
@@ -53,7 +56,9 @@ def test_only_approved_records_leave_and_a_change_waits_for_approval(exchange: E
     assert parent_view.approved_at is not None
 
     update_record(exchange.child, record_id=sent, changes={"place": "Nơi khác"})
-    assert exchange.export().records == 0  # changed after approval: not sent
+    with pytest.raises(NothingToSend) as held:  # changed after approval: not sent
+        exchange.export()
+    assert (held.value.held.drafts, held.value.held.waiting) == (1, 1)
     approve_records(exchange.child, record_ids=[sent, draft])
     again = exchange.export()
     assert again.records == 2

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from dvdesk.domain.inputs import INPUT_MODELS
 from dvdesk.domain.record_view import DialogueView, item_input
 from dvdesk.domain.validation import validate
@@ -76,14 +78,15 @@ def test_demo_office_has_its_2025_merger_profile(paths: DataPaths) -> None:
         store.close()
 
 
-def test_two_demo_offices_exporting_to_one_province_lose_nothing(
+def test_two_demo_offices_make_distinct_ids_and_send_none_of_them(
     exchange_template: Path, tmp_path: Path
 ) -> None:
-    """Same seed, two communes: their record ids differ, so the province keeps both sets."""
+    """Same seed, two communes: their record ids differ (so they could never overwrite each
+    other), and demo records never leave either office: there is nothing to export."""
     import shutil
 
-    from dvdesk.sync.apply import import_package
     from dvdesk.sync.export import export_package
+    from dvdesk.sync.held_back import NothingToSend
     from tests.sync_fixtures import PASSPHRASE
 
     for name in ("child", "parent", "sibling"):
@@ -98,11 +101,17 @@ def test_two_demo_offices_exporting_to_one_province_lose_nothing(
         add_demo_records(stores["child"], count=40, seed=3, office_codes=["10105"])
         add_demo_records(stores["child"], count=10, seed=3, office_codes=["10105"])  # again
         add_demo_records(stores["sibling"], count=40, seed=3, office_codes=["10106"])
+        ids = [
+            record.id
+            for name in ("child", "sibling")
+            for record in list_records(stores[name], limit=1000)
+        ]
+        assert len(set(ids)) == len(ids) == 90
         for name in ("child", "sibling"):
-            package = export_package(stores[name], out=stick, passphrase=PASSPHRASE)
-            summary = import_package(stores["parent"], path=package.path)
-            assert summary.refused == 0
-        assert len(list_records(stores["parent"], limit=1000)) == 90
+            with pytest.raises(NothingToSend):
+                export_package(stores[name], out=stick, passphrase=PASSPHRASE)
+        assert list(stick.iterdir()) == []
+        assert list_records(stores["parent"], limit=1000) == []
     finally:
         for store in stores.values():
             store.close()

@@ -335,7 +335,13 @@ def test_workbook_sheets(store: Store, tmp_path: Path) -> None:
     figures = compute_figures(store, period=parse_period("2022-H1"), scope=Scope.ALL)
     path = _write(tmp_path, "s.xlsx", build_workbook(figures, office_name="Ban Xây dựng Đảng"))
     book = load_workbook(path)
-    assert book.sheetnames == ["Tổng hợp", "Theo cơ quan", "Đối thoại", "Văn bản, mô hình"]
+    assert book.sheetnames == [
+        "Tổng hợp",
+        "Theo cơ quan",
+        "Đối thoại",
+        "Văn bản, mô hình",
+        "Kiến nghị quá hạn",
+    ]
     summary = book["Tổng hợp"]
     values = {row[1]: row[2:5] for row in summary.iter_rows(values_only=True) if row[1]}
     assert values["Số cuộc kiểm tra"][:2] == (2, 0)

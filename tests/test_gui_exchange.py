@@ -160,11 +160,7 @@ def test_a_refused_package_is_listed_with_its_reason(
 ) -> None:
     forged = tmp_path / "gia-mao.dvpkg"
     forged.write_bytes(b"PK\x03\x04 not a package")
-    _answer(monkeypatch, files=[forged])
-    warned: list[str] = []
-    monkeypatch.setattr(
-        QMessageBox, "warning", staticmethod(lambda _p, _t, text: warned.append(text))
-    )
+    warned = _answer(monkeypatch, files=[forged])  # the box has a step button: exec
     page = ExchangePage(province, get_office(province))
     qtbot.addWidget(page)
     with qtbot.waitSignal(page.imported, timeout=30_000):
@@ -201,7 +197,9 @@ def test_the_screen_confirms_an_unusual_card_and_re_enrols_an_office(
     asked: list[str] = []
     _answer(monkeypatch, files=[peer])
 
-    def ask(_parent: object, _title: str, text: str) -> QMessageBox.StandardButton:
+    def ask(
+        _parent: object, _title: str, text: str, *_buttons: object
+    ) -> QMessageBox.StandardButton:
         asked.append(text)
         return QMessageBox.StandardButton.Yes
 

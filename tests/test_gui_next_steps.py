@@ -166,7 +166,7 @@ def test_unapproved_records_after_an_export_open_the_approval_queue(
     shown = press_in_boxes(monkeypatch, qtbot, Qt.Key.Key_Return)
     window.on_exchange("export")
     qtbot.waitUntil(lambda: bool(shown), timeout=30_000)
-    assert "1 hồ sơ của cơ quan chưa được duyệt" in shown[0].text
+    assert "1 hồ sơ còn là bản nháp" in shown[0].text
     assert shown[0].default == "Mở danh sách &Chờ duyệt…"
     qtbot.waitUntil(
         lambda: any(isinstance(d, PendingApprovals) for d in window.dialogs), timeout=10_000

@@ -121,6 +121,7 @@ def test_odd_paths_are_refused_without_a_traceback(
     run: Runner, offices: tuple[Path, Path, Path], tmp_path: Path
 ) -> None:
     child, parent, stick = offices
+    _add(run, child, "Kiểm tra")  # something to send, so the export reaches the path
     for args in (
         ("verify", str(tmp_path / "missing.dvpkg")),
         ("verify", str(stick)),
@@ -165,6 +166,7 @@ def test_passphrase_file_and_missing_passphrase(
     run: Runner, offices: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     child, _parent, stick = offices
+    _add(run, child, "Kiểm tra")  # something to send, so the passphrase is needed
     monkeypatch.delenv("DVDESK_PASSPHRASE")
     missing = run(child, "export", "--out", str(stick), stdin="")
     assert missing.code != 0 and "DVDESK_PASSPHRASE" in missing.err

@@ -22,6 +22,7 @@ from dvdesk.services.records import (
 )
 from dvdesk.sync import keys, status
 from dvdesk.sync.export import export_package
+from dvdesk.sync.held_back import NothingToSend
 from dvdesk.sync.keycard import parse_card
 from dvdesk.sync.receipt import (
     import_receipt,
@@ -123,14 +124,18 @@ def test_receipt_moves_the_next_export_past_what_was_acknowledged(exchange: Exch
     exchange.import_(first.path)
     exchange.acknowledge()
     assert status.outbox(exchange.child, destination="01").acknowledged_sequence == 1
-    nothing_new = exchange.export()
-    assert (nothing_new.sequence, nothing_new.covers_from, nothing_new.records) == (2, 2, 0)
+    # Nothing new: no package is written and no number is used.
+    with pytest.raises(NothingToSend):
+        exchange.export()
     exchange.add(title="Sau biên nhận")
+    second = exchange.export()
+    assert (second.sequence, second.covers_from, second.records) == (2, 2, 1)
+    exchange.add(title="Sau gói số 2")
     third = exchange.export()
-    assert (third.sequence, third.covers_from, third.records) == (3, 2, 1)
+    assert (third.sequence, third.covers_from, third.records) == (3, 2, 2)
     # Package 2 was lost on the way: package 3 covers it, so there is no gap.
     summary = exchange.import_(third.path)
-    assert summary.new == 1
+    assert summary.new == 2
 
 
 def test_records_sent_back_travel_with_the_receipt(exchange: Exchange) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from dvdesk.services.demo import add_demo_records
+from dvdesk.services.demo import add_demo_records, treat_demo_as_real
 from dvdesk.sync.apply import import_package
 from tests import sync_fixtures
 from tests.sync_fixtures import DATA_TABLES, Exchange, table_dump
@@ -51,6 +51,7 @@ def _write_locked(database: Path) -> bool:
 @pytest.mark.slow
 def test_sigkill_mid_import_changes_nothing_and_reimport_succeeds(exchange: Exchange) -> None:
     add_demo_records(exchange.child, count=RECORDS, seed=3, office_codes=["10105"])
+    treat_demo_as_real(exchange.child)  # bulk records that travel
     package = exchange.export().path
     paths = exchange.parent.paths
     before = table_dump(paths, (*DATA_TABLES, "audit_log", "receipt"))

@@ -190,6 +190,50 @@ def test_upgraded_records_take_this_offices_notes(
 
 
 @pytest.mark.parametrize("old_install", OLDER, ids=[p.stem for p in OLDER], indirect=True)
+def test_upgraded_demo_records_are_marked_and_stay_home(
+    old_install: Path, paths: DataPaths, cli: CliRunner
+) -> None:
+    """0012 finds the demo records an older version wrote (by the demo writer's name and its
+    audit entry): they are marked, so they are never exported and can be removed."""
+    connection = sqlite3.connect(paths.database)
+    own = connection.execute("SELECT code FROM office").fetchone()[0]
+    made_here = connection.execute(
+        "SELECT count(*) FROM record WHERE created_by = 'demo' AND NOT deleted AND office_code = ?",
+        (own,),
+    ).fetchone()[0]
+    total = connection.execute("SELECT count(*) FROM record").fetchone()[0]
+    connection.close()
+    assert made_here > 0, "the saved database has no demo records to test with"
+    assert cli("record", "list").code == 0  # upgrades
+    connection = sqlite3.connect(paths.database)
+    marked = {
+        row[0]
+        for row in connection.execute(
+            "SELECT r.office_code FROM demo_record d JOIN record r ON r.id = d.record_id"
+        )
+    }
+    (own_marked,) = connection.execute(
+        "SELECT count(*) FROM demo_record d JOIN record r ON r.id = d.record_id "
+        "WHERE r.office_code = ?",
+        (own,),
+    ).fetchone()
+    (unmarked_real,) = connection.execute(
+        "SELECT count(*) FROM demo_record d JOIN record r ON r.id = d.record_id "
+        "WHERE r.created_by != 'demo'"
+    ).fetchone()
+    (all_marked,) = connection.execute("SELECT count(*) FROM demo_record").fetchone()
+    connection.close()
+    assert own_marked == made_here
+    assert own in marked and unmarked_real == 0
+    removed = cli("demo", "--remove")
+    assert removed.code == 0, removed.err
+    connection = sqlite3.connect(paths.database)
+    left = connection.execute("SELECT count(*) FROM record").fetchone()[0]
+    connection.close()
+    assert left == total - all_marked  # deleted outright: no deletion records to send
+
+
+@pytest.mark.parametrize("old_install", OLDER, ids=[p.stem for p in OLDER], indirect=True)
 def test_upgraded_offices_take_revocation_lists(
     old_install: Path, paths: DataPaths, cli: CliRunner, tmp_path: Path
 ) -> None:

@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal
-from PySide6.QtGui import QTextDocument
+from PySide6.QtGui import QShowEvent, QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QCheckBox,
     QGroupBox,
     QHBoxLayout,
@@ -42,18 +43,21 @@ from dvdesk.formatting import number, short_date
 from dvdesk.i18n import _
 from dvdesk.services.office_view import OfficeView
 from dvdesk.services.store import Store
+from dvdesk.sync.card_advice import card_advice, fingerprint_advice
+from ui.ask import confirm
 from ui.crash import show_error
 from ui.files import FileKind, choose_folder, open_file, open_files
 from ui.forms.widgets import DateField
 from ui.glossary import FINGERPRINT, KEY_CARD, RECEIPT, explain
+from ui.next_steps import app_text, show_steps
 from ui.next_steps import show_error as show_step
-from ui.next_steps import show_steps
 from ui.worker import run_in_background
 
 if TYPE_CHECKING:
     from dvdesk.services.requests import DeadlineStatus
     from dvdesk.sync.batch import BatchResult, BatchStep, FileOutcome, PassphraseRequest
     from dvdesk.sync.export import ExportResult
+    from dvdesk.sync.held_back import HeldBack
     from dvdesk.sync.keycard import Card
     from dvdesk.sync.receipt import ReceiptResult
     from dvdesk.sync.status import OutboxStatus, UnitStatus
@@ -116,7 +120,7 @@ def _batch_note(outcome: FileOutcome, result: BatchResult) -> str:
     from dvdesk.sync.batch import FileStatus  # noqa: PLC0415
 
     if outcome.error is not None:
-        return outcome.error.message
+        return app_text(outcome.error.message)
     notes: dict[FileStatus, str] = {
         FileStatus.ALREADY_IMPORTED: _("already imported"),
         FileStatus.CHECKED: _("checked only"),
@@ -136,6 +140,18 @@ def _batch_note(outcome: FileOutcome, result: BatchResult) -> str:
                 code=code, numbers=", ".join(str(n) for n in numbers[:20])
             )
     return note.strip()
+
+
+def _harmless(error: UserError) -> bool:
+    """A package older than one already imported: nothing to do, so not a warning."""
+    from dvdesk.sync.refusals import Reason  # noqa: PLC0415
+
+    return getattr(error, "reason", None) is Reason.OLD_PACKAGE
+
+
+def _outcome_line(outcome: FileOutcome, *, raw: bool = False) -> str:
+    message = outcome.error.message if outcome.error is not None else ""
+    return f"{outcome.path.name}: {message if raw else app_text(message)}"
 
 
 def _batch_row(outcome: FileOutcome, result: BatchResult) -> list[str]:
@@ -251,12 +267,14 @@ class ExchangePage(QWidget):
     imported = Signal()
     status_shown = Signal()
     done = Signal(str)  # a finished step, confirmed in the main window's status bar
+    drafts_wanted = Signal(str)  # open this record type's list, filtered to drafts
 
     def __init__(self, store: Store, office: OfficeView, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
         self.office = office
         self.known_children = 0
+        self._focus_pending = True
         layout = QVBoxLayout(self)
         layout.addWidget(self._key_box())
         if self.office.parent_code:
@@ -274,7 +292,11 @@ class ExchangePage(QWidget):
 
     def failed(self, error: UserError) -> None:
         """Show ``error``; a step this screen can do (enrol a card, create the key) is a button."""
-        show_step(self, error, {"enroll": self.enroll, "create_key": self.create_key})
+        show_step(
+            self,
+            error,
+            {"enroll": self.enroll, "create_key": self.create_key, "replace_key": self.replace_key},
+        )
 
     # ----------------------------------------------------------------- key
 
@@ -286,15 +308,27 @@ class ExchangePage(QWidget):
         self.key_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.create_key_button = QPushButton(_("Create the key…"))
         self.create_key_button.clicked.connect(self.create_key)
+        # Until the status is known, neither key button shows: a key may exist, and
+        # Space on a focused "Create the key…" would ask for a new passphrase for nothing.
+        self.create_key_button.setVisible(False)
+        self.replace_key_button = QPushButton(_("Replace the key…"))
+        self.replace_key_button.clicked.connect(self.replace_key)
+        self.replace_key_button.setVisible(False)
         self.card_button = QPushButton(_("Save the key card…"))
         self.card_button.clicked.connect(self.save_card)
+        self.card_button.setEnabled(False)
         self.enroll_button = QPushButton(_("Enrol the key card of the office above or below…"))
         self.enroll_button.clicked.connect(self.enroll)
         explain(self.key_label, FINGERPRINT)
         explain(self.card_button, KEY_CARD)
         explain(self.enroll_button, KEY_CARD)
         row.addWidget(self.key_label, 1)
-        for button in (self.create_key_button, self.card_button, self.enroll_button):
+        for button in (
+            self.create_key_button,
+            self.card_button,
+            self.enroll_button,
+            self.replace_key_button,
+        ):
             row.addWidget(button)
         return box
 
@@ -418,12 +452,7 @@ class ExchangePage(QWidget):
 
     def show_status(self, status: _Status) -> None:
         if status.fingerprint:
-            self.key_label.setText(
-                _(
-                    "Key fingerprint: {fingerprint}. Read it to the office "
-                    "above by phone when it enrols your key card."
-                ).format(fingerprint=status.fingerprint)
-            )
+            self.key_label.setText(fingerprint_advice(self.office, status.fingerprint))
         else:
             self.key_label.setText(
                 _(
@@ -432,6 +461,7 @@ class ExchangePage(QWidget):
                 )
             )
         self.create_key_button.setVisible(status.fingerprint is None)
+        self.replace_key_button.setVisible(status.fingerprint is not None)
         self.card_button.setEnabled(status.fingerprint is not None)
         if status.outbox is not None:
             self.outbox_label.setText(
@@ -447,7 +477,28 @@ class ExchangePage(QWidget):
                 )
             )
         self._show_units(status.units, missing=False)
+        if self._focus_pending:
+            self._focus_pending = False
+            self._focus_next_step(has_key=status.fingerprint is not None)
         self.status_shown.emit()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
+        # Each time the screen opens, the next status moves the focus to the step expected.
+        self._focus_pending = True
+        super().showEvent(event)
+
+    def _focus_next_step(self, *, has_key: bool) -> None:
+        """Focus what comes next: make the key, else send up, else take packages in.
+        Only when the focus is on this screen (not in a dialog or another screen)."""
+        focused = QApplication.focusWidget()
+        if focused is not None and focused is not self and not self.isAncestorOf(focused):
+            return
+        if not has_key:
+            self.create_key_button.setFocus()
+        elif hasattr(self, "export_button"):
+            self.export_button.setFocus()
+        elif hasattr(self, "import_button"):
+            self.import_button.setFocus()
 
     def refresh(self) -> None:
         run_in_background(
@@ -600,6 +651,36 @@ class ExchangePage(QWidget):
             on_failed=self.failed,
         )
 
+    def replace_key(self) -> None:
+        """A new key certified by the current one (the level above trusts it from the proof
+        in the next package); the old key is destroyed. No is the default."""
+        from dvdesk.sync.keys import rotate_keys  # noqa: PLC0415
+
+        if not confirm(
+            self,
+            title=_("Replace the key?"),
+            text=_(
+                "Replace this office's key only if it may be known to others (a lost or stolen "
+                "computer or USB stick) or your rules require it. A new key is made and "
+                "certified by the current one, which is then destroyed; the next package "
+                "carries the proof, so the level above trusts the new key without a new "
+                "enrolment. Afterwards save the new key card for the offices below."
+            ),
+        ):
+            return
+        passphrase = ask_passphrase(self, _("The key passphrase (it stays the same):"))
+        if passphrase is None:
+            return
+        run_in_background(
+            lambda: rotate_keys(self.store, passphrase=passphrase),
+            on_done=lambda key: self._finished(
+                _("The key was replaced. New fingerprint: {fingerprint}.").format(
+                    fingerprint=key.fingerprint
+                )
+            ),
+            on_failed=self.failed,
+        )
+
     def save_card(self) -> None:
         from dvdesk.sync.keys import write_card  # noqa: PLC0415
 
@@ -618,9 +699,9 @@ class ExchangePage(QWidget):
             QMessageBox.information(
                 self,
                 _("Key card"),
-                _("The key card was saved to {file}. Take it to the office above.").format(
-                    file=written[0]
-                ),
+                _("The key card was saved to {file}.").format(file=written[0])
+                + " "
+                + card_advice(self.office),
             )
 
         run_in_background(
@@ -648,17 +729,16 @@ class ExchangePage(QWidget):
         )
 
     def _confirm_enrolment(self, card: Card) -> None:
-        answer = QMessageBox.question(
+        # No is the default: Enter alone never enrols a card whose fingerprint was not read.
+        if confirm(
             self,
-            _("Enrol key card"),
-            _(
+            title=_("Enrol key card"),
+            text=_(
                 "Office: {name} ({code}).\nFingerprint: {fingerprint}\n\nCall that office and "
                 "have them read their fingerprint to you. Enrol only if it is the same."
             ).format(name=card.office_name, code=card.office_code, fingerprint=card.fingerprint),
-        )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        self._enrol(card, confirm=False)
+        ):
+            self._enrol(card, confirm=False)
 
     def _enrol(self, card: Card, *, confirm: bool) -> None:
         from dvdesk.sync.trust import enroll_card  # noqa: PLC0415
@@ -694,8 +774,9 @@ class ExchangePage(QWidget):
             if reason is Reason.ALREADY_ENROLLED
             else _("Enrol it anyway? Only if you read its fingerprint by phone.")
         )
-        answer = QMessageBox.question(self, _("Enrol key card"), f"{error}\n\n{question}")
-        if answer != QMessageBox.StandardButton.Yes:
+        if not confirm(
+            self, title=_("Enrol key card"), text=f"{app_text(error.message)}\n\n{question}"
+        ):
             return
         if reason is not Reason.ALREADY_ENROLLED:
             self._enrol(card, confirm=True)
@@ -714,14 +795,42 @@ class ExchangePage(QWidget):
         folder = choose_folder(
             self, self.store.paths, purpose="export", title=_("Choose the USB stick"), usb=True
         )
-        if folder:
-            self._export_to(folder, _("The key passphrase, to sign the package:"))
+        if not folder:
+            return
+        from dvdesk.sync.export import check_something_to_send  # noqa: PLC0415
+
+        # Nothing to send is said before the passphrase is asked (and no number is used).
+        run_in_background(
+            lambda: check_something_to_send(self.store),
+            on_done=lambda _none: self._export_to(
+                folder, _("The key passphrase, to sign the package:")
+            ),
+            on_failed=self._export_failed,
+        )
+
+    def _export_failed(self, error: UserError, retry: Callable[[str], None] | None = None) -> None:
+        from dvdesk.errors import WrongPassphrase  # noqa: PLC0415
+        from dvdesk.sync.held_back import NothingToSend  # noqa: PLC0415
+
+        if isinstance(error, WrongPassphrase) and retry is not None:
+            retry(error.message)  # asks again, saying the passphrase was wrong
+            return
+        if not isinstance(error, NothingToSend):
+            self.failed(error)
+            return
+        drafts = error.held.draft_type
+        show_steps(
+            self,
+            title=_("Nothing to send"),
+            text=error.message,
+            steps=[error.step] if error.step else [],
+            actions={"drafts": lambda: self.drafts_wanted.emit(drafts or "inspection")},
+            icon=QMessageBox.Icon.Information,
+        )
 
     def _export_to(self, folder: Path, prompt: str) -> None:
         """Export to ``folder``; a wrong passphrase (found on the worker) asks again."""
-        from dvdesk.errors import WrongPassphrase  # noqa: PLC0415
-        from dvdesk.services.approval import not_yet_approved  # noqa: PLC0415
-        from dvdesk.sync.export import export_package  # noqa: PLC0415
+        from dvdesk.sync.export import export_package, records_kept  # noqa: PLC0415
 
         passphrase = ask_passphrase(self, prompt)
         if passphrase is None:
@@ -730,7 +839,7 @@ class ExchangePage(QWidget):
 
         def call(
             progress: Callable[[int, int], None], cancel: Callable[[], bool]
-        ) -> tuple[ExportResult, int]:
+        ) -> tuple[ExportResult, HeldBack]:
             result = export_package(
                 self.store,
                 out=Path(folder),
@@ -739,47 +848,45 @@ class ExchangePage(QWidget):
                 progress=progress,
                 cancel=cancel,
             )
-            return result, not_yet_approved(self.store)
+            return result, records_kept(self.store)
 
-        def done(found: tuple[ExportResult, int]) -> None:
-            result, held_back = found
-            self._finished(
-                _("Package number {sequence} exported to {file}.").format(
-                    sequence=result.sequence, file=result.path
-                )
-            )
-            text = _(
-                "Package number {sequence} for {office} was written and checked: {file} "
-                "({records} records). You can now remove the USB stick."
-            ).format(
-                sequence=result.sequence,
-                office=result.destination_name,
-                file=result.path,
-                records=number(result.records),
-            )
-            if not held_back:
-                QMessageBox.information(self, _("Package exported"), text)
-                return
-            held = _(
-                "{count} record(s) of this office are not approved yet and were not sent. "
-                "The head approves them first (Approval → Waiting for approval), then export "
-                "again."
-            ).format(count=number(held_back))
-            show_steps(
-                self,
-                title=_("Package exported"),
-                text=f"{text}\n\n{held}",
-                steps=["approvals"],
-                icon=QMessageBox.Icon.Information,
-            )
+        run_with_progress(
+            self,
+            _("Exporting the package…"),
+            call,
+            lambda found: self._exported(*found),
+            lambda error: self._export_failed(
+                error, retry=lambda message: self._export_to(folder, f"{message}\n\n{prompt}")
+            ),
+        )
 
-        def failed(error: UserError) -> None:
-            if isinstance(error, WrongPassphrase):
-                self._export_to(folder, f"{error.message}\n\n{prompt}")
-            else:
-                self.failed(error)
+    def _exported(self, result: ExportResult, held: HeldBack) -> None:
+        """Say what was written, and what stayed home and why (with the next step's button)."""
+        from dvdesk.sync.held_back import held_lines, next_step  # noqa: PLC0415
 
-        run_with_progress(self, _("Exporting the package…"), call, done, failed)
+        self._finished(
+            _("Package number {sequence} exported to {file}.").format(
+                sequence=result.sequence, file=result.path
+            )
+        )
+        text = _(
+            "Package number {sequence} for {office} was written and checked: {file} "
+            "({records} records). You can now remove the USB stick."
+        ).format(
+            sequence=result.sequence,
+            office=result.destination_name,
+            file=result.path,
+            records=number(result.records),
+        )
+        step = next_step(held)
+        show_steps(
+            self,
+            title=_("Package exported"),
+            text="\n\n".join([text, *held_lines(held)]),
+            steps=[step] if step else [],
+            actions={"drafts": lambda: self.drafts_wanted.emit(held.draft_type or "inspection")},
+            icon=QMessageBox.Icon.Information,
+        )
 
     def import_packages(self) -> None:
         from dvdesk.sync.batch import import_batch  # noqa: PLC0415
@@ -813,18 +920,39 @@ class ExchangePage(QWidget):
         run_with_progress(self, _("Importing the packages…"), call, self._show_batch, self.failed)
 
     def _show_batch(self, result: BatchResult) -> None:
+        from dvdesk.sync.batch import FileStatus  # noqa: PLC0415
+
         _fill(self.summary, [_batch_row(outcome, result) for outcome in result.files])
         self.imported.emit()
-        refused = [f"{o.path.name}: {o.error.message}" for o in result.files if o.error]
-        imported = len(result.files) - len(refused)
-        self._finished(_("{count} package(s) processed.").format(count=imported))
+        harmless = [o for o in result.files if o.error is not None and _harmless(o.error)]
+        refused = [o for o in result.files if o.error is not None and not _harmless(o.error)]
+        taken = [o for o in result.files if o.status in (FileStatus.IMPORTED, FileStatus.CHECKED)]
+        self._finished(_("{count} package(s) processed.").format(count=len(taken)))
         if refused:
-            QMessageBox.warning(
-                self,
-                _("Some packages were not imported"),
+            lead = (
                 _("The other packages were imported. Not imported:")
-                + "\n\n"
-                + "\n\n".join(refused),
+                if taken
+                else _("No package was imported:")
+            )
+            show_steps(
+                self,
+                title=_("Some packages were not imported"),
+                # Raw messages: show_steps replaces their commands and offers the buttons.
+                text="\n\n".join(
+                    [lead, *(_outcome_line(o, raw=True) for o in [*refused, *harmless])]
+                ),
+                actions={"enroll": self.enroll},
+            )
+        elif harmless:
+            QMessageBox.information(
+                self,
+                _("Nothing changed"),
+                "\n\n".join(
+                    [
+                        _("These packages were already covered by a later one; nothing changed:"),
+                        *(_outcome_line(o) for o in harmless),
+                    ]
+                ),
             )
 
     def import_receipt(self) -> None:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from dvdesk.domain.enums import RecordType
+from dvdesk.domain.people import ApprovalStatus
 from dvdesk.errors import UserError
 from dvdesk.formatting import local_time
 from dvdesk.i18n import _, current_language, set_language
@@ -213,6 +214,7 @@ class MainWindow(QMainWindow):
         page = ExchangePage(self.store, self.office)
         page.imported.connect(self.refresh)
         page.done.connect(self.say)
+        page.drafts_wanted.connect(self.show_drafts)
         return page
 
     @property
@@ -256,6 +258,7 @@ class MainWindow(QMainWindow):
         self._action(
             record_menu, _("&Backup / Restore…"), QKeySequence("Ctrl+B"), self.open_backups
         )
+        self._action(record_menu, _("Remove &demo data…"), None, self.remove_demo_data)
         record_menu.addSeparator()
         self._action(record_menu, _("&Quit"), QKeySequence.StandardKey.Quit, self.close)
         view_menu = self.menuBar().addMenu(_("&View"))
@@ -594,6 +597,19 @@ class MainWindow(QMainWindow):
             on_done=lambda _rev: self._deleted(page.record_type),
             on_failed=lambda error: show_error(self, error),
         )
+
+    def remove_demo_data(self) -> None:
+        from ui.demo_data import remove_demo_data  # noqa: PLC0415 - rarely used
+
+        remove_demo_data(self)
+
+    def show_drafts(self, record_type: str) -> None:
+        """Open the list of ``record_type`` filtered to drafts (a step the export offers)."""
+        kind = RecordType(record_type)
+        self.go_to(SECTIONS.index(kind))
+        listing = self.lists.get(kind)
+        if listing is not None:
+            listing.show_approval(ApprovalStatus.DRAFT)
 
     def open_import(self) -> None:
         from ui.import_dialog import ImportDialog  # noqa: PLC0415 - rarely opened

@@ -39,10 +39,12 @@ STEPS: dict[str, Step] = {
     "backup restore": Step(N_("Record → Backup / Restore…"), "backups"),
     "units list": Step(N_("the USB exchange screen (Ctrl+8)"), "exchange"),
     "units revoke": Step(N_("the USB exchange screen (Ctrl+8)"), "exchange"),
-    "keys rotate": Step(N_("the USB exchange screen (Ctrl+8)"), "exchange"),
+    "keys rotate": Step(N_("USB exchange (Ctrl+8) → Replace the key…"), "replace_key"),
     "export --full": Step(N_("the USB exchange screen (Ctrl+8)"), "exchange"),
     "receipt write": Step(N_("the USB exchange screen (Ctrl+8)"), "exchange"),
     "init": Step(N_("the set-up wizard (it opens when dvdesk starts)")),
+    # Only named: the step a message about demo data leads to comes first (its button).
+    "demo --remove": Step(N_("Record → Remove demo data…")),
     "demo": Step(N_("the set-up wizard (it opens when dvdesk starts)")),
     "record list": Step(N_("the record lists (Ctrl+1 … Ctrl+3)"), "records"),
     "document list": Step(N_("the Issued documents screen (Ctrl+9)"), "register"),
@@ -69,13 +71,17 @@ BUTTONS: dict[str, str] = {
     "counts": N_("Open the &counts…"),
     "office_settings": N_("Open office &settings…"),
     "approvals": N_("Open &waiting for approval…"),
+    "drafts": N_("Show the &drafts"),
+    "returned": N_("Open &returned records…"),
+    "replace_key": N_("&Replace the key…"),
     "users": N_("Manage &users…"),
     "request_report": N_("&Request a report…"),
     "trust_roots": N_("Open &trusted root certificates…"),
 }
 # A quoted command, with the Vietnamese or English words that introduce it.
 _COMMAND = re.compile(
-    r"(?:(?P<run>Hãy chạy|hãy chạy|Run|run|Chạy|chạy)\s+|(?P<intro>(?:bằng\s+)?lệnh|with)\s+)?"
+    r"(?:(?P<run>Hãy chạy|hãy chạy|Run|run|Chạy|chạy)\s+"
+    r"|(?P<intro>(?:bằng\s+|dùng\s+)?lệnh|with)\s+)?"
     r"'dvdesk (?P<command>[a-z-]+(?: [a-z-]+)?)[^']*'"
 )
 
@@ -107,6 +113,9 @@ def render(message: str) -> Rendered:
         if match["run"]:
             text = _("use “{step}”").format(step=label)
             return text[:1].upper() + text[1:] if match["run"][0].isupper() else text
+        if match["intro"] and match["intro"].startswith("dùng"):
+            # "hãy dùng lệnh '…'" (use the command …): "hãy dùng “…”", not "dùng bằng"
+            return _("use “{step}”").format(step=label)
         if match["intro"]:
             return _("with “{step}”").format(step=label)
         return _("“{step}”").format(step=label)

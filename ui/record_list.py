@@ -44,6 +44,13 @@ APPROVAL_FILTER = (
 OFFICE_COLUMN = 5  # in record_columns
 
 
+def _approval_text(row: RecordSummary) -> str:
+    """The approval state; a demo record says so instead: it never leaves the office."""
+    if row.demo:
+        return _("demo (never sent)")
+    return row.approval.label if row.approval else ""
+
+
 def record_columns(
     office_names: dict[str, str], record_type: RecordType | None = None
 ) -> list[Column[RecordSummary]]:
@@ -58,7 +65,7 @@ def record_columns(
         Column(_("Title"), lambda r: r.title, order="title"),
         third,
         Column(_("Status"), lambda r: sentence(RecordStatus(r.status).label), order="status"),
-        Column(_("Approval state"), lambda r: r.approval.label if r.approval else ""),
+        Column(_("Approval state"), _approval_text),
         Column(
             _("Office"), lambda r: office_names.get(r.office_code, r.office_code), order="office"
         ),
@@ -131,6 +138,10 @@ class RecordListPage(ListPage[RecordSummary]):
             on_done=self.office_names.update,
             on_failed=lambda error: show_error(self, error),
         )
+
+    def show_approval(self, status: ApprovalStatus) -> None:
+        """Only the records at ``status`` (e.g. the drafts an export left at home)."""
+        self.approval.setCurrentIndex(self.approval.findData(status.value))
 
     def query(self) -> RecordQuery:
         year = self.year.currentData()

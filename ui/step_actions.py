@@ -45,6 +45,8 @@ def window_steps(
         "register": partial(window.go_to, register),
         "review": partial(_open_review, window, "ReviewReceived"),
         "approvals": partial(_open_review, window, "PendingApprovals"),
+        "returned": partial(_open_review, window, "ReturnedToUs"),
+        "replace_key": partial(window.on_exchange, "replace_key"),
         "counts": window.open_counts,
         "office_settings": window.open_settings,
         "users": partial(people_menu.open_users, window, own=False),

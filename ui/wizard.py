@@ -179,11 +179,17 @@ class DemoPage(QWizardPage):
         self.setTitle(_("Try it out"))
         layout = QVBoxLayout(self)
         self.demo = QCheckBox(
-            _("Add {count} demo records to try dvdesk (you can delete them later)").format(
-                count=DEMO_RECORDS
+            _("Add {count} demo records to try dvdesk").format(count=DEMO_RECORDS)
+        )
+        note = QLabel(
+            _(
+                "Demo records are marked “demo” in the lists and are never sent to the level "
+                "above. Remove them all at once with Record → Remove demo data…"
             )
         )
+        note.setWordWrap(True)
         layout.addWidget(self.demo)
+        layout.addWidget(note)
         layout.addStretch(1)
 
 

@@ -615,3 +615,15 @@ class RecordNote(SQLModel, table=True):
     text: str
     created_at: str
     updated_at: str | None = None
+
+
+class DemoRecord(SQLModel, table=True):
+    """A record made up for trying dvdesk (the wizard's or ``dvdesk demo``'s sample data).
+
+    Demo records never travel in packages and are removed in one step. No foreign key,
+    like :class:`RecordNote`: removing the demo data deletes both rows itself.
+    """
+
+    __tablename__ = "demo_record"
+
+    record_id: str = Field(primary_key=True)

@@ -59,6 +59,7 @@ class Grid(_Frozen):
     spans: list[tuple[int, int, int, int]] = Field(default_factory=list)  # col0,row0,col1,row1
     left_columns: int = 1  # the first columns are text (left), the rest numbers (right)
     bold_last_row: bool = False
+    bold_rows: list[int] = Field(default_factory=list)  # rows printed bold (group headings)
     size: float = 12
 
 

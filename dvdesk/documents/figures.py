@@ -177,12 +177,19 @@ def _aggregate(
 
 
 def _follow_up_backlog(
-    store: Store, period: Period, *, scope: Scope, office_code: str, as_of: date
+    store: Store,
+    period: Period,
+    *,
+    scope: Scope,
+    office_code: str,
+    as_of: date,
+    names: dict[str, str],
 ) -> tuple[Backlog, tuple[OverdueItem, ...]]:
     recommendations, issues, rows = report_queries.backlog_rows(
         store,
         parameters=sql_parameters(period, office_code=office_code, as_of=as_of),
         own=scope is Scope.OWN,
+        names=names,
     )
     return Backlog(recommendations=recommendations, issues=issues), tuple(rows)
 
@@ -258,7 +265,7 @@ def compute_figures(
         for code in codes
     )
     backlog, overdue = _follow_up_backlog(
-        store, period, scope=scope, office_code=own_code, as_of=as_of
+        store, period, scope=scope, office_code=own_code, as_of=as_of, names=names
     )
     return ReportFigures(
         period=period,

@@ -330,7 +330,7 @@ def _grid(grid: Grid, width: float) -> Table:
     last = len(grid.rows) - 1
     for index, row in enumerate(grid.rows):
         head = index < grid.header_rows
-        bold = head or (grid.bold_last_row and index == last)
+        bold = head or (grid.bold_last_row and index == last) or index in grid.bold_rows
         rows.append(
             [
                 _cell(

@@ -13,13 +13,12 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from dvdesk.clock import today
-from dvdesk.documents import compose, registers_report, wording
+from dvdesk.documents import compose, overdue, registers_report, wording
 from dvdesk.documents.compose import body, heading, need, paragraphs
 from dvdesk.documents.content import Appendix, Block, Closing, Document, Grid, Text
 from dvdesk.documents.figures import (
     Figures,
     OfficeFigures,
-    OverdueItem,
     ReportFigures,
     Scope,
     compute_figures,
@@ -273,31 +272,6 @@ def office_table(rows: tuple[OfficeFigures, ...], totals: Figures) -> Grid:
     )
 
 
-def overdue_table(items: tuple[OverdueItem, ...]) -> Grid:
-    rows = [
-        [
-            "STT",
-            "Cuộc kiểm tra, giám sát, đối thoại",
-            "Nội dung kiến nghị",
-            "Nơi thực hiện",
-            "Hạn giải quyết",
-            "Ghi chú",
-        ]
-    ]
-    for index, item in enumerate(items, start=1):
-        rows.append(
-            [
-                str(index),
-                f"{item.record_title} ({dmy(item.session_date)})",
-                item.content,
-                item.addressee or "",
-                dmy(item.deadline),
-                "Kỳ trước" if item.earlier else "",
-            ]
-        )
-    return Grid(widths=[0.05, 0.3, 0.33, 0.14, 0.1, 0.08], rows=rows, left_columns=4, size=11)
-
-
 def _section(title: str, text: str | None) -> list[Text]:
     return [heading(title), *(paragraphs(text) or [body("…")])]
 
@@ -363,7 +337,7 @@ def _appendices(figures: ReportFigures) -> list[Appendix]:
                     "DANH MỤC KIẾN NGHỊ QUÁ HẠN CHƯA GIẢI QUYẾT "
                     f"(TÍNH ĐẾN NGÀY {dmy(figures.as_of)})"
                 ),
-                blocks=[overdue_table(figures.overdue)],
+                blocks=overdue.appendix_blocks(figures),
                 landscape=True,
             )
         )

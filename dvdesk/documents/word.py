@@ -220,6 +220,10 @@ def _grid(word: object, grid: Grid, width_mm: float) -> None:
     # Every table.cell() call rebuilds the whole grid of cells, so a cell per call made a
     # long appendix cubic (minutes for a few thousand rows); read the grid once.
     cells = table._cells
+    # A row never breaks across pages, as in the PDF (reportlab breaks between rows only).
+    # cantSplit comes before tblHeader in a row's properties (schema order).
+    for row_element in table._tbl.tr_lst:
+        row_element.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     last = len(grid.rows) - 1
     for r, row in enumerate(grid.rows):
         head = r < grid.header_rows
@@ -234,7 +238,7 @@ def _grid(word: object, grid: Grid, width_mm: float) -> None:
                 cell,
                 value,
                 size=grid.size,
-                bold=head or (grid.bold_last_row and r == last),
+                bold=head or (grid.bold_last_row and r == last) or r in grid.bold_rows,
                 align=align,
                 after=0,
             )

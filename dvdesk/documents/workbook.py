@@ -12,7 +12,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from dvdesk.documents import layout, registers_report
+from dvdesk.documents import layout, overdue_sheet, registers_report
 from dvdesk.documents.figures import DialogueFigures, ReportFigures
 from dvdesk.documents.report_pdf import INDICATORS, OFFICE_COLUMNS, dmy
 
@@ -192,6 +192,7 @@ def build_workbook(figures: ReportFigures, *, office_name: str) -> bytes:
     _office_sheet(book.create_sheet(), figures, office_name)
     _dialogue_sheet(book.create_sheet(), figures, office_name)
     registers_report.add_register_sheet(book, figures, office_name)
+    overdue_sheet.add_overdue_sheet(book, figures, office_name)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

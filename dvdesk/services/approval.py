@@ -18,7 +18,7 @@ from dvdesk.domain.people import ApprovalStatus, Role
 from dvdesk.errors import Conflict, NotFound, UserError
 from dvdesk.i18n import _
 from dvdesk.services.audit import audit
-from dvdesk.services.auth import require
+from dvdesk.services.auth import office_has_users, require
 from dvdesk.services.records import check_own_record, delete_record, next_change_seq
 from dvdesk.services.store import Store
 from dvdesk.sync import keys
@@ -182,10 +182,18 @@ class QueueItem:
 def approval_queue(
     store: Store,
     *,
-    statuses: Sequence[ApprovalStatus] = (ApprovalStatus.SUBMITTED, ApprovalStatus.CHANGED),
+    statuses: Sequence[ApprovalStatus] | None = None,
 ) -> list[QueueItem]:
-    """This office's records waiting at ``statuses`` (default: "Chờ duyệt" for the head)."""
+    """This office's records waiting at ``statuses`` (default: "Chờ duyệt" for the head).
+
+    In an office without users (one person holds every role) drafts wait there too: the
+    person approves them without first submitting them to themselves.
+    """
     with store.session() as session:
+        if statuses is None:
+            statuses = (ApprovalStatus.SUBMITTED, ApprovalStatus.CHANGED)
+            if not office_has_users(session):
+                statuses = (ApprovalStatus.DRAFT, *statuses)
         rows = session.exec(
             select(Record, RecordApproval)
             .join(RecordApproval, col(RecordApproval.record_id) == col(Record.id))

@@ -69,6 +69,7 @@ class RecordSummary:
     # the query did not ask (see _APPROVAL).
     approval: ApprovalStatus | ReviewState | None = None
     number: str | None = None  # a directive's number and symbol (số, ký hiệu)
+    demo: bool = False  # made up for trying dvdesk: never sent, removed in one step
 
     @classmethod
     def from_row(cls, r: Sequence[Any]) -> RecordSummary:
@@ -89,6 +90,7 @@ class RecordSummary:
             deleted=bool(r[10]),
             number=r[11],
             approval=_approval(r) if len(r) > len(_PLAIN) else None,
+            demo=len(r) > len(_PLAIN) and bool(r[-1]),
         )
 
     def as_json(self) -> dict[str, object]:
@@ -113,12 +115,13 @@ _APPROVAL = (
     "a.status, a.withdrawn_reason IS NOT NULL, a.resubmission, "
     "(SELECT c.status FROM correction c WHERE c.record_id = r.id AND c.direction = 'out' "
     "ORDER BY c.created_at DESC LIMIT 1), v.revision, "
-    "coalesce(r.office_code = (SELECT code FROM office), 1)"
+    "coalesce(r.office_code = (SELECT code FROM office), 1), "
+    "EXISTS (SELECT 1 FROM demo_record d WHERE d.record_id = r.id)"
 )
 
 
 def _approval(r: Sequence[Any]) -> ApprovalStatus | ReviewState:
-    status, withdrawn, resubmission, latest_return, accepted, own = r[len(_PLAIN) :]
+    status, withdrawn, resubmission, latest_return, accepted, own = r[len(_PLAIN) : -1]
     if own:  # no approval row: made before approval existed, so approved
         return ApprovalStatus(status) if status else ApprovalStatus.APPROVED
     return review_state(

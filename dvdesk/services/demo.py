@@ -27,8 +27,11 @@ from dvdesk.db.columns import (
     ColumnValues,
     insert_sql,
 )
+from dvdesk.domain.people import Role
 from dvdesk.ids import uuid7_from
 from dvdesk.services import demo_vocabulary as words
+from dvdesk.services.audit import audit
+from dvdesk.services.auth import check
 from dvdesk.services.compact import compact_after_bulk
 from dvdesk.services.office import add_profile, create_office, has_office
 from dvdesk.services.store import Store
@@ -273,9 +276,20 @@ class Generator:
             )
 
 
+_ID = RECORD_COLUMNS.index("id")
+
+
+def mark_demo(connection: sqlite3.Connection, records: Sequence[tuple[Any, ...]]) -> None:
+    """Mark record rows as demo data: they stay home and are removed in one step."""
+    connection.executemany(
+        "INSERT INTO demo_record (record_id) VALUES (?)", ((row[_ID],) for row in records)
+    )
+
+
 def write_rows(connection: sqlite3.Connection, rows: Rows) -> None:
     """Insert one batch with executemany (the caller owns the transaction)."""
     connection.executemany(insert_sql("record", RECORD_COLUMNS), rows.records)
+    mark_demo(connection, rows.records)
     connection.executemany(insert_sql("record_subject", SUBJECT_COLUMNS), rows.subjects)
     connection.executemany(
         insert_sql("recommendation", RECOMMENDATION_COLUMNS), rows.recommendations
@@ -303,6 +317,9 @@ def batches(generator: Generator, count: int) -> Iterator[Rows]:
 def add_demo_records(store: Store, *, count: int, seed: int, office_codes: Sequence[str]) -> int:
     """Add ``count`` demo records owned by ``office_codes``, one transaction per batch.
 
+    Each is marked as demo data (table ``demo_record``): never exported, shown as
+    "mẫu" in the lists, removed by :func:`remove_demo_records`.
+
     Committing per batch lets SQLite checkpoint its write-ahead log as it goes: one
     transaction of a million records would grow the log to gigabytes. Each batch is an
     explicit BEGIN IMMEDIATE … COMMIT: the connection is in autocommit mode, and rows
@@ -327,3 +344,47 @@ def add_demo_records(store: Store, *, count: int, seed: int, office_codes: Seque
         )
     compact_after_bulk(store, records=count)
     return count
+
+
+def demo_count(store: Store) -> int:
+    """How many demo records the office holds."""
+    with store.raw() as connection:
+        (count,) = connection.execute("SELECT count(*) FROM demo_record").fetchone()
+    return int(count)
+
+
+def treat_demo_as_real(store: Store) -> None:
+    """Drop the demo mark: for benchmarks and tests that need bulk records that travel."""
+    with store.raw() as connection:
+        connection.execute("DELETE FROM demo_record")
+
+
+def remove_demo_records(store: Store) -> int:
+    """Delete every demo record, with its parts, notes and approval, in one transaction.
+
+    The rows are deleted outright, not turned into deletion records (tombstones): demo
+    data never left the office, so nothing about its removal has to travel upward.
+    """
+    check(store, Role.HEAD, Role.ADMIN)
+    with store.session() as session:
+        connection = session.connection()
+        (count,) = connection.exec_driver_sql("SELECT count(*) FROM demo_record").one()
+        if not count:
+            return 0
+        # Subjects, recommendations, issues, attachments, approvals and reviews go by
+        # their foreign keys' ON DELETE CASCADE; notes have no foreign key.
+        for statement in (
+            "DELETE FROM record_note WHERE record_id IN (SELECT record_id FROM demo_record)",
+            "DELETE FROM record WHERE id IN (SELECT record_id FROM demo_record)",
+            "DELETE FROM demo_record",
+        ):
+            connection.exec_driver_sql(statement)
+        audit(
+            session,
+            actor=store.actor,
+            action="demo_remove",
+            entity="record",
+            entity_id=None,
+            changes={"records": int(count)},
+        )
+    return int(count)

@@ -16,7 +16,7 @@ from typing import Any
 from dvdesk.clock import now_iso, today
 from dvdesk.db.columns import RECORD_COLUMNS, ColumnValues, insert_sql
 from dvdesk.services import demo_vocabulary as words
-from dvdesk.services.demo import FIRST_YEAR, first_revision
+from dvdesk.services.demo import FIRST_YEAR, first_revision, mark_demo
 from dvdesk.services.store import Store
 from dvdesk.text import fold, vi_sort_key
 
@@ -113,6 +113,7 @@ def add_demo_registers(store: Store, *, count: int, seed: int, office_codes: Seq
         connection.execute("BEGIN IMMEDIATE")
         try:
             connection.executemany(insert_sql("record", RECORD_COLUMNS), rows)
+            mark_demo(connection, rows)
             connection.execute("COMMIT")
         except BaseException:
             connection.execute("ROLLBACK")

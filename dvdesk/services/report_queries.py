@@ -7,6 +7,7 @@ statements are kept as text so the benchmark can time them raw.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -64,7 +65,8 @@ SELECT
    WHERE r.deleted = 0 AND r.start_date < :start {{own}} AND {_OVERDUE})
 """
 _OVERDUE_LIST = f"""
-SELECT r.title, r.start_date, x.content, x.addressee, x.deadline, r.start_date < :start
+SELECT r.office_code, r.title, r.start_date, x.content, x.addressee, x.deadline,
+       r.start_date < :start
 FROM record AS r JOIN recommendation AS x ON x.record_id = r.id
 WHERE r.deleted = 0 AND r.start_date <= :end {{own}} AND {_OVERDUE}
 ORDER BY x.deadline, r.start_date, x.position
@@ -126,6 +128,8 @@ def aggregate_rows(
 
 @dataclass(frozen=True)
 class OverdueRow:
+    office_code: str  # the office that owns the record
+    office_name: str
     record_title: str
     session_date: date
     content: str
@@ -139,16 +143,20 @@ def _as_date(value: Any) -> date:
 
 
 def backlog_rows(
-    store: Store, *, parameters: dict[str, str], own: bool
+    store: Store, *, parameters: dict[str, str], own: bool, names: Mapping[str, str]
 ) -> tuple[int, int, list[OverdueRow]]:
     """Overdue recommendations and dialogue issues from earlier sessions, and every overdue
-    recommendation up to the period's end (for the appendix)."""
+    recommendation up to the period's end (for the appendix), oldest deadline first.
+
+    ``names`` gives each office code its name (an unknown code stands for itself)."""
     only = "AND r.office_code = :office" if own else ""
     with store.engine.connect() as connection:
         counts = connection.execute(text(_BACKLOG.format(own=only)), parameters).one()
         rows = connection.execute(text(_OVERDUE_LIST.format(own=only)), parameters).all()
     items = [
         OverdueRow(
+            office_code=str(code),
+            office_name=names.get(str(code), str(code)),
             record_title=str(title),
             session_date=_as_date(started),
             content=str(content),
@@ -156,7 +164,7 @@ def backlog_rows(
             deadline=_as_date(deadline),
             earlier=bool(earlier),
         )
-        for title, started, content, addressee, deadline, earlier in rows
+        for code, title, started, content, addressee, deadline, earlier in rows
     ]
     return int(counts[0]), int(counts[1]), items
 

@@ -21,7 +21,7 @@ from dvdesk.sync.apply import ImportSummary, import_package
 from dvdesk.sync.format import PACKAGE_SUFFIX, Manifest
 from dvdesk.sync.progress import CancelCheck, check_cancel, never
 from dvdesk.sync.receipt import write_receipt
-from dvdesk.sync.verify import peek_manifest
+from dvdesk.sync.verify import check_sender, peek_manifest
 
 
 class FileStatus(StrEnum):
@@ -162,9 +162,15 @@ class _Batch:
     progress: BatchProgress
     cancel: CancelCheck
     outcomes: list[FileOutcome] = field(default_factory=list)
+    # Packages whose sender is not trusted here, found from the signed manifest alone.
+    senders: dict[Path, UserError] = field(default_factory=dict)
 
     def run_file(self, index: int, count: int, path: Path, manifest: Manifest | None) -> None:
         encrypted = manifest is not None and manifest.encryption is not None
+        refused = self.senders.get(path)
+        if refused is not None:  # no passphrase for a package refused anyway
+            self.outcomes.append(FileOutcome(path, FileStatus.REFUSED, error=refused))
+            return
         secret = self.passphrase.get(PassphraseNeed.OPEN) if encrypted else None
 
         def moved(done: int, total: int) -> None:
@@ -228,7 +234,9 @@ def import_batch(
             )
         )
     batch = _Batch(store, dry_run, _Passphrase(ask_passphrase), progress, cancel)
-    if receipts and not dry_run and origins:
+    readable = [path for path, manifest in ordered if manifest is not None]
+    batch.senders = _untrusted_senders(store, readable)
+    if receipts and not dry_run and len(batch.senders) < len(readable):
         batch.passphrase.get(PassphraseNeed.SIGN)  # one question for opening and signing
     try:
         for index, (path, manifest) in enumerate(ordered):
@@ -244,6 +252,17 @@ def import_batch(
         else ()
     )
     return BatchResult(tuple(batch.outcomes), written, cancelled=False)
+
+
+def _untrusted_senders(store: Store, paths: Sequence[Path]) -> dict[Path, UserError]:
+    """Why each package from an office not trusted here is refused (manifest only)."""
+    refused: dict[Path, UserError] = {}
+    for path in paths:
+        try:
+            check_sender(store, path)
+        except UserError as error:
+            refused[path] = error
+    return refused
 
 
 def _write_receipts(

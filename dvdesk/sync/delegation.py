@@ -163,7 +163,7 @@ def _merge(row: UnitKey, card: Card, key: DelegatedKey) -> DelegatedKeyState:
     """A key known here: a relay may retire or revoke it, never bring it back."""
     last = row.last_sequence
     if last is not None and key.last_sequence != last:
-        raise retired_key(row.key_id, row.office_name)
+        raise retired_key(row.fingerprint, row.office_name)
     return DelegatedKeyState(
         card=card,
         last_sequence=key.last_sequence if last is None else last,

@@ -26,7 +26,7 @@ from dvdesk.fileio import fsync_folder
 from dvdesk.i18n import _
 from dvdesk.services.attachments import blob_path
 from dvdesk.services.audit import audit
-from dvdesk.services.auth import check
+from dvdesk.services.auth import check, office_has_users
 from dvdesk.services.office import OfficeView, get_office
 from dvdesk.services.store import Store, storage_errors
 from dvdesk.signatures.travel import outgoing_documents
@@ -59,12 +59,13 @@ from dvdesk.sync.format import (
     sha256_hex,
     unb64,
 )
+from dvdesk.sync.held_back import HeldBack, NothingToSend, held_back
 from dvdesk.sync.policy import destination_requires_encryption
 from dvdesk.sync.progress import CancelCheck, Progress, check_cancel, never, no_progress
 from dvdesk.sync.relay import relay_folder, stored_name
 from dvdesk.sync.seal import Sealer, sealer_for
 from dvdesk.sync.trust import current_key_of, verify_signature
-from dvdesk.sync.wire import attachment_blobs, part_counts, read_batches
+from dvdesk.sync.wire import attachment_blobs, part_counts, read_batches, sendable_records
 
 
 @dataclass(frozen=True)
@@ -170,6 +171,48 @@ def _plan(session: Session, office: OfficeView, destination: str | None, full: b
         relayed_upto=max([row.id or 0 for row in relayed], default=relayed_after),
         delegations=delegations,
     )
+
+
+def check_something_to_send(
+    store: Store, *, destination: str | None = None, full: bool = False
+) -> None:
+    """Raise :class:`NothingToSend` (saying why) when a package would carry nothing.
+
+    Cheap enough to run before asking for the passphrase; the export checks again
+    in the transaction that plans the package.
+    """
+    office = get_office(store)
+    documents = outgoing_documents(store, office_code=office.code)
+    with store.session() as session:
+        plan = _plan(session, office, destination, full)
+        _refuse_empty(session, office, plan, documents=len(documents))
+
+
+def _refuse_empty(session: Session, office: OfficeView, plan: _Plan, *, documents: int) -> None:
+    """Nothing new (records, deletions, relayed packages, counts, documents): refuse."""
+    connection = session.connection().connection.driver_connection
+    assert isinstance(connection, sqlite3.Connection)
+    if plan.relayed or documents:
+        return
+    if sendable_records(connection, after=plan.after, upto=plan.upto, owner=office.code):
+        return
+    if counts_member(connection, office=office.code)[1]:
+        return
+    one_person = not office_has_users(session)
+    raise NothingToSend(
+        destination=plan.destination.name,
+        held=held_back(connection, owner=office.code, one_person=one_person),
+    )
+
+
+def records_kept(store: Store) -> HeldBack:
+    """This office's records no package carries now (unapproved, demo), by reason."""
+    office = get_office(store)
+    with store.session() as session:
+        one_person = not office_has_users(session)
+        connection = session.connection().connection.driver_connection
+        assert isinstance(connection, sqlite3.Connection)
+        return held_back(connection, owner=office.code, one_person=one_person)
 
 
 def _relayed_since(session: Session, after: int) -> tuple[PackageIn, ...]:
@@ -284,11 +327,15 @@ def export_package(
     """Write the package for ``destination`` (default: the parent) to ``out`` (file or folder)."""
     check(store, Role.HEAD)
     office = get_office(store)
-    own = keys.active_key(store)
-    signing = keys.load_signing_key(store, key_id=own.key_id, passphrase=passphrase)
+    documents = outgoing_documents(store, office_code=office.code)  # may refuse: before writing
     with store.session() as session:
         plan = _plan(session, office, destination, full)
+        # An empty package is refused before the passphrase is checked: that is not the
+        # problem to fix first.
+        _refuse_empty(session, office, plan, documents=len(documents))
         encrypt = encrypt or destination_requires_encryption(session, plan.destination.code)
+    own = keys.active_key(store)
+    signing = keys.load_signing_key(store, key_id=own.key_id, passphrase=passphrase)
     sealer = None
     if encrypt:
         recipient = current_key_of(store, office_code=plan.destination.code)
@@ -313,6 +360,7 @@ def export_package(
                 own=own,
                 signing=signing,
                 sealer=sealer,
+                documents=documents,
                 temporary=temporary,
                 final=final,
                 progress=progress,
@@ -335,12 +383,12 @@ def _write(
     own: OwnKey,
     signing: Ed25519PrivateKey,
     sealer: Sealer | None,
+    documents: list[bytes],
     temporary: Path,
     final: Path,
     progress: Progress,
     cancel: CancelCheck,
 ) -> ExportResult:
-    documents = outgoing_documents(store, office_code=office.code)  # may refuse: before writing
     writer = PackageWriter(temporary)
     builder = _Builder(writer, sealer)
     counts: Counter[str] = Counter()

@@ -10,7 +10,16 @@ from datetime import date
 
 from sqlmodel import col, func, select
 
-from dvdesk.db.schema import Correction, OrgUnit, PackageIn, PackageOut, Receipt, Record, UnitKey
+from dvdesk.db.schema import (
+    Correction,
+    DemoRecord,
+    OrgUnit,
+    PackageIn,
+    PackageOut,
+    Receipt,
+    Record,
+    UnitKey,
+)
 from dvdesk.services.store import Store
 
 
@@ -154,6 +163,7 @@ def outbox(store: Store, *, destination: str) -> OutboxStatus:
             select(func.count())
             .select_from(Record)
             .where(col(Record.change_seq) > after, col(Record.office_code) != destination)
+            .where(col(Record.id).not_in(select(DemoRecord.record_id)))  # never sent
         ).one()
         returned = session.exec(select(Correction).where(Correction.direction == "in")).all()
         open_returned = 0

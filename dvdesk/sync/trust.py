@@ -254,20 +254,20 @@ def _check_usable(row: UnitKey) -> None:
             _(
                 "The key {key} of {office} was revoked and cannot be enrolled again. "
                 "Ask the office to make a new key."
-            ).format(key=row.key_id, office=row.office_name),
+            ).format(key=row.fingerprint, office=row.office_name),
         )
     if row.replaced_by is not None:
-        raise retired_key(row.key_id, row.office_name)
+        raise retired_key(row.fingerprint, row.office_name)
 
 
-def retired_key(key_id: str, office_name: str) -> Refused:
+def retired_key(fingerprint: str, office_name: str) -> Refused:
     return Refused(
         Reason.KEY_RETIRED,
         _(
             "The key {key} of {office} was replaced by a newer key (the key was changed): it may "
             "no longer sign or certify anything. Nothing was changed. If the office did not "
             "change its key itself, its old key may be stolen: call the office."
-        ).format(key=key_id, office=office_name),
+        ).format(key=fingerprint, office=office_name),
     )
 
 
@@ -291,7 +291,7 @@ def _already_has_key(old: UnitKey) -> Refused:
             "{office} ({code}) already has the key {key} enrolled, and the new card "
             "is not certified by it. If the office lost its key, first revoke the old "
             "one with 'dvdesk units revoke {code}', then enrol the new card."
-        ).format(office=old.office_name, code=old.office_code, key=old.key_id),
+        ).format(office=old.office_name, code=old.office_code, key=old.fingerprint),
     )
 
 
@@ -313,10 +313,10 @@ def _rotation_certifier(session: Session, card: Card) -> UnitKey | None:
                 "The new key card of {office} is certified by the key {key}, which was revoked "
                 "here: a revoked key certifies nothing. Ask the office for a new key card and "
                 "check its fingerprint by phone."
-            ).format(office=certifier.office_name, key=certifier.key_id),
+            ).format(office=certifier.office_name, key=certifier.fingerprint),
         )
     if certifier.replaced_by is not None:
-        raise retired_key(certifier.key_id, certifier.office_name)
+        raise retired_key(certifier.fingerprint, certifier.office_name)
     check_same_identity(certifier.card, card)
     return certifier
 
@@ -460,7 +460,7 @@ def resolve_signer(
                     "{date}. Nothing was imported; ask the office to make a new key and send "
                     "its key card."
                 ).format(
-                    key=shown(key_id), office=row.office_name, date=(row.revoked_at or "")[:10]
+                    key=row.fingerprint, office=row.office_name, date=(row.revoked_at or "")[:10]
                 ),
             )
         if row.office_code != office_code:
@@ -473,7 +473,7 @@ def resolve_signer(
             )
         _check_relation(row.relation, relation, row.office_name)
         if row.replaced_by is not None:
-            raise retired_key(key_id, row.office_name)
+            raise retired_key(row.fingerprint, row.office_name)
         return Signer(key_id, row.office_code, row.office_name, unb64(row.signing_public), ())
     rotated = _through_chain(
         session, key_id=key_id, office_code=office_code, chain=chain, relation=relation
@@ -482,10 +482,10 @@ def resolve_signer(
         raise Refused(
             Reason.UNKNOWN_KEY,
             _(
-                "This was signed with the key {key}, which is not enrolled here (it claims to "
-                "come from office {code}). Enrol that office's key card with 'dvdesk units "
+                "This was signed with a key that is not enrolled here (the package says it "
+                "comes from office {code}). Enrol that office's key card with 'dvdesk units "
                 "enroll', check its fingerprint by phone, then import again."
-            ).format(key=shown(key_id), code=shown(office_code)),
+            ).format(code=shown(office_code)),
         )
     return rotated
 

@@ -262,6 +262,18 @@ def last_sequences(session: Session) -> dict[str, int]:
     return {origin: int(sequence) for origin, sequence in rows}
 
 
+def check_sender(store: Store, path: Path, *, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Refuse a package whose sender is not trusted here, from its signed manifest alone.
+
+    The manifest is never encrypted (only the members are), so a package from an office
+    that is not enrolled is refused before anyone is asked for the passphrase to open it.
+    """
+    with open_package(path, limits=limits) as package:
+        raw, signature, manifest = read_signed_manifest(package)
+    with store.session() as session:
+        trusted_signer(session, manifest, raw, signature)
+
+
 def peek_manifest(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> Manifest:
     """The manifest as the package states it, unverified: only for ordering and prompts."""
     with open_package(path, limits=limits) as package:

@@ -266,8 +266,13 @@ APPROVED_ONLY = (
     "AND a.status != 'approved') OR EXISTS (SELECT 1 FROM setting "
     "WHERE key = 'export.include_unapproved' AND value = 'true'))"
 )
+# Demo records (made up for trying dvdesk) never leave the office.
+NOT_DEMO = "NOT EXISTS (SELECT 1 FROM demo_record d WHERE d.record_id = r.id)"
 # Only the exporting office's own records: others' travel in their owners' signed packages.
-_RANGE = f"r.change_seq > ? AND r.change_seq <= ? AND r.office_code = ? AND {APPROVED_ONLY}"
+_RANGE = (
+    f"r.change_seq > ? AND r.change_seq <= ? AND r.office_code = ? AND {APPROVED_ONLY} "
+    f"AND {NOT_DEMO}"
+)
 _SELECT_JSON = (
     f"SELECT r.change_seq, r.office_code, r.deleted, {_RECORD_JSON} FROM record r "
     f"WHERE {_RANGE} ORDER BY r.change_seq LIMIT ?"
@@ -307,6 +312,14 @@ def read_batches(
             tombstones=sum(1 for row in rows if row[2]),
             offices=Counter(row[1] for row in rows),
         )
+
+
+def sendable_records(connection: sqlite3.Connection, *, after: int, upto: int, owner: str) -> int:
+    """How many records (deletions included) a package of this range would carry."""
+    (count,) = connection.execute(
+        f"SELECT count(*) FROM record r WHERE {_RANGE}", (after, upto, owner)
+    ).fetchone()
+    return int(count)
 
 
 def part_counts(

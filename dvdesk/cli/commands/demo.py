@@ -8,7 +8,7 @@ from typing import Any
 from dvdesk.cli.session import open_for
 from dvdesk.formatting import number
 from dvdesk.i18n import _
-from dvdesk.services.demo import add_demo_records, ensure_demo_office
+from dvdesk.services.demo import add_demo_records, ensure_demo_office, remove_demo_records
 from dvdesk.services.demo_registers import add_demo_registers
 from dvdesk.services.office import get_office
 from dvdesk.services.units import add_children, list_units
@@ -46,10 +46,17 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
     demo.add_argument(
         "--if-empty", action="store_true", help=_("add records only if the office has none yet")
     )
+    demo.add_argument(
+        "--remove",
+        action="store_true",
+        help=_("remove every demo record instead (nothing about it is sent to the level above)"),
+    )
     demo.set_defaults(run=run_demo)
 
 
 def run_demo(args: argparse.Namespace) -> int:
+    if args.remove:
+        return _remove(args)
     with open_for(args, create=True) as store:
         created = ensure_demo_office(store)
         office = get_office(store)
@@ -70,4 +77,19 @@ def run_demo(args: argparse.Namespace) -> int:
     if created:
         print(_("Demo office set up: {name}.").format(name=office.current.name))
     print(_("{count} demo record(s) added.").format(count=number(added)))
+    return 0
+
+
+def _remove(args: argparse.Namespace) -> int:
+    with open_for(args) as store:
+        removed = remove_demo_records(store)
+    if removed:
+        print(
+            _(
+                "{count} demo record(s) removed. They had never been sent, so nothing about "
+                "the removal is sent to the level above."
+            ).format(count=number(removed))
+        )
+    else:
+        print(_("This office has no demo records; nothing was removed."))
     return 0

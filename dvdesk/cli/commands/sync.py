@@ -16,6 +16,7 @@ from dvdesk.cli.session import open_for
 from dvdesk.errors import Cancelled, UserError, ValidationFailed
 from dvdesk.formatting import number, short_date
 from dvdesk.i18n import _
+from dvdesk.services.office_view import get_office
 from dvdesk.services.store import Store
 from dvdesk.sync import keys, status, trust
 from dvdesk.sync.apply import ImportSummary, Outcome
@@ -26,7 +27,9 @@ from dvdesk.sync.batch import (
     import_batch,
     package_files,
 )
-from dvdesk.sync.export import export_package
+from dvdesk.sync.card_advice import card_advice
+from dvdesk.sync.export import export_package, records_kept
+from dvdesk.sync.held_back import held_lines
 from dvdesk.sync.history import history_findings
 from dvdesk.sync.keycard import read_card_file
 from dvdesk.sync.policy import set_encryption_required
@@ -255,14 +258,10 @@ def _date(value: str) -> date:
 def run_keys_init(args: argparse.Namespace) -> int:
     with _store(args) as store:
         info = keys.create_keys(store, passphrase=_passphrase(args, confirm=True))
+        office = get_office(store)
     print(_("Key made for office {code}.").format(code=info.office_code))
     print(_("Fingerprint: {fingerprint}").format(fingerprint=info.fingerprint))
-    print(
-        _(
-            "Now write the key card with 'dvdesk keys card --out FILE' and take it to the "
-            "office you report to."
-        )
-    )
+    print(_("Now write the key card with 'dvdesk keys card --out FILE'."), card_advice(office))
     return 0
 
 
@@ -421,6 +420,7 @@ def run_export(args: argparse.Namespace) -> int:
             encrypt=args.encrypt,
             full=args.full,
         )
+        kept = records_kept(store)
     print(
         _(
             "Package {sequence} for {office} written to {file}: {records} record(s), verified."
@@ -431,6 +431,8 @@ def run_export(args: argparse.Namespace) -> int:
             records=number(result.records),
         )
     )
+    for line in held_lines(kept):
+        print(line)
     return 0
 
 
