@@ -35,7 +35,7 @@ from ui.list_page import ListPage
 from ui.lock import IdleLock
 from ui.modal import run_modal
 from ui.record_list import RecordListPage
-from ui.screen import fit_to_screen
+from ui.screen import open_like_last_time
 from ui.settings import save_ui_setting
 from ui.worker import database_worker, run_in_background
 
@@ -113,7 +113,7 @@ class MainWindow(QMainWindow):
             code=self.office.code, folder=store.paths.root
         )
         self.statusBar().showMessage(self._idle_message)
-        fit_to_screen(self, 1280, 650)
+        open_like_last_time(self, store.paths)
         self._busy = False
         # Short waits (a page of rows behind a list query) are not worth a message.
         self._busy_timer = QTimer(self, singleShot=True, interval=BUSY_NOTICE_MS)

@@ -9,8 +9,14 @@ inside; long content scrolls inside the window, never the window itself.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize
+import contextlib
+from collections.abc import Callable
+
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSize, Qt
 from PySide6.QtWidgets import QWidget
+
+from dvdesk.paths import DataPaths
+from ui.settings import load_ui_settings, save_ui_setting
 
 OFFICE_PC = QSize(1366, 700)
 LAPTOP_150 = QSize(1280, 650)
@@ -29,3 +35,55 @@ def fit_to_screen(widget: QWidget, width: int, height: int) -> None:
         available = screen.availableGeometry().size() - FRAME
         width, height = min(width, available.width()), min(height, available.height())
     widget.resize(width, height)
+
+
+# A first run on a screen smaller than this opens maximised: 1366×768, 1440×900 and
+# 1920×1080 at 125 or 150 % are all the clerk gets, and every pixel of list is wanted.
+ROOMY = QSize(1600, 900)
+# On a larger screen a first run opens at this size (within the screen).
+ROOMY_WINDOW = QSize(1440, 860)
+GEOMETRY_KEY = "main_window_geometry"
+
+
+class _GeometryKeeper(QObject):
+    """Saves its window's size, position and maximised state when the window closes."""
+
+    def __init__(self, window: QWidget, save: Callable[[str], None]) -> None:
+        super().__init__(window)
+        self.window, self.save = window, save
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if watched is self.window and event.type() == QEvent.Type.Close:
+            saved = bytes(self.window.saveGeometry().toBase64().data()).decode("ascii")
+            # A read-only data folder costs the remembered size, nothing more.
+            with contextlib.suppress(OSError):
+                self.save(saved)
+        return False
+
+
+def open_like_last_time(window: QWidget, paths: DataPaths) -> None:
+    """Give ``window`` the size, position and maximised state it had when it was last
+    closed, or on a first run open it maximised on a small screen; remember it on close."""
+    saved = load_ui_settings(paths).get(GEOMETRY_KEY)
+    restored = isinstance(saved, str) and window.restoreGeometry(
+        QByteArray.fromBase64(saved.encode("ascii"))
+    )
+    if not restored:
+        screen = window.screen()
+        available = screen.availableGeometry().size() if screen is not None else SMALLEST
+        if available.width() < ROOMY.width() or available.height() < ROOMY.height():
+            window.resize(available - FRAME)  # the size it returns to when un-maximised
+            window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
+        else:
+            fit_to_screen_size(window, ROOMY_WINDOW)
+    window.installEventFilter(
+        _GeometryKeeper(window, lambda value: save_ui_setting(paths, GEOMETRY_KEY, value))
+    )
+
+
+def fit_to_screen_size(widget: QWidget, size: QSize) -> None:
+    """Like :func:`fit_to_screen` for sizes larger than the smallest screen's."""
+    screen = widget.screen()
+    if screen is not None:
+        size = size.boundedTo(screen.availableGeometry().size() - FRAME)
+    widget.resize(size)

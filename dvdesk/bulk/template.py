@@ -14,7 +14,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from dvdesk.bulk.columns import CHOICE_WORDS, COLUMNS
 from dvdesk.domain.enums import RecordType
-from dvdesk.fileio import write_atomically
+from dvdesk.fileio import Access, write_atomically
 
 MAX_ROWS = 100_000
 
@@ -54,4 +54,4 @@ def template_bytes(record_type: RecordType) -> bytes:
 
 
 def write_template(record_type: RecordType, *, target: Path) -> None:
-    write_atomically(target, template_bytes(record_type))
+    write_atomically(target, template_bytes(record_type), access=Access.SHARED)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import os
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -35,6 +36,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from dvdesk import clock
 from dvdesk.documents import wording
 from dvdesk.documents.content import (
     Appendix,
@@ -50,7 +52,7 @@ from dvdesk.documents.content import (
 from dvdesk.documents.fonts import ensure_fonts, font_name
 from dvdesk.documents.settings import DocumentSettings, NumberingRule, Template
 from dvdesk.errors import UserError
-from dvdesk.fileio import write_atomically
+from dvdesk.fileio import Access, write_atomically
 from dvdesk.i18n import _
 from dvdesk.signatures.anchor import SignatureRoom, add_signature_fields, rooms_of
 
@@ -471,8 +473,37 @@ def settings_of(document: Document) -> DocumentSettings:
     )
 
 
-def render_pdf(document: Document) -> bytes:
-    """Lay ``document`` out on A4 pages (landscape for wide appendices) and return the PDF."""
+def pdf_date(moment: datetime) -> str:
+    """``D:20250615143000+07'00'``: a PDF date (ISO 32000 7.9.4) with its UTC offset."""
+    offset = moment.utcoffset()
+    minutes = 0 if offset is None else round(offset.total_seconds() / 60)
+    sign = "-" if minutes < 0 else "+"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"D:{moment:%Y%m%d%H%M%S}{sign}{hours:02d}'{rest:02d}'"
+
+
+def _dated_canvas(produced: datetime) -> Any:
+    """A canvas maker whose Info CreationDate/ModDate is ``produced``.
+
+    reportlab's invariant mode (kept: no random ID, no time-dependent comments) would
+    otherwise date every document 1 January 2000.
+    """
+    stamp = pdf_date(produced)
+
+    def make(*args: Any, **kwargs: Any) -> Canvas:
+        canvas = Canvas(*args, **kwargs)
+        canvas.setDateFormatter(lambda *_fields: stamp)
+        return canvas
+
+    return make
+
+
+def render_pdf(document: Document, *, produced: datetime | None = None) -> bytes:
+    """Lay ``document`` out on A4 pages (landscape for wide appendices) and return the PDF.
+
+    ``produced`` (default: now, from :mod:`dvdesk.clock`) is the file's creation date.
+    """
+    produced = produced or clock.now()
     ensure_fonts()
     settings = settings_of(document)
     buffer = io.BytesIO()
@@ -549,14 +580,14 @@ def render_pdf(document: Document) -> bytes:
             PageBreak(),
             *_appendix(appendix, document.appendix_note(), text_width(settings, wide=wide)),
         ]
-    pdf.build(story)
+    pdf.build(story, canvasmaker=_dated_canvas(produced))
     return add_signature_fields(buffer.getvalue(), rooms_of(pdf.canv))
 
 
 def write_file(data: bytes, target: Path) -> None:
     """Write ``data`` to ``target`` completely or not at all (temp file, then rename)."""
     try:
-        write_atomically(target, data)
+        write_atomically(target, data, access=Access.SHARED)  # a document for others
     except OSError as error:
         raise UserError(
             _("Cannot write {file}: {reason}. Choose another folder or file name.").format(

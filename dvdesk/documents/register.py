@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from dvdesk import clock
 from dvdesk.documents import wording
 from dvdesk.documents.content import Document, Text, has_placeholder, reference
 from dvdesk.documents.layout import render_pdf
@@ -221,8 +222,9 @@ def issue(
         store, document=document, subject_key=subject_key, replaces=replaces
     )
     numbered = document.numbered(number)
-    pdf = render_pdf(numbered)
-    docx = render_docx(numbered)
+    issued_at = clock.now()  # both files carry the same issue time
+    pdf = render_pdf(numbered, produced=issued_at)
+    docx = render_docx(numbered, produced=issued_at)
     entry = register_store.add_entry(
         store,
         entry=NewEntry(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 import docx
@@ -23,6 +24,7 @@ from docx.shared import Mm, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
+from dvdesk import clock
 from dvdesk.documents import wording
 from dvdesk.documents.content import (
     Appendix,
@@ -378,11 +380,9 @@ def _appendix(word: object, appendix: Appendix, note: str, settings: DocumentSet
         _block(word, block, width)
 
 
-def render_docx(document: Document) -> bytes:
-    """The document as .docx bytes."""
-    settings = settings_of(document)
-    word = docx.Document()
-    _defaults(word)
+def _properties(word: Any, document: Document, produced: datetime) -> None:
+    """The file's metadata: the issuing office and the time it was produced (python-docx's
+    template would say "python-docx", 23/12/2013)."""
     properties = word.core_properties
     properties.title = document.title
     properties.author = document.author
@@ -390,6 +390,17 @@ def render_docx(document: Document) -> bytes:
     properties.language = LANGUAGE
     properties.subject = document.kind.capitalize()
     properties.comments = ""
+    # python-docx writes the value with a "Z" whatever its offset: give it UTC.
+    properties.created = properties.modified = produced.astimezone(UTC).replace(microsecond=0)
+    properties.revision = 1
+
+
+def render_docx(document: Document, *, produced: datetime | None = None) -> bytes:
+    """The document as .docx bytes; ``produced`` (default: now) is its creation time."""
+    settings = settings_of(document)
+    word = docx.Document()
+    _defaults(word)
+    _properties(word, document, produced or clock.now())
     section = word.sections[0]
     _margins(section, settings, wide=False)
     _page_numbers(section)

@@ -25,7 +25,7 @@ from dvdesk.db.schema import OrgUnit, PackageIn, ReportRequest
 from dvdesk.documents.periods import parse_period
 from dvdesk.domain.people import Role
 from dvdesk.errors import NotFound, UserError
-from dvdesk.fileio import write_atomically
+from dvdesk.fileio import Access, write_atomically
 from dvdesk.i18n import _
 from dvdesk.services.audit import audit
 from dvdesk.services.auth import check, require
@@ -183,7 +183,8 @@ def write_request_file(store: Store, *, to: str, out: Path, passphrase: str) -> 
             .format(folder=final.parent)
         )  # fmt: skip
     with storage_errors(final):
-        write_atomically(final, json.dumps(envelope).encode("ascii"))
+        # Carried to another office on the stick.
+        write_atomically(final, json.dumps(envelope).encode("ascii"), access=Access.SHARED)
     return final
 
 

@@ -28,7 +28,7 @@ from dvdesk.clock import now_iso
 from dvdesk.db.schema import Office, OwnKey
 from dvdesk.domain.people import Role
 from dvdesk.errors import Conflict, NotFound, UserError, ValidationFailed, WrongPassphrase
-from dvdesk.fileio import make_private, write_atomically
+from dvdesk.fileio import Access, make_private, write_atomically
 from dvdesk.i18n import _
 from dvdesk.services.audit import audit
 from dvdesk.services.auth import check
@@ -388,7 +388,8 @@ def write_card(store: Store, *, out: Path) -> tuple[Path, str]:
     row = active_key(store)
     target = out / f"dvdesk-{card_office(row.card)['code']}{CARD_SUFFIX}" if out.is_dir() else out
     try:
-        write_atomically(target, card_file_bytes(row.card))
+        # A key card is public: it is handed to other offices.
+        write_atomically(target, card_file_bytes(row.card), access=Access.SHARED)
     except OSError as error:
         raise UserError(
             _("Cannot write {file}: {reason}.").format(file=target, reason=error.strerror)

@@ -29,7 +29,7 @@ from dvdesk.db.schema import (
 )
 from dvdesk.domain.people import Role
 from dvdesk.errors import Conflict, NotFound
-from dvdesk.fileio import write_atomically
+from dvdesk.fileio import Access, write_atomically
 from dvdesk.i18n import _
 from dvdesk.services.approval_hooks import mark_returned
 from dvdesk.services.audit import audit
@@ -361,7 +361,7 @@ def _write_atomically(final: Path, data: bytes) -> None:
             ).format(folder=final.parent)
         )
     with storage_errors(final):
-        write_atomically(final, data)
+        write_atomically(final, data, access=Access.SHARED)  # carried to another office
 
 
 # ---------------------------------------------------------------- the child imports

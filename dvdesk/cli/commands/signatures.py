@@ -12,7 +12,7 @@ from typing import Any
 
 from dvdesk.cli.io import print_json, print_listing
 from dvdesk.errors import UserError
-from dvdesk.fileio import write_atomically
+from dvdesk.fileio import Access, write_atomically
 from dvdesk.formatting import short_date
 from dvdesk.i18n import _
 from dvdesk.services.office_view import get_office
@@ -322,7 +322,7 @@ def run_document_sign(args: argparse.Namespace) -> int:
         )
     if args.out:
         try:
-            write_atomically(Path(args.out), outcome.pdf)
+            write_atomically(Path(args.out), outcome.pdf, access=Access.SHARED)
         except OSError as error:
             raise UserError(
                 _(
