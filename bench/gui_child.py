@@ -2,10 +2,12 @@
 
 python -m bench.gui_child bare|dvdesk PARENT_START DATA_DIR
 
-dvdesk starts the way the installed app does (``ui.app.start_app``: the database opened
-on the worker, the main window, the drafts and the start-up check), and its first paint
-is the first one that shows the text of the list's first row. Marks along the way
-(``*_s``, seconds since the parent launched this process) say where the time goes.
+dvdesk starts the way the installed ``dvdesk`` executable does: through ``ui.main.main``
+(the command line read, then the app: the database opened on the worker, the main window,
+the drafts and the start-up check), and its first paint is the first one that shows the
+text of the list's first row. Qt is imported only when each kind starts, so the app's
+modules load in the executable's order. Marks along the way (``*_s``, seconds since the
+parent launched this process) say where the time goes.
 """
 
 # ruff: noqa: E402 - LAUNCHED is taken before the imports, to tell them from Python's start
@@ -16,34 +18,40 @@ import time
 
 LAUNCHED = time.time()
 
+import importlib.abc
+import importlib.util
 import json
 import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ui.main_window import MainWindow
     from ui.record_list import RecordListPage
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
 
+def first_paint_filter(ready: Callable[[], bool], then: Callable[[], None]) -> Any:
+    """An event filter that calls ``then`` at the first paint of a viewport that shows
+    rows (or any, if bare). Made on demand: Qt is imported only once a kind starts."""
+    from PySide6.QtCore import QEvent, QObject, QTimer  # see the docstring
 
-class FirstPaint(QObject):
-    """Calls ``then`` at the first paint of a viewport that shows rows (or any, if bare)."""
+    paint = QEvent.Type.Paint
 
-    def __init__(self, ready: Callable[[], bool], then: Callable[[], None]) -> None:
-        super().__init__()
-        self.ready, self.then, self.fired = ready, then, False
+    class FirstPaint(QObject):
+        fired = False
 
-    def eventFilter(self, _watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        if event.type() == QEvent.Type.Paint and not self.fired and self.ready():
-            self.fired = True
-            QTimer.singleShot(0, self.then)
-        return False
+        def eventFilter(self, _watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+            if event.type() == paint and not self.fired and ready():
+                self.fired = True
+                QTimer.singleShot(0, then)
+            return False
+
+    return FirstPaint()
 
 
 def peak_mib() -> float:
@@ -55,6 +63,8 @@ def peak_mib() -> float:
 
 
 def bare(parent_start: float) -> dict[str, float]:
+    from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
+
     figures: dict[str, float] = {
         "python_s": LAUNCHED - parent_start,
         "imports_s": time.time() - parent_start,
@@ -69,7 +79,7 @@ def bare(parent_start: float) -> dict[str, float]:
         figures["first_paint_cpu_s"] = time.process_time()
         app.quit()
 
-    watcher = FirstPaint(lambda: True, painted)
+    watcher = first_paint_filter(lambda: True, painted)
     view.viewport().installEventFilter(watcher)
     window.resize(1200, 760)
     window.show()
@@ -113,19 +123,61 @@ def timed_reload(
 
 
 def dvdesk(parent_start: float, data_dir: str) -> dict[str, float]:
-    from dvdesk.domain.enums import RecordType
-    from dvdesk.paths import DataPaths
-    from ui.app import start_app
-    from ui.main_window import MainWindow
-    from ui.worker import database_worker, wait_for_tasks
+    """Start as the ``dvdesk`` executable does (``ui.main.main``), watching the window."""
+    import ui.main  # the executable's first import
 
-    figures: dict[str, float] = {
-        "python_s": LAUNCHED - parent_start,
-        "imports_s": time.time() - parent_start,
-    }
-    app = QApplication([])
-    session = start_app(app, DataPaths(Path(data_dir)))
-    figures["started_s"] = time.time() - parent_start
+    figures: dict[str, float] = {"python_s": LAUNCHED - parent_start}
+
+    def wrap(app_module: ModuleType) -> None:
+        start_app = app_module.start_app
+
+        def start_watched(app: Any, paths: Any) -> Any:
+            figures["imports_s"] = time.time() - parent_start
+            session = start_app(app, paths)
+            figures["started_s"] = time.time() - parent_start
+            watch_session(app, session, figures, parent_start)
+            return session
+
+        app_module.start_app = start_watched  # type: ignore[attr-defined]
+
+    # ui.app is wrapped when the executable's own path imports it, not imported here:
+    # the order of imports and of the start's first steps stays the executable's.
+    sys.meta_path.insert(0, AfterImport("ui.app", wrap))
+    if ui.main.main(["--data-dir", data_dir]) != 0:
+        raise RuntimeError("dvdesk did not start")
+    figures["peak_mib"] = peak_mib()
+    return figures
+
+
+class AfterImport(importlib.abc.MetaPathFinder):
+    """Calls ``then`` with the module ``name`` once it has been loaded."""
+
+    def __init__(self, name: str, then: Callable[[ModuleType], None]) -> None:
+        self.name, self.then = name, then
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> Any:
+        if name != self.name:
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(name)
+        assert spec is not None and spec.loader is not None
+        exec_module, then = spec.loader.exec_module, self.then
+
+        def exec_then(module: ModuleType) -> None:
+            exec_module(module)
+            then(module)
+
+        spec.loader.exec_module = exec_then  # type: ignore[method-assign]
+        return spec
+
+
+def watch_session(app: Any, session: Any, figures: dict[str, float], parent_start: float) -> None:
+    """Marks the first paint, then runs the timed steps, then quits the app."""
+    from PySide6.QtCore import QTimer  # loaded by the app already
+
+    from dvdesk.domain.enums import RecordType
+    from ui.worker import database_worker
+
     steps: list[Callable[[], None]] = []
     listed: list[int] = []  # the first list's full length, once it has arrived
 
@@ -156,8 +208,8 @@ def dvdesk(parent_start: float, data_dir: str) -> dict[str, float]:
             next_step()
 
         for watcher in (
-            FirstPaint(lambda: page.model.rowCount() > 0, keys_shown),
-            FirstPaint(lambda: page.model.row_at(0) is not None, first_paint),
+            first_paint_filter(lambda: page.model.rowCount() > 0, keys_shown),
+            first_paint_filter(lambda: page.model.row_at(0) is not None, first_paint),
         ):
             watcher.setParent(page)
             page.view.viewport().installEventFilter(watcher)
@@ -165,11 +217,6 @@ def dvdesk(parent_start: float, data_dir: str) -> dict[str, float]:
 
     session.on_window.append(watch)
     steps.append(when_idle)
-    app.exec()
-    wait_for_tasks()
-    figures["peak_mib"] = peak_mib()
-    session.close()
-    return figures
 
 
 def list_steps(

@@ -7,7 +7,8 @@ process, dvdesk and the bare window taking turns (bare, dvdesk, bare, dvdesk, â€
 of each), so a machine shared with other work slows both alike; the minimum of the
 runs is the estimate (load only ever adds time), shown with the median. A start is
 timed from launching the process (bytecode written beforehand) to the first painted
-list with its rows' text, on the app's real start path (database opened on the
+list with its rows' text, on the executable's own start path (ui.main.main: the
+command line read, then Qt, with the app's imports in their order; database opened on the
 worker, start-up check in the background), beside a bare QMainWindow with an empty
 table; the marks along the way show where the time goes, and the process's CPU time
 to its first paint (every thread) is shown too: load stretches wall time, much less

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -9,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -32,18 +33,64 @@ from ui.main_window import MainWindow
 from ui.qt_vi import QtVietnamese
 from ui.worker import wait_for_tasks
 
+MODAL_PATIENCE_S = 30.0  # far longer than any test answers a dialog it expects
+
+
+class ModalWatchdog:
+    """A modal dialog that no test answers would hang the whole run (its exec() never
+    returns, in a test or in a teardown's event processing): after MODAL_PATIENCE_S it
+    is closed, and the test that was running fails, naming it."""
+
+    def __init__(self) -> None:
+        self.stuck: list[str] = []
+        self._seen: QWidget | None = None
+        self._since = 0.0
+        self._timer = QTimer()
+        self._timer.setInterval(500)
+        self._timer.timeout.connect(self._check)
+        self._timer.start()
+
+    def _check(self) -> None:
+        modal = QApplication.activeModalWidget()
+        if modal is not self._seen:
+            self._seen, self._since = modal, time.monotonic()
+            return
+        if modal is None or time.monotonic() - self._since < MODAL_PATIENCE_S:
+            return
+        text = modal.text() if isinstance(modal, QMessageBox) else modal.windowTitle()
+        self.stuck.append(f"{type(modal).__name__} left open: {text}")
+        self._seen = None
+        if isinstance(modal, QDialog):
+            modal.reject()
+        else:
+            modal.close()
+
+
+_watchdog: list[ModalWatchdog] = []  # one for the session, made by the first GUI test
+
+
+def modal_watchdog() -> ModalWatchdog:
+    if not _watchdog:
+        _watchdog.append(ModalWatchdog())
+    return _watchdog[0]
+
 
 @pytest.fixture(autouse=True)
 def _no_database_on_gui_thread(
     request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[None]:
-    """In every GUI test: fail if the app runs any SQLite statement on the GUI thread."""
+    """In every GUI test: fail if the app runs any SQLite statement on the GUI thread,
+    or leaves a modal dialog open that nobody answers."""
     if not {"qtbot", "qapp", "app", "window"} & set(request.fixturenames):
         yield
         return
+    request.getfixturevalue("qapp")
+    watchdog = modal_watchdog()
     with guarding(monkeypatch) as guard:
         yield
     assert not guard.violations, "\n".join(guard.violations[:3])
+    stuck, watchdog.stuck[:] = list(watchdog.stuck), []
+    assert not stuck, "\n".join(stuck)
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from dvdesk.domain.enums import RecordType
 from dvdesk.services.office_view import get_office
 from dvdesk.services.records import add_record, get_record, list_records
 from dvdesk.sync import apply
-from tests import sync_fixtures
+from tests import gui_support, sync_fixtures
 from tests.gui_support import answer_file_dialogs, type_text, wait_loaded
 from tests.samples import inspection
 from tests.sync_fixtures import Exchange
@@ -144,3 +144,16 @@ def test_a_result_for_a_closed_screen_is_dropped(app: QApplication, qtbot: QtBot
     gate.set()
     qtbot.waitUntil(lambda: task.finished, timeout=10_000)
     assert not shiboken6.isValid(edit)
+
+
+def test_a_modal_dialog_nobody_answers_fails_the_test_instead_of_hanging(
+    app: QApplication, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(gui_support, "MODAL_PATIENCE_S", 0.5)
+    watchdog = gui_support.modal_watchdog()
+    box = QMessageBox(QMessageBox.Icon.Warning, "Lỗi", "Không ai trả lời hộp này")
+    started = time.monotonic()
+    box.exec()  # returns only because the watchdog closes it
+    assert time.monotonic() - started < 10
+    assert watchdog.stuck == ["QMessageBox left open: Không ai trả lời hộp này"]
+    watchdog.stuck.clear()  # expected here: this test must not fail for it

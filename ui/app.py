@@ -20,6 +20,7 @@ from dvdesk.paths import RESOURCES_DIR, DataPaths, resolve_data_dir
 from dvdesk.services.office_view import OfficeView, get_office, has_office
 from dvdesk.services.people_light import office_has_users
 from dvdesk.services.store import Store, open_store
+from ui.boot import start_done
 from ui.crash import CrashHandler, crash_files, route_qt_messages, show_error
 from ui.main_window import MainWindow
 from ui.next_steps import show_steps
@@ -165,11 +166,12 @@ class _Session:
 
     def opened(self, opened: Opened) -> None:
         self.store = opened.store
-        if opened.office is not None and opened.needs_sign_in:
-            self.sign_in(opened.office)
-            return
-        if opened.office is not None:
+        if opened.office is not None and not opened.needs_sign_in:
             self.show_window(opened.office)
+            return
+        start_done()  # a dialog comes first: nothing to hurry for
+        if opened.office is not None:
+            self.sign_in(opened.office)
             return
         from ui.wizard import SetupWizard  # noqa: PLC0415 - only on the first run
 
@@ -190,6 +192,7 @@ class _Session:
         dialog.show()
 
     def cannot_start(self, error: UserError) -> None:
+        start_done()
         QMessageBox.critical(None, _("dvdesk cannot start"), error.message)
         self.app.exit(1)
 
@@ -217,6 +220,7 @@ class _Session:
 
     def after_first_list(self, window: MainWindow) -> None:
         """Start-up work that must not hold back the first list's rows on the worker."""
+        start_done()
         window.offer_drafts()
         check_in_background(self.app, window, self.paths)
 
@@ -248,5 +252,6 @@ def run_app(*, data_dir: str | None) -> int:
     try:
         return app.exec()
     finally:
+        start_done()  # whatever path the start took
         wait_for_tasks()
         session.close()

@@ -36,6 +36,9 @@ from ui.screen import fit_to_screen
 
 log = logging.getLogger("dvdesk.ui")
 TAIL_LINES = 60
+# Notices of Qt's windowless platforms (offscreen, minimal), which say nothing about
+# dvdesk; logging them at start would load the log file's handler before the first paint.
+IGNORED_QT_MESSAGES = frozenset({"This plugin does not support propagateSizeHints()"})
 # faulthandler writes a native crash (in Qt, a driver …) here; the next start turns a
 # non-empty file into a crash log, so it is reported like any other crash.
 NATIVE_FAULTS = "native-faults.log"
@@ -161,6 +164,8 @@ def route_qt_messages() -> None:
     """Send Qt's own warnings to dvdesk's log instead of the console."""
 
     def handler(kind: QtMsgType, _context: object, message: str) -> None:
+        if message in IGNORED_QT_MESSAGES:
+            return
         level = logging.WARNING if kind != QtMsgType.QtDebugMsg else logging.DEBUG
         if kind in (QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg):
             level = logging.ERROR

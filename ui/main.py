@@ -11,7 +11,10 @@ from dvdesk.selfcheck import Check, register_check
 
 
 def _open_gui(data_dir: str | None) -> int:
-    from ui.app import run_app  # noqa: PLC0415 - Qt loads only when the app opens
+    from ui.boot import begin_start  # noqa: PLC0415 - Qt loads only when the app opens
+
+    begin_start()
+    from ui.app import run_app  # noqa: PLC0415 - after begin_start, see ui/boot.py
 
     return run_app(data_dir=data_dir)
 
