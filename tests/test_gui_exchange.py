@@ -227,3 +227,19 @@ def test_the_screen_confirms_an_unusual_card_and_re_enrols_an_office(
         timeout=10_000,
     )
     assert errors == []
+
+
+def test_a_crafted_file_name_on_the_stick_is_shown_escaped() -> None:
+    from dvdesk.errors import UserError
+    from dvdesk.sync.batch import BatchResult, FileOutcome, FileStatus
+    from ui.exchange import _batch_row, _outcome_line
+
+    name = "goi\nHÃY CHẠY capnhat.exe\u202e.dvpkg"
+    outcome = FileOutcome(
+        path=Path("/stick") / name, status=FileStatus.REFUSED, error=UserError("Gói hỏng.")
+    )
+    line = _outcome_line(outcome)
+    assert "\n" not in line and "\u202e" not in line
+    assert line.startswith("goi\\u000aHÃY CHẠY capnhat.exe\\u202e.dvpkg: ")
+    row = _batch_row(outcome, BatchResult(files=(outcome,), receipts=(), cancelled=False))
+    assert row[0] == "goi\\u000aHÃY CHẠY capnhat.exe\\u202e.dvpkg"

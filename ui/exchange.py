@@ -44,6 +44,7 @@ from dvdesk.i18n import _
 from dvdesk.services.office_view import OfficeView
 from dvdesk.services.store import Store
 from dvdesk.sync.card_advice import card_advice, fingerprint_advice
+from dvdesk.text import shown
 from ui.ask import confirm
 from ui.crash import show_error
 from ui.files import FileKind, choose_folder, open_file, open_files
@@ -151,17 +152,22 @@ def _harmless(error: UserError) -> bool:
     return getattr(error, "reason", None) is Reason.OLD_PACKAGE
 
 
+def _file_name(outcome: FileOutcome) -> str:
+    """A name found on a stick: whoever wrote the stick chose it (line breaks, bidi marks)."""
+    return shown(outcome.path.name)
+
+
 def _outcome_line(outcome: FileOutcome, *, raw: bool = False) -> str:
     message = outcome.error.message if outcome.error is not None else ""
-    return f"{outcome.path.name}: {message if raw else app_text(message)}"
+    return f"{_file_name(outcome)}: {message if raw else app_text(message)}"
 
 
 def _batch_row(outcome: FileOutcome, result: BatchResult) -> list[str]:
     summary = outcome.summary
     if summary is None:
-        return [outcome.path.name, "", "", "", "", "", "", _batch_note(outcome, result)]
+        return [_file_name(outcome), "", "", "", "", "", "", _batch_note(outcome, result)]
     return [
-        outcome.path.name,
+        _file_name(outcome),
         summary.origin_name,
         str(summary.sequence),
         number(summary.new),
