@@ -66,9 +66,16 @@ from ui.worker import wait_for_tasks
 app = QApplication([])
 session = start_app(app, DataPaths(Path(sys.argv[1])))
 
-def shown(_window):
-    # A one-record list is complete before the window is shown: its first list is in.
-    QTimer.singleShot(0, lambda: (print(gc.isenabled()), app.quit()))
+def report():
+    print(gc.isenabled())
+    app.quit()
+
+def shown(window):
+    page = next(iter(window.lists.values()))
+    if page.count.text() and not page.count.text().startswith("Đang tải"):
+        QTimer.singleShot(0, report)  # the list was complete before the window showed
+    else:  # after the start's own handler of the same signal, connected before this one
+        page.loaded.connect(lambda _count: QTimer.singleShot(0, report))
 
 session.on_window.append(shown)
 app.exec()

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from dvdesk.domain.enums import RecordType
+from dvdesk.services.approval import approve_records
 from dvdesk.services.records import add_record
 from dvdesk.services.store import Store
 from tests.gui_support import activate, wait_loaded, wait_rows
@@ -19,7 +20,6 @@ from ui.record_list import RecordListPage
 from ui.review import PendingApprovals
 from ui.worker import wait_for_tasks
 
-SHOTS = Path("/tmp/dvdesk-clerkfix-shots")
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 TARGET = "Kiểm tra công tác dân vận chính quyền"
 
@@ -42,10 +42,12 @@ def _selected_title(page: RecordListPage) -> str:
 
 
 def test_submit_and_approve_refresh_the_list_keeping_the_selection(
-    window: MainWindow, store: Store, qtbot: QtBot
+    window: MainWindow, store: Store, qtbot: QtBot, tmp_path: Path
 ) -> None:
-    add_record(store, record_type=RecordType.INSPECTION,
-               data=inspection(title="Kiểm tra việc thực hiện Quy chế dân chủ"))  # fmt: skip
+    other = add_record(store, record_type=RecordType.INSPECTION,
+                       data=inspection(title="Kiểm tra việc thực hiện Quy chế dân chủ"))  # fmt: skip
+    # Approved already: in an office without users its draft would wait in the queue too.
+    approve_records(store, record_ids=[other])
     target = add_record(store, record_type=RecordType.INSPECTION, data=inspection(title=TARGET))
     page = window.lists[RecordType.INSPECTION]
     page.select_record(target)
@@ -60,8 +62,7 @@ def test_submit_and_approve_refresh_the_list_keeping_the_selection(
     wait_loaded(qtbot, page)
     qtbot.waitUntil(lambda: page.current_record_id() == target)
     assert _selected_title(page) == TARGET
-    SHOTS.mkdir(exist_ok=True)
-    window.grab().save(str(SHOTS / "list-after-submit.png"))
+    window.grab().save(str(tmp_path / "list-after-submit.png"))
 
     qtbot.keyClick(page.view, Qt.Key.Key_A, CTRL_SHIFT)
     qtbot.waitUntil(lambda: bool(window.findChildren(PendingApprovals)))
@@ -72,7 +73,7 @@ def test_submit_and_approve_refresh_the_list_keeping_the_selection(
     qtbot.waitUntil(lambda: _approval_of(page, TARGET) == "đã duyệt", timeout=10_000)
     wait_loaded(qtbot, page)
     qtbot.waitUntil(lambda: page.current_record_id() == target)
-    window.grab().save(str(SHOTS / "list-after-approve.png"))
+    window.grab().save(str(tmp_path / "list-after-approve.png"))
     assert QApplication.activeWindow() is pending, "the refresh does not pull the focus away"
     pending.close()
     wait_for_tasks()
