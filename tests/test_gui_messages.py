@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 from dvdesk.domain.enums import RecordType
 from dvdesk.errors import NotFound
 from dvdesk.paths import RESOURCES_DIR
+from dvdesk.services.approval import approve_records
 from dvdesk.services.office_view import get_office
 from dvdesk.services.records import add_record
 from dvdesk.services.store import Store
@@ -85,7 +86,8 @@ def test_a_wrong_passphrase_is_asked_again(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    add_record(store, record_type=RecordType.INSPECTION, data=inspection())
+    record_id = add_record(store, record_type=RecordType.INSPECTION, data=inspection())
+    approve_records(store, record_ids=[record_id])  # something to send: no empty package
     create_keys(store, passphrase=PASSPHRASE)
     province_card, _fingerprint = write_card(province, out=tmp_path)
     enroll_card(store, card=read_card_bytes(province_card.read_bytes()))

@@ -234,7 +234,7 @@ class MinutesDialog(QDialog):
     def reject(self) -> None:
         """Esc or Hủy: typed details are not thrown away without asking."""
         if self.has_typed_details():
-            answer = QMessageBox.question(
+            answer = ask.question(
                 self,
                 _("Discard changes?"),
                 _("You typed details of the minutes that are not issued. Discard them?"),

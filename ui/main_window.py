@@ -747,7 +747,7 @@ class MainWindow(QMainWindow):
         return [d for d in self.dialogs if isinstance(d, MinutesDialog) and d.isVisible()]
 
     def _drop_minutes(self) -> bool:
-        answer = QMessageBox.question(
+        answer = ask.question(
             self,
             _("Close dvdesk?"),
             _(
