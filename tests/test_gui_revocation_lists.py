@@ -86,11 +86,18 @@ def test_the_administrator_imports_a_list_by_keyboard(
     if SCREENSHOT:
         dialog.resize(1366, 768)
         dialog.grab().save(str(Path(SCREENSHOT) / "revocation_lists.png"))
-    monkeypatch.setattr(ask, "question", lambda *args: QMessageBox.StandardButton.Yes)
+    defaults: list[object] = []
+
+    def question(*args: object) -> QMessageBox.StandardButton:
+        defaults.append(args[4] if len(args) > 4 else None)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(ask, "question", question)
     qtbot.keyClick(dialog, Qt.Key.Key_G, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: dialog.crls.table.rowCount() == 0, timeout=10_000)
     wait_for_tasks()
     assert list_crls(store) == []
+    assert defaults == [QMessageBox.StandardButton.No], "Enter alone must not remove a list"
 
 
 def test_a_subordinate_authority_list_asks_for_its_certificate(

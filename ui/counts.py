@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QSpinBox,
     QTableWidget,
@@ -346,18 +345,20 @@ class CountsDialog(QDialog):
             self.error.setText(_("Select a count in the table first, then press Delete."))
             self.table.setFocus()
             return
-        asked = ask.question(
+        # No is the default: Enter alone deletes nothing.
+        if not ask.confirm(
             self,
-            _("Delete the count"),
-            _("Delete the count “{figure}” = {value} of unit {unit} for {start}–{end}?").format(
+            title=_("Delete the count"),
+            text=_(
+                "Delete the count “{figure}” = {value} of unit {unit} for {start}–{end}?"
+            ).format(
                 figure=figure_label(row.figure),
                 value=number(row.value),
                 unit=row.unit_code,
                 start=short_date(row.period_start),
                 end=short_date(row.period_end),
             ),
-        )
-        if asked != QMessageBox.StandardButton.Yes:
+        ):
             return
         self._busy(True)
         run_in_background(

@@ -212,15 +212,15 @@ class RevocationListsBox(QGroupBox):
             self.said(_("Select a list first."))
             return
         info = self.lists[row]
-        answer = ask.question(
+        # No is the default: Enter alone removes nothing.
+        if not ask.confirm(
             self,
-            _("Remove the list"),
-            _(
+            title=_("Remove the list"),
+            text=_(
                 "Remove the revocation list of {issuer}? Its signatures will show as "
                 "“revocation not checked” until a list is imported again."
             ).format(issuer=info.issuer),
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        ):
             return
         from dvdesk.signatures.revocation_lists import remove_crl  # noqa: PLC0415
 

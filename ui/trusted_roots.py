@@ -185,14 +185,14 @@ class TrustedRootsDialog(QDialog):
             self.status.setText(_("Select a root first."))
             return
         root = self.roots[row]
-        answer = ask.question(
+        # No is the default: Enter alone keeps the root.
+        if not ask.confirm(
             self,
-            _("Stop trusting"),
-            _(
+            title=_("Stop trusting"),
+            text=_(
                 "Stop trusting {subject}? Signatures that chain to it will show as not trusted."
             ).format(subject=root.subject),
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        ):
             return
         from dvdesk.signatures.trust_roots import remove_root  # noqa: PLC0415
 
