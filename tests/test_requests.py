@@ -11,6 +11,7 @@ import pytest
 
 from dvdesk.services.requests import (
     MAX_REQUEST_BYTES,
+    deadline_status,
     expected_reports,
     import_request_file,
     reporting_status,
@@ -104,3 +105,16 @@ def test_a_forged_or_malformed_request_file_changes_nothing(
         import_request_file(exchange.child, path=path)
     assert database_digest(exchange.child.paths) == before
     assert expected_reports(exchange.child) == []
+
+
+def test_the_request_set_last_comes_first_even_within_one_second(
+    exchange: Exchange, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dvdesk.services import requests
+
+    monkeypatch.setattr(requests, "now_iso", lambda: "2026-11-29T16:27:53Z")
+    for period in ("2026-Q3", "2026-Q4", "2026-Q2"):
+        set_request(exchange.parent, period=period, deadline=date(2027, 1, 5))
+    status = deadline_status(exchange.parent, on=date(2027, 1, 1))
+    assert status is not None and status.period == "2026-Q2"
+    assert [r.period for r in status.requests] == ["2026-Q2", "2026-Q4", "2026-Q3"]

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Final
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy import ColumnElement, literal_column
 from sqlmodel import Session, col, func, select
 
 from dvdesk.clock import now_iso, today
@@ -433,11 +434,14 @@ def _period_label(key: str) -> str:
 
 def _sent_requests(session: Session) -> tuple[SentRequest, ...]:
     newest = func.max(ReportRequest.created_at)
+    # created_at has whole seconds: two requests set in the same second keep the order
+    # they were written in.
+    last_written: ColumnElement[int] = func.max(literal_column("report_request.rowid"))
     rows = session.exec(
         select(col(ReportRequest.period), col(ReportRequest.deadline), newest)
         .where(ReportRequest.direction == "out")
         .group_by(col(ReportRequest.period), col(ReportRequest.deadline))
-        .order_by(newest.desc())
+        .order_by(newest.desc(), last_written.desc())
     ).all()
     return tuple(
         SentRequest(period, deadline, _period_label(period), set_at)
