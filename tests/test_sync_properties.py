@@ -60,7 +60,7 @@ def _history(
             states.append(record_content(reference.paths))
         imported = len(packages)
 
-    for kind, pick in plan:
+    for step, (kind, pick) in enumerate(plan):
         live = _live_ids(child)
         # The child is a one-person office: it approves what it writes, so it is sent.
         if kind == "add" or (kind in ("update", "delete") and not live):
@@ -70,7 +70,7 @@ def _history(
             approve_records(child, record_ids=[added])
         elif kind == "update":
             target = live[pick % len(live)]
-            update_record(child, record_id=target, changes={"place": f"Nơi {len(packages)}-{pick}"})
+            update_record(child, record_id=target, changes={"place": f"Nơi {step}-{pick}"})
             approve_records(child, record_ids=[target])
         elif kind == "delete":
             delete_record(child, record_id=live[pick % len(live)])
