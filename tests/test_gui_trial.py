@@ -1,0 +1,59 @@
+"""Defects found by walking a commune clerk's day by keyboard (the trial of 29/11/2026)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLineEdit
+from pytestqt.qtbot import QtBot
+
+from tests.gui_support import new_form, type_text
+from ui.forms.widgets import PartsTable
+from ui.main_window import MainWindow
+
+DIALOGUES = 2  # the section of the main window's navigation
+
+
+def _focus() -> QLineEdit:
+    widget = QApplication.focusWidget()
+    assert isinstance(widget, QLineEdit), f"an editor has the focus, not {widget!r}"
+    return widget
+
+
+def test_tab_goes_past_the_keep_secret_tick_to_the_assignment(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """A matter raised at a dialogue, typed cell by cell with Tab: the tick for keeping
+    the citizen's name secret used to end the row, and the answer, assignee and deadline
+    typed after it went nowhere."""
+    form = new_form(window, qtbot, DIALOGUES)
+    issues = form.fields["issues"].widget
+    assert isinstance(issues, PartsTable)
+    issues.new_row()
+    type_text(_focus(), "Đề nghị công khai phương án bồi thường")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)  # classification
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    type_text(_focus(), "Ông Nguyễn Văn Tâm")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)  # the tick: no editor
+    assert QApplication.focusWidget() is issues.table
+    qtbot.keyClick(issues.table, Qt.Key.Key_Space)
+    qtbot.keyClick(issues.table, Qt.Key.Key_Tab)
+    type_text(_focus(), "Sẽ trả lời bằng văn bản")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    type_text(_focus(), "Ủy ban nhân dân xã")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    type_text(_focus(), "24/11/2026")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)  # status: a choice
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)  # past the row's end
+    assert QApplication.focusWidget() is issues.add_button
+    [issue] = issues.value()
+    assert issue["raised_by"] == "Ông Nguyễn Văn Tâm"
+    assert issue["protect_identity"] is True
+    assert issue["answer"] == "Sẽ trả lời bằng văn bản"
+    assert issue["assignee"] == "Ủy ban nhân dân xã"
+    assert issue["deadline"] == "2026-11-24"
+    # Shift+Tab walks back over the tick too.
+    issues.focus_cell(0, 4, edit=True)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Backtab)
+    assert QApplication.focusWidget() is issues.table and issues.table.currentColumn() == 3
+    qtbot.keyClick(issues.table, Qt.Key.Key_Backtab)
+    assert _focus().text() == "Ông Nguyễn Văn Tâm"
