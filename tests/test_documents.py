@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 import reportlab
 from openpyxl import load_workbook
+from pydantic import ValidationError
 
 from dvdesk.documents import fonts
 from dvdesk.documents.figures import Scope, compute_figures
 from dvdesk.documents.layout import render_pdf
-from dvdesk.documents.minutes import build_minutes, draft_minutes, issue_minutes
+from dvdesk.documents.minutes import MinutesInput, build_minutes, draft_minutes, issue_minutes
 from dvdesk.documents.periods import parse_period
 from dvdesk.documents.report_pdf import build_report_pdf, issue_report
 from dvdesk.documents.settings import set_document_settings
@@ -218,6 +219,28 @@ def test_margins_come_from_the_settings(store: Store, tmp_path: Path) -> None:
     first_narrow = pdf_text(_write(tmp_path, "n.pdf", narrow), layout=True)
     assert first_wide != first_narrow
     assert page_count(tmp_path / "n.pdf") >= page_count(tmp_path / "w.pdf")
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("8:05", "08:05"),
+        ("8h30", "08:30"),
+        ("14H", "14:00"),
+        ("11 giờ 30", "11:30"),
+        ("11 giờ 30 phút", "11:30"),
+        ("7 giờ", "07:00"),
+        ("16.45", "16:45"),
+    ],
+)
+def test_meeting_times_are_taken_as_clerks_write_them(typed: str, stored: str) -> None:
+    assert MinutesInput.model_validate({"start_time": typed}).start_time == stored
+
+
+@pytest.mark.parametrize("typed", ["25:00", "8:60", "tám giờ", "8 30", "830"])
+def test_meeting_times_that_are_not_times_are_refused(typed: str) -> None:
+    with pytest.raises(ValidationError):
+        MinutesInput.model_validate({"start_time": typed})
 
 
 def test_bad_minutes_details_are_refused(store: Store) -> None:

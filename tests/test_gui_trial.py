@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLineEdit
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QFont, QFontMetrics, QScreen
+from PySide6.QtWidgets import QApplication, QLineEdit, QStyle
 from pytestqt.qtbot import QtBot
 
 from tests.gui_support import new_form, type_text
@@ -57,3 +61,46 @@ def test_tab_goes_past_the_keep_secret_tick_to_the_assignment(
     assert QApplication.focusWidget() is issues.table and issues.table.currentColumn() == 3
     qtbot.keyClick(issues.table, Qt.Key.Key_Backtab)
     assert _focus().text() == "Ông Nguyễn Văn Tâm"
+
+
+def test_dialogue_matters_table_is_readable_on_an_office_pc(
+    window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """On a 1366×768 screen the matters' content column was about 80 px wide and the
+    headers were cut off: the clerk could not read what a citizen had raised."""
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: QRect(0, 0, 1366, 728))
+    form = new_form(window, qtbot, DIALOGUES)
+    issues = form.fields["issues"].widget
+    assert isinstance(issues, PartsTable)
+    issues.new_row()
+    type_text(_focus(), "Đề nghị công khai phương án bồi thường khi mở rộng đường liên thôn")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    form.scroller.ensureWidgetVisible(issues)
+    form.grab().save(str(tmp_path / "dialogue-matters.png"))
+    header = issues.table.horizontalHeader()
+    assert header.sectionSize(0) >= 200, "the content of a matter can be read"
+    bold = QFont(header.font())
+    bold.setBold(True)  # the current column's title is drawn bold
+    margin = 2 * header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin)
+    for column in range(issues.table.columnCount()):
+        title = issues.table.horizontalHeaderItem(column).text()
+        needed = QFontMetrics(bold).horizontalAdvance(title) + margin
+        assert header.sectionSize(column) >= needed, f"the title {title!r} is cut off"
+
+
+@pytest.mark.parametrize(
+    ("section", "example"),
+    [
+        (0, "Ví dụ: Kiểm tra việc thực hiện"),
+        (1, "Ví dụ: Giám sát việc thực hiện"),
+        (2, "Ví dụ: Đối thoại của Bí thư"),
+    ],
+)
+def test_title_example_matches_the_kind_of_record(
+    window: MainWindow, qtbot: QtBot, section: int, example: str
+) -> None:
+    """A new supervision or dialogue offered an inspection's title as its example."""
+    form = new_form(window, qtbot, section)
+    title = form.fields["title"].widget
+    assert isinstance(title, QLineEdit)
+    assert title.placeholderText().startswith(example)

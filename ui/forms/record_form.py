@@ -176,7 +176,8 @@ class RecordForm(QDialog):
         self.read_only = owner_name is not None
         if owner_name is not None:
             self._make_read_only(owner_name)
-        fit_to_screen(self, 960, 660)
+        # A dialogue's matters table has eight columns: at 960 px its content was ~80 px.
+        fit_to_screen(self, 1240 if record_type is RecordType.DIALOGUE else 960, 660)
         self.first_field().setFocus()  # the cursor is where the clerk types first
         if self.notes is not None:
             self.notes.load()
@@ -354,6 +355,16 @@ class RecordForm(QDialog):
                 _("Date registered"),
                 _("e.g. Model “Citizens ask, the authorities answer”"),
             ),
+            RecordType.SUPERVISION: (
+                _("Title"),
+                _("Start date"),
+                _("e.g. Supervision of the grassroots democracy rules at …"),
+            ),
+            RecordType.DIALOGUE: (
+                _("Title"),
+                _("Start date"),
+                _("e.g. Dialogue of the Party secretary with the people on …"),
+            ),
         }.get(
             self.record_type,
             (
@@ -492,7 +503,7 @@ class RecordForm(QDialog):
                     120,
                 ),
                 PartColumn("raised_by", _("Raised by"), width=140),
-                PartColumn("protect_identity", _("Keep name secret"), "check", width=130),
+                PartColumn("protect_identity", _("Keep name secret"), "check", width=150),
                 PartColumn("answer", _("Answer on the spot")),
                 PartColumn("assignee", _("Assigned to"), width=130),
                 PartColumn("deadline", _("Deadline"), "date", width=100),

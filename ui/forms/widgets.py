@@ -283,7 +283,7 @@ class _PartsGrid(QTableWidget):
             return
         super().closeEditor(editor, hint)
 
-    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: A002, N802 - Qt API
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802 - Qt API
         if self._on_plain_cell:
             self._step(next)
             return True
