@@ -353,6 +353,21 @@ def test_report_numbers_use_vietnamese_grouping(store: Store, tmp_path: Path) ->
     assert "với 14.162 lượt người dân" in text
 
 
+def test_report_for_a_date_range_reads_as_vietnamese(store: Store, tmp_path: Path) -> None:
+    """A report for the clerk's own date range printed "Trong từ ngày 01/01/2026 …"."""
+    _report_data(store)
+    figures = compute_figures(store, period=parse_period("2022-01-01..2022-11-30"), scope=Scope.ALL)
+    text = flat_text(_write(tmp_path, "r.pdf", build_report_pdf(store, figures=figures)))
+    assert "Trong kỳ từ ngày 01/01/2022 đến ngày 30/11/2022, " in text
+    assert "Trong từ ngày" not in text
+    # The appendix names the range once, not "từ ngày … (từ ngày …)".
+    assert "ĐẾN NGÀY 30/11/2022 (TỪ NGÀY" not in text
+    assert "SỐ LIỆU THEO CƠ QUAN, TỪ NGÀY 01/01/2022 ĐẾN NGÀY 30/11/2022" in text
+    named = compute_figures(store, period=parse_period("2022-H1"))
+    text = flat_text(_write(tmp_path, "h.pdf", build_report_pdf(store, figures=named)))
+    assert "Trong 6 tháng đầu năm 2022, " in text
+
+
 def test_workbook_sheets(store: Store, tmp_path: Path) -> None:
     _report_data(store)
     figures = compute_figures(store, period=parse_period("2022-H1"), scope=Scope.ALL)
