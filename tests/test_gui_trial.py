@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QScreen
-from PySide6.QtWidgets import QApplication, QLineEdit, QStyle
+from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QLineEdit, QStyle
 from pytestqt.qtbot import QtBot
 
+from dvdesk.services.office_view import get_office
+from tests import sync_fixtures
 from tests.gui_support import new_form, type_text
+from tests.sync_fixtures import PASSPHRASE, Exchange
+from tests.test_gui_next_steps import press_in_boxes
 from ui.forms.widgets import PartsTable
 from ui.main_window import MainWindow
+from ui.worker import wait_for_tasks
+
+exchange_template = sync_fixtures.exchange_template
+exchange = sync_fixtures.exchange
 
 DIALOGUES = 2  # the section of the main window's navigation
 
@@ -104,3 +113,41 @@ def test_title_example_matches_the_kind_of_record(
     title = form.fields["title"].widget
     assert isinstance(title, QLineEdit)
     assert title.placeholderText().startswith(example)
+
+
+def test_a_stick_folder_gone_before_writing_is_said_and_nothing_is_numbered(
+    exchange: Exchange, app: QApplication, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The clerk chose a folder on the stick, then the folder vanished (stick pulled and
+    put back, folder renamed) while the passphrase was typed: the package was written as a
+    file named like the folder, with no .dvpkg ending, and 'exported' was reported."""
+    exchange.add()
+    window = MainWindow(exchange.child, get_office(exchange.child))
+    qtbot.addWidget(window)
+    window.show()
+    folder = exchange.stick / "BAO CAO"
+    folder.mkdir()
+    monkeypatch.setattr(QFileDialog, "exec", _choosing(folder))
+
+    def passphrase_while_the_folder_goes(*_args: object, **_kwargs: object) -> tuple[str, bool]:
+        folder.rmdir()
+        return PASSPHRASE, True
+
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(passphrase_while_the_folder_goes))
+    shown = press_in_boxes(monkeypatch, qtbot, Qt.Key.Key_Return)
+    window.exchange.export()
+    qtbot.waitUntil(lambda: bool(shown), timeout=30_000)
+    assert list(exchange.stick.iterdir()) == [], "nothing was written beside the folder"
+    assert f"Thư mục {folder} không tồn tại" in shown[0].text
+    assert "Hãy cắm USB hoặc chọn thư mục khác" in shown[0].text
+    # No package number was used: the next export is still number 1.
+    assert exchange.export().sequence == 1
+    wait_for_tasks()
+
+
+def _choosing(folder: Path) -> Callable[[QFileDialog], int]:
+    def choose(dialog: QFileDialog) -> int:
+        dialog.selectedFiles = lambda: [str(folder)]  # type: ignore[method-assign]
+        return 1
+
+    return choose
