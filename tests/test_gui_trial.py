@@ -12,12 +12,14 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from dvdesk.services.office_view import get_office
+from dvdesk.services.store import Store
 from tests import sync_fixtures
 from tests.gui_support import new_form, type_text
 from tests.sync_fixtures import PASSPHRASE, Exchange
 from tests.test_gui_next_steps import press_in_boxes
 from ui.forms.widgets import PartsTable
 from ui.main_window import MainWindow
+from ui.wizard import SetupWizard
 from ui.worker import wait_for_tasks
 
 exchange_template = sync_fixtures.exchange_template
@@ -151,3 +153,54 @@ def _choosing(folder: Path) -> Callable[[QFileDialog], int]:
         return 1
 
     return choose
+
+
+def test_a_pasted_title_too_long_is_kept_and_said_not_cut(window: MainWindow, qtbot: QtBot) -> None:
+    """A 2,000-character title pasted from a Word file was cut at 1,000 without a word:
+    the tail was lost. Now all of it stays and the field says what is too long."""
+    form = new_form(window, qtbot, 0)
+    title = form.fields["title"].widget
+    assert isinstance(title, QLineEdit)
+    pasted = ("Kiểm tra việc thực hiện Quy chế dân chủ ở cơ sở tại xã Bát Tràng; " * 31)[:2000]
+    QApplication.clipboard().setText(pasted)
+    qtbot.keyClick(title, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert title.text() == pasted, "nothing pasted is thrown away"
+    qtbot.keyClick(title, Qt.Key.Key_Tab)
+    error = form.fields["title"].error
+    assert error.isVisible()
+    assert error.text() == "Quá dài (tối đa 1.000 ký tự)"
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert form.isVisible() and title.hasFocus(), "not saved; the cursor is on the title"
+
+
+def test_escape_in_the_set_up_asks_before_throwing_the_office_away(
+    app: QApplication, store: Store, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Esc on the wizard's office page closed dvdesk at once and everything typed was
+    gone; now it asks, and Enter (the default, No) keeps the clerk in the set-up."""
+    wizard = SetupWizard(store)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.next()
+    name = wizard.office_page.edits["name"]
+    name.setFocus()
+    type_text(name, "Ban Xây dựng Đảng Đảng ủy xã Bát Tràng")
+    shown = press_in_boxes(monkeypatch, qtbot, Qt.Key.Key_Return)
+    qtbot.keyClick(name, Qt.Key.Key_Escape)
+    assert len(shown) == 1 and shown[0].default == "&Không"
+    assert wizard.isVisible() and name.text() == "Ban Xây dựng Đảng Đảng ủy xã Bát Tràng"
+    # Answered Yes, the set-up closes.
+    shown = press_in_boxes(monkeypatch, qtbot, Qt.Key.Key_C)
+    qtbot.keyClick(name, Qt.Key.Key_Escape)
+    assert not wizard.isVisible()
+
+
+def test_escape_before_typing_anything_closes_the_set_up_without_asking(
+    app: QApplication, store: Store, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wizard = SetupWizard(store)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    shown = press_in_boxes(monkeypatch, qtbot, Qt.Key.Key_Return)
+    qtbot.keyClick(wizard, Qt.Key.Key_Escape)
+    assert shown == [] and not wizard.isVisible()

@@ -373,8 +373,9 @@ class RecordForm(QDialog):
                 _("e.g. Inspection of the grassroots democracy rules at …"),
             ),
         )
-        title = self._line(form, "title", title_label, example)
-        title.setMaxLength(1000)
+        # No maxLength: a too-long pasted title is kept whole and its field says so
+        # (Qt would cut it silently and the tail would be lost).
+        self._line(form, "title", title_label, example)
         self._date(form, "start_date", start_label, optional=False)
         self._date(form, "end_date", _("End date"), optional=True)
         self._line(form, "place", _("Place"))
