@@ -221,6 +221,25 @@ def test_margins_come_from_the_settings(store: Store, tmp_path: Path) -> None:
     assert page_count(tmp_path / "n.pdf") >= page_count(tmp_path / "w.pdf")
 
 
+def test_minutes_list_of_recommendations_ends_with_a_full_stop(
+    store: Store, tmp_path: Path
+) -> None:
+    """Every recommendation ended ";", the last one too (the clerk corrected it by hand)."""
+    recommendations = [
+        {"content": "Đề nghị công khai danh sách hộ nghèo", "addressee": "UBND xã"},
+        {"content": "Niêm yết các khoản đóng góp tại nhà văn hóa thôn."},
+    ]
+    record_id = add_record(
+        store,
+        record_type=RecordType.INSPECTION,
+        data=inspection(recommendations=recommendations),
+    )
+    text = flat_text(_write(tmp_path, "m.pdf", build_minutes(store, record_id=record_id)))
+    assert "- Đề nghị công khai danh sách hộ nghèo (UBND xã);" in text
+    assert "- Niêm yết các khoản đóng góp tại nhà văn hóa thôn." in text
+    assert "thôn;" not in text
+
+
 @pytest.mark.parametrize(
     ("typed", "stored"),
     [

@@ -385,12 +385,14 @@ def _conclusion(record: Meeting) -> list[Text]:
     story += paragraphs(record.conclusion) or [body("...")]
     if record.recommendations:
         story.append(body("Các kiến nghị:"))
-        for item in record.recommendations:
+        last = len(record.recommendations) - 1
+        for index, item in enumerate(record.recommendations):
             extra = [x for x in (item.addressee,) if x]
             if item.deadline:
                 extra.append(f"hạn {_dmy(item.deadline)}")
             suffix = f" ({'; '.join(extra)})" if extra else ""
-            story.append(bullet(f"{item.content.rstrip('.;')}{suffix};"))
+            end = "." if index == last else ";"  # a list's items end ";", its last "."
+            story.append(bullet(f"{item.content.rstrip('.;')}{suffix}{end}"))
     return story
 
 
