@@ -27,6 +27,7 @@ from dvdesk.db.connect import BUSY_TIMEOUT_MS, enable_wal, is_busy
 from dvdesk.errors import Cancelled, Conflict, NotFound, StorageError, UserError
 from dvdesk.fileio import atomic_writer
 from dvdesk.i18n import _
+from dvdesk.os_errors import os_reason
 from dvdesk.paths import DataPaths
 
 log = logging.getLogger(__name__)
@@ -275,7 +276,7 @@ def make_backup(
             _(
                 "Cannot write the backup into {folder}: {reason}. Free some space or check the "
                 "folder, then try again."
-            ).format(folder=paths.backups, reason=error.strerror)
+            ).format(folder=paths.backups, reason=os_reason(error))
         ) from error
     log.info("backup %s made (%s)", target.name, reason)
     rotate(paths)

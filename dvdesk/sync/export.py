@@ -352,7 +352,7 @@ def export_package(
     final = _final_path(out, origin=office.code, plan=plan)
     temporary = final.with_name(final.name + ".part")
     try:
-        with storage_errors(temporary):
+        with storage_errors(final):  # the clerk knows the package's name, not its .part
             result = _write(
                 store,
                 office=office,
