@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QScreen
-from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QLineEdit, QStyle
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialogButtonBox,
+    QFileDialog,
+    QInputDialog,
+    QLineEdit,
+    QStyle,
+)
 from pytestqt.qtbot import QtBot
 
 from dvdesk.services.office_view import get_office
@@ -204,3 +211,16 @@ def test_escape_before_typing_anything_closes_the_set_up_without_asking(
     shown = press_in_boxes(monkeypatch, qtbot, Qt.Key.Key_Return)
     qtbot.keyClick(wizard, Qt.Key.Key_Escape)
     assert shown == [] and not wizard.isVisible()
+
+
+def test_tab_from_the_last_button_comes_back_to_the_first_field(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """After Hủy, Tab stopped on the form's scroll area: no field had the cursor."""
+    form = new_form(window, qtbot, 1)
+    cancel = form.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+    cancel.setFocus()
+    qtbot.keyClick(cancel, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is form.fields["title"].widget
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Backtab)
+    assert QApplication.focusWidget() is cancel

@@ -237,6 +237,9 @@ class RecordForm(QDialog):
         sections.addStretch(1)
         self.scroller = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        # Not a Tab stop: from the last button, Tab goes back to the first field instead
+        # of to the scroll area, where the cursor would vanish.
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         scroll.setWidget(body)
 
         self._actions()
