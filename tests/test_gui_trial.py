@@ -18,10 +18,13 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from dvdesk.domain.enums import RecordType
 from dvdesk.services.office_view import get_office
+from dvdesk.services.records import add_record, list_records
 from dvdesk.services.store import Store
 from tests import sync_fixtures
-from tests.gui_support import new_form, type_text
+from tests.gui_support import activate, new_form, type_text, wait_loaded
+from tests.samples import inspection
 from tests.sync_fixtures import PASSPHRASE, Exchange
 from tests.test_gui_next_steps import press_in_boxes
 from ui.forms.widgets import PartsTable
@@ -224,3 +227,31 @@ def test_tab_from_the_last_button_comes_back_to_the_first_field(
     assert QApplication.focusWidget() is form.fields["title"].widget
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Backtab)
     assert QApplication.focusWidget() is cancel
+
+
+def test_the_delete_question_names_the_record_and_enter_keeps_it(
+    window: MainWindow, store: Store, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl+Delete asked "Delete the selected record?" without saying which one: with the
+    cursor one row off, the clerk deleted the wrong supervision (there is no undo)."""
+    add_record(
+        store,
+        record_type=RecordType.INSPECTION,
+        data=inspection(title="Kiểm tra việc thực hiện Quy chế dân chủ tại thôn Giang Cao"),
+    )
+    page = window.lists[RecordType.INSPECTION]
+    window.refresh()
+    wait_loaded(qtbot, page)
+    activate(window, qtbot)
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    shown = press_in_boxes(monkeypatch, qtbot, Qt.Key.Key_Return)
+    qtbot.keyClick(
+        QApplication.focusWidget(), Qt.Key.Key_Delete, Qt.KeyboardModifier.ControlModifier
+    )
+    assert len(shown) == 1
+    assert shown[0].text.startswith(
+        "Xóa “Kiểm tra việc thực hiện Quy chế dân chủ tại thôn Giang Cao” (14/05/2024)?"
+    )
+    assert shown[0].default == "&Không"
+    wait_for_tasks()
+    assert len(list_records(store)) == 1, "Enter (No) deleted nothing"

@@ -22,11 +22,12 @@ from PySide6.QtWidgets import (
 from dvdesk.domain.enums import RecordType
 from dvdesk.domain.people import ApprovalStatus
 from dvdesk.errors import UserError
-from dvdesk.formatting import local_time
+from dvdesk.formatting import local_time, short_date
 from dvdesk.i18n import _, current_language, set_language
 from dvdesk.services.office_view import OfficeView
 from dvdesk.services.people_light import lock_minutes
 from dvdesk.services.store import Store
+from dvdesk.text import shown
 from ui import ask, people_menu
 from ui.ask import confirm
 from ui.crash import show_error
@@ -582,15 +583,18 @@ class MainWindow(QMainWindow):
 
         page = self.current_list()
         record_id = self._need_selection()
-        if page is None or record_id is None:
+        row = page.current_row() if page is not None else None
+        if page is None or record_id is None or row is None:
             return
+        # Named, with its date: the row the cursor is on may not be the one the clerk meant.
         if not confirm(
             self,
             title=_("Delete record?"),
             text=_(
-                "Delete the selected record? It disappears from lists and reports; it is kept "
-                "as deleted so the deletion also reaches the level above."
-            ),
+                "Delete “{title}” ({date})? It disappears from lists and reports; it is kept "
+                "as deleted so the deletion also reaches the level above. A deleted record "
+                "cannot be brought back."
+            ).format(title=shown(row.title, limit=120), date=short_date(row.start_date)),
         ):
             return
         run_in_background(
