@@ -107,6 +107,12 @@ def test_dialogue_matters_table_is_readable_on_an_office_pc(
         title = issues.table.horizontalHeaderItem(column).text()
         needed = QFontMetrics(bold).horizontalAdvance(title) + margin
         assert header.sectionSize(column) >= needed, f"the title {title!r} is cut off"
+    # The status a clerk picks is read whole in its drop-down (arrow and frame included).
+    status = [c.key for c in issues.columns].index("status")
+    arrow = issues.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent) + 16
+    for _value, label in issues.columns[status].choices:
+        needed = QFontMetrics(issues.table.font()).horizontalAdvance(label) + arrow
+        assert header.sectionSize(status) >= needed, f"the status {label!r} is cut off"
 
 
 @pytest.mark.parametrize(
