@@ -104,7 +104,9 @@ def test_dialogue_matters_table_is_readable_on_an_office_pc(
     bold.setBold(True)  # the current column's title is drawn bold
     margin = 2 * header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin)
     for column in range(issues.table.columnCount()):
-        title = issues.table.horizontalHeaderItem(column).text()
+        item = issues.table.horizontalHeaderItem(column)
+        assert item is not None
+        title = item.text()
         needed = QFontMetrics(bold).horizontalAdvance(title) + margin
         assert header.sectionSize(column) >= needed, f"the title {title!r} is cut off"
     # The status a clerk picks is read whole in its drop-down (arrow and frame included).
