@@ -229,7 +229,8 @@ def test_reports_open_on_the_last_ended_window_and_take_a_typed_range(
     assert page.period_key() == "2024-05-01..2024-05-31"
     page.show_figures()
     qtbot.waitUntil(lambda: bool(page.summary.text()), timeout=20_000)
-    assert "1 cuộc kiểm tra" in page.summary.text()
+    # The range is said once (it read "từ ngày 01/05/2024 … (từ 01/05/2024 …)").
+    assert page.summary.text().startswith("Từ ngày 01/05/2024 đến ngày 31/05/2024: 1 cuộc kiểm tra")
     type_text(page.recipients, "Thường trực Đảng ủy xã\nBan Tuyên giáo và Dân vận Thành ủy")
     saved: list[object] = []
     page.save_texts(then=lambda: saved.append(True))

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from dvdesk.clock import today
 from dvdesk.documents.settings import DocumentSettings, SignerChoice, get_document_settings
+from dvdesk.documents.wording import with_dates
 from dvdesk.domain.enums import RecordType
 from dvdesk.domain.record_view import RecordView
 from dvdesk.errors import UserError, ValidationFailed
@@ -609,13 +610,18 @@ class ReportsPage(QWidget):
             totals = figures.totals
             self.summary.setText(
                 _(
-                    "{period} ({start} – {end}): {inspections} inspections of {inspected} "
-                    "organisations; {supervisions} supervisions of {supervised}; {dialogues} "
-                    "dialogue sessions with {attendees} citizens."
+                    "{period}: {inspections} inspections of {inspected} organisations; "
+                    "{supervisions} supervisions of {supervised}; {dialogues} dialogue "
+                    "sessions with {attendees} citizens."
                 ).format(
-                    period=figures.period.label,
-                    start=figures.period.start.strftime("%d/%m/%Y"),
-                    end=figures.period.end.strftime("%d/%m/%Y"),
+                    # A range's name is its dates already: they are not said twice.
+                    period=sentence(
+                        with_dates(
+                            figures.period.label,
+                            figures.period.start.strftime("%d/%m/%Y"),
+                            figures.period.end.strftime("%d/%m/%Y"),
+                        )
+                    ),
                     inspections=number(totals.inspection.sessions),
                     inspected=number(totals.inspection.subjects),
                     supervisions=number(totals.supervision.sessions),
