@@ -43,6 +43,7 @@ from dvdesk.sync.format import (
     FORMAT,
     FORMAT_VERSION,
     PACKAGE_SUFFIX,
+    RECORDS_MEMBER_BYTES,
     RECORDS_PER_CHUNK,
     SCHEMA_VERSION,
     AuditSeal,
@@ -409,6 +410,7 @@ def _write(
                 upto=plan.upto,
                 owner=office.code,
                 batch=RECORDS_PER_CHUNK,
+                max_bytes=RECORDS_MEMBER_BYTES,
             ),
             start=1,
         ):
@@ -423,10 +425,14 @@ def _write(
             progress(done, total)
         count_data, count_rows = counts_member(connection, office=office.code)
         if count_rows:
+            _check_counts_size(len(count_data))
             counts["aggregate_count"] = count_rows
             builder.add(COUNTS_MEMBER, count_data, kind="counts")
         audit_seal = history.seal(connection, destination=plan.destination.code)
         connection.execute("COMMIT")
+    except BaseException:
+        writer.close()  # else Windows keeps the half-written file and it is never removed
+        raise
     finally:
         raw.close()
     for sha256 in blobs:
@@ -498,6 +504,19 @@ def _write(
         relayed=len(relayed),
         audit=audit_seal,
     )
+
+
+def _check_counts_size(size: int) -> None:
+    """The counts travel in one member, which the importer reads whole: refuse here,
+    not at the parent, figures too many for it."""
+    if size > RECORDS_MEMBER_BYTES:
+        raise UserError(
+            _(
+                "The office's figures (aggregate counts) take {size} MB, more than the "
+                "{limit} MB one part of a package may hold. No package was written; delete "
+                "the figures that are no longer needed, then export again."
+            ).format(size=-(-size // 1024**2), limit=RECORDS_MEMBER_BYTES // 1024**2)
+        )
 
 
 def _add_relayed(
