@@ -10,6 +10,9 @@ records with long texts (a province relaying long minutes). Each case runs in a 
 child process and prints its own peak RSS (VmHWM); the raw baselines, measured in the
 same run, are the bare interpreter with dvdesk's modules loaded and ``json.loads`` of
 the same records bytes (the largest member, or every member one after another).
+``traced-genuine`` repeats the genuine import under tracemalloc to split its peak into
+Python's heap and the rest (SQLite's page cache for the one transaction: up to
+``BULK_CACHE_KIB``).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tracemalloc
 import uuid
 import zipfile
 from pathlib import Path
@@ -45,6 +49,7 @@ CASES = (
     "import-hostile",
     "raw-json-genuine",
     "import-genuine",
+    "traced-genuine",
     "raw-json-long",
     "import-long",
 )
@@ -123,11 +128,14 @@ def prepare(base: Path, *, records: int, long: int) -> None:
     _forge(child, small, base / "hostile.dvpkg", long)
     add_demo_records(child, count=records - 1, seed=2, office_codes=["10105"])
     treat_demo_as_real(child)
-    shutil.copy(export_package(child, out=stick, passphrase=PASSPHRASE, full=True).path,
-                base / "genuine.dvpkg")
+    shutil.copy(
+        export_package(child, out=stick, passphrase=PASSPHRASE, full=True).path,
+        base / "genuine.dvpkg",
+    )
     _lengthen(child, long)
-    shutil.copy(export_package(child, out=stick, passphrase=PASSPHRASE, full=True).path,
-                base / "long.dvpkg")
+    shutil.copy(
+        export_package(child, out=stick, passphrase=PASSPHRASE, full=True).path, base / "long.dvpkg"
+    )
     child.close()
     parent.close()
 
@@ -144,6 +152,20 @@ def _raw_json(path: Path) -> str:
     return "parsed"
 
 
+def _traced(parent: Store, path: Path) -> str:
+    """The import again, under tracemalloc: how much of the peak is Python's own heap
+    (the rest is SQLite's page cache, its own allocations and the interpreter), and how
+    much the summary keeps afterwards (one line per record)."""
+    tracemalloc.start()
+    summary = import_package(parent, path=path)
+    kept, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return (
+        f"imported {summary.new:,} new; Python heap peak {peak / 2**20:.0f} MiB, "
+        f"{kept / 2**20:.0f} MiB kept by the summary ({kept / max(summary.new, 1):.0f} B a record)"
+    )
+
+
 def run_case(base: Path, case: str) -> None:
     """In the child: one case; prints seconds, outcome and peak RSS as JSON."""
     shutil.rmtree(base / "parent", ignore_errors=True)
@@ -154,6 +176,7 @@ def run_case(base: Path, case: str) -> None:
         "import-hostile": base / "hostile.dvpkg",
         "raw-json-genuine": base / "genuine.dvpkg",
         "import-genuine": base / "genuine.dvpkg",
+        "traced-genuine": base / "genuine.dvpkg",
         "raw-json-long": base / "long.dvpkg",
         "import-long": base / "long.dvpkg",
     }
@@ -162,6 +185,8 @@ def run_case(base: Path, case: str) -> None:
     try:
         if case.startswith("raw-json"):
             outcome = _raw_json(files[case])
+        elif case.startswith("traced"):
+            outcome = _traced(parent, files[case])
         elif case in files:
             summary = import_package(parent, path=files[case])
             outcome = f"imported {summary.new:,} new"

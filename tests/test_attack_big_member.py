@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 
 from dvdesk.errors import UserError
+from dvdesk.services.counts import set_counts
 from dvdesk.sync import export as export_module
 from dvdesk.sync.apply import import_package
 from dvdesk.sync.format import DEFAULT_LIMITS, RECORDS_MEMBER_BYTES, Limits
@@ -275,9 +276,7 @@ def test_attack_records_members_out_of_order_are_refused(
     members = read_members(_split_package(exchange, monkeypatch))
     files = manifest_of(members)["files"]
     swapped = [files[1], files[0], *files[2:]]
-    path = write_members(
-        tmp_path / "dao-thu-tu.dvpkg", _resigned_files(exchange, members, swapped)
-    )
+    path = write_members(tmp_path / "dao-thu-tu.dvpkg", _resigned_files(exchange, members, swapped))
     batch_refused(exchange.parent, path, Reason.MEMBERS_OUT_OF_ORDER)
 
 
@@ -350,3 +349,23 @@ def test_a_record_too_large_for_one_member_is_refused_at_export_with_its_title(
     assert_tells_what_to_do(refused.value.message)
     assert list(exchange.stick.iterdir()) == []
     assert table_dump(exchange.child.paths, ("package_out",)) == before
+
+
+def test_figures_too_many_for_one_member_are_refused_at_export(
+    exchange: Exchange, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    set_counts(
+        exchange.child,
+        data={
+            "unit_code": "10105",
+            "period_start": "2021-12-15",
+            "period_end": "2022-06-14",
+            "figures": {"directive.nghi_quyet": 4, "directive.chi_thi": 2},
+        },
+    )
+    monkeypatch.setattr(export_module, "RECORDS_MEMBER_BYTES", 300)
+    with pytest.raises(UserError) as refused:
+        exchange.export()
+    assert_tells_what_to_do(refused.value.message)
+    assert "MB" in refused.value.message
+    assert list(exchange.stick.iterdir()) == []

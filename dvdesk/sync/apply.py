@@ -98,9 +98,9 @@ class RecordReason(StrEnum):
     UNPROVEN_RELAY = "unproven_relay"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RecordOutcome:
-    """One line of the import summary table."""
+    """One line of the import summary table (slots: a package may carry a million)."""
 
     record_id: str
     office_code: str

@@ -423,11 +423,7 @@ def _write(
             )
             done += batch.records
             progress(done, total)
-        count_data, count_rows = counts_member(connection, office=office.code)
-        if count_rows:
-            _check_counts_size(len(count_data))
-            counts["aggregate_count"] = count_rows
-            builder.add(COUNTS_MEMBER, count_data, kind="counts")
+        _add_counts(builder, connection, office_code=office.code, counts=counts)
         audit_seal = history.seal(connection, destination=plan.destination.code)
         connection.execute("COMMIT")
     except BaseException:
@@ -506,9 +502,15 @@ def _write(
     )
 
 
-def _check_counts_size(size: int) -> None:
-    """The counts travel in one member, which the importer reads whole: refuse here,
-    not at the parent, figures too many for it."""
+def _add_counts(
+    builder: _Builder, connection: sqlite3.Connection, *, office_code: str, counts: Counter[str]
+) -> None:
+    """The office's aggregate counts, in one member the importer reads whole: figures
+    too many for it are refused here, not at the parent."""
+    data, rows = counts_member(connection, office=office_code)
+    if not rows:
+        return
+    size = len(data)
     if size > RECORDS_MEMBER_BYTES:
         raise UserError(
             _(
@@ -517,6 +519,8 @@ def _check_counts_size(size: int) -> None:
                 "the figures that are no longer needed, then export again."
             ).format(size=-(-size // 1024**2), limit=RECORDS_MEMBER_BYTES // 1024**2)
         )
+    counts["aggregate_count"] = rows
+    builder.add(COUNTS_MEMBER, data, kind="counts")
 
 
 def _add_relayed(

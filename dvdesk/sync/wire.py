@@ -343,7 +343,7 @@ def _record_too_large(
     ).fetchone()
     return UserError(
         _(
-            "The record \"{title}\" is too large to send: its contents take {size} MB, more "
+            'The record "{title}" is too large to send: its contents take {size} MB, more '
             "than the {limit} MB one part of a package may hold. No package was written; "
             "shorten the record's long texts (or split it into several records), then "
             "export again."
