@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtPrintSupport import QPrintDialog
 from PySide6.QtWidgets import QApplication, QDialog, QMenu, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
+from reportlab.lib.pagesizes import A4
 
 from dvdesk.domain.enums import RecordType
 from dvdesk.domain.people import Role
@@ -21,10 +23,14 @@ from dvdesk.services.people_light import lock_minutes
 from dvdesk.services.store import Store
 from dvdesk.services.users import add_user, list_users
 from tests.gui_support import answer_questions, type_text, wait_loaded
+from tests.test_gui_print import _pdf
+from ui import pdf_preview
 from ui.ask import confirm
+from ui.crash import CrashDialog, CrashHandler
 from ui.main_window import MainWindow
 from ui.modal import lock_state
 from ui.office_settings import OfficeSettingsDialog
+from ui.pdf_preview import PdfPreview
 from ui.screen import OFFICE_PC
 from ui.users import UserForm, UsersDialog
 from ui.worker import wait_for_tasks
@@ -486,3 +492,78 @@ def test_a_message_open_at_the_lock_is_shown_again_after_it(
     assert [box.text() for box in again] == [text]
     qtbot.keyClick(again[0], Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not again[0].isVisible())
+
+
+def test_the_crash_dialog_is_hidden_at_the_lock_and_shown_again_after_it(
+    signed_window: MainWindow, admin_store: Store, qtbot: QtBot
+) -> None:
+    """The crash details may quote the office's data: the lock hides them like a question,
+    and the same dialog comes back after the unlock, closed only by the user."""
+    window = signed_window
+    handler = CrashHandler(admin_store.paths)
+    seen: dict[str, QWidget] = {}
+
+    def crash_is_up() -> bool:
+        modal = QApplication.activeModalWidget()
+        if not isinstance(modal, CrashDialog) or not modal.isVisible():
+            return False
+        seen["dialog"] = modal
+        qtbot.keyClick(modal, Qt.Key.Key_L, CTRL)  # Ctrl+L from the crash dialog itself
+        return True
+
+    def hidden() -> bool:
+        assert not seen["dialog"].isVisible()
+        assert QApplication.activeModalWidget() is None  # the lock screen takes the keys
+        return True
+
+    def shown_again() -> bool:
+        dialog = seen["dialog"]
+        if QApplication.activeModalWidget() is not dialog or not dialog.isVisible():
+            return False
+        assert isinstance(dialog, CrashDialog) and "lỗi thử" in dialog.details.toPlainText()
+        dialog.reject()  # the user's “Đóng”
+        return True
+
+    script = _Script(
+        [crash_is_up, lambda: window.idle_lock.locked, hidden, *_unlock_steps(window, qtbot),
+         shown_again]
+    )  # fmt: skip
+    try:
+        raise RuntimeError("lỗi thử")
+    except RuntimeError as error:
+        handler(RuntimeError, error, error.__traceback__)
+    script.check()
+    assert not window.idle_lock.locked and not seen["dialog"].isVisible()
+
+
+def test_the_print_dialog_answered_at_the_locked_pc_prints_nothing(
+    signed_window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Windows' own print dialog cannot be hidden: it stays over the lock screen and ends
+    only when a button is pressed. Print pressed there while locked prints nothing; the
+    dialog is asked again after the unlock and only that answer prints."""
+    window = signed_window
+    preview = PdfPreview(_pdf([A4]), title="Báo cáo", file_name="bao-cao.pdf", parent=window)
+    preview.show()
+    printed: list[bool] = []  # locked or not, when the document went to the printer
+    asked: list[bool] = []  # locked or not, when the print dialog was answered
+    monkeypatch.setattr(
+        PdfPreview, "print_to", lambda _self, _p: printed.append(lock_state().locked)
+    )
+
+    class NativePrintDialog(QPrintDialog):
+        def exec(self) -> int:  # never shown as a Qt window, so the lock cannot hide it
+            if not asked:
+                window.idle_lock.lock()  # the idle time runs out while it is open
+                assert not preview.isVisible()
+            asked.append(lock_state().locked)
+            return int(QDialog.DialogCode.Accepted)  # “In”, by whoever is at the PC
+
+    monkeypatch.setattr(pdf_preview, "QPrintDialog", NativePrintDialog)
+    type_password = _unlock_steps(window, qtbot)[0]  # the unlock ends the dialog's wait
+    script = _Script([lambda: window.idle_lock.locked, type_password])
+    preview.print_dialog()
+    script.check()
+    assert not window.idle_lock.locked
+    assert asked == [True, False] and printed == [False]
+    preview.done(0)
