@@ -44,6 +44,16 @@ def _open(window: MainWindow, record_id: str, qtbot: QtBot) -> RecordForm:
     return form
 
 
+def _parent_with_a_child_record(exchange: Exchange, qtbot: QtBot) -> tuple[MainWindow, str]:
+    """The parent's main window, with a record the child sent (read only there)."""
+    record_id = exchange.add()
+    exchange.import_(exchange.export().path)
+    window = MainWindow(exchange.parent, get_office(exchange.parent))
+    qtbot.addWidget(window)
+    window.show()
+    return window, record_id
+
+
 def _texts(form: RecordForm) -> list[str]:
     assert form.notes is not None
     return [note.text for note in form.notes.notes]
@@ -52,11 +62,7 @@ def _texts(form: RecordForm) -> list[str]:
 def test_the_parent_adds_a_note_to_a_read_only_record_by_keyboard(
     exchange: Exchange, app: QApplication, qtbot: QtBot
 ) -> None:
-    record_id = exchange.add()
-    exchange.import_(exchange.export().path)
-    window = MainWindow(exchange.parent, get_office(exchange.parent))
-    qtbot.addWidget(window)
-    window.show()
+    window, record_id = _parent_with_a_child_record(exchange, qtbot)
     form = _open(window, record_id, qtbot)
     notes = form.notes
     assert form.read_only and notes is not None
@@ -164,11 +170,7 @@ def test_closing_the_window_keeps_a_note_being_edited(
 def test_a_note_typed_on_another_offices_record_survives_closing(
     exchange: Exchange, app: QApplication, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    record_id = exchange.add()
-    exchange.import_(exchange.export().path)
-    window = MainWindow(exchange.parent, get_office(exchange.parent))
-    qtbot.addWidget(window)
-    window.show()
+    window, record_id = _parent_with_a_child_record(exchange, qtbot)
     form = _open(window, record_id, qtbot)
     assert form.read_only and form.notes is not None
     type_text(form.notes.editor, "Đã chuyển Ban Tuyên giáo")
