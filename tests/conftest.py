@@ -36,6 +36,14 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]
     set_language("vi")
 
 
+@pytest.fixture(scope="session")
+def qapp_args(pytestconfig: pytest.Config) -> list[str]:
+    """The GUI tests' QApplication is made as the app makes its own (the Fusion look)."""
+    from ui.app import application_arguments
+
+    return application_arguments([str(pytestconfig.getini("qt_qapp_name"))])
+
+
 @pytest.fixture
 def paths(tmp_path: Path) -> DataPaths:
     return DataPaths(tmp_path / "office")
