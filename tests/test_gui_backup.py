@@ -137,7 +137,12 @@ def test_a_busy_database_postpones_the_check_without_a_message_box(
     """Another program holds the database at start: a line in the status bar, no box
     (a box would say the database is damaged and send the clerk to restore it)."""
     boxes: list[str] = []
-    monkeypatch.setattr(QMessageBox, "exec", lambda box: boxes.append(box.text()) or 0)
+
+    def shown(box: QMessageBox) -> int:
+        boxes.append(box.text())
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", shown)
     monkeypatch.setattr(backups, "BUSY_TIMEOUT_MS", 50)
     holder = held_exclusively(store.paths.database)
     window = QMainWindow()
