@@ -361,9 +361,7 @@ def _opener(store: Store, verified: VerifiedPackage, passphrase: str | None) -> 
                 "The package is encrypted to this office's old key {key}, which was replaced "
                 "and destroyed. Send {origin} this office's current key card, then ask it to "
                 "export again."
-            ).format(
-                key=shown(header.recipient_key_id), origin=shown(verified.manifest.origin.name)
-            ),
+            ).format(key=keys.card_fingerprint(own), origin=shown(verified.manifest.origin.name)),
         )
     if passphrase is None:
         raise UserError(
