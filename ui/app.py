@@ -111,9 +111,13 @@ def _quit_when_listed(app: QApplication, window: MainWindow) -> None:
 def check_in_background(app: QApplication, window: QWidget, paths: DataPaths) -> None:
     """The database's integrity check (about 15 s for a million records), then the daily
     backup, off the GUI thread with their progress in the status bar; both stop when the
-    app closes. Damage is reported."""
+    app closes. Damage is reported; a database held by another program is not damage."""
     # Loaded here, after the first list: nothing of the check is needed to show it.
-    from dvdesk.services.backup import damaged_message, startup_check  # noqa: PLC0415
+    from dvdesk.services.backup import (  # noqa: PLC0415
+        DatabaseBusy,
+        damaged_message,
+        startup_check,
+    )
     from ui.check_progress import CheckProgress  # noqa: PLC0415
 
     closing = threading.Event()
@@ -137,7 +141,15 @@ def check_in_background(app: QApplication, window: QWidget, paths: DataPaths) ->
                 icon=QMessageBox.Icon.Critical,
             )
 
-    run_in_background(check, on_done=done, on_failed=lambda error: show_error(window, error))
+    def failed(error: UserError) -> None:
+        shown.finish()
+        if isinstance(error, DatabaseBusy):  # held by another program: not damage
+            log.warning("start-up check postponed: %s", error.message)
+            shown.postponed()
+            return
+        show_error(window, error)
+
+    run_in_background(check, on_done=done, on_failed=failed)
 
 
 def after_first_list(window: MainWindow, then: Callable[[], None]) -> None:

@@ -75,6 +75,21 @@ def _parse(path: Path) -> tuple[datetime, str] | None:
     return taken, match["reason"]
 
 
+class DatabaseBusy(StorageError):
+    """Another program held the database longer than the busy timeout: nothing is known to
+    be wrong with it, so this must never be reported as damage."""
+
+
+def _busy(error: sqlite3.Error, doing: str) -> DatabaseBusy:
+    return DatabaseBusy(
+        _(
+            "The database is being used by another dvdesk window or program, so {doing} "
+            "could not run. Nothing is wrong with your data: close the other program, "
+            "then try again."
+        ).format(doing=doing)
+    )
+
+
 def _read_only(database: Path) -> sqlite3.Connection:
     connection = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True)
     connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -175,6 +190,8 @@ def integrity_problems(
     except sqlite3.OperationalError as error:
         if cancelled is not None and cancelled():
             raise Cancelled from error
+        if is_busy(error):  # held by another program, not damaged
+            raise _busy(error, _("the check of the database")) from error
         return [str(error)]
     except sqlite3.DatabaseError as error:
         return [str(error)]
@@ -270,6 +287,8 @@ def make_backup(
             paths.database, paths.backups, reason=reason, cancelled=cancelled, progress=progress
         )
     except sqlite3.DatabaseError as error:
+        if is_busy(error):
+            raise _busy(error, _("the backup")) from error
         raise StorageError(damaged_message(paths.database)) from error
     except OSError as error:
         raise StorageError(

@@ -166,8 +166,11 @@ class RecordForm(QDialog):
             self.apply_state(self._state_from_record(record))
         self.initial = self.collect()
         if draft is not None:
-            self.apply_state(draft.state)
-            self.touched.update(draft.state)
+            if self.notes is not None and draft.note:
+                self.notes.restore(text=draft.note, editing=draft.note_editing)
+            if owner_name is None:  # another office's record: only the typed note comes back
+                self.apply_state(draft.state)
+                self.touched.update(draft.state)
         self.last_state = self.collect()
         self._snapshot_timer = QTimer(self, singleShot=True, interval=SNAPSHOT_DELAY_MS)
         self._snapshot_timer.timeout.connect(self.snapshot)
@@ -600,6 +603,8 @@ class RecordForm(QDialog):
                 signal.connect(lambda *_args, k=key: self._changed(k))
             if isinstance(widget, DateField):  # typed dates are judged when the field is left
                 widget.editingFinished.connect(self.validate_now)
+        if self.notes is not None:  # a note typed but not yet added is kept in the draft too
+            self.notes.editor.textChanged.connect(self._snapshot_timer.start)
 
     def _changed(self, key: str) -> None:
         self.touched.add(key)
@@ -610,17 +615,19 @@ class RecordForm(QDialog):
         """Record the current state for undo and in the draft file."""
         self._snapshot_timer.stop()
         state = self.collect()
-        if state == self.last_state:
-            return
-        self.undo_stack.push(_Snapshot(self, self.last_state, state))
-        self.last_state = state
-        self._write_draft()
+        if state != self.last_state:
+            self.undo_stack.push(_Snapshot(self, self.last_state, state))
+            self.last_state = state
+        self._write_draft()  # also when only the note box changed
 
     def _write_draft(self) -> None:
         if self.initial is None:
             return
         key = draft_key(self.record_type.value, self.record_id)
-        if self.collect() == self.initial:
+        state = self.collect()
+        changed = state != self.initial
+        note = self.notes.unsaved_text() if self.notes is not None else ""
+        if not changed and not note:
             delete_draft(self.store.paths, key)
             return
         try:
@@ -631,8 +638,10 @@ class RecordForm(QDialog):
                     record_type=self.record_type.value,
                     record_id=self.record_id,
                     revision=self.revision,
-                    state=self.collect(),
+                    state=state if changed else {},  # only the note: the record comes as saved
                     saved_at="",
+                    note=note,
+                    note_editing=self.notes.editing if self.notes is not None and note else None,
                 ),
             )
         except OSError:
