@@ -41,7 +41,7 @@ PROVINCE: dict[str, object] = {
     "superior": "Thành ủy Hà Nội",
     "symbol": "BTGDVTU",
     "place": "Hà Nội",
-    "parent_code": "99",
+    "parent_code": "00",
     "parent_name": "Ban Tuyên giáo và Dân vận Trung ương",
 }
 SIBLING: dict[str, object] = {
@@ -52,10 +52,8 @@ SIBLING: dict[str, object] = {
     "place": "Gia Lâm",
 }
 CENTRAL: dict[str, object] = {
-    # The core has no central level yet: the top is modelled as a province-level office
-    # with an unused code and no parent.
-    "level": "province",
-    "code": "99",
+    "level": "central",
+    "code": "00",
     "name": "Ban Tuyên giáo và Dân vận Trung ương",
     "symbol": "BTGDVTW",
     "place": "Hà Nội",

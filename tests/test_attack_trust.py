@@ -187,7 +187,7 @@ def test_attack_a_grandchild_cannot_skip_its_relay(hierarchy: Hierarchy) -> None
     members = read_members(path)
     manifest = manifest_of(members)
     manifest["destination"] = {
-        "code": "99",
+        "code": "00",
         "level": "central",
         "name": "Ban Tuyên giáo và Dân vận Trung ương",
     }
@@ -259,10 +259,10 @@ def _office(code: str, parent: str, level: str = "commune") -> dict[str, object]
             "code": "01",
             "level": "province",
             "name": "Ban Tuyên giáo và Dân vận Thành ủy Hà Nội",
-            "parent_code": "99",
+            "parent_code": "00",
         },
         {
-            "code": "99",
+            "code": "00",
             "level": "central",
             "name": "Ban Tuyên giáo và Dân vận Trung ương",
             "parent_code": None,

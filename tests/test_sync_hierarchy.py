@@ -164,7 +164,7 @@ def test_a_relay_cannot_forward_a_sibling_provinces_package(
     sibling = hierarchy.export(hierarchy.other_province).path.read_bytes()
     name = _relayed_name(members)
     manifest = manifest_of(members)
-    sibling_manifest = dict(read_members(hierarchy.stick / "dvdesk-31-99-000001.dvpkg"))
+    sibling_manifest = dict(read_members(hierarchy.stick / "dvdesk-31-00-000001.dvpkg"))
     for entry in manifest["relayed"]:
         entry.update(
             origin="31",
@@ -460,7 +460,7 @@ def test_the_centres_corrections_reach_the_commune_through_the_province(
     assert (back.record_id, back.comment, back.from_office) == (
         record,
         "Ghi rõ số quyết định",
-        "99",
+        "00",
     )
 
 
@@ -558,7 +558,7 @@ def _enrol_refused(store: Store, card: dict[str, Any], reason: Reason) -> Refuse
 
 
 def test_a_peer_provinces_card_is_not_enrolled_as_a_child(hierarchy: Hierarchy) -> None:
-    """Province 31's genuine card, brought to province 01: it reports to 99, not to 01."""
+    """Province 31's genuine card, brought to province 01: it reports to 00, not to 01."""
     from dvdesk.sync.trust import enroll_card
 
     card = keys.active_key(hierarchy.other_province).card

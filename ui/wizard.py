@@ -23,7 +23,7 @@ from dvdesk.domain.validation import validate
 from dvdesk.errors import UserError, ValidationFailed
 from dvdesk.i18n import N_, _
 from dvdesk.services.demo import add_demo_records
-from dvdesk.services.office import OfficeInput, create_office
+from dvdesk.services.office import CENTRAL_CODE, CENTRAL_NAME, OfficeInput, create_office
 from dvdesk.services.office_view import OfficeView, get_office
 from dvdesk.services.store import Store
 from dvdesk.services.users import add_user, check_new_user
@@ -37,6 +37,7 @@ DEMO_RECORDS = 200
 # The 2025 structure (provinces; communes, wards and special zones) and the old districts,
 # whose records from before 1 July 2025 are still kept.
 LEVELS = (
+    (OfficeLevel.CENTRAL, N_("Central (Central Propaganda and Mass Mobilisation Commission)")),
     (OfficeLevel.PROVINCE, N_("Province / centrally-run city")),
     (OfficeLevel.COMMUNE, N_("Commune / ward")),
     (OfficeLevel.SPECIAL_ZONE, N_("Special zone")),
@@ -101,18 +102,47 @@ class OfficePage(QWizardPage):
             self.boxes[key] = box
             self.edits[key] = edit
             self.errors[key] = error
+        self.parent_note = QLabel(
+            _(
+                "A province reports to the centre, filled in above. If the centre does not "
+                "receive your packages through dvdesk, clear both fields."
+            )
+        )
+        self.parent_note.setWordWrap(True)
+        form.addRow("", self.parent_note)
         self.touched: set[str] = set()
         self.problems: list[tuple[str, str]] = []
         self._level_changed()
 
+    def _chosen(self) -> OfficeLevel:
+        return OfficeLevel(self.level.currentData())
+
     def has_parent(self) -> bool:
-        """A province reports to the centre, outside dvdesk: it has no parent office here."""
-        return bool(self.level.currentData() != OfficeLevel.PROVINCE.value)
+        """The centre is the top: every other office may name the office one level up."""
+        return self._chosen() is not OfficeLevel.CENTRAL
 
     def _level_changed(self) -> None:
+        level = self._chosen()
         for key in ("parent_name", "parent_code"):
             self.form.setRowVisible(self.boxes[key], self.has_parent())
+        self.form.setRowVisible(self.parent_note, level is OfficeLevel.PROVINCE)
+        self._prefill(level)
         self._revalidate()
+
+    def _prefill(self, level: OfficeLevel) -> None:
+        """A province's parent is the centre (optional); the centre's code is fixed."""
+        centre = {"parent_name": CENTRAL_NAME, "parent_code": CENTRAL_CODE}
+        for key, value in centre.items():
+            edit = self.edits[key]
+            if level is OfficeLevel.PROVINCE and not edit.text().strip():
+                edit.setText(value)
+            elif level is not OfficeLevel.PROVINCE and edit.text() == value:
+                edit.clear()  # the centre is no commune's parent: take back what was filled in
+        code = self.edits["code"]
+        if level is OfficeLevel.CENTRAL and not code.text().strip():
+            code.setText(CENTRAL_CODE)
+        elif level is not OfficeLevel.CENTRAL and code.text() == CENTRAL_CODE:
+            code.clear()
 
     def data(self) -> dict[str, Any]:
         values: dict[str, Any] = {"level": self.level.currentData()}

@@ -16,6 +16,8 @@ class LabelledEnum(StrEnum):
 
 
 class OfficeLevel(LabelledEnum):
+    # The central Ban Tuyên giáo và Dân vận Trung ương: the top, with no office above.
+    CENTRAL = "central"
     PROVINCE = "province"
     COMMUNE = "commune"
     SPECIAL_ZONE = "special_zone"
@@ -104,6 +106,7 @@ class RecognitionLevel(LabelledEnum):
 OVERDUE_LABEL = N_("overdue")
 
 _LABELS: dict[LabelledEnum, str] = {
+    OfficeLevel.CENTRAL: N_("central"),
     OfficeLevel.PROVINCE: N_("province"),
     OfficeLevel.COMMUNE: N_("commune"),
     OfficeLevel.SPECIAL_ZONE: N_("special zone"),

@@ -23,6 +23,8 @@ from dvdesk.services.office_view import OfficeView, Profile, get_office, has_off
 from dvdesk.services.store import Store
 
 __all__ = [
+    "CENTRAL_CODE",
+    "CENTRAL_NAME",
     "OfficeInput",
     "OfficeView",
     "Profile",
@@ -39,7 +41,15 @@ CODE_LIST_2025 = "2025-07"
 CODE_LIST_2004 = "2004"
 EARLIEST = date(2000, 1, 1)
 
+# The centre is on no administrative unit list, yet key cards, package names and the
+# hierarchy key offices by a code of plain digits. It gets the fixed two-digit code "00":
+# no province has it (the lists start at 01), it fits every check made for a province
+# code, and a fixed value lets a province name its parent without asking anybody.
+CENTRAL_CODE = "00"
+CENTRAL_NAME = "Ban Tuyên giáo và Dân vận Trung ương"
+
 _CODE_DIGITS = {
+    OfficeLevel.CENTRAL: 2,
     OfficeLevel.PROVINCE: 2,
     OfficeLevel.DISTRICT: 3,
     OfficeLevel.COMMUNE: 5,
@@ -86,6 +96,10 @@ class OfficeInput(ProfileInput):
         level = info.data.get("level")
         if not isinstance(level, OfficeLevel):
             return code
+        if level is OfficeLevel.CENTRAL and code != CENTRAL_CODE:
+            raise custom_error(
+                "code", N_("the central office's code is always {code}"), code=CENTRAL_CODE
+            )
         digits = _CODE_DIGITS[level]
         if not (code.isdigit() and len(code) == digits):
             raise custom_error(
@@ -96,6 +110,28 @@ class OfficeInput(ProfileInput):
                 example="0" * (digits - 1) + "1",
             )
         return code
+
+    @field_validator("parent_code")
+    @classmethod
+    def _parent_of_level(cls, parent_code: str | None, info: ValidationInfo) -> str | None:
+        level = info.data.get("level")
+        if parent_code is None:
+            return None
+        if level is OfficeLevel.CENTRAL:
+            raise custom_error(
+                "parent_code",
+                N_("the central office has no office above it; leave the superior office empty"),
+            )
+        if level is OfficeLevel.PROVINCE and parent_code != CENTRAL_CODE:
+            raise custom_error(
+                "parent_code",
+                N_(
+                    "a province reports to the centre, whose code is {code}; give {code} "
+                    "or leave the superior office empty"
+                ),
+                code=CENTRAL_CODE,
+            )
+        return parent_code
 
     @model_validator(mode="after")
     def _parent_pair(self) -> Self:
@@ -188,7 +224,8 @@ def _rename_own_unit(session: Session, *, code: str, code_list: str, name: str) 
 
 
 def _parent_level(level: OfficeLevel) -> str:
-    return "central" if level is OfficeLevel.PROVINCE else OfficeLevel.PROVINCE.value
+    above = OfficeLevel.CENTRAL if level is OfficeLevel.PROVINCE else OfficeLevel.PROVINCE
+    return above.value
 
 
 def _unit(

@@ -20,6 +20,7 @@ from sqlmodel import Session, col, func, select
 
 from dvdesk.clock import now_iso
 from dvdesk.db.schema import OrgUnit, OwnKey, PackageIn, PackageOut, Receipt, UnitKey
+from dvdesk.domain.enums import OfficeLevel
 from dvdesk.domain.people import Role
 from dvdesk.errors import Conflict, NotFound, UserError
 from dvdesk.fileio import fsync_folder
@@ -106,6 +107,14 @@ class _Plan:
 
 def _destination(session: Session, office: OfficeView, code: str | None) -> OfficeRef:
     code = (code or office.parent_code or "").strip()
+    if not code and office.level is OfficeLevel.CENTRAL:
+        raise UserError(
+            _(
+                "The central office is the top of the hierarchy: packages come up to it and "
+                "none goes further up. To send something to an office below, give its code "
+                "with --to CODE."
+            )
+        )
     if not code:
         raise UserError(
             _("This office has no parent office set up. Give the destination with --to CODE.")

@@ -28,7 +28,7 @@ from dvdesk.sync.refusals import Reason, Refused
 from dvdesk.text import fold, shown
 
 # Digits of an office code per level (the official lists).
-CODE_DIGITS = {"province": 2, "district": 3, "commune": 5, "special_zone": 5}
+CODE_DIGITS = {"central": 2, "province": 2, "district": 3, "commune": 5, "special_zone": 5}
 
 
 @dataclass(frozen=True)
