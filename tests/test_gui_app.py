@@ -6,21 +6,22 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWizard
 from pytestqt.qtbot import QtBot
 
-from dvdesk.domain.enums import RecordType
+from dvdesk.domain.enums import OfficeLevel, RecordType
 from dvdesk.paths import DataPaths
-from dvdesk.services.office import get_office
+from dvdesk.services.office import CENTRAL_NAME, get_office
 from dvdesk.services.records import add_record, list_records
 from dvdesk.services.store import Store, open_store
 from tests.gui_support import activate, type_text
 from tests.samples import inspection
 from ui.app import configure_application
-from ui.wizard import SetupWizard
+from ui.wizard import OfficePage, SetupWizard
 
 
 @pytest.fixture
@@ -115,40 +116,147 @@ def test_the_look_is_fusion_whatever_the_system_style() -> None:
     assert result.stdout.split() == ["fusion", "['--data-dir',", "'x']"]
 
 
-def test_wizard_levels_parent_row_and_summary(empty_store: Store, qtbot: QtBot) -> None:
+def _level_by_keyboard(page: OfficePage, qtbot: QtBot, downs: int) -> None:
+    """Home goes to the first level (the centre); each Down goes one level lower."""
+    page.level.setFocus()
+    qtbot.keyClick(page.level, Qt.Key.Key_Home)
+    for _step in range(downs):
+        qtbot.keyClick(page.level, Qt.Key.Key_Down)
+
+
+def _type_fields(page: OfficePage, qtbot: QtBot, values: dict[str, str]) -> None:
+    """Tab from field to field as a clerk would, typing into the ones given."""
+    page.edits["name"].setFocus()
+    for key, _label, _example in OfficePage.FIELDS:
+        edit = page.edits[key]
+        if not edit.isVisibleTo(page):
+            continue
+        assert QApplication.focusWidget() is edit, f"Tab order reaches {key}"
+        if key in values:
+            edit.selectAll()
+            type_text(edit, values[key])
+        qtbot.keyClick(edit, Qt.Key.Key_Tab)
+
+
+def _finish(wizard: SetupWizard, qtbot: QtBot) -> str:
+    wizard.next()
+    wizard.next()
+    wizard.next()  # no administrator: a one-person office
+    assert wizard.currentPage() is wizard.summary_page
+    summary = wizard.summary_page.text.text()
+    with qtbot.waitSignal(wizard.office_created, timeout=60_000):
+        wizard.accept()  # on the database worker
+    return summary
+
+
+def test_wizard_levels_and_the_centre_by_keyboard(
+    empty_store: Store, qtbot: QtBot, tmp_path: Path
+) -> None:
     wizard = SetupWizard(empty_store)
     qtbot.addWidget(wizard)
     wizard.show()
+    activate(wizard, qtbot)
     wizard.next()
     page = wizard.office_page
     labels = [page.level.itemText(i) for i in range(page.level.count())]
     assert labels == [
+        "Trung ương (Ban Tuyên giáo và Dân vận Trung ương)",
         "Tỉnh / thành phố trực thuộc trung ương",
         "Xã / phường",
         "Đặc khu",
         "Huyện (cấp cũ, hồ sơ trước 1/7/2025)",
     ]
     assert page.boxes["parent_name"].isVisibleTo(wizard)
-    page.level.setCurrentIndex(0)
-    assert not page.boxes["parent_name"].isVisibleTo(wizard), "a province has no parent here"
-    values = {
-        "name": "Ban Tuyên giáo và Dân vận Thành ủy Hà Nội",
-        "code": "01",
-        "symbol": "BTGDVTU",
-        "place": "Hà Nội",
-        "parent_name": "Ban Tuyên giáo và Dân vận Trung ương",  # typed before the level changed
-    }
-    for key, value in values.items():
-        type_text(page.edits[key], value)
+    _level_by_keyboard(page, qtbot, downs=0)
+    assert page.level.currentData() == "central"
+    assert not page.boxes["parent_name"].isVisibleTo(wizard), "the centre has no office above"
+    assert page.edits["code"].text() == "00", "the centre's code is fixed"
+    wizard.resize(1366, 768)
+    wizard.grab().save(str(tmp_path / "wizard-centre.png"))
+    _type_fields(
+        page,
+        qtbot,
+        {"name": "Ban Tuyên giáo và Dân vận Trung ương", "symbol": "BTGDVTW", "place": "Hà Nội"},
+    )
+    type_text(page.edits["code"], "1")  # "001": refused with the rule
+    assert "luôn là 00" in page.errors["code"].text()
+    assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+    qtbot.keyClick(page.edits["code"], Qt.Key.Key_Backspace)
+    assert wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+    summary = _finish(wizard, qtbot)
+    assert "Trung ương" in summary and "BTGDVTW" in summary
+    office = get_office(empty_store)
+    assert (office.level, office.code, office.parent_code) == (OfficeLevel.CENTRAL, "00", None)
+
+
+def test_wizard_province_reports_to_the_centre(
+    empty_store: Store, qtbot: QtBot, tmp_path: Path
+) -> None:
+    wizard = SetupWizard(empty_store)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    activate(wizard, qtbot)
+    wizard.next()
+    page = wizard.office_page
+    _level_by_keyboard(page, qtbot, downs=1)
+    assert page.level.currentData() == "province"
+    assert page.edits["code"].text() == "", "the centre's code is taken back"
+    assert page.errors["code"].isHidden(), "no error before the clerk typed anything"
+    assert page.boxes["parent_name"].isVisibleTo(wizard), "a province may name the centre"
+    assert page.parent_note.isVisibleTo(wizard)
+    assert (page.edits["parent_name"].text(), page.edits["parent_code"].text()) == (
+        CENTRAL_NAME,
+        "00",
+    )
+    wizard.resize(1366, 768)
+    wizard.grab().save(str(tmp_path / "wizard-province.png"))
+    _type_fields(
+        page,
+        qtbot,
+        {
+            "name": "Ban Tuyên giáo và Dân vận Thành ủy Hà Nội",
+            "code": "01",
+            "symbol": "BTGDVTU",
+            "place": "Hà Nội",
+        },
+    )
+    summary = _finish(wizard, qtbot)
+    assert "Tỉnh / thành phố" in summary and CENTRAL_NAME in summary
+    office = get_office(empty_store)
+    assert (office.code, office.parent_code, office.parent_name) == ("01", "00", CENTRAL_NAME)
+
+
+def test_wizard_province_without_the_centre(empty_store: Store, qtbot: QtBot) -> None:
+    """A province whose centre does not use dvdesk clears the parent; a commune never
+    inherits the centre that was filled in for a province."""
+    wizard = SetupWizard(empty_store)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    activate(wizard, qtbot)
+    wizard.next()
+    page = wizard.office_page
+    _level_by_keyboard(page, qtbot, downs=2)
+    assert page.edits["parent_name"].text() == ""  # a commune: nothing filled in
+    _level_by_keyboard(page, qtbot, downs=1)
+    assert page.edits["parent_name"].text() == CENTRAL_NAME
+    _level_by_keyboard(page, qtbot, downs=2)
+    assert page.edits["parent_name"].text() == "", "the centre is no commune's parent"
+    _level_by_keyboard(page, qtbot, downs=1)
+    page.edits["parent_code"].clear()
+    assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+    page.edits["parent_name"].clear()
+    _type_fields(
+        page,
+        qtbot,
+        {
+            "name": "Ban Tuyên giáo và Dân vận Thành ủy Hà Nội",
+            "code": "01",
+            "symbol": "BTGDVTU",
+            "place": "Hà Nội",
+        },
+    )
     assert "parent_name" not in page.data()
-    wizard.next()
-    wizard.next()
-    wizard.next()  # no administrator: a one-person office
-    assert wizard.currentPage() is wizard.summary_page
-    summary = wizard.summary_page.text.text()
-    assert "Tỉnh / thành phố" in summary and "BTGDVTU" in summary
+    summary = _finish(wizard, qtbot)
     assert "Trung ương" not in summary
-    with qtbot.waitSignal(wizard.office_created, timeout=60_000):
-        wizard.accept()  # on the database worker
     office = get_office(empty_store)
     assert (office.code, office.parent_code) == ("01", None)

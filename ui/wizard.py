@@ -111,6 +111,7 @@ class OfficePage(QWizardPage):
         self.parent_note.setWordWrap(True)
         form.addRow("", self.parent_note)
         self.touched: set[str] = set()
+        self.filling = False  # text put in by the wizard is not the clerk's: no error yet
         self.problems: list[tuple[str, str]] = []
         self._level_changed()
 
@@ -126,7 +127,11 @@ class OfficePage(QWizardPage):
         for key in ("parent_name", "parent_code"):
             self.form.setRowVisible(self.boxes[key], self.has_parent())
         self.form.setRowVisible(self.parent_note, level is OfficeLevel.PROVINCE)
-        self._prefill(level)
+        self.filling = True
+        try:
+            self._prefill(level)
+        finally:
+            self.filling = False
         self._revalidate()
 
     def _prefill(self, level: OfficeLevel) -> None:
@@ -153,7 +158,8 @@ class OfficePage(QWizardPage):
         return values
 
     def _touched(self, key: str) -> None:
-        self.touched.add(key)
+        if not self.filling:
+            self.touched.add(key)
         self._revalidate()
 
     def _revalidate(self) -> None:
