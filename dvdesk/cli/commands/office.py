@@ -26,7 +26,9 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
     init.add_argument(
         "--code",
         required=True,
-        help=_("administrative unit code (2 digits for a province, 5 for a commune)"),
+        help=_(
+            "administrative unit code (2 digits for a province, 5 for a commune, 00 for the centre)"
+        ),
     )
     init.add_argument(
         "--code-list", help=_("version of the official unit list the code comes from")
