@@ -179,7 +179,7 @@ def check_package(work: Path) -> str:
 
     offices: dict[str, dict[str, object]] = {
         "child": {"level": "commune", "code": "10105", "parent_code": "01"},
-        "parent": {"level": "province", "code": "01", "parent_code": "99"},
+        "parent": {"level": "province", "code": "01", "parent_code": "00"},
     }
     stores = {}
     for name, data in offices.items():

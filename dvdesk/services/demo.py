@@ -49,7 +49,7 @@ DEMO_OFFICE: dict[str, object] = {
     "superior": "Thành ủy Hà Nội",
     "symbol": "BDVTU",
     "place": "Hà Nội",
-    "parent_code": "TW",
+    "parent_code": "00",  # the centre's fixed code (services.office.CENTRAL_CODE)
     "parent_name": "Ban Tuyên giáo và Dân vận Trung ương",
 }
 # The 2025 merger of the Ban Tuyên giáo and Ban Dân vận, as a dated profile.
