@@ -18,7 +18,6 @@ from tests.samples import inspection
 from ui.main_window import MainWindow
 from ui.record_list import RecordListPage
 
-SHOTS = Path("/tmp/dvdesk-people-shots")
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 
@@ -32,7 +31,7 @@ def _column(page_model: object, title: str) -> int:
 
 
 def test_the_list_shows_and_filters_the_approval(
-    window: MainWindow, store: Store, qtbot: QtBot
+    window: MainWindow, store: Store, qtbot: QtBot, shots: Path
 ) -> None:
     add_record(store, record_type=RecordType.INSPECTION,
                data=inspection(title="Kiểm tra việc thực hiện Quy chế dân chủ"))  # fmt: skip
@@ -53,8 +52,7 @@ def test_the_list_shows_and_filters_the_approval(
         "Kiểm tra công tác dân vận chính quyền": "trình duyệt",
     }
     window.resize(1366, 768)
-    SHOTS.mkdir(exist_ok=True)
-    window.grab().save(str(SHOTS / "list-approval.png"))
+    window.grab().save(str(shots / "list-approval.png"))
     # Keyboard: from the status filter, Tab reaches the approval filter; Down picks "nháp".
     page.status.setFocus()
     qtbot.keyClick(page.status, Qt.Key.Key_Tab)
@@ -67,7 +65,7 @@ def test_the_list_shows_and_filters_the_approval(
 
 
 def test_the_approval_column_sorts_by_keyboard(
-    app: QApplication, store: Store, qtbot: QtBot
+    app: QApplication, store: Store, qtbot: QtBot, shots: Path
 ) -> None:
     for title in ("Kiểm tra xã Tân Lập", "Kiểm tra xã Gia Lâm", "Kiểm tra phường Bát Tràng"):
         add_record(store, record_type=RecordType.INSPECTION, data=inspection(title=title))
@@ -94,6 +92,6 @@ def test_the_approval_column_sorts_by_keyboard(
         return [page.model.data(page.model.index(r, column)) for r in range(page.model.rowCount())]
 
     assert states() == ["nháp", "trình duyệt", "đã duyệt"]
-    page.grab().save(str(SHOTS / "approval-sorted.png"))
+    page.grab().save(str(shots / "approval-sorted.png"))
     qtbot.keyClick(page.view, Qt.Key.Key_O, CTRL | SHIFT)  # again: the other way
     qtbot.waitUntil(lambda: states() == ["đã duyệt", "trình duyệt", "nháp"])

@@ -22,7 +22,6 @@ from ui.forms.widgets import DateField
 from ui.main_window import MainWindow
 from ui.worker import wait_for_tasks
 
-SHOTS = Path("/tmp/dvdesk-clerkfix-shots")
 KEY = draft_key(RecordType.INSPECTION.value, None)
 
 
@@ -36,7 +35,7 @@ def _type_wrong_date(form: RecordForm, qtbot: QtBot) -> DateField:
 
 
 def test_a_wrong_date_is_kept_in_the_draft_as_typed(
-    window: MainWindow, store: Store, qtbot: QtBot
+    window: MainWindow, store: Store, qtbot: QtBot, shots: Path
 ) -> None:
     form = new_form(window, qtbot, 0)
     field = _type_wrong_date(form, qtbot)
@@ -57,8 +56,7 @@ def test_a_wrong_date_is_kept_in_the_draft_as_typed(
     assert back.widget.text() == "31/02/2026"
     assert key in restored.invalid_keys, "the restored date is still marked wrong"
     assert back.error.isVisibleTo(restored) and back.error.text()
-    SHOTS.mkdir(exist_ok=True)
-    restored.grab().save(str(SHOTS / "form-restored-wrong-date.png"))
+    restored.grab().save(str(shots / "form-restored-wrong-date.png"))
     restored.done(0)
 
 

@@ -22,8 +22,6 @@ from tests.test_documents import COMPLETE
 from ui.documents import MinutesDialog
 from ui.worker import wait_for_tasks
 
-SHOTS = Path("/tmp/dvdesk-clerkfix-shots")
-
 
 def _inspection(store: Store, title: str) -> str:
     return add_record(store, record_type=RecordType.INSPECTION, data=inspection(title=title))
@@ -55,7 +53,7 @@ def test_issuing_remembers_the_people_and_a_refusal_does_not(store: Store) -> No
 
 
 def test_the_next_minutes_offer_the_last_people(
-    app: QApplication, store: Store, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+    app: QApplication, store: Store, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, shots: Path
 ) -> None:
     first = _inspection(store, "Kiểm tra việc thực hiện Quy chế dân chủ")
     issue_minutes(store, record_id=first, details=COMPLETE)
@@ -65,8 +63,7 @@ def test_the_next_minutes_offer_the_last_people(
     assert dialog.representative.text() == "Phạm Văn Long"
     assert dialog.representative_post.text() == "Bí thư Đảng ủy"
     assert dialog.start_time.text() == ""  # the times belong to each meeting
-    SHOTS.mkdir(exist_ok=True)
-    dialog.grab().save(str(SHOTS / "minutes-prefilled.png"))
+    dialog.grab().save(str(shots / "minutes-prefilled.png"))
     asked = answer_questions(monkeypatch, QMessageBox.StandardButton.Cancel)
     qtbot.keyClick(QApplication.focusWidget() or dialog, Qt.Key.Key_Escape)
     assert asked == [] and not dialog.isVisible(), "an offer alone is no change to ask about"

@@ -29,11 +29,9 @@ from ui.sign_in import SignInDialog
 from ui.wizard import SetupWizard
 from ui.worker import wait_for_tasks
 
-SHOTS = Path("/tmp/dvdesk-people-shots")
-
 
 def test_sign_in_by_keyboard_refuses_a_wrong_password(
-    app: QApplication, store: Store, qtbot: QtBot
+    app: QApplication, store: Store, qtbot: QtBot, shots: Path
 ) -> None:
     add_user(store, name="quantri", roles=[Role.ADMIN, Role.HEAD], password="mat-khau-quan-tri")
     fresh = open_store(store.paths, actor="os-login")
@@ -46,8 +44,7 @@ def test_sign_in_by_keyboard_refuses_a_wrong_password(
     qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: "Sai tên người dùng" in dialog.message.text())
     assert dialog.isVisible() and not fresh.signed_in
-    SHOTS.mkdir(exist_ok=True)
-    dialog.grab().save(str(SHOTS / "sign-in.png"))
+    dialog.grab().save(str(shots / "sign-in.png"))
     assert dialog.password.text() == ""
     type_text(dialog.password, "mat-khau-quan-tri")
     qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
@@ -57,7 +54,7 @@ def test_sign_in_by_keyboard_refuses_a_wrong_password(
 
 
 def test_the_head_approves_from_the_waiting_queue(
-    window: MainWindow, store: Store, qtbot: QtBot
+    window: MainWindow, store: Store, qtbot: QtBot, shots: Path
 ) -> None:
     record_id = add_record(store, record_type=RecordType.INSPECTION, data=inspection())
     submit_record(store, record_id=record_id)
@@ -74,8 +71,7 @@ def test_the_head_approves_from_the_waiting_queue(
     assert cell is not None and cell.text() == "trình duyệt"
     assert dialog.width() <= OFFICE_PC.width() and dialog.height() <= OFFICE_PC.height()
     window.resize(1366, 768)
-    SHOTS.mkdir(exist_ok=True)
-    dialog.grab().save(str(SHOTS / "cho-duyet.png"))
+    dialog.grab().save(str(shots / "cho-duyet.png"))
     dialog.approve()
     qtbot.waitUntil(lambda: "Đã duyệt 1 hồ sơ" in dialog.status.text())
     assert "Không có hồ sơ nào chờ duyệt" in dialog.status.text()
@@ -85,7 +81,7 @@ def test_the_head_approves_from_the_waiting_queue(
 
 
 def test_the_requested_report_and_its_deadline_on_the_home_screen(
-    app: QApplication, store: Store, qtbot: QtBot
+    app: QApplication, store: Store, qtbot: QtBot, shots: Path
 ) -> None:
     with store.session() as session:
         session.add(
@@ -112,19 +108,18 @@ def test_the_requested_report_and_its_deadline_on_the_home_screen(
     qtbot.waitUntil(lambda: "hạn nộp ngày" in banner())
     assert "Báo cáo quý IV năm 2026" in banner()
     assert "(còn 10 ngày)" in banner()
-    SHOTS.mkdir(exist_ok=True)
-    window.grab().save(str(SHOTS / "home-request.png"))
+    window.grab().save(str(shots / "home-request.png"))
     review = ReviewReceived(store, window)
     qtbot.addWidget(review)
     review.show()
     qtbot.waitUntil(lambda: review.status.text() != "")
-    review.grab().save(str(SHOTS / "review.png"))
+    review.grab().save(str(shots / "review.png"))
     assert review.width() <= OFFICE_PC.width() and review.height() <= OFFICE_PC.height()
     wait_for_tasks()
 
 
 def test_the_clerk_submits_the_selected_record_by_keyboard(
-    window: MainWindow, store: Store, qtbot: QtBot
+    window: MainWindow, store: Store, qtbot: QtBot, shots: Path
 ) -> None:
     record_id = add_record(store, record_type=RecordType.INSPECTION, data=inspection())
     page = window.lists[RecordType.INSPECTION]
@@ -140,11 +135,11 @@ def test_the_clerk_submits_the_selected_record_by_keyboard(
     wait_for_tasks()
     assert approval_of(store, record_id=record_id).status is ApprovalStatus.SUBMITTED
     window.resize(1366, 768)
-    window.grab().save(str(SHOTS / "main-window.png"))
+    window.grab().save(str(shots / "main-window.png"))
 
 
 def test_the_wizard_creates_the_first_administrator(
-    paths: DataPaths, qapp: QApplication, qtbot: QtBot
+    paths: DataPaths, qapp: QApplication, qtbot: QtBot, shots: Path
 ) -> None:
     configure_application(qapp, paths)
     empty = open_store(paths, actor="os-login", create=True)
@@ -172,8 +167,7 @@ def test_the_wizard_creates_the_first_administrator(
     type_text(page.again, "mat-khau-quan-tri")
     wizard.next()
     assert "quantri" in wizard.summary_page.text.text()
-    SHOTS.mkdir(exist_ok=True)
-    wizard.grab().save(str(SHOTS / "wizard-summary.png"))
+    wizard.grab().save(str(shots / "wizard-summary.png"))
     created: list[object] = []
     wizard.office_created.connect(created.append)
     wizard.accept()

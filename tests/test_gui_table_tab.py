@@ -22,7 +22,6 @@ from ui.review import PendingApprovals, ReturnedToUs, ReviewReceived
 from ui.signatures import ReceivedPanel, VerifyPage
 from ui.worker import wait_for_tasks
 
-SHOTS = Path("/tmp/dvdesk-clerkfix-shots")
 Factory = Callable[[Store], QWidget]
 SCREENS: dict[str, Factory] = {
     "register": RegisterPage,
@@ -49,7 +48,7 @@ def _fill(table: QTableWidget) -> None:
 
 @pytest.mark.parametrize("name", SCREENS)
 def test_tab_walks_out_of_every_table(
-    name: str, app: QApplication, store: Store, qtbot: QtBot
+    name: str, app: QApplication, store: Store, qtbot: QtBot, shots: Path
 ) -> None:
     screen = SCREENS[name](store)
     qtbot.addWidget(screen)
@@ -72,6 +71,5 @@ def test_tab_walks_out_of_every_table(
         qtbot.keyClick(table, Qt.Key.Key_Tab)
         assert not table.hasFocus(), f"{name}: one Tab leaves the table"
         assert table.currentRow() == 1, f"{name}: Tab does not move the selection"
-    SHOTS.mkdir(exist_ok=True)
-    screen.grab().save(str(SHOTS / f"tab-{name.replace(' ', '-')}.png"))
+    screen.grab().save(str(shots / f"tab-{name.replace(' ', '-')}.png"))
     wait_for_tasks()

@@ -29,7 +29,6 @@ from ui.screen import OFFICE_PC
 from ui.users import UserForm, UsersDialog
 from ui.worker import wait_for_tasks
 
-SHOTS = Path("/tmp/dvdesk-people-shots")
 ADMIN_PASSWORD = "mat-khau-quan-tri"
 CLERK_PASSWORD = "mat-khau-chuyen-vien"
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -92,19 +91,21 @@ def _form(dialog: UsersDialog, qtbot: QtBot) -> UserForm:
 
 
 def test_the_administrator_manages_users_by_keyboard(
-    signed_window: MainWindow, admin_store: Store, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+    signed_window: MainWindow,
+    admin_store: Store,
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    shots: Path,
 ) -> None:
     window = signed_window
-    SHOTS.mkdir(exist_ok=True)
-    window.grab().save(str(SHOTS / "main-signed-in.png"))
+    window.grab().save(str(shots / "main-signed-in.png"))
     _menu_entry(window, qtbot, Qt.Key.Key_Q)  # "&Quản lý người dùng…"
     dialog = _users_dialog(window, qtbot)
     assert dialog.table.rowCount() == 2
     cells = [dialog.table.item(1, c).text() for c in range(4)]  # type: ignore[union-attr]
     assert cells == ["quantri", "Nguyễn Văn An", "quản trị, lãnh đạo", "được đăng nhập"]
     assert dialog.width() <= OFFICE_PC.width() and dialog.height() <= OFFICE_PC.height()
-    SHOTS.mkdir(exist_ok=True)
-    dialog.grab().save(str(SHOTS / "users.png"))
+    dialog.grab().save(str(shots / "users.png"))
 
     # Add a head: name, full name, role, the password typed twice (once wrongly first).
     qtbot.keyClick(dialog, Qt.Key.Key_T, ALT)  # "&Thêm người dùng…"
@@ -119,7 +120,7 @@ def test_the_administrator_manages_users_by_keyboard(
     assert "khác nhau" in form.message.text() and form.isVisible()
     form.again.clear()
     type_text(form.again, "mat-khau-truong-ban")
-    form.grab().save(str(SHOTS / "user-add.png"))
+    form.grab().save(str(shots / "user-add.png"))
     qtbot.keyClick(form.again, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: dialog.table.rowCount() == 3)
     assert "đã được thêm" in dialog.status.text()
@@ -195,7 +196,7 @@ def test_a_clerk_may_not_manage_users(
 
 
 def test_changing_my_own_password_asks_the_current_one(
-    signed_window: MainWindow, admin_store: Store, qtbot: QtBot
+    signed_window: MainWindow, admin_store: Store, qtbot: QtBot, shots: Path
 ) -> None:
     window = signed_window
     _menu_entry(window, qtbot, Qt.Key.Key_M)  # "Đổi &mật khẩu…"
@@ -204,7 +205,7 @@ def test_changing_my_own_password_asks_the_current_one(
     type_text(form.current, "sai-mat-khau")
     type_text(form.password, "mat-khau-moi-nhe")
     type_text(form.again, "mat-khau-moi-nhe")
-    form.grab().save(str(SHOTS / "own-password.png"))
+    form.grab().save(str(shots / "own-password.png"))
     qtbot.keyClick(form.again, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: "Sai tên người dùng hoặc mật khẩu" in form.message.text())
     form.current.clear()
@@ -222,7 +223,11 @@ def _data_hidden(window: MainWindow) -> bool:
 
 
 def test_idle_time_locks_and_the_password_unlocks_keeping_the_open_form(
-    signed_window: MainWindow, admin_store: Store, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+    signed_window: MainWindow,
+    admin_store: Store,
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    shots: Path,
 ) -> None:
     window = signed_window
     window.new_record()
@@ -234,7 +239,7 @@ def test_idle_time_locks_and_the_password_unlocks_keeping_the_open_form(
     assert _data_hidden(window) and not form.isVisible()
     screen = window.idle_lock.screen
     assert screen is not None and screen.user.text() == "quantri"
-    window.grab().save(str(SHOTS / "locked.png"))
+    window.grab().save(str(shots / "locked.png"))
     # No shortcut reaches the hidden screens while locked.
     qtbot.keyClick(window, Qt.Key.Key_N, CTRL)
     assert len(window.forms) == 1
@@ -311,7 +316,7 @@ def test_the_lock_time_is_an_office_setting(admin_store: Store) -> None:
 
 
 def test_the_lock_time_is_set_in_the_office_settings_by_keyboard(
-    signed_window: MainWindow, admin_store: Store, qtbot: QtBot
+    signed_window: MainWindow, admin_store: Store, qtbot: QtBot, shots: Path
 ) -> None:
     window = signed_window
     qtbot.keyClick(window, Qt.Key.Key_Comma, CTRL)
@@ -323,7 +328,7 @@ def test_the_lock_time_is_set_in_the_office_settings_by_keyboard(
     qtbot.keyClick(dialog.lock_minutes, Qt.Key.Key_A, CTRL)
     type_text(dialog.lock_minutes, "5")
     dialog.resize(1366, 700)
-    dialog.grab().save(str(SHOTS / "office-settings-lock.png"))
+    dialog.grab().save(str(shots / "office-settings-lock.png"))
     qtbot.keyClick(dialog.lock_minutes, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not dialog.isVisible())
     assert lock_minutes(admin_store) == 5
@@ -413,7 +418,7 @@ def _unlock_steps(window: MainWindow, qtbot: QtBot) -> list[Callable[[], object]
 
 
 def test_a_question_open_at_the_lock_is_hidden_then_asked_again(
-    signed_window: MainWindow, qtbot: QtBot
+    signed_window: MainWindow, qtbot: QtBot, shots: Path
 ) -> None:
     window = signed_window
     seen: dict[str, QWidget] = {}
@@ -423,7 +428,7 @@ def test_a_question_open_at_the_lock_is_hidden_then_asked_again(
         if not isinstance(modal, QMessageBox) or not modal.isVisible():
             return False
         seen["box"] = modal
-        modal.grab().save(str(SHOTS / "question-before-lock.png"))
+        modal.grab().save(str(shots / "question-before-lock.png"))
         qtbot.keyClick(modal, Qt.Key.Key_L, CTRL)  # Ctrl+L from the question itself
         return True
 
@@ -431,7 +436,7 @@ def test_a_question_open_at_the_lock_is_hidden_then_asked_again(
         box = seen["box"]
         assert window.idle_lock.locked and not box.isVisible()
         assert QApplication.activeModalWidget() is None  # the lock screen takes the keys
-        window.grab().save(str(SHOTS / "locked-over-question.png"))
+        window.grab().save(str(shots / "locked-over-question.png"))
         screen = window.idle_lock.screen
         assert screen is not None
         focus = QApplication.focusWidget() or screen.password  # offscreen: no active window
@@ -449,7 +454,7 @@ def test_a_question_open_at_the_lock_is_hidden_then_asked_again(
         if QApplication.activeWindow() is not box:
             box.activateWindow()  # offscreen: a mnemonic needs the active window
             return False
-        box.grab().save(str(SHOTS / "question-after-unlock.png"))
+        box.grab().save(str(shots / "question-after-unlock.png"))
         qtbot.keyClick(box, Qt.Key.Key_C, ALT)  # "&Có"
         return True
 
