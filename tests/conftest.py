@@ -60,24 +60,23 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]
     set_language("vi")
 
 
+@pytest.fixture(scope="session")
+def qapp_args(pytestconfig: pytest.Config) -> list[str]:
+    """The GUI tests' QApplication is made as the app makes its own (the Fusion look)."""
+    from ui.app import application_arguments
+
+    return application_arguments([str(pytestconfig.getini("qt_qapp_name"))])
+
+
 @pytest.fixture
 def paths(tmp_path: Path) -> DataPaths:
     return DataPaths(tmp_path / "office")
 
 
-@pytest.fixture
-def shots(tmp_path: Path) -> Path:
-    """Where a GUI test saves screenshots for a person to look at: in the test's own
-    folder, so parallel workers and other checkouts never write the same file."""
-    folder = tmp_path / "shots"
-    folder.mkdir()
-    return folder
-
-
 @pytest.fixture(scope="session")
 def office_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample office's data folder, made once per session: running every migration
-    for each test cost most of a second (the fsyncs of thirteen upgrades). Tests that
+    for each test cost most of a second (the fsyncs of every upgrade). Tests that
     prove creating and migrating call open_store(create=True) themselves."""
     root = tmp_path_factory.mktemp("office-template") / "office"
     made = open_store(DataPaths(root), actor="chuyenvien", create=True)

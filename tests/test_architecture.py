@@ -79,3 +79,29 @@ def test_only_the_audit_module_builds_audit_entries() -> None:
     offenders = {str(path.relative_to(root)): _builds_audit_entry(path) for path in sources}
     assert {path: lines for path, lines in offenders.items() if lines} == {}
     assert _builds_audit_entry(AUDIT_MODULE), "the audit module itself must build the entry"
+
+
+TEMP_ROOT = "/tmp"
+
+
+def _fixed_temp_paths(path: Path) -> list[int]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    return [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and node.value.startswith(TEMP_ROOT)
+    ]
+
+
+def test_tests_write_under_tmp_path_not_a_fixed_temp_folder() -> None:
+    # Fixed folders are shared by every run on the machine: parallel runs overwrite each
+    # other's files and leave them behind; tmp_path is the run's own.
+    tests = Path(__file__).resolve().parent
+    offenders = {
+        path.name: lines
+        for path in tests.rglob("*.py")
+        if path != Path(__file__).resolve() and (lines := _fixed_temp_paths(path))
+    }
+    assert offenders == {}

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import struct
 import threading
 import time
 import tracemalloc
@@ -18,7 +17,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -36,6 +35,7 @@ from tests import sync_fixtures
 from tests.conftest import database_digest
 from tests.sync_fixtures import PASSPHRASE, Exchange, table_dump
 from tests.test_sync_attacks import manifest_of, read_members, records_member, resign
+from tests.zip_fixtures import entries_of, write_zip
 
 exchange_template = sync_fixtures.exchange_template
 exchange = sync_fixtures.exchange
@@ -183,78 +183,13 @@ def _with_raw_member(
 ) -> Path:
     """``source`` with member ``name`` replaced by the deflate stream ``raw``, whose local
     and central headers claim ``size`` and ``crc`` (which may lie)."""
-    with zipfile.ZipFile(source) as archive:
-        members = [(info, archive.read(info)) for info in archive.infolist()]
-    with target.open("wb") as handle:
-        central = []
-        for info, data in members:
-            offset = handle.tell()
-            encoded = info.filename.encode()
-            if info.filename == name:
-                body, method, plain, check = raw, zipfile.ZIP_DEFLATED, size, crc
-            elif info.compress_type == zipfile.ZIP_STORED:
-                body, method, plain, check = data, 0, len(data), zlib.crc32(data)
-            else:
-                body, *_ = _deflated(iter([data]))
-                method, plain, check = zipfile.ZIP_DEFLATED, len(data), zlib.crc32(data)
-            handle.write(
-                struct.pack(
-                    "<4s5H3L2H",
-                    b"PK\x03\x04",
-                    20,
-                    0,
-                    method,
-                    0,
-                    0x21,
-                    check,
-                    len(body),
-                    plain,
-                    len(encoded),
-                    0,
-                )
-                + encoded
-                + body
-            )
-            central.append(
-                struct.pack(
-                    "<4s6H3L5H2L",
-                    b"PK\x01\x02",
-                    20,
-                    20,
-                    0,
-                    method,
-                    0,
-                    0x21,
-                    check,
-                    len(body),
-                    plain,
-                    len(encoded),
-                    0,
-                    0,
-                    0,
-                    0,
-                    0,
-                    offset,
-                )
-                + encoded
-            )
-        start = handle.tell()
-        directory = b"".join(central)
-        handle.write(directory)
-        handle.write(
-            struct.pack(
-                "<4s4H2LH",
-                b"PK\x05\x06",
-                0,
-                0,
-                len(central),
-                len(central),
-                len(directory),
-                start,
-                0,
-            )
-        )
-    return target
+    entries = [
+        replace(entry, body=raw, method=zipfile.ZIP_DEFLATED, size=size, crc=crc)
+        if entry.name == name
+        else entry
+        for entry in entries_of(source)
+    ]
+    return write_zip(target, entries)
 
 
 def test_attack_a_member_that_says_small_but_inflates_to_256_mib_is_refused(

@@ -28,7 +28,7 @@ from dvdesk.sync.batch import FileStatus, import_batch
 from dvdesk.sync.export import export_package
 from dvdesk.sync.format import canonical_json
 from dvdesk.sync.keycard import key_id_of, make_card, read_card_bytes
-from dvdesk.sync.refusals import Refused
+from dvdesk.sync.refusals import Reason, Refused
 from dvdesk.sync.trust import enroll_card
 from tests import sync_fixtures
 from tests.sync_fixtures import PASSPHRASE, Exchange, Hierarchy
@@ -94,6 +94,35 @@ def test_attack_a_thief_with_the_retired_key_is_refused_after_the_rotation(
     finally:
         thief.close()
     batch_refused(exchange.parent, third)
+
+
+def test_attack_a_thief_with_a_key_the_parent_never_saw_is_refused_by_its_digits(
+    exchange: Exchange, tmp_path: Path
+) -> None:
+    """The child changed its key twice (K1, K2, K3) while the parent knew only K1; a thief
+    of K2 signs a package carrying the whole chain. K2 is retired by K3: refused, and the
+    message names K2 by the digits read by phone, never by its internal id."""
+    exchange.import_(genuine(exchange, "Gói đầu"))  # the parent knows K1 only
+    keys.rotate_keys(exchange.child, passphrase=PASSPHRASE)
+    thief = _copy_office(exchange.child, tmp_path / "ban-sao")  # holds K2
+    try:
+        stolen = keys.active_key(thief)
+        keys.rotate_keys(exchange.child, passphrase=PASSPHRASE)  # K3
+        exchange.add(thief, title="Hồ sơ giả bằng khóa K2")
+        members = read_members(export_package(thief, out=tmp_path, passphrase=PASSPHRASE).path)
+        manifest = manifest_of(members)
+        manifest["signer_chain"] = list(keys.own_chain(exchange.child))  # K1 → K2 → K3
+        forged = write_members(tmp_path / "forged.dvpkg", resign(thief, members, manifest))
+    finally:
+        thief.close()
+    unchanged = no_change(exchange.parent)
+    with pytest.raises(Refused) as refused:
+        exchange.import_(forged)
+    assert refused.value.reason is Reason.KEY_RETIRED
+    message = refused.value.message
+    assert keys.card_fingerprint(stolen) in message and stolen.key_id not in message
+    assert_tells_what_to_do(message)
+    unchanged()
 
 
 def _rotation_card_self_certified(store: Store) -> tuple[Ed25519PrivateKey, dict[str, object]]:

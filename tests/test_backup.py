@@ -220,3 +220,32 @@ def test_start_up_check_reports_its_progress(store: Store, paths: DataPaths) -> 
     assert stages == [backups.StartupStage.CHECK] * len(checked) + [
         backups.StartupStage.BACKUP
     ] * len(copied)  # the check, then the backup
+
+
+def held_exclusively(database: Path) -> sqlite3.Connection:
+    """Another program holding the database (an exclusive write lock, never released)."""
+    holder = sqlite3.connect(database, isolation_level=None)
+    holder.execute("PRAGMA locking_mode = EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")
+    holder.execute("CREATE TABLE held_by_another_program (x)")
+    return holder
+
+
+def test_a_busy_database_is_not_reported_as_damaged(
+    store: Store, paths: DataPaths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A database held by another program past the busy timeout: the check says so and
+    asks nothing of the clerk; it never reports damage (which sends her to restore)."""
+    add_record(store, record_type=RecordType.INSPECTION, data=inspection())
+    store.close()
+    monkeypatch.setattr(backups, "BUSY_TIMEOUT_MS", 50)
+    holder = held_exclusively(paths.database)
+    try:
+        with pytest.raises(backups.DatabaseBusy) as raised:
+            backups.startup_check(paths)
+        assert "hỏng" not in raised.value.message
+        assert "chương trình khác" in raised.value.message
+    finally:
+        holder.close()
+    assert backups.startup_check(paths) == []  # released: the check and backup run
+    assert [b.reason for b in backups.list_backups(paths)] == [backups.DAILY]

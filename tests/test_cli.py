@@ -213,6 +213,13 @@ def test_commands_without_an_office_say_what_to_do(cli: CliRunner) -> None:
     assert "dvdesk init" in result.err
 
 
+def test_version_is_read_when_asked_for(capsys: pytest.CaptureFixture[str]) -> None:
+    import dvdesk
+
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out == f"dvdesk {dvdesk.__version__}\n"
+
+
 def test_argparse_errors_are_vietnamese(cli: CliRunner) -> None:
     result = cli("record", "add", "kiemtra", "--json", "-")
     assert result.code == 2

@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 import reportlab
 from openpyxl import load_workbook
+from pydantic import ValidationError
 
 from dvdesk.documents import fonts
 from dvdesk.documents.figures import Scope, compute_figures
 from dvdesk.documents.layout import render_pdf
-from dvdesk.documents.minutes import build_minutes, draft_minutes, issue_minutes
+from dvdesk.documents.minutes import MinutesInput, build_minutes, draft_minutes, issue_minutes
 from dvdesk.documents.periods import parse_period
 from dvdesk.documents.report_pdf import build_report_pdf, issue_report
 from dvdesk.documents.settings import set_document_settings
@@ -220,6 +221,47 @@ def test_margins_come_from_the_settings(store: Store, tmp_path: Path) -> None:
     assert page_count(tmp_path / "n.pdf") >= page_count(tmp_path / "w.pdf")
 
 
+def test_minutes_list_of_recommendations_ends_with_a_full_stop(
+    store: Store, tmp_path: Path
+) -> None:
+    """Every recommendation ended ";", the last one too (the clerk corrected it by hand)."""
+    recommendations = [
+        {"content": "Đề nghị công khai danh sách hộ nghèo", "addressee": "UBND xã"},
+        {"content": "Niêm yết các khoản đóng góp tại nhà văn hóa thôn."},
+    ]
+    record_id = add_record(
+        store,
+        record_type=RecordType.INSPECTION,
+        data=inspection(recommendations=recommendations),
+    )
+    text = flat_text(_write(tmp_path, "m.pdf", build_minutes(store, record_id=record_id)))
+    assert "- Đề nghị công khai danh sách hộ nghèo (UBND xã);" in text
+    assert "- Niêm yết các khoản đóng góp tại nhà văn hóa thôn." in text
+    assert "thôn;" not in text
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("8:05", "08:05"),
+        ("8h30", "08:30"),
+        ("14H", "14:00"),
+        ("11 giờ 30", "11:30"),
+        ("11 giờ 30 phút", "11:30"),
+        ("7 giờ", "07:00"),
+        ("16.45", "16:45"),
+    ],
+)
+def test_meeting_times_are_taken_as_clerks_write_them(typed: str, stored: str) -> None:
+    assert MinutesInput.model_validate({"start_time": typed}).start_time == stored
+
+
+@pytest.mark.parametrize("typed", ["25:00", "8:60", "tám giờ", "8 30", "830"])
+def test_meeting_times_that_are_not_times_are_refused(typed: str) -> None:
+    with pytest.raises(ValidationError):
+        MinutesInput.model_validate({"start_time": typed})
+
+
 def test_bad_minutes_details_are_refused(store: Store) -> None:
     record_id = add_record(store, record_type=RecordType.INSPECTION, data=inspection())
     with pytest.raises(ValidationFailed) as error:
@@ -328,6 +370,21 @@ def test_report_numbers_use_vietnamese_grouping(store: Store, tmp_path: Path) ->
     figures = compute_figures(store, period=parse_period("2022"))
     text = flat_text(_write(tmp_path, "r.pdf", build_report_pdf(store, figures=figures)))
     assert "với 14.162 lượt người dân" in text
+
+
+def test_report_for_a_date_range_reads_as_vietnamese(store: Store, tmp_path: Path) -> None:
+    """A report for the clerk's own date range printed "Trong từ ngày 01/01/2026 …"."""
+    _report_data(store)
+    figures = compute_figures(store, period=parse_period("2022-01-01..2022-11-30"), scope=Scope.ALL)
+    text = flat_text(_write(tmp_path, "r.pdf", build_report_pdf(store, figures=figures)))
+    assert "Trong kỳ từ ngày 01/01/2022 đến ngày 30/11/2022, " in text
+    assert "Trong từ ngày" not in text
+    # The appendix names the range once, not "từ ngày … (từ ngày …)".
+    assert "ĐẾN NGÀY 30/11/2022 (TỪ NGÀY" not in text
+    assert "SỐ LIỆU THEO CƠ QUAN, TỪ NGÀY 01/01/2022 ĐẾN NGÀY 30/11/2022" in text
+    named = compute_figures(store, period=parse_period("2022-H1"))
+    text = flat_text(_write(tmp_path, "h.pdf", build_report_pdf(store, figures=named)))
+    assert "Trong 6 tháng đầu năm 2022, " in text
 
 
 def test_workbook_sheets(store: Store, tmp_path: Path) -> None:

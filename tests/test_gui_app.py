@@ -93,6 +93,28 @@ def test_app_opens_straight_into_the_main_window(store: Store) -> None:
     assert result.stdout.splitlines() == ["dvdesk — Ban Xây dựng Đảng Đảng ủy xã Bát Tràng", "1"]
 
 
+def test_the_look_is_fusion_whatever_the_system_style() -> None:
+    """The app's QApplication is made with Fusion even where the system asks for another
+    (Windows' own style, here): the same look on every office PC and in the help's pictures."""
+    script = (
+        "from PySide6.QtWidgets import QApplication\n"
+        "from ui.app import application_arguments\n"
+        "app = QApplication(application_arguments(['dvdesk', '--data-dir', 'x']))\n"
+        "print(app.style().name(), app.arguments()[1:])\n"
+    )
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", QT_STYLE_OVERRIDE="Windows")
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["fusion", "['--data-dir',", "'x']"]
+
+
 def test_wizard_levels_parent_row_and_summary(empty_store: Store, qtbot: QtBot) -> None:
     wizard = SetupWizard(empty_store)
     qtbot.addWidget(wizard)

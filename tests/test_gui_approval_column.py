@@ -31,7 +31,7 @@ def _column(page_model: object, title: str) -> int:
 
 
 def test_the_list_shows_and_filters_the_approval(
-    window: MainWindow, store: Store, qtbot: QtBot, shots: Path
+    window: MainWindow, store: Store, qtbot: QtBot, tmp_path: Path
 ) -> None:
     add_record(store, record_type=RecordType.INSPECTION,
                data=inspection(title="Kiểm tra việc thực hiện Quy chế dân chủ"))  # fmt: skip
@@ -52,7 +52,7 @@ def test_the_list_shows_and_filters_the_approval(
         "Kiểm tra công tác dân vận chính quyền": "trình duyệt",
     }
     window.resize(1366, 768)
-    window.grab().save(str(shots / "list-approval.png"))
+    window.grab().save(str(tmp_path / "list-approval.png"))
     # Keyboard: from the status filter, Tab reaches the approval filter; Down picks "nháp".
     page.status.setFocus()
     qtbot.keyClick(page.status, Qt.Key.Key_Tab)
@@ -65,7 +65,7 @@ def test_the_list_shows_and_filters_the_approval(
 
 
 def test_the_approval_column_sorts_by_keyboard(
-    app: QApplication, store: Store, qtbot: QtBot, shots: Path
+    app: QApplication, store: Store, qtbot: QtBot, tmp_path: Path
 ) -> None:
     for title in ("Kiểm tra xã Tân Lập", "Kiểm tra xã Gia Lâm", "Kiểm tra phường Bát Tràng"):
         add_record(store, record_type=RecordType.INSPECTION, data=inspection(title=title))
@@ -92,6 +92,6 @@ def test_the_approval_column_sorts_by_keyboard(
         return [page.model.data(page.model.index(r, column)) for r in range(page.model.rowCount())]
 
     assert states() == ["nháp", "trình duyệt", "đã duyệt"]
-    page.grab().save(str(shots / "approval-sorted.png"))
+    page.grab().save(str(tmp_path / "approval-sorted.png"))
     qtbot.keyClick(page.view, Qt.Key.Key_O, CTRL | SHIFT)  # again: the other way
     qtbot.waitUntil(lambda: states() == ["đã duyệt", "trình duyệt", "nháp"])

@@ -12,7 +12,7 @@ from dvdesk.services.records import add_record, list_records
 from dvdesk.services.store import Store
 from tests.gui_support import answer_questions
 from tests.samples import dialogue, inspection
-from tests.test_backup import corrupt_pages, table_rows
+from tests.test_backup import corrupt_pages, held_exclusively, table_rows
 from ui.app import check_in_background
 from ui.backup_dialog import BackupDialog
 from ui.main_window import MainWindow
@@ -129,3 +129,29 @@ def test_background_check_shows_its_progress(app: QApplication, store: Store, qt
     qtbot.waitUntil(lambda: window.statusBar().currentMessage() == "", timeout=5_000)
     assert any(text.startswith("Đang kiểm tra cơ sở dữ liệu") for text in shown), shown
     assert any(text.startswith("Đang sao lưu") and "100%" in text for text in shown)
+
+
+def test_a_busy_database_postpones_the_check_without_a_message_box(
+    app: QApplication, store: Store, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another program holds the database at start: a line in the status bar, no box
+    (a box would say the database is damaged and send the clerk to restore it)."""
+    boxes: list[str] = []
+
+    def shown(box: QMessageBox) -> int:
+        boxes.append(box.text())
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", shown)
+    monkeypatch.setattr(backups, "BUSY_TIMEOUT_MS", 50)
+    holder = held_exclusively(store.paths.database)
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    try:
+        check_in_background(app, window, store.paths)
+        qtbot.waitUntil(lambda: "lần mở sau" in window.statusBar().currentMessage(), timeout=10_000)
+        wait_for_tasks()
+    finally:
+        holder.close()
+    assert boxes == []
+    assert backups.list_backups(store.paths) == []

@@ -18,7 +18,7 @@ from ui.main_window import MainWindow
 
 
 def test_ctrl_4_lists_directives_with_their_number_and_symbol(
-    window: MainWindow, store: Store, qtbot: QtBot, shots: Path
+    window: MainWindow, store: Store, qtbot: QtBot, tmp_path: Path
 ) -> None:
     add_record(store, record_type=RecordType.DIRECTIVE, data=directive())
     add_record(
@@ -43,7 +43,7 @@ def test_ctrl_4_lists_directives_with_their_number_and_symbol(
     place = inspections.headerData(2, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)
     assert place == "Địa điểm"
     window.resize(1366, 768)
-    window.grab().save(str(shots / "directive-list.png"))
+    window.grab().save(str(tmp_path / "directive-list.png"))
 
 
 def test_directives_sort_by_number(store: Store) -> None:

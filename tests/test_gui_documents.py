@@ -95,11 +95,19 @@ def test_bad_time_is_shown_in_the_dialog(app: QApplication, store: Store, qtbot:
     record_id = add_record(store, record_type=RecordType.INSPECTION, data=inspection())
     dialog = MinutesDialog(store, get_record(store, record_id=record_id))
     qtbot.addWidget(dialog)
+    dialog.show()
     type_text(dialog.start_time, "25:00")
+    dialog.copies.setFocus()
     dialog.preview()
     qtbot.waitUntil(lambda: bool(dialog.error.text()), timeout=20_000)
-    assert "start_time" in dialog.error.text()
+    # Named by its label on screen, not by the core's key, and the cursor is back in it.
+    assert dialog.error.text() == (
+        "Bắt đầu lúc: cần giờ viết dạng HH:MM, ví dụ 08:00. Sửa lại rồi thử lại."
+    )
+    assert "start_time" not in dialog.error.text()
+    assert dialog.start_time.hasFocus()
     assert dialog.previews == []
+    dialog.start_time.clear()  # nothing typed is left: closing asks nothing
 
 
 def test_report_figures_texts_and_issue(
@@ -221,7 +229,8 @@ def test_reports_open_on_the_last_ended_window_and_take_a_typed_range(
     assert page.period_key() == "2024-05-01..2024-05-31"
     page.show_figures()
     qtbot.waitUntil(lambda: bool(page.summary.text()), timeout=20_000)
-    assert "1 cuộc kiểm tra" in page.summary.text()
+    # The range is said once (it read "từ ngày 01/05/2024 … (từ 01/05/2024 …)").
+    assert page.summary.text().startswith("Từ ngày 01/05/2024 đến ngày 31/05/2024: 1 cuộc kiểm tra")
     type_text(page.recipients, "Thường trực Đảng ủy xã\nBan Tuyên giáo và Dân vận Thành ủy")
     saved: list[object] = []
     page.save_texts(then=lambda: saved.append(True))

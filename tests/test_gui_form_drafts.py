@@ -35,7 +35,7 @@ def _type_wrong_date(form: RecordForm, qtbot: QtBot) -> DateField:
 
 
 def test_a_wrong_date_is_kept_in_the_draft_as_typed(
-    window: MainWindow, store: Store, qtbot: QtBot, shots: Path
+    window: MainWindow, store: Store, qtbot: QtBot, tmp_path: Path
 ) -> None:
     form = new_form(window, qtbot, 0)
     field = _type_wrong_date(form, qtbot)
@@ -56,7 +56,7 @@ def test_a_wrong_date_is_kept_in_the_draft_as_typed(
     assert back.widget.text() == "31/02/2026"
     assert key in restored.invalid_keys, "the restored date is still marked wrong"
     assert back.error.isVisibleTo(restored) and back.error.text()
-    restored.grab().save(str(shots / "form-restored-wrong-date.png"))
+    restored.grab().save(str(tmp_path / "form-restored-wrong-date.png"))
     restored.done(0)
 
 

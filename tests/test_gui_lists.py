@@ -53,6 +53,31 @@ def test_lazy_models_pass_the_model_tester(
     qtmodeltester.check(page.model)  # type: ignore[attr-defined]
 
 
+def test_planned_records_are_blue_the_others_plain(
+    app: QApplication, store: Store, qtbot: QtBot
+) -> None:
+    add_record(
+        store,
+        record_type=RecordType.INSPECTION,
+        data=inspection(
+            title="Kế hoạch kiểm tra", status="planned", start_date="2026-12-10", end_date=None
+        ),
+    )
+    add_record(store, record_type=RecordType.INSPECTION, data=inspection(title="Đã kiểm tra"))
+    page = RecordListPage(store, RecordType.INSPECTION)
+    qtbot.addWidget(page)
+    page.reload()
+    wait_loaded(qtbot, page)
+    colours = {
+        page.model.index(row, 1).data(): page.model.index(row, 1).data(
+            Qt.ItemDataRole.ForegroundRole
+        )
+        for row in range(page.model.rowCount())
+    }
+    assert colours["Kế hoạch kiểm tra"].color().name() == "#1f5fa8"
+    assert colours["Đã kiểm tra"] is None
+
+
 def test_search_filters_as_you_type_ignoring_accents(
     app: QApplication, demo_store: Store, qtbot: QtBot
 ) -> None:

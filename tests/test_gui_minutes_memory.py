@@ -53,7 +53,7 @@ def test_issuing_remembers_the_people_and_a_refusal_does_not(store: Store) -> No
 
 
 def test_the_next_minutes_offer_the_last_people(
-    app: QApplication, store: Store, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, shots: Path
+    app: QApplication, store: Store, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     first = _inspection(store, "Kiểm tra việc thực hiện Quy chế dân chủ")
     issue_minutes(store, record_id=first, details=COMPLETE)
@@ -63,7 +63,7 @@ def test_the_next_minutes_offer_the_last_people(
     assert dialog.representative.text() == "Phạm Văn Long"
     assert dialog.representative_post.text() == "Bí thư Đảng ủy"
     assert dialog.start_time.text() == ""  # the times belong to each meeting
-    dialog.grab().save(str(shots / "minutes-prefilled.png"))
+    dialog.grab().save(str(tmp_path / "minutes-prefilled.png"))
     asked = answer_questions(monkeypatch, QMessageBox.StandardButton.Cancel)
     qtbot.keyClick(QApplication.focusWidget() or dialog, Qt.Key.Key_Escape)
     assert asked == [] and not dialog.isVisible(), "an offer alone is no change to ask about"

@@ -16,6 +16,7 @@ from tests import sync_fixtures
 from tests.gui_support import answer_questions, type_text
 from tests.samples import inspection
 from tests.sync_fixtures import Exchange
+from ui.forms.drafts import draft_key, list_drafts, load_draft
 from ui.forms.record_form import RecordForm
 from ui.main_window import MainWindow
 from ui.worker import wait_for_tasks
@@ -43,6 +44,16 @@ def _open(window: MainWindow, record_id: str, qtbot: QtBot) -> RecordForm:
     return form
 
 
+def _parent_with_a_child_record(exchange: Exchange, qtbot: QtBot) -> tuple[MainWindow, str]:
+    """The parent's main window, with a record the child sent (read only there)."""
+    record_id = exchange.add()
+    exchange.import_(exchange.export().path)
+    window = MainWindow(exchange.parent, get_office(exchange.parent))
+    qtbot.addWidget(window)
+    window.show()
+    return window, record_id
+
+
 def _texts(form: RecordForm) -> list[str]:
     assert form.notes is not None
     return [note.text for note in form.notes.notes]
@@ -51,11 +62,7 @@ def _texts(form: RecordForm) -> list[str]:
 def test_the_parent_adds_a_note_to_a_read_only_record_by_keyboard(
     exchange: Exchange, app: QApplication, qtbot: QtBot
 ) -> None:
-    record_id = exchange.add()
-    exchange.import_(exchange.export().path)
-    window = MainWindow(exchange.parent, get_office(exchange.parent))
-    qtbot.addWidget(window)
-    window.show()
+    window, record_id = _parent_with_a_child_record(exchange, qtbot)
     form = _open(window, record_id, qtbot)
     notes = form.notes
     assert form.read_only and notes is not None
@@ -114,3 +121,66 @@ def test_own_notes_are_edited_and_deleted_and_others_are_not(
     type_text(notes.editor, "Chưa lưu")
     form.reject()
     assert form.isVisible()
+
+
+def _reopened(store: Store, qtbot: QtBot) -> MainWindow:
+    """The next start: a new main window, which offers the drafts that were kept."""
+    again = MainWindow(store, get_office(store))
+    qtbot.addWidget(again)
+    again.show()
+    again.offer_drafts()
+    qtbot.waitUntil(lambda: bool(again.forms), timeout=10_000)
+    qtbot.waitExposed(again.forms[-1])
+    return again
+
+
+def test_closing_the_window_keeps_a_note_being_edited(
+    window: MainWindow, store: Store, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    record_id = add_record(store, record_type=RecordType.INSPECTION, data=inspection())
+    add_note(store, record_id=record_id, text="Ghi chú của tôi")
+    form = _open(window, record_id, qtbot)
+    notes = form.notes
+    assert notes is not None
+    notes.list.setCurrentRow(0)
+    notes.start_edit()
+    notes.editor.selectAll()
+    type_text(notes.editor, "Đã báo cáo Thường trực")
+    window.close()  # Alt+F4 or log-off, before Ctrl+Enter
+    assert not form.isVisible()
+    draft = load_draft(store.paths, draft_key(RecordType.INSPECTION.value, record_id))
+    assert draft is not None and draft.note == "Đã báo cáo Thường trực"
+    assert draft.state == {}, "the record itself was not changed: only the note is kept"
+
+    asked = answer_questions(monkeypatch, QMessageBox.StandardButton.Yes)
+    again = _reopened(store, qtbot)
+    assert asked and "bản nháp" in asked[0]
+    restored = again.forms[-1].notes
+    assert restored is not None
+    assert restored.editor.toPlainText() == "Đã báo cáo Thường trực"
+    _activate(again.forms[-1], qtbot)
+    restored.editor.setFocus()
+    qtbot.keyClick(restored.editor, Qt.Key.Key_Return, CTRL)  # saves the edit, adds none
+    qtbot.waitUntil(lambda: [n.text for n in restored.notes] == ["Đã báo cáo Thường trực"])
+    qtbot.waitUntil(lambda: list_drafts(store.paths) == [], timeout=3000)
+    again.forms[-1].done(0)
+    wait_for_tasks()
+
+
+def test_a_note_typed_on_another_offices_record_survives_closing(
+    exchange: Exchange, app: QApplication, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window, record_id = _parent_with_a_child_record(exchange, qtbot)
+    form = _open(window, record_id, qtbot)
+    assert form.read_only and form.notes is not None
+    type_text(form.notes.editor, "Đã chuyển Ban Tuyên giáo")
+    window.close()
+    answer_questions(monkeypatch, QMessageBox.StandardButton.Yes)
+    again = _reopened(exchange.parent, qtbot)
+    restored = again.forms[-1]
+    assert restored.read_only, "the draft of another office's record opens read only"
+    assert restored.notes is not None
+    assert restored.notes.editor.toPlainText() == "Đã chuyển Ban Tuyên giáo"
+    assert restored.fields["title"].get() == get_record(exchange.parent, record_id=record_id).title
+    restored.done(0)
+    wait_for_tasks()

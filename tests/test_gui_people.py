@@ -31,7 +31,7 @@ from ui.worker import wait_for_tasks
 
 
 def test_sign_in_by_keyboard_refuses_a_wrong_password(
-    app: QApplication, store: Store, qtbot: QtBot, shots: Path
+    app: QApplication, store: Store, qtbot: QtBot, tmp_path: Path
 ) -> None:
     add_user(store, name="quantri", roles=[Role.ADMIN, Role.HEAD], password="mat-khau-quan-tri")
     fresh = open_store(store.paths, actor="os-login")
@@ -44,7 +44,7 @@ def test_sign_in_by_keyboard_refuses_a_wrong_password(
     qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: "Sai tên người dùng" in dialog.message.text())
     assert dialog.isVisible() and not fresh.signed_in
-    dialog.grab().save(str(shots / "sign-in.png"))
+    dialog.grab().save(str(tmp_path / "sign-in.png"))
     assert dialog.password.text() == ""
     type_text(dialog.password, "mat-khau-quan-tri")
     qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
@@ -54,7 +54,7 @@ def test_sign_in_by_keyboard_refuses_a_wrong_password(
 
 
 def test_the_head_approves_from_the_waiting_queue(
-    window: MainWindow, store: Store, qtbot: QtBot, shots: Path
+    window: MainWindow, store: Store, qtbot: QtBot, tmp_path: Path
 ) -> None:
     record_id = add_record(store, record_type=RecordType.INSPECTION, data=inspection())
     submit_record(store, record_id=record_id)
@@ -71,7 +71,7 @@ def test_the_head_approves_from_the_waiting_queue(
     assert cell is not None and cell.text() == "trình duyệt"
     assert dialog.width() <= OFFICE_PC.width() and dialog.height() <= OFFICE_PC.height()
     window.resize(1366, 768)
-    dialog.grab().save(str(shots / "cho-duyet.png"))
+    dialog.grab().save(str(tmp_path / "cho-duyet.png"))
     dialog.approve()
     qtbot.waitUntil(lambda: "Đã duyệt 1 hồ sơ" in dialog.status.text())
     assert "Không có hồ sơ nào chờ duyệt" in dialog.status.text()
@@ -81,7 +81,7 @@ def test_the_head_approves_from_the_waiting_queue(
 
 
 def test_the_requested_report_and_its_deadline_on_the_home_screen(
-    app: QApplication, store: Store, qtbot: QtBot, shots: Path
+    app: QApplication, store: Store, qtbot: QtBot, tmp_path: Path
 ) -> None:
     with store.session() as session:
         session.add(
@@ -108,18 +108,18 @@ def test_the_requested_report_and_its_deadline_on_the_home_screen(
     qtbot.waitUntil(lambda: "hạn nộp ngày" in banner())
     assert "Báo cáo quý IV năm 2026" in banner()
     assert "(còn 10 ngày)" in banner()
-    window.grab().save(str(shots / "home-request.png"))
+    window.grab().save(str(tmp_path / "home-request.png"))
     review = ReviewReceived(store, window)
     qtbot.addWidget(review)
     review.show()
     qtbot.waitUntil(lambda: review.status.text() != "")
-    review.grab().save(str(shots / "review.png"))
+    review.grab().save(str(tmp_path / "review.png"))
     assert review.width() <= OFFICE_PC.width() and review.height() <= OFFICE_PC.height()
     wait_for_tasks()
 
 
 def test_the_clerk_submits_the_selected_record_by_keyboard(
-    window: MainWindow, store: Store, qtbot: QtBot, shots: Path
+    window: MainWindow, store: Store, qtbot: QtBot, tmp_path: Path
 ) -> None:
     record_id = add_record(store, record_type=RecordType.INSPECTION, data=inspection())
     page = window.lists[RecordType.INSPECTION]
@@ -135,11 +135,11 @@ def test_the_clerk_submits_the_selected_record_by_keyboard(
     wait_for_tasks()
     assert approval_of(store, record_id=record_id).status is ApprovalStatus.SUBMITTED
     window.resize(1366, 768)
-    window.grab().save(str(shots / "main-window.png"))
+    window.grab().save(str(tmp_path / "main-window.png"))
 
 
 def test_the_wizard_creates_the_first_administrator(
-    paths: DataPaths, qapp: QApplication, qtbot: QtBot, shots: Path
+    paths: DataPaths, qapp: QApplication, qtbot: QtBot, tmp_path: Path
 ) -> None:
     configure_application(qapp, paths)
     empty = open_store(paths, actor="os-login", create=True)
@@ -167,7 +167,7 @@ def test_the_wizard_creates_the_first_administrator(
     type_text(page.again, "mat-khau-quan-tri")
     wizard.next()
     assert "quantri" in wizard.summary_page.text.text()
-    wizard.grab().save(str(shots / "wizard-summary.png"))
+    wizard.grab().save(str(tmp_path / "wizard-summary.png"))
     created: list[object] = []
     wizard.office_created.connect(created.append)
     wizard.accept()

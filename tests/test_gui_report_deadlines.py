@@ -83,7 +83,7 @@ def test_the_deadline_status_counts_packages_after_the_request(exchange: Exchang
 
 
 def test_the_head_requests_a_report_and_sees_who_has_not_sent_it(
-    app: QApplication, exchange: Exchange, qtbot: QtBot, tmp_path: Path, shots: Path
+    app: QApplication, exchange: Exchange, qtbot: QtBot, tmp_path: Path
 ) -> None:
     parent = exchange.parent
     add_user(parent, name="quantri", roles=[Role.ADMIN], password="mat-khau-quan-tri")
@@ -118,7 +118,7 @@ def test_the_head_requests_a_report_and_sees_who_has_not_sent_it(
     type_text(dialog.deadline, due.strftime("%d/%m/%Y"))
     qtbot.keyClick(dialog.deadline, Qt.Key.Key_Tab)
     type_text(dialog.note, "Báo cáo kết quả công tác dân vận quý IV")
-    dialog.grab().save(str(shots / "request-report.png"))
+    dialog.grab().save(str(tmp_path / "request-report.png"))
     qtbot.keyClick(dialog.period, Qt.Key.Key_Return)
     # A clerk may not set requests: refused in Vietnamese, nothing written.
     qtbot.waitUntil(lambda: "không có quyền" in dialog.message.text())
@@ -146,7 +146,7 @@ def test_the_head_requests_a_report_and_sees_who_has_not_sent_it(
     assert states["10106"] == "chưa gửi — còn 10 ngày"
     assert states["10105"].startswith("đã gửi ngày")
     assert _cell(page, 0, 1) == "10106"  # who has not sent comes first
-    page.grab().save(str(shots / "who-has-not-reported.png"))
+    page.grab().save(str(tmp_path / "who-has-not-reported.png"))
     printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(tmp_path / "missing.pdf"))
@@ -163,7 +163,7 @@ def test_the_head_requests_a_report_and_sees_who_has_not_sent_it(
 
 
 def test_the_head_chooses_which_request_the_list_is_against(
-    app: QApplication, exchange: Exchange, qtbot: QtBot, tmp_path: Path, shots: Path
+    app: QApplication, exchange: Exchange, qtbot: QtBot, tmp_path: Path
 ) -> None:
     parent = exchange.parent
     set_request(parent, period="2026-Q3", deadline=date(2026, 10, 10), note="Quý III")
@@ -203,7 +203,7 @@ def test_the_head_chooses_which_request_the_list_is_against(
     qtbot.waitUntil(lambda: "2026-Q3" in page.missing_note.text())
     assert "Quý III" in page.missing_note.text()  # its own note
     assert _states(page)["10105"].startswith("đã gửi ngày")
-    page.grab().save(str(shots / "who-has-not-reported-choice.png"))
+    page.grab().save(str(tmp_path / "who-has-not-reported-choice.png"))
     document = page.missing_document().toPlainText()
     assert "2026-Q3" in document and "10/10/2026" in document
     qtbot.keyClick(combo, Qt.Key.Key_Up)  # back to the most recent: 10105 was not asked

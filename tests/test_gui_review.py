@@ -54,7 +54,7 @@ def _review_action(window: MainWindow) -> QAction:
 
 
 def test_a_commune_is_not_offered_the_review_of_offices_below(
-    window: MainWindow, qtbot: QtBot, shots: Path
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
 ) -> None:
     action = _review_action(window)
     assert not action.isEnabled()
@@ -70,11 +70,11 @@ def test_a_commune_is_not_offered_the_review_of_offices_below(
     for page in window.lists.values():
         assert page.view.isColumnHidden(OFFICE_COLUMN)
     window.resize(1366, 768)
-    window.grab().save(str(shots / "commune-list.png"))
+    window.grab().save(str(tmp_path / "commune-list.png"))
 
 
 def test_a_province_reviews_and_sees_whose_record_it_is(
-    app: QApplication, exchange: Exchange, qtbot: QtBot, shots: Path
+    app: QApplication, exchange: Exchange, qtbot: QtBot, tmp_path: Path
 ) -> None:
     window = MainWindow(exchange.parent, get_office(exchange.parent))
     qtbot.addWidget(window)
@@ -93,6 +93,6 @@ def test_a_province_reviews_and_sees_whose_record_it_is(
     inspections = window.lists[RecordType.INSPECTION]
     qtbot.waitUntil(lambda: not inspections.view.isColumnHidden(OFFICE_COLUMN))
     wait_loaded(qtbot, inspections)
-    window.grab().save(str(shots / "province-list-office-column.png"))
+    window.grab().save(str(tmp_path / "province-list-office-column.png"))
     assert all(not page.view.isColumnHidden(OFFICE_COLUMN) for page in window.lists.values())
     wait_for_tasks()

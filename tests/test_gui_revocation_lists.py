@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from dvdesk.services.store import Store
 from dvdesk.signatures.revocation_lists import list_crls
-from dvdesk.signatures.trust_roots import add_root
+from dvdesk.signatures.trust_roots import add_root, list_roots
 from tests.crl_fixtures import make_crl, make_intermediate
 from tests.gui_support import activate, answer_file_dialogs
 from tests.signature_fixtures import Authority, make_ca
@@ -158,3 +158,36 @@ def test_an_outdated_list_is_marked_in_the_table(
     qtbot.waitUntil(lambda: dialog.crls.table.rowCount() == 1, timeout=10_000)
     cell = dialog.crls.table.item(0, 2)
     assert cell is not None and cell.text().endswith("(quá hạn: cần lấy danh sách mới)")
+
+
+def test_stopping_trust_in_a_root_asks_first_and_no_keeps_it(
+    window: MainWindow,
+    store: Store,
+    ca: Authority,
+    qtbot: QtBot,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    dialog = _dialog(window, qtbot)
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=10_000)
+    dialog.table.setCurrentCell(0, 0)
+    asked: list[tuple[str, object]] = []
+    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
+
+    def question(*args: object) -> QMessageBox.StandardButton:
+        asked.append((str(args[2]), args[4] if len(args) > 4 else None))
+        return answers.pop(0)
+
+    monkeypatch.setattr(ask, "question", question)
+    qtbot.keyClick(dialog, Qt.Key.Key_B, Qt.KeyboardModifier.AltModifier)  # “&Bỏ tin cậy”
+    qtbot.waitUntil(lambda: len(asked) == 1)
+    wait_for_tasks()
+    assert [root.subject for root in list_roots(store)] == ["CA Ban Cơ yếu Chính phủ"]
+    assert "CA Ban Cơ yếu Chính phủ" in asked[0][0]
+    assert asked[0][1] == QMessageBox.StandardButton.No, "Enter alone must keep the root"
+    qtbot.keyClick(dialog, Qt.Key.Key_B, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 0, timeout=10_000)
+    assert list_roots(store) == []
+    assert dialog.status.text().startswith("Đã thôi tin cậy: CA Ban Cơ yếu Chính phủ. Chưa")
+    dialog.resize(1366, 768)
+    dialog.grab().save(str(tmp_path / "root-removed.png"))

@@ -48,7 +48,7 @@ def _fill(table: QTableWidget) -> None:
 
 @pytest.mark.parametrize("name", SCREENS)
 def test_tab_walks_out_of_every_table(
-    name: str, app: QApplication, store: Store, qtbot: QtBot, shots: Path
+    name: str, app: QApplication, store: Store, qtbot: QtBot, tmp_path: Path
 ) -> None:
     screen = SCREENS[name](store)
     qtbot.addWidget(screen)
@@ -71,5 +71,5 @@ def test_tab_walks_out_of_every_table(
         qtbot.keyClick(table, Qt.Key.Key_Tab)
         assert not table.hasFocus(), f"{name}: one Tab leaves the table"
         assert table.currentRow() == 1, f"{name}: Tab does not move the selection"
-    screen.grab().save(str(shots / f"tab-{name.replace(' ', '-')}.png"))
+    screen.grab().save(str(tmp_path / f"tab-{name.replace(' ', '-')}.png"))
     wait_for_tasks()

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtPrintSupport import QPrintDialog
 from PySide6.QtWidgets import QApplication, QDialog, QMenu, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
+from reportlab.lib.pagesizes import A4
 
 from dvdesk.domain.enums import RecordType
 from dvdesk.domain.people import Role
@@ -21,10 +23,14 @@ from dvdesk.services.people_light import lock_minutes
 from dvdesk.services.store import Store
 from dvdesk.services.users import add_user, list_users
 from tests.gui_support import answer_questions, type_text, wait_loaded
+from tests.test_gui_print import _pdf
+from ui import pdf_preview
 from ui.ask import confirm
+from ui.crash import CrashDialog, CrashHandler
 from ui.main_window import MainWindow
 from ui.modal import lock_state
 from ui.office_settings import OfficeSettingsDialog
+from ui.pdf_preview import PdfPreview
 from ui.screen import OFFICE_PC
 from ui.users import UserForm, UsersDialog
 from ui.worker import wait_for_tasks
@@ -95,17 +101,17 @@ def test_the_administrator_manages_users_by_keyboard(
     admin_store: Store,
     qtbot: QtBot,
     monkeypatch: pytest.MonkeyPatch,
-    shots: Path,
+    tmp_path: Path,
 ) -> None:
     window = signed_window
-    window.grab().save(str(shots / "main-signed-in.png"))
+    window.grab().save(str(tmp_path / "main-signed-in.png"))
     _menu_entry(window, qtbot, Qt.Key.Key_Q)  # "&Quản lý người dùng…"
     dialog = _users_dialog(window, qtbot)
     assert dialog.table.rowCount() == 2
     cells = [dialog.table.item(1, c).text() for c in range(4)]  # type: ignore[union-attr]
     assert cells == ["quantri", "Nguyễn Văn An", "quản trị, lãnh đạo", "được đăng nhập"]
     assert dialog.width() <= OFFICE_PC.width() and dialog.height() <= OFFICE_PC.height()
-    dialog.grab().save(str(shots / "users.png"))
+    dialog.grab().save(str(tmp_path / "users.png"))
 
     # Add a head: name, full name, role, the password typed twice (once wrongly first).
     qtbot.keyClick(dialog, Qt.Key.Key_T, ALT)  # "&Thêm người dùng…"
@@ -120,7 +126,7 @@ def test_the_administrator_manages_users_by_keyboard(
     assert "khác nhau" in form.message.text() and form.isVisible()
     form.again.clear()
     type_text(form.again, "mat-khau-truong-ban")
-    form.grab().save(str(shots / "user-add.png"))
+    form.grab().save(str(tmp_path / "user-add.png"))
     qtbot.keyClick(form.again, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: dialog.table.rowCount() == 3)
     assert "đã được thêm" in dialog.status.text()
@@ -196,7 +202,7 @@ def test_a_clerk_may_not_manage_users(
 
 
 def test_changing_my_own_password_asks_the_current_one(
-    signed_window: MainWindow, admin_store: Store, qtbot: QtBot, shots: Path
+    signed_window: MainWindow, admin_store: Store, qtbot: QtBot, tmp_path: Path
 ) -> None:
     window = signed_window
     _menu_entry(window, qtbot, Qt.Key.Key_M)  # "Đổi &mật khẩu…"
@@ -205,7 +211,7 @@ def test_changing_my_own_password_asks_the_current_one(
     type_text(form.current, "sai-mat-khau")
     type_text(form.password, "mat-khau-moi-nhe")
     type_text(form.again, "mat-khau-moi-nhe")
-    form.grab().save(str(shots / "own-password.png"))
+    form.grab().save(str(tmp_path / "own-password.png"))
     qtbot.keyClick(form.again, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: "Sai tên người dùng hoặc mật khẩu" in form.message.text())
     form.current.clear()
@@ -227,7 +233,7 @@ def test_idle_time_locks_and_the_password_unlocks_keeping_the_open_form(
     admin_store: Store,
     qtbot: QtBot,
     monkeypatch: pytest.MonkeyPatch,
-    shots: Path,
+    tmp_path: Path,
 ) -> None:
     window = signed_window
     window.new_record()
@@ -239,7 +245,7 @@ def test_idle_time_locks_and_the_password_unlocks_keeping_the_open_form(
     assert _data_hidden(window) and not form.isVisible()
     screen = window.idle_lock.screen
     assert screen is not None and screen.user.text() == "quantri"
-    window.grab().save(str(shots / "locked.png"))
+    window.grab().save(str(tmp_path / "locked.png"))
     # No shortcut reaches the hidden screens while locked.
     qtbot.keyClick(window, Qt.Key.Key_N, CTRL)
     assert len(window.forms) == 1
@@ -316,7 +322,7 @@ def test_the_lock_time_is_an_office_setting(admin_store: Store) -> None:
 
 
 def test_the_lock_time_is_set_in_the_office_settings_by_keyboard(
-    signed_window: MainWindow, admin_store: Store, qtbot: QtBot, shots: Path
+    signed_window: MainWindow, admin_store: Store, qtbot: QtBot, tmp_path: Path
 ) -> None:
     window = signed_window
     qtbot.keyClick(window, Qt.Key.Key_Comma, CTRL)
@@ -328,7 +334,7 @@ def test_the_lock_time_is_set_in_the_office_settings_by_keyboard(
     qtbot.keyClick(dialog.lock_minutes, Qt.Key.Key_A, CTRL)
     type_text(dialog.lock_minutes, "5")
     dialog.resize(1366, 700)
-    dialog.grab().save(str(shots / "office-settings-lock.png"))
+    dialog.grab().save(str(tmp_path / "office-settings-lock.png"))
     qtbot.keyClick(dialog.lock_minutes, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not dialog.isVisible())
     assert lock_minutes(admin_store) == 5
@@ -418,7 +424,7 @@ def _unlock_steps(window: MainWindow, qtbot: QtBot) -> list[Callable[[], object]
 
 
 def test_a_question_open_at_the_lock_is_hidden_then_asked_again(
-    signed_window: MainWindow, qtbot: QtBot, shots: Path
+    signed_window: MainWindow, qtbot: QtBot, tmp_path: Path
 ) -> None:
     window = signed_window
     seen: dict[str, QWidget] = {}
@@ -428,7 +434,7 @@ def test_a_question_open_at_the_lock_is_hidden_then_asked_again(
         if not isinstance(modal, QMessageBox) or not modal.isVisible():
             return False
         seen["box"] = modal
-        modal.grab().save(str(shots / "question-before-lock.png"))
+        modal.grab().save(str(tmp_path / "question-before-lock.png"))
         qtbot.keyClick(modal, Qt.Key.Key_L, CTRL)  # Ctrl+L from the question itself
         return True
 
@@ -436,7 +442,7 @@ def test_a_question_open_at_the_lock_is_hidden_then_asked_again(
         box = seen["box"]
         assert window.idle_lock.locked and not box.isVisible()
         assert QApplication.activeModalWidget() is None  # the lock screen takes the keys
-        window.grab().save(str(shots / "locked-over-question.png"))
+        window.grab().save(str(tmp_path / "locked-over-question.png"))
         screen = window.idle_lock.screen
         assert screen is not None
         focus = QApplication.focusWidget() or screen.password  # offscreen: no active window
@@ -454,7 +460,7 @@ def test_a_question_open_at_the_lock_is_hidden_then_asked_again(
         if QApplication.activeWindow() is not box:
             box.activateWindow()  # offscreen: a mnemonic needs the active window
             return False
-        box.grab().save(str(shots / "question-after-unlock.png"))
+        box.grab().save(str(tmp_path / "question-after-unlock.png"))
         qtbot.keyClick(box, Qt.Key.Key_C, ALT)  # "&Có"
         return True
 
@@ -491,3 +497,78 @@ def test_a_message_open_at_the_lock_is_shown_again_after_it(
     assert [box.text() for box in again] == [text]
     qtbot.keyClick(again[0], Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not again[0].isVisible())
+
+
+def test_the_crash_dialog_is_hidden_at_the_lock_and_shown_again_after_it(
+    signed_window: MainWindow, admin_store: Store, qtbot: QtBot
+) -> None:
+    """The crash details may quote the office's data: the lock hides them like a question,
+    and the same dialog comes back after the unlock, closed only by the user."""
+    window = signed_window
+    handler = CrashHandler(admin_store.paths)
+    seen: dict[str, QWidget] = {}
+
+    def crash_is_up() -> bool:
+        modal = QApplication.activeModalWidget()
+        if not isinstance(modal, CrashDialog) or not modal.isVisible():
+            return False
+        seen["dialog"] = modal
+        qtbot.keyClick(modal, Qt.Key.Key_L, CTRL)  # Ctrl+L from the crash dialog itself
+        return True
+
+    def hidden() -> bool:
+        assert not seen["dialog"].isVisible()
+        assert QApplication.activeModalWidget() is None  # the lock screen takes the keys
+        return True
+
+    def shown_again() -> bool:
+        dialog = seen["dialog"]
+        if QApplication.activeModalWidget() is not dialog or not dialog.isVisible():
+            return False
+        assert isinstance(dialog, CrashDialog) and "lỗi thử" in dialog.details.toPlainText()
+        dialog.reject()  # the user's “Đóng”
+        return True
+
+    script = _Script(
+        [crash_is_up, lambda: window.idle_lock.locked, hidden, *_unlock_steps(window, qtbot),
+         shown_again]
+    )  # fmt: skip
+    try:
+        raise RuntimeError("lỗi thử")
+    except RuntimeError as error:
+        handler(RuntimeError, error, error.__traceback__)
+    script.check()
+    assert not window.idle_lock.locked and not seen["dialog"].isVisible()
+
+
+def test_the_print_dialog_answered_at_the_locked_pc_prints_nothing(
+    signed_window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Windows' own print dialog cannot be hidden: it stays over the lock screen and ends
+    only when a button is pressed. Print pressed there while locked prints nothing; the
+    dialog is asked again after the unlock and only that answer prints."""
+    window = signed_window
+    preview = PdfPreview(_pdf([A4]), title="Báo cáo", file_name="bao-cao.pdf", parent=window)
+    preview.show()
+    printed: list[bool] = []  # locked or not, when the document went to the printer
+    asked: list[bool] = []  # locked or not, when the print dialog was answered
+    monkeypatch.setattr(
+        PdfPreview, "print_to", lambda _self, _p: printed.append(lock_state().locked)
+    )
+
+    class NativePrintDialog(QPrintDialog):
+        def exec(self) -> int:  # never shown as a Qt window, so the lock cannot hide it
+            if not asked:
+                window.idle_lock.lock()  # the idle time runs out while it is open
+                assert not preview.isVisible()
+            asked.append(lock_state().locked)
+            return int(QDialog.DialogCode.Accepted)  # “In”, by whoever is at the PC
+
+    monkeypatch.setattr(pdf_preview, "QPrintDialog", NativePrintDialog)
+    type_password = _unlock_steps(window, qtbot)[0]  # the unlock ends the dialog's wait
+    script = _Script([lambda: window.idle_lock.locked, type_password])
+    preview.print_dialog()
+    script.check()
+    assert not window.idle_lock.locked
+    assert asked == [True, False] and printed == [False]
+    preview.done(0)

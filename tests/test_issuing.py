@@ -85,8 +85,9 @@ def test_a_draft_leaves_the_register_untouched(
         ("start_time", "thời gian bắt đầu"),
         ("close_time", "thời gian kết thúc"),
         ("representative", "đại diện đơn vị được kiểm tra"),
-        ("conclusion", "KẾT LUẬN"),
-        ("place", "địa điểm"),
+        # What comes from the record names the record's field the clerk must fill in.
+        ("conclusion", "nội dung kết luận (ô “Kết luận” của hồ sơ, mục IV. KẾT LUẬN)"),
+        ("place", "địa điểm (ô “Địa điểm” của hồ sơ)"),
     ],
 )
 def test_minutes_with_anything_missing_are_refused(

@@ -253,3 +253,43 @@ def test_an_office_below_with_only_old_items_still_gets_its_row(store: Store) ->
     assert [row[1:3] for row in summary.rows[2:]] == [["00009", "2"], ["Tổng cộng", "2"]]
     assert any("không có kiến nghị quá hạn chưa giải quyết" in t for t in _texts(appendix))
     assert len(below.rows) == 1 + 1 + 2  # header, the office's row, its two items
+
+
+def _grouped_grid(groups: int) -> Grid:
+    """Groups of a bold heading row (spanning the table) and three item rows."""
+    rows: list[list[str]] = [["TT", "Nội dung kiến nghị", "Hạn"]]
+    spans, bold = [], []
+    for group in range(groups):
+        bold.append(len(rows))
+        spans.append((0, len(rows), 2, len(rows)))
+        rows.append([f"Nhóm {group}", "", ""])
+        rows += [[str(item), f"Mục {group}.{item}", "30/06/2022"] for item in range(1, 4)]
+    return Grid(widths=[0.1, 0.7, 0.2], rows=rows, spans=spans, bold_rows=bold, left_columns=2)
+
+
+def test_a_group_heading_is_never_left_alone_at_a_page_foot(store: Store, tmp_path: Path) -> None:
+    """Whatever text comes before the table, each heading row shares its page with its
+    group's first row (PDF), and Word is told to keep it with that row."""
+    base = draft_report(store, figures=_province(store), on=ON)
+    grid = _grouped_grid(18)
+    orphans_possible = 0
+    for filler in range(0, 24):
+        blocks = [Text(value=f"Đoạn {n}: nội dung báo cáo.") for n in range(filler)]
+        document = base.model_copy(update={"blocks": [*blocks, grid], "appendices": []})
+        pdf = tmp_path / f"bc{filler}.pdf"
+        pdf.write_bytes(render_pdf(document))
+        pages = pdf_text(pdf).split("\f")
+        for group in range(18):
+            heading = next(n for n, page in enumerate(pages) if f"Nhóm {group}\n" in page)
+            first = next(n for n, page in enumerate(pages) if f"Mục {group}.1\n" in page)
+            assert heading == first, f"'Nhóm {group}' alone at a page foot ({filler} paragraphs)"
+            orphans_possible += pages[heading].count("Mục") > 0
+    assert orphans_possible  # the table did cross pages
+    word = docx.Document(io.BytesIO(render_docx(base.model_copy(update={"blocks": [grid]}))))
+    table = next(t for t in word.tables if t.rows[0].cells[0].text == "TT")
+    kept = [
+        index
+        for index, row in enumerate(table.rows)
+        if all(p.paragraph_format.keep_with_next for p in row.cells[0].paragraphs)
+    ]
+    assert kept == grid.bold_rows

@@ -66,7 +66,10 @@ def test_bad_periods_are_refused_with_a_vietnamese_message(bad: str) -> None:
 def test_a_reversed_range_is_refused() -> None:
     with pytest.raises(ValidationFailed) as error:
         parse_period("2022-03-01..2022-01-01")
-    assert "kết thúc" in error.value.message
+    assert error.value.message == (
+        "Kỳ báo cáo kết thúc (01/01/2022) trước khi bắt đầu (01/03/2022). Hãy đổi chỗ hai "
+        "ngày, hoặc sửa lại một trong hai ngày, rồi thử lại."
+    )
 
 
 def test_previous_year_of_a_leap_day_window() -> None:

@@ -14,6 +14,7 @@ HEAVY = (
     "openpyxl",
     "cryptography",
     "babel",
+    "email",  # importlib.metadata's: the version is read only for --version and About
 )
 
 SCRIPT = """

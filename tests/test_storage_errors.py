@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import sqlite3
 from pathlib import Path
 
@@ -12,7 +13,13 @@ from dvdesk.errors import StorageError
 from dvdesk.paths import DataPaths
 from dvdesk.services.records import add_record, list_records
 from dvdesk.services.store import Store, storage_message
+from dvdesk.sync.container import PackageWriter
+from tests import sync_fixtures
 from tests.samples import inspection
+from tests.sync_fixtures import Exchange
+
+exchange_template = sync_fixtures.exchange_template
+exchange = sync_fixtures.exchange
 
 
 def _failure(kind: type[sqlite3.Error], code: int) -> sqlite3.Error:
@@ -88,3 +95,42 @@ def test_unopenable_database_is_reported(tmp_path: Path) -> None:
     with pytest.raises(StorageError) as raised:
         open_store(paths, actor="x", create=True)
     assert str(paths.database) in raised.value.message or "dvdesk init" in raised.value.message
+
+
+@pytest.mark.parametrize(
+    ("error", "reason"),
+    [
+        (OSError(5, "Input/output error"), "USB bị rút ra"),
+        (OSError(2, "No such file or directory"), "USB bị rút ra"),
+        (OSError(13, "Permission denied"), "chỉ đọc"),
+        (OSError(30, "Read-only file system"), "chỉ đọc"),
+        (OSError(71, "Protocol error"), "lỗi hệ thống số 71"),
+    ],
+)
+def test_system_reasons_are_said_in_vietnamese(error: OSError, reason: str) -> None:
+    """A stick pulled out mid-export showed "… .part: Input/output error." (English)."""
+    message = storage_message(error, Path("E:/dvdesk-10105-01-000005.dvpkg"))
+    assert message is not None
+    assert reason in message
+    assert error.strerror is not None and error.strerror not in message
+
+
+def test_a_stick_pulled_mid_export_is_said_plainly_and_nothing_is_numbered(
+    exchange: Exchange, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    exchange.add()
+    writes = PackageWriter.add
+
+    def pulled(*_args: object, **_kwargs: object) -> None:
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(PackageWriter, "add", pulled)
+    with pytest.raises(StorageError) as error:
+        exchange.export()
+    assert error.value.message == (
+        f"Không đọc hoặc ghi được {exchange.stick / 'dvdesk-10105-01-000001.dvpkg'}: thư mục "
+        "hoặc ổ đĩa không còn nữa (USB bị rút ra?). Hãy kiểm tra thư mục rồi thử lại."
+    )
+    assert list(exchange.stick.iterdir()) == []
+    monkeypatch.setattr(PackageWriter, "add", writes)  # the stick is back
+    assert exchange.export().sequence == 1

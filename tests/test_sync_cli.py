@@ -138,7 +138,9 @@ def test_revoked_office_is_refused(run: Runner, offices: tuple[Path, Path, Path]
     child, parent, stick = offices
     _add(run, child, "Kiểm tra")
     assert run(child, "export", "--out", str(stick)).code == 0
-    assert run(parent, "units", "revoke", "10105").code == 0
+    digits = run(child, "keys", "fingerprint").out.strip()
+    revoked = run(parent, "units", "revoke", "10105")
+    assert revoked.code == 0 and digits in revoked.out  # the key named as read by phone
     result = run(parent, "import", *map(str, stick.glob("*.dvpkg")))
     assert result.code != 0 and "thu hồi" in result.err
 
@@ -235,6 +237,8 @@ def test_enrol_twice_confirm_and_reenrol(
     before = database_digest(DataPaths(parent))
     done = run(parent, "units", "reenroll", str(stick / "fresh.dvkey"))
     assert done.code == 0, done.err
+    digits = run(fresh, "keys", "fingerprint").out.strip()
+    assert digits in done.out.splitlines()[0]  # the key named as read by phone
     assert database_digest(DataPaths(parent)) != before
     units = run(parent, "units", "list", "--json").json()
     assert [u["code"] for u in units if not u["revoked"]] == ["10105"]

@@ -290,21 +290,28 @@ def test_a_rotation_retires_the_old_key_at_both_levels(
     stolen = write_members(tmp_path / "stolen.dvpkg", members)
     refusal = _refused(hierarchy.province, stolen, Reason.KEY_RETIRED)
     assert "khoá đã thay" in refusal.message
-    # … and at the centre, even when a relay forwards it and vouches for the old key again.
-    outer = read_members(_relay(hierarchy, title="Gói bốn"))
-    outer_manifest = manifest_of(outer)
-    for key in outer_manifest["delegations"][0]["keys"]:
-        key["last_sequence"] = None
-    outer = resign(hierarchy.province, outer, outer_manifest)
-    outer = _with_relayed(hierarchy.province, outer, _relayed_name(outer), stolen.read_bytes())
-    outer_manifest = manifest_of(outer)
-    outer_manifest["relayed"][0].update(sequence=3, package_hash=sha256_hex(raw))
-    outer = resign(hierarchy.province, outer, outer_manifest)
-    _refused(
-        hierarchy.centre,
-        write_members(tmp_path / "relayed-stolen.dvpkg", outer),
-        Reason.KEY_RETIRED,
-    )
+    # … and at the centre, however the relay forwards it: as it is, vouching for the old key
+    # again (no last package), or calling the old key revoked. Each message names the old
+    # key by the digits read by phone, never by its internal id.
+    old_digits = keys.card_fingerprint(old)
+    outer_package = _relay(hierarchy, title="Gói bốn")
+    for name, change, reason in (
+        ("as-is", lambda _key: None, Reason.KEY_RETIRED),
+        ("vouched", lambda key: key.update(last_sequence=None), Reason.KEY_RETIRED),
+        ("revoked", lambda key: key.update(revoked=True), Reason.REVOKED_KEY),
+    ):
+        outer = read_members(outer_package)
+        outer_manifest = manifest_of(outer)
+        change(outer_manifest["delegations"][0]["keys"][0])  # the old key comes first
+        outer = resign(hierarchy.province, outer, outer_manifest)
+        outer = _with_relayed(hierarchy.province, outer, _relayed_name(outer), stolen.read_bytes())
+        outer_manifest = manifest_of(outer)
+        outer_manifest["relayed"][0].update(sequence=3, package_hash=sha256_hex(raw))
+        outer = resign(hierarchy.province, outer, outer_manifest)
+        refusal = _refused(
+            hierarchy.centre, write_members(tmp_path / f"relayed-{name}.dvpkg", outer), reason
+        )
+        assert old_digits in refusal.message and old.key_id not in refusal.message, name
 
 
 def test_a_revocation_is_seen_at_both_levels(hierarchy: Hierarchy, tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ import pytest
 
 from dvdesk.services.attachments import add_attachment
 from dvdesk.services.records import list_records
+from dvdesk.sync import keys
 from dvdesk.sync.apply import import_package
 from dvdesk.sync.format import canonical_json, sha256_hex, unb64
 from dvdesk.sync.policy import set_encryption_required
@@ -160,3 +161,18 @@ def test_a_parent_can_require_encryption_and_its_receipts_carry_the_rule(
     summary = import_package(exchange.parent, path=again.path, passphrase=PASSPHRASE)
     assert summary.new == 1
     assert len(list_records(exchange.parent)) == 2
+
+
+def test_a_package_for_a_replaced_key_names_it_by_its_digits(exchange: Exchange) -> None:
+    """The refusal tells the clerk which key by the digits read by phone, not by its id."""
+    exchange.add()
+    path = exchange.export(encrypt=True).path
+    old = keys.active_key(exchange.parent)
+    keys.rotate_keys(exchange.parent, passphrase=PASSPHRASE)
+    before = table_dump(exchange.parent.paths)
+    with pytest.raises(Refused) as refused:
+        import_package(exchange.parent, path=path, passphrase=PASSPHRASE)
+    assert refused.value.reason is Reason.CANNOT_DECRYPT
+    message = refused.value.message
+    assert keys.card_fingerprint(old) in message and old.key_id not in message
+    assert table_dump(exchange.parent.paths) == before

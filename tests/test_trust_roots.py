@@ -12,9 +12,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from dvdesk.errors import UserError
+from dvdesk.errors import NotFound, UserError
 from dvdesk.services.store import Store
-from dvdesk.signatures.trust_roots import add_root, list_roots, preview_root
+from dvdesk.signatures.trust_roots import add_root, list_roots, preview_root, remove_root
 from dvdesk.sync.refusals import Refused
 from tests.gui_support import activate, answer_file_dialogs
 from tests.signature_fixtures import make_ca
@@ -31,6 +31,20 @@ def test_a_root_is_shown_before_it_is_trusted(store: Store, tmp_path: Path) -> N
     assert list_roots(store) == []  # looking changes nothing
     added = add_root(store, path=root, expected=shown.fingerprint)
     assert [listed.fingerprint for listed in list_roots(store)] == [added.fingerprint]
+
+
+def test_a_root_is_removed_only_by_a_prefix_naming_it_alone(store: Store, tmp_path: Path) -> None:
+    root = tmp_path / "root.pem"
+    root.write_bytes(make_ca("CA Ban Cơ yếu").pem)
+    added = add_root(store, path=root)
+    with pytest.raises(UserError, match="ít nhất 8 ký tự"):
+        remove_root(store, fingerprint_prefix=added.fingerprint[:7])
+    with pytest.raises(NotFound, match="ffffffffff"):
+        remove_root(store, fingerprint_prefix="FF:FF:FF:FF:FF")  # colons and case ignored
+    assert len(list_roots(store)) == 1  # refusals remove nothing
+    spaced = ":".join(added.fingerprint[i : i + 2] for i in range(0, 16, 2)).upper()
+    assert remove_root(store, fingerprint_prefix=spaced).subject == "CA Ban Cơ yếu"
+    assert list_roots(store) == []
 
 
 def test_a_file_swapped_after_it_was_shown_is_refused(store: Store, tmp_path: Path) -> None:

@@ -22,7 +22,8 @@ from tests.conftest import CliRunner
 from tests.test_backup import table_rows
 
 # Columns derived from others, recomputed by an upgrade when their rules change.
-DERIVED = frozenset({("record", "title_sort")})
+# (The office's own org_unit name takes the newest profile's name: checked below.)
+DERIVED = frozenset({("record", "title_sort"), ("org_unit", "name")})
 SAVED = sorted((Path(__file__).parent / "data" / "schemas").glob("*.sqlite3"))
 OLDER = [path for path in SAVED if path.stem != SCHEMA_HEAD]
 
@@ -283,3 +284,31 @@ def test_upgraded_records_sort_by_their_approval(
             assert places == sorted(places), record_type
     finally:
         store.close()
+
+
+def _unit_names(database: Path) -> dict[tuple[str, str], str]:
+    connection = sqlite3.connect(database)
+    try:
+        rows = connection.execute("SELECT relation, code, name FROM org_unit").fetchall()
+    finally:
+        connection.close()
+    return {(str(relation), str(code)): str(name) for relation, code, name in rows}
+
+
+@pytest.mark.parametrize("old_install", OLDER, ids=[p.stem for p in OLDER], indirect=True)
+def test_an_office_renamed_before_the_upgrade_shows_its_new_name(
+    old_install: Path, paths: DataPaths, cli: CliRunner
+) -> None:
+    """Renames made before a rename renamed the office's org_unit row left the old name in
+    the lists: the upgrade gives the row the newest profile's name; other units keep theirs."""
+    before = _unit_names(paths.database)
+    connection = sqlite3.connect(paths.database)
+    (newest,) = connection.execute(
+        "SELECT full_name FROM office_profile ORDER BY valid_from DESC LIMIT 1"
+    ).fetchone()
+    connection.close()
+    [own] = [key for key in before if key[0] == "self"]
+    assert before[own] != newest, "the saved database has no stale name to test with"
+    assert cli("record", "list").code == 0  # upgrades
+    after = _unit_names(paths.database)
+    assert after == {**before, own: newest}

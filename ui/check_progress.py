@@ -21,6 +21,9 @@ def stage_text(stage: StartupStage, percent: int) -> str:
     return _("Making today's backup ({percent}%); you can keep working.").format(percent=percent)
 
 
+POSTPONED_MS = 20_000
+
+
 class CheckProgress(QObject):
     """Call :meth:`report` from any thread; the text shows on the GUI thread."""
 
@@ -39,6 +42,18 @@ class CheckProgress(QObject):
         self.last = stage_text(stage, percent)
         if isinstance(self.window, QMainWindow):
             self.window.statusBar().showMessage(self.last)
+
+    def postponed(self) -> None:
+        """The database was held by another program: no check today, and no alarm."""
+        self.last = ""
+        if isinstance(self.window, QMainWindow):
+            self.window.statusBar().showMessage(
+                _(
+                    "The database could not be checked now because another program is using "
+                    "it; dvdesk checks it again the next time it opens."
+                ),
+                POSTPONED_MS,
+            )
 
     def finish(self) -> None:
         if isinstance(self.window, QMainWindow) and self.last:

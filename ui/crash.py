@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from dvdesk.errors import UserError
 from dvdesk.i18n import _
 from dvdesk.paths import DataPaths
+from ui.modal import run_modal
 from ui.screen import fit_to_screen
 
 log = logging.getLogger("dvdesk.ui")
@@ -117,7 +118,11 @@ class CrashHandler:
         self._busy = True
         try:
             tail = _log_tail(self.paths.log_file) or report
-            CrashDialog(tail, crash_file, QApplication.activeWindow()).exec()
+            dialog = CrashDialog(tail, crash_file, QApplication.activeWindow())
+            # Lock-aware: the lock screen hides it (the details may quote the office's
+            # data) and it comes back after the unlock; only the user closes it.
+            run_modal(dialog)
+            dialog.deleteLater()  # it has a parent, which would keep it otherwise
         finally:
             self._busy = False
 

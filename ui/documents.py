@@ -33,9 +33,10 @@ from PySide6.QtWidgets import (
 
 from dvdesk.clock import today
 from dvdesk.documents.settings import DocumentSettings, SignerChoice, get_document_settings
+from dvdesk.documents.wording import with_dates
 from dvdesk.domain.enums import RecordType
 from dvdesk.domain.record_view import RecordView
-from dvdesk.errors import UserError
+from dvdesk.errors import UserError, ValidationFailed
 from dvdesk.formatting import number, sentence
 from dvdesk.i18n import N_, _
 from dvdesk.services.report_recipients import get_default_recipients
@@ -264,21 +265,29 @@ class MinutesDialog(QDialog):
         self.start_time.setPlaceholderText(_("e.g. {example}").format(example="08:00"))
         self.close_time = QLineEdit()
         self.close_time.setPlaceholderText(_("e.g. {example}").format(example="11:30"))
-        form.addRow(_("Meeting"), self.kind)
-        form.addRow(_("Layout"), self.template)
-        form.addRow(_("Note-taker"), self.note_taker)
-        form.addRow(_("Note-taker's post"), self.note_taker_post)
-        form.addRow(_("Started at"), self.start_time)
-        form.addRow(_("Closed at"), self.close_time)
         self.representative = QLineEdit()
         self.representative_post = QLineEdit()
-        if record.type is not RecordType.DIALOGUE:
-            form.addRow(_("Signs for the organisation"), self.representative)
-            form.addRow(_("Representative's post"), self.representative_post)
         self.copies = QSpinBox()
         self.copies.setRange(1, 50)
         self.copies.setValue(2)
-        form.addRow(_("Copies made"), self.copies)
+        # Each detail's key (as the core names it in its messages), label and widget.
+        rows: list[tuple[str, str, QWidget]] = [
+            ("kind", _("Meeting"), self.kind),
+            ("template", _("Layout"), self.template),
+            ("note_taker", _("Note-taker"), self.note_taker),
+            ("note_taker_post", _("Note-taker's post"), self.note_taker_post),
+            ("start_time", _("Started at"), self.start_time),
+            ("close_time", _("Closed at"), self.close_time),
+        ]
+        if record.type is not RecordType.DIALOGUE:
+            rows += [
+                ("representative", _("Signs for the organisation"), self.representative),
+                ("representative_post", _("Representative's post"), self.representative_post),
+            ]
+        rows.append(("copies", _("Copies made"), self.copies))
+        self.rows = {key: (label, widget) for key, label, widget in rows}
+        for _key, label, widget in rows:
+            form.addRow(label, widget)
         return form
 
     def _buttons(self) -> QDialogButtonBox:
@@ -306,6 +315,18 @@ class MinutesDialog(QDialog):
         }
 
     def _failed(self, error: UserError) -> None:
+        """A detail typed wrong is named by its label, and the cursor goes back to it."""
+        if isinstance(error, ValidationFailed) and error.problems:
+            key, problem = error.problems[0]
+            if key in self.rows:
+                label, widget = self.rows[key]
+                self.error.setText(
+                    _("{label}: {problem}. Correct it, then try again.").format(
+                        label=label, problem=problem.rstrip(".")
+                    )
+                )
+                widget.setFocus()
+                return
         self.error.setText(app_text(error.message))
 
     def _show(self, pdf: bytes, *, title: str, note: str, name: str) -> None:
@@ -589,13 +610,18 @@ class ReportsPage(QWidget):
             totals = figures.totals
             self.summary.setText(
                 _(
-                    "{period} ({start} – {end}): {inspections} inspections of {inspected} "
-                    "organisations; {supervisions} supervisions of {supervised}; {dialogues} "
-                    "dialogue sessions with {attendees} citizens."
+                    "{period}: {inspections} inspections of {inspected} organisations; "
+                    "{supervisions} supervisions of {supervised}; {dialogues} dialogue "
+                    "sessions with {attendees} citizens."
                 ).format(
-                    period=figures.period.label,
-                    start=figures.period.start.strftime("%d/%m/%Y"),
-                    end=figures.period.end.strftime("%d/%m/%Y"),
+                    # A range's name is its dates already: they are not said twice.
+                    period=sentence(
+                        with_dates(
+                            figures.period.label,
+                            figures.period.start.strftime("%d/%m/%Y"),
+                            figures.period.end.strftime("%d/%m/%Y"),
+                        )
+                    ),
                     inspections=number(totals.inspection.sessions),
                     inspected=number(totals.inspection.subjects),
                     supervisions=number(totals.supervision.sessions),

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from dvdesk.clock import today
-from dvdesk.errors import UserError
+from dvdesk.errors import NotFound, UserError
 from dvdesk.formatting import number, short_date
 from dvdesk.i18n import _
 from dvdesk.services.office_view import OfficeView
@@ -854,6 +854,15 @@ class ExchangePage(QWidget):
         def call(
             progress: Callable[[int, int], None], cancel: Callable[[], bool]
         ) -> tuple[ExportResult, HeldBack]:
+            # The clerk chose a folder: gone now (stick pulled), the core would take its
+            # name for the package's file name and write beside it.
+            if not Path(folder).is_dir():
+                raise NotFound(
+                    _(
+                        "The folder {folder} does not exist. Plug in the USB stick or choose "
+                        "another folder."
+                    ).format(folder=folder)
+                )
             result = export_package(
                 self.store,
                 out=Path(folder),

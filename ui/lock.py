@@ -198,7 +198,7 @@ class IdleLock(QObject):
         if self.locked:
             return
         self.timer.stop()
-        lock_state().locked = True
+        lock_state().lock()
         for form in window.forms:
             form.snapshot()  # the draft on disk has the last keystrokes
         self._hidden = put_away(window, self.screen)

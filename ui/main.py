@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from dvdesk.cli.main import main as cli_main
-from dvdesk.selfcheck import Check, register_check
 
 
 def _open_gui(data_dir: str | None) -> int:
@@ -45,9 +44,14 @@ def check_qt(work: Path) -> str:
     return f"Qt platform {app.platformName()}"
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def _add_qt_check() -> None:
+    from dvdesk.selfcheck import Check, register_check  # noqa: PLC0415 - only for --self-check
+
     register_check(Check("qt", check_qt))
-    return cli_main(argv, open_gui=_open_gui)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return cli_main(argv, open_gui=_open_gui, before_self_check=_add_qt_check)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
@@ -22,11 +22,12 @@ from PySide6.QtWidgets import (
 from dvdesk.domain.enums import RecordType
 from dvdesk.domain.people import ApprovalStatus
 from dvdesk.errors import UserError
-from dvdesk.formatting import local_time
+from dvdesk.formatting import local_time, short_date
 from dvdesk.i18n import _, current_language, set_language
 from dvdesk.services.office_view import OfficeView
 from dvdesk.services.people_light import lock_minutes
 from dvdesk.services.store import Store
+from dvdesk.text import shown
 from ui import ask, people_menu
 from ui.ask import confirm
 from ui.crash import show_error
@@ -462,11 +463,8 @@ class MainWindow(QMainWindow):
         def load() -> tuple[RecordView, RecordWriter, Draft | None]:
             record = get_record(self.store, record_id=record_id)
             writer = record_writer(self.store, record_id=record_id)
-            draft = (
-                load_draft(self.store.paths, draft_key(record.type, record_id))
-                if writer.own
-                else None  # another office's record: read only, no draft
-            )
+            # Another office's record is read only: its draft holds only a typed note.
+            draft = load_draft(self.store.paths, draft_key(record.type, record_id))
             return record, writer, draft
 
         def done(loaded: tuple[RecordView, RecordWriter, Draft | None]) -> None:
@@ -521,9 +519,9 @@ class MainWindow(QMainWindow):
     def offer_drafts(self) -> None:
         """At start-up: reopen forms whose drafts survived a crash (read on the worker)."""
 
-        def reopen(found: list[tuple[Draft, RecordView | None]]) -> None:
-            for draft, record in found:
-                self._open_form(RecordType(draft.record_type), record, draft)
+        def reopen(found: list[SurvivingDraft]) -> None:
+            for draft, record, owner_name in found:
+                self._open_form(RecordType(draft.record_type), record, draft, owner_name=owner_name)
 
         run_in_background(
             lambda: _surviving_drafts(self.store),
@@ -582,15 +580,18 @@ class MainWindow(QMainWindow):
 
         page = self.current_list()
         record_id = self._need_selection()
-        if page is None or record_id is None:
+        row = page.current_row() if page is not None else None
+        if page is None or record_id is None or row is None:
             return
+        # Named, with its date: the row the cursor is on may not be the one the clerk meant.
         if not confirm(
             self,
             title=_("Delete record?"),
             text=_(
-                "Delete the selected record? It disappears from lists and reports; it is kept "
-                "as deleted so the deletion also reaches the level above."
-            ),
+                "Delete “{title}” ({date})? It disappears from lists and reports; it is kept "
+                "as deleted so the deletion also reaches the level above. A deleted record "
+                "cannot be brought back."
+            ).format(title=shown(row.title, limit=120), date=short_date(row.start_date)),
         ):
             return
         run_in_background(
@@ -760,19 +761,28 @@ class MainWindow(QMainWindow):
         return answer == QMessageBox.StandardButton.Discard
 
 
-def _surviving_drafts(store: Store) -> list[tuple[Draft, RecordView | None]]:
+class SurvivingDraft(NamedTuple):
+    draft: Draft
+    record: RecordView | None
+    owner_name: str | None  # another office's record: opened read only, with its typed note
+
+
+def _surviving_drafts(store: Store) -> list[SurvivingDraft]:
     """Drafts left by a crash, each with its record (drafts of deleted records are skipped)."""
-    found: list[tuple[Draft, RecordView | None]] = []
+    found: list[SurvivingDraft] = []
     for draft in list_drafts(store.paths):
         record: RecordView | None = None
+        owner_name: str | None = None
         if draft.record_id is not None:
             # Only here: the records service loads SQLAlchemy and pydantic (seconds on a
             # busy PC), which a start without drafts must not wait for.
-            from dvdesk.services.records import get_record  # noqa: PLC0415
+            from dvdesk.services.records import get_record, record_writer  # noqa: PLC0415
 
             try:
                 record = get_record(store, record_id=draft.record_id)
+                writer = record_writer(store, record_id=draft.record_id)
             except UserError:
                 continue
-        found.append((draft, record))
+            owner_name = None if writer.own else writer.name
+        found.append(SurvivingDraft(draft, record, owner_name))
     return found

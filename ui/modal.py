@@ -5,6 +5,10 @@ opened it would take that for "Cancel" (or, for a question, "No"). The lock scre
 hide every dialog, so dialogs are run through :func:`run_modal`: when the lock put the
 dialog away, it waits for the unlock and opens the same dialog again, in the state it
 had, and only an answer the user gave returns.
+
+A native dialog (Windows' print dialog) cannot be hidden: it stays on screen over the
+lock and its wait ends only when one of its buttons is pressed. An answer given while
+a lock happened is not the signed-in user's: it is dropped and the dialog asked again.
 """
 
 from __future__ import annotations
@@ -28,6 +32,11 @@ class LockState(QObject):
     def __init__(self) -> None:
         super().__init__()
         self.locked = False
+        self.locks = 0  # how many times the screen was locked: a lock in between shows
+
+    def lock(self) -> None:
+        self.locked = True
+        self.locks += 1
 
     def release(self) -> None:
         self.locked = False
@@ -49,8 +58,9 @@ def run_modal(dialog: QDialog) -> int:
     dialog.setProperty(RUNNING, True)
     try:
         while True:
+            locks = state.locks
             result = dialog.exec()
-            if not dialog.property(PUT_AWAY):
+            if not dialog.property(PUT_AWAY) and state.locks == locks:
                 return result
             dialog.setProperty(PUT_AWAY, False)
             if state.locked:

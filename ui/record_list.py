@@ -5,6 +5,7 @@ from __future__ import annotations
 from array import array
 from collections.abc import Callable, Sequence
 from datetime import date
+from functools import cache
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -71,6 +72,12 @@ def record_columns(
             _("Office"), lambda r: office_names.get(r.office_code, r.office_code), order="office"
         ),
     ]
+
+
+@cache
+def _planned_brush() -> QBrush:
+    """Planned records in blue; one brush for every cell that asks (painting asks often)."""
+    return QBrush(QColor("#1f5fa8"))
 
 
 class RecordListPage(ListPage[RecordSummary]):
@@ -180,7 +187,7 @@ class RecordListPage(ListPage[RecordSummary]):
 
     def decorate(self, row: RecordSummary, role: int) -> Any:
         if role == Qt.ItemDataRole.ForegroundRole and row.status == RecordStatus.PLANNED:
-            return QBrush(QColor("#1f5fa8"))
+            return _planned_brush()
         return None
 
     def select_record(self, record_id: str) -> None:

@@ -31,10 +31,10 @@ from dvdesk.errors import UserError
 from dvdesk.formatting import short_date
 from dvdesk.i18n import N_, _
 from dvdesk.services.store import Store
-from dvdesk.signatures.revocation_lists import CrlInfo, UnknownIssuer, summary
-from ui import ask
+from dvdesk.signatures.revocation_lists import CrlInfo, UnknownIssuer, remove_crl, summary
 from ui.files import FileKind, open_file
 from ui.modal import run_modal
+from ui.removal import remove_after_asking, selected_row
 from ui.worker import run_in_background
 
 
@@ -207,26 +207,19 @@ class RevocationListsBox(QGroupBox):
         )
 
     def remove_selected(self) -> None:
-        row = self.table.currentRow()
-        if not 0 <= row < len(self.lists):
+        info = selected_row(self.table, self.lists)
+        if info is None:
             self.said(_("Select a list first."))
             return
-        info = self.lists[row]
-        # No is the default: Enter alone removes nothing.
-        if not ask.confirm(
+        store = self.store
+        remove_after_asking(
             self,
             title=_("Remove the list"),
             text=_(
                 "Remove the revocation list of {issuer}? Its signatures will show as "
                 "“revocation not checked” until a list is imported again."
             ).format(issuer=info.issuer),
-        ):
-            return
-        from dvdesk.signatures.revocation_lists import remove_crl  # noqa: PLC0415
-
-        store = self.store
-        run_in_background(
-            lambda: remove_crl(store, issuer_key_prefix=info.issuer_key),
+            remove=lambda: remove_crl(store, issuer_key_prefix=info.issuer_key),
             on_done=lambda removed: self._done(
                 _("Removed the revocation list of {issuer}.").format(issuer=removed.issuer)
             ),

@@ -32,11 +32,11 @@ from dvdesk.errors import UserError
 from dvdesk.formatting import short_date
 from dvdesk.i18n import N_, _
 from dvdesk.services.store import Store
-from dvdesk.signatures.trust_roots import RootInfo
-from ui import ask
+from dvdesk.signatures.trust_roots import RootInfo, remove_root
 from ui.files import FileKind, open_file
 from ui.modal import run_modal
 from ui.next_steps import show_error
+from ui.removal import remove_after_asking, selected_row
 from ui.revocation_lists import RevocationListsBox
 from ui.screen import fit_to_screen
 from ui.worker import run_in_background
@@ -124,9 +124,9 @@ class TrustedRootsDialog(QDialog):
             self.table.selectRow(0)
         self.remove_button.setEnabled(bool(roots))
         if not roots:
-            self.status.setText(
-                _("No root is trusted yet: every signature shows as “not trusted”.")
-            )
+            hint = _("No root is trusted yet: every signature shows as “not trusted”.")
+            # After removing the last root, what was done stays in front of the hint.
+            self.status.setText(f"{self.said} {hint}" if self.said else hint)
 
     def choose_root(self) -> None:
         name = open_file(
@@ -180,25 +180,18 @@ class TrustedRootsDialog(QDialog):
         )
 
     def remove_selected(self) -> None:
-        row = self.table.currentRow()
-        if not 0 <= row < len(self.roots):
+        root = selected_row(self.table, self.roots)
+        if root is None:
             self.status.setText(_("Select a root first."))
             return
-        root = self.roots[row]
-        # No is the default: Enter alone keeps the root.
-        if not ask.confirm(
+        store = self.store
+        remove_after_asking(
             self,
             title=_("Stop trusting"),
             text=_(
                 "Stop trusting {subject}? Signatures that chain to it will show as not trusted."
             ).format(subject=root.subject),
-        ):
-            return
-        from dvdesk.signatures.trust_roots import remove_root  # noqa: PLC0415
-
-        store = self.store
-        run_in_background(
-            lambda: remove_root(store, fingerprint_prefix=root.fingerprint),
+            remove=lambda: remove_root(store, fingerprint_prefix=root.fingerprint),
             on_done=lambda removed: self._done(
                 _("No longer trusted: {subject}.").format(subject=removed.subject)
             ),

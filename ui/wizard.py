@@ -27,6 +27,7 @@ from dvdesk.services.office import OfficeInput, create_office
 from dvdesk.services.office_view import OfficeView, get_office
 from dvdesk.services.store import Store
 from dvdesk.services.users import add_user, check_new_user
+from ui import ask
 from ui.admin_page import AdminPage, FirstAdmin
 from ui.crash import show_error
 from ui.screen import fit_to_screen
@@ -222,6 +223,21 @@ class SetupWizard(QWizard):
         for page in pages:
             self.addPage(page)
         fit_to_screen(self, 720, 560)
+
+    def reject(self) -> None:
+        """Esc or Hủy closes dvdesk: what was typed about the office is not thrown away
+        without asking (No is the default, so a stray Enter keeps it)."""
+        typed = bool(self.office_page.touched) or self.admin_page.admin() is not None
+        if typed and not ask.confirm(
+            self,
+            title=_("Quit the set-up?"),
+            text=_(
+                "The details you typed about your office are not saved yet. Quit the set-up "
+                "and close dvdesk? Choose No to go on filling them in."
+            ),
+        ):
+            return
+        super().reject()
 
     def accept(self) -> None:
         data = self.office_page.data()

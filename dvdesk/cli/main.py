@@ -13,6 +13,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import dvdesk
 from dvdesk.cli import argparse_vi
@@ -34,6 +35,26 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, _("{prog}: error: {message}").format(prog=self.prog, message=message) + "\n")
 
 
+class VersionAction(argparse.Action):
+    """``--version``: the version is looked up only when asked for. Reading the installed
+    package's metadata costs about 13 ms, which the app's start would otherwise pay."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(
+            option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, nargs=0, **kwargs
+        )
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        sys.stdout.write(f"dvdesk {dvdesk.__version__}\n")  # where argparse's own goes
+        parser.exit()
+
+
 def build_parser(*, with_commands: bool = True) -> Parser:
     """The command line; without commands (cheap: no command module loads) for the app."""
     parser = Parser(
@@ -42,10 +63,7 @@ def build_parser(*, with_commands: bool = True) -> Parser:
         add_help=with_commands,
     )
     parser.add_argument(
-        "--version",
-        action="version",
-        version=f"dvdesk {dvdesk.__version__}",
-        help=_("show program's version number and exit"),
+        "--version", action=VersionAction, help=_("show program's version number and exit")
     )
     parser.add_argument(
         "--data-dir",
@@ -108,10 +126,16 @@ def _language_from(argv: Sequence[str]) -> str:
 GuiLauncher = Callable[[str | None], int]
 
 
-def main(argv: Sequence[str] | None = None, *, open_gui: GuiLauncher | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    open_gui: GuiLauncher | None = None,
+    before_self_check: Callable[[], None] | None = None,
+) -> int:
     """Run one command; with no command, hand over to ``open_gui`` (the desktop app).
 
-    The GUI is injected by ``ui.main`` so that this core package never imports Qt.
+    The GUI is injected by ``ui.main`` so that this core package never imports Qt; so is
+    its self-check (``before_self_check`` registers it), loaded only for --self-check.
     """
     argv = list(sys.argv[1:] if argv is None else argv)
     language = _language_from(argv)
@@ -122,9 +146,7 @@ def main(argv: Sequence[str] | None = None, *, open_gui: GuiLauncher | None = No
     except SystemExit as stop:  # --help, --version, or a usage error already printed
         return stop.code if isinstance(stop.code, int) else 2
     if args.self_check:
-        from dvdesk.selfcheck import run_self_check  # noqa: PLC0415 - loads every library
-
-        return run_self_check()
+        return _self_check(before_self_check)
     paths = resolve_data_dir(args.data_dir, portable=args.portable)
     handler = setup_logging(paths)
     run: Callable[[argparse.Namespace], int] | None = getattr(args, "run", None)
@@ -172,6 +194,14 @@ def main(argv: Sequence[str] | None = None, *, open_gui: GuiLauncher | None = No
         if handler is not None:
             logging.getLogger("dvdesk").removeHandler(handler)
             handler.close()
+
+
+def _self_check(before: Callable[[], None] | None) -> int:
+    from dvdesk.selfcheck import run_self_check  # noqa: PLC0415 - loads every library
+
+    if before is not None:
+        before()
+    return run_self_check()
 
 
 def _silence_stdout() -> None:

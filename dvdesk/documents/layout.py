@@ -356,6 +356,8 @@ def _grid(grid: Grid, width: float) -> Table:
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
     ]
     commands += [("SPAN", (c0, r0), (c1, r1)) for c0, r0, c1, r1 in grid.spans]
+    # A group's heading row stays with its first row: never alone at a page's foot.
+    commands += [("NOSPLIT", (0, r), (-1, r + 1)) for r in grid.bold_rows if r < last]
     table.setStyle(table_style(commands))
     table.hAlign = "LEFT"
     return table

@@ -44,7 +44,10 @@ from dvdesk.services.records import get_record
 from dvdesk.services.store import Store
 
 MINUTES = "BB"
-_TIME = re.compile(r"^([01]?\d|2[0-3])\s*[:hg.]\s*([0-5]\d)$")
+# Clerks write times the way they say them: 08:00, 8h30, 8.30, 11 giờ 30 (phút), 14h.
+_TIME = re.compile(
+    r"([01]?\d|2[0-3])\s*(?:[:hg.]|giờ)\s*(?:([0-5]\d)\s*(?:phút|p)?)?", re.IGNORECASE
+)
 
 
 class MinutesKind(StrEnum):
@@ -76,7 +79,7 @@ def _check_time(value: str | None) -> str | None:
     match = _TIME.fullmatch(value)
     if match is None:
         raise custom_error("time", N_("expected a time written HH:MM, e.g. 08:00"))
-    return f"{int(match.group(1)):02d}:{match.group(2)}"
+    return f"{int(match.group(1)):02d}:{match.group(2) or '00'}"
 
 
 class MinutesInput(StrictInput):
@@ -184,6 +187,11 @@ def _chair(record: Meeting, details: MinutesInput) -> tuple[str | None, str | No
     if isinstance(record, DialogueView):
         return record.chair, details.chair_post or record.chair_post
     return record.lead, details.chair_post or "Trưởng đoàn"
+
+
+def _chair_field(record: Meeting) -> str:
+    """The label of the record form's field the chair comes from."""
+    return "Người chủ trì" if isinstance(record, DialogueView) else "Trưởng đoàn"
 
 
 def _opening(record: Meeting, details: MinutesInput, on: date, kind: MinutesKind) -> list[Text]:
@@ -377,12 +385,14 @@ def _conclusion(record: Meeting) -> list[Text]:
     story += paragraphs(record.conclusion) or [body("...")]
     if record.recommendations:
         story.append(body("Các kiến nghị:"))
-        for item in record.recommendations:
+        last = len(record.recommendations) - 1
+        for index, item in enumerate(record.recommendations):
             extra = [x for x in (item.addressee,) if x]
             if item.deadline:
                 extra.append(f"hạn {_dmy(item.deadline)}")
             suffix = f" ({'; '.join(extra)})" if extra else ""
-            story.append(bullet(f"{item.content.rstrip('.;')}{suffix};"))
+            end = "." if index == last else ";"  # a list's items end ";", its last "."
+            story.append(bullet(f"{item.content.rstrip('.;')}{suffix}{end}"))
     return story
 
 
@@ -433,10 +443,16 @@ def _missing(record: Meeting, details: MinutesInput, kind: MinutesKind) -> list[
     missing: list[str] = []
     chair, _post = _chair(record, details)
     need(missing, "thời gian bắt đầu (giờ, phút)", details.start_time)
-    need(missing, "địa điểm", details.place or record.place)
-    need(missing, "người chủ trì", chair)
+    # What the record holds is named by its field in the record's form, where it is
+    # filled in; the rest is typed in the minutes dialog itself.
+    need(missing, "địa điểm (ô “Địa điểm” của hồ sơ)", details.place or record.place)
+    need(missing, f"người chủ trì (ô “{_chair_field(record)}” của hồ sơ)", chair)
     need(missing, "người ghi biên bản", details.note_taker)
-    need(missing, "nội dung kết luận (mục IV. KẾT LUẬN)", record.conclusion)
+    need(
+        missing,
+        "nội dung kết luận (ô “Kết luận” của hồ sơ, mục IV. KẾT LUẬN)",
+        record.conclusion,
+    )
     need(missing, "thời gian kết thúc (giờ, phút)", details.close_time)
     if kind is MinutesKind.WORKING_SESSION:
         word = _session_word(record.type)

@@ -188,9 +188,10 @@ def _bad_key(key: str) -> ValidationFailed:
 
 
 def _reversed(start: date, end: date) -> ValidationFailed:
-    message = _("The period ends ({end}) before it starts ({start}).").format(
-        end=short_date(end), start=short_date(start)
-    )
+    message = _(
+        "The period ends ({end}) before it starts ({start}). Swap the two dates, or "
+        "correct one of them, then try again."
+    ).format(end=short_date(end), start=short_date(start))
     return ValidationFailed(message, [("period", message)])
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from babel.numbers import format_decimal
 from openpyxl.workbook.workbook import Workbook
 
+from dvdesk.documents import wording
 from dvdesk.documents.figures import Figures, ReportFigures
 from dvdesk.domain.enums import DirectiveKind, ModelField
 
@@ -91,7 +92,7 @@ def documents_sentence(figures: ReportFigures, who: str) -> str:
     else:
         listed = f"đã ban hành {_join(kinds)} để lãnh đạo, chỉ đạo công tác dân vận"
     compared = _compared(_documents_total(totals), _documents_total(previous), "văn bản")
-    return f"Trong {figures.period.label}, {who} {listed} ({compared})."
+    return f"{wording.during(figures.period.label)}, {who} {listed} ({compared})."
 
 
 def models_sentence(figures: ReportFigures) -> str:

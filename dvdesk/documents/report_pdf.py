@@ -283,7 +283,7 @@ def _results(figures: ReportFigures, who: str, narrative: Narrative) -> list[Blo
         heading("II. KẾT QUẢ THỰC HIỆN"),
         *(body(line) for line in registers_report.register_sentences(figures, who)),
         heading("1. Công tác kiểm tra, giám sát"),
-        body(f"Trong {period.label}, {who} {_lower_first(inspection_sentence(totals))}"),
+        body(f"{wording.during(period.label)}, {who} {_lower_first(inspection_sentence(totals))}"),
         heading("2. Đối thoại với Nhân dân"),
         body(dialogue_sentence(totals)),
         heading("3. Theo dõi, đôn đốc thực hiện kiến nghị"),
@@ -318,7 +318,7 @@ def _results(figures: ReportFigures, who: str, narrative: Narrative) -> list[Blo
 
 def _appendices(figures: ReportFigures) -> list[Appendix]:
     period = figures.period
-    window = f"{period.label} (từ ngày {dmy(period.start)} đến ngày {dmy(period.end)})"
+    window = wording.with_dates(period.label, dmy(period.start), dmy(period.end))
     found: list[Appendix] = []
     if figures.scope is Scope.ALL:
         found.append(

@@ -234,7 +234,7 @@ def _grid(word: object, grid: Grid, width_mm: float) -> None:
                 continue
             align = "centre" if head else ("left" if c < grid.left_columns else "right")
             cell = cells[r * columns + c]
-            _in_cell(
+            written = _in_cell(
                 cell,
                 value,
                 size=grid.size,
@@ -242,6 +242,9 @@ def _grid(word: object, grid: Grid, width_mm: float) -> None:
                 align=align,
                 after=0,
             )
+            # A group's heading row stays with its first row: never alone at a page's foot.
+            if r in grid.bold_rows and r < last:
+                written.paragraph_format.keep_with_next = True
     _paragraph(word, "", size=6, after=0)
 
 

@@ -30,6 +30,18 @@ PERIOD_MONTH = "tháng {month} năm {year}"
 PERIOD_RANGE = "từ ngày {start} đến ngày {end}"
 PREVIOUS_YEAR = "cùng kỳ năm trước"
 
+
+def during(label: str) -> str:
+    """ "Trong năm 2026", but "Trong kỳ từ ngày …": a date range is not said "Trong từ ngày"."""
+    return f"Trong kỳ {label}" if label.startswith("từ ngày") else f"Trong {label}"
+
+
+def with_dates(label: str, start: str, end: str) -> str:
+    """A period's name with its dates, unless the name is its dates already."""
+    dates = PERIOD_RANGE.format(start=start, end=end)
+    return label if label == dates else f"{label} ({dates})"
+
+
 ISSUE_KINDS = {
     "khieu_nai": "khiếu nại",
     "to_cao": "tố cáo",

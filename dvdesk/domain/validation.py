@@ -14,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from dvdesk.errors import ValidationFailed
+from dvdesk.formatting import number
 from dvdesk.i18n import N_, _
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -65,6 +66,11 @@ def _message(error: ErrorDetails) -> str:
         template = str(ctx.pop("msgid", error["msg"]))
     else:
         template = _MESSAGES.get(kind, N_("invalid value"))
+    # Limits read as the clerk writes numbers: "tối đa 1.000 ký tự", not "1000".
+    ctx = {
+        key: number(value) if isinstance(value, int) and not isinstance(value, bool) else value
+        for key, value in ctx.items()
+    }
     if "expected" in ctx:
         # pydantic joins the choices with an English "or"; list them plainly instead.
         ctx["expected"] = str(ctx["expected"]).replace(" or ", ", ")

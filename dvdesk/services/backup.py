@@ -27,6 +27,7 @@ from dvdesk.db.connect import BUSY_TIMEOUT_MS, enable_wal, is_busy
 from dvdesk.errors import Cancelled, Conflict, NotFound, StorageError, UserError
 from dvdesk.fileio import atomic_writer
 from dvdesk.i18n import _
+from dvdesk.os_errors import os_reason
 from dvdesk.paths import DataPaths
 
 log = logging.getLogger(__name__)
@@ -72,6 +73,21 @@ def _parse(path: Path) -> tuple[datetime, str] | None:
         return None
     taken = datetime.strptime(match["stamp"], "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
     return taken, match["reason"]
+
+
+class DatabaseBusy(StorageError):
+    """Another program held the database longer than the busy timeout: nothing is known to
+    be wrong with it, so this must never be reported as damage."""
+
+
+def _busy(error: sqlite3.Error, doing: str) -> DatabaseBusy:
+    return DatabaseBusy(
+        _(
+            "The database is being used by another dvdesk window or program, so {doing} "
+            "could not run. Nothing is wrong with your data: close the other program, "
+            "then try again."
+        ).format(doing=doing)
+    )
 
 
 def _read_only(database: Path) -> sqlite3.Connection:
@@ -174,6 +190,8 @@ def integrity_problems(
     except sqlite3.OperationalError as error:
         if cancelled is not None and cancelled():
             raise Cancelled from error
+        if is_busy(error):  # held by another program, not damaged
+            raise _busy(error, _("the check of the database")) from error
         return [str(error)]
     except sqlite3.DatabaseError as error:
         return [str(error)]
@@ -269,13 +287,15 @@ def make_backup(
             paths.database, paths.backups, reason=reason, cancelled=cancelled, progress=progress
         )
     except sqlite3.DatabaseError as error:
+        if is_busy(error):
+            raise _busy(error, _("the backup")) from error
         raise StorageError(damaged_message(paths.database)) from error
     except OSError as error:
         raise StorageError(
             _(
                 "Cannot write the backup into {folder}: {reason}. Free some space or check the "
                 "folder, then try again."
-            ).format(folder=paths.backups, reason=error.strerror)
+            ).format(folder=paths.backups, reason=os_reason(error))
         ) from error
     log.info("backup %s made (%s)", target.name, reason)
     rotate(paths)

@@ -20,6 +20,7 @@ from dvdesk.db.migrate import ensure_current, needs_upgrade
 from dvdesk.errors import StorageError
 from dvdesk.fileio import create_private_file, make_private
 from dvdesk.i18n import _
+from dvdesk.os_errors import os_reason
 from dvdesk.paths import DataPaths
 from dvdesk.services.backup import damaged_message, rotate
 
@@ -88,7 +89,7 @@ def storage_message(error: BaseException, database: Path) -> str | None:
         if getattr(error, "errno", None) == 28:  # ENOSPC
             return _("The disk is full. Free some space, then try again; nothing was saved.")
         return _("Cannot read or write {path}: {reason}. Check the folder, then try again.").format(
-            path=database, reason=error.strerror or str(error)
+            path=database, reason=os_reason(error)
         )
     if not isinstance(error, sqlite3.Error):
         return None

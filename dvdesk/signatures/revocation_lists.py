@@ -23,23 +23,28 @@ from sqlmodel import Session, col, select
 from dvdesk.clock import now_iso
 from dvdesk.db.schema import RevocationList
 from dvdesk.domain.people import Role as UserRole
-from dvdesk.errors import Conflict, NotFound, UserError
+from dvdesk.errors import Conflict, UserError
 from dvdesk.formatting import short_date
-from dvdesk.i18n import _
+from dvdesk.i18n import N_, _
 from dvdesk.services.audit import audit
 from dvdesk.services.auth import check
 from dvdesk.services.store import Store
+from dvdesk.signatures.kept_files import file_name, one_by_prefix, read_capped, refuse_changed
 from dvdesk.signatures.token import certificate_name
 from dvdesk.signatures.trust_roots import MAX_CERTIFICATE, load_certificate, root_certificates
-from dvdesk.sync.infile import read_small
-from dvdesk.sync.refusals import Reason, Refused
-from dvdesk.text import shown
 
 # The largest national CAs publish lists of a few MiB; 32 MiB leaves room and still
 # refuses a disk image or a 2 GiB sparse file before a byte of it is read.
 MAX_CRL = 32 * 1024 * 1024
 # A list dated further ahead than this is wrong (or made to block the real next one).
 CLOCK_SLACK = timedelta(days=1)
+TOO_LARGE = N_(
+    "{file} is too large to be a certificate revocation list. Choose the .crl file "
+    "the certificate authority published."
+)
+ISSUER_TOO_LARGE = N_(
+    "{file} is too large to be a certificate. Choose the authority's certificate."
+)
 
 
 @dataclass(frozen=True)
@@ -89,16 +94,6 @@ def summary(info: CrlInfo) -> str:
     )
 
 
-def _too_large(path: Path) -> Refused:
-    return Refused(
-        Reason.TOO_LARGE,
-        _(
-            "{file} is too large to be a certificate revocation list. Choose the .crl file "
-            "the certificate authority published."
-        ).format(file=shown(str(path), limit=200)),
-    )
-
-
 def _parse(data: bytes, *, source: Path) -> x509.CertificateRevocationList:
     try:
         if data.lstrip().startswith(b"-----BEGIN"):
@@ -109,23 +104,14 @@ def _parse(data: bytes, *, source: Path) -> x509.CertificateRevocationList:
             _(
                 "{file} is not a certificate revocation list (CRL, PEM or DER). Choose the "
                 ".crl file the certificate authority published."
-            ).format(file=shown(str(source), limit=200))
+            ).format(file=file_name(source))
         ) from None
 
 
 def _issuer_file(path: Path) -> x509.Certificate:
-    data = read_small(path, limit=MAX_CERTIFICATE, too_large=_too_large_certificate)
-    cert = load_certificate(data, source=shown(str(path), limit=200))
+    data = read_capped(path, limit=MAX_CERTIFICATE, too_large=ISSUER_TOO_LARGE)
+    cert = load_certificate(data, source=file_name(path))
     return x509.load_der_x509_certificate(cert.dump())
-
-
-def _too_large_certificate(path: Path) -> Refused:
-    return Refused(
-        Reason.TOO_LARGE,
-        _("{file} is too large to be a certificate. Choose the authority's certificate.").format(
-            file=shown(str(path), limit=200)
-        ),
-    )
 
 
 def _directly_issued(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
@@ -191,7 +177,7 @@ def _check_list(
                 "{file} is not signed by a trusted certificate authority (it names {issuer}). "
                 "Add that authority's root certificate first; if a subordinate authority issued "
                 "the list, give its certificate too."
-            ).format(file=shown(str(source), limit=200), issuer=_name(crl.issuer)),
+            ).format(file=file_name(source), issuer=_name(crl.issuer)),
             issuer=_name(crl.issuer),
         )
     _refuse_odd_dates(crl, source=source)
@@ -212,7 +198,7 @@ def _refuse_partial(crl: x509.CertificateRevocationList, *, source: Path) -> Non
             _(
                 "{file} is a partial revocation list (delta or indirect). Ask the certificate "
                 "authority for its complete list."
-            ).format(file=shown(str(source), limit=200))
+            ).format(file=file_name(source))
         )
 
 
@@ -224,7 +210,7 @@ def _refuse_odd_dates(crl: x509.CertificateRevocationList, *, source: Path) -> N
             _(
                 "{file} has impossible dates (issued {date}). Check this computer's date, then "
                 "ask the certificate authority for its current list."
-            ).format(file=shown(str(source), limit=200), date=issued.date().isoformat())
+            ).format(file=file_name(source), date=issued.date().isoformat())
         )
 
 
@@ -243,7 +229,7 @@ def _number(crl: x509.CertificateRevocationList) -> int | None:
 
 
 def _read(store: Store, *, path: Path, issuer_path: Path | None) -> _Checked:
-    data = read_small(path, limit=MAX_CRL, too_large=_too_large)
+    data = read_capped(path, limit=MAX_CRL, too_large=TOO_LARGE)
     issuer = _issuer_file(issuer_path) if issuer_path is not None else None
     roots = [x509.load_der_x509_certificate(cert.dump()) for cert in root_certificates(store)]
     return _check_list(data, source=path, roots=roots, issuer=issuer)
@@ -278,12 +264,7 @@ def add_crl(
     check(store, UserRole.ADMIN)  # what counts as revoked is a setting: the administrator's
     checked = _read(store, path=path, issuer_path=issuer_path)
     info = _info(checked, added_by=store.actor, added_at=now_iso())
-    if expected is not None and info.fingerprint != expected:
-        raise UserError(
-            _("{file} changed after it was checked. Choose the file again.").format(
-                file=shown(str(path), limit=200)
-            )
-        )
+    refuse_changed(path, expected=expected, fingerprint=info.fingerprint)
     with store.session() as session:
         kept = session.get(RevocationList, info.issuer_key)
         if kept is not None:
@@ -362,22 +343,17 @@ def lists_in(session: Session) -> list[StoredList]:
 
 def remove_crl(store: Store, *, issuer_key_prefix: str) -> CrlInfo:
     check(store, UserRole.ADMIN)
-    prefix = issuer_key_prefix.strip().lower().replace(":", "")
-    if len(prefix) < 8:
-        raise UserError(_("Give at least the first 8 characters of the list's key."))
+    not_one = _("No single revocation list has the key {prefix}. See 'dvdesk trust list-crl'.")
     with store.session() as session:
-        rows = list(
-            session.exec(
-                select(RevocationList).where(col(RevocationList.issuer_key).startswith(prefix))
-            )
+        row = one_by_prefix(
+            session,
+            RevocationList,
+            RevocationList.issuer_key,
+            issuer_key_prefix,
+            too_short=_("Give at least the first 8 characters of the list's key."),
+            none=not_one,
+            several=not_one,
         )
-        if len(rows) != 1:
-            raise NotFound(
-                _(
-                    "No single revocation list has the key {prefix}. See 'dvdesk trust list-crl'."
-                ).format(prefix=prefix)
-            )
-        row = rows[0]
         view = _view(row)
         _audit(session, store, "remove", row)
         session.delete(row)

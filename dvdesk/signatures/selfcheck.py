@@ -15,6 +15,7 @@ from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.types import CertificateIssuerPrivateKeyTypes
 from cryptography.x509.oid import NameOID
 from pyhanko.sign import signers
 from pyhanko_certvalidator.registry import SimpleCertificateStore
@@ -24,21 +25,37 @@ from dvdesk.signatures.sign import Role, sign_with
 from dvdesk.signatures.verify import Status, verify_pdf
 
 
-def _certificate() -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "dvdesk self-check")])
-    now = datetime.now(UTC)
-    cert = (
+def self_signed(
+    key: CertificateIssuerPrivateKeyTypes,
+    common_name: str,
+    *,
+    valid: tuple[datetime, datetime],
+    authority: bool = False,
+) -> x509.Certificate:
+    """A certificate ``key`` issues to itself, valid from ``valid[0]`` to ``valid[1]``; an
+    ``authority`` may issue certificates and revocation lists (as a CA's root)."""
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+    builder = (
         x509.CertificateBuilder()
         .subject_name(name)
         .issuer_name(name)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(minutes=5))
-        .not_valid_after(now + timedelta(days=1))
-        .sign(key, hashes.SHA256())
+        .not_valid_before(valid[0])
+        .not_valid_after(valid[1])
     )
-    return key, cert
+    if authority:
+        builder = builder.add_extension(
+            x509.BasicConstraints(ca=True, path_length=None), critical=True
+        )
+    return builder.sign(key, hashes.SHA256())
+
+
+def _certificate() -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
+    key = ec.generate_private_key(ec.SECP256R1())
+    now = datetime.now(UTC)
+    valid = (now - timedelta(minutes=5), now + timedelta(days=1))
+    return key, self_signed(key, "dvdesk self-check", valid=valid)
 
 
 def check_signatures(work: Path) -> str:

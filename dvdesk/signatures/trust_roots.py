@@ -17,17 +17,16 @@ from sqlmodel import Session, col, select
 from dvdesk.clock import now_iso
 from dvdesk.db.schema import TrustedRoot
 from dvdesk.domain.people import Role as UserRole
-from dvdesk.errors import Conflict, NotFound, UserError
-from dvdesk.i18n import _
+from dvdesk.errors import Conflict, UserError
+from dvdesk.i18n import N_, _
 from dvdesk.services.audit import audit
 from dvdesk.services.auth import check
 from dvdesk.services.store import Store
+from dvdesk.signatures.kept_files import one_by_prefix, read_capped, refuse_changed
 from dvdesk.signatures.token import certificate_name
-from dvdesk.sync.infile import read_small
-from dvdesk.sync.refusals import Reason, Refused
-from dvdesk.text import shown
 
 MAX_CERTIFICATE = 64 * 1024
+TOO_LARGE = N_("{file} is too large to be a certificate. Choose the root certificate file.")
 
 
 @dataclass(frozen=True)
@@ -67,7 +66,7 @@ def load_certificate(data: bytes, *, source: str) -> asn1_x509.Certificate:
 
 def _root_file(path: Path) -> asn1_x509.Certificate:
     """The self-signed certificate in ``path``, read only if it is small and ordinary."""
-    data = read_small(path, limit=MAX_CERTIFICATE, too_large=_too_large)
+    data = read_capped(path, limit=MAX_CERTIFICATE, too_large=TOO_LARGE)
     cert = load_certificate(data, source=str(path))
     if cert.subject != cert.issuer:
         raise UserError(
@@ -77,15 +76,6 @@ def _root_file(path: Path) -> asn1_x509.Certificate:
             ).format(file=path, issuer=certificate_name(cert.issuer))
         )
     return cert
-
-
-def _too_large(path: Path) -> Refused:
-    return Refused(
-        Reason.TOO_LARGE,
-        _("{file} is too large to be a certificate. Choose the root certificate file.").format(
-            file=shown(str(path), limit=200)
-        ),
-    )
 
 
 def preview_root(*, path: Path) -> RootInfo:
@@ -112,10 +102,7 @@ def add_root(store: Store, *, path: Path, expected: str | None = None) -> RootIn
     check(store, UserRole.ADMIN)  # trusted roots are settings: the administrator's
     cert = _root_file(path)
     info = _info(cert, added_by=store.actor, added_at=now_iso())
-    if expected is not None and info.fingerprint != expected:
-        raise UserError(
-            _("{file} changed after it was checked. Choose the file again.").format(file=path)
-        )
+    refuse_changed(path, expected=expected, fingerprint=info.fingerprint)
     row = TrustedRoot(
         fingerprint=info.fingerprint,
         subject=info.subject,
@@ -147,24 +134,16 @@ def root_certificates(store: Store) -> list[asn1_x509.Certificate]:
 
 def remove_root(store: Store, *, fingerprint_prefix: str) -> RootInfo:
     check(store, UserRole.ADMIN)
-    prefix = fingerprint_prefix.strip().lower().replace(":", "")
-    if len(prefix) < 8:
-        raise UserError(_("Give at least the first 8 characters of the fingerprint."))
     with store.session() as session:
-        rows = list(
-            session.exec(select(TrustedRoot).where(col(TrustedRoot.fingerprint).startswith(prefix)))
+        row = one_by_prefix(
+            session,
+            TrustedRoot,
+            TrustedRoot.fingerprint,
+            fingerprint_prefix,
+            too_short=_("Give at least the first 8 characters of the fingerprint."),
+            none=_("No trusted root has the fingerprint {prefix}. See 'dvdesk trust list'."),
+            several=_("Several roots start with {prefix}; give more characters."),
         )
-        if not rows:
-            raise NotFound(
-                _("No trusted root has the fingerprint {prefix}. See 'dvdesk trust list'.").format(
-                    prefix=prefix
-                )
-            )
-        if len(rows) > 1:
-            raise UserError(
-                _("Several roots start with {prefix}; give more characters.").format(prefix=prefix)
-            )
-        row = rows[0]
         view = _view(row)
         _audit(session, store, "remove", row)
         session.delete(row)

@@ -98,9 +98,9 @@ class RecordReason(StrEnum):
     UNPROVEN_RELAY = "unproven_relay"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RecordOutcome:
-    """One line of the import summary table."""
+    """One line of the import summary table (slots: a package may carry a million)."""
 
     record_id: str
     office_code: str
@@ -361,9 +361,7 @@ def _opener(store: Store, verified: VerifiedPackage, passphrase: str | None) -> 
                 "The package is encrypted to this office's old key {key}, which was replaced "
                 "and destroyed. Send {origin} this office's current key card, then ask it to "
                 "export again."
-            ).format(
-                key=shown(header.recipient_key_id), origin=shown(verified.manifest.origin.name)
-            ),
+            ).format(key=keys.card_fingerprint(own), origin=shown(verified.manifest.origin.name)),
         )
     if passphrase is None:
         raise UserError(

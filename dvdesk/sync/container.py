@@ -185,11 +185,16 @@ def open_package(path: Path, *, limits: Limits) -> Iterator[PackageFile]:
     handle, total = open_regular(path, limit=limits.package_bytes, too_large=_too_large)
     try:
         _check_envelope(path, handle, total)
+        declared = _declared_count(handle, total)
+        if declared > limits.members:
+            raise _too_many_members(path, declared)
         try:
             archive = zipfile.ZipFile(handle)
         except (zipfile.BadZipFile, EOFError, ValueError, OSError, NotImplementedError):
             raise _refuse_damaged(path) from None
         try:
+            if len(archive.infolist()) != declared:  # the end record lies about the count
+                raise _cut_at_start(path)
             members = _checked_members(path, archive, limits)
             _check_tiling(path, handle, archive)
             yield PackageFile(path, archive, members, limits)
@@ -244,6 +249,37 @@ def _check_envelope(path: Path, handle: BinaryIO, total: int) -> None:
     raise _refuse_damaged(path)
 
 
+_ZIP64_LOCATOR = b"PK\x06\x07"
+_ZIP64_END = b"PK\x06\x06"
+
+
+def _declared_count(handle: BinaryIO, total: int) -> int:
+    """How many files the end record says the zip holds (its zip64 record's count when
+    the plain one is 0xFFFF), read before the zip's directory is; 2^64 - 1 when the
+    zip64 record cannot be found, which no limit lets through."""
+    handle.seek(total - _EOCD_SIZE)
+    (count,) = struct.unpack("<H", handle.read(_EOCD_SIZE)[10:12])
+    handle.seek(0)
+    if count != 0xFFFF:
+        return int(count)
+    unreadable = 2**64 - 1
+    if total < _EOCD_SIZE + 20 + 56:
+        return unreadable
+    handle.seek(total - _EOCD_SIZE - 20)
+    locator = handle.read(20)
+    (offset,) = struct.unpack("<Q", locator[8:16])
+    handle.seek(0)
+    if locator[:4] != _ZIP64_LOCATOR or offset > total - _EOCD_SIZE - 20 - 56:
+        return unreadable
+    handle.seek(offset)
+    record = handle.read(56)
+    handle.seek(0)
+    if record[:4] != _ZIP64_END:
+        return unreadable
+    (zip64_count,) = struct.unpack("<Q", record[32:40])
+    return int(zip64_count)
+
+
 def _check_tiling(path: Path, handle: BinaryIO, archive: zipfile.ZipFile) -> None:
     """Members follow one another from byte 0 to the central directory, with no gap."""
     position = 0
@@ -292,18 +328,22 @@ def _too_large(path: Path) -> Refused:
     )
 
 
+def _too_many_members(path: Path, count: int) -> Refused:
+    return Refused(
+        Reason.TOO_MANY_MEMBERS,
+        _(
+            "The package {file} holds {count} files, more than dvdesk ever writes. "
+            "Nothing was imported."
+        ).format(file=shown(path.name), count=count),
+    )
+
+
 def _checked_members(
     path: Path, archive: zipfile.ZipFile, limits: Limits
 ) -> dict[str, zipfile.ZipInfo]:
     infos = archive.infolist()
     if len(infos) > limits.members:
-        raise Refused(
-            Reason.TOO_MANY_MEMBERS,
-            _(
-                "The package {file} holds {count} files, more than dvdesk ever writes. "
-                "Nothing was imported."
-            ).format(file=shown(path.name), count=len(infos)),
-        )
+        raise _too_many_members(path, len(infos))
     members: dict[str, zipfile.ZipInfo] = {}
     declared = 0
     for info in infos:
@@ -354,13 +394,7 @@ def _checked_members(
                 ),
             )
         if info.file_size > limit:
-            raise Refused(
-                Reason.MEMBER_TOO_LARGE,
-                _(
-                    "The file {member} inside the package declares {size} bytes, more than "
-                    "allowed (a possible zip bomb). Nothing was read or imported."
-                ).format(member=shown(name), size=info.file_size),
-            )
+            raise member_too_large(name, size=info.file_size, limit=limit)
         declared += info.file_size
         members[name] = info
     if declared > limits.total_bytes:
@@ -369,6 +403,19 @@ def _checked_members(
         if required not in members:
             raise missing_member(required)
     return members
+
+
+def member_too_large(name: str, *, size: int, limit: int) -> Refused:
+    """Refused before a byte of the member is read: its size decides its parsing cost."""
+    return Refused(
+        Reason.MEMBER_TOO_LARGE,
+        _(
+            "The file {member} inside the package declares {size} bytes, more than the "
+            "{limit} bytes dvdesk reads in one piece (a possible attack on memory). Nothing "
+            "was read or imported. If the package comes from an office using an older "
+            "dvdesk, ask that office to update dvdesk and export the package again."
+        ).format(member=shown(name), size=size, limit=limit),
+    )
 
 
 def missing_member(name: str) -> Refused:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dvdesk.sync.container import PackageFile, changed_member
+from dvdesk.sync.container import PackageFile, changed_member, member_too_large
 from dvdesk.sync.format import (
     OPAQUE_SINCE,
     SEALED,
@@ -45,11 +45,23 @@ def _plain_v1(entry: FileEntry) -> FileEntry:
     )
 
 
+def _sealed_bound(limit: int) -> int:
+    """The most a sealed member of ``limit`` plain bytes can take: deflate's worst case
+    (5 bytes per 16 KiB block, plus its header) and the 16-byte authentication tag."""
+    return limit + 5 * (limit // 16_384 + 1) + 64
+
+
 def read_member(
     package: PackageFile, member: Member, opener: Opener | None, *, limit: int
 ) -> bytes:
-    """The plain bytes of ``member``, checked against its signed (or sealed) size and hash."""
+    """The plain bytes of ``member``, checked against its signed (or sealed) size and hash.
+
+    Both sizes are checked against ``limit`` before anything is read: a sealed member's
+    zip name says nothing of what it holds, so the zip's own cap for it is the largest.
+    """
     stored = member.stored
+    if member.entry.size > limit or stored.size > _sealed_bound(limit):
+        raise member_too_large(member.entry.name, size=member.entry.size, limit=limit)
     data = package.read(stored.name, size=stored.size, sha256=stored.sha256)
     if opener is None:
         return data

@@ -146,7 +146,7 @@ def plan_delegation(
                 raise _not_certified(code, relay)
             earlier = plan.keys[previous.key_id]
             if earlier.successor not in (None, card.key_id):
-                raise _second_successor(previous.key_id, code)
+                raise _second_successor(previous)
         elif not fresh:
             raise _not_certified(code, relay)
         plan.changed = True
@@ -155,8 +155,9 @@ def plan_delegation(
     return plan
 
 
-def _second_successor(key_id: str, code: str) -> Refused:
-    return retired_key(key_id, code)
+def _second_successor(card: Card) -> Refused:
+    """A key replaced twice (or replaced without saying until when it signed)."""
+    return retired_key(card.fingerprint, card.office_name)
 
 
 def _merge(row: UnitKey, card: Card, key: DelegatedKey) -> DelegatedKeyState:
@@ -180,7 +181,7 @@ def _link_successors(plan: DelegationPlan, cards: Sequence[Card]) -> None:
                 state.card, state.last_sequence, state.revoked, card.key_id
             )
         if state.last_sequence is None:  # a replaced key must say until when it signed
-            raise _second_successor(previous.key_id, plan.delegation.code)
+            raise _second_successor(previous)
 
 
 def apply_delegation(session: Session, plan: DelegationPlan, *, actor: str) -> None:
@@ -245,10 +246,10 @@ def delegated_signer(
             _(
                 "The package of {office} carried inside the package from {relay} is signed with "
                 "the revoked key {key}. Nothing was imported; call office {relay}."
-            ).format(office=office_name, relay=plan.relay, key=key_id),
+            ).format(office=office_name, relay=plan.relay, key=state.card.fingerprint),
         )
     if state.last_sequence is not None and sequence > state.last_sequence:
-        raise retired_key(key_id, office_name)
+        raise retired_key(state.card.fingerprint, office_name)
     return state.card.signing_public
 
 

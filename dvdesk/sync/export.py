@@ -43,6 +43,7 @@ from dvdesk.sync.format import (
     FORMAT,
     FORMAT_VERSION,
     PACKAGE_SUFFIX,
+    RECORDS_MEMBER_BYTES,
     RECORDS_PER_CHUNK,
     SCHEMA_VERSION,
     AuditSeal,
@@ -352,7 +353,7 @@ def export_package(
     final = _final_path(out, origin=office.code, plan=plan)
     temporary = final.with_name(final.name + ".part")
     try:
-        with storage_errors(temporary):
+        with storage_errors(final):  # the clerk knows the package's name, not its .part
             result = _write(
                 store,
                 office=office,
@@ -409,6 +410,7 @@ def _write(
                 upto=plan.upto,
                 owner=office.code,
                 batch=RECORDS_PER_CHUNK,
+                max_bytes=RECORDS_MEMBER_BYTES,
             ),
             start=1,
         ):
@@ -421,12 +423,12 @@ def _write(
             )
             done += batch.records
             progress(done, total)
-        count_data, count_rows = counts_member(connection, office=office.code)
-        if count_rows:
-            counts["aggregate_count"] = count_rows
-            builder.add(COUNTS_MEMBER, count_data, kind="counts")
+        _add_counts(builder, connection, office_code=office.code, counts=counts)
         audit_seal = history.seal(connection, destination=plan.destination.code)
         connection.execute("COMMIT")
+    except BaseException:
+        writer.close()  # else Windows keeps the half-written file and it is never removed
+        raise
     finally:
         raw.close()
     for sha256 in blobs:
@@ -498,6 +500,27 @@ def _write(
         relayed=len(relayed),
         audit=audit_seal,
     )
+
+
+def _add_counts(
+    builder: _Builder, connection: sqlite3.Connection, *, office_code: str, counts: Counter[str]
+) -> None:
+    """The office's aggregate counts, in one member the importer reads whole: figures
+    too many for it are refused here, not at the parent."""
+    data, rows = counts_member(connection, office=office_code)
+    if not rows:
+        return
+    size = len(data)
+    if size > RECORDS_MEMBER_BYTES:
+        raise UserError(
+            _(
+                "The office's figures (aggregate counts) take {size} MB, more than the "
+                "{limit} MB one part of a package may hold. No package was written; delete "
+                "the figures that are no longer needed, then export again."
+            ).format(size=-(-size // 1024**2), limit=RECORDS_MEMBER_BYTES // 1024**2)
+        )
+    counts["aggregate_count"] = rows
+    builder.add(COUNTS_MEMBER, data, kind="counts")
 
 
 def _add_relayed(

@@ -40,6 +40,11 @@ DERIVED_TEXT_VERSION: Final = 2  # 2: the shorter vi_sort_key
 SCHEMA_VERSION: Final = "0002"
 PACKAGE_SUFFIX: Final = ".dvpkg"
 RECORDS_PER_CHUNK: Final = 5_000
+# A records (or counts) member is parsed whole, at about five times its size in memory:
+# the exporter cuts records into members of at most this many bytes, and the importer
+# refuses a bigger one before reading it, so an import's memory does not grow with the
+# package (a stolen key could otherwise sign one member of 256 MiB: over 1 GB to parse).
+RECORDS_MEMBER_BYTES: Final = 16 * 1024**2
 
 MANIFEST: Final = "manifest.json"
 SIGNATURE: Final = "manifest.sig"
@@ -67,7 +72,7 @@ class Limits:
     # A manifest lists every member in about 300 bytes: 50 000 members fit in 16 MiB.
     # The cap holds for the bytes unpacked, whatever size the zip declares.
     manifest_bytes: int = 16 * 1024**2
-    records_member_bytes: int = 256 * 1024**2
+    records_member_bytes: int = RECORDS_MEMBER_BYTES
     attachment_bytes: int = 256 * 1024**2
     relayed_bytes: int = 1024**3
     # One issued document (its PDF in base64 plus the register details); all of a
@@ -313,12 +318,31 @@ def parse_manifest(raw: bytes, *, limits: Limits) -> Manifest:
 
 
 def check_counts(manifest: Manifest | Contents) -> None:
-    """The record count, the per-office counts and the records members agree."""
+    """The records members are numbered as dvdesk writes them; the record count, the
+    per-office counts and the records members agree."""
+    check_records_order(manifest.files)
     in_files = sum(entry.records for entry in manifest.files if entry.kind == "records")
     stray = any(entry.records for entry in manifest.files if entry.kind != "records")
     stated = manifest.counts.get("record", 0)
     if stray or in_files != stated or sum(manifest.offices.values()) != stated:
         raise count_mismatch(stated)
+
+
+def check_records_order(files: tuple[FileEntry, ...]) -> None:
+    """Records members are listed as records/000001.json, records/000002.json, … in that
+    order, none missing or repeated: the order the exporter wrote them in, which is the
+    order their records changed in."""
+    names = [entry.name.removesuffix(SEALED) for entry in files if entry.kind == "records"]
+    if names != [f"records/{number:06d}.json" for number in range(1, len(names) + 1)]:
+        raise Refused(
+            Reason.MEMBERS_OUT_OF_ORDER,
+            _(
+                "The parts holding the package's records are not numbered in the order "
+                "dvdesk writes them (a part is missing, repeated or out of place), so the "
+                "package may have been altered. Nothing was imported; ask the sending "
+                "office to export the package again."
+            ),
+        )
 
 
 def count_mismatch(stated: int) -> Refused:

@@ -21,6 +21,7 @@ class Reason(StrEnum):
     DUPLICATE_MEMBER = "duplicate_member"
     UNEXPECTED_MEMBER = "unexpected_member"
     MISSING_MEMBER = "missing_member"
+    MEMBERS_OUT_OF_ORDER = "members_out_of_order"
     NOT_A_FILE = "not_a_file"
     EXTRA_BYTES = "extra_bytes"
     UNSUPPORTED_COMPRESSION = "unsupported_compression"

@@ -541,12 +541,14 @@ def _through_chain(
     """Follow rotation certificates from a trusted key of ``office_code`` to ``key_id``."""
     trusted: dict[str, bytes] = {}
     successor: dict[str, str | None] = {}
+    fingerprints: dict[str, str] = {}  # messages name keys by their digits, never by id
     identity: dict[str, object] = {}
     enrolled_as = ""
     name = ""
     for row in _current_keys(session, office_code) + _replaced_keys(session, office_code):
         trusted[row.key_id] = unb64(row.signing_public)
         successor[row.key_id] = row.replaced_by
+        fingerprints[row.key_id] = row.fingerprint
         identity = identity or row.card
         enrolled_as, name = row.relation, row.office_name
     if not trusted:
@@ -566,16 +568,17 @@ def _through_chain(
             return None
         if successor.get(card.certified_by or "") is not None:
             # One successor per key: a retired key certifies nothing more.
-            raise retired_key(card.certified_by or "", name)
+            raise retired_key(fingerprints[card.certified_by or ""], name)
         check_same_identity(identity, card)
         trusted[card.key_id] = card.signing_public
         successor[card.certified_by or ""] = card.key_id
         successor[card.key_id] = None
+        fingerprints[card.key_id] = card.fingerprint
         new_cards.append(card)
     if key_id not in trusted or not new_cards:
         return None
     if successor.get(key_id) is not None:
-        raise retired_key(key_id, name)
+        raise retired_key(fingerprints[key_id], name)
     _check_relation(enrolled_as, relation, name)
     return Signer(key_id, office_code, name, trusted[key_id], tuple(new_cards))
 

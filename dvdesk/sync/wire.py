@@ -26,6 +26,7 @@ from dvdesk.db.columns import (
     RECOMMENDATION_COLUMNS,
     RECORD_COLUMNS,
 )
+from dvdesk.errors import UserError
 from dvdesk.i18n import _
 from dvdesk.sync.bounded_json import MAX_INT, UnsafeJson, refuse_duplicate_keys
 from dvdesk.sync.refusals import Reason, Refused
@@ -296,22 +297,58 @@ def read_batches(
     upto: int,
     owner: str,
     batch: int,
+    max_bytes: int,
 ) -> Iterator[Batch]:
-    """Record aggregates with ``after < change_seq <= upto``, in change order, as JSON."""
+    """Record aggregates with ``after < change_seq <= upto``, in change order, as JSON
+    members of at most ``batch`` records and ``max_bytes`` bytes each.
+
+    Rows are stepped one at a time, so SQLite builds the JSON of no row past the one that
+    fills the member; the next member's query starts after the last row taken.
+    """
     cursor = connection.cursor()
     position = after
     while True:
-        rows = cursor.execute(_SELECT_JSON, (position, upto, owner, batch)).fetchall()
-        if not rows:
+        parts: list[bytes] = []
+        size = 1  # the closing bracket; each part adds itself and its "[" or ","
+        tombstones = 0
+        offices: Counter[str] = Counter()
+        for change_seq, office_code, deleted, text in cursor.execute(
+            _SELECT_JSON, (position, upto, owner, batch)
+        ):
+            data = text.encode("utf-8")
+            if len(data) + 2 > max_bytes:
+                raise _record_too_large(connection, change_seq, len(data), max_bytes)
+            if size + len(data) + 1 > max_bytes:
+                break
+            parts.append(data)
+            size += len(data) + 1
+            tombstones += bool(deleted)
+            offices[office_code] += 1
+            position = change_seq
+        if not parts:
             return
-        position = rows[-1][0]
-        data = ("[" + ",".join(row[3] for row in rows) + "]").encode("utf-8")
         yield Batch(
-            data=data,
-            records=len(rows),
-            tombstones=sum(1 for row in rows if row[2]),
-            offices=Counter(row[1] for row in rows),
+            data=b"[" + b",".join(parts) + b"]",
+            records=len(parts),
+            tombstones=tombstones,
+            offices=offices,
         )
+
+
+def _record_too_large(
+    connection: sqlite3.Connection, change_seq: int, size: int, limit: int
+) -> UserError:
+    (title,) = connection.execute(
+        "SELECT title FROM record WHERE change_seq = ?", (change_seq,)
+    ).fetchone()
+    return UserError(
+        _(
+            'The record "{title}" is too large to send: its contents take {size} MB, more '
+            "than the {limit} MB one part of a package may hold. No package was written; "
+            "shorten the record's long texts (or split it into several records), then "
+            "export again."
+        ).format(title=shown(title), size=-(-size // 1024**2), limit=limit // 1024**2)
+    )
 
 
 def sendable_records(connection: sqlite3.Connection, *, after: int, upto: int, owner: str) -> int:

@@ -26,6 +26,10 @@ class Draft:
     revision: int | None
     state: dict[str, Any]
     saved_at: str
+    # Text typed in the notes panel but not yet added (or the new wording of the note
+    # being edited, whose id is ``note_editing``): a note is part of what the clerk typed.
+    note: str = ""
+    note_editing: str | None = None
 
 
 def draft_dir(paths: DataPaths) -> Path:
@@ -47,6 +51,8 @@ def save_draft(paths: DataPaths, draft: Draft) -> None:
             "revision": draft.revision,
             "state": draft.state,
             "saved_at": now_iso(),
+            "note": draft.note,
+            "note_editing": draft.note_editing,
         },
         ensure_ascii=False,
     ).encode("utf-8")
@@ -64,9 +70,15 @@ def load_draft(paths: DataPaths, key: str) -> Draft | None:
             revision=data["revision"],
             state=data["state"],
             saved_at=data["saved_at"],
+            note=str(data.get("note") or ""),  # drafts written before notes were kept
+            note_editing=_text_or_none(data.get("note_editing")),
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def _text_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 def list_drafts(paths: DataPaths) -> list[Draft]:

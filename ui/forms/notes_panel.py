@@ -129,6 +129,17 @@ class NotesPanel(QGroupBox):
     def has_unsaved_text(self) -> bool:
         return bool(self.editor.toPlainText().strip())
 
+    def unsaved_text(self) -> str:
+        """What the form's draft keeps of this panel: the typed text, if any."""
+        return self.editor.toPlainText() if self.has_unsaved_text() else ""
+
+    def restore(self, *, text: str, editing: str | None) -> None:
+        """Put a draft's typed note back, as a new note or as the edit it was."""
+        if editing is not None:
+            self._begin_edit(editing, text)
+        else:
+            self.editor.setPlainText(text)
+
     def focus_editor(self) -> None:
         """Ctrl+G: the cursor into the note box, scrolled into view."""
         area = self.parent()
@@ -210,13 +221,16 @@ class NotesPanel(QGroupBox):
         if note is None or not note.mine:
             self.say(_("Select one of your own notes first."))
             return
-        self.editing = note.id
-        self.editor.setPlainText(note.text)
+        self._begin_edit(note.id, note.text)
+        self.editor.setFocus()
+        self.say(_("Change the note, then Ctrl+Enter to save it."))
+
+    def _begin_edit(self, note_id: str, text: str) -> None:
+        self.editing = note_id
+        self.editor.setPlainText(text)
         self.add_button.setText(_("Save the &note"))
         self.cancel_button.show()
         self._enable()
-        self.editor.setFocus()
-        self.say(_("Change the note, then Ctrl+Enter to save it."))
 
     def stop_edit(self) -> None:
         if self.editing is not None:

@@ -166,8 +166,11 @@ class RecordForm(QDialog):
             self.apply_state(self._state_from_record(record))
         self.initial = self.collect()
         if draft is not None:
-            self.apply_state(draft.state)
-            self.touched.update(draft.state)
+            if self.notes is not None and draft.note:
+                self.notes.restore(text=draft.note, editing=draft.note_editing)
+            if owner_name is None:  # another office's record: only the typed note comes back
+                self.apply_state(draft.state)
+                self.touched.update(draft.state)
         self.last_state = self.collect()
         self._snapshot_timer = QTimer(self, singleShot=True, interval=SNAPSHOT_DELAY_MS)
         self._snapshot_timer.timeout.connect(self.snapshot)
@@ -176,7 +179,8 @@ class RecordForm(QDialog):
         self.read_only = owner_name is not None
         if owner_name is not None:
             self._make_read_only(owner_name)
-        fit_to_screen(self, 960, 660)
+        # A dialogue's matters table has eight columns: at 960 px its content was ~80 px.
+        fit_to_screen(self, 1240 if record_type is RecordType.DIALOGUE else 960, 660)
         self.first_field().setFocus()  # the cursor is where the clerk types first
         if self.notes is not None:
             self.notes.load()
@@ -236,6 +240,9 @@ class RecordForm(QDialog):
         sections.addStretch(1)
         self.scroller = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        # Not a Tab stop: from the last button, Tab goes back to the first field instead
+        # of to the scroll area, where the cursor would vanish.
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         scroll.setWidget(body)
 
         self._actions()
@@ -354,6 +361,16 @@ class RecordForm(QDialog):
                 _("Date registered"),
                 _("e.g. Model “Citizens ask, the authorities answer”"),
             ),
+            RecordType.SUPERVISION: (
+                _("Title"),
+                _("Start date"),
+                _("e.g. Supervision of the grassroots democracy rules at …"),
+            ),
+            RecordType.DIALOGUE: (
+                _("Title"),
+                _("Start date"),
+                _("e.g. Dialogue of the Party secretary with the people on …"),
+            ),
         }.get(
             self.record_type,
             (
@@ -362,8 +379,9 @@ class RecordForm(QDialog):
                 _("e.g. Inspection of the grassroots democracy rules at …"),
             ),
         )
-        title = self._line(form, "title", title_label, example)
-        title.setMaxLength(1000)
+        # No maxLength: a too-long pasted title is kept whole and its field says so
+        # (Qt would cut it silently and the tail would be lost).
+        self._line(form, "title", title_label, example)
         self._date(form, "start_date", start_label, optional=False)
         self._date(form, "end_date", _("End date"), optional=True)
         self._line(form, "place", _("Place"))
@@ -491,12 +509,12 @@ class RecordForm(QDialog):
                     IssueKind.KIEN_NGHI.value,
                     120,
                 ),
-                PartColumn("raised_by", _("Raised by"), width=140),
-                PartColumn("protect_identity", _("Keep name secret"), "check", width=130),
+                PartColumn("raised_by", _("Raised by"), width=130),
+                PartColumn("protect_identity", _("Keep name secret"), "check", width=150),
                 PartColumn("answer", _("Answer on the spot")),
-                PartColumn("assignee", _("Assigned to"), width=130),
+                PartColumn("assignee", _("Assigned to"), width=120),
                 PartColumn("deadline", _("Deadline"), "date", width=100),
-                _status_column(None, 110),
+                _status_column(None, 130),
             ),
             _("Add a matter"),
         )
@@ -512,7 +530,7 @@ class RecordForm(QDialog):
                 PartColumn("content", _("Content")),
                 PartColumn("addressee", _("Addressed to"), width=180),
                 PartColumn("deadline", _("Deadline"), "date", width=100),
-                _status_column(FollowUpStatus.OPEN.value, 120),
+                _status_column(FollowUpStatus.OPEN.value, 130),
             ),
             _("Add a recommendation"),
         )
@@ -585,6 +603,8 @@ class RecordForm(QDialog):
                 signal.connect(lambda *_args, k=key: self._changed(k))
             if isinstance(widget, DateField):  # typed dates are judged when the field is left
                 widget.editingFinished.connect(self.validate_now)
+        if self.notes is not None:  # a note typed but not yet added is kept in the draft too
+            self.notes.editor.textChanged.connect(self._snapshot_timer.start)
 
     def _changed(self, key: str) -> None:
         self.touched.add(key)
@@ -595,17 +615,19 @@ class RecordForm(QDialog):
         """Record the current state for undo and in the draft file."""
         self._snapshot_timer.stop()
         state = self.collect()
-        if state == self.last_state:
-            return
-        self.undo_stack.push(_Snapshot(self, self.last_state, state))
-        self.last_state = state
-        self._write_draft()
+        if state != self.last_state:
+            self.undo_stack.push(_Snapshot(self, self.last_state, state))
+            self.last_state = state
+        self._write_draft()  # also when only the note box changed
 
     def _write_draft(self) -> None:
         if self.initial is None:
             return
         key = draft_key(self.record_type.value, self.record_id)
-        if self.collect() == self.initial:
+        state = self.collect()
+        changed = state != self.initial
+        note = self.notes.unsaved_text() if self.notes is not None else ""
+        if not changed and not note:
             delete_draft(self.store.paths, key)
             return
         try:
@@ -616,8 +638,10 @@ class RecordForm(QDialog):
                     record_type=self.record_type.value,
                     record_id=self.record_id,
                     revision=self.revision,
-                    state=self.collect(),
+                    state=state if changed else {},  # only the note: the record comes as saved
                     saved_at="",
+                    note=note,
+                    note_editing=self.notes.editing if self.notes is not None and note else None,
                 ),
             )
         except OSError:

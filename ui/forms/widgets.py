@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QDate, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QKeyEvent
+from PySide6.QtGui import QColor, QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
@@ -262,22 +262,52 @@ class _ChoiceDelegate(_EditorDelegate):
 
 class _PartsGrid(QTableWidget):
     """Tab moves through a row's cells while editing and leaves the table after the last,
-    so the keyboard never gets stuck inside (Tab without an editor leaves at once)."""
+    so the keyboard never gets stuck inside (Tab without an editor leaves at once).
+
+    A cell without an editor (the "keep name secret" tick) is a stop of its own in the
+    row: Space ticks it and the next Tab goes on to the cell after it, so the cells behind
+    it (answer, assignee, deadline) are reached and nothing typed there goes astray.
+    """
+
+    def __init__(self, rows: int, columns: int, parent: QWidget | None = None) -> None:
+        super().__init__(rows, columns, parent)
+        self._on_plain_cell = False  # walking a row, stopped on a cell that has no editor
 
     def closeEditor(  # noqa: N802 - Qt API
         self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint
     ) -> None:
-        column = self.currentColumn()
-        leaving_forward = (
-            hint == QAbstractItemDelegate.EndEditHint.EditNextItem
-            and column == self.columnCount() - 1
-        )
-        leaving_back = hint == QAbstractItemDelegate.EndEditHint.EditPreviousItem and column == 0
-        if leaving_forward or leaving_back:
+        forward = hint == QAbstractItemDelegate.EndEditHint.EditNextItem
+        if forward or hint == QAbstractItemDelegate.EndEditHint.EditPreviousItem:
             super().closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
-            QWidget.focusNextPrevChild(self, leaving_forward)
+            self._step(forward)
             return
         super().closeEditor(editor, hint)
+
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802 - Qt API
+        if self._on_plain_cell:
+            self._step(next)
+            return True
+        return super().focusNextPrevChild(next)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt API
+        if self.state() != QAbstractItemView.State.EditingState:
+            self._on_plain_cell = False
+        super().focusOutEvent(event)
+
+    def _step(self, forward: bool) -> None:
+        """Go to the row's next (or previous) cell, editing it if it has an editor;
+        past the row's end the focus leaves the table."""
+        self._on_plain_cell = False
+        column = self.currentColumn() + (1 if forward else -1)
+        if not 0 <= column < self.columnCount():
+            QWidget.focusNextPrevChild(self, forward)
+            return
+        self.setCurrentCell(self.currentRow(), column)
+        item = self.currentItem()
+        if item is not None and item.flags() & Qt.ItemFlag.ItemIsEditable:
+            self.editItem(item)
+        else:
+            self._on_plain_cell = True
 
 
 class PartsTable(QWidget):

@@ -314,7 +314,7 @@ def run_units_reenroll(args: argparse.Namespace) -> int:
         _(
             "Re-enrolled {office} ({code}) with the key {key}: its old keys are revoked and its "
             "package numbers start again. Ask it to export with --full."
-        ).format(office=enrolled.office_name, code=enrolled.office_code, key=enrolled.key_id)
+        ).format(office=enrolled.office_name, code=enrolled.office_code, key=enrolled.fingerprint)
     )
     print(_("Fingerprint: {fingerprint}").format(fingerprint=enrolled.fingerprint))
     print(_("Read this fingerprint to the office by phone: it must match theirs exactly."))
@@ -400,7 +400,7 @@ def run_units_revoke(args: argparse.Namespace) -> int:
     for key in revoked:
         print(
             _("Revoked the key {key} of {office}; its packages will be refused.").format(
-                key=key.key_id, office=key.office_name
+                key=key.fingerprint, office=key.office_name
             )
         )
     return 0

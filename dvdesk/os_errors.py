@@ -1,0 +1,28 @@
+"""Why a file could not be read or written, in the user's language.
+
+The system's own text (``strerror``) is English on every office PC, whatever the
+language of Windows: messages say what it means here instead, with its number.
+"""
+
+from __future__ import annotations
+
+import errno
+
+from dvdesk.i18n import _
+
+# Windows errors of a drive that went away: not ready, no such device, the volume
+# changed, the device is not connected.
+_DRIVE_GONE_WINDOWS = frozenset({21, 55, 1006, 1167})
+_DRIVE_GONE = frozenset({errno.EIO, errno.ENOENT, errno.ENODEV, errno.ENXIO})
+_NOT_ALLOWED = frozenset({errno.EACCES, errno.EPERM, errno.EROFS})
+
+
+def os_reason(error: OSError) -> str:
+    """A short Vietnamese (or English) reason for ``error``, to put after a colon."""
+    if getattr(error, "winerror", None) in _DRIVE_GONE_WINDOWS or error.errno in _DRIVE_GONE:
+        return _("the folder or drive is no longer there (was the USB stick removed?)")
+    if error.errno in _NOT_ALLOWED:
+        return _("writing there is not allowed, or the drive is read-only")
+    if error.errno == errno.ENOSPC:
+        return _("the drive is full")
+    return _("system error {number}").format(number=error.errno)
