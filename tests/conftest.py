@@ -9,6 +9,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import hashlib
 import json
+import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,9 +22,32 @@ from dvdesk.i18n import set_language
 from dvdesk.paths import ENV_DATA_DIR, DataPaths
 from dvdesk.services.office import create_office
 from dvdesk.services.store import Store, open_store
+from dvdesk.sync import keys
 from tests.samples import OFFICE
 
 pytest_plugins = ["tests.gui_support", "tests.signature_fixtures"]
+
+
+# Office keys in tests are sealed at a cheap scrypt cost: at the real one (2^17, 128 MiB)
+# every unlock took 0.4 s of CPU, three quarters of each sync test. The real cost is
+# what tests/test_key_storage.py checks (its `real_key_cost` fixture), and a key sealed
+# at a lower cost still opens and is sealed again there, as in the app.
+REAL_SCRYPT_N = keys.SCRYPT_N
+TEST_SCRYPT_N = 2**12
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_key_sealing() -> Iterator[None]:
+    """Session-wide, so the session's template offices are sealed cheaply too."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(keys, "SCRYPT_N", TEST_SCRYPT_N)
+        yield
+
+
+@pytest.fixture
+def real_key_cost(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app's own scrypt cost, for the tests that check it."""
+    monkeypatch.setattr(keys, "SCRYPT_N", REAL_SCRYPT_N)
 
 
 @pytest.fixture(autouse=True)
@@ -49,10 +73,23 @@ def paths(tmp_path: Path) -> DataPaths:
     return DataPaths(tmp_path / "office")
 
 
+@pytest.fixture(scope="session")
+def office_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample office's data folder, made once per session: running every migration
+    for each test cost most of a second (the fsyncs of every upgrade). Tests that
+    prove creating and migrating call open_store(create=True) themselves."""
+    root = tmp_path_factory.mktemp("office-template") / "office"
+    made = open_store(DataPaths(root), actor="chuyenvien", create=True)
+    create_office(made, data=dict(OFFICE))
+    made.close()
+    return root
+
+
 @pytest.fixture
-def store(paths: DataPaths) -> Iterator[Store]:
-    opened = open_store(paths, actor="chuyenvien", create=True)
-    create_office(opened, data=dict(OFFICE))
+def store(paths: DataPaths, office_template: Path) -> Iterator[Store]:
+    """A fresh copy of the sample office (migrated to head, office created)."""
+    shutil.copytree(office_template, paths.root, dirs_exist_ok=True)
+    opened = open_store(paths, actor="chuyenvien")
     yield opened
     opened.close()
 
@@ -94,3 +131,21 @@ def database_digest(paths: DataPaths) -> str:
     for path in (paths.database, paths.database.with_name(paths.database.name + "-wal")):
         digest.update(path.read_bytes() if path.exists() else b"-")
     return digest.hexdigest()
+
+
+# The files that take minutes, longest first. They start the run, so that with two
+# workers (.ci/test: pytest -n 2 --dist loadfile) the rest runs beside them, not after.
+LONGEST_FIRST = (
+    "test_frozen_build.py",
+    "test_sync_fuzz.py",
+    "test_sync_kill.py",
+    "test_sync_properties.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        name = item.path.name
+        return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)  # stable: every file keeps its own order

@@ -110,6 +110,12 @@ def window(app: QApplication, store: Store, qtbot: QtBot) -> Iterator[MainWindow
     yield main
     for form in list(main.forms):
         form.done(0)
+    # A dialog a test opened with open() and left showing (the trusted roots) stays the
+    # active modal widget until the window is collected, which may be tests later: the
+    # modal watchdog then failed whichever test was running 30 s on. Close it here.
+    for dialog in main.findChildren(QDialog):
+        if dialog.isVisible():
+            dialog.done(0)
     wait_for_tasks()
 
 

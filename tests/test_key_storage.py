@@ -23,6 +23,8 @@ from tests.samples import OFFICE
 from tests.sync_fixtures import PASSPHRASE
 
 posix_only = pytest.mark.skipif(os.name == "nt", reason="POSIX modes; Windows uses ACLs")
+# The app's real scrypt cost here (tests/conftest.py seals keys cheaply elsewhere).
+pytestmark = pytest.mark.usefixtures("real_key_cost")
 
 
 @pytest.mark.parametrize(
