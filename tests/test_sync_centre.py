@@ -10,7 +10,8 @@ from dvdesk.documents.figures import Scope, compute_figures
 from dvdesk.documents.periods import parse_period
 from dvdesk.domain.enums import OfficeLevel
 from dvdesk.errors import UserError, ValidationFailed
-from dvdesk.services.office import create_office, get_office
+from dvdesk.paths import DataPaths
+from dvdesk.services.office import create_office, get_office, has_office
 from dvdesk.services.records import get_record
 from dvdesk.services.store import Store, open_store
 from dvdesk.sync.apply import import_package
@@ -91,8 +92,6 @@ def test_a_province_relaying_a_commune_not_below_it_is_refused_at_the_centre(
 
 
 def _store(root: Path) -> Store:
-    from dvdesk.paths import DataPaths  # noqa: PLC0415
-
     return open_store(DataPaths(root), actor="chuyenvien", create=True)
 
 
@@ -120,8 +119,6 @@ def test_the_centres_code_is_fixed_and_it_has_no_parent(
 
 
 def _no_office(store: Store) -> bool:
-    from dvdesk.services.office import has_office  # noqa: PLC0415
-
     return not has_office(store)
 
 
