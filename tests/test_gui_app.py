@@ -260,3 +260,23 @@ def test_wizard_province_without_the_centre(empty_store: Store, qtbot: QtBot) ->
     assert "Trung ương" not in summary
     office = get_office(empty_store)
     assert (office.code, office.parent_code) == ("01", None)
+
+
+def test_wizard_examples_fit_the_level_chosen(empty_store: Store, qtbot: QtBot) -> None:
+    """A province clerk is shown a province's name, code and symbol as examples, not a
+    commune's; the commune's come back with the commune level."""
+    wizard = SetupWizard(empty_store)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.next()
+    page = wizard.office_page
+    shown: dict[str, dict[str, str]] = {}
+    for level in (OfficeLevel.PROVINCE, OfficeLevel.CENTRAL, OfficeLevel.COMMUNE):
+        page.level.setCurrentIndex(page.level.findData(level.value))
+        shown[level.value] = {key: page.edits[key].placeholderText() for key in page.edits}
+    assert shown["province"]["code"] == "Ví dụ: 01"
+    assert shown["province"]["symbol"] == "Ví dụ: BTGDVTU"
+    assert "Thành ủy Hà Nội" in shown["province"]["name"]
+    assert shown["central"]["symbol"] == "Ví dụ: BTGDVTW"
+    assert shown["commune"]["code"] == "Ví dụ: 10105"
+    assert "xã Bát Tràng" in shown["commune"]["name"]

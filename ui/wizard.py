@@ -45,6 +45,36 @@ LEVELS = (
 )
 
 
+# Examples shown in the empty fields, in the shape of the level chosen (the commune's are
+# the fields' own): a province clerk should not be shown a commune's name and code.
+LEVEL_EXAMPLES: dict[OfficeLevel, dict[str, str]] = {
+    OfficeLevel.CENTRAL: {
+        "name": "Ban Tuyên giáo và Dân vận Trung ương",
+        "header_name": "Ban Tuyên giáo và Dân vận Trung ương",
+        "superior": "Ban Chấp hành Trung ương",
+        "code": "00",
+        "symbol": "BTGDVTW",
+        "place": "Hà Nội",
+    },
+    OfficeLevel.PROVINCE: {
+        "name": "Ban Tuyên giáo và Dân vận Thành ủy Hà Nội",
+        "header_name": "Ban Tuyên giáo và Dân vận",
+        "superior": "Thành ủy Hà Nội",
+        "code": "01",
+        "symbol": "BTGDVTU",
+        "place": "Hà Nội",
+    },
+    OfficeLevel.DISTRICT: {
+        "name": "Ban Dân vận Huyện ủy Đông Anh",
+        "header_name": "Ban Dân vận",
+        "superior": "Huyện ủy Đông Anh",
+        "code": "017",
+        "symbol": "BDVHU",
+        "place": "Đông Anh",
+    },
+}
+
+
 class OfficePage(QWizardPage):
     """Who the office is; Next stays disabled until every field is valid."""
 
@@ -84,9 +114,8 @@ class OfficePage(QWizardPage):
         self.edits: dict[str, QLineEdit] = {}
         self.boxes: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}
-        for key, label, example in self.FIELDS:
-            edit = QLineEdit()
-            edit.setPlaceholderText(_("e.g. {example}").format(example=example))
+        for key, label, _example in self.FIELDS:
+            edit = QLineEdit()  # its example is set with the level (_level_changed)
             edit.textChanged.connect(lambda _t, k=key: self._touched(k))
             error = QLabel()
             error.setObjectName("fieldError")
@@ -124,6 +153,10 @@ class OfficePage(QWizardPage):
 
     def _level_changed(self) -> None:
         level = self._chosen()
+        examples = LEVEL_EXAMPLES.get(level, {})
+        for key, _label, example in self.FIELDS:
+            shown = examples.get(key, example)
+            self.edits[key].setPlaceholderText(_("e.g. {example}").format(example=shown))
         for key in ("parent_name", "parent_code"):
             self.form.setRowVisible(self.boxes[key], self.has_parent())
         self.form.setRowVisible(self.parent_note, level is OfficeLevel.PROVINCE)
