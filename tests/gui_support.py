@@ -153,6 +153,17 @@ def answer_questions(
     return asked
 
 
+def capture_told(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Collect the texts of dvdesk's messages (ui.ask.tell) instead of showing them."""
+    told: list[str] = []
+
+    def tell(_parent: object, _title: str, text: str, **_kwargs: object) -> None:
+        told.append(text)
+
+    monkeypatch.setattr(ask, "tell", tell)
+    return told
+
+
 def type_text(widget: QWidget, text: str) -> None:
     """Type like Unikey/EVKey do: an accented letter arrives as its base letter,
     a Backspace, then the composed character (QTest.keyClicks cannot send non-Latin-1)."""

@@ -10,23 +10,13 @@ from dvdesk.domain.enums import RecordType
 from dvdesk.services import backup as backups
 from dvdesk.services.records import add_record, list_records
 from dvdesk.services.store import Store
-from tests.gui_support import answer_questions
+from tests.gui_support import answer_questions, capture_told
 from tests.samples import dialogue, inspection
 from tests.test_backup import corrupt_pages, held_exclusively, table_rows
 from ui.app import check_in_background
 from ui.backup_dialog import BackupDialog
 from ui.main_window import MainWindow
 from ui.worker import wait_for_tasks
-
-
-def _messages(monkeypatch: pytest.MonkeyPatch, kind: str) -> list[str]:
-    shown: list[str] = []
-
-    def show(_parent: object, _title: str, text: str, *_args: object) -> None:
-        shown.append(text)
-
-    monkeypatch.setattr(QMessageBox, kind, staticmethod(show))
-    return shown
 
 
 def cell(dialog: BackupDialog, row: int, column: int) -> str:
@@ -51,7 +41,7 @@ def test_back_up_and_restore_from_the_dialog(
 
     add_record(store, record_type=RecordType.DIALOGUE, data=dialogue())
     asked = answer_questions(monkeypatch, QMessageBox.StandardButton.Yes)
-    told = _messages(monkeypatch, "information")
+    told = capture_told(monkeypatch)
     refreshed: list[bool] = []
     dialog.restored.connect(lambda: refreshed.append(True))
     dialog.table.selectRow(0)

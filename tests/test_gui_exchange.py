@@ -28,6 +28,7 @@ from dvdesk.sync.keys import create_keys, write_card
 from dvdesk.sync.trust import enroll_card
 from tests.gui_support import answer_questions
 from tests.samples import dialogue, inspection
+from ui import ask
 from ui.exchange import ExchangePage
 from ui.worker import wait_for_tasks
 
@@ -65,9 +66,7 @@ def _answer(
         return 1
 
     monkeypatch.setattr(QFileDialog, "exec", run)
-    monkeypatch.setattr(
-        QMessageBox, "information", staticmethod(lambda _p, _t, text: told.append(text))
-    )
+    monkeypatch.setattr(ask, "tell", lambda _p, _t, text, **_k: told.append(text))
 
     def shown(box: QMessageBox) -> int:  # a box with a step button (ui.next_steps)
         told.append(box.text())

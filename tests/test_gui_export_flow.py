@@ -30,6 +30,7 @@ from tests.gui_support import wait_loaded
 from tests.samples import OFFICE, inspection
 from tests.sync_fixtures import PASSPHRASE, Exchange, make_office
 from tests.test_gui_next_steps import press_in_boxes
+from ui import ask
 from ui.exchange import ExchangePage
 from ui.main_window import MainWindow
 from ui.review import PendingApprovals
@@ -241,9 +242,7 @@ def test_import_messages_name_buttons_and_keep_harmless_news_calm(
     second = exchange.export()
     exchange.import_(second.path)
     told: list[str] = []
-    monkeypatch.setattr(
-        QMessageBox, "information", staticmethod(lambda _p, _t, text: told.append(text))
-    )
+    monkeypatch.setattr(ask, "tell", lambda _p, _t, text, **_k: told.append(text))
     monkeypatch.setattr(QFileDialog, "exec", lambda dialog: pick(dialog, [first.path]))
     shown.clear()
     with qtbot.waitSignal(page.imported, timeout=30_000):

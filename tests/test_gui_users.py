@@ -24,7 +24,7 @@ from dvdesk.services.store import Store
 from dvdesk.services.users import add_user, list_users
 from tests.gui_support import answer_questions, type_text, wait_loaded
 from tests.test_gui_print import _pdf
-from ui import pdf_preview
+from ui import ask, pdf_preview
 from ui.ask import confirm
 from ui.crash import CrashDialog, CrashHandler
 from ui.main_window import MainWindow
@@ -497,6 +497,41 @@ def test_a_message_open_at_the_lock_is_shown_again_after_it(
     assert [box.text() for box in again] == [text]
     qtbot.keyClick(again[0], Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not again[0].isVisible())
+
+
+def test_dvdesks_own_message_waits_for_the_user_across_the_lock(
+    signed_window: MainWindow, qtbot: QtBot
+) -> None:
+    """ui.ask.tell (an import's result, a key card's place): hidden at the lock, the same
+    box again after the unlock, and it returns only once the user has read it (OK)."""
+    window = signed_window
+    text = "Đã nhập biên nhận: cấp trên đã xác nhận các gói đến số 12."
+    seen: dict[str, QWidget] = {}
+
+    def message_is_up() -> bool:
+        modal = QApplication.activeModalWidget()
+        if not isinstance(modal, QMessageBox) or not modal.isVisible():
+            return False
+        seen["box"] = modal
+        qtbot.keyClick(modal, Qt.Key.Key_L, CTRL)
+        return True
+
+    def hidden() -> bool:
+        assert window.idle_lock.locked and not seen["box"].isVisible()
+        return True
+
+    def shown_again() -> bool:
+        box = seen["box"]
+        if QApplication.activeModalWidget() is not box or not box.isVisible():
+            return False
+        assert isinstance(box, QMessageBox) and box.text() == text
+        qtbot.keyClick(box, Qt.Key.Key_Return)
+        return True
+
+    script = _Script([message_is_up, hidden, *_unlock_steps(window, qtbot), shown_again])
+    ask.tell(window, "Đã nhập biên nhận", text)
+    script.check()
+    assert not window.idle_lock.locked  # it returned after the unlock, not at the lock
 
 
 def test_the_crash_dialog_is_hidden_at_the_lock_and_shown_again_after_it(

@@ -1,4 +1,5 @@
-"""Yes/No questions before an action that replaces or removes something."""
+"""Questions before an action that replaces or removes something, and messages that say
+what happened: both outlast a lock of the screen (see ui.modal)."""
 
 from __future__ import annotations
 
@@ -31,3 +32,17 @@ def question(
 def confirm(parent: QWidget, *, title: str, text: str) -> bool:
     """True only when the user chose Yes; No is the default so Enter does no harm."""
     return question(parent, title, text, YES_NO, Button.No) == Button.Yes
+
+
+def tell(
+    parent: QWidget | None,
+    title: str,
+    text: str,
+    *,
+    icon: QMessageBox.Icon = QMessageBox.Icon.Information,
+) -> None:
+    """Like ``QMessageBox.information``, but hidden at a lock and shown again after it
+    (what it says — an import's offices, a file's place — is not for whoever walks by)."""
+    box = QMessageBox(icon, title, text, Button.Ok, parent)
+    run_modal(box)
+    box.deleteLater()

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -30,6 +29,7 @@ from dvdesk.services.backup import (
     reason_label,
     restore_backup,
 )
+from ui import ask
 from ui.ask import confirm
 from ui.crash import show_error
 from ui.help import add_help_key
@@ -157,7 +157,7 @@ class BackupDialog(QDialog):
         assert isinstance(result, RestoreResult)
         self.restored.emit()
         self.reload()
-        QMessageBox.information(
+        ask.tell(
             self,
             _("Backup / Restore"),
             _("Restored the backup of {time}.").format(

@@ -45,6 +45,7 @@ from dvdesk.services.office_view import OfficeView
 from dvdesk.services.store import Store
 from dvdesk.sync.card_advice import card_advice, fingerprint_advice
 from dvdesk.text import shown
+from ui import ask
 from ui.ask import confirm
 from ui.crash import show_error
 from ui.files import FileKind, choose_folder, open_file, open_files
@@ -653,10 +654,11 @@ class ExchangePage(QWidget):
             return
         second = ask_passphrase(self, _("Type the passphrase again."))
         if second != first:
-            QMessageBox.warning(
+            ask.tell(
                 self,
                 _("Key passphrase"),
                 _("The two passphrases differ; nothing was created. Try again."),
+                icon=QMessageBox.Icon.Warning,
             )
             return
         run_in_background(
@@ -710,7 +712,7 @@ class ExchangePage(QWidget):
 
         def saved(written: tuple[Path, str]) -> None:
             self.done.emit(_("The key card was saved to {file}.").format(file=written[0]))
-            QMessageBox.information(
+            ask.tell(
                 self,
                 _("Key card"),
                 _("The key card was saved to {file}.").format(file=written[0])
@@ -967,7 +969,7 @@ class ExchangePage(QWidget):
                 actions={"enroll": self.enroll},
             )
         elif harmless:
-            QMessageBox.information(
+            ask.tell(
                 self,
                 _("Nothing changed"),
                 "\n\n".join(
@@ -998,7 +1000,7 @@ class ExchangePage(QWidget):
                 )
             )
             returned = len(result.returned)
-            QMessageBox.information(
+            ask.tell(
                 self,
                 _("Receipt imported"),
                 _(

@@ -701,9 +701,7 @@ class MainWindow(QMainWindow):
     def change_language(self, language: str) -> None:
         save_ui_setting(self.store.paths, "language", language)
         set_language(current_language())  # keep this session's language until restart
-        QMessageBox.information(
-            self, _("Language"), _("The new language applies the next time dvdesk starts.")
-        )
+        ask.tell(self, _("Language"), _("The new language applies the next time dvdesk starts."))
 
     def about(self) -> None:
         from dvdesk import __version__  # noqa: PLC0415
