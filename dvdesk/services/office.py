@@ -11,14 +11,16 @@ from pydantic import ValidationInfo, field_validator, model_validator
 from sqlmodel import Session, select
 
 from dvdesk.clock import now_iso
-from dvdesk.db.schema import Office, OfficeProfile, OrgUnit
+from dvdesk.db.schema import Office, OfficeProfile, OrgUnit, PackageOut
 from dvdesk.domain.enums import OfficeLevel
 from dvdesk.domain.fields import IsoDate, OptionalText, Text, custom_error
 from dvdesk.domain.inputs import StrictInput
+from dvdesk.domain.people import Role
 from dvdesk.domain.validation import validate
-from dvdesk.errors import Conflict
+from dvdesk.errors import Conflict, UserError, ValidationFailed
 from dvdesk.i18n import N_, _
 from dvdesk.services.audit import audit
+from dvdesk.services.auth import require
 from dvdesk.services.office_view import OfficeView, Profile, get_office, has_office
 from dvdesk.services.store import Store
 
@@ -33,6 +35,8 @@ __all__ = [
     "create_office",
     "get_office",
     "has_office",
+    "parent_can_change",
+    "set_parent",
 ]
 
 # Administrative unit code lists: the list in force since 1 July 2025 and the older one
@@ -56,6 +60,32 @@ _CODE_DIGITS = {
     OfficeLevel.SPECIAL_ZONE: 5,
 }
 _SYMBOL = re.compile(r"^[A-ZĐ0-9]{2,20}$")
+
+
+def check_parent_code(*, level: OfficeLevel, parent_code: str) -> str:
+    """The checks set-up and a later :func:`set_parent` make on the office one level up."""
+    if level is OfficeLevel.CENTRAL:
+        raise custom_error(
+            "parent_code",
+            N_("the central office has no office above it; leave the superior office empty"),
+        )
+    if level is OfficeLevel.PROVINCE and parent_code != CENTRAL_CODE:
+        raise custom_error(
+            "parent_code",
+            N_(
+                "a province reports to the centre, whose code is {code}; give {code} "
+                "or leave the superior office empty"
+            ),
+            code=CENTRAL_CODE,
+        )
+    digits = _CODE_DIGITS[OfficeLevel(_parent_level(level))]
+    if not (parent_code.isdigit() and len(parent_code) == digits):
+        raise custom_error(
+            "parent_code",
+            N_("a province code has {digits} digits, e.g. 01"),
+            digits=digits,
+        )
+    return parent_code
 
 
 class ProfileInput(StrictInput):
@@ -115,23 +145,9 @@ class OfficeInput(ProfileInput):
     @classmethod
     def _parent_of_level(cls, parent_code: str | None, info: ValidationInfo) -> str | None:
         level = info.data.get("level")
-        if parent_code is None:
-            return None
-        if level is OfficeLevel.CENTRAL:
-            raise custom_error(
-                "parent_code",
-                N_("the central office has no office above it; leave the superior office empty"),
-            )
-        if level is OfficeLevel.PROVINCE and parent_code != CENTRAL_CODE:
-            raise custom_error(
-                "parent_code",
-                N_(
-                    "a province reports to the centre, whose code is {code}; give {code} "
-                    "or leave the superior office empty"
-                ),
-                code=CENTRAL_CODE,
-            )
-        return parent_code
+        if parent_code is None or not isinstance(level, OfficeLevel):
+            return parent_code
+        return check_parent_code(level=level, parent_code=parent_code)
 
     @model_validator(mode="after")
     def _parent_pair(self) -> Self:
@@ -268,3 +284,137 @@ def add_profile(store: Store, *, data: dict[str, object]) -> OfficeView:
             changes=changes,
         )
     return get_office(store)
+
+
+class ParentInput(StrictInput):
+    """The office one level up, named after set-up (see :func:`set_parent`)."""
+
+    level: OfficeLevel  # before "parent_code": what the code may be depends on the level
+    parent_code: Text
+    parent_name: Text
+
+    @field_validator("parent_code")
+    @classmethod
+    def _parent_of_level(cls, parent_code: str, info: ValidationInfo) -> str:
+        level = info.data.get("level")
+        if not isinstance(level, OfficeLevel):
+            return parent_code
+        return check_parent_code(level=level, parent_code=parent_code)
+
+
+def _has_exported(session: Session) -> bool:
+    return session.exec(select(PackageOut.id).limit(1)).first() is not None
+
+
+def parent_can_change(store: Store) -> bool:
+    """Whether :func:`set_parent` would accept a parent: none set yet, or nothing sent yet."""
+    office = get_office(store)
+    if office.level is OfficeLevel.CENTRAL:
+        return False
+    if office.parent_code is None:
+        return True
+    with store.session() as session:
+        return not _has_exported(session)
+
+
+def set_parent(store: Store, *, code: str, name: str) -> OfficeView:
+    """Name the office one level up when set-up left it empty (e.g. a province before the
+    central level existed). Changing it is refused once a package was exported: the new
+    parent would never receive what the old one already acknowledged."""
+    office = get_office(store)
+    if office.level is OfficeLevel.CENTRAL:
+        raise UserError(
+            _(
+                "The central office is the top of the hierarchy and has no office above it. "
+                "Nothing was changed."
+            )
+        )
+    data = _parent_input(level=office.level, code=code, name=name)
+    with store.session() as session:
+        require(session, store, Role.ADMIN)
+        unit = session.exec(select(OrgUnit).where(OrgUnit.relation == "parent")).first()
+        if unit is not None:
+            _check_replaceable(session, unit, data)
+        _refuse_known_unit(session, data.parent_code, office.code_list)
+        if unit is None:
+            unit = _unit(
+                code=data.parent_code,
+                code_list=office.code_list,
+                name=data.parent_name,
+                level=_parent_level(office.level),
+                relation="parent",
+                parent_code=None,
+            )
+        unit.code, unit.name = data.parent_code, data.parent_name
+        session.add(unit)
+        _point_self_at(session, data.parent_code)
+        audit(
+            session,
+            actor=store.actor,
+            action="update",
+            entity="office",
+            entity_id=office.code,
+            changes={
+                "parent_code": {"from": office.parent_code, "to": data.parent_code},
+                "parent_name": {"from": office.parent_name, "to": data.parent_name},
+            },
+        )
+    return get_office(store)
+
+
+def _parent_input(*, level: OfficeLevel, code: str, name: str) -> ParentInput:
+    """Validate, naming the problem as the user sees it ("the office above"), not the field."""
+    try:
+        return validate(
+            ParentInput, {"level": level.value, "parent_code": code, "parent_name": name}
+        )
+    except ValidationFailed as error:
+        problems = [
+            (field, _("The office above: {problem}. Nothing was changed.").format(problem=problem))
+            for field, problem in error.problems
+        ]
+        raise ValidationFailed(" ".join(text for _field, text in problems), problems) from None
+
+
+def _check_replaceable(session: Session, unit: OrgUnit, data: ParentInput) -> None:
+    if (unit.code, unit.name) == (data.parent_code, data.parent_name):
+        raise Conflict(
+            _("{name} ({code}) is already the office above this one. Nothing was changed.").format(
+                name=unit.name, code=unit.code
+            )
+        )
+    if _has_exported(session):
+        raise Conflict(
+            _(
+                "This office already reports to {name} ({code}) and has sent it packages, so "
+                "the office above cannot be changed here: the new one would miss what the old "
+                "one has received. Keep the current office above; if it really changed, agree "
+                "with both offices how the data moves over first. Nothing was changed."
+            ).format(name=unit.name, code=unit.code)
+        )
+
+
+def _refuse_known_unit(session: Session, code: str, code_list: str) -> None:
+    """An office below (enrolled as a child) cannot also be the office above."""
+    known = session.exec(
+        select(OrgUnit).where(
+            OrgUnit.code == code,
+            OrgUnit.code_list_version == code_list,
+            OrgUnit.relation != "parent",
+        )
+    ).first()
+    if known is not None:
+        raise Conflict(
+            _(
+                "Office {code} ({name}) is known here as this office or an office below it, so "
+                "it cannot be the office above. Check the code and save again. Nothing was "
+                "changed."
+            ).format(code=code, name=known.name)
+        )
+
+
+def _point_self_at(session: Session, parent_code: str) -> None:
+    own = session.exec(select(OrgUnit).where(OrgUnit.relation == "self")).first()
+    if own is not None:
+        own.parent_code = parent_code
+        session.add(own)

@@ -11,7 +11,13 @@ from dvdesk.domain.enums import OfficeLevel
 from dvdesk.domain.people import Role
 from dvdesk.formatting import short_date
 from dvdesk.i18n import _
-from dvdesk.services.office import OfficeView, add_profile, create_office, get_office
+from dvdesk.services.office import (
+    OfficeView,
+    add_profile,
+    create_office,
+    get_office,
+    set_parent,
+)
 from dvdesk.services.users import add_user, check_new_user
 
 
@@ -62,6 +68,18 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
         help=_("first day the new profile applies"),
     )
     profile.set_defaults(run=run_rename)
+    parent = actions.add_parser(
+        "set-parent",
+        help=_(
+            "name the office one level up, which receives this office's packages (only while "
+            "none is set, or before the first export)"
+        ),
+    )
+    parent.add_argument(
+        "--code", required=True, help=_("code of the office one level up (00 for the centre)")
+    )
+    parent.add_argument("--name", required=True, help=_("name of the office one level up"))
+    parent.set_defaults(run=run_set_parent)
 
 
 def _profile_arguments(parser: argparse.ArgumentParser) -> None:
@@ -117,6 +135,17 @@ def run_rename(args: argparse.Namespace) -> int:
     print(
         _("From {date} documents are issued as: {name}.").format(
             date=short_date(office.profiles[-1].valid_from), name=office.profiles[-1].name
+        )
+    )
+    return 0
+
+
+def run_set_parent(args: argparse.Namespace) -> int:
+    with open_for(args) as store:
+        office = set_parent(store, code=args.code, name=args.name)
+    print(
+        _("This office now reports to {name} ({code}); its next package goes there.").format(
+            name=office.parent_name, code=office.parent_code
         )
     )
     return 0
