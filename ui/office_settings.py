@@ -38,6 +38,7 @@ from dvdesk.services.store import Store
 from dvdesk.typed_dates import parse_typed_date
 from ui.forms.widgets import DateField, LinesField, typed_date_text
 from ui.next_steps import app_text
+from ui.office_parent import ParentBox
 from ui.screen import fit_to_screen
 from ui.worker import run_in_background
 
@@ -78,6 +79,10 @@ class OfficeSettingsDialog(QDialog):
         body = QWidget()
         column = QVBoxLayout(body)
         column.addWidget(self._profile_box())
+        self.parent_box = ParentBox(
+            store, current.office, changeable=current.parent_changeable, parent=body
+        )
+        column.addWidget(self.parent_box)
         column.addWidget(self._documents_box())
         column.addWidget(self._lock_box(current.lock_minutes))
         column.addStretch(1)

@@ -32,6 +32,7 @@ __all__ = [
     "Profile",
     "ProfileInput",
     "add_profile",
+    "check_parent",
     "create_office",
     "get_office",
     "has_office",
@@ -360,6 +361,12 @@ def set_parent(store: Store, *, code: str, name: str) -> OfficeView:
             },
         )
     return get_office(store)
+
+
+def check_parent(*, level: OfficeLevel, code: str, name: str) -> None:
+    """Refuse a parent :func:`set_parent` would refuse for its shape (no database: a form
+    checks as the user types)."""
+    _parent_input(level=level, code=code, name=name)
 
 
 def _parent_input(*, level: OfficeLevel, code: str, name: str) -> ParentInput:

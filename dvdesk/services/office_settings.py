@@ -18,7 +18,7 @@ from dvdesk.documents.settings import (
 from dvdesk.domain.validation import validate
 from dvdesk.errors import Conflict, UserError
 from dvdesk.i18n import _
-from dvdesk.services.office import ProfileInput, add_profile
+from dvdesk.services.office import ProfileInput, add_profile, parent_can_change
 from dvdesk.services.office_view import OfficeView, get_office
 from dvdesk.services.people_light import (
     DEFAULT_LOCK_MINUTES,
@@ -41,6 +41,8 @@ class OfficeSettings:
     documents: DocumentSettings
     recipients: tuple[str, ...]
     lock_minutes: int = DEFAULT_LOCK_MINUTES
+    # Whether the office above may be set here: none yet, or no package sent yet.
+    parent_changeable: bool = False
 
 
 def load_office_settings(store: Store) -> OfficeSettings:
@@ -49,6 +51,7 @@ def load_office_settings(store: Store) -> OfficeSettings:
         documents=get_document_settings(store),
         recipients=tuple(get_default_recipients(store)),
         lock_minutes=lock_minutes(store),
+        parent_changeable=parent_can_change(store),
     )
 
 
