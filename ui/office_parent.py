@@ -22,6 +22,7 @@ from dvdesk.services.office import (
     set_parent,
 )
 from dvdesk.services.store import Store
+from dvdesk.sync.card_advice import parent_advice
 from ui import ask
 from ui.next_steps import app_text
 from ui.worker import run_in_background
@@ -135,12 +136,7 @@ class ParentBox(QGroupBox):
     def _done(self, office: OfficeView) -> None:
         self.current.setText(parent_text(office))
         self.button.setEnabled(True)
-        self._show(
-            self.note,
-            _("This office now reports to {name} ({code}); its next package goes there.").format(
-                name=office.parent_name, code=office.parent_code
-            ),
-        )
+        self._show(self.note, parent_advice(office))
 
     def _refused(self, error: UserError) -> None:
         self.button.setEnabled(True)

@@ -52,3 +52,12 @@ def fingerprint_advice(office: OfficeView, fingerprint: str) -> str:
         + " "
         + who.format(above=above)
     )
+
+
+def parent_advice(office: OfficeView) -> str:
+    """Where packages go after the office above was set, and the key card it needs."""
+    return _(
+        "This office now reports to {name} ({code}); its next package goes there. If it "
+        "has not enrolled this office's key card yet, give it the card and read it the "
+        "fingerprint by phone."
+    ).format(name=office.parent_name, code=office.parent_code)

@@ -19,6 +19,7 @@ from dvdesk.services.office import (
     set_parent,
 )
 from dvdesk.services.users import add_user, check_new_user
+from dvdesk.sync.card_advice import parent_advice
 
 
 def register(commands: argparse._SubParsersAction[Any]) -> None:
@@ -143,11 +144,7 @@ def run_rename(args: argparse.Namespace) -> int:
 def run_set_parent(args: argparse.Namespace) -> int:
     with open_for(args) as store:
         office = set_parent(store, code=args.code, name=args.name)
-    print(
-        _("This office now reports to {name} ({code}); its next package goes there.").format(
-            name=office.parent_name, code=office.parent_code
-        )
-    )
+    print(parent_advice(office))
     return 0
 
 
