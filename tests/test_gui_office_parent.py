@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QPushButton
+from PySide6.QtWidgets import QApplication, QGroupBox, QLineEdit, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from dvdesk.domain.enums import OfficeLevel
@@ -56,6 +56,12 @@ def test_a_province_names_the_centre_by_keyboard(
     assert dialog.isVisible()  # the rest of the settings stay open
     office = get_office(store)
     assert (office.parent_code, office.parent_name) == ("00", CENTRAL_NAME)
+    # The window rereads the office: the USB exchange screen, built later, sends upward.
+    qtbot.waitUntil(lambda: window.office.parent_code == "00")
+    assert window.statusBar().currentMessage() == box.note.text()
+    dialog.reject()
+    exchange = window.exchange
+    assert "Gửi dữ liệu lên cấp trên" in [b.title() for b in exchange.findChildren(QGroupBox)]
 
 
 def test_a_wrong_code_is_explained_as_typed_and_enter_writes_nothing(

@@ -648,6 +648,7 @@ class MainWindow(QMainWindow):
 
             dialog = OfficeSettingsDialog(self.store, current, self)
             dialog.saved.connect(self._settings_saved)
+            dialog.parent_box.parent_set.connect(self._settings_saved)
             self.dialogs.append(dialog)
             dialog.finished.connect(lambda _result: self.dialogs.remove(dialog))
             dialog.open()

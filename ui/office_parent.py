@@ -7,7 +7,7 @@ core refuses a change, so the part only shows it.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QLineEdit, QPushButton, QWidget
 
@@ -40,6 +40,9 @@ def parent_text(office: OfficeView) -> str:
 
 class ParentBox(QGroupBox):
     """Shows the office above; with ``changeable``, two fields and a button to set it."""
+
+    # The office above was set (the message says so): the window rereads the office.
+    parent_set = Signal(str)
 
     def __init__(
         self, store: Store, office: OfficeView, *, changeable: bool, parent: QWidget | None = None
@@ -137,6 +140,7 @@ class ParentBox(QGroupBox):
         self.current.setText(parent_text(office))
         self.button.setEnabled(True)
         self._show(self.note, parent_advice(office))
+        self.parent_set.emit(parent_advice(office))
 
     def _refused(self, error: UserError) -> None:
         self.button.setEnabled(True)
