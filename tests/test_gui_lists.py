@@ -8,15 +8,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from dvdesk.domain.enums import RecordType
+from dvdesk.domain.enums import FollowUpStatus, RecordType
+from dvdesk.domain.record_view import DialogueView
 from dvdesk.paths import DataPaths
 from dvdesk.services.browse import RecordQuery, record_keys
 from dvdesk.services.demo import add_demo_records
-from dvdesk.services.records import add_record, list_records
+from dvdesk.services.records import add_record, get_record, list_records
 from dvdesk.services.store import Store
 from tests.gui_support import type_text, wait_loaded
 from tests.samples import dialogue, inspection
@@ -165,10 +166,25 @@ def test_follow_ups_highlight_overdue_and_resolve(
     background = page.model.data(page.model.index(0, 0), Qt.ItemDataRole.BackgroundRole)
     assert background.color() == OVERDUE_BACKGROUND
     assert page.model.data(page.model.index(0, 3)) == "Quá hạn"
+    said: list[str] = []
+    page.said.connect(said.append)
+    page.view.setCurrentIndex(QModelIndex())
+    page.resolve_current()  # nothing chosen: it says what to do, and changes nothing
+    assert said == [
+        "Hãy chọn một kiến nghị trong danh sách (phím mũi tên) rồi mới đánh dấu đã giải quyết."
+    ]
     page.view.setCurrentIndex(page.model.index(0, 0))
+    chosen = page.current_row()
+    assert chosen is not None
     with qtbot.waitSignal(page.changed, timeout=5000):
         page.resolve_current()
     qtbot.waitUntil(lambda: page.model.rowCount() == 0, timeout=5000)
+    assert said[-1].startswith(f"Đã đánh dấu đã giải quyết ngày {date.today():%d/%m/%Y}: ")
+    [summary] = list_records(store, record_type=RecordType.DIALOGUE)
+    record = get_record(store, record_id=summary.id)
+    assert isinstance(record, DialogueView)
+    [issue] = [item for item in record.issues if item.id == chosen.id]
+    assert issue.status is FollowUpStatus.RESOLVED and issue.result_date == date.today()
 
 
 def test_crash_handler_keeps_a_crash_log(app: QApplication, tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QWidget
 
+from dvdesk.clock import today
 from dvdesk.domain.enums import FollowUpStatus
 from dvdesk.errors import UserError
 from dvdesk.formatting import number, sentence, short_date
@@ -42,6 +43,7 @@ def follow_up_columns() -> list[Column[FollowUpRow]]:
 class FollowUpPage(ListPage[FollowUpRow]):
     open_record = Signal(str)
     changed = Signal()
+    said = Signal(str)  # a line for the status bar: what happened, or why nothing did
 
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(
@@ -112,10 +114,21 @@ class FollowUpPage(ListPage[FollowUpRow]):
         from dvdesk.services.follow_ups import set_follow_up_status  # noqa: PLC0415
 
         row = self.current_row()
-        if row is None or row.status is FollowUpStatus.RESOLVED:
+        if row is None:
+            self.said.emit(
+                _("Choose a recommendation in the list first (arrow keys), then mark it resolved.")
+            )
+            return
+        if row.status is FollowUpStatus.RESOLVED:
+            self.said.emit(_("This recommendation is already resolved; nothing changed."))
             return
 
         def done(_revision: int) -> None:
+            self.said.emit(
+                _("Marked resolved on {date}: {content}").format(
+                    date=short_date(today()), content=row.content
+                )
+            )
             self.changed.emit()
             self.reload()
 
@@ -124,7 +137,11 @@ class FollowUpPage(ListPage[FollowUpRow]):
 
         run_in_background(
             lambda: set_follow_up_status(
-                self.store, source=row.source, item_id=row.id, status=FollowUpStatus.RESOLVED
+                self.store,
+                source=row.source,
+                item_id=row.id,
+                status=FollowUpStatus.RESOLVED,
+                result_date=today(),  # the day it was marked, kept with the item
             ),
             on_done=done,
             on_failed=failed,

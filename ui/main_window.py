@@ -183,6 +183,7 @@ class MainWindow(QMainWindow):
 
         page = FollowUpPage(self.store)
         page.open_record.connect(self.open_record)
+        page.said.connect(self.say)
         return page
 
     @property
