@@ -417,7 +417,7 @@ class RecordForm(QDialog):
                 _("Supervision kind"),
                 [(k.value, sentence(k.label)) for k in SupervisionKind],
             )
-        self._line(form, "decision_number", _("Decision number"), "12-QĐ/BDVTU")
+        self._line(form, "decision_number", _("Decision number"), "12-QĐ/BTGDVTU")
         self._date(form, "decision_date", _("Decision date"), optional=True)
         self._line(form, "lead", _("Team lead"))
         self._lines(form, "members", _("Team members"), _("One person per line"))
