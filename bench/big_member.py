@@ -20,8 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 import tracemalloc
@@ -30,6 +28,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from bench.child_case import case_in_child
 from bench.hostile_read import peak_rss
 from bench.sync_rate import CHILD, PARENT, PASSPHRASE, _office
 from dvdesk.paths import DataPaths
@@ -222,13 +221,7 @@ def main() -> None:
             print(f"{label:<8} {_layout(base / f'{label}.dvpkg')}")
         print(f"{'case':<22} {'time':>9} {'peak RSS':>10}  outcome")
         for case in CASES:
-            output = subprocess.run(
-                [sys.executable, "-m", "bench.big_member", "--case", case, "--base", str(base)],
-                check=True,
-                capture_output=True,
-                text=True,
-            ).stdout
-            row = json.loads(output.splitlines()[-1])
+            row = case_in_child("bench.big_member", case, base)
             print(
                 f"{case:<22} {row['seconds']:>8.2f}s {row['peak'] / 2**20:>7.0f} MiB  "
                 f"{row['outcome']}"

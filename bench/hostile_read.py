@@ -24,6 +24,7 @@ import warnings
 import zipfile
 from pathlib import Path
 
+from bench.child_case import case_in_child
 from bench.sync_rate import CHILD, PARENT, PASSPHRASE, _office
 from dvdesk.paths import DataPaths
 from dvdesk.services.demo import add_demo_records, treat_demo_as_real
@@ -153,13 +154,7 @@ def main() -> None:
         prepare(base)
         print(f"{'case':<24} {'file':>10} {'time':>9} {'peak RSS':>10}  outcome")
         for case in CASES:
-            output = subprocess.run(
-                [sys.executable, "-m", "bench.hostile_read", "--case", case, "--base", str(base)],
-                check=True,
-                capture_output=True,
-                text=True,
-            ).stdout
-            row = json.loads(output.splitlines()[-1])
+            row = case_in_child("bench.hostile_read", case, base)
             print(
                 f"{case:<24} {row['size'] / 1024:>8.0f} K {row['seconds']:>8.3f}s "
                 f"{row['peak'] / 2**20:>7.0f} MiB  {row['outcome']}"

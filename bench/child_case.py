@@ -1,0 +1,21 @@
+"""One measured case of a bench, run in a fresh Python process so its peak memory is its own."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def case_in_child(module: str, case: str, base: Path) -> dict[str, Any]:
+    """Run ``python -m module --case case --base base``; its last stdout line is JSON."""
+    output = subprocess.run(
+        [sys.executable, "-m", module, "--case", case, "--base", str(base)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    row: dict[str, Any] = json.loads(output.splitlines()[-1])
+    return row
