@@ -3,6 +3,7 @@ again, confirmations in the status bar, and who has not reported, in a sentence.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -28,7 +29,8 @@ from tests.gui_support import activate
 from tests.samples import inspection
 from ui import next_steps
 from ui.exchange import ExchangePage
-from ui.worker import wait_for_tasks
+from ui.main_window import MainWindow
+from ui.worker import run_in_background, wait_for_tasks
 
 PASSPHRASE = test_gui_exchange.PASSPHRASE
 CHILDREN = [("01001", "Xã Bát Tràng"), ("01002", "Phường Hoàn Kiếm")]
@@ -158,3 +160,30 @@ def test_tab_leaves_the_exchange_tables(province: Store, qtbot: QtBot) -> None:
         table.setFocus()
         qtbot.keyClick(table, Qt.Key.Key_Tab)
         assert QApplication.focusWidget() is not table, "Tab is not trapped in the table"
+
+
+def _fail(error: Exception) -> None:
+    raise AssertionError(error)
+
+
+def test_a_confirmation_outlives_the_busy_notice(window: MainWindow, qtbot: QtBot) -> None:
+    """A slow job (a password hashed) shows "Busy…"; its confirmation, said as the job
+    ends, must not be wiped by the office line that replaces the busy notice."""
+    release = threading.Event()
+    run_in_background(lambda: release.wait(10), on_done=lambda _: None, on_failed=_fail)
+    run_in_background(lambda: None, on_done=lambda _: None, on_failed=_fail)  # waits behind
+    qtbot.waitUntil(lambda: "Đang bận" in window.statusBar().currentMessage())
+    window.say("Mật khẩu của quantri đã được đổi.")
+    release.set()
+    wait_for_tasks()
+    qtbot.wait(50)  # the worker's "no longer busy" signal reaches the window
+    assert window.statusBar().currentMessage() == "Mật khẩu của quantri đã được đổi."
+
+
+def test_the_busy_notice_gives_way_to_the_office_line(window: MainWindow, qtbot: QtBot) -> None:
+    release = threading.Event()
+    run_in_background(lambda: release.wait(10), on_done=lambda _: None, on_failed=_fail)
+    run_in_background(lambda: None, on_done=lambda _: None, on_failed=_fail)  # waits behind
+    qtbot.waitUntil(lambda: "Đang bận" in window.statusBar().currentMessage())
+    release.set()
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Cơ quan "))

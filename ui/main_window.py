@@ -138,16 +138,20 @@ class MainWindow(QMainWindow):
                 self._busy_timer.start()
             return
         self._busy_timer.stop()
-        if self._busy:
+        # Only the busy notice is taken back: a confirmation said while the job ended
+        # ("password changed") stays for the clerk to read.
+        if self._busy and self.statusBar().currentMessage() == self._busy_message():
             self.statusBar().showMessage(self._idle_message)
         self._busy = False
 
     def _say_busy(self) -> None:
         if database_worker().is_busy():
             self._busy = True
-            self.statusBar().showMessage(
-                _("Busy… your request runs as soon as the current job finishes.")
-            )
+            self.statusBar().showMessage(self._busy_message())
+
+    @staticmethod
+    def _busy_message() -> str:
+        return _("Busy… your request runs as soon as the current job finishes.")
 
     def _add_page(self, label: str, page: QWidget) -> None:
         self.nav.addItem(QListWidgetItem(label))
