@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QRect, QSize
+from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QScreen
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -15,15 +16,16 @@ from pytestqt.qtbot import QtBot
 from dvdesk.services.store import Store
 from dvdesk.signatures.documents import signature_summary
 from dvdesk.signatures.issued import issued_entry
+from dvdesk.signatures.sign import Role
 from dvdesk.signatures.travel import DocumentMember, receive_documents
 from tests.conftest import CliRunner
 from tests.gui_support import type_text
-from tests.signature_fixtures import PIN, SoftToken, needs_softhsm
+from tests.signature_fixtures import PIN, SoftToken, make_ca, make_token, needs_softhsm
 from tests.test_gui_fit import SCREENS, SIZES, assert_fits
 from ui.help import HelpDialog, topic_of
 from ui.main_window import MainWindow
 from ui.register import RegisterPage
-from ui.signatures import SignContext, SignDialog, VerifyPage
+from ui.signatures import SignContext, SignDialog, VerifyPage, load_sign_context
 from ui.worker import wait_for_tasks
 
 pytestmark = [needs_softhsm, pytest.mark.slow]
@@ -129,6 +131,41 @@ def test_wrong_pin_in_the_app_says_so_and_signs_nothing(
     assert "từ chối mã PIN" in dialog.message.text()
     assert dialog.outcome is None
     assert signature_summary(store, document_id=1).count == 0
+
+
+def test_the_note_takers_card_signs_in_the_note_takers_place(
+    app: QApplication,
+    store: Store,
+    qtbot: QtBot,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    issued: Path,
+) -> None:
+    """Trial 3: the role stayed on the chair whoever's card was chosen, and the note-taker's
+    signature filled the chair's place for good. The minutes print Trần Thị Mai as the
+    note-taker: choosing her card chooses her place; PIN and Enter sign there."""
+    token = make_token(
+        tmp_path / "note-token",
+        monkeypatch,
+        ca=make_ca(),
+        people=(("note", "Trần Thị Mai", "Ban Xây dựng Đảng Đảng ủy xã Bát Tràng"),),
+    )
+    with ThreadPoolExecutor(1) as worker:  # the register loads it off the GUI thread
+        context = worker.submit(load_sign_context, store, document="01-BB/BXDĐ").result()
+    dialog = SignDialog(store, context=context)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.module.setText(token.module)
+    dialog.find_tokens()
+    qtbot.waitUntil(lambda: dialog.certificate.count() == 1, timeout=20_000)
+    assert dialog.role.currentData() == Role.NOTE_TAKER.value
+    assert dialog.role.currentText() == "người ghi biên bản"
+    assert QApplication.focusWidget() is dialog.pin
+    type_text(dialog.pin, PIN)
+    qtbot.keyClick(dialog.pin, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.outcome is not None, timeout=30_000)
+    assert dialog.outcome is not None and dialog.outcome.role is Role.NOTE_TAKER
+    dialog.grab().save(str(tmp_path / "sign-note-taker.png"))
 
 
 def test_the_register_opens_the_sign_dialog(

@@ -201,6 +201,28 @@ def test_two_signatures_both_valid(
     assert again[0] != 0 and not (tmp_path / "third.pdf").exists()
 
 
+def test_the_note_takers_card_cannot_fill_the_chairs_place(
+    store: Store, cli: CliRunner, token: SoftToken, pin_file: Path, issued: Path, tmp_path: Path
+) -> None:
+    """Trial 3: the note-taker signed with the default role (the chair); the signature was
+    kept for good and the chair could no longer sign. Now nothing is signed and the clerk
+    is told which role is theirs; signing in that role then works."""
+    out = tmp_path / "signed.pdf"
+    code, _stdout, err = sign(cli, token, pin_file, "--out", str(out), key="note", role="chair")
+    assert code != 0
+    assert "Trần Thị Mai" in err and "người ghi biên bản" in err and "Chưa ký gì" in err
+    assert "Nguyễn Doãn Toản" in err  # the chair the minutes name
+    assert not out.exists()
+    assert "đã ký số" not in cli("document", "list").out
+    code, _stdout, err = sign(
+        cli, token, pin_file, "--out", str(out), key="note", role="note_taker"
+    )
+    assert code == 0, err
+    # A holder the minutes do not name (someone signing on another's behalf) is let be.
+    code, _stdout, err = sign(cli, token, pin_file, "--out", str(tmp_path / "two.pdf"))
+    assert code == 0, err
+
+
 def test_the_organisation_signs_after_the_signer_beside_the_stamp(
     store: Store, cli: CliRunner, token: SoftToken, pin_file: Path, issued: Path, tmp_path: Path
 ) -> None:

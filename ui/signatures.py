@@ -44,7 +44,8 @@ from dvdesk.signatures.documents import (
     sign_issued,
     signature_summary,
 )
-from dvdesk.signatures.issued import IssuedEntry, issued_entry
+from dvdesk.signatures.issued import IssuedEntry, issued_entry, printed_on
+from dvdesk.signatures.printed import PrintedPerson, same_person
 from dvdesk.signatures.revocation_lists import stored_lists
 from dvdesk.signatures.settings import get_signing_settings, set_signing_settings
 from dvdesk.signatures.sign import Role, SigningRequest, role_label
@@ -330,12 +331,15 @@ class SignContext:
 
     entry: IssuedEntry
     module: str
+    printed: tuple[PrintedPerson, ...] = ()  # who the document names under its signatures
 
 
 def load_sign_context(store: Store, *, document: str) -> SignContext:
+    entry = issued_entry(store, number=document)
     return SignContext(
-        entry=issued_entry(store, number=document),
+        entry=entry,
         module=get_signing_settings(store).module or "",
+        printed=printed_on(store, entry=entry),
     )
 
 
@@ -380,6 +384,9 @@ class SignDialog(QDialog):
         self.token = QComboBox()
         self.token.currentIndexChanged.connect(self._fill_certificates)
         self.certificate = QComboBox()
+        self.printed = context.printed
+        self.holders: list[str] = []
+        self.certificate.currentIndexChanged.connect(self._role_of_holder)
         self.role = QComboBox()
         for role in Role:
             self.role.addItem(role_label(role), role.value)
@@ -422,6 +429,10 @@ class SignDialog(QDialog):
         browse.clicked.connect(self.choose_module)
         find = QPushButton(_("&Find my token"))
         find.clicked.connect(self.find_tokens)
+        # Enter after the PIN must sign: an auto-default helper button took the default
+        # once it had been focused, and Enter opened the file chooser instead (trial 3).
+        for button in (browse, find):
+            button.setAutoDefault(False)
         row = QHBoxLayout()
         row.addWidget(self.module, 1)
         row.addWidget(browse)
@@ -469,13 +480,25 @@ class SignDialog(QDialog):
         self.pin.setFocus()
 
     def _fill_certificates(self, index: int) -> None:
+        self.holders = []
         self.certificate.clear()
         if not 0 <= index < len(self.tokens):
             return
         for cert in self.tokens[index].certificates:
             if cert.subject == cert.issuer:
                 continue  # a CA certificate on the token: nothing to sign with
+            self.holders.append(cert.subject)
             self.certificate.addItem(f"{cert.subject} — {cert.issuer}", cert.label)
+
+    def _role_of_holder(self, index: int) -> None:
+        """The role the document prints the chosen certificate's holder in, if any: the
+        note-taker's own card then signs in the note-taker's place without a choice."""
+        if not 0 <= index < len(self.holders):
+            return
+        for person in self.printed:
+            if same_person(self.holders[index], person.name):
+                self.role.setCurrentIndex(self.role.findData(person.role))
+                return
 
     def sign(self) -> None:
         pin = self.pin.text()

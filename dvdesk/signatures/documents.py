@@ -9,7 +9,7 @@ bytes, and kept as a new signed version beside the issued one.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlmodel import col, select
 
@@ -20,7 +20,7 @@ from dvdesk.i18n import _
 from dvdesk.services.audit import audit
 from dvdesk.services.auth import check
 from dvdesk.services.store import Store
-from dvdesk.signatures.issued import IssuedEntry, issued_entry, issued_pdf
+from dvdesk.signatures.issued import IssuedEntry, issued_entry, issued_pdf, printed_on
 from dvdesk.signatures.sign import Level, Role, SigningRequest, sign_pdf
 
 
@@ -75,6 +75,7 @@ def sign_issued(
             )
         )
     base = current_pdf(store, entry=entry, issued=issued)
+    request = replace(request, printed=printed_on(store, entry=entry))
     signed = sign_pdf(base, request=request, pin=pin)
     if not signed.data.startswith(base):
         # pyHanko always appends; anything else would have rewritten what was issued.

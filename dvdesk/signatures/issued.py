@@ -10,11 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from dvdesk.documents.register import IssuedNumber, find, list_issued
+from dvdesk.documents.register import IssuedNumber, find, issued_document, list_issued
 from dvdesk.errors import NotFound
 from dvdesk.i18n import _
 from dvdesk.services.register_store import stored_files
 from dvdesk.services.store import Store
+from dvdesk.signatures.printed import PrintedPerson, printed_people
 
 
 @dataclass(frozen=True)
@@ -71,3 +72,9 @@ def issued_pdf(store: Store, *, entry: IssuedEntry, given: bytes | None) -> byte
             ).format(number=entry.reference)
         )
     return given
+
+
+def printed_on(store: Store, *, entry: IssuedEntry) -> tuple[PrintedPerson, ...]:
+    """The people the issued document names under its signatures (none kept: none known)."""
+    document = issued_document(store, entry_id=entry.id)
+    return () if document is None else printed_people(document)

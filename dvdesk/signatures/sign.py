@@ -36,6 +36,7 @@ from dvdesk.documents.fonts import ensure_fonts
 from dvdesk.errors import Conflict, UserError
 from dvdesk.i18n import _
 from dvdesk.signatures.anchor import PERSON_SHARE, field_name
+from dvdesk.signatures.printed import PrintedPerson, mismatch
 from dvdesk.signatures.stamp_font import ScaledGlyphFactory
 from dvdesk.signatures.token import certificate_name, choose_token, loaded, logged_in
 
@@ -71,6 +72,9 @@ class SigningRequest:
     timestamp_url: str | None = None
     seal_image: Path | None = None
     extra_certificates: tuple[bytes, ...] = ()  # DER; intermediates/roots to embed
+    # The people the document names under its signatures; a holder printed in another
+    # place than ``role`` is refused before the token signs (signatures/printed.py).
+    printed: tuple[PrintedPerson, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -108,6 +112,7 @@ def sign_pdf(pdf: bytes, *, request: SigningRequest, pin: str) -> SignedPdf:
                 ca_chain=[asn1_x509.Certificate.load(der) for der in request.extra_certificates],
             )
             signer_name = certificate_name(cert.subject)
+            _check_holder(signer_name, request)
             data = _sign(
                 pdf,
                 signer=signer,
@@ -127,6 +132,29 @@ def sign_pdf(pdf: bytes, *, request: SigningRequest, pin: str) -> SignedPdf:
         signed_at=signed_at,
         field=name,
         timestamp_problem=problem,
+    )
+
+
+def _check_holder(holder: str, request: SigningRequest) -> None:
+    wrong = mismatch(holder=holder, role=request.role.value, printed=request.printed)
+    if wrong is None:
+        return
+    theirs = role_label(Role(wrong.theirs))
+    chosen = role_label(request.role)
+    if wrong.expected is None:
+        raise Conflict(
+            _(
+                "The certificate chosen is {holder}'s, whom the document names as the {theirs}; "
+                "the role chosen is the {role}. Nothing was signed. Choose the role "
+                "“{theirs}” and sign again."
+            ).format(holder=holder, theirs=theirs, role=chosen)
+        )
+    raise Conflict(
+        _(
+            "The certificate chosen is {holder}'s, whom the document names as the {theirs}; "
+            "the role chosen is the {role} ({expected}). Nothing was signed. Choose the role "
+            "“{theirs}”, or the certificate of {expected}, and sign again."
+        ).format(holder=holder, theirs=theirs, role=chosen, expected=wrong.expected)
     )
 
 
