@@ -26,3 +26,13 @@ def os_reason(error: OSError) -> str:
     if error.errno == errno.ENOSPC:
         return _("the drive is full")
     return _("system error {number}").format(number=error.errno)
+
+
+def read_reason(error: OSError) -> str:
+    """As :func:`os_reason`, for a file being read: a missing file is most often a name
+    typed or chosen wrong, not a drive that went away."""
+    if error.errno == errno.ENOENT:
+        return _("there is no such file (check its name and folder)")
+    if error.errno == errno.EISDIR:
+        return _("that is a folder, not a file")
+    return os_reason(error)

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from dvdesk.errors import UserError
 from dvdesk.fileio import Access, write_atomically
 from dvdesk.i18n import _
+from dvdesk.os_errors import os_reason
 from dvdesk.paths import DataPaths
 from ui.crash import show_error
 from ui.files import FileKind, save_file
@@ -242,7 +243,7 @@ class PdfPreview(QDialog):
                 UserError(
                     _(
                         "Cannot write {file}: {reason}. Choose another folder, then try again."
-                    ).format(file=target, reason=error.strerror or error)
+                    ).format(file=target, reason=os_reason(error))
                 ),
             )
             return

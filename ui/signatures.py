@@ -36,6 +36,7 @@ from shiboken6 import isValid
 
 from dvdesk.errors import UserError
 from dvdesk.i18n import N_, _
+from dvdesk.os_errors import read_reason
 from dvdesk.services.office_view import get_office
 from dvdesk.services.store import Store
 from dvdesk.signatures.documents import (
@@ -186,7 +187,7 @@ class VerifyPage(QWidget):
                 data = path.read_bytes()
             except OSError as error:
                 raise UserError(
-                    _("Cannot read {file}: {reason}.").format(file=path, reason=error.strerror)
+                    _("Cannot read {file}: {reason}.").format(file=path, reason=read_reason(error))
                 ) from None
             return verify_pdf(data, roots=root_certificates(store), crls=stored_lists(store))
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from dvdesk.errors import UserError
 from dvdesk.i18n import _
 from dvdesk.legacy_text import LegacyEncoding, decode_legacy, detect_legacy
+from dvdesk.os_errors import read_reason
 
 Cell = str | int | float | date | list[object] | None
 SUFFIXES = (".xlsx", ".csv", ".jsonl")
@@ -46,7 +47,7 @@ def read_table(path: Path) -> Table:
             table = _read_jsonl(path.read_bytes(), path.name)
     except OSError as error:
         raise UserError(
-            _("Cannot read {file}: {reason}.").format(file=path, reason=error.strerror)
+            _("Cannot read {file}: {reason}.").format(file=path, reason=read_reason(error))
         ) from None
     _convert_legacy(table)
     return table

@@ -13,6 +13,7 @@ from dvdesk.domain.validation import failed
 from dvdesk.errors import UserError
 from dvdesk.formatting import number
 from dvdesk.i18n import _
+from dvdesk.os_errors import read_reason
 
 
 def read_json(source: str) -> Any:
@@ -21,7 +22,7 @@ def read_json(source: str) -> Any:
         raw = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
     except OSError as error:
         raise UserError(
-            _("Cannot read {file}: {reason}.").format(file=source, reason=error.strerror)
+            _("Cannot read {file}: {reason}.").format(file=source, reason=read_reason(error))
         ) from None
     text = utf8_text(raw, name=source)
     try:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from dvdesk.errors import StorageError, UserError
 from dvdesk.i18n import _
+from dvdesk.os_errors import read_reason
 from dvdesk.services.auth import office_has_users, sign_in
 from dvdesk.services.store import Store, database_exists, open_store
 
@@ -28,7 +29,7 @@ def read_secret(*, file: str | None, env: str, prompt: str) -> str:
             raw = Path(file).read_bytes()[:_MAX_PASSWORD_FILE]
         except OSError as error:
             raise UserError(
-                _("Cannot read {file}: {reason}.").format(file=file, reason=error.strerror)
+                _("Cannot read {file}: {reason}.").format(file=file, reason=read_reason(error))
             ) from None
         return raw.decode("utf-8", "replace").rstrip("\r\n")
     value = os.environ.get(env)

@@ -54,6 +54,7 @@ from dvdesk.documents.settings import DocumentSettings, NumberingRule, Template
 from dvdesk.errors import UserError
 from dvdesk.fileio import Access, write_atomically
 from dvdesk.i18n import _
+from dvdesk.os_errors import os_reason
 from dvdesk.signatures.anchor import SignatureRoom, add_signature_fields, rooms_of
 
 BODY_SIZE = 14
@@ -593,7 +594,7 @@ def write_file(data: bytes, target: Path) -> None:
     except OSError as error:
         raise UserError(
             _("Cannot write {file}: {reason}. Choose another folder or file name.").format(
-                file=target, reason=error.strerror or str(error)
+                file=target, reason=os_reason(error)
             )
         ) from None
 

@@ -30,6 +30,7 @@ from dvdesk.domain.people import Role
 from dvdesk.errors import Conflict, NotFound, UserError, ValidationFailed, WrongPassphrase
 from dvdesk.fileio import Access, make_private, write_atomically
 from dvdesk.i18n import _
+from dvdesk.os_errors import os_reason, read_reason
 from dvdesk.services.audit import audit
 from dvdesk.services.auth import check
 from dvdesk.services.office import get_office
@@ -318,7 +319,7 @@ def _load_private(store: Store, key_id: str, passphrase: str) -> bytes:
         ) from None
     except OSError as error:
         raise UserError(
-            _("Cannot read {file}: {reason}.").format(file=path, reason=error.strerror)
+            _("Cannot read {file}: {reason}.").format(file=path, reason=read_reason(error))
         ) from None
     except ValueError:
         document = None
@@ -392,6 +393,6 @@ def write_card(store: Store, *, out: Path) -> tuple[Path, str]:
         write_atomically(target, card_file_bytes(row.card), access=Access.SHARED)
     except OSError as error:
         raise UserError(
-            _("Cannot write {file}: {reason}.").format(file=target, reason=error.strerror)
+            _("Cannot write {file}: {reason}.").format(file=target, reason=os_reason(error))
         ) from None
     return target, card_fingerprint(row)

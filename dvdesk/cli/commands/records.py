@@ -15,6 +15,7 @@ from dvdesk.domain.people import ApprovalStatus
 from dvdesk.errors import UserError
 from dvdesk.formatting import number, short_date
 from dvdesk.i18n import _
+from dvdesk.os_errors import os_reason
 from dvdesk.services.approval import Approval, approvals, approve_records, submit_record
 from dvdesk.services.attachments import add_attachment
 from dvdesk.services.records import (
@@ -189,7 +190,7 @@ def run_template(args: argparse.Namespace) -> int:
     except OSError as error:
         raise UserError(
             _("Cannot write {file}: {reason}. Choose another folder.").format(
-                file=target, reason=error.strerror
+                file=target, reason=os_reason(error)
             )
         ) from None
     print(_("Template written to {file}.").format(file=target))

@@ -15,6 +15,7 @@ from dvdesk.errors import UserError
 from dvdesk.fileio import Access, write_atomically
 from dvdesk.formatting import short_date
 from dvdesk.i18n import _
+from dvdesk.os_errors import os_reason, read_reason
 from dvdesk.services.office_view import get_office
 from dvdesk.services.store import Store, open_store
 from dvdesk.signatures.documents import (
@@ -295,7 +296,7 @@ def _read_pdf(path: str) -> bytes:
         return Path(path).read_bytes()
     except OSError as error:
         raise UserError(
-            _("Cannot read {file}: {reason}.").format(file=path, reason=error.strerror)
+            _("Cannot read {file}: {reason}.").format(file=path, reason=read_reason(error))
         ) from None
 
 
@@ -328,7 +329,7 @@ def run_document_sign(args: argparse.Namespace) -> int:
                 _(
                     "Signed and kept in the register, but {file} could not be written: {reason}. "
                     "Export it again with another file name."
-                ).format(file=args.out, reason=error.strerror or str(error))
+                ).format(file=args.out, reason=os_reason(error))
             ) from None
     print(
         _("Signed {number} as {role}: {signer}, {level} ({count} signature(s) now).").format(

@@ -16,6 +16,7 @@ from dvdesk.cli.session import open_for
 from dvdesk.errors import Cancelled, UserError, ValidationFailed
 from dvdesk.formatting import number, short_date
 from dvdesk.i18n import _
+from dvdesk.os_errors import read_reason
 from dvdesk.services.office_view import get_office
 from dvdesk.services.store import Store
 from dvdesk.sync import keys, status, trust
@@ -68,7 +69,7 @@ def _given_passphrase(args: argparse.Namespace) -> str | None:
         except OSError as error:
             raise UserError(
                 _("Cannot read {file}: {reason}.").format(
-                    file=args.passphrase_file, reason=error.strerror
+                    file=args.passphrase_file, reason=read_reason(error)
                 )
             ) from None
         return lines[0] if lines else ""
