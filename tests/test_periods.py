@@ -54,8 +54,29 @@ def test_an_arbitrary_range() -> None:
     assert period.label == "từ ngày 01/01/2022 đến ngày 31/03/2022"
 
 
+def test_a_range_typed_as_the_app_shows_dates() -> None:
+    """Trial 3: the report screen says "Từ ngày 10/08/2026 đến ngày 10/11/2026"; the same
+    dates typed on the command line were refused."""
+    for typed in ("10/08/2026..10/11/2026", "10/8/2026..10/11/2026", "10/8/2026 .. 10/11/2026"):
+        period = parse_period(typed)
+        assert (period.start, period.end) == (date(2026, 8, 10), date(2026, 11, 10))
+    with pytest.raises(ValidationFailed) as error:
+        parse_period("30/02/2026..10/11/2026")
+    assert error.value.message.startswith("30/02/2026 không có thật")
+
+
 @pytest.mark.parametrize(
-    "bad", ["2022-H3", "2022-Q5", "2022-M13", "H1", "2022-02-30..2022-03-01", "nonsense", ""]
+    "bad",
+    [
+        "2022-H3",
+        "2022-Q5",
+        "2022-M13",
+        "H1",
+        "2022-02-30..2022-03-01",
+        "1/2..3/4/2022",
+        "nonsense",
+        "",
+    ],
 )
 def test_bad_periods_are_refused_with_a_vietnamese_message(bad: str) -> None:
     with pytest.raises(ValidationFailed) as error:

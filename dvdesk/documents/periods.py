@@ -14,6 +14,7 @@ from datetime import date
 
 from babel.dates import format_date
 
+from dvdesk.clock import today
 from dvdesk.documents import wording
 from dvdesk.domain.fields import IsoDate, Text
 from dvdesk.domain.inputs import StrictInput
@@ -23,12 +24,12 @@ from dvdesk.formatting import short_date
 from dvdesk.i18n import _
 from dvdesk.services.settings import get_setting, set_setting
 from dvdesk.services.store import Store
+from dvdesk.typed_dates import parse_typed_date
 
 SETTING = "periods"
 CUT_DAY = 15  # NĐ 09: a window starts on the 15th and ends on the 14th
 _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 _NAMED = re.compile(r"^(\d{4})(?:-(H1|H2|9M|Q[1-4]|M(0[1-9]|1[0-2])))?$")
-_RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$")
 _CUSTOM_KEY = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 
 
@@ -166,24 +167,36 @@ def parse_period(text: str, *, custom: list[Period] | None = None) -> Period:
     for period in custom or []:
         if period.key == key:
             return period
-    match = _RANGE.fullmatch(key)
-    if match:
-        try:
-            start, end = (date.fromisoformat(match.group(i)) for i in (1, 2))
-        except ValueError:
-            raise _bad_key(key) from None
+    if ".." in key:
+        start, end = _range_ends(key)
         if end < start:
             raise _reversed(start, end)
         return range_period(start, end)
     raise _bad_key(key)
 
 
-def _bad_key(key: str) -> ValidationFailed:
+def _range_ends(key: str) -> tuple[date, date]:
+    """Both ends of ``FROM..TO``, each ISO (2026-08-10) or as clerks type dates (10/8/2026,
+    the order the app shows them in): trial 3's clerk typed 10/08/2026..10/11/2026."""
+    first, _dots, last = key.partition("..")
+    ends = [parse_typed_date(part, today=today()) for part in (first, last)]
+    for end in ends:
+        if end.problem is not None:
+            raise _bad_key(key, problem=end.problem)
+    start, finish = (end.value for end in ends)
+    if start is None or finish is None:
+        raise _bad_key(key)
+    return start, finish
+
+
+def _bad_key(key: str, *, problem: str | None = None) -> ValidationFailed:
     message = _(
         "{key} is not a reporting period. Write a year (2022), a half (2022-H1, 2022-H2), "
         "nine months (2022-9M), a quarter (2022-Q1 … 2022-Q4), a month (2022-M07), a range "
-        "(2022-01-01..2022-06-30) or the name of a custom period."
+        "(1/1/2022..30/6/2022 or 2022-01-01..2022-06-30) or the name of a custom period."
     ).format(key=key)
+    if problem is not None:
+        message = f"{problem} {message}"
     return ValidationFailed(message, [("period", message)])
 
 
