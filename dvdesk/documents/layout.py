@@ -60,6 +60,7 @@ from dvdesk.signatures.anchor import SignatureRoom, add_signature_fields, rooms_
 BODY_SIZE = 14
 LEADING = 1.3
 SPACE_AFTER = 6  # Nghị định 30: at least 6 pt between paragraphs
+CLOSING_GAP_MM = 6  # between the last line and the signatures / "Nơi nhận" (PDF and Word)
 DRAFT_MARK = "DỰ THẢO"
 
 
@@ -437,7 +438,9 @@ def _closing(closing: Closing, template: Template, width: float) -> KeepTogether
         )
     )
     table.hAlign = "LEFT"
-    return KeepTogether([*(_text(line) for line in closing.lead), Spacer(1, 6 * mm), table])
+    return KeepTogether(
+        [*(_text(line) for line in closing.lead), Spacer(1, CLOSING_GAP_MM * mm), table]
+    )
 
 
 def _appendix(appendix: Appendix, note: str, width: float) -> list[Any]:

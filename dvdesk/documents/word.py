@@ -35,7 +35,14 @@ from dvdesk.documents.content import (
     Signer,
     number_text,
 )
-from dvdesk.documents.layout import DRAFT_MARK, LEADING, SPACE_AFTER, header_left_width, settings_of
+from dvdesk.documents.layout import (
+    CLOSING_GAP_MM,
+    DRAFT_MARK,
+    LEADING,
+    SPACE_AFTER,
+    header_left_width,
+    settings_of,
+)
 from dvdesk.documents.settings import DocumentSettings, Template
 
 FONT = "Times New Roman"
@@ -276,17 +283,21 @@ def _closing(word: object, closing: Closing, template: Template, width_mm: float
     _no_borders(table)
     _fixed(table, widths)
     left, right = table.rows[0].cells
+    # As in the PDF: 6 mm above the block, and "Nơi nhận" level with the signer's title
+    # (it sat 18 pt lower, and bold, in the Word copy: trial 3). Party style underlines
+    # it; state style (Nghị định 30) has it bold italic.
+    top = CLOSING_GAP_MM * MM
     if closing.recipients is not None:
         _in_cell(
             left,
             wording.RECIPIENTS,
             size=12 if state else 14,
-            bold=True,
+            bold=state,
             italic=state,
             underline=not state,
             align="left",
             after=0,
-            before=SPACE_AFTER * 3,
+            before=top,
         )
         items = [*closing.recipients, closing.archive]
         for index, item in enumerate(items):
@@ -299,8 +310,8 @@ def _closing(word: object, closing: Closing, template: Template, width_mm: float
                 after=0,
             )
     elif closing.left is not None:
-        _signer(left, closing.left)
-    _signer(right, closing.right)
+        _signer(left, closing.left, before=top)
+    _signer(right, closing.right, before=top)
     for index, signer in enumerate(closing.extra):
         # 8 mm between the rows of signatures, as in the PDF.
         _signer(table.rows[1 + index // 2].cells[index % 2], signer, before=8 * MM)
