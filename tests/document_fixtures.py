@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import subprocess
+from datetime import date
 from pathlib import Path
+
+from dvdesk.documents.content import Closing, Document, Header, Page, Template
 
 
 def pdf_text(path: Path, *, layout: bool = False) -> str:
@@ -45,3 +48,30 @@ def page_count(path: Path) -> int:
         if line.startswith("Pages:"):
             return int(line.split()[1])
     raise AssertionError("pdfinfo printed no page count")
+
+
+def bare_document(
+    closing: Closing, *, template: Template = Template.PARTY, doc_type: str = "BC"
+) -> Document:
+    """A numbered document of a commune's Ban Dân vận with no body: for the closing block."""
+    return Document(
+        title="Văn bản",
+        author="Ban Dân vận Đảng ủy xã Nguyễn Trãi",
+        page=Page(
+            template=template, margin_top=20, margin_bottom=20, margin_left=30, margin_right=15
+        ),
+        header=Header(
+            superior=["ĐẢNG ỦY XÃ NGUYỄN TRÃI"],
+            issuing=["BAN DÂN VẬN ĐẢNG ỦY"],
+            size=14,
+            symbol="BDVĐU",
+            doc_type=doc_type,
+            number=4,
+            place="Nguyễn Trãi",
+            on=date(2026, 9, 20),
+        ),
+        kind="BÁO CÁO" if doc_type == "BC" else "BIÊN BẢN",
+        subject=["Công tác dân vận quý III năm 2026"],
+        blocks=[],
+        closing=closing,
+    )

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-from dvdesk.documents.content import Closing, Document, Header, Page, Signer, Template
+from dvdesk.documents.content import Closing, Signer
 from dvdesk.signatures.printed import (
     CHAIR,
     NOTE_TAKER,
@@ -13,6 +11,7 @@ from dvdesk.signatures.printed import (
     printed_people,
     same_person,
 )
+from tests.document_fixtures import bare_document
 
 
 def test_a_certificate_name_matches_with_or_without_diacritics() -> None:
@@ -29,31 +28,7 @@ def test_minutes_name_the_chair_at_right_and_the_note_taker_wherever_printed() -
         right=Signer(capacity="T/M ĐOÀN KIỂM TRA", post="TRƯỞNG ĐOÀN", name="Vũ Văn Mai"),
         extra=[Signer(post="NGƯỜI GHI BIÊN BẢN", name="Lê Thị Hoa")],
     )
-    document = Document(
-        title="Biên bản",
-        author="Ban Dân vận Đảng ủy xã Nguyễn Trãi",
-        page=Page(
-            template=Template.PARTY,
-            margin_top=20,
-            margin_bottom=20,
-            margin_left=30,
-            margin_right=15,
-        ),
-        header=Header(
-            superior=["ĐẢNG ỦY XÃ NGUYỄN TRÃI"],
-            issuing=["BAN DÂN VẬN ĐẢNG ỦY"],
-            size=14,
-            symbol="BDVĐU",
-            doc_type="BB",
-            number=1,
-            place="Nguyễn Trãi",
-            on=date(2026, 8, 23),
-        ),
-        kind="BIÊN BẢN",
-        subject=["Buổi làm việc của Đoàn kiểm tra"],
-        blocks=[],
-        closing=closing,
-    )
+    document = bare_document(closing, doc_type="BB")
     assert printed_people(document) == (
         PrintedPerson(role=CHAIR, name="Vũ Văn Mai"),
         PrintedPerson(role=NOTE_TAKER, name="Lê Thị Hoa"),

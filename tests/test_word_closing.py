@@ -4,45 +4,21 @@ and sat a line lower than TRƯỞNG BAN; the minutes' signatures touched the las
 from __future__ import annotations
 
 import io
-from datetime import date
 
 import docx
 import pytest
 from docx.table import Table
 
-from dvdesk.documents.content import Closing, Document, Header, Page, Signer, Template
+from dvdesk.documents.content import Closing, Signer, Template
 from dvdesk.documents.fonts import ensure_fonts
 from dvdesk.documents.layout import CLOSING_GAP_MM
 from dvdesk.documents.word import render_docx
+from tests.document_fixtures import bare_document
 
 
 @pytest.fixture(autouse=True)
 def _fonts() -> None:
     ensure_fonts()  # the header is measured in the document font
-
-
-def _document(closing: Closing, template: Template = Template.PARTY) -> Document:
-    return Document(
-        title="Báo cáo",
-        author="Ban Dân vận Đảng ủy xã Nguyễn Trãi",
-        page=Page(
-            template=template, margin_top=20, margin_bottom=20, margin_left=30, margin_right=15
-        ),
-        header=Header(
-            superior=["ĐẢNG ỦY XÃ NGUYỄN TRÃI"],
-            issuing=["BAN DÂN VẬN ĐẢNG ỦY"],
-            size=14,
-            symbol="BDVĐU",
-            doc_type="BC",
-            number=4,
-            place="Nguyễn Trãi",
-            on=date(2026, 9, 20),
-        ),
-        kind="BÁO CÁO",
-        subject=["Công tác dân vận quý III năm 2026"],
-        blocks=[],
-        closing=closing,
-    )
 
 
 def _closing_table(data: bytes) -> Table:
@@ -62,14 +38,16 @@ def test_recipients_sit_level_with_the_signers_title(template: Template) -> None
         recipients=["Đảng ủy xã"],
         right=Signer(post="TRƯỞNG BAN", name="Vũ Văn Mai"),
     )
-    table = _closing_table(render_docx(_document(closing, template)))
+    table = _closing_table(render_docx(bare_document(closing, template=template)))
     label = table.cell(0, 0).paragraphs[0]
     assert label.text == "Nơi nhận:"
     [run] = label.runs
     party = template is Template.PARTY
     assert bool(run.font.bold) is not party  # Party: underlined, not bold; state: bold italic
     assert bool(run.font.underline) is party
-    assert _gap_pt(table, 0) == _gap_pt(table, 1) == pytest.approx(CLOSING_GAP_MM * 72 / 25.4, abs=0.5)
+    assert (
+        _gap_pt(table, 0) == _gap_pt(table, 1) == pytest.approx(CLOSING_GAP_MM * 72 / 25.4, abs=0.5)
+    )
 
 
 def test_minutes_signatures_keep_the_pdfs_gap_below_the_text() -> None:
@@ -77,6 +55,8 @@ def test_minutes_signatures_keep_the_pdfs_gap_below_the_text() -> None:
         left=Signer(post="NGƯỜI GHI BIÊN BẢN", name="Lê Thị Hoa"),
         right=Signer(post="CHỦ TRÌ", name="Dương Ngọc Giang"),
     )
-    table = _closing_table(render_docx(_document(closing)))
+    table = _closing_table(render_docx(bare_document(closing, doc_type="BB")))
     assert table.cell(0, 0).paragraphs[0].text == "NGƯỜI GHI BIÊN BẢN"
-    assert _gap_pt(table, 0) == _gap_pt(table, 1) == pytest.approx(CLOSING_GAP_MM * 72 / 25.4, abs=0.5)
+    assert (
+        _gap_pt(table, 0) == _gap_pt(table, 1) == pytest.approx(CLOSING_GAP_MM * 72 / 25.4, abs=0.5)
+    )
