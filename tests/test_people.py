@@ -182,3 +182,24 @@ def test_cli_users_and_headless_sign_in(
     assert as_user("quantri", "--password-file", str(password_file), "user", "list", "--json") == 0
     listed = cli("--password-file", str(password_file), "user", "list")  # wrong user's password
     assert listed.code == 3
+
+
+def test_signature_commands_run_as_the_signed_in_user(
+    store: Store, paths: DataPaths, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Trial 3: once the office had users, every chữ ký số command (document sign, trust
+    add-root …) said "sign in first" even to a signed-in head or administrator: the
+    commands opened the database without the sign-in."""
+    from dvdesk.cli.main import main
+    from tests.signature_fixtures import make_ca
+
+    add_user(store, name="quantri", password=ADMIN_PW, roles=[Role.ADMIN])
+    root = tmp_path / "root.pem"
+    root.write_bytes(make_ca().pem)
+    monkeypatch.setenv("DVDESK_PASSWORD", ADMIN_PW)
+    code = main(
+        ["--data-dir", str(paths.root), "--user", "quantri", "trust", "add-root", str(root)]
+    )
+    assert code == 0
+    listed = main(["--data-dir", str(paths.root), "--user", "quantri", "trust", "list", "--json"])
+    assert listed == 0

@@ -11,13 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from dvdesk.cli.io import print_json, print_listing
+from dvdesk.cli.session import open_for
 from dvdesk.errors import UserError
 from dvdesk.fileio import Access, write_atomically
 from dvdesk.formatting import short_date
 from dvdesk.i18n import _
 from dvdesk.os_errors import os_reason, read_reason
 from dvdesk.services.office_view import get_office
-from dvdesk.services.store import Store, open_store
+from dvdesk.services.store import Store
 from dvdesk.signatures.documents import (
     SignatureSummary,
     default_role,
@@ -157,7 +158,8 @@ def add_document_actions(actions: argparse._SubParsersAction[Any]) -> None:
 
 
 def _store(args: argparse.Namespace) -> Store:
-    return open_store(args.paths, actor=args.actor)
+    # As every command: the signed-in user (the head signs, the administrator trusts roots).
+    return open_for(args)
 
 
 def _module(args: argparse.Namespace, store: Store) -> str:
