@@ -197,7 +197,15 @@ def test_an_issued_document_is_not_issued_twice_but_replaced_or_voided(store: St
     content = Document.model_validate(second_content(store, second.entry.id))
     assert content.blocks[0].value.startswith("(Thay thế biên bản số 01-BB/BXDĐ")  # type: ignore[union-attr]
     assert not find(store, number="01-BB/BXDĐ").live
+    with pytest.raises(UserError) as error:  # trial 3: say which one to replace instead
+        issue_minutes(store, record_id=record_id, details=COMPLETE, replaces=first.id)
+    assert "đã được thay thế bởi văn bản số 02-BB/BXDĐ" in error.value.message
+    assert "hãy thay thế văn bản số 02-BB/BXDĐ" in error.value.message
     void_document(store, document_id=second.entry.id, reason="Ghi sai thành phần")
+    with pytest.raises(UserError) as error:  # trial 3: voided first, then "replace" it
+        issue_minutes(store, record_id=record_id, details=COMPLETE, replaces=second.entry.id)
+    assert "02-BB/BXDĐ đã bị hủy" in error.value.message
+    assert "lấy số tiếp theo" in error.value.message
     third = issue_minutes(store, record_id=record_id, details=COMPLETE).entry
     assert third.number == 3  # a voided number is never given again
     with pytest.raises(UserError):

@@ -218,6 +218,8 @@ def test_the_note_takers_card_cannot_fill_the_chairs_place(
         cli, token, pin_file, "--out", str(out), key="note", role="note_taker"
     )
     assert code == 0, err
+    again = sign(cli, token, pin_file, key="note", role="note_taker")
+    assert again[0] != 0 and "Hãy chọn vai trò khác" in again[2] and "hủy văn bản" in again[2]
     # A holder the minutes do not name (someone signing on another's behalf) is let be.
     code, _stdout, err = sign(cli, token, pin_file, "--out", str(tmp_path / "two.pdf"))
     assert code == 0, err

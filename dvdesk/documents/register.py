@@ -138,12 +138,23 @@ def _check_not_issued(store: Store, subject_key: str, replaces: int | None) -> N
 
 def _replacement_note(store: Store, replaces: int, doc_type: str) -> Text:
     old = register_store.get_entry(store, entry_id=replaces)
-    if not old.live:
+    if old.voided:
+        # Trial 3: a clerk voided first, then asked for the replacement, and was only told
+        # it could not be done.
         raise Conflict(
             _(
-                "Document {number} is void or replaced already; only a document in force can be "
-                "replaced."
+                "Document {number} was voided, and a void document is not replaced. Issue the "
+                "corrected document without naming {number} as the one it replaces: it takes "
+                "the next number. Nothing was issued."
             ).format(number=old.reference)
+        )
+    if old.replaced_by_id is not None:
+        newer = register_store.get_entry(store, entry_id=old.replaced_by_id)
+        raise Conflict(
+            _(
+                "Document {number} was already replaced by {newer}. To correct it again, "
+                "replace {newer}. Nothing was issued."
+            ).format(number=old.reference, newer=newer.reference)
         )
     if old.doc_type != doc_type:
         raise Conflict(

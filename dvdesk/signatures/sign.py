@@ -94,9 +94,11 @@ def sign_pdf(pdf: bytes, *, request: SigningRequest, pin: str) -> SignedPdf:
     existing = {field: value for field, value, _ref in fields.enumerate_sig_fields(reader)}
     if existing.get(name) is not None:
         raise Conflict(
-            _("This document already has the {role}'s digital signature.").format(
-                role=role_label(request.role)
-            )
+            _(
+                "This document already has the {role}'s digital signature; nothing was signed. "
+                "Choose another role. A signature stays for good: if it is the wrong one, void "
+                "the document in the register and issue a corrected one."
+            ).format(role=role_label(request.role))
         )
     new_field = None if name in existing else _new_field(reader, request.role, name)
     timestamper, problem = _timestamper(request.timestamp_url)
