@@ -249,6 +249,23 @@ def test_ctrl_digits_open_every_section(window: MainWindow, qtbot: QtBot) -> Non
     assert [f"Ctrl+{n}" for n in range(1, 9)] == shortcuts[:8]
 
 
+def test_ctrl_7_puts_the_cursor_in_the_reports_first_field(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """Trial 3: opening Báo cáo flashed the year box up as a window of its own, which took
+    the activation: no field had the cursor and the next Ctrl+digit went nowhere."""
+    keys = Keyboard(qtbot)
+    activate(window, qtbot)
+    keys.press(Qt.Key.Key_7, CTRL)
+    reports = window.pages.currentWidget()
+    qtbot.wait(300)  # the window system's (de)activation arrives after the key
+    assert QApplication.activeWindow() is window
+    focused = QApplication.focusWidget()
+    assert focused is not None and reports.isAncestorOf(focused)
+    keys.press(Qt.Key.Key_1, CTRL)  # and the keyboard still moves on
+    assert window.pages.currentIndex() == 0
+
+
 @pytest.mark.parametrize("key", [Qt.Key.Key_P, Qt.Key.Key_O, Qt.Key.Key_Delete])
 def test_commands_needing_a_selection_say_so(window: MainWindow, qtbot: QtBot, key: Qt.Key) -> None:
     keys = Keyboard(qtbot)

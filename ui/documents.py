@@ -462,15 +462,18 @@ class ReportsPage(QWidget):
         return None if typed == self.default_signer else typed
 
     def _period_bar(self) -> QHBoxLayout:
-        self.year = QSpinBox()
+        # Made with the page as parent: _default_period shows or hides them before the bar is
+        # laid out, and a parentless widget made visible opens as a window of its own (the
+        # year box flashed up and took the focus from the main window: trial 3).
+        self.year = QSpinBox(self)
         self.year.setRange(2000, 2100)
         self.year.setValue(today().year)
-        self.kind = QComboBox()
+        self.kind = QComboBox(self)
         fill_period_kinds(self.kind)
         self.kind.addItem(_("Your own date range"), RANGE)
-        self.range_from = DateField(optional=False)
-        self.range_to = DateField(optional=False)
-        self.range_label = QLabel(_("to"))
+        self.range_from = DateField(optional=False, parent=self)
+        self.range_to = DateField(optional=False, parent=self)
+        self.range_label = QLabel(_("to"), self)
         self.kind.currentIndexChanged.connect(lambda _i: self._show_range())
         self._default_period()
         self.scope = QComboBox()
