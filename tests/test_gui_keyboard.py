@@ -35,6 +35,7 @@ from ui.forms.record_form import RecordForm
 from ui.forms.widgets import DateField, PartsTable
 from ui.help import TOPICS, HelpDialog, help_file
 from ui.main_window import MainWindow
+from ui.register import RegisterPage
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
@@ -212,6 +213,31 @@ def test_search_down_enter_opens_the_record_in_its_first_field(
     keys.press(Qt.Key.Key_Return)
     form = _open_form(window, qtbot)
     assert keys.focus() is form.fields["title"].widget, "an opened form starts in its first field"
+
+
+def test_an_empty_list_or_register_says_what_to_do_next(
+    window: MainWindow, qtbot: QtBot, store: Store
+) -> None:
+    """Trial 3: a search without a hit showed "Đang hiển thị 0 hồ sơ" and the empty register
+    "Sổ có 0 văn bản.", with no word on what to do."""
+    add_record(store, record_type=RecordType.INSPECTION, data=inspection())
+    page = window.lists[RecordType.INSPECTION]
+    page.reload()
+    wait_loaded(qtbot, page)
+    keys = Keyboard(qtbot)
+    activate(window, qtbot)
+    keys.press(Qt.Key.Key_F, CTRL)
+    keys.type("nguyen trai")
+    qtbot.waitUntil(lambda: "nguyen trai" in page.count.text(), timeout=10_000)
+    assert "xóa ô tìm kiếm" in page.count.text()
+    page.search.clear()
+    page.year.setCurrentIndex(page.year.count() - 1)  # a year with no record
+    qtbot.waitUntil(lambda: "bộ lọc" in page.count.text(), timeout=10_000)
+    keys.press(Qt.Key.Key_9, CTRL)
+    register = window.pages.currentWidget()
+    assert isinstance(register, RegisterPage)
+    qtbot.waitUntil(lambda: "Ctrl+P" in register.status.text(), timeout=10_000)
+    assert "Sổ chưa có văn bản nào" in register.status.text()
 
 
 def test_tab_leaves_the_list(window: MainWindow, qtbot: QtBot) -> None:

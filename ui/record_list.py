@@ -183,6 +183,20 @@ class RecordListPage(ListPage[RecordSummary]):
         return record_rows(self.store, keys=keys)
 
     def count_text(self, shown: int) -> str:
+        if shown == 0:
+            # An empty list says why and what to do next (trial 3: "0 hồ sơ" said neither).
+            typed = self.search.text().strip()
+            if typed:
+                return _(
+                    "No record matches “{text}”. Check the words (accents are not needed), or "
+                    "clear the search box to see every record."
+                ).format(text=typed)
+            if any(box.currentIndex() > 0 for box in (self.year, self.status, self.approval)):
+                return _(
+                    "No record within these filters. Choose the first choice (all) in Year, "
+                    "Status and Approval to see every record."
+                )
+            return _("No record here yet. Add the first with Ctrl+N.")
         return _("{count} record(s) shown").format(count=number(shown))
 
     def decorate(self, row: RecordSummary, role: int) -> Any:

@@ -144,6 +144,12 @@ class RegisterPage(QWidget):
         if entries and not self.table.selectedItems():
             self.table.selectRow(0)
         counted = _("{count} documents in the register.").format(count=len(entries))
+        if not entries:
+            counted = _(
+                "The register is empty. To issue minutes, select an inspection, supervision or "
+                "dialogue in its list and press Ctrl+P; to issue a report, open Reports "
+                "(Ctrl+7) and press Issue…."
+            )
         self.status.setText(f"{self.confirmation} {counted}".strip())
         self.confirmation = ""
         self._fill_signatures(entries)
