@@ -35,6 +35,7 @@ from ui.forms.record_form import RecordForm
 from ui.forms.widgets import DateField, PartsTable
 from ui.help import TOPICS, HelpDialog, help_file
 from ui.main_window import MainWindow
+from ui.record_list import RecordListPage
 from ui.register import RegisterPage
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -197,9 +198,10 @@ def test_new_rows_are_in_the_draft_and_the_undo_history(window: MainWindow, qtbo
     assert table.table.rowCount() == 0
 
 
-def test_search_down_enter_opens_the_record_in_its_first_field(
+def _search_one_inspection(
     window: MainWindow, qtbot: QtBot, store: Store
-) -> None:
+) -> tuple[RecordListPage, Keyboard]:
+    """One inspection in its list, and Ctrl+F pressed: the cursor in the search box."""
     add_record(store, record_type=RecordType.INSPECTION, data=inspection())
     page = window.lists[RecordType.INSPECTION]
     page.reload()
@@ -207,6 +209,13 @@ def test_search_down_enter_opens_the_record_in_its_first_field(
     keys = Keyboard(qtbot)
     activate(window, qtbot)
     keys.press(Qt.Key.Key_F, CTRL)
+    return page, keys
+
+
+def test_search_down_enter_opens_the_record_in_its_first_field(
+    window: MainWindow, qtbot: QtBot, store: Store
+) -> None:
+    page, keys = _search_one_inspection(window, qtbot, store)
     assert keys.focus() is page.search
     keys.press(Qt.Key.Key_Down)
     assert keys.focus() is page.view and page.current_record_id() is not None
@@ -220,13 +229,7 @@ def test_an_empty_list_or_register_says_what_to_do_next(
 ) -> None:
     """Trial 3: a search without a hit showed "Đang hiển thị 0 hồ sơ" and the empty register
     "Sổ có 0 văn bản.", with no word on what to do."""
-    add_record(store, record_type=RecordType.INSPECTION, data=inspection())
-    page = window.lists[RecordType.INSPECTION]
-    page.reload()
-    wait_loaded(qtbot, page)
-    keys = Keyboard(qtbot)
-    activate(window, qtbot)
-    keys.press(Qt.Key.Key_F, CTRL)
+    page, keys = _search_one_inspection(window, qtbot, store)
     keys.type("nguyen trai")
     qtbot.waitUntil(lambda: "nguyen trai" in page.count.text(), timeout=10_000)
     assert "xóa ô tìm kiếm" in page.count.text()
