@@ -212,6 +212,30 @@ def test_an_issued_document_is_not_issued_twice_but_replaced_or_voided(store: St
         void_document(store, document_id=second.entry.id, reason="lần nữa")
 
 
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("2024-03-05", "từ ngày 14/05/2024 (ngày bắt đầu ghi trong hồ sơ) trở đi"),
+        ("2024-05-16", "từ ngày 20/05/2024 (ngày của quyết định thành lập đoàn) trở đi"),
+    ],
+)
+def test_minutes_dated_before_their_meeting_are_not_issued(
+    store: Store, paths: DataPaths, typed: str, expected: str
+) -> None:
+    """Trial 3: minutes of 05/03 were issued for an inspection of 23/08, citing the
+    decision of 16/08 that set up the team."""
+    record_id = _inspection(store, decision_number="113-QĐ/KT", decision_date="2024-05-20")
+    before = database_digest(paths)
+    with pytest.raises(UserError) as error:
+        issue_minutes(store, record_id=record_id, details={**COMPLETE, "document_date": typed})
+    assert expected in error.value.message and "Chưa thể phát hành" in error.value.message
+    assert database_digest(paths) == before
+    issued = issue_minutes(
+        store, record_id=record_id, details={**COMPLETE, "document_date": "2024-05-21"}
+    )
+    assert issued.entry.number == 1
+
+
 def second_content(store: Store, entry_id: int) -> dict[str, Any]:
     from dvdesk.services.register_store import stored_files
 

@@ -457,7 +457,29 @@ def _missing(record: Meeting, details: MinutesInput, kind: MinutesKind) -> list[
     if kind is MinutesKind.WORKING_SESSION:
         word = _session_word(record.type)
         need(missing, f"họ tên đại diện đơn vị được {word} (ký biên bản)", details.representative)
+    missing.extend(_date_problems(record, details))
     return missing
+
+
+def _date_problems(record: Meeting, details: MinutesInput) -> list[str]:
+    """A typed minutes date before the meeting began, or before the decision the minutes
+    cite, is a typing slip (trial 3: minutes of 05/03 citing a decision of 16/08)."""
+    on = details.document_date
+    if on is None:
+        return []
+    problems = []
+    if on < record.start_date:
+        problems.append(
+            f"ngày của biên bản từ ngày {_dmy(record.start_date)} (ngày bắt đầu ghi trong hồ sơ)"
+            f" trở đi, không phải {_dmy(on)}"
+        )
+    decided = record.decision_date if isinstance(record, SessionView) else None
+    if decided is not None and on < decided and decided > record.start_date:
+        problems.append(
+            f"ngày của biên bản từ ngày {_dmy(decided)} (ngày của quyết định thành lập đoàn)"
+            f" trở đi, không phải {_dmy(on)}"
+        )
+    return problems
 
 
 def minutes_document(
