@@ -6,7 +6,8 @@ import subprocess
 from datetime import date
 from pathlib import Path
 
-from dvdesk.documents.content import Closing, Document, Header, Page, Template
+from dvdesk.documents.content import Closing, Document, Header, Page
+from dvdesk.documents.settings import Template
 
 
 def pdf_text(path: Path, *, layout: bool = False) -> str:

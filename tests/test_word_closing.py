@@ -9,9 +9,10 @@ import docx
 import pytest
 from docx.table import Table
 
-from dvdesk.documents.content import Closing, Signer, Template
+from dvdesk.documents.content import Closing, Signer
 from dvdesk.documents.fonts import ensure_fonts
 from dvdesk.documents.layout import CLOSING_GAP_MM
+from dvdesk.documents.settings import Template
 from dvdesk.documents.word import render_docx
 from tests.document_fixtures import bare_document
 
