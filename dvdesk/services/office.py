@@ -63,12 +63,18 @@ _CODE_DIGITS = {
 _SYMBOL = re.compile(r"^[A-ZĐ0-9]{2,20}$")
 
 
-def check_parent_code(*, level: OfficeLevel, parent_code: str) -> str:
-    """The checks set-up and a later :func:`set_parent` make on the office one level up."""
+def check_parent_code(*, level: OfficeLevel, parent_code: str, may_be_empty: bool) -> str:
+    """The checks set-up and a later :func:`set_parent` make on the office one level up.
+
+    ``may_be_empty``: the set-up wizard may leave the office above empty, so its messages
+    offer that; Office settings sets the office above and does not clear it, so they don't.
+    """
     if level is OfficeLevel.CENTRAL:
         raise custom_error(
             "parent_code",
-            N_("the central office has no office above it; leave the superior office empty"),
+            N_("the central office has no office above it; leave the superior office empty")
+            if may_be_empty
+            else N_("the central office has no office above it, so none can be set"),
         )
     if level is OfficeLevel.PROVINCE and parent_code != CENTRAL_CODE:
         raise custom_error(
@@ -76,6 +82,11 @@ def check_parent_code(*, level: OfficeLevel, parent_code: str) -> str:
             N_(
                 "a province reports to the centre, whose code is {code}; give {code} "
                 "or leave the superior office empty"
+            )
+            if may_be_empty
+            else N_(
+                "a province reports to the centre, whose code is {code}; type {code} as "
+                "the office above's code"
             ),
             code=CENTRAL_CODE,
         )
@@ -148,7 +159,7 @@ class OfficeInput(ProfileInput):
         level = info.data.get("level")
         if parent_code is None or not isinstance(level, OfficeLevel):
             return parent_code
-        return check_parent_code(level=level, parent_code=parent_code)
+        return check_parent_code(level=level, parent_code=parent_code, may_be_empty=True)
 
     @model_validator(mode="after")
     def _parent_pair(self) -> Self:
@@ -300,7 +311,7 @@ class ParentInput(StrictInput):
         level = info.data.get("level")
         if not isinstance(level, OfficeLevel):
             return parent_code
-        return check_parent_code(level=level, parent_code=parent_code)
+        return check_parent_code(level=level, parent_code=parent_code, may_be_empty=False)
 
 
 def _has_exported(session: Session) -> bool:

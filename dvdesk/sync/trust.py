@@ -272,15 +272,22 @@ def retired_key(fingerprint: str, office_name: str) -> Refused:
 
 
 def _not_our_child(card: Card, own: str) -> Refused:
+    if card.parent_code is None:  # a card saved before the office set the office above
+        text = _(
+            "The key card of {office} ({code}) says the office has no office above yet, so "
+            "it does not name this office ({own}). It was not enrolled. Ask the office to set "
+            "this office as its office above (Office settings) and save its key card again; "
+            "if you checked its fingerprint by phone and it really reports here, enrol it "
+            "with --confirm."
+        ).format(office=card.office_name, code=card.office_code, own=own)
+        return Refused(Reason.NOT_OUR_CHILD, text)
     return Refused(
         Reason.NOT_OUR_CHILD,
         _(
             "The key card of {office} ({code}) names office {parent} as the office it reports "
             "to, not this office ({own}). It was not enrolled. If you checked its fingerprint "
             "by phone and it really reports here, enrol it with --confirm."
-        ).format(
-            office=card.office_name, code=card.office_code, parent=card.parent_code or "-", own=own
-        ),
+        ).format(office=card.office_name, code=card.office_code, parent=card.parent_code, own=own),
     )
 
 
