@@ -10,10 +10,10 @@ from sqlmodel import select
 
 from dvdesk.db.schema import OrgUnit
 from dvdesk.domain.people import Role
+from dvdesk.domain.validation import validate
 from dvdesk.errors import Conflict, UserError, ValidationFailed
 from dvdesk.paths import DataPaths
 from dvdesk.services.auth import PermissionDenied, sign_in
-from dvdesk.domain.validation import validate
 from dvdesk.services.office import (
     CENTRAL_CODE,
     CENTRAL_NAME,

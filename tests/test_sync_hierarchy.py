@@ -560,7 +560,7 @@ def _enrol_refused(store: Store, card: dict[str, Any], reason: Reason) -> Refuse
 def test_a_card_naming_no_office_above_is_refused_in_words(hierarchy: Hierarchy) -> None:
     """The centre's card names no office above: the refusal says so, not with a dash."""
     card = keys.active_key(hierarchy.centre).card
-    assert card["office"]["parent_code"] is None
+    assert card_office(card)["parent_code"] is None
     refused = _enrol_refused(hierarchy.commune, card, Reason.NOT_OUR_CHILD)
     assert "chưa có cơ quan cấp trên" in refused.message
     assert " - " not in refused.message and "là -" not in refused.message

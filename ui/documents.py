@@ -299,9 +299,9 @@ class MinutesDialog(QDialog):
             buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
         # No button is the dialog's default: Enter while typing must not open a preview
         # (or a Word file, or the issue question). A focused button is pressed with Space.
-        for button in buttons.buttons():
-            if isinstance(button, QPushButton):
-                button.setAutoDefault(False)
+        for pushed in buttons.buttons():
+            if isinstance(pushed, QPushButton):
+                pushed.setAutoDefault(False)
         buttons.rejected.connect(self.reject)
         return buttons
 

@@ -139,7 +139,7 @@ class FollowUpPage(ListPage[FollowUpRow]):
         if run_modal(dialog) != QDialog.DialogCode.Accepted or dialog.result_date is None:
             self.said.emit(_("Not marked resolved; nothing changed."))
             return
-        result, on = dialog.result, dialog.result_date
+        result, on = dialog.result_text, dialog.result_date
 
         def done(_revision: int) -> None:
             self.said.emit(

@@ -27,12 +27,12 @@ from ui.forms.widgets import DateField, typed_date_text
 
 
 class ResolveDialog(QDialog):
-    """Asks the result and its date; ``result`` and ``result_date`` hold them once accepted."""
+    """Asks the result and its date; ``result_text`` and ``result_date`` hold them once accepted."""
 
     def __init__(self, row: FollowUpRow, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Mark resolved"))
-        self.result = ""
+        self.result_text = ""
         self.result_date: date | None = None
         content = QLabel(row.content)
         content.setWordWrap(True)
@@ -78,7 +78,9 @@ class ResolveDialog(QDialog):
             self._refuse(problem, self.date_field)
             return
         try:
-            self.result = check_resolution(result=self.result_field.text(), result_date=typed.value)
+            self.result_text = check_resolution(
+                result=self.result_field.text(), result_date=typed.value
+            )
         except ValidationFailed as error:
             field = self.date_field if error.problems[0][0] == "result_date" else self.result_field
             self._refuse(error.message, field)
