@@ -94,6 +94,11 @@ def _passphrase(args: argparse.Namespace, *, confirm: bool = False) -> str:
     return first
 
 
+# For other command modules (office set-parent --move).
+passphrase_argument = _passphrase_argument
+read_passphrase = _passphrase
+
+
 def _store(args: argparse.Namespace) -> Store:
     return open_for(args)
 
