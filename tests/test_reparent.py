@@ -9,12 +9,15 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
+from dvdesk.cli.commands.sync import ENV_PASSPHRASE
+from dvdesk.cli.main import main
 from dvdesk.db.schema import AuditEntry, OrgUnit, UnitKey
 from dvdesk.errors import Conflict, NotFound, WrongPassphrase
 from dvdesk.services.approval import approve_records
 from dvdesk.services.office import get_office
 from dvdesk.services.records import get_record, update_record
 from dvdesk.sync import keys
+from dvdesk.sync.keycard import read_card_file
 from dvdesk.sync.move import move_needed, move_to_parent
 from dvdesk.sync.receipt import import_receipt, write_receipt
 from dvdesk.sync.refusals import Reason
@@ -154,3 +157,30 @@ def test_a_move_before_any_export_is_refused(hierarchy: Hierarchy) -> None:
     with pytest.raises(Conflict) as refused:
         move_to_parent(hierarchy.commune, code="31", name=HAI_PHONG, passphrase=PASSPHRASE)
     assert "chưa gửi" in refused.value.message
+
+
+def test_cli_moves_the_office_and_says_what_to_do_next(
+    hierarchy: Hierarchy,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    h = hierarchy
+    h.add(h.commune, title="Kiểm tra Quy chế dân chủ ở cơ sở xã Bát Tràng")
+    h.export(h.commune)
+    monkeypatch.setenv(ENV_PASSPHRASE, PASSPHRASE)
+    base = ["--data-dir", str(h.commune.paths.root), "--user", "chuyenvien", "office"]
+    plain = [*base, "set-parent", "--code", "31", "--name", HAI_PHONG]
+    before = database_digest(h.commune.paths)
+    assert main(plain) != 0  # without --move: refused, saying how
+    assert "--move" in capsys.readouterr().err
+    assert database_digest(h.commune.paths) == before
+    cards = tmp_path / "cards"
+    cards.mkdir()
+    assert main([*plain, "--move", "--card-out", str(cards)]) == 0
+    out = capsys.readouterr().out
+    fingerprint = keys.active_card(h.commune).fingerprint
+    assert fingerprint in out and HAI_PHONG in out and "dấu vân tay" in out
+    written = read_card_file(cards / "dvdesk-10105.dvkey")
+    assert (written.parent_code, written.fingerprint) == ("31", fingerprint)
+    assert get_office(h.commune).parent_code == "31"

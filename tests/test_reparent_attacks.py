@@ -25,6 +25,7 @@ from dvdesk.services.store import Store, open_store
 from dvdesk.sync import keys
 from dvdesk.sync.apply import import_package
 from dvdesk.sync.export import ExportResult, export_package
+from dvdesk.sync.history import history_findings
 from dvdesk.sync.keycard import Card, card_office, make_card, parse_card
 from dvdesk.sync.move import move_to_parent
 from dvdesk.sync.refusals import Reason
@@ -149,6 +150,8 @@ def test_the_commune_moves_from_its_district_to_the_province(
         assert get_record(r.province, record_id=record_id).office_code == "10105"
     statuses = {unit.office_code: unit for unit in unit_statuses(r.province)}
     assert statuses["10105"].missing == () and statuses["10105"].relation == "child"
+    # The baseline's history seal links to package 1, which came through the district.
+    assert history_findings(r.province, origin="10105") == []
     # The old key is retired at the province: an old package signed by it is refused.
     assert old != keys.active_key(r.commune).key_id
 
