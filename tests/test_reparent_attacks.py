@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from dvdesk.cli.main import main
 from dvdesk.paths import DataPaths
 from dvdesk.services.office import create_office, get_office
 from dvdesk.services.records import get_record
@@ -278,3 +279,32 @@ def test_a_baseline_to_an_office_that_never_knew_the_commune_needs_its_enrolment
         h.other_province, Reason.NOT_OUR_CHILD, lambda: enroll_card(h.other_province, card=old_card)
     )
     assert OTHER_PROVINCE["code"] == "31"
+
+
+def test_the_old_parent_releases_the_commune_and_its_packages_go_up_again(
+    moved: tuple[Reorganisation, ExportResult],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    r, _late = moved
+    own = Hierarchy.add(r, r.district, title="Kiểm tra công tác dân vận của Huyện ủy Gia Lâm")  # type: ignore[arg-type]
+    args = ["--data-dir", str(r.district.paths.root), "--user", "chuyenvien", "units"]
+    assert main([*args, "release", "10105"]) == 0
+    assert "Ban Xây dựng Đảng Đảng ủy xã Bát Tràng" in capsys.readouterr().out
+    # The commune's packages are no longer taken at the district...
+    old_package = sorted(r.stick.glob("dvdesk-10105-004-*.dvpkg"))[-1]
+    refused_unchanged(
+        r.district,
+        Reason.MOVED_AWAY,
+        lambda: import_package(r.district, path=old_package, passphrase=PASSPHRASE),
+    )
+    # ...nor carried up: the district's next package is the district's own, and is taken.
+    sent = r.export(r.district)
+    assert sent.relayed == 0
+    summary = import_package(r.province, path=sent.path, passphrase=PASSPHRASE)
+    assert summary.new == 1 and summary.relayed == ()
+    assert get_record(r.province, record_id=own).office_code == "004"
+    # Releasing twice, or an office that is not below: said, nothing changed.
+    before = database_digest(r.district.paths)
+    assert main([*args, "release", "10105"]) != 0
+    assert "10105" in capsys.readouterr().err
+    assert database_digest(r.district.paths) == before

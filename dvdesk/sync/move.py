@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from dvdesk.db.schema import PackageOut, UnitKey
+from dvdesk.db.schema import OrgUnit, PackageOut, UnitKey
 from dvdesk.domain.enums import OfficeLevel
 from dvdesk.domain.people import Role
-from dvdesk.errors import Conflict, UserError
+from dvdesk.errors import Conflict, NotFound, UserError
 from dvdesk.i18n import _
 from dvdesk.services.audit import audit
 from dvdesk.services.auth import check, require
@@ -33,6 +33,8 @@ from dvdesk.sync import keys
 from dvdesk.sync.keycard import parse_card
 
 FORMER_PARENT = "former_parent"
+# A child that moved to report to another office (set at its former parent by release_child).
+MOVED_AWAY = "moved_away"
 
 
 @dataclass(frozen=True)
@@ -149,3 +151,43 @@ def _check_movable(store: Store, office: OfficeView, code: str) -> None:
                 ).format(code=code)
             )
         refuse_known_unit(session, code, office.code_list)
+
+
+def release_child(store: Store, *, code: str) -> str:
+    """At the former parent: stop taking and vouching for office ``code``, which moved to
+    report to another office (docs/reparenting.md §5). Its keys stay known, as
+    ``moved_away``: its packages are refused here, the next package up neither nests
+    them nor vouches for it, so the new parent no longer refuses this office's packages
+    (``not_delegated``). Returns the office's name."""
+    code = code.strip()
+    with store.session() as session:
+        require(session, store, Role.ADMIN)
+        rows = list(
+            session.exec(
+                select(UnitKey).where(UnitKey.office_code == code, UnitKey.relation == "child")
+            )
+        )
+        if not rows:
+            raise NotFound(
+                _(
+                    "Office {code} is not enrolled here as an office below, so there is nothing "
+                    "to release. See the list with 'dvdesk units list'. Nothing was changed."
+                ).format(code=code[:40])
+            )
+        for row in rows:
+            row.relation = MOVED_AWAY
+            session.add(row)
+        for unit in session.exec(
+            select(OrgUnit).where(OrgUnit.code == code, OrgUnit.relation == "child")
+        ):
+            unit.relation = MOVED_AWAY
+            session.add(unit)
+        audit(
+            session,
+            actor=store.actor,
+            action="release",
+            entity="unit_key",
+            entity_id=code,
+            changes={"office": code, "keys": sorted(row.key_id for row in rows)},
+        )
+        return rows[0].office_name

@@ -71,6 +71,7 @@ class Reason(StrEnum):
     OLD_RECEIPT = "old_receipt"
     # Moves to a new office above (docs/reparenting.md)
     FORMER_PARENT = "former_parent"
+    MOVED_AWAY = "moved_away"
 
 
 class Refused(UserError):

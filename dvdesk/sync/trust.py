@@ -574,6 +574,15 @@ def _check_relation(actual: str, wanted: str, office_name: str) -> None:
                 "the office you report to now for what you need."
             ).format(office=office_name),
         )
+    if actual == "moved_away":  # docs/reparenting.md §5: released after its move
+        raise Refused(
+            Reason.MOVED_AWAY,
+            _(
+                "{office} moved to report to another office and was released here: its "
+                "packages are no longer taken. Nothing was imported; it sends them to its new "
+                "office above."
+            ).format(office=office_name),
+        )
     if actual == "delegated":
         raise Refused(
             Reason.NOT_A_CHILD,
