@@ -22,6 +22,7 @@ from dvdesk.cli.main import main
 from dvdesk.paths import DataPaths
 from dvdesk.services.office import create_office, get_office
 from dvdesk.services.records import get_record
+from dvdesk.services.report_queries import office_names
 from dvdesk.services.store import Store, open_store
 from dvdesk.sync import keys
 from dvdesk.sync.apply import import_package
@@ -151,6 +152,8 @@ def test_the_commune_moves_from_its_district_to_the_province(
         assert get_record(r.province, record_id=record_id).office_code == "10105"
     statuses = {unit.office_code: unit for unit in unit_statuses(r.province)}
     assert statuses["10105"].missing == () and statuses["10105"].relation == "child"
+    # A child office of the province now: its records are in the province's reports.
+    assert "10105" in office_names(r.province)[2]
     # The baseline's history seal links to package 1, which came through the district.
     assert history_findings(r.province, origin="10105") == []
     # The old key is retired at the province: an old package signed by it is refused.
