@@ -16,6 +16,7 @@ from dvdesk.errors import Conflict, NotFound, WrongPassphrase
 from dvdesk.services.approval import approve_records
 from dvdesk.services.office import get_office
 from dvdesk.services.records import get_record, update_record
+from dvdesk.services.store import Store
 from dvdesk.sync import keys
 from dvdesk.sync.keycard import read_card_file
 from dvdesk.sync.move import move_needed, move_to_parent
@@ -40,16 +41,10 @@ hierarchy = sync_fixtures.hierarchy
 HAI_PHONG = str(OTHER_PROVINCE["name"])
 
 
-def _receipt(h: Hierarchy, parent_store: object, folder: str) -> Path:
+def _receipt(h: Hierarchy, parent_store: Store, folder: str) -> Path:
     out = h.stick / folder
     out.mkdir()
-    assert parent_store in h.stores()
-    return write_receipt(
-        parent_store,  # type: ignore[arg-type]
-        origin="10105",
-        out=out,
-        passphrase=PASSPHRASE,
-    ).path
+    return write_receipt(parent_store, origin="10105", out=out, passphrase=PASSPHRASE).path
 
 
 def moved_commune(h: Hierarchy) -> tuple[list[str], Path, str]:
