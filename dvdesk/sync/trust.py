@@ -139,7 +139,7 @@ def enroll_card(store: Store, *, card: Card, confirm: bool = False) -> EnrolledK
         relation = "parent" if card.office_code == _parent_code(session) else "child"
         if relation == "child" and card.parent_code != office.code and not confirm:
             raise _not_our_child(card, office.code)
-        moved = _moved_here(session, card, office.code)
+        moved = _moved_here(session, card, office.code) if relation == "child" else None
         if moved is not None:
             return _enrol_moved(session, store, card, moved)
         certifier = _rotation_certifier(session, card)
