@@ -186,6 +186,8 @@ def _moved_here(session: Session, card: Card, own_code: str) -> UnitKey | None:
     ):
         return None
     _check_certifier(pinned)
+    if any(row.key_id != pinned.key_id for row in _current_keys(session, card.office_code)):
+        return None  # another current key of the office: the usual refusals apply
     return pinned
 
 
