@@ -62,6 +62,7 @@ from dvdesk.sync.format import (
     unb64,
 )
 from dvdesk.sync.held_back import HeldBack, NothingToSend, held_back
+from dvdesk.sync.move import upward_destinations
 from dvdesk.sync.policy import destination_requires_encryption
 from dvdesk.sync.progress import CancelCheck, Progress, check_cancel, never, no_progress
 from dvdesk.sync.relay import relay_folder, stored_name
@@ -97,6 +98,7 @@ class _Plan:
     sequence: int
     covers_from: int
     previous_hash: str | None
+    chain: tuple[str, ...]  # destinations of this package's sequence chain
     after: int
     upto: int
     total: int
@@ -137,9 +139,13 @@ def _destination(session: Session, office: OfficeView, code: str | None) -> Offi
 
 def _plan(session: Session, office: OfficeView, destination: str | None, full: bool) -> _Plan:
     target = _destination(session, office, destination)
+    upward = target.code == office.parent_code
+    # Packages to the offices above form one chain across a move (docs/reparenting.md §3):
+    # the first package to a new parent continues from the last one sent to the old.
+    chain = upward_destinations(session, target.code) if upward else {target.code}
     last = session.exec(
         select(PackageOut)
-        .where(PackageOut.destination == target.code)
+        .where(col(PackageOut.destination).in_(chain))
         .order_by(col(PackageOut.sequence).desc())
     ).first()
     acknowledged = session.exec(
@@ -166,7 +172,6 @@ def _plan(session: Session, office: OfficeView, destination: str | None, full: b
         (after, office.code),
     ).fetchone()
     sequence = (last.sequence if last else 0) + 1
-    upward = target.code == office.parent_code
     delegations = _delegations(session, office.code) if upward else ()
     vouched = {delegation.code for delegation in delegations}
     relayed = tuple(
@@ -179,6 +184,7 @@ def _plan(session: Session, office: OfficeView, destination: str | None, full: b
         sequence=sequence,
         covers_from=min(covers_from, sequence),
         previous_hash=last.package_hash if last else None,
+        chain=tuple(sorted(chain)),
         after=after,
         upto=max(int(upto), after),
         total=int(total),
@@ -451,7 +457,7 @@ def _write(
             done += batch.records
             progress(done, total)
         carried = _add_counts(builder, connection, office_code=office.code, counts=counts)
-        audit_seal = history.seal(connection, destination=plan.destination.code)
+        audit_seal = history.seal(connection, destinations=plan.chain)
         connection.execute("COMMIT")
     except BaseException:
         writer.close()  # else Windows keeps the half-written file and it is never removed
