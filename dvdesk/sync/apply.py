@@ -47,7 +47,7 @@ from dvdesk.signatures.travel import (
 )
 from dvdesk.sync import keys
 from dvdesk.sync.container import PackageFile, open_package
-from dvdesk.sync.contents import Member, open_contents, read_member
+from dvdesk.sync.contents import Member, copy_member, open_contents, read_member
 from dvdesk.sync.counts_wire import WireCount, apply_counts, decode_counts
 from dvdesk.sync.delegation import apply_delegation
 from dvdesk.sync.format import (
@@ -786,7 +786,7 @@ def _store_attachments(
     added = 0
     package, opener = source.package, source.opener
     for member in source.members:
-        entry, stored = member.entry, member.stored
+        entry = member.entry
         if entry.kind != "attachment":
             continue
         check_cancel(cancel)
@@ -796,10 +796,9 @@ def _store_attachments(
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         with storage_errors(target), atomic_writer(target) as writer:
-            if opener is None:
-                package.copy_to(stored.name, writer, size=stored.size, sha256=stored.sha256)
-            else:
-                writer.write(read_member(package, member, opener, limit=limits.attachment_bytes))
+            # Streamed to a temporary file, renamed into the store only once every hash
+            # and the seal's tag have matched: a refused file is never stored.
+            copy_member(package, member, opener, writer, limit=limits.attachment_bytes)
         added += 1
     return added
 

@@ -149,13 +149,19 @@ class PackageFile:
         if digest.hexdigest() != sha256:
             raise changed_member(name)
 
-    def copy_to(self, name: str, target: BinaryIO, *, size: int, sha256: str) -> None:
+    def blocks(self, name: str, *, size: int, sha256: str) -> Iterator[bytes]:
+        """The member block by block; its size and hash are checked after the last block,
+        before the iteration ends (so nothing taken from it may be kept before then)."""
         digest = hashlib.sha256()
         for block in self._stream(name, size=size):
             digest.update(block)
-            target.write(block)
+            yield block
         if digest.hexdigest() != sha256:
             raise changed_member(name)
+
+    def copy_to(self, name: str, target: BinaryIO, *, size: int, sha256: str) -> None:
+        for block in self.blocks(name, size=size, sha256=sha256):
+            target.write(block)
 
 
 def changed_member(name: str) -> Refused:
