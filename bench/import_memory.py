@@ -87,15 +87,20 @@ def main() -> None:
     parser.add_argument("--case")
     parser.add_argument("--base")
     parser.add_argument("--records", type=int, nargs="+", default=[100_000])
+    parser.add_argument(
+        "--prepared", type=Path, help="a folder an earlier run prepared (--keep): reused, kept"
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the prepared folder")
     args = parser.parse_args()
     if args.case:
         run_case(Path(args.base), args.case)
         return
-    base = Path(tempfile.mkdtemp(prefix="dvdesk-bench-import-memory-"))
+    base = args.prepared or Path(tempfile.mkdtemp(prefix="dvdesk-bench-import-memory-"))
     try:
-        started = time.perf_counter()
-        prepare(base, args.records)
-        print(f"prepared in {time.perf_counter() - started:.0f} s")
+        if args.prepared is None:
+            started = time.perf_counter()
+            prepare(base, args.records)
+            print(f"prepared in {time.perf_counter() - started:.0f} s in {base}")
         print(f"bulk page cache now: {columns.BULK_CACHE_KIB // 1024} MiB")
         for count in sorted(args.records):
             print(f"package of {count:>9,} records: {_sizes(base / f'records-{count}.dvpkg')}")
@@ -104,7 +109,8 @@ def main() -> None:
         cases += [f"cache-{mib}x{largest}" for mib in CACHES_MIB]
         print_cases("bench.import_memory", cases, base)
     finally:
-        shutil.rmtree(base, ignore_errors=True)
+        if not (args.keep or args.prepared):
+            shutil.rmtree(base, ignore_errors=True)
 
 
 if __name__ == "__main__":
