@@ -1,4 +1,5 @@
-"""Encrypted attachments are opened block by block, and still only kept once verified.
+"""Encrypted attachments are sealed and opened block by block, and still only kept once
+verified.
 
 The streamed opener is the same ChaCha20-Poly1305 as the one-shot one (RFC 8439), built
 from its parts; these tests hold it to the one-shot cipher's output and refusals. The
@@ -42,6 +43,15 @@ def test_the_streamed_opener_gives_what_the_one_shot_opener_gives(size: int, blo
     sealed = Sealer(KEY, header=None).seal(3, NAME, plain)  # type: ignore[arg-type]
     assert _opened(sealed, block=block, max_size=len(plain)) == plain
     assert Opener(KEY).open(3, NAME, sealed, max_size=len(plain)) == plain
+
+
+@pytest.mark.parametrize("size", [0, 1, 70_000, 3_000_000])
+def test_what_is_sealed_block_by_block_opens_with_both_openers(size: int) -> None:
+    plain = os.urandom(size // 2) + bytes(size - size // 2)
+    blocks = (plain[start : start + 65_536] for start in range(0, size, 65_536))
+    sealed = b"".join(Sealer(KEY, header=None).seal_stream(3, NAME, blocks))  # type: ignore[arg-type]
+    assert Opener(KEY).open(3, NAME, sealed, max_size=size) == plain
+    assert _opened(sealed, block=100_000, max_size=size) == plain
 
 
 def test_any_changed_byte_a_cut_or_another_place_is_refused() -> None:

@@ -52,6 +52,25 @@ class Sealer:
             nonce(index), zlib.compress(plain, 1), name.encode("utf-8")
         )
 
+    def seal_stream(self, index: int, name: str, plain: Iterable[bytes]) -> Iterator[bytes]:
+        """:meth:`seal` block by block (attachments of up to 256 MiB): the same format,
+        opened by :meth:`Opener.open` or :meth:`Opener.open_stream`."""
+        mac = _mac(self.key, index, name)
+        encrypt = _keystream(self.key, index).encryptor()
+        deflater = zlib.compressobj(1)
+        length = 0
+        for block in plain:
+            sealed = encrypt.update(deflater.compress(block))
+            mac.update(sealed)
+            length += len(sealed)
+            if sealed:
+                yield sealed
+        sealed = encrypt.update(deflater.flush())
+        mac.update(sealed)
+        length += len(sealed)
+        yield sealed
+        yield _finish(mac, name, length).finalize()
+
 
 def sealer_for(*, recipient_key_id: str, recipient_public: bytes) -> Sealer:
     ephemeral = X25519PrivateKey.generate()
@@ -98,12 +117,8 @@ class Opener:
         cipher needs all the bytes at once. Blocks come out before the tag is checked at
         the end: the caller writes them to a temporary file only and keeps it only when
         this generator finishes and the plain bytes' sealed size and hash match."""
-        aad = name.encode("utf-8")
-        cipher = Cipher(algorithms.ChaCha20(self.key, _counter(0) + nonce(index)), mode=None)
-        mac = Poly1305(cipher.encryptor().update(bytes(64))[:32])  # RFC 8439 2.6
-        mac.update(aad + _pad16(len(aad)))
-        stream = Cipher(algorithms.ChaCha20(self.key, _counter(1) + nonce(index)), mode=None)
-        decrypt = stream.decryptor()
+        mac = _mac(self.key, index, name)
+        decrypt = _keystream(self.key, index).decryptor()
         inflater = zlib.decompressobj()
         held, length, out = b"", 0, 0
         for block in sealed:
@@ -114,9 +129,8 @@ class Opener:
             out += yield from _inflate(inflater, decrypt.update(body), max_size - out)
         if len(held) != _TAG:
             raise _cannot_decrypt()
-        mac.update(_pad16(length) + len(aad).to_bytes(8, "little") + length.to_bytes(8, "little"))
         try:
-            mac.verify(held)
+            _finish(mac, name, length).verify(held)
         except InvalidSignature:
             raise _cannot_decrypt() from None
         if not inflater.eof:
@@ -125,6 +139,27 @@ class Opener:
 
 def _counter(value: int) -> bytes:
     return value.to_bytes(4, "little")
+
+
+def _keystream(key: bytes, index: int) -> Cipher[None]:
+    """ChaCha20 from block 1 on, as the AEAD encrypts (block 0 makes the MAC key)."""
+    return Cipher(algorithms.ChaCha20(key, _counter(1) + nonce(index)), mode=None)
+
+
+def _mac(key: bytes, index: int, name: str) -> Poly1305:
+    """Poly1305 keyed from ChaCha20's block 0 (RFC 8439 2.6), the name already taken in."""
+    block0 = Cipher(algorithms.ChaCha20(key, _counter(0) + nonce(index)), mode=None)
+    mac = Poly1305(block0.encryptor().update(bytes(32)))
+    aad = name.encode("utf-8")
+    mac.update(aad + _pad16(len(aad)))
+    return mac
+
+
+def _finish(mac: Poly1305, name: str, length: int) -> Poly1305:
+    """The padding and both lengths that close the MAC (RFC 8439 2.8)."""
+    aad = len(name.encode("utf-8"))
+    mac.update(_pad16(length) + aad.to_bytes(8, "little") + length.to_bytes(8, "little"))
+    return mac
 
 
 def _pad16(length: int) -> bytes:
