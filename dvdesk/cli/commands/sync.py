@@ -559,7 +559,7 @@ def _print_by_type(summary: ImportSummary) -> None:
         kinds = {kind.value: kind.label for kind in RecordType}
         kind = kinds.get(value) or shown(value, limit=40)
         parts = [f"{Outcome(outcome).label} {number(count)}" for outcome, count in counts.items()]
-        print(f"  {kind}: {', '.join(parts)}")
+        print(f"  {kind[:1].upper()}{kind[1:]}: {', '.join(parts)}")
 
 
 def _asker(args: argparse.Namespace) -> AskPassphrase:
