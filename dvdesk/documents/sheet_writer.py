@@ -119,10 +119,11 @@ class SheetWriter:
         reused = self._reused
         while len(reused) < len(values):
             reused.append(Cell(self.sheet, row=1, column=1))
-        for cell, value, look in zip(reused, values, looks, strict=False):  # reused may be longer
+        row = reused[: len(values)]
+        for cell, value, look in zip(row, values, looks, strict=True):
             cell._style = copy(self._style(look))  # a copy: binding a date may set its format
             cell.value = value
-        return self.append(reused[: len(values)])
+        return self.append(row)
 
     def table_cells(self, values: Sequence[Any], *, bold: bool = False) -> list[Cell]:
         """Numbers (and formulas) grouped by thousands, every cell boxed."""
