@@ -114,6 +114,9 @@ class MainWindow(QMainWindow):
             code=self.office.code, folder=store.paths.root
         )
         self.statusBar().showMessage(self._idle_message)
+        # A confirmation times out and the start-up check clears its progress: the office
+        # line comes back instead of an empty bar.
+        self.statusBar().messageChanged.connect(self._idle_when_empty)
         open_like_last_time(self, store.paths)
         self._busy = False
         # Short waits (a page of rows behind a list query) are not worth a message.
@@ -143,6 +146,10 @@ class MainWindow(QMainWindow):
         if self._busy and self.statusBar().currentMessage() == self._busy_message():
             self.statusBar().showMessage(self._idle_message)
         self._busy = False
+
+    def _idle_when_empty(self, message: str) -> None:
+        if not message:
+            self.statusBar().showMessage(self._idle_message)
 
     def _say_busy(self) -> None:
         if database_worker().is_busy():
@@ -672,6 +679,8 @@ class MainWindow(QMainWindow):
             self.office = office
             self.setWindowTitle(_("dvdesk — {office}").format(office=office.current.name))
             self.idle_lock.set_minutes(minutes)
+            if self._exchange_index not in self._factories:  # the USB exchange screen is open
+                self.exchange.set_office(office)
             self.say(message)
 
         if self._reports_index not in self._factories:  # the Reports screen is open
