@@ -28,7 +28,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from bench.child_case import case_in_child
+from bench.child_case import print_cases
 from bench.hostile_read import peak_rss
 from bench.sync_rate import CHILD, PARENT, PASSPHRASE, _office
 from dvdesk.paths import DataPaths
@@ -219,13 +219,7 @@ def main() -> None:
         prepare(base, records=args.records, long=args.long)
         for label in ("hostile", "genuine", "long"):
             print(f"{label:<8} {_layout(base / f'{label}.dvpkg')}")
-        print(f"{'case':<22} {'time':>9} {'peak RSS':>10}  outcome")
-        for case in CASES:
-            row = case_in_child("bench.big_member", case, base)
-            print(
-                f"{case:<22} {row['seconds']:>8.2f}s {row['peak'] / 2**20:>7.0f} MiB  "
-                f"{row['outcome']}"
-            )
+        print_cases("bench.big_member", CASES, base)
     finally:
         shutil.rmtree(base, ignore_errors=True)
 

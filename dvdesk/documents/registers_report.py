@@ -16,6 +16,7 @@ from openpyxl.workbook.workbook import Workbook
 
 from dvdesk.documents import wording
 from dvdesk.documents.figures import Figures, ReportFigures
+from dvdesk.documents.sheet_writer import SheetSetup, start_sheet
 from dvdesk.domain.enums import DirectiveKind, ModelField
 
 DOCUMENT_WORDS = {
@@ -176,24 +177,28 @@ INDICATORS: tuple[tuple[str, Any], ...] = (
 
 def add_register_sheet(book: Workbook, figures: ReportFigures, office_name: str) -> None:
     """A sheet of documents by kind and models by field, one row per office."""
-    from dvdesk.documents import workbook as sheets  # noqa: PLC0415 - it imports us
+    from dvdesk.documents import workbook  # noqa: PLC0415 - it imports us
 
-    sheet = book.create_sheet()
     columns = [(label.removeprefix("- "), getter) for label, getter in INDICATORS]
     head = ["STT", "Mã", "Cơ quan", *(label for label, _getter in columns)]
-    lines = sheets.heading_lines(figures, office_name, "Văn bản lãnh đạo, chỉ đạo và mô hình")
-    row = sheets.titles(sheet, lines, len(head))
-    sheets.header(sheet, row, head)
+    lines = workbook.heading_lines(figures, office_name, "Văn bản lãnh đạo, chỉ đạo và mô hình")
+    row = workbook.header_row(lines)
+    setup = SheetSetup(
+        title="Văn bản, mô hình",
+        widths=[6, 9, 40, *([12] * len(columns))],
+        freeze=f"D{row + 1}",
+        header_rows=f"{row}:{row}",
+        landscape=True,
+        heights={row: 60},
+    )
+    sheet = start_sheet(book, setup)
+    sheet.titles(lines, len(head))
+    sheet.header(head)
     for index, office in enumerate(figures.by_office, start=1):
         values = [getter(office.figures) for _label, getter in columns]
-        sheets.table_row(sheet, row + index, [index, office.code, office.name, *values])
+        sheet.table_row([index, office.code, office.name, *values])
     totals = [getter(figures.totals) for _label, getter in columns]
-    last = row + len(figures.by_office) + 1
-    sheets.table_row(sheet, last, [None, None, "Tổng cộng", *totals], bold=True)
+    sheet.table_row([None, None, "Tổng cộng", *totals], bold=True)
     if note := counted_sentence(figures):
-        sheet.cell(row=last + 2, column=1, value=note)
-    sheets.widths(sheet, [6, 9, 40, *([12] * len(columns))])
-    sheet.row_dimensions[row].height = 60
-    sheet.freeze_panes = sheet.cell(row=row + 1, column=4)
-    sheets.print_setup(sheet, header_rows=f"{row}:{row}", landscape=True)
-    sheet.title = "Văn bản, mô hình"
+        sheet.append([])
+        sheet.append([note])

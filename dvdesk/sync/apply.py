@@ -13,8 +13,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
-from dataclasses import dataclass, replace
-from enum import StrEnum
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +32,7 @@ from dvdesk.db.columns import (
 from dvdesk.db.schema import Correction, Office, OrgUnit, PackageIn
 from dvdesk.errors import UserError
 from dvdesk.fileio import atomic_writer
-from dvdesk.i18n import N_, _
+from dvdesk.i18n import _
 from dvdesk.services.attachments import blob_path
 from dvdesk.services.audit import audit
 from dvdesk.services.backup import backup_before_import
@@ -48,7 +47,7 @@ from dvdesk.signatures.travel import (
 )
 from dvdesk.sync import keys
 from dvdesk.sync.container import PackageFile, open_package
-from dvdesk.sync.contents import Member, open_contents, read_member
+from dvdesk.sync.contents import Member, copy_member, open_contents, read_member
 from dvdesk.sync.counts_wire import WireCount, apply_counts, decode_counts
 from dvdesk.sync.delegation import apply_delegation
 from dvdesk.sync.format import (
@@ -59,58 +58,16 @@ from dvdesk.sync.format import (
     Manifest,
     count_mismatch,
 )
+from dvdesk.sync.outcomes import Outcome, RecordOutcome, RecordReason, Tally
 from dvdesk.sync.progress import CancelCheck, Progress, check_cancel, never, no_progress
 from dvdesk.sync.refusals import Reason, Refused
 from dvdesk.sync.relay import RelayedSummary, keep_for_relaying
 from dvdesk.sync.seal import Opener, opener_for
+from dvdesk.sync.seen_ids import SeenIds
 from dvdesk.sync.trust import enrol_rotated
 from dvdesk.sync.verify import VerifiedPackage, inspect, scratch_folder, sequence_state
 from dvdesk.sync.wire import WireRecord, approval_rows, decode_chunk, part_rows, record_row
 from dvdesk.text import shown
-
-
-class Outcome(StrEnum):
-    NEW = "new"
-    UPDATED = "updated"
-    UNCHANGED = "unchanged"
-    REFUSED = "refused"
-
-    @property
-    def label(self) -> str:
-        """The word for the summary table's outcome column."""
-        return _(_OUTCOME_LABELS[self])
-
-
-_OUTCOME_LABELS = {
-    Outcome.NEW: N_("new"),
-    Outcome.UPDATED: N_("updated"),
-    Outcome.UNCHANGED: N_("unchanged"),
-    Outcome.REFUSED: N_("refused"),
-}
-
-
-class RecordReason(StrEnum):
-    OWN_RECORD = "own_record"
-    OWNER_CHANGED = "owner_changed"
-    OLDER_REVISION = "older_revision"
-    DUPLICATE = "duplicate"
-    # Format 1 relayed other offices' records among the relay's own, with no proof.
-    UNPROVEN_RELAY = "unproven_relay"
-
-
-@dataclass(frozen=True, slots=True)
-class RecordOutcome:
-    """One line of the import summary table (slots: a package may carry a million)."""
-
-    record_id: str
-    office_code: str
-    record_type: str
-    title: str
-    revision: int
-    deleted: bool
-    outcome: Outcome
-    reason: RecordReason | None = None
-    message: str = ""
 
 
 @dataclass(frozen=True)
@@ -130,10 +87,14 @@ class ImportSummary:
     updated: int
     unchanged: int
     refused: int
+    # The records named (refused ones first), at most LISTED of each kind; the rest are
+    # counted in ``unlisted`` and, by record type, in ``by_type``.
     records: tuple[RecordOutcome, ...]
     offices: dict[str, int]
     attachments_added: int
     relayed: tuple[RelayedSummary, ...] = ()
+    unlisted: int = 0
+    by_type: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def missing(self) -> dict[str, tuple[int, ...]]:
@@ -160,6 +121,8 @@ class ImportSummary:
                 "refused": self.refused,
             },
             "offices": self.offices,
+            "by_type": self.by_type,
+            "unlisted": self.unlisted,
             "relayed": [
                 {
                     "origin": line.origin,
@@ -195,7 +158,7 @@ class _Context:
     origin: str
     origin_name: str
     format_version: int
-    seen: set[str]
+    seen: SeenIds
 
 
 def _reason_message(
@@ -237,11 +200,10 @@ def _planted(record: WireRecord, context: _Context) -> Refused:
 
 
 def _classify(
-    record: WireRecord, existing: dict[str, tuple[str, int]], context: _Context
+    record: WireRecord, existing: dict[str, tuple[str, int]], context: _Context, *, again: bool
 ) -> tuple[Outcome, RecordReason | None, Any]:
-    if record["id"] in context.seen:
+    if again:  # its id came earlier in the package
         return Outcome.REFUSED, RecordReason.DUPLICATE, None
-    context.seen.add(record["id"])
     if record["office_code"] != context.origin:
         # Each record is checked against its owner's key: it must be the signer's own.
         if context.format_version >= 2:
@@ -306,7 +268,7 @@ def _chunks(source: _Source, limits: Limits) -> Iterator[list[WireRecord]]:
         yield chunk
 
 
-def _context(session: Session, manifest: Manifest) -> _Context:
+def _context(session: Session, cursor: sqlite3.Cursor, manifest: Manifest) -> _Context:
     office = session.get(Office, 1)
     assert office is not None
     return _Context(
@@ -314,7 +276,7 @@ def _context(session: Session, manifest: Manifest) -> _Context:
         origin=manifest.origin.code,
         origin_name=manifest.origin.name,
         format_version=manifest.format_version,
-        seen=set(),
+        seen=SeenIds(cursor),
     )
 
 
@@ -400,7 +362,9 @@ def import_package(
             limits=limits,
         )
         if verified.already_imported:
-            return _summary(verified, dry_run=dry_run, already=True, outcomes=[], attachments=0)
+            return _summary(
+                verified, dry_run=dry_run, already=True, outcomes=Tally(), attachments=0
+            )
         opener = _opener(store, verified, passphrase)
         plain, members = open_contents(package, verified.manifest, opener, limits=limits)
         verified = replace(verified, manifest=plain)  # sealed counts and names, now opened
@@ -423,13 +387,15 @@ def import_package(
         with storage_errors(store.paths.database), store.session() as session:
             already, _last = sequence_state(session, verified.manifest, verified.package_hash)
             if already:  # imported meanwhile by another window
-                return _summary(verified, dry_run=False, already=True, outcomes=[], attachments=0)
+                return _summary(
+                    verified, dry_run=False, already=True, outcomes=Tally(), attachments=0
+                )
             for plan in verified.relayed.plans:  # keys first: a re-enrolment resets sequences
                 apply_delegation(session, plan, actor=store.actor)
-            outcomes: list[RecordOutcome] = []
-            by_source: list[list[RecordOutcome]] = []
+            outcomes = Tally()
+            by_source: list[Tally] = []
             for source in sources:
-                done_before = len(outcomes)
+                done_before = outcomes.total
 
                 def step(done: int, _total: int, before: int = done_before) -> None:
                     applied(before + done, 0)
@@ -443,7 +409,7 @@ def import_package(
                 )
                 lines = _apply(session, source, run=run, actor=store.actor)
                 by_source.append(lines)
-                outcomes += lines
+                outcomes.extend(lines)
             _finish(session, store, verified, by_source)
             check_cancel(cancel)
         summary = _summary(
@@ -462,7 +428,7 @@ def _dry_run(
     progress: Progress,
     cancel: CancelCheck,
 ) -> ImportSummary:
-    outcomes: list[RecordOutcome] = []
+    outcomes = Tally()
     items_seen: dict[str, str] = {}
     with store.session() as session:
         cursor = _cursor(session)
@@ -478,13 +444,18 @@ def _dry_run(
                 def has_blob(sha: str, carried: set[str] = carried) -> bool:
                     return sha in carried or blob_path(store, sha).is_file()
 
-                context = _context(session, source.manifest)
+                context = _context(session, cursor, source.manifest)
                 _counts(source, limits)
                 _documents(source, limits)
                 for chunk in _chunks(source, limits):
                     check_cancel(cancel)
-                    existing = _existing(cursor, [r["id"] for r in chunk])
-                    lines = [_outcome(r, existing, context) for r in chunk]
+                    ids = [r["id"] for r in chunk]
+                    existing = _existing(cursor, ids)
+                    repeated = context.seen.repeated(ids)
+                    lines = [
+                        _outcome(r, existing, context, again=again)
+                        for r, again in zip(chunk, repeated, strict=True)
+                    ]
                     kept = [
                         record
                         for record, (_line, outcome) in zip(chunk, lines, strict=True)
@@ -493,8 +464,9 @@ def _dry_run(
                     for record in kept:
                         _check_blobs(record, has_blob)
                     _check_item_ids(cursor, kept, items_seen)
-                    outcomes += [line for line, _kind in lines]
-                    progress(len(outcomes), 0)
+                    for line, _kind in lines:
+                        outcomes.add(line)
+                    progress(outcomes.total, 0)
         finally:
             cursor.close()
     return _summary(verified, dry_run=True, already=False, outcomes=outcomes, attachments=0)
@@ -507,9 +479,9 @@ def _cursor(session: Session) -> sqlite3.Cursor:
 
 
 def _outcome(
-    record: WireRecord, existing: dict[str, tuple[str, int]], context: _Context
+    record: WireRecord, existing: dict[str, tuple[str, int]], context: _Context, *, again: bool
 ) -> tuple[RecordOutcome, Outcome]:
-    outcome, reason, stored = _classify(record, existing, context)
+    outcome, reason, stored = _classify(record, existing, context, again=again)
     return (
         RecordOutcome(
             record_id=record["id"],
@@ -526,12 +498,13 @@ def _outcome(
     )
 
 
-def _apply(session: Session, source: _Source, *, run: _Pass, actor: str) -> list[RecordOutcome]:
+def _apply(session: Session, source: _Source, *, run: _Pass, actor: str) -> Tally:
     cursor = _cursor(session)
     # A big page cache for the one transaction: random UUID keys touch index pages everywhere.
     cursor.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
     try:
-        outcomes = _apply_records(session, cursor, source, run=run)
+        corrections = _Corrections.load(session, actor=actor, origin=source.manifest.origin.code)
+        outcomes = _apply_records(session, cursor, source, run=run, corrections=corrections)
         _apply_counts(session, cursor, source, limits=run.limits, actor=actor)
         receive_documents(
             session, origin=source.manifest.origin.code, members=_documents(source, run.limits)
@@ -542,20 +515,29 @@ def _apply(session: Session, source: _Source, *, run: _Pass, actor: str) -> list
 
 
 def _apply_records(
-    session: Session, cursor: sqlite3.Cursor, source: _Source, *, run: _Pass
-) -> list[RecordOutcome]:
-    context = _context(session, source.manifest)
+    session: Session,
+    cursor: sqlite3.Cursor,
+    source: _Source,
+    *,
+    run: _Pass,
+    corrections: _Corrections,
+) -> Tally:
+    context = _context(session, cursor, source.manifest)
     (change_seq,) = cursor.execute("SELECT coalesce(max(change_seq), 0) FROM record").fetchone()
-    outcomes: list[RecordOutcome] = []
+    outcomes = Tally()
     total = source.manifest.counts.get("record", 0)
     for chunk in _chunks(source, run.limits):
         check_cancel(run.cancel)
-        existing = _existing(cursor, [r["id"] for r in chunk])
+        ids = [r["id"] for r in chunk]
+        existing = _existing(cursor, ids)
+        repeated = context.seen.repeated(ids)
         accepted: list[WireRecord] = []
         replaced: list[str] = []
-        for record in chunk:
-            line, outcome = _outcome(record, existing, context)
-            outcomes.append(line)
+        lines: list[RecordOutcome] = []
+        for record, again in zip(chunk, repeated, strict=True):
+            line, outcome = _outcome(record, existing, context, again=again)
+            outcomes.add(line)
+            lines.append(line)
             if outcome is Outcome.UPDATED:
                 replaced.append(record["id"])
             if outcome in (Outcome.NEW, Outcome.UPDATED):
@@ -589,7 +571,8 @@ def _apply_records(
             )
         except sqlite3.IntegrityError:
             raise _item_clash() from None
-        run.progress(len(outcomes), total)
+        corrections.take(lines)
+        run.progress(outcomes.total, total)
     return outcomes
 
 
@@ -670,12 +653,12 @@ def _apply_counts(
 def _package_in(
     manifest: Manifest,
     package_hash: str,
-    outcomes: list[RecordOutcome],
+    outcomes: Tally,
     *,
     actor: str,
     relay: str | None,
 ) -> PackageIn:
-    tally = Counter(line.outcome for line in outcomes)
+    tally = outcomes.counts
     return PackageIn(
         origin=manifest.origin.code,
         sequence=manifest.sequence,
@@ -697,17 +680,15 @@ def _finish(
     session: Session,
     store: Store,
     verified: VerifiedPackage,
-    by_source: list[list[RecordOutcome]],
+    by_source: list[Tally],
 ) -> None:
     manifest = verified.manifest
-    outcomes = [line for lines in by_source for line in lines]
-    tally = Counter(line.outcome for line in outcomes)
+    tally: Counter[Outcome] = sum((lines.counts for lines in by_source), Counter())
     if verified.signer.new_cards:
         enrol_rotated(session, signer=verified.signer, actor=store.actor)
     session.add(
         _package_in(manifest, verified.package_hash, by_source[0], actor=store.actor, relay=None)
     )
-    _update_corrections(session, store, manifest.origin.code, by_source[0])
     nested = [found for found in verified.relayed.packages if not found.skip]
     for found, lines in zip(nested, by_source[1:], strict=True):
         session.add(
@@ -715,7 +696,6 @@ def _finish(
                 found.manifest, found.package_hash, lines, actor=store.actor, relay=found.relay
             )
         )
-        _update_corrections(session, store, found.manifest.origin.code, lines)
     office = session.get(Office, 1)
     if office is not None and _has_parent(session):
         keep_for_relaying(
@@ -743,39 +723,55 @@ def _has_parent(session: Session) -> bool:
     return session.exec(select(OrgUnit).where(OrgUnit.relation == "parent")).first() is not None
 
 
-def _update_corrections(
-    session: Session, store: Store, origin: str, outcomes: list[RecordOutcome]
-) -> None:
-    """Close requests the new revisions answer; send refused records back with the reason."""
-    open_requests = session.exec(
-        select(Correction).where(
-            Correction.direction == "out", col(Correction.status).in_(("pending", "sent"))
-        )
-    ).all()
-    revised = {
-        line.record_id: line.revision for line in outcomes if line.outcome is Outcome.UPDATED
-    }
-    for request in open_requests:
-        if revised.get(request.record_id, 0) > request.revision:
-            request.status = "resolved"
-            session.add(request)
-    stamp = now_iso()
-    for line in outcomes:
-        if line.outcome is Outcome.REFUSED and line.reason is not RecordReason.DUPLICATE:
-            session.add(
-                Correction(
-                    id=str(uuid.uuid4()),
-                    direction="out",
-                    record_id=line.record_id,
-                    office_code=origin,
-                    title=line.title,
-                    revision=line.revision,
-                    comment=line.message,
-                    status="pending",
-                    created_at=stamp,
-                    created_by=store.actor,
-                )
+@dataclass
+class _Corrections:
+    """Chunk by chunk, in the import's transaction: close the correction requests the new
+    revisions answer, and send each refused record back with the reason."""
+
+    session: Session
+    actor: str
+    origin: str
+    open_requests: dict[str, list[Correction]]
+
+    @classmethod
+    def load(cls, session: Session, *, actor: str, origin: str) -> _Corrections:
+        found: dict[str, list[Correction]] = {}
+        for request in session.exec(
+            select(Correction).where(
+                Correction.direction == "out", col(Correction.status).in_(("pending", "sent"))
             )
+        ):
+            found.setdefault(request.record_id, []).append(request)
+        return cls(session, actor, origin, found)
+
+    def take(self, lines: list[RecordOutcome]) -> None:
+        stamp = now_iso()
+        changed = False
+        for line in lines:
+            if line.outcome is Outcome.UPDATED:
+                for request in self.open_requests.get(line.record_id, ()):
+                    if line.revision > request.revision:
+                        request.status = "resolved"
+                        self.session.add(request)
+                        changed = True
+            elif line.outcome is Outcome.REFUSED and line.reason is not RecordReason.DUPLICATE:
+                self.session.add(
+                    Correction(
+                        id=str(uuid.uuid4()),
+                        direction="out",
+                        record_id=line.record_id,
+                        office_code=self.origin,
+                        title=line.title,
+                        revision=line.revision,
+                        comment=line.message,
+                        status="pending",
+                        created_at=stamp,
+                        created_by=self.actor,
+                    )
+                )
+                changed = True
+        if changed:
+            self.session.flush()  # written now: the session need not hold a million rows
 
 
 def _store_attachments(
@@ -790,7 +786,7 @@ def _store_attachments(
     added = 0
     package, opener = source.package, source.opener
     for member in source.members:
-        entry, stored = member.entry, member.stored
+        entry = member.entry
         if entry.kind != "attachment":
             continue
         check_cancel(cancel)
@@ -800,10 +796,9 @@ def _store_attachments(
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         with storage_errors(target), atomic_writer(target) as writer:
-            if opener is None:
-                package.copy_to(stored.name, writer, size=stored.size, sha256=stored.sha256)
-            else:
-                writer.write(read_member(package, member, opener, limit=limits.attachment_bytes))
+            # Streamed to a temporary file, renamed into the store only once every hash
+            # and the seal's tag have matched: a refused file is never stored.
+            copy_member(package, member, opener, writer, limit=limits.attachment_bytes)
         added += 1
     return added
 
@@ -881,11 +876,12 @@ def _summary(
     *,
     dry_run: bool,
     already: bool,
-    outcomes: list[RecordOutcome],
+    outcomes: Tally,
     attachments: int,
 ) -> ImportSummary:
     manifest = verified.manifest
-    tally = Counter(line.outcome for line in outcomes)
+    tally = outcomes.counts
+    listed = outcomes.lines()
     return ImportSummary(
         path=verified.path,
         origin=manifest.origin.code,
@@ -903,8 +899,10 @@ def _summary(
         updated=tally[Outcome.UPDATED],
         unchanged=tally[Outcome.UNCHANGED] if not already else verified.record_count,
         refused=tally[Outcome.REFUSED],
-        records=tuple(outcomes),
+        records=listed,
         offices=dict(manifest.offices),
         attachments_added=attachments,
         relayed=verified.relayed.summaries(),
+        unlisted=outcomes.total - len(listed),
+        by_type=outcomes.type_counts(),
     )

@@ -14,7 +14,7 @@ import shutil
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
@@ -149,13 +149,19 @@ class PackageFile:
         if digest.hexdigest() != sha256:
             raise changed_member(name)
 
-    def copy_to(self, name: str, target: BinaryIO, *, size: int, sha256: str) -> None:
+    def blocks(self, name: str, *, size: int, sha256: str) -> Iterator[bytes]:
+        """The member block by block; its size and hash are checked after the last block,
+        before the iteration ends (so nothing taken from it may be kept before then)."""
         digest = hashlib.sha256()
         for block in self._stream(name, size=size):
             digest.update(block)
-            target.write(block)
+            yield block
         if digest.hexdigest() != sha256:
             raise changed_member(name)
+
+    def copy_to(self, name: str, target: BinaryIO, *, size: int, sha256: str) -> None:
+        for block in self.blocks(name, size=size, sha256=sha256):
+            target.write(block)
 
 
 def changed_member(name: str) -> Refused:
@@ -447,6 +453,19 @@ class PackageWriter:
         info.external_attr = 0o644 << 16
         with source.open("rb") as reader, self.archive.open(info, "w", force_zip64=True) as writer:
             shutil.copyfileobj(reader, writer, _BLOCK)
+
+    def add_stream(self, name: str, blocks: Iterable[bytes]) -> tuple[int, str]:
+        """A stored member written block by block; returns its size and SHA-256."""
+        info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+        info.compress_type = zipfile.ZIP_STORED
+        info.external_attr = 0o644 << 16
+        digest, size = hashlib.sha256(), 0
+        with self.archive.open(info, "w", force_zip64=True) as writer:
+            for block in blocks:
+                digest.update(block)
+                size += len(block)
+                writer.write(block)
+        return size, digest.hexdigest()
 
     def close(self) -> None:
         self.archive.close()

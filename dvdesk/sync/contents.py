@@ -10,7 +10,9 @@ ciphertext binds it to the signature.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from dvdesk.sync.container import PackageFile, changed_member, member_too_large
 from dvdesk.sync.format import (
@@ -70,6 +72,31 @@ def read_member(
     if len(plain) != entry.size or sha256_hex(plain) != entry.sha256:
         raise changed_member(entry.name)
     return plain
+
+
+def copy_member(
+    package: PackageFile, member: Member, opener: Opener | None, target: BinaryIO, *, limit: int
+) -> None:
+    """:func:`read_member` into ``target`` block by block (attachments of up to 256 MiB).
+
+    ``target`` must be a temporary file kept only if this returns: its bytes are checked
+    (signed hash of what is stored, the seal's tag, the plain size and hash) only at the end."""
+    stored, entry = member.stored, member.entry
+    if entry.size > limit or stored.size > _sealed_bound(limit):
+        raise member_too_large(entry.name, size=entry.size, limit=limit)
+    if opener is None:
+        package.copy_to(stored.name, target, size=stored.size, sha256=stored.sha256)
+        return
+    sealed = package.blocks(stored.name, size=stored.size, sha256=stored.sha256)
+    digest, size = hashlib.sha256(), 0
+    for block in opener.open_stream(
+        member.index, stored.name, sealed, max_size=min(limit, entry.size)
+    ):
+        digest.update(block)
+        size += len(block)
+        target.write(block)
+    if size != entry.size or digest.hexdigest() != entry.sha256:
+        raise changed_member(entry.name)
 
 
 def open_contents(

@@ -8,9 +8,11 @@ stick pulled out mid-copy leaves either no package or a complete one.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import sqlite3
 import uuid
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -282,6 +284,9 @@ def _final_path(out: Path, *, origin: str, plan: _Plan) -> Path:
     return out
 
 
+_READ_BLOCK = 1024 * 1024  # an attachment is sealed this much at a time
+
+
 class _Builder:
     """Adds payload members and remembers their manifest entries.
 
@@ -328,7 +333,33 @@ class _Builder:
                 FileEntry(name=name, kind="attachment", size=source.stat().st_size, sha256=sha256)
             )
         else:
-            self.add(name, source.read_bytes(), kind="attachment")
+            self._seal_file(name, source)
+
+    def _seal_file(self, name: str, source: Path) -> None:
+        """Sealed block by block: an attachment may be 256 MiB (it was read, compressed and
+        sealed whole, three copies in memory)."""
+        assert self.sealer is not None
+        index = len(self.stored) + 1
+        opaque = opaque_name(index)
+        digest = hashlib.sha256()
+        size = 0
+
+        def blocks() -> Iterator[bytes]:
+            nonlocal size
+            with source.open("rb") as reader:
+                while block := reader.read(_READ_BLOCK):
+                    digest.update(block)
+                    size += len(block)
+                    yield block
+
+        sealed = self.sealer.seal_stream(index, opaque, blocks())
+        stored_size, stored_sha256 = self.writer.add_stream(opaque, sealed)
+        self.files.append(
+            FileEntry(name=name, kind="attachment", size=size, sha256=digest.hexdigest())
+        )
+        self.stored.append(
+            FileEntry(name=opaque, kind="sealed", size=stored_size, sha256=stored_sha256)
+        )
 
     def manifest_files(
         self, *, package_id: str, counts: dict[str, int], offices: dict[str, int]

@@ -13,6 +13,7 @@ from typing import Any
 
 from dvdesk.cli.io import print_json
 from dvdesk.cli.session import open_for
+from dvdesk.domain.enums import RecordType
 from dvdesk.errors import Cancelled, UserError, ValidationFailed
 from dvdesk.formatting import number, short_date
 from dvdesk.i18n import _
@@ -20,7 +21,7 @@ from dvdesk.os_errors import read_reason
 from dvdesk.services.office_view import get_office
 from dvdesk.services.store import Store
 from dvdesk.sync import keys, status, trust
-from dvdesk.sync.apply import ImportSummary, Outcome
+from dvdesk.sync.apply import ImportSummary
 from dvdesk.sync.batch import (
     AskPassphrase,
     BatchResult,
@@ -34,6 +35,7 @@ from dvdesk.sync.held_back import held_lines
 from dvdesk.sync.history import history_findings
 from dvdesk.sync.keycard import read_card_file
 from dvdesk.sync.move import release_child
+from dvdesk.sync.outcomes import Outcome
 from dvdesk.sync.policy import set_encryption_required
 from dvdesk.sync.receipt import (
     ReceiptResult,
@@ -562,9 +564,30 @@ def _print_summary(summary: ImportSummary) -> None:
                     relay=relayed.relay,
                 )
             )
-    for line in summary.records:
-        if line.outcome is Outcome.REFUSED:
-            print(f"  - {shown(line.title, limit=120)} ({line.record_id}): {line.message}")
+    _print_by_type(summary)
+    refused = [line for line in summary.records if line.outcome is Outcome.REFUSED]
+    for line in refused:
+        print(f"  - {shown(line.title, limit=120)} ({line.record_id}): {line.message}")
+    if summary.refused > len(refused):
+        more = number(summary.refused - len(refused))
+        if summary.dry_run:
+            print(_("  … and {count} more record(s) would be refused.").format(count=more))
+        else:
+            print(
+                _(
+                    "  … and {count} more refused record(s). Each goes back to {code} with "
+                    "its reason in the next receipt (dvdesk sync receipt write --to {code})."
+                ).format(count=more, code=summary.origin)
+            )
+
+
+def _print_by_type(summary: ImportSummary) -> None:
+    """One line per record type: ``  Kiểm tra: mới 1.200, cập nhật 3``."""
+    for value, counts in summary.by_type.items():
+        kinds = {kind.value: kind.label for kind in RecordType}
+        kind = kinds.get(value) or shown(value, limit=40)
+        parts = [f"{Outcome(outcome).label} {number(count)}" for outcome, count in counts.items()]
+        print(f"  {kind[:1].upper()}{kind[1:]}: {', '.join(parts)}")
 
 
 def _asker(args: argparse.Namespace) -> AskPassphrase:
