@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from dvdesk.domain.enums import RecordType
+from dvdesk.errors import UserError
 from dvdesk.services.office_view import get_office
 from dvdesk.services.records import add_record, get_record, list_records
 from dvdesk.sync import apply
@@ -144,6 +145,22 @@ def test_a_result_for_a_closed_screen_is_dropped(app: QApplication, qtbot: QtBot
     gate.set()
     qtbot.waitUntil(lambda: task.finished, timeout=10_000)
     assert not shiboken6.isValid(edit)
+
+
+def test_a_lambda_result_for_a_closed_screen_is_dropped(app: QApplication, qtbot: QtBot) -> None:
+    # Most screens hand a lambda over themselves (lambda path: self.status.setText(...)):
+    # run on a deleted widget, it raised "already deleted" in whatever screen was open next.
+    gate = threading.Event()
+    edit = QLineEdit()
+    task = run_in_background(gate.wait, on_done=lambda _r: edit.setText("đã lưu"), on_failed=print)
+    failed = run_in_background(_refuse, on_done=print, on_failed=lambda e: edit.setText(str(e)))
+    shiboken6.delete(edit)
+    gate.set()
+    qtbot.waitUntil(lambda: task.finished and failed.finished, timeout=10_000)
+
+
+def _refuse() -> None:
+    raise UserError("Không được")
 
 
 def test_a_modal_dialog_nobody_answers_fails_the_test_instead_of_hanging(

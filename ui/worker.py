@@ -80,10 +80,40 @@ class Task(Generic[T]):
 
 def _receiver_gone(callback: Delivery) -> bool:
     """A result for a screen that was closed while its job ran (a window closed during a
-    save): its widgets are deleted, so the callback has nobody left to tell."""
-    target = callback.func if isinstance(callback, partial) else callback
-    receiver = getattr(target, "__self__", None)
-    return isinstance(receiver, QObject) and not shiboken6.isValid(receiver)
+    save): its widgets are deleted, so the callback has nobody left to tell. The screen is
+    the bound method's object, or a widget a lambda or partial holds (``lambda path:
+    self.status.setText(...)``): calling into a deleted widget raises in the next screen's
+    event processing, or crashes."""
+    return any(
+        isinstance(held, QObject) and not shiboken6.isValid(held) for held in _held(callback, 3)
+    )
+
+
+def _held(call: object, depth: int) -> list[object]:
+    """The objects a callable reaches: a partial's function and arguments, a bound
+    method's object, a function's closure cells (``depth`` levels down)."""
+    if depth == 0:
+        return []
+    if isinstance(call, partial):
+        direct = [call.func, *call.args, *call.keywords.values()]
+    elif hasattr(call, "__self__"):
+        direct = [call.__self__]
+    else:
+        cells = getattr(call, "__closure__", None) or ()
+        direct = [cell.cell_contents for cell in cells if _filled(cell)]
+    found = list(direct)
+    for item in direct:
+        if callable(item) and not isinstance(item, QObject):
+            found.extend(_held(item, depth - 1))
+    return found
+
+
+def _filled(cell: object) -> bool:
+    try:
+        getattr(cell, "cell_contents")  # noqa: B009 - an empty cell raises ValueError
+    except ValueError:
+        return False
+    return True
 
 
 class DatabaseWorker:
