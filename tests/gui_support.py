@@ -31,7 +31,7 @@ from ui.forms.record_form import RecordForm
 from ui.list_page import ListPage
 from ui.main_window import MainWindow
 from ui.qt_vi import QtVietnamese
-from ui.worker import wait_for_tasks
+from ui.worker import database_worker, wait_for_tasks
 
 MODAL_PATIENCE_S = 30.0  # far longer than any test answers a dialog it expects
 
@@ -88,6 +88,7 @@ def _no_database_on_gui_thread(
     watchdog = modal_watchdog()
     with guarding(monkeypatch) as guard:
         yield
+        drain_tasks()
     assert not guard.violations, "\n".join(guard.violations[:3])
     stuck, watchdog.stuck[:] = list(watchdog.stuck), []
     assert not stuck, "\n".join(stuck)
@@ -97,7 +98,7 @@ def _no_database_on_gui_thread(
 def app(qapp: QApplication, store: Store) -> Iterator[QApplication]:
     translator: QtVietnamese = configure_application(qapp, store.paths)
     yield qapp
-    wait_for_tasks()
+    drain_tasks()  # before the store closes: a callback may still ask it for something
     QApplication.removeTranslator(translator)
 
 
@@ -116,7 +117,25 @@ def window(app: QApplication, store: Store, qtbot: QtBot) -> Iterator[MainWindow
     for dialog in main.findChildren(QDialog):
         if dialog.isVisible():
             dialog.done(0)
-    wait_for_tasks()
+    drain_tasks()
+
+
+def settle(qtbot: QtBot, *, timeout: int = 30_000) -> None:
+    """Wait until every job asked for has run and its callback has run on the GUI thread
+    (a fixed qtbot.wait after wait_for_tasks raced a loaded machine)."""
+    qtbot.waitUntil(database_worker().settled, timeout=timeout)
+
+
+def drain_tasks(timeout_s: float = 60.0) -> None:
+    """At a test's end: run the callbacks of its jobs now, on its own screens and store.
+    Left queued, they ran in the next test's event processing, on closed widgets and a
+    closed store, and failed that test."""
+    worker = database_worker()
+    deadline = time.monotonic() + timeout_s
+    while not worker.settled():
+        assert time.monotonic() < deadline, "the database worker's jobs did not finish"
+        wait_for_tasks(int(max(deadline - time.monotonic(), 0) * 1000))
+        QApplication.processEvents()
 
 
 def wait_loaded(qtbot: QtBot, page: ListPage[Any], *, timeout: int = 10_000) -> None:

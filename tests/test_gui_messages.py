@@ -25,7 +25,7 @@ from dvdesk.sync.keycard import read_card_bytes
 from dvdesk.sync.keys import create_keys, write_card
 from dvdesk.sync.trust import enroll_card
 from tests import test_gui_exchange
-from tests.gui_support import activate
+from tests.gui_support import activate, settle
 from tests.samples import inspection
 from ui import next_steps
 from ui.exchange import ExchangePage
@@ -175,8 +175,7 @@ def test_a_confirmation_outlives_the_busy_notice(window: MainWindow, qtbot: QtBo
     qtbot.waitUntil(lambda: "Đang bận" in window.statusBar().currentMessage())
     window.say("Mật khẩu của quantri đã được đổi.")
     release.set()
-    wait_for_tasks()
-    qtbot.wait(50)  # the worker's "no longer busy" signal reaches the window
+    settle(qtbot)
     assert window.statusBar().currentMessage() == "Mật khẩu của quantri đã được đổi."
 
 

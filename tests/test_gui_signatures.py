@@ -17,14 +17,13 @@ from dvdesk.signatures.documents import signature_summary
 from dvdesk.signatures.issued import issued_entry
 from dvdesk.signatures.travel import DocumentMember, receive_documents
 from tests.conftest import CliRunner
-from tests.gui_support import type_text
+from tests.gui_support import settle, type_text
 from tests.signature_fixtures import PIN, SoftToken, needs_softhsm
 from tests.test_gui_fit import SCREENS, SIZES, assert_fits
 from ui.help import HelpDialog, topic_of
 from ui.main_window import MainWindow
 from ui.register import RegisterPage
 from ui.signatures import SignContext, SignDialog, VerifyPage
-from ui.worker import wait_for_tasks
 
 pytestmark = [needs_softhsm, pytest.mark.slow]
 
@@ -146,8 +145,7 @@ def test_the_register_opens_the_sign_dialog(
     dialogs = register.findChildren(SignDialog)
     assert len(dialogs) == 1 and "01-BB/BXDĐ" in dialogs[0].windowTitle()
     dialogs[0].reject()  # closing refreshes the register in the background
-    wait_for_tasks()
-    qtbot.wait(50)
+    settle(qtbot)
 
 
 @pytest.fixture

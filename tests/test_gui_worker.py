@@ -23,7 +23,7 @@ from tests.gui_support import answer_file_dialogs, type_text, wait_loaded
 from tests.samples import inspection
 from tests.sync_fixtures import Exchange
 from ui.main_window import MainWindow
-from ui.worker import Task, run_in_background, wait_for_tasks
+from ui.worker import Task, database_worker, run_in_background, wait_for_tasks
 
 exchange_template = sync_fixtures.exchange_template
 exchange = sync_fixtures.exchange
@@ -161,6 +161,26 @@ def test_a_lambda_result_for_a_closed_screen_is_dropped(app: QApplication, qtbot
 
 def _refuse() -> None:
     raise UserError("Không được")
+
+
+def test_the_worker_is_settled_only_once_the_callbacks_have_run(
+    app: QApplication, qtbot: QtBot
+) -> None:
+    """Tests wait for this instead of sleeping after wait_for_tasks: the worker thread has
+    finished before the GUI thread has run the callbacks, and "idle" comes after them."""
+    worker = database_worker()
+    seen: list[object] = []
+    worker.busy_changed.connect(seen.append)
+    gate = threading.Event()
+    run_in_background(gate.wait, on_done=lambda _r: seen.append("first"), on_failed=print)
+    run_in_background(lambda: None, on_done=lambda _r: seen.append("second"), on_failed=print)
+    gate.set()
+    assert wait_for_tasks()
+    assert worker.is_busy() and not worker.settled(), "the callbacks have not run yet"
+    qtbot.waitUntil(worker.settled, timeout=10_000)
+    assert not worker.is_busy()
+    assert seen == [True, "first", "second", False]
+    worker.busy_changed.disconnect(seen.append)
 
 
 def test_a_modal_dialog_nobody_answers_fails_the_test_instead_of_hanging(

@@ -122,23 +122,34 @@ class DatabaseWorker:
     def __init__(self) -> None:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dvdesk-db")
         self._relay = _Relay()
-        self._relay.deliver.connect(_run_guarded)
+        self._relay.deliver.connect(self._receive)
         self._lock = threading.Lock()
         self._futures: set[Future[None]] = set()
+        # Jobs asked for whose result has not yet been handed to the GUI thread. Busy and
+        # idle are counted here, on the GUI side, not when the worker thread finishes: the
+        # thread's "finished" came before the result's callback (its confirmation) had run.
+        self._undelivered = 0
+        self._delivering = 0  # callbacks running now (one may wait in a modal question)
         self.thread: threading.Thread | None = None
 
     @property
     def busy_changed(self) -> SignalInstance:
-        """True when a job has to wait behind another, False when the worker is idle."""
+        """True when a job has to wait behind another, False once every result is in."""
         return self._relay.busy_changed
 
     def is_busy(self) -> bool:
         with self._lock:
-            return bool(self._futures)
+            return self._undelivered > 0
+
+    def settled(self) -> bool:
+        """Every job asked for has run and its callback has run on the GUI thread."""
+        with self._lock:
+            return self._undelivered == 0 and self._delivering == 0
 
     def submit(self, task: Task[T]) -> Task[T]:
         with self._lock:
-            waiting = bool(self._futures)
+            waiting = self._undelivered > 0
+            self._undelivered += 1
             future = self._executor.submit(self._run, task)
             self._futures.add(future)
         future.add_done_callback(self._forget)
@@ -153,12 +164,25 @@ class DatabaseWorker:
     def _forget(self, future: Future[None]) -> None:
         with self._lock:
             self._futures.discard(future)
-            idle = not self._futures
-        if idle:
-            self._relay.busy_changed.emit(False)
+
+    def _receive(self, delivery: Delivery) -> None:
+        """On the GUI thread: one job's result. Counted before its callback runs, so a job
+        the callback asks for (a list reloaded after a save) does not count as waiting."""
+        with self._lock:
+            self._undelivered -= 1
+            self._delivering += 1
+        try:
+            _run_guarded(delivery)
+        finally:
+            with self._lock:
+                self._delivering -= 1
+                idle = self._undelivered == 0
+            if idle:
+                self._relay.busy_changed.emit(False)
 
     def wait(self, timeout_ms: int) -> bool:
-        """Block until every job asked for so far has run (shutdown and tests)."""
+        """Block until every job asked for so far has run on the worker thread (shutdown
+        and tests); their callbacks may still be waiting for the GUI thread's event loop."""
         with self._lock:
             pending = list(self._futures)
         _done, not_done = wait_futures(pending, timeout=timeout_ms / 1000)
