@@ -179,6 +179,23 @@ def test_a_confirmation_outlives_the_busy_notice(window: MainWindow, qtbot: QtBo
     assert window.statusBar().currentMessage() == "Mật khẩu của quantri đã được đổi."
 
 
+def test_a_confirmation_the_busy_notice_covered_comes_back(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """Saved, then the lists reload behind a long job: the busy notice covered "Đã lưu",
+    and the office line replaced the notice, so the clerk never read the confirmation."""
+    window.say("Đã lưu: Kiểm tra việc thực hiện Quy chế dân chủ.")
+    release = threading.Event()
+    run_in_background(lambda: release.wait(10), on_done=lambda _: None, on_failed=_fail)
+    run_in_background(lambda: None, on_done=lambda _: None, on_failed=_fail)  # waits behind
+    qtbot.waitUntil(lambda: "Đang bận" in window.statusBar().currentMessage())
+    release.set()
+    settle(qtbot)
+    assert window.statusBar().currentMessage() == (
+        "Đã lưu: Kiểm tra việc thực hiện Quy chế dân chủ."
+    )
+
+
 def test_the_busy_notice_gives_way_to_the_office_line(window: MainWindow, qtbot: QtBot) -> None:
     release = threading.Event()
     run_in_background(lambda: release.wait(10), on_done=lambda _: None, on_failed=_fail)

@@ -22,7 +22,7 @@ from dvdesk.services.office_view import get_office
 from dvdesk.services.people_light import lock_minutes
 from dvdesk.services.store import Store
 from dvdesk.services.users import add_user, list_users
-from tests.gui_support import answer_questions, type_text, wait_loaded
+from tests.gui_support import answer_questions, settle, type_text, wait_loaded
 from tests.test_gui_print import _pdf
 from ui import ask, pdf_preview
 from ui.ask import confirm
@@ -218,6 +218,7 @@ def test_changing_my_own_password_asks_the_current_one(
     type_text(form.current, ADMIN_PASSWORD)
     qtbot.keyClick(form.again, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not form.isVisible())
+    settle(qtbot)  # a busy notice shown meanwhile gives the confirmation back
     assert "đã được đổi" in window.statusBar().currentMessage()
     wait_for_tasks()
     sign_in(admin_store, name="quantri", password="mat-khau-moi-nhe")
@@ -294,6 +295,7 @@ def test_ctrl_l_locks_and_another_user_signs_in_instead(
     menu = window.menuBar().findChild(QMenu, "userMenu")
     assert menu is not None
     qtbot.waitUntil(lambda: "chuyenvien" in menu.title())
+    settle(qtbot)
     assert "chuyenvien" in window.statusBar().currentMessage()
     assert dialog.isVisible() and form.isVisible() and form.name.text() == "phobanmoi"
     form.reject()
@@ -305,6 +307,7 @@ def test_a_one_person_office_does_not_lock(window: MainWindow, qtbot: QtBot) -> 
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     qtbot.keyClick(window, Qt.Key.Key_L, CTRL)
     assert not window.idle_lock.locked
+    settle(qtbot)
     assert "không có người dùng" in window.statusBar().currentMessage()
 
 
