@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -153,7 +153,7 @@ def test_follow_ups_highlight_overdue_and_resolve(
             recommendations=[
                 {
                     "content": "Đề nghị sửa đường",
-                    "deadline": date.today().replace(year=date.today().year + 1).isoformat(),
+                    "deadline": (date.today() + timedelta(days=365)).isoformat(),
                 }
             ]
         ),
