@@ -151,7 +151,7 @@ def test_whole_inspection_with_recommendations_by_keyboard(
     keys.press(Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: table.value()[1]["addressee"] == "Đảng ủy xã Bát Tràng")
 
-    with qtbot.waitSignal(form.saved, timeout=10_000) as saved:
+    with qtbot.waitSignal(form.saved) as saved:
         keys.press(Qt.Key.Key_S, CTRL)
     record = get_record(store, record_id=str(saved.args[0]))
     assert isinstance(record, InspectionView)
@@ -171,7 +171,7 @@ def test_whole_inspection_with_recommendations_by_keyboard(
 
     # After the save the list selects the record and has the focus.
     page = window.lists[RecordType.INSPECTION]
-    qtbot.waitUntil(lambda: page.current_record_id() == record.id, timeout=10_000)
+    qtbot.waitUntil(lambda: page.current_record_id() == record.id)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is page.view)
     settle(qtbot)  # the lists reloading may have shown the busy notice over it
     assert "Đã lưu" in window.statusBar().currentMessage()

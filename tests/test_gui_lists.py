@@ -88,7 +88,7 @@ def test_search_filters_as_you_type_ignoring_accents(
     wait_loaded(qtbot, page)
     everything = page.model.rowCount()
     type_text(page.search, "nguyen")
-    qtbot.waitUntil(lambda: page.model.rowCount() < everything, timeout=5000)
+    qtbot.waitUntil(lambda: page.model.rowCount() < everything)
     wait_loaded(qtbot, page)
     expected = record_keys(
         demo_store, query=RecordQuery(record_type=RecordType.INSPECTION, search="Nguyễn")
@@ -139,7 +139,7 @@ def test_ctrl_f_focuses_search_and_year_filter(
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert QApplication.focusWidget() is page.search
     page.year.setCurrentIndex(page.year.findData(2023))
-    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1)
 
 
 def test_follow_ups_highlight_overdue_and_resolve(
@@ -176,9 +176,9 @@ def test_follow_ups_highlight_overdue_and_resolve(
     page.view.setCurrentIndex(page.model.index(0, 0))
     chosen = page.current_row()
     assert chosen is not None
-    with qtbot.waitSignal(page.changed, timeout=5000):
+    with qtbot.waitSignal(page.changed):
         page.resolve_current()
-    qtbot.waitUntil(lambda: page.model.rowCount() == 0, timeout=5000)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 0)
     assert said[-1].startswith(f"Đã đánh dấu đã giải quyết ngày {date.today():%d/%m/%Y}: ")
     [summary] = list_records(store, record_type=RecordType.DIALOGUE)
     record = get_record(store, record_id=summary.id)

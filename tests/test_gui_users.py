@@ -242,7 +242,7 @@ def test_idle_time_locks_and_the_password_unlocks_keeping_the_open_form(
     form = window.forms[0]
     type_text(form.fields["title"].widget, "Kiểm tra việc thực hiện Quy chế dân chủ")
     window.idle_lock.set_timeout(300)  # the setting is in minutes; 0.3 s here
-    qtbot.waitUntil(lambda: window.idle_lock.locked, timeout=5_000)
+    qtbot.waitUntil(lambda: window.idle_lock.locked)
     assert _data_hidden(window) and not form.isVisible()
     screen = window.idle_lock.screen
     assert screen is not None and screen.user.text() == "quantri"

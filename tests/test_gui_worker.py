@@ -68,7 +68,7 @@ def test_a_save_during_a_long_import_completes_after_it(
     window.show()
     wait_loaded(qtbot, window.lists[RecordType.INSPECTION])
     window.open_record(own)
-    qtbot.waitUntil(lambda: bool(window.forms), timeout=10_000)
+    qtbot.waitUntil(lambda: bool(window.forms))
     form = window.forms[-1]
     place = form.fields["place"].widget
     assert isinstance(place, QLineEdit)
@@ -114,7 +114,7 @@ def test_jobs_run_one_at_a_time_in_the_order_asked(app: QApplication, qtbot: QtB
         run_in_background(partial(job, number), on_done=results.append, on_failed=print)
         for number in range(20)
     ]
-    qtbot.waitUntil(lambda: all(task.finished for task in tasks), timeout=10_000)
+    qtbot.waitUntil(lambda: all(task.finished for task in tasks))
     assert results == list(range(20))
     assert overlaps == []
 
@@ -127,7 +127,7 @@ def test_a_cancelled_task_reports_nothing(app: QApplication, qtbot: QtBot, tmp_p
     kept = run_in_background(lambda: "new", on_done=results.append, on_failed=print)
     dropped.cancel()
     gate.set()
-    qtbot.waitUntil(lambda: blocker.finished and kept.finished, timeout=10_000)
+    qtbot.waitUntil(lambda: blocker.finished and kept.finished)
     assert results == ["new"]
 
 
@@ -143,7 +143,7 @@ def test_a_result_for_a_closed_screen_is_dropped(app: QApplication, qtbot: QtBot
     task = run_in_background(save, on_done=edit.setText, on_failed=print)
     shiboken6.delete(edit)
     gate.set()
-    qtbot.waitUntil(lambda: task.finished, timeout=10_000)
+    qtbot.waitUntil(lambda: task.finished)
     assert not shiboken6.isValid(edit)
 
 
@@ -156,7 +156,7 @@ def test_a_lambda_result_for_a_closed_screen_is_dropped(app: QApplication, qtbot
     failed = run_in_background(_refuse, on_done=print, on_failed=lambda e: edit.setText(str(e)))
     shiboken6.delete(edit)
     gate.set()
-    qtbot.waitUntil(lambda: task.finished and failed.finished, timeout=10_000)
+    qtbot.waitUntil(lambda: task.finished and failed.finished)
 
 
 def _refuse() -> None:
@@ -177,7 +177,7 @@ def test_the_worker_is_settled_only_once_the_callbacks_have_run(
     gate.set()
     assert wait_for_tasks()
     assert worker.is_busy() and not worker.settled(), "the callbacks have not run yet"
-    qtbot.waitUntil(worker.settled, timeout=10_000)
+    qtbot.waitUntil(worker.settled)
     assert not worker.is_busy()
     assert seen == [True, "first", "second", False]
     worker.busy_changed.disconnect(seen.append)
