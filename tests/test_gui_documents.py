@@ -209,7 +209,9 @@ def test_reports_open_on_the_last_ended_window_and_take_a_typed_range(
 ) -> None:
     from datetime import date
 
-    monkeypatch.setattr("ui.documents.today", lambda: date(2026, 11, 29))
+    # Both readers of the day: the range shown, and the period kind and year chosen.
+    for module in ("ui.documents", "ui.period_picker"):
+        monkeypatch.setattr(f"{module}.today", lambda: date(2026, 11, 29))
     add_record(store, record_type=RecordType.INSPECTION, data=inspection())  # 14/05/2024
     page = ReportsPage(store)
     qtbot.addWidget(page)
