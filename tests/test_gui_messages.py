@@ -203,3 +203,9 @@ def test_the_busy_notice_gives_way_to_the_office_line(window: MainWindow, qtbot:
     qtbot.waitUntil(lambda: "Đang bận" in window.statusBar().currentMessage())
     release.set()
     qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Cơ quan "))
+
+
+def test_the_office_line_comes_back_when_a_message_ends(window: MainWindow) -> None:
+    window.say("Đã lưu.")
+    window.statusBar().clearMessage()  # what the timeout of a confirmation does
+    assert window.statusBar().currentMessage().startswith("Cơ quan ")

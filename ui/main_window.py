@@ -114,6 +114,9 @@ class MainWindow(QMainWindow):
             code=self.office.code, folder=store.paths.root
         )
         self.statusBar().showMessage(self._idle_message)
+        # A confirmation times out and the start-up check clears its progress: the office
+        # line comes back instead of an empty bar.
+        self.statusBar().messageChanged.connect(self._idle_when_empty)
         open_like_last_time(self, store.paths)
         self._busy = False
         self._before_busy = ""  # what the busy notice covered, shown again after it
@@ -149,6 +152,10 @@ class MainWindow(QMainWindow):
             else:
                 self.statusBar().showMessage(self._before_busy, STATUS_TIMEOUT_MS)
         self._busy = False
+
+    def _idle_when_empty(self, message: str) -> None:
+        if not message:
+            self.statusBar().showMessage(self._idle_message)
 
     def _say_busy(self) -> None:
         if database_worker().is_busy():
