@@ -18,7 +18,7 @@ from dvdesk.domain.enums import RecordType
 from dvdesk.services.records import add_record, get_record
 from dvdesk.services.store import Store
 from tests.document_fixtures import pdf_text
-from tests.gui_support import answer_file_dialogs, answer_questions, type_text
+from tests.gui_support import activate, answer_file_dialogs, answer_questions, type_text
 from tests.samples import inspection
 from tests.test_documents import COMPLETE
 from ui import ask
@@ -286,3 +286,50 @@ def test_a_report_signed_by_someone_else_keeps_the_settings(
         "TRƯỞNG BAN",
         "Nguyễn Thị Hoa",
     )
+
+
+def test_enter_in_the_minutes_details_goes_on_and_never_previews(
+    app: QApplication,
+    store: Store,
+    qtbot: QtBot,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A clerk typing the details presses Enter after each: the cursor goes on to the next
+    detail (as in the record form), and no preview, Word file or issue question opens."""
+    pressed: list[str] = []
+    for name in ("preview", "save_word", "issue"):
+        monkeypatch.setattr(MinutesDialog, name, lambda _self, *_a, n=name: pressed.append(n))
+    record_id = add_record(store, record_type=RecordType.INSPECTION, data=inspection())
+    dialog = MinutesDialog(store, get_record(store, record_id=record_id))
+    qtbot.addWidget(dialog)
+    try:
+        dialog.resize(1366, 768)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        activate(dialog, qtbot)
+        dialog.note_taker.setFocus()
+        type_text(dialog.note_taker, "Trần Thị Mai")
+        qtbot.keyClick(dialog.note_taker, Qt.Key.Key_Return)
+        assert dialog.note_taker_post.hasFocus()
+        type_text(dialog.note_taker_post, "Chuyên viên")
+        qtbot.keyClick(dialog.note_taker_post, Qt.Key.Key_Enter, Qt.KeyboardModifier.KeypadModifier)
+        assert dialog.start_time.hasFocus()
+        type_text(dialog.start_time, "08:00")
+        qtbot.keyClick(dialog.start_time, Qt.Key.Key_Return)
+        type_text(dialog.close_time, "11:30")
+        qtbot.keyClick(dialog.close_time, Qt.Key.Key_Return)
+        assert dialog.representative.hasFocus()
+        dialog.copies.setFocus()
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)  # the last detail: stays
+        assert dialog.copies.hasFocus()
+        assert pressed == [] and dialog.isVisible()
+        assert dialog.details()["note_taker"] == "Trần Thị Mai"
+        assert dialog.details()["close_time"] == "11:30"
+        dialog.grab().save(str(tmp_path / "minutes.png"))
+        # Space on a focused button still presses it: the preview is a deliberate step.
+        dialog.preview_button.setFocus()
+        qtbot.keyClick(dialog.preview_button, Qt.Key.Key_Space)
+        assert pressed == ["preview"]
+    finally:
+        dialog.shown_values = dialog.details()  # closing asks nothing

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -26,6 +27,7 @@ from ui.follow_ups import OVERDUE_BACKGROUND, FollowUpPage
 from ui.list_page import ListPage
 from ui.main_window import MainWindow
 from ui.record_list import RecordListPage
+from ui.resolve_dialog import ResolveDialog
 
 
 @pytest.fixture
@@ -176,15 +178,126 @@ def test_follow_ups_highlight_overdue_and_resolve(
     page.view.setCurrentIndex(page.model.index(0, 0))
     chosen = page.current_row()
     assert chosen is not None
+    resolved = _in_next_resolve_dialog(qtbot, _type_result("Đã trả lời bằng văn bản cho công dân"))
     with qtbot.waitSignal(page.changed):
         page.resolve_current()
+    assert resolved
     qtbot.waitUntil(lambda: page.model.rowCount() == 0)
-    assert said[-1].startswith(f"Đã đánh dấu đã giải quyết ngày {date.today():%d/%m/%Y}: ")
+    assert said[-1] == (
+        f"Đã đánh dấu đã giải quyết ngày {date.today():%d/%m/%Y}: {chosen.content}. "
+        "Kết quả: Đã trả lời bằng văn bản cho công dân"
+    )
     [summary] = list_records(store, record_type=RecordType.DIALOGUE)
     record = get_record(store, record_id=summary.id)
     assert isinstance(record, DialogueView)
     [issue] = [item for item in record.issues if item.id == chosen.id]
     assert issue.status is FollowUpStatus.RESOLVED and issue.result_date == date.today()
+    assert issue.result == "Đã trả lời bằng văn bản cho công dân"
+
+
+def _in_next_resolve_dialog(
+    qtbot: QtBot, act: Callable[[ResolveDialog], None]
+) -> list[ResolveDialog]:
+    """Act by keyboard in the next "Mark resolved" dialog (it runs modal)."""
+    seen: list[ResolveDialog] = []
+
+    def poll() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, ResolveDialog):
+            QTimer.singleShot(20, poll)
+            return
+        if QApplication.activeWindow() is not dialog:  # offscreen, activation is asked for
+            dialog.activateWindow()
+            QTimer.singleShot(20, poll)
+            return
+        seen.append(dialog)
+        act(dialog)
+
+    QTimer.singleShot(0, poll)
+    return seen
+
+
+def _type_result(text: str) -> Callable[[ResolveDialog], None]:
+    def act(dialog: ResolveDialog) -> None:
+        assert QApplication.focusWidget() is dialog.result_field  # the cursor starts there
+        type_text(dialog.result_field, text)
+        QTest.keyClick(dialog.result_field, Qt.Key.Key_Return)
+
+    return act
+
+
+def test_mark_resolved_asks_the_result_and_its_date_by_keyboard(
+    app: QApplication, store: Store, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Esc changes nothing; Enter without a result is refused in the dialog; the result and
+    a typed date are kept and shown in the list of resolved recommendations."""
+    content = "Đề nghị UBND xã sửa đường liên thôn"
+    add_record(
+        store,
+        record_type=RecordType.INSPECTION,
+        data=inspection(
+            recommendations=[
+                {"content": content, "addressee": "UBND xã Bát Tràng", "deadline": "2026-12-31"}
+            ]
+        ),
+    )
+    page = FollowUpPage(store)
+    qtbot.addWidget(page)
+    page.resize(1366, 768)
+    page.show()
+    assert page.state.currentData() == "open"  # not yet resolved: shown first
+    page.reload()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1)
+    said: list[str] = []
+    page.said.connect(said.append)
+    page.view.setCurrentIndex(page.model.index(0, 0))
+
+    def escape(dialog: ResolveDialog) -> None:
+        type_text(dialog.result_field, "Đang xem xét")
+        QTest.keyClick(dialog.result_field, Qt.Key.Key_Escape)
+
+    _in_next_resolve_dialog(qtbot, escape)
+    page.resolve_current()
+    assert said[-1] == "Chưa đánh dấu đã giải quyết; không thay đổi gì."
+    [summary] = list_records(store, record_type=RecordType.INSPECTION)
+    [item] = get_record(store, record_id=summary.id).recommendations
+    assert item.status is not FollowUpStatus.RESOLVED and item.result is None
+
+    problems: list[str] = []
+
+    def fill(dialog: ResolveDialog) -> None:
+        QTest.keyClick(dialog.result_field, Qt.Key.Key_Return)  # nothing typed: refused
+        assert dialog.isVisible() and QApplication.focusWidget() is dialog.result_field
+        problems.append(dialog.problem.text())
+        type_text(dialog.result_field, "UBND xã đã sửa xong đường, nghiệm thu ngày 10/11")
+        QTest.keyClick(dialog.result_field, Qt.Key.Key_Tab)
+        assert QApplication.focusWidget() is dialog.date_field
+        assert dialog.date_field.text() == f"{date.today():%d/%m/%Y}"  # today by default
+        QTest.keyClick(dialog.date_field, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+        type_text(dialog.date_field, "10/11/2026")
+        dialog.grab().save(str(tmp_path / "resolve-dialog.png"))
+        QTest.keyClick(dialog.date_field, Qt.Key.Key_Return)
+
+    _in_next_resolve_dialog(qtbot, fill)
+    with qtbot.waitSignal(page.changed):
+        page.resolve_current()
+    assert problems == [
+        "Hãy gõ kết quả: đã làm gì với kiến nghị (ví dụ văn bản trả lời đã gửi hoặc việc đã "
+        "làm xong). Không thay đổi gì."
+    ]
+    [item] = get_record(store, record_id=summary.id).recommendations
+    assert item.status is FollowUpStatus.RESOLVED
+    assert item.result == "UBND xã đã sửa xong đường, nghiệm thu ngày 10/11"
+    assert item.result_date == date(2026, 11, 10)
+
+    with qtbot.waitSignal(page.loaded):
+        page.state.setCurrentIndex(page.state.findData("resolved"))
+    assert page.model.rowCount() == 1
+    assert page.model.headerData(4, Qt.Orientation.Horizontal) == "Kết quả"
+    assert page.model.data(page.model.index(0, 4)) == (
+        "UBND xã đã sửa xong đường, nghiệm thu ngày 10/11 (10/11/2026)"
+    )
+    page.grab().save(str(tmp_path / "resolved-list.png"))
 
 
 def test_crash_handler_keeps_a_crash_log(app: QApplication, tmp_path: Path) -> None:

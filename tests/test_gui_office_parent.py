@@ -79,6 +79,7 @@ def test_a_wrong_code_is_explained_as_typed_and_enter_writes_nothing(
     qtbot.keyClick(box.code, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     type_text(box.code, "31")
     assert "00" in box.problem.text() and not box.button.isEnabled()
+    assert "để trống" not in box.problem.text()  # the settings set the office above
     dialog.grab().save(str(tmp_path / "wrong-code.png"))
     qtbot.keyClick(box.code, Qt.Key.Key_Return)
     assert asked == []
@@ -113,3 +114,29 @@ def test_after_the_first_package_the_office_above_is_only_shown(qtbot: QtBot, st
     qtbot.addWidget(box)
     assert box.current.text() == "Ban Tuyên giáo và Dân vận Thành ủy Hà Nội (01)"
     assert box.findChildren(QLineEdit) == [] and box.findChildren(QPushButton) == []
+
+
+def test_the_open_exchange_screen_shows_the_office_above_once_it_is_set(
+    window: MainWindow, qtbot: QtBot, store: Store, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The USB exchange screen, opened before the office above was set, gets its upward
+    part (export, the office above named) as soon as Office settings sets it: no restart."""
+    answer_questions(monkeypatch, QMessageBox.StandardButton.Yes)
+    window.resize(1366, 768)
+    window.go_to(window._exchange_index)
+    exchange = window.exchange
+    qtbot.waitUntil(lambda: bool(exchange.key_label.text()))
+    assert not hasattr(exchange, "export_button")
+    dialog = _open(window, qtbot)
+    activate(dialog, qtbot)
+    dialog.parent_box.code.setFocus()
+    qtbot.keyClick(dialog.parent_box.code, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.office.parent_code == "00")
+    dialog.reject()
+    qtbot.waitUntil(
+        lambda: hasattr(exchange, "outbox_label") and bool(exchange.outbox_label.text())
+    )
+    assert f"{CENTRAL_NAME} (00)" in exchange.outbox_label.text()
+    assert exchange.export_button.isVisibleTo(window) and exchange.export_button.isEnabled()
+    assert "Gửi dữ liệu lên cấp trên" in [b.title() for b in exchange.findChildren(QGroupBox)]
+    window.grab().save(str(tmp_path / "exchange-after-parent.png"))

@@ -10,12 +10,14 @@ from sqlmodel import select
 
 from dvdesk.db.schema import OrgUnit
 from dvdesk.domain.people import Role
+from dvdesk.domain.validation import validate
 from dvdesk.errors import Conflict, UserError, ValidationFailed
 from dvdesk.paths import DataPaths
 from dvdesk.services.auth import PermissionDenied, sign_in
 from dvdesk.services.office import (
     CENTRAL_CODE,
     CENTRAL_NAME,
+    OfficeInput,
     get_office,
     parent_can_change,
     set_parent,
@@ -129,6 +131,20 @@ def test_a_wrong_parent_for_a_province_is_refused(
         assert get_office(province).parent_code is None
     finally:
         province.close()
+
+
+def test_the_province_code_message_fits_where_it_is_shown(tmp_path: Path) -> None:
+    """Set-up may leave the office above empty and says so; Office settings sets it, so
+    its message only says which code to type."""
+    province = make_office(tmp_path / "province", ORPHAN_PROVINCE)
+    try:
+        settings = _refused_unchanged(province, ValidationFailed, code="01", name=HAI_PHONG)
+    finally:
+        province.close()
+    assert "00" in settings.message and "để trống" not in settings.message
+    with pytest.raises(ValidationFailed) as wizard:
+        validate(OfficeInput, {**PROVINCE, "parent_code": "01"})
+    assert "00" in wizard.value.message and "để trống" in wizard.value.message
 
 
 @pytest.mark.parametrize("code", ["1", "101", "0101A", "10106"])

@@ -557,6 +557,15 @@ def _enrol_refused(store: Store, card: dict[str, Any], reason: Reason) -> Refuse
     return refused_unchanged(store, reason, lambda: enroll_card(store, card=parse_card(card)))
 
 
+def test_a_card_naming_no_office_above_is_refused_in_words(hierarchy: Hierarchy) -> None:
+    """The centre's card names no office above: the refusal says so, not with a dash."""
+    card = keys.active_key(hierarchy.centre).card
+    assert card_office(card)["parent_code"] is None
+    refused = _enrol_refused(hierarchy.commune, card, Reason.NOT_OUR_CHILD)
+    assert "chưa có cơ quan cấp trên" in refused.message
+    assert " - " not in refused.message and "là -" not in refused.message
+
+
 def test_a_peer_provinces_card_is_not_enrolled_as_a_child(hierarchy: Hierarchy) -> None:
     """Province 31's genuine card, brought to province 01: it reports to 00, not to 01."""
     from dvdesk.sync.trust import enroll_card

@@ -13,8 +13,10 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -295,8 +297,31 @@ class MinutesDialog(QDialog):
         self.preview_button, self.word_button, self.issue_button = document_buttons(self)
         for button in (self.preview_button, self.word_button, self.issue_button):
             buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
+        # No button is the dialog's default: Enter while typing must not open a preview
+        # (or a Word file, or the issue question). A focused button is pressed with Space.
+        for pushed in buttons.buttons():
+            if isinstance(pushed, QPushButton):
+                pushed.setAutoDefault(False)
         buttons.rejected.connect(self.reject)
         return buttons
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
+        """Enter in a detail goes on to the next one, as Tab does (the record form's single-
+        line fields finish with Enter too); in the last one it stays. It never previews."""
+        if event.key() not in (Qt.Key.Key_Return, Qt.Key.Key_Enter) or event.modifiers() & ~(
+            Qt.KeyboardModifier.KeypadModifier
+        ):
+            super().keyPressEvent(event)
+            return
+        event.accept()
+        fields = [widget for _label, widget in self.rows.values() if widget.isVisibleTo(self)]
+        focused = QApplication.focusWidget()
+        if focused is None:
+            return
+        for index, widget in enumerate(fields[:-1]):
+            if focused is widget or widget.isAncestorOf(focused):
+                fields[index + 1].setFocus(Qt.FocusReason.TabFocusReason)
+                return
 
     def details(self) -> dict[str, Any]:
         values = {

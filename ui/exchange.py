@@ -284,7 +284,7 @@ class ExchangePage(QWidget):
         self.office = office
         self.known_children = 0
         self._focus_pending = True
-        layout = QVBoxLayout(self)
+        self.column = layout = QVBoxLayout(self)
         layout.addWidget(self._key_box())
         if self.office.parent_code:
             layout.addWidget(self._upward_box())
@@ -293,6 +293,14 @@ class ExchangePage(QWidget):
             layout.addWidget(self._units_box(), 1)
         else:
             layout.addStretch(1)
+
+    def set_office(self, office: OfficeView) -> None:
+        """The office changed in Office settings (the office above was set): the screen
+        shows the new state at once, the upward part included, without a restart."""
+        self.office = office
+        if office.parent_code and not hasattr(self, "export_button"):
+            self.column.insertWidget(1, self._upward_box())
+        self.refresh()
 
     def _finished(self, message: str) -> None:
         """Refresh the screen and confirm the finished step in the status bar."""

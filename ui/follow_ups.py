@@ -8,9 +8,8 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
-from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QPushButton, QWidget
 
-from dvdesk.clock import today
 from dvdesk.domain.enums import FollowUpStatus
 from dvdesk.errors import UserError
 from dvdesk.formatting import number, sentence, short_date
@@ -20,6 +19,7 @@ from dvdesk.services.store import Store
 from ui.crash import show_error
 from ui.lazy_model import Column
 from ui.list_page import ListPage
+from ui.modal import run_modal
 from ui.worker import run_in_background
 
 OVERDUE_BACKGROUND = QColor("#fde2e1")
@@ -30,12 +30,22 @@ def _status_text(row: FollowUpRow) -> str:
     return sentence(_("overdue") if row.overdue else row.status.label)
 
 
+def _result_text(row: FollowUpRow) -> str:
+    """What was done, and on which day once resolved (a day alone for older items)."""
+    if row.status is not FollowUpStatus.RESOLVED or row.result_date is None:
+        return row.result or ""
+    if not row.result:
+        return short_date(row.result_date)
+    return _("{result} ({date})").format(result=row.result, date=short_date(row.result_date))
+
+
 def follow_up_columns() -> list[Column[FollowUpRow]]:
     return [
         Column(_("Deadline"), lambda r: short_date(r.deadline), order="deadline"),
         Column(_("Content"), lambda r: r.content, order="content"),
         Column(_("Addressed to"), lambda r: r.addressee or "", order="addressee"),
         Column(_("Status"), _status_text, order="status"),
+        Column(_("Result"), _result_text),
         Column(_("From record"), lambda r: r.record_title, order="record"),
     ]
 
@@ -54,7 +64,7 @@ class FollowUpPage(ListPage[FollowUpRow]):
             search_hint=_("Search recommendations: content, addressee, record …"),
             order="deadline",
             descending=False,
-            widths=(100, 380, 200, 130, 300),
+            widths=(100, 340, 170, 110, 300, 240),
             stretch=1,
             parent=parent,
         )
@@ -110,8 +120,10 @@ class FollowUpPage(ListPage[FollowUpRow]):
             self.open_record.emit(row.record_id)
 
     def resolve_current(self) -> None:
+        """Ask what was done and when (Enter confirms, Esc changes nothing), then write it."""
         # Writing loads the record services; the list itself stays light (fast start-up).
-        from dvdesk.services.follow_ups import set_follow_up_status  # noqa: PLC0415
+        from dvdesk.services.follow_ups import resolve_follow_up  # noqa: PLC0415
+        from ui.resolve_dialog import ResolveDialog  # noqa: PLC0415
 
         row = self.current_row()
         if row is None:
@@ -122,11 +134,17 @@ class FollowUpPage(ListPage[FollowUpRow]):
         if row.status is FollowUpStatus.RESOLVED:
             self.said.emit(_("This recommendation is already resolved; nothing changed."))
             return
+        dialog = ResolveDialog(row, self)
+        self.resolve_dialog = dialog  # reachable while open (tests, the lock screen)
+        if run_modal(dialog) != QDialog.DialogCode.Accepted or dialog.result_date is None:
+            self.said.emit(_("Not marked resolved; nothing changed."))
+            return
+        result, on = dialog.result_text, dialog.result_date
 
         def done(_revision: int) -> None:
             self.said.emit(
-                _("Marked resolved on {date}: {content}").format(
-                    date=short_date(today()), content=row.content
+                _("Marked resolved on {date}: {content}. Result: {result}").format(
+                    date=short_date(on), content=row.content, result=result
                 )
             )
             self.changed.emit()
@@ -136,12 +154,8 @@ class FollowUpPage(ListPage[FollowUpRow]):
             show_error(self, error)
 
         run_in_background(
-            lambda: set_follow_up_status(
-                self.store,
-                source=row.source,
-                item_id=row.id,
-                status=FollowUpStatus.RESOLVED,
-                result_date=today(),  # the day it was marked, kept with the item
+            lambda: resolve_follow_up(
+                self.store, source=row.source, item_id=row.id, result=result, result_date=on
             ),
             on_done=done,
             on_failed=failed,

@@ -687,6 +687,8 @@ class MainWindow(QMainWindow):
             self.office = office
             self.setWindowTitle(_("dvdesk — {office}").format(office=office.current.name))
             self.idle_lock.set_minutes(minutes)
+            if self._exchange_index not in self._factories:  # the USB exchange screen is open
+                self.exchange.set_office(office)
             self.say(message)
 
         if self._reports_index not in self._factories:  # the Reports screen is open

@@ -80,7 +80,11 @@ class OfficeSettingsDialog(QDialog):
         column = QVBoxLayout(body)
         column.addWidget(self._profile_box())
         self.parent_box = ParentBox(
-            store, current.office, changeable=current.parent_changeable, parent=body
+            store,
+            current.office,
+            changeable=current.parent_changeable,
+            movable=current.parent_movable,
+            parent=body,
         )
         column.addWidget(self.parent_box)
         column.addWidget(self._documents_box())

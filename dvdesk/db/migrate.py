@@ -18,7 +18,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # The newest migration. Start-up compares the database with this constant using plain
 # sqlite3, so alembic (slow to import) loads only when an upgrade is really needed;
 # tests/test_migrations.py checks it is alembic's head.
-SCHEMA_HEAD = "0014_own_unit_name"
+SCHEMA_HEAD = "0016_sent_digest"
 log = logging.getLogger(__name__)
 
 

@@ -402,6 +402,9 @@ class PackageOut(SQLModel, table=True):
     audit_head: str | None = None
     # The last package_in id whose package was nested in this one (relayed upward).
     relayed_upto: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # SHA-256 of the documents and counts members it carried (see sync/sent_digest.py);
+    # None for packages written before it was kept.
+    sent_digest: str | None = None
 
 
 class PackageIn(SQLModel, table=True):

@@ -332,17 +332,19 @@ class FollowUpRow:
     deadline: date | None
     status: FollowUpStatus
     overdue: bool
+    result: str | None = None  # kết quả giải quyết: what was done
+    result_date: date | None = None
 
 
 # Recommendations get even keys, dialogue issues odd ones: one ordered list over both tables.
 _FOLLOW_UPS = (
     "SELECT f.rowid * 2 AS key, f.id, 'recommendation' AS source, f.content, f.addressee, "
     "f.deadline, f.status, r.id AS record_id, r.type AS record_type, r.title AS record_title, "
-    "r.title_sort AS record_sort "
+    "r.title_sort AS record_sort, f.result, f.result_date "
     "FROM recommendation f JOIN record r ON r.id = f.record_id WHERE r.deleted = 0 "
     "UNION ALL "
     "SELECT f.rowid * 2 + 1, f.id, 'issue', f.content, f.assignee, f.deadline, f.status, "
-    "r.id, r.type, r.title, r.title_sort "
+    "r.id, r.type, r.title, r.title_sort, f.result, f.result_date "
     "FROM dialogue_issue f JOIN record r ON r.id = f.record_id "
     "WHERE r.deleted = 0 AND (f.assignee IS NOT NULL OR f.status != 'resolved')"
 )
@@ -415,6 +417,8 @@ def follow_up_rows(
                 overdue=status is not FollowUpStatus.RESOLVED
                 and deadline is not None
                 and deadline < day,
+                result=r[11],
+                result_date=date.fromisoformat(r[12]) if r[12] else None,
             )
         )
     return rows

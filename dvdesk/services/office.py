@@ -35,8 +35,12 @@ __all__ = [
     "check_parent",
     "create_office",
     "get_office",
+    "has_exported",
     "has_office",
     "parent_can_change",
+    "parent_input",
+    "point_at_parent",
+    "refuse_known_unit",
     "set_parent",
 ]
 
@@ -63,12 +67,18 @@ _CODE_DIGITS = {
 _SYMBOL = re.compile(r"^[A-ZĐ0-9]{2,20}$")
 
 
-def check_parent_code(*, level: OfficeLevel, parent_code: str) -> str:
-    """The checks set-up and a later :func:`set_parent` make on the office one level up."""
+def check_parent_code(*, level: OfficeLevel, parent_code: str, may_be_empty: bool) -> str:
+    """The checks set-up and a later :func:`set_parent` make on the office one level up.
+
+    ``may_be_empty``: the set-up wizard may leave the office above empty, so its messages
+    offer that; Office settings sets the office above and does not clear it, so they don't.
+    """
     if level is OfficeLevel.CENTRAL:
         raise custom_error(
             "parent_code",
-            N_("the central office has no office above it; leave the superior office empty"),
+            N_("the central office has no office above it; leave the superior office empty")
+            if may_be_empty
+            else N_("the central office has no office above it, so none can be set"),
         )
     if level is OfficeLevel.PROVINCE and parent_code != CENTRAL_CODE:
         raise custom_error(
@@ -76,6 +86,11 @@ def check_parent_code(*, level: OfficeLevel, parent_code: str) -> str:
             N_(
                 "a province reports to the centre, whose code is {code}; give {code} "
                 "or leave the superior office empty"
+            )
+            if may_be_empty
+            else N_(
+                "a province reports to the centre, whose code is {code}; type {code} as "
+                "the office above's code"
             ),
             code=CENTRAL_CODE,
         )
@@ -148,7 +163,7 @@ class OfficeInput(ProfileInput):
         level = info.data.get("level")
         if parent_code is None or not isinstance(level, OfficeLevel):
             return parent_code
-        return check_parent_code(level=level, parent_code=parent_code)
+        return check_parent_code(level=level, parent_code=parent_code, may_be_empty=True)
 
     @model_validator(mode="after")
     def _parent_pair(self) -> Self:
@@ -300,10 +315,10 @@ class ParentInput(StrictInput):
         level = info.data.get("level")
         if not isinstance(level, OfficeLevel):
             return parent_code
-        return check_parent_code(level=level, parent_code=parent_code)
+        return check_parent_code(level=level, parent_code=parent_code, may_be_empty=False)
 
 
-def _has_exported(session: Session) -> bool:
+def has_exported(session: Session) -> bool:
     return session.exec(select(PackageOut.id).limit(1)).first() is not None
 
 
@@ -315,13 +330,13 @@ def parent_can_change(store: Store) -> bool:
     if office.parent_code is None:
         return True
     with store.session() as session:
-        return not _has_exported(session)
+        return not has_exported(session)
 
 
 def set_parent(store: Store, *, code: str, name: str) -> OfficeView:
     """Name the office one level up when set-up left it empty (e.g. a province before the
-    central level existed). Changing it is refused once a package was exported: the new
-    parent would never receive what the old one already acknowledged."""
+    central level existed). Once a package was exported a change is a move, which makes a
+    new key card: :func:`dvdesk.sync.move.move_to_parent` (docs/reparenting.md)."""
     office = get_office(store)
     if office.level is OfficeLevel.CENTRAL:
         raise UserError(
@@ -330,25 +345,13 @@ def set_parent(store: Store, *, code: str, name: str) -> OfficeView:
                 "Nothing was changed."
             )
         )
-    data = _parent_input(level=office.level, code=code, name=name)
+    data = parent_input(level=office.level, code=code, name=name)
     with store.session() as session:
         require(session, store, Role.ADMIN)
         unit = session.exec(select(OrgUnit).where(OrgUnit.relation == "parent")).first()
         if unit is not None:
             _check_replaceable(session, unit, data)
-        _refuse_known_unit(session, data.parent_code, office.code_list)
-        if unit is None:
-            unit = _unit(
-                code=data.parent_code,
-                code_list=office.code_list,
-                name=data.parent_name,
-                level=_parent_level(office.level),
-                relation="parent",
-                parent_code=None,
-            )
-        unit.code, unit.name = data.parent_code, data.parent_name
-        session.add(unit)
-        _point_self_at(session, data.parent_code)
+        point_at_parent(session, office=office, data=data)
         audit(
             session,
             actor=store.actor,
@@ -363,13 +366,31 @@ def set_parent(store: Store, *, code: str, name: str) -> OfficeView:
     return get_office(store)
 
 
+def point_at_parent(session: Session, *, office: OfficeView, data: ParentInput) -> None:
+    """Make ``data`` the office above in the office table (the caller checked and audits)."""
+    unit = session.exec(select(OrgUnit).where(OrgUnit.relation == "parent")).first()
+    refuse_known_unit(session, data.parent_code, office.code_list)
+    if unit is None:
+        unit = _unit(
+            code=data.parent_code,
+            code_list=office.code_list,
+            name=data.parent_name,
+            level=_parent_level(office.level),
+            relation="parent",
+            parent_code=None,
+        )
+    unit.code, unit.name = data.parent_code, data.parent_name
+    session.add(unit)
+    _point_self_at(session, data.parent_code)
+
+
 def check_parent(*, level: OfficeLevel, code: str, name: str) -> None:
     """Refuse a parent :func:`set_parent` would refuse for its shape (no database: a form
     checks as the user types)."""
-    _parent_input(level=level, code=code, name=name)
+    parent_input(level=level, code=code, name=name)
 
 
-def _parent_input(*, level: OfficeLevel, code: str, name: str) -> ParentInput:
+def parent_input(*, level: OfficeLevel, code: str, name: str) -> ParentInput:
     """Validate, naming the problem as the user sees it ("the office above"), not the field."""
     try:
         return validate(
@@ -390,18 +411,18 @@ def _check_replaceable(session: Session, unit: OrgUnit, data: ParentInput) -> No
                 name=unit.name, code=unit.code
             )
         )
-    if _has_exported(session):
+    if has_exported(session):
         raise Conflict(
             _(
                 "This office already reports to {name} ({code}) and has sent it packages, so "
-                "the office above cannot be changed here: the new one would miss what the old "
-                "one has received. Keep the current office above; if it really changed, agree "
-                "with both offices how the data moves over first. Nothing was changed."
+                "changing the office above is a move: it makes a new key card that the new "
+                "office above must enrol. Give --move (the key passphrase is needed), or use "
+                "Office settings. Nothing was changed."
             ).format(name=unit.name, code=unit.code)
         )
 
 
-def _refuse_known_unit(session: Session, code: str, code_list: str) -> None:
+def refuse_known_unit(session: Session, code: str, code_list: str) -> None:
     """An office below (enrolled as a child) cannot also be the office above."""
     known = session.exec(
         select(OrgUnit).where(

@@ -33,6 +33,7 @@ from dvdesk.services.report_recipients import (
 )
 from dvdesk.services.settings import get_setting, set_setting
 from dvdesk.services.store import Store
+from dvdesk.sync.move import move_needed
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,8 @@ class OfficeSettings:
     lock_minutes: int = DEFAULT_LOCK_MINUTES
     # Whether the office above may be set here: none yet, or no package sent yet.
     parent_changeable: bool = False
+    # Whether changing it is a move (packages were sent): docs/reparenting.md.
+    parent_movable: bool = False
 
 
 def load_office_settings(store: Store) -> OfficeSettings:
@@ -52,6 +55,7 @@ def load_office_settings(store: Store) -> OfficeSettings:
         recipients=tuple(get_default_recipients(store)),
         lock_minutes=lock_minutes(store),
         parent_changeable=parent_can_change(store),
+        parent_movable=move_needed(store),
     )
 
 

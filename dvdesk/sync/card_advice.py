@@ -61,3 +61,16 @@ def parent_advice(office: OfficeView) -> str:
         "has not enrolled this office's key card yet, give it the card and read it the "
         "fingerprint by phone."
     ).format(name=office.parent_name, code=office.parent_code)
+
+
+def move_advice(*, old_name: str, new_name: str, new_code: str, fingerprint: str) -> str:
+    """What the clerk does after moving the office to a new office above (one text for the
+    command line and the settings dialog)."""
+    return _(
+        "This office now reports to {name} ({code}) instead of {old}, and has a new key for "
+        "it. Next: 1. write the new key card and take it to {name}; 2. read it the "
+        "fingerprint by phone ({fingerprint}) while it enrols the card; 3. enrol the key card "
+        "of {name} here if it is not enrolled yet; 4. export: the first package to {name} "
+        "carries all of this office's data. Nothing more is sent to {old}, and its receipts "
+        "are no longer taken."
+    ).format(name=new_name, code=new_code, old=old_name, fingerprint=fingerprint)

@@ -62,10 +62,12 @@ from dvdesk.sync.format import (
     unb64,
 )
 from dvdesk.sync.held_back import HeldBack, NothingToSend, held_back
+from dvdesk.sync.move import upward_destinations
 from dvdesk.sync.policy import destination_requires_encryption
 from dvdesk.sync.progress import CancelCheck, Progress, check_cancel, never, no_progress
 from dvdesk.sync.relay import relay_folder, stored_name
 from dvdesk.sync.seal import Sealer, sealer_for
+from dvdesk.sync.sent_digest import carries_news, counts_carried, sent_digest
 from dvdesk.sync.trust import current_key_of, verify_signature
 from dvdesk.sync.wire import attachment_blobs, part_counts, read_batches, sendable_records
 
@@ -87,6 +89,7 @@ class ExportResult:
     size: int
     relayed: int = 0  # children's packages carried verbatim
     audit: AuditSeal | None = None
+    sent_digest: str | None = None  # of the documents and counts carried (sent_digest.py)
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,7 @@ class _Plan:
     sequence: int
     covers_from: int
     previous_hash: str | None
+    chain: tuple[str, ...]  # destinations of this package's sequence chain
     after: int
     upto: int
     total: int
@@ -103,6 +107,9 @@ class _Plan:
     relayed: tuple[PackageIn, ...] = ()
     relayed_upto: int = 0
     delegations: tuple[Delegation, ...] = ()
+    # The sequence the destination acknowledged, what documents and counts are compared
+    # with; None when none was, or a full package is asked for.
+    acknowledged: int | None = None
 
 
 def _destination(session: Session, office: OfficeView, code: str | None) -> OfficeRef:
@@ -132,9 +139,13 @@ def _destination(session: Session, office: OfficeView, code: str | None) -> Offi
 
 def _plan(session: Session, office: OfficeView, destination: str | None, full: bool) -> _Plan:
     target = _destination(session, office, destination)
+    upward = target.code == office.parent_code
+    # Packages to the offices above form one chain across a move (docs/reparenting.md §3):
+    # the first package to a new parent continues from the last one sent to the old.
+    chain = upward_destinations(session, target.code) if upward else {target.code}
     last = session.exec(
         select(PackageOut)
-        .where(PackageOut.destination == target.code)
+        .where(col(PackageOut.destination).in_(chain))
         .order_by(col(PackageOut.sequence).desc())
     ).first()
     acknowledged = session.exec(
@@ -161,7 +172,6 @@ def _plan(session: Session, office: OfficeView, destination: str | None, full: b
         (after, office.code),
     ).fetchone()
     sequence = (last.sequence if last else 0) + 1
-    upward = target.code == office.parent_code
     delegations = _delegations(session, office.code) if upward else ()
     vouched = {delegation.code for delegation in delegations}
     relayed = tuple(
@@ -174,12 +184,14 @@ def _plan(session: Session, office: OfficeView, destination: str | None, full: b
         sequence=sequence,
         covers_from=min(covers_from, sequence),
         previous_hash=last.package_hash if last else None,
+        chain=tuple(sorted(chain)),
         after=after,
         upto=max(int(upto), after),
         total=int(total),
         relayed=relayed,
         relayed_upto=max([row.id or 0 for row in relayed], default=relayed_after),
         delegations=delegations,
+        acknowledged=int(acknowledged) if acknowledged and not full else None,
     )
 
 
@@ -195,18 +207,30 @@ def check_something_to_send(
     documents = outgoing_documents(store, office_code=office.code)
     with store.session() as session:
         plan = _plan(session, office, destination, full)
-        _refuse_empty(session, office, plan, documents=len(documents))
+        _refuse_empty(session, office, plan, documents=documents)
 
 
-def _refuse_empty(session: Session, office: OfficeView, plan: _Plan, *, documents: int) -> None:
-    """Nothing new (records, deletions, relayed packages, counts, documents): refuse."""
+def _refuse_empty(
+    session: Session, office: OfficeView, plan: _Plan, *, documents: list[bytes]
+) -> None:
+    """Nothing new (records, deletions, relayed packages, counts, documents): refuse.
+
+    Documents and counts travel in every package, so they are new only when they differ
+    from what the acknowledged package (and any sent after it) carried.
+    """
     connection = session.connection().connection.driver_connection
     assert isinstance(connection, sqlite3.Connection)
-    if plan.relayed or documents:
+    if plan.relayed:
         return
     if sendable_records(connection, after=plan.after, upto=plan.upto, owner=office.code):
         return
-    if counts_member(connection, office=office.code)[1]:
+    if carries_news(
+        session,
+        destination=plan.destination.code,
+        acknowledged=plan.acknowledged,
+        documents=documents,
+        counts=counts_carried(connection, office=office.code),
+    ):
         return
     one_person = not office_has_users(session)
     raise NothingToSend(
@@ -342,7 +366,7 @@ def export_package(
         plan = _plan(session, office, destination, full)
         # An empty package is refused before the passphrase is checked: that is not the
         # problem to fix first.
-        _refuse_empty(session, office, plan, documents=len(documents))
+        _refuse_empty(session, office, plan, documents=documents)
         encrypt = encrypt or destination_requires_encryption(session, plan.destination.code)
     own = keys.active_key(store)
     signing = keys.load_signing_key(store, key_id=own.key_id, passphrase=passphrase)
@@ -432,8 +456,8 @@ def _write(
             )
             done += batch.records
             progress(done, total)
-        _add_counts(builder, connection, office_code=office.code, counts=counts)
-        audit_seal = history.seal(connection, destination=plan.destination.code)
+        carried = _add_counts(builder, connection, office_code=office.code, counts=counts)
+        audit_seal = history.seal(connection, destinations=plan.chain)
         connection.execute("COMMIT")
     except BaseException:
         writer.close()  # else Windows keeps the half-written file and it is never removed
@@ -508,17 +532,18 @@ def _write(
         size=temporary.stat().st_size,
         relayed=len(relayed),
         audit=audit_seal,
+        sent_digest=sent_digest(documents=documents, counts=carried),
     )
 
 
 def _add_counts(
     builder: _Builder, connection: sqlite3.Connection, *, office_code: str, counts: Counter[str]
-) -> None:
+) -> bytes:
     """The office's aggregate counts, in one member the importer reads whole: figures
-    too many for it are refused here, not at the parent."""
+    too many for it are refused here, not at the parent. Returns the member (or b"")."""
     data, rows = counts_member(connection, office=office_code)
     if not rows:
-        return
+        return b""
     size = len(data)
     if size > RECORDS_MEMBER_BYTES:
         raise UserError(
@@ -530,6 +555,7 @@ def _add_counts(
         )
     counts["aggregate_count"] = rows
     builder.add(COUNTS_MEMBER, data, kind="counts")
+    return data
 
 
 def _add_relayed(
@@ -599,6 +625,7 @@ def _log(store: Store, *, plan: _Plan, result: ExportResult, final: Path) -> Non
                 audit_count=result.audit.count if result.audit else None,
                 audit_head=result.audit.head if result.audit else None,
                 relayed_upto=plan.relayed_upto,
+                sent_digest=result.sent_digest,
             )
         )
         changes = {"records": result.records, "hash": result.package_hash}

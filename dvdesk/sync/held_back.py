@@ -79,8 +79,9 @@ class NothingToSend(Conflict):
         if not held.unapproved:
             lines.append(
                 _(
-                    "Every other record of this office was already sent in an earlier package. "
-                    "Add or change a record, then export again."
+                    "Nothing new since the last package: every other record, issued document "
+                    "and figure of this office was already sent. Add or change a record, issue "
+                    "a document or enter figures, then export again."
                 )
             )
         super().__init__("\n\n".join(lines), step=next_step(held))

@@ -9,6 +9,7 @@ must continue from there, unchanged.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlmodel import col, select
@@ -22,14 +23,17 @@ from dvdesk.sync.format import AuditCheckpoint, AuditSeal
 _EARLIER_SEALS = 32
 
 
-def seal(connection: sqlite3.Connection, *, destination: str) -> AuditSeal:
-    """The seal for a package to ``destination``, read in the export's snapshot."""
+def seal(connection: sqlite3.Connection, *, destinations: Sequence[str]) -> AuditSeal:
+    """The seal for a package to the chain of ``destinations`` (one office, or after a move
+    the new parent and the former ones: the new parent links to what the old relayed),
+    read in the export's snapshot."""
+    marks = ", ".join(["?"] * len(destinations))
     counts = frozenset(
         int(count)
         for (count,) in connection.execute(
-            "SELECT audit_count FROM package_out WHERE destination = ? "
+            f"SELECT audit_count FROM package_out WHERE destination IN ({marks}) "
             "AND audit_count IS NOT NULL ORDER BY sequence DESC LIMIT ?",
-            (destination, _EARLIER_SEALS),
+            (*destinations, _EARLIER_SEALS),
         )
     )
     result = check_chain(connection, at_counts=counts)

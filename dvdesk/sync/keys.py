@@ -157,7 +157,11 @@ def _office_identity(store: Store) -> dict[str, object]:
 
 
 def _new_key(
-    store: Store, *, passphrase: bytes, certifier: tuple[str, Ed25519PrivateKey] | None
+    store: Store,
+    *,
+    passphrase: bytes,
+    certifier: tuple[str, Ed25519PrivateKey] | None,
+    office: dict[str, object] | None = None,
 ) -> OwnKey:
     signing = Ed25519PrivateKey.generate()
     encryption = X25519PrivateKey.generate()
@@ -166,7 +170,7 @@ def _new_key(
     key_id = key_id_of(signing_public)
     stamp = now_iso()
     card = make_card(
-        office=_office_identity(store),
+        office=office or _office_identity(store),
         signing_key=signing,
         signing_public=signing_public,
         encryption_public=encryption_public,
@@ -240,6 +244,33 @@ def rotate_keys(store: Store, *, passphrase: str, new_passphrase: str | None = N
     with storage_errors(store.paths.keys):
         destroy_private(_key_file(store, old.key_id))
     return _info(row)
+
+
+def key_for_move(store: Store, *, passphrase: str, parent_code: str) -> tuple[OwnKey, OwnKey]:
+    """(current key, new key whose card names ``parent_code``), for a move to a new office
+    above. The new card is certified by the current key: whoever pinned the current key can
+    tell the same office made it. Only the private key file is written; the caller stores
+    the row, retires the current key in the same transaction and then destroys its file."""
+    old = active_key(store)
+    old_signing = load_signing_key(store, key_id=old.key_id, passphrase=passphrase)
+    secret = _check_passphrase(passphrase)
+    identity = _office_identity(store) | {"parent_code": parent_code}
+    new = _new_key(store, passphrase=secret, certifier=(old.key_id, old_signing), office=identity)
+    return old, new
+
+
+def retire_for_move(session: Session, *, old: OwnKey, new: OwnKey) -> None:
+    stored = session.get(OwnKey, old.key_id)
+    assert stored is not None
+    stored.active = False
+    stored.retired_at = now_iso()
+    session.add(stored)
+    session.add(new)
+
+
+def destroy_key_file(store: Store, key_id: str) -> None:
+    with storage_errors(store.paths.keys):
+        destroy_private(_key_file(store, key_id))
 
 
 def destroy_private(path: Path) -> None:

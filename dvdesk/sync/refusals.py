@@ -69,6 +69,9 @@ class Reason(StrEnum):
     RECEIPT_NOT_OURS = "receipt_not_ours"
     RECEIPT_UNKNOWN_PACKAGE = "receipt_unknown_package"
     OLD_RECEIPT = "old_receipt"
+    # Moves to a new office above (docs/reparenting.md)
+    FORMER_PARENT = "former_parent"
+    MOVED_AWAY = "moved_away"
 
 
 class Refused(UserError):

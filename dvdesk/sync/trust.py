@@ -14,7 +14,7 @@ from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from dvdesk.clock import now_iso
 from dvdesk.db.schema import Office, OrgUnit, PackageIn, UnitKey
@@ -139,6 +139,9 @@ def enroll_card(store: Store, *, card: Card, confirm: bool = False) -> EnrolledK
         relation = "parent" if card.office_code == _parent_code(session) else "child"
         if relation == "child" and card.parent_code != office.code and not confirm:
             raise _not_our_child(card, office.code)
+        moved = _moved_here(session, card, office.code) if relation == "child" else None
+        if moved is not None:
+            return _enrol_moved(session, store, card, moved)
         certifier = _rotation_certifier(session, card)
         if certifier is not None:
             certifier.replaced_by = card.key_id
@@ -165,6 +168,58 @@ def enroll_card(store: Store, *, card: Card, confirm: bool = False) -> EnrolledK
             },
         )
         return _enrolled(row)
+
+
+def _moved_here(session: Session, card: Card, own_code: str) -> UnitKey | None:
+    """The delegated key of an office that moved to report directly here, if ``card`` is
+    its new card: certified by that pinned key, naming this office as parent, same code
+    and level (docs/reparenting.md §4, the one identity change enrolment accepts)."""
+    if card.certified_by is None or card.parent_code != own_code:
+        return None
+    pinned = session.get(UnitKey, card.certified_by)
+    if (
+        pinned is None
+        or pinned.relation != "delegated"
+        or pinned.office_code != card.office_code
+        or pinned.office_level != card.office_level
+        or not card.verify_certificate(unb64(pinned.signing_public))
+    ):
+        return None
+    _check_certifier(pinned)
+    if any(row.key_id != pinned.key_id for row in _current_keys(session, card.office_code)):
+        return None  # another current key of the office: the usual refusals apply
+    return pinned
+
+
+def _enrol_moved(session: Session, store: Store, card: Card, pinned: UnitKey) -> EnrolledKey:
+    """Enrol the new card of an office that moved here from relay ``pinned.parent_code``:
+    its delegated key is replaced by the new one, now a child's; the relay may no longer
+    vouch for it (``not_delegated``)."""
+    office = _own_office(session)
+    last = session.exec(
+        select(func.max(PackageIn.sequence)).where(PackageIn.origin == card.office_code)
+    ).one()
+    pinned.replaced_by = card.key_id
+    pinned.last_sequence = int(last or 0)
+    session.add(pinned)
+    row = key_row(card, relation="child", actor=store.actor)
+    row.enrolment = pinned.enrolment
+    session.add(row)
+    _ensure_child_unit(session, office, card)
+    audit(
+        session,
+        actor=store.actor,
+        action="enrol",
+        entity="unit_key",
+        entity_id=card.key_id,
+        changes={
+            "office": card.office_code,
+            "fingerprint": card.fingerprint,
+            "moved_from": pinned.parent_code,
+            "certified_by": pinned.key_id,
+        },
+    )
+    return _enrolled(row)
 
 
 def reenrol_office(store: Store, *, card: Card) -> EnrolledKey:
@@ -272,15 +327,22 @@ def retired_key(fingerprint: str, office_name: str) -> Refused:
 
 
 def _not_our_child(card: Card, own: str) -> Refused:
+    if card.parent_code is None:  # a card saved before the office set the office above
+        text = _(
+            "The key card of {office} ({code}) says the office has no office above yet, so "
+            "it does not name this office ({own}). It was not enrolled. Ask the office to set "
+            "this office as its office above (Office settings) and save its key card again; "
+            "if you checked its fingerprint by phone and it really reports here, enrol it "
+            "with --confirm."
+        ).format(office=card.office_name, code=card.office_code, own=own)
+        return Refused(Reason.NOT_OUR_CHILD, text)
     return Refused(
         Reason.NOT_OUR_CHILD,
         _(
             "The key card of {office} ({code}) names office {parent} as the office it reports "
             "to, not this office ({own}). It was not enrolled. If you checked its fingerprint "
             "by phone and it really reports here, enrol it with --confirm."
-        ).format(
-            office=card.office_name, code=card.office_code, parent=card.parent_code or "-", own=own
-        ),
+        ).format(office=card.office_name, code=card.office_code, parent=card.parent_code, own=own),
     )
 
 
@@ -306,6 +368,13 @@ def _rotation_certifier(session: Session, card: Card) -> UnitKey | None:
         or not card.verify_certificate(unb64(certifier.signing_public))
     ):
         return None
+    _check_certifier(certifier)
+    check_same_identity(certifier.card, card)
+    return certifier
+
+
+def _check_certifier(certifier: UnitKey) -> None:
+    """A revoked or replaced key certifies nothing."""
     if certifier.revoked:
         raise Refused(
             Reason.REVOKED_KEY,
@@ -317,8 +386,6 @@ def _rotation_certifier(session: Session, card: Card) -> UnitKey | None:
         )
     if certifier.replaced_by is not None:
         raise retired_key(certifier.fingerprint, certifier.office_name)
-    check_same_identity(certifier.card, card)
-    return certifier
 
 
 def identity_of(card_data: dict[str, object]) -> tuple[object, ...]:
@@ -507,6 +574,24 @@ def resolve_signer(
 
 
 def _check_relation(actual: str, wanted: str, office_name: str) -> None:
+    if actual == "former_parent":  # docs/reparenting.md §2: set by a move
+        raise Refused(
+            Reason.FORMER_PARENT,
+            _(
+                "This comes from {office}, the office this office reported to before it moved "
+                "to a new office above. It is no longer taken here: nothing was changed. Ask "
+                "the office you report to now for what you need."
+            ).format(office=office_name),
+        )
+    if actual == "moved_away":  # docs/reparenting.md §5: released after its move
+        raise Refused(
+            Reason.MOVED_AWAY,
+            _(
+                "{office} moved to report to another office and was released here: its "
+                "packages are no longer taken. Nothing was imported; it sends them to its new "
+                "office above."
+            ).format(office=office_name),
+        )
     if actual == "delegated":
         raise Refused(
             Reason.NOT_A_CHILD,

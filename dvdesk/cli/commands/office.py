@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
+from dvdesk.cli.commands.sync import passphrase_argument, read_passphrase
 from dvdesk.cli.io import print_json
 from dvdesk.cli.session import ENV_PASSWORD, open_for, read_secret
 from dvdesk.domain.enums import OfficeLevel
@@ -19,7 +21,9 @@ from dvdesk.services.office import (
     set_parent,
 )
 from dvdesk.services.users import add_user, check_new_user
-from dvdesk.sync.card_advice import parent_advice
+from dvdesk.sync import keys
+from dvdesk.sync.card_advice import move_advice, parent_advice
+from dvdesk.sync.move import move_to_parent
 
 
 def register(commands: argparse._SubParsersAction[Any]) -> None:
@@ -72,14 +76,29 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
     parent = actions.add_parser(
         "set-parent",
         help=_(
-            "name the office one level up, which receives this office's packages (only while "
-            "none is set, or before the first export)"
+            "name the office one level up, which receives this office's packages; after "
+            "packages were sent, --move moves the office to a new office above"
         ),
     )
     parent.add_argument(
         "--code", required=True, help=_("code of the office one level up (00 for the centre)")
     )
     parent.add_argument("--name", required=True, help=_("name of the office one level up"))
+    parent.add_argument(
+        "--move",
+        action="store_true",
+        help=_(
+            "the office already sent packages and now reports to another office: make a new "
+            "key card naming it (the key passphrase is needed)"
+        ),
+    )
+    parent.add_argument(
+        "--card-out",
+        metavar=_("PATH"),
+        type=Path,
+        help=_("with --move: write the new key card to this file or folder"),
+    )
+    passphrase_argument(parent)
     parent.set_defaults(run=run_set_parent)
 
 
@@ -142,9 +161,30 @@ def run_rename(args: argparse.Namespace) -> int:
 
 
 def run_set_parent(args: argparse.Namespace) -> int:
+    if args.move:
+        return _run_move(args)
     with open_for(args) as store:
         office = set_parent(store, code=args.code, name=args.name)
     print(parent_advice(office))
+    return 0
+
+
+def _run_move(args: argparse.Namespace) -> int:
+    with open_for(args) as store:
+        moved = move_to_parent(
+            store, code=args.code, name=args.name, passphrase=read_passphrase(args)
+        )
+        if args.card_out is not None:
+            path, _fingerprint = keys.write_card(store, out=args.card_out)
+            print(_("New key card written: {path}").format(path=path))
+    print(
+        move_advice(
+            old_name=moved.old_name,
+            new_name=moved.office.parent_name or "",
+            new_code=moved.office.parent_code or "",
+            fingerprint=moved.fingerprint,
+        )
+    )
     return 0
 
 

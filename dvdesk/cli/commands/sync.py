@@ -32,6 +32,7 @@ from dvdesk.sync.export import export_package, records_kept
 from dvdesk.sync.held_back import held_lines
 from dvdesk.sync.history import history_findings
 from dvdesk.sync.keycard import read_card_file
+from dvdesk.sync.move import release_child
 from dvdesk.sync.policy import set_encryption_required
 from dvdesk.sync.receipt import (
     ReceiptResult,
@@ -92,6 +93,11 @@ def _passphrase(args: argparse.Namespace, *, confirm: bool = False) -> str:
             _("The two passphrases differ."), [("passphrase", _("type the same text twice"))]
         )
     return first
+
+
+# For other command modules (office set-parent --move).
+passphrase_argument = _passphrase_argument
+read_passphrase = _passphrase
 
 
 def _store(args: argparse.Namespace) -> Store:
@@ -228,6 +234,15 @@ def _register_units(commands: argparse._SubParsersAction[Any]) -> None:
     revoke = actions.add_parser("revoke", help=_("stop trusting an office's key"))
     revoke.add_argument("target", help=_("the office's code, or a key id"))
     revoke.set_defaults(run=run_units_revoke)
+    release = actions.add_parser(
+        "release",
+        help=_(
+            "stop taking and relaying the packages of an office below that moved to report "
+            "to another office"
+        ),
+    )
+    release.add_argument("code", help=_("the office's code"))
+    release.set_defaults(run=run_units_release)
     missing = actions.add_parser(
         "missing", help=_("subordinate offices that sent no package between two dates")
     )
@@ -403,6 +418,18 @@ def run_units_revoke(args: argparse.Namespace) -> int:
                 key=key.fingerprint, office=key.office_name
             )
         )
+    return 0
+
+
+def run_units_release(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        name = release_child(store, code=args.code)
+    print(
+        _(
+            "Released {office}: its packages are no longer taken here, and this office's next "
+            "package up neither carries them nor vouches for it."
+        ).format(office=name)
+    )
     return 0
 
 
