@@ -31,9 +31,25 @@ from ui.forms.record_form import RecordForm
 from ui.list_page import ListPage
 from ui.main_window import MainWindow
 from ui.qt_vi import QtVietnamese
-from ui.worker import wait_for_tasks
+from ui.worker import database_worker, wait_for_tasks
 
 MODAL_PATIENCE_S = 30.0  # far longer than any test answers a dialog it expects
+# How long a GUI test waits for a condition (qtbot.waitUntil, waitSignal …) before it
+# fails. pytest-qt's 5 s, and the 3–10 s tests used to pass, were exceeded on a loaded CI
+# machine (key sealing, PDF rendering and a second worker on two cores); a wait that
+# is met returns at once, so only a real hang waits this long.
+PATIENCE_MS = 30_000
+_WAITS = ("waitUntil", "waitSignal", "waitSignals", "waitExposed", "waitActive", "waitCallback")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _patient_waits() -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as patch:
+        for name in _WAITS:
+            defaults = getattr(QtBot, name).__kwdefaults__
+            assert defaults["timeout"] == 5000, f"pytest-qt changed QtBot.{name}"
+            patch.setitem(defaults, "timeout", PATIENCE_MS)
+        yield
 
 
 class ModalWatchdog:
@@ -88,6 +104,7 @@ def _no_database_on_gui_thread(
     watchdog = modal_watchdog()
     with guarding(monkeypatch) as guard:
         yield
+        drain_tasks()
     assert not guard.violations, "\n".join(guard.violations[:3])
     stuck, watchdog.stuck[:] = list(watchdog.stuck), []
     assert not stuck, "\n".join(stuck)
@@ -97,7 +114,7 @@ def _no_database_on_gui_thread(
 def app(qapp: QApplication, store: Store) -> Iterator[QApplication]:
     translator: QtVietnamese = configure_application(qapp, store.paths)
     yield qapp
-    wait_for_tasks()
+    drain_tasks()  # before the store closes: a callback may still ask it for something
     QApplication.removeTranslator(translator)
 
 
@@ -116,10 +133,28 @@ def window(app: QApplication, store: Store, qtbot: QtBot) -> Iterator[MainWindow
     for dialog in main.findChildren(QDialog):
         if dialog.isVisible():
             dialog.done(0)
-    wait_for_tasks()
+    drain_tasks()
 
 
-def wait_loaded(qtbot: QtBot, page: ListPage[Any], *, timeout: int = 10_000) -> None:
+def settle(qtbot: QtBot, *, timeout: int = PATIENCE_MS) -> None:
+    """Wait until every job asked for has run and its callback has run on the GUI thread
+    (a fixed qtbot.wait after wait_for_tasks raced a loaded machine)."""
+    qtbot.waitUntil(database_worker().settled, timeout=timeout)
+
+
+def drain_tasks(timeout_s: float = 60.0) -> None:
+    """At a test's end: run the callbacks of its jobs now, on its own screens and store.
+    Left queued, they ran in the next test's event processing, on closed widgets and a
+    closed store, and failed that test."""
+    worker = database_worker()
+    deadline = time.monotonic() + timeout_s
+    while not worker.settled():
+        assert time.monotonic() < deadline, "the database worker's jobs did not finish"
+        wait_for_tasks(int(max(deadline - time.monotonic(), 0) * 1000))
+        QApplication.processEvents()
+
+
+def wait_loaded(qtbot: QtBot, page: ListPage[Any], *, timeout: int = PATIENCE_MS) -> None:
     """Wait until the page's newest keys query has been applied."""
     qtbot.waitUntil(lambda: page._task is None or page._task.finished, timeout=timeout)
     qtbot.waitUntil(
@@ -128,7 +163,7 @@ def wait_loaded(qtbot: QtBot, page: ListPage[Any], *, timeout: int = 10_000) -> 
     wait_rows(qtbot, page, timeout=timeout)
 
 
-def wait_rows(qtbot: QtBot, page: ListPage[Any], *, timeout: int = 10_000) -> None:
+def wait_rows(qtbot: QtBot, page: ListPage[Any], *, timeout: int = PATIENCE_MS) -> None:
     """Wait until every row of the list has been fetched (on the database worker)."""
     model = page.model
     qtbot.waitUntil(
@@ -261,7 +296,7 @@ def new_form(window: MainWindow, qtbot: QtBot, section: int) -> RecordForm:
 def save_form(form: RecordForm, qtbot: QtBot) -> str:
     """Save with Ctrl+S from wherever the focus is; the saved record's id."""
     activate(form, qtbot)
-    with qtbot.waitSignal(form.saved, timeout=10_000) as saved:
+    with qtbot.waitSignal(form.saved) as saved:
         qtbot.keyClick(
             QApplication.focusWidget() or form, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier
         )

@@ -271,16 +271,22 @@ def test_attack_a_2_gib_receipt_and_key_card_are_refused_unread(
 @contextmanager
 def fifo_unblocked(path: Path, after: float = 5.0) -> Iterator[Path]:
     """A named pipe; if a reader blocks on it, a writer opens and closes it after
-    ``after`` seconds so that the test ends (and fails on its time)."""
+    ``after`` seconds so that the test ends, and fails: it says the pipe was waited on.
+    (It failed on its wall time before: a loaded CI machine took over 4 s to import the
+    genuine package beside the pipe, with nothing blocked.)"""
     os.mkfifo(path)
     stop = threading.Event()
+    waited_on: list[bool] = []
 
     def unblock() -> None:
         if stop.wait(after):
             return
-        descriptor = os.open(path, os.O_WRONLY | os.O_NONBLOCK) if _has_reader(path) else None
-        if descriptor is not None:
-            os.close(descriptor)
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError:
+            return  # ENXIO: nobody is reading
+        waited_on.append(True)  # a reader sat in open() for ``after`` seconds
+        os.close(descriptor)
 
     thread = threading.Thread(target=unblock, daemon=True)
     thread.start()
@@ -288,14 +294,8 @@ def fifo_unblocked(path: Path, after: float = 5.0) -> Iterator[Path]:
         yield path
     finally:
         stop.set()
-
-
-def _has_reader(path: Path) -> bool:
-    try:
-        os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
-    except OSError:
-        return False  # ENXIO: nobody is reading
-    return True
+        thread.join()
+    assert not waited_on, f"{path.name}: opened and waited for a writer that never comes"
 
 
 def test_attack_a_fifo_among_the_packages_neither_hangs_nor_stops_the_others(
@@ -303,7 +303,6 @@ def test_attack_a_fifo_among_the_packages_neither_hangs_nor_stops_the_others(
 ) -> None:
     good = genuine(exchange)
     with fifo_unblocked(exchange.stick / "ong.dvpkg"):
-        started = time.monotonic()
         result = within(
             60,
             lambda: import_batch(
@@ -312,7 +311,6 @@ def test_attack_a_fifo_among_the_packages_neither_hangs_nor_stops_the_others(
                 ask_passphrase=lambda _r: PASSPHRASE,
             ),
         )
-        assert time.monotonic() - started < 4
     statuses = {f.path.name: f.status for f in result.files}
     assert statuses == {good.name: FileStatus.IMPORTED, "ong.dvpkg": FileStatus.REFUSED}
 
@@ -321,13 +319,9 @@ def test_attack_a_fifo_receipt_or_key_card_does_not_hang(
     exchange: Exchange, tmp_path: Path
 ) -> None:
     with fifo_unblocked(tmp_path / "ong.dvrcpt") as receipt:
-        started = time.monotonic()
         refused_unchanged(exchange.child, lambda: import_receipt(exchange.child, path=receipt))
-        assert time.monotonic() - started < 4
     with fifo_unblocked(tmp_path / "ong.dvkey") as card:
-        started = time.monotonic()
         refused_unchanged(exchange.parent, lambda: read_card_file(card))
-        assert time.monotonic() - started < 4
 
 
 def test_attack_a_symlink_loop_is_refused_with_a_message(

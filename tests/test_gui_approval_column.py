@@ -59,7 +59,7 @@ def test_the_list_shows_and_filters_the_approval(
     assert QApplication.focusWidget() is page.approval
     qtbot.keyClick(page.approval, Qt.Key.Key_Down)
     assert page.approval.currentText() == "nháp"
-    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1)
     wait_rows(qtbot, page)
     assert page.model.index(0, column).data() == "nháp"
 

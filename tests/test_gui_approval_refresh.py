@@ -58,7 +58,7 @@ def test_submit_and_approve_refresh_the_list_keeping_the_selection(
     activate(window, qtbot)
     page.view.setFocus()
     qtbot.keyClick(page.view, Qt.Key.Key_S, CTRL_SHIFT)
-    qtbot.waitUntil(lambda: _approval_of(page, TARGET) == "trình duyệt", timeout=10_000)
+    qtbot.waitUntil(lambda: _approval_of(page, TARGET) == "trình duyệt")
     wait_loaded(qtbot, page)
     qtbot.waitUntil(lambda: page.current_record_id() == target)
     assert _selected_title(page) == TARGET
@@ -70,7 +70,7 @@ def test_submit_and_approve_refresh_the_list_keeping_the_selection(
     qtbot.waitUntil(lambda: pending.table.rowCount() == 1)
     activate(pending, qtbot)
     qtbot.keyClick(pending.table, Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)  # &Duyệt
-    qtbot.waitUntil(lambda: _approval_of(page, TARGET) == "đã duyệt", timeout=10_000)
+    qtbot.waitUntil(lambda: _approval_of(page, TARGET) == "đã duyệt")
     wait_loaded(qtbot, page)
     qtbot.waitUntil(lambda: page.current_record_id() == target)
     window.grab().save(str(tmp_path / "list-after-approve.png"))

@@ -46,7 +46,7 @@ def test_back_up_and_restore_from_the_dialog(
     dialog.restored.connect(lambda: refreshed.append(True))
     dialog.table.selectRow(0)
     dialog.restore_selected()
-    qtbot.waitUntil(lambda: bool(told), timeout=10_000)
+    qtbot.waitUntil(lambda: bool(told))
     wait_for_tasks()
     assert asked and "được sao lưu trước" in asked[0]
     assert refreshed == [True]
@@ -86,7 +86,7 @@ def test_background_check_reports_a_damaged_database(
     widget.step_handlers = lambda: {"backups": lambda: opened.append(True)}  # type: ignore[attr-defined]
     qtbot.addWidget(widget)
     check_in_background(app, widget, store.paths)
-    qtbot.waitUntil(lambda: bool(errors), timeout=10_000)
+    qtbot.waitUntil(lambda: bool(errors))
     assert "bị hỏng" in errors[0] and "Sao lưu / Khôi phục" in errors[0]
     assert "dvdesk backup" not in errors[0]
     assert opened == [True]
@@ -100,7 +100,7 @@ def test_background_check_makes_the_daily_backup(
     widget = QWidget()
     qtbot.addWidget(widget)
     check_in_background(app, widget, store.paths)
-    qtbot.waitUntil(lambda: bool(backups.list_backups(store.paths)), timeout=10_000)
+    qtbot.waitUntil(lambda: bool(backups.list_backups(store.paths)))
     wait_for_tasks()
     [daily] = backups.list_backups(store.paths)
     assert daily.reason == backups.DAILY
@@ -112,11 +112,11 @@ def test_background_check_shows_its_progress(app: QApplication, store: Store, qt
     shown: list[str] = []
     window.statusBar().messageChanged.connect(shown.append)
     check_in_background(app, window, store.paths)
-    qtbot.waitUntil(lambda: bool(backups.list_backups(store.paths)), timeout=10_000)
+    qtbot.waitUntil(lambda: bool(backups.list_backups(store.paths)))
     wait_for_tasks()
     # The worker's progress and its end reach the GUI thread as queued events, in order.
-    qtbot.waitUntil(lambda: any("100%" in text for text in shown), timeout=5_000)
-    qtbot.waitUntil(lambda: window.statusBar().currentMessage() == "", timeout=5_000)
+    qtbot.waitUntil(lambda: any("100%" in text for text in shown))
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage() == "")
     assert any(text.startswith("Đang kiểm tra cơ sở dữ liệu") for text in shown), shown
     assert any(text.startswith("Đang sao lưu") and "100%" in text for text in shown)
 
@@ -139,7 +139,7 @@ def test_a_busy_database_postpones_the_check_without_a_message_box(
     qtbot.addWidget(window)
     try:
         check_in_background(app, window, store.paths)
-        qtbot.waitUntil(lambda: "lần mở sau" in window.statusBar().currentMessage(), timeout=10_000)
+        qtbot.waitUntil(lambda: "lần mở sau" in window.statusBar().currentMessage())
         wait_for_tasks()
     finally:
         holder.close()

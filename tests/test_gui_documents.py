@@ -132,7 +132,7 @@ def test_report_figures_texts_and_issue(
     assert page.previews[0].windowTitle().startswith("Báo cáo số 01-BC/BXDĐ")
     page.achievements.setPlainText("")
     page.load_texts()
-    qtbot.waitUntil(lambda: bool(page.achievements.toPlainText()), timeout=10_000)
+    qtbot.waitUntil(lambda: bool(page.achievements.toPlainText()))
     assert page.achievements.toPlainText() == "Hoàn thành tốt nhiệm vụ dân vận"
 
 
@@ -209,7 +209,9 @@ def test_reports_open_on_the_last_ended_window_and_take_a_typed_range(
 ) -> None:
     from datetime import date
 
-    monkeypatch.setattr("ui.documents.today", lambda: date(2026, 11, 29))
+    # Both readers of the day: the range shown, and the period kind and year chosen.
+    for module in ("ui.documents", "ui.period_picker"):
+        monkeypatch.setattr(f"{module}.today", lambda: date(2026, 11, 29))
     add_record(store, record_type=RecordType.INSPECTION, data=inspection())  # 14/05/2024
     page = ReportsPage(store)
     qtbot.addWidget(page)
@@ -234,10 +236,10 @@ def test_reports_open_on_the_last_ended_window_and_take_a_typed_range(
     type_text(page.recipients, "Thường trực Đảng ủy xã\nBan Tuyên giáo và Dân vận Thành ủy")
     saved: list[object] = []
     page.save_texts(then=lambda: saved.append(True))
-    qtbot.waitUntil(lambda: bool(saved), timeout=10_000)
+    qtbot.waitUntil(lambda: bool(saved))
     page.recipients.setPlainText("")
     page.load_texts()
-    qtbot.waitUntil(lambda: bool(page.recipients.toPlainText()), timeout=10_000)
+    qtbot.waitUntil(lambda: bool(page.recipients.toPlainText()))
     assert page.recipients.toPlainText().splitlines() == [
         "Thường trực Đảng ủy xã",
         "Ban Tuyên giáo và Dân vận Thành ủy",
@@ -253,7 +255,7 @@ def test_a_report_signed_by_someone_else_keeps_the_settings(
     page = ReportsPage(store)
     qtbot.addWidget(page)
     page.show()
-    qtbot.waitUntil(lambda: page.signer_name.text() == "Nguyễn Thị Hoa", timeout=10_000)
+    qtbot.waitUntil(lambda: page.signer_name.text() == "Nguyễn Thị Hoa")
     assert page.signer_post.text() == "TRƯỞNG BAN" and page.signer_choice() is None
     page.year.setValue(2024)
     page.kind.setCurrentIndex(page.kind.findData("-H1"))

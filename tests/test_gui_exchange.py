@@ -83,7 +83,7 @@ def _cell(table: QTableWidget, row: int, column: int) -> str:
 
 
 def _settle(qtbot: QtBot, page: ExchangePage) -> None:
-    with qtbot.waitSignal(page.status_shown, timeout=10_000):
+    with qtbot.waitSignal(page.status_shown):
         page.refresh()
 
 
@@ -107,12 +107,10 @@ def test_commune_exports_and_province_imports_through_the_screen(
     assert commune_page.create_key_button.isVisibleTo(commune_page)
     told = _answer(monkeypatch, folder=stick)
     commune_page.create_key()
-    qtbot.waitUntil(
-        lambda: not commune_page.create_key_button.isVisibleTo(commune_page), timeout=10_000
-    )
+    qtbot.waitUntil(lambda: not commune_page.create_key_button.isVisibleTo(commune_page))
     assert "vân tay" in commune_page.key_label.text()
     commune_page.save_card()
-    qtbot.waitUntil(lambda: bool(told), timeout=10_000)  # written on the worker
+    qtbot.waitUntil(lambda: bool(told))  # written on the worker
     card = next(stick.glob("*"))
 
     # The province enrols the card after comparing the fingerprint by phone.
@@ -120,7 +118,7 @@ def test_commune_exports_and_province_imports_through_the_screen(
     qtbot.addWidget(province_page)
     _answer(monkeypatch, files=[card])
     province_page.enroll()
-    qtbot.waitUntil(lambda: province_page.units.rowCount() == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: province_page.units.rowCount() == 1)
     assert _cell(province_page.units, 0, 1) == "10105"
     card.unlink()
 
@@ -149,7 +147,7 @@ def test_commune_exports_and_province_imports_through_the_screen(
     # The commune imports the receipt: its next package starts after what was acknowledged.
     told = _answer(monkeypatch, files=[receipt])
     commune_page.import_receipt()
-    qtbot.waitUntil(lambda: bool(told), timeout=10_000)
+    qtbot.waitUntil(lambda: bool(told))
     assert "số 1" in told[0]
     _settle(qtbot, commune_page)
     assert commune_page.outbox_label.text().endswith("Hồ sơ chưa được xác nhận: 0.")
@@ -205,16 +203,16 @@ def test_the_screen_confirms_an_unusual_card_and_re_enrols_an_office(
 
     monkeypatch.setattr(ui.ask, "question", ask)
     page.enroll()  # the fingerprint question, then "enrol it anyway?"
-    qtbot.waitUntil(lambda: page.units.rowCount() == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: page.units.rowCount() == 1)
     assert "--confirm" in asked[-1]
     _answer(monkeypatch, files=[peer])
     confirmed.clear()
     page.enroll()
-    qtbot.waitUntil(lambda: bool(confirmed or errors), timeout=10_000)
+    qtbot.waitUntil(lambda: bool(confirmed or errors))
     assert "đã ghi danh từ trước" in confirmed[0]
     _answer(monkeypatch, files=[first])
     page.enroll()
-    qtbot.waitUntil(lambda: page.units.rowCount() == 2, timeout=10_000)
+    qtbot.waitUntil(lambda: page.units.rowCount() == 2)
     _answer(monkeypatch, files=[second])
     page.enroll()  # another key for the same office: re-enrolled on the user's word
     qtbot.waitUntil(
@@ -223,7 +221,6 @@ def test_the_screen_confirms_an_unusual_card_and_re_enrols_an_office(
             == [False, True]
             or bool(errors)
         ),
-        timeout=10_000,
     )
     assert errors == []
 

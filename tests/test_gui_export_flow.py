@@ -90,11 +90,9 @@ def test_ctrl_e_with_only_a_draft_writes_nothing_and_opens_the_queue(
     assert shown[0].default == "Mở danh sách &Chờ duyệt…"
     assert passphrases == []  # nothing to sign, so no passphrase was asked
     assert list(exchange.stick.iterdir()) == []
-    qtbot.waitUntil(
-        lambda: any(isinstance(d, PendingApprovals) for d in window.dialogs), timeout=10_000
-    )
+    qtbot.waitUntil(lambda: any(isinstance(d, PendingApprovals) for d in window.dialogs))
     queue = next(d for d in window.dialogs if isinstance(d, PendingApprovals))
-    qtbot.waitUntil(lambda: queue.table.rowCount() == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: queue.table.rowCount() == 1)
     assert queue.ids[0] == draft
     for dialog in window.dialogs:
         dialog.close()
@@ -122,7 +120,7 @@ def test_with_users_the_step_opens_the_drafts_in_their_list(
     assert "trình duyệt từng hồ sơ (Ctrl+Shift+S) rồi chờ lãnh đạo duyệt" in shown[0].text
     assert shown[0].default == "Xem các &bản nháp"
     listing = window.lists[RecordType.SUPERVISION]
-    qtbot.waitUntil(lambda: window.current_list() is listing, timeout=10_000)
+    qtbot.waitUntil(lambda: window.current_list() is listing)
     assert listing.approval.currentData() == ApprovalStatus.DRAFT.value
     wait_loaded(qtbot, listing)
     assert listing.model.rowCount() == 1
@@ -178,7 +176,7 @@ def test_ctrl_8_focuses_the_export_not_create_the_key(
     # Before the status is known, no key button can be pressed by accident.
     assert not page.create_key_button.isVisible()
     assert QApplication.focusWidget() is not page.create_key_button
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is page.export_button, timeout=10_000)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is page.export_button)
     assert not page.create_key_button.isVisible()
     assert page.replace_key_button.isVisible()
     assert "Thành ủy Hà Nội" in page.key_label.text()
@@ -262,11 +260,11 @@ def test_demo_records_are_marked_and_removed_after_a_yes(
     def marks() -> set[str]:
         return {listing.model.index(row, 4).data() for row in range(listing.model.rowCount())}
 
-    qtbot.waitUntil(lambda: marks() == {"mẫu (không gửi)"}, timeout=10_000)
+    qtbot.waitUntil(lambda: marks() == {"mẫu (không gửi)"})
     # Enter takes the default, No: nothing is removed.
     seen = _in_next_box(qtbot, lambda box: qtbot.keyClick(box, Qt.Key.Key_Return))
     window.remove_demo_data()
-    qtbot.waitUntil(lambda: bool(seen), timeout=10_000)
+    qtbot.waitUntil(lambda: bool(seen))
     wait_for_tasks()
     assert "Xóa 12 hồ sơ mẫu" in seen[0]
     assert demo_count(store) == 12
@@ -278,8 +276,6 @@ def test_demo_records_are_marked_and_removed_after_a_yes(
 
     seen = _in_next_box(qtbot, yes)
     window.remove_demo_data()
-    qtbot.waitUntil(
-        lambda: "Đã xóa 12 hồ sơ mẫu" in window.statusBar().currentMessage(), timeout=10_000
-    )
+    qtbot.waitUntil(lambda: "Đã xóa 12 hồ sơ mẫu" in window.statusBar().currentMessage())
     assert demo_count(store) == 0
     wait_for_tasks()

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from dvdesk.domain.enums import RecordType
 from dvdesk.services.records import add_record
 from dvdesk.services.store import Store
-from tests.gui_support import activate, answer_questions, new_form, type_text
+from tests.gui_support import activate, answer_questions, new_form, settle, type_text
 from tests.samples import inspection
 from ui.documents import MinutesDialog
 from ui.forms.drafts import draft_key, load_draft
@@ -116,8 +116,7 @@ def test_closing_with_typed_minutes_asks_once(
     qtbot.waitUntil(lambda: bool(window.findChildren(MinutesDialog)))
     [minutes] = window.findChildren(MinutesDialog)
     qtbot.waitExposed(minutes)
-    wait_for_tasks()
-    qtbot.wait(50)
+    settle(qtbot)
     type_text(minutes.note_taker, "Trần Thị Mai")
     asked = answer_questions(monkeypatch, QMessageBox.StandardButton.Cancel)
     window.close()

@@ -215,9 +215,7 @@ def test_draft_survives_a_crash_and_is_restored(
     form = new_form(first, qtbot, 2)
     type_text(form.fields["title"].widget, "Đối thoại về thu hồi đất")
     type_text(form.fields["chair"].widget, "Phạm Văn Nam")
-    qtbot.waitUntil(
-        lambda: load_draft(store.paths, draft_key("dialogue", None)) is not None, timeout=3000
-    )
+    qtbot.waitUntil(lambda: load_draft(store.paths, draft_key("dialogue", None)) is not None)
     # A crash: the process dies without closing anything. Only the draft file is left.
     form.hide()
     first.forms.clear()
@@ -229,7 +227,7 @@ def test_draft_survives_a_crash_and_is_restored(
     qtbot.addWidget(second)
     second.show()
     second.offer_drafts()
-    qtbot.waitUntil(lambda: bool(second.forms), timeout=10_000)
+    qtbot.waitUntil(lambda: bool(second.forms))
     assert asked and "bản nháp" in asked[0]
     restored = second.forms[-1]
     assert restored.fields["title"].get() == "Đối thoại về thu hồi đất"

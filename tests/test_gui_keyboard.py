@@ -26,7 +26,7 @@ from dvdesk.domain.enums import RecordType
 from dvdesk.domain.record_view import InspectionView
 from dvdesk.services.records import add_record, get_record
 from dvdesk.services.store import Store
-from tests.gui_support import activate, answer_file_dialogs, type_text, wait_loaded
+from tests.gui_support import activate, answer_file_dialogs, settle, type_text, wait_loaded
 from tests.samples import inspection
 from ui.backup_dialog import BackupDialog
 from ui.documents import MinutesDialog, ReportsPage
@@ -153,7 +153,7 @@ def test_whole_inspection_with_recommendations_by_keyboard(
     keys.press(Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: table.value()[1]["addressee"] == "Đảng ủy xã Bát Tràng")
 
-    with qtbot.waitSignal(form.saved, timeout=10_000) as saved:
+    with qtbot.waitSignal(form.saved) as saved:
         keys.press(Qt.Key.Key_S, CTRL)
     record = get_record(store, record_id=str(saved.args[0]))
     assert isinstance(record, InspectionView)
@@ -173,8 +173,9 @@ def test_whole_inspection_with_recommendations_by_keyboard(
 
     # After the save the list selects the record and has the focus.
     page = window.lists[RecordType.INSPECTION]
-    qtbot.waitUntil(lambda: page.current_record_id() == record.id, timeout=10_000)
+    qtbot.waitUntil(lambda: page.current_record_id() == record.id)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is page.view)
+    settle(qtbot)  # the lists reloading may have shown the busy notice over it
     assert "Đã lưu" in window.statusBar().currentMessage()
     print(f"\nkeys pressed, not counting typed text: {keys.presses}")
     assert keys.presses <= 30
@@ -301,6 +302,7 @@ def test_commands_needing_a_selection_say_so(window: MainWindow, qtbot: QtBot, k
     activate(window, qtbot)
     window.lists[RecordType.INSPECTION].view.setFocus()
     keys.press(key, CTRL)
+    settle(qtbot)
     assert window.statusBar().currentMessage().startswith("Chưa chọn hồ sơ")
 
 
@@ -344,6 +346,7 @@ def test_exchange_and_report_buttons_are_menu_entries_with_keys(
     activate(window, qtbot)
     keys.press(Qt.Key.Key_I, CTRL)  # a commune has no offices below: it says so
     assert window.pages.currentWidget() is window.exchange
+    settle(qtbot)
     assert "không còn cơ quan cấp dưới" in window.statusBar().currentMessage()
     shown = answer_file_dialogs(monkeypatch, None)
     keys.press(Qt.Key.Key_E, CTRL)  # export: the USB stick is asked for first

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -90,7 +90,7 @@ def test_search_filters_as_you_type_ignoring_accents(
     wait_loaded(qtbot, page)
     everything = page.model.rowCount()
     type_text(page.search, "nguyen")
-    qtbot.waitUntil(lambda: page.model.rowCount() < everything, timeout=5000)
+    qtbot.waitUntil(lambda: page.model.rowCount() < everything)
     wait_loaded(qtbot, page)
     expected = record_keys(
         demo_store, query=RecordQuery(record_type=RecordType.INSPECTION, search="Nguyễn")
@@ -141,7 +141,7 @@ def test_ctrl_f_focuses_search_and_year_filter(
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert QApplication.focusWidget() is page.search
     page.year.setCurrentIndex(page.year.findData(2023))
-    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1)
 
 
 def test_follow_ups_highlight_overdue_and_resolve(
@@ -155,7 +155,7 @@ def test_follow_ups_highlight_overdue_and_resolve(
             recommendations=[
                 {
                     "content": "Đề nghị sửa đường",
-                    "deadline": date.today().replace(year=date.today().year + 1).isoformat(),
+                    "deadline": (date.today() + timedelta(days=365)).isoformat(),
                 }
             ]
         ),
@@ -179,10 +179,10 @@ def test_follow_ups_highlight_overdue_and_resolve(
     chosen = page.current_row()
     assert chosen is not None
     resolved = _in_next_resolve_dialog(qtbot, _type_result("Đã trả lời bằng văn bản cho công dân"))
-    with qtbot.waitSignal(page.changed, timeout=5000):
+    with qtbot.waitSignal(page.changed):
         page.resolve_current()
     assert resolved
-    qtbot.waitUntil(lambda: page.model.rowCount() == 0, timeout=5000)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 0)
     assert said[-1] == (
         f"Đã đánh dấu đã giải quyết ngày {date.today():%d/%m/%Y}: {chosen.content}. "
         "Kết quả: Đã trả lời bằng văn bản cho công dân"
@@ -247,7 +247,7 @@ def test_mark_resolved_asks_the_result_and_its_date_by_keyboard(
     page.show()
     assert page.state.currentData() == "open"  # not yet resolved: shown first
     page.reload()
-    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1)
     said: list[str] = []
     page.said.connect(said.append)
     page.view.setCurrentIndex(page.model.index(0, 0))
@@ -279,7 +279,7 @@ def test_mark_resolved_asks_the_result_and_its_date_by_keyboard(
         QTest.keyClick(dialog.date_field, Qt.Key.Key_Return)
 
     _in_next_resolve_dialog(qtbot, fill)
-    with qtbot.waitSignal(page.changed, timeout=5000):
+    with qtbot.waitSignal(page.changed):
         page.resolve_current()
     assert problems == [
         "Hãy gõ kết quả: đã làm gì với kiến nghị (ví dụ văn bản trả lời đã gửi hoặc việc đã "
@@ -290,7 +290,7 @@ def test_mark_resolved_asks_the_result_and_its_date_by_keyboard(
     assert item.result == "UBND xã đã sửa xong đường, nghiệm thu ngày 10/11"
     assert item.result_date == date(2026, 11, 10)
 
-    with qtbot.waitSignal(page.loaded, timeout=5000):
+    with qtbot.waitSignal(page.loaded):
         page.state.setCurrentIndex(page.state.findData("resolved"))
     assert page.model.rowCount() == 1
     assert page.model.headerData(4, Qt.Orientation.Horizontal) == "Kết quả"

@@ -25,7 +25,7 @@ from dvdesk.sync.keycard import read_card_bytes
 from dvdesk.sync.keys import create_keys, write_card
 from dvdesk.sync.trust import enroll_card
 from tests import test_gui_exchange
-from tests.gui_support import activate
+from tests.gui_support import activate, settle
 from tests.samples import inspection
 from ui import next_steps
 from ui.exchange import ExchangePage
@@ -175,9 +175,25 @@ def test_a_confirmation_outlives_the_busy_notice(window: MainWindow, qtbot: QtBo
     qtbot.waitUntil(lambda: "Đang bận" in window.statusBar().currentMessage())
     window.say("Mật khẩu của quantri đã được đổi.")
     release.set()
-    wait_for_tasks()
-    qtbot.wait(50)  # the worker's "no longer busy" signal reaches the window
+    settle(qtbot)
     assert window.statusBar().currentMessage() == "Mật khẩu của quantri đã được đổi."
+
+
+def test_a_confirmation_the_busy_notice_covered_comes_back(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """Saved, then the lists reload behind a long job: the busy notice covered "Đã lưu",
+    and the office line replaced the notice, so the clerk never read the confirmation."""
+    window.say("Đã lưu: Kiểm tra việc thực hiện Quy chế dân chủ.")
+    release = threading.Event()
+    run_in_background(lambda: release.wait(10), on_done=lambda _: None, on_failed=_fail)
+    run_in_background(lambda: None, on_done=lambda _: None, on_failed=_fail)  # waits behind
+    qtbot.waitUntil(lambda: "Đang bận" in window.statusBar().currentMessage())
+    release.set()
+    settle(qtbot)
+    assert window.statusBar().currentMessage() == (
+        "Đã lưu: Kiểm tra việc thực hiện Quy chế dân chủ."
+    )
 
 
 def test_the_busy_notice_gives_way_to_the_office_line(window: MainWindow, qtbot: QtBot) -> None:

@@ -16,11 +16,10 @@ from dvdesk.errors import UserError
 from dvdesk.services.minutes_people import MinutesPeople, last_minutes_people
 from dvdesk.services.records import add_record, get_record
 from dvdesk.services.store import Store
-from tests.gui_support import activate, answer_questions, type_text
+from tests.gui_support import activate, answer_questions, settle, type_text
 from tests.samples import inspection
 from tests.test_documents import COMPLETE
 from ui.documents import MinutesDialog
-from ui.worker import wait_for_tasks
 
 
 def _inspection(store: Store, title: str) -> str:
@@ -31,8 +30,7 @@ def _open(store: Store, record_id: str, qtbot: QtBot) -> MinutesDialog:
     dialog = MinutesDialog(store, get_record(store, record_id=record_id))
     qtbot.addWidget(dialog)
     dialog.show()
-    wait_for_tasks()
-    qtbot.wait(50)  # the remembered people arrive through the event loop
+    settle(qtbot)
     activate(dialog, qtbot)
     return dialog
 

@@ -56,14 +56,14 @@ def press_in_boxes(
     def run(box: QMessageBox) -> int:
         box.show()
         box.activateWindow()
-        qtbot.waitUntil(lambda: QApplication.activeWindow() is box, timeout=3000)
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is box)
         default = box.defaultButton()
         label = default.text() if default is not None else None
         shown.append(Shown(box.text(), [b.text() for b in box.buttons()], label))
         assert default is None or QApplication.focusWidget() is default
         qtbot.keyClick(QApplication.focusWidget() or box, key, modifier)
         # A mnemonic presses its button after a short animation.
-        qtbot.waitUntil(lambda: box.clickedButton() is not None, timeout=3000)
+        qtbot.waitUntil(lambda: box.clickedButton() is not None)
         box.hide()
         return 0
 
@@ -94,9 +94,7 @@ def test_a_report_without_a_signer_opens_the_office_settings_on_enter(
     qtbot.waitUntil(lambda: bool(shown), timeout=20_000)
     assert "họ tên người ký" in shown[0].text
     assert shown[0].default == "Mở &Cài đặt cơ quan…"
-    qtbot.waitUntil(
-        lambda: any(isinstance(d, OfficeSettingsDialog) for d in window.dialogs), timeout=10_000
-    )
+    qtbot.waitUntil(lambda: any(isinstance(d, OfficeSettingsDialog) for d in window.dialogs))
 
 
 def test_a_missing_key_is_created_from_the_message(
@@ -168,9 +166,7 @@ def test_unapproved_records_after_an_export_open_the_approval_queue(
     qtbot.waitUntil(lambda: bool(shown), timeout=30_000)
     assert "1 hồ sơ còn là bản nháp" in shown[0].text
     assert shown[0].default == "Mở danh sách &Chờ duyệt…"
-    qtbot.waitUntil(
-        lambda: any(isinstance(d, PendingApprovals) for d in window.dialogs), timeout=10_000
-    )
+    qtbot.waitUntil(lambda: any(isinstance(d, PendingApprovals) for d in window.dialogs))
     for dialog in window.dialogs:
         dialog.close()
     wait_for_tasks()

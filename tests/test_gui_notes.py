@@ -30,7 +30,7 @@ ALT = Qt.KeyboardModifier.AltModifier
 
 def _activate(widget: QWidget, qtbot: QtBot) -> None:
     widget.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is widget, timeout=3000)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is widget)
 
 
 def _open(window: MainWindow, record_id: str, qtbot: QtBot) -> RecordForm:
@@ -129,7 +129,7 @@ def _reopened(store: Store, qtbot: QtBot) -> MainWindow:
     qtbot.addWidget(again)
     again.show()
     again.offer_drafts()
-    qtbot.waitUntil(lambda: bool(again.forms), timeout=10_000)
+    qtbot.waitUntil(lambda: bool(again.forms))
     qtbot.waitExposed(again.forms[-1])
     return again
 
@@ -162,7 +162,7 @@ def test_closing_the_window_keeps_a_note_being_edited(
     restored.editor.setFocus()
     qtbot.keyClick(restored.editor, Qt.Key.Key_Return, CTRL)  # saves the edit, adds none
     qtbot.waitUntil(lambda: [n.text for n in restored.notes] == ["Đã báo cáo Thường trực"])
-    qtbot.waitUntil(lambda: list_drafts(store.paths) == [], timeout=3000)
+    qtbot.waitUntil(lambda: list_drafts(store.paths) == [])
     again.forms[-1].done(0)
     wait_for_tasks()
 

@@ -15,7 +15,7 @@ from dvdesk.domain.enums import OfficeLevel
 from dvdesk.paths import DataPaths
 from dvdesk.services.office import CENTRAL_NAME, OfficeView, create_office, get_office
 from dvdesk.services.store import Store, open_store
-from tests.gui_support import activate, answer_questions, type_text
+from tests.gui_support import activate, answer_questions, settle, type_text
 from tests.sync_fixtures import PROVINCE
 from tests.test_gui_office_settings import _open
 from ui.main_window import MainWindow
@@ -58,6 +58,7 @@ def test_a_province_names_the_centre_by_keyboard(
     assert (office.parent_code, office.parent_name) == ("00", CENTRAL_NAME)
     # The window rereads the office: the USB exchange screen, built later, sends upward.
     qtbot.waitUntil(lambda: window.office.parent_code == "00")
+    settle(qtbot)  # the Reports screen reloading its defaults may have been busy
     assert window.statusBar().currentMessage() == box.note.text()
     dialog.reject()
     exchange = window.exchange

@@ -125,7 +125,7 @@ def test_import_dialog_lists_problems_then_imports(
     assert dialog.record_type() is RecordType.DIRECTIVE
     dialog.path.setText(str(path))
     dialog.run(dry_run=False)
-    qtbot.waitUntil(lambda: dialog.problems.rowCount() == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.problems.rowCount() == 1)
     items = [dialog.problems.item(0, column) for column in range(3)]
     cells = [item.text() for item in items if item is not None]
     assert cells[:2] == ["3", "Ngày ban hành"]
@@ -133,7 +133,7 @@ def test_import_dialog_lists_problems_then_imports(
     sheet.cell(row=3, column=2, value="25/07/2022")
     book.save(path)
     dialog.run(dry_run=False)
-    qtbot.waitUntil(lambda: "Đã nhập" in dialog.status.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: "Đã nhập" in dialog.status.text())
     assert dialog.problems.rowCount() == 0
     assert len(list_records(store)) == 2
     dialog.grab().save(str(tmp_path / "import.png"))

@@ -55,7 +55,7 @@ def test_replacing_from_the_register_starts_from_the_replaced_signer(
     page.show()
     qtbot.waitUntil(lambda: page.table.rowCount() == 1, timeout=20_000)
     page.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is page, timeout=3000)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is page)
     page.table.setFocus()
     page.table.selectRow(0)
     qtbot.keyClick(page.table, Qt.Key.Key_T, Qt.KeyboardModifier.AltModifier)  # “&Thay thế…”
@@ -73,7 +73,7 @@ def test_replacing_from_the_register_starts_from_the_replaced_signer(
     type_text(dialog.recipients, "\nUBND xã Bát Tràng")
     asked = answer_questions(monkeypatch, QMessageBox.StandardButton.Yes)
     dialog.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=3000)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
     qtbot.keyClick(dialog.name, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: len(list_issued(store)) == 2, timeout=30_000)
     new = list_issued(store)[-1]

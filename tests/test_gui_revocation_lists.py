@@ -77,7 +77,7 @@ def test_the_administrator_imports_a_list_by_keyboard(
     shown = answer_file_dialogs(monkeypatch, [path])
     asked = _answer(monkeypatch, "Nhập danh sách này")
     qtbot.keyClick(dialog, Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)
-    qtbot.waitUntil(lambda: dialog.crls.table.rowCount() == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.crls.table.rowCount() == 1)
     assert "Danh sách thu hồi chứng thư (*.crl *.pem)" in shown[0].filters
     assert "CA Ban Cơ yếu Chính phủ" in asked[0] and "1 chứng thư bị thu hồi" in asked[0]
     assert dialog.status.text().startswith("Đã nhập danh sách thu hồi của CA Ban Cơ yếu")
@@ -94,7 +94,7 @@ def test_the_administrator_imports_a_list_by_keyboard(
 
     monkeypatch.setattr(ask, "question", question)
     qtbot.keyClick(dialog, Qt.Key.Key_G, Qt.KeyboardModifier.AltModifier)
-    qtbot.waitUntil(lambda: dialog.crls.table.rowCount() == 0, timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.crls.table.rowCount() == 0)
     wait_for_tasks()
     assert list_crls(store) == []
     assert defaults == [QMessageBox.StandardButton.No], "Enter alone must not remove a list"
@@ -117,7 +117,7 @@ def test_a_subordinate_authority_list_asks_for_its_certificate(
     answer_file_dialogs(monkeypatch, [path], [issuer])
     asked = _answer(monkeypatch, "Chọn chứng thư", "Nhập danh sách này")
     qtbot.keyClick(dialog.crls.add_button, Qt.Key.Key_Space)
-    qtbot.waitUntil(lambda: dialog.crls.table.rowCount() == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.crls.table.rowCount() == 1)
     assert "CA cấp dưới" in asked[0] and "không phải chứng thư gốc tin cậy" in asked[0]
     [kept] = list_crls(store)
     assert kept.issuer == "CA cấp dưới"
@@ -137,7 +137,7 @@ def test_a_list_from_a_stranger_is_refused_and_nothing_kept(
     answer_file_dialogs(monkeypatch, [path])
     asked = _answer(monkeypatch, "Cancel")
     qtbot.keyClick(dialog.crls.add_button, Qt.Key.Key_Space)
-    qtbot.waitUntil(lambda: bool(asked), timeout=10_000)
+    qtbot.waitUntil(lambda: bool(asked))
     wait_for_tasks()
     assert "CA lạ" in asked[0]  # offered its certificate; the administrator cancels
     assert list_crls(store) == [] and dialog.crls.table.rowCount() == 0
@@ -155,7 +155,7 @@ def test_an_outdated_list_is_marked_in_the_table(
     path.write_bytes(make_crl(ca, this_update=old, next_update=old + timedelta(days=7)))
     add_crl(store, path=path)
     dialog = _dialog(window, qtbot)
-    qtbot.waitUntil(lambda: dialog.crls.table.rowCount() == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.crls.table.rowCount() == 1)
     cell = dialog.crls.table.item(0, 2)
     assert cell is not None and cell.text().endswith("(quá hạn: cần lấy danh sách mới)")
 
@@ -169,7 +169,7 @@ def test_stopping_trust_in_a_root_asks_first_and_no_keeps_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     dialog = _dialog(window, qtbot)
-    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1)
     dialog.table.setCurrentCell(0, 0)
     asked: list[tuple[str, object]] = []
     answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
@@ -186,7 +186,7 @@ def test_stopping_trust_in_a_root_asks_first_and_no_keeps_it(
     assert "CA Ban Cơ yếu Chính phủ" in asked[0][0]
     assert asked[0][1] == QMessageBox.StandardButton.No, "Enter alone must keep the root"
     qtbot.keyClick(dialog, Qt.Key.Key_B, Qt.KeyboardModifier.AltModifier)
-    qtbot.waitUntil(lambda: dialog.table.rowCount() == 0, timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 0)
     assert list_roots(store) == []
     assert dialog.status.text().startswith("Đã thôi tin cậy: CA Ban Cơ yếu Chính phủ. Chưa")
     dialog.resize(1366, 768)

@@ -19,14 +19,13 @@ from dvdesk.signatures.issued import issued_entry
 from dvdesk.signatures.sign import Role
 from dvdesk.signatures.travel import DocumentMember, receive_documents
 from tests.conftest import CliRunner
-from tests.gui_support import type_text
+from tests.gui_support import settle, type_text
 from tests.signature_fixtures import PIN, SoftToken, make_ca, make_token, needs_softhsm
 from tests.test_gui_fit import SCREENS, SIZES, assert_fits
 from ui.help import HelpDialog, topic_of
 from ui.main_window import MainWindow
 from ui.register import RegisterPage
 from ui.signatures import SignContext, SignDialog, VerifyPage, load_sign_context
-from ui.worker import wait_for_tasks
 
 pytestmark = [needs_softhsm, pytest.mark.slow]
 
@@ -127,7 +126,7 @@ def test_wrong_pin_in_the_app_says_so_and_signs_nothing(
     type_text(dialog.pin, "000000")
     dialog.sign()
     qtbot.waitUntil(lambda: "PIN" in dialog.message.text(), timeout=30_000)
-    qtbot.waitUntil(dialog.sign_button.isEnabled, timeout=10_000)
+    qtbot.waitUntil(dialog.sign_button.isEnabled)
     assert "từ chối mã PIN" in dialog.message.text()
     assert dialog.outcome is None
     assert signature_summary(store, document_id=1).count == 0
@@ -183,8 +182,7 @@ def test_the_register_opens_the_sign_dialog(
     dialogs = register.findChildren(SignDialog)
     assert len(dialogs) == 1 and "01-BB/BXDĐ" in dialogs[0].windowTitle()
     dialogs[0].reject()  # closing refreshes the register in the background
-    wait_for_tasks()
-    qtbot.wait(50)
+    settle(qtbot)
 
 
 @pytest.fixture

@@ -67,7 +67,7 @@ def test_first_rows_come_before_the_check_and_the_drafts(
     window = session.window
     assert window is not None
     qtbot.addWidget(window)
-    qtbot.waitUntil(lambda: "check" in jobs and "drafts" in jobs, timeout=10_000)
+    qtbot.waitUntil(lambda: "check" in jobs and "drafts" in jobs)
     wait_for_tasks()
     assert jobs.index("rows") < jobs.index("drafts") < jobs.index("check"), jobs
     # A long list: its full key list only after the first rows (they are painted first).

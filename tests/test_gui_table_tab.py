@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from dvdesk.domain.enums import RecordType
 from dvdesk.services.store import Store
-from tests.gui_support import activate
+from tests.gui_support import activate, settle
 from ui.backup_dialog import BackupDialog
 from ui.counts import CountsDialog
 from ui.import_dialog import ImportDialog
@@ -55,8 +55,7 @@ def test_tab_walks_out_of_every_table(
     screen.resize(1366, 768)
     screen.show()
     activate(screen, qtbot)
-    wait_for_tasks()
-    qtbot.wait(50)  # the worker's rows arrive through the event loop
+    settle(qtbot)
     tables = screen.findChildren(QTableWidget)
     assert tables, f"{name} has a table"
     visible = [table for table in tables if table.isVisible()]

@@ -5,9 +5,11 @@ from __future__ import annotations
 import threading
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 from dvdesk.services.office_view import get_office
 from dvdesk.services.store import Store
+from tests import gui_support
 from tests.gui_thread_guard import guarding
 from ui.exchange import ExchangePage
 
@@ -39,3 +41,12 @@ def test_the_guard_lets_the_worker_thread_query(
         worker.start()
         worker.join()
     assert guard.violations == []
+
+
+def test_gui_waits_give_a_loaded_machine_time(qtbot: QtBot) -> None:
+    """A test that passes alone must not time out on CI's busy two cores."""
+    assert gui_support.PATIENCE_MS >= 30_000
+    assert all(
+        getattr(QtBot, name).__kwdefaults__["timeout"] == gui_support.PATIENCE_MS
+        for name in gui_support._WAITS
+    )

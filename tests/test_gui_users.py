@@ -22,7 +22,7 @@ from dvdesk.services.office_view import get_office
 from dvdesk.services.people_light import lock_minutes
 from dvdesk.services.store import Store
 from dvdesk.services.users import add_user, list_users
-from tests.gui_support import answer_questions, type_text, wait_loaded
+from tests.gui_support import answer_questions, settle, type_text, wait_loaded
 from tests.test_gui_print import _pdf
 from ui import ask, pdf_preview
 from ui.ask import confirm
@@ -218,6 +218,7 @@ def test_changing_my_own_password_asks_the_current_one(
     type_text(form.current, ADMIN_PASSWORD)
     qtbot.keyClick(form.again, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not form.isVisible())
+    settle(qtbot)  # a busy notice shown meanwhile gives the confirmation back
     assert "đã được đổi" in window.statusBar().currentMessage()
     wait_for_tasks()
     sign_in(admin_store, name="quantri", password="mat-khau-moi-nhe")
@@ -241,7 +242,7 @@ def test_idle_time_locks_and_the_password_unlocks_keeping_the_open_form(
     form = window.forms[0]
     type_text(form.fields["title"].widget, "Kiểm tra việc thực hiện Quy chế dân chủ")
     window.idle_lock.set_timeout(300)  # the setting is in minutes; 0.3 s here
-    qtbot.waitUntil(lambda: window.idle_lock.locked, timeout=5_000)
+    qtbot.waitUntil(lambda: window.idle_lock.locked)
     assert _data_hidden(window) and not form.isVisible()
     screen = window.idle_lock.screen
     assert screen is not None and screen.user.text() == "quantri"
@@ -294,6 +295,7 @@ def test_ctrl_l_locks_and_another_user_signs_in_instead(
     menu = window.menuBar().findChild(QMenu, "userMenu")
     assert menu is not None
     qtbot.waitUntil(lambda: "chuyenvien" in menu.title())
+    settle(qtbot)
     assert "chuyenvien" in window.statusBar().currentMessage()
     assert dialog.isVisible() and form.isVisible() and form.name.text() == "phobanmoi"
     form.reject()
@@ -305,6 +307,7 @@ def test_a_one_person_office_does_not_lock(window: MainWindow, qtbot: QtBot) -> 
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     qtbot.keyClick(window, Qt.Key.Key_L, CTRL)
     assert not window.idle_lock.locked
+    settle(qtbot)
     assert "không có người dùng" in window.statusBar().currentMessage()
 
 

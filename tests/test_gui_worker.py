@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from dvdesk.domain.enums import RecordType
+from dvdesk.errors import UserError
 from dvdesk.services.office_view import get_office
 from dvdesk.services.records import add_record, get_record, list_records
 from dvdesk.sync import apply
@@ -22,7 +23,7 @@ from tests.gui_support import answer_file_dialogs, type_text, wait_loaded
 from tests.samples import inspection
 from tests.sync_fixtures import Exchange
 from ui.main_window import MainWindow
-from ui.worker import Task, run_in_background, wait_for_tasks
+from ui.worker import Task, database_worker, run_in_background, wait_for_tasks
 
 exchange_template = sync_fixtures.exchange_template
 exchange = sync_fixtures.exchange
@@ -67,7 +68,7 @@ def test_a_save_during_a_long_import_completes_after_it(
     window.show()
     wait_loaded(qtbot, window.lists[RecordType.INSPECTION])
     window.open_record(own)
-    qtbot.waitUntil(lambda: bool(window.forms), timeout=10_000)
+    qtbot.waitUntil(lambda: bool(window.forms))
     form = window.forms[-1]
     place = form.fields["place"].widget
     assert isinstance(place, QLineEdit)
@@ -113,7 +114,7 @@ def test_jobs_run_one_at_a_time_in_the_order_asked(app: QApplication, qtbot: QtB
         run_in_background(partial(job, number), on_done=results.append, on_failed=print)
         for number in range(20)
     ]
-    qtbot.waitUntil(lambda: all(task.finished for task in tasks), timeout=10_000)
+    qtbot.waitUntil(lambda: all(task.finished for task in tasks))
     assert results == list(range(20))
     assert overlaps == []
 
@@ -126,7 +127,7 @@ def test_a_cancelled_task_reports_nothing(app: QApplication, qtbot: QtBot, tmp_p
     kept = run_in_background(lambda: "new", on_done=results.append, on_failed=print)
     dropped.cancel()
     gate.set()
-    qtbot.waitUntil(lambda: blocker.finished and kept.finished, timeout=10_000)
+    qtbot.waitUntil(lambda: blocker.finished and kept.finished)
     assert results == ["new"]
 
 
@@ -142,8 +143,44 @@ def test_a_result_for_a_closed_screen_is_dropped(app: QApplication, qtbot: QtBot
     task = run_in_background(save, on_done=edit.setText, on_failed=print)
     shiboken6.delete(edit)
     gate.set()
-    qtbot.waitUntil(lambda: task.finished, timeout=10_000)
+    qtbot.waitUntil(lambda: task.finished)
     assert not shiboken6.isValid(edit)
+
+
+def test_a_lambda_result_for_a_closed_screen_is_dropped(app: QApplication, qtbot: QtBot) -> None:
+    # Most screens hand a lambda over themselves (lambda path: self.status.setText(...)):
+    # run on a deleted widget, it raised "already deleted" in whatever screen was open next.
+    gate = threading.Event()
+    edit = QLineEdit()
+    task = run_in_background(gate.wait, on_done=lambda _r: edit.setText("đã lưu"), on_failed=print)
+    failed = run_in_background(_refuse, on_done=print, on_failed=lambda e: edit.setText(str(e)))
+    shiboken6.delete(edit)
+    gate.set()
+    qtbot.waitUntil(lambda: task.finished and failed.finished)
+
+
+def _refuse() -> None:
+    raise UserError("Không được")
+
+
+def test_the_worker_is_settled_only_once_the_callbacks_have_run(
+    app: QApplication, qtbot: QtBot
+) -> None:
+    """Tests wait for this instead of sleeping after wait_for_tasks: the worker thread has
+    finished before the GUI thread has run the callbacks, and "idle" comes after them."""
+    worker = database_worker()
+    seen: list[object] = []
+    worker.busy_changed.connect(seen.append)
+    gate = threading.Event()
+    run_in_background(gate.wait, on_done=lambda _r: seen.append("first"), on_failed=print)
+    run_in_background(lambda: None, on_done=lambda _r: seen.append("second"), on_failed=print)
+    gate.set()
+    assert wait_for_tasks()
+    assert worker.is_busy() and not worker.settled(), "the callbacks have not run yet"
+    qtbot.waitUntil(worker.settled)
+    assert not worker.is_busy()
+    assert seen == [True, "first", "second", False]
+    worker.busy_changed.disconnect(seen.append)
 
 
 def test_a_modal_dialog_nobody_answers_fails_the_test_instead_of_hanging(

@@ -237,7 +237,7 @@ class ListPage(QWidget, Generic[Row]):
         if event.type() == QEvent.Type.Paint and self._then_painted is not None:
             watched.removeEventFilter(self)
             then, self._then_painted = self._then_painted, None
-            QTimer.singleShot(0, then)  # after this paint, not during it
+            QTimer.singleShot(0, self, then)  # after this paint; not at all once the page is gone
         return False
 
     def _rows_failed(self, error: UserError) -> None:

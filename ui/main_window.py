@@ -119,6 +119,7 @@ class MainWindow(QMainWindow):
         self.statusBar().messageChanged.connect(self._idle_when_empty)
         open_like_last_time(self, store.paths)
         self._busy = False
+        self._before_busy = ""  # what the busy notice covered, shown again after it
         # Short waits (a page of rows behind a list query) are not worth a message.
         self._busy_timer = QTimer(self, singleShot=True, interval=BUSY_NOTICE_MS)
         self._busy_timer.timeout.connect(self._say_busy)
@@ -142,9 +143,14 @@ class MainWindow(QMainWindow):
             return
         self._busy_timer.stop()
         # Only the busy notice is taken back: a confirmation said while the job ended
-        # ("password changed") stays for the clerk to read.
+        # ("password changed") stays for the clerk to read, and one said just before the
+        # notice covered it ("Saved: …", then the lists reloading behind a long job)
+        # comes back.
         if self._busy and self.statusBar().currentMessage() == self._busy_message():
-            self.statusBar().showMessage(self._idle_message)
+            if self._before_busy in ("", self._idle_message):
+                self.statusBar().showMessage(self._idle_message)
+            else:
+                self.statusBar().showMessage(self._before_busy, STATUS_TIMEOUT_MS)
         self._busy = False
 
     def _idle_when_empty(self, message: str) -> None:
@@ -153,6 +159,8 @@ class MainWindow(QMainWindow):
 
     def _say_busy(self) -> None:
         if database_worker().is_busy():
+            if not self._busy:
+                self._before_busy = self.statusBar().currentMessage()
             self._busy = True
             self.statusBar().showMessage(self._busy_message())
 

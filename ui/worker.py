@@ -80,10 +80,40 @@ class Task(Generic[T]):
 
 def _receiver_gone(callback: Delivery) -> bool:
     """A result for a screen that was closed while its job ran (a window closed during a
-    save): its widgets are deleted, so the callback has nobody left to tell."""
-    target = callback.func if isinstance(callback, partial) else callback
-    receiver = getattr(target, "__self__", None)
-    return isinstance(receiver, QObject) and not shiboken6.isValid(receiver)
+    save): its widgets are deleted, so the callback has nobody left to tell. The screen is
+    the bound method's object, or a widget a lambda or partial holds (``lambda path:
+    self.status.setText(...)``): calling into a deleted widget raises in the next screen's
+    event processing, or crashes."""
+    return any(
+        isinstance(held, QObject) and not shiboken6.isValid(held) for held in _held(callback, 3)
+    )
+
+
+def _held(call: object, depth: int) -> list[object]:
+    """The objects a callable reaches: a partial's function and arguments, a bound
+    method's object, a function's closure cells (``depth`` levels down)."""
+    if depth == 0:
+        return []
+    if isinstance(call, partial):
+        direct = [call.func, *call.args, *call.keywords.values()]
+    elif hasattr(call, "__self__"):
+        direct = [call.__self__]
+    else:
+        cells = getattr(call, "__closure__", None) or ()
+        direct = [cell.cell_contents for cell in cells if _filled(cell)]
+    found = list(direct)
+    for item in direct:
+        if callable(item) and not isinstance(item, QObject):
+            found.extend(_held(item, depth - 1))
+    return found
+
+
+def _filled(cell: object) -> bool:
+    try:
+        getattr(cell, "cell_contents")  # noqa: B009 - an empty cell raises ValueError
+    except ValueError:
+        return False
+    return True
 
 
 class DatabaseWorker:
@@ -92,23 +122,34 @@ class DatabaseWorker:
     def __init__(self) -> None:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dvdesk-db")
         self._relay = _Relay()
-        self._relay.deliver.connect(_run_guarded)
+        self._relay.deliver.connect(self._receive)
         self._lock = threading.Lock()
         self._futures: set[Future[None]] = set()
+        # Jobs asked for whose result has not yet been handed to the GUI thread. Busy and
+        # idle are counted here, on the GUI side, not when the worker thread finishes: the
+        # thread's "finished" came before the result's callback (its confirmation) had run.
+        self._undelivered = 0
+        self._delivering = 0  # callbacks running now (one may wait in a modal question)
         self.thread: threading.Thread | None = None
 
     @property
     def busy_changed(self) -> SignalInstance:
-        """True when a job has to wait behind another, False when the worker is idle."""
+        """True when a job has to wait behind another, False once every result is in."""
         return self._relay.busy_changed
 
     def is_busy(self) -> bool:
         with self._lock:
-            return bool(self._futures)
+            return self._undelivered > 0
+
+    def settled(self) -> bool:
+        """Every job asked for has run and its callback has run on the GUI thread."""
+        with self._lock:
+            return self._undelivered == 0 and self._delivering == 0
 
     def submit(self, task: Task[T]) -> Task[T]:
         with self._lock:
-            waiting = bool(self._futures)
+            waiting = self._undelivered > 0
+            self._undelivered += 1
             future = self._executor.submit(self._run, task)
             self._futures.add(future)
         future.add_done_callback(self._forget)
@@ -123,12 +164,25 @@ class DatabaseWorker:
     def _forget(self, future: Future[None]) -> None:
         with self._lock:
             self._futures.discard(future)
-            idle = not self._futures
-        if idle:
-            self._relay.busy_changed.emit(False)
+
+    def _receive(self, delivery: Delivery) -> None:
+        """On the GUI thread: one job's result. Counted before its callback runs, so a job
+        the callback asks for (a list reloaded after a save) does not count as waiting."""
+        with self._lock:
+            self._undelivered -= 1
+            self._delivering += 1
+        try:
+            _run_guarded(delivery)
+        finally:
+            with self._lock:
+                self._delivering -= 1
+                idle = self._undelivered == 0
+            if idle:
+                self._relay.busy_changed.emit(False)
 
     def wait(self, timeout_ms: int) -> bool:
-        """Block until every job asked for so far has run (shutdown and tests)."""
+        """Block until every job asked for so far has run on the worker thread (shutdown
+        and tests); their callbacks may still be waiting for the GUI thread's event loop."""
         with self._lock:
             pending = list(self._futures)
         _done, not_done = wait_futures(pending, timeout=timeout_ms / 1000)
