@@ -151,23 +151,38 @@ def enroll_card(store: Store, *, card: Card, confirm: bool = False) -> EnrolledK
                 raise _already_has_key(old)
             if not confirm:
                 _check_lookalike(session, card, office)
-        row = key_row(card, relation=relation, actor=store.actor)
-        session.add(row)
-        if relation == "child":
-            _ensure_child_unit(session, office, card)
-        audit(
-            session,
-            actor=store.actor,
-            action="enrol",
-            entity="unit_key",
-            entity_id=card.key_id,
-            changes={
-                "office": card.office_code,
-                "fingerprint": card.fingerprint,
-                "confirmed": confirm,
-            },
+        row = _add_key(
+            session, store, office, card, relation=relation, noted={"confirmed": confirm}
         )
         return _enrolled(row)
+
+
+def _add_key(
+    session: Session,
+    store: Store,
+    office: Office,
+    card: Card,
+    *,
+    relation: str,
+    noted: dict[str, object],
+    enrolment: int | None = None,
+) -> UnitKey:
+    """Store an enrolled card's key (a child's also gets its unit row) and audit it."""
+    row = key_row(card, relation=relation, actor=store.actor)
+    if enrolment is not None:
+        row.enrolment = enrolment
+    session.add(row)
+    if relation == "child":
+        _ensure_child_unit(session, office, card)
+    audit(
+        session,
+        actor=store.actor,
+        action="enrol",
+        entity="unit_key",
+        entity_id=card.key_id,
+        changes={"office": card.office_code, "fingerprint": card.fingerprint, **noted},
+    )
+    return row
 
 
 def _moved_here(session: Session, card: Card, own_code: str) -> UnitKey | None:
@@ -202,22 +217,14 @@ def _enrol_moved(session: Session, store: Store, card: Card, pinned: UnitKey) ->
     pinned.replaced_by = card.key_id
     pinned.last_sequence = int(last or 0)
     session.add(pinned)
-    row = key_row(card, relation="child", actor=store.actor)
-    row.enrolment = pinned.enrolment
-    session.add(row)
-    _ensure_child_unit(session, office, card)
-    audit(
+    row = _add_key(
         session,
-        actor=store.actor,
-        action="enrol",
-        entity="unit_key",
-        entity_id=card.key_id,
-        changes={
-            "office": card.office_code,
-            "fingerprint": card.fingerprint,
-            "moved_from": pinned.parent_code,
-            "certified_by": pinned.key_id,
-        },
+        store,
+        office,
+        card,
+        relation="child",
+        noted={"moved_from": pinned.parent_code, "certified_by": pinned.key_id},
+        enrolment=pinned.enrolment,
     )
     return _enrolled(row)
 
