@@ -30,7 +30,7 @@ from dvdesk.sync.export import ExportResult, export_package
 from dvdesk.sync.history import history_findings
 from dvdesk.sync.keycard import Card, card_office, make_card, parse_card
 from dvdesk.sync.move import move_to_parent
-from dvdesk.sync.refusals import Reason
+from dvdesk.sync.refusals import Reason, Refused
 from dvdesk.sync.status import unit_statuses
 from dvdesk.sync.trust import enroll_card
 from tests.conftest import database_digest
@@ -311,3 +311,43 @@ def test_the_old_parent_releases_the_commune_and_its_packages_go_up_again(
     assert main([*args, "release", "10105"]) != 0
     assert "10105" in capsys.readouterr().err
     assert database_digest(r.district.paths) == before
+
+
+def test_a_moved_office_may_rotate_its_key_and_still_report(
+    moved: tuple[Reorganisation, ExportResult],
+) -> None:
+    """Review: the chain took the office's standing from its replaced key, learnt through
+    the old relay, so after a rotation every package of the moved office was refused as
+    'reports through another office' until the new parent enrolled the card by hand."""
+    r, _late = moved
+    keys.rotate_keys(r.commune, passphrase=PASSPHRASE)
+    r.add("Sau khi đổi khóa")
+    summary = import_package(r.province, path=r.export(r.commune).path, passphrase=PASSPHRASE)
+    assert summary.new == 1
+
+
+def test_a_moved_card_with_a_lookalike_name_needs_confirmation(
+    reorganisation: Reorganisation,
+) -> None:
+    """Review: the move path skipped the lookalike guard a first card goes through: a
+    moved card carrying the district's name in Cyrillic letters was enrolled unasked."""
+    r = reorganisation
+    _before_the_move(r)
+    old = keys.active_card(r.commune)
+    old_private = keys.load_signing_key(r.commune, key_id=old.key_id, passphrase=PASSPHRASE)
+    signing = Ed25519PrivateKey.generate()
+    raw = (Encoding.Raw, PublicFormat.Raw)
+    lookalike = str(DISTRICT["name"]).replace("a", "\u0430")  # Cyrillic а
+    data = make_card(
+        office=card_office(old.data) | {"parent_code": "01", "name": lookalike},
+        signing_key=signing,
+        signing_public=signing.public_key().public_bytes(*raw),
+        encryption_public=X25519PrivateKey.generate().public_key().public_bytes(*raw),
+        created_at="2025-07-01T08:00:00+07:00",
+        certifier=(old.key_id, old_private),
+    )
+    before = database_digest(r.province.paths)
+    with pytest.raises(Refused) as refused:
+        enroll_card(r.province, card=parse_card(data))
+    assert refused.value.reason is Reason.LOOKALIKE_NAME
+    assert database_digest(r.province.paths) == before

@@ -141,6 +141,8 @@ def enroll_card(store: Store, *, card: Card, confirm: bool = False) -> EnrolledK
             raise _not_our_child(card, office.code)
         moved = _moved_here(session, card, office.code) if relation == "child" else None
         if moved is not None:
+            if not confirm:  # a move may rename the office: the same guard as a first card
+                _check_lookalike(session, card, office)
             return _enrol_moved(session, store, card, moved)
         certifier = _rotation_certifier(session, card)
         if certifier is not None:
@@ -634,17 +636,17 @@ def _through_chain(
     trusted: dict[str, bytes] = {}
     successor: dict[str, str | None] = {}
     fingerprints: dict[str, str] = {}  # messages name keys by their digits, never by id
-    identity: dict[str, object] = {}
-    enrolled_as = ""
-    name = ""
-    for row in _current_keys(session, office_code) + _replaced_keys(session, office_code):
+    rows = _current_keys(session, office_code) + _replaced_keys(session, office_code)
+    for row in rows:
         trusted[row.key_id] = unb64(row.signing_public)
         successor[row.key_id] = row.replaced_by
         fingerprints[row.key_id] = row.fingerprint
-        identity = identity or row.card
-        enrolled_as, name = row.relation, row.office_name
-    if not trusted:
+    if not rows:
         return None
+    # Who the office is here comes from its current key: a moved office's replaced key
+    # was learnt through its old relay ("delegated"), its current one as a child.
+    identity = next((row.card for row in rows if row.card), {})
+    enrolled_as, name = rows[0].relation, rows[0].office_name
     new_cards: list[Card] = []
     for data in chain[:32]:
         try:
