@@ -88,8 +88,14 @@ class AtomicWriter:
         fsync_folder(target.parent)
 
     def discard(self) -> None:
-        self.file.close()
-        self.temporary.unlink(missing_ok=True)
+        # Closing flushes what is buffered; on a full disk that fails again, and the
+        # half-written (perhaps unverified) file must still go.
+        try:
+            self.file.close()
+        except OSError:
+            pass
+        finally:
+            self.temporary.unlink(missing_ok=True)
 
     def __enter__(self) -> Self:
         return self

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import io
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -124,3 +126,24 @@ def test_documents_and_key_cards_are_readable_by_others_keys_are_not(
     assert _mode(card) == 0o644
     keys = list(store.paths.keys.glob("*.key"))
     assert keys and all(_mode(key) == 0o600 for key in keys)
+
+
+class _FullDisk(io.RawIOBase):
+    """A file on a disk with no room left: every write fails, closing flushes and fails."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: object) -> int:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+def test_a_full_disk_leaves_no_temporary_file(tmp_path: Path) -> None:
+    """Security review: with bytes still buffered, closing failed again and the temporary
+    file (perhaps an attachment not yet verified) stayed in the folder."""
+    with pytest.raises(OSError), AtomicWriter(tmp_path) as writer:
+        writer.file.close()
+        writer.file = io.BufferedWriter(_FullDisk(), buffer_size=8192)
+        writer.file.write(b"x" * 100)  # buffered
+        writer.file.write(b"y" * 9000)  # the buffer overflows onto the full disk
+    assert [p.name for p in tmp_path.iterdir()] == []

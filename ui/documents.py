@@ -715,10 +715,7 @@ class ReportsPage(QWidget):
 
     def _texts_saved(self) -> None:
         self.said.emit(
-            _(
-                "Saved the texts of this report's period; “Load saved texts” brings them "
-                "back."
-            )
+            _("Saved the texts of this report's period; “Load saved texts” brings them back.")
         )
 
     def _show(self, pdf: bytes, *, title: str, note: str, name: str = "") -> None:
