@@ -351,3 +351,25 @@ def test_a_moved_card_with_a_lookalike_name_needs_confirmation(
         enroll_card(r.province, card=parse_card(data))
     assert refused.value.reason is Reason.LOOKALIKE_NAME
     assert database_digest(r.province.paths) == before
+
+
+@pytest.mark.parametrize("field", ["code", "parent_code"])
+def test_a_card_whose_codes_hide_line_breaks_or_bidi_marks_is_refused(
+    reorganisation: Reorganisation, field: str
+) -> None:
+    """Review: a self-signed card's parent code reached the refusal message verbatim, so
+    a line break and a right-to-left mark could forge what the clerk read."""
+    genuine = keys.active_card(reorganisation.commune)
+    signing = Ed25519PrivateKey.generate()
+    raw = (Encoding.Raw, PublicFormat.Raw)
+    data = make_card(
+        office=card_office(genuine.data) | {field: "004\n[OK] Đã kết nạp khóa. \u202e"},
+        signing_key=signing,
+        signing_public=signing.public_key().public_bytes(*raw),
+        encryption_public=X25519PrivateKey.generate().public_key().public_bytes(*raw),
+        created_at="2025-07-01T08:00:00+07:00",
+    )
+    with pytest.raises(Refused) as refused:
+        parse_card(data)
+    assert refused.value.reason is Reason.BAD_CARD
+    assert "ký tự điều khiển" in refused.value.message

@@ -143,10 +143,10 @@ def parse_card(data: Any) -> Card:
         encryption_public = unb64(data["encryption_public"])
         certificate = unb64(data["certificate"]) if data.get("certificate") else None
         card = Card(
-            office_code=_text(office["code"]),
+            office_code=_code(office["code"]),
             office_name=_name(office["name"]),
             office_level=_text(office["level"]),
-            parent_code=_text(office["parent_code"]) if office.get("parent_code") else None,
+            parent_code=_code(office["parent_code"]) if office.get("parent_code") else None,
             key_id=_text(data["key_id"]),
             signing_public=signing_public,
             encryption_public=encryption_public,
@@ -227,12 +227,21 @@ def _name(value: Any) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def _code(value: Any) -> str:
+    """An office code as the card's messages name it: no line breaks or bidi marks that
+    could forge or reverse what the clerk reads (the card is signed by its own key only)."""
+    text = _text(value)
+    if any(_hidden(char) for char in text):
+        raise _HiddenCharacters
+    return text
+
+
 def _hidden_characters() -> Refused:
     return Refused(
         Reason.BAD_CARD,
         _(
-            "The office name on this key card contains control characters (such as a "
-            "right-to-left mark or a line break), which could make it read as another "
+            "The office name or code on this key card contains control characters (such "
+            "as a right-to-left mark or a line break), which could make it read as another "
             "office. It was not enrolled; ask the office to make its key card again and "
             "check the fingerprint by phone."
         ),
