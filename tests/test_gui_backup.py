@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -10,7 +13,7 @@ from dvdesk.domain.enums import RecordType
 from dvdesk.services import backup as backups
 from dvdesk.services.records import add_record, list_records
 from dvdesk.services.store import Store
-from tests.gui_support import answer_questions, capture_told
+from tests.gui_support import activate, answer_file_dialogs, answer_questions, capture_told
 from tests.samples import dialogue, inspection
 from tests.test_backup import corrupt_pages, held_exclusively, table_rows
 from ui.app import check_in_background
@@ -145,3 +148,34 @@ def test_a_busy_database_postpones_the_check_without_a_message_box(
         holder.close()
     assert boxes == []
     assert backups.list_backups(store.paths) == []
+
+
+def test_back_up_to_a_usb_stick_from_the_keyboard(
+    window: MainWindow, store: Store, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    add_record(store, record_type=RecordType.INSPECTION, data=inspection())
+    usb = tmp_path / "USB"
+    usb.mkdir()
+    shown = answer_file_dialogs(monkeypatch, None, [usb])
+    told = capture_told(monkeypatch)
+    dialog = BackupDialog(store.paths, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(dialog.stick_button.isEnabled)
+    assert dialog.stick_button.text() == "Sao lưu ra &USB…"
+    activate(dialog, qtbot)
+    dialog.table.setFocus()
+    qtbot.keyClick(dialog.table, Qt.Key.Key_U, Qt.KeyboardModifier.AltModifier)  # cancelled
+    qtbot.waitUntil(lambda: len(shown) == 1)  # a mnemonic clicks after a short animation
+    assert list(usb.iterdir()) == [] and not told
+    qtbot.keyClick(dialog.table, Qt.Key.Key_U, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: bool(told))
+    wait_for_tasks()
+    [made] = usb.iterdir()
+    assert made.name.endswith(".sqlite3") and made.name.startswith("dvdesk-")
+    assert table_rows(made) == table_rows(store.paths.database)
+    assert shown[1].title == "Chọn USB để lưu bản sao lưu"
+    assert str(made) in told[0] and "USB" in told[0]
+    assert dialog.status.text() == told[0]
+    assert backups.list_backups(store.paths) == []  # the data folder's backups: untouched
+    dialog.grab().save(str(tmp_path / "backup-dialog.png"))

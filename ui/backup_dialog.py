@@ -29,9 +29,11 @@ from dvdesk.services.backup import (
     reason_label,
     restore_backup,
 )
+from dvdesk.services.stick_backup import StickBackup, backup_to_folder, stick_backup_message
 from ui import ask
 from ui.ask import confirm
 from ui.crash import show_error
+from ui.files import choose_folder
 from ui.help import add_help_key
 from ui.screen import fit_to_screen
 from ui.worker import run_in_background
@@ -69,14 +71,18 @@ class BackupDialog(QDialog):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table)
         self.status = QLabel()
+        self.status.setWordWrap(True)  # the message after a USB backup is long
         layout.addWidget(self.status)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.backup_button = QPushButton(_("&Back up now"))
+        self.stick_button = QPushButton(_("Back up to &USB…"))
         self.restore_button = QPushButton(_("&Restore selected…"))
         buttons.addButton(self.backup_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.stick_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.restore_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
         self.backup_button.clicked.connect(self.back_up)
+        self.stick_button.clicked.connect(self.back_up_to_stick)
         self.restore_button.clicked.connect(self.restore_selected)
         layout.addWidget(buttons)
         fit_to_screen(self, 720, 420)
@@ -86,11 +92,13 @@ class BackupDialog(QDialog):
     def _busy(self, message: str) -> None:
         self.status.setText(message)
         self.backup_button.setEnabled(False)
+        self.stick_button.setEnabled(False)
         self.restore_button.setEnabled(False)
 
     def _idle(self, message: str = "") -> None:
         self.status.setText(message)
         self.backup_button.setEnabled(True)
+        self.stick_button.setEnabled(True)
         self.restore_button.setEnabled(bool(self.backups))
 
     def _run(self, call: Callable[[], object], done: Callable[[object], None]) -> None:
@@ -132,6 +140,25 @@ class BackupDialog(QDialog):
     def back_up(self) -> None:
         self._busy(_("Backing up…"))
         self._run(lambda: make_backup(self.paths), lambda _made: self.reload())
+
+    def back_up_to_stick(self) -> None:
+        folder = choose_folder(
+            self,
+            self.paths,
+            purpose="backup-stick",
+            title=_("Choose the USB stick for the backup"),
+            usb=True,
+        )
+        if folder is None:
+            return
+        self._busy(_("Backing up to {folder}…").format(folder=folder))
+        self._run(lambda: backup_to_folder(self.paths, folder=folder), self._on_stick)
+
+    def _on_stick(self, made: object) -> None:
+        assert isinstance(made, StickBackup)
+        message = stick_backup_message(made)
+        self._idle(message)
+        ask.tell(self, _("Backup / Restore"), message)
 
     def selected(self) -> BackupInfo | None:
         rows = self.table.selectionModel().selectedRows()

@@ -80,7 +80,7 @@ class DatabaseBusy(StorageError):
     be wrong with it, so this must never be reported as damage."""
 
 
-def _busy(error: sqlite3.Error, doing: str) -> DatabaseBusy:
+def busy_error(error: sqlite3.Error, doing: str) -> DatabaseBusy:
     return DatabaseBusy(
         _(
             "The database is being used by another dvdesk window or program, so {doing} "
@@ -191,7 +191,7 @@ def integrity_problems(
         if cancelled is not None and cancelled():
             raise Cancelled from error
         if is_busy(error):  # held by another program, not damaged
-            raise _busy(error, _("the check of the database")) from error
+            raise busy_error(error, _("the check of the database")) from error
         return [str(error)]
     except sqlite3.DatabaseError as error:
         return [str(error)]
@@ -288,7 +288,7 @@ def make_backup(
         )
     except sqlite3.DatabaseError as error:
         if is_busy(error):
-            raise _busy(error, _("the backup")) from error
+            raise busy_error(error, _("the backup")) from error
         raise StorageError(damaged_message(paths.database)) from error
     except OSError as error:
         raise StorageError(

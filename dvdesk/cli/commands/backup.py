@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 from dvdesk.cli.io import print_listing
@@ -18,6 +19,7 @@ from dvdesk.services.backup import (
     reason_label,
     restore_backup,
 )
+from dvdesk.services.stick_backup import backup_to_folder, stick_backup_message
 
 
 def register(commands: argparse._SubParsersAction[Any]) -> None:
@@ -27,6 +29,12 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
     listing.add_argument("--json", action="store_true", help=_("print JSON"))
     listing.set_defaults(run=run_list)
     create = actions.add_parser("create", help=_("back up the database now"))
+    create.add_argument(
+        "--to",
+        metavar=_("FOLDER"),
+        type=Path,
+        help=_("write the backup into this folder (a USB stick) instead of the data folder"),
+    )
     create.set_defaults(run=run_create)
     restore = actions.add_parser(
         "restore", help=_("put a backup back (the current database is backed up first)")
@@ -73,6 +81,10 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_create(args: argparse.Namespace) -> int:
+    if args.to is not None:
+        made = backup_to_folder(args.paths, folder=args.to)
+        print(stick_backup_message(made))
+        return 0
     backup = make_backup(args.paths)
     print(_("Backup made: {line}").format(line=_line(backup)))
     return 0
