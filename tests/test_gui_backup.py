@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -178,4 +179,9 @@ def test_back_up_to_a_usb_stick_from_the_keyboard(
     assert str(made) in told[0] and "USB" in told[0]
     assert dialog.status.text() == told[0]
     assert backups.list_backups(store.paths) == []  # the data folder's backups: untouched
-    dialog.grab().save(str(tmp_path / "backup-dialog.png"))
+    window.resize(1366, 768)
+    screen = window.grab()
+    painter = QPainter(screen)  # the dialog over the window, as a 1366x768 screen shows it
+    painter.drawPixmap((1366 - dialog.width()) // 2, (768 - dialog.height()) // 2, dialog.grab())
+    painter.end()
+    screen.save(str(tmp_path / "backup-dialog-1366x768.png"))
