@@ -13,10 +13,12 @@ from pytestqt.qtbot import QtBot
 from dvdesk.domain.enums import RecordType
 from dvdesk.services import backup as backups
 from dvdesk.services.records import add_record, list_records
+from dvdesk.services.stick_backup import backup_to_folder
 from dvdesk.services.store import Store
 from tests.gui_support import activate, answer_file_dialogs, answer_questions, capture_told
 from tests.samples import dialogue, inspection
 from tests.test_backup import corrupt_pages, held_exclusively, table_rows
+from ui import ask
 from ui.app import check_in_background
 from ui.backup_dialog import BackupDialog
 from ui.main_window import MainWindow
@@ -185,3 +187,43 @@ def test_back_up_to_a_usb_stick_from_the_keyboard(
     painter.drawPixmap((1366 - dialog.width()) // 2, (768 - dialog.height()) // 2, dialog.grab())
     painter.end()
     screen.save(str(tmp_path / "backup-dialog-1366x768.png"))
+
+
+def test_restore_from_a_file_on_a_usb_stick_from_the_keyboard(
+    window: MainWindow, store: Store, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    add_record(store, record_type=RecordType.INSPECTION, data=inspection())
+    before = table_rows(store.paths.database)
+    usb = tmp_path / "USB"
+    usb.mkdir()
+    file = backup_to_folder(store.paths, folder=usb).path
+    add_record(store, record_type=RecordType.DIALOGUE, data=dialogue())
+    after = table_rows(store.paths.database)
+    shown = answer_file_dialogs(monkeypatch, [file], [file])
+    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
+    defaults: list[object] = []
+
+    def question(_parent: object, _title: str, _text: str, *args: object) -> object:
+        defaults.append(args[-1])
+        return answers.pop(0)
+
+    monkeypatch.setattr(ask, "question", question)
+    told = capture_told(monkeypatch)
+    dialog = BackupDialog(store.paths, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(dialog.file_button.isEnabled)
+    assert dialog.file_button.text() == "Khôi phục từ &tệp…"
+    activate(dialog, qtbot)
+    dialog.table.setFocus()
+    qtbot.keyClick(dialog.table, Qt.Key.Key_T, Qt.KeyboardModifier.AltModifier)  # then "No"
+    qtbot.waitUntil(lambda: len(defaults) == 1)
+    wait_for_tasks()
+    assert table_rows(store.paths.database) == after and not told
+    qtbot.keyClick(dialog.table, Qt.Key.Key_T, Qt.KeyboardModifier.AltModifier)  # then "Yes"
+    qtbot.waitUntil(lambda: bool(told))
+    wait_for_tasks()
+    assert defaults == [QMessageBox.StandardButton.No] * 2  # Enter does no harm
+    assert shown[0].title == "Chọn tệp sao lưu trên USB"
+    assert table_rows(store.paths.database) == before
+    assert file.is_file()

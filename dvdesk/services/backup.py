@@ -37,6 +37,7 @@ BEFORE_IMPORT = "before-import"
 BEFORE_RESTORE = "before-restore"
 MANUAL = "manual"
 DAMAGED = "damaged"
+FROM_USB = "from-usb"  # a backup file from a USB stick, checked, then restored
 # How many of each kind are kept; anything not listed (before-upgrade-*) counts as "event".
 KEEP = {DAILY: 7, MANUAL: 10, DAMAGED: 3}
 KEEP_EVENTS = 5
@@ -142,6 +143,7 @@ def reason_label(reason: str) -> str:
         BEFORE_IMPORT: _("before an import"),
         BEFORE_RESTORE: _("before a restore"),
         DAMAGED: _("damaged database set aside"),
+        FROM_USB: _("copied from a USB stick to restore it"),
     }
     if reason.startswith("before-upgrade-"):
         return _("before an upgrade from schema {revision}").format(

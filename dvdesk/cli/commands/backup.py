@@ -20,6 +20,7 @@ from dvdesk.services.backup import (
     restore_backup,
 )
 from dvdesk.services.stick_backup import backup_to_folder, stick_backup_message
+from dvdesk.services.stick_restore import restore_from_file
 
 
 def register(commands: argparse._SubParsersAction[Any]) -> None:
@@ -39,7 +40,17 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
     restore = actions.add_parser(
         "restore", help=_("put a backup back (the current database is backed up first)")
     )
-    restore.add_argument("name", help=_("the backup's file name, as 'backup list' shows it"))
+    which = restore.add_mutually_exclusive_group(required=True)
+    which.add_argument(
+        "name", nargs="?", help=_("the backup's file name, as 'backup list' shows it")
+    )
+    which.add_argument(
+        "--from",
+        dest="file",
+        metavar=_("FILE"),
+        type=Path,
+        help=_("a backup file on a USB stick (made by 'backup create --to')"),
+    )
     restore.set_defaults(run=run_restore)
     check = actions.add_parser("check", help=_("check the database file for damage"))
     check.add_argument(
@@ -91,7 +102,10 @@ def run_create(args: argparse.Namespace) -> int:
 
 
 def run_restore(args: argparse.Namespace) -> int:
-    result = restore_backup(args.paths, name=args.name)
+    if args.file is not None:
+        result = restore_from_file(args.paths, file=args.file)
+    else:
+        result = restore_backup(args.paths, name=args.name)
     print(_("Restored {name}.").format(name=result.restored.name))
     if result.saved_current is not None:
         print(
