@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from dvdesk.domain.enums import RecordType
-from dvdesk.errors import UserError
+from dvdesk.errors import NotFound, UserError
 from dvdesk.paths import DataPaths
 from dvdesk.services.backup import list_backups
 from dvdesk.services.records import add_record
@@ -128,3 +128,20 @@ def test_cli_restores_from_a_file(store: Store, cli: CliRunner, tmp_path: Path) 
     other = edited(file, "UPDATE office SET code = '10199';")
     bad = cli("backup", "restore", "--from", str(other))
     assert bad.code != 0 and "10199" in bad.err
+
+
+def test_a_wal_file_is_refused_so_no_wal_beside_it_is_replayed(
+    store: Store, paths: DataPaths, tmp_path: Path
+) -> None:
+    wal = edited(on_stick(store, tmp_path), "PRAGMA journal_mode = WAL;")
+    assert wal.read_bytes()[18:20] == b"\x02\x02"
+    refused(paths, wal, "hỏng")
+
+
+def test_without_an_office_here_nothing_is_restored(tmp_path: Path) -> None:
+    paths = DataPaths(tmp_path / "office")
+    file = tmp_path / "dvdesk-10105-2026-11-29-2107.sqlite3"
+    file.write_bytes(b"SQLite format 3\x00" + bytes(200))
+    with pytest.raises(NotFound, match="Hãy thiết lập cơ quan này trước"):
+        restore_from_file(paths, file=file)
+    assert not paths.root.exists()
