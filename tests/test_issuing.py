@@ -462,6 +462,9 @@ def test_the_report_names_the_backlog_and_lists_it_in_an_appendix(
     )
     assert "(Kèm theo Báo cáo số 01-BC/BXDĐ ngày 20/06/2025" in text
     assert "Đề nghị công khai quỹ đất công ích" in text and "Kỳ trước" in text
+    # Trial 3: the table's 1 beside the text's 2 read as a contradiction; the table
+    # counts the period's own recommendations, and its label says so.
+    assert "Kiến nghị trong kỳ quá hạn chưa giải quyết 1" in text, text
     sizes = subprocess.run(
         ["pdfinfo", "-f", "1", "-l", "9", str(pdf)], capture_output=True, text=True, check=True
     ).stdout

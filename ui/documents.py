@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -143,11 +143,11 @@ class DocumentScreen(Protocol):
 
 def document_buttons(screen: DocumentScreen) -> tuple[QPushButton, QPushButton, QPushButton]:
     """Preview, Word draft and issue: the actions every document screen offers."""
-    preview = QPushButton(_("Preview draft"))
+    preview = QPushButton(_("Previ&ew draft"))
     preview.clicked.connect(screen.preview)
-    word = QPushButton(_("Draft as Word…"))
+    word = QPushButton(_("Draft as &Word…"))
     word.clicked.connect(screen.save_word)
-    issue = QPushButton(_("Issue…"))
+    issue = QPushButton(_("&Issue…"))
     issue.clicked.connect(screen.issue)
     return preview, word, issue
 
@@ -274,19 +274,19 @@ class MinutesDialog(QDialog):
         self.copies.setValue(2)
         # Each detail's key (as the core names it in its messages), label and widget.
         rows: list[tuple[str, str, QWidget]] = [
-            ("kind", _("Meeting"), self.kind),
-            ("template", _("Layout"), self.template),
-            ("note_taker", _("Note-taker"), self.note_taker),
-            ("note_taker_post", _("Note-taker's post"), self.note_taker_post),
-            ("start_time", _("Started at"), self.start_time),
-            ("close_time", _("Closed at"), self.close_time),
+            ("kind", _("&Meeting"), self.kind),
+            ("template", _("&Layout"), self.template),
+            ("note_taker", _("&Note-taker"), self.note_taker),
+            ("note_taker_post", _("Note-taker's &post"), self.note_taker_post),
+            ("start_time", _("&Started at"), self.start_time),
+            ("close_time", _("Close&d at"), self.close_time),
         ]
         if record.type is not RecordType.DIALOGUE:
             rows += [
-                ("representative", _("Signs for the organisation"), self.representative),
-                ("representative_post", _("Representative's post"), self.representative_post),
+                ("representative", _("Signs for the &organisation"), self.representative),
+                ("representative_post", _("Representative's pos&t"), self.representative_post),
             ]
-        rows.append(("copies", _("Copies made"), self.copies))
+        rows.append(("copies", _("Copies m&ade"), self.copies))
         self.rows = {key: (label, widget) for key, label, widget in rows}
         for _key, label, widget in rows:
             form.addRow(label, widget)
@@ -347,7 +347,7 @@ class MinutesDialog(QDialog):
                 label, widget = self.rows[key]
                 self.error.setText(
                     _("{label}: {problem}. Correct it, then try again.").format(
-                        label=label, problem=problem.rstrip(".")
+                        label=label.replace("&", ""), problem=problem.rstrip(".")
                     )
                 )
                 widget.setFocus()
@@ -441,6 +441,7 @@ class ReportsPage(QWidget):
     """The periodic report: choose the period, write the narrative, preview, issue, export."""
 
     workbook_saved = Signal(str)
+    said = Signal(str)  # a finished action, for the status bar
 
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -451,6 +452,10 @@ class ReportsPage(QWidget):
         self.summary.setWordWrap(True)
         texts = self._texts_box()
         self._layout(top, texts, self._buttons())
+        # Ctrl+S as in the record form; only while the cursor is on this page.
+        save = QShortcut(QKeySequence.StandardKey.Save, self)
+        save.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        save.activated.connect(self.save_texts)
         self.default_recipients: list[str] = []
         self.default_signer = SignerChoice(capacity=None, post=None, name=None)
         self.load_defaults()
@@ -506,8 +511,11 @@ class ReportsPage(QWidget):
         self.scope.addItem(_("this office's records"), "own")
         self.scope.addItem(_("with the offices below"), "all")
         top = QHBoxLayout()
-        period_label = QLabel(_("Period:"))
+        period_label = QLabel(_("Peri&od:"))
+        period_label.setBuddy(self.kind)
         explain(period_label, PERIOD)
+        scope_label = QLabel(_("S&cope:"))
+        scope_label.setBuddy(self.scope)
         for widget in (
             period_label,
             self.kind,
@@ -515,11 +523,11 @@ class ReportsPage(QWidget):
             self.range_from,
             self.range_label,
             self.range_to,
-            QLabel(_("Scope:")),
+            scope_label,
             self.scope,
         ):
             top.addWidget(widget)
-        self.figures_button = QPushButton(_("Show the figures"))
+        self.figures_button = QPushButton(_("Show the &figures"))
         self.figures_button.clicked.connect(self.show_figures)
         top.addWidget(self.figures_button)
         top.addStretch(1)
@@ -534,19 +542,25 @@ class ReportsPage(QWidget):
         self.tasks = QPlainTextEdit()
         for edit in (self.situation, self.achievements, self.limitations, self.tasks):
             edit.setTabChangesFocus(True)
-        form.addRow(_("Situation"), self.situation)
-        form.addRow(_("Achievements"), self.achievements)
-        form.addRow(_("Limitations"), self.limitations)
-        form.addRow(_("Tasks ahead"), self.tasks)
+        form.addRow(_("Si&tuation"), self.situation)
+        form.addRow(_("&Achievements"), self.achievements)
+        form.addRow(_("&Limitations"), self.limitations)
+        form.addRow(_("Tas&ks ahead"), self.tasks)
         self.recipients = QPlainTextEdit()
         self.recipients.setTabChangesFocus(True)
         self.recipients.setFixedHeight(self.recipients.fontMetrics().lineSpacing() * 3 + 12)
         self.recipients.setPlaceholderText(
             _("One per line; left empty, the report goes to the office above.")
         )
-        form.addRow(_("Recipients"), self.recipients)
-        form.addRow(_("Signed by (this report)"), self._signer_row())
+        form.addRow(_("Recipie&nts"), self.recipients)
+        signer_row = self._signer_row()
+        form.addRow(self._signer_label(), signer_row)
         return texts
+
+    def _signer_label(self) -> QLabel:
+        label = QLabel(_("Signed b&y (this report)"))
+        label.setBuddy(self.signer_capacity)
+        return label
 
     def _signer_row(self) -> QHBoxLayout:
         """Filled from the office settings; what is typed here signs this report only."""
@@ -569,12 +583,12 @@ class ReportsPage(QWidget):
 
     def _buttons(self) -> QHBoxLayout:
         buttons = QHBoxLayout()
-        self.load_button = QPushButton(_("Load saved texts"))
+        self.load_button = QPushButton(_("Loa&d saved texts"))
         self.load_button.clicked.connect(self.load_texts)
-        self.save_button = QPushButton(_("Save texts"))
+        self.save_button = QPushButton(_("Save texts (Ctrl+S)"))
         self.save_button.clicked.connect(self.save_texts)
         self.preview_button, self.word_button, self.issue_button = document_buttons(self)
-        self.workbook_button = QPushButton(_("Export workbook…"))
+        self.workbook_button = QPushButton(_("Export work&book…"))
         self.workbook_button.clicked.connect(self.export_workbook)
         for button in (
             self.load_button,
@@ -695,8 +709,16 @@ class ReportsPage(QWidget):
         }
         run_in_background(
             lambda: save_narrative(self.store, period=self._period(), changes=changes),
-            on_done=lambda _n: then() if then else None,
+            on_done=lambda _n: then() if then else self._texts_saved(),
             on_failed=self._failed,
+        )
+
+    def _texts_saved(self) -> None:
+        self.said.emit(
+            _(
+                "Saved the texts of this report's period; “Load saved texts” brings them "
+                "back."
+            )
         )
 
     def _show(self, pdf: bytes, *, title: str, note: str, name: str = "") -> None:

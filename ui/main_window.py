@@ -218,6 +218,7 @@ class MainWindow(QMainWindow):
 
         page = ReportsPage(self.store)
         page.workbook_saved.connect(lambda path: self.say(_("Saved to {file}.").format(file=path)))
+        page.said.connect(self.say)
         return page
 
     def _make_verify(self) -> QWidget:

@@ -79,10 +79,10 @@ INDICATORS: tuple[tuple[str, Any], ...] = (
     ("- Phản ánh", lambda f: f.dialogue.feedback),
     ("Ý kiến được trả lời tại buổi đối thoại", lambda f: f.dialogue.answered_on_spot),
     ("Ý kiến đã được giải quyết", lambda f: f.dialogue.resolved),
-    ("Ý kiến quá hạn chưa giải quyết", lambda f: f.dialogue.overdue),
+    ("Ý kiến trong kỳ quá hạn chưa giải quyết", lambda f: f.dialogue.overdue),
     ("Số kiến nghị theo dõi", lambda f: f.recommendations.total),
     ("Kiến nghị đã giải quyết", lambda f: f.recommendations.resolved),
-    ("Kiến nghị quá hạn chưa giải quyết", lambda f: f.recommendations.overdue),
+    ("Kiến nghị trong kỳ quá hạn chưa giải quyết", lambda f: f.recommendations.overdue),
     *registers_report.INDICATORS,
 )
 
