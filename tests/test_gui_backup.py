@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -227,3 +228,32 @@ def test_restore_from_a_file_on_a_usb_stick_from_the_keyboard(
     assert shown[0].title == "Chọn tệp sao lưu trên USB"
     assert table_rows(store.paths.database) == before
     assert file.is_file()
+
+
+def test_a_backup_of_another_office_is_refused_in_the_dialog(
+    window: MainWindow, store: Store, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    usb = tmp_path / "USB"
+    usb.mkdir()
+    file = backup_to_folder(store.paths, folder=usb).path
+    connection = sqlite3.connect(file)  # someone's file, made to look like a stick backup
+    connection.execute("UPDATE office SET code = '10199'")
+    connection.commit()
+    connection.close()
+    add_record(store, record_type=RecordType.INSPECTION, data=inspection())
+    before = table_rows(store.paths.database)
+    answer_file_dialogs(monkeypatch, [file])
+    answer_questions(monkeypatch, QMessageBox.StandardButton.Yes)
+    errors: list[str] = []
+    monkeypatch.setattr(
+        "ui.backup_dialog.show_error", lambda _parent, error: errors.append(str(error))
+    )
+    dialog = BackupDialog(store.paths, window)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(dialog.file_button.isEnabled)
+    dialog.file_button.click()
+    qtbot.waitUntil(lambda: bool(errors))
+    wait_for_tasks()
+    assert "không phải của cơ quan này (10105)" in errors[0]
+    assert table_rows(store.paths.database) == before
+    assert dialog.file_button.isEnabled()
