@@ -19,7 +19,7 @@ from dvdesk.services.stick_backup import backup_to_folder, office_code
 from dvdesk.services.store import Store
 from tests.conftest import CliRunner
 from tests.samples import dialogue, inspection
-from tests.test_backup import table_rows
+from tests.test_backup import corrupt_pages, table_rows
 
 NOW = datetime(2026, 11, 29, 14, 7, tzinfo=UTC)
 
@@ -154,3 +154,38 @@ def test_cli_backs_up_to_a_folder(store: Store, cli: CliRunner, tmp_path: Path) 
     assert str(made) in done.out and "USB" in done.out
     missing = cli("backup", "create", "--to", str(tmp_path / "khong-co"))
     assert missing.code != 0 and "USB bị rút ra" in missing.err
+
+
+def test_a_damaged_database_is_named_as_such_not_blamed_on_the_stick(
+    store: Store, paths: DataPaths, tmp_path: Path
+) -> None:
+    for index in range(30):
+        add_record(store, record_type=RecordType.DIALOGUE, data=dialogue(title=f"Buổi {index}"))
+    store.close()
+    corrupt_pages(paths.database)
+    folder = stick(tmp_path)
+    with pytest.raises(StorageError, match=r"Tệp cơ sở dữ liệu .* bị hỏng") as raised:
+        backup_to_folder(paths, folder=folder)
+    assert "USB" not in str(raised.value)
+    assert list(folder.iterdir()) == []
+
+
+def test_damage_in_the_records_is_named_as_such_not_blamed_on_the_stick(
+    store: Store, paths: DataPaths, tmp_path: Path
+) -> None:
+    for index in range(60):
+        add_record(store, record_type=RecordType.DIALOGUE, data=dialogue(title=f"Buổi {index}"))
+    store.close()
+    connection = sqlite3.connect(paths.database)
+    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()
+    size = paths.database.stat().st_size
+    with paths.database.open("r+b") as handle:  # the last pages only: the schema still reads
+        for page in range(size // 4096 - 4, size // 4096):
+            handle.seek(page * 4096 + 100)
+            handle.write(b"\xde\xad\xbe\xef" * 200)
+    assert office_code(paths.database)
+    folder = stick(tmp_path)
+    with pytest.raises(StorageError, match=r"Tệp cơ sở dữ liệu .* bị hỏng"):
+        backup_to_folder(paths, folder=folder)
+    assert list(folder.iterdir()) == []

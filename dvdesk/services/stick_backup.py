@@ -98,8 +98,10 @@ def _sync(path: Path) -> None:
         os.close(descriptor)
 
 
-def _check_copy(part: Path, *, folder: Path, code: str) -> None:
+def _check_copy(part: Path, *, database: Path, folder: Path, code: str) -> None:
     if integrity_problems(part, full=True) or office_code(part) != code:
+        if integrity_problems(database):  # the damage came with the data, not the stick
+            raise StorageError(damaged_message(database))
         raise StorageError(
             _(
                 "The backup written to {folder} did not read back correctly (the USB stick "
@@ -120,7 +122,12 @@ def backup_to_folder(
     """Write a fresh, checked backup of the office database into ``folder`` (a USB stick)."""
     if not paths.database.is_file():
         raise NotFound(_("There is no database to back up in {folder}.").format(folder=paths.root))
-    code = office_code(paths.database)
+    try:
+        code = office_code(paths.database)
+    except sqlite3.DatabaseError as error:
+        if is_busy(error):
+            raise busy_error(error, _("the backup")) from error
+        raise StorageError(damaged_message(paths.database)) from error
     if code is None:
         raise NotFound(_("No office is set up in {folder}.").format(folder=paths.root))
     if not folder.is_dir():
@@ -130,7 +137,7 @@ def backup_to_folder(
     try:
         copy_database(paths.database, part, cancelled=cancelled, progress=progress)
         _sync(part)
-        _check_copy(part, folder=folder, code=code)
+        _check_copy(part, database=paths.database, folder=folder, code=code)
         part.replace(target)
         fsync_folder(folder)
     except BaseException as error:
