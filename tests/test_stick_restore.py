@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from dvdesk.domain.enums import RecordType
-from dvdesk.errors import NotFound, UserError
+from dvdesk.errors import NotFound, StorageError, UserError
 from dvdesk.paths import DataPaths
 from dvdesk.services.backup import list_backups
 from dvdesk.services.records import add_record
@@ -145,3 +145,18 @@ def test_without_an_office_here_nothing_is_restored(tmp_path: Path) -> None:
     with pytest.raises(NotFound, match="Hãy thiết lập cơ quan này trước"):
         restore_from_file(paths, file=file)
     assert not paths.root.exists()
+
+
+def test_a_damaged_database_here_is_a_clear_message(
+    store: Store, paths: DataPaths, tmp_path: Path
+) -> None:
+    for index in range(30):
+        add_record(store, record_type=RecordType.DIALOGUE, data=dialogue(title=f"Buổi {index}"))
+    file = on_stick(store, tmp_path)
+    store.close()
+    corrupt_pages(paths.database)
+    damaged = paths.database.read_bytes()
+    with pytest.raises(StorageError, match="máy tính này bị hỏng"):
+        restore_from_file(paths, file=file)
+    assert paths.database.read_bytes() == damaged
+    assert [b.reason for b in list_backups(paths)] == []

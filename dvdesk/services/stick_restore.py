@@ -118,11 +118,20 @@ def _office(connection: sqlite3.Connection) -> str | None:
 
 def _verify(copy: Path, *, file: Path, current: Path) -> None:
     """Refuse ``copy`` unless it is a sound dvdesk database of this office and version."""
-    ours = _untrusted(current)
     try:
-        expected, office = _schema(ours), _office(ours)
-    finally:
-        ours.close()
+        ours = _untrusted(current)
+        try:
+            expected, office = _schema(ours), _office(ours)
+        finally:
+            ours.close()
+    except sqlite3.DatabaseError as error:
+        raise StorageError(
+            _(
+                "The database on this computer is damaged, so {file} cannot be checked "
+                "against it. Nothing was changed: restore the newest backup in the list "
+                "first, then restore from the USB stick if needed, or ask for help."
+            ).format(file=file)
+        ) from error
     theirs = _untrusted(copy)
     try:
         try:
