@@ -42,7 +42,10 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
     )
     which = restore.add_mutually_exclusive_group(required=True)
     which.add_argument(
-        "name", nargs="?", help=_("the backup's file name, as 'backup list' shows it")
+        "name",
+        nargs="?",
+        metavar=_("NAME"),
+        help=_("the backup's file name, as 'backup list' shows it"),
     )
     which.add_argument(
         "--from",
