@@ -7,6 +7,7 @@ language of Windows: messages say what it means here instead, with its number.
 from __future__ import annotations
 
 import errno
+import sqlite3
 
 from dvdesk.i18n import _
 
@@ -36,3 +37,16 @@ def read_reason(error: OSError) -> str:
     if error.errno == errno.EISDIR:
         return _("that is a folder, not a file")
     return os_reason(error)
+
+
+def sqlite_write_reason(error: sqlite3.Error) -> str:
+    """As :func:`os_reason`, for SQLite writing a file (a backup onto a USB stick):
+    SQLite reports the drive's failure as its own error code, not as an OSError."""
+    code = getattr(error, "sqlite_errorcode", 0) & 0xFF
+    if code == sqlite3.SQLITE_FULL:
+        return _("the drive is full")
+    if code in (sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN):
+        return _("the folder or drive is no longer there (was the USB stick removed?)")
+    if code in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM):
+        return _("writing there is not allowed, or the drive is read-only")
+    return _("system error {number}").format(number=code)

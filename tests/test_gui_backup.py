@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from dvdesk.domain.enums import RecordType
 from dvdesk.services import backup as backups
 from dvdesk.services.records import add_record, list_records
+from dvdesk.services.stick_backup import backup_to_folder
 from dvdesk.services.store import Store
-from tests.gui_support import answer_questions, capture_told
+from tests.gui_support import activate, answer_file_dialogs, answer_questions, capture_told
 from tests.samples import dialogue, inspection
 from tests.test_backup import corrupt_pages, held_exclusively, table_rows
+from ui import ask
 from ui.app import check_in_background
 from ui.backup_dialog import BackupDialog
 from ui.main_window import MainWindow
@@ -145,3 +152,108 @@ def test_a_busy_database_postpones_the_check_without_a_message_box(
         holder.close()
     assert boxes == []
     assert backups.list_backups(store.paths) == []
+
+
+def test_back_up_to_a_usb_stick_from_the_keyboard(
+    window: MainWindow, store: Store, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    add_record(store, record_type=RecordType.INSPECTION, data=inspection())
+    usb = tmp_path / "USB"
+    usb.mkdir()
+    shown = answer_file_dialogs(monkeypatch, None, [usb])
+    told = capture_told(monkeypatch)
+    dialog = BackupDialog(store.paths, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(dialog.stick_button.isEnabled)
+    assert dialog.stick_button.text() == "Sao lưu ra &USB…"
+    activate(dialog, qtbot)
+    dialog.table.setFocus()
+    qtbot.keyClick(dialog.table, Qt.Key.Key_U, Qt.KeyboardModifier.AltModifier)  # cancelled
+    qtbot.waitUntil(lambda: len(shown) == 1)  # a mnemonic clicks after a short animation
+    assert list(usb.iterdir()) == [] and not told
+    qtbot.keyClick(dialog.table, Qt.Key.Key_U, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: bool(told))
+    wait_for_tasks()
+    [made] = usb.iterdir()
+    assert made.name.endswith(".sqlite3") and made.name.startswith("dvdesk-")
+    assert table_rows(made) == table_rows(store.paths.database)
+    assert shown[1].title == "Chọn USB để lưu bản sao lưu"
+    assert str(made) in told[0] and "USB" in told[0]
+    assert dialog.status.text() == told[0]
+    assert backups.list_backups(store.paths) == []  # the data folder's backups: untouched
+    window.resize(1366, 768)
+    screen = window.grab()
+    painter = QPainter(screen)  # the dialog over the window, as a 1366x768 screen shows it
+    painter.drawPixmap((1366 - dialog.width()) // 2, (768 - dialog.height()) // 2, dialog.grab())
+    painter.end()
+    screen.save(str(tmp_path / "backup-dialog-1366x768.png"))
+
+
+def test_restore_from_a_file_on_a_usb_stick_from_the_keyboard(
+    window: MainWindow, store: Store, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    add_record(store, record_type=RecordType.INSPECTION, data=inspection())
+    before = table_rows(store.paths.database)
+    usb = tmp_path / "USB"
+    usb.mkdir()
+    file = backup_to_folder(store.paths, folder=usb).path
+    add_record(store, record_type=RecordType.DIALOGUE, data=dialogue())
+    after = table_rows(store.paths.database)
+    shown = answer_file_dialogs(monkeypatch, [file], [file])
+    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
+    defaults: list[object] = []
+
+    def question(_parent: object, _title: str, _text: str, *args: object) -> object:
+        defaults.append(args[-1])
+        return answers.pop(0)
+
+    monkeypatch.setattr(ask, "question", question)
+    told = capture_told(monkeypatch)
+    dialog = BackupDialog(store.paths, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(dialog.file_button.isEnabled)
+    assert dialog.file_button.text() == "Khôi phục từ &tệp…"
+    activate(dialog, qtbot)
+    dialog.table.setFocus()
+    qtbot.keyClick(dialog.table, Qt.Key.Key_T, Qt.KeyboardModifier.AltModifier)  # then "No"
+    qtbot.waitUntil(lambda: len(defaults) == 1)
+    wait_for_tasks()
+    assert table_rows(store.paths.database) == after and not told
+    qtbot.keyClick(dialog.table, Qt.Key.Key_T, Qt.KeyboardModifier.AltModifier)  # then "Yes"
+    qtbot.waitUntil(lambda: bool(told))
+    wait_for_tasks()
+    assert defaults == [QMessageBox.StandardButton.No] * 2  # Enter does no harm
+    assert shown[0].title == "Chọn tệp sao lưu trên USB"
+    assert table_rows(store.paths.database) == before
+    assert file.is_file()
+
+
+def test_a_backup_of_another_office_is_refused_in_the_dialog(
+    window: MainWindow, store: Store, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    usb = tmp_path / "USB"
+    usb.mkdir()
+    file = backup_to_folder(store.paths, folder=usb).path
+    connection = sqlite3.connect(file)  # someone's file, made to look like a stick backup
+    connection.execute("UPDATE office SET code = '10199'")
+    connection.commit()
+    connection.close()
+    add_record(store, record_type=RecordType.INSPECTION, data=inspection())
+    before = table_rows(store.paths.database)
+    answer_file_dialogs(monkeypatch, [file])
+    answer_questions(monkeypatch, QMessageBox.StandardButton.Yes)
+    errors: list[str] = []
+    monkeypatch.setattr(
+        "ui.backup_dialog.show_error", lambda _parent, error: errors.append(str(error))
+    )
+    dialog = BackupDialog(store.paths, window)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(dialog.file_button.isEnabled)
+    dialog.file_button.click()
+    qtbot.waitUntil(lambda: bool(errors))
+    wait_for_tasks()
+    assert "không phải của cơ quan này (10105)" in errors[0]
+    assert table_rows(store.paths.database) == before
+    assert dialog.file_button.isEnabled()

@@ -29,9 +29,12 @@ from dvdesk.services.backup import (
     reason_label,
     restore_backup,
 )
+from dvdesk.services.stick_backup import StickBackup, backup_to_folder, stick_backup_message
+from dvdesk.services.stick_restore import restore_from_file
 from ui import ask
 from ui.ask import confirm
 from ui.crash import show_error
+from ui.files import FileKind, choose_folder, open_files
 from ui.help import add_help_key
 from ui.screen import fit_to_screen
 from ui.worker import run_in_background
@@ -69,15 +72,22 @@ class BackupDialog(QDialog):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table)
         self.status = QLabel()
+        self.status.setWordWrap(True)  # the message after a USB backup is long
         layout.addWidget(self.status)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.backup_button = QPushButton(_("&Back up now"))
+        self.stick_button = QPushButton(_("Back up to &USB…"))
         self.restore_button = QPushButton(_("&Restore selected…"))
+        self.file_button = QPushButton(_("Restore from &file…"))
         buttons.addButton(self.backup_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.stick_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.restore_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.file_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
         self.backup_button.clicked.connect(self.back_up)
+        self.stick_button.clicked.connect(self.back_up_to_stick)
         self.restore_button.clicked.connect(self.restore_selected)
+        self.file_button.clicked.connect(self.restore_file)
         layout.addWidget(buttons)
         fit_to_screen(self, 720, 420)
         add_help_key(self)
@@ -86,11 +96,15 @@ class BackupDialog(QDialog):
     def _busy(self, message: str) -> None:
         self.status.setText(message)
         self.backup_button.setEnabled(False)
+        self.stick_button.setEnabled(False)
+        self.file_button.setEnabled(False)
         self.restore_button.setEnabled(False)
 
     def _idle(self, message: str = "") -> None:
         self.status.setText(message)
         self.backup_button.setEnabled(True)
+        self.stick_button.setEnabled(True)
+        self.file_button.setEnabled(True)
         self.restore_button.setEnabled(bool(self.backups))
 
     def _run(self, call: Callable[[], object], done: Callable[[object], None]) -> None:
@@ -133,6 +147,25 @@ class BackupDialog(QDialog):
         self._busy(_("Backing up…"))
         self._run(lambda: make_backup(self.paths), lambda _made: self.reload())
 
+    def back_up_to_stick(self) -> None:
+        folder = choose_folder(
+            self,
+            self.paths,
+            purpose="backup-stick",
+            title=_("Choose the USB stick for the backup"),
+            usb=True,
+        )
+        if folder is None:
+            return
+        self._busy(_("Backing up to {folder}…").format(folder=folder))
+        self._run(lambda: backup_to_folder(self.paths, folder=folder), self._on_stick)
+
+    def _on_stick(self, made: object) -> None:
+        assert isinstance(made, StickBackup)
+        message = stick_backup_message(made)
+        self._idle(message)
+        ask.tell(self, _("Backup / Restore"), message)
+
     def selected(self) -> BackupInfo | None:
         rows = self.table.selectionModel().selectedRows()
         return self.backups[rows[0].row()] if rows else None
@@ -155,12 +188,44 @@ class BackupDialog(QDialog):
 
     def _restored(self, result: object) -> None:
         assert isinstance(result, RestoreResult)
-        self.restored.emit()
-        self.reload()
-        ask.tell(
-            self,
-            _("Backup / Restore"),
+        self._announce_restore(
             _("Restored the backup of {time}.").format(
                 time=local_time(result.restored.taken_at.isoformat())
-            ),
+            )
+        )
+
+    def _announce_restore(self, message: str) -> None:
+        self.restored.emit()
+        self.reload()
+        ask.tell(self, _("Backup / Restore"), message)
+
+    def restore_file(self) -> None:
+        chosen = open_files(
+            self,
+            self.paths,
+            purpose="backup-stick",
+            title=_("Choose the backup file on the USB stick"),
+            kind=FileKind.BACKUP,
+        )
+        if not chosen:
+            return
+        file = chosen[0]
+        if not confirm(
+            self,
+            title=_("Restore backup?"),
+            text=_(
+                "Put back the backup {file}? Changes made after it are replaced; the "
+                "database as it is now is backed up first, so this can be undone."
+            ).format(file=file),
+        ):
+            return
+        self._busy(_("Restoring…"))
+        self._run(lambda: restore_from_file(self.paths, file=file), self._restored_file)
+
+    def _restored_file(self, _result: object) -> None:
+        self._announce_restore(
+            _(
+                "Restored the backup from the USB stick. Take the stick out and keep it "
+                "away from this computer."
+            )
         )

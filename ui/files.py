@@ -35,6 +35,7 @@ class FileKind(Enum):
     KEY_CARD = ("dvkey", N_("dvdesk key cards"))
     CERTIFICATE = ("cer", N_("Certificates"))
     REVOCATION_LIST = ("crl", N_("Certificate revocation lists"))
+    BACKUP = ("sqlite3", N_("dvdesk backups"))
 
     @property
     def suffix(self) -> str:
@@ -51,7 +52,7 @@ _SUFFIXES = {
     FileKind.CERTIFICATE: (".cer", ".crt", ".pem"),
     FileKind.REVOCATION_LIST: (".crl", ".pem"),
 }
-USB_KINDS = (FileKind.PACKAGE, FileKind.RECEIPT, FileKind.KEY_CARD)
+USB_KINDS = (FileKind.PACKAGE, FileKind.RECEIPT, FileKind.KEY_CARD, FileKind.BACKUP)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -33,6 +34,19 @@ def backup_file(
     backups.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = backups / f"{database.stem}-{stamp}-{reason}.sqlite3"
+    copy_database(database, target, cancelled=cancelled, progress=progress)
+    return target
+
+
+def copy_database(
+    database: Path,
+    target: Path,
+    *,
+    cancelled: Callable[[], bool] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> None:
+    """Copy ``database`` into the new file ``target`` through the backup API; on any
+    failure (or when cancelled) the partial ``target`` is removed."""
 
     def step(_status: int, remaining: int, total: int) -> None:
         if cancelled is not None and cancelled():
@@ -54,8 +68,8 @@ def backup_file(
         finally:
             destination.close()
     except BaseException:
-        target.unlink(missing_ok=True)
+        with suppress(OSError):  # a stick pulled out: there is nothing left to remove
+            target.unlink(missing_ok=True)
         raise
     finally:
         source.close()
-    return target

@@ -37,6 +37,7 @@ BEFORE_IMPORT = "before-import"
 BEFORE_RESTORE = "before-restore"
 MANUAL = "manual"
 DAMAGED = "damaged"
+FROM_USB = "from-usb"  # a backup file from a USB stick, checked, then restored
 # How many of each kind are kept; anything not listed (before-upgrade-*) counts as "event".
 KEEP = {DAILY: 7, MANUAL: 10, DAMAGED: 3}
 KEEP_EVENTS = 5
@@ -80,7 +81,7 @@ class DatabaseBusy(StorageError):
     be wrong with it, so this must never be reported as damage."""
 
 
-def _busy(error: sqlite3.Error, doing: str) -> DatabaseBusy:
+def busy_error(error: sqlite3.Error, doing: str) -> DatabaseBusy:
     return DatabaseBusy(
         _(
             "The database is being used by another dvdesk window or program, so {doing} "
@@ -142,6 +143,7 @@ def reason_label(reason: str) -> str:
         BEFORE_IMPORT: _("before an import"),
         BEFORE_RESTORE: _("before a restore"),
         DAMAGED: _("damaged database set aside"),
+        FROM_USB: _("copied from a USB stick to restore it"),
     }
     if reason.startswith("before-upgrade-"):
         return _("before an upgrade from schema {revision}").format(
@@ -191,7 +193,7 @@ def integrity_problems(
         if cancelled is not None and cancelled():
             raise Cancelled from error
         if is_busy(error):  # held by another program, not damaged
-            raise _busy(error, _("the check of the database")) from error
+            raise busy_error(error, _("the check of the database")) from error
         return [str(error)]
     except sqlite3.DatabaseError as error:
         return [str(error)]
@@ -288,7 +290,7 @@ def make_backup(
         )
     except sqlite3.DatabaseError as error:
         if is_busy(error):
-            raise _busy(error, _("the backup")) from error
+            raise busy_error(error, _("the backup")) from error
         raise StorageError(damaged_message(paths.database)) from error
     except OSError as error:
         raise StorageError(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 from dvdesk.cli.io import print_listing
@@ -18,6 +19,8 @@ from dvdesk.services.backup import (
     reason_label,
     restore_backup,
 )
+from dvdesk.services.stick_backup import backup_to_folder, stick_backup_message
+from dvdesk.services.stick_restore import restore_from_file
 
 
 def register(commands: argparse._SubParsersAction[Any]) -> None:
@@ -27,11 +30,30 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
     listing.add_argument("--json", action="store_true", help=_("print JSON"))
     listing.set_defaults(run=run_list)
     create = actions.add_parser("create", help=_("back up the database now"))
+    create.add_argument(
+        "--to",
+        metavar=_("FOLDER"),
+        type=Path,
+        help=_("write the backup into this folder (a USB stick) instead of the data folder"),
+    )
     create.set_defaults(run=run_create)
     restore = actions.add_parser(
         "restore", help=_("put a backup back (the current database is backed up first)")
     )
-    restore.add_argument("name", help=_("the backup's file name, as 'backup list' shows it"))
+    which = restore.add_mutually_exclusive_group(required=True)
+    which.add_argument(
+        "name",
+        nargs="?",
+        metavar=_("NAME"),
+        help=_("the backup's file name, as 'backup list' shows it"),
+    )
+    which.add_argument(
+        "--from",
+        dest="file",
+        metavar=_("FILE"),
+        type=Path,
+        help=_("a backup file on a USB stick (made by 'backup create --to')"),
+    )
     restore.set_defaults(run=run_restore)
     check = actions.add_parser("check", help=_("check the database file for damage"))
     check.add_argument(
@@ -73,13 +95,20 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_create(args: argparse.Namespace) -> int:
+    if args.to is not None:
+        made = backup_to_folder(args.paths, folder=args.to)
+        print(stick_backup_message(made))
+        return 0
     backup = make_backup(args.paths)
     print(_("Backup made: {line}").format(line=_line(backup)))
     return 0
 
 
 def run_restore(args: argparse.Namespace) -> int:
-    result = restore_backup(args.paths, name=args.name)
+    if args.file is not None:
+        result = restore_from_file(args.paths, file=args.file)
+    else:
+        result = restore_backup(args.paths, name=args.name)
     print(_("Restored {name}.").format(name=result.restored.name))
     if result.saved_current is not None:
         print(
