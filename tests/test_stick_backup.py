@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from dvdesk.db.backup import copy_database
 from dvdesk.domain.enums import RecordType
 from dvdesk.errors import NotFound, StorageError
 from dvdesk.os_errors import sqlite_write_reason
@@ -73,7 +74,6 @@ def test_a_full_stick_leaves_no_file_that_looks_complete(
     store: Store, paths: DataPaths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder = stick(tmp_path)
-    real_copy = stick_backup.copy_database
     written: list[Path] = []
 
     def fills_up(database: Path, target: Path, **kwargs: object) -> None:
@@ -81,7 +81,7 @@ def test_a_full_stick_leaves_no_file_that_looks_complete(
         target.write_bytes(database.read_bytes()[:4096])
         written.append(target)
         error = sqlite3.OperationalError("database or disk is full")
-        error.sqlite_errorcode = sqlite3.SQLITE_FULL  # type: ignore[attr-defined]
+        error.sqlite_errorcode = sqlite3.SQLITE_FULL
         raise error
 
     monkeypatch.setattr(stick_backup, "copy_database", fills_up)
@@ -90,7 +90,7 @@ def test_a_full_stick_leaves_no_file_that_looks_complete(
     assert written and written[0].name.endswith(".sqlite3.part")
     assert list(folder.iterdir()) == []
     assert "Không có bản sao lưu dở dang nào để lại ở đó" in str(raised.value)
-    monkeypatch.setattr(stick_backup, "copy_database", real_copy)
+    monkeypatch.setattr(stick_backup, "copy_database", copy_database)
     assert backup_to_folder(paths, folder=folder).path.is_file()  # the next try works
 
 
