@@ -333,11 +333,8 @@ def parent_can_change(store: Store) -> bool:
         return not has_exported(session)
 
 
-def set_parent(store: Store, *, code: str, name: str) -> OfficeView:
-    """Name the office one level up when set-up left it empty (e.g. a province before the
-    central level existed). Once a package was exported a change is a move, which makes a
-    new key card: :func:`dvdesk.sync.move.move_to_parent` (docs/reparenting.md)."""
-    office = get_office(store)
+def refuse_central(office: OfficeView) -> None:
+    """The centre has no office above it to name or move to."""
     if office.level is OfficeLevel.CENTRAL:
         raise UserError(
             _(
@@ -345,6 +342,14 @@ def set_parent(store: Store, *, code: str, name: str) -> OfficeView:
                 "Nothing was changed."
             )
         )
+
+
+def set_parent(store: Store, *, code: str, name: str) -> OfficeView:
+    """Name the office one level up when set-up left it empty (e.g. a province before the
+    central level existed). Once a package was exported a change is a move, which makes a
+    new key card: :func:`dvdesk.sync.move.move_to_parent` (docs/reparenting.md)."""
+    office = get_office(store)
+    refuse_central(office)
     data = parent_input(level=office.level, code=code, name=name)
     with store.session() as session:
         require(session, store, Role.ADMIN)

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from dvdesk.db.schema import OrgUnit, PackageOut, UnitKey
 from dvdesk.domain.enums import OfficeLevel
 from dvdesk.domain.people import Role
-from dvdesk.errors import Conflict, NotFound, UserError
+from dvdesk.errors import Conflict, NotFound
 from dvdesk.i18n import _
 from dvdesk.services.audit import audit
 from dvdesk.services.auth import check, require
@@ -26,6 +26,7 @@ from dvdesk.services.office import (
     has_exported,
     parent_input,
     point_at_parent,
+    refuse_central,
     refuse_known_unit,
 )
 from dvdesk.services.store import Store
@@ -79,13 +80,7 @@ def move_to_parent(store: Store, *, code: str, name: str, passphrase: str) -> Mo
     """Report to office ``code`` from now on, after packages went to the current parent."""
     check(store, Role.ADMIN)
     office = get_office(store)
-    if office.level is OfficeLevel.CENTRAL:
-        raise UserError(
-            _(
-                "The central office is the top of the hierarchy and has no office above it. "
-                "Nothing was changed."
-            )
-        )
+    refuse_central(office)
     data = parent_input(level=office.level, code=code, name=name)
     _check_movable(store, office, data.parent_code)
     old, new = keys.key_for_move(store, passphrase=passphrase, parent_code=data.parent_code)
