@@ -35,6 +35,7 @@ from dvdesk.documents.figures import (
     ReportFigures,
     Scope,
 )
+from dvdesk.documents.overdue_sheet import overdue_row
 from dvdesk.documents.periods import parse_period
 from dvdesk.documents.workbook import build_workbook
 
@@ -82,20 +83,7 @@ def raw_write_only(report: ReportFigures) -> bytes:
     book = Workbook(write_only=True)
     sheet = book.create_sheet("raw")
     for index, item in enumerate(report.overdue, start=1):
-        sheet.append(
-            [
-                index,
-                item.office_code,
-                item.office_name,
-                item.record_title,
-                item.session_date,
-                item.content,
-                item.addressee or "",
-                item.deadline,
-                (report.as_of - item.deadline).days,
-                "Kỳ trước" if item.earlier else "",
-            ]
-        )
+        sheet.append(overdue_row(index, item, report.as_of))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -7,9 +7,11 @@ filters and sorts in Excel by office, deadline or lateness.
 
 from __future__ import annotations
 
+from datetime import date
+
 from openpyxl import Workbook
 
-from dvdesk.documents.figures import ReportFigures
+from dvdesk.documents.figures import OverdueItem, ReportFigures
 from dvdesk.documents.overdue import days_overdue
 from dvdesk.documents.sheet_writer import CELL, DATE, NUMBER, SheetSetup, start_sheet
 
@@ -46,20 +48,23 @@ def add_overdue_sheet(book: Workbook, figures: ReportFigures, office_name: str) 
     sheet = start_sheet(book, setup)
     sheet.titles(lines, len(_HEAD))
     sheet.header(_HEAD)
-    as_of = figures.as_of
     for index, item in enumerate(figures.overdue, start=1):
-        values = [
-            index,
-            item.office_code,
-            item.office_name,
-            item.record_title,
-            item.session_date,
-            item.content,
-            item.addressee or "",
-            item.deadline,
-            days_overdue(item, as_of),
-            "Kỳ trước" if item.earlier else "",
-        ]
-        sheet.styled_row(values, _LOOKS)
+        sheet.styled_row(overdue_row(index, item, figures.as_of), _LOOKS)
     last = row + max(len(figures.overdue), 1)
     sheet.sheet.auto_filter.ref = f"A{row}:J{last}"
+
+
+def overdue_row(index: int, item: OverdueItem, as_of: date) -> list[object]:
+    """One overdue recommendation's cells, in the order of the sheet's columns."""
+    return [
+        index,
+        item.office_code,
+        item.office_name,
+        item.record_title,
+        item.session_date,
+        item.content,
+        item.addressee or "",
+        item.deadline,
+        days_overdue(item, as_of),
+        "Kỳ trước" if item.earlier else "",
+    ]
